@@ -12,6 +12,7 @@
 
 #include "lsp/features/features.h"
 #include "lsp/log.h"
+#include "lsp/watch.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
@@ -79,6 +80,7 @@ struct nl_server {
   int progress_token; /* the work-done progress token was created */
   int progress_pct;
   json_t *published;  /* uri -> last diagnostics sent */
+  nl_watch *watch;    /* fs events when the client does not watch files for us */
 };
 
 /* ---- writing ----------------------------------------------------------------------------- */
@@ -467,6 +469,7 @@ int nl_server_initialized(nl_server *srv, const json_t *params, json_t **result,
             json_pack("{s:[{s:s}]}", "items", "section", "notesLsp"), config_reply, NULL);
   int rc = nl_ws_scan(srv->ws, scan_progress, srv);
   if (rc != 0) nl_log(NL_LOG_ERROR, "cannot start indexing: %s", uv_strerror(rc));
+  if (!srv->caps.watched_files_dynamic) srv->watch = nl_watch_start(srv->loop, srv->ws);
   return 0;
 }
 
@@ -805,6 +808,8 @@ static void maybe_finish(nl_server *srv) {
    * lives until the loop has run out. */
   if (!srv->exiting || srv->writes_pending > 0) return;
   nl_log_set_sink(NULL, NULL);
+  nl_watch_stop(srv->watch);
+  srv->watch = NULL;
   uv_walk(srv->loop, close_walk, NULL);
 }
 
