@@ -33,7 +33,7 @@ int nl_encoding_parse(const char *name, nl_encoding *out) {
   return -EINVAL;
 }
 
-size_t nl_utf8_decode(const char *str, size_t len, uint32_t *cp) {
+size_t nl_pos_utf8_decode(const char *str, size_t len, uint32_t *cp) {
   const unsigned char *s = (const unsigned char *)str;
   if (len == 0) return 0;
   unsigned char c = s[0];
@@ -71,7 +71,7 @@ static size_t step(const char *s, size_t len, nl_encoding enc, uint32_t *units) 
     return 1;
   }
   uint32_t cp;
-  size_t n = nl_utf8_decode(s, len, &cp);
+  size_t n = nl_pos_utf8_decode(s, len, &cp);
   if (n == 0) {
     *units = 1;
     return 1;
