@@ -41,7 +41,7 @@ typedef struct {
   nl_strlist owner;
   int has_today;
   int32_t today;                      /* days since 1970-01-01 when has_today */
-  int log_level;                      /* NL_LOG_* from log.h */
+  int log_level;                      /* NL_LOG_* from log.h; 0 when not set */
 } nl_config;
 
 /* Returns a new configuration with the defaults above; free with nl_config_free. */
