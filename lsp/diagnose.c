@@ -294,8 +294,12 @@ static size_t mention_name_len(const nl_mention *m) {
   for (int words = 0; words < 3; words++) {
     size_t a = i;
     while (i < tl && !is_space(t[i])) i++;
-    if (!name_word(t + a, i - a)) break;
-    best = i;
+    /* punctuation after a word ends the name: "@Priya Natarajan: hi", "@Ana Ruiz." */
+    size_t e = i;
+    while (e > a && strchr(":.!?\"'", t[e - 1]) != NULL) e--;
+    if (!name_word(t + a, e - a)) break;
+    best = e;
+    if (e < i) break;
     while (i < tl && is_space(t[i])) i++;
   }
   return best ? best : strlen(m->word);

@@ -280,8 +280,10 @@ static json_t *create_note_action(const note_view *v, const nl_diag *d) {
 }
 
 static const char *create_title(const nl_diag *d, char *buf, size_t cap) {
-  const char *what = d->missing_kind == NL_KIND_NOTE ? "note" : nl_kind_name(d->missing_kind);
-  snprintf(buf, cap, "Create %s note '%s'", what, d->missing_name);
+  if (d->missing_kind == NL_KIND_NOTE)
+    snprintf(buf, cap, "Create note '%s'", d->missing_name);
+  else
+    snprintf(buf, cap, "Create %s note '%s'", nl_kind_name(d->missing_kind), d->missing_name);
   return buf;
 }
 
