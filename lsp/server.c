@@ -12,6 +12,7 @@
 
 #include "lsp/features/features.h"
 #include "lsp/log.h"
+#include "lsp/watch.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
@@ -79,6 +80,7 @@ struct nl_server {
   int progress_token; /* the work-done progress token was created */
   int progress_pct;
   json_t *published;  /* uri -> last diagnostics sent */
+  nl_watch *watch;    /* fs events when the client does not watch files for us */
 };
 
 /* ---- writing ----------------------------------------------------------------------------- */
@@ -467,6 +469,7 @@ int nl_server_initialized(nl_server *srv, const json_t *params, json_t **result,
             json_pack("{s:[{s:s}]}", "items", "section", "notesLsp"), config_reply, NULL);
   int rc = nl_ws_scan(srv->ws, scan_progress, srv);
   if (rc != 0) nl_log(NL_LOG_ERROR, "cannot start indexing: %s", uv_strerror(rc));
+  if (!srv->caps.watched_files_dynamic) srv->watch = nl_watch_start(srv->loop, srv->ws);
   return 0;
 }
 
@@ -678,12 +681,12 @@ static void handle(nl_server *srv, queued_msg *q) {
   nl_rpc_msg *m = &q->msg;
   if (q->parse_rc == NL_RPC_PARSE_ERROR) {
     nl_log(NL_LOG_WARN, "invalid JSON from the client: %s", q->err);
-    send_msg(srv, nl_rpc_error(NULL, NL_RPC_PARSE_ERROR, "parse error: %s", q->err));
+    send_msg(srv, nl_rpc_error(NULL, NL_RPC_PARSE_ERROR, "%s", q->err));
     return;
   }
   if (q->parse_rc != 0 || m->kind == NL_RPC_MSG_INVALID) {
     nl_log(NL_LOG_WARN, "invalid message from the client: %s", q->err);
-    send_msg(srv, nl_rpc_error(m->id, NL_RPC_INVALID_REQUEST, "invalid request: %s", q->err));
+    send_msg(srv, nl_rpc_error(m->id, NL_RPC_INVALID_REQUEST, "%s", q->err));
     return;
   }
   if (m->kind == NL_RPC_MSG_RESPONSE) {
@@ -805,6 +808,8 @@ static void maybe_finish(nl_server *srv) {
    * lives until the loop has run out. */
   if (!srv->exiting || srv->writes_pending > 0) return;
   nl_log_set_sink(NULL, NULL);
+  nl_watch_stop(srv->watch);
+  srv->watch = NULL;
   uv_walk(srv->loop, close_walk, NULL);
 }
 

@@ -154,14 +154,20 @@ static int is_tchar(unsigned char c) {
   return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
 
-/* A header line is "token: value" (RFC 7230); anything else is garbage. */
+static int lower(int c) { return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c; }
+
+/* A header line is "token: value" (RFC 7230); anything else is garbage. So is a token that ends
+ * in "content-length" without being it: the tail of an overlong body glued to the next header. */
 static int looks_like_header(const char *p, size_t len) {
   size_t i = 0;
   while (i < len && is_tchar((unsigned char)p[i])) i++;
-  return i > 0 && i < len && p[i] == ':';
+  if (i == 0 || i >= len || p[i] != ':') return 0;
+  size_t n = sizeof(CL_NAME) - 1;
+  if (i <= n) return 1;
+  for (size_t k = 0; k < n; k++)
+    if (lower((unsigned char)p[i - n + k]) != CL_NAME[k]) return 1;
+  return 0;
 }
-
-static int lower(int c) { return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c; }
 
 /* Offset of "content-length:" (any case) in p[0, len), or len when absent. */
 static size_t find_mark(const char *p, size_t len) {
