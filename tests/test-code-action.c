@@ -379,6 +379,19 @@ static void test_complete_task(void) {
   ASSERT(action(acts, "Complete task") == NULL);
   json_decref(acts);
   close_doc(&d, 0);
+
+  /* a block id stays last, as Obsidian Tasks keeps it */
+  open_doc(&d, "Scratch/complete.md", "- [ ] open ^task-1\n- [?] maybe #proposed ^q2 \n");
+  got = run_action(&d, 0, 0, 0, 0, "Complete task");
+  ASSERT_STR_EQ(got, "- [x] open ✅ 2025-11-15 ^task-1\n- [?] maybe #proposed ^q2 \n");
+  free(got);
+  got = run_action(&d, 1, 0, 1, 0, "Reject proposed task");
+  ASSERT_STR_EQ(got, "- [ ] open ^task-1\n- [-] maybe ❌ 2025-11-15 ^q2 \n");
+  free(got);
+  got = run_action(&d, 1, 0, 1, 0, "Accept proposed task");
+  ASSERT_STR_EQ(got, "- [ ] open ^task-1\n- [ ] maybe ^q2 \n");
+  free(got);
+  close_doc(&d, 0);
 }
 
 static void test_crlf_kept(void) {
