@@ -456,7 +456,7 @@ static void check_frontmatter(run *r) {
   if (note->date != NULL) {
     const char *s = note->date->text;
     size_t n = strlen(s);
-    if (!fm_date_valid(s, n))
+    if (n > 0 && !fm_date_valid(s, n)) /* an empty `date:` is a template's, not an error */
       emit(r, NL_SEV_ERROR, NL_DIAG_INVALID_DATE, note->date->range, date_problem(s, n));
   }
   if (note->account != NULL) check_fm_name(r, note->account, NL_KIND_ACCOUNT);

@@ -560,6 +560,60 @@ static void test_execute_command_errors(void) {
   json_decref(p);
 }
 
+/* Random notes built from the constructs actions touch: every action on every line must give
+ * edits that apply without overlapping, in every encoding. Deterministic (a fixed LCG). */
+static void test_random_notes_edits_apply(void) {
+  static const char *const parts[] = {
+      "- [ ?] ", "- [?] ", "- [ ] ", "- [/] ", "- [x] ", "#proposed", " #proposed", "📅 ",
+      "2025-11-31", "2025-11-01", "✅ 2025-11-02", "❌", "@Ana Ruiz", "@Nobody Here", "@",
+      "[[Apollo]]", "[[Nowhere]]", "[[Project Atlas#Nope]]", "LÃ©a", "â€™", "ðŸ“…", " ",
+      "  ", "\n", "\r\n", "\t", "^blk-1", "é", "王芳", "\xff", "```\n", "---\n",
+      "title: [x\n", "word"};
+  uint32_t seed = 12345;
+  size_t applied = 0;
+  for (int round = 0; round < 150; round++) {
+    char text[2048];
+    size_t n = 0;
+    int pieces = 5 + round % 40;
+    for (int k = 0; k < pieces; k++) {
+      seed = seed * 1103515245u + 12345u;
+      const char *p = parts[(seed >> 16) % (sizeof parts / sizeof parts[0])];
+      size_t pl = strlen(p);
+      if (n + pl >= sizeof text) break;
+      memcpy(text + n, p, pl);
+      n += pl;
+    }
+    text[n] = '\0';
+    doc_t d;
+    open_doc(&d, "Scratch/random.md", text);
+    ctx.enc = (nl_encoding)(round % 3);
+    caps.document_changes = round % 2;
+    json_t *version = json_integer(7);
+    for (uint32_t line = 0; line < 12; line++) {
+      json_t *acts = code_actions(&d, line, 0, line, 200, NULL);
+      size_t i;
+      json_t *a;
+      json_array_foreach(acts, i, a) {
+        const char *title = json_string_value(json_object_get(a, "title"));
+        if (strncmp(title, "Create ", 7) == 0) continue;
+        const json_t *edits = edits_for(json_object_get(a, "edit"), d.uri, version);
+        ASSERT(edits != NULL);
+        char *got = apply_edits(d.text, d.len, edits);
+        if (got == NULL) fprintf(stderr, "round %d line %u: '%s' overlaps\n", round, line, title);
+        ASSERT(got != NULL);
+        free(got);
+        applied++;
+      }
+      json_decref(acts);
+    }
+    json_decref(version);
+    close_doc(&d, 0);
+  }
+  ctx.enc = NL_ENC_UTF16;
+  caps.document_changes = 1;
+  ASSERT(applied > 500); /* the notes did hold tasks, tags and mojibake */
+}
+
 /* ---- diagnostics as LSP JSON ------------------------------------------------------------- */
 
 static void test_diagnostics_json(void) {
@@ -647,6 +701,7 @@ int main(void) {
   RUN(test_repair_encoding);
   RUN(test_changes_map);
   RUN(test_execute_command_errors);
+  RUN(test_random_notes_edits_apply);
   RUN(test_diagnostics_json);
   char err[256];
   if (nl_ws_check(ws, err, sizeof err) != 0) {

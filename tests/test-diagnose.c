@@ -344,6 +344,9 @@ static void test_frontmatter_names_and_dates(void) {
   dump("fm ok", &l);
   ASSERT_EQ(l.n, 0);
   nl_diag_list_free(&l);
+  diagnose_text("Scratch/fm.md", "---\ndate:\ntitle: Template\n---\n", &l);
+  ASSERT_EQ(l.n, 0); /* an empty date is a template's */
+  nl_diag_list_free(&l);
   forget("Scratch/fm.md");
 }
 
