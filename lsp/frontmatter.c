@@ -8,7 +8,7 @@
 
 typedef struct {
   yaml_parser_t parser;
-  const nl_lines *lines;
+  const nl_src_lines *lines;
   const char *yaml;
   size_t base, len;
   size_t cur_char, cur_byte; /* the char -> byte cursor */
@@ -27,7 +27,7 @@ static size_t byte_of(fm_ctx *c, size_t index) {
   return c->cur_byte;
 }
 
-static nl_bpos pos_at(fm_ctx *c, size_t byte) { return nl_lines_pos(c->lines, c->base + byte); }
+static nl_bpos pos_at(fm_ctx *c, size_t byte) { return nl_src_lines_pos(c->lines, c->base + byte); }
 
 /* The next event; 0 at a syntax error (the parser then holds the problem). */
 static int next(fm_ctx *c, yaml_event_t *ev) { return yaml_parser_parse(&c->parser, ev); }
@@ -315,7 +315,7 @@ static void set_error(fm_ctx *c, nl_frontmatter *fm) {
   if (fm->error_message == NULL) c->oom = 1;
 }
 
-int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_lines *lines, size_t base,
+int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_src_lines *lines, size_t base,
                          size_t len) {
   fm_ctx c;
   memset(&c, 0, sizeof(c));

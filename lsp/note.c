@@ -14,7 +14,7 @@
 
 typedef struct {
   nl_note *note;
-  nl_lines lines;
+  nl_src_lines lines;
   nl_scanner sc;
   nl_vec headings; /* nl_heading */
   nl_vec tasks;    /* nl_task */
@@ -45,7 +45,7 @@ const nl_fm_entry *nl_note_fm_get(const nl_note *note, const char *key) {
 /* ---- frontmatter ------------------------------------------------------------------------- */
 
 /* A fence line: `fence` (3 bytes) and nothing after it but blanks. */
-static int is_fence(const nl_lines *l, uint32_t line, const char *fence) {
+static int is_fence(const nl_src_lines *l, uint32_t line, const char *fence) {
   size_t a = l->start[line], b = l->end[line];
   if (b - a < 3 || memcmp(l->text + a, fence, 3) != 0) return 0;
   for (a += 3; a < b; a++)
@@ -76,7 +76,7 @@ static void frontmatter_tags(parse_ctx *p) {
     const nl_fm_scalar *sc = &items[i];
     const char *t = sc->text;
     size_t len = strlen(t);
-    const nl_lines *l = &p->lines;
+    const nl_src_lines *l = &p->lines;
     int exact = sc->range.start.line == sc->range.end.line && sc->range.start.line < l->n &&
                 sc->range.end.col - sc->range.start.col == len &&
                 memcmp(l->text + l->start[sc->range.start.line] + sc->range.start.col, t, len) == 0;
@@ -109,7 +109,7 @@ static void frontmatter_tags(parse_ctx *p) {
 /* Finds the frontmatter fences, parses between them and returns the first body line. */
 static uint32_t frontmatter(parse_ctx *p) {
   nl_note *note = p->note;
-  const nl_lines *l = &p->lines;
+  const nl_src_lines *l = &p->lines;
   if (!is_fence(l, 0, "---")) return 0;
   uint32_t close = 0;
   for (uint32_t i = 1; i < l->n && close == 0; i++)
@@ -190,7 +190,7 @@ static void atx_text(const char *line, size_t len, size_t col, size_t *a, size_t
 }
 
 static void on_heading(parse_ctx *p, cmark_node *node) {
-  const nl_lines *l = &p->lines;
+  const nl_src_lines *l = &p->lines;
   uint32_t l0 = note_line(p, cmark_node_get_start_line(node));
   uint32_t l1 = note_line(p, cmark_node_get_end_line(node));
   if (l1 < l0) l1 = l0;
@@ -369,9 +369,9 @@ nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
   parse_ctx p;
   memset(&p, 0, sizeof(p));
   p.note = note;
-  int ok = note->path != NULL && nl_lines_init(&p.lines, text, len) == 0;
+  int ok = note->path != NULL && nl_src_lines_init(&p.lines, text, len) == 0;
   if (ok) {
-    nl_lines *l = &p.lines;
+    nl_src_lines *l = &p.lines;
     note->n_lines = l->n;
     note->crlf = l->n > 1 && text[l->end[0]] == '\r' && l->end[0] + 1 < len &&
                  text[l->end[0] + 1] == '\n';
@@ -388,7 +388,7 @@ nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
   nl_vec_free(&p.headings);
   nl_vec_free(&p.tasks);
   nl_vec_free(&p.cuts);
-  nl_lines_free(&p.lines);
+  nl_src_lines_free(&p.lines);
   if (!ok) {
     nl_note_free(note);
     return NULL;

@@ -12,7 +12,7 @@
 
 /* ---- line table -------------------------------------------------------------------------- */
 
-static int lines_push(nl_lines *l, size_t *cap, size_t start, size_t end) {
+static int lines_push(nl_src_lines *l, size_t *cap, size_t start, size_t end) {
   if (l->n == *cap) {
     size_t ncap = *cap * 2;
     size_t *s = realloc(l->start, ncap * sizeof(*s));
@@ -29,7 +29,7 @@ static int lines_push(nl_lines *l, size_t *cap, size_t start, size_t end) {
   return 0;
 }
 
-int nl_lines_init(nl_lines *l, const char *text, size_t len) {
+int nl_src_lines_init(nl_src_lines *l, const char *text, size_t len) {
   size_t cap = 64;
   l->text = text;
   l->len = len;
@@ -59,14 +59,14 @@ int nl_lines_init(nl_lines *l, const char *text, size_t len) {
   return lines_push(l, &cap, line_start, len);
 }
 
-void nl_lines_free(nl_lines *l) {
+void nl_src_lines_free(nl_src_lines *l) {
   free(l->start);
   free(l->end);
   l->start = l->end = NULL;
   l->n = 0;
 }
 
-uint32_t nl_lines_find(const nl_lines *l, size_t off) {
+uint32_t nl_src_lines_find(const nl_src_lines *l, size_t off) {
   uint32_t lo = 0, hi = l->n; /* the answer is in [lo, hi) */
   while (hi - lo > 1) {
     uint32_t mid = lo + (hi - lo) / 2;
@@ -78,8 +78,8 @@ uint32_t nl_lines_find(const nl_lines *l, size_t off) {
   return lo;
 }
 
-nl_bpos nl_lines_pos(const nl_lines *l, size_t off) {
-  uint32_t line = nl_lines_find(l, off);
+nl_bpos nl_src_lines_pos(const nl_src_lines *l, size_t off) {
+  uint32_t line = nl_src_lines_find(l, off);
   size_t end = l->end[line];
   nl_bpos p = {line, (uint32_t)((off < end ? off : end) - l->start[line])};
   return p;
@@ -167,7 +167,7 @@ typedef struct {
   size_t a, b;
 } span;
 
-void nl_scanner_init(nl_scanner *s, const nl_lines *lines, nl_arena *arena) {
+void nl_scanner_init(nl_scanner *s, const nl_src_lines *lines, nl_arena *arena) {
   memset(s, 0, sizeof(*s));
   s->lines = lines;
   s->arena = arena;
@@ -205,7 +205,7 @@ typedef struct {
   int no_dollar, no_ddollar, no_comment, no_pi, no_decl, no_cdata;
 } unit;
 
-static nl_bpos pos_of(const unit *u, size_t off) { return nl_lines_pos(u->s->lines, off); }
+static nl_bpos pos_of(const unit *u, size_t off) { return nl_src_lines_pos(u->s->lines, off); }
 
 static nl_brange range_of(const unit *u, size_t a, size_t b) {
   nl_brange r = {pos_of(u, a), pos_of(u, b)};

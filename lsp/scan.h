@@ -20,16 +20,16 @@ typedef struct {
   size_t *start;  /* malloc'd */
   size_t *end;    /* malloc'd */
   uint32_t n;
-} nl_lines;
+} nl_src_lines;
 
 /* Builds the table in one pass over text; 0, or -1 when out of memory. */
-int nl_lines_init(nl_lines *l, const char *text, size_t len);
+int nl_src_lines_init(nl_src_lines *l, const char *text, size_t len);
 /* Frees the table's arrays; accepts a zeroed table. */
-void nl_lines_free(nl_lines *l);
+void nl_src_lines_free(nl_src_lines *l);
 /* The line holding byte offset off (an offset inside a terminator is the end of its line). */
-uint32_t nl_lines_find(const nl_lines *l, size_t off);
+uint32_t nl_src_lines_find(const nl_src_lines *l, size_t off);
 /* The position of byte offset off. */
-nl_bpos nl_lines_pos(const nl_lines *l, size_t off);
+nl_bpos nl_src_lines_pos(const nl_src_lines *l, size_t off);
 
 /* ---- scratch arrays ---------------------------------------------------------------------- */
 
@@ -62,7 +62,7 @@ int nl_is_word_cp(uint32_t cp);
 
 /* Collects the inline elements of a note, unit by unit, in document order. */
 typedef struct {
-  const nl_lines *lines;
+  const nl_src_lines *lines;
   nl_arena *arena;
   nl_vec links;     /* nl_link */
   nl_vec tags;      /* nl_tag */
@@ -77,7 +77,7 @@ typedef struct {
   int oom;
 } nl_scanner;
 
-void nl_scanner_init(nl_scanner *s, const nl_lines *lines, nl_arena *arena);
+void nl_scanner_init(nl_scanner *s, const nl_src_lines *lines, nl_arena *arena);
 /* Frees the scratch arrays and the collected vectors (after the caller copied them). */
 void nl_scanner_free(nl_scanner *s);
 /* Scans text[start .. end), the raw source lines of one paragraph or heading (terminators
