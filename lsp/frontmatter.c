@@ -315,6 +315,20 @@ static void set_error(fm_ctx *c, nl_frontmatter *fm) {
   if (fm->error_message == NULL) c->oom = 1;
 }
 
+/* After a reader error: the entries of the lines above the bad byte, parsed on their own. */
+static int parse_before(fm_ctx *c, nl_frontmatter *fm) {
+  uint32_t line = nl_lines_pos(c->lines, c->base + c->parser.problem_offset).line;
+  size_t cut = c->lines->start[line];
+  if (cut <= c->base || cut - c->base >= c->len) return 0;
+  nl_frontmatter head;
+  memset(&head, 0, sizeof(head));
+  if (nl_frontmatter_parse(&head, c->arena, c->lines, c->base, cut - c->base) < 0) return -1;
+  fm->is_mapping = head.is_mapping;
+  fm->entries = head.entries;
+  fm->n_entries = head.n_entries;
+  return 0;
+}
+
 int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_lines *lines, size_t base,
                          size_t len) {
   fm_ctx c;
@@ -336,7 +350,13 @@ int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_lines *li
   int copied = 1;
   fm->entries = nl_vec_to_arena(&entries, sizeof(nl_fm_entry), arena, &copied);
   fm->n_entries = entries.n;
+  if (!copied) c.oom = 1;
+  /* libyaml decodes its input ahead of the parse, so invalid UTF-8 fails before the entries
+   * above it are read: parse those lines again on their own to keep them. */
+  if (fm->has_error && c.parser.error == YAML_READER_ERROR && entries.n == 0 &&
+      parse_before(&c, fm) < 0)
+    c.oom = 1;
   nl_vec_free(&entries);
   yaml_parser_delete(&c.parser);
-  return c.oom || !copied ? -1 : 0;
+  return c.oom ? -1 : 0;
 }
