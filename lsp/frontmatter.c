@@ -315,9 +315,28 @@ static void set_error(fm_ctx *c, nl_frontmatter *fm) {
   if (fm->error_message == NULL) c->oom = 1;
 }
 
-/* After a reader error: the entries of the lines above the bad byte, parsed on their own. */
-static int parse_before(fm_ctx *c, nl_frontmatter *fm) {
-  uint32_t line = nl_lines_pos(c->lines, c->base + c->parser.problem_offset).line;
+/* libyaml's time grows with the square of the flow nesting depth (it rescans every open
+ * simple key per token): 100,000 '[' take seconds. No real frontmatter nests this deep. */
+#define MAX_FLOW_DEPTH 256
+
+/* The offset where flow collections nest deeper than MAX_FLOW_DEPTH, or len. Brackets inside
+ * quotes count too: an overestimate that only ever refuses absurd input. */
+static size_t too_deep_at(const char *s, size_t len) {
+  size_t depth = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '[' || s[i] == '{') {
+      if (++depth > MAX_FLOW_DEPTH) return i;
+    } else if ((s[i] == ']' || s[i] == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return len;
+}
+
+/* The entries of the lines above byte `off` of the YAML, parsed on their own: after an error
+ * at `off` that stopped the parse before them. */
+static int parse_before(fm_ctx *c, nl_frontmatter *fm, size_t off) {
+  uint32_t line = nl_lines_pos(c->lines, c->base + off).line;
   size_t cut = c->lines->start[line];
   if (cut <= c->base || cut - c->base >= c->len) return 0;
   nl_frontmatter head;
@@ -338,6 +357,13 @@ int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_lines *li
   c.base = base;
   c.len = len;
   c.arena = arena;
+  size_t deep = too_deep_at(c.yaml, len);
+  if (deep < len) {
+    fm->has_error = 1;
+    fm->error_pos = pos_at(&c, deep);
+    fm->error_message = "frontmatter nests too deeply";
+    return parse_before(&c, fm, deep);
+  }
   if (!yaml_parser_initialize(&c.parser)) return -1;
   yaml_parser_set_input_string(&c.parser, (const unsigned char *)c.yaml, len);
   /* Never guess UTF-16 from the first bytes: the note is UTF-8 and marks must count its chars. */
@@ -354,7 +380,7 @@ int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_lines *li
   /* libyaml decodes its input ahead of the parse, so invalid UTF-8 fails before the entries
    * above it are read: parse those lines again on their own to keep them. */
   if (fm->has_error && c.parser.error == YAML_READER_ERROR && entries.n == 0 &&
-      parse_before(&c, fm) < 0)
+      parse_before(&c, fm, c.parser.problem_offset) < 0)
     c.oom = 1;
   nl_vec_free(&entries);
   yaml_parser_delete(&c.parser);
