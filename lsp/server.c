@@ -663,8 +663,11 @@ static void handle_request(nl_server *srv, nl_rpc_msg *m) {
     const char *uri = nl_lsp_get_uri(m->params, err, sizeof(err));
     if (uri == NULL) goto invalid;
   }
+  uint64_t started = uv_hrtime();
   int rc = d->server != NULL ? d->server(srv, m->params, &result, err, sizeof(err))
                              : d->feature(ctx_now(srv), m->params, &result, err, sizeof(err));
+  if (nl_log_level() >= NL_LOG_DEBUG)
+    nl_log(NL_LOG_DEBUG, "%s took %.3f ms", method, (double)(uv_hrtime() - started) / 1e6);
   if (rc != 0) {
     json_decref(result);
     if (rc == NL_RPC_INVALID_PARAMS) goto invalid;

@@ -121,7 +121,9 @@ int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t 
   nl_nav_topk top;
   nl_nav_topk_init(&top, buf, MAX_SYMBOLS);
   uint32_t limit = nl_ws_id_limit(ctx->ws);
+  const uint64_t *masks = nl_ws_all_masks(ctx->ws);
   for (uint32_t id = 0; id < limit; id++) {
+    if (!nl_nav_may_match(&pat, masks[id])) continue;
     const nl_entry *e = nl_ws_get(ctx->ws, id);
     if (e != NULL) scan_entry(&top, &pat, e);
   }
