@@ -1,5 +1,6 @@
 #include "lsp/arena.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,8 @@ void nl_arena_free(nl_arena *a) {
 
 void *nl_arena_alloc(nl_arena *a, size_t size) {
   const size_t align = sizeof(max_align_t);
+  /* Rounding up or adding the block header must not wrap a huge request into a small one. */
+  if (size > SIZE_MAX - align - sizeof(nl_arena_block)) return NULL;
   size = (size + align - 1) & ~(align - 1);
   if (size == 0) size = align;
   nl_arena_block *b = a->head;
@@ -56,6 +59,7 @@ void *nl_arena_alloc(nl_arena *a, size_t size) {
 }
 
 char *nl_arena_strndup(nl_arena *a, const char *s, size_t len) {
+  if (len == SIZE_MAX) return NULL;
   char *p = nl_arena_alloc(a, len + 1);
   if (p == NULL) return NULL;
   memcpy(p, s, len);
