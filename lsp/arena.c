@@ -1,5 +1,6 @@
 #include "lsp/arena.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,8 @@ void nl_arena_free(nl_arena *a) {
 
 /* Returns `size` bytes at `align` from the head block, adding a block when it is full. */
 static void *take(nl_arena *a, size_t size, size_t align) {
+  /* A request this large is a caller's bug; refusing it keeps the sums below from wrapping. */
+  if (size > SIZE_MAX / 4) return NULL;
   nl_arena_block *b = a->head;
   size_t at = b != NULL ? (b->len + align - 1) & ~(align - 1) : 0;
   if (b == NULL || at > b->cap || b->cap - at < size) {
@@ -65,6 +68,7 @@ void *nl_arena_alloc(nl_arena *a, size_t size) {
 
 char *nl_arena_strndup(nl_arena *a, const char *s, size_t len) {
   /* Strings need no alignment: packing them saves about 8 bytes each. */
+  if (len > SIZE_MAX / 4) return NULL;
   char *p = take(a, len + 1, 1);
   if (p == NULL) return NULL;
   memcpy(p, s, len);

@@ -496,6 +496,17 @@ static void test_ranges_sorted(void) {
   nl_note_free(n);
 }
 
+static void test_arena_huge_request(void) {
+  /* A request near SIZE_MAX must fail, not wrap around into a tiny block. */
+  nl_arena a;
+  nl_arena_init(&a);
+  ASSERT(nl_arena_alloc(&a, SIZE_MAX) == NULL);
+  ASSERT(nl_arena_alloc(&a, SIZE_MAX - 8) == NULL);
+  ASSERT(nl_arena_strndup(&a, "x", SIZE_MAX) == NULL);
+  ASSERT(nl_arena_alloc(&a, 10) != NULL);
+  nl_arena_free(&a);
+}
+
 int main(void) {
   RUN(test_vault_kickoff);
   RUN(test_vault_fabrikam);
@@ -518,5 +529,6 @@ int main(void) {
   RUN(test_invalid_utf8);
   RUN(test_megabyte_line);
   RUN(test_ranges_sorted);
+  RUN(test_arena_huge_request);
   return NL_TEST_DONE();
 }
