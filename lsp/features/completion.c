@@ -111,6 +111,27 @@ static uint64_t match_rank(int score, int party, uint64_t seq) {
   return tier << 60 | (uint64_t)(party != 0) << 59 | quality << 35 | (seq < seq_max ? seq : seq_max);
 }
 
+/* Offers a candidate name to top. Exact and prefix matches are ranked from a byte compare; the
+ * fuzzy scorer runs only for a candidate that could still enter the list, so once the list
+ * holds 200 prefix matches the rest of the vault costs a byte compare per name. */
+static void offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, const char *cand, int party,
+                        uint64_t seq, uint32_t id, uint32_t sub, const void *ptr) {
+  int tier = nl_nav_prefix_tier(pat, cand);
+  int score;
+  if (tier >= NL_NAV_TIER_PREFIX) {
+    score = tier << 24;
+  } else {
+    if (tier == 0 && top->n == top->cap && (top->items[0].rank >> 60) >= NL_NAV_TIER_PREFIX) {
+      top->seen++; /* cannot enter; it may have matched, so the list counts as cut */
+      return;
+    }
+    score = nl_nav_score(pat, cand, strlen(cand));
+    if (score < 0) return;
+  }
+  nl_nav_hit hit = {match_rank(score, party, seq), id, sub, ptr, score};
+  nl_nav_topk_offer(top, &hit);
+}
+
 /* ---- the line ---------------------------------------------------------------------------- */
 
 static int starts_with(const char *s, size_t len, size_t at, const char *lit) {
@@ -227,19 +248,10 @@ static void note_items(req *r, size_t start, const char *typed, size_t typed_len
     const nl_entry *e = nl_ws_get(ws, id);
     if (e == NULL) continue;
     int party = nl_nav_is_party(e);
-    int s = nl_nav_score(&pat, e->name, strlen(e->name));
-    if (s >= 0) {
-      nl_nav_hit hit = {match_rank(s, party, e->seq), id, 0, e, s};
-      nl_nav_topk_offer(&top, &hit);
-    }
+    offer_match(&top, &pat, e->name, party, e->seq, id, 0, e);
     const nl_note *n = e->note;
-    for (size_t i = 0; n != NULL && i < n->n_aliases; i++) {
-      const char *alias = n->aliases[i].text;
-      s = nl_nav_score(&pat, alias, strlen(alias));
-      if (s < 0) continue;
-      nl_nav_hit hit = {match_rank(s, party, e->seq), id, 1 + (uint32_t)i, e, s};
-      nl_nav_topk_offer(&top, &hit);
-    }
+    for (size_t i = 0; n != NULL && i < n->n_aliases; i++)
+      offer_match(&top, &pat, n->aliases[i].text, party, e->seq, id, 1 + (uint32_t)i, e);
   }
   nl_nav_topk_sort(&top);
   r->incomplete = top.seen > top.n;
@@ -514,10 +526,7 @@ static int complete_mdlink(req *r) {
     if (e == NULL) continue;
     if (dir_bytes > 0 && (dir_len(e->rel) != folder_len || strncmp(e->rel, folder, folder_len)))
       continue;
-    int s = nl_nav_score(&pat, e->name, strlen(e->name));
-    if (s < 0) continue;
-    nl_nav_hit hit = {match_rank(s, nl_nav_is_party(e), e->seq), id, 0, e, s};
-    nl_nav_topk_offer(&top, &hit);
+    offer_match(&top, &pat, e->name, nl_nav_is_party(e), e->seq, id, 0, e);
   }
   nl_nav_topk_sort(&top);
   r->incomplete = top.seen > top.n;
@@ -605,18 +614,10 @@ static void party_items(req *r, nl_kind kind, const char *typed, size_t typed_le
     if (!nl_nav_may_match(&pat, masks[id])) continue;
     const nl_entry *e = nl_ws_get(ws, id);
     if (e == NULL || e->kind != kind) continue;
-    int s = nl_nav_score(&pat, e->name, strlen(e->name));
-    if (s >= 0) {
-      nl_nav_hit hit = {match_rank(s, 1, e->seq), id, 0, e, s};
-      nl_nav_topk_offer(&top, &hit);
-    }
+    offer_match(&top, &pat, e->name, 1, e->seq, id, 0, e);
     const nl_note *n = e->note;
-    for (size_t i = 0; n != NULL && i < n->n_aliases; i++) {
-      s = nl_nav_score(&pat, n->aliases[i].text, strlen(n->aliases[i].text));
-      if (s < 0) continue;
-      nl_nav_hit hit = {match_rank(s, 1, e->seq), id, 1 + (uint32_t)i, e, s};
-      nl_nav_topk_offer(&top, &hit);
-    }
+    for (size_t i = 0; n != NULL && i < n->n_aliases; i++)
+      offer_match(&top, &pat, n->aliases[i].text, 1, e->seq, id, 1 + (uint32_t)i, e);
   }
   nl_nav_topk_sort(&top);
   r->incomplete = top.seen > top.n;

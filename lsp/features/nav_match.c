@@ -59,6 +59,20 @@ int nl_nav_score(const nl_nav_pattern *p, const char *candidate, size_t clen) {
   return nl_fuzzy_score(p->text, p->len, candidate, clen);
 }
 
+int nl_nav_prefix_tier(const nl_nav_pattern *p, const char *c) {
+  if (!p->ascii || p->len > sizeof p->lower) return -1;
+  for (size_t i = 0; i < p->len; i++) {
+    unsigned char want = (unsigned char)p->lower[i], got = (unsigned char)c[i];
+    if (got >= 0x80) return -1;
+    if (lower_ascii(got) == want) continue;
+    /* White space runs fold to one space in the scorer: let it decide. */
+    if (want == ' ' || want == '\t' || got == ' ' || got == '\t') return -1;
+    return 0; /* also when the candidate ended (got == 0) */
+  }
+  if (c[p->len] == '\0') return NL_NAV_TIER_EXACT;
+  return (unsigned char)c[p->len] >= 0x80 ? -1 : NL_NAV_TIER_PREFIX;
+}
+
 char *nl_nav_nfc(const char *s, size_t len) {
   size_t i = 0;
   while (i < len && (unsigned char)s[i] < 0x80) i++;

@@ -37,6 +37,12 @@ static inline int nl_nav_may_match(const nl_nav_pattern *p, uint64_t mask) {
  * bytes. An empty pattern scores every candidate by length. */
 int nl_nav_score(const nl_nav_pattern *p, const char *candidate, size_t clen);
 
+/* The fuzzy tier of candidate (NUL-terminated) without the full scorer, when bytes tell:
+ * NL_NAV_TIER_EXACT, NL_NAV_TIER_PREFIX, 0 when it is certainly neither (a lower tier or no
+ * match), -1 when only nl_nav_score can tell (non-ASCII bytes, white space). Reads only as
+ * many candidate bytes as the pattern has, so rejecting most names costs a byte or two. */
+int nl_nav_prefix_tier(const nl_nav_pattern *p, const char *candidate);
+
 /* The NFC form of s[0, len) for display and insertion (file names may be NFD on disk): new
  * (free()), a plain copy when s is ASCII; NULL when out of memory. */
 char *nl_nav_nfc(const char *s, size_t len);
