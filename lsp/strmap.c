@@ -126,6 +126,27 @@ int nl_strmap_remove(nl_strmap *m, const char *key, size_t len, uint32_t id) {
   return 0;
 }
 
+int nl_strmap_count(nl_strmap *m, const char *key, size_t len, int32_t delta) {
+  nl_strmap_slot *s = find(m, key, len, hash_bytes(key, len));
+  if (s == NULL) {
+    if (delta <= 0) return 0;
+    if (nl_strmap_add(m, key, len, (uint32_t)delta) != 0) return -1;
+    return 0;
+  }
+  int64_t n = (int64_t)s->ids.one + delta;
+  if (n > 0) {
+    s->ids.one = (uint32_t)n;
+    return 0;
+  }
+  return nl_strmap_remove(m, key, len, s->ids.one) < 0 ? -1 : 0;
+}
+
+uint32_t nl_strmap_count_get(const nl_strmap *m, const char *key, size_t len) {
+  uint32_t n;
+  const uint32_t *ids = nl_strmap_get(m, key, len, &n);
+  return n > 0 ? ids[0] : 0;
+}
+
 void nl_strmap_foreach(const nl_strmap *m,
                        void (*cb)(void *ud, const char *key, size_t len, const uint32_t *ids,
                                   uint32_t n),

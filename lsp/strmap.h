@@ -36,6 +36,13 @@ const uint32_t *nl_strmap_get(const nl_strmap *m, const char *key, size_t len, u
 int nl_strmap_add(nl_strmap *m, const char *key, size_t len, uint32_t id);
 /* Removes one occurrence of id from key's set; 0, or 1 when it was not there. */
 int nl_strmap_remove(nl_strmap *m, const char *key, size_t len, uint32_t id);
+/* Counter mode, for a map used only through these two: adds delta to key's count (kept in
+ * the single id slot) and deletes the key when the count reaches 0. O(1) however large the
+ * count. 0, or -1 on OOM. */
+int nl_strmap_count(nl_strmap *m, const char *key, size_t len, int32_t delta);
+/* The count of key (0 when absent). */
+uint32_t nl_strmap_count_get(const nl_strmap *m, const char *key, size_t len);
+
 /* Calls cb for every key with its ids. The map must not change during the walk. */
 void nl_strmap_foreach(const nl_strmap *m,
                        void (*cb)(void *ud, const char *key, size_t len, const uint32_t *ids,

@@ -3,7 +3,7 @@
  *   files   file name without .md                -> entry ids
  *   names   frontmatter title and aliases        -> entry ids (when not equal to the file name)
  *   slugs   account names without ' ', '-', '_'  -> account entry ids
- *   tags    tag as written                       -> one id per use
+ *   tags    tag as written                       -> how many times it is used (counter mode)
  *   refs    link target's last path segment      -> id of the linking note, once per link
  * Every map entry of a note is added by index_note(+1) and removed by index_note(-1) with the
  * same parse, so an update is proportional to the note. */
@@ -149,10 +149,7 @@ static void index_note(nl_workspace *ws, nl_entry *e, int add) {
   }
   for (size_t i = 0; i < n->n_tags; i++) {
     const char *t = n->tags[i].name;
-    if (add)
-      nl_strmap_add(&ws->tags, t, strlen(t), id);
-    else
-      nl_strmap_remove(&ws->tags, t, strlen(t), id);
+    nl_strmap_count(&ws->tags, t, strlen(t), add ? 1 : -1);
   }
   for (size_t i = 0; i < n->n_links; i++) {
     const char *b;
@@ -1012,7 +1009,7 @@ typedef struct {
 
 static void tag_each(void *ud, const char *key, size_t len, const uint32_t *ids, uint32_t n) {
   tag_walk *w = ud;
-  w->cb(w->ud, key, n);
+  w->cb(w->ud, key, ids[0]);
 }
 
 void nl_ws_foreach_tag(const nl_workspace *ws,
