@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CancellationTokenSource } from 'vscode-languageserver-protocol/node.js';
 import {
   LspSession,
   REPO_ROOT,
@@ -17,7 +16,10 @@ import {
   positionOf,
   lineAt,
   withTimeout,
+  protocol,
 } from './lib/lsp-session.mjs';
+
+const { CancellationTokenSource } = protocol;
 
 const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
 const VSCODE_CAPS = JSON.parse(

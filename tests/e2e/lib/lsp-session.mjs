@@ -8,10 +8,24 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as defaultProtocol from 'vscode-languageserver-protocol/node.js';
-import { URI } from 'vscode-uri';
 
 export const E2E_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// Loaded dynamically so a missing `npm ci` is reported as such, not as a module-linking error.
+async function dependency(name) {
+  try {
+    return await import(name);
+  } catch (err) {
+    if (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') {
+      throw new Error(`${name} is not installed: run "npm ci" in ${E2E_DIR} (or tests/install-test-deps.sh)`);
+    }
+    throw err;
+  }
+}
+/** vscode-languageserver-protocol/node: Microsoft's LSP layer over vscode-jsonrpc. */
+export const protocol = await dependency('vscode-languageserver-protocol/node.js');
+const defaultProtocol = protocol;
+const { URI } = await dependency('vscode-uri');
 export const REPO_ROOT = path.resolve(E2E_DIR, '../..');
 export const VAULT_EXAMPLE = path.join(REPO_ROOT, 'tests', 'vault-example');
 
