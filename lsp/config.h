@@ -1,0 +1,73 @@
+/* config.h: the server's settings, from defaults, `.notes-lsp.yaml` at the workspace root,
+ * `initializationOptions` and `workspace/didChangeConfiguration` (same keys everywhere):
+ *
+ *   folders:  {person: [People], account: [Accounts], project: [Projects], meeting: [Meetings]}
+ *   types:    {person: [person], account: [account], project: [project], meeting: [meeting]}
+ *   ignore:   [glob, ...]          vault-relative globs: '*' within a segment, '**' any depth
+ *   maxFileSize: 8388608           bytes; larger files are skipped with a log line
+ *   owner:    [Myself, me]         the vault owner's names; `@me` never is an unknown person
+ *   today:    YYYY-MM-DD           fixed date for tests; otherwise the local date
+ *   logLevel: error|warn|info|debug
+ */
+#ifndef NL_CONFIG_H
+#define NL_CONFIG_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+  NL_KIND_NOTE,
+  NL_KIND_PERSON,
+  NL_KIND_ACCOUNT,
+  NL_KIND_PROJECT,
+  NL_KIND_MEETING,
+  NL_KIND__COUNT
+} nl_kind;
+
+/* "note", "person", "account", "project", "meeting" (static). */
+const char *nl_kind_name(nl_kind kind);
+
+typedef struct {
+  char **items; /* each malloc'd */
+  size_t n;
+} nl_strlist;
+
+typedef struct {
+  nl_strlist folders[NL_KIND__COUNT]; /* vault-relative folder prefixes; [NL_KIND_NOTE] unused */
+  nl_strlist types[NL_KIND__COUNT];   /* frontmatter `type:` values, compared case-insensitively */
+  nl_strlist ignore;
+  size_t max_file_size;
+  nl_strlist owner;
+  int has_today;
+  int32_t today;                      /* days since 1970-01-01 when has_today */
+  int log_level;                      /* NL_LOG_* from log.h; 0 when not set */
+} nl_config;
+
+/* Returns a new configuration with the defaults above; free with nl_config_free. */
+nl_config *nl_config_new(void);
+void nl_config_free(nl_config *cfg);
+
+/* Overlays the keys present in `obj` (borrowed). Keys that are valid are applied even when
+ * others are not; returns 0, or -1 with every problem described in err ("notesLsp.today:
+ * expected YYYY-MM-DD, got \"tomorrow\""). Unknown keys are an error too (typos matter). */
+int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t err_size);
+
+/* Reads a YAML file (`.notes-lsp.yaml`) and overlays it like nl_config_apply_json. Returns 0,
+ * 1 when the file does not exist, -1 with "path:line:col: problem" in err. */
+int nl_config_apply_yaml_file(nl_config *cfg, const char *path, char *err, size_t err_size);
+
+/* The date features use: the `today` override, else the local date now. */
+int32_t nl_config_today(const nl_config *cfg);
+
+/* The kind of a note: frontmatter `type` first (when it names a configured type), else the
+ * first configured folder that `rel_path` lies in, else NL_KIND_NOTE. type may be NULL. */
+nl_kind nl_config_kind(const nl_config *cfg, const char *rel_path, const char *type);
+
+/* Whether vault-relative `rel_path` matches one of the ignore globs. */
+int nl_config_ignored(const nl_config *cfg, const char *rel_path);
+
+/* Whether `name` is one of the owner's names (case-insensitive). */
+int nl_config_is_owner(const nl_config *cfg, const char *name, size_t len);
+
+#endif

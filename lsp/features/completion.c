@@ -1,0 +1,868 @@
+/* completion.c: textDocument/completion on the live text of the open document.
+ *
+ * The context comes from the cursor's line (and, for frontmatter and code fences, the lines
+ * above it), never from the index's parse, which may lag behind typing:
+ *   [[ / ![[      notes by link text, aliases as their own items; [[Note#  its headings;
+ *                 [[Note#^  its block ids
+ *   [x](          notes as relative, percent-encoded paths
+ *   @             people by name and alias
+ *   #             tags of the vault
+ *   frontmatter   account: accounts; participants: people; tags: tags; type: configured types
+ *
+ * Choices:
+ * - CompletionItemKind: File (17) for notes, Reference (18) for people, Class (7) for
+ *   accounts, Reference (18) for headings and block ids, Keyword (14) for tags,
+ *   EnumMember (20) for types, Folder (19) never (folders are not offered).
+ * - An alias item of a wikilink inserts "Name|Alias" (the note's name with the alias as its
+ *   display text, as Obsidian does); in an @mention it inserts the alias itself, which the
+ *   index resolves like the name; in frontmatter it inserts the canonical name.
+ * - A note's link text is its file name (NFC), or its vault-relative path without ".md" when
+ *   the name alone is ambiguous.
+ * - Ranking (sortText is the zero-padded rank): an exact match, then a prefix match, then
+ *   other fuzzy matches by quality; within those, people and accounts first, then the most
+ *   recently changed (entry->seq). At most 200 items, isIncomplete when cut.
+ * - The textEdit replaces the typed prefix and, when the text after the cursor continues the
+ *   same target, that too; "]]" is appended only when the link is not closed yet.
+ * The pass over the vault allocates nothing per entry: a byte pre-filter rejects most names
+ * before the fuzzy scorer runs, and a bounded heap keeps the best 200. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lsp/features/features.h"
+#include "lsp/features/nav_match.h"
+#include "lsp/features/nav_util.h"
+
+#define MAX_ITEMS 200
+#define MAX_MENTION 64 /* bytes after '@' still treated as a name being typed */
+
+enum {
+  ITEM_KEYWORD = 14,
+  ITEM_FILE = 17,
+  ITEM_REFERENCE = 18,
+  ITEM_CLASS = 7,
+  ITEM_ENUM_MEMBER = 20
+};
+
+/* The request: the document, the cursor's line and the items built so far. */
+typedef struct {
+  const nl_ctx *ctx;
+  const char *uri;
+  const nl_doc *doc;
+  nl_entry *self;
+  uint32_t line;
+  const char *text; /* the cursor's line (borrowed from doc) */
+  size_t len;
+  size_t cur;       /* the cursor's byte column */
+  json_t *items;
+  int incomplete;
+} req;
+
+/* ---- items ------------------------------------------------------------------------------- */
+
+static int item_kind(const nl_entry *e) {
+  if (e->kind == NL_KIND_PERSON) return ITEM_REFERENCE;
+  if (e->kind == NL_KIND_ACCOUNT) return ITEM_CLASS;
+  return ITEM_FILE;
+}
+
+/* Appends one item replacing bytes [a, b) of the cursor's line with new_text. Strings are
+ * borrowed; an item whose text is not valid UTF-8 is dropped. */
+static void add_item(req *r, const char *label, int kind, const char *detail, const char *filter,
+                     size_t a, size_t b, const char *new_text) {
+  json_t *label_j = json_string(label), *text_j = json_string(new_text);
+  if (label_j == NULL || text_j == NULL) {
+    json_decref(label_j);
+    json_decref(text_j);
+    return;
+  }
+  char sort[16];
+  snprintf(sort, sizeof sort, "%05zu", json_array_size(r->items));
+  json_t *item = json_object();
+  json_object_set_new(item, "label", label_j);
+  json_object_set_new(item, "kind", json_integer(kind));
+  if (detail != NULL) json_object_set_new(item, "detail", json_string(detail));
+  json_object_set_new(item, "sortText", json_string(sort));
+  json_object_set_new(item, "filterText", json_string(filter ? filter : label));
+  json_t *edit = json_object();
+  json_object_set_new(edit, "range", nl_nav_doc_range_json(r->ctx, r->doc, r->line, a, b));
+  json_object_set_new(edit, "newText", text_j);
+  json_object_set_new(item, "textEdit", edit);
+  json_array_append_new(r->items, item);
+}
+
+static char *concat3(const char *a, const char *b, const char *c) {
+  size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+  char *out = malloc(la + lb + lc + 1);
+  if (out == NULL) return NULL;
+  memcpy(out, a, la);
+  memcpy(out + la, b, lb);
+  memcpy(out + la + lb, c, lc + 1);
+  return out;
+}
+
+/* Ranks a match: the fuzzy tier (exact, prefix, word pieces, scattered) first, then people
+ * and accounts, then the quality of a non-prefix match, then recency. */
+static uint64_t match_rank(int score, int party, uint64_t seq) {
+  uint64_t tier = (uint64_t)(score >> 24) & 0x7;
+  uint64_t quality = tier >= NL_NAV_TIER_PREFIX ? 0 : ((uint64_t)score & 0xFFFFFF);
+  const uint64_t seq_max = (1ull << 35) - 1;
+  return tier << 60 | (uint64_t)(party != 0) << 59 | quality << 35 | (seq < seq_max ? seq : seq_max);
+}
+
+/* ---- the line ---------------------------------------------------------------------------- */
+
+static int starts_with(const char *s, size_t len, size_t at, const char *lit) {
+  size_t n = strlen(lit);
+  return at + n <= len && memcmp(s + at, lit, n) == 0;
+}
+
+static int is_space(char c) { return c == ' ' || c == '\t'; }
+
+/* Whether the cursor is inside a `code span` of its line: an odd number of backticks before. */
+static int in_code_span(const req *r) {
+  size_t ticks = 0;
+  for (size_t i = 0; i < r->cur; i++) ticks += r->text[i] == '`';
+  return ticks % 2 == 1;
+}
+
+/* ---- the lines above: frontmatter and fences --------------------------------------------- */
+
+typedef enum { ZONE_BODY, ZONE_FRONTMATTER, ZONE_FENCE } zone;
+
+static int is_rule(const char *s, size_t len, const char *lit) {
+  size_t n = strlen(lit);
+  if (len < n || memcmp(s, lit, n) != 0) return 0;
+  for (size_t i = n; i < len; i++)
+    if (!is_space(s[i])) return 0;
+  return 1;
+}
+
+/* Length of a fence opener/closer (``` or ~~~, up to three spaces of indent), 0 if none. */
+static size_t fence_len(const char *s, size_t len, char *ch) {
+  size_t i = 0;
+  while (i < len && i < 3 && s[i] == ' ') i++;
+  if (i >= len || (s[i] != '`' && s[i] != '~')) return 0;
+  char c = s[i];
+  size_t n = 0;
+  while (i + n < len && s[i + n] == c) n++;
+  if (n < 3) return 0;
+  *ch = c;
+  return n;
+}
+
+/* Frontmatter is open when line 0 is "---" and no closing "---"/"..." came before the
+ * cursor's line (an unclosed one counts: the user is typing it). */
+static zone zone_of(const req *r) {
+  size_t len = 0;
+  const char *s = nl_nav_doc_line(r->doc, 0, &len);
+  uint32_t i = 0;
+  if (s != NULL && is_rule(s, len, "---")) {
+    for (i = 1; i < r->line; i++) {
+      s = nl_nav_doc_line(r->doc, i, &len);
+      if (is_rule(s, len, "---") || is_rule(s, len, "...")) break;
+    }
+    if (i >= r->line && r->line > 0) return ZONE_FRONTMATTER;
+    i++;
+  }
+  char open_ch = 0;
+  size_t open_n = 0;
+  for (; i < r->line; i++) {
+    s = nl_nav_doc_line(r->doc, i, &len);
+    char ch = 0;
+    size_t n = fence_len(s, len, &ch);
+    if (n == 0) continue;
+    if (open_n == 0) {
+      open_n = n;
+      open_ch = ch;
+    } else if (ch == open_ch && n >= open_n) {
+      open_n = 0;
+    }
+  }
+  return open_n ? ZONE_FENCE : ZONE_BODY;
+}
+
+/* ---- notes: [[ ------------------------------------------------------------------------------ */
+
+/* Where the edit of a link target ends: through the rest of the target when the link is
+ * closed on this line ("[[Que|ntin Okafor]]"), else at the cursor. *closed: the link already
+ * has its "]]"; *suffix: a '|' or '#' part follows the target. */
+static size_t target_end(const req *r, const char *stops, int *closed, int *suffix) {
+  *closed = *suffix = 0;
+  size_t i = r->cur;
+  while (i < r->len && !starts_with(r->text, r->len, i, "]]") &&
+         !starts_with(r->text, r->len, i, "[[") && strchr(stops, r->text[i]) == NULL)
+    i++;
+  if (starts_with(r->text, r->len, i, "]]")) {
+    *closed = 1;
+    return i;
+  }
+  if (i < r->len && r->text[i] != '[') {
+    /* A '|' or '#': the link is closed when "]]" follows before another "[[". */
+    for (size_t j = i; j < r->len && !starts_with(r->text, r->len, j, "[["); j++) {
+      if (starts_with(r->text, r->len, j, "]]")) {
+        *closed = *suffix = 1;
+        return i;
+      }
+    }
+  }
+  return r->cur;
+}
+
+static void note_items(req *r, size_t start, const char *typed, size_t typed_len) {
+  int closed = 0, suffix = 0;
+  size_t end = target_end(r, "|#", &closed, &suffix);
+  nl_nav_pattern pat;
+  nl_nav_pattern_init(&pat, typed, typed_len);
+
+  nl_nav_hit buf[MAX_ITEMS];
+  nl_nav_topk top;
+  nl_nav_topk_init(&top, buf, MAX_ITEMS);
+  const nl_workspace *ws = r->ctx->ws;
+  uint32_t limit = nl_ws_id_limit(ws);
+  for (uint32_t id = 0; id < limit; id++) {
+    const nl_entry *e = nl_ws_get(ws, id);
+    if (e == NULL) continue;
+    int party = nl_nav_is_party(e);
+    int s = nl_nav_score(&pat, e->name, strlen(e->name));
+    if (s >= 0) {
+      nl_nav_hit hit = {match_rank(s, party, e->seq), id, 0, e, s};
+      nl_nav_topk_offer(&top, &hit);
+    }
+    const nl_note *n = e->note;
+    for (size_t i = 0; n != NULL && i < n->n_aliases; i++) {
+      const char *alias = n->aliases[i].text;
+      s = nl_nav_score(&pat, alias, strlen(alias));
+      if (s < 0) continue;
+      nl_nav_hit hit = {match_rank(s, party, e->seq), id, 1 + (uint32_t)i, e, s};
+      nl_nav_topk_offer(&top, &hit);
+    }
+  }
+  nl_nav_topk_sort(&top);
+  r->incomplete = top.seen > top.n;
+
+  const char *close = closed ? "" : "]]";
+  for (size_t i = 0; i < top.n; i++) {
+    const nl_entry *e = top.items[i].ptr;
+    char *link = nl_nav_link_text(ws, e);
+    char *detail = nl_nav_detail(e);
+    char *name = nl_nav_nfc(e->name, strlen(e->name));
+    if (link != NULL && detail != NULL && name != NULL) {
+      if (top.items[i].sub == 0) {
+        char *text = concat3(link, close, "");
+        if (text) add_item(r, link, item_kind(e), detail, name, start, end, text);
+        free(text);
+      } else {
+        const char *alias = e->note->aliases[top.items[i].sub - 1].text;
+        char *about = concat3("alias of ", name, " \xC2\xB7 ");
+        char *full = about ? concat3(about, detail, "") : NULL;
+        char *head = concat3(link, suffix ? "" : "|", suffix ? "" : alias);
+        char *text = head ? concat3(head, close, "") : NULL;
+        if (full && text) add_item(r, alias, item_kind(e), full, alias, start, end, text);
+        free(about);
+        free(full);
+        free(head);
+        free(text);
+      }
+    }
+    free(link);
+    free(detail);
+    free(name);
+  }
+}
+
+/* The note a link's target names, for its headings and blocks: the note itself for an empty
+ * target (a parse of the live text, *owned set so the caller frees it), else the index's. */
+static const nl_note *target_note(const req *r, const char *target, size_t len, nl_note **owned) {
+  *owned = NULL;
+  if (len == 0) {
+    *owned = nl_note_parse(nl_nav_doc_rel(r->self, r->uri), r->doc->text, r->doc->len);
+    return *owned;
+  }
+  nl_entry *e = nl_ws_resolve(r->ctx->ws, r->self, 0, target, len, NULL);
+  if (e == NULL) return NULL;
+  if (e == r->self) {
+    *owned = nl_note_parse(e->rel, r->doc->text, r->doc->len);
+    return *owned;
+  }
+  return e->note;
+}
+
+/* Headings (blocks = 0) or block ids (blocks = 1) of the note before '#', in document order
+ * within a match tier. */
+static void fragment_items(req *r, size_t start, const char *target, size_t target_len,
+                           int blocks) {
+  nl_note *owned = NULL;
+  const nl_note *note = target_note(r, target, target_len, &owned);
+  if (note == NULL) return;
+  int closed = 0, suffix = 0;
+  size_t end = target_end(r, "|", &closed, &suffix);
+  nl_nav_pattern pat;
+  nl_nav_pattern_init(&pat, r->text + start, r->cur - start);
+
+  nl_nav_hit buf[MAX_ITEMS];
+  nl_nav_topk top;
+  nl_nav_topk_init(&top, buf, MAX_ITEMS);
+  size_t n = blocks ? note->n_blocks : note->n_headings;
+  for (size_t i = 0; i < n; i++) {
+    const char *text = blocks ? note->blocks[i].id : note->headings[i].text;
+    int s = nl_nav_score(&pat, text, strlen(text));
+    if (s < 0) continue;
+    nl_nav_hit hit = {match_rank(s, 0, 0), 0, (uint32_t)i, text, s};
+    nl_nav_topk_offer(&top, &hit);
+  }
+  nl_nav_topk_sort(&top);
+  r->incomplete = top.seen > top.n;
+  for (size_t i = 0; i < top.n; i++) {
+    const char *text = top.items[i].ptr;
+    char *with_close = concat3(text, closed ? "" : "]]", "");
+    char detail[16] = "block";
+    if (!blocks) snprintf(detail, sizeof detail, "H%d", note->headings[top.items[i].sub].level);
+    if (with_close) add_item(r, text, ITEM_REFERENCE, detail, text, start, end, with_close);
+    free(with_close);
+  }
+  nl_note_free(owned);
+}
+
+/* The innermost "[[" not closed before the cursor: offset after it, or -1. */
+static ptrdiff_t open_wikilink(const req *r) {
+  ptrdiff_t open = -1;
+  for (size_t i = 0; i + 1 < r->cur; i++) {
+    if (r->text[i] == '[' && r->text[i + 1] == '[') {
+      open = (ptrdiff_t)(i + 2);
+      i++;
+    } else if (r->text[i] == ']' && r->text[i + 1] == ']') {
+      open = -1;
+      i++;
+    }
+  }
+  return open;
+}
+
+static int complete_wikilink(req *r) {
+  ptrdiff_t open = open_wikilink(r);
+  if (open < 0) return 0;
+  const char *typed = r->text + open;
+  size_t typed_len = r->cur - (size_t)open;
+  if (memchr(typed, '|', typed_len) != NULL) return 1; /* in the display text: nothing to offer */
+  const char *hash = memchr(typed, '#', typed_len);
+  if (hash == NULL) {
+    note_items(r, (size_t)open, typed, typed_len);
+    return 1;
+  }
+  size_t target_len = (size_t)(hash - typed);
+  size_t frag = (size_t)open + target_len + 1;
+  if (frag < r->cur && r->text[frag] == '^')
+    fragment_items(r, frag + 1, typed, target_len, 1);
+  else
+    fragment_items(r, frag, typed, target_len, 0);
+  return 1;
+}
+
+/* ---- markdown link paths: [x]( ------------------------------------------------------------- */
+
+static int needs_percent(unsigned char c) {
+  return c <= 0x20 || c == 0x7F || strchr("%()<>#?[]\"\\", c) != NULL;
+}
+
+/* Percent-encodes what a markdown link destination cannot hold as is (space, parentheses,
+ * '%', '#', ...); other UTF-8 stays readable. New (free()). */
+static char *percent_encode(const char *s) {
+  size_t n = 0;
+  for (const char *p = s; *p; p++) n += needs_percent((unsigned char)*p) ? 3 : 1;
+  char *out = malloc(n + 1), *o = out;
+  if (out == NULL) return NULL;
+  for (const char *p = s; *p; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (needs_percent(c)) {
+      o += sprintf(o, "%%%02X", c);
+    } else {
+      *o++ = (char)c;
+    }
+  }
+  *o = '\0';
+  return out;
+}
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* Percent-decodes s[0, len) into buf (cap bytes); returns the length, or -1 when too long. */
+static ptrdiff_t percent_decode(const char *s, size_t len, char *buf, size_t cap) {
+  size_t o = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    if (c == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+      c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+      i += 2;
+    }
+    if (o + 1 >= cap) return -1;
+    buf[o++] = c;
+  }
+  buf[o] = '\0';
+  return (ptrdiff_t)o;
+}
+
+/* Joins folder `base` (vault-relative, "" for the root) and the relative path rel, resolving
+ * "." and ".."; -1 when it climbs above the root or does not fit. */
+static int join_folder(const char *base, const char *rel, char *out, size_t cap) {
+  char tmp[1024];
+  int n = rel[0] == '/' ? snprintf(tmp, sizeof tmp, "%s", rel + 1)
+                        : snprintf(tmp, sizeof tmp, "%s%s%s", base, base[0] ? "/" : "", rel);
+  if (n < 0 || (size_t)n >= sizeof tmp) return -1;
+  size_t o = 0;
+  out[0] = '\0';
+  for (char *seg = tmp, *next; seg != NULL; seg = next) {
+    next = strchr(seg, '/');
+    if (next) *next++ = '\0';
+    if (seg[0] == '\0' || strcmp(seg, ".") == 0) continue;
+    if (strcmp(seg, "..") == 0) {
+      if (o == 0) return -1;
+      char *slash = strrchr(out, '/');
+      o = slash ? (size_t)(slash - out) : 0;
+      out[o] = '\0';
+      continue;
+    }
+    size_t sl = strlen(seg);
+    if (o + sl + 2 > cap) return -1;
+    if (o > 0) out[o++] = '/';
+    memcpy(out + o, seg, sl + 1);
+    o += sl;
+  }
+  return 0;
+}
+
+static size_t dir_len(const char *rel) {
+  const char *slash = strrchr(rel, '/');
+  return slash ? (size_t)(slash - rel) : 0;
+}
+
+/* The path from folder `from` ("" for the root) to file `to`, both vault-relative:
+ * "../People/Ana Ruiz.md". New (free()). */
+static char *relative_path(const char *from, const char *to) {
+  size_t fo = 0, tp = 0;
+  while (from[fo] != '\0') { /* drop the folders both share */
+    size_t fl = strcspn(from + fo, "/"), tl = strcspn(to + tp, "/");
+    if (to[tp + tl] != '/' || fl != tl || memcmp(from + fo, to + tp, fl) != 0) break;
+    fo += fl + (from[fo + fl] == '/');
+    tp += tl + 1;
+  }
+  size_t ups = 0;
+  if (from[fo] != '\0') {
+    ups = 1;
+    for (size_t k = fo; from[k]; k++) ups += from[k] == '/';
+  }
+  size_t tail = strlen(to + tp);
+  char *out = malloc(ups * 3 + tail + 1);
+  if (out == NULL) return NULL;
+  char *o = out;
+  for (size_t k = 0; k < ups; k++, o += 3) memcpy(o, "../", 3);
+  memcpy(o, to + tp, tail + 1);
+  return out;
+}
+
+static int complete_mdlink(req *r) {
+  /* The last "](" before the cursor whose destination is still open. */
+  ptrdiff_t open = -1;
+  for (size_t i = 0; i + 1 < r->cur; i++)
+    if (r->text[i] == ']' && r->text[i + 1] == '(') open = (ptrdiff_t)(i + 2);
+  if (open < 0) return 0;
+  const char *href = r->text + open;
+  size_t href_len = r->cur - (size_t)open;
+  for (size_t i = 0; i < href_len; i++) {
+    if (href[i] == ')' || is_space(href[i])) return 0; /* closed, or not a destination */
+    if (href[i] == '#') return 1;                      /* a fragment: not a path */
+  }
+  for (size_t i = 0; i + 2 < href_len; i++)
+    if (href[i] == ':' && href[i + 1] == '/' && href[i + 2] == '/') return 1; /* a URL */
+
+  const char *slash = NULL;
+  for (size_t i = 0; i < href_len; i++)
+    if (href[i] == '/') slash = href + i;
+  size_t dir_bytes = slash ? (size_t)(slash - href) + 1 : 0;
+  char dir[1024], name[512], base[1024], folder[1024] = "";
+  if (percent_decode(href, dir_bytes, dir, sizeof dir) < 0) return 1;
+  ptrdiff_t name_len = percent_decode(href + dir_bytes, href_len - dir_bytes, name, sizeof name);
+  if (name_len < 0) return 1;
+  const char *self_rel = r->self ? r->self->rel : "";
+  snprintf(base, sizeof base, "%.*s", (int)dir_len(self_rel), self_rel);
+  if (dir_bytes > 0 && join_folder(base, dir, folder, sizeof folder) < 0) return 1;
+  size_t folder_len = strlen(folder);
+
+  size_t start = (size_t)open + dir_bytes, end = r->cur;
+  while (end < r->len && r->text[end] != ')' && r->text[end] != '#' && !is_space(r->text[end]))
+    end++;
+
+  nl_nav_pattern pat;
+  nl_nav_pattern_init(&pat, name, (size_t)name_len);
+  nl_nav_hit buf[MAX_ITEMS];
+  nl_nav_topk top;
+  nl_nav_topk_init(&top, buf, MAX_ITEMS);
+  const nl_workspace *ws = r->ctx->ws;
+  uint32_t limit = nl_ws_id_limit(ws);
+  for (uint32_t id = 0; id < limit; id++) {
+    const nl_entry *e = nl_ws_get(ws, id);
+    if (e == NULL) continue;
+    if (dir_bytes > 0 && (dir_len(e->rel) != folder_len || strncmp(e->rel, folder, folder_len)))
+      continue;
+    int s = nl_nav_score(&pat, e->name, strlen(e->name));
+    if (s < 0) continue;
+    nl_nav_hit hit = {match_rank(s, nl_nav_is_party(e), e->seq), id, 0, e, s};
+    nl_nav_topk_offer(&top, &hit);
+  }
+  nl_nav_topk_sort(&top);
+  r->incomplete = top.seen > top.n;
+  for (size_t i = 0; i < top.n; i++) {
+    const nl_entry *e = top.items[i].ptr;
+    const char *file = e->rel + (dir_len(e->rel) ? dir_len(e->rel) + 1 : 0);
+    char *path = dir_bytes > 0 ? nl_nav_nfc(file, strlen(file)) : NULL;
+    if (dir_bytes == 0) {
+      char *rel = relative_path(base, e->rel);
+      path = rel ? nl_nav_nfc(rel, strlen(rel)) : NULL;
+      free(rel);
+    }
+    char *encoded = path ? percent_encode(path) : NULL;
+    char *detail = nl_nav_detail(e);
+    if (encoded != NULL) add_item(r, path, item_kind(e), detail, encoded, start, end, encoded);
+    free(path);
+    free(encoded);
+    free(detail);
+  }
+  return 1;
+}
+
+/* ---- people: @ ------------------------------------------------------------------------------ */
+
+/* Whether s starts with a task field emoji (a mention's tail stops there). */
+static int field_emoji(const char *s, size_t len) {
+  static const char *const emoji[] = {
+      "\xF0\x9F\x93\x85", "\xF0\x9F\x93\x86", "\xF0\x9F\x97\x93", "\xE2\x8F\xB3", "\xE2\x8C\x9B",
+      "\xF0\x9F\x9B\xAB", "\xE2\x9E\x95",     "\xE2\x9C\x85",     "\xE2\x9D\x8C", "\xF0\x9F\x94\x81",
+      "\xF0\x9F\x86\x94", "\xE2\x9B\x94",     "\xE2\x8F\xAC",     "\xF0\x9F\x94\xBD",
+      "\xF0\x9F\x94\xBC", "\xE2\x8F\xAB",     "\xF0\x9F\x94\xBA"};
+  for (size_t i = 0; i < sizeof emoji / sizeof *emoji; i++)
+    if (starts_with(s, len, 0, emoji[i])) return 1;
+  return 0;
+}
+
+/* The '@' whose mention the cursor is typing: offset after it, or -1. */
+static ptrdiff_t open_mention(const req *r) {
+  ptrdiff_t at = -1;
+  for (size_t i = r->cur; i > 0; i--)
+    if (r->text[i - 1] == '@') {
+      at = (ptrdiff_t)i;
+      break;
+    }
+  if (at < 0 || r->cur - (size_t)at > MAX_MENTION) return -1;
+  /* "ana@example.com" is no mention: '@' starts a word. */
+  if (at >= 2) {
+    char before = r->text[at - 2];
+    if (!is_space(before) && before != '(' && before != '[' && before != '"') return -1;
+  }
+  for (size_t i = (size_t)at; i < r->cur; i++) {
+    if (strchr(",;()[]", r->text[i]) != NULL) return -1;
+    if (r->text[i] == '#' && i > (size_t)at && is_space(r->text[i - 1])) return -1;
+    if (field_emoji(r->text + i, r->cur - i)) return -1;
+  }
+  return at;
+}
+
+static int word_byte(unsigned char c) {
+  return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+         c == '-' || c == '_' || c == '.' || c == '\'';
+}
+
+/* The end of an item's edit: through the inserted text itself when the line already holds
+ * it after `start` ("@Jo|nas Becker" choosing "Jonas Becker"), else `end`. */
+static size_t edit_end(const req *r, size_t start, size_t end, const char *insert) {
+  size_t n = strlen(insert);
+  if (start + n > end && start + n <= r->len && strncasecmp(r->text + start, insert, n) == 0)
+    return start + n;
+  return end;
+}
+
+/* People (kind person) and their aliases, or accounts, as items replacing [start, end). */
+static void party_items(req *r, nl_kind kind, const char *typed, size_t typed_len, size_t start,
+                        size_t end, int alias_inserts_alias) {
+  nl_nav_pattern pat;
+  nl_nav_pattern_init(&pat, typed, typed_len);
+  nl_nav_hit buf[MAX_ITEMS];
+  nl_nav_topk top;
+  nl_nav_topk_init(&top, buf, MAX_ITEMS);
+  const nl_workspace *ws = r->ctx->ws;
+  uint32_t limit = nl_ws_id_limit(ws);
+  for (uint32_t id = 0; id < limit; id++) {
+    const nl_entry *e = nl_ws_get(ws, id);
+    if (e == NULL || e->kind != kind) continue;
+    int s = nl_nav_score(&pat, e->name, strlen(e->name));
+    if (s >= 0) {
+      nl_nav_hit hit = {match_rank(s, 1, e->seq), id, 0, e, s};
+      nl_nav_topk_offer(&top, &hit);
+    }
+    const nl_note *n = e->note;
+    for (size_t i = 0; n != NULL && i < n->n_aliases; i++) {
+      s = nl_nav_score(&pat, n->aliases[i].text, strlen(n->aliases[i].text));
+      if (s < 0) continue;
+      nl_nav_hit hit = {match_rank(s, 1, e->seq), id, 1 + (uint32_t)i, e, s};
+      nl_nav_topk_offer(&top, &hit);
+    }
+  }
+  nl_nav_topk_sort(&top);
+  r->incomplete = top.seen > top.n;
+  for (size_t i = 0; i < top.n; i++) {
+    const nl_entry *e = top.items[i].ptr;
+    char *name = nl_nav_nfc(e->name, strlen(e->name));
+    char *detail = nl_nav_detail(e);
+    if (name != NULL && detail != NULL) {
+      if (top.items[i].sub == 0) {
+        add_item(r, name, item_kind(e), detail, name, start, edit_end(r, start, end, name),
+                 name);
+      } else {
+        const char *alias = e->note->aliases[top.items[i].sub - 1].text;
+        char *about = concat3("alias of ", name, " \xC2\xB7 ");
+        char *full = about ? concat3(about, detail, "") : NULL;
+        const char *insert = alias_inserts_alias ? alias : name;
+        if (full)
+          add_item(r, alias, item_kind(e), full, alias, start, edit_end(r, start, end, insert),
+                   insert);
+        free(about);
+        free(full);
+      }
+    }
+    free(name);
+    free(detail);
+  }
+}
+
+static int complete_mention(req *r) {
+  ptrdiff_t at = open_mention(r);
+  if (at < 0) return 0;
+  size_t end = r->cur;
+  while (end < r->len && word_byte((unsigned char)r->text[end])) end++;
+  party_items(r, NL_KIND_PERSON, r->text + at, r->cur - (size_t)at, (size_t)at, end, 1);
+  return 1;
+}
+
+/* ---- tags: # -------------------------------------------------------------------------------- */
+
+typedef struct {
+  char *tag;
+  size_t count;
+  int score;
+} tag_hit;
+
+typedef struct {
+  nl_nav_pattern pat;
+  tag_hit *hits;
+  size_t n, cap;
+} tag_collect;
+
+static void collect_tag(void *ud, const char *tag, size_t count) {
+  tag_collect *c = ud;
+  int s = nl_nav_score(&c->pat, tag, strlen(tag));
+  if (s < 0) return;
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 32;
+    tag_hit *grown = realloc(c->hits, cap * sizeof *grown);
+    if (grown == NULL) return;
+    c->hits = grown;
+    c->cap = cap;
+  }
+  char *copy = strdup(tag);
+  if (copy == NULL) return;
+  c->hits[c->n++] = (tag_hit){copy, count, s};
+}
+
+/* Prefix matches first, then the most used, then the better fuzzy match, then by name. */
+static int cmp_tag(const void *a, const void *b) {
+  const tag_hit *x = a, *y = b;
+  int tx = x->score >> 24, ty = y->score >> 24;
+  if (tx != ty) return ty - tx;
+  if (x->count != y->count) return x->count < y->count ? 1 : -1;
+  if (x->score != y->score) return y->score - x->score;
+  return strcmp(x->tag, y->tag);
+}
+
+static void tag_items(req *r, const char *typed, size_t typed_len, size_t start, size_t end) {
+  tag_collect c;
+  memset(&c, 0, sizeof c);
+  nl_nav_pattern_init(&c.pat, typed, typed_len);
+  nl_ws_foreach_tag(r->ctx->ws, collect_tag, &c);
+  qsort(c.hits, c.n, sizeof *c.hits, cmp_tag);
+  r->incomplete = c.n > MAX_ITEMS;
+  for (size_t i = 0; i < c.n; i++) {
+    if (i < MAX_ITEMS) {
+      char detail[48];
+      snprintf(detail, sizeof detail, "tag, used %zu time%s", c.hits[i].count,
+               c.hits[i].count == 1 ? "" : "s");
+      add_item(r, c.hits[i].tag, ITEM_KEYWORD, detail, c.hits[i].tag, start, end, c.hits[i].tag);
+    }
+    free(c.hits[i].tag);
+  }
+  free(c.hits);
+}
+
+static int tag_byte(unsigned char c) {
+  return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+         c == '-' || c == '_' || c == '/';
+}
+
+static int complete_tag(req *r) {
+  size_t i = r->cur;
+  while (i > 0 && tag_byte((unsigned char)r->text[i - 1])) i--;
+  if (i == 0 || r->text[i - 1] != '#') return 0;
+  size_t hash = i - 1;
+  if (hash > 0 && !is_space(r->text[hash - 1])) return 0; /* "a#b", "##": no tag */
+  /* "#" alone at the start of a line is a heading being typed, not a tag. */
+  if (r->cur == i) {
+    size_t k = 0;
+    while (k < hash && is_space(r->text[k])) k++;
+    if (k == hash) return 1;
+  }
+  size_t end = r->cur;
+  while (end < r->len && tag_byte((unsigned char)r->text[end])) end++;
+  tag_items(r, r->text + i, r->cur - i, i, end);
+  return 1;
+}
+
+/* ---- frontmatter ---------------------------------------------------------------------------- */
+
+static int key_byte(char c) {
+  return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+/* Length of "key:" at the start of s (no indent), 0 when the line is not a top-level key. */
+static size_t key_at(const char *s, size_t len, size_t *key_len) {
+  size_t i = 0;
+  while (i < len && key_byte(s[i])) i++;
+  if (i == 0 || i >= len || s[i] != ':') return 0;
+  *key_len = i;
+  return i + 1;
+}
+
+static void type_items(req *r, const char *typed, size_t typed_len, size_t start, size_t end) {
+  const nl_config *cfg = nl_ws_config(r->ctx->ws);
+  nl_nav_pattern pat;
+  nl_nav_pattern_init(&pat, typed, typed_len);
+  for (int k = 0; cfg != NULL && k < NL_KIND__COUNT; k++) {
+    for (size_t i = 0; i < cfg->types[k].n; i++) {
+      const char *t = cfg->types[k].items[i];
+      if (nl_nav_score(&pat, t, strlen(t)) < 0) continue;
+      add_item(r, t, ITEM_ENUM_MEMBER, nl_kind_name((nl_kind)k), t, start, end, t);
+    }
+  }
+}
+
+/* Completes the value of `key` typed in [start, cursor) and ending at `end`. */
+static void fm_value(req *r, const char *key, size_t key_len, size_t start, size_t end) {
+  const char *typed = r->text + start;
+  size_t typed_len = r->cur - start;
+  if (key_len == 7 && strncasecmp(key, "account", 7) == 0)
+    party_items(r, NL_KIND_ACCOUNT, typed, typed_len, start, end, 0);
+  else if (key_len == 12 && strncasecmp(key, "participants", 12) == 0)
+    party_items(r, NL_KIND_PERSON, typed, typed_len, start, end, 0);
+  else if (key_len == 4 && strncasecmp(key, "tags", 4) == 0)
+    tag_items(r, typed, typed_len, start, end);
+  else if (key_len == 4 && strncasecmp(key, "type", 4) == 0)
+    type_items(r, typed, typed_len, start, end);
+}
+
+/* The end of the value the cursor is in: the line's end (trailing blanks and a closing quote
+ * left alone), or the next ',' / ']' of an inline list. */
+static size_t value_end(const req *r, int in_list) {
+  size_t end = r->cur;
+  while (end < r->len && !(in_list && (r->text[end] == ',' || r->text[end] == ']'))) end++;
+  while (end > r->cur && (is_space(r->text[end - 1]) || r->text[end - 1] == '"' ||
+                          r->text[end - 1] == '\''))
+    end--;
+  return end;
+}
+
+static size_t skip_blank_quote(const req *r, size_t i) {
+  while (i < r->cur && is_space(r->text[i])) i++;
+  if (i < r->cur && (r->text[i] == '"' || r->text[i] == '\'')) i++;
+  return i;
+}
+
+static void complete_frontmatter(req *r) {
+  size_t key_len = 0, after = key_at(r->text, r->cur, &key_len);
+  if (after > 0) { /* key: value, or key: [a, b, c */
+    size_t v = after;
+    while (v < r->cur && is_space(r->text[v])) v++;
+    int in_list = v < r->cur && r->text[v] == '[';
+    if (in_list) {
+      for (size_t i = v; i < r->cur; i++)
+        if (r->text[i] == '[' || r->text[i] == ',') v = i + 1;
+    }
+    v = skip_blank_quote(r, v);
+    fm_value(r, r->text, key_len, v, value_end(r, in_list));
+    return;
+  }
+  size_t i = 0;
+  while (i < r->cur && is_space(r->text[i])) i++;
+  if (i >= r->cur || r->text[i] != '-' || (i + 1 < r->cur && !is_space(r->text[i + 1]))) return;
+  /* A "- item": the list belongs to the nearest key above that has no inline value. */
+  for (uint32_t l = r->line; l-- > 1;) {
+    size_t len = 0;
+    const char *s = nl_nav_doc_line(r->doc, l, &len);
+    size_t klen = 0, k = s ? key_at(s, len, &klen) : 0;
+    if (k == 0) continue;
+    while (k < len && is_space(s[k])) k++;
+    if (k < len) return; /* the key above has a scalar value: not our list */
+    fm_value(r, s, klen, skip_blank_quote(r, i + 1), value_end(r, 0));
+    return;
+  }
+}
+
+/* ---- the handler ---------------------------------------------------------------------------- */
+
+static void complete(req *r) {
+  switch (zone_of(r)) {
+  case ZONE_FRONTMATTER:
+    complete_frontmatter(r);
+    return;
+  case ZONE_FENCE:
+    return;
+  case ZONE_BODY:
+    break;
+  }
+  if (in_code_span(r)) return;
+  if (complete_wikilink(r)) return;
+  if (complete_mdlink(r)) return;
+  if (complete_mention(r)) return;
+  complete_tag(r);
+}
+
+int nl_feature_completion(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
+                          size_t err_size) {
+  const char *uri = NULL;
+  uint32_t line = 0, character = 0;
+  int rc = nl_nav_text_position(params, &uri, &line, &character, err, err_size);
+  if (rc != 0) return rc;
+
+  req r;
+  memset(&r, 0, sizeof r);
+  r.ctx = ctx;
+  r.uri = uri;
+  r.items = json_array();
+  r.doc = nl_docs_get(ctx->docs, uri);
+  if (r.doc != NULL) {
+    r.self = nl_ws_by_uri(ctx->ws, uri);
+    nl_bpos pos = nl_ctx_bpos(ctx, r.doc, line, character);
+    r.line = pos.line;
+    r.text = nl_nav_doc_line(r.doc, pos.line, &r.len);
+    r.cur = pos.col < r.len ? pos.col : r.len;
+    if (r.text != NULL) complete(&r);
+  }
+  json_t *list = json_object();
+  json_object_set_new(list, "isIncomplete", json_boolean(r.incomplete));
+  json_object_set_new(list, "items", r.items);
+  *result = list;
+  return 0;
+}

@@ -1,0 +1,77 @@
+/* diagnostics.c: the engine's diagnostics as LSP Diagnostic objects, for publishDiagnostics
+ * and the textDocument/diagnostic pull request. */
+#include <string.h>
+
+#include "lsp/diagnose.h"
+#include "lsp/features/features.h"
+#include "protocol/lsp_types.h"
+#include "protocol/rpc.h"
+
+#define NL_DIAG_SOURCE "notes-lsp"
+
+/* A related location in another note. Candidates point at the start of a note, which needs no
+ * conversion; anything else goes through the context (which may read that note). */
+static json_t *related_json(const nl_ctx *ctx, const nl_diag_related *rel) {
+  const nl_entry *o = nl_ws_get(ctx->ws, rel->entry);
+  if (o == NULL || o->uri == NULL) return NULL;
+  json_t *loc;
+  nl_bpos s = rel->range.start, e = rel->range.end;
+  if (s.line == 0 && s.col == 0 && e.line == 0 && e.col == 0)
+    loc = nl_lsp_location_json(o->uri, 0, 0, 0, 0);
+  else
+    loc = nl_ctx_location_json(ctx, o, rel->range);
+  if (loc == NULL) return NULL;
+  return json_pack("{s:o, s:s}", "location", loc, "message", rel->message ? rel->message : "");
+}
+
+json_t *nl_diag_json(const nl_ctx *ctx, const nl_diag_text *t, const nl_diag *d) {
+  uint32_t l1, c1, l2, c2;
+  nl_diag_text_units(t, ctx->enc, d->range.start, &l1, &c1);
+  nl_diag_text_units(t, ctx->enc, d->range.end, &l2, &c2);
+  json_t *j = nl_lsp_diagnostic_json(l1, c1, l2, c2, (nl_lsp_severity)d->severity, d->code,
+                                     NL_DIAG_SOURCE, d->message);
+  if (j == NULL) return NULL;
+  /* Ambiguous links and the like always name their candidates in the message; the related
+   * locations are only for clients that show them. */
+  if (d->n_related > 0 && ctx->caps != NULL && ctx->caps->related_info) {
+    json_t *arr = json_array();
+    for (size_t i = 0; arr != NULL && i < d->n_related; i++) {
+      json_t *r = related_json(ctx, &d->related[i]);
+      if (r != NULL) json_array_append_new(arr, r);
+    }
+    if (arr != NULL) json_object_set_new(j, "relatedInformation", arr);
+  }
+  if (d->repaired != NULL) {
+    json_t *s = json_stringn(d->repaired, d->repaired_len);
+    if (s != NULL) json_object_set_new(j, "data", json_pack("{s:o}", "repaired", s));
+  }
+  return j;
+}
+
+json_t *nl_feature_diagnostics_json(const nl_ctx *ctx, const nl_entry *e) {
+  json_t *arr = json_array();
+  if (arr == NULL || ctx == NULL || e == NULL || e->note == NULL) return arr;
+  nl_diag_text t;
+  nl_diag_text_load(&t, ctx->docs, e); /* unreadable: diagnostics without mojibake */
+  nl_diag_list list;
+  nl_diag_list_init(&list);
+  nl_diagnose(ctx->ws, e, t.text, t.len, ctx->today, &list);
+  for (size_t i = 0; i < list.n; i++) {
+    json_t *j = nl_diag_json(ctx, &t, &list.items[i]);
+    if (j != NULL) json_array_append_new(arr, j);
+  }
+  nl_diag_list_free(&list);
+  nl_diag_text_free(&t);
+  return arr;
+}
+
+int nl_feature_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
+                          size_t err_size) {
+  const char *uri = nl_lsp_get_uri(params, err, err_size);
+  if (uri == NULL) return NL_RPC_INVALID_PARAMS;
+  const nl_entry *e = nl_ws_by_uri(ctx->ws, uri);
+  /* A document outside the vault (or not indexed yet) simply has no diagnostics. */
+  json_t *items = e != NULL ? nl_feature_diagnostics_json(ctx, e) : json_array();
+  *result = json_pack("{s:s, s:o}", "kind", "full", "items", items ? items : json_array());
+  return 0;
+}

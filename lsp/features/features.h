@@ -1,0 +1,33 @@
+/* features.h: one handler per LSP feature, each a function of (context, params). The dispatch
+ * table in lsp/dispatch.c maps methods to these. */
+#ifndef NL_FEATURES_H
+#define NL_FEATURES_H
+
+#include "lsp/context.h"
+
+/* textDocument/completion */
+int nl_feature_completion(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
+                          size_t err_size);
+/* textDocument/definition and textDocument/declaration */
+int nl_feature_definition(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
+                          size_t err_size);
+/* textDocument/codeAction */
+int nl_feature_code_action(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
+                           size_t err_size);
+/* textDocument/diagnostic (pull) */
+int nl_feature_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
+                          size_t err_size);
+/* workspace/executeCommand: notes-lsp.acceptAllProposedTasks / rejectAllProposedTasks [uri] */
+int nl_feature_execute_command(const nl_ctx *ctx, const json_t *params, json_t **result,
+                               char *err, size_t err_size);
+/* workspace/symbol */
+int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
+                                char *err, size_t err_size);
+
+/* The diagnostics of entry `e` as an LSP Diagnostic array (new), for publishDiagnostics. */
+json_t *nl_feature_diagnostics_json(const nl_ctx *ctx, const nl_entry *e);
+
+/* The command names executeCommandProvider advertises (NULL-terminated, static). */
+extern const char *const nl_feature_commands[];
+
+#endif

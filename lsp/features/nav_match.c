@@ -1,0 +1,84 @@
+/* nav_match.c: see nav_match.h. This file includes lsp/unicode.h but never lsp/context.h. */
+#include "lsp/features/nav_match.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsp/unicode.h"
+
+static unsigned char lower_ascii(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+void nl_nav_pattern_init(nl_nav_pattern *p, const char *text, size_t len) {
+  memset(p, 0, sizeof *p);
+  p->text = text;
+  p->len = len;
+  p->ascii = 1;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)text[i];
+    if (c >= 0x80) p->ascii = 0;
+    if (p->n_lower < sizeof p->lower) p->lower[p->n_lower++] = (char)lower_ascii(c);
+  }
+}
+
+/* 1 when every pattern byte occurs in order in an ASCII candidate (case-insensitively), 0 when
+ * not, -1 when the candidate holds non-ASCII bytes and only the full scorer can tell: a pattern
+ * "lea" matches "Léa" there, since marks are ignored. Spaces in the pattern are skipped,
+ * because the scorer treats white space as a word break, not as a character to find. */
+static int ascii_prefilter(const nl_nav_pattern *p, const char *c, size_t clen) {
+  size_t j = 0;
+  int found = 1;
+  for (size_t k = 0; k < p->n_lower; k++) {
+    unsigned char want = (unsigned char)p->lower[k];
+    if (want == ' ') continue;
+    for (;;) {
+      if (j >= clen) {
+        found = 0;
+        break;
+      }
+      unsigned char ch = (unsigned char)c[j++];
+      if (ch >= 0x80) return -1;
+      if (lower_ascii(ch) == want) break;
+    }
+    if (!found) break;
+  }
+  if (found) return 1;
+  /* Not found among ASCII bytes: the rest may still hide a non-ASCII letter. */
+  for (; j < clen; j++)
+    if ((unsigned char)c[j] >= 0x80) return -1;
+  return 0;
+}
+
+int nl_nav_score(const nl_nav_pattern *p, const char *candidate, size_t clen) {
+  if (p->len == 0) return nl_fuzzy_score("", 0, candidate, clen);
+  if (p->ascii && ascii_prefilter(p, candidate, clen) == 0) return -1;
+  return nl_fuzzy_score(p->text, p->len, candidate, clen);
+}
+
+char *nl_nav_nfc(const char *s, size_t len) {
+  size_t i = 0;
+  while (i < len && (unsigned char)s[i] < 0x80) i++;
+  if (i == len) {
+    char *copy = malloc(len + 1);
+    if (copy == NULL) return NULL;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    return copy;
+  }
+  return nl_unicode_nfc(s, len, NULL);
+}
+
+int nl_nav_same_name(const char *a, size_t alen, const char *b, size_t blen) {
+  char ka[256], kb[256];
+  size_t la = nl_unicode_key_into(a, alen, ka, sizeof ka);
+  size_t lb = nl_unicode_key_into(b, blen, kb, sizeof kb);
+  if (la < sizeof ka && lb < sizeof kb) return la == lb && memcmp(ka, kb, la) == 0;
+  /* Long names: fall back to allocated keys. */
+  size_t xa = 0, xb = 0;
+  char *pa = nl_unicode_key(a, alen, &xa), *pb = nl_unicode_key(b, blen, &xb);
+  int same = pa && pb && xa == xb && memcmp(pa, pb, xa) == 0;
+  free(pa);
+  free(pb);
+  return same;
+}

@@ -1,0 +1,39 @@
+/* nav_match.h: name matching for completion and workspace/symbol: a cheap ASCII pre-filter in
+ * front of nl_fuzzy_score, and NFC display forms. Kept apart from the files that include
+ * lsp/context.h because lsp/unicode.h and protocol/position.h both declare nl_utf8_decode
+ * with different signatures, so no translation unit may include both. */
+#ifndef NL_NAV_MATCH_H
+#define NL_NAV_MATCH_H
+
+#include <stddef.h>
+
+/* Fuzzy score tiers of nl_fuzzy_score (lsp/unicode.h): score >> 24. */
+#define NL_NAV_TIER_EXACT 4
+#define NL_NAV_TIER_PREFIX 3
+
+/* A pattern prepared once per request. */
+typedef struct {
+  const char *text;  /* borrowed */
+  size_t len;
+  int ascii;         /* only ASCII bytes: the byte pre-filter is exact */
+  char lower[64];    /* the first (up to 64) pattern bytes lowercased, for the pre-filter */
+  size_t n_lower;
+} nl_nav_pattern;
+
+/* Prepares `text` (len bytes, borrowed: must outlive the pattern). */
+void nl_nav_pattern_init(nl_nav_pattern *p, const char *text, size_t len);
+
+/* Scores candidate[0, clen) like nl_fuzzy_score (-1: no match, else higher is better). An ASCII
+ * candidate that does not hold the pattern's bytes in order is rejected without the full
+ * scorer, which keeps a pass over a large vault cheap; no allocation for candidates up to 64
+ * bytes. An empty pattern scores every candidate by length. */
+int nl_nav_score(const nl_nav_pattern *p, const char *candidate, size_t clen);
+
+/* The NFC form of s[0, len) for display and insertion (file names may be NFD on disk): new
+ * (free()), a plain copy when s is ASCII; NULL when out of memory. */
+char *nl_nav_nfc(const char *s, size_t len);
+
+/* Whether the NFC case-folded keys of a and b are equal (name identity). */
+int nl_nav_same_name(const char *a, size_t alen, const char *b, size_t blen);
+
+#endif

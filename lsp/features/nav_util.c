@@ -1,0 +1,183 @@
+/* nav_util.c: see nav_util.h. */
+#include "lsp/features/nav_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lsp/features/nav_match.h"
+#include "protocol/lsp_types.h"
+#include "protocol/rpc.h"
+
+int nl_nav_text_position(const json_t *params, const char **uri, uint32_t *line,
+                         uint32_t *character, char *err, size_t err_size) {
+  if (!json_is_object(params)) {
+    snprintf(err, err_size, "params must be an object");
+    return NL_RPC_INVALID_PARAMS;
+  }
+  *uri = nl_lsp_get_uri(params, err, err_size);
+  if (*uri == NULL) return NL_RPC_INVALID_PARAMS;
+  return nl_lsp_get_position(params, "position", line, character, err, err_size);
+}
+
+/* Bytes of a UTF-8 BOM at the start of doc (the note model keeps it out of line 0). */
+static size_t bom_len(const nl_doc *doc) {
+  return doc->len >= 3 && memcmp(doc->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+const char *nl_nav_doc_line(const nl_doc *doc, uint32_t line, size_t *len) {
+  *len = 0;
+  if ((size_t)line >= doc->lines.n_lines) return NULL;
+  size_t start = nl_lines_line_start(&doc->lines, line);
+  size_t end = nl_lines_line_end(&doc->lines, line);
+  if (line == 0) start += bom_len(doc);
+  if (end < start) end = start;
+  *len = end - start;
+  return doc->text + start;
+}
+
+json_t *nl_nav_doc_range_json(const nl_ctx *ctx, const nl_doc *doc, uint32_t line, size_t a,
+                              size_t b) {
+  size_t len = 0;
+  const char *text = nl_nav_doc_line(doc, line, &len);
+  uint32_t ua = 0, ub = 0;
+  if (text != NULL) {
+    ua = nl_col_to_units(text, len, a, ctx->enc);
+    ub = nl_col_to_units(text, len, b, ctx->enc);
+  }
+  /* The client counts a BOM as a character of line 0 (U+FEFF); the note model does not. */
+  if (line == 0 && bom_len(doc) > 0) {
+    uint32_t extra = ctx->enc == NL_ENC_UTF8 ? 3 : 1;
+    ua += extra;
+    ub += extra;
+  }
+  return nl_lsp_range_json(line, ua, line, ub);
+}
+
+const char *nl_nav_doc_rel(const nl_entry *e, const char *uri) {
+  if (e != NULL) return e->rel;
+  const char *slash = strrchr(uri, '/');
+  return slash ? slash + 1 : uri;
+}
+
+/* ---- top-K ------------------------------------------------------------------------------- */
+
+static int better(const nl_nav_hit *a, const nl_nav_hit *b) {
+  if (a->rank != b->rank) return a->rank > b->rank;
+  if (a->id != b->id) return a->id < b->id;
+  return a->sub < b->sub;
+}
+
+void nl_nav_topk_init(nl_nav_topk *t, nl_nav_hit *buf, size_t cap) {
+  t->items = buf;
+  t->n = 0;
+  t->cap = cap;
+  t->seen = 0;
+}
+
+/* A min-heap on `better`: the root is the worst kept hit, the one a better hit replaces. */
+static void sift_down(nl_nav_hit *h, size_t n, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, worst = i;
+    if (l < n && better(&h[worst], &h[l])) worst = l;
+    if (r < n && better(&h[worst], &h[r])) worst = r;
+    if (worst == i) return;
+    nl_nav_hit tmp = h[i];
+    h[i] = h[worst];
+    h[worst] = tmp;
+    i = worst;
+  }
+}
+
+void nl_nav_topk_offer(nl_nav_topk *t, const nl_nav_hit *hit) {
+  t->seen++;
+  if (t->cap == 0) return;
+  if (t->n < t->cap) {
+    size_t i = t->n++;
+    t->items[i] = *hit;
+    while (i > 0) {
+      size_t parent = (i - 1) / 2;
+      if (!better(&t->items[parent], &t->items[i])) break;
+      nl_nav_hit tmp = t->items[i];
+      t->items[i] = t->items[parent];
+      t->items[parent] = tmp;
+      i = parent;
+    }
+    return;
+  }
+  if (!better(hit, &t->items[0])) return;
+  t->items[0] = *hit;
+  sift_down(t->items, t->n, 0);
+}
+
+static int cmp_best_first(const void *a, const void *b) {
+  const nl_nav_hit *x = a, *y = b;
+  if (better(x, y)) return -1;
+  if (better(y, x)) return 1;
+  return 0;
+}
+
+void nl_nav_topk_sort(nl_nav_topk *t) {
+  qsort(t->items, t->n, sizeof *t->items, cmp_best_first);
+}
+
+/* ---- notes as shown ---------------------------------------------------------------------- */
+
+int nl_nav_is_party(const nl_entry *e) {
+  return e->kind == NL_KIND_PERSON || e->kind == NL_KIND_ACCOUNT;
+}
+
+static char *dup_len(const char *s, size_t len) {
+  char *out = malloc(len + 1);
+  if (out == NULL) return NULL;
+  memcpy(out, s, len);
+  out[len] = '\0';
+  return out;
+}
+
+char *nl_nav_link_text(const nl_workspace *ws, const nl_entry *e) {
+  size_t n_matches = 0;
+  nl_entry *best = nl_ws_resolve(ws, NULL, 0, e->name, strlen(e->name), &n_matches);
+  if (best == e && n_matches == 1) return nl_nav_nfc(e->name, strlen(e->name));
+  size_t len = strlen(e->rel);
+  if (len > 3 && strcasecmp(e->rel + len - 3, ".md") == 0) len -= 3;
+  char *path = nl_nav_nfc(e->rel, len);
+  return path ? path : dup_len(e->rel, len);
+}
+
+char *nl_nav_detail(const nl_entry *e) {
+  const char *kind = nl_kind_name(e->kind);
+  const char *account = (e->note && e->note->account) ? e->note->account->text : NULL;
+  if (account == NULL || account[0] == '\0') return dup_len(kind, strlen(kind));
+  size_t n = strlen(kind) + strlen(account) + 8;
+  char *out = malloc(n);
+  if (out == NULL) return NULL;
+  snprintf(out, n, "%s \xC2\xB7 %s", kind, account);
+  return out;
+}
+
+const nl_heading *nl_nav_find_heading(const nl_note *note, const char *fragment) {
+  if (note == NULL || fragment == NULL) return NULL;
+  const char *last = strrchr(fragment, '#');
+  if (last != NULL) fragment = last + 1;
+  size_t flen = strlen(fragment);
+  if (flen == 0) return NULL;
+  for (size_t i = 0; i < note->n_headings; i++) {
+    const nl_heading *h = &note->headings[i];
+    if (nl_nav_same_name(h->text, strlen(h->text), fragment, flen)) return h;
+  }
+  for (size_t i = 0; i < note->n_headings; i++) {
+    const nl_heading *h = &note->headings[i];
+    if (h->slug != NULL && strcasecmp(h->slug, fragment) == 0) return h;
+  }
+  return NULL;
+}
+
+const nl_block_id *nl_nav_find_block(const nl_note *note, const char *id) {
+  if (note == NULL || id == NULL) return NULL;
+  if (id[0] == '^') id++;
+  for (size_t i = 0; i < note->n_blocks; i++)
+    if (strcmp(note->blocks[i].id, id) == 0) return &note->blocks[i];
+  return NULL;
+}

@@ -1,0 +1,136 @@
+/* symbol.c: workspace/symbol. One pass over the index scores the query against every note's
+ * file name, title and aliases (one symbol per note, its best score) and every heading (one
+ * symbol each); a bounded top-K keeps the best 200 without sorting the vault.
+ *
+ * SymbolKind: File (1) for notes, Class (5) for people and accounts, String (15) for
+ * headings. A note's H1 that repeats its name or title is not listed twice. Ties rank people
+ * and accounts first, then notes before headings, then the most recently changed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsp/features/features.h"
+#include "lsp/features/nav_match.h"
+#include "lsp/features/nav_util.h"
+#include "protocol/rpc.h"
+
+#define MAX_SYMBOLS 200
+#define HEADING_SUB 0x100000u /* sub values from here on are headings */
+
+enum { SYMBOL_FILE = 1, SYMBOL_CLASS = 5, SYMBOL_STRING = 15 };
+
+static uint64_t symbol_rank(int score, int party, int is_note, uint64_t seq) {
+  const uint64_t seq_max = (1ull << 30) - 1;
+  return (uint64_t)score << 32 | (uint64_t)party << 31 | (uint64_t)is_note << 30 |
+         (seq < seq_max ? seq : seq_max);
+}
+
+static int best_note_score(const nl_nav_pattern *pat, const nl_entry *e) {
+  int best = nl_nav_score(pat, e->name, strlen(e->name));
+  const nl_note *n = e->note;
+  if (n == NULL) return best;
+  if (n->title != NULL) {
+    int s = nl_nav_score(pat, n->title->text, strlen(n->title->text));
+    if (s > best) best = s;
+  }
+  for (size_t i = 0; i < n->n_aliases; i++) {
+    int s = nl_nav_score(pat, n->aliases[i].text, strlen(n->aliases[i].text));
+    if (s > best) best = s;
+  }
+  return best;
+}
+
+static int repeats_note(const nl_entry *e, const nl_heading *h) {
+  if (h->level != 1) return 0;
+  size_t len = strlen(h->text);
+  if (nl_nav_same_name(h->text, len, e->name, strlen(e->name))) return 1;
+  const nl_fm_scalar *t = e->note->title;
+  return t != NULL && nl_nav_same_name(h->text, len, t->text, strlen(t->text));
+}
+
+static void scan_entry(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_entry *e) {
+  int party = nl_nav_is_party(e);
+  int s = best_note_score(pat, e);
+  if (s >= 0) {
+    nl_nav_hit hit = {symbol_rank(s, party, 1, e->seq), e->id, 0, e, s};
+    nl_nav_topk_offer(top, &hit);
+  }
+  const nl_note *n = e->note;
+  if (n == NULL) return;
+  for (size_t i = 0; i < n->n_headings; i++) {
+    const nl_heading *h = &n->headings[i];
+    int hs = nl_nav_score(pat, h->text, strlen(h->text));
+    if (hs < 0 || repeats_note(e, h)) continue;
+    nl_nav_hit hit = {symbol_rank(hs, party, 0, e->seq), e->id, HEADING_SUB + (uint32_t)i, e,
+                      hs};
+    nl_nav_topk_offer(top, &hit);
+  }
+}
+
+static char *dirname_of(const char *rel) {
+  const char *slash = strrchr(rel, '/');
+  size_t len = slash ? (size_t)(slash - rel) : 0;
+  char *out = malloc(len + 1);
+  if (out == NULL) return NULL;
+  memcpy(out, rel, len);
+  out[len] = '\0';
+  return out;
+}
+
+static json_t *symbol_json(const nl_ctx *ctx, const nl_nav_hit *hit) {
+  const nl_entry *e = hit->ptr;
+  json_t *sym = json_object();
+  char *name = nl_nav_nfc(e->name, strlen(e->name));
+  if (hit->sub >= HEADING_SUB) {
+    const nl_heading *h = &e->note->headings[hit->sub - HEADING_SUB];
+    json_object_set_new(sym, "name", json_string(h->text));
+    json_object_set_new(sym, "kind", json_integer(SYMBOL_STRING));
+    json_object_set_new(sym, "location", nl_ctx_location_json(ctx, e, h->range));
+    if (name) json_object_set_new(sym, "containerName", json_string(name));
+  } else {
+    nl_brange top = {{0, 0}, {0, 0}};
+    json_object_set_new(sym, "name", json_string(name ? name : e->name));
+    json_object_set_new(sym, "kind",
+                        json_integer(nl_nav_is_party(e) ? SYMBOL_CLASS : SYMBOL_FILE));
+    json_object_set_new(sym, "location", nl_ctx_location_json(ctx, e, top));
+    char *dir = dirname_of(e->rel);
+    if (dir != NULL && dir[0] != '\0') json_object_set_new(sym, "containerName", json_string(dir));
+    free(dir);
+  }
+  free(name);
+  /* A name that is not valid UTF-8 makes json_string fail: such a symbol is dropped. */
+  if (json_object_get(sym, "name") == NULL) {
+    json_decref(sym);
+    return NULL;
+  }
+  return sym;
+}
+
+int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
+                                char *err, size_t err_size) {
+  const json_t *q = json_is_object(params) ? json_object_get(params, "query") : NULL;
+  if (!json_is_string(q)) {
+    snprintf(err, err_size, "params.query must be a string");
+    return NL_RPC_INVALID_PARAMS;
+  }
+  nl_nav_pattern pat;
+  nl_nav_pattern_init(&pat, json_string_value(q), json_string_length(q));
+
+  nl_nav_hit buf[MAX_SYMBOLS];
+  nl_nav_topk top;
+  nl_nav_topk_init(&top, buf, MAX_SYMBOLS);
+  uint32_t limit = nl_ws_id_limit(ctx->ws);
+  for (uint32_t id = 0; id < limit; id++) {
+    const nl_entry *e = nl_ws_get(ctx->ws, id);
+    if (e != NULL) scan_entry(&top, &pat, e);
+  }
+  nl_nav_topk_sort(&top);
+
+  json_t *out = json_array();
+  for (size_t i = 0; i < top.n; i++) {
+    json_t *sym = symbol_json(ctx, &top.items[i]);
+    if (sym != NULL) json_array_append_new(out, sym);
+  }
+  *result = out;
+  return 0;
+}

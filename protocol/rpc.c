@@ -1,0 +1,243 @@
+/* rpc.c: JSON-RPC 2.0 envelopes; see rpc.h. */
+#include "protocol/rpc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *nl_rpc_error_name(int code) {
+  switch (code) {
+#define XX(name, value, msg) \
+  case NL_RPC_##name:        \
+    return #name;
+    NL_RPC_ERRNO_MAP(XX)
+#undef XX
+  }
+  return NULL;
+}
+
+const char *nl_rpc_error_message(int code) {
+  switch (code) {
+#define XX(name, value, msg) \
+  case NL_RPC_##name:        \
+    return msg;
+    NL_RPC_ERRNO_MAP(XX)
+#undef XX
+  }
+  return "unknown error";
+}
+
+static int fail(char *err, size_t err_size, int code, const char *msg) {
+  if (err != NULL && err_size > 0) snprintf(err, err_size, "%s", msg);
+  return code;
+}
+
+/* LSP ids are integer | string; JSON-RPC's fractional numbers and null are not accepted. */
+static int valid_id(const json_t *id) { return json_is_integer(id) || json_is_string(id); }
+
+static int classify_call(nl_rpc_msg *out, json_t *method, json_t *id, char *err, size_t err_size) {
+  if (!json_is_string(method))
+    return fail(err, err_size, NL_RPC_INVALID_REQUEST, "\"method\" must be a string");
+  json_t *params = json_object_get(out->root, "params");
+  if (params != NULL && !json_is_object(params) && !json_is_array(params))
+    return fail(err, err_size, NL_RPC_INVALID_REQUEST, "\"params\" must be an object or an array");
+  if (id != NULL && !valid_id(id))
+    return fail(err, err_size, NL_RPC_INVALID_REQUEST, "\"id\" must be an integer or a string");
+  out->method = json_string_value(method);
+  out->params = params;
+  out->kind = id != NULL ? NL_RPC_MSG_REQUEST : NL_RPC_MSG_NOTIFICATION;
+  return 0;
+}
+
+static int classify_response(nl_rpc_msg *out, json_t *id, char *err, size_t err_size) {
+  json_t *result = json_object_get(out->root, "result");
+  json_t *error = json_object_get(out->root, "error");
+  if (result == NULL && error == NULL)
+    return fail(err, err_size, NL_RPC_INVALID_REQUEST, "message has no method, result or error");
+  if (result != NULL && error != NULL)
+    return fail(err, err_size, NL_RPC_INVALID_REQUEST, "response has both result and error");
+  if (id == NULL) return fail(err, err_size, NL_RPC_INVALID_REQUEST, "response has no \"id\"");
+  /* A null id is only legal on an error reply to a request whose id could not be read. */
+  if (!valid_id(id) && !(json_is_null(id) && error != NULL))
+    return fail(err, err_size, NL_RPC_INVALID_REQUEST, "\"id\" must be an integer or a string");
+  if (error != NULL &&
+      (!json_is_object(error) || !json_is_integer(json_object_get(error, "code")) ||
+       !json_is_string(json_object_get(error, "message"))))
+    return fail(err, err_size, NL_RPC_INVALID_REQUEST,
+                "\"error\" must be an object with an integer code and a string message");
+  out->result = result;
+  out->error = error;
+  out->kind = NL_RPC_MSG_RESPONSE;
+  return 0;
+}
+
+int nl_rpc_parse(const char *body, size_t len, nl_rpc_msg *out, char *err, size_t err_size) {
+  memset(out, 0, sizeof(*out));
+  if (err != NULL && err_size > 0) err[0] = '\0';
+  json_error_t jerr;
+  /* DECODE_ANY so that a scalar is reported as an invalid request, as JSON-RPC asks. */
+  out->root = json_loadb(body, len, JSON_DECODE_ANY, &jerr);
+  if (out->root == NULL) {
+    if (err != NULL && err_size > 0)
+      snprintf(err, err_size, "parse error: %s at line %d column %d", jerr.text, jerr.line,
+               jerr.column);
+    return NL_RPC_PARSE_ERROR;
+  }
+  if (!json_is_object(out->root))
+    return fail(err, err_size, NL_RPC_INVALID_REQUEST, "message is not a json object");
+
+  json_t *id = json_object_get(out->root, "id");
+  if (valid_id(id)) out->id = id; /* known early so even an invalid envelope can be answered */
+  json_t *version = json_object_get(out->root, "jsonrpc");
+  if (version == NULL)
+    return fail(err, err_size, NL_RPC_INVALID_REQUEST, "missing \"jsonrpc\" member");
+  if (!json_is_string(version) || strcmp(json_string_value(version), "2.0") != 0)
+    return fail(err, err_size, NL_RPC_INVALID_REQUEST, "\"jsonrpc\" must be \"2.0\"");
+
+  json_t *method = json_object_get(out->root, "method");
+  int rc = method != NULL ? classify_call(out, method, id, err, err_size)
+                          : classify_response(out, id, err, err_size);
+  if (rc < 0) {
+    out->kind = NL_RPC_MSG_INVALID;
+    out->method = NULL;
+    out->params = out->result = out->error = NULL;
+  } else if (out->kind == NL_RPC_MSG_RESPONSE) {
+    out->id = id;
+  }
+  return rc;
+}
+
+void nl_rpc_msg_free(nl_rpc_msg *m) {
+  if (m == NULL) return;
+  json_decref(m->root);
+  memset(m, 0, sizeof(*m));
+}
+
+/* A fresh {"jsonrpc":"2.0"} object. */
+static json_t *envelope(void) {
+  json_t *msg = json_object();
+  if (msg == NULL) return NULL;
+  if (json_object_set_new(msg, "jsonrpc", json_string("2.0")) < 0) {
+    json_decref(msg);
+    return NULL;
+  }
+  return msg;
+}
+
+/* Sets key to a deep copy of id (null when NULL); 0 or -1. Copies, not shares, so that a reply
+ * never keeps the request tree's refcounts alive across threads. */
+static int set_id(json_t *msg, json_t *id) {
+  json_t *copy = id != NULL ? json_deep_copy(id) : json_null();
+  return json_object_set_new(msg, "id", copy);
+}
+
+json_t *nl_rpc_result(json_t *id, json_t *result) {
+  if (result == NULL) result = json_null();
+  json_t *msg = envelope();
+  if (msg == NULL || set_id(msg, id) < 0) {
+    json_decref(result);
+    json_decref(msg);
+    return NULL;
+  }
+  if (json_object_set_new(msg, "result", result) < 0) { /* steals result even on failure */
+    json_decref(msg);
+    return NULL;
+  }
+  return msg;
+}
+
+static char *vformat(const char *fmt, va_list ap) {
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  if (n < 0) return NULL;
+  char *s = malloc((size_t)n + 1);
+  if (s != NULL) vsnprintf(s, (size_t)n + 1, fmt, ap);
+  return s;
+}
+
+json_t *nl_rpc_error(json_t *id, int code, const char *fmt, ...) {
+  char *text = NULL;
+  if (fmt != NULL) {
+    va_list ap;
+    va_start(ap, fmt);
+    text = vformat(fmt, ap);
+    va_end(ap);
+    if (text == NULL) return NULL;
+  }
+  /* jansson only takes valid UTF-8; a message that is not falls back to the default one. */
+  json_t *message = text != NULL ? json_string(text) : NULL;
+  free(text);
+  if (message == NULL) message = json_string(nl_rpc_error_message(code));
+  json_t *error = json_object();
+  if (error == NULL) {
+    json_decref(message);
+    return NULL;
+  }
+  if (json_object_set_new(error, "code", json_integer(code)) < 0) {
+    json_decref(message);
+    json_decref(error);
+    return NULL;
+  }
+  if (json_object_set_new(error, "message", message) < 0) {
+    json_decref(error);
+    return NULL;
+  }
+  json_t *msg = envelope();
+  if (msg == NULL || set_id(msg, id) < 0) {
+    json_decref(error);
+    json_decref(msg);
+    return NULL;
+  }
+  if (json_object_set_new(msg, "error", error) < 0) {
+    json_decref(msg);
+    return NULL;
+  }
+  return msg;
+}
+
+/* Adds method and params (stolen, NULL omits it) to msg; frees everything on failure. */
+static json_t *call(json_t *msg, const char *method, json_t *params) {
+  if (msg == NULL || json_object_set_new(msg, "method", json_string(method)) < 0) {
+    json_decref(params);
+    json_decref(msg);
+    return NULL;
+  }
+  if (params != NULL && json_object_set_new(msg, "params", params) < 0) {
+    json_decref(msg);
+    return NULL;
+  }
+  return msg;
+}
+
+json_t *nl_rpc_request(json_int_t id, const char *method, json_t *params) {
+  json_t *msg = envelope();
+  if (msg != NULL && json_object_set_new(msg, "id", json_integer(id)) < 0) {
+    json_decref(msg);
+    msg = NULL;
+  }
+  return call(msg, method, params);
+}
+
+json_t *nl_rpc_notification(const char *method, json_t *params) {
+  return call(envelope(), method, params);
+}
+
+char *nl_rpc_encode(const json_t *msg, size_t *len) {
+  /* JSON_ENSURE_ASCII stays off: LSP bodies are UTF-8 and escaping would only cost bytes. */
+  char *json = json_dumps(msg, JSON_COMPACT | JSON_ENCODE_ANY);
+  if (json == NULL) return NULL;
+  size_t body = strlen(json);
+  char header[64];
+  int hlen = snprintf(header, sizeof(header), "Content-Length: %zu\r\n\r\n", body);
+  char *out = malloc((size_t)hlen + body + 1);
+  if (out != NULL) {
+    memcpy(out, header, (size_t)hlen);
+    memcpy(out + hlen, json, body + 1);
+    if (len != NULL) *len = (size_t)hlen + body;
+  }
+  free(json);
+  return out;
+}

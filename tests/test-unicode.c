@@ -1,0 +1,339 @@
+/* Tests for lsp/unicode.c: UTF-8 coding, NFC, name keys, classes and fuzzy scoring. */
+#include "lsp/unicode.h"
+
+#include <dirent.h>
+
+#include "test.h"
+
+/* Key of a NUL-terminated string, in a static buffer (tests only). */
+static const char *key(const char *s) {
+  static char buf[4][512];
+  static int which;
+  char *b = buf[which++ % 4];
+  nl_unicode_key_into(s, strlen(s), b, 512);
+  return b;
+}
+
+static int tier(int score) { return score < 0 ? -1 : score >> 24; }
+
+static int fz(const char *p, const char *c) {
+  return nl_fuzzy_score(p, strlen(p), c, strlen(c));
+}
+
+static void test_utf8_decode(void) {
+  size_t adv;
+  ASSERT_EQ(nl_utf8_decode("A", 1, &adv), 'A');
+  ASSERT_EQ(adv, 1);
+  ASSERT_EQ(nl_utf8_decode("\xc3\xa9", 2, &adv), 0xE9);
+  ASSERT_EQ(adv, 2);
+  ASSERT_EQ(nl_utf8_decode("\xe7\x8e\x8b", 3, &adv), 0x738B);
+  ASSERT_EQ(adv, 3);
+  ASSERT_EQ(nl_utf8_decode("\xf0\x9f\x93\x85", 4, &adv), 0x1F4C5);
+  ASSERT_EQ(adv, 4);
+  /* overlong, surrogate, truncated, out of range, stray continuation, bad lead */
+  ASSERT_EQ(nl_utf8_decode("\xc0\x80", 2, &adv), 0xFFFD);
+  ASSERT_EQ(adv, 1);
+  ASSERT_EQ(nl_utf8_decode("\xe0\x80\xaf", 3, &adv), 0xFFFD);
+  ASSERT_EQ(adv, 1);
+  ASSERT_EQ(nl_utf8_decode("\xed\xa0\x80", 3, &adv), 0xFFFD);
+  ASSERT_EQ(adv, 1);
+  ASSERT_EQ(nl_utf8_decode("\xe2\x82", 2, &adv), 0xFFFD);
+  ASSERT_EQ(adv, 1);
+  ASSERT_EQ(nl_utf8_decode("\xf4\x90\x80\x80", 4, &adv), 0xFFFD);
+  ASSERT_EQ(adv, 1);
+  ASSERT_EQ(nl_utf8_decode("\x80", 1, &adv), 0xFFFD);
+  ASSERT_EQ(adv, 1);
+  ASSERT_EQ(nl_utf8_decode("\xf5\x80\x80\x80", 4, &adv), 0xFFFD);
+  ASSERT_EQ(adv, 1);
+  ASSERT_EQ(nl_utf8_decode("\xc3\xa9", 1, &adv), 0xFFFD); /* len cuts the sequence */
+  ASSERT_EQ(adv, 1);
+  ASSERT_EQ(nl_utf8_decode("", 0, &adv), 0xFFFD);
+  ASSERT_EQ(adv, 0);
+}
+
+static void test_utf8_encode_round_trip(void) {
+  static const uint32_t cps[] = {0, 0x7F, 0x80, 0x7FF, 0x800, 0xFFFF, 0x10000, 0x10FFFF};
+  char out[4];
+  size_t i, n, adv;
+  for (i = 0; i < sizeof cps / sizeof cps[0]; i++) {
+    n = nl_utf8_encode(cps[i], out);
+    ASSERT_EQ(nl_utf8_decode(out, n, &adv), cps[i]);
+    ASSERT_EQ(adv, n);
+  }
+  ASSERT_EQ(nl_utf8_encode(0xD800, out), 3);
+  ASSERT_MEM_EQ(out, 3, "\xef\xbf\xbd", 3);
+  ASSERT_EQ(nl_utf8_encode(0x110000, out), 3);
+  ASSERT_MEM_EQ(out, 3, "\xef\xbf\xbd", 3);
+}
+
+static void test_key_nfd_zoe(void) {
+  /* macOS stores the file name decomposed; the mention is typed composed. */
+  const char *nfd = "Zoe\xcc\x88 Lindahl";
+  const char *nfc = "Zo\xc3\xab Lindahl";
+  ASSERT_STR_EQ(key(nfd), key(nfc));
+  ASSERT_STR_EQ(key(nfd), "zo\xc3\xab lindahl");
+  ASSERT_STR_EQ(key("ZOË LINDAHL"), key(nfc));
+}
+
+static void test_key_vault_file_name(void) {
+  /* The example vault's People/ holds "Zoe" + U+0308 as the bytes on disk. */
+  DIR *d = opendir(NL_TEST_VAULT "/People");
+  struct dirent *e;
+  int found = 0;
+  ASSERT(d != NULL);
+  while ((e = readdir(d)) != NULL) {
+    size_t n = strlen(e->d_name);
+    char *k;
+    if (n < 3 || strcmp(e->d_name + n - 3, ".md") != 0) continue;
+    k = nl_unicode_key(e->d_name, n - 3, NULL);
+    if (k != NULL && strcmp(k, key("Zoë Lindahl")) == 0) found++;
+    free(k);
+  }
+  closedir(d);
+  ASSERT_EQ(found, 1);
+}
+
+static void test_key_lea(void) {
+  ASSERT_STR_EQ(key("Léa Dubois"), "léa dubois");
+  ASSERT_STR_EQ(key("LÉA DUBOIS"), "léa dubois");
+  ASSERT_STR_EQ(key("léa dubois"), "léa dubois");
+  ASSERT_STR_EQ(key("Le\xcc\x81" "a Dubois"), "léa dubois");
+  ASSERT(strcmp(key("Lea Dubois"), key("Léa Dubois")) != 0);
+}
+
+static void test_key_cjk(void) {
+  ASSERT_STR_EQ(key("王芳"), "王芳");
+  ASSERT_STR_EQ(key(" 王芳 "), "王芳");
+  ASSERT(strcmp(key("王芳"), key("王")) != 0);
+}
+
+static void test_key_greek_sigma(void) {
+  ASSERT_STR_EQ(key("ΣΊΣΥΦΟΣ"), key("σίσυφος"));
+  ASSERT_STR_EQ(key("σίσυφος"), "σίσυφοσ"); /* final sigma folds to sigma */
+  ASSERT_STR_EQ(key("ΣΙ\xcc\x81ΣΥΦΟΣ"), key("σίσυφος"));
+  /* iota subscript: U+0345 folds to iota only after canonical ordering */
+  ASSERT_STR_EQ(key("ᾼ"), key("α\xcd\x85"));
+}
+
+static void test_key_simple_folding(void) {
+  /* Simple folding: capital sharp s folds to ß, ß stays (full folding would give "ss"). */
+  ASSERT_STR_EQ(key("STRAẞE"), "straße");
+  ASSERT_STR_EQ(key("Straße"), "straße");
+  ASSERT(strcmp(key("Straße"), key("strasse")) != 0);
+  ASSERT_STR_EQ(key("µ"), key("μ")); /* micro sign folds to mu */
+  ASSERT_STR_EQ(key("\xe2\x84\xa6"), "ω"); /* U+2126 ohm sign: singleton decomposition then fold */
+  ASSERT_STR_EQ(key("\xe1\x8f\xa3"), key("\xea\xae\xb3")); /* Cherokee folds to upper case */
+}
+
+static void test_hangul_round_trip(void) {
+  uint32_t s, d[4];
+  char in[16], *out;
+  size_t n, k, len, olen, adv;
+  int bad = 0;
+  for (s = 0xAC00; s <= 0xD7A3; s++) {
+    n = nl_unicode_decompose(s, d);
+    if (n < 2 || n > 3) bad++;
+    for (len = 0, k = 0; k < n; k++) len += nl_utf8_encode(d[k], in + len);
+    out = nl_unicode_nfc(in, len, &olen);
+    ASSERT(out != NULL);
+    if (nl_utf8_decode(out, olen, &adv) != s || adv != olen) bad++;
+    free(out);
+  }
+  ASSERT_EQ(bad, 0);
+  /* 한 = U+1112 U+1161 U+11AB; LV syllable plus a trailing jamo composes too */
+  n = nl_unicode_decompose(0xD55C, d);
+  ASSERT_EQ(n, 3);
+  ASSERT_EQ(d[0], 0x1112);
+  ASSERT_EQ(d[1], 0x1161);
+  ASSERT_EQ(d[2], 0x11AB);
+  out = nl_unicode_nfc("\xed\x95\x98\xe1\x86\xab", 6, &olen); /* 하 + U+11AB */
+  ASSERT(out != NULL);
+  ASSERT_STR_EQ(out, "한");
+  free(out);
+}
+
+static void test_nfc_reordering(void) {
+  char *a = nl_unicode_nfc("a\xcc\xa3\xcc\x82", 5, NULL); /* a + dot below + circumflex */
+  char *b = nl_unicode_nfc("a\xcc\x82\xcc\xa3", 5, NULL); /* a + circumflex + dot below */
+  char *c = nl_unicode_nfc("q\xcc\x87\xcc\xa3", 5, NULL); /* no composite: just reordered */
+  char *e = nl_unicode_nfc("a\xcc\x81\xcc\x81", 5, NULL); /* second acute is blocked */
+  ASSERT(a && b && c && e);
+  ASSERT_STR_EQ(a, "ậ");
+  ASSERT_STR_EQ(b, "ậ");
+  ASSERT_STR_EQ(c, "q\xcc\xa3\xcc\x87");
+  ASSERT_STR_EQ(e, "á\xcc\x81");
+  free(a);
+  free(b);
+  free(c);
+  free(e);
+}
+
+static void test_nfc_exclusions_and_singletons(void) {
+  size_t n;
+  char *x = nl_unicode_nfc("\xe0\xa5\x98", 3, &n); /* U+0958 is a composition exclusion */
+  char *y = nl_unicode_nfc("\xe2\x84\xab", 3, NULL); /* U+212B ANGSTROM -> U+00C5 */
+  char *z = nl_unicode_nfc("\xe0\xad\x87\xe0\xac\xbe", 6, NULL); /* two starters compose */
+  ASSERT(x && y && z);
+  ASSERT_MEM_EQ(x, n, "\xe0\xa4\x95\xe0\xa4\xbc", 6);
+  ASSERT_STR_EQ(y, "\xc3\x85");
+  ASSERT_STR_EQ(z, "\xe0\xad\x8b");
+  free(x);
+  free(y);
+  free(z);
+}
+
+static void test_invalid_utf8_kept(void) {
+  size_t n;
+  char *k = nl_unicode_key("A\xff" "B\xc3", 4, &n);
+  char *m = nl_unicode_nfc("e\xff\xcc\x81\xed\xa0\x80", 7, &n);
+  ASSERT(k && m);
+  ASSERT_MEM_EQ(k, 4, "a\xff" "b\xc3", 4);
+  /* the raw byte sits between e and the accent, so they must not compose */
+  ASSERT_MEM_EQ(m, n, "e\xff\xcc\x81\xed\xa0\x80", 7);
+  free(k);
+  free(m);
+  k = nl_unicode_key("\xcc\x81\xcc\x81", 4, &n); /* leading marks with no starter */
+  ASSERT(k != NULL);
+  ASSERT_MEM_EQ(k, n, "\xcc\x81\xcc\x81", 4);
+  free(k);
+}
+
+static void test_whitespace_collapse(void) {
+  ASSERT_STR_EQ(key("  Ana \t\r\n  Ruiz  "), "ana ruiz");
+  ASSERT_STR_EQ(key("\xc2\xa0L\xc3\xa9" "a\xe3\x80\x80\xe2\x80\x83" "Dubois\xc2\xa0"), "léa dubois");
+  ASSERT_STR_EQ(key("   "), "");
+  ASSERT_STR_EQ(key(""), "");
+  /* a combining mark after a space stays on the space, not on the previous word */
+  ASSERT_STR_EQ(key("e \xcc\x81"), "e \xcc\x81");
+}
+
+static void test_key_into_truncates(void) {
+  char buf[6];
+  size_t n;
+  n = nl_unicode_key_into("Léa Dubois", strlen("Léa Dubois"), buf, sizeof buf);
+  ASSERT_EQ(n, strlen("léa dubois"));
+  ASSERT_STR_EQ(buf, "léa "); /* é is two bytes */
+  n = nl_unicode_key_into("ABCDEFGH", 8, buf, sizeof buf);
+  ASSERT_EQ(n, 8);
+  ASSERT_STR_EQ(buf, "abcde");
+  ASSERT_EQ(nl_unicode_key_into("Léa", 4, NULL, 0), 4);
+  ASSERT_EQ(nl_unicode_key_into("Lea", 3, NULL, 0), 3);
+}
+
+static void test_key_long_input_heap(void) {
+  /* longer than the internal stack buffer, with many marks in one run */
+  char in[2000], *k;
+  size_t i, n, len = 0;
+  in[len++] = 'A';
+  for (i = 0; i < 400; i++) {
+    memcpy(in + len, i % 2 ? "\xcc\x81" : "\xcc\xa3", 2);
+    len += 2;
+  }
+  k = nl_unicode_key(in, len, &n);
+  ASSERT(k != NULL);
+  ASSERT_EQ(n, len); /* marks reorder and one composes, but byte count stays */
+  ASSERT_EQ(strlen(k), n);
+  ASSERT_EQ(nl_unicode_key_into(in, len, NULL, 0), n);
+  free(k);
+}
+
+static void test_classes(void) {
+  ASSERT(nl_unicode_is_letter('a'));
+  ASSERT(nl_unicode_is_letter(0xE9));
+  ASSERT(nl_unicode_is_letter(0x738B));
+  ASSERT(!nl_unicode_is_letter('1'));
+  ASSERT(!nl_unicode_is_letter('-'));
+  ASSERT(!nl_unicode_is_letter(0x1F4C5));
+  ASSERT(nl_unicode_is_alnum('1'));
+  ASSERT(nl_unicode_is_alnum(0x663)); /* ARABIC-INDIC DIGIT THREE */
+  ASSERT(nl_unicode_is_alnum(0xBD));  /* ½ is No */
+  ASSERT(!nl_unicode_is_alnum('_'));
+  ASSERT(nl_unicode_is_space(' '));
+  ASSERT(nl_unicode_is_space(0xA0));
+  ASSERT(nl_unicode_is_space(0x3000));
+  ASSERT(!nl_unicode_is_space(0x200B));
+  ASSERT(!nl_unicode_is_space('x'));
+  ASSERT_EQ(nl_unicode_ccc(0x323), 220);
+  ASSERT_EQ(nl_unicode_ccc(0x302), 230);
+  ASSERT_EQ(nl_unicode_ccc('a'), 0);
+  ASSERT(strlen(nl_unicode_data_version()) > 0);
+}
+
+static void test_fuzzy_no_match(void) {
+  ASSERT_EQ(fz("zl", "Lindahl Zoë"), -1);
+  ASSERT_EQ(fz("léa", "Lea Dubois"), -1); /* an accent in the pattern must match */
+  ASSERT_EQ(fz("abc", "ab"), -1);
+  ASSERT(fz("", "anything") >= 0);
+}
+
+static void test_fuzzy_case_and_accents(void) {
+  ASSERT_EQ(tier(fz("LÉA", "léa dubois")), 3);
+  ASSERT_EQ(tier(fz("lea", "Léa Dubois")), 3);
+  ASSERT_EQ(tier(fz("zoe", "Zoe\xcc\x88 Lindahl")), 3);
+  ASSERT_EQ(tier(fz("σίσυφος", "ΣΊΣΥΦΟΣ")), 4);
+}
+
+static void test_fuzzy_tiers(void) {
+  ASSERT_EQ(tier(fz("lea", "Lea")), 4);
+  ASSERT_EQ(tier(fz("lea", "Leader")), 3);
+  ASSERT_EQ(tier(fz("ld", "Léa Dubois")), 2);
+  ASSERT_EQ(tier(fz("pa", "Projects/Apollo")), 2);
+  ASSERT_EQ(tier(fz("sp", "storage-pilot")), 2);
+  ASSERT_EQ(tier(fz("sp", "storage_pilot")), 2);
+  ASSERT_EQ(tier(fz("ld", "Old stuff")), 1);
+  /* exact beats prefix beats word starts beats scattered */
+  ASSERT(fz("lea", "Lea") > fz("lea", "Leader"));
+  ASSERT(fz("dub", "Dubois Léa") > fz("dub", "Léa Dubois"));
+  ASSERT(fz("ld", "Léa Dubois") > fz("ld", "Old"));
+  ASSERT(fz("atl", "Project Atlas") > fz("atl", "a total"));
+}
+
+static void test_fuzzy_runs_and_length(void) {
+  /* same tier: a contiguous run beats a spread-out match */
+  ASSERT_EQ(tier(fz("tla", "xtlax")), 1);
+  ASSERT_EQ(tier(fz("tla", "xtxlxa")), 1);
+  ASSERT(fz("tla", "xtlax") > fz("tla", "xtxlxa"));
+  /* word start in the middle beats a scattered in-word match */
+  ASSERT(fz("rui", "Ana Ruiz") > fz("rui", "carbuig"));
+  /* ties go to the shorter candidate */
+  ASSERT(fz("ana", "Ana Ruiz") > fz("ana", "Ana Ruizzz"));
+  ASSERT(fz("con", "Contoso") > fz("con", "Contoso Ltd"));
+}
+
+static void test_fuzzy_long_and_invalid(void) {
+  char c[600];
+  memset(c, 'x', sizeof c);
+  c[590] = 'a';
+  c[595] = 'b';
+  ASSERT_EQ(tier(nl_fuzzy_score("ab", 2, c, sizeof c)), 1);
+  ASSERT_EQ(nl_fuzzy_score("abc", 3, c, sizeof c), -1);
+  ASSERT(nl_fuzzy_score("a\xff", 2, "ba\xff", 3) >= 0);
+  ASSERT_EQ(nl_fuzzy_score("\xff", 1, "abc", 3), -1);
+  ASSERT_EQ(tier(fz("a long pattern over sixteen bytes", "a long pattern over sixteen bytes")),
+            4);
+}
+
+int main(void) {
+  RUN(test_utf8_decode);
+  RUN(test_utf8_encode_round_trip);
+  RUN(test_key_nfd_zoe);
+  RUN(test_key_vault_file_name);
+  RUN(test_key_lea);
+  RUN(test_key_cjk);
+  RUN(test_key_greek_sigma);
+  RUN(test_key_simple_folding);
+  RUN(test_hangul_round_trip);
+  RUN(test_nfc_reordering);
+  RUN(test_nfc_exclusions_and_singletons);
+  RUN(test_invalid_utf8_kept);
+  RUN(test_whitespace_collapse);
+  RUN(test_key_into_truncates);
+  RUN(test_key_long_input_heap);
+  RUN(test_classes);
+  RUN(test_fuzzy_no_match);
+  RUN(test_fuzzy_case_and_accents);
+  RUN(test_fuzzy_tiers);
+  RUN(test_fuzzy_runs_and_length);
+  RUN(test_fuzzy_long_and_invalid);
+  return NL_TEST_DONE();
+}

@@ -1,0 +1,335 @@
+/* The index on the example vault and on a generated one: scanning, name resolution, kinds,
+ * mentions, account tags, backlinks, and incremental edits, deletes and renames. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "lsp/config.h"
+#include "lsp/workspace.h"
+#include "test.h"
+
+static uv_loop_t loop;
+static nl_config *cfg;
+static char vault[4096];
+
+static void scan_done(nl_workspace *ws, void *ud, size_t done, size_t total, int finished) {
+  if (finished) *(int *)ud = 1;
+}
+
+static nl_workspace *index_dir(const char *dir) {
+  nl_workspace *ws = nl_ws_new(&loop, cfg);
+  int finished = 0;
+  nl_ws_add_root(ws, dir);
+  if (nl_ws_scan(ws, scan_done, &finished) != 0) return ws;
+  uv_run(&loop, UV_RUN_DEFAULT);
+  return finished ? ws : ws;
+}
+
+static const char *rel_of(const nl_entry *e) { return e != NULL ? e->rel : "(none)"; }
+
+static nl_entry *resolve(nl_workspace *ws, const char *target, size_t *n) {
+  return nl_ws_resolve(ws, NULL, 0, target, strlen(target), n);
+}
+
+static void check_ok(nl_workspace *ws) {
+  char err[256];
+  if (nl_ws_check(ws, err, sizeof(err)) != 0) fprintf(stderr, "invariant: %s\n", err);
+}
+
+#define ASSERT_INDEX_OK(ws)                                                        \
+  do {                                                                             \
+    char err_[256];                                                                \
+    if (nl_ws_check((ws), err_, sizeof(err_)) != 0) NL_FAIL_("invariant: %s", err_); \
+  } while (0)
+
+static void test_scan_example(void) {
+  nl_workspace *ws = index_dir(vault);
+  ASSERT(nl_ws_ready(ws));
+  /* 17 notes; .obsidian/ holds none that count. */
+  ASSERT_EQ(nl_ws_count(ws), 17);
+  ASSERT_INDEX_OK(ws);
+  for (uint32_t i = 0; i < nl_ws_id_limit(ws); i++) {
+    nl_entry *e = nl_ws_get(ws, i);
+    ASSERT(e != NULL);
+    ASSERT(strncmp(e->rel, ".obsidian", 9) != 0);
+    ASSERT(strncmp(e->uri, "file:///", 8) == 0);
+  }
+  nl_ws_free(ws);
+}
+
+static void test_resolve_names(void) {
+  nl_workspace *ws = index_dir(vault);
+  size_t n = 0;
+  ASSERT_STR_EQ(rel_of(resolve(ws, "Ana Ruiz", &n)), "People/Ana Ruiz.md");
+  ASSERT_EQ(n, 1);
+  ASSERT_STR_EQ(rel_of(resolve(ws, "ana ruiz", NULL)), "People/Ana Ruiz.md");
+  ASSERT_STR_EQ(rel_of(resolve(ws, "Ana", NULL)), "People/Ana Ruiz.md");           /* alias */
+  ASSERT_STR_EQ(rel_of(resolve(ws, "Contoso Ltd", NULL)), "Accounts/Contoso.md");  /* alias */
+  ASSERT_STR_EQ(rel_of(resolve(ws, "People/Ana Ruiz.md", NULL)), "People/Ana Ruiz.md");
+  ASSERT_STR_EQ(rel_of(resolve(ws, "Ana Ruiz.md", NULL)), "People/Ana Ruiz.md");
+  /* Typed in NFC, stored in NFD on disk. */
+  ASSERT_STR_EQ(rel_of(resolve(ws, "Zo\xc3\xab Lindahl", NULL)), "People/Zoe\xcc\x88 Lindahl.md");
+  ASSERT_STR_EQ(rel_of(resolve(ws, "L\xc3\xa9" "a Dubois", NULL)), "People/L\xc3\xa9" "a Dubois.md");
+  ASSERT_STR_EQ(rel_of(resolve(ws, "Wang Fang", NULL)), "People/\xe7\x8e\x8b\xe8\x8a\xb3.md");
+  /* By frontmatter title, not file name. */
+  ASSERT_STR_EQ(rel_of(resolve(ws, "Storage pilot kickoff with Contoso", NULL)),
+                "Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md");
+  ASSERT_STR_EQ(rel_of(resolve(ws, "Meetings/2025-11-06 - Storage pilot kickoff with Contoso", NULL)),
+                "Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md");
+  ASSERT(resolve(ws, "Northwind Traders", &n) == NULL);
+  ASSERT_EQ(n, 0);
+  ASSERT(resolve(ws, "Not A Link", NULL) == NULL);
+  /* Two notes called Apollo: ambiguous, the shortest path first. */
+  ASSERT_STR_EQ(rel_of(resolve(ws, "Apollo", &n)), "Archive/Apollo.md");
+  ASSERT_EQ(n, 2);
+  nl_entry *both[4];
+  ASSERT_EQ(nl_ws_resolve_all(ws, NULL, 0, "apollo", 6, both, 4), 2);
+  ASSERT_STR_EQ(both[1]->rel, "Projects/Apollo.md");
+  ASSERT_STR_EQ(rel_of(resolve(ws, "Projects/Apollo", &n)), "Projects/Apollo.md");
+  ASSERT_EQ(n, 1);
+  nl_ws_free(ws);
+}
+
+static void test_markdown_paths(void) {
+  nl_workspace *ws = index_dir(vault);
+  nl_entry *from = resolve(ws, "Fabrikam procurement sync", NULL);
+  ASSERT(from != NULL);
+  const char *t = "../People/Ana Ruiz.md";
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve(ws, from, 1, t, strlen(t), NULL)), "People/Ana Ruiz.md");
+  t = "../People/Ana Ruiz";
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve(ws, from, 1, t, strlen(t), NULL)), "People/Ana Ruiz.md");
+  t = "../../outside.md";
+  ASSERT(nl_ws_resolve(ws, from, 1, t, strlen(t), NULL) == NULL);
+  nl_ws_free(ws);
+}
+
+static void test_kinds(void) {
+  nl_workspace *ws = index_dir(vault);
+  ASSERT_EQ(resolve(ws, "Ana Ruiz", NULL)->kind, NL_KIND_PERSON);
+  ASSERT_EQ(resolve(ws, "Contoso", NULL)->kind, NL_KIND_ACCOUNT);
+  ASSERT_EQ(resolve(ws, "Project Atlas", NULL)->kind, NL_KIND_PROJECT);
+  /* `type: customer` is no configured type: the Meetings folder decides. */
+  ASSERT_EQ(resolve(ws, "Fabrikam procurement sync", NULL)->kind, NL_KIND_MEETING);
+  ASSERT_EQ(resolve(ws, "Inbox", NULL)->kind, NL_KIND_NOTE);
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_kind(ws, NL_KIND_ACCOUNT, "Contoso", 7)),
+                "Accounts/Contoso.md");
+  ASSERT(nl_ws_resolve_kind(ws, NL_KIND_PERSON, "Contoso", 7) == NULL);
+  ASSERT(nl_ws_resolve_kind(ws, NL_KIND_ACCOUNT, "Northwind", 9) == NULL);
+  nl_ws_free(ws);
+}
+
+static void test_mentions_and_tags(void) {
+  nl_workspace *ws = index_dir(vault);
+  size_t len = 0;
+  nl_mention m = {.tail = "Jonas Becker", .word = "Jonas"};
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, &m, &len)), "People/Jonas Becker.md");
+  ASSERT_EQ(len, 12);
+  m = (nl_mention){.tail = "Wang Fang", .word = "Wang"};
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, &m, &len)), "People/\xe7\x8e\x8b\xe8\x8a\xb3.md");
+  m = (nl_mention){.tail = "Ana Ruiz will do it", .word = "Ana"};
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, &m, &len)), "People/Ana Ruiz.md");
+  ASSERT_EQ(len, 8);
+  m = (nl_mention){.tail = "Ana said so", .word = "Ana"};
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, &m, &len)), "People/Ana Ruiz.md");
+  ASSERT_EQ(len, 3);
+  m = (nl_mention){.tail = "Nobody Here", .word = "Nobody"};
+  ASSERT(nl_ws_resolve_mention(ws, &m, &len) == NULL);
+  ASSERT_EQ(len, 6);
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_account_tag(ws, "account/contoso", 15)),
+                "Accounts/Contoso.md");
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_account_tag(ws, "#account/Contoso-Ltd", 20)),
+                "Accounts/Contoso.md");
+  ASSERT(nl_ws_resolve_account_tag(ws, "project/contoso", 15) == NULL);
+  ASSERT(nl_ws_resolve_account_tag(ws, "account/northwind", 17) == NULL);
+  nl_ws_free(ws);
+}
+
+static int has_from(nl_workspace *ws, nl_ref *refs, ptrdiff_t n, const char *rel) {
+  for (ptrdiff_t i = 0; i < n; i++)
+    if (strcmp(nl_ws_get(ws, refs[i].from)->rel, rel) == 0) return 1;
+  return 0;
+}
+
+static void test_backlinks(void) {
+  nl_workspace *ws = index_dir(vault);
+  nl_entry *contoso = resolve(ws, "Contoso", NULL);
+  nl_ref *refs;
+  ptrdiff_t n = nl_ws_backlinks(ws, contoso, &refs);
+  ASSERT(n >= 5);
+  ASSERT(has_from(ws, refs, n, "People/Ana Ruiz.md"));
+  ASSERT(has_from(ws, refs, n, "Daily/2025-11-06.md"));
+  ASSERT(has_from(ws, refs, n, "Meetings/2025-11-14 - Fabrikam procurement sync.md"));
+  ASSERT(!has_from(ws, refs, n, "Accounts/Contoso.md"));
+  free(refs);
+  /* By title: the Inbox links the kickoff meeting by its frontmatter title. */
+  nl_entry *kick = resolve(ws, "Storage pilot kickoff with Contoso", NULL);
+  n = nl_ws_backlinks(ws, kick, &refs);
+  ASSERT(has_from(ws, refs, n, "Inbox.md"));
+  ASSERT(has_from(ws, refs, n, "Meetings/2025-11-14 - Fabrikam procurement sync.md"));
+  free(refs);
+  nl_ws_free(ws);
+}
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  if (f == NULL) return;
+  fputs(text, f);
+  fclose(f);
+}
+
+static void test_live_updates(void) {
+  char dir[] = "/tmp/nl-ws-XXXXXX";
+  ASSERT(mkdtemp(dir) != NULL);
+  char path[4096], p2[4096], p3[4096];
+  snprintf(path, sizeof(path), "%s/People", dir);
+  mkdir(path, 0755);
+  snprintf(path, sizeof(path), "%s/a.md", dir);
+  write_file(path, "# A\n\nSee [[Bob Stone]].\n");
+  nl_workspace *ws = index_dir(dir);
+  ASSERT_EQ(nl_ws_count(ws), 1);
+  ASSERT(resolve(ws, "Bob Stone", NULL) == NULL);
+
+  /* A person note is created on disk: the link resolves, a backlink appears. */
+  snprintf(p2, sizeof(p2), "%s/People/Bob Stone.md", dir);
+  write_file(p2, "---\naliases: [Bobby]\n---\n# Bob\n");
+  ASSERT_EQ(nl_ws_reload(ws, p2), 0);
+  ASSERT_INDEX_OK(ws);
+  nl_entry *bob = resolve(ws, "Bobby", NULL);
+  ASSERT(bob != NULL);
+  ASSERT_EQ(bob->kind, NL_KIND_PERSON);
+  nl_ref *refs;
+  ASSERT_EQ(nl_ws_backlinks(ws, bob, &refs), 1);
+  free(refs);
+
+  /* An open document overrides disk, and re-parses only that note. */
+  uint64_t seq = nl_ws_seq(ws);
+  const char *text = "# A\n\nNo links now.\n";
+  nl_entry *a = nl_ws_update(ws, path, text, strlen(text), 1);
+  ASSERT(a != NULL && a->open);
+  ASSERT(nl_ws_seq(ws) > seq);
+  ASSERT_EQ(nl_ws_backlinks(ws, bob, &refs), 0);
+  free(refs);
+  /* A reload from disk leaves an open document alone; closing reverts to disk. */
+  ASSERT_EQ(nl_ws_reload(ws, path), 0);
+  ASSERT_EQ(a->note->n_links, 0);
+  ASSERT_EQ(nl_ws_close(ws, path), 0);
+  ASSERT_EQ(nl_ws_backlinks(ws, bob, &refs), 1);
+  free(refs);
+  ASSERT_INDEX_OK(ws);
+
+  /* Rename on disk: the old path is removed, the new one added; the alias moves along. */
+  snprintf(p3, sizeof(p3), "%s/People/Robert Stone.md", dir);
+  ASSERT_EQ(rename(p2, p3), 0);
+  ASSERT_EQ(nl_ws_remove(ws, p2), 0);
+  ASSERT_EQ(nl_ws_reload(ws, p3), 0);
+  ASSERT_INDEX_OK(ws);
+  ASSERT(resolve(ws, "Bob Stone", NULL) == NULL);
+  ASSERT_STR_EQ(rel_of(resolve(ws, "Bobby", NULL)), "People/Robert Stone.md");
+  ASSERT_EQ(nl_ws_count(ws), 2);
+
+  /* Deleted on disk: a reload notices. */
+  unlink(p3);
+  ASSERT(nl_ws_reload(ws, p3) < 0);
+  ASSERT_EQ(nl_ws_count(ws), 1);
+  ASSERT(resolve(ws, "Bobby", NULL) == NULL);
+  ASSERT_INDEX_OK(ws);
+  nl_ws_free(ws);
+  unlink(path);
+  snprintf(path, sizeof(path), "%s/People", dir);
+  rmdir(path);
+  rmdir(dir);
+}
+
+static void test_skips(void) {
+  char dir[] = "/tmp/nl-ws-XXXXXX";
+  ASSERT(mkdtemp(dir) != NULL);
+  char p[4096];
+  const char *subdirs[] = {".git", ".obsidian", ".trash", "node_modules", "Archive", "loop"};
+  for (size_t i = 0; i < sizeof(subdirs) / sizeof(*subdirs); i++) {
+    snprintf(p, sizeof(p), "%s/%s", dir, subdirs[i]);
+    mkdir(p, 0755);
+    snprintf(p, sizeof(p), "%s/%s/n.md", dir, subdirs[i]);
+    write_file(p, "# n\n");
+  }
+  snprintf(p, sizeof(p), "%s/binary.md", dir);
+  FILE *f = fopen(p, "wb");
+  fwrite("a\0b", 1, 3, f);
+  fclose(f);
+  snprintf(p, sizeof(p), "%s/big.md", dir);
+  f = fopen(p, "wb");
+  for (int i = 0; i < 2000; i++) fputs("0123456789", f);
+  fclose(f);
+  /* A symlink loop and a link out of the root are not followed. */
+  char target[4096];
+  snprintf(p, sizeof(p), "%s/loop/again", dir);
+  ASSERT_EQ(symlink(dir, p), 0);
+  snprintf(p, sizeof(p), "%s/out", dir);
+  ASSERT_EQ(symlink("/usr/share", p), 0);
+  snprintf(target, sizeof(target), "%s/notes.txt", dir);
+  write_file(target, "not markdown");
+
+  nl_config_free(cfg);
+  cfg = nl_config_new();
+  char err[256];
+  json_t *opts = json_pack("{s:[s],s:i}", "ignore", "Archive/**", "maxFileSize", 10000);
+  ASSERT_EQ(nl_config_apply_json(cfg, opts, err, sizeof(err)), 0);
+  json_decref(opts);
+  nl_workspace *ws = index_dir(dir);
+  /* Only loop/n.md: hidden, node_modules, ignored, binary and oversized files are skipped. */
+  ASSERT_EQ(nl_ws_count(ws), 1);
+  ASSERT_STR_EQ(nl_ws_get(ws, 0)->rel, "loop/n.md");
+  nl_ws_free(ws);
+  nl_config_free(cfg);
+  cfg = nl_config_new();
+  char cmd[4200];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  ASSERT_EQ(system(cmd), 0);
+}
+
+static void test_generated_vault(void) {
+  const char *gen = "/tmp/nl-ws-gen";
+  char cmd[1024];
+  snprintf(cmd, sizeof(cmd), "%s/bench/gen_vault.py", NL_SHARED_DIR);
+  if (access(cmd, R_OK) != 0) {
+    fprintf(stderr, "skipping: %s not found beside the project\n", cmd);
+    return;
+  }
+  snprintf(cmd, sizeof(cmd), "python3 %s/bench/gen_vault.py --force --notes 300 %s >/dev/null",
+           NL_SHARED_DIR, gen);
+  if (system(cmd) != 0) {
+    NL_FAIL_("%s failed", cmd);
+  }
+  nl_workspace *ws = index_dir(gen);
+  ASSERT_EQ(nl_ws_count(ws), 300);
+  ASSERT_INDEX_OK(ws);
+  size_t people = 0, accounts = 0;
+  for (uint32_t i = 0; i < nl_ws_id_limit(ws); i++) {
+    nl_entry *e = nl_ws_get(ws, i);
+    people += e->kind == NL_KIND_PERSON;
+    accounts += e->kind == NL_KIND_ACCOUNT;
+  }
+  ASSERT(people > 0 && accounts > 0);
+  nl_ws_free(ws);
+}
+
+int main(void) {
+  uv_loop_init(&loop);
+  cfg = nl_config_new();
+  snprintf(vault, sizeof(vault), "%s", NL_TEST_VAULT);
+  RUN(test_scan_example);
+  RUN(test_resolve_names);
+  RUN(test_markdown_paths);
+  RUN(test_kinds);
+  RUN(test_mentions_and_tags);
+  RUN(test_backlinks);
+  RUN(test_live_updates);
+  RUN(test_skips);
+  RUN(test_generated_vault);
+  (void)check_ok;
+  nl_config_free(cfg);
+  uv_loop_close(&loop);
+  return NL_TEST_DONE();
+}
