@@ -19,4 +19,28 @@ void *nl_arena_alloc(nl_arena *a, size_t size);
 /* Copies len bytes and a NUL into the arena; NULL when out of memory. */
 char *nl_arena_strndup(nl_arena *a, const char *s, size_t len);
 
+/* ---- compaction ------------------------------------------------------------------------- */
+
+/* Where compaction moved the old blocks: pointers into them are translated with
+ * nl_arena_moved. */
+typedef struct {
+  const char *old_start;
+  size_t len;
+  char *new_start;
+} nl_arena_move;
+
+typedef struct {
+  nl_arena_move *moves; /* new; free with nl_arena_moves_free */
+  size_t n;
+} nl_arena_moves;
+
+/* Copies every block of `a` into one block of exactly the bytes used and records the moves;
+ * the old blocks stay valid until nl_arena_moves_free, so the caller can translate pointers.
+ * Returns 0, or -1 when out of memory (the arena is unchanged). */
+int nl_arena_compact(nl_arena *a, nl_arena_moves *moves);
+/* The new address of p if it pointed into a moved block, else p. */
+void *nl_arena_moved(const nl_arena_moves *moves, const void *p);
+/* Frees the old blocks and the table. */
+void nl_arena_moves_free(nl_arena_moves *moves);
+
 #endif

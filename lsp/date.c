@@ -55,5 +55,14 @@ void nl_date_format(int32_t days, char *buf) {
   if (days > max) days = max;
   int32_t y, m, d;
   civil_from_days(days, &y, &m, &d);
-  snprintf(buf, 11, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+  /* The clamp keeps every field in range, so the digits are written directly. */
+  const int32_t parts[3] = {y, m, d};
+  const int widths[3] = {4, 2, 2};
+  char *p = buf;
+  for (int i = 0; i < 3; i++) {
+    if (i > 0) *p++ = '-';
+    for (int k = widths[i] - 1, v = parts[i]; k >= 0; k--, v /= 10) p[k] = (char)('0' + v % 10);
+    p += widths[i];
+  }
+  *p = '\0';
 }

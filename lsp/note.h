@@ -192,6 +192,11 @@ typedef struct nl_note {
  * tag, mention or task. */
 nl_note *nl_note_parse(const char *path, const char *text, size_t len);
 
+/* Moves everything the note holds into one block of exactly the bytes used, so a parsed note
+ * costs what it stores; pointers into the note change. Returns 0, or -1 when out of memory
+ * (the note is unchanged). The index compacts every note it keeps. */
+int nl_note_compact(nl_note *note);
+
 /* Frees the note and its arena; accepts NULL. */
 void nl_note_free(nl_note *note);
 

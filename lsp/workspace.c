@@ -536,6 +536,7 @@ static void chunk_work(uv_work_t *req) {
     }
     f->note = nl_note_parse(f->abs + root_len + 1, text, len);
     free(text);
+    if (f->note != NULL) nl_note_compact(f->note);
   }
 }
 
@@ -644,6 +645,7 @@ nl_entry *nl_ws_update(nl_workspace *ws, const char *abs, const char *text, size
   if (r < 0) return NULL;
   nl_note *note = nl_note_parse(abs + strlen(ws->roots[r]) + 1, text, len);
   if (note == NULL) return NULL;
+  nl_note_compact(note);
   nl_entry *e = put_note(ws, abs, note, open);
   changed(ws);
   return e;

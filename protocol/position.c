@@ -95,7 +95,7 @@ uint32_t nl_col_to_units(const char *line, size_t len, size_t byte_col, nl_encod
   uint64_t units = 0;
   size_t pos = 0;
   while (pos < byte_col) {
-    uint32_t w;
+    uint32_t w = 1;
     size_t n = step(line + pos, len - pos, enc, &w);
     if (pos + n > byte_col) break; /* inside a character: count from its start */
     pos += n;
@@ -108,7 +108,7 @@ size_t nl_col_from_units(const char *line, size_t len, uint32_t units, nl_encodi
   uint64_t acc = 0;
   size_t pos = 0;
   while (pos < len && acc < units) {
-    uint32_t w;
+    uint32_t w = 1;
     size_t n = step(line + pos, len - pos, enc, &w);
     if (acc + w > units) break; /* inside a surrogate pair or a multibyte character */
     pos += n;
