@@ -129,6 +129,8 @@ test('lifecycle: didOpen, incremental didChange, errors, cancel, shutdown, exit'
     assert.ok(s.text(uri).includes('Contoso wants pilot before'));
 
     if (caps.definitionProvider) {
+      // Targets must be indexed: wait for the initial scan the server reports with $/progress.
+      await s.waitForIndex();
       // The server's copy must match ours: positions after astral characters and shifted lines.
       const anaPos = positionOf(s.text(uri), '[[Ana Ruiz]]', { delta: 4 });
       const ana = locations(await s.request('textDocument/definition', { textDocument: { uri }, position: anaPos }));

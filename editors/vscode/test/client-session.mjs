@@ -80,6 +80,7 @@ export async function withVscodeSession(fn) {
     s.start();
     const result = await s.request('initialize', vscodeInitializeParams(vault));
     await s.notify('initialized', {});
+    await s.waitForIndex();
     return await fn(s, vault, result);
   } finally {
     await s.dispose();

@@ -205,6 +205,7 @@ export class LspSession extends EventEmitter {
     this.logErrors = [];
     this.stderr = '';
     this.closed = false;
+    this.progressOpen = new Set(); // $/progress tokens begun and not yet ended
     this.rawMessages = []; // every message the server wrote, parsed independently of vscode-jsonrpc
     this.rawBuffer = Buffer.alloc(0);
   }
@@ -315,6 +316,15 @@ export class LspSession extends EventEmitter {
       this.serverRequests.push({ method, params });
       return null;
     });
+    // vscode-jsonrpc routes $/progress to progress handlers, never to onNotification.
+    this.conn.onUnhandledProgress((params) => {
+      this.notifications.push({ method: '$/progress', params });
+      if (params?.value?.kind === 'begin') this.progressOpen.add(params.token);
+      if (params?.value?.kind === 'end') {
+        this.progressOpen.delete(params.token);
+        this.emit('progressEnd', params.token);
+      }
+    });
     this.conn.onClose(() => {
       this.closed = true;
     });
@@ -357,6 +367,26 @@ export class LspSession extends EventEmitter {
 
   async initialized() {
     await this.notify('initialized', {});
+  }
+
+  /**
+   * Waits until work the server reported with $/progress (the initial index) has ended. A
+   * round trip first: whatever the server began while handling earlier messages has then
+   * arrived. Servers that report no progress pass straight through.
+   */
+  async waitForIndex({ timeout } = {}) {
+    await this.request('notes-lsp-e2e/flush', null).catch(() => {});
+    if (this.progressOpen.size === 0) return;
+    let listener;
+    const p = new Promise((resolve) => {
+      listener = () => {
+        if (this.progressOpen.size === 0) resolve();
+      };
+      this.on('progressEnd', listener);
+    });
+    await withTimeout(p, timeout ?? this.timeout, `$/progress end for ${[...this.progressOpen].join(', ')}`, this).finally(() =>
+      this.off('progressEnd', listener),
+    );
   }
 
   /** didOpen of a vault file, with its text as an editor shows it (no BOM). */
@@ -448,10 +478,49 @@ export class LspSession extends EventEmitter {
     }
   }
 
-  /** Waits until `predicate(diagnostics)` holds for `uri`; returns those diagnostics. */
-  waitForDiagnostics(uri, predicate, { timeout, what } = {}) {
+  /** True when the server chose the pull model (it does when the client supports it). */
+  get pullsDiagnostics() {
+    return !!this.initializeResult?.capabilities?.diagnosticProvider;
+  }
+
+  /** Pulls a document's diagnostics (textDocument/diagnostic), as VS Code does; stores them. */
+  async pullDiagnostics(uri) {
+    const prev = this.pulled?.get(uri);
+    const report = await this.request('textDocument/diagnostic', {
+      textDocument: { uri },
+      ...(prev?.resultId ? { previousResultId: prev.resultId } : {}),
+    });
+    let items;
+    if (report.kind === 'unchanged') {
+      items = prev?.items ?? [];
+    } else {
+      items = report.items ?? [];
+    }
+    this.pulled = this.pulled ?? new Map();
+    this.pulled.set(uri, { resultId: report.resultId, items });
+    this.diagnostics.set(uri, items);
+    return items;
+  }
+
+  /**
+   * Waits until `predicate(diagnostics)` holds for `uri`; returns those diagnostics. Pulls
+   * them (polling) when the server uses the pull model, else waits for publishDiagnostics.
+   */
+  async waitForDiagnostics(uri, predicate, { timeout, what } = {}) {
+    const ms = timeout ?? this.timeout;
+    const seen = () => JSON.stringify(this.diagnostics.get(uri) ?? null).slice(0, 1500);
+    const label = () => `${what ?? 'diagnostics'} on ${uri} (last: ${seen()})`;
+    if (this.pullsDiagnostics) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const items = await this.pullDiagnostics(uri);
+        if (predicate(items)) return items;
+        if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${label()}${this.stderrTail()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     const current = this.diagnostics.get(uri);
-    if (current && predicate(current)) return Promise.resolve(current);
+    if (current && predicate(current)) return current;
     let listener;
     const p = new Promise((resolve) => {
       listener = (params) => {
@@ -459,9 +528,7 @@ export class LspSession extends EventEmitter {
       };
       this.on('diagnostics', listener);
     });
-    const seen = () => JSON.stringify(this.diagnostics.get(uri) ?? null).slice(0, 1500);
-    return withTimeout(p, timeout ?? this.timeout, `${what ?? 'diagnostics'} on ${uri} (last: ${seen()})`, this)
-      .finally(() => this.off('diagnostics', listener));
+    return withTimeout(p, ms, label(), this).finally(() => this.off('diagnostics', listener));
   }
 
   /** Waits for the next workspace/applyEdit the server sends. */
