@@ -73,12 +73,25 @@ test('initialize with VS Code capabilities: incremental sync, UTF-16, then shutd
     assert.equal(code, 0, `exit after shutdown must exit 0${s.stderrTail()}`);
   }));
 
-test('positionEncoding negotiation picks one the client offered', { timeout: TIMEOUT }, () =>
-  withServer(async (s) => {
-    const result = await s.initialize({ capabilities: { general: { positionEncodings: ['utf-8', 'utf-16'] } } });
+test('positionEncoding negotiation picks one the client offered, and positions follow it', { timeout: TIMEOUT }, () =>
+  withServer(async (s, vault) => {
+    const caps = structuredClone(VSCODE_CAPS);
+    caps.general.positionEncodings = ['utf-8', 'utf-16'];
+    const result = await s.initialize({ capabilities: caps });
     const enc = result.capabilities.positionEncoding ?? 'utf-16';
     assert.ok(['utf-8', 'utf-16'].includes(enc), `negotiated ${enc}`);
     await s.initialized();
+    if (result.capabilities.definitionProvider) {
+      await s.waitForIndex();
+      const uri = await s.open(KICKOFF);
+      // The last letter of "@Zoë Lindahl", after two "ë" on its line (two bytes each in UTF-8):
+      // read as UTF-16 a byte column points two characters further, past the mention.
+      const line = lineAt(s.text(uri), 32);
+      const at = line.indexOf('@Zoë Lindahl') + '@Zoë Lindah'.length;
+      const character = enc === 'utf-8' ? Buffer.byteLength(line.slice(0, at), 'utf8') : at;
+      const got = locations(await s.request('textDocument/definition', { textDocument: { uri }, position: { line: 32, character } }));
+      assert.deepEqual(got.map((l) => uriPath(l.uri)), [path.join(vault, 'People/Zoë Lindahl.md').normalize('NFC')], `definition at a ${enc} column`);
+    }
     await s.shutdownAndExit();
   }));
 
