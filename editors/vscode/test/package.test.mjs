@@ -20,6 +20,10 @@ function run(cmd, args) {
   return execFileSync(cmd, args, { cwd: EXT_DIR, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 240000 });
 }
 
+test('the TypeScript sources type-check against @types/vscode 1.82', { timeout: 240000 }, () => {
+  run('npx', ['--no-install', 'tsc', '--noEmit', '-p', '.']);
+});
+
 test('npm run build bundles vscode-languageclient into dist/extension.js', { timeout: 240000 }, () => {
   fs.rmSync(path.join(EXT_DIR, 'dist'), { recursive: true, force: true });
   run('npm', ['run', 'build']);
