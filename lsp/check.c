@@ -12,6 +12,7 @@
 
 #include "lsp/config.h"
 #include "lsp/diagnose.h"
+#include "lsp/log.h"
 #include "lsp/workspace.h"
 
 static const char usage[] =
@@ -331,7 +332,12 @@ int nl_check_run(int argc, char **argv, FILE *out, FILE *err) {
     fprintf(err, "notes-lsp check: '%s' is not a folder\n", o.dir);
     return 2;
   }
-  return run_job(&o, root, out, err);
+  /* The index's progress lines are for the server's log; here they would bury the report. */
+  int level = nl_log_level();
+  if (level > NL_LOG_WARN) nl_log_set_level(NL_LOG_WARN);
+  rc = run_job(&o, root, out, err);
+  nl_log_set_level(level);
+  return rc;
 }
 
 int nl_check_main(int argc, char **argv) { return nl_check_run(argc, argv, stdout, stderr); }

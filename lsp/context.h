@@ -18,6 +18,7 @@ typedef struct {
   int create_files;          /* workspace.workspaceEdit.resourceOperations has "create" */
   int related_info;          /* textDocument.publishDiagnostics.relatedInformation */
   int pull_diagnostics;      /* textDocument.diagnostic */
+  int diagnostic_refresh;    /* workspace.diagnostics.refreshSupport */
   int work_done_progress;    /* window.workDoneProgress */
   int watched_files_dynamic; /* workspace.didChangeWatchedFiles.dynamicRegistration */
   int configuration;         /* workspace.configuration */

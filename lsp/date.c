@@ -1,7 +1,6 @@
 /* date.c: YYYY-MM-DD <-> days since 1970-01-01 in the proleptic Gregorian calendar. */
 #include "lsp/note.h"
 
-#include <stdio.h>
 
 /* Howard Hinnant's days_from_civil: exact for every year, negative days before 1970. */
 static int32_t days_from_civil(int32_t y, int32_t m, int32_t d) {
@@ -55,14 +54,12 @@ void nl_date_format(int32_t days, char *buf) {
   if (days > max) days = max;
   int32_t y, m, d;
   civil_from_days(days, &y, &m, &d);
-  /* The clamp keeps every field in range, so the digits are written directly. */
-  const int32_t parts[3] = {y, m, d};
-  const int widths[3] = {4, 2, 2};
-  char *p = buf;
+  const int32_t parts[3] = {y, m, d}, widths[3] = {4, 2, 2};
+  char *o = buf;
   for (int i = 0; i < 3; i++) {
-    if (i > 0) *p++ = '-';
-    for (int k = widths[i] - 1, v = parts[i]; k >= 0; k--, v /= 10) p[k] = (char)('0' + v % 10);
-    p += widths[i];
+    if (i > 0) *o++ = '-';
+    for (int32_t k = widths[i] - 1, v = parts[i]; k >= 0; k--, v /= 10) o[k] = (char)('0' + v % 10);
+    o += widths[i];
   }
-  *p = '\0';
+  *o = '\0';
 }

@@ -294,8 +294,12 @@ static size_t mention_name_len(const nl_mention *m) {
   for (int words = 0; words < 3; words++) {
     size_t a = i;
     while (i < tl && !is_space(t[i])) i++;
-    if (!name_word(t + a, i - a)) break;
-    best = i;
+    /* punctuation after a word ends the name: "@Priya Natarajan: hi", "@Ana Ruiz." */
+    size_t e = i;
+    while (e > a && strchr(":.!?\"'", t[e - 1]) != NULL) e--;
+    if (!name_word(t + a, e - a)) break;
+    best = e;
+    if (e < i) break;
     while (i < tl && is_space(t[i])) i++;
   }
   return best ? best : strlen(m->word);
@@ -452,7 +456,7 @@ static void check_frontmatter(run *r) {
   if (note->date != NULL) {
     const char *s = note->date->text;
     size_t n = strlen(s);
-    if (!fm_date_valid(s, n))
+    if (n > 0 && !fm_date_valid(s, n)) /* an empty `date:` is a template's, not an error */
       emit(r, NL_SEV_ERROR, NL_DIAG_INVALID_DATE, note->date->range, date_problem(s, n));
   }
   if (note->account != NULL) check_fm_name(r, note->account, NL_KIND_ACCOUNT);
@@ -586,6 +590,63 @@ static void check_link(run *r, const nl_link *l) {
 
 /* ---- mojibake ---------------------------------------------------------------------------- */
 
+static int is_line_end(char c) { return c == '\n' || c == '\r'; }
+
+static int ascii_punct(char c) {
+  unsigned char u = (unsigned char)c;
+  return u < 0x80 && !((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z'));
+}
+
+/* The word around a run, so a message reads "'LÃ©a' should be 'Léa'" rather than "'Ã©'
+ * should be 'é'": the run grown to the blanks around it on its line, then with ASCII
+ * punctuation at either end ("@", "(", ".") dropped again. */
+static void word_around(const char *t, size_t len, size_t *a, size_t *b) {
+  size_t s = *a, e = *b;
+  while (s > 0 && !is_space(t[s - 1]) && !is_line_end(t[s - 1])) s--;
+  while (e < len && !is_space(t[e]) && !is_line_end(t[e])) e++;
+  while (s < *a && ascii_punct(t[s])) s++;
+  while (e > *b && ascii_punct(t[e - 1])) e--;
+  *a = s;
+  *b = e;
+}
+
+/* One diagnostic for the runs spans[i, j) that share the word [ws, we). */
+static void report_word(run *r, const nl_mojibake_span *spans, ptrdiff_t i, ptrdiff_t j,
+                        size_t ws, size_t we) {
+  const char *t = r->ls.text;
+  size_t cap = we - ws + 1;
+  for (ptrdiff_t k = i; k < j; k++) cap += spans[k].repaired_len;
+  char *fixed = malloc(cap);
+  if (fixed == NULL) {
+    r->oom = 1;
+    return;
+  }
+  size_t n = 0, at = ws;
+  for (ptrdiff_t k = i; k < j; k++) {
+    memcpy(fixed + n, t + at, spans[k].start - at);
+    n += spans[k].start - at;
+    memcpy(fixed + n, spans[k].repaired, spans[k].repaired_len);
+    n += spans[k].repaired_len;
+    at = spans[k].end;
+  }
+  memcpy(fixed + n, t + at, we - at);
+  n += we - at;
+  fixed[n] = '\0';
+  nl_brange range = {lines_bpos(&r->ls, ws), lines_bpos(&r->ls, we)};
+  r->moji[r->n_moji++] = range;
+  const char *codec = spans[i].codec == NL_MOJIBAKE_MACROMAN ? "Mac Roman" : "Windows-1252";
+  nl_diag *d = push(r->out, NL_SEV_WARNING, NL_DIAG_MOJIBAKE, range,
+                    fmt("text looks like UTF-8 decoded as %s: '%.*s' should be '%s'", codec,
+                        (int)(we - ws), t + ws, fixed));
+  if (d == NULL) {
+    r->oom = 1;
+    free(fixed);
+    return;
+  }
+  d->repaired = fixed;
+  d->repaired_len = n;
+}
+
 static void check_mojibake(run *r) {
   if (r->ls.text == NULL) return;
   nl_mojibake_span *spans = NULL;
@@ -596,29 +657,20 @@ static void check_mojibake(run *r) {
   }
   if (n > 0) r->moji = calloc((size_t)n, sizeof *r->moji);
   if (n > 0 && r->moji == NULL) r->oom = 1;
-  for (ptrdiff_t i = 0; i < n && r->moji != NULL; i++) {
-    const nl_mojibake_span *s = &spans[i];
-    nl_brange range = {lines_bpos(&r->ls, s->start), lines_bpos(&r->ls, s->end)};
-    r->moji[r->n_moji++] = range;
-    int len = (int)(s->end - s->start);
-    nl_diag *d = push(r->out, NL_SEV_WARNING, NL_DIAG_MOJIBAKE, range,
-                      fmt("text looks like UTF-8 decoded as Windows-1252: '%.*s' should be "
-                          "'%.*s'",
-                          len, r->ls.text + s->start, (int)s->repaired_len, s->repaired));
-    if (d == NULL) {
-      r->oom = 1;
-      continue;
+  for (ptrdiff_t i = 0; i < n && r->moji != NULL;) {
+    size_t ws = spans[i].start, we = spans[i].end;
+    word_around(r->ls.text, r->ls.len, &ws, &we);
+    ptrdiff_t j = i + 1;
+    while (j < n && spans[j].start < we) { /* later runs in the same word */
+      size_t a = spans[j].start, b = spans[j].end;
+      word_around(r->ls.text, r->ls.len, &a, &b);
+      if (b > we) we = b;
+      j++;
     }
-    d->repaired = malloc(s->repaired_len + 1);
-    if (d->repaired == NULL) {
-      r->oom = 1;
-      continue;
-    }
-    memcpy(d->repaired, s->repaired, s->repaired_len);
-    d->repaired[s->repaired_len] = '\0';
-    d->repaired_len = s->repaired_len;
+    report_word(r, spans, i, j, ws, we);
+    i = j;
   }
-  nl_mojibake_spans_free(spans, n);
+  nl_mojibake_spans_free(spans, n > 0 ? (size_t)n : 0);
 }
 
 /* ---- the entry point --------------------------------------------------------------------- */

@@ -22,7 +22,29 @@ enum {
   NL_SEV_HINT = 4
 };
 
-/* The stable diagnostic codes (the `code` field; also printed by `notes-lsp check`). */
+/* The stable diagnostic codes (the `code` field; also printed by `notes-lsp check`):
+ *   proposed-task     information  a `[ ?]`/`[?]` task, from its status to the end of its line
+ *   overdue-task      warning      an open, in-progress or proposed task whose valid due date
+ *                                  is before today; the due field (emoji and date)
+ *   invalid-date      error        a task date or a non-empty frontmatter `date:` that is not a
+ *                                  real YYYY-MM-DD date (`date:` may carry a time after 'T'/' ')
+ *   unknown-person    warning      an @mention that names no person and no owner name, or a
+ *                                  `participants:` entry with no person note ("[[Name]]" works)
+ *   unknown-account   warning      a frontmatter `account:` with no account note
+ *   broken-link       warning      a wikilink, embed or markdown link to no note; links to
+ *                                  attachments (a file extension other than .md) are not judged
+ *   missing-heading   warning      `#heading` (text or slug, ignoring case and punctuation) or
+ *                                  `#^block` not in the target; the fragment
+ *   ambiguous-link    warning      a target several notes match; the message names them all
+ *   frontmatter-error error        the YAML syntax error, from its position to the line's end
+ *   mojibake          warning      a word holding UTF-8 decoded as Windows-1252 or Mac Roman
+ *
+ * The name of an unresolved mention (its range and the "create note" name): the first one to
+ * three words after '@' when each starts with a capital or a non-ASCII letter and holds only
+ * letters, marks and - ' . ’ (punctuation after a word ends the name: "@Priya Natarajan:"),
+ * so "@Jonas Beckerman 📅" flags "@Jonas Beckerman"; otherwise the parser's first word
+ * ("@nobody"). A mention inside a mojibake word is left to the mojibake diagnostic, whose
+ * repair may well make it resolve. */
 #define NL_DIAG_PROPOSED_TASK "proposed-task"
 #define NL_DIAG_OVERDUE_TASK "overdue-task"
 #define NL_DIAG_INVALID_DATE "invalid-date"

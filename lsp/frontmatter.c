@@ -315,6 +315,39 @@ static void set_error(fm_ctx *c, nl_frontmatter *fm) {
   if (fm->error_message == NULL) c->oom = 1;
 }
 
+/* libyaml's time grows with the square of the flow nesting depth (it rescans every open
+ * simple key per token): 100,000 '[' take seconds. No real frontmatter nests this deep. */
+#define MAX_FLOW_DEPTH 256
+
+/* The offset where flow collections nest deeper than MAX_FLOW_DEPTH, or len. Brackets inside
+ * quotes count too: an overestimate that only ever refuses absurd input. */
+static size_t too_deep_at(const char *s, size_t len) {
+  size_t depth = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '[' || s[i] == '{') {
+      if (++depth > MAX_FLOW_DEPTH) return i;
+    } else if ((s[i] == ']' || s[i] == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return len;
+}
+
+/* The entries of the lines above byte `off` of the YAML, parsed on their own: after an error
+ * at `off` that stopped the parse before them. */
+static int parse_before(fm_ctx *c, nl_frontmatter *fm, size_t off) {
+  uint32_t line = nl_src_lines_pos(c->lines, c->base + off).line;
+  size_t cut = c->lines->start[line];
+  if (cut <= c->base || cut - c->base >= c->len) return 0;
+  nl_frontmatter head;
+  memset(&head, 0, sizeof(head));
+  if (nl_frontmatter_parse(&head, c->arena, c->lines, c->base, cut - c->base) < 0) return -1;
+  fm->is_mapping = head.is_mapping;
+  fm->entries = head.entries;
+  fm->n_entries = head.n_entries;
+  return 0;
+}
+
 int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_src_lines *lines, size_t base,
                          size_t len) {
   fm_ctx c;
@@ -324,6 +357,13 @@ int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_src_lines
   c.base = base;
   c.len = len;
   c.arena = arena;
+  size_t deep = too_deep_at(c.yaml, len);
+  if (deep < len) {
+    fm->has_error = 1;
+    fm->error_pos = pos_at(&c, deep);
+    fm->error_message = "frontmatter nests too deeply";
+    return parse_before(&c, fm, deep);
+  }
   if (!yaml_parser_initialize(&c.parser)) return -1;
   yaml_parser_set_input_string(&c.parser, (const unsigned char *)c.yaml, len);
   /* Never guess UTF-16 from the first bytes: the note is UTF-8 and marks must count its chars. */
@@ -336,7 +376,13 @@ int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_src_lines
   int copied = 1;
   fm->entries = nl_vec_to_arena(&entries, sizeof(nl_fm_entry), arena, &copied);
   fm->n_entries = entries.n;
+  if (!copied) c.oom = 1;
+  /* libyaml decodes its input ahead of the parse, so invalid UTF-8 fails before the entries
+   * above it are read: parse those lines again on their own to keep them. */
+  if (fm->has_error && c.parser.error == YAML_READER_ERROR && entries.n == 0 &&
+      parse_before(&c, fm, c.parser.problem_offset) < 0)
+    c.oom = 1;
   nl_vec_free(&entries);
   yaml_parser_delete(&c.parser);
-  return c.oom || !copied ? -1 : 0;
+  return c.oom ? -1 : 0;
 }

@@ -177,7 +177,7 @@ static cpos *decode_all(const char *s, size_t len, size_t *n) {
   size_t i = 0, adv, k = 0, line = 0;
   if (c == NULL) return NULL;
   while (i < len) {
-    uint32_t cp = nl_utf8_decode(s + i, len - i, &adv);
+    uint32_t cp = nl_unicode_decode(s + i, len - i, &adv);
     /* an invalid byte becomes a marker no codec maps, so it ends any run */
     c[k].cp = (cp == 0xFFFD && adv == 1) ? 0xFFFFFFFFu : cp;
     c[k].off = i;
@@ -225,7 +225,7 @@ done:
 static int plausible_text(const char *s, size_t len) {
   size_t i = 0, adv;
   while (i < len) {
-    if (!plausible(nl_utf8_decode(s + i, len - i, &adv))) return 0;
+    if (!plausible(nl_unicode_decode(s + i, len - i, &adv))) return 0;
     i += adv;
   }
   return 1;

@@ -189,12 +189,30 @@ static void atx_text(const char *line, size_t len, size_t col, size_t *a, size_t
   *b = e;
 }
 
+/* A setext underline: after blanks and blockquote markers, a run of '=' or '-', then blanks. */
+static int is_underline(const nl_src_lines *l, uint32_t line) {
+  const char *s = l->text + l->start[line];
+  size_t len = l->end[line] - l->start[line], i = 0;
+  while (i < len && (is_blank(s[i]) || s[i] == '>')) i++;
+  if (i == len || (s[i] != '=' && s[i] != '-')) return 0;
+  char c = s[i];
+  while (i < len && s[i] == c) i++;
+  while (i < len && is_blank(s[i])) i++;
+  return i == len;
+}
+
 static void on_heading(parse_ctx *p, cmark_node *node) {
   const nl_src_lines *l = &p->lines;
   uint32_t l0 = note_line(p, cmark_node_get_start_line(node));
   uint32_t l1 = note_line(p, cmark_node_get_end_line(node));
   if (l1 < l0) l1 = l0;
-  /* An ATX heading is one line; a setext heading's last line is its underline. */
+  /* An ATX heading is one line. cmark 0.30 ends a setext heading on the line after its
+   * underline, so the underline is found here: the first underline-like line after the text. */
+  if (l1 > l0) {
+    uint32_t u = l0 + 1;
+    while (u < l1 && !is_underline(l, u)) u++;
+    l1 = u;
+  }
   uint32_t last = l1 > l0 ? l1 - 1 : l0;
   char *text = nl_arena_alloc(&p->note->arena, l->end[last] - l->start[l0] + 1);
   if (text == NULL) {

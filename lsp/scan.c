@@ -391,11 +391,19 @@ static int exclude(unit *u, size_t a, size_t b) {
 
 /* First pass: the spans that are not markdown text, leftmost first. Wikilinks are stepped over
  * whole so a backtick inside one opens nothing, as the second pass reads them the same way. */
+/* Bytes that may start something in the first pass and in the second; the passes step over
+ * all other bytes in a tight loop. */
+static const unsigned char pass1_byte[256] = {['\\'] = 1, ['['] = 1, ['`'] = 1, ['$'] = 1, ['<'] = 1};
+static const unsigned char pass2_byte[256] = {['\\'] = 1, ['!'] = 1, ['['] = 1, [']'] = 1,
+                                              ['#'] = 1, ['@'] = 1, ['^'] = 1};
+
 static void mark_excluded(unit *u) {
   const char *t = u->t;
   size_t i = u->start;
   while (i < u->end && !u->s->oom) {
     size_t k = 0;
+    while (i < u->end && !pass1_byte[(unsigned char)t[i]]) i++;
+    if (i == u->end) break;
     switch (t[i]) {
       case '\\':
         i += i + 1 < u->end && is_punct(t[i + 1]) ? 2 : 1;
@@ -726,6 +734,10 @@ static void find_elements(unit *u) {
       continue;
     }
     size_t limit = k < n_ex ? ex[k].a : u->end, next = i + 1;
+    if (!pass2_byte[(unsigned char)t[i]]) {
+      while (i < limit && !pass2_byte[(unsigned char)t[i]]) i++;
+      continue;
+    }
     char c = t[i];
     switch (c) {
       case '\\':

@@ -216,16 +216,24 @@ static int publish_one(nl_doc *doc, void *arg) {
 
 static void diag_timer_cb(uv_timer_t *t) {
   nl_server *srv = t->data;
-  if (srv->caps.pull_diagnostics) return;
+  if (srv->caps.pull_diagnostics) {
+    /* The client pulls: tell it that what other documents depend on changed. */
+    if (srv->caps.diagnostic_refresh)
+      request(srv, "workspace/diagnostic/refresh", NULL, NULL, NULL);
+    return;
+  }
   nl_docs_foreach(srv->docs, publish_one, srv);
 }
 
 /* Diagnostics are computed once the edits pause, not on every keystroke. */
 static void schedule_diagnostics(nl_server *srv) {
-  if (srv->state != ST_RUNNING || srv->exiting || srv->caps.pull_diagnostics) return;
+  if (srv->state != ST_RUNNING || srv->exiting) return;
+  if (srv->caps.pull_diagnostics && !srv->caps.diagnostic_refresh) return;
   uv_timer_start(&srv->diag_timer, diag_timer_cb, DIAG_DELAY_MS, 0);
 }
 
+/* Any index change may change another open document's diagnostics (a new person note clears
+ * unknown-person elsewhere), so every change refreshes them, debounced. */
 static void ws_changed(nl_workspace *ws, void *ud) { schedule_diagnostics(ud); }
 
 /* ---- configuration ----------------------------------------------------------------------- */
@@ -291,6 +299,7 @@ static void read_caps(nl_server *srv, const json_t *caps) {
   c->related_info = flag(caps, "textDocument.publishDiagnostics.relatedInformation");
   c->pull_diagnostics = json_is_object(
       json_object_get(json_object_get(caps, "textDocument"), "diagnostic"));
+  c->diagnostic_refresh = flag(caps, "workspace.diagnostics.refreshSupport");
   c->work_done_progress = flag(caps, "window.workDoneProgress");
   c->watched_files_dynamic = flag(caps, "workspace.didChangeWatchedFiles.dynamicRegistration");
   c->configuration = flag(caps, "workspace.configuration");
@@ -346,14 +355,14 @@ static json_t *capabilities(nl_server *srv) {
     json_array_append_new(cmds, json_string(*c));
   json_t *caps = json_pack(
       "{s:s,s:{s:b,s:i,s:{s:b}},s:{s:[s,s,s,s,s,s],s:b},s:b,s:b,"
-      "s:{s:[s,s,s,s,s]},s:{s:o},s:b,s:{s:{s:b,s:s}}}",
+      "s:{s:[s,s,s,s,s,s]},s:{s:o},s:b,s:{s:{s:b,s:s}}}",
       "positionEncoding", nl_encoding_name(srv->enc),
       "textDocumentSync", "openClose", 1, "change", 2, "save", "includeText", 0,
       "completionProvider", "triggerCharacters", "[", "@", "#", "/", "|", "^",
       "resolveProvider", 0,
       "definitionProvider", 1,
       "declarationProvider", 1,
-      "codeActionProvider", "codeActionKinds", "quickfix", "source",
+      "codeActionProvider", "codeActionKinds", "quickfix", "refactor.rewrite", "source",
       "source.notesLsp.acceptAllProposed", "source.notesLsp.rejectAllProposed",
       "source.notesLsp.repairEncoding",
       "executeCommandProvider", "commands", cmds,
@@ -654,8 +663,11 @@ static void handle_request(nl_server *srv, nl_rpc_msg *m) {
     const char *uri = nl_lsp_get_uri(m->params, err, sizeof(err));
     if (uri == NULL) goto invalid;
   }
+  uint64_t started = uv_hrtime();
   int rc = d->server != NULL ? d->server(srv, m->params, &result, err, sizeof(err))
                              : d->feature(ctx_now(srv), m->params, &result, err, sizeof(err));
+  if (nl_log_level() >= NL_LOG_DEBUG)
+    nl_log(NL_LOG_DEBUG, "%s took %.3f ms", method, (double)(uv_hrtime() - started) / 1e6);
   if (rc != 0) {
     json_decref(result);
     if (rc == NL_RPC_INVALID_PARAMS) goto invalid;

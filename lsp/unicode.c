@@ -46,7 +46,7 @@ static uint32_t decode_raw(const unsigned char *s, size_t len, size_t *adv) {
   return cp;
 }
 
-uint32_t nl_utf8_decode(const char *s, size_t len, size_t *adv) {
+uint32_t nl_unicode_decode(const char *s, size_t len, size_t *adv) {
   uint32_t cp;
   if (len == 0) {
     *adv = 0;
@@ -486,4 +486,41 @@ done:
   if (c != cstack) free(c);
   if (rows != rstack) free(rows);
   return score;
+}
+
+/* ---- Character masks ---- */
+
+static uint64_t ascii_bit(uint32_t c) {
+  if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+  if (c >= 'a' && c <= 'z') return 1ull << (c - 'a');
+  if (c >= '0' && c <= '9') return 1ull << (26 + c - '0');
+  return 1ull << (36 + c % 27);
+}
+
+uint64_t nl_unicode_char_mask(const char *s, size_t len) {
+  uint64_t mask = 0;
+  size_t i = 0;
+  while (i < len) {
+    unsigned char b = (unsigned char)s[i];
+    if (b < 0x80) {
+      mask |= ascii_bit(b);
+      i++;
+      continue;
+    }
+    size_t adv = 1;
+    uint32_t cp = nl_unicode_decode(s + i, len - i, &adv);
+    i += adv;
+    uint32_t parts[4], folded[4];
+    size_t n = nl_unicode_decompose(cp, parts);
+    for (size_t k = 0; k < n; k++) {
+      size_t m = fold_decompose(parts[k], folded);
+      for (size_t j = 0; j < m; j++) {
+        if (folded[j] < 0x80)
+          mask |= ascii_bit(folded[j]);
+        else if (nl_unicode_ccc(folded[j]) == 0)
+          mask |= 1ull << 63;
+      }
+    }
+  }
+  return mask;
 }

@@ -18,7 +18,7 @@
 /* Decodes one code point from s (len > 0) and stores the bytes consumed in *adv. An invalid,
  * overlong, surrogate or truncated sequence yields U+FFFD with *adv = 1; len == 0 yields
  * U+FFFD with *adv = 0. */
-uint32_t nl_utf8_decode(const char *s, size_t len, size_t *adv);
+uint32_t nl_unicode_decode(const char *s, size_t len, size_t *adv);
 /* Writes cp as 1-4 bytes into out (room for 4) and returns the count; a surrogate or a value
  * above U+10FFFF is written as U+FFFD. */
 size_t nl_utf8_encode(uint32_t cp, char *out);
@@ -66,6 +66,15 @@ uint32_t nl_unicode_compose(uint32_t first, uint32_t second);
 /* Writes the full canonical decomposition of cp (Hangul included) into out (room for 4) and
  * returns its length (1 and cp itself when cp does not decompose). */
 size_t nl_unicode_decompose(uint32_t cp, uint32_t out[4]);
+
+/* ---- Character masks: a pre-filter for fuzzy matching ---- */
+
+/* A 64-bit set of the characters in s, after case folding and decomposition: one bit per
+ * ASCII letter or digit, shared bits for other ASCII characters, bit 63 for any other
+ * character; combining marks are left out. If a candidate fuzzy-matches a pattern then
+ * (mask(pattern) & ~mask(candidate)) == 0, so a pass over many names can skip most of them
+ * with one comparison. */
+uint64_t nl_unicode_char_mask(const char *s, size_t len);
 
 /* ---- Fuzzy matching for completion ---- */
 

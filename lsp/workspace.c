@@ -31,6 +31,8 @@ struct nl_workspace {
   size_t n_roots;
 
   nl_entry **entries; /* by id; NULL once removed */
+  uint64_t *name_mask; /* by id: nl_unicode_char_mask of file name, title, aliases */
+  uint64_t *all_mask;  /* by id: the same and the headings */
   uint32_t n_ids;
   uint32_t cap_ids;
   size_t live;
@@ -116,9 +118,22 @@ static void link_base(const char *t, const char **s, size_t *len) {
 
 /* ---- entries ----------------------------------------------------------------------------- */
 
+static void set_masks(nl_workspace *ws, const nl_entry *e) {
+  const nl_note *n = e->note;
+  uint64_t m = nl_unicode_char_mask(e->name, strlen(e->name));
+  if (n->title != NULL) m |= nl_unicode_char_mask(n->title->text, strlen(n->title->text));
+  for (size_t i = 0; i < n->n_aliases; i++)
+    m |= nl_unicode_char_mask(n->aliases[i].text, strlen(n->aliases[i].text));
+  ws->name_mask[e->id] = m;
+  for (size_t i = 0; i < n->n_headings; i++)
+    m |= nl_unicode_char_mask(n->headings[i].text, strlen(n->headings[i].text));
+  ws->all_mask[e->id] = m;
+}
+
 static void index_note(nl_workspace *ws, nl_entry *e, int add) {
   const nl_note *n = e->note;
   uint32_t id = e->id;
+  if (add) set_masks(ws, e);
   const char *title = n->title != NULL ? n->title->text : NULL;
   if (title != NULL && *title != '\0' && !same_key(title, e->name))
     map_key(&ws->names, title, strlen(title), id, add, key_make);
@@ -204,6 +219,12 @@ static nl_entry *put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
     nl_entry **entries = realloc(ws->entries, cap * sizeof(*entries));
     if (entries == NULL) goto oom;
     ws->entries = entries;
+    uint64_t *nm = realloc(ws->name_mask, cap * sizeof(*nm));
+    if (nm == NULL) goto oom;
+    ws->name_mask = nm;
+    uint64_t *am = realloc(ws->all_mask, cap * sizeof(*am));
+    if (am == NULL) goto oom;
+    ws->all_mask = am;
     ws->cap_ids = cap;
   }
   e = calloc(1, sizeof(*e));
@@ -241,6 +262,7 @@ static void drop_entry(nl_workspace *ws, nl_entry *e) {
   map_key(&ws->files, e->name, strlen(e->name), e->id, 0, key_make);
   nl_strmap_remove(&ws->paths, e->abs, strlen(e->abs), e->id);
   ws->entries[e->id] = NULL;
+  ws->name_mask[e->id] = ws->all_mask[e->id] = 0;
   ws->live--;
   ws->seq++;
   entry_free(e);
@@ -266,6 +288,8 @@ void nl_ws_free(nl_workspace *ws) {
   if (ws == NULL) return;
   for (uint32_t i = 0; i < ws->n_ids; i++) entry_free(ws->entries[i]);
   free(ws->entries);
+  free(ws->name_mask);
+  free(ws->all_mask);
   for (size_t i = 0; i < ws->n_roots; i++) free(ws->roots[i]);
   free(ws->roots);
   nl_strmap_free(&ws->paths);
@@ -914,6 +938,9 @@ nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const char *tag, siz
   key_done(&k);
   return best;
 }
+
+const uint64_t *nl_ws_name_masks(const nl_workspace *ws) { return ws->name_mask; }
+const uint64_t *nl_ws_all_masks(const nl_workspace *ws) { return ws->all_mask; }
 
 /* ---- backlinks and tags ------------------------------------------------------------------ */
 

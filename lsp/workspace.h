@@ -121,6 +121,12 @@ nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const char *tag, siz
  * *out (free()), returns the count or a negative error. */
 ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **out);
 
+/* Character masks (nl_unicode_char_mask) by entry id, for passes over the whole vault that
+ * can skip an entry without touching it: `names` covers the file name, title and aliases,
+ * `all` adds the headings. Borrowed until the index changes; 0 for removed ids. */
+const uint64_t *nl_ws_name_masks(const nl_workspace *ws);
+const uint64_t *nl_ws_all_masks(const nl_workspace *ws);
+
 /* Every distinct tag in the vault with how many times it is used; calls cb for each. */
 void nl_ws_foreach_tag(const nl_workspace *ws,
                        void (*cb)(void *ud, const char *tag, size_t count), void *ud);

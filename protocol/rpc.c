@@ -40,6 +40,8 @@ static int classify_call(nl_rpc_msg *out, json_t *method, json_t *id, char *err,
   if (!json_is_string(method))
     return fail(err, err_size, NL_RPC_INVALID_REQUEST, "\"method\" must be a string");
   json_t *params = json_object_get(out->root, "params");
+  /* Strictly, params is omitted rather than null; clients send both for shutdown and exit. */
+  if (json_is_null(params)) params = NULL;
   if (params != NULL && !json_is_object(params) && !json_is_array(params))
     return fail(err, err_size, NL_RPC_INVALID_REQUEST, "\"params\" must be an object or an array");
   if (id != NULL && !valid_id(id))

@@ -22,4 +22,4 @@ ctest --test-dir build --output-on-failure -j"$jobs" --timeout 300
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DNOTES_LSP_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 300 -L unit
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 300 -L 'unit|server'

@@ -22,32 +22,32 @@ static int fz(const char *p, const char *c) {
 
 static void test_utf8_decode(void) {
   size_t adv;
-  ASSERT_EQ(nl_utf8_decode("A", 1, &adv), 'A');
+  ASSERT_EQ(nl_unicode_decode("A", 1, &adv), 'A');
   ASSERT_EQ(adv, 1);
-  ASSERT_EQ(nl_utf8_decode("\xc3\xa9", 2, &adv), 0xE9);
+  ASSERT_EQ(nl_unicode_decode("\xc3\xa9", 2, &adv), 0xE9);
   ASSERT_EQ(adv, 2);
-  ASSERT_EQ(nl_utf8_decode("\xe7\x8e\x8b", 3, &adv), 0x738B);
+  ASSERT_EQ(nl_unicode_decode("\xe7\x8e\x8b", 3, &adv), 0x738B);
   ASSERT_EQ(adv, 3);
-  ASSERT_EQ(nl_utf8_decode("\xf0\x9f\x93\x85", 4, &adv), 0x1F4C5);
+  ASSERT_EQ(nl_unicode_decode("\xf0\x9f\x93\x85", 4, &adv), 0x1F4C5);
   ASSERT_EQ(adv, 4);
   /* overlong, surrogate, truncated, out of range, stray continuation, bad lead */
-  ASSERT_EQ(nl_utf8_decode("\xc0\x80", 2, &adv), 0xFFFD);
+  ASSERT_EQ(nl_unicode_decode("\xc0\x80", 2, &adv), 0xFFFD);
   ASSERT_EQ(adv, 1);
-  ASSERT_EQ(nl_utf8_decode("\xe0\x80\xaf", 3, &adv), 0xFFFD);
+  ASSERT_EQ(nl_unicode_decode("\xe0\x80\xaf", 3, &adv), 0xFFFD);
   ASSERT_EQ(adv, 1);
-  ASSERT_EQ(nl_utf8_decode("\xed\xa0\x80", 3, &adv), 0xFFFD);
+  ASSERT_EQ(nl_unicode_decode("\xed\xa0\x80", 3, &adv), 0xFFFD);
   ASSERT_EQ(adv, 1);
-  ASSERT_EQ(nl_utf8_decode("\xe2\x82", 2, &adv), 0xFFFD);
+  ASSERT_EQ(nl_unicode_decode("\xe2\x82", 2, &adv), 0xFFFD);
   ASSERT_EQ(adv, 1);
-  ASSERT_EQ(nl_utf8_decode("\xf4\x90\x80\x80", 4, &adv), 0xFFFD);
+  ASSERT_EQ(nl_unicode_decode("\xf4\x90\x80\x80", 4, &adv), 0xFFFD);
   ASSERT_EQ(adv, 1);
-  ASSERT_EQ(nl_utf8_decode("\x80", 1, &adv), 0xFFFD);
+  ASSERT_EQ(nl_unicode_decode("\x80", 1, &adv), 0xFFFD);
   ASSERT_EQ(adv, 1);
-  ASSERT_EQ(nl_utf8_decode("\xf5\x80\x80\x80", 4, &adv), 0xFFFD);
+  ASSERT_EQ(nl_unicode_decode("\xf5\x80\x80\x80", 4, &adv), 0xFFFD);
   ASSERT_EQ(adv, 1);
-  ASSERT_EQ(nl_utf8_decode("\xc3\xa9", 1, &adv), 0xFFFD); /* len cuts the sequence */
+  ASSERT_EQ(nl_unicode_decode("\xc3\xa9", 1, &adv), 0xFFFD); /* len cuts the sequence */
   ASSERT_EQ(adv, 1);
-  ASSERT_EQ(nl_utf8_decode("", 0, &adv), 0xFFFD);
+  ASSERT_EQ(nl_unicode_decode("", 0, &adv), 0xFFFD);
   ASSERT_EQ(adv, 0);
 }
 
@@ -57,7 +57,7 @@ static void test_utf8_encode_round_trip(void) {
   size_t i, n, adv;
   for (i = 0; i < sizeof cps / sizeof cps[0]; i++) {
     n = nl_utf8_encode(cps[i], out);
-    ASSERT_EQ(nl_utf8_decode(out, n, &adv), cps[i]);
+    ASSERT_EQ(nl_unicode_decode(out, n, &adv), cps[i]);
     ASSERT_EQ(adv, n);
   }
   ASSERT_EQ(nl_utf8_encode(0xD800, out), 3);
@@ -136,7 +136,7 @@ static void test_hangul_round_trip(void) {
     for (len = 0, k = 0; k < n; k++) len += nl_utf8_encode(d[k], in + len);
     out = nl_unicode_nfc(in, len, &olen);
     ASSERT(out != NULL);
-    if (nl_utf8_decode(out, olen, &adv) != s || adv != olen) bad++;
+    if (nl_unicode_decode(out, olen, &adv) != s || adv != olen) bad++;
     free(out);
   }
   ASSERT_EQ(bad, 0);

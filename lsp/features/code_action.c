@@ -75,9 +75,23 @@ typedef enum { TASK_ACCEPT, TASK_REJECT, TASK_COMPLETE } task_act;
 
 static int is_blank(char c) { return c == ' ' || c == '\t'; }
 
+/* A block id ends its line ("... ✅ 2025-11-15 ^abc-1", as Obsidian Tasks writes it), so a date
+ * goes before it: returns where the text before " ^id" ends, or end when there is none. */
+static size_t before_block_id(const char *line, size_t end) {
+  size_t i = end;
+  while (i > 0 && (line[i - 1] == '-' || (line[i - 1] >= '0' && line[i - 1] <= '9') ||
+                   (line[i - 1] >= 'a' && line[i - 1] <= 'z') ||
+                   (line[i - 1] >= 'A' && line[i - 1] <= 'Z')))
+    i--;
+  if (i == end || i < 2 || line[i - 1] != '^' || !is_blank(line[i - 2])) return end;
+  i -= 2;
+  while (i > 0 && is_blank(line[i - 1])) i--;
+  return i;
+}
+
 /* Appends the edits that accept, reject or complete task `t`: the status, the `#proposed` tag
  * with exactly one space before it, and a cancelled or done date at the end of the line's
- * text (before trailing blanks, so they stay where they were). */
+ * text (before trailing blanks, so they stay where they were, and before a block id). */
 static void task_edits(const note_view *v, const nl_task *t, task_act act, json_t *edits) {
   size_t ll;
   const char *line = nl_diag_text_line(&v->t, t->line, &ll);
@@ -91,6 +105,7 @@ static void task_edits(const note_view *v, const nl_task *t, task_act act, json_
     snprintf(stamp, sizeof stamp, " \xE2\x9C\x85 %s", v->today); /* ✅ */
   size_t end = ll;
   while (end > 0 && is_blank(line[end - 1])) end--;
+  end = before_block_id(line, end);
   nl_bpos at = {t->line, (uint32_t)end};
 
   int has_tag = act != TASK_COMPLETE && t->proposed_tag.start.line != NL_NONE &&
@@ -280,8 +295,10 @@ static json_t *create_note_action(const note_view *v, const nl_diag *d) {
 }
 
 static const char *create_title(const nl_diag *d, char *buf, size_t cap) {
-  const char *what = d->missing_kind == NL_KIND_NOTE ? "note" : nl_kind_name(d->missing_kind);
-  snprintf(buf, cap, "Create %s note '%s'", what, d->missing_name);
+  if (d->missing_kind == NL_KIND_NOTE)
+    snprintf(buf, cap, "Create note '%s'", d->missing_name);
+  else
+    snprintf(buf, cap, "Create %s note '%s'", nl_kind_name(d->missing_kind), d->missing_name);
   return buf;
 }
 

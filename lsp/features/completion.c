@@ -221,7 +221,9 @@ static void note_items(req *r, size_t start, const char *typed, size_t typed_len
   nl_nav_topk_init(&top, buf, MAX_ITEMS);
   const nl_workspace *ws = r->ctx->ws;
   uint32_t limit = nl_ws_id_limit(ws);
+  const uint64_t *masks = nl_ws_name_masks(ws);
   for (uint32_t id = 0; id < limit; id++) {
+    if (!nl_nav_may_match(&pat, masks[id])) continue;
     const nl_entry *e = nl_ws_get(ws, id);
     if (e == NULL) continue;
     int party = nl_nav_is_party(e);
@@ -505,7 +507,9 @@ static int complete_mdlink(req *r) {
   nl_nav_topk_init(&top, buf, MAX_ITEMS);
   const nl_workspace *ws = r->ctx->ws;
   uint32_t limit = nl_ws_id_limit(ws);
+  const uint64_t *masks = nl_ws_name_masks(ws);
   for (uint32_t id = 0; id < limit; id++) {
+    if (!nl_nav_may_match(&pat, masks[id])) continue;
     const nl_entry *e = nl_ws_get(ws, id);
     if (e == NULL) continue;
     if (dir_bytes > 0 && (dir_len(e->rel) != folder_len || strncmp(e->rel, folder, folder_len)))
@@ -596,7 +600,9 @@ static void party_items(req *r, nl_kind kind, const char *typed, size_t typed_le
   nl_nav_topk_init(&top, buf, MAX_ITEMS);
   const nl_workspace *ws = r->ctx->ws;
   uint32_t limit = nl_ws_id_limit(ws);
+  const uint64_t *masks = nl_ws_name_masks(ws);
   for (uint32_t id = 0; id < limit; id++) {
+    if (!nl_nav_may_match(&pat, masks[id])) continue;
     const nl_entry *e = nl_ws_get(ws, id);
     if (e == NULL || e->kind != kind) continue;
     int s = nl_nav_score(&pat, e->name, strlen(e->name));

@@ -9,12 +9,14 @@
 #include "lsp/features/locate.h"
 #include "lsp/features/nav_match.h"
 #include "lsp/features/nav_util.h"
+#include "protocol/lsp_types.h"
 
 #define MAX_TARGETS 32
 
+/* A range in e, or the top of e: column 0 is 0 in every encoding, so no text is read. */
 static json_t *note_location(const nl_ctx *ctx, const nl_entry *e, const nl_brange *r) {
-  nl_brange top = {{0, 0}, {0, 0}};
-  return nl_ctx_location_json(ctx, e, r ? *r : top);
+  if (r != NULL) return nl_ctx_location_json(ctx, e, *r);
+  return nl_lsp_location_json(e->uri, 0, 0, 0, 0);
 }
 
 /* The request's note: its index entry (NULL outside every root) and a parse of the live text,

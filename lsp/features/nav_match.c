@@ -20,6 +20,9 @@ void nl_nav_pattern_init(nl_nav_pattern *p, const char *text, size_t len) {
     if (c >= 0x80) p->ascii = 0;
     if (p->n_lower < sizeof p->lower) p->lower[p->n_lower++] = (char)lower_ascii(c);
   }
+  /* White space in a pattern breaks words; it is no character a candidate must hold. */
+  p->mask = nl_unicode_char_mask(text, len) & ~(nl_unicode_char_mask(" ", 1) |
+                                                nl_unicode_char_mask("\t", 1));
 }
 
 /* 1 when every pattern byte occurs in order in an ASCII candidate (case-insensitively), 0 when

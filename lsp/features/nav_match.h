@@ -1,11 +1,12 @@
 /* nav_match.h: name matching for completion and workspace/symbol: a cheap ASCII pre-filter in
  * front of nl_fuzzy_score, and NFC display forms. Kept apart from the files that include
- * lsp/context.h because lsp/unicode.h and protocol/position.h both declare nl_utf8_decode
+ * lsp/context.h because lsp/unicode.h and protocol/position.h both declare nl_unicode_decode
  * with different signatures, so no translation unit may include both. */
 #ifndef NL_NAV_MATCH_H
 #define NL_NAV_MATCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Fuzzy score tiers of nl_fuzzy_score (lsp/unicode.h): score >> 24. */
 #define NL_NAV_TIER_EXACT 4
@@ -18,10 +19,17 @@ typedef struct {
   int ascii;         /* only ASCII bytes: the byte pre-filter is exact */
   char lower[64];    /* the first (up to 64) pattern bytes lowercased, for the pre-filter */
   size_t n_lower;
+  uint64_t mask;     /* nl_unicode_char_mask of the pattern without white space */
 } nl_nav_pattern;
 
 /* Prepares `text` (len bytes, borrowed: must outlive the pattern). */
 void nl_nav_pattern_init(nl_nav_pattern *p, const char *text, size_t len);
+
+/* Whether a candidate whose character mask is `mask` can match at all (see
+ * nl_unicode_char_mask): one comparison that lets a pass skip an entry without touching it. */
+static inline int nl_nav_may_match(const nl_nav_pattern *p, uint64_t mask) {
+  return (p->mask & ~mask) == 0;
+}
 
 /* Scores candidate[0, clen) like nl_fuzzy_score (-1: no match, else higher is better). An ASCII
  * candidate that does not hold the pattern's bytes in order is rejected without the full

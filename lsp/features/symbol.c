@@ -12,6 +12,7 @@
 #include "lsp/features/features.h"
 #include "lsp/features/nav_match.h"
 #include "lsp/features/nav_util.h"
+#include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
 #define MAX_SYMBOLS 200
@@ -88,11 +89,11 @@ static json_t *symbol_json(const nl_ctx *ctx, const nl_nav_hit *hit) {
     json_object_set_new(sym, "location", nl_ctx_location_json(ctx, e, h->range));
     if (name) json_object_set_new(sym, "containerName", json_string(name));
   } else {
-    nl_brange top = {{0, 0}, {0, 0}};
     json_object_set_new(sym, "name", json_string(name ? name : e->name));
     json_object_set_new(sym, "kind",
                         json_integer(nl_nav_is_party(e) ? SYMBOL_CLASS : SYMBOL_FILE));
-    json_object_set_new(sym, "location", nl_ctx_location_json(ctx, e, top));
+    /* The top of the note: column 0 in every encoding, so no text needs reading. */
+    json_object_set_new(sym, "location", nl_lsp_location_json(e->uri, 0, 0, 0, 0));
     char *dir = dirname_of(e->rel);
     if (dir != NULL && dir[0] != '\0') json_object_set_new(sym, "containerName", json_string(dir));
     free(dir);
@@ -120,7 +121,9 @@ int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t 
   nl_nav_topk top;
   nl_nav_topk_init(&top, buf, MAX_SYMBOLS);
   uint32_t limit = nl_ws_id_limit(ctx->ws);
+  const uint64_t *masks = nl_ws_all_masks(ctx->ws);
   for (uint32_t id = 0; id < limit; id++) {
+    if (!nl_nav_may_match(&pat, masks[id])) continue;
     const nl_entry *e = nl_ws_get(ctx->ws, id);
     if (e != NULL) scan_entry(&top, &pat, e);
   }

@@ -1,0 +1,329 @@
+"""Server behaviour over real stdio: transports (pipe, socket, file), lifecycle and exit codes,
+cancellation, errors, position encodings, progress, configuration problems, and live index
+updates from disk (fs events, and workspace/didChangeWatchedFiles). Python 3 stdlib only.
+
+    NOTES_LSP=build/notes-lsp python3 -m unittest tests/server/test_server.py
+"""
+import json
+import os
+import select
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VAULT = os.path.join(HERE, "..", "vault-example")
+SERVER = os.environ.get("NOTES_LSP", os.path.join(HERE, "..", "..", "build", "notes-lsp"))
+KICKOFF = "Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md"
+
+
+def frame(msg):
+    body = json.dumps(msg).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def uri_of(path):
+    return "file://" + urllib.parse.quote(os.path.abspath(path))
+
+
+class Client:
+    """A minimal LSP client over the server's stdio (pipes, or one socket for both)."""
+
+    def __init__(self, root, use_socket=False, args=()):
+        self.root = root
+        self.buf = b""
+        self.next_id = 100
+        self.inbox = []
+        if use_socket:
+            ours, theirs = socket.socketpair()
+            self.proc = subprocess.Popen([SERVER, *args], stdin=theirs, stdout=theirs,
+                                         stderr=subprocess.PIPE, cwd=root)
+            theirs.close()
+            self.sock = ours
+            self.rfd = ours.fileno()
+        else:
+            self.proc = subprocess.Popen([SERVER, *args], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root)
+            self.sock = None
+            self.rfd = self.proc.stdout.fileno()
+
+    def write(self, data):
+        if self.sock:
+            self.sock.sendall(data)
+        else:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+
+    def send(self, msg):
+        self.write(frame(msg))
+
+    def notify(self, method, params):
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def request(self, method, params, timeout=10):
+        self.next_id += 1
+        rid = self.next_id
+        self.send({"jsonrpc": "2.0", "id": rid, "method": method, "params": params})
+        return self.wait(lambda m: m.get("id") == rid and "method" not in m, timeout)
+
+    def _read_one(self, timeout):
+        end = time.time() + timeout
+        while True:
+            i = self.buf.find(b"\r\n\r\n")
+            if i >= 0:
+                headers = self.buf[:i].decode().split("\r\n")
+                n = int(next(h.split(":")[1] for h in headers if h.lower().startswith("content-length")))
+                if len(self.buf) >= i + 4 + n:
+                    body = self.buf[i + 4:i + 4 + n]
+                    self.buf = self.buf[i + 4 + n:]
+                    return json.loads(body)
+            left = end - time.time()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.rfd], [], [], left)
+            if not r:
+                return None
+            data = os.read(self.rfd, 65536)
+            if not data:
+                return None
+            self.buf += data
+
+    def wait(self, pred, timeout=10):
+        for m in self.inbox:
+            if pred(m):
+                self.inbox.remove(m)
+                return m
+        end = time.time() + timeout
+        while time.time() < end:
+            m = self._read_one(end - time.time())
+            if m is None:
+                break
+            if "method" in m and "id" in m:  # a server request: answer it
+                self.send({"jsonrpc": "2.0", "id": m["id"], "result": None})
+            if pred(m):
+                return m
+            self.inbox.append(m)
+        return None
+
+    def initialize(self, caps=None, options=None):
+        params = {"processId": os.getpid(), "rootUri": uri_of(self.root),
+                  "capabilities": caps or {},
+                  "initializationOptions": options if options is not None else {"today": "2025-11-15"}}
+        reply = self.request("initialize", params)
+        self.notify("initialized", {})
+        return reply
+
+    def open(self, rel):
+        path = os.path.join(self.root, rel)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        self.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri_of(path), "languageId": "markdown", "version": 1, "text": text}})
+        return uri_of(path)
+
+    def diagnostics(self, uri, pred=lambda d: True, timeout=10):
+        return self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                         and m["params"]["uri"] == uri and pred(m["params"]["diagnostics"]), timeout)
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.request("shutdown", None, timeout=5)
+                self.notify("exit", None)
+            except (BrokenPipeError, OSError):
+                pass
+        try:
+            return self.proc.wait(10)
+        finally:
+            if self.sock:
+                self.sock.close()
+            for s in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+                if s:
+                    s.close()
+
+
+class ServerTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="nl-server-")
+        self.vault = os.path.join(self.tmp, "vault")
+        shutil.copytree(VAULT, self.vault)
+        self.clients = []
+
+    def tearDown(self):
+        for c in self.clients:
+            if c.proc.poll() is None:
+                c.proc.kill()
+                c.proc.wait()
+            for s in (c.proc.stdin, c.proc.stdout, c.proc.stderr):
+                if s:
+                    s.close()
+        shutil.rmtree(self.tmp)
+
+    def client(self, **kw):
+        c = Client(self.vault, **kw)
+        self.clients.append(c)
+        return c
+
+    def test_lifecycle_over_pipes(self):
+        c = self.client()
+        reply = c.initialize()
+        caps = reply["result"]["capabilities"]
+        self.assertEqual(caps["positionEncoding"], "utf-16")
+        self.assertEqual(caps["textDocumentSync"]["change"], 2)
+        self.assertEqual(reply["result"]["serverInfo"]["name"], "notes-lsp")
+        self.assertEqual(c.close(), 0)
+
+    def test_exit_without_shutdown_is_1(self):
+        c = self.client()
+        c.initialize()
+        c.notify("exit", None)
+        self.assertEqual(c.proc.wait(10), 1)
+
+    def test_socket_stdio(self):
+        c = self.client(use_socket=True)
+        self.assertIn("capabilities", c.initialize()["result"])
+        self.assertEqual(c.close(), 0)
+
+    def test_stdin_is_a_file(self):
+        path = os.path.join(self.tmp, "input")
+        with open(path, "wb") as f:
+            f.write(frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                           "params": {"processId": None, "rootUri": uri_of(self.vault), "capabilities": {}}}))
+            f.write(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+            f.write(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+            f.write(frame({"jsonrpc": "2.0", "method": "exit"}))
+        with open(path, "rb") as stdin:
+            out = subprocess.run([SERVER], stdin=stdin, capture_output=True, timeout=20)
+        self.assertEqual(out.returncode, 0, out.stderr.decode())
+        self.assertIn(b'"id":1,"result":{"capabilities"', out.stdout)
+        self.assertIn(b'"id":2,"result":null', out.stdout)
+
+    def test_errors(self):
+        c = self.client()
+        early = c.request("workspace/symbol", {"query": "x"})
+        self.assertEqual(early["error"]["code"], -32002)
+        c.initialize()
+        c.write(b"Content-Length: 9\r\n\r\n{\"bad\": }")
+        err = c.wait(lambda m: m.get("error", {}).get("code") == -32700)
+        self.assertIsNotNone(err)
+        self.assertIsNone(err["id"])
+        self.assertEqual(c.request("no/such", {})["error"]["code"], -32601)
+        c.notify("$/unknownNotification", {})
+        uri = c.open(KICKOFF)
+        bad = c.request("textDocument/completion", {"textDocument": {"uri": uri}})
+        self.assertEqual(bad["error"]["code"], -32602)
+        self.assertIn("position", bad["error"]["message"])
+        # Still alive and answering after all that.
+        self.assertIn("result", c.request("workspace/symbol", {"query": "Ana"}))
+        self.assertEqual(c.close(), 0)
+
+    def test_cancel_in_the_same_read(self):
+        c = self.client()
+        c.initialize()
+        c.write(frame({"jsonrpc": "2.0", "id": 7, "method": "workspace/symbol", "params": {"query": "a"}})
+                + frame({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 7}}))
+        reply = c.wait(lambda m: m.get("id") == 7)
+        self.assertEqual(reply["error"]["code"], -32800)
+        self.assertEqual(c.close(), 0)
+
+    def test_utf8_and_utf32_negotiated(self):
+        for offered, chosen in ((["utf-8", "utf-16"], "utf-8"), (["utf-32", "utf-16"], "utf-32"),
+                                (["utf-16"], "utf-16")):
+            c = self.client()
+            reply = c.initialize(caps={"general": {"positionEncodings": offered}})
+            self.assertEqual(reply["result"]["capabilities"]["positionEncoding"], chosen)
+            self.assertEqual(c.close(), 0)
+
+    def test_progress_while_indexing(self):
+        c = self.client()
+        c.initialize(caps={"window": {"workDoneProgress": True}})
+        create = c.wait(lambda m: m.get("method") == "window/workDoneProgress/create")
+        self.assertIsNotNone(create)
+        token = create["params"]["token"]
+        kinds = []
+        while "end" not in kinds:
+            m = c.wait(lambda m: m.get("method") == "$/progress" and m["params"]["token"] == token)
+            self.assertIsNotNone(m, kinds)
+            kinds.append(m["params"]["value"]["kind"])
+        self.assertEqual(kinds[0], "begin")
+        self.assertEqual(c.close(), 0)
+
+    def test_invalid_configuration_is_reported(self):
+        c = self.client()
+        c.initialize(options={"today": "someday", "folderz": []})
+        msg = c.wait(lambda m: m.get("method") == "window/showMessage")
+        self.assertIsNotNone(msg)
+        self.assertIn("today: expected YYYY-MM-DD", msg["params"]["message"])
+        self.assertIn("folderz: unknown setting", msg["params"]["message"])
+        self.assertEqual(c.close(), 0)
+
+    def _broken(self, diags, name):
+        return any(d.get("code") == "broken-link" and name in d["message"] for d in diags)
+
+    def test_fs_events_update_the_index(self):
+        # No dynamic registration: the server watches folders itself.
+        c = self.client()
+        c.initialize()
+        uri = c.open(KICKOFF)
+        self.assertIsNotNone(c.diagnostics(uri, lambda d: self._broken(d, "Northwind Traders")))
+        with open(os.path.join(self.vault, "Accounts", "Northwind Traders.md"), "w") as f:
+            f.write("---\ntype: account\n---\n# Northwind Traders\n")
+        self.assertIsNotNone(c.diagnostics(uri, lambda d: not self._broken(d, "Northwind Traders")))
+        os.unlink(os.path.join(self.vault, "Accounts", "Northwind Traders.md"))
+        self.assertIsNotNone(c.diagnostics(uri, lambda d: self._broken(d, "Northwind Traders")))
+        self.assertEqual(c.close(), 0)
+
+    def test_watched_files_notification(self):
+        c = self.client()
+        c.initialize(caps={"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}})
+        reg = c.wait(lambda m: m.get("method") == "client/registerCapability")
+        self.assertEqual(reg["params"]["registrations"][0]["method"], "workspace/didChangeWatchedFiles")
+        uri = c.open(KICKOFF)
+        self.assertIsNotNone(c.diagnostics(uri, lambda d: self._broken(d, "Northwind Traders")))
+        path = os.path.join(self.vault, "Northwind Traders.md")
+        with open(path, "w") as f:
+            f.write("# Northwind Traders\n")
+        c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri_of(path), "type": 1}]})
+        self.assertIsNotNone(c.diagnostics(uri, lambda d: not self._broken(d, "Northwind Traders")))
+        os.unlink(path)
+        c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri_of(path), "type": 3}]})
+        self.assertIsNotNone(c.diagnostics(uri, lambda d: self._broken(d, "Northwind Traders")))
+        self.assertEqual(c.close(), 0)
+
+    def test_editor_death_ends_the_server(self):
+        editor = subprocess.Popen(["sleep", "60"])
+        c = self.client()
+        c.send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"processId": editor.pid, "rootUri": uri_of(self.vault), "capabilities": {}}})
+        self.assertIsNotNone(c.wait(lambda m: m.get("id") == 1))
+        editor.kill()
+        editor.wait()
+        self.assertEqual(c.proc.wait(15), 1)
+
+    def test_flags(self):
+        out = subprocess.run([SERVER, "--version"], capture_output=True, timeout=10)
+        self.assertEqual(out.returncode, 0)
+        self.assertTrue(out.stdout.startswith(b"notes-lsp "))
+        out = subprocess.run([SERVER, "--help"], capture_output=True, timeout=10)
+        self.assertEqual(out.returncode, 0)
+        self.assertIn(b"usage:", out.stdout)
+        out = subprocess.run([SERVER, "--bogus"], capture_output=True, timeout=10)
+        self.assertEqual(out.returncode, 2)
+        self.assertIn(b"unknown option: --bogus", out.stderr)
+
+    def test_log_file(self):
+        log = os.path.join(self.tmp, "server.log")
+        c = self.client(args=("--log-file", log, "--log-level", "debug"))
+        c.initialize()
+        c.request("workspace/symbol", {"query": "a"})
+        self.assertEqual(c.close(), 0)
+        with open(log) as f:
+            self.assertIn("index", f.read())
+
+
+if __name__ == "__main__":
+    unittest.main()

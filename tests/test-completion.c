@@ -1,0 +1,604 @@
+/* textDocument/completion against a real index of tests/vault-example (and generated vaults):
+ * real JSON params in, exact items, text edits and ranges out, in all three encodings. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "lsp/config.h"
+#include "lsp/context.h"
+#include "lsp/document.h"
+#include "lsp/features/features.h"
+#include "lsp/workspace.h"
+#include "protocol/rpc.h"
+#include "test.h"
+
+static uv_loop_t loop;
+static nl_config *cfg;
+static nl_client_caps caps;
+
+/* ---- fixture ----------------------------------------------------------------------------- */
+
+typedef struct {
+  nl_workspace *ws;
+  nl_docs *docs;
+  nl_ctx ctx;
+} fixture;
+
+static void scan_done(nl_workspace *ws, void *ud, size_t done, size_t total, int finished) {
+  if (finished) *(int *)ud = 1;
+}
+
+static int fixture_init(fixture *f, const char *dir, nl_encoding enc) {
+  memset(f, 0, sizeof *f);
+  f->ws = nl_ws_new(&loop, cfg);
+  f->docs = nl_docs_new();
+  int finished = 0;
+  if (f->ws == NULL || f->docs == NULL || nl_ws_add_root(f->ws, dir) != 0 ||
+      nl_ws_scan(f->ws, scan_done, &finished) != 0)
+    return -1;
+  uv_run(&loop, UV_RUN_DEFAULT);
+  f->ctx.ws = f->ws;
+  f->ctx.docs = f->docs;
+  f->ctx.enc = enc;
+  f->ctx.today = 20407; /* 2025-11-15 */
+  f->ctx.caps = &caps;
+  return finished ? 0 : -1;
+}
+
+static void fixture_done(fixture *f) {
+  nl_ws_free(f->ws);
+  nl_docs_free(f->docs);
+}
+
+static char *read_file(const char *path, size_t *len) {
+  FILE *fp = fopen(path, "rb");
+  if (fp == NULL) return NULL;
+  fseek(fp, 0, SEEK_END);
+  long n = ftell(fp);
+  fseek(fp, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  if (buf != NULL && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+    free(buf);
+    buf = NULL;
+  }
+  fclose(fp);
+  if (buf != NULL) buf[n] = '\0';
+  *len = (size_t)n;
+  return buf;
+}
+
+/* Opens vault note `rel` in the editor with `text` (NULL: its text on disk, with `append`
+ * added when not NULL). Returns the URI (borrowed from the index). The index is not told, as
+ * when the server has not caught up with typing yet. */
+static const char *open_note(fixture *f, const char *rel, const char *text, const char *append) {
+  char abs[4096];
+  snprintf(abs, sizeof abs, "%s/%s", nl_ws_root(f->ws, 0), rel);
+  nl_entry *e = nl_ws_by_path(f->ws, abs);
+  if (e == NULL) return NULL;
+  size_t len = 0;
+  char *disk = text ? NULL : read_file(abs, &len);
+  if (text != NULL) {
+    nl_docs_open(f->docs, e->uri, 1, text, strlen(text));
+  } else if (disk != NULL) {
+    size_t extra = append ? strlen(append) : 0;
+    char *all = malloc(len + extra + 1);
+    memcpy(all, disk, len);
+    if (extra) memcpy(all + len, append, extra);
+    nl_docs_open(f->docs, e->uri, 1, all, len + extra);
+    free(all);
+  }
+  free(disk);
+  return e->uri;
+}
+
+/* The number of lines of vault note `rel` on disk (text appended to it starts there). */
+static uint32_t disk_lines(const char *rel) {
+  char path[4096];
+  size_t len = 0;
+  snprintf(path, sizeof path, "%s/%s", NL_TEST_VAULT, rel);
+  char *text = read_file(path, &len);
+  uint32_t n = 0;
+  for (size_t i = 0; text && i < len; i++) n += text[i] == '\n';
+  free(text);
+  return n;
+}
+
+/* The 0-based line of the first line of `rel` on disk holding `needle`. */
+static uint32_t disk_line_of(const char *rel, const char *needle, char **text_out) {
+  char path[4096];
+  size_t len = 0;
+  snprintf(path, sizeof path, "%s/%s", NL_TEST_VAULT, rel);
+  char *text = read_file(path, &len);
+  const char *hit = text ? strstr(text, needle) : NULL;
+  uint32_t n = 0;
+  for (const char *p = text; hit && p < hit; p++) n += *p == '\n';
+  if (text_out) *text_out = text;
+  else free(text);
+  return hit ? n : UINT32_MAX;
+}
+
+static json_t *complete_at(fixture *f, const char *uri, uint32_t line, uint32_t character) {
+  json_t *params = json_pack("{s:{s:s},s:{s:i,s:i},s:{s:i}}", "textDocument", "uri", uri,
+                             "position", "line", line, "character", character, "context",
+                             "triggerKind", 1);
+  json_t *result = NULL;
+  char err[256] = "";
+  int rc = nl_feature_completion(&f->ctx, params, &result, err, sizeof err);
+  json_decref(params);
+  if (rc != 0) {
+    fprintf(stderr, "completion failed: %s\n", err);
+    return NULL;
+  }
+  return result;
+}
+
+/* Independent of the code under test: a column of `s` (up to byte n) in units of enc. */
+static uint32_t units(const char *s, size_t n, nl_encoding enc) {
+  uint32_t u = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (enc == NL_ENC_UTF8) u++;
+    else if ((c & 0xC0) != 0x80) u += (enc == NL_ENC_UTF16 && c >= 0xF0) ? 2 : 1;
+  }
+  return u;
+}
+
+/* The position just after the first `needle` in line `line` of text. */
+static uint32_t col_after(const char *text, uint32_t line, const char *needle, nl_encoding enc) {
+  const char *s = text;
+  for (uint32_t i = 0; i < line && s; i++) {
+    s = strchr(s, '\n');
+    if (s) s++;
+  }
+  if (s == NULL) return UINT32_MAX;
+  const char *hit = strstr(s, needle);
+  if (hit == NULL) return UINT32_MAX;
+  return units(s, (size_t)(hit - s) + strlen(needle), enc);
+}
+
+static const json_t *item_by_label(const json_t *list, const char *label) {
+  const json_t *items = json_object_get(list, "items");
+  size_t i;
+  const json_t *it;
+  json_array_foreach(items, i, it) {
+    if (strcmp(json_string_value(json_object_get(it, "label")), label) == 0) return it;
+  }
+  return NULL;
+}
+
+static size_t n_items(const json_t *list) {
+  return json_array_size(json_object_get(list, "items"));
+}
+
+static const char *str_at(const json_t *obj, const char *path) {
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", path);
+  const json_t *cur = obj;
+  for (char *tok = strtok(buf, "."); tok && cur; tok = strtok(NULL, "."))
+    cur = json_object_get(cur, tok);
+  return json_string_value(cur);
+}
+
+static int64_t int_at(const json_t *obj, const char *path) {
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", path);
+  const json_t *cur = obj;
+  for (char *tok = strtok(buf, "."); tok && cur; tok = strtok(NULL, "."))
+    cur = json_object_get(cur, tok);
+  return json_is_integer(cur) ? json_integer_value(cur) : -1;
+}
+
+/* Asserts an item's edit: one-line range [a, b) on `line` and its new text. */
+#define ASSERT_EDIT(item, line, a, b, text)                                          \
+  do {                                                                               \
+    ASSERT((item) != NULL);                                                          \
+    ASSERT_EQ(int_at((item), "textEdit.range.start.line"), (line));                 \
+    ASSERT_EQ(int_at((item), "textEdit.range.start.character"), (a));                \
+    ASSERT_EQ(int_at((item), "textEdit.range.end.line"), (line));                    \
+    ASSERT_EQ(int_at((item), "textEdit.range.end.character"), (b));                  \
+    ASSERT_STR_EQ(str_at((item), "textEdit.newText"), (text));                       \
+  } while (0)
+
+#define KICKOFF "Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md"
+
+/* ---- [[ ---------------------------------------------------------------------------------- */
+
+static void test_wikilink_lists_notes_and_aliases(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  const char *uri = open_note(&f, "Inbox.md", NULL, "See [[");
+  json_t *r = complete_at(&f, uri, 4, 6);
+  ASSERT(r != NULL);
+  ASSERT(json_is_false(json_object_get(r, "isIncomplete")));
+  /* 17 notes, and the aliases Ana, Lea Dubois, me, Wang Fang, Contoso Ltd. */
+  ASSERT_EQ(n_items(r), 22);
+
+  const json_t *ana = item_by_label(r, "Ana Ruiz");
+  ASSERT_EDIT(ana, 4, 6, 6, "Ana Ruiz]]");
+  ASSERT_EQ(int_at(ana, "kind"), 18);
+  ASSERT_STR_EQ(str_at(ana, "detail"), "person \xC2\xB7 Contoso");
+  ASSERT_STR_EQ(str_at(ana, "filterText"), "Ana Ruiz");
+
+  const json_t *alias = item_by_label(r, "Ana");
+  ASSERT_EDIT(alias, 4, 6, 6, "Ana Ruiz|Ana]]");
+  ASSERT_STR_EQ(str_at(alias, "detail"), "alias of Ana Ruiz \xC2\xB7 person \xC2\xB7 Contoso");
+
+  const json_t *ltd = item_by_label(r, "Contoso Ltd");
+  ASSERT_EDIT(ltd, 4, 6, 6, "Contoso|Contoso Ltd]]");
+  ASSERT_EQ(int_at(ltd, "kind"), 7);
+  ASSERT_EQ(int_at(item_by_label(r, "Contoso"), "kind"), 7);
+
+  /* Two notes called Apollo: each by its path; the bare name would be ambiguous. */
+  ASSERT(item_by_label(r, "Apollo") == NULL);
+  ASSERT_EDIT(item_by_label(r, "Projects/Apollo"), 4, 6, 6, "Projects/Apollo]]");
+  ASSERT_EDIT(item_by_label(r, "Archive/Apollo"), 4, 6, 6, "Archive/Apollo]]");
+  ASSERT_EQ(int_at(item_by_label(r, "Projects/Apollo"), "kind"), 17);
+  ASSERT_STR_EQ(str_at(item_by_label(r, "Projects/Apollo"), "detail"),
+                "project \xC2\xB7 Fabrikam");
+  /* The NFD file name is offered in NFC. */
+  ASSERT(item_by_label(r, "Zo\xC3\xAB Lindahl") != NULL);
+
+  /* With nothing typed, people and accounts come first (sortText is the rank). */
+  const json_t *items = json_object_get(r, "items");
+  for (size_t i = 0; i < json_array_size(items); i++) {
+    char want[24];
+    snprintf(want, sizeof want, "%05zu", i);
+    ASSERT_STR_EQ(str_at(json_array_get(items, i), "sortText"), want);
+  }
+  int seen_plain = 0;
+  for (size_t i = 0; i < json_array_size(items); i++) {
+    int64_t kind = int_at(json_array_get(items, i), "kind");
+    if (kind == 17) seen_plain = 1;
+    else ASSERT(!seen_plain); /* no person or account after a plain note */
+  }
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_wikilink_closed_replaces_target(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  /* "- [[Ana Ruiz]]" under Related: the cursor after "[[An", the link already closed. */
+  const char *uri = open_note(&f, KICKOFF, NULL, NULL);
+  uint32_t l = disk_line_of(KICKOFF, "\n- [[Ana Ruiz]]", NULL) + 1;
+  json_t *r = complete_at(&f, uri, l, 6);
+  ASSERT(r != NULL);
+  const json_t *items = json_object_get(r, "items");
+  ASSERT(json_array_size(items) >= 2);
+  /* The two prefix matches rank first: the name, then its alias. */
+  ASSERT_STR_EQ(str_at(json_array_get(items, 0), "label"), "Ana Ruiz");
+  ASSERT_STR_EQ(str_at(json_array_get(items, 1), "label"), "Ana");
+  ASSERT_EDIT(json_array_get(items, 0), l, 4, 12, "Ana Ruiz");
+  ASSERT_EDIT(json_array_get(items, 1), l, 4, 12, "Ana Ruiz|Ana");
+  /* A scattered match is offered too, below them. */
+  ASSERT(item_by_label(r, "2025-11-06 - Storage pilot kickoff with Contoso") != NULL);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_wikilink_headings_and_blocks(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  const char *uri = open_note(&f, "Inbox.md", NULL, "x [[Project Atlas#Mi\ny ![[Project Atlas#\n"
+                                                   "z [[2025-11-06#^\nw [[#In");
+  json_t *r = complete_at(&f, uri, 4, 20);
+  ASSERT_EQ(n_items(r), 1);
+  const json_t *m = item_by_label(r, "Milestones");
+  ASSERT_EDIT(m, 4, 18, 20, "Milestones]]");
+  ASSERT_STR_EQ(str_at(m, "detail"), "H2");
+  json_decref(r);
+
+  r = complete_at(&f, uri, 5, 19); /* an embed, nothing typed after '#': every heading */
+  ASSERT_EQ(n_items(r), 2);
+  ASSERT_STR_EQ(str_at(json_array_get(json_object_get(r, "items"), 0), "label"), "Project Atlas");
+  ASSERT_EDIT(item_by_label(r, "Milestones"), 5, 19, 19, "Milestones]]");
+  json_decref(r);
+
+  r = complete_at(&f, uri, 6, 16);
+  ASSERT_EQ(n_items(r), 1);
+  ASSERT_EDIT(item_by_label(r, "apollo-question"), 6, 16, 16, "apollo-question]]");
+  json_decref(r);
+
+  /* [[# : the headings of the open note itself, from its live text. */
+  r = complete_at(&f, uri, 7, 7);
+  ASSERT_EQ(n_items(r), 1);
+  ASSERT_EDIT(item_by_label(r, "Inbox"), 7, 5, 7, "Inbox]]");
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_wikilink_emoji_in_every_encoding(void) {
+  const char *line = "\xF0\x9F\x9A\x80 [[Ana R";
+  nl_encoding encs[] = {NL_ENC_UTF8, NL_ENC_UTF16, NL_ENC_UTF32};
+  uint32_t start[] = {7, 5, 4}, cursor[] = {12, 10, 9};
+  for (int i = 0; i < 3; i++) {
+    fixture f;
+    ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, encs[i]), 0);
+    const char *uri = open_note(&f, "Inbox.md", NULL, line);
+    /* The expected columns, cross-checked by an independent count. */
+    ASSERT_EQ(col_after(line, 0, "Ana R", encs[i]), cursor[i]);
+    ASSERT_EQ(col_after(line, 0, "[[", encs[i]), start[i]);
+    json_t *r = complete_at(&f, uri, 4, cursor[i]);
+    ASSERT(r != NULL);
+    ASSERT_EDIT(item_by_label(r, "Ana Ruiz"), 4, start[i], cursor[i], "Ana Ruiz]]");
+    json_decref(r);
+    fixture_done(&f);
+  }
+}
+
+static void test_wikilink_fence_and_code_span(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  const char *uri = open_note(&f, "Inbox.md", NULL, "```\n[[An\n```\n`[[An` [[An");
+  json_t *r = complete_at(&f, uri, 5, 4);
+  ASSERT_EQ(n_items(r), 0); /* inside a fenced block */
+  json_decref(r);
+  r = complete_at(&f, uri, 7, 5);
+  ASSERT_EQ(n_items(r), 0); /* inside a code span */
+  json_decref(r);
+  r = complete_at(&f, uri, 7, 11);
+  ASSERT(item_by_label(r, "Ana Ruiz") != NULL); /* after the span: a link again */
+  json_decref(r);
+  fixture_done(&f);
+}
+
+/* ---- @ ------------------------------------------------------------------------------------ */
+
+static void test_mentions(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  const char *uri = open_note(&f, "Inbox.md", NULL, "Ping @Jo\nand @Zo\nask @Wa\nmail a@Jo");
+  json_t *r = complete_at(&f, uri, 4, 8);
+  ASSERT_EQ(n_items(r), 1);
+  const json_t *jonas = item_by_label(r, "Jonas Becker");
+  ASSERT_EDIT(jonas, 4, 6, 8, "Jonas Becker");
+  ASSERT_EQ(int_at(jonas, "kind"), 18);
+  ASSERT_STR_EQ(str_at(jonas, "detail"), "person \xC2\xB7 Contoso");
+  json_decref(r);
+
+  r = complete_at(&f, uri, 5, 7); /* the file name is NFD; the item is NFC */
+  ASSERT_EQ(n_items(r), 1);
+  ASSERT_EDIT(item_by_label(r, "Zo\xC3\xAB Lindahl"), 5, 5, 7, "Zo\xC3\xAB Lindahl");
+  json_decref(r);
+
+  r = complete_at(&f, uri, 6, 7); /* 王芳 by the alias Wang Fang */
+  ASSERT_EQ(n_items(r), 1);
+  const json_t *wang = item_by_label(r, "Wang Fang");
+  ASSERT_EDIT(wang, 6, 5, 7, "Wang Fang");
+  ASSERT_STR_EQ(str_at(wang, "detail"),
+                "alias of \xE7\x8E\x8B\xE8\x8A\xB3 \xC2\xB7 person \xC2\xB7 Fabrikam");
+  json_decref(r);
+
+  r = complete_at(&f, uri, 7, 10); /* an e-mail address is no mention */
+  ASSERT_EQ(n_items(r), 0);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_mention_inside_existing_name(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  /* "- [ ?] Confirm pilot rack delivery date ... @Jonas Becker 📅 2025-11-10 ⏫ ..." */
+  const char *uri = open_note(&f, KICKOFF, NULL, NULL);
+  char *text = NULL;
+  uint32_t l = disk_line_of(KICKOFF, "- [ ?] Confirm pilot rack", &text);
+  uint32_t at = col_after(text, l, "@Jo", NL_ENC_UTF16);
+  uint32_t name_end = col_after(text, l, "@Jonas Becker", NL_ENC_UTF16);
+  json_t *r = complete_at(&f, uri, l, at);
+  /* Choosing the name replaces the whole name already there, not just "Jo". */
+  ASSERT_EDIT(item_by_label(r, "Jonas Becker"), l, at - 2, name_end, "Jonas Becker");
+  json_decref(r);
+  /* Spaces belong to the typed name: "@Jonas B" still lists Jonas Becker. */
+  r = complete_at(&f, uri, l, at + 5);
+  ASSERT_EDIT(item_by_label(r, "Jonas Becker"), l, at - 2, name_end, "Jonas Becker");
+  json_decref(r);
+  free(text);
+  fixture_done(&f);
+}
+
+/* ---- # and frontmatter -------------------------------------------------------------------- */
+
+static void test_tags(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  const char *uri = open_note(&f, "Inbox.md", NULL, "More #acc\n#\n#acc");
+  json_t *r = complete_at(&f, uri, 4, 9);
+  ASSERT_EQ(n_items(r), 3);
+  /* Two prefix matches, the more used first, then the scattered match type/account. */
+  const json_t *items = json_object_get(r, "items");
+  ASSERT_STR_EQ(str_at(json_array_get(items, 0), "label"), "account/contoso");
+  ASSERT_STR_EQ(str_at(json_array_get(items, 1), "label"), "account/fabrikam");
+  ASSERT_STR_EQ(str_at(json_array_get(items, 2), "label"), "type/account");
+  ASSERT_STR_EQ(str_at(json_array_get(items, 0), "detail"), "tag, used 4 times");
+  ASSERT_EDIT(item_by_label(r, "account/contoso"), 4, 6, 9, "account/contoso");
+  ASSERT_EDIT(item_by_label(r, "account/fabrikam"), 4, 6, 9, "account/fabrikam");
+  ASSERT_EQ(int_at(item_by_label(r, "account/contoso"), "kind"), 14);
+  json_decref(r);
+  r = complete_at(&f, uri, 5, 1); /* a lone '#' at the start of a line starts a heading */
+  ASSERT_EQ(n_items(r), 0);
+  json_decref(r);
+  r = complete_at(&f, uri, 6, 4); /* but "#acc" there is a tag */
+  ASSERT_EDIT(item_by_label(r, "account/contoso"), 6, 1, 4, "account/contoso");
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_frontmatter_values(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  const char *text = "---\n"
+                     "type: pers\n"
+                     "account: Co\n"
+                     "participants:\n"
+                     "- Myself\n"
+                     "- Jo\n"
+                     "tags: [type/customer, acc]\n"
+                     "---\n"
+                     "body\n";
+  const char *uri = open_note(&f, KICKOFF, text, NULL);
+  json_t *r = complete_at(&f, uri, 1, 10);
+  ASSERT_EQ(n_items(r), 1);
+  ASSERT_EDIT(item_by_label(r, "person"), 1, 6, 10, "person");
+  ASSERT_EQ(int_at(item_by_label(r, "person"), "kind"), 20);
+  json_decref(r);
+
+  r = complete_at(&f, uri, 2, 11);
+  ASSERT_EQ(n_items(r), 2);
+  ASSERT_EDIT(item_by_label(r, "Contoso"), 2, 9, 11, "Contoso");
+  ASSERT_EDIT(item_by_label(r, "Contoso Ltd"), 2, 9, 11, "Contoso"); /* alias: canonical name */
+  json_decref(r);
+
+  r = complete_at(&f, uri, 5, 4);
+  ASSERT_EQ(n_items(r), 1);
+  ASSERT_EDIT(item_by_label(r, "Jonas Becker"), 5, 2, 4, "Jonas Becker");
+  json_decref(r);
+
+  r = complete_at(&f, uri, 6, 25);
+  ASSERT_EDIT(item_by_label(r, "account/contoso"), 6, 22, 25, "account/contoso");
+  json_decref(r);
+
+  r = complete_at(&f, uri, 8, 4); /* the body: nothing */
+  ASSERT_EQ(n_items(r), 0);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+/* ---- [x]( --------------------------------------------------------------------------------- */
+
+static void test_markdown_paths(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  const char *uri = open_note(&f, KICKOFF, NULL, "[x](../People/An\n[y](../People/Ana%20R)\n");
+  uint32_t l = disk_lines(KICKOFF);
+  json_t *r = complete_at(&f, uri, l, 16);
+  ASSERT_EQ(n_items(r), 1);
+  ASSERT_EDIT(item_by_label(r, "Ana Ruiz.md"), l, 14, 16, "Ana%20Ruiz.md");
+  ASSERT_STR_EQ(str_at(item_by_label(r, "Ana Ruiz.md"), "filterText"), "Ana%20Ruiz.md");
+  json_decref(r);
+  r = complete_at(&f, uri, l + 1, 16); /* in "Ana|%20R": the edit runs to ')' */
+  ASSERT_EDIT(item_by_label(r, "Ana Ruiz.md"), l + 1, 14, 21, "Ana%20Ruiz.md");
+  json_decref(r);
+
+  const char *inbox = open_note(&f, "Inbox.md", NULL, "[x](Jon");
+  r = complete_at(&f, inbox, disk_lines("Inbox.md"), 7); /* no folder: from the note's folder */
+  ASSERT_EDIT(item_by_label(r, "People/Jonas Becker.md"), disk_lines("Inbox.md"), 4, 7,
+              "People/Jonas%20Becker.md");
+  json_decref(r);
+  fixture_done(&f);
+}
+
+/* ---- the live text ------------------------------------------------------------------------ */
+
+static void test_uses_open_text(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  /* On disk line 2 is "- [ ] Read the pilot notes ..."; in the editor it is "- @An". */
+  const char *uri = open_note(&f, "Inbox.md", "# Inbox\n\n- @An\n", NULL);
+  json_t *r = complete_at(&f, uri, 2, 5);
+  ASSERT_EDIT(item_by_label(r, "Ana Ruiz"), 2, 3, 5, "Ana Ruiz");
+  ASSERT_EDIT(item_by_label(r, "Ana"), 2, 3, 5, "Ana");
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_bad_params_and_closed_documents(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  json_t *result = NULL;
+  char err[256] = "";
+  json_t *bad = json_pack("{s:{s:s}}", "textDocument", "uri", "file:///x.md");
+  ASSERT_EQ(nl_feature_completion(&f.ctx, bad, &result, err, sizeof err), NL_RPC_INVALID_PARAMS);
+  ASSERT(strstr(err, "position") != NULL);
+  json_decref(bad);
+  bad = json_pack("[]");
+  ASSERT_EQ(nl_feature_completion(&f.ctx, bad, &result, err, sizeof err), NL_RPC_INVALID_PARAMS);
+  json_decref(bad);
+
+  /* Not open: an empty list, not an error. */
+  json_t *r = complete_at(&f, "file:///nowhere/x.md", 0, 0);
+  ASSERT(r != NULL);
+  ASSERT_EQ(n_items(r), 0);
+  json_decref(r);
+  /* Positions past the text are clamped. */
+  const char *uri = open_note(&f, "Inbox.md", "[[Ana", NULL);
+  r = complete_at(&f, uri, 0, 999);
+  ASSERT(item_by_label(r, "Ana Ruiz") != NULL);
+  json_decref(r);
+  r = complete_at(&f, uri, 99, 0);
+  ASSERT(r != NULL);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+/* ---- large vaults ------------------------------------------------------------------------- */
+
+static int write_file(const char *dir, const char *rel, const char *text) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, rel);
+  FILE *fp = fopen(path, "wb");
+  if (fp == NULL) return -1;
+  fputs(text, fp);
+  return fclose(fp);
+}
+
+static void remove_tree(const char *dir) {
+  char cmd[4200];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+}
+
+static void test_cut_at_200(void) {
+  char dir[] = "/tmp/nl-completion-XXXXXX";
+  ASSERT(mkdtemp(dir) != NULL);
+  char sub[4200];
+  snprintf(sub, sizeof sub, "%s/People", dir);
+  mkdir(sub, 0755);
+  for (int i = 0; i < 300; i++) {
+    char rel[64];
+    snprintf(rel, sizeof rel, "Note %03d.md", i);
+    write_file(dir, rel, "# note\n");
+  }
+  write_file(dir, "People/Nora Quist.md", "---\ntype: person\n---\n");
+  write_file(dir, "Here.md", "[[Note\n");
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, dir, NL_ENC_UTF16), 0);
+  const char *uri = open_note(&f, "Here.md", NULL, NULL);
+  json_t *r = complete_at(&f, uri, 0, 6);
+  ASSERT(json_is_true(json_object_get(r, "isIncomplete")));
+  ASSERT_EQ(n_items(r), 200);
+  /* The prefix matches fill the list; the scattered "Nora Quist" (N-o-t-e? no 't') is out. */
+  ASSERT(item_by_label(r, "Nora Quist") == NULL);
+  json_decref(r);
+
+  r = complete_at(&f, uri, 0, 3); /* "[[N": the person ranks first among the prefix matches */
+  ASSERT_STR_EQ(str_at(json_array_get(json_object_get(r, "items"), 0), "label"), "Nora Quist");
+  ASSERT(json_is_true(json_object_get(r, "isIncomplete")));
+  json_decref(r);
+  fixture_done(&f);
+  remove_tree(dir);
+}
+
+int main(void) {
+  uv_loop_init(&loop);
+  cfg = nl_config_new();
+  RUN(test_wikilink_lists_notes_and_aliases);
+  RUN(test_wikilink_closed_replaces_target);
+  RUN(test_wikilink_headings_and_blocks);
+  RUN(test_wikilink_emoji_in_every_encoding);
+  RUN(test_wikilink_fence_and_code_span);
+  RUN(test_mentions);
+  RUN(test_mention_inside_existing_name);
+  RUN(test_tags);
+  RUN(test_frontmatter_values);
+  RUN(test_markdown_paths);
+  RUN(test_uses_open_text);
+  RUN(test_bad_params_and_closed_documents);
+  RUN(test_cut_at_200);
+  nl_config_free(cfg);
+  uv_loop_close(&loop);
+  return NL_TEST_DONE();
+}

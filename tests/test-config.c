@@ -1,0 +1,144 @@
+/* Configuration: defaults, JSON overlays with precise problems, the YAML file, kinds, ignore
+ * globs, owner names and the today override. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lsp/config.h"
+#include "lsp/log.h"
+#include "lsp/note.h"
+#include "test.h"
+
+static void test_defaults(void) {
+  nl_config *c = nl_config_new();
+  ASSERT(c != NULL);
+  ASSERT_STR_EQ(c->folders[NL_KIND_PERSON].items[0], "People");
+  ASSERT_STR_EQ(c->folders[NL_KIND_ACCOUNT].items[0], "Accounts");
+  ASSERT_EQ(c->max_file_size, 8 << 20);
+  ASSERT(nl_config_is_owner(c, "Myself", 6));
+  ASSERT(nl_config_is_owner(c, "ME", 2));
+  ASSERT(!nl_config_is_owner(c, "Ana", 3));
+  ASSERT_EQ(c->has_today, 0);
+  nl_config_free(c);
+}
+
+static void test_kinds(void) {
+  nl_config *c = nl_config_new();
+  ASSERT_EQ(nl_config_kind(c, "People/Ana Ruiz.md", NULL), NL_KIND_PERSON);
+  ASSERT_EQ(nl_config_kind(c, "people/ana.md", NULL), NL_KIND_PERSON);
+  ASSERT_EQ(nl_config_kind(c, "Meetings/2025/x.md", "customer"), NL_KIND_MEETING);
+  ASSERT_EQ(nl_config_kind(c, "Inbox.md", "Account"), NL_KIND_ACCOUNT);
+  ASSERT_EQ(nl_config_kind(c, "Peoplex/a.md", NULL), NL_KIND_NOTE);
+  ASSERT_EQ(nl_config_kind(c, "Inbox.md", ""), NL_KIND_NOTE);
+  nl_config_free(c);
+}
+
+static void test_json_overlay(void) {
+  nl_config *c = nl_config_new();
+  char err[512];
+  json_t *j = json_loads("{\"folders\": {\"person\": [\"Contacts\", \"Team\"]},"
+                         " \"types\": {\"account\": \"customer\"}, \"owner\": \"Jo\","
+                         " \"today\": \"2025-11-15\", \"maxFileSize\": 1000,"
+                         " \"ignore\": [\"Templates/**\"], \"logLevel\": \"debug\"}",
+                         0, NULL);
+  ASSERT_EQ(nl_config_apply_json(c, j, err, sizeof(err)), 0);
+  json_decref(j);
+  ASSERT_EQ(nl_config_kind(c, "Team/x.md", NULL), NL_KIND_PERSON);
+  ASSERT_EQ(nl_config_kind(c, "People/x.md", NULL), NL_KIND_NOTE);
+  ASSERT_EQ(nl_config_kind(c, "x.md", "customer"), NL_KIND_ACCOUNT);
+  ASSERT(nl_config_is_owner(c, "jo", 2));
+  ASSERT(!nl_config_is_owner(c, "Myself", 6));
+  int32_t d;
+  nl_date_parse("2025-11-15", 10, &d);
+  ASSERT_EQ(nl_config_today(c), d);
+  ASSERT_EQ(c->max_file_size, 1000);
+  ASSERT_EQ(c->log_level, NL_LOG_DEBUG);
+  nl_config_free(c);
+}
+
+static void test_json_problems(void) {
+  nl_config *c = nl_config_new();
+  char err[512];
+  json_t *j = json_loads("{\"today\": \"tomorrow\", \"folderz\": 1, \"owner\": [1],"
+                         " \"folders\": {\"robot\": []}, \"maxFileSize\": -5,"
+                         " \"ignore\": [\"Archive/**\"]}",
+                         0, NULL);
+  ASSERT_EQ(nl_config_apply_json(c, j, err, sizeof(err)), -1);
+  json_decref(j);
+  ASSERT(strstr(err, "today: expected YYYY-MM-DD, got tomorrow") != NULL);
+  ASSERT(strstr(err, "folderz: unknown setting") != NULL);
+  ASSERT(strstr(err, "owner[0]: expected a string") != NULL);
+  ASSERT(strstr(err, "folders.robot: unknown kind") != NULL);
+  ASSERT(strstr(err, "maxFileSize") != NULL);
+  /* Bad keys leave defaults; good keys in the same object still apply. */
+  ASSERT_EQ(c->has_today, 0);
+  ASSERT(nl_config_is_owner(c, "Myself", 6));
+  ASSERT(nl_config_ignored(c, "Archive/Apollo.md"));
+  j = json_string("not an object");
+  ASSERT_EQ(nl_config_apply_json(c, j, err, sizeof(err)), -1);
+  json_decref(j);
+  ASSERT_EQ(nl_config_apply_json(c, NULL, err, sizeof(err)), 0);
+  nl_config_free(c);
+}
+
+static void test_ignore_globs(void) {
+  nl_config *c = nl_config_new();
+  char err[256];
+  json_t *j = json_pack("{s:[s,s,s,s]}", "ignore", "Templates/**", "*.excalidraw.md", "Daily",
+                        "**/draft-*.md");
+  ASSERT_EQ(nl_config_apply_json(c, j, err, sizeof(err)), 0);
+  json_decref(j);
+  ASSERT(nl_config_ignored(c, "Templates/meeting.md"));
+  ASSERT(nl_config_ignored(c, "Templates/a/b.md"));
+  ASSERT(nl_config_ignored(c, "x/y.excalidraw.md"));
+  ASSERT(nl_config_ignored(c, "Daily/2025-11-06.md"));
+  ASSERT(nl_config_ignored(c, "Projects/draft-atlas.md"));
+  ASSERT(nl_config_ignored(c, "draft-x.md"));
+  ASSERT(!nl_config_ignored(c, "Templatesx/a.md"));
+  ASSERT(!nl_config_ignored(c, "People/Ana Ruiz.md"));
+  ASSERT(!nl_config_ignored(c, "Projects/atlas.md"));
+  nl_config_free(c);
+}
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  if (f == NULL) return;
+  fputs(text, f);
+  fclose(f);
+}
+
+static void test_yaml_file(void) {
+  char path[] = "/tmp/nl-config-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT(fd >= 0);
+  close(fd);
+  write_file(path, "folders:\n  account: [Customers]\nowner:\n  - Jo\ntoday: 2025-01-02\n"
+                   "maxFileSize: 4096\n");
+  nl_config *c = nl_config_new();
+  char err[512];
+  ASSERT_EQ(nl_config_apply_yaml_file(c, path, err, sizeof(err)), 0);
+  ASSERT_EQ(nl_config_kind(c, "Customers/Contoso.md", NULL), NL_KIND_ACCOUNT);
+  ASSERT_EQ(c->max_file_size, 4096);
+  ASSERT(c->has_today);
+  /* A syntax error names the file, line and column. */
+  write_file(path, "folders:\n  account: [Customers\nowner: x\n");
+  ASSERT_EQ(nl_config_apply_yaml_file(c, path, err, sizeof(err)), -1);
+  ASSERT(strncmp(err, path, strlen(path)) == 0);
+  ASSERT(strstr(err, ":3:") != NULL || strstr(err, ":2:") != NULL);
+  write_file(path, "today: someday\n");
+  ASSERT_EQ(nl_config_apply_yaml_file(c, path, err, sizeof(err)), -1);
+  ASSERT(strstr(err, "today: expected YYYY-MM-DD") != NULL);
+  unlink(path);
+  ASSERT_EQ(nl_config_apply_yaml_file(c, path, err, sizeof(err)), 1);
+  nl_config_free(c);
+}
+
+int main(void) {
+  RUN(test_defaults);
+  RUN(test_kinds);
+  RUN(test_json_overlay);
+  RUN(test_json_problems);
+  RUN(test_ignore_globs);
+  RUN(test_yaml_file);
+  return NL_TEST_DONE();
+}

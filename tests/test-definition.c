@@ -1,0 +1,474 @@
+/* textDocument/definition (and declaration) and workspace/symbol against a real index of
+ * tests/vault-example: every kind of position in the kickoff meeting and elsewhere, to the exact
+ * target URI and range, on the live text of open documents, in every position encoding. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "lsp/config.h"
+#include "lsp/context.h"
+#include "lsp/document.h"
+#include "lsp/features/features.h"
+#include "lsp/workspace.h"
+#include "protocol/rpc.h"
+#include "test.h"
+
+static uv_loop_t loop;
+static nl_config *cfg;
+static nl_client_caps caps;
+
+/* ---- fixture ----------------------------------------------------------------------------- */
+
+typedef struct {
+  nl_workspace *ws;
+  nl_docs *docs;
+  nl_ctx ctx;
+} fixture;
+
+static void scan_done(nl_workspace *ws, void *ud, size_t done, size_t total, int finished) {
+  if (finished) *(int *)ud = 1;
+}
+
+static int fixture_init(fixture *f, const char *dir, nl_encoding enc) {
+  memset(f, 0, sizeof *f);
+  f->ws = nl_ws_new(&loop, cfg);
+  f->docs = nl_docs_new();
+  int finished = 0;
+  if (f->ws == NULL || f->docs == NULL || nl_ws_add_root(f->ws, dir) != 0 ||
+      nl_ws_scan(f->ws, scan_done, &finished) != 0)
+    return -1;
+  uv_run(&loop, UV_RUN_DEFAULT);
+  f->ctx.ws = f->ws;
+  f->ctx.docs = f->docs;
+  f->ctx.enc = enc;
+  f->ctx.today = 20407; /* 2025-11-15 */
+  f->ctx.caps = &caps;
+  return finished ? 0 : -1;
+}
+
+static void fixture_done(fixture *f) {
+  nl_ws_free(f->ws);
+  nl_docs_free(f->docs);
+}
+
+static char *read_file(const char *path, size_t *len) {
+  FILE *fp = fopen(path, "rb");
+  if (fp == NULL) return NULL;
+  fseek(fp, 0, SEEK_END);
+  long n = ftell(fp);
+  fseek(fp, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  if (buf != NULL && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+    free(buf);
+    buf = NULL;
+  }
+  fclose(fp);
+  if (buf != NULL) buf[n] = '\0';
+  *len = (size_t)n;
+  return buf;
+}
+
+/* Opens vault note `rel` in the editor with `text` (NULL: its text on disk, with `append`
+ * added when not NULL). Returns the URI (borrowed from the index). The index is not told, as
+ * when the server has not caught up with typing yet. */
+static const char *open_note(fixture *f, const char *rel, const char *text, const char *append) {
+  char abs[4096];
+  snprintf(abs, sizeof abs, "%s/%s", nl_ws_root(f->ws, 0), rel);
+  nl_entry *e = nl_ws_by_path(f->ws, abs);
+  if (e == NULL) return NULL;
+  size_t len = 0;
+  char *disk = text ? NULL : read_file(abs, &len);
+  if (text != NULL) {
+    nl_docs_open(f->docs, e->uri, 1, text, strlen(text));
+  } else if (disk != NULL) {
+    size_t extra = append ? strlen(append) : 0;
+    char *all = malloc(len + extra + 1);
+    memcpy(all, disk, len);
+    if (extra) memcpy(all + len, append, extra);
+    nl_docs_open(f->docs, e->uri, 1, all, len + extra);
+    free(all);
+  }
+  free(disk);
+  return e->uri;
+}
+
+/* The 0-based line of the first line of `rel` on disk holding `needle`. */
+static uint32_t disk_line_of(const char *rel, const char *needle, char **text_out) {
+  char path[4096];
+  size_t len = 0;
+  snprintf(path, sizeof path, "%s/%s", NL_TEST_VAULT, rel);
+  char *text = read_file(path, &len);
+  const char *hit = text ? strstr(text, needle) : NULL;
+  uint32_t n = 0;
+  for (const char *p = text; hit && p < hit; p++) n += *p == '\n';
+  if (text_out) *text_out = text;
+  else free(text);
+  return hit ? n : UINT32_MAX;
+}
+
+/* Independent of the code under test: a column of `s` (up to byte n) in units of enc. */
+static uint32_t units(const char *s, size_t n, nl_encoding enc) {
+  uint32_t u = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (enc == NL_ENC_UTF8) u++;
+    else if ((c & 0xC0) != 0x80) u += (enc == NL_ENC_UTF16 && c >= 0xF0) ? 2 : 1;
+  }
+  return u;
+}
+
+/* The position just after the first `needle` in line `line` of text. */
+static uint32_t col_after(const char *text, uint32_t line, const char *needle, nl_encoding enc) {
+  const char *s = text;
+  for (uint32_t i = 0; i < line && s; i++) {
+    s = strchr(s, '\n');
+    if (s) s++;
+  }
+  if (s == NULL) return UINT32_MAX;
+  const char *hit = strstr(s, needle);
+  if (hit == NULL) return UINT32_MAX;
+  return units(s, (size_t)(hit - s) + strlen(needle), enc);
+}
+
+static json_t *define_at(fixture *f, const char *uri, uint32_t line, uint32_t character) {
+  json_t *params = json_pack("{s:{s:s},s:{s:i,s:i}}", "textDocument", "uri", uri, "position",
+                             "line", line, "character", character);
+  json_t *result = NULL;
+  char err[256] = "";
+  int rc = nl_feature_definition(&f->ctx, params, &result, err, sizeof err);
+  json_decref(params);
+  if (rc != 0) {
+    fprintf(stderr, "definition failed: %s\n", err);
+    return NULL;
+  }
+  return result;
+}
+
+static json_t *symbols(fixture *f, const char *query) {
+  json_t *params = json_pack("{s:s}", "query", query);
+  json_t *result = NULL;
+  char err[256] = "";
+  int rc = nl_feature_workspace_symbol(&f->ctx, params, &result, err, sizeof err);
+  json_decref(params);
+  return rc == 0 ? result : NULL;
+}
+
+static const char *uri_of(fixture *f, const char *rel) {
+  char abs[4096];
+  snprintf(abs, sizeof abs, "%s/%s", nl_ws_root(f->ws, 0), rel);
+  nl_entry *e = nl_ws_by_path(f->ws, abs);
+  return e ? e->uri : "(not indexed)";
+}
+
+static int64_t num(const json_t *loc, const char *end, const char *field) {
+  return json_integer_value(json_object_get(
+      json_object_get(json_object_get(loc, "range"), end), field));
+}
+
+/* Asserts a Location: the note at `rel` and the range l1:c1-l2:c2. */
+#define ASSERT_LOC(f, loc, rel, l1, c1, l2, c2)                                      \
+  do {                                                                               \
+    const json_t *loc_ = (loc);                                                      \
+    ASSERT(json_is_object(loc_));                                                    \
+    ASSERT_STR_EQ(json_string_value(json_object_get(loc_, "uri")), uri_of((f), (rel))); \
+    ASSERT_EQ(num(loc_, "start", "line"), (l1));                                     \
+    ASSERT_EQ(num(loc_, "start", "character"), (c1));                                \
+    ASSERT_EQ(num(loc_, "end", "line"), (l2));                                       \
+    ASSERT_EQ(num(loc_, "end", "character"), (c2));                                  \
+  } while (0)
+
+/* The definition at the end of the first `needle` on the line of `rel` (on disk, opened as is)
+ * holding `line_needle`, `back` units before that end. */
+static json_t *define_on(fixture *f, const char *rel, const char *line_needle, const char *needle,
+                         uint32_t back) {
+  const char *uri = open_note(f, rel, NULL, NULL);
+  char *text = NULL;
+  uint32_t l = disk_line_of(rel, line_needle, &text);
+  uint32_t c = col_after(text, l, needle, f->ctx.enc);
+  free(text);
+  return define_at(f, uri, l, c - back);
+}
+
+#define KICKOFF "Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md"
+#define PROCUREMENT "Meetings/2025-11-14 - Fabrikam procurement sync.md"
+
+/* ---- links -------------------------------------------------------------------------------- */
+
+static void test_wikilinks(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  json_t *r = define_on(&f, KICKOFF, "**Account**", "[[Con", 0);
+  ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "**Account**", "**Account**: ", 0); /* on the first '[' */
+  ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "**Account**", "[[Contoso]]", 0); /* just after "]]" */
+  ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "**Attendees**", "[[Jonas", 0);
+  ASSERT_LOC(&f, r, "People/Jonas Becker.md", 0, 0, 0, 0);
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "**Attendees**", "Myself, ", 3); /* plain text: nothing */
+  ASSERT(json_is_null(r));
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "to the pilot team", "[[Zo", 0); /* NFC link, NFD file */
+  ASSERT_LOC(&f, r, "People/Zoe\xCC\x88 Lindahl.md", 0, 0, 0, 0);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_heading_link_and_broken_link(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  /* "## Milestones" is line 9 of Projects/Project Atlas.md. */
+  json_t *r = define_on(&f, KICKOFF, "- [[Project Atlas#", "[[Proj", 0);
+  ASSERT_LOC(&f, r, "Projects/Project Atlas.md", 9, 0, 9, 13);
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "- [[Project Atlas#", "#Miles", 0); /* on the heading part */
+  ASSERT_LOC(&f, r, "Projects/Project Atlas.md", 9, 0, 9, 13);
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "[[Northwind", "[[North", 0);
+  ASSERT(json_is_null(r));
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "Example syntax", "[[Not A", 0); /* in a fence: no link */
+  ASSERT(json_is_null(r));
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_ambiguous_link(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  json_t *r = define_on(&f, "Daily/2025-11-06.md", "[[Apollo]]", "[[Apo", 0);
+  ASSERT(json_is_array(r));
+  ASSERT_EQ(json_array_size(r), 2);
+  /* Projects/Apollo is titled "Apollo" too, Archive/Apollo "Apollo (2023)". */
+  ASSERT_LOC(&f, json_array_get(r, 0), "Projects/Apollo.md", 0, 0, 0, 0);
+  ASSERT_LOC(&f, json_array_get(r, 1), "Archive/Apollo.md", 0, 0, 0, 0);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_aliases_titles_and_paths(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  json_t *r = define_on(&f, PROCUREMENT, "**Attendees**", "|Wang F", 0); /* the alias part */
+  ASSERT_LOC(&f, r, "People/\xE7\x8E\x8B\xE8\x8A\xB3.md", 0, 0, 0, 0);
+  json_decref(r);
+  r = define_on(&f, PROCUREMENT, "|kickoff]]", "[[Meet", 0);
+  ASSERT_LOC(&f, r, KICKOFF, 0, 0, 0, 0);
+  json_decref(r);
+  r = define_on(&f, "Inbox.md", "Read the pilot", "[[Storage", 0); /* by title */
+  ASSERT_LOC(&f, r, KICKOFF, 0, 0, 0, 0);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+/* ---- mentions, tags and frontmatter ------------------------------------------------------- */
+
+static void test_mentions(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  const char *rack = "Confirm pilot rack";
+  json_t *r = define_on(&f, KICKOFF, rack, "@Jonas Bec", 0);
+  ASSERT_LOC(&f, r, "People/Jonas Becker.md", 0, 0, 0, 0);
+  json_decref(r);
+  r = define_on(&f, KICKOFF, rack, "@", 1); /* on the '@' */
+  ASSERT_LOC(&f, r, "People/Jonas Becker.md", 0, 0, 0, 0);
+  json_decref(r);
+  /* Only the name is the mention: one character past "Becker " is the 📅 field. */
+  r = define_on(&f, KICKOFF, rack, "@Jonas Becker \xF0\x9F\x93\x85", 1);
+  ASSERT(json_is_null(r));
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "reference call", "@L\xC3\xA9", 0);
+  ASSERT_LOC(&f, r, "People/L\xC3\xA9" "a Dubois.md", 0, 0, 0, 0);
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "to the pilot team", "@Zo", 0);
+  ASSERT_LOC(&f, r, "People/Zoe\xCC\x88 Lindahl.md", 0, 0, 0, 0);
+  json_decref(r);
+  r = define_on(&f, PROCUREMENT, "legal on the order", "@Wang", 0); /* by alias */
+  ASSERT_LOC(&f, r, "People/\xE7\x8E\x8B\xE8\x8A\xB3.md", 0, 0, 0, 0);
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "Example syntax", "@Nob", 0); /* in a fence */
+  ASSERT(json_is_null(r));
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_frontmatter_and_tags(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  json_t *r = define_on(&f, KICKOFF, "account: Contoso", "account: Con", 0);
+  ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "- Jonas Becker", "- Jon", 0);
+  ASSERT_LOC(&f, r, "People/Jonas Becker.md", 0, 0, 0, 0);
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "- account/contoso", "- account/con", 0);
+  ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "type: customer", "type: cus", 0); /* a type names no note */
+  ASSERT(json_is_null(r));
+  json_decref(r);
+  r = define_on(&f, KICKOFF, "- type/customer", "- type/cus", 0); /* not an account tag */
+  ASSERT(json_is_null(r));
+  json_decref(r);
+  r = define_on(&f, "Inbox.md", "Ideas for", "#account/cont", 0);
+  ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+/* ---- the live text and encodings ---------------------------------------------------------- */
+
+static void test_open_text(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  /* None of this is on disk: the editor's text is what counts. */
+  const char *uri = open_note(&f, "Inbox.md",
+                              "# Inbox\n"
+                              "See @Ana today\n"
+                              "[[2025-11-06#^apollo-question]]\n"
+                              "[[#Inbox]]\n"
+                              "[profile](People/Ana%20Ruiz.md#ana-ruiz)\n"
+                              "![[Project Atlas#Milestones]]\n"
+                              "[[Ana]]\n",
+                              NULL);
+  json_t *r = define_at(&f, uri, 1, 6);
+  ASSERT_LOC(&f, r, "People/Ana Ruiz.md", 0, 0, 0, 0);
+  json_decref(r);
+  /* "- Which [[Apollo]] did Léa mean? ^apollo-question" is line 3 of the daily note. */
+  const char *daily = "- Which [[Apollo]] did L\xC3\xA9" "a mean? ";
+  uint32_t c = units(daily, strlen(daily), NL_ENC_UTF16);
+  r = define_at(&f, uri, 2, 20);
+  ASSERT_LOC(&f, r, "Daily/2025-11-06.md", 3, c, 3, c + 16);
+  json_decref(r);
+  r = define_at(&f, uri, 3, 4); /* the open note's own heading */
+  ASSERT_LOC(&f, r, "Inbox.md", 0, 0, 0, 7);
+  json_decref(r);
+  r = define_at(&f, uri, 4, 15); /* a markdown link with a slug: "# Ana Ruiz" is line 11 */
+  ASSERT_LOC(&f, r, "People/Ana Ruiz.md", 11, 0, 11, 10);
+  json_decref(r);
+  r = define_at(&f, uri, 5, 5); /* an embed */
+  ASSERT_LOC(&f, r, "Projects/Project Atlas.md", 9, 0, 9, 13);
+  json_decref(r);
+  r = define_at(&f, uri, 6, 3); /* a link by alias */
+  ASSERT_LOC(&f, r, "People/Ana Ruiz.md", 0, 0, 0, 0);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_emoji_before_position(void) {
+  const char *line = "\xF0\x9F\x9A\x80\xF0\x9F\x9A\x80\xF0\x9F\x9A\x80 x [[Contoso]]\n";
+  nl_encoding encs[] = {NL_ENC_UTF8, NL_ENC_UTF16, NL_ENC_UTF32};
+  uint32_t on_c[] = {17, 11, 8}; /* the 'C' of Contoso */
+  for (int i = 0; i < 3; i++) {
+    fixture f;
+    ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, encs[i]), 0);
+    const char *uri = open_note(&f, "Inbox.md", line, NULL);
+    ASSERT_EQ(col_after(line, 0, "[[", encs[i]), on_c[i]);
+    json_t *r = define_at(&f, uri, 0, on_c[i]);
+    ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
+    json_decref(r);
+    fixture_done(&f);
+  }
+  /* The utf-16 column of 'C' read as utf-8 falls inside the third emoji: nothing there. */
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF8), 0);
+  json_t *r = define_at(&f, open_note(&f, "Inbox.md", line, NULL), 0, 11);
+  ASSERT(json_is_null(r));
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_bad_params(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  json_t *result = NULL;
+  char err[256] = "";
+  json_t *bad = json_pack("{s:{s:s},s:{s:i}}", "textDocument", "uri", "file:///x.md", "position",
+                          "line", 1);
+  ASSERT_EQ(nl_feature_definition(&f.ctx, bad, &result, err, sizeof err), NL_RPC_INVALID_PARAMS);
+  ASSERT(strstr(err, "character") != NULL);
+  json_decref(bad);
+  json_t *r = define_at(&f, "file:///not/open.md", 0, 0); /* not open: null */
+  ASSERT(json_is_null(r));
+  json_decref(r);
+  /* Positions past the end are clamped (here to just after "]]"), never an error. */
+  r = define_at(&f, open_note(&f, "Inbox.md", "[[Contoso]]", NULL), 7, 99);
+  ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
+  json_decref(r);
+  bad = json_pack("{}");
+  ASSERT_EQ(nl_feature_workspace_symbol(&f.ctx, bad, &result, err, sizeof err),
+            NL_RPC_INVALID_PARAMS);
+  json_decref(bad);
+  fixture_done(&f);
+}
+
+/* ---- workspace/symbol --------------------------------------------------------------------- */
+
+static void test_workspace_symbols(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  json_t *r = symbols(&f, "Ana");
+  ASSERT(json_array_size(r) >= 1);
+  const json_t *first = json_array_get(r, 0); /* the alias "Ana" is an exact match */
+  ASSERT_STR_EQ(json_string_value(json_object_get(first, "name")), "Ana Ruiz");
+  ASSERT_EQ(json_integer_value(json_object_get(first, "kind")), 5);
+  ASSERT_STR_EQ(json_string_value(json_object_get(first, "containerName")), "People");
+  ASSERT_LOC(&f, json_object_get(first, "location"), "People/Ana Ruiz.md", 0, 0, 0, 0);
+  json_decref(r);
+
+  r = symbols(&f, "milestones");
+  ASSERT_EQ(json_array_size(r), 1);
+  first = json_array_get(r, 0);
+  ASSERT_STR_EQ(json_string_value(json_object_get(first, "name")), "Milestones");
+  ASSERT_EQ(json_integer_value(json_object_get(first, "kind")), 15);
+  ASSERT_STR_EQ(json_string_value(json_object_get(first, "containerName")), "Project Atlas");
+  ASSERT_LOC(&f, json_object_get(first, "location"), "Projects/Project Atlas.md", 9, 0, 9, 13);
+  json_decref(r);
+
+  /* Two notes called Apollo; their "# Apollo" headings repeat the names and are not listed. */
+  r = symbols(&f, "Apollo");
+  ASSERT_EQ(json_array_size(r), 2);
+  ASSERT_EQ(json_integer_value(json_object_get(json_array_get(r, 0), "kind")), 1);
+  ASSERT_EQ(json_integer_value(json_object_get(json_array_get(r, 1), "kind")), 1);
+  json_decref(r);
+
+  r = symbols(&f, "zoe"); /* NFD file name, found without the accent, shown in NFC */
+  ASSERT(json_array_size(r) >= 1);
+  ASSERT_STR_EQ(json_string_value(json_object_get(json_array_get(r, 0), "name")),
+                "Zo\xC3\xAB Lindahl");
+  json_decref(r);
+
+  r = symbols(&f, "");
+  ASSERT(json_array_size(r) > 17);
+  json_decref(r);
+  r = symbols(&f, "qqqqxz");
+  ASSERT_EQ(json_array_size(r), 0);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+int main(void) {
+  uv_loop_init(&loop);
+  cfg = nl_config_new();
+  RUN(test_wikilinks);
+  RUN(test_heading_link_and_broken_link);
+  RUN(test_ambiguous_link);
+  RUN(test_aliases_titles_and_paths);
+  RUN(test_mentions);
+  RUN(test_frontmatter_and_tags);
+  RUN(test_open_text);
+  RUN(test_emoji_before_position);
+  RUN(test_bad_params);
+  RUN(test_workspace_symbols);
+  nl_config_free(cfg);
+  uv_loop_close(&loop);
+  return NL_TEST_DONE();
+}
