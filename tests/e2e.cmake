@@ -26,4 +26,5 @@ set_tests_properties(vscode-client PROPERTIES
 add_test(NAME helix
          COMMAND python3 ${CMAKE_SOURCE_DIR}/editors/helix/test_languages.py
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/editors/helix)
-set_tests_properties(helix PROPERTIES TIMEOUT 60 LABELS "editors;helix")
+set_tests_properties(helix PROPERTIES
+  ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>" TIMEOUT 120 LABELS "editors;helix")
