@@ -1,0 +1,226 @@
+-- Headless end-to-end test of editors/nvim with the real notes-lsp, on Neovim 0.7 and later.
+-- Run through editors/nvim/test/run.sh, which copies the example vault and sets:
+--   NOTES_LSP   the server binary
+--   NOTES_VAULT the vault copy (the current directory)
+--   NOTES_REPO  the repository root (for 'runtimepath')
+-- Prints "ok"/"not ok" lines and "N passed, N failed"; exits with :cquit! 0 or 1.
+local results = { passed = 0, failed = 0 }
+
+local function out(line)
+  io.stdout:write(line .. '\n')
+  io.stdout:flush()
+end
+
+local function step(name, fn)
+  local ok, err = pcall(fn)
+  if ok then
+    results.passed = results.passed + 1
+    out('ok - ' .. name)
+  else
+    results.failed = results.failed + 1
+    out('not ok - ' .. name .. ': ' .. tostring(err))
+  end
+  return ok
+end
+
+local function finish()
+  out(('%d passed, %d failed'):format(results.passed, results.failed))
+  vim.cmd(results.failed == 0 and 'cquit! 0' or 'cquit! 1')
+end
+
+local function eq(got, want, what)
+  if got ~= want then
+    error(('%s: expected %s, got %s'):format(what, vim.inspect(want), vim.inspect(got)), 2)
+  end
+end
+
+local function wait_for(what, ms, cond)
+  if not vim.wait(ms, cond, 50) then
+    error('timed out waiting for ' .. what, 2)
+  end
+end
+
+local server = os.getenv('NOTES_LSP')
+local vault = os.getenv('NOTES_VAULT')
+local repo = os.getenv('NOTES_REPO')
+local KICKOFF = vault .. '/Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md'
+local ACCEPTED = '- [ ] Confirm pilot rack delivery date with the data center team @Jonas Becker 📅 2025-11-10 ⏫ #task'
+local nl, buf, client
+
+local function main()
+  out('# ' .. vim.split(vim.fn.execute('version'), '\n', { trimempty = true })[1])
+  vim.o.hidden = true
+  vim.cmd('set rtp+=' .. vim.fn.fnameescape(repo .. '/editors/nvim'))
+  vim.cmd('runtime! plugin/notes_lsp.lua')
+  -- With -u NONE nothing sets the filetype, and didOpen's languageId comes from it.
+  vim.cmd('filetype on')
+
+  if not step('setup() and the user commands', function()
+    nl = require('notes_lsp')
+    nl.setup({
+      cmd = { server, '--stdio' },
+      settings = {
+        today = '2025-11-15',
+        owner = { 'Myself', 'me' },
+        folders = { person = { 'People' }, account = { 'Accounts' }, project = { 'Projects' }, meeting = { 'Meetings' } },
+      },
+    })
+    eq(vim.fn.exists(':NotesLspAcceptAll'), 2, ':NotesLspAcceptAll')
+    eq(vim.fn.exists(':NotesLspRejectAll'), 2, ':NotesLspRejectAll')
+  end) then
+    return
+  end
+
+  step('root detection: .obsidian, .git, else the file directory', function()
+    eq(nl.find_root(vault .. '/People/Ana Ruiz.md'), vault, 'vault note')
+    local tmp = vim.fn.tempname()
+    vim.fn.mkdir(tmp .. '/repo/.git/x', 'p')
+    vim.fn.mkdir(tmp .. '/repo/notes/sub', 'p')
+    vim.fn.mkdir(tmp .. '/repo/notes/vault/.obsidian', 'p')
+    eq(nl.find_root(tmp .. '/repo/notes/sub/a.md'), tmp .. '/repo', 'git repository')
+    eq(nl.find_root(tmp .. '/repo/notes/vault/a.md'), tmp .. '/repo/notes/vault', 'vault inside a repository')
+    vim.fn.delete(tmp, 'rf')
+  end)
+
+  if not step('opening the kickoff note attaches notes-lsp at the vault root', function()
+    vim.cmd('edit ' .. vim.fn.fnameescape(KICKOFF))
+    buf = vim.api.nvim_get_current_buf()
+    eq(vim.bo[buf].filetype, 'markdown', 'filetype')
+    wait_for('the client to initialize', 20000, function()
+      client = nl.get_client(buf)
+      return client ~= nil and client.initialized == true
+    end)
+    eq(client.config.root_dir, vault, 'root_dir')
+    eq(vim.lsp.buf_is_attached(buf, client.id), true, 'attached')
+  end) then
+    return
+  end
+
+  step('diagnostics: proposed-task at line 27, invalid-date at 31, broken-link at 42', function()
+    local function has(code, lnum)
+      for _, d in ipairs(vim.diagnostic.get(buf)) do
+        if d.code == code and d.lnum == lnum then
+          return true
+        end
+      end
+      return false
+    end
+    wait_for('proposed-task at line 27', 15000, function()
+      return has('proposed-task', 27)
+    end)
+    eq(has('invalid-date', 31), true, 'invalid-date at line 31')
+    eq(has('broken-link', 42), true, 'broken-link at line 42')
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      eq(d.source, 'notes-lsp', 'source')
+    end
+  end)
+
+  local function completion_labels(line_text, trigger)
+    -- A new line after the Attendees line (0-based 19), then completion at its end.
+    vim.api.nvim_buf_set_lines(buf, 20, 20, false, { line_text })
+    local params = {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      position = { line = 20, character = #line_text },
+      context = { triggerKind = 2, triggerCharacter = trigger },
+    }
+    local responses = vim.lsp.buf_request_sync(buf, 'textDocument/completion', params, 10000)
+    vim.api.nvim_buf_set_lines(buf, 20, 21, false, {})
+    local texts = {}
+    for _, r in pairs(responses or {}) do
+      if r.err then
+        error('completion error: ' .. vim.inspect(r.err))
+      end
+      local items = r.result and (r.result.items or r.result) or {}
+      for _, item in ipairs(items) do
+        table.insert(texts, item.label)
+        if item.insertText then
+          table.insert(texts, item.insertText)
+        end
+        if item.textEdit and item.textEdit.newText then
+          table.insert(texts, item.textEdit.newText)
+        end
+      end
+    end
+    return texts
+  end
+
+  local function offers(texts, want)
+    for _, t in ipairs(texts) do
+      if t:find(want, 1, true) then
+        return true
+      end
+    end
+    return false
+  end
+
+  step('completion after [[ offers notes', function()
+    local texts = completion_labels('See [[', '[')
+    eq(offers(texts, 'Ana Ruiz'), true, '[[ offers Ana Ruiz (got ' .. vim.inspect(texts) .. ')')
+    eq(offers(texts, 'Project Atlas'), true, '[[ offers Project Atlas')
+  end)
+
+  step('completion after @ offers people', function()
+    local texts = completion_labels('Ping @', '@')
+    eq(offers(texts, 'Jonas Becker'), true, '@ offers Jonas Becker (got ' .. vim.inspect(texts) .. ')')
+    eq(offers(texts, 'Léa Dubois'), true, '@ offers Léa Dubois')
+  end)
+
+  step('definition of @Jonas Becker opens People/Jonas Becker.md', function()
+    local line = vim.api.nvim_buf_get_lines(buf, 27, 28, true)[1]
+    local col = assert(line:find('@Jonas Becker', 1, true), 'mention on line 27')
+    vim.api.nvim_win_set_cursor(0, { 28, col + 1 }) -- on the "o" of Jonas (byte column)
+    vim.lsp.buf.definition()
+    wait_for('the definition to open', 10000, function()
+      return vim.api.nvim_buf_get_name(0):sub(-#'People/Jonas Becker.md') == 'People/Jonas Becker.md'
+    end)
+    vim.api.nvim_set_current_buf(buf)
+  end)
+
+  step('"Accept proposed task" rewrites line 27 exactly', function()
+    vim.api.nvim_win_set_cursor(0, { 28, 2 })
+    local offered = {}
+    vim.ui.select = function(items, _, on_choice)
+      for _, item in ipairs(items) do
+        local action = item.action or item[2]
+        table.insert(offered, action.title)
+        if action.title == 'Accept proposed task' then
+          return on_choice(item)
+        end
+      end
+      on_choice(nil)
+    end
+    vim.lsp.buf.code_action()
+    wait_for('line 27 to be accepted (offered: ' .. vim.inspect(offered) .. ')', 10000, function()
+      return vim.api.nvim_buf_get_lines(buf, 27, 28, true)[1] == ACCEPTED
+    end)
+  end)
+
+  step(':NotesLspRejectAll leaves no proposed task', function()
+    local function proposed()
+      local n = 0
+      for _, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, true)) do
+        if l:match('^%- %[ ?%?%]') then
+          n = n + 1
+        end
+      end
+      return n
+    end
+    eq(proposed(), 2, 'proposed tasks before')
+    vim.cmd('NotesLspRejectAll')
+    wait_for('no proposed task left', 10000, function()
+      return proposed() == 0
+    end)
+    local still = false
+    for _, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, true)) do
+      still = still or l == ACCEPTED
+    end
+    eq(still, true, 'the accepted task is kept')
+  end)
+end
+
+local ok, err = pcall(main)
+if not ok then
+  results.failed = results.failed + 1
+  out('not ok - uncaught: ' .. tostring(err))
+end
+finish()

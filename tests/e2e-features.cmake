@@ -1,0 +1,13 @@
+# End-to-end feature tests (completion, definition, diagnostics, code actions) on the example
+# vault, through vscode-jsonrpc; and the features the VS Code extension's commands rely on.
+add_test(NAME e2e-features
+         COMMAND node --test ${CMAKE_CURRENT_SOURCE_DIR}/e2e/features.test.mjs
+         WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+set_tests_properties(e2e-features PROPERTIES
+  ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>" TIMEOUT 600 LABELS "e2e")
+
+add_test(NAME vscode-client-features
+         COMMAND node --test ${CMAKE_SOURCE_DIR}/editors/vscode/test/client-features.test.mjs
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/editors/vscode)
+set_tests_properties(vscode-client-features PROPERTIES
+  ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>" TIMEOUT 300 LABELS "editors;vscode")
