@@ -9,8 +9,10 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq cmake gcc make pkg-config libjansson-dev libyaml-dev \
-  libcmark-dev libuv1-dev neovim nodejs npm python3 >/dev/null
-if [ -x tests/install-test-deps.sh ]; then tests/install-test-deps.sh; fi
+  libcmark-dev libuv1-dev neovim python3 >/dev/null
+# Node.js and npm only when missing (a machine may have them from elsewhere), then the npm
+# packages of tests/e2e and editors/vscode from their committed package-lock.json files.
+tests/install-test-deps.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
 
