@@ -382,6 +382,13 @@ static size_t fold_cps(const char *s, size_t len, int strip, uint32_t *out) {
   size_t i = 0, adv, n = 0, k, j, m, dn;
   uint32_t d[4], f[4];
   while (i < len) {
+    unsigned char b = (unsigned char)s[i];
+    if (b < 0x80) {
+      /* ASCII decomposes to itself and folds to lower case: the common case, kept cheap. */
+      out[n++] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+      i++;
+      continue;
+    }
     uint32_t cp = decode_raw((const unsigned char *)s + i, len - i, &adv);
     i += adv;
     if (IS_RAW(cp)) {
@@ -422,13 +429,13 @@ static int is_subsequence(const uint32_t *p, size_t pn, const uint32_t *c, size_
 /* Best alignment score (see the header); anchored allows a match only at a word start or
  * right after the previous match. FZ_NEG when no alignment exists. rows holds 4 * cn ints. */
 static int align(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn, int anchored,
-                 int *rows) {
+                 int *rows, const unsigned char *starts) {
   int *mp = rows, *dp = rows + cn, *mc = rows + 2 * cn, *dc = rows + 3 * cn, *t;
   int best = FZ_NEG;
   size_t i, j;
   for (i = 0; i < pn; i++) {
     for (j = 0; j < cn; j++) {
-      int m = FZ_NEG, ws = word_start(c, j), ms = 1 + (ws ? FZ_WORD : 0);
+      int m = FZ_NEG, ws = starts[j], ms = 1 + (ws ? FZ_WORD : 0);
       if (j >= i && p[i] == c[j]) {
         if (i == 0) {
           if (!anchored || ws) m = ms;
@@ -450,6 +457,49 @@ static int align(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn, int
   return best;
 }
 
+/* Whether an anchored alignment (every match at a word start or right after the previous
+ * match) exists. Exact, and bit-parallel for candidates up to 64 code points: R holds the
+ * positions where pattern[i] can end such an alignment. Longer candidates say "maybe" and
+ * leave it to the alignment. */
+static int anchored_possible(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn,
+                             const unsigned char *starts) {
+  if (cn > 64) return 1;
+  uint64_t ws = 0, reach = 0;
+  for (size_t j = 0; j < cn; j++) ws |= (uint64_t)(starts[j] != 0) << j;
+  for (size_t i = 0; i < pn; i++) {
+    uint64_t eq = 0;
+    for (size_t j = 0; j < cn; j++) eq |= (uint64_t)(c[j] == p[i]) << j;
+    if (i == 0) {
+      reach = eq & ws;
+    } else {
+      uint64_t low = reach & (~reach + 1);          /* the first reachable position */
+      uint64_t after = ~((low << 1) - 1);           /* every position past it */
+      if (low == 1ull << 63) after = 0;
+      reach = eq & ((reach << 1) | (ws & after));
+    }
+    if (reach == 0) return 0;
+  }
+  return 1;
+}
+
+/* The quality of the leftmost greedy alignment, scored like align (a match 1, a word start
+ * FZ_WORD more, a run FZ_RUN more, each skipped character after the first match FZ_GAP
+ * less). Scattered matches are many and rank below every better tier, so they get this one
+ * pass instead of the full alignment. */
+static int greedy_quality(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn,
+                          const unsigned char *starts) {
+  int q = 0;
+  size_t i = 0, last = 0;
+  for (size_t j = 0; j < cn && i < pn; j++) {
+    if (c[j] != p[i]) continue;
+    q += 1 + (starts[j] ? FZ_WORD : 0);
+    if (i > 0) q += j == last + 1 ? FZ_RUN : -(int)(j - last - 1) * FZ_GAP;
+    last = j;
+    i++;
+  }
+  return q;
+}
+
 static int fz_pack(int tier, int quality, size_t cn) {
   quality += 1024; /* room for gap penalties below zero */
   if (quality < 0) quality = 0;
@@ -462,11 +512,22 @@ static int fz_score(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn, 
   int q;
   if (pn == 0) return fz_pack(3, 0, cn);
   if (pn > cn || !is_subsequence(p, pn, c, cn)) return -1;
-  if (memcmp(p, c, pn * sizeof *p) == 0)
-    return fz_pack(pn == cn ? 4 : 3, align(p, pn, c, cn, 0, rows), cn);
-  q = align(p, pn, c, cn, 1, rows);
-  if (q > FZ_NEG) return fz_pack(2, q, cn);
-  return fz_pack(1, align(p, pn, c, cn, 0, rows), cn);
+  /* Word starts once per candidate, not once per cell of each alignment. rows has room:
+   * 4 * cn ints, of which align uses 4 * cn; the starts go in a buffer of their own. */
+  unsigned char sstack[FZ_STACK], *starts = cn <= FZ_STACK ? sstack : malloc(cn);
+  if (starts == NULL) return -1;
+  for (size_t j = 0; j < cn; j++) starts[j] = (unsigned char)word_start(c, j);
+  int score;
+  if (memcmp(p, c, pn * sizeof *p) == 0) {
+    score = fz_pack(pn == cn ? 4 : 3, align(p, pn, c, cn, 0, rows, starts), cn);
+  } else if (anchored_possible(p, pn, c, cn, starts) &&
+             (q = align(p, pn, c, cn, 1, rows, starts)) > FZ_NEG) {
+    score = fz_pack(2, q, cn);
+  } else {
+    score = fz_pack(1, greedy_quality(p, pn, c, cn, starts), cn);
+  }
+  if (starts != sstack) free(starts);
+  return score;
 }
 
 int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen) {

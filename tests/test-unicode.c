@@ -300,6 +300,33 @@ static void test_fuzzy_runs_and_length(void) {
   ASSERT(fz("con", "Contoso") > fz("con", "Contoso Ltd"));
 }
 
+static void test_fuzzy_anchored_tier(void) {
+  /* A word-start alignment that a left-to-right greedy walk would miss still is tier 2. */
+  ASSERT_EQ(tier(fz("ab", "ax-ab")), 2);
+  ASSERT_EQ(tier(fz("ab", "a-xab")), 1);
+  ASSERT_EQ(tier(fz("jb", "Jonas Becker")), 2);
+  ASSERT_EQ(tier(fz("job", "Jonas Becker")), 2);
+  ASSERT_EQ(tier(fz("jnb", "Jonas Becker")), 1);
+  ASSERT_EQ(tier(fz("nb", "Jonas Becker")), 1);
+  ASSERT_EQ(tier(fz("pa", "Project Atlas")), 2);
+  /* The last of 64 code points can start a word; past 64 the alignment decides alone. */
+  char c[80];
+  memset(c, 'x', sizeof c);
+  c[62] = ' ';
+  c[63] = 'q';
+  ASSERT_EQ(tier(nl_fuzzy_score("q", 1, c, 64)), 2);
+  ASSERT_EQ(tier(nl_fuzzy_score("xq", 2, c, 64)), 2);
+  c[63] = 'x';
+  c[78] = ' ';
+  c[79] = 'q';
+  ASSERT_EQ(tier(nl_fuzzy_score("xq", 2, c, 80)), 2);
+  c[78] = 'x';
+  ASSERT_EQ(tier(nl_fuzzy_score("xq", 2, c, 80)), 1);
+  ASSERT_EQ(tier(nl_fuzzy_score("yq", 2, c, 80)), -1);
+  /* Scattered matches still rank runs above gaps. */
+  ASSERT(fz("tla", "xtlax") > fz("tla", "xtxlxa"));
+}
+
 static void test_fuzzy_long_and_invalid(void) {
   char c[600];
   memset(c, 'x', sizeof c);
@@ -334,6 +361,7 @@ int main(void) {
   RUN(test_fuzzy_case_and_accents);
   RUN(test_fuzzy_tiers);
   RUN(test_fuzzy_runs_and_length);
+  RUN(test_fuzzy_anchored_tier);
   RUN(test_fuzzy_long_and_invalid);
   return NL_TEST_DONE();
 }

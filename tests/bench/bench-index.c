@@ -3,7 +3,10 @@
  * one edited note. A benchmark, not a test: ctest does not run it.
  *
  *   bench-index VAULT [EDITS]
- */
+ *
+ * With VAULT/.bench.json (from gen_vault.py) it also times, in process, completion inside
+ * "[[Que" (the first three letters of the probe person) and workspace/symbol for the probe
+ * person: the handler's own time, without the client's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +14,10 @@
 #include <uv.h>
 
 #include "lsp/config.h"
+#include "lsp/context.h"
+#include "lsp/features/features.h"
 #include "lsp/workspace.h"
+#include "protocol/lsp_types.h"
 
 static int ready;
 
@@ -34,6 +40,61 @@ static char *slurp(const char *path, size_t *len) {
   if (buf != NULL) *len = fread(buf, 1, (size_t)n, f);
   fclose(f);
   return buf;
+}
+
+/* p50 and p95 in ms of `n` calls of a feature handler on params. */
+static void time_handler(nl_handler_fn fn, const nl_ctx *ctx, json_t *params, int n, double *p50,
+                         double *p95, size_t *items) {
+  uint64_t *t = calloc((size_t)n, sizeof(*t));
+  *items = 0;
+  for (int i = 0; i < n && t != NULL; i++) {
+    json_t *res = NULL;
+    char err[256];
+    uint64_t s = uv_hrtime();
+    fn(ctx, params, &res, err, sizeof(err));
+    t[i] = uv_hrtime() - s;
+    json_t *list = json_is_array(res) ? res : json_object_get(res, "items");
+    *items = json_array_size(list);
+    json_decref(res);
+  }
+  if (t != NULL) qsort(t, (size_t)n, sizeof(*t), cmp_u64);
+  *p50 = t != NULL ? (double)t[n / 2] / 1e6 : -1;
+  *p95 = t != NULL ? (double)t[n * 95 / 100] / 1e6 : -1;
+  free(t);
+}
+
+static void time_features(nl_workspace *ws, const char *root) {
+  char path[4096];
+  snprintf(path, sizeof(path), "%s/.bench.json", root);
+  json_t *meta = json_load_file(path, 0, NULL);
+  const char *person = json_string_value(json_object_get(json_object_get(meta, "probe"), "person"));
+  if (person == NULL || strlen(person) < 3) {
+    json_decref(meta);
+    return;
+  }
+  nl_docs *docs = nl_docs_new();
+  snprintf(path, sizeof(path), "%s/bench-probe.md", root);
+  char *uri = nl_path_to_uri(path);
+  char text[64];
+  snprintf(text, sizeof(text), "[[%.3s", person);
+  nl_docs_open(docs, uri, 1, text, strlen(text));
+  nl_client_caps caps = {0};
+  nl_ctx ctx = {ws, docs, NL_ENC_UTF16, 0, &caps, NULL, NULL};
+  json_t *cp = json_pack("{s:{s:s},s:{s:i,s:i}}", "textDocument", "uri", uri, "position", "line",
+                         0, "character", 5);
+  json_t *sp = json_pack("{s:s}", "query", person);
+  double c50, c95, s50, s95;
+  size_t citems, sitems;
+  time_handler(nl_feature_completion, &ctx, cp, 200, &c50, &c95, &citems);
+  time_handler(nl_feature_workspace_symbol, &ctx, sp, 200, &s50, &s95, &sitems);
+  printf("{\"completion_ms_p50\":%.3f,\"completion_ms_p95\":%.3f,\"completion_items\":%zu,"
+         "\"symbol_ms_p50\":%.3f,\"symbol_ms_p95\":%.3f,\"symbol_items\":%zu}\n",
+         c50, c95, citems, s50, s95, sitems);
+  json_decref(cp);
+  json_decref(sp);
+  free(uri);
+  nl_docs_free(docs);
+  json_decref(meta);
 }
 
 int main(int argc, char **argv) {
@@ -88,6 +149,7 @@ int main(int argc, char **argv) {
          root, nl_ws_count(ws), (double)(t1 - t0) / 1e9, (double)ru.ru_maxrss / 1024.0,
          edits > 0 ? (double)times[edits / 2] / 1e6 : 0.0,
          edits > 0 ? (double)times[edits * 95 / 100] / 1e6 : 0.0, len, (double)parsed / 1048576.0);
+  time_features(ws, root);
   free(times);
   free(text);
   free(abs);

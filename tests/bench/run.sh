@@ -1,20 +1,22 @@
 #!/bin/sh
 # Benchmarks notes-lsp on generated vaults (not a test: run by hand, numbers go to README.md).
 #   tests/bench/run.sh [NOTES...]        default: 10000 100000
-# Needs a release build in build/ (cmake -B build -DCMAKE_BUILD_TYPE=Release) and ../shared.
+# Needs a release build (BUILD=build-rel after cmake -B build-rel -DCMAKE_BUILD_TYPE=Release;
+# default build/) and ../shared beside the project.
 set -eu
 cd "$(dirname "$0")/../.."
 shared=${SHARED:-../shared}
 out=${OUT:-tests/bench/results.jsonl}
+build=${BUILD:-build}
 [ $# -gt 0 ] || set -- 10000 100000
 for n in "$@"; do
   vault=/tmp/notes-lsp-bench-$n
   [ -f "$vault/.bench.json" ] || python3 "$shared/bench/gen_vault.py" "$vault" --notes "$n" >/dev/null
   echo "== $n notes: index (bench-index: ready, peak RSS, one-note re-index)"
-  ./build/bench-index "$vault" 500 2>/dev/null | tee -a "$out"
+  "./$build/bench-index" "$vault" 500 2>/dev/null | tee -a "$out"
   echo "== $n notes: over LSP (lsp_bench.py)"
   python3 "$shared/bench/lsp_bench.py" --vault "$vault" --label notes-lsp --iterations 200 \
-    --out "$out" -- "$PWD/build/notes-lsp" 2>/dev/null |
+    --out "$out" -- "$PWD/$build/notes-lsp" 2>/dev/null |
     python3 -c 'import json,sys
 d = json.loads(sys.stdin.read())
 print("ready_s %.3f (%s)  progress_end_s %s  rss_peak_mb %s  cpu_s %s" % (d["ready_s"], d["ready_signal"], d["progress_end_s"], d["rss_peak_mb"], d["cpu_s"]))
