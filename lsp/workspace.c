@@ -33,6 +33,14 @@ struct nl_workspace {
   nl_entry **entries; /* by id; NULL once removed */
   uint64_t *name_mask; /* by id: nl_unicode_char_mask of file name, title, aliases */
   uint64_t *all_mask;  /* by id: the same and the headings */
+  uint32_t *first_row; /* by id: the entry's rows in the name table */
+  uint32_t *n_rows_of;
+
+  nl_ws_name *rows;    /* the name table (workspace.h) */
+  uint64_t *row_masks; /* rows[i].mask, densely; 0 when dead */
+  size_t n_rows, cap_rows, dead_rows;
+  char *pool;
+  size_t pool_len, pool_cap;
   uint32_t n_ids;
   uint32_t cap_ids;
   size_t live;
@@ -130,10 +138,87 @@ static void set_masks(nl_workspace *ws, const nl_entry *e) {
   ws->all_mask[e->id] = m;
 }
 
+/* Appends one row; 0 or -1 when out of memory (the name is then not offered). */
+static int add_row(nl_workspace *ws, const nl_entry *e, uint32_t sub, const char *name) {
+  size_t len = strlen(name);
+  if (ws->n_rows == ws->cap_rows) {
+    size_t cap = ws->cap_rows ? ws->cap_rows * 2 : 1024;
+    nl_ws_name *rows = realloc(ws->rows, cap * sizeof(*rows));
+    if (rows == NULL) return -1;
+    ws->rows = rows;
+    uint64_t *masks = realloc(ws->row_masks, cap * sizeof(*masks));
+    if (masks == NULL) return -1;
+    ws->row_masks = masks;
+    ws->cap_rows = cap;
+  }
+  if (ws->pool_len + len + 1 > ws->pool_cap) {
+    size_t cap = ws->pool_cap ? ws->pool_cap * 2 : 16384;
+    while (cap < ws->pool_len + len + 1) cap *= 2;
+    char *pool = realloc(ws->pool, cap);
+    if (pool == NULL) return -1;
+    ws->pool = pool;
+    ws->pool_cap = cap;
+  }
+  memcpy(ws->pool + ws->pool_len, name, len + 1);
+  ws->rows[ws->n_rows++] = (nl_ws_name){nl_unicode_char_mask(name, len), e->seq, e->id, sub,
+                                        (uint32_t)ws->pool_len, (uint32_t)len,
+                                        (uint8_t)e->kind, 0};
+  ws->row_masks[ws->n_rows - 1] = ws->rows[ws->n_rows - 1].mask;
+  ws->pool_len += len + 1;
+  return 0;
+}
+
+/* Drops dead rows and their names once they are half the table: amortised O(1) per row. */
+static void compact_rows(nl_workspace *ws) {
+  if (ws->dead_rows < 4096 || ws->dead_rows * 2 < ws->n_rows) return;
+  size_t live_bytes = 0;
+  for (size_t i = 0; i < ws->n_rows; i++)
+    if (!ws->rows[i].dead) live_bytes += ws->rows[i].len + 1;
+  char *pool = malloc(live_bytes + 1);
+  if (pool == NULL) return;
+  size_t j = 0, at = 0;
+  for (size_t i = 0; i < ws->n_rows; i++) {
+    nl_ws_name r = ws->rows[i];
+    if (r.dead) continue;
+    memcpy(pool + at, ws->pool + r.off, r.len + 1);
+    r.off = (uint32_t)at;
+    at += r.len + 1;
+    /* An entry's rows are contiguous, so its first row moves to the first copy. */
+    if (j == 0 || ws->rows[j - 1].id != r.id) ws->first_row[r.id] = (uint32_t)j;
+    ws->row_masks[j] = r.mask;
+    ws->rows[j++] = r;
+  }
+  free(ws->pool);
+  ws->pool = pool;
+  ws->pool_len = at;
+  ws->pool_cap = live_bytes + 1;
+  ws->n_rows = j;
+  ws->dead_rows = 0;
+}
+
+static void name_rows(nl_workspace *ws, const nl_entry *e, int add) {
+  if (!add) {
+    for (uint32_t i = 0; i < ws->n_rows_of[e->id]; i++) {
+      ws->rows[ws->first_row[e->id] + i].dead = 1;
+      ws->row_masks[ws->first_row[e->id] + i] = 0;
+    }
+    ws->dead_rows += ws->n_rows_of[e->id];
+    ws->n_rows_of[e->id] = 0;
+    return;
+  }
+  compact_rows(ws);
+  ws->first_row[e->id] = (uint32_t)ws->n_rows;
+  uint32_t count = add_row(ws, e, 0, e->name) == 0;
+  for (size_t i = 0; i < e->note->n_aliases; i++)
+    count += add_row(ws, e, 1 + (uint32_t)i, e->note->aliases[i].text) == 0;
+  ws->n_rows_of[e->id] = count;
+}
+
 static void index_note(nl_workspace *ws, nl_entry *e, int add) {
   const nl_note *n = e->note;
   uint32_t id = e->id;
   if (add) set_masks(ws, e);
+  name_rows(ws, e, add);
   const char *title = n->title != NULL ? n->title->text : NULL;
   if (title != NULL && *title != '\0' && !same_key(title, e->name))
     map_key(&ws->names, title, strlen(title), id, add, key_make);
@@ -222,6 +307,12 @@ static nl_entry *put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
     uint64_t *am = realloc(ws->all_mask, cap * sizeof(*am));
     if (am == NULL) goto oom;
     ws->all_mask = am;
+    uint32_t *fr = realloc(ws->first_row, cap * sizeof(*fr));
+    if (fr == NULL) goto oom;
+    ws->first_row = fr;
+    uint32_t *nr = realloc(ws->n_rows_of, cap * sizeof(*nr));
+    if (nr == NULL) goto oom;
+    ws->n_rows_of = nr;
     ws->cap_ids = cap;
   }
   e = calloc(1, sizeof(*e));
@@ -243,6 +334,7 @@ static nl_entry *put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
   e->open = open;
   e->kind = entry_kind(ws, e);
   e->seq = ++ws->seq;
+  ws->n_rows_of[ws->n_ids] = 0;
   ws->entries[ws->n_ids++] = e;
   ws->live++;
   nl_strmap_add(&ws->paths, e->abs, strlen(e->abs), e->id);
@@ -287,6 +379,11 @@ void nl_ws_free(nl_workspace *ws) {
   free(ws->entries);
   free(ws->name_mask);
   free(ws->all_mask);
+  free(ws->first_row);
+  free(ws->n_rows_of);
+  free(ws->rows);
+  free(ws->row_masks);
+  free(ws->pool);
   for (size_t i = 0; i < ws->n_roots; i++) free(ws->roots[i]);
   free(ws->roots);
   nl_strmap_free(&ws->paths);
@@ -937,6 +1034,14 @@ nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const char *tag, siz
 }
 
 const uint64_t *nl_ws_name_masks(const nl_workspace *ws) { return ws->name_mask; }
+
+const nl_ws_name *nl_ws_names(const nl_workspace *ws, size_t *n, const char **pool,
+                              const uint64_t **masks) {
+  *n = ws->n_rows;
+  *pool = ws->pool;
+  if (masks != NULL) *masks = ws->row_masks;
+  return ws->rows;
+}
 const uint64_t *nl_ws_all_masks(const nl_workspace *ws) { return ws->all_mask; }
 
 /* ---- backlinks and tags ------------------------------------------------------------------ */
@@ -1049,6 +1154,26 @@ int nl_ws_check(const nl_workspace *ws, char *err, size_t err_size) {
       snprintf(err, err_size, "file name map misses %s", e->rel);
       return -1;
     }
+  }
+  size_t live_rows = 0;
+  for (size_t i = 0; i < ws->n_rows; i++) {
+    const nl_ws_name *r = &ws->rows[i];
+    if (r->dead) continue;
+    live_rows++;
+    const nl_entry *e = nl_ws_get(ws, r->id);
+    const char *want = e == NULL ? NULL : r->sub == 0 ? e->name
+                       : r->sub <= e->note->n_aliases ? e->note->aliases[r->sub - 1].text : NULL;
+    if (want == NULL || strcmp(want, ws->pool + r->off) != 0 || r->kind != e->kind) {
+      snprintf(err, err_size, "name row %zu does not match its entry", i);
+      return -1;
+    }
+  }
+  size_t want_rows = 0;
+  for (uint32_t i = 0; i < ws->n_ids; i++)
+    if (ws->entries[i] != NULL) want_rows += 1 + ws->entries[i]->note->n_aliases;
+  if (live_rows != want_rows) {
+    snprintf(err, err_size, "%zu live name rows, want %zu", live_rows, want_rows);
+    return -1;
   }
   if (live != ws->live || ws->paths.len != live) {
     snprintf(err, err_size, "%zu live entries, count says %zu, path map has %zu", live,

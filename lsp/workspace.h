@@ -127,6 +127,26 @@ ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **ou
 const uint64_t *nl_ws_name_masks(const nl_workspace *ws);
 const uint64_t *nl_ws_all_masks(const nl_workspace *ws);
 
+/* The name table: one row per file name and per alias of every note, packed so that a pass
+ * over every name (completion) reads contiguous memory and touches no entry. Rows of removed
+ * or re-indexed notes stay behind marked dead until the table is compacted. */
+typedef struct {
+  uint64_t mask;   /* nl_unicode_char_mask of the name */
+  uint64_t seq;    /* the entry's seq when the row was written (recency) */
+  uint32_t id;     /* entry id */
+  uint32_t sub;    /* 0: the file name; i + 1: alias i of the note */
+  uint32_t off;    /* the name, NUL-terminated, at pool + off */
+  uint32_t len;
+  uint8_t kind;    /* nl_kind */
+  uint8_t dead;
+} nl_ws_name;
+
+/* The rows (borrowed until the index changes), their count in *n and the pool in *pool;
+ * *masks (may be NULL) gets the rows' masks again as one dense array, which a pass can scan
+ * at a fraction of the memory traffic of the rows (a dead row's mask there is 0). */
+const nl_ws_name *nl_ws_names(const nl_workspace *ws, size_t *n, const char **pool,
+                              const uint64_t **masks);
+
 /* Every distinct tag in the vault with how many times it is used; calls cb for each. */
 void nl_ws_foreach_tag(const nl_workspace *ws,
                        void (*cb)(void *ud, const char *tag, size_t count), void *ud);

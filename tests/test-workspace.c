@@ -289,6 +289,38 @@ static void test_skips(void) {
   ASSERT_EQ(system(cmd), 0);
 }
 
+static void test_name_table_compaction(void) {
+  nl_workspace *ws = index_dir(vault);
+  char path[4200], text[256];
+  snprintf(path, sizeof(path), "%s/People/Ana Ruiz.md", vault);
+  /* Every update leaves dead rows behind; enough of them force compactions. */
+  for (int i = 0; i < 6000; i++) {
+    int n = snprintf(text, sizeof(text), "---\naliases: [Ana, A%d, Anita]\n---\n# Ana\n", i);
+    ASSERT(nl_ws_update(ws, path, text, (size_t)n, 1) != NULL);
+  }
+  ASSERT_INDEX_OK(ws);
+  size_t n_rows, live = 0, hits = 0;
+  const char *pool;
+  const uint64_t *masks;
+  const nl_ws_name *rows = nl_ws_names(ws, &n_rows, &pool, &masks);
+  ASSERT(n_rows < 6000 * 4); /* compacted along the way */
+  for (size_t i = 0; i < n_rows; i++) {
+    ASSERT_EQ(masks[i], rows[i].dead ? 0 : rows[i].mask);
+    if (rows[i].dead) continue;
+    live++;
+    hits += strcmp(pool + rows[i].off, "A5999") == 0;
+    ASSERT(strcmp(pool + rows[i].off, "A5998") != 0);
+  }
+  ASSERT_EQ(hits, 1);
+  /* 17 file names, the last aliases of Ana (3) and the other notes' aliases. */
+  size_t aliases = 0;
+  for (uint32_t id = 0; id < nl_ws_id_limit(ws); id++) aliases += nl_ws_get(ws, id)->note->n_aliases;
+  ASSERT_EQ(live, 17 + aliases);
+  ASSERT_STR_EQ(rel_of(resolve(ws, "A5999", NULL)), "People/Ana Ruiz.md");
+  ASSERT(resolve(ws, "A5998", NULL) == NULL);
+  nl_ws_free(ws);
+}
+
 static void test_generated_vault(void) {
   const char *gen = "/tmp/nl-ws-gen";
   char cmd[1024];
@@ -327,6 +359,7 @@ int main(void) {
   RUN(test_backlinks);
   RUN(test_live_updates);
   RUN(test_skips);
+  RUN(test_name_table_compaction);
   RUN(test_generated_vault);
   (void)check_ok;
   nl_config_free(cfg);

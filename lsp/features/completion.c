@@ -132,6 +132,26 @@ static void offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, const char 
   nl_nav_topk_offer(top, &hit);
 }
 
+/* Offers every file name and alias of the index's name table (of `kind`, or all when -1).
+ * The table is packed, so the pass touches no entry; hits get their entry afterwards. */
+static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_workspace *ws,
+                        int kind) {
+  size_t n;
+  const char *pool;
+  const uint64_t *masks;
+  const nl_ws_name *rows = nl_ws_names(ws, &n, &pool, &masks);
+  for (size_t i = 0; i < n; i++) {
+    if (!nl_nav_may_match(pat, masks[i])) continue;
+    const nl_ws_name *row = &rows[i];
+    if (row->dead) continue;
+    if (kind >= 0 && row->kind != kind) continue;
+    int party = row->kind == NL_KIND_PERSON || row->kind == NL_KIND_ACCOUNT;
+    offer_match(top, pat, pool + row->off, kind >= 0 ? 1 : party, row->seq, row->id, row->sub,
+                NULL);
+  }
+  for (size_t i = 0; i < top->n; i++) top->items[i].ptr = nl_ws_get(ws, top->items[i].id);
+}
+
 /* ---- the line ---------------------------------------------------------------------------- */
 
 static int starts_with(const char *s, size_t len, size_t at, const char *lit) {
@@ -241,18 +261,7 @@ static void note_items(req *r, size_t start, const char *typed, size_t typed_len
   nl_nav_topk top;
   nl_nav_topk_init(&top, buf, MAX_ITEMS);
   const nl_workspace *ws = r->ctx->ws;
-  uint32_t limit = nl_ws_id_limit(ws);
-  const uint64_t *masks = nl_ws_name_masks(ws);
-  for (uint32_t id = 0; id < limit; id++) {
-    if (!nl_nav_may_match(&pat, masks[id])) continue;
-    const nl_entry *e = nl_ws_get(ws, id);
-    if (e == NULL) continue;
-    int party = nl_nav_is_party(e);
-    offer_match(&top, &pat, e->name, party, e->seq, id, 0, e);
-    const nl_note *n = e->note;
-    for (size_t i = 0; n != NULL && i < n->n_aliases; i++)
-      offer_match(&top, &pat, n->aliases[i].text, party, e->seq, id, 1 + (uint32_t)i, e);
-  }
+  offer_names(&top, &pat, ws, -1);
   nl_nav_topk_sort(&top);
   r->incomplete = top.seen > top.n;
 
@@ -608,17 +617,7 @@ static void party_items(req *r, nl_kind kind, const char *typed, size_t typed_le
   nl_nav_topk top;
   nl_nav_topk_init(&top, buf, MAX_ITEMS);
   const nl_workspace *ws = r->ctx->ws;
-  uint32_t limit = nl_ws_id_limit(ws);
-  const uint64_t *masks = nl_ws_name_masks(ws);
-  for (uint32_t id = 0; id < limit; id++) {
-    if (!nl_nav_may_match(&pat, masks[id])) continue;
-    const nl_entry *e = nl_ws_get(ws, id);
-    if (e == NULL || e->kind != kind) continue;
-    offer_match(&top, &pat, e->name, 1, e->seq, id, 0, e);
-    const nl_note *n = e->note;
-    for (size_t i = 0; n != NULL && i < n->n_aliases; i++)
-      offer_match(&top, &pat, n->aliases[i].text, 1, e->seq, id, 1 + (uint32_t)i, e);
-  }
+  offer_names(&top, &pat, ws, (int)kind);
   nl_nav_topk_sort(&top);
   r->incomplete = top.seen > top.n;
   for (size_t i = 0; i < top.n; i++) {
