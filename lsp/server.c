@@ -81,6 +81,7 @@ struct nl_server {
   int progress_pct;
   json_t *published;  /* uri -> last diagnostics sent */
   nl_watch *watch;    /* fs events when the client does not watch files for us */
+  int merge_pending;  /* the index has parsed notes to merge */
 };
 
 /* ---- writing ----------------------------------------------------------------------------- */
@@ -733,13 +734,28 @@ static void drain(nl_server *srv) {
   maybe_finish(srv);
 }
 
+#define MERGE_SLICE_NS 2000000 /* index merging per loop turn while requests may wait */
+
+static void idle_cb(uv_idle_t *h) {}
+
 static void check_cb(uv_check_t *c) {
   nl_server *srv = c->data;
   uv_idle_stop(&srv->idle);
   drain(srv);
+  if (srv->merge_pending && !srv->exiting) {
+    srv->merge_pending = nl_ws_merge(srv->ws, MERGE_SLICE_NS);
+    /* Keep turning without blocking in poll until the parsed notes are all merged. */
+    if (srv->merge_pending) uv_idle_start(&srv->idle, idle_cb);
+  }
 }
 
-static void idle_cb(uv_idle_t *h) {}
+/* The index has parsed notes waiting: merge them between requests, a slice per loop turn. */
+static void ws_wake(void *ud) {
+  nl_server *srv = ud;
+  if (srv->exiting) return;
+  srv->merge_pending = 1;
+  uv_idle_start(&srv->idle, idle_cb);
+}
 
 static void enqueue_bytes(nl_server *srv, const char *buf, size_t len) {
   if (nl_frame_feed(srv->frame, buf, len) != 0) {
@@ -878,6 +894,7 @@ int nl_server_main(void) {
     return 1;
   }
   nl_ws_on_change(srv->ws, ws_changed, srv);
+  nl_ws_set_waker(srv->ws, ws_wake, srv);
   uv_check_init(srv->loop, &srv->check);
   srv->check.data = srv;
   uv_check_start(&srv->check, check_cb);

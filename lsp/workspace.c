@@ -50,6 +50,8 @@ struct nl_workspace {
 
   nl_ws_change_cb change_cb;
   void *change_ud;
+  void (*wake)(void *ud); /* set: parsed notes wait for nl_ws_merge */
+  void *wake_ud;
 
   struct scan *scan; /* running scan or NULL */
   int ready;
@@ -373,8 +375,12 @@ nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg) {
   return ws;
 }
 
+static void scan_free(struct scan *sc);
+
 void nl_ws_free(nl_workspace *ws) {
   if (ws == NULL) return;
+  /* A scan cut short (the server exits while indexing): its parsed notes were never merged. */
+  if (ws->scan != NULL) scan_free(ws->scan);
   for (uint32_t i = 0; i < ws->n_ids; i++) entry_free(ws->entries[i]);
   free(ws->entries);
   free(ws->name_mask);
@@ -521,12 +527,15 @@ typedef struct scan {
   size_t n_dirs, cap_dirs;
   size_t chunks_left;
   size_t done;
+  struct scan_chunk *parsed, *parsed_tail; /* parsed chunks waiting to be merged, in order */
 } scan;
 
-typedef struct {
+typedef struct scan_chunk {
   uv_work_t req;
   scan *sc;
   size_t first, count;
+  size_t merged;                  /* files of this chunk merged so far */
+  struct scan_chunk *next;
 } scan_chunk;
 
 #define CHUNK_FILES 32
@@ -658,38 +667,53 @@ static void chunk_work(uv_work_t *req) {
   }
 }
 
-static void scan_finish(scan *sc) {
-  nl_workspace *ws = sc->ws;
+static void scan_free(scan *sc) {
   for (size_t i = 0; i < sc->n_files; i++) {
     free(sc->files[i].abs);
     nl_note_free(sc->files[i].note);
+  }
+  for (scan_chunk *c = sc->parsed; c != NULL;) {
+    scan_chunk *next = c->next;
+    free(c);
+    c = next;
   }
   for (size_t i = 0; i < sc->n_roots; i++) free(sc->roots[i]);
   free(sc->roots);
   free(sc->files);
   free(sc->dirs);
-  ws->scan = NULL;
+  sc->ws->scan = NULL;
+  free(sc);
+}
+
+static void scan_finish(scan *sc) {
+  nl_workspace *ws = sc->ws;
   ws->ready = 1;
   nl_ws_progress_cb cb = sc->cb;
   void *ud = sc->ud;
   size_t total = sc->n_files;
-  free(sc);
+  scan_free(sc);
   if (cb != NULL) cb(ws, ud, total, total, 1);
   changed(ws);
 }
 
-static void chunk_after(uv_work_t *req, int status) {
-  scan_chunk *c = req->data;
+/* Merges one parsed file of chunk c into the index; returns 1 when the chunk is done. */
+static int merge_one(scan_chunk *c) {
+  scan *sc = c->sc;
+  scan_file *f = &sc->files[c->first + c->merged++];
+  if (f->note != NULL) {
+    nl_entry *e = nl_ws_by_path(sc->ws, f->abs);
+    if (e == NULL || !e->open) { /* the open document wins over disk */
+      put_note(sc->ws, f->abs, f->note, 0);
+      f->note = NULL;
+    }
+  }
+  return c->merged == c->count;
+}
+
+/* A chunk is merged: count it, report progress, finish the scan after the last one. */
+static void chunk_merged(scan_chunk *c) {
   scan *sc = c->sc;
   nl_workspace *ws = sc->ws;
-  for (size_t i = c->first; i < c->first + c->count; i++) {
-    scan_file *f = &sc->files[i];
-    if (f->note == NULL) continue;
-    nl_entry *e = nl_ws_by_path(ws, f->abs);
-    if (e != NULL && e->open) continue; /* the open document wins over disk */
-    put_note(ws, f->abs, f->note, 0);
-    f->note = NULL;
-  }
   sc->done += c->count;
   free(c);
   if (--sc->chunks_left == 0) {
@@ -697,6 +721,47 @@ static void chunk_after(uv_work_t *req, int status) {
     return;
   }
   if (sc->cb != NULL) sc->cb(ws, sc->ud, sc->done, sc->n_files, 0);
+}
+
+static void chunk_after(uv_work_t *req, int status) {
+  scan_chunk *c = req->data;
+  scan *sc = c->sc;
+  nl_workspace *ws = sc->ws;
+  if (ws->wake == NULL) {
+    while (!merge_one(c)) {
+    }
+    chunk_merged(c);
+    return;
+  }
+  /* Merged later in slices by nl_ws_merge, so requests keep flowing while a large vault is
+   * indexed: libuv runs every finished chunk's callback in one go. */
+  if (sc->parsed_tail != NULL)
+    sc->parsed_tail->next = c;
+  else
+    sc->parsed = c;
+  sc->parsed_tail = c;
+  ws->wake(ws->wake_ud);
+}
+
+int nl_ws_merge(nl_workspace *ws, uint64_t budget_ns) {
+  uint64_t start = uv_hrtime();
+  unsigned n = 0;
+  while (ws->scan != NULL && ws->scan->parsed != NULL) {
+    scan *sc = ws->scan;
+    scan_chunk *c = sc->parsed;
+    if (merge_one(c)) {
+      sc->parsed = c->next;
+      if (sc->parsed == NULL) sc->parsed_tail = NULL;
+      chunk_merged(c); /* may finish and free the scan */
+    }
+    if (++n % 8 == 0 && uv_hrtime() - start >= budget_ns) break;
+  }
+  return ws->scan != NULL && ws->scan->parsed != NULL;
+}
+
+void nl_ws_set_waker(nl_workspace *ws, void (*wake)(void *ud), void *ud) {
+  ws->wake = wake;
+  ws->wake_ud = ud;
 }
 
 static void walk_after(uv_work_t *req, int status) {

@@ -67,6 +67,13 @@ void nl_ws_on_change(nl_workspace *ws, nl_ws_change_cb cb, void *ud);
  * never follows a symlink out of a root or into a loop. Returns 0 or a negative error. */
 int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud);
 int nl_ws_scanning(const nl_workspace *ws);
+
+/* Without a waker, parsed notes are merged as soon as a thread-pool chunk finishes. With one,
+ * they wait and `wake` (called on the loop thread) asks the owner to call nl_ws_merge soon;
+ * the server does so between requests, so indexing never holds up a request for long. */
+void nl_ws_set_waker(nl_workspace *ws, void (*wake)(void *ud), void *ud);
+/* Merges waiting notes for about budget_ns; returns 1 when some are still waiting. */
+int nl_ws_merge(nl_workspace *ws, uint64_t budget_ns);
 int nl_ws_ready(const nl_workspace *ws); /* the first scan finished */
 
 /* Parses `text` as the note at `abs` (inside a root) and replaces its entry or adds one.
