@@ -304,6 +304,35 @@ class ServerTest(unittest.TestCase):
         editor.wait()
         self.assertEqual(c.proc.wait(15), 1)
 
+    def test_exit_while_indexing(self):
+        # Many notes, then shutdown and exit at once: the scan is cut short, the server still
+        # exits 0 (and, under the sanitizers, frees what the scan had parsed).
+        big = os.path.join(self.vault, "Bulk")
+        os.mkdir(big)
+        for i in range(3000):
+            with open(os.path.join(big, "n%d.md" % i), "w") as f:
+                f.write("# Note %d\n\n- [ ?] Task @Ana Ruiz \U0001F4C5 2025-11-%02d #task #proposed [[Contoso]]\n"
+                        % (i, i % 28 + 1))
+        c = self.client()
+        c.initialize(caps={"window": {"workDoneProgress": True}})
+        self.assertEqual(c.close(), 0)
+
+    def test_requests_answered_while_indexing(self):
+        big = os.path.join(self.vault, "Bulk")
+        os.mkdir(big)
+        for i in range(3000):
+            with open(os.path.join(big, "n%d.md" % i), "w") as f:
+                f.write("# Note %d\n\nSee [[Ana Ruiz]] and [[Contoso]].\n" % i)
+        c = self.client()
+        c.initialize(caps={"window": {"workDoneProgress": True}})
+        # Requests are answered during the scan, and the scan still completes.
+        for _ in range(20):
+            self.assertIn("result", c.request("workspace/symbol", {"query": "Note 1"}))
+        end = c.wait(lambda m: m.get("method") == "$/progress" and m["params"]["value"]["kind"] == "end", 60)
+        self.assertIsNotNone(end)
+        self.assertEqual(end["params"]["value"]["message"], "3017 notes")
+        self.assertEqual(c.close(), 0)
+
     def test_flags(self):
         out = subprocess.run([SERVER, "--version"], capture_output=True, timeout=10)
         self.assertEqual(out.returncode, 0)
