@@ -5,6 +5,7 @@
 #include "lsp/check.h"
 #include "lsp/log.h"
 #include "lsp/server.h"
+#include "lsp/workspace.h"
 
 static void usage(FILE *out) {
   fprintf(out,
@@ -20,6 +21,7 @@ static void usage(FILE *out) {
 }
 
 int main(int argc, char **argv) {
+  nl_ws_size_thread_pool();
   if (argc > 1 && strcmp(argv[1], "check") == 0) return nl_check_main(argc - 1, argv + 1);
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];

@@ -120,8 +120,8 @@ typedef enum {
 } nl_date_field;
 
 typedef struct {
-  int present;
-  int valid;              /* a real calendar date in YYYY-MM-DD form */
+  uint8_t present;
+  uint8_t valid;          /* a real calendar date in YYYY-MM-DD form */
   int32_t days;           /* days since 1970-01-01 when valid */
   nl_brange range;        /* emoji (with any U+FE0F) through the end of the value */
   nl_brange value_range;  /* the value after the emoji and spaces; empty if none */
@@ -138,15 +138,17 @@ typedef enum {
 
 #define NL_NONE UINT32_MAX
 
+/* Tasks are the bulk of a vault's index (a 100,000-note vault holds about 465,000), so the
+ * small fields are bytes: status and priority hold nl_task_status and nl_priority values. */
 typedef struct {
   uint32_t line;
-  nl_task_status status;
+  uint8_t status;         /* nl_task_status */
   char status_char;       /* the character between the brackets (' ' '?' 'x' ...) */
+  uint8_t priority;       /* nl_priority */
   nl_brange status_range; /* the brackets inclusive: "[ ?]" or "[?]" */
   nl_brange text_range;   /* from after "] " to the end of the line */
   const char *text;       /* the description: the text without fields, tags and owners, trimmed */
   nl_task_date dates[NL_DATE__COUNT];
-  nl_priority priority;
   nl_brange priority_range;
   const char *recurrence; /* after 🔁, or NULL */
   const char *id;         /* after 🆔, or NULL */

@@ -359,6 +359,13 @@ static void drop_entry(nl_workspace *ws, nl_entry *e) {
   entry_free(e);
 }
 
+void nl_ws_size_thread_pool(void) {
+  char n[16];
+  unsigned cores = uv_available_parallelism();
+  snprintf(n, sizeof(n), "%u", cores < 2 ? 2 : cores > 16 ? 16 : cores);
+  setenv("UV_THREADPOOL_SIZE", n, 0);
+}
+
 /* ---- lifetime ---------------------------------------------------------------------------- */
 
 nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg) {

@@ -41,6 +41,11 @@ typedef void (*nl_ws_progress_cb)(nl_workspace *ws, void *ud, size_t done, size_
  * removed); the server refreshes diagnostics of open documents from it. */
 typedef void (*nl_ws_change_cb)(nl_workspace *ws, void *ud);
 
+/* Sizes libuv's thread pool to the machine's cores (2 to 16) unless UV_THREADPOOL_SIZE is set:
+ * parsing is CPU-bound and more threads only hold more memory in flight. Call before the
+ * first scan (libuv reads the variable once). */
+void nl_ws_size_thread_pool(void);
+
 /* ---- lifetime ---------------------------------------------------------------------------- */
 
 /* Returns a new, empty index on `loop` (borrowed, must outlive it) with `cfg` (borrowed, may

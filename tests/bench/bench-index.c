@@ -115,6 +115,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench-index: no such folder: %s\n", argv[1]);
     return 2;
   }
+  nl_ws_size_thread_pool(); /* as the server does */
   uv_loop_t *loop = uv_default_loop();
   nl_config *cfg = nl_config_new();
   nl_workspace *ws = nl_ws_new(loop, cfg);
