@@ -585,3 +585,17 @@ uint64_t nl_unicode_char_mask(const char *s, size_t len) {
   }
   return mask;
 }
+
+uint64_t nl_unicode_initials_mask(const char *s, size_t len) {
+  uint64_t mask = 0;
+  int at_start = 1;
+  size_t i = 0;
+  while (i < len) {
+    size_t adv = 1;
+    uint32_t cp = (unsigned char)s[i] < 0x80 ? (unsigned char)s[i] : nl_unicode_decode(s + i, len - i, &adv);
+    if (at_start) mask |= nl_unicode_char_mask(s + i, adv);
+    at_start = cp == '/' || cp == '-' || cp == '_' || nl_unicode_is_space(cp);
+    i += adv;
+  }
+  return mask;
+}

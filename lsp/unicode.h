@@ -75,6 +75,10 @@ size_t nl_unicode_decompose(uint32_t cp, uint32_t out[4]);
  * (mask(pattern) & ~mask(candidate)) == 0, so a pass over many names can skip most of them
  * with one comparison. */
 uint64_t nl_unicode_char_mask(const char *s, size_t len);
+/* The same for the characters that start a word of s (the first one, and each after white
+ * space, '/', '-' or '_': the word starts of nl_fuzzy_score). A candidate whose word-start
+ * mask lacks the pattern's first character can only match scattered (tier 1). */
+uint64_t nl_unicode_initials_mask(const char *s, size_t len);
 
 /* ---- Fuzzy matching for completion ---- */
 

@@ -162,7 +162,8 @@ static int add_row(nl_workspace *ws, const nl_entry *e, uint32_t sub, const char
     ws->pool_cap = cap;
   }
   memcpy(ws->pool + ws->pool_len, name, len + 1);
-  ws->rows[ws->n_rows++] = (nl_ws_name){nl_unicode_char_mask(name, len), e->seq, e->id, sub,
+  ws->rows[ws->n_rows++] = (nl_ws_name){nl_unicode_char_mask(name, len),
+                                        nl_unicode_initials_mask(name, len), e->seq, e->id, sub,
                                         (uint32_t)ws->pool_len, (uint32_t)len,
                                         (uint8_t)e->kind, 0};
   ws->row_masks[ws->n_rows - 1] = ws->rows[ws->n_rows - 1].mask;

@@ -140,14 +140,30 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
   const char *pool;
   const uint64_t *masks;
   const nl_ws_name *rows = nl_ws_names(ws, &n, &pool, &masks);
-  for (size_t i = 0; i < n; i++) {
-    if (!nl_nav_may_match(pat, masks[i])) continue;
-    const nl_ws_name *row = &rows[i];
-    if (row->dead) continue;
-    if (kind >= 0 && row->kind != kind) continue;
-    int party = row->kind == NL_KIND_PERSON || row->kind == NL_KIND_ACCOUNT;
-    offer_match(top, pat, pool + row->off, kind >= 0 ? 1 : party, row->seq, row->id, row->sub,
-                NULL);
+  /* Two passes: names that may match at word starts first; the rest can only match
+   * scattered, and are scored only when the first pass left room in the list. With a few
+   * letters typed in a large vault, that skips thousands of fuzzy scores. */
+  size_t deferred = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+      if (deferred == 0) break;
+      if (top->n == top->cap && (top->items[0].rank >> 60) >= NL_NAV_TIER_WORDS) {
+        top->seen += deferred; /* they may match, so the list counts as cut */
+        break;
+      }
+    }
+    for (size_t i = 0; i < n; i++) {
+      if (!nl_nav_may_match(pat, masks[i])) continue;
+      const nl_ws_name *row = &rows[i];
+      if (row->dead || (kind >= 0 && row->kind != kind)) continue;
+      if (nl_nav_may_anchor(pat, row->initials) != (pass == 0)) {
+        deferred += pass == 0;
+        continue;
+      }
+      int party = row->kind == NL_KIND_PERSON || row->kind == NL_KIND_ACCOUNT;
+      offer_match(top, pat, pool + row->off, kind >= 0 ? 1 : party, row->seq, row->id,
+                  row->sub, NULL);
+    }
   }
   for (size_t i = 0; i < top->n; i++) top->items[i].ptr = nl_ws_get(ws, top->items[i].id);
 }

@@ -23,6 +23,10 @@ void nl_nav_pattern_init(nl_nav_pattern *p, const char *text, size_t len) {
   /* White space in a pattern breaks words; it is no character a candidate must hold. */
   p->mask = nl_unicode_char_mask(text, len) & ~(nl_unicode_char_mask(" ", 1) |
                                                 nl_unicode_char_mask("\t", 1));
+  size_t adv = 1;
+  if (len > 0 && (unsigned char)text[0] >= 0x80) nl_unicode_decode(text, len, &adv);
+  p->first = len == 0 || text[0] == ' ' || text[0] == '\t' ? 0
+             : nl_unicode_initials_mask(text, adv);
 }
 
 /* 1 when every pattern byte occurs in order in an ASCII candidate (case-insensitively), 0 when

@@ -11,6 +11,7 @@
 /* Fuzzy score tiers of nl_fuzzy_score (lsp/unicode.h): score >> 24. */
 #define NL_NAV_TIER_EXACT 4
 #define NL_NAV_TIER_PREFIX 3
+#define NL_NAV_TIER_WORDS 2 /* every piece at a word start */
 
 /* A pattern prepared once per request. */
 typedef struct {
@@ -20,6 +21,7 @@ typedef struct {
   char lower[64];    /* the first (up to 64) pattern bytes lowercased, for the pre-filter */
   size_t n_lower;
   uint64_t mask;     /* nl_unicode_char_mask of the pattern without white space */
+  uint64_t first;    /* the mask of its first character; 0 when it starts with white space */
 } nl_nav_pattern;
 
 /* Prepares `text` (len bytes, borrowed: must outlive the pattern). */
@@ -29,6 +31,12 @@ void nl_nav_pattern_init(nl_nav_pattern *p, const char *text, size_t len);
  * nl_unicode_char_mask): one comparison that lets a pass skip an entry without touching it. */
 static inline int nl_nav_may_match(const nl_nav_pattern *p, uint64_t mask) {
   return (p->mask & ~mask) == 0;
+}
+
+/* Whether a candidate whose word-start mask is `initials` can match better than scattered
+ * (tier 2 and up need the pattern's first character at a word start). */
+static inline int nl_nav_may_anchor(const nl_nav_pattern *p, uint64_t initials) {
+  return (p->first & ~initials) == 0;
 }
 
 /* Scores candidate[0, clen) like nl_fuzzy_score (-1: no match, else higher is better). An ASCII
