@@ -59,6 +59,7 @@ struct nl_server {
 
   nl_frame *frame;
   queued_msg *queue_head, *queue_tail;
+  queued_msg *held_head, *held_tail; /* requests waiting for the first scan */
   json_int_t *cancelled;
   size_t n_cancelled;
 
@@ -93,6 +94,7 @@ typedef struct {
 } write_req;
 
 static void maybe_finish(nl_server *srv);
+static void release_held(nl_server *srv);
 
 static void write_done(uv_write_t *req, int status) {
   write_req *w = (write_req *)req;
@@ -228,7 +230,8 @@ static void diag_timer_cb(uv_timer_t *t) {
 
 /* Diagnostics are computed once the edits pause, not on every keystroke. */
 static void schedule_diagnostics(nl_server *srv) {
-  if (srv->state != ST_RUNNING || srv->exiting) return;
+  /* Not from half an index: the scan's end is a change and schedules them. */
+  if (srv->state != ST_RUNNING || srv->exiting || nl_ws_scanning(srv->ws)) return;
   if (srv->caps.pull_diagnostics && !srv->caps.diagnostic_refresh) return;
   uv_timer_start(&srv->diag_timer, diag_timer_cb, DIAG_DELAY_MS, 0);
 }
@@ -440,6 +443,7 @@ static void scan_progress(nl_workspace *ws, void *ud, size_t done, size_t total,
     nl_log(NL_LOG_INFO, "index ready: %s", msg);
     nl_config_free(srv->retired_cfg);
     srv->retired_cfg = NULL;
+    if (!srv->exiting) release_held(srv);
     return;
   }
   int pct = total > 0 ? (int)(done * 100 / total) : 0;
@@ -616,6 +620,8 @@ static int is_cancelled(nl_server *srv, const json_t *id) {
   return 0;
 }
 
+static void idle_cb(uv_idle_t *h) {}
+
 static void handle_response(nl_server *srv, nl_rpc_msg *m) {
   if (!json_is_integer(m->id)) return;
   json_int_t id = json_integer_value(m->id);
@@ -709,6 +715,52 @@ static void handle(nl_server *srv, queued_msg *q) {
   handle_request(srv, m);
 }
 
+/* While the first scan runs, a request that reads the whole index (completion, definition,
+ * code actions, symbols, pulled diagnostics) waits for it rather than answer from half an
+ * index: a link to a note not read yet would look broken. Returns 1 when q was held. */
+static int hold(nl_server *srv, queued_msg *q) {
+  if (!nl_ws_scanning(srv->ws) || q->parse_rc != 0 || q->msg.kind != NL_RPC_MSG_REQUEST)
+    return 0;
+  const nl_dispatch_entry *d = nl_dispatch_find(q->msg.method);
+  if (d == NULL || d->feature == NULL || is_cancelled(srv, q->msg.id)) return 0;
+  q->next = NULL;
+  if (srv->held_tail != NULL)
+    srv->held_tail->next = q;
+  else
+    srv->held_head = q;
+  srv->held_tail = q;
+  return 1;
+}
+
+/* A $/cancelRequest for a held request answers it now. */
+static void cancel_held(nl_server *srv, const json_t *id) {
+  if (!json_is_integer(id)) return;
+  queued_msg *prev = NULL;
+  for (queued_msg *q = srv->held_head; q != NULL; prev = q, q = q->next) {
+    if (!json_is_integer(q->msg.id) || json_integer_value(q->msg.id) != json_integer_value(id))
+      continue;
+    if (prev != NULL)
+      prev->next = q->next;
+    else
+      srv->held_head = q->next;
+    if (srv->held_tail == q) srv->held_tail = prev;
+    send_msg(srv, nl_rpc_error(q->msg.id, NL_RPC_REQUEST_CANCELLED, "request cancelled"));
+    nl_rpc_msg_free(&q->msg);
+    free(q);
+    return;
+  }
+}
+
+/* The scan is done: held requests go first in the queue, in the order they came. */
+static void release_held(nl_server *srv) {
+  if (srv->held_head == NULL) return;
+  srv->held_tail->next = srv->queue_head;
+  if (srv->queue_head == NULL) srv->queue_tail = srv->held_tail;
+  srv->queue_head = srv->held_head;
+  srv->held_head = srv->held_tail = NULL;
+  uv_idle_start(&srv->idle, idle_cb);
+}
+
 /* Collects the ids of $/cancelRequest in the queue, then handles the queue in order. */
 static void drain(nl_server *srv) {
   srv->n_cancelled = 0;
@@ -725,6 +777,9 @@ static void drain(nl_server *srv) {
   while (srv->queue_head != NULL && !srv->exiting) {
     queued_msg *q = srv->queue_head;
     srv->queue_head = q->next;
+    if (hold(srv, q)) continue;
+    if (q->msg.method != NULL && strcmp(q->msg.method, "$/cancelRequest") == 0)
+      cancel_held(srv, json_object_get(q->msg.params, "id"));
     handle(srv, q);
     nl_rpc_msg_free(&q->msg);
     free(q);
@@ -735,8 +790,6 @@ static void drain(nl_server *srv) {
 }
 
 #define MERGE_SLICE_NS 2000000 /* index merging per loop turn while requests may wait */
-
-static void idle_cb(uv_idle_t *h) {}
 
 static void check_cb(uv_check_t *c) {
   nl_server *srv = c->data;
@@ -920,11 +973,14 @@ int nl_server_main(void) {
   /* A scan still running would touch freed memory: wait for its thread pool work. */
   uv_run(srv->loop, UV_RUN_DEFAULT);
   uv_loop_close(srv->loop);
-  for (queued_msg *q = srv->queue_head; q != NULL;) {
-    queued_msg *next = q->next;
-    nl_rpc_msg_free(&q->msg);
-    free(q);
-    q = next;
+  queued_msg *lists[2] = {srv->queue_head, srv->held_head};
+  for (int i = 0; i < 2; i++) {
+    for (queued_msg *q = lists[i]; q != NULL;) {
+      queued_msg *next = q->next;
+      nl_rpc_msg_free(&q->msg);
+      free(q);
+      q = next;
+    }
   }
   for (pending_req *p = srv->pending; p != NULL;) {
     pending_req *next = p->next;

@@ -317,7 +317,7 @@ class ServerTest(unittest.TestCase):
         c.initialize(caps={"window": {"workDoneProgress": True}})
         self.assertEqual(c.close(), 0)
 
-    def test_requests_answered_while_indexing(self):
+    def test_requests_wait_for_the_index(self):
         big = os.path.join(self.vault, "Bulk")
         os.mkdir(big)
         for i in range(3000):
@@ -325,12 +325,18 @@ class ServerTest(unittest.TestCase):
                 f.write("# Note %d\n\nSee [[Ana Ruiz]] and [[Contoso]].\n" % i)
         c = self.client()
         c.initialize(caps={"window": {"workDoneProgress": True}})
-        # Requests are answered during the scan, and the scan still completes.
-        for _ in range(20):
-            self.assertIn("result", c.request("workspace/symbol", {"query": "Note 1"}))
-        end = c.wait(lambda m: m.get("method") == "$/progress" and m["params"]["value"]["kind"] == "end", 60)
-        self.assertIsNotNone(end)
-        self.assertEqual(end["params"]["value"]["message"], "3017 notes")
+        # Sent while the scan runs: held until it ends, then answered from the whole index.
+        c.send({"jsonrpc": "2.0", "id": 900, "method": "workspace/symbol", "params": {"query": "Note 2999"}})
+        c.send({"jsonrpc": "2.0", "id": 901, "method": "workspace/symbol", "params": {"query": "Note 1"}})
+        c.send({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 901}})
+        cancelled = c.wait(lambda m: m.get("id") == 901, 60)
+        self.assertEqual(cancelled["error"]["code"], -32800)
+        reply = c.wait(lambda m: m.get("id") == 900, 60)
+        self.assertTrue(any(r["location"]["uri"].endswith("/Bulk/n2999.md") for r in reply["result"]),
+                        reply["result"])
+        end = [m for m in c.inbox if m.get("method") == "$/progress" and m["params"]["value"]["kind"] == "end"]
+        self.assertEqual(len(end), 1, "the answer came after the scan's end")
+        self.assertEqual(end[0]["params"]["value"]["message"], "3017 notes")
         self.assertEqual(c.close(), 0)
 
     def test_flags(self):
