@@ -69,6 +69,33 @@ void nl_config_free(nl_config *cfg) {
   free(cfg);
 }
 
+static int strlist_copy(nl_strlist *dst, const nl_strlist *src) {
+  for (size_t i = 0; i < src->n; i++)
+    if (strlist_push(dst, src->items[i]) != 0) return -1;
+  return 0;
+}
+
+nl_config *nl_config_copy(const nl_config *cfg) {
+  nl_config *c = calloc(1, sizeof(*c));
+  if (c == NULL) return NULL;
+  int rc = 0;
+  for (int k = 0; k < NL_KIND__COUNT; k++) {
+    rc |= strlist_copy(&c->folders[k], &cfg->folders[k]);
+    rc |= strlist_copy(&c->types[k], &cfg->types[k]);
+  }
+  rc |= strlist_copy(&c->ignore, &cfg->ignore);
+  rc |= strlist_copy(&c->owner, &cfg->owner);
+  c->max_file_size = cfg->max_file_size;
+  c->has_today = cfg->has_today;
+  c->today = cfg->today;
+  c->log_level = cfg->log_level;
+  if (rc != 0) {
+    nl_config_free(c);
+    return NULL;
+  }
+  return c;
+}
+
 /* ---- applying JSON ----------------------------------------------------------------------- */
 
 typedef struct {

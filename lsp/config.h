@@ -47,6 +47,8 @@ typedef struct {
 /* Returns a new configuration with the defaults above; free with nl_config_free. */
 nl_config *nl_config_new(void);
 void nl_config_free(nl_config *cfg);
+/* Returns a new deep copy of cfg (free with nl_config_free), NULL when out of memory. */
+nl_config *nl_config_copy(const nl_config *cfg);
 
 /* Overlays the keys present in `obj` (borrowed). Keys that are valid are applied even when
  * others are not; returns 0, or -1 with every problem described in err ("notesLsp.today:

@@ -66,7 +66,6 @@ struct nl_server {
   nl_docs *docs;
   nl_workspace *ws;
   nl_config *cfg;
-  nl_config *retired_cfg; /* kept alive while a scan may read it */
   json_t *init_options;   /* the client's initializationOptions */
   json_t *settings;       /* the latest notesLsp settings */
   nl_client_caps caps;
@@ -242,6 +241,15 @@ static void ws_changed(nl_workspace *ws, void *ud) { schedule_diagnostics(ud); }
 
 /* ---- configuration ----------------------------------------------------------------------- */
 
+static void scan_progress(nl_workspace *ws, void *ud, size_t done, size_t total, int finished);
+
+static int scan_rules_differ(const nl_config *a, const nl_config *b) {
+  if (a->max_file_size != b->max_file_size || a->ignore.n != b->ignore.n) return 1;
+  for (size_t i = 0; i < a->ignore.n; i++)
+    if (strcmp(a->ignore.items[i], b->ignore.items[i]) != 0) return 1;
+  return 0;
+}
+
 /* Builds the configuration from defaults, each root's .notes-lsp.yaml, initializationOptions
  * and the latest settings, in that order; problems go to the log and the user. */
 static void rebuild_config(nl_server *srv) {
@@ -269,14 +277,13 @@ static void rebuild_config(nl_server *srv) {
   if (cfg->log_level != 0) nl_log_set_level(cfg->log_level);
   nl_config *old = srv->cfg;
   srv->cfg = cfg;
-  nl_ws_set_config(srv->ws, cfg);
-  /* A running scan's walk reads the configuration on the thread pool. */
-  nl_config_free(srv->retired_cfg);
-  srv->retired_cfg = old;
-  if (!nl_ws_scanning(srv->ws)) {
-    nl_config_free(srv->retired_cfg);
-    srv->retired_cfg = NULL;
+  nl_ws_set_config(srv->ws, cfg); /* a running scan has its own copy */
+  /* What is scanned changed: scan again (notes already indexed are only re-parsed). */
+  if (nl_ws_ready(srv->ws) && !nl_ws_scanning(srv->ws) && scan_rules_differ(old, cfg)) {
+    int rc = nl_ws_scan(srv->ws, scan_progress, srv);
+    if (rc != 0) nl_log(NL_LOG_ERROR, "cannot start indexing: %s", uv_strerror(rc));
   }
+  nl_config_free(old);
 }
 
 /* ---- lifecycle --------------------------------------------------------------------------- */
@@ -440,9 +447,8 @@ static void scan_progress(nl_workspace *ws, void *ud, size_t done, size_t total,
     char msg[64];
     snprintf(msg, sizeof(msg), "%zu notes", nl_ws_count(ws));
     progress(srv, json_pack("{s:s,s:s}", "kind", "end", "message", msg));
+    srv->progress_token = 0; /* the token is done; a later rescan reports nothing */
     nl_log(NL_LOG_INFO, "index ready: %s", msg);
-    nl_config_free(srv->retired_cfg);
-    srv->retired_cfg = NULL;
     if (!srv->exiting) release_held(srv);
     return;
   }
@@ -991,7 +997,6 @@ int nl_server_main(void) {
   nl_ws_free(srv->ws);
   nl_docs_free(srv->docs);
   nl_config_free(srv->cfg);
-  nl_config_free(srv->retired_cfg);
   nl_frame_free(srv->frame);
   json_decref(srv->init_options);
   json_decref(srv->settings);

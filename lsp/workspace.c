@@ -422,6 +422,8 @@ void nl_ws_set_config(nl_workspace *ws, const nl_config *cfg) {
     if (e == NULL) continue;
     e->kind = entry_kind(ws, e);
     index_note(ws, e, 1);
+    /* Newly ignored notes leave the index (an open one stays: the editor shows it). */
+    if (!e->open && nl_config_ignored(cfg, e->rel)) drop_entry(ws, e);
   }
   ws->seq++;
   changed(ws);
@@ -526,7 +528,9 @@ typedef struct scan {
   uv_work_t walk_req;
   nl_ws_progress_cb cb;
   void *ud;
-  /* Copies taken on the loop thread so the walk reads nothing the loop may change. */
+  /* Copies taken on the loop thread so the walk and the parses read nothing the loop may
+   * change (the configuration can be replaced while they run). */
+  nl_config *cfg;
   char **roots;
   size_t n_roots;
   scan_file *files;
@@ -646,7 +650,7 @@ static void walk_work(uv_work_t *req) {
     size_t len = strlen(root);
     if (len < 4096) {
       memcpy(path, root, len + 1);
-      walk_dir(sc, sc->ws->cfg, root, root_real, path, len, 0);
+      walk_dir(sc, sc->cfg, root, root_real, path, len, 0);
     }
     free(root_real);
   }
@@ -661,7 +665,7 @@ static void chunk_work(uv_work_t *req) {
     scan_file *f = &sc->files[i];
     char *text;
     size_t len;
-    int rc = read_note(f->abs, sc->ws->cfg->max_file_size, &text, &len);
+    int rc = read_note(f->abs, sc->cfg->max_file_size, &text, &len);
     if (rc < 0) nl_log(NL_LOG_WARN, "cannot read note (%s): %s", strerror(-rc), f->abs);
     if (rc != 0) continue;
     /* The parse wants the vault-relative path; find the root the walk found it under. */
@@ -689,6 +693,7 @@ static void scan_free(scan *sc) {
   free(sc->roots);
   free(sc->files);
   free(sc->dirs);
+  nl_config_free(sc->cfg);
   sc->ws->scan = NULL;
   free(sc);
 }
@@ -808,7 +813,10 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   sc->cb = cb;
   sc->ud = ud;
   sc->roots = calloc(ws->n_roots + 1, sizeof(char *));
-  if (sc->roots == NULL) {
+  sc->cfg = nl_config_copy(ws->cfg);
+  if (sc->roots == NULL || sc->cfg == NULL) {
+    free(sc->roots);
+    nl_config_free(sc->cfg);
     free(sc);
     return -ENOMEM;
   }
@@ -820,6 +828,7 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
     ws->scan = NULL;
     for (size_t i = 0; i < sc->n_roots; i++) free(sc->roots[i]);
     free(sc->roots);
+    nl_config_free(sc->cfg);
     free(sc);
   }
   return rc;

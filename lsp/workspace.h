@@ -48,12 +48,15 @@ void nl_ws_size_thread_pool(void);
 
 /* ---- lifetime ---------------------------------------------------------------------------- */
 
-/* Returns a new, empty index on `loop` (borrowed, must outlive it) with `cfg` (borrowed, may
- * be replaced with nl_ws_set_config). NULL when out of memory. */
+/* Returns a new, empty index on `loop` (borrowed, must outlive it) with `cfg` (borrowed until
+ * replaced with nl_ws_set_config; a running scan works on its own copy). NULL when out of
+ * memory. */
 nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg);
 /* Frees the index and every entry. Call only when no scan is running (nl_ws_scanning). */
 void nl_ws_free(nl_workspace *ws);
 
+/* Replaces the configuration (borrowed): recomputes kinds and drops notes it now ignores.
+ * Notes it no longer ignores, or that the size limit now admits, come with the next scan. */
 void nl_ws_set_config(nl_workspace *ws, const nl_config *cfg);
 const nl_config *nl_ws_config(const nl_workspace *ws);
 

@@ -294,6 +294,20 @@ class ServerTest(unittest.TestCase):
         self.assertIsNotNone(c.diagnostics(uri, lambda d: self._broken(d, "Northwind Traders")))
         self.assertEqual(c.close(), 0)
 
+    def test_ignore_setting_changes_the_index(self):
+        c = self.client()
+        c.initialize()
+        uri = c.open("Daily/2025-11-06.md")
+        ambiguous = lambda d: any(x.get("code") == "ambiguous-link" for x in d)
+        self.assertIsNotNone(c.diagnostics(uri, ambiguous))
+        c.notify("workspace/didChangeConfiguration",
+                 {"settings": {"notesLsp": {"today": "2025-11-15", "ignore": ["Archive/**"]}}})
+        self.assertIsNotNone(c.diagnostics(uri, lambda d: not ambiguous(d)))
+        c.notify("workspace/didChangeConfiguration",
+                 {"settings": {"notesLsp": {"today": "2025-11-15", "ignore": []}}})
+        self.assertIsNotNone(c.diagnostics(uri, ambiguous))
+        self.assertEqual(c.close(), 0)
+
     def test_editor_death_ends_the_server(self):
         editor = subprocess.Popen(["sleep", "60"])
         c = self.client()
