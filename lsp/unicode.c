@@ -530,7 +530,72 @@ static int fz_score(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn, 
   return score;
 }
 
+static int ascii_space(unsigned char b) { return b == ' ' || (b >= '\t' && b <= '\r'); }
+
+static int lowest(uint64_t m) { return __builtin_ctzll(m); }
+
+/* Positions above `last` (all when last < 0). */
+static uint64_t above(int last) {
+  return last < 0 ? ~0ull : last >= 63 ? 0 : ~((2ull << last) - 1);
+}
+
+/* fz_score for an ASCII pattern of at most 16 and an ASCII candidate of at most 64 bytes, in
+ * one pass over the candidate: per pattern character a bit set of where it occurs, then the
+ * subsequence test, the anchored test and the greedy alignment on those bits. The same scores
+ * as the general path (tests/test-unicode.c compares them on random strings). */
+static int fz_score_ascii(const char *pattern, size_t pn, const char *candidate, size_t cn) {
+  uint32_t p[16], c[64];
+  uint64_t eq[16] = {0}, ws = 0;
+  if (pn == 0) return fz_pack(3, 0, cn);
+  if (pn > cn) return -1;
+  for (size_t i = 0; i < pn; i++) {
+    unsigned char b = (unsigned char)pattern[i];
+    p[i] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+  }
+  for (size_t j = 0; j < cn; j++) {
+    unsigned char b = (unsigned char)candidate[j];
+    c[j] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+    if (j == 0 || c[j - 1] == '/' || c[j - 1] == '-' || c[j - 1] == '_' || ascii_space((unsigned char)c[j - 1]))
+      ws |= 1ull << j;
+    for (size_t i = 0; i < pn; i++) eq[i] |= (uint64_t)(c[j] == p[i]) << j;
+  }
+  int last = -1;
+  for (size_t i = 0; i < pn; i++) {
+    uint64_t m = eq[i] & above(last);
+    if (m == 0) return -1; /* not a subsequence */
+    last = lowest(m);
+  }
+  unsigned char starts[64];
+  int rows[4 * 64];
+  for (size_t j = 0; j < cn; j++) starts[j] = (unsigned char)((ws >> j) & 1);
+  if (memcmp(p, c, pn * sizeof *p) == 0)
+    return fz_pack(pn == cn ? 4 : 3, align(p, pn, c, cn, 0, rows, starts), cn);
+  uint64_t reach = eq[0] & ws;
+  for (size_t i = 1; i < pn && reach != 0; i++) {
+    uint64_t low = reach & (~reach + 1);
+    reach = eq[i] & ((reach << 1) | (ws & above(lowest(low))));
+  }
+  int q;
+  if (reach != 0 && (q = align(p, pn, c, cn, 1, rows, starts)) > FZ_NEG) return fz_pack(2, q, cn);
+  q = 0;
+  last = -1;
+  for (size_t i = 0; i < pn; i++) {
+    int j = lowest(eq[i] & above(last));
+    q += 1 + ((ws >> j) & 1 ? FZ_WORD : 0);
+    if (i > 0) q += j == last + 1 ? FZ_RUN : -(j - last - 1) * FZ_GAP;
+    last = j;
+  }
+  return fz_pack(1, q, cn);
+}
+
 int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen) {
+  if (plen <= 16 && clen <= 64 && is_ascii(pattern, plen) && is_ascii(candidate, clen))
+    return fz_score_ascii(pattern, plen, candidate, clen);
+  return nl_fuzzy_score_reference(pattern, plen, candidate, clen);
+}
+
+int nl_fuzzy_score_reference(const char *pattern, size_t plen, const char *candidate,
+                             size_t clen) {
   uint32_t pstack[64], cstack[FZ_STACK], *p = pstack, *c = cstack;
   int rstack[4 * FZ_STACK], *rows = rstack, score = -1;
   size_t pn, cn;

@@ -99,5 +99,9 @@ uint64_t nl_unicode_initials_mask(const char *s, size_t len);
  *   length: in code points, capped at 1023, so shorter candidates win ties.
  * An empty pattern scores every candidate in tier 3 by length alone. */
 int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen);
+/* The same score by the general path only (nl_fuzzy_score takes a bit-parallel one for short
+ * ASCII strings); for tests that check the two agree. */
+int nl_fuzzy_score_reference(const char *pattern, size_t plen, const char *candidate,
+                             size_t clen);
 
 #endif

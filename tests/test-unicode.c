@@ -327,6 +327,35 @@ static void test_fuzzy_anchored_tier(void) {
   ASSERT(fz("tla", "xtlax") > fz("tla", "xtxlxa"));
 }
 
+static void test_fuzzy_fast_path_agrees(void) {
+  /* Random ASCII patterns and candidates over a small alphabet with word breaks, so that
+   * every tier and alignment shape occurs: the fast path and the general one agree. */
+  static const char alphabet[] = "abcAB -_/x\t.";
+  uint32_t seed = 12345;
+  char pat[17], cand[65];
+  int tiers[5] = {0};
+  for (int n = 0; n < 200000; n++) {
+    seed = seed * 1103515245u + 12345u;
+    size_t pn = (seed >> 16) % 5, cn = (seed >> 8) % 65;
+    for (size_t i = 0; i < pn; i++) {
+      seed = seed * 1103515245u + 12345u;
+      pat[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+    }
+    for (size_t j = 0; j < cn; j++) {
+      seed = seed * 1103515245u + 12345u;
+      cand[j] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+    }
+    int fast = nl_fuzzy_score(pat, pn, cand, cn);
+    int ref = nl_fuzzy_score_reference(pat, pn, cand, cn);
+    if (fast != ref) {
+      NL_FAIL_("pattern \"%.*s\" candidate \"%.*s\": fast %d, reference %d", (int)pn, pat,
+               (int)cn, cand, fast, ref);
+    }
+    if (fast >= 0) tiers[fast >> 24]++;
+  }
+  for (int t = 1; t <= 4; t++) ASSERT(tiers[t] > 0);
+}
+
 static void test_fuzzy_long_and_invalid(void) {
   char c[600];
   memset(c, 'x', sizeof c);
@@ -362,6 +391,7 @@ int main(void) {
   RUN(test_fuzzy_tiers);
   RUN(test_fuzzy_runs_and_length);
   RUN(test_fuzzy_anchored_tier);
+  RUN(test_fuzzy_fast_path_agrees);
   RUN(test_fuzzy_long_and_invalid);
   return NL_TEST_DONE();
 }
