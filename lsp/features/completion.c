@@ -114,7 +114,8 @@ static uint64_t match_rank(int score, int party, uint64_t seq) {
 /* Offers a candidate name to top. Exact and prefix matches are ranked from a byte compare; the
  * fuzzy scorer runs only for a candidate that could still enter the list, so once the list
  * holds 200 prefix matches the rest of the vault costs a byte compare per name. */
-static void offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, const char *cand, int party,
+static void offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, const char *cand,
+                        size_t clen, int party,
                         uint64_t seq, uint32_t id, uint32_t sub, const void *ptr) {
   int tier = nl_nav_prefix_tier(pat, cand);
   int score;
@@ -125,7 +126,7 @@ static void offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, const char 
       top->seen++; /* cannot enter; it may have matched, so the list counts as cut */
       return;
     }
-    score = nl_nav_score(pat, cand, strlen(cand));
+    score = nl_nav_score(pat, cand, clen);
     if (score < 0) return;
   }
   nl_nav_hit hit = {match_rank(score, party, seq), id, sub, ptr, score};
@@ -161,7 +162,7 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
         continue;
       }
       int party = row->kind == NL_KIND_PERSON || row->kind == NL_KIND_ACCOUNT;
-      offer_match(top, pat, pool + row->off, kind >= 0 ? 1 : party, row->seq, row->id,
+      offer_match(top, pat, pool + row->off, row->len, kind >= 0 ? 1 : party, row->seq, row->id,
                   row->sub, NULL);
     }
   }
@@ -551,7 +552,7 @@ static int complete_mdlink(req *r) {
     if (e == NULL) continue;
     if (dir_bytes > 0 && (dir_len(e->rel) != folder_len || strncmp(e->rel, folder, folder_len)))
       continue;
-    offer_match(&top, &pat, e->name, nl_nav_is_party(e), e->seq, id, 0, e);
+    offer_match(&top, &pat, e->name, strlen(e->name), nl_nav_is_party(e), e->seq, id, 0, e);
   }
   nl_nav_topk_sort(&top);
   r->incomplete = top.seen > top.n;
