@@ -560,12 +560,16 @@ static int fz_score_ascii(const char *pattern, size_t pn, const char *candidate,
     unsigned char b = (unsigned char)pattern[i];
     p[i] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
   }
-  for (size_t j = 0; j < cn; j++) {
+  unsigned char starts[FZ_FAST_MAX];
+  fz_bits bit = 1; /* shifted by one per position: no variable-width 128-bit shifts */
+  for (size_t j = 0; j < cn; j++, bit <<= 1) {
     unsigned char b = (unsigned char)candidate[j];
     c[j] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
-    if (j == 0 || c[j - 1] == '/' || c[j - 1] == '-' || c[j - 1] == '_' || ascii_space((unsigned char)c[j - 1]))
-      ws |= (fz_bits)1 << j;
-    for (size_t i = 0; i < pn; i++) eq[i] |= (fz_bits)(c[j] == p[i]) << j;
+    starts[j] = j == 0 || c[j - 1] == '/' || c[j - 1] == '-' || c[j - 1] == '_' ||
+                ascii_space((unsigned char)c[j - 1]);
+    if (starts[j]) ws |= bit;
+    for (size_t i = 0; i < pn; i++)
+      if (c[j] == p[i]) eq[i] |= bit;
   }
   int last = -1;
   for (size_t i = 0; i < pn; i++) {
@@ -573,9 +577,7 @@ static int fz_score_ascii(const char *pattern, size_t pn, const char *candidate,
     if (m == 0) return -1; /* not a subsequence */
     last = lowest(m);
   }
-  unsigned char starts[FZ_FAST_MAX];
   int rows[4 * FZ_FAST_MAX];
-  for (size_t j = 0; j < cn; j++) starts[j] = (unsigned char)((ws >> j) & 1);
   if (memcmp(p, c, pn * sizeof *p) == 0)
     return fz_pack(pn == cn ? 4 : 3, align(p, pn, c, cn, 0, rows, starts), cn);
   fz_bits reach = eq[0] & ws;
@@ -587,7 +589,7 @@ static int fz_score_ascii(const char *pattern, size_t pn, const char *candidate,
   last = -1;
   for (size_t i = 0; i < pn; i++) {
     int j = lowest(eq[i] & above(last));
-    q += 1 + ((ws >> j) & 1 ? FZ_WORD : 0);
+    q += 1 + (starts[j] ? FZ_WORD : 0);
     if (i > 0) q += j == last + 1 ? FZ_RUN : -(j - last - 1) * FZ_GAP;
     last = j;
   }
