@@ -80,6 +80,7 @@ struct nl_server {
   int progress_token; /* the work-done progress token was created */
   int progress_pct;
   json_t *published;  /* uri -> last diagnostics sent */
+  json_t *indexed;    /* uri -> version of the open document last parsed into the index */
   nl_watch *watch;    /* fs events when the client does not watch files for us */
   int merge_pending;  /* the index has parsed notes to merge */
 };
@@ -93,6 +94,7 @@ typedef struct {
 } write_req;
 
 static void maybe_finish(nl_server *srv);
+static void flush_edits(nl_server *srv);
 static void release_held(nl_server *srv);
 
 static void write_done(uv_write_t *req, int status) {
@@ -218,6 +220,9 @@ static int publish_one(nl_doc *doc, void *arg) {
 
 static void diag_timer_cb(uv_timer_t *t) {
   nl_server *srv = t->data;
+  flush_edits(srv);
+  uv_timer_stop(t); /* the flush's own index change asked for this very run again */
+  if (nl_ws_scanning(srv->ws)) return; /* the scan's end publishes */
   if (srv->caps.pull_diagnostics) {
     /* The client pulls: tell it that what other documents depend on changed. */
     if (srv->caps.diagnostic_refresh)
@@ -519,7 +524,20 @@ static void index_doc(nl_server *srv, const nl_doc *doc) {
   if (path == NULL) return;
   nl_ws_update(srv->ws, path, doc->text, doc->len, 1);
   free(path);
+  json_object_set_new(srv->indexed, doc->uri, json_integer(doc->version));
 }
+
+static int flush_one(nl_doc *doc, void *arg) {
+  nl_server *srv = arg;
+  const json_t *v = json_object_get(srv->indexed, doc->uri);
+  if (!json_is_integer(v) || json_integer_value(v) != doc->version) index_doc(srv, doc);
+  return 0;
+}
+
+/* Edits are parsed into the index lazily: once typing pauses (with the diagnostics) or before
+ * a request reads the index, not on every keystroke, so a large note costs one parse per
+ * pause rather than one per key. */
+static void flush_edits(nl_server *srv) { nl_docs_foreach(srv->docs, flush_one, srv); }
 
 int nl_server_did_open(nl_server *srv, const json_t *params, json_t **result, char *err,
                        size_t err_size) {
@@ -551,8 +569,8 @@ int nl_server_did_change(nl_server *srv, const json_t *params, json_t **result, 
   int rc = nl_doc_apply(doc, json_object_get(params, "contentChanges"), srv->enc, version, err,
                         err_size);
   if (rc != 0) return rc == NL_RPC_INVALID_PARAMS ? rc : NL_RPC_INTERNAL_ERROR;
-  index_doc(srv, doc);
-  schedule_diagnostics(srv);
+  /* Parsed by flush_edits, when typing pauses or a request needs it. */
+  uv_timer_start(&srv->diag_timer, diag_timer_cb, DIAG_DELAY_MS, 0);
   return 0;
 }
 
@@ -562,6 +580,7 @@ int nl_server_did_close(nl_server *srv, const json_t *params, json_t **result, c
   if (uri == NULL) return NL_RPC_INVALID_PARAMS;
   char *path = nl_uri_to_path(uri);
   nl_docs_close(srv->docs, uri);
+  json_object_del(srv->indexed, uri);
   if (path != NULL) nl_ws_close(srv->ws, path);
   free(path);
   /* A closed document's diagnostics are cleared: they belong to the editor's view. */
@@ -676,6 +695,7 @@ static void handle_request(nl_server *srv, nl_rpc_msg *m) {
     const char *uri = nl_lsp_get_uri(m->params, err, sizeof(err));
     if (uri == NULL) goto invalid;
   }
+  if (d->feature != NULL) flush_edits(srv);
   uint64_t started = uv_hrtime();
   int rc = d->server != NULL ? d->server(srv, m->params, &result, err, sizeof(err))
                              : d->feature(ctx_now(srv), m->params, &result, err, sizeof(err));
@@ -945,6 +965,7 @@ int nl_server_main(void) {
   srv->docs = nl_docs_new();
   srv->cfg = nl_config_new();
   srv->published = json_object();
+  srv->indexed = json_object();
   srv->ws = srv->cfg != NULL ? nl_ws_new(srv->loop, srv->cfg) : NULL;
   srv->enc = NL_ENC_UTF16;
   srv->exit_code = 1;
@@ -1001,6 +1022,7 @@ int nl_server_main(void) {
   json_decref(srv->init_options);
   json_decref(srv->settings);
   json_decref(srv->published);
+  json_decref(srv->indexed);
   free(srv);
   return code;
 }
