@@ -370,7 +370,7 @@ static json_t *capabilities(nl_server *srv) {
   for (const char *const *c = nl_feature_commands; *c != NULL; c++)
     json_array_append_new(cmds, json_string(*c));
   json_t *caps = json_pack(
-      "{s:s,s:{s:b,s:i,s:{s:b}},s:{s:[s,s,s,s,s,s],s:b},s:b,s:b,"
+      "{s:s,s:{s:b,s:i,s:{s:b}},s:{s:[s,s,s,s,s,s],s:b},s:b,s:b,s:b,"
       "s:{s:[s,s,s,s,s,s]},s:{s:o},s:b,s:{s:{s:b,s:s}}}",
       "positionEncoding", nl_encoding_name(srv->enc),
       "textDocumentSync", "openClose", 1, "change", 2, "save", "includeText", 0,
@@ -378,6 +378,7 @@ static json_t *capabilities(nl_server *srv) {
       "resolveProvider", 0,
       "definitionProvider", 1,
       "declarationProvider", 1,
+      "referencesProvider", 1,
       "codeActionProvider", "codeActionKinds", "quickfix", "refactor.rewrite", "source",
       "source.notesLsp.acceptAllProposed", "source.notesLsp.rejectAllProposed",
       "source.notesLsp.repairEncoding",

@@ -5,6 +5,7 @@
  *   slugs   account names without ' ', '-', '_'  -> account entry ids
  *   tags    tag as written                       -> how many times it is used (counter mode)
  *   refs    link target's last path segment      -> id of the linking note, once per link
+ *   said    a mention's first word               -> id of the mentioning note, once each
  * Every map entry of a note is added by index_note(+1) and removed by index_note(-1) with the
  * same parse, so an update is proportional to the note. */
 #include "lsp/workspace.h"
@@ -46,7 +47,7 @@ struct nl_workspace {
   size_t live;
   uint64_t seq;
 
-  nl_strmap paths, files, names, slugs, tags, refs;
+  nl_strmap paths, files, names, slugs, tags, refs, said;
 
   nl_ws_change_cb change_cb;
   void *change_ud;
@@ -245,6 +246,10 @@ static void index_note(nl_workspace *ws, nl_entry *e, int add) {
     link_base(n->links[i].target, &b, &len);
     if (len > 0) map_key(&ws->refs, b, len, id, add, key_make);
   }
+  for (size_t i = 0; i < n->n_mentions; i++) {
+    const char *w = n->mentions[i].word;
+    if (w != NULL && *w != '\0') map_key(&ws->said, w, strlen(w), id, add, key_make);
+  }
 }
 
 static nl_kind entry_kind(const nl_workspace *ws, const nl_entry *e) {
@@ -380,6 +385,7 @@ nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg) {
   nl_strmap_init(&ws->slugs);
   nl_strmap_init(&ws->tags);
   nl_strmap_init(&ws->refs);
+  nl_strmap_init(&ws->said);
   return ws;
 }
 
@@ -406,6 +412,7 @@ void nl_ws_free(nl_workspace *ws) {
   nl_strmap_free(&ws->slugs);
   nl_strmap_free(&ws->tags);
   nl_strmap_free(&ws->refs);
+  nl_strmap_free(&ws->said);
   free(ws);
 }
 
@@ -1128,65 +1135,93 @@ const uint64_t *nl_ws_all_masks(const nl_workspace *ws) { return ws->all_mask; }
 
 /* ---- backlinks and tags ------------------------------------------------------------------ */
 
-static ptrdiff_t backlinks_from(const nl_workspace *ws, const nl_entry *e, const char *name,
-                                nl_ref **out, size_t *n_out, size_t *cap_out,
-                                const uint32_t *seen_ids, uint32_t n_seen) {
-  key_t_ k;
-  key_make(&k, name, strlen(name));
-  uint32_t n;
-  const uint32_t *ids = nl_strmap_get(&ws->refs, k.s, k.len, &n);
-  for (uint32_t i = 0; i < n; i++) {
-    int dup = 0;
-    for (uint32_t j = 0; j < i && !dup; j++) dup = ids[j] == ids[i];
-    for (uint32_t j = 0; j < n_seen && !dup; j++) dup = seen_ids[j] == ids[i];
-    const nl_entry *from = nl_ws_get(ws, ids[i]);
-    if (dup || from == NULL) continue;
-    for (size_t l = 0; l < from->note->n_links; l++) {
-      const nl_link *link = &from->note->links[l];
-      const char *t = link->target;
-      if (nl_ws_resolve(ws, from, link->kind == NL_LINK_MARKDOWN, t, strlen(t), NULL) != e)
-        continue;
-      if (*n_out == *cap_out) {
-        size_t cap = *cap_out ? *cap_out * 2 : 16;
-        nl_ref *r = realloc(*out, cap * sizeof(*r));
-        if (r == NULL) {
-          key_done(&k);
-          return -ENOMEM;
-        }
-        *out = r;
-        *cap_out = cap;
-      }
-      (*out)[(*n_out)++] = (nl_ref){from->id, (uint32_t)l};
-    }
-  }
-  key_done(&k);
-  return 0;
+/* What a reference search looks at in each candidate note: its links or its mentions. */
+typedef struct {
+  const nl_strmap *map;   /* name key -> ids of notes that may refer to it */
+  int first_word;         /* key by the name's first word (mentions) rather than all of it */
+  size_t (*count)(const nl_note *n);
+  int (*hits)(const nl_workspace *ws, const nl_entry *from, size_t i, const nl_entry *target);
+} ref_search;
+
+static size_t count_links(const nl_note *n) { return n->n_links; }
+static size_t count_mentions(const nl_note *n) { return n->n_mentions; }
+
+static int link_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
+                     const nl_entry *target) {
+  const nl_link *l = &from->note->links[i];
+  return nl_ws_resolve(ws, from, l->kind == NL_LINK_MARKDOWN, l->target, strlen(l->target),
+                       NULL) == target;
 }
 
-ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **out) {
+static int mention_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
+                        const nl_entry *target) {
+  return nl_ws_resolve_mention(ws, &from->note->mentions[i], NULL) == target;
+}
+
+/* The first word of a name, as a mention's `word` holds it. */
+static size_t first_word(const char *name) {
+  size_t n = 0;
+  while (name[n] != '\0' && name[n] != ' ') n++;
+  return n;
+}
+
+/* References to e from the notes filed under e's file name, title and aliases in the search's
+ * map, each note looked at once (a bitmap over ids: a popular name may have 100,000 notes). */
+static ptrdiff_t find_refs(const nl_workspace *ws, const nl_entry *e, const ref_search *rs,
+                           nl_ref **out) {
   *out = NULL;
-  size_t n = 0, cap = 0;
-  /* Links name a note by file name, title or alias; refs are keyed by the name written. */
+  size_t n_out = 0, cap = 0;
   const char *names[66];
   size_t n_names = 0;
   names[n_names++] = e->name;
-  if (e->note->title != NULL && !same_key(e->note->title->text, e->name))
-    names[n_names++] = e->note->title->text;
+  if (e->note->title != NULL) names[n_names++] = e->note->title->text;
   for (size_t i = 0; i < e->note->n_aliases && n_names < 66; i++)
     names[n_names++] = e->note->aliases[i].text;
-  for (size_t i = 0; i < n_names; i++) {
-    /* A note found under an earlier name has all its links checked already. */
-    uint32_t seen[256];
-    uint32_t n_seen = 0;
-    for (size_t j = 0; j < n && n_seen < 256; j++) seen[n_seen++] = (*out)[j].from;
-    ptrdiff_t rc = backlinks_from(ws, e, names[i], out, &n, &cap, seen, n_seen);
-    if (rc < 0) {
-      free(*out);
-      *out = NULL;
-      return rc;
+  uint8_t *seen = calloc((ws->n_ids + 7) / 8 + 1, 1);
+  if (seen == NULL) return -ENOMEM;
+  for (size_t k = 0; k < n_names; k++) {
+    key_t_ key;
+    key_make(&key, names[k], rs->first_word ? first_word(names[k]) : strlen(names[k]));
+    uint32_t n;
+    const uint32_t *ids = nl_strmap_get(rs->map, key.s, key.len, &n);
+    for (uint32_t i = 0; i < n; i++) {
+      uint32_t id = ids[i];
+      const nl_entry *from = nl_ws_get(ws, id);
+      if (from == NULL || (seen[id / 8] >> (id % 8)) & 1) continue;
+      seen[id / 8] |= (uint8_t)(1u << (id % 8));
+      for (size_t el = 0; el < rs->count(from->note); el++) {
+        if (!rs->hits(ws, from, el, e)) continue;
+        if (n_out == cap) {
+          size_t nc = cap ? cap * 2 : 16;
+          nl_ref *r = realloc(*out, nc * sizeof(*r));
+          if (r == NULL) {
+            key_done(&key);
+            free(seen);
+            free(*out);
+            *out = NULL;
+            return -ENOMEM;
+          }
+          *out = r;
+          cap = nc;
+        }
+        (*out)[n_out++] = (nl_ref){from->id, (uint32_t)el};
+      }
     }
+    key_done(&key);
   }
-  return (ptrdiff_t)n;
+  free(seen);
+  return (ptrdiff_t)n_out;
+}
+
+ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **out) {
+  /* Links name a note by file name, title or alias; refs are keyed by the name written. */
+  const ref_search rs = {&ws->refs, 0, count_links, link_hits};
+  return find_refs(ws, e, &rs, out);
+}
+
+ptrdiff_t nl_ws_mentions_of(const nl_workspace *ws, const nl_entry *person, nl_ref **out) {
+  const ref_search rs = {&ws->said, 1, count_mentions, mention_hits};
+  return find_refs(ws, person, &rs, out);
 }
 
 typedef struct {

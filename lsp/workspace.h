@@ -25,10 +25,10 @@ typedef struct nl_entry {
   uint64_t seq;    /* the index's update counter when this entry last changed (recency) */
 } nl_entry;
 
-/* A link in some note that points at a name: backlinks and unresolved links. */
+/* A link (or a mention) in some note that points at a note: backlinks. */
 typedef struct {
   uint32_t from;   /* entry id of the linking note */
-  uint32_t link;   /* index into that note's links */
+  uint32_t link;   /* index into that note's links (its mentions for nl_ws_mentions_of) */
 } nl_ref;
 
 typedef struct nl_workspace nl_workspace;
@@ -162,6 +162,11 @@ typedef struct {
  * at a fraction of the memory traffic of the rows (a dead row's mask there is 0). */
 const nl_ws_name *nl_ws_names(const nl_workspace *ws, size_t *n, const char **pool,
                               const uint64_t **masks);
+
+/* Mentions anywhere in the vault that name `person` (nl_ref.link indexes the note's
+ * mentions; computed on call from the notes whose mentions start with a word of the person's
+ * names). New array in *out (free()), returns the count or a negative error. */
+ptrdiff_t nl_ws_mentions_of(const nl_workspace *ws, const nl_entry *person, nl_ref **out);
 
 /* Every distinct tag in the vault with how many times it is used; calls cb for each. */
 void nl_ws_foreach_tag(const nl_workspace *ws,

@@ -173,6 +173,34 @@ static void test_backlinks(void) {
   nl_ws_free(ws);
 }
 
+static void test_mentions_of(void) {
+  nl_workspace *ws = index_dir(vault);
+  nl_ref *refs;
+  ptrdiff_t n = nl_ws_mentions_of(ws, resolve(ws, "Jonas Becker", NULL), &refs);
+  ASSERT_EQ(n, 2);
+  ASSERT(has_from(ws, refs, n, "Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md"));
+  ASSERT(has_from(ws, refs, n, "Projects/Project Atlas.md"));
+  free(refs);
+  /* @Myself twice in each meeting, once in the daily note and in Project Atlas. */
+  n = nl_ws_mentions_of(ws, resolve(ws, "Myself", NULL), &refs);
+  ASSERT_EQ(n, 6);
+  ASSERT(has_from(ws, refs, n, "Daily/2025-11-06.md"));
+  free(refs);
+  /* By alias: @Wang Fang names 王芳. */
+  n = nl_ws_mentions_of(ws, resolve(ws, "Wang Fang", NULL), &refs);
+  ASSERT_EQ(n, 1);
+  ASSERT(has_from(ws, refs, n, "Meetings/2025-11-14 - Fabrikam procurement sync.md"));
+  free(refs);
+  /* The NFD file name: @Zoë Lindahl typed in NFC. */
+  n = nl_ws_mentions_of(ws, resolve(ws, "Zo\xc3\xab Lindahl", NULL), &refs);
+  ASSERT_EQ(n, 1);
+  free(refs);
+  n = nl_ws_mentions_of(ws, resolve(ws, "Contoso", NULL), &refs);
+  ASSERT_EQ(n, 0);
+  free(refs);
+  nl_ws_free(ws);
+}
+
 static void write_file(const char *path, const char *text) {
   FILE *f = fopen(path, "wb");
   if (f == NULL) return;
@@ -357,6 +385,7 @@ int main(void) {
   RUN(test_kinds);
   RUN(test_mentions_and_tags);
   RUN(test_backlinks);
+  RUN(test_mentions_of);
   RUN(test_live_updates);
   RUN(test_skips);
   RUN(test_name_table_compaction);

@@ -221,6 +221,19 @@ class ServerTest(unittest.TestCase):
         self.assertIn("result", c.request("workspace/symbol", {"query": "Ana"}))
         self.assertEqual(c.close(), 0)
 
+    def test_references_over_stdio(self):
+        c = self.client()
+        reply = c.initialize()
+        self.assertTrue(reply["result"]["capabilities"]["referencesProvider"])
+        uri = c.open("Accounts/Contoso.md")
+        refs = c.request("textDocument/references", {"textDocument": {"uri": uri},
+                                                      "position": {"line": 9, "character": 3},
+                                                      "context": {"includeDeclaration": False}})
+        files = sorted({r["uri"].rsplit("/", 1)[1] for r in refs["result"]})
+        self.assertIn("Ana%20Ruiz.md", files)
+        self.assertIn("2025-11-06.md", files)
+        self.assertEqual(c.close(), 0)
+
     def test_cancel_in_the_same_read(self):
         c = self.client()
         c.initialize()

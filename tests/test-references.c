@@ -1,0 +1,216 @@
+/* textDocument/references on a real index of tests/vault-example: links to a note, to one of
+ * its headings, @mentions of a person, tag uses, the note itself from plain text, and the
+ * declaration first when asked. Locations are checked by file and by the text they cover. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "lsp/config.h"
+#include "lsp/features/features.h"
+#include "protocol/lsp_types.h"
+#include "protocol/rpc.h"
+#include "test.h"
+
+#include "fixture.h"
+
+#define KICKOFF "Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md"
+
+/* Opens `rel` with its text on disk and returns the UTF-16 position of the first `needle`
+ * (plus `into` bytes). */
+static const char *open_at(fixture *f, const char *rel, const char *needle, size_t into,
+                           uint32_t *line, uint32_t *character) {
+  const char *uri = open_note(f, rel, NULL, NULL);
+  nl_doc *doc = uri ? nl_docs_get(f->docs, uri) : NULL;
+  const char *hit = doc ? strstr(doc->text, needle) : NULL;
+  if (hit == NULL) return NULL;
+  size_t off = (size_t)(hit - doc->text) + into;
+  nl_lines_position(&doc->lines, NL_ENC_UTF16, off, line, character);
+  return uri;
+}
+
+static json_t *references(fixture *f, const char *uri, uint32_t line, uint32_t character,
+                          int declaration) {
+  json_t *params = json_pack("{s:{s:s},s:{s:i,s:i},s:{s:b}}", "textDocument", "uri", uri,
+                             "position", "line", line, "character", character, "context",
+                             "includeDeclaration", declaration);
+  json_t *result = NULL;
+  char err[256];
+  int rc = nl_feature_references(&f->ctx, params, &result, err, sizeof err);
+  json_decref(params);
+  if (rc != 0) fprintf(stderr, "references failed: %s\n", err);
+  return result;
+}
+
+/* The text a Location (UTF-16 columns) covers, read from the vault on disk; new. */
+static char *covered(const json_t *loc) {
+  char *path = nl_uri_to_path(json_string_value(json_object_get(loc, "uri")));
+  size_t len = 0;
+  char *text = path ? read_file(path, &len) : NULL;
+  free(path);
+  if (text == NULL) return NULL;
+  const json_t *r = json_object_get(loc, "range");
+  json_int_t l = json_integer_value(json_object_get(json_object_get(r, "start"), "line"));
+  json_int_t c1 = json_integer_value(json_object_get(json_object_get(r, "start"), "character"));
+  json_int_t c2 = json_integer_value(json_object_get(json_object_get(r, "end"), "character"));
+  char *p = text;
+  for (json_int_t i = 0; i < l && p != NULL; i++) {
+    p = strchr(p, '\n');
+    if (p != NULL) p++;
+  }
+  char *out = NULL;
+  if (p != NULL) {
+    size_t n = strcspn(p, "\r\n");
+    size_t b1 = nl_col_from_units(p, n, (uint32_t)c1, NL_ENC_UTF16);
+    size_t b2 = nl_col_from_units(p, n, (uint32_t)c2, NL_ENC_UTF16);
+    out = strndup(p + b1, b2 - b1);
+  }
+  free(text);
+  return out;
+}
+
+/* How many locations are in file `rel` covering exactly `text` (NULL: any text). */
+static int count(const json_t *locs, const char *rel, const char *text) {
+  int n = 0;
+  size_t i;
+  const json_t *loc;
+  json_array_foreach(locs, i, loc) {
+    const char *uri = json_string_value(json_object_get(loc, "uri"));
+    char *path = nl_uri_to_path(uri);
+    size_t pl = path ? strlen(path) : 0, rl = strlen(rel);
+    int same = path && pl >= rl && strcmp(path + pl - rl, rel) == 0;
+    free(path);
+    if (!same) continue;
+    char *got = covered(loc);
+    n += text == NULL || (got != NULL && strcmp(got, text) == 0);
+    free(got);
+  }
+  return n;
+}
+
+static void test_links_to_a_note(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  uint32_t l, c;
+  const char *uri = open_at(&f, KICKOFF, "[[Contoso]]", 3, &l, &c);
+  ASSERT(uri != NULL);
+  json_t *r = references(&f, uri, l, c, 1);
+  ASSERT(json_is_array(r));
+  /* The declaration first: the top of the account note. */
+  json_t *first = json_pack("[O]", json_array_get(r, 0));
+  ASSERT_EQ(count(first, "Accounts/Contoso.md", ""), 1);
+  json_decref(first);
+  ASSERT_EQ(count(r, KICKOFF, "[[Contoso]]"), 2);
+  ASSERT_EQ(count(r, "People/Ana Ruiz.md", "[[Contoso]]"), 1);
+  ASSERT_EQ(count(r, "People/Jonas Becker.md", "[[Contoso]]"), 1);
+  ASSERT_EQ(count(r, "Daily/2025-11-06.md", "[[Contoso]]"), 1);
+  ASSERT_EQ(count(r, "Meetings/2025-11-14 - Fabrikam procurement sync.md",
+                  "[[Contoso|our other pilot]]"), 1);
+  /* Not the fenced code block, not the frontmatter value (a value, not a link). */
+  json_decref(r);
+  r = references(&f, uri, l, c, 0);
+  ASSERT_EQ(count(r, "Accounts/Contoso.md", NULL), 0);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_mentions_and_links_to_a_person(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  uint32_t l, c;
+  const char *uri = open_at(&f, KICKOFF, "@Jonas Becker", 2, &l, &c);
+  json_t *r = references(&f, uri, l, c, 0);
+  ASSERT_EQ(count(r, KICKOFF, "@Jonas Becker"), 1);
+  ASSERT_EQ(count(r, "Projects/Project Atlas.md", "@Jonas Becker"), 1);
+  ASSERT_EQ(count(r, KICKOFF, "[[Jonas Becker]]"), 1);
+  ASSERT_EQ(count(r, "Accounts/Contoso.md", "[[Jonas Becker]]"), 1);
+  json_decref(r);
+  /* From a participants: item in the frontmatter, the same person. */
+  uri = open_at(&f, KICKOFF, "- Jonas Becker", 3, &l, &c);
+  r = references(&f, uri, l, c, 0);
+  ASSERT_EQ(count(r, "Projects/Project Atlas.md", "@Jonas Becker"), 1);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_links_to_a_heading(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  uint32_t l, c;
+  const char *uri = open_at(&f, KICKOFF, "[[Project Atlas#Milestones]]", 4, &l, &c);
+  json_t *r = references(&f, uri, l, c, 0);
+  ASSERT_EQ(json_array_size(r), 1);
+  ASSERT_EQ(count(r, KICKOFF, "[[Project Atlas#Milestones]]"), 1);
+  json_decref(r);
+  /* On the heading line of the note itself: the same links. */
+  uri = open_at(&f, "Projects/Project Atlas.md", "## Milestones", 4, &l, &c);
+  r = references(&f, uri, l, c, 1);
+  ASSERT_EQ(json_array_size(r), 2);
+  ASSERT_EQ(count(r, "Projects/Project Atlas.md", "## Milestones"), 1);
+  ASSERT_EQ(count(r, KICKOFF, "[[Project Atlas#Milestones]]"), 1);
+  json_decref(r);
+  /* On plain text of the note: every link to the note, with or without a heading. */
+  uri = open_at(&f, "Projects/Project Atlas.md", "Milestones", 0, &l, &c);
+  r = references(&f, uri, l + 2, 0, 0);
+  ASSERT_EQ(count(r, KICKOFF, "[[Project Atlas]]"), 1);
+  ASSERT_EQ(count(r, KICKOFF, "[[Project Atlas#Milestones]]"), 1);
+  ASSERT_EQ(count(r, "Accounts/Contoso.md", "[[Project Atlas]]"), 1);
+  json_decref(r);
+  /* On the level-1 title heading: the note, not a "#Project Atlas" fragment. */
+  uri = open_at(&f, "Projects/Project Atlas.md", "# Project Atlas", 2, &l, &c);
+  r = references(&f, uri, l, c, 0);
+  ASSERT_EQ(count(r, KICKOFF, "[[Project Atlas]]"), 1);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_tags(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  uint32_t l, c;
+  const char *uri = open_at(&f, KICKOFF, "#proposed", 2, &l, &c);
+  json_t *r = references(&f, uri, l, c, 0);
+  /* Three proposed tasks here, one in the Fabrikam sync. */
+  ASSERT_EQ(count(r, KICKOFF, "#proposed"), 3);
+  ASSERT_EQ(count(r, "Meetings/2025-11-14 - Fabrikam procurement sync.md", "#proposed"), 1);
+  ASSERT_EQ(json_array_size(r), 4);
+  json_decref(r);
+  /* An account tag names the account: the links to it. */
+  uri = open_at(&f, "Inbox.md", "#account/contoso", 3, &l, &c);
+  r = references(&f, uri, l, c, 0);
+  ASSERT_EQ(count(r, "People/Ana Ruiz.md", "[[Contoso]]"), 1);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+static void test_nothing_to_find(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  uint32_t l, c;
+  const char *uri = open_at(&f, KICKOFF, "[[Northwind Traders]]", 3, &l, &c);
+  json_t *r = references(&f, uri, l, c, 1);
+  ASSERT(json_is_array(r));
+  ASSERT_EQ(json_array_size(r), 0);
+  json_decref(r);
+  json_t *params = json_pack("{s:{s:s}}", "textDocument", "uri", uri);
+  json_t *result = NULL;
+  char err[256];
+  ASSERT_EQ(nl_feature_references(&f.ctx, params, &result, err, sizeof err),
+            NL_RPC_INVALID_PARAMS);
+  ASSERT(strstr(err, "position") != NULL);
+  json_decref(params);
+  fixture_done(&f);
+}
+
+int main(void) {
+  uv_loop_init(&loop);
+  cfg = nl_config_new();
+  RUN(test_links_to_a_note);
+  RUN(test_mentions_and_links_to_a_person);
+  RUN(test_links_to_a_heading);
+  RUN(test_tags);
+  RUN(test_nothing_to_find);
+  nl_config_free(cfg);
+  uv_loop_close(&loop);
+  return NL_TEST_DONE();
+}
