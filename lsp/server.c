@@ -727,7 +727,7 @@ static void handle(nl_server *srv, queued_msg *q) {
   nl_rpc_msg *m = &q->msg;
   if (q->parse_rc == NL_RPC_PARSE_ERROR) {
     nl_log(NL_LOG_WARN, "invalid JSON from the client: %s", q->err);
-    send_msg(srv, nl_rpc_error(NULL, NL_RPC_PARSE_ERROR, "%s", q->err));
+    send_msg(srv, nl_rpc_error(m->id, NL_RPC_PARSE_ERROR, "%s", q->err));
     return;
   }
   if (q->parse_rc != 0 || m->kind == NL_RPC_MSG_INVALID) {

@@ -74,16 +74,69 @@ static int classify_response(nl_rpc_msg *out, json_t *id, char *err, size_t err_
   return 0;
 }
 
+/* The end of the JSON string starting at body[i] == '"' (the index after its closing quote),
+ * or len when it does not close. */
+static size_t string_end(const char *body, size_t len, size_t i) {
+  for (i++; i < len; i++) {
+    if (body[i] == '\\')
+      i++;
+    else if (body[i] == '"')
+      return i + 1;
+  }
+  return len;
+}
+
+/* The top-level "id" of a message that is not valid JSON, when it can still be read there:
+ * an integer or a string member "id" of the outermost object. New, or NULL. */
+static json_t *guess_id(const char *body, size_t len) {
+  int depth = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = body[i];
+    if (c == '{' || c == '[') {
+      depth++;
+    } else if (c == '}' || c == ']') {
+      depth--;
+    } else if (c == '"') {
+      size_t end = string_end(body, len, i);
+      int is_id = depth == 1 && end - i == 4 && memcmp(body + i, "\"id\"", 4) == 0;
+      i = end - 1;
+      if (!is_id) continue;
+      size_t v = end;
+      while (v < len && (body[v] == ' ' || body[v] == '\t' || body[v] == '\r' || body[v] == '\n'))
+        v++;
+      if (v >= len || body[v] != ':') continue;
+      v++;
+      while (v < len && (body[v] == ' ' || body[v] == '\t' || body[v] == '\r' || body[v] == '\n'))
+        v++;
+      size_t w = v;
+      if (w < len && body[w] == '"')
+        w = string_end(body, len, w);
+      else
+        while (w < len && (body[w] == '-' || (body[w] >= '0' && body[w] <= '9'))) w++;
+      json_t *id = w > v ? json_loadb(body + v, w - v, JSON_DECODE_ANY, NULL) : NULL;
+      if (valid_id(id)) return id;
+      json_decref(id);
+      return NULL;
+    }
+  }
+  return NULL;
+}
+
 int nl_rpc_parse(const char *body, size_t len, nl_rpc_msg *out, char *err, size_t err_size) {
   memset(out, 0, sizeof(*out));
   if (err != NULL && err_size > 0) err[0] = '\0';
   json_error_t jerr;
   /* DECODE_ANY so that a scalar is reported as an invalid request, as JSON-RPC asks. */
-  out->root = json_loadb(body, len, JSON_DECODE_ANY, &jerr);
+  /* "\u0000" is valid JSON and may stand in a document's text: keep it (lengths, not NULs,
+   * delimit strings downstream). */
+  out->root = json_loadb(body, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
   if (out->root == NULL) {
     if (err != NULL && err_size > 0)
       snprintf(err, err_size, "parse error: %s at line %d column %d", jerr.text, jerr.line,
                jerr.column);
+    /* Where the id can still be read, the error reply can carry it (root owns it). */
+    out->root = guess_id(body, len);
+    out->id = out->root;
     return NL_RPC_PARSE_ERROR;
   }
   if (!json_is_object(out->root))

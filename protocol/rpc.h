@@ -43,7 +43,8 @@ typedef enum {
 
 typedef struct {
   nl_rpc_kind kind;
-  json_t *root;       /* new: the whole message, freed by nl_rpc_msg_free; NULL on a parse error */
+  json_t *root;       /* new: the whole message, freed by nl_rpc_msg_free; on a parse error the
+                         id read from the broken text, or NULL */
   json_t *id;         /* borrowed from root: integer or string (null in some responses); NULL
                          when absent or of a wrong type */
   const char *method; /* borrowed from root; NULL for responses */
@@ -53,7 +54,8 @@ typedef struct {
 } nl_rpc_msg;
 
 /* Parses body[0, len) into *out (always initialised, free it with nl_rpc_msg_free). Returns 0
- * for a valid request, notification or response; NL_RPC_PARSE_ERROR for invalid JSON;
+ * for a valid request, notification or response; NL_RPC_PARSE_ERROR for invalid JSON (out->id
+ * set, and out->root holding only it, when the outermost object's "id" can still be read);
  * NL_RPC_INVALID_REQUEST for a well-formed JSON value that is not a valid envelope, with out->id
  * set when the id could be read so that the error reply can carry it. A lowercase message goes
  * to err (may be NULL) on failure. */

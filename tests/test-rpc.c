@@ -77,6 +77,25 @@ static void test_notification(void) {
   ASSERT_STR_EQ(m.method, "initialized");
   ASSERT(m.id == NULL);
   nl_rpc_msg_free(&m);
+  /* Invalid JSON whose top-level id is still readable: the reply can carry it. */
+  ASSERT_EQ(parse("{\"jsonrpc\":\"2.0\",\"params\":{\"id\":1,\"x\":\"\\ud83d\"},\"id\": 42,"
+                  "\"method\":\"m\"}", &m, err), NL_RPC_PARSE_ERROR);
+  ASSERT(json_is_integer(m.id) && json_integer_value(m.id) == 42);
+  nl_rpc_msg_free(&m);
+  ASSERT_EQ(parse("{\"id\":\"a\\\"b\",\"method\":", &m, err), NL_RPC_PARSE_ERROR);
+  ASSERT_STR_EQ(json_string_value(m.id), "a\"b");
+  nl_rpc_msg_free(&m);
+  ASSERT_EQ(parse("{\"params\":{\"id\":7},\"method\":}", &m, err), NL_RPC_PARSE_ERROR);
+  ASSERT(m.id == NULL); /* only a nested id */
+  nl_rpc_msg_free(&m);
+  ASSERT_EQ(parse("{\"id\":{},", &m, err), NL_RPC_PARSE_ERROR);
+  ASSERT(m.id == NULL);
+  nl_rpc_msg_free(&m);
+  /* A NUL inside a string is valid JSON and is kept. */
+  ASSERT_EQ(parse("{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"params\":{\"t\":\"a\\u0000b\"}}", &m,
+                  err), 0);
+  ASSERT_EQ(json_string_length(json_object_get(m.params, "t")), 3);
+  nl_rpc_msg_free(&m);
   /* "params": null is taken as no params (clients send it with exit and shutdown). */
   ASSERT_EQ(parse("{\"jsonrpc\":\"2.0\",\"method\":\"exit\",\"params\":null}", &m, err), 0);
   ASSERT_EQ(m.kind, NL_RPC_MSG_NOTIFICATION);

@@ -366,6 +366,88 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(end[0]["params"]["value"]["message"], "3017 notes")
         self.assertEqual(c.close(), 0)
 
+    def test_hostile_params(self):
+        # Every method with params of the wrong shapes and values: each request gets a reply
+        # (a result or an error object), nothing crashes, the server still exits cleanly.
+        import random
+        rnd = random.Random(20251115)
+        c = self.client()
+        c.initialize()
+        good = c.open(KICKOFF)
+        values = [None, 0, -1, 2**31, 2**63 - 1, 1.5, "", "x", "file:///nope.md", "file:///%zz",
+                  "untitled:1", "file://" + self.vault + "/../../etc/passwd", [], {}, [1, "a"],
+                  {"line": -5, "character": 3}, {"line": 10**12, "character": 10**12},
+                  {"line": 3}, {"start": {"line": 9, "character": 0}, "end": {"line": 0, "character": 0}},
+                  good, "\u0000", "\u00e9\u0000", "a" * 5000]
+        def anything(depth=0):
+            if depth < 2 and rnd.random() < 0.4:
+                return {k: anything(depth + 1) for k in rnd.sample(
+                    ["textDocument", "uri", "position", "range", "context", "query", "command",
+                     "arguments", "contentChanges", "text", "version", "settings", "changes",
+                     "only", "diagnostics", "includeDeclaration", "line", "character"], 3)}
+            return rnd.choice(values)
+        methods = ["textDocument/completion", "textDocument/definition", "textDocument/declaration",
+                   "textDocument/references", "textDocument/codeAction", "textDocument/diagnostic",
+                   "workspace/executeCommand", "workspace/symbol", "textDocument/didChange",
+                   "textDocument/didOpen", "textDocument/didClose", "textDocument/didSave",
+                   "workspace/didChangeConfiguration", "workspace/didChangeWatchedFiles",
+                   "textDocument/hover", "$/setTrace"]
+        errors = results = 0
+        codes = {}
+        # Not JSON at all, but the id can still be read: the reply carries it.
+        body = b'{"jsonrpc":"2.0","id":77,"method":"workspace/symbol","params":{"query":"\\ud83d"}}'
+        c.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        reply = c.wait(lambda m: m.get("id") == 77)
+        self.assertEqual(reply["error"]["code"], -32700)
+        for i in range(600):
+            method = rnd.choice(methods)
+            params = anything()
+            if not isinstance(params, dict) and rnd.random() < 0.8:
+                params = {"textDocument": params}
+            def pos():
+                return {"line": rnd.choice([0, 5, 18, 27, 31, 42, 47, 10**6]),
+                        "character": rnd.choice([0, 3, 16, 64, 80, 112, 10**6])}
+            if rnd.random() < 0.5:
+                # Nearly valid: the open note, real-looking positions, odd contexts.
+                params = {"textDocument": {"uri": good, "version": 2}, "position": pos(),
+                          "range": {"start": pos(), "end": pos()},
+                          "context": rnd.choice([{}, {"only": ["source"]}, {"diagnostics": []},
+                                                 {"includeDeclaration": True}, anything()]),
+                          "query": rnd.choice(["", "a", "Jonas", "\u00e9", "zzzz"]),
+                          "command": rnd.choice(["notes-lsp.acceptAllProposedTasks",
+                                                 "notes-lsp.rejectAllProposedTasks", "nope"]),
+                          "arguments": [rnd.choice([good, 5, None])],
+                          "contentChanges": [{"range": {"start": pos(), "end": pos()},
+                                              "text": rnd.choice(["", "x", "[[", "@Jo", "\n- [ ?] t #proposed\n"])}]}
+            elif rnd.random() < 0.5:
+                params = {"textDocument": {"uri": rnd.choice([good, anything()]),
+                                           "version": rnd.choice([7, None, "v"]),
+                                           "text": rnd.choice(["# hi\n- [ ?] x @Jonas", 5, None])},
+                          "position": anything(), "range": anything(), "context": anything(),
+                          "contentChanges": rnd.choice([[], [anything()], "x", [{"text": "new"}]]),
+                          "query": anything(), "command": anything(), "arguments": [anything()]}
+            if method.startswith("textDocument/did") or method.startswith("workspace/didChange") \
+                    or method.startswith("$/"):
+                c.notify(method, params)
+                continue
+            reply = c.request(method, params, timeout=20)
+            self.assertIsNotNone(reply, method)
+            self.assertTrue("result" in reply or "error" in reply, reply)
+            if "error" in reply:
+                self.assertIsInstance(reply["error"]["message"], str)
+                errors += 1
+                codes[reply["error"]["code"]] = codes.get(reply["error"]["code"], 0) + 1
+            else:
+                results += 1
+        self.assertGreater(errors, 50, codes)
+        self.assertGreater(results, 50, codes)
+        # Still serving correct answers after all that.
+        good = c.open(KICKOFF)
+        refs = c.request("textDocument/definition", {"textDocument": {"uri": good},
+                                                      "position": {"line": 18, "character": 16}})
+        self.assertTrue(refs["result"])
+        self.assertEqual(c.close(), 0)
+
     def test_flags(self):
         out = subprocess.run([SERVER, "--version"], capture_output=True, timeout=10)
         self.assertEqual(out.returncode, 0)
