@@ -162,11 +162,17 @@ test('lifecycle: didOpen, incremental didChange, errors, cancel, shutdown, exit'
     await s.notify('notes-lsp/no-such-notification', { x: 1 });
     await s.notify('$/no-such-dollar-notification', {});
 
-    // A body that is not JSON: ParseError with id null, and the server keeps serving.
-    const bad = Buffer.from('{"jsonrpc": "2.0", "id": 4242, "method": "textDocument/hover", "params": {', 'utf8');
+    // A body that is not JSON: ParseError, with id null when no id can be read, and the
+    // server keeps serving.
+    const bad = Buffer.from('{"jsonrpc": "2.0", "method": "textDocument/hover", "params": {', 'utf8');
     await s.writeRaw(Buffer.concat([Buffer.from(`Content-Length: ${bad.length}\r\n\r\n`, 'ascii'), bad]));
     const parseError = await s.waitForRaw((m) => m.error && m.id === null, { what: 'a -32700 response with id null' });
     assert.equal(parseError.error.code, -32700, `parse error response: ${JSON.stringify(parseError)}`);
+    // Where the broken text still shows the request's id, the ParseError carries it.
+    const badWithId = Buffer.from('{"jsonrpc": "2.0", "id": 4242, "method": "textDocument/hover", "params": {', 'utf8');
+    await s.writeRaw(Buffer.concat([Buffer.from(`Content-Length: ${badWithId.length}\r\n\r\n`, 'ascii'), badWithId]));
+    const parseErrorWithId = await s.waitForRaw((m) => m.error && m.id === 4242, { what: 'a -32700 response with id 4242' });
+    assert.equal(parseErrorWithId.error.code, -32700, `parse error response: ${JSON.stringify(parseErrorWithId)}`);
 
     // Valid JSON that is not a request: InvalidRequest.
     const invalid = Buffer.from('{"jsonrpc": "2.0", "id": "raw-1", "method": 42}', 'utf8');
