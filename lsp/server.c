@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lsp/features/features.h"
@@ -55,6 +56,7 @@ struct nl_server {
   uv_idle_t idle; /* keeps the check running while messages are queued */
   uv_timer_t diag_timer;
   uv_timer_t parent_timer;
+  uv_timer_t midnight_timer; /* overdue tasks change with the date */
   uv_signal_t sigterm;
 
   nl_frame *frame;
@@ -243,6 +245,26 @@ static void schedule_diagnostics(nl_server *srv) {
 /* Any index change may change another open document's diagnostics (a new person note clears
  * unknown-person elsewhere), so every change refreshes them, debounced. */
 static void ws_changed(nl_workspace *ws, void *ud) { schedule_diagnostics(ud); }
+
+/* Milliseconds until just after the next local midnight. */
+static uint64_t ms_to_midnight(void) {
+  time_t now = time(NULL);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  tm.tm_hour = 24; /* mktime normalises to the next day's 00:00, DST included */
+  tm.tm_min = 0;
+  tm.tm_sec = 1;
+  tm.tm_isdst = -1;
+  double s = difftime(mktime(&tm), now);
+  return s > 0 ? (uint64_t)(s * 1000) : 60000;
+}
+
+/* "Today" rolls over at midnight: overdue-task diagnostics of open notes follow. */
+static void midnight_cb(uv_timer_t *t) {
+  nl_server *srv = t->data;
+  schedule_diagnostics(srv);
+  uv_timer_start(t, midnight_cb, ms_to_midnight(), 0);
+}
 
 /* ---- configuration ----------------------------------------------------------------------- */
 
@@ -985,6 +1007,10 @@ int nl_server_main(void) {
   uv_timer_init(srv->loop, &srv->parent_timer);
   srv->parent_timer.data = srv;
   uv_unref((uv_handle_t *)&srv->parent_timer);
+  uv_timer_init(srv->loop, &srv->midnight_timer);
+  srv->midnight_timer.data = srv;
+  uv_unref((uv_handle_t *)&srv->midnight_timer);
+  uv_timer_start(&srv->midnight_timer, midnight_cb, ms_to_midnight(), 0);
   uv_signal_init(srv->loop, &srv->sigterm);
   srv->sigterm.data = srv;
   uv_signal_start(&srv->sigterm, on_sigterm, SIGTERM);
