@@ -532,28 +532,23 @@ static int fz_score(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn, 
 
 static int ascii_space(unsigned char b) { return b == ' ' || (b >= '\t' && b <= '\r'); }
 
-/* A bit set over the positions of a candidate of up to 128 code points (a GCC/Clang
- * extension type, as cmark and libuv use compiler builtins where they help). */
-typedef unsigned __int128 fz_bits;
-#define FZ_FAST_MAX 128
+/* The positions of a candidate of up to 64 characters (most names) as one 64-bit set. */
+#define FZ_FAST_MAX 64
 
-static int lowest(fz_bits m) {
-  uint64_t lo = (uint64_t)m;
-  return lo != 0 ? __builtin_ctzll(lo) : 64 + __builtin_ctzll((uint64_t)(m >> 64));
-}
+static int lowest64(uint64_t m) { return __builtin_ctzll(m); }
 
 /* Positions above `last` (all when last < 0). */
-static fz_bits above(int last) {
-  return last < 0 ? ~(fz_bits)0 : last >= FZ_FAST_MAX - 1 ? 0 : ~(((fz_bits)2 << last) - 1);
+static uint64_t above64(int last) {
+  return last < 0 ? ~(uint64_t)0 : last >= FZ_FAST_MAX - 1 ? 0 : ~(((uint64_t)2 << last) - 1);
 }
 
-/* fz_score for an ASCII pattern of at most 16 and an ASCII candidate of at most 128 bytes, in
+/* fz_score for an ASCII pattern of at most 16 and an ASCII candidate of at most 64 bytes, in
  * one pass over the candidate: per pattern character a bit set of where it occurs, then the
  * subsequence test, the anchored test and the greedy alignment on those bits. The same scores
  * as the general path (tests/test-unicode.c compares them on random strings). */
-static int fz_score_ascii(const char *pattern, size_t pn, const char *candidate, size_t cn) {
+static int fz_score_ascii64(const char *pattern, size_t pn, const char *candidate, size_t cn) {
   uint32_t p[16], c[FZ_FAST_MAX];
-  fz_bits eq[16] = {0}, ws = 0;
+  uint64_t eq[16] = {0}, ws = 0;
   if (pn == 0) return fz_pack(3, 0, cn);
   if (pn > cn) return -1;
   for (size_t i = 0; i < pn; i++) {
@@ -561,7 +556,7 @@ static int fz_score_ascii(const char *pattern, size_t pn, const char *candidate,
     p[i] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
   }
   unsigned char starts[FZ_FAST_MAX];
-  fz_bits bit = 1; /* shifted by one per position: no variable-width 128-bit shifts */
+  uint64_t bit = 1; /* shifted by one per position */
   for (size_t j = 0; j < cn; j++, bit <<= 1) {
     unsigned char b = (unsigned char)candidate[j];
     c[j] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
@@ -573,22 +568,22 @@ static int fz_score_ascii(const char *pattern, size_t pn, const char *candidate,
   }
   int last = -1;
   for (size_t i = 0; i < pn; i++) {
-    fz_bits m = eq[i] & above(last);
+    uint64_t m = eq[i] & above64(last);
     if (m == 0) return -1; /* not a subsequence */
-    last = lowest(m);
+    last = lowest64(m);
   }
   int rows[4 * FZ_FAST_MAX];
   if (memcmp(p, c, pn * sizeof *p) == 0)
     return fz_pack(pn == cn ? 4 : 3, align(p, pn, c, cn, 0, rows, starts), cn);
-  fz_bits reach = eq[0] & ws;
+  uint64_t reach = eq[0] & ws;
   for (size_t i = 1; i < pn && reach != 0; i++)
-    reach = eq[i] & ((reach << 1) | (ws & above(lowest(reach))));
+    reach = eq[i] & ((reach << 1) | (ws & above64(lowest64(reach))));
   int q;
   if (reach != 0 && (q = align(p, pn, c, cn, 1, rows, starts)) > FZ_NEG) return fz_pack(2, q, cn);
   q = 0;
   last = -1;
   for (size_t i = 0; i < pn; i++) {
-    int j = lowest(eq[i] & above(last));
+    int j = lowest64(eq[i] & above64(last));
     q += 1 + (starts[j] ? FZ_WORD : 0);
     if (i > 0) q += j == last + 1 ? FZ_RUN : -(j - last - 1) * FZ_GAP;
     last = j;
@@ -598,7 +593,7 @@ static int fz_score_ascii(const char *pattern, size_t pn, const char *candidate,
 
 int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen) {
   if (plen <= 16 && clen <= FZ_FAST_MAX && is_ascii(pattern, plen) && is_ascii(candidate, clen))
-    return fz_score_ascii(pattern, plen, candidate, clen);
+    return fz_score_ascii64(pattern, plen, candidate, clen);
   return nl_fuzzy_score_reference(pattern, plen, candidate, clen);
 }
 
