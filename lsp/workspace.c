@@ -727,6 +727,11 @@ static int merge_one(scan_chunk *c) {
       f->note = NULL;
     }
   }
+  /* The entry has its own copy: the scan's goes now, not at the end (peak memory). */
+  nl_note_free(f->note);
+  f->note = NULL;
+  free(f->abs);
+  f->abs = NULL;
   return c->merged == c->count;
 }
 
