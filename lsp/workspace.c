@@ -39,6 +39,7 @@ struct nl_workspace {
 
   nl_ws_name *rows;    /* the name table (workspace.h) */
   uint64_t *row_masks; /* rows[i].mask, densely; 0 when dead */
+  uint8_t *row_kinds;  /* rows[i].kind, densely; NL_WS_DEAD when dead */
   size_t n_rows, cap_rows, dead_rows;
   char *pool;
   size_t pool_len, pool_cap;
@@ -152,6 +153,9 @@ static int add_row(nl_workspace *ws, const nl_entry *e, uint32_t sub, const char
     uint64_t *masks = realloc(ws->row_masks, cap * sizeof(*masks));
     if (masks == NULL) return -1;
     ws->row_masks = masks;
+    uint8_t *kinds = realloc(ws->row_kinds, cap);
+    if (kinds == NULL) return -1;
+    ws->row_kinds = kinds;
     ws->cap_rows = cap;
   }
   if (ws->pool_len + len + 1 > ws->pool_cap) {
@@ -168,6 +172,7 @@ static int add_row(nl_workspace *ws, const nl_entry *e, uint32_t sub, const char
                                         (uint32_t)ws->pool_len, (uint32_t)len,
                                         (uint8_t)e->kind, 0};
   ws->row_masks[ws->n_rows - 1] = ws->rows[ws->n_rows - 1].mask;
+  ws->row_kinds[ws->n_rows - 1] = (uint8_t)e->kind;
   ws->pool_len += len + 1;
   return 0;
 }
@@ -190,6 +195,7 @@ static void compact_rows(nl_workspace *ws) {
     /* An entry's rows are contiguous, so its first row moves to the first copy. */
     if (j == 0 || ws->rows[j - 1].id != r.id) ws->first_row[r.id] = (uint32_t)j;
     ws->row_masks[j] = r.mask;
+    ws->row_kinds[j] = r.kind;
     ws->rows[j++] = r;
   }
   free(ws->pool);
@@ -205,6 +211,7 @@ static void name_rows(nl_workspace *ws, const nl_entry *e, int add) {
     for (uint32_t i = 0; i < ws->n_rows_of[e->id]; i++) {
       ws->rows[ws->first_row[e->id] + i].dead = 1;
       ws->row_masks[ws->first_row[e->id] + i] = 0;
+      ws->row_kinds[ws->first_row[e->id] + i] = NL_WS_DEAD;
     }
     ws->dead_rows += ws->n_rows_of[e->id];
     ws->n_rows_of[e->id] = 0;
@@ -403,6 +410,7 @@ void nl_ws_free(nl_workspace *ws) {
   free(ws->n_rows_of);
   free(ws->rows);
   free(ws->row_masks);
+  free(ws->row_kinds);
   free(ws->pool);
   for (size_t i = 0; i < ws->n_roots; i++) free(ws->roots[i]);
   free(ws->roots);
@@ -1136,6 +1144,8 @@ const nl_ws_name *nl_ws_names(const nl_workspace *ws, size_t *n, const char **po
   if (masks != NULL) *masks = ws->row_masks;
   return ws->rows;
 }
+
+const uint8_t *nl_ws_name_kinds(const nl_workspace *ws) { return ws->row_kinds; }
 const uint64_t *nl_ws_all_masks(const nl_workspace *ws) { return ws->all_mask; }
 
 /* ---- backlinks and tags ------------------------------------------------------------------ */

@@ -162,6 +162,9 @@ typedef struct {
  * at a fraction of the memory traffic of the rows (a dead row's mask there is 0). */
 const nl_ws_name *nl_ws_names(const nl_workspace *ws, size_t *n, const char **pool,
                               const uint64_t **masks);
+/* The rows' kinds as one dense byte array (NL_WS_DEAD for a dead row), like the masks. */
+#define NL_WS_DEAD 0xFF
+const uint8_t *nl_ws_name_kinds(const nl_workspace *ws);
 
 /* Mentions anywhere in the vault that name `person` (nl_ref.link indexes the note's
  * mentions; computed on call from the notes whose mentions start with a word of the person's

@@ -334,6 +334,7 @@ static void test_name_table_compaction(void) {
   ASSERT(n_rows < 6000 * 4); /* compacted along the way */
   for (size_t i = 0; i < n_rows; i++) {
     ASSERT_EQ(masks[i], rows[i].dead ? 0 : rows[i].mask);
+    ASSERT_EQ(nl_ws_name_kinds(ws)[i], rows[i].dead ? NL_WS_DEAD : rows[i].kind);
     if (rows[i].dead) continue;
     live++;
     hits += strcmp(pool + rows[i].off, "A5999") == 0;

@@ -141,27 +141,39 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
   const char *pool;
   const uint64_t *masks;
   const nl_ws_name *rows = nl_ws_names(ws, &n, &pool, &masks);
-  /* Two passes: names that may match at word starts first; the rest can only match
-   * scattered, and are scored only when the first pass left room in the list. With a few
-   * letters typed in a large vault, that skips thousands of fuzzy scores. */
+  const uint8_t *kinds = nl_ws_name_kinds(ws);
+  /* Two passes: first the names that can rank high, then the rest only when the first pass
+   * left room in the list. With letters typed, the first pass takes names that may match at
+   * word starts (the rest can only match scattered); with nothing typed, where every name
+   * matches alike, people and accounts (the rest rank below them). In a large vault that
+   * skips thousands of fuzzy scores, or a hundred thousand offers to the list. */
+  int by_party = pat->len == 0 && kind < 0;
   size_t deferred = 0;
   for (int pass = 0; pass < 2; pass++) {
     if (pass == 1) {
       if (deferred == 0) break;
-      if (top->n == top->cap && (top->items[0].rank >> 60) >= NL_NAV_TIER_WORDS) {
+      const uint64_t min = top->items[0].rank;
+      if (top->n == top->cap &&
+          (by_party ? (min >> 59) & 1 : (min >> 60) >= NL_NAV_TIER_WORDS)) {
         top->seen += deferred; /* they may match, so the list counts as cut */
         break;
       }
     }
     for (size_t i = 0; i < n; i++) {
-      if (!nl_nav_may_match(pat, masks[i])) continue;
-      const nl_ws_name *row = &rows[i];
-      if (row->dead || (kind >= 0 && row->kind != kind)) continue;
-      if (nl_nav_may_anchor(pat, row->initials) != (pass == 0)) {
+      /* The dense arrays first: most rows are passed over without reading the row. */
+      if (!nl_nav_may_match(pat, masks[i]) || kinds[i] == NL_WS_DEAD) continue;
+      if (kind >= 0 && kinds[i] != kind) continue;
+      int party = kinds[i] == NL_KIND_PERSON || kinds[i] == NL_KIND_ACCOUNT;
+      if (by_party && party != (pass == 0)) {
         deferred += pass == 0;
         continue;
       }
-      int party = row->kind == NL_KIND_PERSON || row->kind == NL_KIND_ACCOUNT;
+      const nl_ws_name *row = &rows[i];
+      int first = by_party ? party : nl_nav_may_anchor(pat, row->initials);
+      if (first != (pass == 0)) {
+        deferred += pass == 0;
+        continue;
+      }
       offer_match(top, pat, pool + row->off, row->len, kind >= 0 ? 1 : party, row->seq, row->id,
                   row->sub, NULL);
     }
