@@ -532,6 +532,8 @@ static int fz_score(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn, 
 
 static int ascii_space(unsigned char b) { return b == ' ' || (b >= '\t' && b <= '\r'); }
 
+static unsigned char fold_ascii(unsigned char b);
+
 /* The positions of a candidate of up to 64 characters (most names) as one 64-bit set. */
 #define FZ_FAST_MAX 64
 
@@ -546,11 +548,32 @@ static uint64_t above64(int last) {
  * one pass over the candidate: per pattern character a bit set of where it occurs, then the
  * subsequence test, the anchored test and the greedy alignment on those bits. The same scores
  * as the general path (tests/test-unicode.c compares them on random strings). */
+/* One pattern character (the first keystroke, so the commonest query): the best alignment
+ * is that character at a word start if it occurs at one (1 + FZ_WORD), else its first
+ * occurrence (1). */
+static int fz_score_ascii_one(unsigned char want, const char *candidate, size_t cn) {
+  int found = 0, at_start = 0;
+  unsigned char prev = 0;
+  for (size_t j = 0; j < cn && !at_start; j++) {
+    unsigned char b = fold_ascii((unsigned char)candidate[j]);
+    if (b == want) {
+      found = 1;
+      at_start = j == 0 || prev == '/' || prev == '-' || prev == '_' || ascii_space(prev);
+    }
+    prev = b;
+  }
+  if (!found) return -1;
+  if (fold_ascii((unsigned char)candidate[0]) == want)
+    return fz_pack(cn == 1 ? 4 : 3, 1 + FZ_WORD, cn);
+  return at_start ? fz_pack(2, 1 + FZ_WORD, cn) : fz_pack(1, 1, cn);
+}
+
 static int fz_score_ascii64(const char *pattern, size_t pn, const char *candidate, size_t cn) {
   uint32_t p[16], c[FZ_FAST_MAX];
   uint64_t eq[16] = {0}, ws = 0;
   if (pn == 0) return fz_pack(3, 0, cn);
   if (pn > cn) return -1;
+  if (pn == 1) return fz_score_ascii_one(fold_ascii((unsigned char)pattern[0]), candidate, cn);
   for (size_t i = 0; i < pn; i++) {
     unsigned char b = (unsigned char)pattern[i];
     p[i] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
@@ -666,4 +689,37 @@ uint64_t nl_unicode_initials_mask(const char *s, size_t len) {
     i += adv;
   }
   return mask;
+}
+
+static unsigned char fold_ascii(unsigned char b) { return b >= 'A' && b <= 'Z' ? b + 32 : b; }
+
+uint64_t nl_unicode_pieces_bit(const char *s, size_t n) {
+  uint32_t h = 0;
+  for (size_t i = 0; i < n; i++) h = h * 31 + fold_ascii((unsigned char)s[i]);
+  return 1ull << ((h * 2654435761u) >> 26);
+}
+
+void nl_unicode_word_heads(const char *s, size_t len, uint64_t *bigrams, uint64_t *trigrams) {
+  *bigrams = *trigrams = 0;
+  int at_start = 1;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char b = (unsigned char)s[i];
+    if (at_start) {
+      size_t n = 0;
+      int ascii = 1;
+      while (n < 3 && i + n < len) {
+        unsigned char c = (unsigned char)s[i + n];
+        if (c >= 0x80) ascii = 0;
+        if (c == ' ' || c == '\t' || c == '/' || c == '-' || c == '_') break;
+        n++;
+      }
+      if (!ascii) {
+        *bigrams = *trigrams = ~0ull;
+        return;
+      }
+      if (n >= 2) *bigrams |= nl_unicode_pieces_bit(s + i, 2);
+      if (n >= 3) *trigrams |= nl_unicode_pieces_bit(s + i, 3);
+    }
+    at_start = b == '/' || b == '-' || b == '_' || b == ' ' || (b >= '\t' && b <= '\r');
+  }
 }

@@ -79,6 +79,13 @@ uint64_t nl_unicode_char_mask(const char *s, size_t len);
  * space, '/', '-' or '_': the word starts of nl_fuzzy_score). A candidate whose word-start
  * mask lacks the pattern's first character can only match scattered (tier 1). */
 uint64_t nl_unicode_initials_mask(const char *s, size_t len);
+/* Hashed sets of the first two and the first three characters of each word of s (a bit each,
+ * case-folded ASCII; a word starting with other characters sets every bit, so the sets only
+ * ever say too much). With the initials they tell whether a pattern can be matched piece by
+ * piece at word starts: see nl_unicode_pieces_bit. */
+void nl_unicode_word_heads(const char *s, size_t len, uint64_t *bigrams, uint64_t *trigrams);
+/* The bit of an ASCII bigram (n = 2) or trigram (n = 3) in those sets. */
+uint64_t nl_unicode_pieces_bit(const char *s, size_t n);
 
 /* ---- Fuzzy matching for completion ---- */
 

@@ -167,10 +167,16 @@ static int add_row(nl_workspace *ws, const nl_entry *e, uint32_t sub, const char
     ws->pool_cap = cap;
   }
   memcpy(ws->pool + ws->pool_len, name, len + 1);
-  ws->rows[ws->n_rows++] = (nl_ws_name){nl_unicode_char_mask(name, len),
-                                        nl_unicode_initials_mask(name, len), e->seq, e->id, sub,
-                                        (uint32_t)ws->pool_len, (uint32_t)len,
-                                        (uint8_t)e->kind, 0};
+  nl_ws_name *row = &ws->rows[ws->n_rows++];
+  *row = (nl_ws_name){.mask = nl_unicode_char_mask(name, len),
+                      .initials = nl_unicode_initials_mask(name, len),
+                      .seq = e->seq,
+                      .id = e->id,
+                      .sub = sub,
+                      .off = (uint32_t)ws->pool_len,
+                      .len = (uint32_t)len,
+                      .kind = (uint8_t)e->kind};
+  nl_unicode_word_heads(name, len, &row->bigrams, &row->trigrams);
   ws->row_masks[ws->n_rows - 1] = ws->rows[ws->n_rows - 1].mask;
   ws->row_kinds[ws->n_rows - 1] = (uint8_t)e->kind;
   ws->pool_len += len + 1;

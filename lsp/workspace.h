@@ -148,6 +148,8 @@ const uint64_t *nl_ws_all_masks(const nl_workspace *ws);
 typedef struct {
   uint64_t mask;   /* nl_unicode_char_mask of the name */
   uint64_t initials; /* nl_unicode_initials_mask of the name */
+  uint64_t bigrams;  /* nl_unicode_word_heads of the name */
+  uint64_t trigrams;
   uint64_t seq;    /* the entry's seq when the row was written (recency) */
   uint32_t id;     /* entry id */
   uint32_t sub;    /* 0: the file name; i + 1: alias i of the note */

@@ -336,7 +336,7 @@ static void test_fuzzy_fast_path_agrees(void) {
   int tiers[5] = {0};
   for (int n = 0; n < 200000; n++) {
     seed = seed * 1103515245u + 12345u;
-    size_t pn = (seed >> 16) % 5, cn = (seed >> 8) % 150; /* across the 64 and 128 limits */
+    size_t pn = (seed >> 16) % 5, cn = (seed >> 8) % 150; /* across the 64-character limit */
     for (size_t i = 0; i < pn; i++) {
       seed = seed * 1103515245u + 12345u;
       pat[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];

@@ -169,7 +169,8 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
         continue;
       }
       const nl_ws_name *row = &rows[i];
-      int first = by_party ? party : nl_nav_may_anchor(pat, row->initials);
+      int first = by_party ? party
+                           : nl_nav_may_anchor(pat, row->initials, row->bigrams, row->trigrams);
       if (first != (pass == 0)) {
         deferred += pass == 0;
         continue;

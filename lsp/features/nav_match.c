@@ -27,6 +27,19 @@ void nl_nav_pattern_init(nl_nav_pattern *p, const char *text, size_t len) {
   if (len > 0 && (unsigned char)text[0] >= 0x80) nl_unicode_decode(text, len, &adv);
   p->first = len == 0 || text[0] == ' ' || text[0] == '\t' ? 0
              : nl_unicode_initials_mask(text, adv);
+  int plain = len <= 16;
+  for (size_t i = 0; i < len && plain; i++) {
+    unsigned char c = (unsigned char)text[i];
+    plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+  if (plain) {
+    p->n_pieces = len;
+    for (size_t i = 0; i < len; i++) {
+      p->one[i] = nl_unicode_initials_mask(text + i, 1);
+      p->two[i] = i + 2 <= len ? nl_unicode_pieces_bit(text + i, 2) : 0;
+      p->three[i] = i + 3 <= len ? nl_unicode_pieces_bit(text + i, 3) : 0;
+    }
+  }
 }
 
 /* 1 when every pattern byte occurs in order in an ASCII candidate (case-insensitively), 0 when
@@ -102,4 +115,22 @@ int nl_nav_same_name(const char *a, size_t alen, const char *b, size_t blen) {
   free(pa);
   free(pb);
   return same;
+}
+
+int nl_nav_may_anchor_pieces(const nl_nav_pattern *p, uint64_t initials, uint64_t bigrams,
+                             uint64_t trigrams) {
+  /* ok[i]: pattern[i..] splits into pieces that all may start words; any[i]: some ok[j], j >= i
+   * (a piece of three or more characters may end anywhere after its first three). */
+  size_t n = p->n_pieces;
+  int ok[17], any[18];
+  ok[n] = 1;
+  any[n + 1] = 0;
+  any[n] = 1;
+  for (size_t i = n; i-- > 0;) {
+    ok[i] = ((initials & p->one[i]) == p->one[i] && ok[i + 1]) ||
+            (i + 2 <= n && (bigrams & p->two[i]) != 0 && ok[i + 2]) ||
+            (i + 3 <= n && (trigrams & p->three[i]) != 0 && any[i + 3]);
+    any[i] = ok[i] || any[i + 1];
+  }
+  return ok[0];
 }

@@ -22,6 +22,10 @@ typedef struct {
   size_t n_lower;
   uint64_t mask;     /* nl_unicode_char_mask of the pattern without white space */
   uint64_t first;    /* the mask of its first character; 0 when it starts with white space */
+  /* For an ASCII letters-and-digits pattern of up to 16 characters: the bits its characters,
+   * bigrams and trigrams take in a name's word-start sets (n_pieces 0 otherwise). */
+  size_t n_pieces;
+  uint64_t one[16], two[16], three[16];
 } nl_nav_pattern;
 
 /* Prepares `text` (len bytes, borrowed: must outlive the pattern). */
@@ -33,10 +37,17 @@ static inline int nl_nav_may_match(const nl_nav_pattern *p, uint64_t mask) {
   return (p->mask & ~mask) == 0;
 }
 
-/* Whether a candidate whose word-start mask is `initials` can match better than scattered
- * (tier 2 and up need the pattern's first character at a word start). */
-static inline int nl_nav_may_anchor(const nl_nav_pattern *p, uint64_t initials) {
-  return (p->first & ~initials) == 0;
+/* Whether a name can match better than scattered: tier 2 and up split the pattern into
+ * pieces that each start a word of the name, so some split must have each piece's first one,
+ * two or three characters among the name's word starts (`initials`, `bigrams`, `trigrams`).
+ * Only ever says yes too often (the sets are hashed), never no wrongly. */
+int nl_nav_may_anchor_pieces(const nl_nav_pattern *p, uint64_t initials, uint64_t bigrams,
+                             uint64_t trigrams);
+static inline int nl_nav_may_anchor(const nl_nav_pattern *p, uint64_t initials,
+                                    uint64_t bigrams, uint64_t trigrams) {
+  /* The first character must start a word in every split: the cheap test first. */
+  if ((p->first & ~initials) != 0) return 0;
+  return p->n_pieces <= 1 || nl_nav_may_anchor_pieces(p, initials, bigrams, trigrams);
 }
 
 /* Scores candidate[0, clen) like nl_fuzzy_score (-1: no match, else higher is better). An ASCII
