@@ -565,7 +565,11 @@ static int fz_score_ascii_one(unsigned char want, const char *candidate, size_t 
   if (!found) return -1;
   if (fold_ascii((unsigned char)candidate[0]) == want)
     return fz_pack(cn == 1 ? 4 : 3, 1 + FZ_WORD, cn);
-  return at_start ? fz_pack(2, 1 + FZ_WORD, cn) : fz_pack(1, 1, cn);
+  return nl_fuzzy_score_letter(at_start, cn);
+}
+
+int nl_fuzzy_score_letter(int starts_a_word, size_t clen) {
+  return starts_a_word ? fz_pack(2, 1 + FZ_WORD, clen) : fz_pack(1, 1, clen);
 }
 
 static int fz_score_ascii64(const char *pattern, size_t pn, const char *candidate, size_t cn) {

@@ -106,6 +106,11 @@ uint64_t nl_unicode_pieces_bit(const char *s, size_t n);
  *   length: in code points, capped at 1023, so shorter candidates win ties.
  * An empty pattern scores every candidate in tier 3 by length alone. */
 int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen);
+/* What nl_fuzzy_score gives a one-character ASCII pattern that occurs in an ASCII candidate
+ * of clen bytes but not as its first character: tier 2 when it starts a word of the
+ * candidate, else tier 1. Lets a pass rank such names from what it knows of them (their word
+ * initials and length) without reading them. */
+int nl_fuzzy_score_letter(int starts_a_word, size_t clen);
 /* The same score by the general path only (nl_fuzzy_score takes a bit-parallel one for short
  * ASCII strings); for tests that check the two agree. */
 int nl_fuzzy_score_reference(const char *pattern, size_t plen, const char *candidate,

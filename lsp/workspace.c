@@ -175,7 +175,10 @@ static int add_row(nl_workspace *ws, const nl_entry *e, uint32_t sub, const char
                       .sub = sub,
                       .off = (uint32_t)ws->pool_len,
                       .len = (uint32_t)len,
-                      .kind = (uint8_t)e->kind};
+                      .kind = (uint8_t)e->kind,
+                      .ascii = 1,
+                      .first = name[0]};
+  for (size_t i = 0; i < len && row->ascii; i++) row->ascii = (unsigned char)name[i] < 0x80;
   nl_unicode_word_heads(name, len, &row->bigrams, &row->trigrams);
   ws->row_masks[ws->n_rows - 1] = ws->rows[ws->n_rows - 1].mask;
   ws->row_kinds[ws->n_rows - 1] = (uint8_t)e->kind;

@@ -157,6 +157,8 @@ typedef struct {
   uint32_t len;
   uint8_t kind;    /* nl_kind */
   uint8_t dead;
+  uint8_t ascii;   /* the name is all ASCII */
+  char first;      /* its first byte */
 } nl_ws_name;
 
 /* The rows (borrowed until the index changes), their count in *n and the pool in *pool;

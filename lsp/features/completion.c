@@ -33,6 +33,7 @@
 #include "lsp/features/features.h"
 #include "lsp/features/nav_match.h"
 #include "lsp/features/nav_util.h"
+#include "lsp/unicode.h"
 
 #define MAX_ITEMS 200
 #define MAX_MENTION 64 /* bytes after '@' still treated as a name being typed */
@@ -148,6 +149,8 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
    * matches alike, people and accounts (the rest rank below them). In a large vault that
    * skips thousands of fuzzy scores, or a hundred thousand offers to the list. */
   int by_party = pat->len == 0 && kind < 0;
+  /* A single typed letter or digit, in lower case; 0 otherwise. */
+  int letter = pat->n_pieces == 1 ? (unsigned char)pat->text[0] | 0x20 : 0;
   size_t deferred = 0;
   for (int pass = 0; pass < 2; pass++) {
     if (pass == 1) {
@@ -159,7 +162,9 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
         break;
       }
     }
-    for (size_t i = 0; i < n; i++) {
+    /* Newest rows first: rows are appended as notes change, so recency falls along the way
+     * and, once the list is full, most offers lose to its worst hit at once. */
+    for (size_t i = n; i-- > 0;) {
       /* The dense arrays first: most rows are passed over without reading the row. */
       if (!nl_nav_may_match(pat, masks[i]) || kinds[i] == NL_WS_DEAD) continue;
       if (kind >= 0 && kinds[i] != kind) continue;
@@ -173,6 +178,23 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
                            : nl_nav_may_anchor(pat, row->initials, row->bigrams, row->trigrams);
       if (first != (pass == 0)) {
         deferred += pass == 0;
+        continue;
+      }
+      if (pat->len == 0) {
+        /* Nothing typed: every name is a prefix match, ranked by kind and recency only. */
+        nl_nav_hit hit = {match_rank(NL_NAV_TIER_PREFIX << 24, kind >= 0 ? 1 : party, row->seq),
+                          row->id, row->sub, NULL, NL_NAV_TIER_PREFIX << 24};
+        nl_nav_topk_offer(top, &hit);
+        continue;
+      }
+      if (letter && row->ascii && row->len > 1 && (row->first | 0x20) != letter) {
+        /* One typed letter that is not the name's first: its score follows from the row (the
+         * mask says the letter is there; for one letter the initials say exactly whether it
+         * starts a word), so the name itself is not read. */
+        int score = nl_fuzzy_score_letter(first, row->len);
+        nl_nav_hit hit = {match_rank(score, kind >= 0 ? 1 : party, row->seq), row->id, row->sub,
+                          NULL, score};
+        nl_nav_topk_offer(top, &hit);
         continue;
       }
       offer_match(top, pat, pool + row->off, row->len, kind >= 0 ? 1 : party, row->seq, row->id,
