@@ -375,7 +375,7 @@ char *nl_unicode_nfc(const char *s, size_t len, size_t *out_len) {
 #define FZ_RUN 4
 #define FZ_GAP 1
 #define FZ_NEG (INT_MIN / 4)
-#define FZ_STACK 256
+#define FZ_STACK 1024 /* code points on the stack: names up to 256 bytes need no malloc */
 
 /* Folded NFD code points of s into out (room for 4 * len); marks dropped when strip. */
 static size_t fold_cps(const char *s, size_t len, int strip, uint32_t *out) {

@@ -85,7 +85,9 @@ static void add_item(req *r, const char *label, int kind, const char *detail, co
   json_object_set_new(item, "kind", json_integer(kind));
   if (detail != NULL) json_object_set_new(item, "detail", json_string(detail));
   json_object_set_new(item, "sortText", json_string(sort));
-  json_object_set_new(item, "filterText", json_string(filter ? filter : label));
+  /* filterText defaults to the label: sent only when it differs (fewer bytes per item). */
+  if (filter != NULL && strcmp(filter, label) != 0)
+    json_object_set_new(item, "filterText", json_string(filter));
   json_t *edit = json_object();
   json_object_set_new(edit, "range", nl_nav_doc_range_json(r->ctx, r->doc, r->line, a, b));
   json_object_set_new(edit, "newText", text_j);

@@ -18,6 +18,7 @@
 #include "lsp/features/features.h"
 #include "lsp/workspace.h"
 #include "protocol/lsp_types.h"
+#include "protocol/rpc.h"
 
 static int ready;
 
@@ -55,6 +56,13 @@ static void time_handler(nl_handler_fn fn, const nl_ctx *ctx, json_t *params, in
     t[i] = uv_hrtime() - s;
     json_t *list = json_is_array(res) ? res : json_object_get(res, "items");
     *items = json_array_size(list);
+    if (getenv("BENCH_ENCODE") != NULL) {
+      size_t len;
+      uint64_t e0 = uv_hrtime();
+      char *wire = nl_rpc_encode(res, &len);
+      if (i == 0) fprintf(stderr, "encode %zu bytes in %.3f ms\n", len, (double)(uv_hrtime() - e0) / 1e6);
+      free(wire);
+    }
     json_decref(res);
   }
   if (t != NULL) qsort(t, (size_t)n, sizeof(*t), cmp_u64);
