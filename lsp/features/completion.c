@@ -58,6 +58,8 @@ typedef struct {
   size_t cur;       /* the cursor's byte column */
   json_t *items;
   int incomplete;
+  json_t *range;          /* the last edit range built, shared by the items that use it */
+  size_t range_a, range_b;
 } req;
 
 /* ---- items ------------------------------------------------------------------------------- */
@@ -89,7 +91,14 @@ static void add_item(req *r, const char *label, int kind, const char *detail, co
   if (filter != NULL && strcmp(filter, label) != 0)
     json_object_set_new(item, "filterText", json_string(filter));
   json_t *edit = json_object();
-  json_object_set_new(edit, "range", nl_nav_doc_range_json(r->ctx, r->doc, r->line, a, b));
+  /* Items mostly replace the same range: build it once and share it (jansson counts refs). */
+  if (r->range == NULL || r->range_a != a || r->range_b != b) {
+    json_decref(r->range);
+    r->range = nl_nav_doc_range_json(r->ctx, r->doc, r->line, a, b);
+    r->range_a = a;
+    r->range_b = b;
+  }
+  json_object_set(edit, "range", r->range);
   json_object_set_new(edit, "newText", text_j);
   json_object_set_new(item, "textEdit", edit);
   json_array_append_new(r->items, item);
@@ -920,6 +929,7 @@ int nl_feature_completion(const nl_ctx *ctx, const json_t *params, json_t **resu
     r.cur = pos.col < r.len ? pos.col : r.len;
     if (r.text != NULL) complete(&r);
   }
+  json_decref(r.range);
   json_t *list = json_object();
   json_object_set_new(list, "isIncomplete", json_boolean(r.incomplete));
   json_object_set_new(list, "items", r.items);
