@@ -202,7 +202,7 @@ typedef struct {
   const char *t; /* the note text */
   size_t start, end;
   size_t wfail;  /* no "]]" closes a wikilink before this offset (a line end) */
-  int no_dollar, no_ddollar, no_comment, no_pi, no_decl, no_cdata;
+  int no_dollar, no_ddollar, no_comment, no_pi, no_decl, no_cdata, no_percent;
 } unit;
 
 static nl_bpos pos_of(const unit *u, size_t off) { return nl_src_lines_pos(u->s->lines, off); }
@@ -393,7 +393,8 @@ static int exclude(unit *u, size_t a, size_t b) {
  * whole so a backtick inside one opens nothing, as the second pass reads them the same way. */
 /* Bytes that may start something in the first pass and in the second; the passes step over
  * all other bytes in a tight loop. */
-static const unsigned char pass1_byte[256] = {['\\'] = 1, ['['] = 1, ['`'] = 1, ['$'] = 1, ['<'] = 1};
+static const unsigned char pass1_byte[256] = {['\\'] = 1, ['['] = 1, ['`'] = 1, ['$'] = 1,
+                                              ['<'] = 1, ['%'] = 1};
 static const unsigned char pass2_byte[256] = {['\\'] = 1, ['!'] = 1, ['['] = 1, [']'] = 1,
                                               ['#'] = 1, ['@'] = 1, ['^'] = 1};
 
@@ -430,6 +431,10 @@ static void mark_excluded(unit *u) {
         break;
       case '<':
         k = angle_end(u, i);
+        break;
+      case '%':
+        /* An Obsidian comment, "%%...%%": hidden in reading view, so nothing in it counts. */
+        k = i + 1 < u->end && t[i + 1] == '%' ? find_after(u, i + 2, "%%", &u->no_percent) : 0;
         break;
       default:
         i++;

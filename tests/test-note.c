@@ -238,6 +238,22 @@ static void test_math(void) {
   nl_note_free(n);
 }
 
+static void test_obsidian_comments(void) {
+  nl_note *n = parse("Up 50% of %% hidden [[Gone]] #gone @Nobody\nstill %% shown [[Kept]] #kept\n\n"
+                     "- [ ] task %%[[Nope]]%% @Ana #t\n\nopen %% never closed [[Seen]]");
+  ASSERT(n != NULL);
+  ASSERT_EQ(n->n_links, 2);
+  ASSERT_STR_EQ(n->links[0].target, "Kept");
+  ASSERT_STR_EQ(n->links[1].target, "Seen"); /* an unclosed "%%" hides nothing */
+  ASSERT_EQ(n->n_tags, 2);
+  ASSERT_STR_EQ(n->tags[0].name, "kept");
+  ASSERT_STR_EQ(n->tags[1].name, "t");
+  ASSERT_EQ(n->n_mentions, 1);
+  ASSERT_STR_EQ(n->mentions[0].word, "Ana");
+  ASSERT_EQ(n->n_tasks, 1);
+  nl_note_free(n);
+}
+
 static void test_escapes(void) {
   nl_note *n = parse("\\[\\[not a link]] \\[[nor this]] \\#notag \\@nobody [[real]]");
   ASSERT(n != NULL);
@@ -517,6 +533,7 @@ int main(void) {
   RUN(test_code_blocks);
   RUN(test_html);
   RUN(test_math);
+  RUN(test_obsidian_comments);
   RUN(test_escapes);
   RUN(test_wikilink_forms);
   RUN(test_markdown_links);
