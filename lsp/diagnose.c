@@ -84,79 +84,37 @@ static nl_diag *push(nl_diag_list *l, int severity, const char *code, nl_brange 
 
 /* ---- the text ---------------------------------------------------------------------------- */
 
-/* Line starts of the text as the parser counts them: a BOM is before line 0, and "\r\n", "\r"
- * and "\n" end lines. ends[i] is the end of line i's content (its terminator excluded). */
-typedef struct {
-  const char *text;
-  size_t len;
-  size_t *starts;
-  size_t *ends;
-  uint32_t n;
-} lines;
-
-static int lines_init(lines *ls, const char *text, size_t len) {
+/* The note's text with the line table of protocol/position.c, the BOM left out as the parser
+ * leaves it out: offsets below are into ls.text, positions are the parser's. */
+static int lines_init(nl_lines *ls, const char *text, size_t len) {
   memset(ls, 0, sizeof *ls);
   if (text == NULL) return 0;
-  ls->text = text;
-  ls->len = len;
-  size_t cap = 16;
-  ls->starts = malloc(cap * sizeof *ls->starts);
-  ls->ends = malloc(cap * sizeof *ls->ends);
-  if (ls->starts == NULL || ls->ends == NULL) return -1;
-  size_t i = (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-  size_t start = i;
-  for (;;) {
-    while (i < len && text[i] != '\n' && text[i] != '\r') i++;
-    if (ls->n == cap) {
-      cap *= 2;
-      size_t *s = realloc(ls->starts, cap * sizeof *s);
-      if (s != NULL) ls->starts = s;
-      size_t *e = realloc(ls->ends, cap * sizeof *e);
-      if (e != NULL) ls->ends = e;
-      if (s == NULL || e == NULL) return -1;
-    }
-    ls->starts[ls->n] = start;
-    ls->ends[ls->n] = i;
-    ls->n++;
-    if (i >= len) break;
-    i += (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n') ? 2 : 1;
-    start = i;
-  }
-  return 0;
-}
-
-static void lines_free(lines *ls) {
-  free(ls->starts);
-  free(ls->ends);
+  size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  return nl_lines_init(ls, text + skip, len - skip);
 }
 
 /* The byte offset of a position, clamped to its line; len when the line does not exist. */
-static size_t lines_offset(const lines *ls, nl_bpos p) {
-  if (p.line >= ls->n) return ls->len;
-  size_t off = ls->starts[p.line] + p.col;
-  return off > ls->ends[p.line] ? ls->ends[p.line] : off;
+static size_t lines_offset(const nl_lines *ls, nl_bpos p) {
+  if (ls->text == NULL || p.line >= ls->n_lines) return ls->len;
+  size_t off = nl_lines_line_start(ls, p.line) + p.col, end = nl_lines_line_end(ls, p.line);
+  return off > end ? end : off;
 }
 
-static nl_bpos lines_bpos(const lines *ls, size_t off) {
+static nl_bpos lines_bpos(const nl_lines *ls, size_t off) {
   nl_bpos p = {0, 0};
-  if (ls->n == 0) return p;
-  uint32_t lo = 0, hi = ls->n - 1;
-  while (lo < hi) { /* the last line starting at or before off */
-    uint32_t mid = lo + (hi - lo + 1) / 2;
-    if (ls->starts[mid] <= off) lo = mid;
-    else hi = mid - 1;
-  }
-  p.line = lo;
-  size_t o = off < ls->starts[lo] ? ls->starts[lo] : off;
-  if (o > ls->ends[lo]) o = ls->ends[lo];
-  p.col = (uint32_t)(o - ls->starts[lo]);
+  if (ls->text == NULL) return p;
+  size_t line = nl_lines_line_of(ls, off);
+  size_t start = nl_lines_line_start(ls, line), end = nl_lines_line_end(ls, line);
+  size_t o = off < start ? start : off > end ? end : off;
+  p.line = (uint32_t)line;
+  p.col = (uint32_t)(o - start);
   return p;
 }
 
 /* The text of a range on one line, through *len; "" when there is no text or no such line. */
-static const char *lines_slice(const lines *ls, nl_brange r, size_t *len) {
+static const char *lines_slice(const nl_lines *ls, nl_brange r, size_t *len) {
   *len = 0;
-  if (ls->text == NULL || r.start.line >= ls->n) return "";
+  if (ls->text == NULL || r.start.line >= ls->n_lines) return "";
   size_t a = lines_offset(ls, r.start);
   size_t b = lines_offset(ls, r.end);
   if (b < a) b = a;
@@ -171,7 +129,7 @@ typedef struct {
   const nl_config *cfg;
   const nl_entry *e;
   const nl_note *note;
-  lines ls;
+  nl_lines ls;
   int32_t today;
   nl_diag_list *out;
   /* mojibake runs as byte ranges of the note, to keep their mentions from being reported twice */
@@ -447,7 +405,8 @@ static void check_frontmatter(run *r) {
   if (note->fm.has_error) {
     nl_bpos p = note->fm.error_pos;
     nl_bpos end = p;
-    if (p.line < r->ls.n) end.col = (uint32_t)(r->ls.ends[p.line] - r->ls.starts[p.line]);
+    if (r->ls.text != NULL && p.line < r->ls.n_lines)
+      end.col = (uint32_t)(nl_lines_line_end(&r->ls, p.line) - nl_lines_line_start(&r->ls, p.line));
     if (end.col < p.col) end.col = p.col;
     const char *why = note->fm.error_message ? note->fm.error_message : "syntax error";
     emit(r, NL_SEV_ERROR, NL_DIAG_FRONTMATTER_ERROR, (nl_brange){p, end},
@@ -712,7 +671,7 @@ int nl_diagnose(const nl_workspace *ws, const nl_entry *e, const char *text, siz
   for (size_t i = 0; i < r.note->n_links; i++) check_link(&r, &r.note->links[i]);
 
   if (out->n > 1) qsort(out->items, out->n, sizeof *out->items, diag_cmp);
-  lines_free(&r.ls);
+  nl_lines_free(&r.ls);
   free(r.moji);
   return r.oom ? -1 : 0;
 }
