@@ -1,6 +1,7 @@
 /* fuzz-note.c: libFuzzer entry for nl_note_parse. Not part of the default build:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. tests/fuzz/fuzz-note.c lsp/note.c \
- *     lsp/scan.c lsp/frontmatter.c lsp/task.c lsp/date.c lsp/arena.c -lcmark -lyaml -o fuzz-note
+ *     lsp/scan.c lsp/frontmatter.c lsp/task.c lsp/date.c lsp/arena.c lsp/note_compact.c \
+ *     -lcmark -lyaml -o fuzz-note
  *   ./fuzz-note -max_total_time=60 tests/vault-example
  * Besides crashes it checks what every consumer relies on: each range lies inside the note's
  * lines and starts before it ends, and the cross indexes (owners, task tags) are in bounds. */
@@ -91,6 +92,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   line_len[line++] = col;
   if (line != n->n_lines) abort();
   note = n;
+  check_note();
+  /* The index keeps every note compacted: the moved note must hold up the same way. */
+  if (nl_note_compact(n) != 0) abort();
   check_note();
   free(line_len);
   nl_note_free(n);
