@@ -297,6 +297,15 @@ static int root_of(const nl_workspace *ws, const char *abs) {
 }
 
 static void changed(nl_workspace *ws) {
+#ifndef NDEBUG
+  /* Debug builds (the sanitizer build the tests also run) verify the index after every
+   * change that reaches the server, as cmark_node_check does for its trees. */
+  char err[256];
+  if (nl_ws_check(ws, err, sizeof(err)) != 0) {
+    nl_log(NL_LOG_ERROR, "index invariant broken: %s", err);
+    abort();
+  }
+#endif
   if (ws->change_cb != NULL) ws->change_cb(ws, ws->change_ud);
 }
 
