@@ -25,6 +25,7 @@ typedef struct {
   int apply_edit;            /* workspace.applyEdit */
   int code_action_literals;  /* textDocument.codeAction.codeActionLiteralSupport */
   int code_action_resolve;   /* textDocument.codeAction.resolveSupport has "edit" */
+  int hierarchical_symbols;  /* textDocument.documentSymbol.hierarchicalDocumentSymbolSupport */
 } nl_client_caps;
 
 typedef struct nl_ctx nl_ctx;

@@ -338,6 +338,8 @@ static void read_caps(nl_server *srv, const json_t *caps) {
   c->pull_diagnostics = json_is_object(
       json_object_get(json_object_get(caps, "textDocument"), "diagnostic"));
   c->diagnostic_refresh = flag(caps, "workspace.diagnostics.refreshSupport");
+  c->hierarchical_symbols =
+      flag(caps, "textDocument.documentSymbol.hierarchicalDocumentSymbolSupport");
   c->work_done_progress = flag(caps, "window.workDoneProgress");
   c->watched_files_dynamic = flag(caps, "workspace.didChangeWatchedFiles.dynamicRegistration");
   c->configuration = flag(caps, "workspace.configuration");
@@ -392,7 +394,7 @@ static json_t *capabilities(nl_server *srv) {
   for (const char *const *c = nl_feature_commands; *c != NULL; c++)
     json_array_append_new(cmds, json_string(*c));
   json_t *caps = json_pack(
-      "{s:s,s:{s:b,s:i,s:{s:b}},s:{s:[s,s,s,s,s,s],s:b},s:b,s:b,s:b,"
+      "{s:s,s:{s:b,s:i,s:{s:b}},s:{s:[s,s,s,s,s,s],s:b},s:b,s:b,s:b,s:b,"
       "s:{s:[s,s,s,s,s,s]},s:{s:o},s:b,s:{s:{s:b,s:s}}}",
       "positionEncoding", nl_encoding_name(srv->enc),
       "textDocumentSync", "openClose", 1, "change", 2, "save", "includeText", 0,
@@ -401,6 +403,7 @@ static json_t *capabilities(nl_server *srv) {
       "definitionProvider", 1,
       "declarationProvider", 1,
       "referencesProvider", 1,
+      "documentSymbolProvider", 1,
       "codeActionProvider", "codeActionKinds", "quickfix", "refactor.rewrite", "source",
       "source.notesLsp.acceptAllProposed", "source.notesLsp.rejectAllProposed",
       "source.notesLsp.repairEncoding",
