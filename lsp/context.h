@@ -26,6 +26,7 @@ typedef struct {
   int code_action_literals;  /* textDocument.codeAction.codeActionLiteralSupport */
   int code_action_resolve;   /* textDocument.codeAction.resolveSupport has "edit" */
   int hierarchical_symbols;  /* textDocument.documentSymbol.hierarchicalDocumentSymbolSupport */
+  int hover_markdown;        /* textDocument.hover.contentFormat has "markdown" */
 } nl_client_caps;
 
 typedef struct nl_ctx nl_ctx;

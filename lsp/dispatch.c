@@ -22,6 +22,7 @@ static const nl_dispatch_entry table[] = {
     {"textDocument/declaration", NULL, nl_feature_definition, 1},
     {"textDocument/references", NULL, nl_feature_references, 1},
     {"textDocument/documentSymbol", NULL, nl_feature_document_symbol, 1},
+    {"textDocument/hover", NULL, nl_feature_hover, 1},
     {"textDocument/codeAction", NULL, nl_feature_code_action, 1},
     {"textDocument/diagnostic", NULL, nl_feature_diagnostic, 1},
     {"workspace/executeCommand", NULL, nl_feature_execute_command, 0},

@@ -340,6 +340,10 @@ static void read_caps(nl_server *srv, const json_t *caps) {
   c->diagnostic_refresh = flag(caps, "workspace.diagnostics.refreshSupport");
   c->hierarchical_symbols =
       flag(caps, "textDocument.documentSymbol.hierarchicalDocumentSymbolSupport");
+  const json_t *formats = json_object_get(
+      json_object_get(json_object_get(caps, "textDocument"), "hover"), "contentFormat");
+  json_array_foreach(formats, i, op) if (json_is_string(op) && strcmp(json_string_value(op), "markdown") == 0)
+      c->hover_markdown = 1;
   c->work_done_progress = flag(caps, "window.workDoneProgress");
   c->watched_files_dynamic = flag(caps, "workspace.didChangeWatchedFiles.dynamicRegistration");
   c->configuration = flag(caps, "workspace.configuration");
@@ -394,7 +398,7 @@ static json_t *capabilities(nl_server *srv) {
   for (const char *const *c = nl_feature_commands; *c != NULL; c++)
     json_array_append_new(cmds, json_string(*c));
   json_t *caps = json_pack(
-      "{s:s,s:{s:b,s:i,s:{s:b}},s:{s:[s,s,s,s,s,s],s:b},s:b,s:b,s:b,s:b,"
+      "{s:s,s:{s:b,s:i,s:{s:b}},s:{s:[s,s,s,s,s,s],s:b},s:b,s:b,s:b,s:b,s:b,"
       "s:{s:[s,s,s,s,s,s]},s:{s:o},s:b,s:{s:{s:b,s:s}}}",
       "positionEncoding", nl_encoding_name(srv->enc),
       "textDocumentSync", "openClose", 1, "change", 2, "save", "includeText", 0,
@@ -404,6 +408,7 @@ static json_t *capabilities(nl_server *srv) {
       "declarationProvider", 1,
       "referencesProvider", 1,
       "documentSymbolProvider", 1,
+      "hoverProvider", 1,
       "codeActionProvider", "codeActionKinds", "quickfix", "refactor.rewrite", "source",
       "source.notesLsp.acceptAllProposed", "source.notesLsp.rejectAllProposed",
       "source.notesLsp.repairEncoding",

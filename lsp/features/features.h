@@ -14,6 +14,9 @@ int nl_feature_definition(const nl_ctx *ctx, const json_t *params, json_t **resu
 /* textDocument/references: links (and @mentions of a person) to what is under the cursor */
 int nl_feature_references(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
                           size_t err_size);
+/* textDocument/hover: a card for the note, task or tag under the cursor */
+int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
+                     size_t err_size);
 /* textDocument/documentSymbol: the note's headings as an outline */
 int nl_feature_document_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
                                char *err, size_t err_size);

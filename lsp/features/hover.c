@@ -1,0 +1,199 @@
+/* hover.c: textDocument/hover, a short card for what is under the cursor.
+ *   a link, @mention, `account:` / `participants:` value or account tag: the note it names
+ *     (title, kind and account, path, aliases, how many notes link to it; the heading when the
+ *     link names one), or that nothing has that name;
+ *   a task line: its status, owners, dates (due relative to today) and priority;
+ *   another tag: how many times the vault uses it.
+ * Markdown when the client reads it, else the same text plain. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsp/features/features.h"
+#include "lsp/features/locate.h"
+#include "lsp/features/nav_util.h"
+#include "protocol/lsp_types.h"
+#include "protocol/rpc.h"
+
+typedef struct {
+  char *buf;
+  size_t len, cap;
+} text;
+
+static void add(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(text *t, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  if (t->len + (size_t)n + 1 > t->cap) {
+    size_t cap = (t->len + (size_t)n + 1) * 2;
+    char *b = realloc(t->buf, cap);
+    if (b == NULL) return;
+    t->buf = b;
+    t->cap = cap;
+  }
+  va_start(ap, fmt);
+  vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+  va_end(ap);
+  t->len += (size_t)n;
+}
+
+static void note_card(const nl_ctx *ctx, const nl_entry *e, const char *heading, text *t) {
+  const nl_note *n = e->note;
+  char *detail = nl_nav_detail(e);
+  add(t, "**%s**  \n%s  \n`%s`", n->title != NULL ? n->title->text : e->name,
+      detail != NULL ? detail : nl_kind_name(e->kind), e->rel);
+  free(detail);
+  if (n->n_aliases > 0) {
+    add(t, "  \nalso: ");
+    for (size_t i = 0; i < n->n_aliases; i++) add(t, "%s%s", i ? ", " : "", n->aliases[i].text);
+  }
+  nl_ref *refs;
+  ptrdiff_t links = nl_ws_backlinks(ctx->ws, e, &refs);
+  if (links > 0) free(refs);
+  if (links >= 0) add(t, "  \n%td link%s to it", links, links == 1 ? "" : "s");
+  if (heading != NULL) {
+    const nl_heading *h = nl_nav_find_heading(n, heading);
+    if (h != NULL)
+      add(t, "  \nsection: %s (line %u)", h->text, h->range.start.line + 1);
+    else
+      add(t, "  \nno heading \"%s\" in it", heading);
+  }
+}
+
+static const char *const status_names[] = {"open", "done", "cancelled", "in progress",
+                                           "proposed", "other"};
+static const char *const date_names[NL_DATE__COUNT] = {"due", "scheduled", "starts", "created",
+                                                       "done", "cancelled"};
+static const char *const priority_names[] = {"", "lowest", "low", "medium", "high", "highest"};
+
+static void task_card(const nl_ctx *ctx, const nl_note *n, const nl_task *task, text *t) {
+  add(t, "**%s task**", status_names[task->status <= NL_TASK_OTHER ? task->status : NL_TASK_OTHER]);
+  if (task->status == NL_TASK_PROPOSED) add(t, " — accept or reject it");
+  if (task->n_mentions > 0) {
+    add(t, "  \nowner: ");
+    for (uint32_t i = 0; i < task->n_mentions; i++) {
+      const nl_mention *m = &n->mentions[task->first_mention + i];
+      size_t len = 0;
+      nl_entry *p = nl_ws_resolve_mention(ctx->ws, m, &len);
+      add(t, "%s%s%s", i ? ", " : "", p != NULL ? p->name : m->word, p != NULL ? "" : " (no note)");
+    }
+  }
+  for (int d = 0; d < NL_DATE__COUNT; d++) {
+    const nl_task_date *td = &task->dates[d];
+    if (!td->present) continue;
+    if (!td->valid) {
+      add(t, "  \n%s: not a valid date", date_names[d]);
+      continue;
+    }
+    char day[16];
+    nl_date_format(td->days, day);
+    add(t, "  \n%s: %s", date_names[d], day);
+    if (d != NL_DATE_DUE) continue;
+    int32_t delta = td->days - ctx->today;
+    if (delta == 0)
+      add(t, " (today)");
+    else if (delta > 0)
+      add(t, " (in %d day%s)", (int)delta, delta == 1 ? "" : "s");
+    else
+      add(t, " (%d day%s ago)", (int)-delta, delta == -1 ? "" : "s");
+  }
+  if (task->priority != NL_PRIORITY_NONE && task->priority <= NL_PRIORITY_HIGHEST)
+    add(t, "  \npriority: %s", priority_names[task->priority]);
+}
+
+static const nl_task *task_on_line(const nl_note *n, uint32_t line) {
+  for (size_t i = 0; i < n->n_tasks; i++)
+    if (n->tasks[i].line == line) return &n->tasks[i];
+  return NULL;
+}
+
+typedef struct {
+  const char *tag;
+  size_t count;
+} tag_count;
+
+static void count_tag(void *ud, const char *tag, size_t count) {
+  tag_count *c = ud;
+  if (strcmp(tag, c->tag) == 0) c->count = count;
+}
+
+int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
+                     size_t err_size) {
+  const char *uri = NULL;
+  uint32_t line = 0, character = 0;
+  int rc = nl_nav_text_position(params, &uri, &line, &character, err, err_size);
+  if (rc != 0) return rc;
+  *result = json_null();
+  const nl_doc *doc = nl_docs_get(ctx->docs, uri);
+  const nl_entry *self = nl_ws_by_uri(ctx->ws, uri);
+  /* The index holds the open text (the server flushes edits before requests). */
+  if (doc == NULL || self == NULL) return 0;
+  const nl_note *n = self->note;
+  nl_bpos pos = nl_ctx_bpos(ctx, doc, line, character);
+  nl_loc loc;
+  nl_locate(ctx->ws, n, pos, &loc);
+  text t = {0};
+  const nl_entry *target = NULL;
+  const char *heading = NULL, *missing = NULL;
+  switch (loc.kind) {
+  case NL_LOC_LINK: {
+    const nl_link *l = &n->links[loc.index];
+    target = *l->target == '\0' ? self
+                                : nl_ws_resolve(ctx->ws, self, l->kind == NL_LINK_MARKDOWN,
+                                                l->target, strlen(l->target), NULL);
+    heading = l->heading;
+    missing = l->target;
+    break;
+  }
+  case NL_LOC_MENTION:
+    target = loc.person;
+    missing = n->mentions[loc.index].word;
+    break;
+  case NL_LOC_ACCOUNT:
+    target = nl_ws_resolve_kind(ctx->ws, NL_KIND_ACCOUNT, n->account->text,
+                                strlen(n->account->text));
+    missing = n->account->text;
+    break;
+  case NL_LOC_PARTICIPANT: {
+    const char *v = n->participants[loc.index].text;
+    target = nl_ws_resolve_kind(ctx->ws, NL_KIND_PERSON, v, strlen(v));
+    missing = v;
+    break;
+  }
+  case NL_LOC_TAG: {
+    const char *tag = n->tags[loc.index].name;
+    target = nl_ws_resolve_account_tag(ctx->ws, tag, strlen(tag));
+    if (target == NULL) {
+      tag_count c = {tag, 0};
+      nl_ws_foreach_tag(ctx->ws, count_tag, &c);
+      add(&t, "**#%s**  \nused %zu time%s in the vault", tag, c.count, c.count == 1 ? "" : "s");
+    }
+    break;
+  }
+  case NL_LOC_TYPE:
+  case NL_LOC_NONE: {
+    const nl_task *task = task_on_line(n, pos.line);
+    if (task != NULL) task_card(ctx, n, task, &t);
+    break;
+  }
+  }
+  if (target != NULL)
+    note_card(ctx, target, heading, &t);
+  else if (t.len == 0 && missing != NULL && loc.kind != NL_LOC_NONE && loc.kind != NL_LOC_TAG)
+    add(&t, "no note named \"%s\"", missing);
+  if (t.len == 0) {
+    free(t.buf);
+    return 0;
+  }
+  json_decref(*result);
+  *result = json_pack("{s:{s:s,s:s},s:o}", "contents", "kind",
+                      ctx->caps->hover_markdown ? "markdown" : "plaintext", "value", t.buf,
+                      "range", nl_ctx_range_json(ctx, self, loc.kind != NL_LOC_NONE ? loc.range
+                        : (nl_brange){{pos.line, 0}, {pos.line, 0}}));
+  free(t.buf);
+  return 0;
+}
