@@ -391,7 +391,7 @@ class ServerTest(unittest.TestCase):
                    "workspace/executeCommand", "workspace/symbol", "textDocument/didChange",
                    "textDocument/didOpen", "textDocument/didClose", "textDocument/didSave",
                    "workspace/didChangeConfiguration", "workspace/didChangeWatchedFiles",
-                   "textDocument/hover", "$/setTrace"]
+                   "textDocument/hover", "textDocument/documentSymbol", "$/setTrace"]
         errors = results = 0
         codes = {}
         # Not JSON at all, but the id can still be read: the reply carries it.
