@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "lsp/features/features.h"
 #include "lsp/log.h"
+#include "lsp/transport.h"
 #include "lsp/watch.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
@@ -38,20 +38,7 @@ typedef struct queued_msg {
 
 struct nl_server {
   uv_loop_t *loop;
-  union {
-    uv_pipe_t pipe;
-    uv_tty_t tty;
-  } in;
-  int in_is_file;
-  uv_fs_t in_req;
-  char in_buf[65536];
-  int64_t in_offset;
-  union {
-    uv_pipe_t pipe;
-    uv_tty_t tty;
-  } out;
-  int out_is_file;
-  size_t writes_pending;
+  nl_transport *transport;
   uv_check_t check;
   uv_idle_t idle; /* keeps the check running while messages are queued */
   uv_timer_t diag_timer;
@@ -59,7 +46,6 @@ struct nl_server {
   uv_timer_t midnight_timer; /* overdue tasks change with the date */
   uv_signal_t sigterm;
 
-  nl_frame *frame;
   queued_msg *queue_head, *queue_tail;
   queued_msg *held_head, *held_tail; /* requests waiting for the first scan */
   json_int_t *cancelled;
@@ -89,63 +75,14 @@ struct nl_server {
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-typedef struct {
-  uv_write_t req;
-  char *buf;
-  nl_server *srv;
-} write_req;
-
 static void maybe_finish(nl_server *srv);
 static void flush_edits(nl_server *srv);
 static void release_held(nl_server *srv);
 
-static void write_done(uv_write_t *req, int status) {
-  write_req *w = (write_req *)req;
-  nl_server *srv = w->srv;
-  if (status < 0) nl_log(NL_LOG_ERROR, "cannot write to the client: %s", uv_strerror(status));
-  free(w->buf);
-  free(w);
-  srv->writes_pending--;
-  maybe_finish(srv);
-}
-
-/* Sends msg (steals). Writes go out in order through libuv's queue: never dropped, never
- * interleaved; memory holds what the client has not read yet. */
+/* Sends msg (steals). */
 static void send_msg(nl_server *srv, json_t *msg) {
-  size_t len;
-  char *buf = nl_rpc_encode(msg, &len);
+  if (msg != NULL) nl_transport_send(srv->transport, msg);
   json_decref(msg);
-  if (buf == NULL) {
-    nl_log(NL_LOG_ERROR, "cannot encode a message: out of memory");
-    return;
-  }
-  if (srv->out_is_file) {
-    size_t off = 0;
-    while (off < len) {
-      ssize_t n = write(STDOUT_FILENO, buf + off, len - off);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      off += (size_t)n;
-    }
-    free(buf);
-    return;
-  }
-  write_req *w = malloc(sizeof(*w));
-  if (w == NULL) {
-    free(buf);
-    return;
-  }
-  w->buf = buf;
-  w->srv = srv;
-  uv_buf_t b = uv_buf_init(buf, (unsigned)len);
-  int rc = uv_write(&w->req, (uv_stream_t *)&srv->out, &b, 1, write_done);
-  if (rc < 0) {
-    nl_log(NL_LOG_ERROR, "cannot write to the client: %s", uv_strerror(rc));
-    free(buf);
-    free(w);
-    return;
-  }
-  srv->writes_pending++;
 }
 
 static void notify(nl_server *srv, const char *method, json_t *params) {
@@ -867,35 +804,26 @@ static void ws_wake(void *ud) {
   uv_idle_start(&srv->idle, idle_cb);
 }
 
-static void enqueue_bytes(nl_server *srv, const char *buf, size_t len) {
-  if (nl_frame_feed(srv->frame, buf, len) != 0) {
-    nl_log(NL_LOG_ERROR, "out of memory buffering input");
+/* A whole message from the client: parsed now, handled from the check callback. */
+static void on_body(void *ud, const char *body, size_t len) {
+  nl_server *srv = ud;
+  queued_msg *q = calloc(1, sizeof(*q));
+  if (q == NULL) {
+    nl_log(NL_LOG_ERROR, "out of memory queueing a message");
     return;
   }
-  for (;;) {
-    const char *body;
-    size_t blen;
-    char err[256];
-    int rc = nl_frame_next(srv->frame, &body, &blen, err, sizeof(err));
-    if (rc == 0) break;
-    if (rc < 0) {
-      nl_log(NL_LOG_WARN, "bad message framing: %s", err);
-      continue;
-    }
-    queued_msg *q = calloc(1, sizeof(*q));
-    if (q == NULL) break;
-    q->parse_rc = nl_rpc_parse(body, blen, &q->msg, q->err, sizeof(q->err));
-    if (srv->queue_tail != NULL)
-      srv->queue_tail->next = q;
-    else
-      srv->queue_head = q;
-    srv->queue_tail = q;
-  }
+  q->parse_rc = nl_rpc_parse(body, len, &q->msg, q->err, sizeof(q->err));
+  if (srv->queue_tail != NULL)
+    srv->queue_tail->next = q;
+  else
+    srv->queue_head = q;
+  srv->queue_tail = q;
   /* Keep the loop from blocking in poll so the check callback handles the queue now. */
-  if (srv->queue_head != NULL) uv_idle_start(&srv->idle, idle_cb);
+  uv_idle_start(&srv->idle, idle_cb);
 }
 
-static void input_ended(nl_server *srv) {
+static void on_ended(void *ud) {
+  nl_server *srv = ud;
   if (!srv->exiting) {
     nl_log(NL_LOG_INFO, "input closed without exit");
     srv->exit_code = srv->state == ST_SHUTDOWN ? 0 : 1;
@@ -904,35 +832,7 @@ static void input_ended(nl_server *srv) {
   drain(srv);
 }
 
-static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
-  nl_server *srv = h->data;
-  *buf = uv_buf_init(srv->in_buf, sizeof(srv->in_buf));
-}
-
-static void read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
-  nl_server *srv = s->data;
-  if (n > 0) enqueue_bytes(srv, buf->base, (size_t)n);
-  if (n < 0) {
-    if (n != UV_EOF) nl_log(NL_LOG_ERROR, "cannot read from the client: %s", uv_strerror((int)n));
-    uv_read_stop(s);
-    input_ended(srv);
-  }
-}
-
-static void file_read_cb(uv_fs_t *req) {
-  nl_server *srv = req->data;
-  ssize_t n = req->result;
-  uv_fs_req_cleanup(req);
-  if (n <= 0) {
-    input_ended(srv);
-    return;
-  }
-  srv->in_offset += n;
-  enqueue_bytes(srv, srv->in_buf, (size_t)n);
-  if (srv->exiting) return;
-  uv_buf_t b = uv_buf_init(srv->in_buf, sizeof(srv->in_buf));
-  uv_fs_read(srv->loop, &srv->in_req, 0, &b, 1, -1, file_read_cb);
-}
+static void on_written(void *ud) { maybe_finish(ud); }
 
 /* ---- shutting down ----------------------------------------------------------------------- */
 
@@ -944,8 +844,9 @@ static void close_walk(uv_handle_t *h, void *arg) {
 static void maybe_finish(nl_server *srv) {
   /* A scan still running finishes on the thread pool; its results land in the index, which
    * lives until the loop has run out. */
-  if (!srv->exiting || srv->writes_pending > 0) return;
+  if (!srv->exiting || nl_transport_pending(srv->transport) > 0) return;
   nl_log_set_sink(NULL, NULL);
+  nl_transport_stop(srv->transport);
   nl_watch_stop(srv->watch);
   srv->watch = NULL;
   uv_walk(srv->loop, close_walk, NULL);
@@ -958,41 +859,11 @@ static void on_sigterm(uv_signal_t *s, int signum) {
   maybe_finish(srv);
 }
 
-static int open_stdio(nl_server *srv) {
-  uv_handle_type in = uv_guess_handle(0);
-  int rc;
-  if (in == UV_FILE) {
-    srv->in_is_file = 1;
-    srv->in_req.data = srv;
-    uv_buf_t b = uv_buf_init(srv->in_buf, sizeof(srv->in_buf));
-    rc = uv_fs_read(srv->loop, &srv->in_req, 0, &b, 1, -1, file_read_cb);
-  } else {
-    uv_stream_t *s = (uv_stream_t *)&srv->in;
-    if (in == UV_TTY)
-      rc = uv_tty_init(srv->loop, &srv->in.tty, 0, 1);
-    else if ((rc = uv_pipe_init(srv->loop, &srv->in.pipe, 0)) == 0)
-      rc = uv_pipe_open(&srv->in.pipe, 0); /* pipes and sockets alike */
-    if (rc != 0) return rc;
-    s->data = srv;
-    rc = uv_read_start(s, alloc_cb, read_cb);
-  }
-  if (rc != 0) return rc;
-  uv_handle_type out = uv_guess_handle(1);
-  if (out == UV_FILE || out == UV_UNKNOWN_HANDLE) {
-    srv->out_is_file = 1;
-    return 0;
-  }
-  if (out == UV_TTY) return uv_tty_init(srv->loop, &srv->out.tty, 1, 0);
-  if ((rc = uv_pipe_init(srv->loop, &srv->out.pipe, 0)) != 0) return rc;
-  return uv_pipe_open(&srv->out.pipe, 1);
-}
-
 int nl_server_main(void) {
   signal(SIGPIPE, SIG_IGN);
   nl_server *srv = calloc(1, sizeof(*srv));
   if (srv == NULL) return 1;
   srv->loop = uv_default_loop();
-  srv->frame = nl_frame_new(MAX_MESSAGE);
   srv->docs = nl_docs_new();
   srv->cfg = nl_config_new();
   srv->published = json_object();
@@ -1000,7 +871,7 @@ int nl_server_main(void) {
   srv->ws = srv->cfg != NULL ? nl_ws_new(srv->loop, srv->cfg) : NULL;
   srv->enc = NL_ENC_UTF16;
   srv->exit_code = 1;
-  if (srv->frame == NULL || srv->docs == NULL || srv->ws == NULL || srv->published == NULL) {
+  if (srv->docs == NULL || srv->ws == NULL || srv->published == NULL || srv->indexed == NULL) {
     fprintf(stderr, "notes-lsp: out of memory\n");
     return 1;
   }
@@ -1023,8 +894,10 @@ int nl_server_main(void) {
   srv->sigterm.data = srv;
   uv_signal_start(&srv->sigterm, on_sigterm, SIGTERM);
   uv_unref((uv_handle_t *)&srv->sigterm);
-  int rc = open_stdio(srv);
-  if (rc != 0) {
+  int rc = 0;
+  nl_transport_cbs cbs = {on_body, on_ended, on_written, srv};
+  srv->transport = nl_transport_start(srv->loop, MAX_MESSAGE, cbs, &rc);
+  if (srv->transport == NULL) {
     fprintf(stderr, "notes-lsp: cannot open stdio: %s\n", uv_strerror(rc));
     return 1;
   }
@@ -1053,7 +926,7 @@ int nl_server_main(void) {
   nl_ws_free(srv->ws);
   nl_docs_free(srv->docs);
   nl_config_free(srv->cfg);
-  nl_frame_free(srv->frame);
+  nl_transport_free(srv->transport);
   json_decref(srv->init_options);
   json_decref(srv->settings);
   json_decref(srv->published);

@@ -11,7 +11,6 @@
 #include "lsp/context.h"
 #include "lsp/document.h"
 #include "lsp/workspace.h"
-#include "protocol/frame.h"
 
 typedef struct nl_server nl_server;
 
