@@ -33,29 +33,6 @@ static uint32_t disk_line_of(const char *rel, const char *needle, char **text_ou
   return hit ? n : UINT32_MAX;
 }
 
-/* Independent of the code under test: a column of `s` (up to byte n) in units of enc. */
-static uint32_t units(const char *s, size_t n, nl_encoding enc) {
-  uint32_t u = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (enc == NL_ENC_UTF8) u++;
-    else if ((c & 0xC0) != 0x80) u += (enc == NL_ENC_UTF16 && c >= 0xF0) ? 2 : 1;
-  }
-  return u;
-}
-
-/* The position just after the first `needle` in line `line` of text. */
-static uint32_t col_after(const char *text, uint32_t line, const char *needle, nl_encoding enc) {
-  const char *s = text;
-  for (uint32_t i = 0; i < line && s; i++) {
-    s = strchr(s, '\n');
-    if (s) s++;
-  }
-  if (s == NULL) return UINT32_MAX;
-  const char *hit = strstr(s, needle);
-  if (hit == NULL) return UINT32_MAX;
-  return units(s, (size_t)(hit - s) + strlen(needle), enc);
-}
 
 static json_t *define_at(fixture *f, const char *uri, uint32_t line, uint32_t character) {
   json_t *params = json_pack("{s:{s:s},s:{s:i,s:i}}", "textDocument", "uri", uri, "position",
