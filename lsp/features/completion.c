@@ -215,6 +215,18 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
   for (size_t i = 0; i < top->n; i++) top->items[i].ptr = nl_ws_get(ws, top->items[i].id);
 }
 
+/* The best MAX_ITEMS names (of `kind`, or all when -1) for what was typed, best first, into
+ * top (over buf); notes whether the list was cut. */
+static void best_names(req *r, const char *typed, size_t typed_len, int kind, nl_nav_topk *top,
+                       nl_nav_hit *buf) {
+  nl_nav_pattern pat;
+  nl_nav_pattern_init(&pat, typed, typed_len);
+  nl_nav_topk_init(top, buf, MAX_ITEMS);
+  offer_names(top, &pat, r->ctx->ws, kind);
+  nl_nav_topk_sort(top);
+  r->incomplete = top->seen > top->n;
+}
+
 /* ---- the line ---------------------------------------------------------------------------- */
 
 static int starts_with(const char *s, size_t len, size_t at, const char *lit) {
@@ -317,16 +329,10 @@ static size_t target_end(const req *r, const char *stops, int *closed, int *suff
 static void note_items(req *r, size_t start, const char *typed, size_t typed_len) {
   int closed = 0, suffix = 0;
   size_t end = target_end(r, "|#", &closed, &suffix);
-  nl_nav_pattern pat;
-  nl_nav_pattern_init(&pat, typed, typed_len);
-
   nl_nav_hit buf[MAX_ITEMS];
   nl_nav_topk top;
-  nl_nav_topk_init(&top, buf, MAX_ITEMS);
+  best_names(r, typed, typed_len, -1, &top, buf);
   const nl_workspace *ws = r->ctx->ws;
-  offer_names(&top, &pat, ws, -1);
-  nl_nav_topk_sort(&top);
-  r->incomplete = top.seen > top.n;
 
   const char *close = closed ? "" : "]]";
   for (size_t i = 0; i < top.n; i++) {
@@ -674,15 +680,9 @@ static size_t edit_end(const req *r, size_t start, size_t end, const char *inser
 /* People (kind person) and their aliases, or accounts, as items replacing [start, end). */
 static void party_items(req *r, nl_kind kind, const char *typed, size_t typed_len, size_t start,
                         size_t end, int alias_inserts_alias) {
-  nl_nav_pattern pat;
-  nl_nav_pattern_init(&pat, typed, typed_len);
   nl_nav_hit buf[MAX_ITEMS];
   nl_nav_topk top;
-  nl_nav_topk_init(&top, buf, MAX_ITEMS);
-  const nl_workspace *ws = r->ctx->ws;
-  offer_names(&top, &pat, ws, (int)kind);
-  nl_nav_topk_sort(&top);
-  r->incomplete = top.seen > top.n;
+  best_names(r, typed, typed_len, (int)kind, &top, buf);
   for (size_t i = 0; i < top.n; i++) {
     const nl_entry *e = top.items[i].ptr;
     char *name = nl_nav_nfc(e->name, strlen(e->name));
