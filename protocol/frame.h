@@ -4,7 +4,9 @@
  * from the transport, then calls nl_frame_next until it returns 0. Header names are
  * case-insensitive, Content-Type is accepted and ignored, bare "\n" line ends are tolerated, and
  * after any framing error the framer has already resynchronised, so the caller logs the message
- * and simply calls nl_frame_next again. */
+ * and simply calls nl_frame_next again. A body longer than the limit is dropped as it streams
+ * in (its announced length is trusted, so a corrupt huge length swallows what follows); a header
+ * block without a usable length is followed by a scan for the next header line. */
 #ifndef NL_FRAME_H
 #define NL_FRAME_H
 
