@@ -27,6 +27,8 @@ typedef struct {
   int code_action_resolve;   /* textDocument.codeAction.resolveSupport has "edit" */
   int hierarchical_symbols;  /* textDocument.documentSymbol.hierarchicalDocumentSymbolSupport */
   int hover_markdown;        /* textDocument.hover.contentFormat has "markdown" */
+  int completion_edit_range; /* textDocument.completion.completionList.itemDefaults has
+                                "editRange" */
 } nl_client_caps;
 
 typedef struct nl_ctx nl_ctx;

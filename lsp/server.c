@@ -277,6 +277,12 @@ static void read_caps(nl_server *srv, const json_t *caps) {
   c->diagnostic_refresh = flag(caps, "workspace.diagnostics.refreshSupport");
   c->hierarchical_symbols =
       flag(caps, "textDocument.documentSymbol.hierarchicalDocumentSymbolSupport");
+  const json_t *defaults = json_object_get(
+      json_object_get(json_object_get(json_object_get(caps, "textDocument"), "completion"),
+                      "completionList"),
+      "itemDefaults");
+  json_array_foreach(defaults, i, op) if (json_is_string(op) && strcmp(json_string_value(op), "editRange") == 0)
+      c->completion_edit_range = 1;
   const json_t *formats = json_object_get(
       json_object_get(json_object_get(caps, "textDocument"), "hover"), "contentFormat");
   json_array_foreach(formats, i, op) if (json_is_string(op) && strcmp(json_string_value(op), "markdown") == 0)

@@ -405,6 +405,26 @@ static void test_uses_open_text(void) {
   fixture_done(&f);
 }
 
+static void test_item_defaults_edit_range(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  caps.completion_edit_range = 1;
+  const char *uri = open_note(&f, "Inbox.md", "# Inbox\n\n- @An\n", NULL);
+  json_t *r = complete_at(&f, uri, 2, 5);
+  /* The shared range once, in itemDefaults; each item only its text. */
+  const json_t *range = json_object_get(json_object_get(r, "itemDefaults"), "editRange");
+  ASSERT(range != NULL);
+  ASSERT_EQ(json_integer_value(json_object_get(json_object_get(range, "start"), "character")), 3);
+  ASSERT_EQ(json_integer_value(json_object_get(json_object_get(range, "end"), "character")), 5);
+  const json_t *ana = item_by_label(r, "Ana Ruiz");
+  ASSERT(ana != NULL);
+  ASSERT(json_object_get(ana, "textEdit") == NULL);
+  ASSERT_STR_EQ(str_at(ana, "textEditText"), "Ana Ruiz");
+  json_decref(r);
+  caps.completion_edit_range = 0;
+  fixture_done(&f);
+}
+
 static void test_bad_params_and_closed_documents(void) {
   fixture f;
   ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
@@ -496,6 +516,7 @@ int main(void) {
   RUN(test_frontmatter_values);
   RUN(test_markdown_paths);
   RUN(test_uses_open_text);
+  RUN(test_item_defaults_edit_range);
   RUN(test_bad_params_and_closed_documents);
   RUN(test_cut_at_200);
   nl_config_free(cfg);
