@@ -115,4 +115,18 @@ static inline uint32_t col_after(const char *text, uint32_t line, const char *ne
   return units(s, (size_t)(hit - s) + strlen(needle), enc);
 }
 
+/* The 0-based line of the first line of `rel` on disk holding `needle`. */
+static inline uint32_t disk_line_of(const char *rel, const char *needle, char **text_out) {
+  char path[4096];
+  size_t len = 0;
+  snprintf(path, sizeof path, "%s/%s", NL_TEST_VAULT, rel);
+  char *text = read_file(path, &len);
+  const char *hit = text ? strstr(text, needle) : NULL;
+  uint32_t n = 0;
+  for (const char *p = text; hit && p < hit; p++) n += *p == '\n';
+  if (text_out) *text_out = text;
+  else free(text);
+  return hit ? n : UINT32_MAX;
+}
+
 #endif

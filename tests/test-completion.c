@@ -30,19 +30,6 @@ static uint32_t disk_lines(const char *rel) {
   return n;
 }
 
-/* The 0-based line of the first line of `rel` on disk holding `needle`. */
-static uint32_t disk_line_of(const char *rel, const char *needle, char **text_out) {
-  char path[4096];
-  size_t len = 0;
-  snprintf(path, sizeof path, "%s/%s", NL_TEST_VAULT, rel);
-  char *text = read_file(path, &len);
-  const char *hit = text ? strstr(text, needle) : NULL;
-  uint32_t n = 0;
-  for (const char *p = text; hit && p < hit; p++) n += *p == '\n';
-  if (text_out) *text_out = text;
-  else free(text);
-  return hit ? n : UINT32_MAX;
-}
 
 static json_t *complete_at(fixture *f, const char *uri, uint32_t line, uint32_t character) {
   json_t *params = json_pack("{s:{s:s},s:{s:i,s:i},s:{s:i}}", "textDocument", "uri", uri,

@@ -34,10 +34,6 @@ static nl_entry *resolve(nl_workspace *ws, const char *target, size_t *n) {
   return nl_ws_resolve(ws, NULL, 0, target, strlen(target), n);
 }
 
-static void check_ok(nl_workspace *ws) {
-  char err[256];
-  if (nl_ws_check(ws, err, sizeof(err)) != 0) fprintf(stderr, "invariant: %s\n", err);
-}
 
 #define ASSERT_INDEX_OK(ws)                                                        \
   do {                                                                             \
@@ -391,7 +387,6 @@ int main(void) {
   RUN(test_skips);
   RUN(test_name_table_compaction);
   RUN(test_generated_vault);
-  (void)check_ok;
   nl_config_free(cfg);
   uv_loop_close(&loop);
   return NL_TEST_DONE();
