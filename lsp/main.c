@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lsp/check.h"
-#include "lsp/log.h"
-#include "lsp/server.h"
-#include "lsp/workspace.h"
+#include "lsp/cli/check.h"
+#include "lsp/base/log.h"
+#include "lsp/server/server.h"
+#include "lsp/index/workspace.h"
 
 static void usage(FILE *out) {
   fprintf(out,

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <uv.h>
 
-#include "lsp/context.h"
-#include "lsp/document.h"
-#include "lsp/workspace.h"
+#include "lsp/server/context.h"
+#include "lsp/server/document.h"
+#include "lsp/index/workspace.h"
 
 static uv_loop_t loop;
 static nl_config *cfg;

@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lsp/check.h"
-#include "lsp/diagnose.h"
+#include "lsp/cli/check.h"
+#include "lsp/index/diagnose.h"
 #include "test.h"
 
 typedef struct {

@@ -3,12 +3,12 @@
  * by a small helper and the result compared byte for byte. */
 #include <uv.h>
 
-#include "lsp/config.h"
-#include "lsp/context.h"
-#include "lsp/diagnose.h"
+#include "lsp/index/config.h"
+#include "lsp/server/context.h"
+#include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
-#include "lsp/mojibake.h"
-#include "lsp/workspace.h"
+#include "lsp/note/mojibake.h"
+#include "lsp/index/workspace.h"
 #include "protocol/lsp_types.h"
 #include "protocol/position.h"
 #include "protocol/rpc.h"

@@ -4,9 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lsp/config.h"
-#include "lsp/log.h"
-#include "lsp/note.h"
+#include "lsp/index/config.h"
+#include "lsp/base/log.h"
+#include "lsp/note/note.h"
 #include "test.h"
 
 static void test_defaults(void) {

@@ -9,11 +9,11 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include "lsp/config.h"
-#include "lsp/context.h"
-#include "lsp/document.h"
+#include "lsp/index/config.h"
+#include "lsp/server/context.h"
+#include "lsp/server/document.h"
 #include "lsp/features/features.h"
-#include "lsp/workspace.h"
+#include "lsp/index/workspace.h"
 #include "protocol/rpc.h"
 #include "test.h"
 

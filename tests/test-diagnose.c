@@ -2,9 +2,9 @@
  * index in memory (nothing is written to disk). */
 #include <uv.h>
 
-#include "lsp/config.h"
-#include "lsp/diagnose.h"
-#include "lsp/workspace.h"
+#include "lsp/index/config.h"
+#include "lsp/index/diagnose.h"
+#include "lsp/index/workspace.h"
 #include "test.h"
 
 #define TODAY_STR "2025-11-15"

@@ -1,5 +1,5 @@
 /* test-document.c: the open-document store and didChange edits. */
-#include "lsp/document.h"
+#include "lsp/server/document.h"
 
 #include <errno.h>
 

@@ -1,7 +1,7 @@
 /* test-frontmatter.c: the YAML frontmatter of a note, with byte positions of keys and values. */
 #include <stdint.h>
 
-#include "lsp/note.h"
+#include "lsp/note/note.h"
 #include "tests/test.h"
 
 static nl_note *parse(const char *s) { return nl_note_parse("t.md", s, strlen(s)); }

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <uv.h>
 
-#include "lsp/config.h"
+#include "lsp/index/config.h"
 #include "lsp/features/features.h"
 #include "protocol/rpc.h"
 #include "test.h"

@@ -1,7 +1,7 @@
-/* Tests for lsp/mojibake.c. The byte-string vectors were generated with Python 3.11:
+/* Tests for lsp/note/mojibake.c. The byte-string vectors were generated with Python 3.11:
  * s.encode("utf-8").decode("cp1252") (the five undefined bytes passed through as U+0081 etc.)
  * and .decode("mac_roman"), then baked in here. */
-#include "lsp/mojibake.h"
+#include "lsp/note/mojibake.h"
 
 #include <stdint.h>
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "lsp/features/nav_match.h"
-#include "lsp/unicode.h"
+#include "lsp/base/unicode.h"
 #include "test.h"
 
 static uint32_t seed = 2025;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lsp/note.h"
+#include "lsp/note/note.h"
 #include "test.h"
 
 typedef struct {

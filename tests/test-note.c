@@ -2,7 +2,7 @@
  * count (code, HTML, math, escapes), with exact byte ranges. */
 #include <stdint.h>
 
-#include "lsp/note.h"
+#include "lsp/note/note.h"
 #include "tests/test.h"
 
 static nl_note *parse(const char *s) { return nl_note_parse("t.md", s, strlen(s)); }

@@ -1,8 +1,8 @@
 /* test-task.c: task status markers, Obsidian Tasks emoji fields, the description, and dates. */
 #include <stdint.h>
 
-#include "lsp/note.h"
-#include "lsp/task.h"
+#include "lsp/note/note.h"
+#include "lsp/note/task.h"
 #include "tests/test.h"
 
 static nl_note *parse(const char *s) { return nl_note_parse("t.md", s, strlen(s)); }

@@ -1,5 +1,5 @@
-/* Tests for lsp/unicode.c: UTF-8 coding, NFC, name keys, classes and fuzzy scoring. */
-#include "lsp/unicode.h"
+/* Tests for lsp/base/unicode.c: UTF-8 coding, NFC, name keys, classes and fuzzy scoring. */
+#include "lsp/base/unicode.h"
 
 #include <dirent.h>
 

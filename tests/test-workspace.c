@@ -7,8 +7,8 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include "lsp/config.h"
-#include "lsp/workspace.h"
+#include "lsp/index/config.h"
+#include "lsp/index/workspace.h"
 #include "test.h"
 
 static uv_loop_t loop;

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lsp/diagnose.h"
+#include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"

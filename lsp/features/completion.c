@@ -33,7 +33,7 @@
 #include "lsp/features/features.h"
 #include "lsp/features/nav_match.h"
 #include "lsp/features/nav_util.h"
-#include "lsp/unicode.h"
+#include "lsp/base/unicode.h"
 
 #define MAX_ITEMS 200
 #define MAX_MENTION 64 /* bytes after '@' still treated as a name being typed */

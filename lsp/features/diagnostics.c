@@ -2,7 +2,7 @@
  * and the textDocument/diagnostic pull request. */
 #include <string.h>
 
-#include "lsp/diagnose.h"
+#include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"

@@ -1,9 +1,9 @@
 /* features.h: one handler per LSP feature, each a function of (context, params). The dispatch
- * table in lsp/dispatch.c maps methods to these. */
+ * table in lsp/server/dispatch.c maps methods to these. */
 #ifndef NL_FEATURES_H
 #define NL_FEATURES_H
 
-#include "lsp/context.h"
+#include "lsp/server/context.h"
 
 /* textDocument/completion */
 int nl_feature_completion(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,

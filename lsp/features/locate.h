@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "lsp/note.h"
-#include "lsp/workspace.h"
+#include "lsp/note/note.h"
+#include "lsp/index/workspace.h"
 
 typedef enum {
   NL_LOC_NONE,

@@ -1,10 +1,10 @@
-/* nav_match.c: see nav_match.h. This file includes lsp/unicode.h but never lsp/context.h. */
+/* nav_match.c: see nav_match.h. This file includes lsp/base/unicode.h but never lsp/server/context.h. */
 #include "lsp/features/nav_match.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "lsp/unicode.h"
+#include "lsp/base/unicode.h"
 
 static unsigned char lower_ascii(unsigned char c) {
   return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;

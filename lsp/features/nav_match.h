@@ -1,6 +1,6 @@
 /* nav_match.h: name matching for completion and workspace/symbol: a cheap ASCII pre-filter in
  * front of nl_fuzzy_score, and NFC display forms. Kept apart from the files that include
- * lsp/context.h because lsp/unicode.h and protocol/position.h both declare nl_unicode_decode
+ * lsp/server/context.h because lsp/base/unicode.h and protocol/position.h both declare nl_unicode_decode
  * with different signatures, so no translation unit may include both. */
 #ifndef NL_NAV_MATCH_H
 #define NL_NAV_MATCH_H
@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Fuzzy score tiers of nl_fuzzy_score (lsp/unicode.h): score >> 24. */
+/* Fuzzy score tiers of nl_fuzzy_score (lsp/base/unicode.h): score >> 24. */
 #define NL_NAV_TIER_EXACT 4
 #define NL_NAV_TIER_PREFIX 3
 #define NL_NAV_TIER_WORDS 2 /* every piece at a word start */

@@ -13,10 +13,10 @@
 #include <sys/resource.h>
 #include <uv.h>
 
-#include "lsp/config.h"
-#include "lsp/context.h"
+#include "lsp/index/config.h"
+#include "lsp/server/context.h"
 #include "lsp/features/features.h"
-#include "lsp/workspace.h"
+#include "lsp/index/workspace.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 

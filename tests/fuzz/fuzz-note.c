@@ -1,6 +1,6 @@
 /* fuzz-note.c: libFuzzer entry for nl_note_parse. Not part of the default build:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. tests/fuzz/fuzz-note.c lsp/note.c \
- *     lsp/scan.c lsp/frontmatter.c lsp/task.c lsp/date.c lsp/arena.c lsp/note_compact.c \
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. tests/fuzz/fuzz-note.c lsp/note/note.c \
+ *     lsp/note/scan.c lsp/note/frontmatter.c lsp/note/task.c lsp/note/date.c lsp/base/arena.c lsp/note/note_compact.c \
  *     -lcmark -lyaml -o fuzz-note
  *   ./fuzz-note -max_total_time=60 tests/vault-example
  * Besides crashes it checks what every consumer relies on: each range lies inside the note's
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lsp/note.h"
+#include "lsp/note/note.h"
 
 static const nl_note *note;
 static uint32_t *line_len;

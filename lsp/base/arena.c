@@ -1,0 +1,135 @@
+#include "lsp/base/arena.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct nl_arena_block {
+  nl_arena_block *next;
+  size_t cap;
+  size_t len;
+  max_align_t data[]; /* aligned storage */
+};
+
+/* Blocks start small and double: a typical note needs a few KiB, and a 100,000-note index
+ * must not pay a large first block per note. */
+#define ARENA_FIRST 1024
+#define ARENA_MAX 65536
+
+void nl_arena_init(nl_arena *a) {
+  a->head = NULL;
+  a->used = 0;
+}
+
+void nl_arena_free(nl_arena *a) {
+  nl_arena_block *b = a->head;
+  while (b != NULL) {
+    nl_arena_block *next = b->next;
+    free(b);
+    b = next;
+  }
+  a->head = NULL;
+  a->used = 0;
+}
+
+/* Returns `size` bytes at `align` from the head block, adding a block when it is full. */
+static void *take(nl_arena *a, size_t size, size_t align) {
+  /* A request this large is a caller's bug; refusing it keeps the sums below from wrapping. */
+  if (size > SIZE_MAX / 4) return NULL;
+  nl_arena_block *b = a->head;
+  size_t at = b != NULL ? (b->len + align - 1) & ~(align - 1) : 0;
+  if (b == NULL || at > b->cap || b->cap - at < size) {
+    size_t cap = b != NULL ? b->cap * 2 : ARENA_FIRST;
+    if (cap > ARENA_MAX) cap = ARENA_MAX;
+    if (cap < size) cap = size;
+    nl_arena_block *nb = malloc(sizeof(*nb) + cap);
+    if (nb == NULL) return NULL;
+    nb->cap = cap;
+    nb->len = 0;
+    if (b != NULL && size > ARENA_MAX / 2) {
+      nb->next = b->next; /* a big request gets its own block behind the partly filled head */
+      b->next = nb;
+    } else {
+      nb->next = b;
+      a->head = nb;
+    }
+    b = nb;
+    at = 0;
+  }
+  void *p = (char *)b->data + at;
+  b->len = at + size;
+  a->used += size;
+  return p;
+}
+
+void *nl_arena_alloc(nl_arena *a, size_t size) {
+  return take(a, size == 0 ? 1 : size, sizeof(max_align_t));
+}
+
+char *nl_arena_strndup(nl_arena *a, const char *s, size_t len) {
+  /* Strings need no alignment: packing them saves about 8 bytes each. */
+  if (len > SIZE_MAX / 4) return NULL;
+  char *p = take(a, len + 1, 1);
+  if (p == NULL) return NULL;
+  memcpy(p, s, len);
+  p[len] = '\0';
+  return p;
+}
+
+/* ---- compaction ------------------------------------------------------------------------- */
+
+int nl_arena_compact(nl_arena *a, nl_arena_moves *moves) {
+  const size_t align = sizeof(max_align_t);
+  size_t total = 0, n = 0;
+  for (nl_arena_block *b = a->head; b != NULL; b = b->next, n++)
+    total += (b->len + align - 1) & ~(align - 1);
+  moves->moves = NULL;
+  moves->n = 0;
+  if (n <= 1 && (a->head == NULL || a->head->cap - a->head->len < 64)) return 0; /* tight already */
+  nl_arena_block *nb = malloc(sizeof(*nb) + (total ? total : 1));
+  nl_arena_move *m = malloc((n + 1) * sizeof(*m));
+  if (nb == NULL || m == NULL) {
+    free(nb);
+    free(m);
+    return -1;
+  }
+  nb->next = NULL;
+  nb->cap = total;
+  nb->len = 0;
+  /* Each block keeps its offset modulo the alignment, so every object stays aligned. */
+  for (nl_arena_block *b = a->head; b != NULL; b = b->next) {
+    char *dst = (char *)nb->data + nb->len;
+    memcpy(dst, b->data, b->len);
+    m[moves->n++] = (nl_arena_move){(const char *)b->data, b->len, dst};
+    nb->len += (b->len + align - 1) & ~(align - 1);
+  }
+  moves->moves = m;
+  /* The old chain hangs off the table's spare slot until nl_arena_moves_free. */
+  m[moves->n].old_start = (const char *)a->head;
+  m[moves->n].len = 0;
+  m[moves->n].new_start = NULL;
+  a->head = nb;
+  return 0;
+}
+
+void *nl_arena_moved(const nl_arena_moves *moves, const void *p) {
+  const char *c = p;
+  for (size_t i = 0; i < moves->n; i++) {
+    const nl_arena_move *m = &moves->moves[i];
+    if (c >= m->old_start && c <= m->old_start + m->len) return m->new_start + (c - m->old_start);
+  }
+  return (void *)c;
+}
+
+void nl_arena_moves_free(nl_arena_moves *moves) {
+  if (moves->moves == NULL) return;
+  nl_arena_block *b = (nl_arena_block *)moves->moves[moves->n].old_start;
+  while (b != NULL) {
+    nl_arena_block *next = b->next;
+    free(b);
+    b = next;
+  }
+  free(moves->moves);
+  moves->moves = NULL;
+  moves->n = 0;
+}

@@ -1,0 +1,729 @@
+/* unicode.c: UTF-8 coding, NFC, name keys and fuzzy scoring over the generated tables. */
+#include "lsp/base/unicode.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* An invalid input byte travels through the pipeline as this flag plus the byte: it is
+ * outside Unicode, so it never decomposes, folds or composes, and is written back raw. */
+#define RAW_FLAG 0x200000u
+#define IS_RAW(cp) (((cp) & RAW_FLAG) != 0)
+
+/* Hangul syllable arithmetic (Unicode chapter 3.12). */
+#define S_BASE 0xAC00u
+#define L_BASE 0x1100u
+#define V_BASE 0x1161u
+#define T_BASE 0x11A7u
+#define L_COUNT 19u
+#define V_COUNT 21u
+#define T_COUNT 28u
+#define N_COUNT (V_COUNT * T_COUNT)
+#define S_COUNT (L_COUNT * N_COUNT)
+
+/* Starter plus at most 32 non-starters: UAX #15's stream-safe bound. */
+#define SEG_MAX 33
+
+/* ---- UTF-8 ---- */
+
+/* Strict decoding; returns RAW_FLAG|byte for anything invalid and consumes one byte. */
+static uint32_t decode_raw(const unsigned char *s, size_t len, size_t *adv) {
+  uint32_t c = s[0], cp, min;
+  size_t n, i;
+  *adv = 1;
+  if (c < 0x80) return c;
+  if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1F, min = 0x80;
+  else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0F, min = 0x800;
+  else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07, min = 0x10000;
+  else return RAW_FLAG | c;
+  if (len < n) return RAW_FLAG | c;
+  for (i = 1; i < n; i++) {
+    if ((s[i] & 0xC0) != 0x80) return RAW_FLAG | c;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return RAW_FLAG | c;
+  *adv = n;
+  return cp;
+}
+
+uint32_t nl_unicode_decode(const char *s, size_t len, size_t *adv) {
+  uint32_t cp;
+  if (len == 0) {
+    *adv = 0;
+    return 0xFFFD;
+  }
+  cp = decode_raw((const unsigned char *)s, len, adv);
+  return IS_RAW(cp) ? 0xFFFD : cp;
+}
+
+size_t nl_utf8_encode(uint32_t cp, char *out) {
+  unsigned char *o = (unsigned char *)out;
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    o[0] = (unsigned char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (unsigned char)(0xC0 | (cp >> 6));
+    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (unsigned char)(0xE0 | (cp >> 12));
+    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (unsigned char)(0xF0 | (cp >> 18));
+  o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* ---- Character classes ---- */
+
+int nl_unicode_is_space(uint32_t cp) {
+  if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+  switch (cp) {
+  case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
+  case 0x202F: case 0x205F: case 0x3000:
+    return 1;
+  default:
+    return cp >= 0x2000 && cp <= 0x200A;
+  }
+}
+
+/* ---- Decomposition and composition ---- */
+
+static size_t decompose_into(uint32_t cp, uint32_t *out, size_t cap) {
+  uint32_t a, b;
+  int k;
+  size_t n;
+  if (cap == 0) return 0;
+  if (cp >= S_BASE && cp < S_BASE + S_COUNT) {
+    uint32_t s = cp - S_BASE, t = s % T_COUNT;
+    out[0] = L_BASE + s / N_COUNT;
+    if (cap < 2) return 1;
+    out[1] = V_BASE + (s % N_COUNT) / T_COUNT;
+    if (t == 0 || cap < 3) return 2;
+    out[2] = T_BASE + t;
+    return 3;
+  }
+  k = nl_unicode_decompose1(cp, &a, &b);
+  if (k == 0) {
+    out[0] = cp;
+    return 1;
+  }
+  n = decompose_into(a, out, cap);
+  if (k == 2 && n < cap) n += decompose_into(b, out + n, cap - n);
+  return n;
+}
+
+size_t nl_unicode_decompose(uint32_t cp, uint32_t out[4]) {
+  return decompose_into(cp, out, 4);
+}
+
+uint32_t nl_unicode_compose(uint32_t first, uint32_t second) {
+  if (first >= L_BASE && first < L_BASE + L_COUNT && second >= V_BASE &&
+      second < V_BASE + V_COUNT)
+    return S_BASE + ((first - L_BASE) * V_COUNT + (second - V_BASE)) * T_COUNT;
+  if (first >= S_BASE && first < S_BASE + S_COUNT && (first - S_BASE) % T_COUNT == 0 &&
+      second > T_BASE && second < T_BASE + T_COUNT)
+    return first + (second - T_BASE);
+  return nl_unicode_compose_table(first, second);
+}
+
+/* Folds one NFD code point and decomposes the result again: a fold target may itself be
+ * precomposed or change combining class (U+0345 folds to the starter U+03B9). */
+static size_t fold_decompose(uint32_t cp, uint32_t out[4]) {
+  uint32_t f = nl_unicode_fold(cp);
+  if (f == cp) {
+    out[0] = cp;
+    return 1;
+  }
+  return decompose_into(f, out, 4);
+}
+
+/* ---- The normaliser: segments of one starter and its non-starters ---- */
+
+typedef struct {
+  char *buf;
+  size_t cap, len; /* writes while len < cap, always counts (snprintf-like) */
+  uint32_t seg[SEG_MAX]; /* composer input: NFD, folded in key mode */
+  size_t n;
+  uint32_t pre[SEG_MAX]; /* key mode only: NFD before folding */
+  size_t pn;
+} norm;
+
+static uint8_t ccc_of(uint32_t cp) { return IS_RAW(cp) ? 0 : nl_unicode_ccc(cp); }
+
+static void put_bytes(norm *z, const char *p, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++, z->len++)
+    if (z->len < z->cap) z->buf[z->len] = p[i];
+}
+
+static void put_cp(norm *z, uint32_t cp) {
+  char tmp[4];
+  if (IS_RAW(cp)) {
+    tmp[0] = (char)(cp & 0xFF);
+    put_bytes(z, tmp, 1);
+    return;
+  }
+  put_bytes(z, tmp, nl_utf8_encode(cp, tmp));
+}
+
+/* Stable insertion sort by combining class: canonical ordering of the non-starters. */
+static void reorder(uint32_t *c, size_t n) {
+  size_t i, j;
+  for (i = 1; i < n; i++) {
+    uint32_t x = c[i];
+    uint8_t cx = ccc_of(x);
+    for (j = i; j > 0 && ccc_of(c[j - 1]) > cx; j--) c[j] = c[j - 1];
+    c[j] = x;
+  }
+}
+
+static void compose_segment(norm *z) {
+  size_t i, out = 1;
+  int last = -1;
+  if (z->n == 0) return;
+  if (IS_RAW(z->seg[0]) || ccc_of(z->seg[0]) != 0) {
+    reorder(z->seg, z->n);
+    return;
+  }
+  reorder(z->seg + 1, z->n - 1);
+  for (i = 1; i < z->n; i++) {
+    uint32_t c = z->seg[i], comp = 0;
+    int cc = ccc_of(c);
+    /* A mark is blocked from the starter by an uncomposed mark of the same class. */
+    if (last < cc) comp = nl_unicode_compose(z->seg[0], c);
+    if (comp) {
+      z->seg[0] = comp;
+    } else {
+      z->seg[out++] = c;
+      last = cc;
+    }
+  }
+  z->n = out;
+}
+
+static void flush_segment(norm *z) {
+  size_t i;
+  compose_segment(z);
+  for (i = 0; i < z->n; i++) put_cp(z, z->seg[i]);
+  z->n = 0;
+}
+
+/* Feeds one fully decomposed code point. */
+static void push(norm *z, uint32_t cp) {
+  if (ccc_of(cp) == 0) {
+    if (z->n > 0) {
+      compose_segment(z);
+      /* Starters compose only with an immediately preceding starter (Hangul LV + T). */
+      if (z->n == 1 && !IS_RAW(z->seg[0]) && !IS_RAW(cp) && ccc_of(z->seg[0]) == 0) {
+        uint32_t comp = nl_unicode_compose(z->seg[0], cp);
+        if (comp) {
+          z->seg[0] = comp;
+          return;
+        }
+      }
+      flush_segment(z);
+    }
+    z->seg[z->n++] = cp;
+    return;
+  }
+  if (z->n == SEG_MAX) flush_segment(z);
+  z->seg[z->n++] = cp;
+}
+
+/* Key mode folds only after canonical ordering, as NFD-then-fold requires: U+0345 (class 240)
+ * sorts after the other marks and only then becomes the starter U+03B9. */
+static void flush_pre(norm *z) {
+  uint32_t f[4];
+  size_t i, j, m;
+  if (z->pn == 0) return;
+  if (IS_RAW(z->pre[0]) || ccc_of(z->pre[0]) != 0) reorder(z->pre, z->pn);
+  else reorder(z->pre + 1, z->pn - 1);
+  for (i = 0; i < z->pn; i++) {
+    if (IS_RAW(z->pre[i])) {
+      push(z, z->pre[i]);
+      continue;
+    }
+    m = fold_decompose(z->pre[i], f);
+    for (j = 0; j < m; j++) push(z, f[j]);
+  }
+  z->pn = 0;
+}
+
+static void push_pre(norm *z, uint32_t cp) {
+  if (z->pn > 0 && (ccc_of(cp) == 0 || z->pn == SEG_MAX)) flush_pre(z);
+  z->pre[z->pn++] = cp;
+}
+
+static void finish(norm *z) {
+  flush_pre(z);
+  flush_segment(z);
+  if (z->cap > 0) z->buf[z->len < z->cap ? z->len : z->cap - 1] = '\0';
+}
+
+static int is_ascii(const char *s, size_t len) {
+  size_t i;
+  for (i = 0; i < len; i++)
+    if ((unsigned char)s[i] >= 0x80) return 0;
+  return 1;
+}
+
+static size_t nfc_into(const char *s, size_t len, char *buf, size_t cap) {
+  norm z;
+  size_t i = 0, adv, k, n;
+  uint32_t d[4];
+  z.buf = buf;
+  z.cap = cap;
+  z.len = 0;
+  z.n = 0;
+  z.pn = 0;
+  if (is_ascii(s, len)) {
+    put_bytes(&z, s, len);
+    finish(&z);
+    return z.len;
+  }
+  while (i < len) {
+    uint32_t cp = decode_raw((const unsigned char *)s + i, len - i, &adv);
+    i += adv;
+    n = IS_RAW(cp) ? (d[0] = cp, 1) : decompose_into(cp, d, 4);
+    for (k = 0; k < n; k++) push(&z, d[k]);
+  }
+  finish(&z);
+  return z.len;
+}
+
+static size_t ascii_key_into(const char *s, size_t len, char *buf, size_t cap) {
+  size_t i, out = 0;
+  int pending = 0;
+  for (i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || (c >= 0x09 && c <= 0x0D)) {
+      pending = out > 0;
+      continue;
+    }
+    if (pending) {
+      if (out < cap) buf[out] = ' ';
+      out++;
+      pending = 0;
+    }
+    if (out < cap) buf[out] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    out++;
+  }
+  if (cap > 0) buf[out < cap ? out : cap - 1] = '\0';
+  return out;
+}
+
+size_t nl_unicode_key_into(const char *s, size_t len, char *buf, size_t cap) {
+  norm z;
+  size_t i = 0, adv, k, n;
+  int pending = 0, any = 0;
+  uint32_t d[4];
+  if (is_ascii(s, len)) return ascii_key_into(s, len, buf, cap);
+  z.buf = buf;
+  z.cap = cap;
+  z.len = 0;
+  z.n = 0;
+  z.pn = 0;
+  while (i < len) {
+    uint32_t cp = decode_raw((const unsigned char *)s + i, len - i, &adv);
+    i += adv;
+    if (!IS_RAW(cp) && nl_unicode_is_space(cp)) {
+      pending = any;
+      continue;
+    }
+    if (pending) push_pre(&z, ' ');
+    pending = 0;
+    any = 1;
+    n = IS_RAW(cp) ? (d[0] = cp, 1) : decompose_into(cp, d, 4);
+    for (k = 0; k < n; k++) push_pre(&z, d[k]);
+  }
+  finish(&z);
+  return z.len;
+}
+
+/* Runs an _into function on a stack buffer, retrying on the heap when it is too small. */
+static char *alloc_result(size_t (*into)(const char *, size_t, char *, size_t), const char *s,
+                          size_t len, size_t *out_len) {
+  char stack[256], *r;
+  size_t n = into(s, len, stack, sizeof stack);
+  r = malloc(n + 1);
+  if (r == NULL) return NULL;
+  if (n < sizeof stack) memcpy(r, stack, n + 1);
+  else into(s, len, r, n + 1);
+  if (out_len) *out_len = n;
+  return r;
+}
+
+char *nl_unicode_key(const char *s, size_t len, size_t *out_len) {
+  return alloc_result(nl_unicode_key_into, s, len, out_len);
+}
+
+char *nl_unicode_nfc(const char *s, size_t len, size_t *out_len) {
+  return alloc_result(nfc_into, s, len, out_len);
+}
+
+/* ---- Fuzzy scoring ---- */
+
+#define FZ_WORD 8
+#define FZ_RUN 4
+#define FZ_GAP 1
+#define FZ_NEG (INT_MIN / 4)
+#define FZ_STACK 1024 /* code points on the stack: names up to 256 bytes need no malloc */
+
+/* Folded NFD code points of s into out (room for 4 * len); marks dropped when strip. */
+static size_t fold_cps(const char *s, size_t len, int strip, uint32_t *out) {
+  size_t i = 0, adv, n = 0, k, j, m, dn;
+  uint32_t d[4], f[4];
+  while (i < len) {
+    unsigned char b = (unsigned char)s[i];
+    if (b < 0x80) {
+      /* ASCII decomposes to itself and folds to lower case: the common case, kept cheap. */
+      out[n++] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+      i++;
+      continue;
+    }
+    uint32_t cp = decode_raw((const unsigned char *)s + i, len - i, &adv);
+    i += adv;
+    if (IS_RAW(cp)) {
+      out[n++] = cp;
+      continue;
+    }
+    dn = decompose_into(cp, d, 4);
+    for (k = 0; k < dn; k++) {
+      m = fold_decompose(d[k], f);
+      for (j = 0; j < m; j++)
+        if (!strip || nl_unicode_ccc(f[j]) == 0) out[n++] = f[j];
+    }
+  }
+  return n;
+}
+
+static int has_mark(const uint32_t *c, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (!IS_RAW(c[i]) && nl_unicode_ccc(c[i]) != 0) return 1;
+  return 0;
+}
+
+static int word_start(const uint32_t *c, size_t j) {
+  uint32_t p;
+  if (j == 0) return 1;
+  p = c[j - 1];
+  return p == '/' || p == '-' || p == '_' || (!IS_RAW(p) && nl_unicode_is_space(p));
+}
+
+static int is_subsequence(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn) {
+  size_t i = 0, j;
+  for (j = 0; j < cn && i < pn; j++)
+    if (p[i] == c[j]) i++;
+  return i == pn;
+}
+
+/* Best alignment score (see the header); anchored allows a match only at a word start or
+ * right after the previous match. FZ_NEG when no alignment exists. rows holds 4 * cn ints. */
+static int align(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn, int anchored,
+                 int *rows, const unsigned char *starts) {
+  int *mp = rows, *dp = rows + cn, *mc = rows + 2 * cn, *dc = rows + 3 * cn, *t;
+  int best = FZ_NEG;
+  size_t i, j;
+  for (i = 0; i < pn; i++) {
+    for (j = 0; j < cn; j++) {
+      int m = FZ_NEG, ws = starts[j], ms = 1 + (ws ? FZ_WORD : 0);
+      if (j >= i && p[i] == c[j]) {
+        if (i == 0) {
+          if (!anchored || ws) m = ms;
+        } else if (j > 0) {
+          if (mp[j - 1] > FZ_NEG) m = mp[j - 1] + ms + FZ_RUN;
+          if (dp[j - 1] > FZ_NEG && (!anchored || ws) && dp[j - 1] + ms > m)
+            m = dp[j - 1] + ms;
+        }
+      }
+      mc[j] = m;
+      dc[j] = m;
+      if (j > 0 && dc[j - 1] > FZ_NEG && dc[j - 1] - FZ_GAP > m) dc[j] = dc[j - 1] - FZ_GAP;
+    }
+    t = mp, mp = mc, mc = t;
+    t = dp, dp = dc, dc = t;
+  }
+  for (j = 0; j < cn; j++)
+    if (mp[j] > best) best = mp[j];
+  return best;
+}
+
+/* Whether an anchored alignment (every match at a word start or right after the previous
+ * match) exists. Exact, and bit-parallel for candidates up to 64 code points: R holds the
+ * positions where pattern[i] can end such an alignment. Longer candidates say "maybe" and
+ * leave it to the alignment. */
+static int anchored_possible(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn,
+                             const unsigned char *starts) {
+  if (cn > 64) return 1;
+  uint64_t ws = 0, reach = 0;
+  for (size_t j = 0; j < cn; j++) ws |= (uint64_t)(starts[j] != 0) << j;
+  for (size_t i = 0; i < pn; i++) {
+    uint64_t eq = 0;
+    for (size_t j = 0; j < cn; j++) eq |= (uint64_t)(c[j] == p[i]) << j;
+    if (i == 0) {
+      reach = eq & ws;
+    } else {
+      uint64_t low = reach & (~reach + 1);          /* the first reachable position */
+      uint64_t after = ~((low << 1) - 1);           /* every position past it */
+      if (low == 1ull << 63) after = 0;
+      reach = eq & ((reach << 1) | (ws & after));
+    }
+    if (reach == 0) return 0;
+  }
+  return 1;
+}
+
+/* The quality of the leftmost greedy alignment, scored like align (a match 1, a word start
+ * FZ_WORD more, a run FZ_RUN more, each skipped character after the first match FZ_GAP
+ * less). Scattered matches are many and rank below every better tier, so they get this one
+ * pass instead of the full alignment. */
+static int greedy_quality(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn,
+                          const unsigned char *starts) {
+  int q = 0;
+  size_t i = 0, last = 0;
+  for (size_t j = 0; j < cn && i < pn; j++) {
+    if (c[j] != p[i]) continue;
+    q += 1 + (starts[j] ? FZ_WORD : 0);
+    if (i > 0) q += j == last + 1 ? FZ_RUN : -(int)(j - last - 1) * FZ_GAP;
+    last = j;
+    i++;
+  }
+  return q;
+}
+
+static int fz_pack(int tier, int quality, size_t cn) {
+  quality += 1024; /* room for gap penalties below zero */
+  if (quality < 0) quality = 0;
+  if (quality > 8191) quality = 8191;
+  if (cn > 1023) cn = 1023;
+  return (tier << 24) + (quality << 10) + (int)(1023 - cn);
+}
+
+static int fz_score(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn, int *rows) {
+  int q;
+  if (pn == 0) return fz_pack(3, 0, cn);
+  if (pn > cn || !is_subsequence(p, pn, c, cn)) return -1;
+  /* Word starts once per candidate, not once per cell of each alignment. rows has room:
+   * 4 * cn ints, of which align uses 4 * cn; the starts go in a buffer of their own. */
+  unsigned char sstack[FZ_STACK], *starts = cn <= FZ_STACK ? sstack : malloc(cn);
+  if (starts == NULL) return -1;
+  for (size_t j = 0; j < cn; j++) starts[j] = (unsigned char)word_start(c, j);
+  int score;
+  if (memcmp(p, c, pn * sizeof *p) == 0) {
+    score = fz_pack(pn == cn ? 4 : 3, align(p, pn, c, cn, 0, rows, starts), cn);
+  } else if (anchored_possible(p, pn, c, cn, starts) &&
+             (q = align(p, pn, c, cn, 1, rows, starts)) > FZ_NEG) {
+    score = fz_pack(2, q, cn);
+  } else {
+    score = fz_pack(1, greedy_quality(p, pn, c, cn, starts), cn);
+  }
+  if (starts != sstack) free(starts);
+  return score;
+}
+
+static int ascii_space(unsigned char b) { return b == ' ' || (b >= '\t' && b <= '\r'); }
+
+static unsigned char fold_ascii(unsigned char b);
+
+/* The positions of a candidate of up to 64 characters (most names) as one 64-bit set. */
+#define FZ_FAST_MAX 64
+
+static int lowest64(uint64_t m) { return __builtin_ctzll(m); }
+
+/* Positions above `last` (all when last < 0). */
+static uint64_t above64(int last) {
+  return last < 0 ? ~(uint64_t)0 : last >= FZ_FAST_MAX - 1 ? 0 : ~(((uint64_t)2 << last) - 1);
+}
+
+/* fz_score for an ASCII pattern of at most 16 and an ASCII candidate of at most 64 bytes, in
+ * one pass over the candidate: per pattern character a bit set of where it occurs, then the
+ * subsequence test, the anchored test and the greedy alignment on those bits. The same scores
+ * as the general path (tests/test-unicode.c compares them on random strings). */
+/* One pattern character (the first keystroke, so the commonest query): the best alignment
+ * is that character at a word start if it occurs at one (1 + FZ_WORD), else its first
+ * occurrence (1). */
+static int fz_score_ascii_one(unsigned char want, const char *candidate, size_t cn) {
+  int found = 0, at_start = 0;
+  unsigned char prev = 0;
+  for (size_t j = 0; j < cn && !at_start; j++) {
+    unsigned char b = fold_ascii((unsigned char)candidate[j]);
+    if (b == want) {
+      found = 1;
+      at_start = j == 0 || prev == '/' || prev == '-' || prev == '_' || ascii_space(prev);
+    }
+    prev = b;
+  }
+  if (!found) return -1;
+  if (fold_ascii((unsigned char)candidate[0]) == want)
+    return fz_pack(cn == 1 ? 4 : 3, 1 + FZ_WORD, cn);
+  return nl_fuzzy_score_letter(at_start, cn);
+}
+
+int nl_fuzzy_score_letter(int starts_a_word, size_t clen) {
+  return starts_a_word ? fz_pack(2, 1 + FZ_WORD, clen) : fz_pack(1, 1, clen);
+}
+
+static int fz_score_ascii64(const char *pattern, size_t pn, const char *candidate, size_t cn) {
+  uint32_t p[16], c[FZ_FAST_MAX];
+  uint64_t eq[16] = {0}, ws = 0;
+  if (pn == 0) return fz_pack(3, 0, cn);
+  if (pn > cn) return -1;
+  if (pn == 1) return fz_score_ascii_one(fold_ascii((unsigned char)pattern[0]), candidate, cn);
+  for (size_t i = 0; i < pn; i++) {
+    unsigned char b = (unsigned char)pattern[i];
+    p[i] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+  }
+  unsigned char starts[FZ_FAST_MAX];
+  uint64_t bit = 1; /* shifted by one per position */
+  for (size_t j = 0; j < cn; j++, bit <<= 1) {
+    unsigned char b = (unsigned char)candidate[j];
+    c[j] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+    starts[j] = j == 0 || c[j - 1] == '/' || c[j - 1] == '-' || c[j - 1] == '_' ||
+                ascii_space((unsigned char)c[j - 1]);
+    if (starts[j]) ws |= bit;
+    for (size_t i = 0; i < pn; i++)
+      if (c[j] == p[i]) eq[i] |= bit;
+  }
+  int last = -1;
+  for (size_t i = 0; i < pn; i++) {
+    uint64_t m = eq[i] & above64(last);
+    if (m == 0) return -1; /* not a subsequence */
+    last = lowest64(m);
+  }
+  int rows[4 * FZ_FAST_MAX];
+  if (memcmp(p, c, pn * sizeof *p) == 0)
+    return fz_pack(pn == cn ? 4 : 3, align(p, pn, c, cn, 0, rows, starts), cn);
+  uint64_t reach = eq[0] & ws;
+  for (size_t i = 1; i < pn && reach != 0; i++)
+    reach = eq[i] & ((reach << 1) | (ws & above64(lowest64(reach))));
+  int q;
+  if (reach != 0 && (q = align(p, pn, c, cn, 1, rows, starts)) > FZ_NEG) return fz_pack(2, q, cn);
+  q = 0;
+  last = -1;
+  for (size_t i = 0; i < pn; i++) {
+    int j = lowest64(eq[i] & above64(last));
+    q += 1 + (starts[j] ? FZ_WORD : 0);
+    if (i > 0) q += j == last + 1 ? FZ_RUN : -(j - last - 1) * FZ_GAP;
+    last = j;
+  }
+  return fz_pack(1, q, cn);
+}
+
+int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen) {
+  if (plen <= 16 && clen <= FZ_FAST_MAX && is_ascii(pattern, plen) && is_ascii(candidate, clen))
+    return fz_score_ascii64(pattern, plen, candidate, clen);
+  return nl_fuzzy_score_reference(pattern, plen, candidate, clen);
+}
+
+int nl_fuzzy_score_reference(const char *pattern, size_t plen, const char *candidate,
+                             size_t clen) {
+  uint32_t pstack[64], cstack[FZ_STACK], *p = pstack, *c = cstack;
+  int rstack[4 * FZ_STACK], *rows = rstack, score = -1;
+  size_t pn, cn;
+  /* Up to 4 code points per input byte (a 3-byte character decomposes into at most 4). */
+  if (plen > 16) p = malloc(plen * 4 * sizeof *p);
+  if (clen > FZ_STACK / 4) c = malloc(clen * 4 * sizeof *c);
+  if (clen > FZ_STACK / 4) rows = malloc(clen * 4 * 4 * sizeof *rows);
+  if (p == NULL || c == NULL || rows == NULL) goto done;
+  pn = fold_cps(pattern, plen, 0, p);
+  cn = fold_cps(candidate, clen, !has_mark(p, pn), c);
+  score = fz_score(p, pn, c, cn, rows);
+done:
+  if (p != pstack) free(p);
+  if (c != cstack) free(c);
+  if (rows != rstack) free(rows);
+  return score;
+}
+
+/* ---- Character masks ---- */
+
+static uint64_t ascii_bit(uint32_t c) {
+  if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+  if (c >= 'a' && c <= 'z') return 1ull << (c - 'a');
+  if (c >= '0' && c <= '9') return 1ull << (26 + c - '0');
+  return 1ull << (36 + c % 27);
+}
+
+uint64_t nl_unicode_char_mask(const char *s, size_t len) {
+  uint64_t mask = 0;
+  size_t i = 0;
+  while (i < len) {
+    unsigned char b = (unsigned char)s[i];
+    if (b < 0x80) {
+      mask |= ascii_bit(b);
+      i++;
+      continue;
+    }
+    size_t adv = 1;
+    uint32_t cp = nl_unicode_decode(s + i, len - i, &adv);
+    i += adv;
+    uint32_t parts[4], folded[4];
+    size_t n = nl_unicode_decompose(cp, parts);
+    for (size_t k = 0; k < n; k++) {
+      size_t m = fold_decompose(parts[k], folded);
+      for (size_t j = 0; j < m; j++) {
+        if (folded[j] < 0x80)
+          mask |= ascii_bit(folded[j]);
+        else if (nl_unicode_ccc(folded[j]) == 0)
+          mask |= 1ull << 63;
+      }
+    }
+  }
+  return mask;
+}
+
+uint64_t nl_unicode_initials_mask(const char *s, size_t len) {
+  uint64_t mask = 0;
+  int at_start = 1;
+  size_t i = 0;
+  while (i < len) {
+    size_t adv = 1;
+    uint32_t cp = (unsigned char)s[i] < 0x80 ? (unsigned char)s[i] : nl_unicode_decode(s + i, len - i, &adv);
+    if (at_start) mask |= nl_unicode_char_mask(s + i, adv);
+    at_start = cp == '/' || cp == '-' || cp == '_' || nl_unicode_is_space(cp);
+    i += adv;
+  }
+  return mask;
+}
+
+static unsigned char fold_ascii(unsigned char b) { return b >= 'A' && b <= 'Z' ? b + 32 : b; }
+
+uint64_t nl_unicode_pieces_bit(const char *s, size_t n) {
+  uint32_t h = 0;
+  for (size_t i = 0; i < n; i++) h = h * 31 + fold_ascii((unsigned char)s[i]);
+  return 1ull << ((h * 2654435761u) >> 26);
+}
+
+void nl_unicode_word_heads(const char *s, size_t len, uint64_t *bigrams, uint64_t *trigrams) {
+  *bigrams = *trigrams = 0;
+  int at_start = 1;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char b = (unsigned char)s[i];
+    if (at_start) {
+      size_t n = 0;
+      int ascii = 1;
+      while (n < 3 && i + n < len) {
+        unsigned char c = (unsigned char)s[i + n];
+        if (c >= 0x80) ascii = 0;
+        if (c == ' ' || c == '\t' || c == '/' || c == '-' || c == '_') break;
+        n++;
+      }
+      if (!ascii) {
+        *bigrams = *trigrams = ~0ull;
+        return;
+      }
+      if (n >= 2) *bigrams |= nl_unicode_pieces_bit(s + i, 2);
+      if (n >= 3) *trigrams |= nl_unicode_pieces_bit(s + i, 3);
+    }
+    at_start = b == '/' || b == '-' || b == '_' || b == ' ' || (b >= '\t' && b <= '\r');
+  }
+}

@@ -1,0 +1,343 @@
+/* check.c: `notes-lsp check`. The same index and the same diagnostics as the server, run once
+ * over a vault on a private loop, printed in compiler style or as JSON. */
+#include "lsp/cli/check.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <uv.h>
+
+#include "lsp/index/config.h"
+#include "lsp/index/diagnose.h"
+#include "lsp/base/log.h"
+#include "lsp/index/workspace.h"
+
+static const char usage[] =
+    "usage: notes-lsp check [--today YYYY-MM-DD] [--format text|json]\n"
+    "                       [--fail-on error|warning|information|hint] [DIR]\n";
+
+typedef struct {
+  const char *dir;
+  int has_today;
+  int32_t today;
+  int json;
+  int fail_on; /* NL_SEV_*: fail when a diagnostic is this severe or more */
+} options;
+
+/* ---- arguments --------------------------------------------------------------------------- */
+
+static int usage_error(FILE *err, const char *fmt_, const char *arg) {
+  fprintf(err, "notes-lsp check: ");
+  fprintf(err, fmt_, arg);
+  fprintf(err, "\n%s", usage);
+  return 2;
+}
+
+static int parse_severity(const char *s) {
+  static const char *const names[] = {"error", "warning", "information", "hint"};
+  for (int i = 0; i < 4; i++)
+    if (strcmp(s, names[i]) == 0) return i + 1;
+  if (strcmp(s, "info") == 0) return NL_SEV_INFORMATION;
+  return 0;
+}
+
+/* An option's value: "--opt=value" or "--opt value". NULL when it is missing. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name) {
+  size_t n = strlen(name);
+  const char *a = argv[*i];
+  if (strncmp(a, name, n) != 0) return NULL;
+  if (a[n] == '=') return a + n + 1;
+  if (a[n] != '\0' || *i + 1 >= argc) return NULL;
+  return argv[++*i];
+}
+
+static int is_opt(const char *a, const char *name) {
+  size_t n = strlen(name);
+  return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
+}
+
+/* Returns -1 to go on, else the exit status (0 for --help). */
+static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err) {
+  memset(o, 0, sizeof *o);
+  o->fail_on = NL_SEV_WARNING;
+  int positional_only = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v;
+    if (!positional_only && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+      fputs(usage, out);
+      return 0;
+    } else if (!positional_only && strcmp(a, "--") == 0) {
+      positional_only = 1;
+    } else if (!positional_only && is_opt(a, "--today")) {
+      if ((v = opt_value(argc, argv, &i, "--today")) == NULL)
+        return usage_error(err, "%s needs a value", "--today");
+      if (nl_date_parse(v, strlen(v), &o->today) < 0)
+        return usage_error(err, "--today: expected a date YYYY-MM-DD, got '%s'", v);
+      o->has_today = 1;
+    } else if (!positional_only && is_opt(a, "--format")) {
+      if ((v = opt_value(argc, argv, &i, "--format")) == NULL)
+        return usage_error(err, "%s needs a value", "--format");
+      if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
+        return usage_error(err, "--format: expected text or json, got '%s'", v);
+      o->json = strcmp(v, "json") == 0;
+    } else if (!positional_only && is_opt(a, "--fail-on")) {
+      if ((v = opt_value(argc, argv, &i, "--fail-on")) == NULL)
+        return usage_error(err, "%s needs a value", "--fail-on");
+      if ((o->fail_on = parse_severity(v)) == 0)
+        return usage_error(err, "--fail-on: expected error, warning, information or hint, got '%s'",
+                           v);
+    } else if (!positional_only && a[0] == '-' && a[1] != '\0') {
+      return usage_error(err, "unknown option '%s'", a);
+    } else if (o->dir != NULL) {
+      return usage_error(err, "more than one folder given ('%s')", a);
+    } else {
+      o->dir = a;
+    }
+  }
+  if (o->dir == NULL) o->dir = ".";
+  return -1;
+}
+
+/* ---- the index --------------------------------------------------------------------------- */
+
+typedef struct {
+  int finished;
+} scan_state;
+
+static void on_progress(nl_workspace *ws, void *ud, size_t done, size_t total, int finished) {
+  scan_state *s = ud;
+  if (!finished) return;
+  s->finished = 1;
+  /* The index may keep handles (watchers) open; the job only needs the first scan. */
+  (void)ws;
+}
+
+static int by_rel(const void *a, const void *b) {
+  const nl_entry *x = *(nl_entry *const *)a, *y = *(nl_entry *const *)b;
+  return strcmp(x->rel, y->rel);
+}
+
+/* ---- output ------------------------------------------------------------------------------ */
+
+typedef struct {
+  size_t count[5]; /* by severity */
+  int failed;
+  json_t *items;   /* --format json */
+} report;
+
+/* A JSON string of s[0, n) with each invalid UTF-8 byte replaced by U+FFFD, so a note with
+ * broken bytes still gives a valid document. */
+static json_t *json_text(const char *s, size_t n) {
+  json_t *j = json_stringn(s, n);
+  if (j != NULL) return j;
+  char *buf = malloc(n * 3 + 1);
+  if (buf == NULL) return NULL;
+  size_t o = 0;
+  for (size_t i = 0; i < n;) {
+    json_t *one = NULL;
+    size_t len = 1;
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0xC2 && c <= 0xF4) len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (c >= 0x80 && (i + len > n || (one = json_stringn(s + i, len)) == NULL)) {
+      memcpy(buf + o, "\xEF\xBF\xBD", 3);
+      o += 3;
+      i += 1;
+      continue;
+    }
+    json_decref(one);
+    memcpy(buf + o, s + i, len);
+    o += len;
+    i += len;
+  }
+  j = json_stringn(buf, o);
+  free(buf);
+  return j;
+}
+
+static json_t *json_str(const char *s) { return json_text(s, strlen(s)); }
+
+static void emit_text(FILE *out, const nl_workspace *ws, const nl_entry *e, const nl_diag *d) {
+  fprintf(out, "%s:%u:%u: %s: %s [%s]\n", e->rel, d->range.start.line + 1,
+          d->range.start.col + 1, nl_diag_severity_name(d->severity), d->message, d->code);
+  (void)ws;
+}
+
+static json_t *emit_json(const nl_workspace *ws, const nl_entry *e, const nl_diag *d) {
+  json_t *j = json_pack("{s:o, s:i, s:i, s:i, s:i, s:s, s:s, s:o}", "path", json_str(e->rel),
+                        "line", (json_int_t)d->range.start.line + 1, "column",
+                        (json_int_t)d->range.start.col + 1, "endLine",
+                        (json_int_t)d->range.end.line + 1, "endColumn",
+                        (json_int_t)d->range.end.col + 1, "severity",
+                        nl_diag_severity_name(d->severity), "code", d->code, "message",
+                        json_str(d->message));
+  if (j == NULL || d->n_related == 0) return j;
+  json_t *rel = json_array();
+  for (size_t i = 0; rel != NULL && i < d->n_related; i++) {
+    const nl_entry *o = nl_ws_get(ws, d->related[i].entry);
+    if (o == NULL) continue;
+    json_array_append_new(rel, json_pack("{s:o, s:o}", "path", json_str(o->rel), "message",
+                                         json_str(d->related[i].message)));
+  }
+  if (rel != NULL) json_object_set_new(j, "related", rel);
+  return j;
+}
+
+static void print_summary(FILE *out, const report *r, size_t notes) {
+  size_t e = r->count[NL_SEV_ERROR], w = r->count[NL_SEV_WARNING];
+  fprintf(out, "%zu error%s, %zu warning%s, %zu information", e, e == 1 ? "" : "s", w,
+          w == 1 ? "" : "s", r->count[NL_SEV_INFORMATION]);
+  if (r->count[NL_SEV_HINT] > 0)
+    fprintf(out, ", %zu hint%s", r->count[NL_SEV_HINT], r->count[NL_SEV_HINT] == 1 ? "" : "s");
+  fprintf(out, " in %zu note%s\n", notes, notes == 1 ? "" : "s");
+}
+
+static void print_json(FILE *out, report *r, size_t notes) {
+  json_t *doc = json_pack("{s:o, s:{s:i, s:i, s:i, s:i, s:i}}", "diagnostics", r->items,
+                          "summary", "errors", (json_int_t)r->count[NL_SEV_ERROR], "warnings",
+                          (json_int_t)r->count[NL_SEV_WARNING], "information",
+                          (json_int_t)r->count[NL_SEV_INFORMATION], "hints",
+                          (json_int_t)r->count[NL_SEV_HINT], "notes", (json_int_t)notes);
+  r->items = NULL;
+  if (doc == NULL) return;
+  json_dumpf(doc, out, JSON_INDENT(2));
+  fputc('\n', out);
+  json_decref(doc);
+}
+
+/* Diagnoses every note of the scanned index in path order. Returns 0, or -1 when out of
+ * memory. */
+static int check_notes(const nl_workspace *ws, const options *o, int32_t today, FILE *out,
+                       report *r, size_t *n_notes) {
+  uint32_t limit = nl_ws_id_limit(ws);
+  nl_entry **es = malloc((limit ? limit : 1) * sizeof *es);
+  if (es == NULL) return -1;
+  size_t n = 0;
+  for (uint32_t id = 0; id < limit; id++) {
+    nl_entry *e = nl_ws_get(ws, id);
+    if (e != NULL && e->note != NULL && e->rel != NULL) es[n++] = e;
+  }
+  qsort(es, n, sizeof *es, by_rel);
+  *n_notes = n;
+  int rc = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t len = 0;
+    char *text = nl_diag_read_file(es[i]->abs, &len); /* gone since the scan: no mojibake check */
+    nl_diag_list list;
+    nl_diag_list_init(&list);
+    if (nl_diagnose(ws, es[i], text, len, today, &list) < 0) rc = -1;
+    for (size_t k = 0; k < list.n; k++) {
+      const nl_diag *d = &list.items[k];
+      if (d->severity >= 1 && d->severity <= 4) r->count[d->severity]++;
+      if (d->severity <= o->fail_on) r->failed = 1;
+      if (o->json) {
+        json_t *j = emit_json(ws, es[i], d);
+        if (j != NULL) json_array_append_new(r->items, j);
+      } else {
+        emit_text(out, ws, es[i], d);
+      }
+    }
+    nl_diag_list_free(&list);
+    free(text);
+  }
+  free(es);
+  return rc;
+}
+
+/* ---- the job ----------------------------------------------------------------------------- */
+
+static int load_config(nl_config *cfg, const char *root, FILE *err) {
+  size_t n = strlen(root) + sizeof "/.notes-lsp.yaml";
+  char *path = malloc(n);
+  if (path == NULL) return -1;
+  snprintf(path, n, "%s/.notes-lsp.yaml", root);
+  char msg[1024] = "";
+  int rc = nl_config_apply_yaml_file(cfg, path, msg, sizeof msg);
+  free(path);
+  if (rc < 0) {
+    fprintf(err, "notes-lsp check: %s\n", msg);
+    return -1;
+  }
+  return 0;
+}
+
+static int run_job(const options *o, const char *root, FILE *out, FILE *err) {
+  nl_config *cfg = nl_config_new();
+  if (cfg == NULL) return 2;
+  if (load_config(cfg, root, err) < 0) {
+    nl_config_free(cfg);
+    return 2;
+  }
+  int32_t today = o->has_today ? o->today : nl_config_today(cfg);
+
+  uv_loop_t loop;
+  if (uv_loop_init(&loop) != 0) {
+    nl_config_free(cfg);
+    return 2;
+  }
+  int status = 2;
+  scan_state st = {0};
+  nl_workspace *ws = nl_ws_new(&loop, cfg);
+  if (ws == NULL || nl_ws_add_root(ws, root) < 0 || nl_ws_scan(ws, on_progress, &st) < 0) {
+    fprintf(err, "notes-lsp check: cannot index '%s'\n", root);
+    goto done;
+  }
+  /* The scan's work requests keep the loop alive until the last merge. */
+  while (!st.finished && uv_run(&loop, UV_RUN_ONCE) != 0) {
+  }
+  if (!st.finished && !nl_ws_ready(ws)) {
+    fprintf(err, "notes-lsp check: the scan of '%s' did not finish\n", root);
+    goto done;
+  }
+
+  report r = {{0}, 0, NULL};
+  if (o->json && (r.items = json_array()) == NULL) goto done;
+  size_t notes = 0;
+  if (check_notes(ws, o, today, out, &r, &notes) < 0) {
+    fprintf(err, "notes-lsp check: out of memory\n");
+    json_decref(r.items);
+    goto done;
+  }
+  if (o->json)
+    print_json(out, &r, notes);
+  else
+    print_summary(out, &r, notes);
+  fflush(out);
+  status = r.failed ? 1 : 0;
+
+done:
+  while (ws != NULL && nl_ws_scanning(ws)) /* never free the index under a running scan */
+    if (uv_run(&loop, UV_RUN_ONCE) == 0) break;
+  nl_ws_free(ws);
+  uv_run(&loop, UV_RUN_NOWAIT); /* close callbacks of the index's handles */
+  uv_loop_close(&loop);
+  nl_config_free(cfg);
+  return status;
+}
+
+int nl_check_run(int argc, char **argv, FILE *out, FILE *err) {
+  options o;
+  int rc = parse_args(argc, argv, &o, out, err);
+  if (rc >= 0) return rc;
+  char root[PATH_MAX];
+  struct stat sb;
+  if (realpath(o.dir, root) == NULL || stat(root, &sb) != 0) {
+    fprintf(err, "notes-lsp check: cannot open '%s': %s\n", o.dir, strerror(errno));
+    return 2;
+  }
+  if (!S_ISDIR(sb.st_mode)) {
+    fprintf(err, "notes-lsp check: '%s' is not a folder\n", o.dir);
+    return 2;
+  }
+  /* The index's progress lines are for the server's log; here they would bury the report. */
+  int level = nl_log_level();
+  if (level > NL_LOG_WARN) nl_log_set_level(NL_LOG_WARN);
+  rc = run_job(&o, root, out, err);
+  nl_log_set_level(level);
+  return rc;
+}
+
+int nl_check_main(int argc, char **argv) { return nl_check_run(argc, argv, stdout, stderr); }

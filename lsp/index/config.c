@@ -1,0 +1,410 @@
+#include "lsp/index/config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <yaml.h>
+
+#include "lsp/base/log.h"
+#include "lsp/note/note.h"
+
+static const char *const kind_names[NL_KIND__COUNT] = {"note", "person", "account", "project",
+                                                       "meeting"};
+static const char *const default_folders[NL_KIND__COUNT] = {NULL, "People", "Accounts",
+                                                            "Projects", "Meetings"};
+
+const char *nl_kind_name(nl_kind kind) {
+  return kind < NL_KIND__COUNT ? kind_names[kind] : "note";
+}
+
+/* ---- string lists ------------------------------------------------------------------------ */
+
+static void strlist_clear(nl_strlist *l) {
+  for (size_t i = 0; i < l->n; i++) free(l->items[i]);
+  free(l->items);
+  l->items = NULL;
+  l->n = 0;
+}
+
+static int strlist_push(nl_strlist *l, const char *s) {
+  char **items = realloc(l->items, (l->n + 1) * sizeof(*items));
+  if (items == NULL) return -1;
+  l->items = items;
+  if ((items[l->n] = strdup(s)) == NULL) return -1;
+  l->n++;
+  return 0;
+}
+
+nl_config *nl_config_new(void) {
+  nl_config *cfg = calloc(1, sizeof(*cfg));
+  if (cfg == NULL) return NULL;
+  int rc = 0;
+  for (int k = NL_KIND_PERSON; k < NL_KIND__COUNT; k++) {
+    rc |= strlist_push(&cfg->folders[k], default_folders[k]);
+    rc |= strlist_push(&cfg->types[k], kind_names[k]);
+  }
+  rc |= strlist_push(&cfg->owner, "Myself");
+  rc |= strlist_push(&cfg->owner, "me");
+  cfg->max_file_size = 8u << 20;
+  cfg->log_level = 0; /* unset: the command line decides */
+  if (rc != 0) {
+    nl_config_free(cfg);
+    return NULL;
+  }
+  return cfg;
+}
+
+void nl_config_free(nl_config *cfg) {
+  if (cfg == NULL) return;
+  for (int k = 0; k < NL_KIND__COUNT; k++) {
+    strlist_clear(&cfg->folders[k]);
+    strlist_clear(&cfg->types[k]);
+  }
+  strlist_clear(&cfg->ignore);
+  strlist_clear(&cfg->owner);
+  free(cfg);
+}
+
+static int strlist_copy(nl_strlist *dst, const nl_strlist *src) {
+  for (size_t i = 0; i < src->n; i++)
+    if (strlist_push(dst, src->items[i]) != 0) return -1;
+  return 0;
+}
+
+nl_config *nl_config_copy(const nl_config *cfg) {
+  nl_config *c = calloc(1, sizeof(*c));
+  if (c == NULL) return NULL;
+  int rc = 0;
+  for (int k = 0; k < NL_KIND__COUNT; k++) {
+    rc |= strlist_copy(&c->folders[k], &cfg->folders[k]);
+    rc |= strlist_copy(&c->types[k], &cfg->types[k]);
+  }
+  rc |= strlist_copy(&c->ignore, &cfg->ignore);
+  rc |= strlist_copy(&c->owner, &cfg->owner);
+  c->max_file_size = cfg->max_file_size;
+  c->has_today = cfg->has_today;
+  c->today = cfg->today;
+  c->log_level = cfg->log_level;
+  if (rc != 0) {
+    nl_config_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+/* ---- applying JSON ----------------------------------------------------------------------- */
+
+typedef struct {
+  char *buf;
+  size_t size;
+  size_t len;
+  int failed;
+} problems;
+
+static void problem(problems *p, const char *fmt, ...) {
+  p->failed = 1;
+  if (p->buf == NULL || p->size == 0) return;
+  if (p->len > 0 && p->len + 2 < p->size) {
+    memcpy(p->buf + p->len, "; ", 3);
+    p->len += 2;
+  }
+  if (p->len >= p->size) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(p->buf + p->len, p->size - p->len, fmt, ap);
+  va_end(ap);
+  if (n > 0) p->len += (size_t)n < p->size - p->len ? (size_t)n : p->size - p->len - 1;
+}
+
+/* A string or a list of strings becomes the list; anything else is a problem. */
+static void apply_strlist(nl_strlist *dst, const json_t *v, const char *key, problems *p) {
+  nl_strlist l = {0};
+  if (json_is_string(v)) {
+    if (strlist_push(&l, json_string_value(v)) != 0) goto oom;
+  } else if (json_is_array(v)) {
+    size_t i;
+    const json_t *item;
+    json_array_foreach(v, i, item) {
+      if (!json_is_string(item)) {
+        problem(p, "%s[%zu]: expected a string", key, i);
+        strlist_clear(&l);
+        return;
+      }
+      if (strlist_push(&l, json_string_value(item)) != 0) goto oom;
+    }
+  } else {
+    problem(p, "%s: expected a string or a list of strings", key);
+    return;
+  }
+  strlist_clear(dst);
+  *dst = l;
+  return;
+oom:
+  strlist_clear(&l);
+  problem(p, "%s: out of memory", key);
+}
+
+static int kind_parse(const char *name) {
+  for (int k = NL_KIND_PERSON; k < NL_KIND__COUNT; k++)
+    if (strcasecmp(name, kind_names[k]) == 0) return k;
+  return -1;
+}
+
+static void apply_per_kind(nl_strlist *lists, const json_t *v, const char *key, problems *p) {
+  if (!json_is_object(v)) {
+    problem(p, "%s: expected a mapping of person/account/project/meeting to lists", key);
+    return;
+  }
+  const char *k;
+  const json_t *item;
+  json_object_foreach((json_t *)v, k, item) {
+    int kind = kind_parse(k);
+    char name[128];
+    snprintf(name, sizeof(name), "%s.%s", key, k);
+    if (kind < 0) {
+      problem(p, "%s: unknown kind (expected person, account, project or meeting)", name);
+      continue;
+    }
+    if (json_is_null(item)) {
+      strlist_clear(&lists[kind]);
+      continue;
+    }
+    apply_strlist(&lists[kind], item, name, p);
+  }
+}
+
+static void apply_today(nl_config *cfg, const json_t *v, problems *p) {
+  if (json_is_null(v)) {
+    cfg->has_today = 0;
+    return;
+  }
+  int32_t days;
+  const char *s = json_string_value(v);
+  if (s == NULL || nl_date_parse(s, strlen(s), &days) != 0) {
+    problem(p, "today: expected YYYY-MM-DD, got %s", s != NULL ? s : "a non-string");
+    return;
+  }
+  cfg->has_today = 1;
+  cfg->today = days;
+}
+
+static void apply_size(nl_config *cfg, const json_t *v, problems *p) {
+  if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+    problem(p, "maxFileSize: expected a positive number of bytes");
+    return;
+  }
+  cfg->max_file_size = (size_t)json_integer_value(v);
+}
+
+static void apply_level(nl_config *cfg, const json_t *v, problems *p) {
+  int level = nl_log_level_parse(json_string_value(v));
+  if (level < 0) {
+    problem(p, "logLevel: expected error, warn, info or debug");
+    return;
+  }
+  cfg->log_level = level;
+}
+
+int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t err_size) {
+  problems p = {err, err_size, 0, 0};
+  if (err != NULL && err_size > 0) err[0] = '\0';
+  if (obj == NULL || json_is_null(obj)) return 0;
+  if (!json_is_object(obj)) {
+    problem(&p, "configuration: expected a mapping");
+    return -1;
+  }
+  const char *key;
+  const json_t *v;
+  json_object_foreach((json_t *)obj, key, v) {
+    if (strcmp(key, "folders") == 0)
+      apply_per_kind(cfg->folders, v, key, &p);
+    else if (strcmp(key, "types") == 0)
+      apply_per_kind(cfg->types, v, key, &p);
+    else if (strcmp(key, "ignore") == 0)
+      apply_strlist(&cfg->ignore, v, key, &p);
+    else if (strcmp(key, "owner") == 0)
+      apply_strlist(&cfg->owner, v, key, &p);
+    else if (strcmp(key, "maxFileSize") == 0)
+      apply_size(cfg, v, &p);
+    else if (strcmp(key, "today") == 0)
+      apply_today(cfg, v, &p);
+    else if (strcmp(key, "logLevel") == 0)
+      apply_level(cfg, v, &p);
+    else
+      problem(&p, "%s: unknown setting", key);
+  }
+  return p.failed ? -1 : 0;
+}
+
+/* ---- YAML file --------------------------------------------------------------------------- */
+
+static json_t *yaml_node_json(yaml_document_t *doc, yaml_node_t *node, int depth) {
+  if (node == NULL || depth > 32) return json_null();
+  switch (node->type) {
+  case YAML_SCALAR_NODE: {
+    const char *s = (const char *)node->data.scalar.value;
+    size_t len = node->data.scalar.length;
+    /* Plain scalars that look like integers or null become those; the rest stay strings. */
+    if (node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+      if (len == 0 || strcmp(s, "null") == 0 || strcmp(s, "~") == 0) return json_null();
+      char *end;
+      long long n = strtoll(s, &end, 10);
+      if (*end == '\0' && end != s) return json_integer(n);
+    }
+    return json_stringn(s, len);
+  }
+  case YAML_SEQUENCE_NODE: {
+    json_t *arr = json_array();
+    for (yaml_node_item_t *it = node->data.sequence.items.start;
+         it < node->data.sequence.items.top; it++)
+      json_array_append_new(arr, yaml_node_json(doc, yaml_document_get_node(doc, *it), depth + 1));
+    return arr;
+  }
+  case YAML_MAPPING_NODE: {
+    json_t *obj = json_object();
+    for (yaml_node_pair_t *pr = node->data.mapping.pairs.start;
+         pr < node->data.mapping.pairs.top; pr++) {
+      yaml_node_t *k = yaml_document_get_node(doc, pr->key);
+      if (k == NULL || k->type != YAML_SCALAR_NODE) continue;
+      json_object_set_new(obj, (const char *)k->data.scalar.value,
+                          yaml_node_json(doc, yaml_document_get_node(doc, pr->value), depth + 1));
+    }
+    return obj;
+  }
+  default:
+    return json_null();
+  }
+}
+
+int nl_config_apply_yaml_file(nl_config *cfg, const char *path, char *err, size_t err_size) {
+  if (err != NULL && err_size > 0) err[0] = '\0';
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return 1;
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  if (!yaml_parser_initialize(&parser)) {
+    fclose(f);
+    snprintf(err, err_size, "%s: out of memory", path);
+    return -1;
+  }
+  yaml_parser_set_input_file(&parser, f);
+  int rc = 0;
+  if (!yaml_parser_load(&parser, &doc)) {
+    snprintf(err, err_size, "%s:%zu:%zu: %s", path, parser.problem_mark.line + 1,
+             parser.problem_mark.column + 1, parser.problem ? parser.problem : "invalid YAML");
+    rc = -1;
+  } else {
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (root != NULL) {
+      json_t *obj = yaml_node_json(&doc, root, 0);
+      char inner[1024];
+      if (nl_config_apply_json(cfg, obj, inner, sizeof(inner)) != 0) {
+        snprintf(err, err_size, "%s: %s", path, inner);
+        rc = -1;
+      }
+      json_decref(obj);
+    }
+    yaml_document_delete(&doc);
+  }
+  yaml_parser_delete(&parser);
+  fclose(f);
+  return rc;
+}
+
+/* ---- queries ----------------------------------------------------------------------------- */
+
+int32_t nl_config_today(const nl_config *cfg) {
+  if (cfg->has_today) return cfg->today;
+  time_t now = time(NULL);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  char buf[48];
+  snprintf(buf, sizeof(buf), "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  int32_t days = 0;
+  nl_date_parse(buf, 10, &days);
+  return days;
+}
+
+static int in_folder(const char *rel, const char *folder) {
+  size_t n = strlen(folder);
+  while (n > 0 && folder[n - 1] == '/') n--;
+  if (n == 0) return 0;
+  return strncasecmp(rel, folder, n) == 0 && rel[n] == '/';
+}
+
+nl_kind nl_config_kind(const nl_config *cfg, const char *rel_path, const char *type) {
+  if (type != NULL && *type != '\0') {
+    for (int k = NL_KIND_PERSON; k < NL_KIND__COUNT; k++)
+      for (size_t i = 0; i < cfg->types[k].n; i++)
+        if (strcasecmp(type, cfg->types[k].items[i]) == 0) return (nl_kind)k;
+  }
+  for (int k = NL_KIND_PERSON; k < NL_KIND__COUNT; k++)
+    for (size_t i = 0; i < cfg->folders[k].n; i++)
+      if (in_folder(rel_path, cfg->folders[k].items[i])) return (nl_kind)k;
+  return NL_KIND_NOTE;
+}
+
+/* Glob match over '/'-separated paths: '*' and '?' stay within a segment, '**' spans any
+ * number of segments. A pattern without '/' matches a name in any folder. */
+static int glob_match(const char *p, const char *s) {
+  while (*p != '\0') {
+    if (p[0] == '*' && p[1] == '*') {
+      p += 2;
+      if (*p == '/') p++;
+      if (*p == '\0') return 1;
+      for (const char *t = s;; t++) {
+        if ((t == s || t[-1] == '/') && glob_match(p, t)) return 1;
+        if (*t == '\0') return 0;
+      }
+    }
+    if (*p == '*') {
+      p++;
+      for (const char *t = s;; t++) {
+        if (glob_match(p, t)) return 1;
+        if (*t == '\0' || *t == '/') return 0;
+      }
+    }
+    if (*s == '\0') return 0;
+    if (*p != '?' && *p != *s) return 0;
+    if (*p == '?' && *s == '/') return 0;
+    p++;
+    s++;
+  }
+  return *s == '\0';
+}
+
+int nl_config_ignored(const nl_config *cfg, const char *rel_path) {
+  for (size_t i = 0; i < cfg->ignore.n; i++) {
+    const char *pat = cfg->ignore.items[i];
+    if (glob_match(pat, rel_path)) return 1;
+    /* A folder pattern ignores everything below it. */
+    size_t n = strlen(pat);
+    if (n > 0 && strncmp(rel_path, pat, n) == 0 && rel_path[n] == '/') return 1;
+    if (strchr(pat, '/') == NULL) {
+      for (const char *seg = rel_path; seg != NULL; seg = strchr(seg, '/')) {
+        if (*seg == '/') seg++;
+        const char *end = strchr(seg, '/');
+        char part[512];
+        size_t len = end != NULL ? (size_t)(end - seg) : strlen(seg);
+        if (len >= sizeof(part)) continue;
+        memcpy(part, seg, len);
+        part[len] = '\0';
+        if (glob_match(pat, part)) return 1;
+        if (end == NULL) break;
+      }
+    }
+  }
+  return 0;
+}
+
+int nl_config_is_owner(const nl_config *cfg, const char *name, size_t len) {
+  for (size_t i = 0; i < cfg->owner.n; i++) {
+    const char *o = cfg->owner.items[i];
+    if (strlen(o) == len && strncasecmp(o, name, len) == 0) return 1;
+  }
+  return 0;
+}

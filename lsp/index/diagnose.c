@@ -1,0 +1,776 @@
+/* diagnose.c: the problems of one note. One pass over the parse per kind of problem; the text
+ * is read only through a line table built once, so a note's diagnostics cost in proportion to
+ * the note. */
+#include "lsp/index/diagnose.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lsp/index/config.h"
+#include "lsp/note/mojibake.h"
+
+/* ---- the list ---------------------------------------------------------------------------- */
+
+void nl_diag_list_init(nl_diag_list *list) {
+  list->items = NULL;
+  list->n = 0;
+  list->cap = 0;
+}
+
+void nl_diag_list_free(nl_diag_list *list) {
+  if (list == NULL) return;
+  for (size_t i = 0; i < list->n; i++) {
+    nl_diag *d = &list->items[i];
+    free(d->message);
+    for (size_t j = 0; j < d->n_related; j++) free(d->related[j].message);
+    free(d->related);
+    free(d->repaired);
+    free(d->missing_name);
+  }
+  free(list->items);
+  nl_diag_list_init(list);
+}
+
+const char *nl_diag_severity_name(int severity) {
+  switch (severity) {
+  case NL_SEV_ERROR: return "error";
+  case NL_SEV_WARNING: return "warning";
+  case NL_SEV_INFORMATION: return "information";
+  default: return "hint";
+  }
+}
+
+/* A printf into a new string; NULL when out of memory. */
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...) {
+  va_list ap;
+  va_start(ap, f);
+  int n = vsnprintf(NULL, 0, f, ap);
+  va_end(ap);
+  if (n < 0) return NULL;
+  char *s = malloc((size_t)n + 1);
+  if (s == NULL) return NULL;
+  va_start(ap, f);
+  vsnprintf(s, (size_t)n + 1, f, ap);
+  va_end(ap);
+  return s;
+}
+
+/* Appends a diagnostic that takes `message` (steals; NULL means out of memory). */
+static nl_diag *push(nl_diag_list *l, int severity, const char *code, nl_brange range,
+                     char *message) {
+  if (message == NULL) return NULL;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 8;
+    nl_diag *items = realloc(l->items, cap * sizeof *items);
+    if (items == NULL) {
+      free(message);
+      return NULL;
+    }
+    l->items = items;
+    l->cap = cap;
+  }
+  nl_diag *d = &l->items[l->n++];
+  memset(d, 0, sizeof *d);
+  d->range = range;
+  d->severity = severity;
+  d->code = code;
+  d->message = message;
+  return d;
+}
+
+/* ---- the text ---------------------------------------------------------------------------- */
+
+/* The note's text with the line table of protocol/position.c, the BOM left out as the parser
+ * leaves it out: offsets below are into ls.text, positions are the parser's. */
+static int lines_init(nl_lines *ls, const char *text, size_t len) {
+  memset(ls, 0, sizeof *ls);
+  if (text == NULL) return 0;
+  size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  return nl_lines_init(ls, text + skip, len - skip);
+}
+
+/* The byte offset of a position, clamped to its line; len when the line does not exist. */
+static size_t lines_offset(const nl_lines *ls, nl_bpos p) {
+  if (ls->text == NULL || p.line >= ls->n_lines) return ls->len;
+  size_t off = nl_lines_line_start(ls, p.line) + p.col, end = nl_lines_line_end(ls, p.line);
+  return off > end ? end : off;
+}
+
+static nl_bpos lines_bpos(const nl_lines *ls, size_t off) {
+  nl_bpos p = {0, 0};
+  if (ls->text == NULL) return p;
+  size_t line = nl_lines_line_of(ls, off);
+  size_t start = nl_lines_line_start(ls, line), end = nl_lines_line_end(ls, line);
+  size_t o = off < start ? start : off > end ? end : off;
+  p.line = (uint32_t)line;
+  p.col = (uint32_t)(o - start);
+  return p;
+}
+
+/* The text of a range on one line, through *len; "" when there is no text or no such line. */
+static const char *lines_slice(const nl_lines *ls, nl_brange r, size_t *len) {
+  *len = 0;
+  if (ls->text == NULL || r.start.line >= ls->n_lines) return "";
+  size_t a = lines_offset(ls, r.start);
+  size_t b = lines_offset(ls, r.end);
+  if (b < a) b = a;
+  *len = b - a;
+  return ls->text + a;
+}
+
+/* ---- shared state of one run ------------------------------------------------------------- */
+
+typedef struct {
+  const nl_workspace *ws;
+  const nl_config *cfg;
+  const nl_entry *e;
+  const nl_note *note;
+  nl_lines ls;
+  int32_t today;
+  nl_diag_list *out;
+  /* mojibake runs as byte ranges of the note, to keep their mentions from being reported twice */
+  nl_brange *moji;
+  size_t n_moji;
+  int oom;
+} run;
+
+static void emit(run *r, int severity, const char *code, nl_brange range, char *message) {
+  if (push(r->out, severity, code, range, message) == NULL) r->oom = 1;
+}
+
+/* ---- dates ------------------------------------------------------------------------------- */
+
+static const char *const month_names[12] = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
+
+static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int digits(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] < '0' || s[i] > '9') return 0;
+  return 1;
+}
+
+/* Says why `s` is not a date: the part after "invalid date 'x': ". New string. */
+static char *date_problem(const char *s, size_t n) {
+  if (n == 0) return fmt("missing date: expected YYYY-MM-DD");
+  int shaped = n == 10 && s[4] == '-' && s[7] == '-' && digits(s, 4) && digits(s + 5, 2) &&
+               digits(s + 8, 2);
+  if (!shaped) return fmt("invalid date '%.*s': expected YYYY-MM-DD", (int)n, s);
+  int y = atoi(s), m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+  if (m < 1 || m > 12) return fmt("invalid date '%.*s': there is no month %d", (int)n, s, m);
+  static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int max = mdays[m - 1] + (m == 2 && is_leap(y));
+  if (d < 1) return fmt("invalid date '%.*s': there is no day 0", (int)n, s);
+  if (d > max && m == 2)
+    return fmt("invalid date '%.*s': February %d has %d days", (int)n, s, y, max);
+  if (d > max)
+    return fmt("invalid date '%.*s': %s has %d days", (int)n, s, month_names[m - 1], max);
+  return fmt("invalid date '%.*s': expected YYYY-MM-DD", (int)n, s);
+}
+
+/* A frontmatter date may carry a time ("2025-11-06T10:00", "2025-11-06 10:00"). */
+static int fm_date_valid(const char *s, size_t n) {
+  int32_t days;
+  if (n > 10 && (s[10] == 'T' || s[10] == ' ')) n = 10;
+  return nl_date_parse(s, n, &days) == 0;
+}
+
+/* ---- tasks ------------------------------------------------------------------------------- */
+
+static int is_space(char c) { return c == ' ' || c == '\t'; }
+
+/* Decodes one UTF-8 sequence (shortest form only) into *cp; returns its length, or 1 with
+ * U+FFFD for an invalid byte so that scanning always advances. */
+static size_t utf8_cp(const char *s, size_t n, uint32_t *cp) {
+  const unsigned char *u = (const unsigned char *)s;
+  *cp = 0xFFFD;
+  if (n == 0) return 0;
+  if (u[0] < 0x80) {
+    *cp = u[0];
+    return 1;
+  }
+  size_t len = u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : u[0] >= 0xC2 ? 2 : 0;
+  if (len == 0 || len > n || u[0] > 0xF4) return 1;
+  uint32_t c = u[0] & (0x7F >> len);
+  for (size_t i = 1; i < len; i++) {
+    if ((u[i] & 0xC0) != 0x80) return 1;
+    c = (c << 6) | (u[i] & 0x3F);
+  }
+  static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+  if (c < min[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 1;
+  *cp = c;
+  return len;
+}
+
+/* Whether a code point may be part of a person's name: letters, combining marks (NFD names)
+ * and the punctuation names carry. Outside ASCII everything counts but the blocks of
+ * punctuation, symbols and emoji, which is what tells "Léa" from a mangled "ðŸ“…". */
+static int name_cp(uint32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '-' || cp == '\'' ||
+           cp == '.';
+  if (cp < 0xC0) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
+  if (cp == 0xD7 || cp == 0xF7) return 0;
+  if (cp == 0x2019) return 1; /* O’Brien */
+  static const uint32_t not_letters[][2] = {
+      {0x2000, 0x2BFF}, {0x2E00, 0x2E7F}, {0x3000, 0x303F},   {0xE000, 0xF8FF},
+      {0xFE00, 0xFE0F}, {0xFE30, 0xFE4F}, {0xFF00, 0xFF20},   {0xFFF0, 0xFFFF},
+      {0x1F000, 0x1FAFF}, {0xE0000, 0xE007F}};
+  for (size_t i = 0; i < sizeof not_letters / sizeof not_letters[0]; i++)
+    if (cp >= not_letters[i][0] && cp <= not_letters[i][1]) return 0;
+  return 1;
+}
+
+/* Whether s[0, n) looks like one word of a name: it starts with a capital or a non-ASCII
+ * letter ("Jonas", "Léa", "王芳") and holds only name characters. */
+static int name_word(const char *s, size_t n) {
+  if (n == 0) return 0;
+  unsigned char c0 = (unsigned char)s[0];
+  if (c0 < 0x80 && !(c0 >= 'A' && c0 <= 'Z')) return 0;
+  size_t i = 0;
+  while (i < n) {
+    uint32_t cp;
+    size_t adv = utf8_cp(s + i, n - i, &cp);
+    if (!name_cp(cp)) return 0;
+    i += adv;
+  }
+  return 1;
+}
+
+/* The name an unresolved mention is taken to mean, as bytes of m->tail: the tail's first one
+ * to three words when each looks like a name word ("@Jonas Becker ..." -> "Jonas Becker"),
+ * else the parser's first word ("@nobody" -> "nobody"). */
+static size_t mention_name_len(const nl_mention *m) {
+  const char *t = m->tail;
+  size_t tl = strlen(t), i = 0, best = 0;
+  for (int words = 0; words < 3; words++) {
+    size_t a = i;
+    while (i < tl && !is_space(t[i])) i++;
+    /* punctuation after a word ends the name: "@Priya Natarajan: hi", "@Ana Ruiz." */
+    size_t e = i;
+    while (e > a && strchr(":.!?\"'", t[e - 1]) != NULL) e--;
+    if (!name_word(t + a, e - a)) break;
+    best = e;
+    if (e < i) break;
+    while (i < tl && is_space(t[i])) i++;
+  }
+  return best ? best : strlen(m->word);
+}
+
+/* The display name of a mention (bytes of tail) and whether it names a known person or the
+ * vault's owner. */
+static int mention_known(const run *r, const nl_mention *m, size_t *name_len) {
+  size_t matched = 0;
+  nl_entry *p = nl_ws_resolve_mention(r->ws, m, &matched);
+  if (p != NULL) {
+    *name_len = matched;
+    return 1;
+  }
+  *name_len = mention_name_len(m);
+  return nl_config_is_owner(r->cfg, m->tail, *name_len) ||
+         nl_config_is_owner(r->cfg, m->word, strlen(m->word));
+}
+
+static int ranges_overlap(nl_brange a, nl_brange b) {
+  int a_before_b = a.end.line < b.start.line ||
+                   (a.end.line == b.start.line && a.end.col <= b.start.col);
+  int b_before_a = b.end.line < a.start.line ||
+                   (b.end.line == a.start.line && b.end.col <= a.start.col);
+  return !a_before_b && !b_before_a;
+}
+
+static char *owners_text(const run *r, const nl_task *t) {
+  if (t->n_mentions == 0) return fmt("owner none");
+  size_t cap = 16;
+  for (uint32_t i = 0; i < t->n_mentions; i++)
+    cap += strlen(r->note->mentions[t->first_mention + i].tail) + 2;
+  char *s = malloc(cap);
+  if (s == NULL) return NULL;
+  size_t n = (size_t)snprintf(s, cap, "%s", t->n_mentions == 1 ? "owner " : "owners ");
+  for (uint32_t i = 0; i < t->n_mentions; i++) {
+    const nl_mention *m = &r->note->mentions[t->first_mention + i];
+    size_t len;
+    mention_known(r, m, &len);
+    n += (size_t)snprintf(s + n, cap - n, "%s%.*s", i ? ", " : "", (int)len, m->tail);
+  }
+  return s;
+}
+
+static void check_proposed(run *r, const nl_task *t) {
+  char *owners = owners_text(r, t);
+  if (owners == NULL) {
+    r->oom = 1;
+    return;
+  }
+  const nl_task_date *due = &t->dates[NL_DATE_DUE];
+  size_t dl = 0;
+  const char *dv = due->present ? lines_slice(&r->ls, due->value_range, &dl) : "";
+  char *msg = dl ? fmt("proposed task: %s, due %.*s — accept or reject it", owners, (int)dl, dv)
+                 : fmt("proposed task: %s, no due date — accept or reject it", owners);
+  free(owners);
+  nl_brange range = {t->status_range.start, t->text_range.end};
+  emit(r, NL_SEV_INFORMATION, NL_DIAG_PROPOSED_TASK, range, msg);
+}
+
+static void check_task(run *r, const nl_task *t) {
+  if (t->status == NL_TASK_PROPOSED) check_proposed(r, t);
+  for (int f = 0; f < NL_DATE__COUNT; f++) {
+    const nl_task_date *d = &t->dates[f];
+    if (!d->present || d->valid) continue;
+    size_t n;
+    const char *v = lines_slice(&r->ls, d->value_range, &n);
+    int empty = d->value_range.start.line == d->value_range.end.line &&
+                d->value_range.start.col == d->value_range.end.col;
+    emit(r, NL_SEV_ERROR, NL_DIAG_INVALID_DATE, empty ? d->range : d->value_range,
+         date_problem(v, n));
+  }
+  const nl_task_date *due = &t->dates[NL_DATE_DUE];
+  int open = t->status == NL_TASK_OPEN || t->status == NL_TASK_IN_PROGRESS ||
+             t->status == NL_TASK_PROPOSED;
+  if (open && due->present && due->valid && due->days < r->today) {
+    char date[16];
+    nl_date_format(due->days, date);
+    int32_t late = r->today - due->days;
+    emit(r, NL_SEV_WARNING, NL_DIAG_OVERDUE_TASK, due->range,
+         fmt("overdue since %s (%ld day%s)", date, (long)late, late == 1 ? "" : "s"));
+  }
+}
+
+/* ---- people and accounts ----------------------------------------------------------------- */
+
+static void check_mention(run *r, const nl_mention *m) {
+  if (m->word == NULL || m->word[0] == '\0') return;
+  size_t len;
+  if (mention_known(r, m, &len)) return;
+  nl_brange range = {m->at, {m->at.line, m->at.col + 1 + (uint32_t)len}};
+  /* A mangled name is the mojibake diagnostic's to report; its repair may well resolve it. */
+  for (size_t i = 0; i < r->n_moji; i++)
+    if (ranges_overlap(range, r->moji[i])) return;
+  nl_diag *d = push(r->out, NL_SEV_WARNING, NL_DIAG_UNKNOWN_PERSON, range,
+                    fmt("unknown person '%.*s': no person note has this name", (int)len, m->tail));
+  if (d == NULL) {
+    r->oom = 1;
+    return;
+  }
+  d->missing_name = fmt("%.*s", (int)len, m->tail);
+  d->missing_kind = NL_KIND_PERSON;
+}
+
+/* A frontmatter value may be written as a link ("[[Ana Ruiz]]", "[[People/Ana Ruiz|Ana]]"):
+ * the name is the target. */
+static void fm_name(const char *s, size_t *start, size_t *len) {
+  size_t n = strlen(s), a = 0;
+  while (a < n && is_space(s[a])) a++;
+  while (n > a && is_space(s[n - 1])) n--;
+  if (n - a >= 4 && strncmp(s + a, "[[", 2) == 0 && strncmp(s + n - 2, "]]", 2) == 0) {
+    a += 2;
+    n -= 2;
+    for (size_t i = a; i < n; i++)
+      if (s[i] == '|' || s[i] == '#') {
+        n = i;
+        break;
+      }
+  }
+  *start = a;
+  *len = n - a;
+}
+
+static void check_fm_name(run *r, const nl_fm_scalar *v, nl_kind kind) {
+  size_t a, n;
+  fm_name(v->text, &a, &n);
+  if (n == 0) return;
+  if (kind == NL_KIND_PERSON && nl_config_is_owner(r->cfg, v->text + a, n)) return;
+  if (nl_ws_resolve_kind(r->ws, kind, v->text + a, n) != NULL) return;
+  int person = kind == NL_KIND_PERSON;
+  nl_diag *d = push(r->out, NL_SEV_WARNING,
+                    person ? NL_DIAG_UNKNOWN_PERSON : NL_DIAG_UNKNOWN_ACCOUNT, v->range,
+                    fmt("unknown %s '%.*s': no %s note has this name", nl_kind_name(kind),
+                        (int)n, v->text + a, nl_kind_name(kind)));
+  if (d == NULL) {
+    r->oom = 1;
+    return;
+  }
+  d->missing_name = fmt("%.*s", (int)n, v->text + a);
+  d->missing_kind = kind;
+}
+
+static void check_frontmatter(run *r) {
+  const nl_note *note = r->note;
+  if (note->fm.has_error) {
+    nl_bpos p = note->fm.error_pos;
+    nl_bpos end = p;
+    if (r->ls.text != NULL && p.line < r->ls.n_lines)
+      end.col = (uint32_t)(nl_lines_line_end(&r->ls, p.line) - nl_lines_line_start(&r->ls, p.line));
+    if (end.col < p.col) end.col = p.col;
+    const char *why = note->fm.error_message ? note->fm.error_message : "syntax error";
+    emit(r, NL_SEV_ERROR, NL_DIAG_FRONTMATTER_ERROR, (nl_brange){p, end},
+         fmt("frontmatter is not valid YAML: %s", why));
+  }
+  if (note->date != NULL) {
+    const char *s = note->date->text;
+    size_t n = strlen(s);
+    if (n > 0 && !fm_date_valid(s, n)) /* an empty `date:` is a template's, not an error */
+      emit(r, NL_SEV_ERROR, NL_DIAG_INVALID_DATE, note->date->range, date_problem(s, n));
+  }
+  if (note->account != NULL) check_fm_name(r, note->account, NL_KIND_ACCOUNT);
+  for (size_t i = 0; i < note->n_participants; i++)
+    check_fm_name(r, &note->participants[i], NL_KIND_PERSON);
+}
+
+/* ---- links ------------------------------------------------------------------------------- */
+
+/* Attachments ([[diagram.png]], ![[scan.pdf]]) are not notes; the index cannot judge them. */
+static int is_attachment(const char *target) {
+  const char *slash = strrchr(target, '/');
+  const char *base = slash ? slash + 1 : target;
+  const char *dot = strrchr(base, '.');
+  if (dot == NULL || dot[1] == '\0') return 0;
+  size_t n = strlen(dot + 1);
+  if (n > 5) return 0;
+  for (const char *p = dot + 1; *p; p++) {
+    char c = *p;
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+      return 0;
+  }
+  return !(n == 2 && (dot[1] == 'm' || dot[1] == 'M') && (dot[2] == 'd' || dot[2] == 'D'));
+}
+
+/* Headings match by text or by slug, ignoring case and punctuation: everything but ASCII
+ * letters and digits and non-ASCII bytes is dropped, and ASCII is lowercased. */
+static int loose_eq(const char *a, const char *b) {
+  for (;;) {
+    while (*a && (unsigned char)*a < 0x80 && !((*a >= 'a' && *a <= 'z') || (*a >= 'A' && *a <= 'Z') || (*a >= '0' && *a <= '9'))) a++;
+    while (*b && (unsigned char)*b < 0x80 && !((*b >= 'a' && *b <= 'z') || (*b >= 'A' && *b <= 'Z') || (*b >= '0' && *b <= '9'))) b++;
+    if (*a == '\0' || *b == '\0') return *a == *b;
+    char ca = (*a >= 'A' && *a <= 'Z') ? (char)(*a + 32) : *a;
+    char cb = (*b >= 'A' && *b <= 'Z') ? (char)(*b + 32) : *b;
+    if (ca != cb) return 0;
+    a++;
+    b++;
+  }
+}
+
+static int has_heading(const nl_note *n, const char *heading) {
+  /* Obsidian nests headings as "Top#Sub"; the last one is the target. */
+  const char *last = strrchr(heading, '#');
+  if (last != NULL) heading = last + 1;
+  if (*heading == '\0') return 1;
+  for (size_t i = 0; i < n->n_headings; i++)
+    if (loose_eq(n->headings[i].text, heading) || loose_eq(n->headings[i].slug, heading))
+      return 1;
+  return 0;
+}
+
+static int has_block(const nl_note *n, const char *block) {
+  for (size_t i = 0; i < n->n_blocks; i++)
+    if (strcasecmp(n->blocks[i].id, block) == 0) return 1;
+  return 0;
+}
+
+static void check_fragment(run *r, const nl_link *l, const nl_entry *target) {
+  const nl_note *tn = target->note;
+  if (tn == NULL) return;
+  if (l->block != NULL && l->block[0] != '\0' && !has_block(tn, l->block))
+    emit(r, NL_SEV_WARNING, NL_DIAG_MISSING_HEADING, l->fragment_range,
+         fmt("no block '^%s' in '%s'", l->block, target->rel));
+  else if (l->block == NULL && l->heading != NULL && !has_heading(tn, l->heading))
+    emit(r, NL_SEV_WARNING, NL_DIAG_MISSING_HEADING, l->fragment_range,
+         fmt("no heading '%s' in '%s'", l->heading, target->rel));
+}
+
+#define MAX_CANDIDATES 16
+
+static void report_ambiguous(run *r, const nl_link *l) {
+  nl_entry *cands[MAX_CANDIDATES];
+  int md = l->kind == NL_LINK_MARKDOWN;
+  size_t total = nl_ws_resolve_all(r->ws, r->e, md, l->target, strlen(l->target), cands,
+                                   MAX_CANDIDATES);
+  size_t shown = total < MAX_CANDIDATES ? total : MAX_CANDIDATES;
+  size_t cap = 96 + strlen(l->target);
+  for (size_t i = 0; i < shown; i++) cap += strlen(cands[i]->rel) + 2;
+  char *msg = malloc(cap);
+  if (msg == NULL) {
+    r->oom = 1;
+    return;
+  }
+  size_t n = (size_t)snprintf(msg, cap, "ambiguous link '%s' matches %zu notes: ", l->target,
+                              total);
+  for (size_t i = 0; i < shown; i++)
+    n += (size_t)snprintf(msg + n, cap - n, "%s%s", i ? ", " : "", cands[i]->rel);
+  snprintf(msg + n, cap - n, "%s (the first is used)", shown < total ? ", ..." : "");
+  nl_diag *d = push(r->out, NL_SEV_WARNING, NL_DIAG_AMBIGUOUS_LINK, l->range, msg);
+  if (d == NULL) {
+    r->oom = 1;
+    return;
+  }
+  d->related = calloc(shown ? shown : 1, sizeof *d->related);
+  if (d->related == NULL) {
+    r->oom = 1;
+    return;
+  }
+  for (size_t i = 0; i < shown; i++) {
+    nl_diag_related *rel = &d->related[i];
+    rel->entry = cands[i]->id;
+    rel->message = fmt("candidate: %s", cands[i]->rel);
+    if (rel->message == NULL) r->oom = 1;
+    d->n_related++;
+  }
+}
+
+static void check_link(run *r, const nl_link *l) {
+  if (l->target[0] == '\0') { /* [[#heading]]: this note */
+    check_fragment(r, l, r->e);
+    return;
+  }
+  if (is_attachment(l->target)) return;
+  size_t n_matches = 0;
+  nl_entry *t = nl_ws_resolve(r->ws, r->e, l->kind == NL_LINK_MARKDOWN, l->target,
+                              strlen(l->target), &n_matches);
+  if (t == NULL) {
+    nl_diag *d = push(r->out, NL_SEV_WARNING, NL_DIAG_BROKEN_LINK, l->range,
+                      fmt("broken link: no note named '%s'", l->target));
+    if (d == NULL) {
+      r->oom = 1;
+      return;
+    }
+    d->missing_name = fmt("%s", l->target);
+    d->missing_kind = NL_KIND_NOTE;
+    return;
+  }
+  if (n_matches > 1) report_ambiguous(r, l);
+  check_fragment(r, l, t);
+}
+
+/* ---- mojibake ---------------------------------------------------------------------------- */
+
+static int is_line_end(char c) { return c == '\n' || c == '\r'; }
+
+static int ascii_punct(char c) {
+  unsigned char u = (unsigned char)c;
+  return u < 0x80 && !((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z'));
+}
+
+/* The word around a run, so a message reads "'LÃ©a' should be 'Léa'" rather than "'Ã©'
+ * should be 'é'": the run grown to the blanks around it on its line, then with ASCII
+ * punctuation at either end ("@", "(", ".") dropped again. */
+static void word_around(const char *t, size_t len, size_t *a, size_t *b) {
+  size_t s = *a, e = *b;
+  while (s > 0 && !is_space(t[s - 1]) && !is_line_end(t[s - 1])) s--;
+  while (e < len && !is_space(t[e]) && !is_line_end(t[e])) e++;
+  while (s < *a && ascii_punct(t[s])) s++;
+  while (e > *b && ascii_punct(t[e - 1])) e--;
+  *a = s;
+  *b = e;
+}
+
+/* One diagnostic for the runs spans[i, j) that share the word [ws, we). */
+static void report_word(run *r, const nl_mojibake_span *spans, ptrdiff_t i, ptrdiff_t j,
+                        size_t ws, size_t we) {
+  const char *t = r->ls.text;
+  size_t cap = we - ws + 1;
+  for (ptrdiff_t k = i; k < j; k++) cap += spans[k].repaired_len;
+  char *fixed = malloc(cap);
+  if (fixed == NULL) {
+    r->oom = 1;
+    return;
+  }
+  size_t n = 0, at = ws;
+  for (ptrdiff_t k = i; k < j; k++) {
+    memcpy(fixed + n, t + at, spans[k].start - at);
+    n += spans[k].start - at;
+    memcpy(fixed + n, spans[k].repaired, spans[k].repaired_len);
+    n += spans[k].repaired_len;
+    at = spans[k].end;
+  }
+  memcpy(fixed + n, t + at, we - at);
+  n += we - at;
+  fixed[n] = '\0';
+  nl_brange range = {lines_bpos(&r->ls, ws), lines_bpos(&r->ls, we)};
+  r->moji[r->n_moji++] = range;
+  const char *codec = spans[i].codec == NL_MOJIBAKE_MACROMAN ? "Mac Roman" : "Windows-1252";
+  nl_diag *d = push(r->out, NL_SEV_WARNING, NL_DIAG_MOJIBAKE, range,
+                    fmt("text looks like UTF-8 decoded as %s: '%.*s' should be '%s'", codec,
+                        (int)(we - ws), t + ws, fixed));
+  if (d == NULL) {
+    r->oom = 1;
+    free(fixed);
+    return;
+  }
+  d->repaired = fixed;
+  d->repaired_len = n;
+}
+
+static void check_mojibake(run *r) {
+  if (r->ls.text == NULL) return;
+  nl_mojibake_span *spans = NULL;
+  ptrdiff_t n = nl_mojibake_find(r->ls.text, r->ls.len, &spans);
+  if (n < 0) {
+    r->oom = 1;
+    return;
+  }
+  if (n > 0) r->moji = calloc((size_t)n, sizeof *r->moji);
+  if (n > 0 && r->moji == NULL) r->oom = 1;
+  for (ptrdiff_t i = 0; i < n && r->moji != NULL;) {
+    size_t ws = spans[i].start, we = spans[i].end;
+    word_around(r->ls.text, r->ls.len, &ws, &we);
+    ptrdiff_t j = i + 1;
+    while (j < n && spans[j].start < we) { /* later runs in the same word */
+      size_t a = spans[j].start, b = spans[j].end;
+      word_around(r->ls.text, r->ls.len, &a, &b);
+      if (b > we) we = b;
+      j++;
+    }
+    report_word(r, spans, i, j, ws, we);
+    i = j;
+  }
+  nl_mojibake_spans_free(spans, n > 0 ? (size_t)n : 0);
+}
+
+/* ---- the entry point --------------------------------------------------------------------- */
+
+static int pos_cmp(nl_bpos a, nl_bpos b) {
+  if (a.line != b.line) return a.line < b.line ? -1 : 1;
+  if (a.col != b.col) return a.col < b.col ? -1 : 1;
+  return 0;
+}
+
+static int diag_cmp(const void *pa, const void *pb) {
+  const nl_diag *a = pa, *b = pb;
+  int c = pos_cmp(a->range.start, b->range.start);
+  if (c != 0) return c;
+  if (a->severity != b->severity) return a->severity < b->severity ? -1 : 1;
+  c = strcmp(a->code, b->code);
+  if (c != 0) return c;
+  c = pos_cmp(a->range.end, b->range.end);
+  if (c != 0) return c;
+  return strcmp(a->message, b->message);
+}
+
+int nl_diagnose(const nl_workspace *ws, const nl_entry *e, const char *text, size_t len,
+                int32_t today, nl_diag_list *out) {
+  if (ws == NULL || e == NULL || e->note == NULL || out == NULL) return 0;
+  run r = {0};
+  r.ws = ws;
+  r.cfg = nl_ws_config(ws);
+  r.e = e;
+  r.note = e->note;
+  r.today = today;
+  r.out = out;
+  if (lines_init(&r.ls, text, len) < 0) r.oom = 1;
+
+  check_mojibake(&r); /* first: mentions inside its runs are left to it */
+  check_frontmatter(&r);
+  for (size_t i = 0; i < r.note->n_tasks; i++) check_task(&r, &r.note->tasks[i]);
+  for (size_t i = 0; i < r.note->n_mentions; i++) check_mention(&r, &r.note->mentions[i]);
+  for (size_t i = 0; i < r.note->n_links; i++) check_link(&r, &r.note->links[i]);
+
+  if (out->n > 1) qsort(out->items, out->n, sizeof *out->items, diag_cmp);
+  nl_lines_free(&r.ls);
+  free(r.moji);
+  return r.oom ? -1 : 0;
+}
+
+/* ---- a note's text, for the LSP features ------------------------------------------------- */
+
+char *nl_diag_read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return NULL;
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  while (buf != NULL) {
+    n += fread(buf + n, 1, cap - n - 1, f);
+    if (n < cap - 1) break;
+    char *grown = realloc(buf, cap * 2);
+    if (grown == NULL) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    buf = grown;
+    cap *= 2;
+  }
+  int failed = ferror(f);
+  fclose(f);
+  if (buf == NULL || failed) {
+    free(buf);
+    return NULL;
+  }
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+int nl_diag_text_load(nl_diag_text *t, nl_docs *docs, const nl_entry *e) {
+  memset(t, 0, sizeof *t);
+  t->text = "";
+  nl_doc *doc = (docs != NULL && e->uri != NULL) ? nl_docs_get(docs, e->uri) : NULL;
+  int rc = 0;
+  if (doc != NULL) {
+    t->text = doc->text;
+    t->len = doc->len;
+    t->open = 1;
+    t->version = doc->version;
+    t->client_bom = 1; /* an editor that kept the BOM shows it as a character */
+  } else if (e->abs != NULL && (t->owned = nl_diag_read_file(e->abs, &t->len)) != NULL) {
+    t->text = t->owned;
+  } else {
+    rc = -1;
+  }
+  if (t->len >= 3 && memcmp(t->text, "\xEF\xBB\xBF", 3) == 0) t->bom = 3;
+  size_t skip = t->client_bom ? 0 : t->bom;
+  if (nl_lines_init(&t->lines, t->text + skip, t->len - skip) < 0) return -1;
+  return rc;
+}
+
+void nl_diag_text_free(nl_diag_text *t) {
+  if (t == NULL) return;
+  nl_lines_free(&t->lines);
+  free(t->owned);
+  memset(t, 0, sizeof *t);
+  t->text = "";
+}
+
+/* Bytes before the note's column 0 of `line` that the client counts as part of it. */
+static size_t client_shift(const nl_diag_text *t, uint32_t line) {
+  return (line == 0 && t->client_bom) ? t->bom : 0;
+}
+
+void nl_diag_text_units(const nl_diag_text *t, nl_encoding enc, nl_bpos p, uint32_t *line,
+                        uint32_t *character) {
+  *line = p.line;
+  *character = 0;
+  if (t->lines.n_lines == 0 || p.line >= t->lines.n_lines) return;
+  size_t start = nl_lines_line_start(&t->lines, p.line);
+  size_t end = nl_lines_line_end(&t->lines, p.line);
+  *character = nl_col_to_units(t->lines.text + start, end - start,
+                               p.col + client_shift(t, p.line), enc);
+}
+
+nl_bpos nl_diag_text_bpos(const nl_diag_text *t, nl_encoding enc, uint32_t line,
+                          uint32_t character) {
+  nl_bpos p = {0, 0};
+  if (t->lines.n_lines == 0) return p;
+  size_t off = nl_lines_offset(&t->lines, enc, line, character);
+  size_t l = nl_lines_line_of(&t->lines, off);
+  size_t col = off - nl_lines_line_start(&t->lines, l);
+  size_t shift = client_shift(t, (uint32_t)l);
+  p.line = (uint32_t)l;
+  p.col = (uint32_t)(col >= shift ? col - shift : 0);
+  return p;
+}
+
+const char *nl_diag_text_line(const nl_diag_text *t, uint32_t line, size_t *len) {
+  *len = 0;
+  if (t->lines.n_lines == 0 || line >= t->lines.n_lines) return "";
+  size_t start = nl_lines_line_start(&t->lines, line) + client_shift(t, line);
+  size_t end = nl_lines_line_end(&t->lines, line);
+  if (start > end) start = end;
+  *len = end - start;
+  return t->lines.text + start;
+}

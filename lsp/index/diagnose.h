@@ -1,0 +1,145 @@
+/* diagnose.h: the diagnostics engine. Computes the problems of one indexed note from its parse
+ * (e->note), the index (for links, people and accounts) and its text (for mojibake), with no
+ * JSON and no I/O, so the server, the code actions and `notes-lsp check` share one answer.
+ * Every range is a byte range of the note (nl_brange); callers convert to their positions. */
+#ifndef NL_DIAGNOSE_H
+#define NL_DIAGNOSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lsp/server/context.h"
+#include "lsp/server/document.h"
+#include "lsp/note/note.h"
+#include "lsp/index/workspace.h"
+#include "protocol/position.h"
+
+/* Severities use the LSP numbers, so they go to the wire unchanged. */
+enum {
+  NL_SEV_ERROR = 1,
+  NL_SEV_WARNING = 2,
+  NL_SEV_INFORMATION = 3,
+  NL_SEV_HINT = 4
+};
+
+/* The stable diagnostic codes (the `code` field; also printed by `notes-lsp check`):
+ *   proposed-task     information  a `[ ?]`/`[?]` task, from its status to the end of its line
+ *   overdue-task      warning      an open, in-progress or proposed task whose valid due date
+ *                                  is before today; the due field (emoji and date)
+ *   invalid-date      error        a task date or a non-empty frontmatter `date:` that is not a
+ *                                  real YYYY-MM-DD date (`date:` may carry a time after 'T'/' ')
+ *   unknown-person    warning      an @mention that names no person and no owner name, or a
+ *                                  `participants:` entry with no person note ("[[Name]]" works)
+ *   unknown-account   warning      a frontmatter `account:` with no account note
+ *   broken-link       warning      a wikilink, embed or markdown link to no note; links to
+ *                                  attachments (a file extension other than .md) are not judged
+ *   missing-heading   warning      `#heading` (text or slug, ignoring case and punctuation) or
+ *                                  `#^block` not in the target; the fragment
+ *   ambiguous-link    warning      a target several notes match; the message names them all
+ *   frontmatter-error error        the YAML syntax error, from its position to the line's end
+ *   mojibake          warning      a word holding UTF-8 decoded as Windows-1252 or Mac Roman
+ *
+ * The name of an unresolved mention (its range and the "create note" name): the first one to
+ * three words after '@' when each starts with a capital or a non-ASCII letter and holds only
+ * letters, marks and - ' . ’ (punctuation after a word ends the name: "@Priya Natarajan:"),
+ * so "@Jonas Beckerman 📅" flags "@Jonas Beckerman"; otherwise the parser's first word
+ * ("@nobody"). A mention inside a mojibake word is left to the mojibake diagnostic, whose
+ * repair may well make it resolve. */
+#define NL_DIAG_PROPOSED_TASK "proposed-task"
+#define NL_DIAG_OVERDUE_TASK "overdue-task"
+#define NL_DIAG_INVALID_DATE "invalid-date"
+#define NL_DIAG_UNKNOWN_PERSON "unknown-person"
+#define NL_DIAG_UNKNOWN_ACCOUNT "unknown-account"
+#define NL_DIAG_BROKEN_LINK "broken-link"
+#define NL_DIAG_MISSING_HEADING "missing-heading"
+#define NL_DIAG_AMBIGUOUS_LINK "ambiguous-link"
+#define NL_DIAG_FRONTMATTER_ERROR "frontmatter-error"
+#define NL_DIAG_MOJIBAKE "mojibake"
+
+/* Where a diagnostic points elsewhere: an ambiguous link's candidates. */
+typedef struct {
+  uint32_t entry;    /* entry id of the related note */
+  nl_brange range;   /* in that note (the start of the note for a candidate) */
+  char *message;     /* new, freed with the list: "candidate: Projects/Apollo.md" */
+} nl_diag_related;
+
+typedef struct {
+  nl_brange range;
+  int severity;      /* NL_SEV_* */
+  const char *code;  /* one of NL_DIAG_* (static) */
+  char *message;     /* new, freed with the list */
+  nl_diag_related *related; /* new array, freed with the list; NULL when n_related is 0 */
+  size_t n_related;
+  /* mojibake: the repaired text of range (new, freed with the list; NULL otherwise). */
+  char *repaired;
+  size_t repaired_len;
+  /* broken-link, unknown-person, unknown-account: the name a "create note" action would give
+   * the missing note (new, freed with the list; NULL otherwise) and its kind. For a link it
+   * is the target as written, which may hold a folder ("People/Ana"). */
+  char *missing_name;
+  nl_kind missing_kind;
+} nl_diag;
+
+typedef struct {
+  nl_diag *items;    /* sorted by range start, then severity, then code */
+  size_t n;
+  size_t cap;
+} nl_diag_list;
+
+/* Initialises an empty list. */
+void nl_diag_list_init(nl_diag_list *list);
+/* Frees every diagnostic and the array, leaving an empty list; accepts NULL. */
+void nl_diag_list_free(nl_diag_list *list);
+
+/* Computes the diagnostics of entry `e` (borrowed, indexed in `ws`) into `out` (appended, then
+ * the whole list is sorted). `text` (len bytes, may be NULL) is the note's current text, used
+ * only to look for mojibake; pass the open document's text, else the file's contents.
+ * `today` is days since 1970-01-01. Returns 0, or -1 when out of memory (out then holds what
+ * was computed so far). */
+int nl_diagnose(const nl_workspace *ws, const nl_entry *e, const char *text, size_t len,
+                int32_t today, nl_diag_list *out);
+
+/* The name of a severity: "error", "warning", "information", "hint" (static). */
+const char *nl_diag_severity_name(int severity);
+
+/* Reads a whole file into a new NUL-terminated buffer (free()) with its length in *len; NULL
+ * when it cannot be read. */
+char *nl_diag_read_file(const char *path, size_t *len);
+
+/* ---- a note's text, for the LSP features ------------------------------------------------- */
+
+/* The text of an indexed note as the client sees it, with a line table to convert the note's
+ * byte positions to the client's encoding without reading the file again. */
+typedef struct {
+  const char *text;  /* the whole text, BOM included when there is one (borrowed or owned) */
+  size_t len;
+  size_t bom;        /* 3 when text starts with a UTF-8 BOM, else 0 */
+  int client_bom;    /* the client sees the BOM as a character (an open document's text) */
+  int open;          /* the text is an open document's */
+  int64_t version;   /* the open document's version */
+  char *owned;       /* the file's contents when not open (new) */
+  nl_lines lines;    /* of the text the client sees: after a BOM it does not see */
+} nl_diag_text;
+
+/* Loads the text of `e`: the open document in `docs` (may be NULL) for e->uri, else the file
+ * at e->abs. Returns 0, or -1 when the file cannot be read (t is then an empty text, still to
+ * be freed). */
+int nl_diag_text_load(nl_diag_text *t, nl_docs *docs, const nl_entry *e);
+void nl_diag_text_free(nl_diag_text *t);
+/* Converts a note position to the client's (line, character) in `enc`. */
+void nl_diag_text_units(const nl_diag_text *t, nl_encoding enc, nl_bpos p, uint32_t *line,
+                        uint32_t *character);
+/* Converts a client position in `enc` to a note position (clamped to the text). */
+nl_bpos nl_diag_text_bpos(const nl_diag_text *t, nl_encoding enc, uint32_t line,
+                          uint32_t character);
+/* The bytes of line `line` of the note (BOM excluded) through *len; "" past the end. */
+const char *nl_diag_text_line(const nl_diag_text *t, uint32_t line, size_t *len);
+
+/* ---- LSP JSON (lsp/features/diagnostics.c) ----------------------------------------------- */
+
+/* One LSP Diagnostic (new) for `d` of the note whose text is `t`, positions in ctx->enc, with
+ * source "notes-lsp", relatedInformation when the client supports it and data {"repaired"} for
+ * mojibake. NULL when out of memory or a string is not valid UTF-8. */
+json_t *nl_diag_json(const nl_ctx *ctx, const nl_diag_text *t, const nl_diag *d);
+
+#endif

@@ -1,0 +1,186 @@
+/* workspace.h: the index of every note in the workspace folders. The index is touched only on
+ * the loop thread; the thread pool only reads files and parses notes. Every update costs in
+ * proportion to the note changed, not to the vault. */
+#ifndef NL_WORKSPACE_H
+#define NL_WORKSPACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "lsp/index/config.h"
+#include "lsp/note/note.h"
+
+/* One note in the index. Entries are never moved: pointers stay valid until the entry is
+ * removed (nl_ws_remove or a rename), and ids are never reused. */
+typedef struct nl_entry {
+  uint32_t id;
+  char *abs;       /* absolute path (owned) */
+  char *rel;       /* path relative to its workspace folder, '/' separated (owned) */
+  char *uri;       /* file URI (owned) */
+  char *name;      /* file name without ".md" (owned) */
+  nl_note *note;   /* the current parse (owned), from the open document when open */
+  nl_kind kind;
+  int open;        /* the text comes from an open document, which overrides disk */
+  uint64_t seq;    /* the index's update counter when this entry last changed (recency) */
+} nl_entry;
+
+/* A link (or a mention) in some note that points at a note: backlinks. */
+typedef struct {
+  uint32_t from;   /* entry id of the linking note */
+  uint32_t link;   /* index into that note's links (its mentions for nl_ws_mentions_of) */
+} nl_ref;
+
+typedef struct nl_workspace nl_workspace;
+
+/* Called on the loop thread as the first scan proceeds: `done` of `total` files parsed;
+ * finished is 1 on the last call. */
+typedef void (*nl_ws_progress_cb)(nl_workspace *ws, void *ud, size_t done, size_t total,
+                                  int finished);
+/* Called on the loop thread after the index changed (scan finished, note updated, added,
+ * removed); the server refreshes diagnostics of open documents from it. */
+typedef void (*nl_ws_change_cb)(nl_workspace *ws, void *ud);
+
+/* Sizes libuv's thread pool to the machine's cores (2 to 16) unless UV_THREADPOOL_SIZE is set:
+ * parsing is CPU-bound and more threads only hold more memory in flight. Call before the
+ * first scan (libuv reads the variable once). */
+void nl_ws_size_thread_pool(void);
+
+/* ---- lifetime ---------------------------------------------------------------------------- */
+
+/* Returns a new, empty index on `loop` (borrowed, must outlive it) with `cfg` (borrowed until
+ * replaced with nl_ws_set_config; a running scan works on its own copy). NULL when out of
+ * memory. */
+nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg);
+/* Frees the index and every entry. Call only when no scan is running (nl_ws_scanning). */
+void nl_ws_free(nl_workspace *ws);
+
+/* Replaces the configuration (borrowed): recomputes kinds and drops notes it now ignores.
+ * Notes it no longer ignores, or that the size limit now admits, come with the next scan. */
+void nl_ws_set_config(nl_workspace *ws, const nl_config *cfg);
+const nl_config *nl_ws_config(const nl_workspace *ws);
+
+/* Adds a workspace folder (absolute path, copied). Returns 0 or a negative error. */
+int nl_ws_add_root(nl_workspace *ws, const char *abs_dir);
+size_t nl_ws_n_roots(const nl_workspace *ws);
+const char *nl_ws_root(const nl_workspace *ws, size_t i); /* borrowed */
+
+void nl_ws_on_change(nl_workspace *ws, nl_ws_change_cb cb, void *ud);
+
+/* ---- scanning and live updates ----------------------------------------------------------- */
+
+/* Starts the scan of every root: the walk and the parses run on libuv's thread pool, results
+ * are merged on the loop thread, `cb` reports progress. Skips .git, .obsidian, .trash,
+ * node_modules, hidden folders, ignored globs, files over maxFileSize or binary (logged), and
+ * never follows a symlink out of a root or into a loop. Returns 0 or a negative error. */
+int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud);
+int nl_ws_scanning(const nl_workspace *ws);
+
+/* Without a waker, parsed notes are merged as soon as a thread-pool chunk finishes. With one,
+ * they wait and `wake` (called on the loop thread) asks the owner to call nl_ws_merge soon;
+ * the server does so between requests, so indexing never holds up a request for long. */
+void nl_ws_set_waker(nl_workspace *ws, void (*wake)(void *ud), void *ud);
+/* Merges waiting notes for about budget_ns; returns 1 when some are still waiting. */
+int nl_ws_merge(nl_workspace *ws, uint64_t budget_ns);
+int nl_ws_ready(const nl_workspace *ws); /* the first scan finished */
+
+/* Parses `text` as the note at `abs` (inside a root) and replaces its entry or adds one.
+ * `open` marks the text as an open document's. Returns the entry (borrowed), NULL when the
+ * path is outside every root or on out of memory. */
+nl_entry *nl_ws_update(nl_workspace *ws, const char *abs, const char *text, size_t len,
+                       int open);
+/* Re-reads a file from disk (created or changed on disk). Does nothing for an open document.
+ * Returns 0, or a negative error (the entry is removed when the file is gone). */
+int nl_ws_reload(nl_workspace *ws, const char *abs);
+/* An open document was closed: its entry reverts to the file on disk (or goes if none). */
+int nl_ws_close(nl_workspace *ws, const char *abs);
+/* Removes the note at `abs` (deleted on disk); 0, or 1 when it was not indexed. */
+int nl_ws_remove(nl_workspace *ws, const char *abs);
+
+/* ---- lookups ----------------------------------------------------------------------------- */
+
+nl_entry *nl_ws_by_path(const nl_workspace *ws, const char *abs); /* borrowed or NULL */
+nl_entry *nl_ws_by_uri(const nl_workspace *ws, const char *uri);  /* borrowed or NULL */
+/* Entries by id for iteration: ids run from 0 to nl_ws_id_limit; removed ids give NULL. */
+uint32_t nl_ws_id_limit(const nl_workspace *ws);
+nl_entry *nl_ws_get(const nl_workspace *ws, uint32_t id);
+size_t nl_ws_count(const nl_workspace *ws);       /* live entries */
+uint64_t nl_ws_seq(const nl_workspace *ws);       /* increases with every change */
+
+/* Resolves a link target as written (`Ana Ruiz`, `People/Ana Ruiz`, `Ana Ruiz.md`,
+ * `../People/Ana%20Ruiz.md` already decoded) from note `from` (may be NULL): by file name,
+ * by path (a suffix of the vault-relative path, with or without .md; markdown-link paths
+ * relative to `from`'s folder), by frontmatter title and aliases; case-insensitive and NFC
+ * normalised. When several notes match, the shortest path wins (then byte order) and
+ * *n_matches tells how many matched (may be NULL). Returns NULL when nothing matches. */
+nl_entry *nl_ws_resolve(const nl_workspace *ws, const nl_entry *from, int markdown,
+                        const char *target, size_t len, size_t *n_matches);
+/* Every note matching like nl_ws_resolve, best first, into out (at most cap); returns the
+ * total number of matches. */
+size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from, int markdown,
+                         const char *target, size_t len, nl_entry **out, size_t cap);
+/* Resolves a name to a note of `kind` (frontmatter `account:`, `participants:`), by name,
+ * title or alias; NULL when no note of that kind has it. */
+nl_entry *nl_ws_resolve_kind(const nl_workspace *ws, nl_kind kind, const char *name,
+                             size_t len);
+/* Resolves a mention to the person whose name or alias is the longest prefix of m->tail at a
+ * word boundary (else the one named m->word). *matched_len is set to the bytes of tail the
+ * name covers (the word's length when nothing matched). NULL when no person matches. */
+nl_entry *nl_ws_resolve_mention(const nl_workspace *ws, const nl_mention *m,
+                                size_t *matched_len);
+/* Resolves a tag `account/<slug>` to the account whose name, title or alias equals the slug
+ * ignoring case, spaces, '-' and '_'; NULL otherwise (or when the tag has another prefix). */
+nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const char *tag, size_t len);
+
+/* Links anywhere in the vault whose target resolves to `e` (computed on call); new array in
+ * *out (free()), returns the count or a negative error. */
+ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **out);
+
+/* Character masks (nl_unicode_char_mask) by entry id, for passes over the whole vault that
+ * can skip an entry without touching it: `names` covers the file name, title and aliases,
+ * `all` adds the headings. Borrowed until the index changes; 0 for removed ids. */
+const uint64_t *nl_ws_name_masks(const nl_workspace *ws);
+const uint64_t *nl_ws_all_masks(const nl_workspace *ws);
+
+/* The name table: one row per file name and per alias of every note, packed so that a pass
+ * over every name (completion) reads contiguous memory and touches no entry. Rows of removed
+ * or re-indexed notes stay behind marked dead until the table is compacted. */
+typedef struct {
+  uint64_t mask;   /* nl_unicode_char_mask of the name */
+  uint64_t initials; /* nl_unicode_initials_mask of the name */
+  uint64_t bigrams;  /* nl_unicode_word_heads of the name */
+  uint64_t trigrams;
+  uint64_t seq;    /* the entry's seq when the row was written (recency) */
+  uint32_t id;     /* entry id */
+  uint32_t sub;    /* 0: the file name; i + 1: alias i of the note */
+  uint32_t off;    /* the name, NUL-terminated, at pool + off */
+  uint32_t len;
+  uint8_t kind;    /* nl_kind */
+  uint8_t dead;
+  uint8_t ascii;   /* the name is all ASCII */
+  char first;      /* its first byte */
+} nl_ws_name;
+
+/* The rows (borrowed until the index changes), their count in *n and the pool in *pool;
+ * *masks (may be NULL) gets the rows' masks again as one dense array, which a pass can scan
+ * at a fraction of the memory traffic of the rows (a dead row's mask there is 0). */
+const nl_ws_name *nl_ws_names(const nl_workspace *ws, size_t *n, const char **pool,
+                              const uint64_t **masks);
+/* The rows' kinds as one dense byte array (NL_WS_DEAD for a dead row), like the masks. */
+#define NL_WS_DEAD 0xFF
+const uint8_t *nl_ws_name_kinds(const nl_workspace *ws);
+
+/* Mentions anywhere in the vault that name `person` (nl_ref.link indexes the note's
+ * mentions; computed on call from the notes whose mentions start with a word of the person's
+ * names). New array in *out (free()), returns the count or a negative error. */
+ptrdiff_t nl_ws_mentions_of(const nl_workspace *ws, const nl_entry *person, nl_ref **out);
+
+/* Every distinct tag in the vault with how many times it is used; calls cb for each. */
+void nl_ws_foreach_tag(const nl_workspace *ws,
+                       void (*cb)(void *ud, const char *tag, size_t count), void *ud);
+
+/* Verifies the index's invariants (names map to live entries, counts match); returns 0 or
+ * -1 with a description in err. Tests and debug builds call it after every update. */
+int nl_ws_check(const nl_workspace *ws, char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,421 @@
+/* note.c: the parse of one note. One pass builds the line table, libyaml reads the frontmatter,
+ * one cmark parse of the body gives the block structure (what is code, HTML, a heading, a
+ * paragraph, a list item), and the inline scanner reads the raw lines of each paragraph and
+ * heading for exact byte ranges. Scratch arrays are malloc'd and copied into the arena once. */
+#include "lsp/note/note.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsp/note/frontmatter.h"
+#include "lsp/note/scan.h"
+#include "lsp/note/task.h"
+
+typedef struct {
+  nl_note *note;
+  nl_src_lines lines;
+  nl_scanner sc;
+  nl_vec headings; /* nl_heading */
+  nl_vec tasks;    /* nl_task */
+  nl_vec cuts;     /* nl_task_cut, scratch for one task */
+  uint32_t body_line; /* the note line of cmark's line 1 */
+  int oom;
+} parse_ctx;
+
+static int is_blank(char c) { return c == ' ' || c == '\t'; }
+
+static int ascii_casecmp(const char *a, const char *b) {
+  for (;; a++, b++) {
+    unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+    if (x >= 'A' && x <= 'Z') x += 32;
+    if (y >= 'A' && y <= 'Z') y += 32;
+    if (x != y) return x - y;
+    if (x == 0) return 0;
+  }
+}
+
+const nl_fm_entry *nl_note_fm_get(const nl_note *note, const char *key) {
+  if (note == NULL || key == NULL) return NULL;
+  for (size_t i = 0; i < note->fm.n_entries; i++)
+    if (ascii_casecmp(note->fm.entries[i].key, key) == 0) return &note->fm.entries[i];
+  return NULL;
+}
+
+/* ---- frontmatter ------------------------------------------------------------------------- */
+
+/* A fence line: `fence` (3 bytes) and nothing after it but blanks. */
+static int is_fence(const nl_src_lines *l, uint32_t line, const char *fence) {
+  size_t a = l->start[line], b = l->end[line];
+  if (b - a < 3 || memcmp(l->text + a, fence, 3) != 0) return 0;
+  for (a += 3; a < b; a++)
+    if (!is_blank(l->text[a])) return 0;
+  return 1;
+}
+
+/* The entry's items, or the first of two spellings ("aliases", "alias"). */
+static const nl_fm_scalar *items_of(const nl_note *note, const char *key, const char *alt,
+                                    size_t *n) {
+  const nl_fm_entry *e = nl_note_fm_get(note, key);
+  if (e == NULL && alt != NULL) e = nl_note_fm_get(note, alt);
+  *n = e != NULL ? e->n_items : 0;
+  return *n > 0 ? e->items : NULL;
+}
+
+static const nl_fm_scalar *first_of(const nl_note *note, const char *key) {
+  size_t n;
+  return items_of(note, key, NULL, &n);
+}
+
+/* `tags:` values become tags; a string may hold several, split at commas and spaces. Where the
+ * value is written as is in the source, each tag gets its own range, else the value's. */
+static void frontmatter_tags(parse_ctx *p) {
+  size_t n;
+  const nl_fm_scalar *items = items_of(p->note, "tags", "tag", &n);
+  for (size_t i = 0; i < n && !p->oom; i++) {
+    const nl_fm_scalar *sc = &items[i];
+    const char *t = sc->text;
+    size_t len = strlen(t);
+    const nl_src_lines *l = &p->lines;
+    int exact = sc->range.start.line == sc->range.end.line && sc->range.start.line < l->n &&
+                sc->range.end.col - sc->range.start.col == len &&
+                memcmp(l->text + l->start[sc->range.start.line] + sc->range.start.col, t, len) == 0;
+    size_t a = 0;
+    while (a < len) {
+      while (a < len && (t[a] == ',' || is_blank(t[a]))) a++;
+      size_t b = a;
+      while (b < len && t[b] != ',' && !is_blank(t[b])) b++;
+      size_t na = a < b && t[a] == '#' ? a + 1 : a;
+      if (na < b) {
+        nl_tag *tag = nl_vec_push(&p->sc.tags, sizeof(nl_tag));
+        char *name = tag != NULL ? nl_arena_strndup(&p->note->arena, t + na, b - na) : NULL;
+        if (name == NULL) {
+          p->oom = 1;
+          return;
+        }
+        tag->name = name;
+        tag->in_frontmatter = 1;
+        tag->range = sc->range;
+        if (exact) {
+          tag->range.start.col = sc->range.start.col + (uint32_t)a;
+          tag->range.end.col = sc->range.start.col + (uint32_t)b;
+        }
+      }
+      a = b;
+    }
+  }
+}
+
+/* Finds the frontmatter fences, parses between them and returns the first body line. */
+static uint32_t frontmatter(parse_ctx *p) {
+  nl_note *note = p->note;
+  const nl_src_lines *l = &p->lines;
+  if (!is_fence(l, 0, "---")) return 0;
+  uint32_t close = 0;
+  for (uint32_t i = 1; i < l->n && close == 0; i++)
+    if (is_fence(l, i, "---") || is_fence(l, i, "...")) close = i;
+  if (close == 0) return 0; /* never closed: a thematic break, not frontmatter */
+  note->fm.present = 1;
+  note->fm.first_line = 0;
+  note->fm.last_line = close;
+  size_t base = l->start[1], end = l->start[close];
+  if (nl_frontmatter_parse(&note->fm, &note->arena, l, base, end - base) < 0) p->oom = 1;
+  note->type = first_of(note, "type");
+  note->title = first_of(note, "title");
+  note->account = first_of(note, "account");
+  note->date = first_of(note, "date");
+  note->aliases = items_of(note, "aliases", "alias", &note->n_aliases);
+  note->participants = items_of(note, "participants", NULL, &note->n_participants);
+  frontmatter_tags(p);
+  return close + 1;
+}
+
+/* ---- body blocks ------------------------------------------------------------------------- */
+
+static uint32_t note_line(const parse_ctx *p, int cmark_line) {
+  uint64_t line = (uint64_t)p->body_line + (uint64_t)(cmark_line > 0 ? cmark_line - 1 : 0);
+  return line < p->lines.n ? (uint32_t)line : p->lines.n - 1;
+}
+
+static size_t start_col(const parse_ctx *p, cmark_node *node, uint32_t line) {
+  int c = cmark_node_get_start_column(node);
+  size_t col = c > 0 ? (size_t)c - 1 : 0, len = p->lines.end[line] - p->lines.start[line];
+  return col < len ? col : len;
+}
+
+static void scan(parse_ctx *p, uint32_t l0, uint32_t l1) {
+  if (nl_scan_unit(&p->sc, p->lines.start[l0], p->lines.end[l1]) < 0) p->oom = 1;
+}
+
+/* GitHub's anchor: ASCII lowercased, spaces to '-', punctuation and symbols dropped. */
+static const char *slug_of(parse_ctx *p, const char *text) {
+  size_t n = strlen(text), o = 0;
+  char *out = nl_arena_alloc(&p->note->arena, n + 1);
+  if (out == NULL) {
+    p->oom = 1;
+    return NULL;
+  }
+  for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)text[i];
+    if (c < 0x80) {
+      if (c >= 'A' && c <= 'Z') out[o++] = (char)(c + 32);
+      else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') out[o++] = (char)c;
+      else if (c == ' ') out[o++] = '-';
+      i++;
+      continue;
+    }
+    uint32_t cp;
+    size_t k = nl_utf8_next(text + i, n - i, &cp);
+    if (nl_is_word_cp(cp)) memcpy(out + o, text + i, k), o += k;
+    i += k;
+  }
+  out[o] = '\0';
+  return out;
+}
+
+/* The text of an ATX heading line: after the opening #s, before an optional closing run. */
+static void atx_text(const char *line, size_t len, size_t col, size_t *a, size_t *b) {
+  size_t i = col;
+  while (i < len && is_blank(line[i])) i++;
+  while (i < len && line[i] == '#') i++;
+  while (i < len && is_blank(line[i])) i++;
+  size_t e = len;
+  while (e > i && is_blank(line[e - 1])) e--;
+  size_t k = e;
+  while (k > i && line[k - 1] == '#') k--;
+  if (k < e && (k == i || is_blank(line[k - 1]))) e = k;
+  while (e > i && is_blank(line[e - 1])) e--;
+  *a = i;
+  *b = e;
+}
+
+/* A setext underline: after blanks and blockquote markers, a run of '=' or '-', then blanks. */
+static int is_underline(const nl_src_lines *l, uint32_t line) {
+  const char *s = l->text + l->start[line];
+  size_t len = l->end[line] - l->start[line], i = 0;
+  while (i < len && (is_blank(s[i]) || s[i] == '>')) i++;
+  if (i == len || (s[i] != '=' && s[i] != '-')) return 0;
+  char c = s[i];
+  while (i < len && s[i] == c) i++;
+  while (i < len && is_blank(s[i])) i++;
+  return i == len;
+}
+
+static void on_heading(parse_ctx *p, cmark_node *node) {
+  const nl_src_lines *l = &p->lines;
+  uint32_t l0 = note_line(p, cmark_node_get_start_line(node));
+  uint32_t l1 = note_line(p, cmark_node_get_end_line(node));
+  if (l1 < l0) l1 = l0;
+  /* An ATX heading is one line. cmark 0.30 ends a setext heading on the line after its
+   * underline, so the underline is found here: the first underline-like line after the text. */
+  if (l1 > l0) {
+    uint32_t u = l0 + 1;
+    while (u < l1 && !is_underline(l, u)) u++;
+    l1 = u;
+  }
+  uint32_t last = l1 > l0 ? l1 - 1 : l0;
+  char *text = nl_arena_alloc(&p->note->arena, l->end[last] - l->start[l0] + 1);
+  if (text == NULL) {
+    p->oom = 1;
+    return;
+  }
+  size_t n = 0;
+  for (uint32_t i = l0; i <= last; i++) {
+    const char *line = l->text + l->start[i];
+    size_t len = l->end[i] - l->start[i], a = i == l0 ? start_col(p, node, i) : 0, b = len;
+    if (l1 == l0) {
+      atx_text(line, len, a, &a, &b);
+    } else {
+      while (a < b && is_blank(line[a])) a++;
+      while (b > a && is_blank(line[b - 1])) b--;
+    }
+    if (n > 0 && b > a) text[n++] = ' ';
+    memcpy(text + n, line + a, b - a);
+    n += b - a;
+  }
+  text[n] = '\0';
+  nl_heading *h = nl_vec_push(&p->headings, sizeof(nl_heading));
+  if (h == NULL) {
+    p->oom = 1;
+    return;
+  }
+  h->level = cmark_node_get_heading_level(node);
+  h->text = text;
+  h->slug = slug_of(p, text);
+  h->range.start.line = l0;
+  h->range.end.line = l1;
+  h->range.end.col = (uint32_t)(l->end[l1] - l->start[l1]);
+  scan(p, l0, last);
+}
+
+/* A list item's first paragraph that opens with "[c] " is a task; returns its index or -1. */
+static long try_task(parse_ctx *p, cmark_node *para, uint32_t line) {
+  const char *s = p->lines.text + p->lines.start[line];
+  size_t len = p->lines.end[line] - p->lines.start[line], col = start_col(p, para, line);
+  while (col < len && is_blank(s[col])) col++;
+  nl_task t;
+  memset(&t, 0, sizeof(t));
+  if (nl_task_marker(&t, s, len, col, line) < 0) return -1;
+  t.proposed_tag.start.line = t.proposed_tag.end.line = NL_NONE;
+  nl_task *slot = nl_vec_push(&p->tasks, sizeof(nl_task));
+  if (slot == NULL) {
+    p->oom = 1;
+    return -1;
+  }
+  *slot = t;
+  return (long)(p->tasks.n - 1);
+}
+
+static int push_cut(parse_ctx *p, size_t a, size_t b) {
+  nl_task_cut *c = nl_vec_push(&p->cuts, sizeof(nl_task_cut));
+  if (c == NULL) return -1;
+  c->start = a;
+  c->end = b;
+  return 0;
+}
+
+/* After the task's paragraph was scanned: its owners and tags are those on its first line. */
+static void finish_task(parse_ctx *p, size_t idx, size_t m0, size_t t0) {
+  nl_task *t = &((nl_task *)p->tasks.items)[idx];
+  nl_mention *ms = p->sc.mentions.items;
+  nl_tag *tags = p->sc.tags.items;
+  size_t m1 = m0, t1 = t0;
+  while (m1 < p->sc.mentions.n && ms[m1].at.line == t->line) ms[m1++].task = (uint32_t)idx;
+  while (t1 < p->sc.tags.n && tags[t1].range.start.line == t->line) t1++;
+  t->first_mention = (uint32_t)m0;
+  t->n_mentions = (uint32_t)(m1 - m0);
+  t->first_tag = (uint32_t)t0;
+  t->n_tags = (uint32_t)(t1 - t0);
+  p->cuts.n = 0;
+  /* Both runs are sorted by column: merge them into the sorted cuts the task wants. */
+  for (size_t i = m0, j = t0; (i < m1 || j < t1) && !p->oom;) {
+    int take_tag = i == m1 || (j < t1 && tags[j].range.start.col < ms[i].at.col);
+    if (take_tag) {
+      if (strcmp(tags[j].name, "proposed") == 0 && t->proposed_tag.start.line == NL_NONE)
+        t->proposed_tag = tags[j].range;
+      if (push_cut(p, tags[j].range.start.col, tags[j].range.end.col) < 0) p->oom = 1;
+      j++;
+    } else {
+      size_t at = ms[i].at.col;
+      if (push_cut(p, at, at + 1 + strlen(ms[i].tail)) < 0) p->oom = 1;
+      i++;
+    }
+  }
+  const char *line = p->lines.text + p->lines.start[t->line];
+  size_t len = p->lines.end[t->line] - p->lines.start[t->line];
+  if (!p->oom && nl_task_fields(t, &p->note->arena, line, len, p->cuts.items, p->cuts.n) < 0)
+    p->oom = 1;
+}
+
+static void on_paragraph(parse_ctx *p, cmark_node *node) {
+  uint32_t l0 = note_line(p, cmark_node_get_start_line(node));
+  uint32_t l1 = note_line(p, cmark_node_get_end_line(node));
+  if (l1 < l0) l1 = l0;
+  cmark_node *parent = cmark_node_parent(node);
+  long task = -1;
+  if (parent != NULL && cmark_node_get_type(parent) == CMARK_NODE_ITEM &&
+      cmark_node_first_child(parent) == node)
+    task = try_task(p, node, l0);
+  size_t m0 = p->sc.mentions.n, t0 = p->sc.tags.n;
+  scan(p, l0, l1);
+  if (task >= 0 && !p->oom) finish_task(p, (size_t)task, m0, t0);
+}
+
+/* Visits the leaf blocks in document order without recursion. Code blocks, HTML blocks and
+ * thematic breaks are passed over: nothing in them counts. */
+static void walk(parse_ctx *p, cmark_node *doc) {
+  cmark_node *node = cmark_node_first_child(doc);
+  while (node != NULL && !p->oom) {
+    switch (cmark_node_get_type(node)) {
+      case CMARK_NODE_PARAGRAPH:
+        on_paragraph(p, node);
+        break;
+      case CMARK_NODE_HEADING:
+        on_heading(p, node);
+        break;
+      case CMARK_NODE_BLOCK_QUOTE:
+      case CMARK_NODE_LIST:
+      case CMARK_NODE_ITEM:
+        if (cmark_node_first_child(node) != NULL) {
+          node = cmark_node_first_child(node);
+          continue;
+        }
+        break;
+      default:
+        break;
+    }
+    while (node != NULL && cmark_node_next(node) == NULL) {
+      node = cmark_node_parent(node);
+      if (node == doc) node = NULL;
+    }
+    if (node != NULL) node = cmark_node_next(node);
+  }
+}
+
+/* ---- the note ---------------------------------------------------------------------------- */
+
+#define TAKE(field, count, vec, type)                                        \
+  do {                                                                       \
+    note->field = nl_vec_to_arena(&(vec), sizeof(type), &note->arena, &ok); \
+    note->count = (vec).n;                                                   \
+  } while (0)
+
+static int finish(parse_ctx *p) {
+  nl_note *note = p->note;
+  int ok = !p->oom;
+  TAKE(headings, n_headings, p->headings, nl_heading);
+  TAKE(blocks, n_blocks, p->sc.blocks, nl_block_id);
+  TAKE(links, n_links, p->sc.links, nl_link);
+  TAKE(tags, n_tags, p->sc.tags, nl_tag);
+  TAKE(mentions, n_mentions, p->sc.mentions, nl_mention);
+  TAKE(tasks, n_tasks, p->tasks, nl_task);
+  return ok;
+}
+
+nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
+  nl_note *note = calloc(1, sizeof(*note));
+  if (note == NULL) return NULL;
+  nl_arena_init(&note->arena);
+  if (text == NULL) text = "", len = 0;
+  if (path == NULL) path = "";
+  note->path = nl_arena_strndup(&note->arena, path, strlen(path));
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+    note->has_bom = 1;
+    text += 3;
+    len -= 3;
+  }
+  parse_ctx p;
+  memset(&p, 0, sizeof(p));
+  p.note = note;
+  int ok = note->path != NULL && nl_src_lines_init(&p.lines, text, len) == 0;
+  if (ok) {
+    nl_src_lines *l = &p.lines;
+    note->n_lines = l->n;
+    note->crlf = l->n > 1 && text[l->end[0]] == '\r' && l->end[0] + 1 < len &&
+                 text[l->end[0] + 1] == '\n';
+    nl_scanner_init(&p.sc, l, &note->arena);
+    p.body_line = frontmatter(&p);
+    size_t body = p.body_line < l->n ? l->start[p.body_line] : len;
+    cmark_node *doc = cmark_parse_document(text + body, len - body, CMARK_OPT_SOURCEPOS);
+    if (doc == NULL) p.oom = 1;
+    else walk(&p, doc);
+    cmark_node_free(doc);
+    ok = finish(&p);
+  }
+  nl_scanner_free(&p.sc);
+  nl_vec_free(&p.headings);
+  nl_vec_free(&p.tasks);
+  nl_vec_free(&p.cuts);
+  nl_src_lines_free(&p.lines);
+  if (!ok) {
+    nl_note_free(note);
+    return NULL;
+  }
+  return note;
+}
+
+void nl_note_free(nl_note *note) {
+  if (note == NULL) return;
+  nl_arena_free(&note->arena);
+  free(note);
+}

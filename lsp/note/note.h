@@ -1,0 +1,215 @@
+/* note.h: the parse of one markdown note. A parse does no I/O and reads no global state, so
+ * notes are parsed in parallel on libuv's thread pool and merged into the index on the loop
+ * thread. Every string of a note lives in the note's arena and is freed with the note. */
+#ifndef NL_NOTE_H
+#define NL_NOTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lsp/base/arena.h"
+
+/* A position inside the note's text: 0-based line, byte column inside that line. The text is
+ * the note as the editor sees it: a leading UTF-8 BOM is not part of line 0, and "\r\n", "\r"
+ * and "\n" all end a line (the terminator is never part of a column). */
+typedef struct {
+  uint32_t line;
+  uint32_t col;
+} nl_bpos;
+
+typedef struct {
+  nl_bpos start;
+  nl_bpos end; /* exclusive */
+} nl_brange;
+
+/* ---- frontmatter ------------------------------------------------------------------------- */
+
+typedef struct {
+  const char *text; /* the scalar's value, NUL-terminated (borrowed from the arena) */
+  nl_brange range;  /* of the value as written, without quotes where the value is quoted */
+} nl_fm_scalar;
+
+typedef struct {
+  const char *key;        /* borrowed from the arena */
+  nl_brange key_range;
+  int is_list;            /* the value is a sequence (items are its scalar members) */
+  int is_mapping;         /* the value is a mapping; items is empty */
+  nl_fm_scalar *items;    /* a scalar value is one item; `key:` with no value has none */
+  size_t n_items;
+} nl_fm_entry;
+
+typedef struct {
+  int present;            /* the note starts with a `---` line that is later closed */
+  int is_mapping;         /* the YAML document is a mapping (else entries is empty) */
+  uint32_t first_line;    /* line of the opening `---` (always 0) */
+  uint32_t last_line;     /* line of the closing `---` or `...` */
+  nl_fm_entry *entries;   /* top-level keys in order */
+  size_t n_entries;
+  int has_error;          /* YAML syntax error: the entries before it are kept */
+  nl_bpos error_pos;      /* position of the error in the note */
+  const char *error_message; /* libyaml's problem text, e.g. "did not find expected ..." */
+} nl_frontmatter;
+
+/* ---- body elements ----------------------------------------------------------------------- */
+
+typedef struct {
+  int level;              /* 1..6 */
+  const char *text;       /* the heading's text, inline markup kept as written, trimmed */
+  const char *slug;       /* GitHub-style anchor: lowercased, spaces to '-', punctuation dropped */
+  nl_brange range;        /* the whole heading line */
+} nl_heading;
+
+typedef struct {
+  const char *id;         /* without the '^' */
+  nl_brange range;        /* of "^id" */
+} nl_block_id;
+
+typedef enum {
+  NL_LINK_WIKI,           /* [[target#heading|alias]] */
+  NL_LINK_EMBED,          /* ![[target]] */
+  NL_LINK_MARKDOWN        /* [text](path.md#heading), URL-decoded; only local .md targets */
+} nl_link_kind;
+
+typedef struct {
+  nl_link_kind kind;
+  const char *target;     /* note part as written (decoded for markdown links): "Ana Ruiz",
+                             "Meetings/x", "x.md", "../People/Ana Ruiz.md"; "" for [[#heading]] */
+  const char *heading;    /* text after '#', or NULL */
+  const char *block;      /* text after '#^' (without '^'), or NULL */
+  const char *alias;      /* text after '|' (or the markdown link text), or NULL */
+  nl_brange range;        /* the whole link, brackets (and '!') included */
+  nl_brange target_range; /* the target text inside the brackets (the href for markdown) */
+  nl_brange fragment_range; /* the heading/block text after '#' ('^' included), or empty */
+} nl_link;
+
+typedef struct {
+  const char *name;       /* without '#': "account/contoso" */
+  nl_brange range;        /* of "#account/contoso", or of the frontmatter value */
+  int in_frontmatter;
+} nl_tag;
+
+/* An @mention. Which person it names is resolved by the index, which knows the people: the
+ * longest known name or alias that `tail` starts with at a word boundary, else `word`. */
+typedef struct {
+  const char *tail;       /* text after '@' up to the end of the clause: stops at end of line,
+                             another '@', " #", "[[", a task field emoji, or one of ",;()[]" */
+  const char *word;       /* the first word of tail (letters, digits, '-', '_', '.', '\'') */
+  nl_bpos at;             /* position of the '@' */
+  uint32_t task;          /* index of the task on this line, or UINT32_MAX */
+} nl_mention;
+
+/* ---- tasks ------------------------------------------------------------------------------- */
+
+typedef enum {
+  NL_TASK_OPEN,           /* [ ] */
+  NL_TASK_DONE,           /* [x] [X] */
+  NL_TASK_CANCELLED,      /* [-] */
+  NL_TASK_IN_PROGRESS,    /* [/] */
+  NL_TASK_PROPOSED,       /* [?] or [ ?] */
+  NL_TASK_OTHER           /* any other single character */
+} nl_task_status;
+
+typedef enum {
+  NL_DATE_DUE,            /* 📅 📆 🗓 */
+  NL_DATE_SCHEDULED,      /* ⏳ ⌛ */
+  NL_DATE_START,          /* 🛫 */
+  NL_DATE_CREATED,        /* ➕ */
+  NL_DATE_DONE,           /* ✅ */
+  NL_DATE_CANCELLED,      /* ❌ */
+  NL_DATE__COUNT
+} nl_date_field;
+
+typedef struct {
+  uint8_t present;
+  uint8_t valid;          /* a real calendar date in YYYY-MM-DD form */
+  int32_t days;           /* days since 1970-01-01 when valid */
+  nl_brange range;        /* emoji (with any U+FE0F) through the end of the value */
+  nl_brange value_range;  /* the value after the emoji and spaces; empty if none */
+} nl_task_date;
+
+typedef enum {
+  NL_PRIORITY_NONE,
+  NL_PRIORITY_LOWEST,     /* ⏬ */
+  NL_PRIORITY_LOW,        /* 🔽 */
+  NL_PRIORITY_MEDIUM,     /* 🔼 */
+  NL_PRIORITY_HIGH,       /* ⏫ */
+  NL_PRIORITY_HIGHEST     /* 🔺 */
+} nl_priority;
+
+#define NL_NONE UINT32_MAX
+
+/* Tasks are the bulk of a vault's index (a 100,000-note vault holds about 465,000), so the
+ * small fields are bytes: status and priority hold nl_task_status and nl_priority values. */
+typedef struct {
+  uint32_t line;
+  uint8_t status;         /* nl_task_status */
+  char status_char;       /* the character between the brackets (' ' '?' 'x' ...) */
+  uint8_t priority;       /* nl_priority */
+  nl_brange status_range; /* the brackets inclusive: "[ ?]" or "[?]" */
+  nl_brange text_range;   /* from after "] " to the end of the line */
+  const char *text;       /* the description: the text without fields, tags and owners, trimmed */
+  nl_task_date dates[NL_DATE__COUNT];
+  nl_brange priority_range;
+  const char *recurrence; /* after 🔁, or NULL */
+  const char *id;         /* after 🆔, or NULL */
+  const char *depends_on; /* after ⛔, or NULL */
+  nl_brange proposed_tag; /* "#proposed" (without the leading space); start.line NL_NONE if absent */
+  uint32_t first_mention; /* owners: mentions[first_mention .. first_mention + n_mentions) */
+  uint32_t n_mentions;
+  uint32_t first_tag;     /* tags[first_tag .. first_tag + n_tags) */
+  uint32_t n_tags;
+} nl_task;
+
+/* ---- the note ---------------------------------------------------------------------------- */
+
+typedef struct nl_note {
+  nl_arena arena;         /* owns every string and array below */
+  const char *path;       /* vault-relative path with '/' separators, as given to parse */
+  uint32_t n_lines;
+  int has_bom;
+  int crlf;               /* the first line ending is "\r\n" */
+
+  nl_frontmatter fm;
+  /* Frontmatter fields that matter, taken from fm (NULL / empty when absent): */
+  const nl_fm_scalar *type;
+  const nl_fm_scalar *title;
+  const nl_fm_scalar *account;
+  const nl_fm_scalar *date;
+  const nl_fm_scalar *aliases;      /* string or list */
+  size_t n_aliases;
+  const nl_fm_scalar *participants;
+  size_t n_participants;
+
+  nl_heading *headings;   size_t n_headings;
+  nl_block_id *blocks;    size_t n_blocks;
+  nl_link *links;         size_t n_links;
+  nl_tag *tags;           size_t n_tags;   /* frontmatter `tags:` first, then inline */
+  nl_mention *mentions;   size_t n_mentions;
+  nl_task *tasks;         size_t n_tasks;
+} nl_note;
+
+/* Parses `text` (len bytes, need not be NUL-terminated, may hold invalid UTF-8) as the note at
+ * vault-relative `path`. Returns a new note (free with nl_note_free), NULL only when out of
+ * memory. Nothing inside code spans, fenced or indented code, HTML or math counts as a link,
+ * tag, mention or task. */
+nl_note *nl_note_parse(const char *path, const char *text, size_t len);
+
+/* Moves everything the note holds into one block of exactly the bytes used, so a parsed note
+ * costs what it stores; pointers into the note change. Returns 0, or -1 when out of memory
+ * (the note is unchanged). The index compacts every note it keeps. */
+int nl_note_compact(nl_note *note);
+
+/* Frees the note and its arena; accepts NULL. */
+void nl_note_free(nl_note *note);
+
+/* Finds the frontmatter entry with `key` (ASCII case-insensitive); borrowed, or NULL. */
+const nl_fm_entry *nl_note_fm_get(const nl_note *note, const char *key);
+
+/* Days since 1970-01-01 of a YYYY-MM-DD date of `len` bytes; -1 (and no days) when it is not a
+ * real calendar date in exactly that form. */
+int nl_date_parse(const char *s, size_t len, int32_t *days);
+
+/* Writes YYYY-MM-DD for `days` into buf (at least 11 bytes). */
+void nl_date_format(int32_t days, char *buf);
+
+#endif

@@ -1,0 +1,809 @@
+/* scan.c: the line table and the inline scanner. cmark gives the block structure; this file
+ * reads the raw bytes of one paragraph or heading so every range is exact, in two linear passes:
+ * the first marks what is not text (code spans, math, raw HTML, autolinks), leftmost first as
+ * CommonMark does; the second finds wikilinks, markdown links, tags, mentions and block ids
+ * outside those spans. */
+#include "lsp/note/scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsp/note/task.h"
+
+/* ---- line table -------------------------------------------------------------------------- */
+
+static int lines_push(nl_src_lines *l, size_t *cap, size_t start, size_t end) {
+  if (l->n == *cap) {
+    size_t ncap = *cap * 2;
+    size_t *s = realloc(l->start, ncap * sizeof(*s));
+    if (s == NULL) return -1;
+    l->start = s;
+    size_t *e = realloc(l->end, ncap * sizeof(*e));
+    if (e == NULL) return -1;
+    l->end = e;
+    *cap = ncap;
+  }
+  l->start[l->n] = start;
+  l->end[l->n] = end;
+  l->n++;
+  return 0;
+}
+
+int nl_src_lines_init(nl_src_lines *l, const char *text, size_t len) {
+  size_t cap = 64;
+  l->text = text;
+  l->len = len;
+  l->n = 0;
+  l->start = malloc(cap * sizeof(size_t));
+  l->end = malloc(cap * sizeof(size_t));
+  if (l->start == NULL || l->end == NULL) return -1;
+  size_t line_start = 0;
+  /* Most notes have no '\r' at all: then memchr finds the line ends quickly. */
+  int has_cr = memchr(text, '\r', len) != NULL;
+  size_t i = 0;
+  while (i < len) {
+    if (!has_cr) {
+      const char *nl = memchr(text + i, '\n', len - i);
+      if (nl == NULL) break;
+      i = (size_t)(nl - text);
+    } else if (text[i] != '\n' && text[i] != '\r') {
+      i++;
+      continue;
+    }
+    size_t end = i;
+    if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n') i++;
+    i++;
+    if (lines_push(l, &cap, line_start, end) < 0) return -1;
+    line_start = i;
+  }
+  return lines_push(l, &cap, line_start, len);
+}
+
+void nl_src_lines_free(nl_src_lines *l) {
+  free(l->start);
+  free(l->end);
+  l->start = l->end = NULL;
+  l->n = 0;
+}
+
+uint32_t nl_src_lines_find(const nl_src_lines *l, size_t off) {
+  uint32_t lo = 0, hi = l->n; /* the answer is in [lo, hi) */
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (l->start[mid] <= off)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+nl_bpos nl_src_lines_pos(const nl_src_lines *l, size_t off) {
+  uint32_t line = nl_src_lines_find(l, off);
+  size_t end = l->end[line];
+  nl_bpos p = {line, (uint32_t)((off < end ? off : end) - l->start[line])};
+  return p;
+}
+
+/* ---- scratch arrays ---------------------------------------------------------------------- */
+
+void *nl_vec_push(nl_vec *v, size_t size) {
+  if (v->n == v->cap) {
+    size_t ncap = v->cap ? v->cap * 2 : 16;
+    void *items = realloc(v->items, ncap * size);
+    if (items == NULL) return NULL;
+    v->items = items;
+    v->cap = ncap;
+  }
+  void *p = (char *)v->items + v->n * size;
+  memset(p, 0, size);
+  v->n++;
+  return p;
+}
+
+void *nl_vec_to_arena(const nl_vec *v, size_t size, nl_arena *a, int *ok) {
+  if (v->n == 0) return NULL;
+  void *p = nl_arena_alloc(a, v->n * size);
+  if (p == NULL) {
+    *ok = 0;
+    return NULL;
+  }
+  memcpy(p, v->items, v->n * size);
+  return p;
+}
+
+void nl_vec_free(nl_vec *v) {
+  free(v->items);
+  v->items = NULL;
+  v->n = v->cap = 0;
+}
+
+/* ---- characters -------------------------------------------------------------------------- */
+
+size_t nl_utf8_next(const char *str, size_t n, uint32_t *cp) {
+  const unsigned char *s = (const unsigned char *)str;
+  *cp = 0xFFFD;
+  if (n == 0) return 0;
+  if (s[0] < 0x80) {
+    *cp = s[0];
+    return 1;
+  }
+  size_t len;
+  uint32_t c, min;
+  if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+    len = 2, c = s[0] & 0x1F, min = 0x80;
+  } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+    len = 3, c = s[0] & 0x0F, min = 0x800;
+  } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+    len = 4, c = s[0] & 0x07, min = 0x10000;
+  } else {
+    return 1;
+  }
+  if (n < len) return 1;
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 1;
+    c = (c << 6) | (s[i] & 0x3F);
+  }
+  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 1;
+  *cp = c;
+  return len;
+}
+
+int nl_is_word_cp(uint32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+  /* Latin-1's symbols and no-break space are not letters; its ª µ º are. */
+  if (cp < 0xC0) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
+  if (cp >= 0x2000 && cp <= 0x2BFF) return 0;
+  if (cp >= 0x3000 && cp <= 0x303F) return 0;
+  if (cp >= 0xFE00 && cp <= 0xFE0F) return 0;
+  if (cp == 0xFEFF || cp == 0xFFFD) return 0;
+  return cp < 0x1F000;
+}
+
+/* ---- inline scanner ---------------------------------------------------------------------- */
+
+typedef struct {
+  size_t a, b;
+} span;
+
+void nl_scanner_init(nl_scanner *s, const nl_src_lines *lines, nl_arena *arena) {
+  memset(s, 0, sizeof(*s));
+  s->lines = lines;
+  s->arena = arena;
+}
+
+void nl_scanner_free(nl_scanner *s) {
+  nl_vec_free(&s->links);
+  nl_vec_free(&s->tags);
+  nl_vec_free(&s->mentions);
+  nl_vec_free(&s->blocks);
+  nl_vec_free(&s->excluded);
+  nl_vec_free(&s->brackets);
+  free(s->fail);
+  s->fail = NULL;
+  s->fail_cap = 0;
+}
+
+static int is_eol(char c) { return c == '\n' || c == '\r'; }
+static int is_blank(char c) { return c == ' ' || c == '\t'; }
+static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static int is_punct(char c) {
+  return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+         (c >= '{' && c <= '~');
+}
+static int is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_alnum(char c) { return is_alpha(c) || is_digit(c); }
+
+/* State of one unit's scan. */
+typedef struct {
+  nl_scanner *s;
+  const char *t; /* the note text */
+  size_t start, end;
+  size_t wfail;  /* no "]]" closes a wikilink before this offset (a line end) */
+  int no_dollar, no_ddollar, no_comment, no_pi, no_decl, no_cdata, no_percent;
+} unit;
+
+static nl_bpos pos_of(const unit *u, size_t off) { return nl_src_lines_pos(u->s->lines, off); }
+
+static nl_brange range_of(const unit *u, size_t a, size_t b) {
+  nl_brange r = {pos_of(u, a), pos_of(u, b)};
+  return r;
+}
+
+static const char *dup(unit *u, size_t a, size_t b) {
+  char *p = nl_arena_strndup(u->s->arena, u->t + a, b - a);
+  if (p == NULL) u->s->oom = 1;
+  return p;
+}
+
+/* Whether a wikilink opens at i ("[[" checked by the caller); returns the offset after "]]",
+ * or 0. The content is one line, not blank, and holds no other "[["; where a line has no
+ * closer left, later openers on it fail at once. */
+static size_t wikilink_end(unit *u, size_t i) {
+  const char *t = u->t;
+  if (i < u->wfail) return 0;
+  if (i + 2 < u->end && t[i + 2] == '[') return 0; /* "[[[": the link starts one later */
+  int blank = 1;
+  for (size_t j = i + 2; j < u->end; j++) {
+    char c = t[j];
+    if (is_eol(c)) {
+      u->wfail = j;
+      return 0;
+    }
+    if (c == ']' && j + 1 < u->end && t[j + 1] == ']') return blank ? 0 : j + 2;
+    if (c == '[' && j + 1 < u->end && t[j + 1] == '[') return 0;
+    if (!is_blank(c)) blank = 0;
+  }
+  u->wfail = u->end;
+  return 0;
+}
+
+/* Finds "needle" from i; returns the offset after it, or 0 (and sets *none). */
+static size_t find_after(unit *u, size_t i, const char *needle, int *none) {
+  size_t n = strlen(needle);
+  if (*none) return 0;
+  for (size_t j = i; j + n <= u->end; j++)
+    if (u->t[j] == needle[0] && memcmp(u->t + j, needle, n) == 0) return j + n;
+  *none = 1;
+  return 0;
+}
+
+/* The end of a code span whose opening run of n backticks ends at i, or 0. A failed search
+ * for a length is remembered for the rest of the unit, so the pass stays linear. */
+static size_t code_span_end(unit *u, size_t i, size_t n) {
+  nl_scanner *s = u->s;
+  if (n >= s->fail_cap) {
+    size_t ncap = s->fail_cap ? s->fail_cap : 64;
+    while (ncap <= n) ncap *= 2;
+    uint32_t *f = realloc(s->fail, ncap * sizeof(*f));
+    if (f == NULL) {
+      s->oom = 1;
+      return 0;
+    }
+    memset(f + s->fail_cap, 0, (ncap - s->fail_cap) * sizeof(*f));
+    s->fail = f;
+    s->fail_cap = ncap;
+  }
+  if (s->fail[n] == s->generation) return 0;
+  size_t j = i;
+  while (j < u->end) {
+    if (u->t[j] != '`') {
+      j++;
+      continue;
+    }
+    size_t k = j;
+    while (k < u->end && u->t[k] == '`') k++;
+    if (k - j == n) return k;
+    j = k;
+  }
+  s->fail[n] = s->generation;
+  return 0;
+}
+
+/* Inline math: "$$...$$", or "$x$" where the opener is followed and the closer preceded by a
+ * non-space and the closer is not followed by a digit (so "$5 and $6" is not math). */
+static size_t math_end(unit *u, size_t i) {
+  const char *t = u->t;
+  if (i + 1 < u->end && t[i + 1] == '$') return find_after(u, i + 2, "$$", &u->no_ddollar);
+  if (u->no_dollar || i + 1 >= u->end || is_ws(t[i + 1])) return 0;
+  for (size_t j = i + 2; j < u->end; j++) {
+    if (t[j] == '\\') {
+      j++;
+      continue;
+    }
+    if (t[j] == '$' && !is_ws(t[j - 1]) && !(j + 1 < u->end && is_digit(t[j + 1]))) return j + 1;
+  }
+  u->no_dollar = 1;
+  return 0;
+}
+
+static size_t skip_html_ws(const unit *u, size_t i) {
+  while (i < u->end && is_ws(u->t[i])) i++;
+  return i;
+}
+
+/* An open tag per CommonMark: <name (attr (= value)?)* /?>; returns the end or 0. */
+static size_t open_tag_end(const unit *u, size_t i) {
+  const char *t = u->t;
+  size_t j = i + 1;
+  if (j >= u->end || !is_alpha(t[j])) return 0;
+  while (j < u->end && (is_alnum(t[j]) || t[j] == '-')) j++;
+  for (;;) {
+    size_t k = skip_html_ws(u, j);
+    if (k >= u->end) return 0;
+    if (t[k] == '>') return k + 1;
+    if (t[k] == '/') return k + 1 < u->end && t[k + 1] == '>' ? k + 2 : 0;
+    if (k == j) return 0; /* attributes need whitespace before them */
+    if (!(is_alpha(t[k]) || t[k] == '_' || t[k] == ':')) return 0;
+    while (k < u->end && (is_alnum(t[k]) || strchr("_.:-", t[k]) != NULL)) k++;
+    j = k;
+    k = skip_html_ws(u, k);
+    if (k < u->end && t[k] == '=') {
+      k = skip_html_ws(u, k + 1);
+      if (k >= u->end) return 0;
+      if (t[k] == '"' || t[k] == '\'') {
+        const char *q = memchr(t + k + 1, t[k], u->end - k - 1);
+        if (q == NULL) return 0;
+        k = (size_t)(q - t) + 1;
+      } else {
+        size_t v = k;
+        while (k < u->end && !is_ws(t[k]) && strchr("\"'=<>`", t[k]) == NULL) k++;
+        if (k == v) return 0;
+      }
+      j = k;
+    }
+  }
+}
+
+/* Autolinks (<scheme:...>, <a@b.c>) and raw HTML; returns the end or 0. */
+static size_t angle_end(unit *u, size_t i) {
+  const char *t = u->t;
+  size_t j = i + 1;
+  if (j >= u->end) return 0;
+  if (is_alpha(t[j])) {
+    size_t k = j;
+    while (k < u->end && (is_alnum(t[k]) || t[k] == '+' || t[k] == '.' || t[k] == '-')) k++;
+    if (k < u->end && t[k] == ':' && k - j >= 2 && k - j <= 32) {
+      for (k++; k < u->end && t[k] != '>'; k++)
+        if ((unsigned char)t[k] <= ' ' || t[k] == '<') return 0;
+      return k < u->end ? k + 1 : 0;
+    }
+  }
+  if (is_alnum(t[j]) || t[j] == '.' || t[j] == '_' || t[j] == '-' || t[j] == '+') {
+    size_t k = j, at = 0;
+    while (k < u->end && (is_alnum(t[k]) || strchr(".!#$%&'*+/=?^_`{|}~-@", t[k]) != NULL)) {
+      if (t[k] == '@') at = k;
+      k++;
+    }
+    if (at > j && k < u->end && t[k] == '>') return k + 1;
+  }
+  if (t[j] == '/') {
+    size_t k = j + 1;
+    if (k >= u->end || !is_alpha(t[k])) return 0;
+    while (k < u->end && (is_alnum(t[k]) || t[k] == '-')) k++;
+    k = skip_html_ws(u, k);
+    return k < u->end && t[k] == '>' ? k + 1 : 0;
+  }
+  if (t[j] == '?') return find_after(u, j + 1, "?>", &u->no_pi);
+  if (t[j] == '!') {
+    if (u->end - j >= 3 && t[j + 1] == '-' && t[j + 2] == '-')
+      return find_after(u, j + 3, "-->", &u->no_comment);
+    if (u->end - j >= 8 && memcmp(t + j, "![CDATA[", 8) == 0)
+      return find_after(u, j + 8, "]]>", &u->no_cdata);
+    if (j + 1 < u->end && is_alpha(t[j + 1])) return find_after(u, j + 1, ">", &u->no_decl);
+    return 0;
+  }
+  return open_tag_end(u, i);
+}
+
+static int exclude(unit *u, size_t a, size_t b) {
+  span *sp = nl_vec_push(&u->s->excluded, sizeof(span));
+  if (sp == NULL) {
+    u->s->oom = 1;
+    return -1;
+  }
+  sp->a = a;
+  sp->b = b;
+  return 0;
+}
+
+/* First pass: the spans that are not markdown text, leftmost first. Wikilinks are stepped over
+ * whole so a backtick inside one opens nothing, as the second pass reads them the same way. */
+/* Bytes that may start something in the first pass and in the second; the passes step over
+ * all other bytes in a tight loop. */
+static const unsigned char pass1_byte[256] = {['\\'] = 1, ['['] = 1, ['`'] = 1, ['$'] = 1,
+                                              ['<'] = 1, ['%'] = 1};
+static const unsigned char pass2_byte[256] = {['\\'] = 1, ['!'] = 1, ['['] = 1, [']'] = 1,
+                                              ['#'] = 1, ['@'] = 1, ['^'] = 1};
+
+static void mark_excluded(unit *u) {
+  const char *t = u->t;
+  size_t i = u->start;
+  while (i < u->end && !u->s->oom) {
+    size_t k = 0;
+    while (i < u->end && !pass1_byte[(unsigned char)t[i]]) i++;
+    if (i == u->end) break;
+    switch (t[i]) {
+      case '\\':
+        i += i + 1 < u->end && is_punct(t[i + 1]) ? 2 : 1;
+        continue;
+      case '[':
+        if (i + 1 < u->end && t[i + 1] == '[' && (k = wikilink_end(u, i)) != 0) {
+          i = k;
+          continue;
+        }
+        i++;
+        continue;
+      case '`': {
+        size_t r = i;
+        while (r < u->end && t[r] == '`') r++;
+        k = code_span_end(u, r, r - i);
+        if (k == 0) {
+          i = r;
+          continue;
+        }
+        break;
+      }
+      case '$':
+        k = math_end(u, i);
+        break;
+      case '<':
+        k = angle_end(u, i);
+        break;
+      case '%':
+        /* An Obsidian comment, "%%...%%": hidden in reading view, so nothing in it counts. */
+        k = i + 1 < u->end && t[i + 1] == '%' ? find_after(u, i + 2, "%%", &u->no_percent) : 0;
+        break;
+      default:
+        i++;
+        continue;
+    }
+    if (k == 0) {
+      i++;
+      continue;
+    }
+    exclude(u, i, k);
+    i = k;
+  }
+}
+
+static int at_word_start(const unit *u, size_t i) {
+  if (i == u->start) return 1;
+  char p = u->t[i - 1];
+  return is_ws(p) || p == '(';
+}
+
+/* The end of a run of word characters (plus ASCII `extra`) from i. */
+static size_t word_end(const unit *u, size_t i, const char *extra) {
+  while (i < u->end) {
+    unsigned char c = (unsigned char)u->t[i];
+    if (c < 0x80) {
+      if (!is_alnum((char)c) && (c == 0 || strchr(extra, c) == NULL)) break;
+      i++;
+      continue;
+    }
+    uint32_t cp;
+    size_t n = nl_utf8_next(u->t + i, u->end - i, &cp);
+    if (!nl_is_word_cp(cp)) break;
+    i += n;
+  }
+  return i;
+}
+
+static void trim(const char *t, size_t *a, size_t *b) {
+  while (*a < *b && is_blank(t[*a])) (*a)++;
+  while (*b > *a && is_blank(t[*b - 1])) (*b)--;
+}
+
+/* Inserts the link keeping the array sorted by start: a markdown link is found at its "](",
+ * after the wikilinks inside its text. */
+static nl_link *push_link(unit *u, nl_bpos start) {
+  nl_vec *v = &u->s->links;
+  if (nl_vec_push(v, sizeof(nl_link)) == NULL) {
+    u->s->oom = 1;
+    return NULL;
+  }
+  nl_link *links = v->items;
+  size_t at = v->n - 1;
+  while (at > 0 && (links[at - 1].range.start.line > start.line ||
+                    (links[at - 1].range.start.line == start.line &&
+                     links[at - 1].range.start.col > start.col)))
+    at--;
+  memmove(&links[at + 1], &links[at], (v->n - 1 - at) * sizeof(nl_link));
+  memset(&links[at], 0, sizeof(nl_link));
+  return &links[at];
+}
+
+/* Splits target#fragment of [a, b) into the link; the fragment may be a ^block. */
+static void split_fragment(unit *u, nl_link *l, size_t a, size_t b, int decode);
+
+static void emit_wikilink(unit *u, size_t i, size_t end, int embed) {
+  const char *t = u->t;
+  size_t open = embed ? i - 1 : i;
+  size_t cs = i + 2, ce = end - 2, pe = ce, as = ce;
+  for (size_t j = cs; j < ce; j++) {
+    if (t[j] == '|') {
+      /* In a table the pipe is written "\|"; the backslash belongs to neither side. */
+      pe = j > cs && t[j - 1] == '\\' ? j - 1 : j;
+      as = j + 1;
+      break;
+    }
+  }
+  size_t ts = cs, te = pe;
+  trim(t, &ts, &te);
+  if (ts == te) return; /* "[[ ]]", "[[|x]]": nothing to link to */
+  nl_link *l = push_link(u, pos_of(u, open));
+  if (l == NULL) return;
+  l->kind = embed ? NL_LINK_EMBED : NL_LINK_WIKI;
+  l->range = range_of(u, open, end);
+  split_fragment(u, l, ts, te, 0);
+  if (as < ce) {
+    size_t a = as, b = ce;
+    trim(t, &a, &b);
+    l->alias = dup(u, a, b);
+  }
+}
+
+static int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* Percent-decodes and unescapes a markdown destination into the arena. */
+static const char *decode(unit *u, size_t a, size_t b) {
+  char *out = nl_arena_alloc(u->s->arena, b - a + 1);
+  if (out == NULL) {
+    u->s->oom = 1;
+    return NULL;
+  }
+  const char *t = u->t;
+  size_t n = 0;
+  for (size_t i = a; i < b; i++) {
+    if (t[i] == '%' && i + 2 < b && hex_value(t[i + 1]) >= 0 && hex_value(t[i + 2]) >= 0) {
+      out[n++] = (char)(hex_value(t[i + 1]) * 16 + hex_value(t[i + 2]));
+      i += 2;
+      continue;
+    }
+    if (t[i] == '\\' && i + 1 < b && is_punct(t[i + 1])) i++;
+    out[n++] = t[i];
+  }
+  out[n] = '\0';
+  return out;
+}
+
+static void split_fragment(unit *u, nl_link *l, size_t a, size_t b, int decoded) {
+  const char *t = u->t;
+  const char *hash = memchr(t + a, '#', b - a);
+  size_t te = hash != NULL ? (size_t)(hash - t) : b;
+  size_t ta = a, tb = te;
+  if (!decoded) trim(t, &ta, &tb);
+  l->target = decoded ? decode(u, ta, tb) : dup(u, ta, tb);
+  l->target_range = range_of(u, ta, tb);
+  if (hash == NULL) {
+    l->fragment_range = range_of(u, tb, tb);
+    return;
+  }
+  size_t fa = te + 1, fb = b;
+  if (!decoded) trim(t, &fa, &fb);
+  l->fragment_range = range_of(u, fa, fb);
+  if (fa < fb && t[fa] == '^')
+    l->block = decoded ? decode(u, fa + 1, fb) : dup(u, fa + 1, fb);
+  else
+    l->heading = decoded ? decode(u, fa, fb) : dup(u, fa, fb);
+}
+
+/* A markdown link's "(destination "title")" from the '(' at i; returns the offset after ')'
+ * and the destination in [*da, *db), or 0. */
+static size_t destination_end(const unit *u, size_t i, size_t *da, size_t *db) {
+  const char *t = u->t;
+  size_t p = skip_html_ws(u, i + 1);
+  if (p >= u->end) return 0;
+  if (t[p] == '<') {
+    size_t q = p + 1;
+    while (q < u->end && t[q] != '>' && t[q] != '<' && !is_eol(t[q])) q += t[q] == '\\' ? 2 : 1;
+    if (q >= u->end || t[q] != '>') return 0;
+    *da = p + 1, *db = q;
+    p = q + 1;
+  } else {
+    size_t q = p;
+    int depth = 0;
+    while (q < u->end && (unsigned char)t[q] > ' ') {
+      if (t[q] == '\\' && q + 1 < u->end && is_punct(t[q + 1])) {
+        q += 2;
+        continue;
+      }
+      if (t[q] == ')') {
+        if (depth == 0) break;
+        depth--;
+      }
+      if (t[q] == '(') depth++;
+      q++;
+    }
+    if (depth > 0) return 0;
+    *da = p, *db = q;
+    p = q;
+  }
+  size_t w = skip_html_ws(u, p);
+  if (w < u->end && w > p && (t[w] == '"' || t[w] == '\'' || t[w] == '(')) {
+    char close = t[w] == '(' ? ')' : t[w];
+    size_t q = w + 1;
+    while (q < u->end && t[q] != close) q += t[q] == '\\' ? 2 : 1;
+    if (q >= u->end) return 0;
+    w = skip_html_ws(u, q + 1);
+  }
+  return w < u->end && t[w] == ')' ? w + 1 : 0;
+}
+
+static int has_scheme(const char *t, size_t a, size_t b) {
+  size_t k = a;
+  if (k >= b || !is_alpha(t[k])) return 0;
+  while (k < b && (is_alnum(t[k]) || t[k] == '+' || t[k] == '.' || t[k] == '-')) k++;
+  return k < b && t[k] == ':' && k - a >= 2 && k - a <= 32;
+}
+
+static int ends_md(const char *s) {
+  size_t n = strlen(s);
+  return n > 3 && s[n - 3] == '.' && (s[n - 2] | 0x20) == 'm' && (s[n - 1] | 0x20) == 'd';
+}
+
+/* At the ']' of a bracket pair (opened at o) followed by '(' at i + 1; returns the offset after
+ * the link's ')' (its destination is skipped), or 0 when it is no link. */
+static size_t markdown_link(unit *u, size_t o, int image, size_t i) {
+  size_t da, db;
+  size_t end = destination_end(u, i + 1, &da, &db);
+  if (end == 0) return 0;
+  if (image || has_scheme(u->t, da, db)) return end;
+  const char *hash = memchr(u->t + da, '#', db - da);
+  size_t pe = hash != NULL ? (size_t)(hash - u->t) : db;
+  const char *path = decode(u, da, pe);
+  if (path == NULL || !ends_md(path)) return end;
+  nl_link *l = push_link(u, pos_of(u, o));
+  if (l == NULL) return end;
+  l->kind = NL_LINK_MARKDOWN;
+  l->range = range_of(u, o, end);
+  l->alias = dup(u, o + 1, i);
+  split_fragment(u, l, da, db, 1);
+  return end;
+}
+
+static void emit_tag(unit *u, size_t i, size_t *next) {
+  size_t e = word_end(u, i + 1, "_-/");
+  int named = 0;
+  for (size_t k = i + 1; k < e && !named; k++) named = !is_digit(u->t[k]) && u->t[k] != '-' && u->t[k] != '/';
+  if (!named) return;
+  nl_tag *tag = nl_vec_push(&u->s->tags, sizeof(nl_tag));
+  if (tag == NULL) {
+    u->s->oom = 1;
+    return;
+  }
+  tag->name = dup(u, i + 1, e);
+  tag->range = range_of(u, i, e);
+  *next = e;
+}
+
+/* Where a mention's tail stops: see nl_mention in note.h. */
+static size_t tail_end(const unit *u, size_t i, size_t limit) {
+  const char *t = u->t;
+  for (; i < limit; i++) {
+    char c = t[i];
+    if (is_eol(c) || c == '@' || c == '`' || c == '\0' || strchr(",;()[]", c) != NULL) break;
+    if (is_blank(c) && i + 1 < limit && t[i + 1] == '#') break;
+    if ((unsigned char)c >= 0xE2 && nl_task_emoji(t + i, limit - i, NULL, NULL) > 0) break;
+  }
+  return i;
+}
+
+static void emit_mention(unit *u, size_t i, size_t limit) {
+  const char *t = u->t;
+  uint32_t cp;
+  size_t n = nl_utf8_next(t + i + 1, u->end - i - 1, &cp);
+  if (n == 0 || !(nl_is_word_cp(cp) || cp == '_')) return;
+  size_t te = tail_end(u, i + 1, limit), ta = i + 1;
+  trim(t, &ta, &te);
+  size_t we = word_end(u, i + 1, "-_.'");
+  if (we > te) we = te;
+  while (we > i + 1 && (t[we - 1] == '.' || t[we - 1] == '\'' || t[we - 1] == '-')) we--;
+  nl_mention *m = nl_vec_push(&u->s->mentions, sizeof(nl_mention));
+  if (m == NULL) {
+    u->s->oom = 1;
+    return;
+  }
+  m->tail = dup(u, i + 1, te);
+  m->word = dup(u, i + 1, we);
+  m->at = pos_of(u, i);
+  m->task = UINT32_MAX;
+}
+
+static void emit_block_id(unit *u, size_t i, size_t *next) {
+  const char *t = u->t;
+  size_t e = i + 1;
+  while (e < u->end && (is_alnum(t[e]) || t[e] == '-')) e++;
+  if (e == i + 1) return;
+  size_t k = e;
+  while (k < u->end && is_blank(t[k])) k++;
+  if (k < u->end && !is_eol(t[k])) return;
+  nl_block_id *b = nl_vec_push(&u->s->blocks, sizeof(nl_block_id));
+  if (b == NULL) {
+    u->s->oom = 1;
+    return;
+  }
+  b->id = dup(u, i + 1, e);
+  b->range = range_of(u, i, e);
+  *next = e;
+}
+
+static void push_bracket(unit *u, size_t i, int image) {
+  size_t *b = nl_vec_push(&u->s->brackets, sizeof(size_t));
+  if (b == NULL) {
+    u->s->oom = 1;
+    return;
+  }
+  *b = i << 1 | (size_t)image;
+}
+
+/* Second pass: the elements, outside the excluded spans. */
+static void find_elements(unit *u) {
+  const char *t = u->t;
+  const span *ex = u->s->excluded.items;
+  size_t n_ex = u->s->excluded.n, k = 0, i = u->start, w;
+  nl_vec *brackets = &u->s->brackets;
+  brackets->n = 0;
+  while (i < u->end && !u->s->oom) {
+    if (k < n_ex && i >= ex[k].a) {
+      if (i < ex[k].b) i = ex[k].b;
+      k++;
+      continue;
+    }
+    size_t limit = k < n_ex ? ex[k].a : u->end, next = i + 1;
+    if (!pass2_byte[(unsigned char)t[i]]) {
+      while (i < limit && !pass2_byte[(unsigned char)t[i]]) i++;
+      continue;
+    }
+    char c = t[i];
+    switch (c) {
+      case '\\':
+        if (i + 1 < u->end && is_punct(t[i + 1])) next = i + 2;
+        break;
+      case '!':
+        if (i + 1 < u->end && t[i + 1] == '[') {
+          if (i + 2 < u->end && t[i + 2] == '[' && (w = wikilink_end(u, i + 1)) != 0) {
+            emit_wikilink(u, i + 1, w, 1);
+            next = w;
+          } else {
+            push_bracket(u, i + 1, 1);
+            next = i + 2;
+          }
+        }
+        break;
+      case '[':
+        if (i + 1 < u->end && t[i + 1] == '[' && (w = wikilink_end(u, i)) != 0) {
+          emit_wikilink(u, i, w, 0);
+          next = w;
+        } else {
+          push_bracket(u, i, 0);
+        }
+        break;
+      case ']':
+        if (brackets->n > 0) {
+          size_t o = ((size_t *)brackets->items)[--brackets->n];
+          if (i + 1 < u->end && t[i + 1] == '(' && (w = markdown_link(u, o >> 1, (int)(o & 1), i)))
+            next = w;
+        }
+        break;
+      case '#':
+        if (at_word_start(u, i)) emit_tag(u, i, &next);
+        break;
+      case '@':
+        if (at_word_start(u, i)) emit_mention(u, i, limit);
+        break;
+      case '^':
+        if (at_word_start(u, i)) emit_block_id(u, i, &next);
+        break;
+      default:
+        break;
+    }
+    i = next;
+  }
+}
+
+int nl_scan_unit(nl_scanner *s, size_t start, size_t end) {
+  unit u;
+  memset(&u, 0, sizeof(u));
+  u.s = s;
+  u.t = s->lines->text;
+  u.start = start;
+  u.end = end;
+  s->excluded.n = 0;
+  if (++s->generation == 0) { /* wrapped: forget every remembered failure */
+    if (s->fail != NULL) memset(s->fail, 0, s->fail_cap * sizeof(*s->fail));
+    s->generation = 1;
+  }
+  mark_excluded(&u);
+  u.wfail = 0; /* the first pass's memory holds only for openers after the one that failed */
+  find_elements(&u);
+  return s->oom ? -1 : 0;
+}

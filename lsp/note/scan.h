@@ -1,0 +1,88 @@
+/* scan.h: the note parser's internals shared by note.c, frontmatter.c and task.c: the line
+ * table of a note, growable scratch arrays, UTF-8 word characters, and the inline scanner that
+ * finds links, tags, mentions and block ids in the raw source of one paragraph or heading.
+ * Not for use outside the parser. */
+#ifndef NL_SCAN_H
+#define NL_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lsp/note/note.h"
+
+/* ---- line table -------------------------------------------------------------------------- */
+
+/* The lines of a note's text (the BOM already skipped): line i is text[start[i] .. end[i]),
+ * its terminator ("\r\n", "\r" or "\n") excluded. */
+typedef struct {
+  const char *text;
+  size_t len;
+  size_t *start;  /* malloc'd */
+  size_t *end;    /* malloc'd */
+  uint32_t n;
+} nl_src_lines;
+
+/* Builds the table in one pass over text; 0, or -1 when out of memory. */
+int nl_src_lines_init(nl_src_lines *l, const char *text, size_t len);
+/* Frees the table's arrays; accepts a zeroed table. */
+void nl_src_lines_free(nl_src_lines *l);
+/* The line holding byte offset off (an offset inside a terminator is the end of its line). */
+uint32_t nl_src_lines_find(const nl_src_lines *l, size_t off);
+/* The position of byte offset off. */
+nl_bpos nl_src_lines_pos(const nl_src_lines *l, size_t off);
+
+/* ---- scratch arrays ---------------------------------------------------------------------- */
+
+/* A malloc'd array grown by doubling; copied into the note's arena when the parse ends. */
+typedef struct {
+  void *items;
+  size_t n;
+  size_t cap;
+} nl_vec;
+
+/* Appends one zeroed element of `size` bytes; returns it (borrowed until the next push), or
+ * NULL when out of memory. */
+void *nl_vec_push(nl_vec *v, size_t size);
+/* Copies the elements into the arena (NULL when there are none); sets *ok to 0 when out of
+ * memory. */
+void *nl_vec_to_arena(const nl_vec *v, size_t size, nl_arena *a, int *ok);
+void nl_vec_free(nl_vec *v);
+
+/* ---- characters -------------------------------------------------------------------------- */
+
+/* Length of the UTF-8 sequence at s (1..4), and its code point in *cp; an invalid or truncated
+ * sequence is one byte with *cp = 0xFFFD, so callers always make progress. */
+size_t nl_utf8_next(const char *s, size_t n, uint32_t *cp);
+/* A letter for tags, mentions and slugs: ASCII letters and digits, and every non-ASCII code
+ * point except punctuation-like blocks (U+2000-U+2BFF, U+3000-U+303F, U+FE00-U+FE0F) and
+ * emoji (U+1F000 and above) and U+FFFD. */
+int nl_is_word_cp(uint32_t cp);
+
+/* ---- inline scanner ---------------------------------------------------------------------- */
+
+/* Collects the inline elements of a note, unit by unit, in document order. */
+typedef struct {
+  const nl_src_lines *lines;
+  nl_arena *arena;
+  nl_vec links;     /* nl_link */
+  nl_vec tags;      /* nl_tag */
+  nl_vec mentions;  /* nl_mention */
+  nl_vec blocks;    /* nl_block_id */
+  /* scratch reused across units */
+  nl_vec excluded;  /* size_t pairs: code spans, math, raw HTML, autolinks */
+  nl_vec brackets;  /* size_t: open '[' offsets (bit 0 of the stored value: an image) */
+  uint32_t *fail;   /* per backtick run length: the unit generation in which no closer is left */
+  size_t fail_cap;
+  uint32_t generation;
+  int oom;
+} nl_scanner;
+
+void nl_scanner_init(nl_scanner *s, const nl_src_lines *lines, nl_arena *arena);
+/* Frees the scratch arrays and the collected vectors (after the caller copied them). */
+void nl_scanner_free(nl_scanner *s);
+/* Scans text[start .. end), the raw source lines of one paragraph or heading (terminators
+ * inside are line breaks), appending links, tags, mentions and block ids. 0, or -1 when out of
+ * memory. */
+int nl_scan_unit(nl_scanner *s, size_t start, size_t end);
+
+#endif

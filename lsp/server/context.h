@@ -1,0 +1,65 @@
+/* context.h: what a feature handler sees of the server: the index, the open documents, the
+ * negotiated position encoding, the client's capabilities and today's date. Handlers run on
+ * the loop thread and never block. */
+#ifndef NL_CONTEXT_H
+#define NL_CONTEXT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "lsp/server/document.h"
+#include "lsp/index/workspace.h"
+#include "protocol/position.h"
+
+/* What the client said it supports in `initialize` (0 when absent). */
+typedef struct {
+  int snippet;               /* textDocument.completion.completionItem.snippetSupport */
+  int document_changes;      /* workspace.workspaceEdit.documentChanges */
+  int create_files;          /* workspace.workspaceEdit.resourceOperations has "create" */
+  int related_info;          /* textDocument.publishDiagnostics.relatedInformation */
+  int pull_diagnostics;      /* textDocument.diagnostic */
+  int diagnostic_refresh;    /* workspace.diagnostics.refreshSupport */
+  int work_done_progress;    /* window.workDoneProgress */
+  int watched_files_dynamic; /* workspace.didChangeWatchedFiles.dynamicRegistration */
+  int configuration;         /* workspace.configuration */
+  int apply_edit;            /* workspace.applyEdit */
+  int code_action_literals;  /* textDocument.codeAction.codeActionLiteralSupport */
+  int code_action_resolve;   /* textDocument.codeAction.resolveSupport has "edit" */
+  int hierarchical_symbols;  /* textDocument.documentSymbol.hierarchicalDocumentSymbolSupport */
+  int hover_markdown;        /* textDocument.hover.contentFormat has "markdown" */
+  int completion_edit_range; /* textDocument.completion.completionList.itemDefaults has
+                                "editRange" */
+} nl_client_caps;
+
+typedef struct nl_ctx nl_ctx;
+struct nl_ctx {
+  nl_workspace *ws;          /* borrowed */
+  nl_docs *docs;             /* borrowed */
+  nl_encoding enc;           /* negotiated position encoding */
+  int32_t today;             /* days since 1970-01-01 */
+  const nl_client_caps *caps;
+  /* Sends workspace/applyEdit with `edit` (steals) as a server request. */
+  void (*apply_edit)(const nl_ctx *ctx, const char *label, json_t *edit);
+  void *server;              /* for apply_edit */
+};
+
+/* A feature handler: `params` is borrowed. On success it sets *result (new reference; json_null()
+ * for "no result") and returns 0; on bad params it returns NL_RPC_INVALID_PARAMS (negative,
+ * from protocol/rpc.h) with a message naming the field in err. */
+typedef int (*nl_handler_fn)(const nl_ctx *ctx, const json_t *params, json_t **result,
+                             char *err, size_t err_size);
+
+/* ---- positions of notes ------------------------------------------------------------------ */
+
+/* Converts a byte position of note `e` to an LSP position in ctx->enc, using the open
+ * document's text, else the file on disk (read on demand); a position past a line is
+ * clamped. Returns a new JSON Position. */
+json_t *nl_ctx_position_json(const nl_ctx *ctx, const nl_entry *e, nl_bpos p);
+/* Same for a range. */
+json_t *nl_ctx_range_json(const nl_ctx *ctx, const nl_entry *e, nl_brange r);
+/* A Location {uri, range} for a range of `e` (new). */
+json_t *nl_ctx_location_json(const nl_ctx *ctx, const nl_entry *e, nl_brange r);
+/* Converts an LSP position in open document `doc` to a byte position of its note. */
+nl_bpos nl_ctx_bpos(const nl_ctx *ctx, const nl_doc *doc, uint32_t line, uint32_t character);
+
+#endif
