@@ -1,0 +1,114 @@
+/* backlinks.c: the notes that link to or mention a note, found through the index's refs and
+ * said maps; and the vault's tags. */
+#include "lsp/index/workspace_impl.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- backlinks and tags ------------------------------------------------------------------ */
+
+/* What a reference search looks at in each candidate note: its links or its mentions. */
+typedef struct {
+  const nl_strmap *map;   /* name key -> ids of notes that may refer to it */
+  int first_word;         /* key by the name's first word (mentions) rather than all of it */
+  size_t (*count)(const nl_note *n);
+  int (*hits)(const nl_workspace *ws, const nl_entry *from, size_t i, const nl_entry *target);
+} ref_search;
+
+static size_t count_links(const nl_note *n) { return n->n_links; }
+static size_t count_mentions(const nl_note *n) { return n->n_mentions; }
+
+static int link_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
+                     const nl_entry *target) {
+  const nl_link *l = &from->note->links[i];
+  return nl_ws_resolve(ws, from, l->kind == NL_LINK_MARKDOWN, l->target, strlen(l->target),
+                       NULL) == target;
+}
+
+static int mention_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
+                        const nl_entry *target) {
+  return nl_ws_resolve_mention(ws, &from->note->mentions[i], NULL) == target;
+}
+
+/* The first word of a name, as a mention's `word` holds it. */
+static size_t first_word(const char *name) {
+  size_t n = 0;
+  while (name[n] != '\0' && name[n] != ' ') n++;
+  return n;
+}
+
+/* References to e from the notes filed under e's file name, title and aliases in the search's
+ * map, each note looked at once (a bitmap over ids: a popular name may have 100,000 notes). */
+static ptrdiff_t find_refs(const nl_workspace *ws, const nl_entry *e, const ref_search *rs,
+                           nl_ref **out) {
+  *out = NULL;
+  size_t n_out = 0, cap = 0;
+  const char *names[66];
+  size_t n_names = 0;
+  names[n_names++] = e->name;
+  if (e->note->title != NULL) names[n_names++] = e->note->title->text;
+  for (size_t i = 0; i < e->note->n_aliases && n_names < 66; i++)
+    names[n_names++] = e->note->aliases[i].text;
+  uint8_t *seen = calloc((ws->n_ids + 7) / 8 + 1, 1);
+  if (seen == NULL) return -ENOMEM;
+  for (size_t k = 0; k < n_names; k++) {
+    nl_wsi_key key;
+    nl_wsi_key_make(&key, names[k], rs->first_word ? first_word(names[k]) : strlen(names[k]));
+    uint32_t n;
+    const uint32_t *ids = nl_strmap_get(rs->map, key.s, key.len, &n);
+    for (uint32_t i = 0; i < n; i++) {
+      uint32_t id = ids[i];
+      const nl_entry *from = nl_ws_get(ws, id);
+      if (from == NULL || (seen[id / 8] >> (id % 8)) & 1) continue;
+      seen[id / 8] |= (uint8_t)(1u << (id % 8));
+      for (size_t el = 0; el < rs->count(from->note); el++) {
+        if (!rs->hits(ws, from, el, e)) continue;
+        if (n_out == cap) {
+          size_t nc = cap ? cap * 2 : 16;
+          nl_ref *r = realloc(*out, nc * sizeof(*r));
+          if (r == NULL) {
+            nl_wsi_key_done(&key);
+            free(seen);
+            free(*out);
+            *out = NULL;
+            return -ENOMEM;
+          }
+          *out = r;
+          cap = nc;
+        }
+        (*out)[n_out++] = (nl_ref){from->id, (uint32_t)el};
+      }
+    }
+    nl_wsi_key_done(&key);
+  }
+  free(seen);
+  return (ptrdiff_t)n_out;
+}
+
+ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **out) {
+  /* Links name a note by file name, title or alias; refs are keyed by the name written. */
+  const ref_search rs = {&ws->refs, 0, count_links, link_hits};
+  return find_refs(ws, e, &rs, out);
+}
+
+ptrdiff_t nl_ws_mentions_of(const nl_workspace *ws, const nl_entry *person, nl_ref **out) {
+  const ref_search rs = {&ws->said, 1, count_mentions, mention_hits};
+  return find_refs(ws, person, &rs, out);
+}
+
+typedef struct {
+  void (*cb)(void *ud, const char *tag, size_t count);
+  void *ud;
+} tag_walk;
+
+static void tag_each(void *ud, const char *key, size_t len, const uint32_t *ids, uint32_t n) {
+  tag_walk *w = ud;
+  w->cb(w->ud, key, ids[0]);
+}
+
+void nl_ws_foreach_tag(const nl_workspace *ws,
+                       void (*cb)(void *ud, const char *tag, size_t count), void *ud) {
+  tag_walk w = {cb, ud};
+  nl_strmap_foreach(&ws->tags, tag_each, &w);
+}

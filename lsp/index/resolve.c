@@ -1,0 +1,208 @@
+/* resolve.c: what a link, a mention, a frontmatter value or an account tag names, by the
+ * index's name maps. */
+#include "lsp/index/workspace_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- resolution -------------------------------------------------------------------------- */
+
+static int better(const nl_entry *a, const nl_entry *b) {
+  size_t la = strlen(a->rel), lb = strlen(b->rel);
+  if (la != lb) return la < lb;
+  return strcmp(a->rel, b->rel) < 0;
+}
+
+/* Collects the distinct live entries among ids that pass `keep` into out, best first. */
+typedef int (*keep_fn)(const nl_entry *e, const void *arg);
+
+static size_t collect(const nl_workspace *ws, const uint32_t *ids, uint32_t n, keep_fn keep,
+                      const void *arg, nl_entry **out, size_t cap) {
+  size_t total = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    nl_entry *e = nl_ws_get(ws, ids[i]);
+    if (e == NULL || (keep != NULL && !keep(e, arg))) continue;
+    int dup = 0;
+    for (uint32_t j = 0; j < i && !dup; j++) dup = ids[j] == ids[i];
+    if (dup) continue;
+    /* Insertion into the sorted prefix that fits in out. */
+    size_t pos = total < cap ? total : cap;
+    while (pos > 0 && better(e, out[pos - 1])) {
+      if (pos < cap) out[pos] = out[pos - 1];
+      pos--;
+    }
+    if (pos < cap) out[pos] = e;
+    total++;
+  }
+  return total;
+}
+
+/* Keeps entries whose vault-relative path without .md ends with the target path. */
+static int path_suffix(const nl_entry *e, const void *arg) {
+  const nl_wsi_key *want = arg;
+  size_t rl = strlen(e->rel);
+  if (rl >= 3 && strcasecmp(e->rel + rl - 3, ".md") == 0) rl -= 3;
+  nl_wsi_key k;
+  nl_wsi_key_make(&k, e->rel, rl);
+  int ok = k.len >= want->len && memcmp(k.s + k.len - want->len, want->s, want->len) == 0 &&
+           (k.len == want->len || k.s[k.len - want->len - 1] == '/');
+  nl_wsi_key_done(&k);
+  return ok;
+}
+
+/* Joins from's folder and a relative markdown path, resolving "." and "..", into buf. */
+static int join_relative(const nl_entry *from, const char *target, size_t len, char *buf,
+                         size_t cap) {
+  size_t n = 0;
+  if (len > 0 && target[0] == '/') {
+    target++;
+    len--;
+  } else if (from != NULL) {
+    const char *slash = strrchr(from->rel, '/');
+    n = slash != NULL ? (size_t)(slash - from->rel) : 0;
+    if (n >= cap) return -1;
+    memcpy(buf, from->rel, n);
+  }
+  size_t i = 0;
+  while (i < len) {
+    size_t j = i;
+    while (j < len && target[j] != '/') j++;
+    size_t seg = j - i;
+    if (seg == 0 || (seg == 1 && target[i] == '.')) {
+      /* skip */
+    } else if (seg == 2 && target[i] == '.' && target[i + 1] == '.') {
+      if (n == 0) return -1; /* above the root */
+      while (n > 0 && buf[n - 1] != '/') n--;
+      if (n > 0) n--;
+    } else {
+      if (n + seg + 2 >= cap) return -1;
+      if (n > 0) buf[n++] = '/';
+      memcpy(buf + n, target + i, seg);
+      n += seg;
+    }
+    i = j + 1;
+  }
+  buf[n] = '\0';
+  return (int)n;
+}
+
+static nl_entry *by_rel(const nl_workspace *ws, const nl_entry *from, const char *rel) {
+  char abs[4096];
+  for (size_t r = 0; r < ws->n_roots; r++) {
+    if (from != NULL && nl_wsi_root_of(ws, from->abs) != (int)r) continue;
+    if ((size_t)snprintf(abs, sizeof(abs), "%s/%s", ws->roots[r], rel) >= sizeof(abs)) continue;
+    nl_entry *e = nl_ws_by_path(ws, abs);
+    if (e != NULL) return e;
+  }
+  return NULL;
+}
+
+size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from, int markdown,
+                         const char *target, size_t len, nl_entry **out, size_t cap) {
+  while (len > 0 && (target[0] == ' ' || target[0] == '\t')) target++, len--;
+  while (len > 0 && (target[len - 1] == ' ' || target[len - 1] == '\t')) len--;
+  if (len == 0) return 0;
+  if (markdown) {
+    char rel[4096];
+    if (join_relative(from, target, len, rel, sizeof(rel) - 4) > 0) {
+      nl_entry *e = by_rel(ws, from, rel);
+      if (e == NULL && !nl_wsi_has_md_suffix(rel)) {
+        strcat(rel, ".md");
+        e = by_rel(ws, from, rel);
+      }
+      if (e != NULL) {
+        if (cap > 0) out[0] = e;
+        return 1;
+      }
+    }
+  }
+  if (len > 3 && strncasecmp(target + len - 3, ".md", 3) == 0) len -= 3;
+  const char *slash = NULL;
+  for (size_t i = len; i > 0 && slash == NULL; i--)
+    if (target[i - 1] == '/') slash = target + i - 1;
+  uint32_t n;
+  const uint32_t *ids;
+  if (slash != NULL) {
+    nl_wsi_key base, want;
+    nl_wsi_key_make(&base, slash + 1, len - (size_t)(slash + 1 - target));
+    nl_wsi_key_make(&want, target[0] == '/' ? target + 1 : target, target[0] == '/' ? len - 1 : len);
+    ids = nl_strmap_get(&ws->files, base.s, base.len, &n);
+    size_t total = collect(ws, ids, n, path_suffix, &want, out, cap);
+    nl_wsi_key_done(&base);
+    nl_wsi_key_done(&want);
+    return total;
+  }
+  nl_wsi_key k;
+  nl_wsi_key_make(&k, target, len);
+  ids = nl_strmap_get(&ws->files, k.s, k.len, &n);
+  size_t total = collect(ws, ids, n, NULL, NULL, out, cap);
+  if (total == 0) {
+    ids = nl_strmap_get(&ws->names, k.s, k.len, &n);
+    total = collect(ws, ids, n, NULL, NULL, out, cap);
+  }
+  nl_wsi_key_done(&k);
+  return total;
+}
+
+nl_entry *nl_ws_resolve(const nl_workspace *ws, const nl_entry *from, int markdown,
+                        const char *target, size_t len, size_t *n_matches) {
+  nl_entry *best = NULL;
+  size_t n = nl_ws_resolve_all(ws, from, markdown, target, len, &best, 1);
+  if (n_matches != NULL) *n_matches = n;
+  return n > 0 ? best : NULL;
+}
+
+static int of_kind(const nl_entry *e, const void *arg) { return e->kind == *(const nl_kind *)arg; }
+
+nl_entry *nl_ws_resolve_kind(const nl_workspace *ws, nl_kind kind, const char *name,
+                             size_t len) {
+  while (len > 0 && name[0] == ' ') name++, len--;
+  while (len > 0 && name[len - 1] == ' ') len--;
+  if (len == 0) return NULL;
+  nl_wsi_key k;
+  nl_wsi_key_make(&k, name, len);
+  nl_entry *best = NULL;
+  uint32_t n;
+  const uint32_t *ids = nl_strmap_get(&ws->files, k.s, k.len, &n);
+  if (collect(ws, ids, n, of_kind, &kind, &best, 1) == 0) {
+    ids = nl_strmap_get(&ws->names, k.s, k.len, &n);
+    collect(ws, ids, n, of_kind, &kind, &best, 1);
+  }
+  nl_wsi_key_done(&k);
+  return best;
+}
+
+nl_entry *nl_ws_resolve_mention(const nl_workspace *ws, const nl_mention *m,
+                                size_t *matched_len) {
+  const char *tail = m->tail != NULL ? m->tail : "";
+  size_t len = strlen(tail);
+  /* Longest first: the whole tail, then each prefix that ends before a space. */
+  for (size_t end = len; end > 0; end--) {
+    if (end != len && tail[end] != ' ') continue;
+    if (tail[end - 1] == ' ') continue;
+    nl_entry *e = nl_ws_resolve_kind(ws, NL_KIND_PERSON, tail, end);
+    if (e != NULL) {
+      if (matched_len != NULL) *matched_len = end;
+      return e;
+    }
+  }
+  const char *word = m->word != NULL ? m->word : "";
+  if (matched_len != NULL) *matched_len = strlen(word);
+  return nl_ws_resolve_kind(ws, NL_KIND_PERSON, word, strlen(word));
+}
+
+nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const char *tag, size_t len) {
+  static const char prefix[] = "account/";
+  if (len > 0 && tag[0] == '#') tag++, len--;
+  if (len <= sizeof(prefix) - 1 || strncasecmp(tag, prefix, sizeof(prefix) - 1) != 0) return NULL;
+  nl_wsi_key k;
+  nl_wsi_slug_make(&k, tag + sizeof(prefix) - 1, len - (sizeof(prefix) - 1));
+  nl_entry *best = NULL;
+  uint32_t n;
+  const uint32_t *ids = nl_strmap_get(&ws->slugs, k.s, k.len, &n);
+  nl_kind kind = NL_KIND_ACCOUNT;
+  collect(ws, ids, n, of_kind, &kind, &best, 1);
+  nl_wsi_key_done(&k);
+  return best;
+}

@@ -1,0 +1,404 @@
+/* vault_scan.c: the first scan of every root. The walk and the parses run on libuv's thread
+ * pool; parsed notes are merged into the index on the loop thread, in slices between requests
+ * when the server sets a waker. Also the one reader of note files. */
+#include "lsp/index/workspace_impl.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lsp/base/log.h"
+
+/* ---- reading files ----------------------------------------------------------------------- */
+
+int nl_wsi_has_md_suffix(const char *name) {
+  size_t n = strlen(name);
+  return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
+}
+
+/* Reads a note file into a new buffer. Returns 0; 1 when it is skipped (too large, binary),
+ * with the reason logged; a negative errno when it cannot be read. */
+int nl_wsi_read_note(const char *abs, size_t max_size, char **text, size_t *len) {
+  *text = NULL;
+  *len = 0;
+  int fd = open(abs, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -errno;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return -EINVAL;
+  }
+  if ((size_t)st.st_size > max_size) {
+    close(fd);
+    nl_log(NL_LOG_WARN, "skipped file over the size limit (%lld > %zu bytes): %s",
+           (long long)st.st_size, max_size, abs);
+    return 1;
+  }
+  size_t cap = (size_t)st.st_size, n = 0;
+  char *buf = malloc(cap + 1);
+  if (buf == NULL) {
+    close(fd);
+    return -ENOMEM;
+  }
+  for (;;) {
+    if (n == cap) {
+      /* The file grew since fstat: keep reading up to the limit. */
+      if (cap >= max_size) break;
+      char *nb = realloc(buf, cap * 2 + 4097);
+      if (nb == NULL) break;
+      buf = nb;
+      cap = cap * 2 + 4096;
+    }
+    ssize_t r = read(fd, buf + n, cap - n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    n += (size_t)r;
+  }
+  close(fd);
+  if (memchr(buf, '\0', n) != NULL) {
+    free(buf);
+    nl_log(NL_LOG_WARN, "skipped binary file (contains NUL bytes): %s", abs);
+    return 1;
+  }
+  buf[n] = '\0';
+  *text = buf;
+  *len = n;
+  return 0;
+}
+
+/* ---- scanning ---------------------------------------------------------------------------- */
+
+typedef struct {
+  char *abs;
+  nl_note *note; /* set by the chunk's work */
+} vs_file;
+
+typedef struct {
+  dev_t dev;
+  ino_t ino;
+} dir_id;
+
+typedef struct nl_vault_scan {
+  nl_workspace *ws;
+  uv_work_t walk_req;
+  nl_ws_progress_cb cb;
+  void *ud;
+  /* Copies taken on the loop thread so the walk and the parses read nothing the loop may
+   * change (the configuration can be replaced while they run). */
+  nl_config *cfg;
+  char **roots;
+  size_t n_roots;
+  vs_file *files;
+  size_t n_files, cap_files;
+  dir_id *dirs;
+  size_t n_dirs, cap_dirs;
+  size_t chunks_left;
+  size_t done;
+  struct vs_chunk *parsed, *parsed_tail; /* parsed chunks waiting to be merged, in order */
+} vault_scan;
+
+typedef struct vs_chunk {
+  uv_work_t req;
+  vault_scan *sc;
+  size_t first, count;
+  size_t merged;                  /* files of this chunk merged so far */
+  struct vs_chunk *next;
+} vs_chunk;
+
+#define CHUNK_FILES 32
+
+static int skip_dir_name(const char *name) {
+  /* Hidden folders cover .git, .obsidian and .trash. */
+  return name[0] == '.' || strcmp(name, "node_modules") == 0;
+}
+
+static int visited(vault_scan *sc, dev_t dev, ino_t ino) {
+  for (size_t i = 0; i < sc->n_dirs; i++)
+    if (sc->dirs[i].dev == dev && sc->dirs[i].ino == ino) return 1;
+  if (sc->n_dirs == sc->cap_dirs) {
+    size_t cap = sc->cap_dirs ? sc->cap_dirs * 2 : 64;
+    dir_id *d = realloc(sc->dirs, cap * sizeof(*d));
+    if (d == NULL) return 1;
+    sc->dirs = d;
+    sc->cap_dirs = cap;
+  }
+  sc->dirs[sc->n_dirs++] = (dir_id){dev, ino};
+  return 0;
+}
+
+static void add_file(vault_scan *sc, const char *abs) {
+  if (sc->n_files == sc->cap_files) {
+    size_t cap = sc->cap_files ? sc->cap_files * 2 : 1024;
+    vs_file *f = realloc(sc->files, cap * sizeof(*f));
+    if (f == NULL) return;
+    sc->files = f;
+    sc->cap_files = cap;
+  }
+  char *copy = strdup(abs);
+  if (copy == NULL) return;
+  sc->files[sc->n_files++] = (vs_file){copy, NULL};
+}
+
+/* A symlink is followed only when its target stays inside the root. */
+static int link_inside(const char *path, const char *root_real) {
+  char *real = realpath(path, NULL);
+  if (real == NULL) return 0;
+  size_t n = strlen(root_real);
+  int inside = strncmp(real, root_real, n) == 0 && (real[n] == '/' || real[n] == '\0');
+  free(real);
+  return inside;
+}
+
+static void walk_dir(vault_scan *sc, const nl_config *cfg, const char *root, const char *root_real,
+                     char *path, size_t len, int depth) {
+  if (depth > 64) return;
+  DIR *d = opendir(path);
+  if (d == NULL) {
+    nl_log(NL_LOG_WARN, "cannot read folder (%s): %s", strerror(errno), path);
+    return;
+  }
+  struct stat st;
+  if (fstat(dirfd(d), &st) == 0 && visited(sc, st.st_dev, st.st_ino)) {
+    closedir(d);
+    return;
+  }
+  struct dirent *de;
+  while ((de = readdir(d)) != NULL) {
+    const char *name = de->d_name;
+    if (name[0] == '.') continue; /* hidden files and folders, "." and ".." */
+    size_t nlen = strlen(name);
+    if (len + 1 + nlen + 1 > 4096) continue;
+    path[len] = '/';
+    memcpy(path + len + 1, name, nlen + 1);
+    size_t plen = len + 1 + nlen;
+    const char *rel = path + strlen(root) + 1;
+    unsigned char type = de->d_type;
+    if (type == DT_LNK) {
+      if (!link_inside(path, root_real) || stat(path, &st) != 0) continue;
+      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+    } else if (type == DT_UNKNOWN) {
+      if (lstat(path, &st) != 0) continue;
+      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+    }
+    if (nl_config_ignored(cfg, rel)) continue;
+    if (type == DT_DIR) {
+      if (!skip_dir_name(name)) walk_dir(sc, cfg, root, root_real, path, plen, depth + 1);
+    } else if (type == DT_REG && nl_wsi_has_md_suffix(name)) {
+      add_file(sc, path);
+    }
+  }
+  path[len] = '\0';
+  closedir(d);
+}
+
+static void walk_work(uv_work_t *req) {
+  vault_scan *sc = req->data;
+  char *path = malloc(4097);
+  if (path == NULL) return;
+  for (size_t i = 0; i < sc->n_roots; i++) {
+    const char *root = sc->roots[i];
+    char *root_real = realpath(root, NULL);
+    if (root_real == NULL) {
+      nl_log(NL_LOG_WARN, "cannot open workspace folder (%s): %s", strerror(errno), root);
+      continue;
+    }
+    size_t len = strlen(root);
+    if (len < 4096) {
+      memcpy(path, root, len + 1);
+      walk_dir(sc, sc->cfg, root, root_real, path, len, 0);
+    }
+    free(root_real);
+  }
+  free(path);
+}
+
+static void chunk_work(uv_work_t *req) {
+  vs_chunk *c = req->data;
+  vault_scan *sc = c->sc;
+  size_t root_len = 0;
+  for (size_t i = c->first; i < c->first + c->count; i++) {
+    vs_file *f = &sc->files[i];
+    char *text;
+    size_t len;
+    int rc = nl_wsi_read_note(f->abs, sc->cfg->max_file_size, &text, &len);
+    if (rc < 0) nl_log(NL_LOG_WARN, "cannot read note (%s): %s", strerror(-rc), f->abs);
+    if (rc != 0) continue;
+    /* The parse wants the vault-relative path; find the root the walk found it under. */
+    for (size_t r = 0; r < sc->n_roots; r++) {
+      size_t n = strlen(sc->roots[r]);
+      if (strncmp(f->abs, sc->roots[r], n) == 0 && f->abs[n] == '/') root_len = n;
+    }
+    f->note = nl_note_parse(f->abs + root_len + 1, text, len);
+    free(text);
+    if (f->note != NULL) nl_note_compact(f->note);
+  }
+}
+
+void nl_wsi_scan_free(vault_scan *sc) {
+  for (size_t i = 0; i < sc->n_files; i++) {
+    free(sc->files[i].abs);
+    nl_note_free(sc->files[i].note);
+  }
+  for (vs_chunk *c = sc->parsed; c != NULL;) {
+    vs_chunk *next = c->next;
+    free(c);
+    c = next;
+  }
+  for (size_t i = 0; i < sc->n_roots; i++) free(sc->roots[i]);
+  free(sc->roots);
+  free(sc->files);
+  free(sc->dirs);
+  nl_config_free(sc->cfg);
+  sc->ws->vscan = NULL;
+  free(sc);
+}
+
+static void scan_finish(vault_scan *sc) {
+  nl_workspace *ws = sc->ws;
+  ws->ready = 1;
+  nl_ws_progress_cb cb = sc->cb;
+  void *ud = sc->ud;
+  size_t total = sc->n_files;
+  nl_wsi_scan_free(sc);
+  if (cb != NULL) cb(ws, ud, total, total, 1);
+  nl_wsi_changed(ws);
+}
+
+/* Merges one parsed file of chunk c into the index; returns 1 when the chunk is done. */
+static int merge_one(vs_chunk *c) {
+  vault_scan *sc = c->sc;
+  vs_file *f = &sc->files[c->first + c->merged++];
+  if (f->note != NULL) {
+    nl_entry *e = nl_ws_by_path(sc->ws, f->abs);
+    if (e == NULL || !e->open) { /* the open document wins over disk */
+      nl_wsi_put_note(sc->ws, f->abs, f->note, 0);
+      f->note = NULL;
+    }
+  }
+  /* The entry has its own copy: the scan's goes now, not at the end (peak memory). */
+  nl_note_free(f->note);
+  f->note = NULL;
+  free(f->abs);
+  f->abs = NULL;
+  return c->merged == c->count;
+}
+
+/* A chunk is merged: count it, report progress, finish the scan after the last one. */
+static void chunk_merged(vs_chunk *c) {
+  vault_scan *sc = c->sc;
+  nl_workspace *ws = sc->ws;
+  sc->done += c->count;
+  free(c);
+  if (--sc->chunks_left == 0) {
+    scan_finish(sc);
+    return;
+  }
+  if (sc->cb != NULL) sc->cb(ws, sc->ud, sc->done, sc->n_files, 0);
+}
+
+static void chunk_after(uv_work_t *req, int status) {
+  vs_chunk *c = req->data;
+  vault_scan *sc = c->sc;
+  nl_workspace *ws = sc->ws;
+  if (ws->wake == NULL) {
+    while (!merge_one(c)) {
+    }
+    chunk_merged(c);
+    return;
+  }
+  /* Merged later in slices by nl_ws_merge, so requests keep flowing while a large vault is
+   * indexed: libuv runs every finished chunk's callback in one go. */
+  if (sc->parsed_tail != NULL)
+    sc->parsed_tail->next = c;
+  else
+    sc->parsed = c;
+  sc->parsed_tail = c;
+  ws->wake(ws->wake_ud);
+}
+
+int nl_ws_merge(nl_workspace *ws, uint64_t budget_ns) {
+  uint64_t start = uv_hrtime();
+  unsigned n = 0;
+  while (ws->vscan != NULL && ws->vscan->parsed != NULL) {
+    vault_scan *sc = ws->vscan;
+    vs_chunk *c = sc->parsed;
+    if (merge_one(c)) {
+      sc->parsed = c->next;
+      if (sc->parsed == NULL) sc->parsed_tail = NULL;
+      chunk_merged(c); /* may finish and free the vault_scan */
+    }
+    if (++n % 8 == 0 && uv_hrtime() - start >= budget_ns) break;
+  }
+  return ws->vscan != NULL && ws->vscan->parsed != NULL;
+}
+
+void nl_ws_set_waker(nl_workspace *ws, void (*wake)(void *ud), void *ud) {
+  ws->wake = wake;
+  ws->wake_ud = ud;
+}
+
+static void walk_after(uv_work_t *req, int status) {
+  vault_scan *sc = req->data;
+  nl_log(NL_LOG_INFO, "indexing %zu notes", sc->n_files);
+  if (sc->cb != NULL) sc->cb(sc->ws, sc->ud, 0, sc->n_files, 0);
+  size_t n_chunks = (sc->n_files + CHUNK_FILES - 1) / CHUNK_FILES;
+  if (n_chunks == 0) {
+    scan_finish(sc);
+    return;
+  }
+  sc->chunks_left = n_chunks;
+  for (size_t i = 0; i < n_chunks; i++) {
+    vs_chunk *c = calloc(1, sizeof(*c));
+    size_t first = i * CHUNK_FILES;
+    size_t count = sc->n_files - first < CHUNK_FILES ? sc->n_files - first : CHUNK_FILES;
+    if (c == NULL) {
+      /* Out of memory: count the chunk as done so the scan still finishes. */
+      sc->done += count;
+      if (--sc->chunks_left == 0) scan_finish(sc);
+      continue;
+    }
+    c->sc = sc;
+    c->first = first;
+    c->count = count;
+    c->req.data = c;
+    uv_queue_work(sc->ws->loop, &c->req, chunk_work, chunk_after);
+  }
+}
+
+int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
+  if (ws->vscan != NULL) return -EBUSY;
+  vault_scan *sc = calloc(1, sizeof(*sc));
+  if (sc == NULL) return -ENOMEM;
+  sc->ws = ws;
+  sc->cb = cb;
+  sc->ud = ud;
+  sc->roots = calloc(ws->n_roots + 1, sizeof(char *));
+  sc->cfg = nl_config_copy(ws->cfg);
+  if (sc->roots == NULL || sc->cfg == NULL) {
+    free(sc->roots);
+    nl_config_free(sc->cfg);
+    free(sc);
+    return -ENOMEM;
+  }
+  for (size_t i = 0; i < ws->n_roots; i++) sc->roots[sc->n_roots++] = strdup(ws->roots[i]);
+  sc->walk_req.data = sc;
+  ws->vscan = sc;
+  int rc = uv_queue_work(ws->loop, &sc->walk_req, walk_work, walk_after);
+  if (rc != 0) {
+    ws->vscan = NULL;
+    for (size_t i = 0; i < sc->n_roots; i++) free(sc->roots[i]);
+    free(sc->roots);
+    nl_config_free(sc->cfg);
+    free(sc);
+  }
+  return rc;
+}
+
+int nl_ws_scanning(const nl_workspace *ws) { return ws->vscan != NULL; }
+int nl_ws_ready(const nl_workspace *ws) { return ws->ready; }

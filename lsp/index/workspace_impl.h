@@ -1,0 +1,87 @@
+/* workspace_impl.h: the index's private parts, shared by the files of lsp/index/ that build
+ * it (workspace.c: tables and updates; vault_scan.c: reading the vault on the thread pool;
+ * resolve.c: link resolution; backlinks.c: reference search). Nothing outside lsp/index/
+ * includes it. */
+#ifndef NL_WORKSPACE_IMPL_H
+#define NL_WORKSPACE_IMPL_H
+
+#include "lsp/base/strmap.h"
+#include "lsp/index/workspace.h"
+
+struct nl_workspace {
+  uv_loop_t *loop;
+  const nl_config *cfg;
+  char **roots;
+  size_t n_roots;
+
+  nl_entry **entries; /* by id; NULL once removed */
+  uint64_t *name_mask; /* by id: nl_unicode_char_mask of file name, title, aliases */
+  uint64_t *all_mask;  /* by id: the same and the headings */
+  uint32_t *first_row; /* by id: the entry's rows in the name table */
+  uint32_t *n_rows_of;
+
+  nl_ws_name *rows;    /* the name table (workspace.h) */
+  uint64_t *row_masks; /* rows[i].mask, densely; 0 when dead */
+  uint8_t *row_kinds;  /* rows[i].kind, densely; NL_WS_DEAD when dead */
+  size_t n_rows, cap_rows, dead_rows;
+  char *pool;
+  size_t pool_len, pool_cap;
+  uint32_t n_ids;
+  uint32_t cap_ids;
+  size_t live;
+  uint64_t seq;
+
+  nl_strmap paths, files, names, slugs, tags, refs, said;
+
+  nl_ws_change_cb change_cb;
+  void *change_ud;
+  void (*wake)(void *ud); /* set: parsed notes wait for nl_ws_merge */
+  void *wake_ud;
+
+  struct nl_vault_scan *vscan; /* running scan or NULL */
+  int ready;
+};
+
+/* ---- keys (workspace.c) ------------------------------------------------------------------- */
+
+/* A name's key (nl_unicode_key: NFC, case-folded) in a stack buffer, or on the heap when
+ * long; release with nl_wsi_key_done. */
+typedef struct {
+  char buf[256];
+  char *heap;
+  const char *s;
+  size_t len;
+} nl_wsi_key;
+
+void nl_wsi_key_make(nl_wsi_key *k, const char *s, size_t len);
+/* The slug key of an account name: its key without spaces, '-' and '_'. */
+void nl_wsi_slug_make(nl_wsi_key *k, const char *s, size_t len);
+void nl_wsi_key_done(nl_wsi_key *k);
+/* Adds (add = 1) or removes id under the key `make` computes for s. */
+void nl_wsi_map_key(nl_strmap *m, const char *s, size_t len, uint32_t id, int add,
+                    void (*make)(nl_wsi_key *, const char *, size_t));
+int nl_wsi_same_key(const char *a, const char *b);
+/* The last path segment of a link target without ".md" (borrowed from t). */
+void nl_wsi_link_base(const char *t, const char **s, size_t *len);
+
+/* ---- entries (workspace.c) ---------------------------------------------------------------- */
+
+/* The root that contains abs (the longest), or -1. */
+int nl_wsi_root_of(const nl_workspace *ws, const char *abs);
+/* Puts `note` (steals) in the index at `abs`: replaces the entry's parse or creates one.
+ * Returns the entry (borrowed), NULL outside every root or on out of memory. */
+nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int open);
+/* After every change: checks invariants in debug builds and calls the change callback. */
+void nl_wsi_changed(nl_workspace *ws);
+
+/* ---- reading (vault_scan.c) --------------------------------------------------------------- */
+
+int nl_wsi_has_md_suffix(const char *name);
+/* Reads a note file into a new buffer (*text, NUL-terminated; free()). Returns 0; 1 when it
+ * is skipped (too large, binary), with the reason logged; a negative errno when it cannot be
+ * read. */
+int nl_wsi_read_note(const char *abs, size_t max_size, char **text, size_t *len);
+/* Frees a scan, merged or not, and detaches it from its index. */
+void nl_wsi_scan_free(struct nl_vault_scan *sc);
+
+#endif
