@@ -1,0 +1,107 @@
+/* server_impl.h: the server's private parts, shared by the files of lsp/server/ that make it
+ * (server.c: lifecycle, documents, diagnostics, the loop; queue.c: the message queue;
+ * settings.c: configuration and capabilities). Nothing outside lsp/server/ includes it. */
+#ifndef NL_SERVER_IMPL_H
+#define NL_SERVER_IMPL_H
+
+#include "lsp/index/watch.h"
+#include "lsp/server/server.h"
+#include "lsp/server/transport.h"
+#include "protocol/rpc.h"
+
+#define MAX_MESSAGE (64u << 20)
+#define DIAG_DELAY_MS 60
+
+enum { ST_NEW, ST_RUNNING, ST_SHUTDOWN };
+
+typedef struct pending_req {
+  struct pending_req *next;
+  json_int_t id;
+  void (*cb)(nl_server *srv, const json_t *result, const json_t *error, void *ud);
+  void *ud;
+} pending_req;
+
+typedef struct queued_msg {
+  struct queued_msg *next;
+  nl_rpc_msg msg;
+  int parse_rc;
+  char err[256];
+} queued_msg;
+
+struct nl_server {
+  uv_loop_t *loop;
+  nl_transport *transport;
+  uv_check_t check;
+  uv_idle_t idle; /* keeps the check running while messages are queued */
+  uv_timer_t diag_timer;
+  uv_timer_t parent_timer;
+  uv_timer_t midnight_timer; /* overdue tasks change with the date */
+  uv_signal_t sigterm;
+
+  queued_msg *queue_head, *queue_tail;
+  queued_msg *held_head, *held_tail; /* requests waiting for the first scan */
+  json_int_t *cancelled;
+  size_t n_cancelled;
+
+  nl_docs *docs;
+  nl_workspace *ws;
+  nl_config *cfg;
+  json_t *init_options;   /* the client's initializationOptions */
+  json_t *settings;       /* the latest notesLsp settings */
+  nl_client_caps caps;
+  nl_ctx ctx;
+  nl_encoding enc;
+  int state;
+  int exiting;
+  int exit_code;
+  long parent_pid;
+  json_int_t next_id;
+  pending_req *pending;
+  int progress_token; /* the work-done progress token was created */
+  int progress_pct;
+  json_t *published;  /* uri -> last diagnostics sent */
+  json_t *indexed;    /* uri -> version of the open document last parsed into the index */
+  nl_watch *watch;    /* fs events when the client does not watch files for us */
+  int merge_pending;  /* the index has parsed notes to merge */
+};
+
+/* ---- writing and context (server.c) ------------------------------------------------------- */
+
+/* Sends msg (steals). */
+void nl_srv_send_msg(nl_server *srv, json_t *msg);
+/* Sends a notification; params are stolen. */
+void nl_srv_notify(nl_server *srv, const char *method, json_t *params);
+/* Sends a request (params stolen); cb (may be NULL) gets the client's answer. */
+void nl_srv_request(nl_server *srv, const char *method, json_t *params,
+                    void (*cb)(nl_server *, const json_t *, const json_t *, void *), void *ud);
+void nl_srv_show_message(nl_server *srv, int type, const char *msg);
+/* The feature context for this moment (borrowed from srv). */
+const nl_ctx *nl_srv_ctx_now(nl_server *srv);
+/* Parses pending edits of open documents into the index. */
+void nl_srv_flush_edits(nl_server *srv);
+void nl_srv_schedule_diagnostics(nl_server *srv);
+/* Once exit was requested and every reply is written, closes all handles. */
+void nl_srv_maybe_finish(nl_server *srv);
+void nl_srv_scan_progress(nl_workspace *ws, void *ud, size_t done, size_t total, int finished);
+void nl_srv_add_root_uri(nl_server *srv, const char *uri);
+void nl_srv_parent_check(uv_timer_t *t);
+
+/* ---- the message queue (queue.c) -------------------------------------------------------- */
+
+void nl_srv_idle_cb(uv_idle_t *h);
+/* Handles the queued messages in order, after collecting their $/cancelRequest ids. */
+void nl_srv_drain(nl_server *srv);
+/* The first scan is done: held requests go first in the queue, in the order they came. */
+void nl_srv_release_held(nl_server *srv);
+
+/* ---- configuration and capabilities (settings.c) ------------------------------------------ */
+
+/* Rebuilds the configuration from defaults, each root's .notes-lsp.yaml,
+ * initializationOptions and the latest settings; rescans when what is scanned changed. */
+void nl_srv_rebuild_config(nl_server *srv);
+/* Reads the client's capabilities into srv->caps and picks the position encoding. */
+void nl_srv_read_caps(nl_server *srv, const json_t *caps);
+/* The server's capabilities (new). */
+json_t *nl_srv_capabilities(nl_server *srv);
+
+#endif

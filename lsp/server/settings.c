@@ -1,0 +1,154 @@
+/* settings.c: the server's configuration (defaults, .notes-lsp.yaml, initializationOptions,
+ * the notesLsp settings section, later ones overriding earlier), what the client can do, and
+ * what the server offers in return. */
+#include "lsp/server/server_impl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lsp/base/log.h"
+#include "lsp/features/features.h"
+
+/* ---- configuration ----------------------------------------------------------------------- */
+
+static int scan_rules_differ(const nl_config *a, const nl_config *b) {
+  if (a->max_file_size != b->max_file_size || a->ignore.n != b->ignore.n) return 1;
+  for (size_t i = 0; i < a->ignore.n; i++)
+    if (strcmp(a->ignore.items[i], b->ignore.items[i]) != 0) return 1;
+  return 0;
+}
+
+/* Builds the configuration from defaults, each root's .notes-lsp.yaml, initializationOptions
+ * and the latest settings, in that order; problems go to the log and the user. */
+void nl_srv_rebuild_config(nl_server *srv) {
+  nl_config *cfg = nl_config_new();
+  if (cfg == NULL) return;
+  char err[1024];
+  for (size_t i = 0; i < nl_ws_n_roots(srv->ws); i++) {
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/.notes-lsp.yaml", nl_ws_root(srv->ws, i));
+    if (nl_config_apply_yaml_file(cfg, path, err, sizeof(err)) < 0) {
+      nl_log(NL_LOG_WARN, "invalid configuration, using defaults for it: %s", err);
+      nl_srv_show_message(srv, 2, err);
+    }
+  }
+  const json_t *layers[2] = {srv->init_options, srv->settings};
+  for (int i = 0; i < 2; i++) {
+    if (layers[i] == NULL) continue;
+    if (nl_config_apply_json(cfg, layers[i], err, sizeof(err)) < 0) {
+      char msg[1200];
+      snprintf(msg, sizeof(msg), "invalid notes-lsp setting: %s", err);
+      nl_log(NL_LOG_WARN, "%s", msg);
+      nl_srv_show_message(srv, 2, msg);
+    }
+  }
+  if (cfg->log_level != 0) nl_log_set_level(cfg->log_level);
+  nl_config *old = srv->cfg;
+  srv->cfg = cfg;
+  nl_ws_set_config(srv->ws, cfg); /* a running scan has its own copy */
+  /* What is scanned changed: scan again (notes already indexed are only re-parsed). */
+  if (nl_ws_ready(srv->ws) && !nl_ws_scanning(srv->ws) && scan_rules_differ(old, cfg)) {
+    int rc = nl_ws_scan(srv->ws, nl_srv_scan_progress, srv);
+    if (rc != 0) nl_log(NL_LOG_ERROR, "cannot start indexing: %s", uv_strerror(rc));
+  }
+  nl_config_free(old);
+}
+
+/* ---- capabilities ------------------------------------------------------------------------ */
+
+static int flag(const json_t *obj, const char *path) {
+  const json_t *v = obj;
+  char buf[256];
+  snprintf(buf, sizeof(buf), "%s", path);
+  for (char *tok = strtok(buf, "."); tok != NULL && v != NULL; tok = strtok(NULL, "."))
+    v = json_object_get(v, tok);
+  return json_is_true(v);
+}
+
+void nl_srv_read_caps(nl_server *srv, const json_t *caps) {
+  nl_client_caps *c = &srv->caps;
+  c->snippet = flag(caps, "textDocument.completion.completionItem.snippetSupport");
+  c->document_changes = flag(caps, "workspace.workspaceEdit.documentChanges");
+  const json_t *ops = json_object_get(
+      json_object_get(json_object_get(caps, "workspace"), "workspaceEdit"), "resourceOperations");
+  size_t i;
+  const json_t *op;
+  json_array_foreach(ops, i, op) if (json_is_string(op) && strcmp(json_string_value(op), "create") == 0)
+      c->create_files = 1;
+  c->related_info = flag(caps, "textDocument.publishDiagnostics.relatedInformation");
+  c->pull_diagnostics = json_is_object(
+      json_object_get(json_object_get(caps, "textDocument"), "diagnostic"));
+  c->diagnostic_refresh = flag(caps, "workspace.diagnostics.refreshSupport");
+  c->hierarchical_symbols =
+      flag(caps, "textDocument.documentSymbol.hierarchicalDocumentSymbolSupport");
+  const json_t *defaults = json_object_get(
+      json_object_get(json_object_get(json_object_get(caps, "textDocument"), "completion"),
+                      "completionList"),
+      "itemDefaults");
+  json_array_foreach(defaults, i, op) if (json_is_string(op) && strcmp(json_string_value(op), "editRange") == 0)
+      c->completion_edit_range = 1;
+  const json_t *formats = json_object_get(
+      json_object_get(json_object_get(caps, "textDocument"), "hover"), "contentFormat");
+  json_array_foreach(formats, i, op) if (json_is_string(op) && strcmp(json_string_value(op), "markdown") == 0)
+      c->hover_markdown = 1;
+  c->work_done_progress = flag(caps, "window.workDoneProgress");
+  c->watched_files_dynamic = flag(caps, "workspace.didChangeWatchedFiles.dynamicRegistration");
+  c->configuration = flag(caps, "workspace.configuration");
+  c->apply_edit = flag(caps, "workspace.applyEdit");
+  c->code_action_literals = json_is_object(json_object_get(
+      json_object_get(json_object_get(caps, "textDocument"), "codeAction"),
+      "codeActionLiteralSupport"));
+  const json_t *props = json_object_get(
+      json_object_get(json_object_get(json_object_get(caps, "textDocument"), "codeAction"),
+                      "resolveSupport"),
+      "properties");
+  json_array_foreach(props, i, op) if (json_is_string(op) && strcmp(json_string_value(op), "edit") == 0)
+      c->code_action_resolve = 1;
+
+  /* Prefer UTF-8 (our native unit), then UTF-32, else the default UTF-16. */
+  srv->enc = NL_ENC_UTF16;
+  const json_t *encs = json_object_get(json_object_get(caps, "general"), "positionEncodings");
+  int has8 = 0, has32 = 0;
+  json_array_foreach(encs, i, op) {
+    const char *s = json_string_value(op);
+    if (s == NULL) continue;
+    has8 |= strcmp(s, "utf-8") == 0;
+    has32 |= strcmp(s, "utf-32") == 0;
+  }
+  if (has8)
+    srv->enc = NL_ENC_UTF8;
+  else if (has32)
+    srv->enc = NL_ENC_UTF32;
+}
+
+json_t *nl_srv_capabilities(nl_server *srv) {
+  json_t *cmds = json_array();
+  for (const char *const *c = nl_feature_commands; *c != NULL; c++)
+    json_array_append_new(cmds, json_string(*c));
+  json_t *caps = json_pack(
+      "{s:s,s:{s:b,s:i,s:{s:b}},s:{s:[s,s,s,s,s,s],s:b},s:b,s:b,s:b,s:b,s:b,"
+      "s:{s:[s,s,s,s,s,s]},s:{s:o},s:b,s:{s:{s:b,s:s}}}",
+      "positionEncoding", nl_encoding_name(srv->enc),
+      "textDocumentSync", "openClose", 1, "change", 2, "save", "includeText", 0,
+      "completionProvider", "triggerCharacters", "[", "@", "#", "/", "|", "^",
+      "resolveProvider", 0,
+      "definitionProvider", 1,
+      "declarationProvider", 1,
+      "referencesProvider", 1,
+      "documentSymbolProvider", 1,
+      "hoverProvider", 1,
+      "codeActionProvider", "codeActionKinds", "quickfix", "refactor.rewrite", "source",
+      "source.notesLsp.acceptAllProposed", "source.notesLsp.rejectAllProposed",
+      "source.notesLsp.repairEncoding",
+      "executeCommandProvider", "commands", cmds,
+      "workspaceSymbolProvider", 1,
+      "workspace", "workspaceFolders", "supported", 1, "changeNotifications", "");
+  /* changeNotifications must be bool or string id; we do not track folder changes. */
+  json_object_del(json_object_get(json_object_get(caps, "workspace"), "workspaceFolders"),
+                  "changeNotifications");
+  if (srv->caps.pull_diagnostics)
+    json_object_set_new(caps, "diagnosticProvider",
+                        json_pack("{s:s,s:b,s:b}", "identifier", "notes-lsp",
+                                  "interFileDependencies", 1, "workspaceDiagnostics", 0));
+  return caps;
+}
