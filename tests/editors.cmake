@@ -2,3 +2,9 @@
 add_test(NAME nvim
          COMMAND sh ${CMAKE_SOURCE_DIR}/editors/nvim/test/run.sh $<TARGET_FILE:notes-lsp>)
 set_tests_properties(nvim PROPERTIES TIMEOUT 120 LABELS "editors;nvim")
+
+# Headless Emacs (Debian's emacs-nox 28 with elpa-eglot 1.9 and elpa-markdown-mode) driving
+# editors/emacs/notes-lsp.el against notes-lsp.
+add_test(NAME emacs
+         COMMAND sh ${CMAKE_SOURCE_DIR}/editors/emacs/test/run.sh $<TARGET_FILE:notes-lsp>)
+set_tests_properties(emacs PROPERTIES TIMEOUT 120 LABELS "editors;emacs")

@@ -1,0 +1,220 @@
+;;; e2e.el --- headless test of editors/emacs/notes-lsp.el with the real server  -*- lexical-binding: t; -*-
+
+;; Run through editors/emacs/test/run.sh, which copies the example vault and sets
+;;   NOTES_LSP    the server binary
+;;   NOTES_VAULT  the vault copy (the current directory)
+;;   NOTES_REPO   the repository root
+;; Prints "ok"/"not ok" lines and "N passed, N failed"; exits 0 only when all passed.
+
+;;; Code:
+
+(require 'cl-lib)
+(require 'package)
+;; A batch session does not activate packages: activate Debian's elpa-eglot / elpa-markdown-mode as a
+;; normal start would.
+(package-initialize)
+
+(defvar e2e-passed 0)
+(defvar e2e-failed 0)
+(defvar e2e-server (getenv "NOTES_LSP"))
+(defvar e2e-vault (file-name-as-directory (getenv "NOTES_VAULT")))
+(defvar e2e-repo (getenv "NOTES_REPO"))
+(defvar e2e-kickoff (expand-file-name "Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md" e2e-vault))
+(defvar e2e-accepted
+  "- [ ] Confirm pilot rack delivery date with the data center team @Jonas Becker 📅 2025-11-10 ⏫ #task")
+
+(defun e2e-out (fmt &rest args)
+  ;; stderr, unbuffered: a hung step still shows the lines before it.
+  (message "%s" (apply #'format fmt args)))
+
+(defmacro e2e-step (name &rest body)
+  (declare (indent 1))
+  `(condition-case err
+       (progn ,@body (cl-incf e2e-passed) (e2e-out "ok - %s" ,name) t)
+     (error (cl-incf e2e-failed)
+            (e2e-out "not ok - %s: %s" ,name (error-message-string err))
+            nil)))
+
+(defun e2e-eq (got want what)
+  (unless (equal got want)
+    (error "%s: expected %S, got %S" what want got)))
+
+(defun e2e-wait (what seconds pred)
+  "Process events until PRED is non-nil or SECONDS pass (then an error naming WHAT)."
+  (let ((deadline (+ (float-time) seconds)))
+    (while (and (not (funcall pred)) (< (float-time) deadline))
+      (accept-process-output nil 0.05))
+    (unless (funcall pred) (error "timed out waiting for %s" what))))
+
+(defun e2e-goto-line (line)
+  "Point at the start of 0-based LINE."
+  (goto-char (point-min))
+  (forward-line line))
+
+(defun e2e-flush-changes ()
+  "Send the buffer's pending edits now, as eglot's idle timer would in an interactive session."
+  (eglot--signal-textDocument/didChange))
+
+(defun e2e-diag-at (code line)
+  "Non-nil when flymake holds an eglot diagnostic with CODE on 0-based LINE."
+  (cl-some (lambda (d)
+             (let ((lsp (cdr (assoc 'eglot-lsp-diag (flymake-diagnostic-data d)))))
+               (and (equal (plist-get lsp :code) code)
+                    (= (plist-get (plist-get (plist-get lsp :range) :start) :line) line))))
+           (flymake-diagnostics)))
+
+(defvar e2e-buf nil)
+
+(cl-defun e2e-main ()
+  (e2e-out "# %s, eglot from %s" (car (split-string (emacs-version) "\n")) (locate-library "eglot"))
+  (add-to-list 'load-path (expand-file-name "editors/emacs" e2e-repo))
+  (unless (e2e-step "notes-lsp.el loads and registers markdown-mode and gfm-mode"
+            (require 'notes-lsp)
+            (setq notes-lsp-program e2e-server
+                  notes-lsp-settings '(:today "2025-11-15" :owner ["Myself" "me"]
+                                       :folders (:person ["People"] :account ["Accounts"])))
+            (notes-lsp-setup)
+            (e2e-eq (fboundp 'markdown-mode) t "markdown-mode installed (elpa-markdown-mode)")
+            (e2e-eq (car (eglot--lookup-mode 'gfm-mode)) '(gfm-mode markdown-mode) "gfm-mode managed")
+            (e2e-eq (cadr (eglot--lookup-mode 'gfm-mode)) "markdown" "gfm-mode language id"))
+    (cl-return-from e2e-main))
+
+  (e2e-step "notes-lsp.el byte-compiles without warnings"
+    (let* ((dir (make-temp-file "notes-lsp-compile" t))
+           (copy (expand-file-name "notes-lsp.el" dir))
+           (byte-compile-error-on-warn t)
+           (byte-compile-log-buffer "*notes-lsp compile*"))
+      (copy-file (expand-file-name "editors/emacs/notes-lsp.el" e2e-repo) copy)
+      (unwind-protect
+          (unless (byte-compile-file copy)
+            (error "%s" (with-current-buffer byte-compile-log-buffer (buffer-string))))
+        (delete-directory dir t))))
+
+  (e2e-step "without markdown-mode: text-mode buffers of *.md files only"
+    (cl-letf (((symbol-function 'notes-lsp--markdown-available-p) #'ignore))
+      (e2e-eq (notes-lsp-modes) '((text-mode :language-id "markdown")) "modes")
+      (with-temp-buffer
+        (text-mode)
+        (setq buffer-file-name (expand-file-name "Inbox.md" e2e-vault))
+        (e2e-eq (and (notes-lsp--note-buffer-p) t) t "a .md file in text-mode")
+        (setq buffer-file-name (expand-file-name "notes.txt" e2e-vault))
+        (e2e-eq (notes-lsp--note-buffer-p) nil "a .txt file in text-mode")
+        (setq buffer-file-name nil))))
+
+  (e2e-step "root detection: vault marker, then .git, then the working folder, then the note's folder"
+    (e2e-eq (notes-lsp-find-root (expand-file-name "People/Ana Ruiz.md" e2e-vault)) e2e-vault "vault note")
+    (let ((tmp (file-name-as-directory (make-temp-file "notes-lsp-roots" t))))
+      (make-directory (expand-file-name "repo/.git" tmp) t)
+      (make-directory (expand-file-name "repo/notes/sub" tmp) t)
+      (make-directory (expand-file-name "repo/notes/vault/.obsidian" tmp) t)
+      (make-directory (expand-file-name "bare/sub" tmp) t)
+      (e2e-eq (notes-lsp-find-root (expand-file-name "repo/notes/sub/a.md" tmp))
+              (expand-file-name "repo/" tmp) "git repository")
+      (e2e-eq (notes-lsp-find-root (expand-file-name "repo/notes/vault/sub/a.md" tmp))
+              (expand-file-name "repo/notes/vault/" tmp) "vault inside a repository")
+      (let ((command-line-default-directory (expand-file-name "bare/" tmp)))
+        (e2e-eq (notes-lsp-find-root (expand-file-name "bare/sub/a.md" tmp))
+                (expand-file-name "bare/" tmp) "no marker: the working folder holding the note"))
+      (let ((command-line-default-directory (expand-file-name "repo/" tmp)))
+        (e2e-eq (notes-lsp-find-root (expand-file-name "bare/sub/a.md" tmp))
+                (expand-file-name "bare/sub/" tmp) "no marker, outside the working folder: the note's folder"))
+      (delete-directory tmp t)))
+
+  (unless (e2e-step "visiting the kickoff note starts eglot at the vault root"
+            (setq e2e-buf (find-file e2e-kickoff))
+            (e2e-eq major-mode 'markdown-mode "major mode")
+            ;; eglot-ensure connects when the command that visited the file ends.
+            (run-hooks 'post-command-hook)
+            (e2e-wait "eglot to manage the buffer" 20 (lambda () (bound-and-true-p eglot--managed-mode)))
+            (let ((server (eglot-current-server)))
+              (e2e-eq (eieio-object-class server) 'notes-lsp-server "server class")
+              (e2e-eq (project-root (eglot--project server)) e2e-vault "project root")
+              (e2e-eq (plist-get (eglot--server-info server) :name) "notes-lsp" "serverInfo.name")))
+    (cl-return-from e2e-main))
+
+  (e2e-step "diagnostics: proposed-task at line 27, invalid-date at 31, broken-link at 42"
+    (e2e-wait "proposed-task at line 27" 15
+              (lambda () (flymake-start) (e2e-diag-at "proposed-task" 27)))
+    (e2e-eq (and (e2e-diag-at "invalid-date" 31) t) t "invalid-date at line 31")
+    (e2e-eq (and (e2e-diag-at "broken-link" 42) t) t "broken-link at line 42"))
+
+  (e2e-step "settings reach the server: today 2025-11-15 makes the 11-08 task overdue"
+    (e2e-wait "overdue-task at line 29" 10 (lambda () (e2e-diag-at "overdue-task" 29))))
+
+  (e2e-step "completion after [[ offers notes"
+    (e2e-goto-line 20)
+    (insert "See [[\n")
+    (forward-line -1)
+    (end-of-line)
+    (e2e-flush-changes)
+    (let* ((capf (eglot-completion-at-point))
+           (labels (all-completions (buffer-substring-no-properties (nth 0 capf) (nth 1 capf))
+                                    (nth 2 capf))))
+      (delete-region (line-beginning-position) (1+ (line-end-position)))
+      (e2e-flush-changes)
+      (unless (cl-some (lambda (l) (string-match-p "Ana Ruiz" l)) labels)
+        (error "[[ does not offer Ana Ruiz: %S" labels))
+      (unless (cl-some (lambda (l) (string-match-p "Project Atlas" l)) labels)
+        (error "[[ does not offer Project Atlas: %S" labels))))
+
+  (e2e-step "definition of @Jonas Becker visits People/Jonas Becker.md"
+    (e2e-goto-line 27)
+    (search-forward "@Jonas Becker")
+    (backward-char 9)                   ; on the "o" of Jonas
+    (let ((xref-prompt-for-identifier nil))
+      (call-interactively #'xref-find-definitions))
+    (e2e-eq (file-name-nondirectory (or buffer-file-name "")) "Jonas Becker.md" "visited file")
+    (e2e-eq (eglot-current-server) (with-current-buffer e2e-buf (eglot-current-server))
+            "the person note joins the same server")
+    (switch-to-buffer e2e-buf))
+
+  (e2e-step "\"Accept proposed task\" code action rewrites line 27 exactly"
+    (e2e-goto-line 27)
+    (forward-char 2)
+    (let ((offered nil)
+          (last-nonmenu-event ?a))         ; a keyboard event: eglot asks with completing-read
+      (cl-letf (((symbol-function 'completing-read)
+                 (lambda (_prompt collection &rest _)
+                   (setq offered (mapcar #'car collection))
+                   "Accept proposed task")))
+        (call-interactively #'eglot-code-actions))
+      (unless (member "Accept proposed task" offered)
+        (error "not offered: %S" offered))
+      (e2e-wait "line 27 to be accepted" 10
+                (lambda () (e2e-goto-line 27)
+                  (equal (buffer-substring-no-properties (line-beginning-position) (line-end-position))
+                         e2e-accepted)))))
+
+  (e2e-step "notes-lsp-reject-all leaves no proposed task and keeps the accepted one"
+    (cl-flet ((count-proposed ()
+                (how-many "^- \\[ ?\\?\\]" (point-min) (point-max))))
+      (e2e-eq (count-proposed) 2 "proposed tasks before")
+      (notes-lsp-reject-all)
+      (e2e-wait "no proposed task left" 10 (lambda () (= (count-proposed) 0)))
+      (goto-char (point-min))
+      (e2e-eq (and (search-forward e2e-accepted nil t) t) t "the accepted task is kept")))
+
+  (e2e-step "workspace/configuration answers notesLsp from notes-lsp-settings"
+    (let ((answer (eglot-handle-request (eglot-current-server) 'workspace/configuration
+                                        :items [(:section "notesLsp") (:section "other")])))
+      (e2e-eq (plist-get (aref answer 0) :today) "2025-11-15" "notesLsp section")
+      (e2e-eq (aref answer 1) nil "other section"))))
+
+;; A hung step still reports where it hung and what the server said last.
+(run-at-time 30 nil (lambda ()
+                      (e2e-out "not ok - timed out; last protocol events:")
+                      (let ((server (ignore-errors (with-current-buffer e2e-buf (eglot-current-server)))))
+                        (when server
+                          (with-current-buffer (jsonrpc-events-buffer server)
+                            (e2e-out "%s" (buffer-substring-no-properties
+                                           (max (point-min) (- (point-max) 3000)) (point-max))))))
+                      (kill-emacs 1)))
+
+(condition-case err
+    (e2e-main)
+  (error (cl-incf e2e-failed) (e2e-out "not ok - uncaught: %s" (error-message-string err))))
+(e2e-out "%d passed, %d failed" e2e-passed e2e-failed)
+(ignore-errors (eglot-shutdown-all))
+(kill-emacs (if (= e2e-failed 0) 0 1))
+
+;;; e2e.el ends here
