@@ -125,7 +125,54 @@ def lookup(config, section):
     return value
 
 
-def run_like_helix(server_path, server):
+def helix_root(file, roots, cwd):
+    """The LSP root Helix (24.03 to 25.x) picks for `file` started in `cwd`: (rootPath, rootUri
+    path or None). Its workspace is the nearest ancestor of cwd with .git, .helix or .jj, else
+    cwd; the root is the topmost folder between file and workspace holding one of `roots`, else
+    the workspace when it came from a marker; else no rootUri and rootPath = workspace."""
+    workspace, is_cwd = cwd, True
+    for d in [cwd] + list(parents(cwd)):
+        if any(os.path.exists(os.path.join(d, m)) for m in (".git", ".helix", ".jj")):
+            workspace, is_cwd = d, False
+            break
+    if not (file + "/").startswith(workspace.rstrip("/") + "/"):
+        return workspace, None
+    top = None
+    for d in parents(file):
+        if any(os.path.exists(os.path.join(d, m)) for m in roots):
+            top = d
+        if d == workspace:
+            break
+    root = top or (None if is_cwd else workspace)
+    return (root or workspace), root
+
+
+def parents(path):
+    while True:
+        parent = os.path.dirname(path)
+        if parent == path:
+            return
+        path = parent
+        yield path
+
+
+def helix_roots(roots):
+    tmp = os.path.realpath(tempfile.mkdtemp(prefix="notes-lsp-helix-roots-"))
+    try:
+        for d in ("repo/.git", "repo/notes/vault/.obsidian", "repo/notes/vault/People", "plain/Meetings"):
+            os.makedirs(os.path.join(tmp, d))
+        note = os.path.join(tmp, "repo/notes/vault/People/a.md")
+        got = helix_root(note, roots, os.path.join(tmp, "repo"))
+        assert got[1] == os.path.join(tmp, "repo/notes/vault"), f"vault inside a repository: {got}"
+        got = helix_root(os.path.join(tmp, "repo/notes/b.md"), roots, os.path.join(tmp, "repo/notes"))
+        assert got[1] == os.path.join(tmp, "repo"), f"no vault marker: the git root: {got}"
+        got = helix_root(os.path.join(tmp, "plain/Meetings/c.md"), roots, os.path.join(tmp, "plain"))
+        assert got == (os.path.join(tmp, "plain"), None), f"no marker: rootPath is the working directory: {got}"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_like_helix(server_path, server, roots, marker=True):
     config = json.loads(json.dumps(server.get("config", {})))
     # A fixed date before the kickoff's first due date (2025-11-08): a server that ignored this
     # configuration would use the real date and report line 29 as overdue.
@@ -134,15 +181,19 @@ def run_like_helix(server_path, server):
     vault = os.path.join(tmp, "vault")
     shutil.copytree(os.path.join(REPO, "tests", "vault-example"), vault)
     vault = os.path.realpath(vault)
+    if not marker:
+        shutil.rmtree(os.path.join(vault, ".obsidian"))
     lsp = Lsp([server_path] + server.get("args", []), vault)
     try:
-        root = "file://" + urllib.parse.quote(vault)
+        # Helix started in the vault, as `hx Meetings/...` from there.
+        root_path, root_dir = helix_root(os.path.join(vault, KICKOFF), roots, vault)
+        root = root_dir and "file://" + urllib.parse.quote(root_dir)
         init = lsp.request("initialize", {
             "processId": os.getpid(), "clientInfo": {"name": "helix", "version": "25.01"},
-            "rootPath": vault, "rootUri": root, "initializationOptions": config,
+            "rootPath": root_path, "rootUri": root, "initializationOptions": config,
             "capabilities": {"workspace": {"configuration": True, "workspaceFolders": True},
                              "textDocument": {"publishDiagnostics": {}}},
-            "workspaceFolders": [{"uri": root, "name": "vault"}],
+            "workspaceFolders": [{"uri": root, "name": "vault"}] if root else [],
         })
         deadline = time.monotonic() + 30
         asked = []
@@ -169,6 +220,8 @@ def run_like_helix(server_path, server):
                 codes = {(d.get("code"), d["range"]["start"]["line"]) for d in diags}
                 if ("proposed-task", 27) in codes:
                     assert ("overdue-task", 29) not in codes, "today from config.notesLsp was used"
+                    unknown = [d["message"] for d in diags if d.get("code") in ("unknown-person", "unknown-account")]
+                    assert not unknown, f"the whole vault is indexed: {unknown}"
                     break
         assert all(a == "notesLsp" for a in asked), f"configuration sections asked: {asked}"
     finally:
@@ -178,6 +231,7 @@ def run_like_helix(server_path, server):
 
 def main(path):
     doc = {}
+    roots = []
 
     def parses():
         with open(path, "rb") as f:
@@ -199,6 +253,9 @@ def main(path):
         assert "marksman" in names, "marksman is kept beside notes-lsp"
         for root in (".obsidian", ".notes-lsp.yaml"):
             assert root in langs[0].get("roots", []), f"roots include {root}"
+        # Helix takes the topmost folder with a root marker: .git there would beat the vault.
+        assert ".git" not in langs[0].get("roots", []), "roots leave .git to Helix's workspace"
+        roots.extend(langs[0].get("roots", []))
 
     def config_valid():
         cfg = server.get("config", {})
@@ -209,9 +266,14 @@ def main(path):
     check("declares [language-server.notes-lsp] with command notes-lsp --stdio", declares_server)
     check("adds notes-lsp to the markdown language beside marksman", markdown_language)
     check("config.notesLsp is a valid notes-lsp configuration", config_valid)
+    check("Helix's root with these roots: the vault, else the git root, else the working directory",
+          lambda: helix_roots(roots))
     server_path = os.environ.get("NOTES_LSP")
     if server_path:
-        check("notes-lsp reads this config the way Helix sends it", lambda: run_like_helix(server_path, server))
+        check("notes-lsp reads this config the way Helix sends it",
+              lambda: run_like_helix(server_path, server, roots))
+        check("a vault with no marker: Helix sends only rootPath and the whole vault is indexed",
+              lambda: run_like_helix(server_path, server, roots, marker=False))
     else:
         print("# NOTES_LSP not set: the run against the server is left out")
     print(f"{results['passed']} passed, {results['failed']} failed")

@@ -71,7 +71,7 @@ local function main()
     return
   end
 
-  step('root detection: .obsidian, .git, else the file directory', function()
+  step('root detection: .obsidian, .git, else the working directory, else the file directory', function()
     eq(nl.find_root(vault .. '/People/Ana Ruiz.md'), vault, 'vault note')
     local tmp = vim.fn.tempname()
     vim.fn.mkdir(tmp .. '/repo/.git/x', 'p')
@@ -79,6 +79,15 @@ local function main()
     vim.fn.mkdir(tmp .. '/repo/notes/vault/.obsidian', 'p')
     eq(nl.find_root(tmp .. '/repo/notes/sub/a.md'), tmp .. '/repo', 'git repository')
     eq(nl.find_root(tmp .. '/repo/notes/vault/a.md'), tmp .. '/repo/notes/vault', 'vault inside a repository')
+    -- No marker at all (the temp dir is outside any repository): the working directory when
+    -- the note lies inside it, else the note's own directory.
+    vim.fn.mkdir(tmp .. '/bare/sub', 'p')
+    local here = vim.fn.getcwd()
+    vim.cmd('cd ' .. vim.fn.fnameescape(tmp .. '/bare'))
+    eq(nl.find_root(tmp .. '/bare/sub/a.md'), tmp .. '/bare', 'no marker: the working directory')
+    vim.cmd('cd ' .. vim.fn.fnameescape(tmp .. '/repo'))
+    eq(nl.find_root(tmp .. '/bare/sub/a.md'), tmp .. '/bare/sub', 'no marker, outside the working directory')
+    vim.cmd('cd ' .. vim.fn.fnameescape(here))
     vim.fn.delete(tmp, 'rf')
   end)
 
@@ -215,6 +224,36 @@ local function main()
       still = still or l == ACCEPTED
     end
     eq(still, true, 'the accepted task is kept')
+  end)
+
+  step('a vault with no marker is rooted at the working directory: people are known', function()
+    local plain = vim.fn.tempname() .. '-plain'
+    vim.fn.system({ 'cp', '-R', vault, plain })
+    vim.fn.delete(plain .. '/.obsidian', 'rf')
+    vim.cmd('cd ' .. vim.fn.fnameescape(plain))
+    vim.cmd('edit ' .. vim.fn.fnameescape(plain .. '/Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md'))
+    local pbuf = vim.api.nvim_get_current_buf()
+    local pclient
+    wait_for('a client for the plain vault', 20000, function()
+      pclient = nl.get_client(pbuf)
+      return pclient ~= nil and pclient.initialized == true
+    end)
+    eq(pclient.config.root_dir, plain, 'root_dir')
+    wait_for('proposed-task at line 27', 15000, function()
+      for _, d in ipairs(vim.diagnostic.get(pbuf)) do
+        if d.code == 'proposed-task' and d.lnum == 27 then
+          return true
+        end
+      end
+      return false
+    end)
+    for _, d in ipairs(vim.diagnostic.get(pbuf)) do
+      if d.code == 'unknown-person' or d.code == 'unknown-account' then
+        error('the whole vault should be indexed, got ' .. d.code .. ': ' .. d.message)
+      end
+    end
+    vim.cmd('cd ' .. vim.fn.fnameescape(vault))
+    vim.fn.delete(plain, 'rf')
   end)
 end
 

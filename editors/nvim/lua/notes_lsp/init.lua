@@ -41,8 +41,17 @@ local function dirname(p)
   return vim.fn.fnamemodify(p, ':h')
 end
 
---- The nearest ancestor of `path` (a file or directory) holding one of `markers`; the first
---- group with a match wins. Falls back to the file's own directory.
+--- Whether `path` lies inside directory `dir` (both absolute, no trailing slash on dir).
+local function inside(path, dir)
+  if dir == '/' then
+    return true
+  end
+  return path:sub(1, #dir + 1) == dir .. '/'
+end
+
+--- The vault root for `path` (a file or directory): the nearest ancestor holding one of
+--- `markers`, the first group with a match anywhere winning; without any, Neovim's working
+--- directory when the note lies inside it, else the note's own directory.
 function M.find_root(path, markers)
   markers = markers or M.config.root_markers
   if path == nil or path == '' then
@@ -69,6 +78,13 @@ function M.find_root(path, markers)
       end
       dir = parent
     end
+  end
+  local cwd = vim.fn.getcwd():gsub('/+$', '')
+  if cwd == '' then
+    cwd = '/'
+  end
+  if inside(path:gsub('/+$', ''), cwd) then
+    return cwd
   end
   return start
 end
