@@ -68,148 +68,12 @@ static int64_t num(const json_t *loc, const char *end, const char *field) {
     ASSERT_EQ(num(loc_, "end", "character"), (c2));                                  \
   } while (0)
 
-/* The definition at the end of the first `needle` on the line of `rel` (on disk, opened as is)
- * holding `line_needle`, `back` units before that end. */
-static json_t *define_on(fixture *f, const char *rel, const char *line_needle, const char *needle,
-                         uint32_t back) {
-  const char *uri = open_note(f, rel, NULL, NULL);
-  char *text = NULL;
-  uint32_t l = disk_line_of(rel, line_needle, &text);
-  uint32_t c = col_after(text, l, needle, f->ctx.enc);
-  free(text);
-  return define_at(f, uri, l, c - back);
-}
-
 #define KICKOFF "Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md"
 #define PROCUREMENT "Meetings/2025-11-14 - Fabrikam procurement sync.md"
 
 /* ---- links -------------------------------------------------------------------------------- */
 
-static void test_wikilinks(void) {
-  fixture f;
-  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
-  json_t *r = define_on(&f, KICKOFF, "**Account**", "[[Con", 0);
-  ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "**Account**", "**Account**: ", 0); /* on the first '[' */
-  ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "**Account**", "[[Contoso]]", 0); /* just after "]]" */
-  ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "**Attendees**", "[[Jonas", 0);
-  ASSERT_LOC(&f, r, "People/Jonas Becker.md", 0, 0, 0, 0);
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "**Attendees**", "Myself, ", 3); /* plain text: nothing */
-  ASSERT(json_is_null(r));
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "to the pilot team", "[[Zo", 0); /* NFC link, NFD file */
-  ASSERT_LOC(&f, r, "People/Zoe\xCC\x88 Lindahl.md", 0, 0, 0, 0);
-  json_decref(r);
-  fixture_done(&f);
-}
-
-static void test_heading_link_and_broken_link(void) {
-  fixture f;
-  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
-  /* "## Milestones" is line 9 of Projects/Project Atlas.md. */
-  json_t *r = define_on(&f, KICKOFF, "- [[Project Atlas#", "[[Proj", 0);
-  ASSERT_LOC(&f, r, "Projects/Project Atlas.md", 9, 0, 9, 13);
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "- [[Project Atlas#", "#Miles", 0); /* on the heading part */
-  ASSERT_LOC(&f, r, "Projects/Project Atlas.md", 9, 0, 9, 13);
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "[[Northwind", "[[North", 0);
-  ASSERT(json_is_null(r));
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "Example syntax", "[[Not A", 0); /* in a fence: no link */
-  ASSERT(json_is_null(r));
-  json_decref(r);
-  fixture_done(&f);
-}
-
-static void test_ambiguous_link(void) {
-  fixture f;
-  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
-  json_t *r = define_on(&f, "Daily/2025-11-06.md", "[[Apollo]]", "[[Apo", 0);
-  ASSERT(json_is_array(r));
-  ASSERT_EQ(json_array_size(r), 2);
-  /* Projects/Apollo is titled "Apollo" too, Archive/Apollo "Apollo (2023)". */
-  ASSERT_LOC(&f, json_array_get(r, 0), "Projects/Apollo.md", 0, 0, 0, 0);
-  ASSERT_LOC(&f, json_array_get(r, 1), "Archive/Apollo.md", 0, 0, 0, 0);
-  json_decref(r);
-  fixture_done(&f);
-}
-
-static void test_aliases_titles_and_paths(void) {
-  fixture f;
-  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
-  json_t *r = define_on(&f, PROCUREMENT, "**Attendees**", "|Wang F", 0); /* the alias part */
-  ASSERT_LOC(&f, r, "People/\xE7\x8E\x8B\xE8\x8A\xB3.md", 0, 0, 0, 0);
-  json_decref(r);
-  r = define_on(&f, PROCUREMENT, "|kickoff]]", "[[Meet", 0);
-  ASSERT_LOC(&f, r, KICKOFF, 0, 0, 0, 0);
-  json_decref(r);
-  r = define_on(&f, "Inbox.md", "Read the pilot", "[[Storage", 0); /* by title */
-  ASSERT_LOC(&f, r, KICKOFF, 0, 0, 0, 0);
-  json_decref(r);
-  fixture_done(&f);
-}
-
 /* ---- mentions, tags and frontmatter ------------------------------------------------------- */
-
-static void test_mentions(void) {
-  fixture f;
-  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
-  const char *rack = "Confirm pilot rack";
-  json_t *r = define_on(&f, KICKOFF, rack, "@Jonas Bec", 0);
-  ASSERT_LOC(&f, r, "People/Jonas Becker.md", 0, 0, 0, 0);
-  json_decref(r);
-  r = define_on(&f, KICKOFF, rack, "@", 1); /* on the '@' */
-  ASSERT_LOC(&f, r, "People/Jonas Becker.md", 0, 0, 0, 0);
-  json_decref(r);
-  /* Only the name is the mention: one character past "Becker " is the 📅 field. */
-  r = define_on(&f, KICKOFF, rack, "@Jonas Becker \xF0\x9F\x93\x85", 1);
-  ASSERT(json_is_null(r));
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "reference call", "@L\xC3\xA9", 0);
-  ASSERT_LOC(&f, r, "People/L\xC3\xA9" "a Dubois.md", 0, 0, 0, 0);
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "to the pilot team", "@Zo", 0);
-  ASSERT_LOC(&f, r, "People/Zoe\xCC\x88 Lindahl.md", 0, 0, 0, 0);
-  json_decref(r);
-  r = define_on(&f, PROCUREMENT, "legal on the order", "@Wang", 0); /* by alias */
-  ASSERT_LOC(&f, r, "People/\xE7\x8E\x8B\xE8\x8A\xB3.md", 0, 0, 0, 0);
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "Example syntax", "@Nob", 0); /* in a fence */
-  ASSERT(json_is_null(r));
-  json_decref(r);
-  fixture_done(&f);
-}
-
-static void test_frontmatter_and_tags(void) {
-  fixture f;
-  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
-  json_t *r = define_on(&f, KICKOFF, "account: Contoso", "account: Con", 0);
-  ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "- Jonas Becker", "- Jon", 0);
-  ASSERT_LOC(&f, r, "People/Jonas Becker.md", 0, 0, 0, 0);
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "- account/contoso", "- account/con", 0);
-  ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "type: customer", "type: cus", 0); /* a type names no note */
-  ASSERT(json_is_null(r));
-  json_decref(r);
-  r = define_on(&f, KICKOFF, "- type/customer", "- type/cus", 0); /* not an account tag */
-  ASSERT(json_is_null(r));
-  json_decref(r);
-  r = define_on(&f, "Inbox.md", "Ideas for", "#account/cont", 0);
-  ASSERT_LOC(&f, r, "Accounts/Contoso.md", 0, 0, 0, 0);
-  json_decref(r);
-  fixture_done(&f);
-}
 
 /* ---- the live text and encodings ---------------------------------------------------------- */
 
@@ -345,12 +209,6 @@ static void test_workspace_symbols(void) {
 int main(void) {
   uv_loop_init(&loop);
   cfg = nl_config_new();
-  RUN(test_wikilinks);
-  RUN(test_heading_link_and_broken_link);
-  RUN(test_ambiguous_link);
-  RUN(test_aliases_titles_and_paths);
-  RUN(test_mentions);
-  RUN(test_frontmatter_and_tags);
   RUN(test_open_text);
   RUN(test_emoji_before_position);
   RUN(test_bad_params);
