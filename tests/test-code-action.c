@@ -334,7 +334,7 @@ static void test_all_proposed(void) {
                      "- [ ] not proposed\n"
                      "- [ ] two   \n"
                      "- [ ] three 📅 2025-11-20 #task @Ana\n"
-                     "- [ ] four without the tag\n");
+                     "- [?] four without the tag\n");
   free(got);
   got = run_action(&d, 0, 0, 0, 0, "Reject all proposed tasks");
   ASSERT_STR_EQ(got, "# Tasks\n"
@@ -342,7 +342,7 @@ static void test_all_proposed(void) {
                      "- [ ] not proposed\n"
                      "- [-] two ❌ 2025-11-15   \n"
                      "- [-] three 📅 2025-11-20 #task @Ana ❌ 2025-11-15\n"
-                     "- [-] four without the tag ❌ 2025-11-15\n");
+                     "- [?] four without the tag\n");
   free(got);
   /* the same edit through workspace/executeCommand */
   json_t *params = json_pack("{s:s, s:[s]}", "command", "notes-lsp.rejectAllProposedTasks",

@@ -69,8 +69,10 @@ static void dump_note(dump *d, const nl_note *n) {
         n->mentions[i].at.line, n->mentions[i].at.col, n->mentions[i].task);
   for (size_t i = 0; i < n->n_tasks; i++) {
     const nl_task *t = &n->tasks[i];
-    put(d, "task %u %d %c %s %s %s %s %d\n", t->line, t->status, t->status_char, S(t->text),
-        S(t->recurrence), S(t->id), S(t->depends_on), t->priority);
+    put(d, "task %u %d %s %d %s %s %s %s %d %d %d\n", t->line, t->status, t->symbol, t->proposed,
+        S(t->description), S(t->recurrence), S(t->id), S(t->block_id), t->priority,
+        t->on_completion, t->mojibake);
+    for (uint32_t k = 0; k < t->n_depends_on; k++) put(d, " depends %s\n", S(t->depends_on[k]));
     for (int k = 0; k < NL_DATE__COUNT; k++)
       put(d, " date %d %d %d %d\n", k, t->dates[k].present, t->dates[k].valid, t->dates[k].days);
   }

@@ -9,6 +9,7 @@
 
 #include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
+#include "lsp/note/task.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
@@ -29,6 +30,7 @@ typedef struct {
   const nl_entry *e;
   nl_diag_text t;
   char today[16];
+  const nl_task_settings *ts; /* borrowed from the configuration */
 } note_view;
 
 static void view_init(note_view *v, const nl_ctx *ctx, const nl_entry *e) {
@@ -36,6 +38,7 @@ static void view_init(note_view *v, const nl_ctx *ctx, const nl_entry *e) {
   v->e = e;
   nl_diag_text_load(&v->t, ctx->docs, e);
   nl_date_format(ctx->today, v->today);
+  v->ts = &nl_ws_config(ctx->ws)->tasks;
 }
 
 /* ---- edits ------------------------------------------------------------------------------- */
@@ -127,7 +130,7 @@ static json_t *all_proposed_edit(const note_view *v, task_act act) {
   const nl_note *n = v->e->note;
   json_t *edits = json_array();
   for (size_t i = 0; edits != NULL && i < n->n_tasks; i++)
-    if (n->tasks[i].status == NL_TASK_PROPOSED) task_edits(v, &n->tasks[i], act, edits);
+    if (nl_task_is_proposed(&n->tasks[i], v->ts)) task_edits(v, &n->tasks[i], act, edits);
   if (edits == NULL || json_array_size(edits) == 0) {
     json_decref(edits);
     return NULL;
@@ -191,14 +194,14 @@ static void task_actions(const note_view *v, const nl_diag_list *dl, uint32_t l1
   for (size_t i = 0; i < n->n_tasks; i++) {
     const nl_task *t = &n->tasks[i];
     if (t->line < l1 || t->line > l2) continue;
-    if (t->status == NL_TASK_PROPOSED) {
+    if (nl_task_is_proposed(t, v->ts)) {
       add_action(out, only, "Accept proposed task", KIND_QUICKFIX,
                  task_action_edit(v, t, TASK_ACCEPT),
                  diag_on_line(v, dl, NL_DIAG_PROPOSED_TASK, t->line), 1);
       add_action(out, only, "Reject proposed task", KIND_QUICKFIX,
                  task_action_edit(v, t, TASK_REJECT),
                  diag_on_line(v, dl, NL_DIAG_PROPOSED_TASK, t->line), 0);
-    } else if (t->status == NL_TASK_OPEN || t->status == NL_TASK_IN_PROGRESS) {
+    } else if (nl_task_is_open(t, v->ts)) {
       add_action(out, only, "Complete task", KIND_REWRITE, task_action_edit(v, t, TASK_COMPLETE),
                  NULL, 0);
     }

@@ -64,15 +64,18 @@ static void note_card(const nl_ctx *ctx, const nl_entry *e, const char *heading,
   }
 }
 
-static const char *const status_names[] = {"open", "done", "cancelled", "in progress",
-                                           "proposed", "other"};
 static const char *const date_names[NL_DATE__COUNT] = {"due", "scheduled", "starts", "created",
                                                        "done", "cancelled"};
 static const char *const priority_names[] = {"", "lowest", "low", "medium", "high", "highest"};
 
 static void task_card(const nl_ctx *ctx, const nl_note *n, const nl_task *task, text *t) {
-  add(t, "**%s task**", status_names[task->status <= NL_TASK_OTHER ? task->status : NL_TASK_OTHER]);
-  if (task->status == NL_TASK_PROPOSED) add(t, " — accept or reject it");
+  const nl_task_settings *ts = &nl_ws_config(ctx->ws)->tasks;
+  const char *name;
+  nl_task_symbol_type(ts, task->symbol, &name);
+  if (nl_task_is_proposed(task, ts))
+    add(t, "**proposed task** — accept or reject it");
+  else
+    add(t, "**%s task**", name);
   if (task->n_mentions > 0) {
     add(t, "  \nowner: ");
     for (uint32_t i = 0; i < task->n_mentions; i++) {

@@ -10,6 +10,7 @@
 #include <yaml.h>
 
 #include "lsp/base/log.h"
+#include "lsp/base/unicode.h"
 #include "lsp/note/note.h"
 
 static const char *const kind_names[NL_KIND__COUNT] = {"note", "person", "account", "project",
@@ -66,6 +67,9 @@ void nl_config_free(nl_config *cfg) {
   }
   strlist_clear(&cfg->ignore);
   strlist_clear(&cfg->owner);
+  strlist_clear(&cfg->templates);
+  strlist_clear(&cfg->vault_templates);
+  nl_task_settings_clear(&cfg->tasks);
   free(cfg);
 }
 
@@ -85,6 +89,9 @@ nl_config *nl_config_copy(const nl_config *cfg) {
   }
   rc |= strlist_copy(&c->ignore, &cfg->ignore);
   rc |= strlist_copy(&c->owner, &cfg->owner);
+  rc |= strlist_copy(&c->templates, &cfg->templates);
+  rc |= strlist_copy(&c->vault_templates, &cfg->vault_templates);
+  rc |= nl_task_settings_copy(&c->tasks, &cfg->tasks);
   c->max_file_size = cfg->max_file_size;
   c->has_today = cfg->has_today;
   c->today = cfg->today;
@@ -209,6 +216,84 @@ static void apply_level(nl_config *cfg, const json_t *v, problems *p) {
   cfg->log_level = level;
 }
 
+/* One status: a type name, or {type, name, next}. */
+static int status_def(nl_task_status_def *d, const char *symbol, const json_t *v, problems *p) {
+  const json_t *type = json_is_object(v) ? json_object_get(v, "type") : v;
+  const char *name = json_string_value(json_object_get(v, "name"));
+  const char *next = json_string_value(json_object_get(v, "next"));
+  size_t adv = 0;
+  uint32_t cp = nl_unicode_decode(symbol, strlen(symbol), &adv);
+  if (symbol[0] == '\0' || adv != strlen(symbol) || cp < 0x20 || cp == 0xFFFD) {
+    problem(p, "tasks.statuses.%s: a status symbol is one character", symbol);
+    return -1;
+  }
+  int t = nl_task_status_parse(json_string_value(type));
+  if (t < 0) {
+    problem(p, "tasks.statuses.%s: expected a type (todo, in_progress, done, cancelled, non_task)"
+            " or {type, name, next}", symbol);
+    return -1;
+  }
+  if (next != NULL && (strlen(next) >= sizeof(d->next))) {
+    problem(p, "tasks.statuses.%s.next: a status symbol is one character", symbol);
+    return -1;
+  }
+  memcpy(d->symbol, symbol, adv + 1);
+  snprintf(d->next, sizeof(d->next), "%s", next != NULL ? next : "");
+  d->type = (uint8_t)t;
+  d->name = strdup(name != NULL ? name : symbol);
+  return d->name == NULL ? -1 : 0;
+}
+
+static void apply_statuses(nl_task_settings *ts, const json_t *v, problems *p) {
+  if (json_is_null(v)) {
+    nl_task_settings s = {0};
+    s.question_is_proposed = ts->question_is_proposed;
+    nl_task_settings_clear(ts);
+    *ts = s;
+    return;
+  }
+  if (!json_is_object(v)) {
+    problem(p, "tasks.statuses: expected a mapping of status symbols to types");
+    return;
+  }
+  nl_task_status_def *defs = calloc(json_object_size(v) + 1, sizeof(*defs));
+  size_t n = 0;
+  const char *sym;
+  const json_t *item;
+  if (defs == NULL) {
+    problem(p, "tasks.statuses: out of memory");
+    return;
+  }
+  json_object_foreach((json_t *)v, sym, item) {
+    if (status_def(&defs[n], sym, item, p) == 0) n++;
+  }
+  for (size_t i = 0; i < ts->n_statuses; i++) free(ts->statuses[i].name);
+  free(ts->statuses);
+  ts->statuses = defs;
+  ts->n_statuses = n;
+}
+
+static void apply_tasks(nl_config *cfg, const json_t *v, problems *p) {
+  if (!json_is_object(v)) {
+    problem(p, "tasks: expected a mapping (statuses, questionIsProposed)");
+    return;
+  }
+  const char *key;
+  const json_t *item;
+  json_object_foreach((json_t *)v, key, item) {
+    if (strcmp(key, "statuses") == 0) {
+      apply_statuses(&cfg->tasks, item, p);
+    } else if (strcmp(key, "questionIsProposed") == 0) {
+      if (!json_is_boolean(item))
+        problem(p, "tasks.questionIsProposed: expected true or false");
+      else
+        cfg->tasks.question_is_proposed = json_is_true(item);
+    } else {
+      problem(p, "tasks.%s: unknown setting", key);
+    }
+  }
+}
+
 int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t err_size) {
   problems p = {err, err_size, 0, 0};
   if (err != NULL && err_size > 0) err[0] = '\0';
@@ -234,6 +319,10 @@ int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t er
       apply_today(cfg, v, &p);
     else if (strcmp(key, "logLevel") == 0)
       apply_level(cfg, v, &p);
+    else if (strcmp(key, "templates") == 0)
+      apply_strlist(&cfg->templates, v, key, &p);
+    else if (strcmp(key, "tasks") == 0)
+      apply_tasks(cfg, v, &p);
     else
       problem(&p, "%s: unknown setting", key);
   }
@@ -406,5 +495,41 @@ int nl_config_is_owner(const nl_config *cfg, const char *name, size_t len) {
     const char *o = cfg->owner.items[i];
     if (strlen(o) == len && strncasecmp(o, name, len) == 0) return 1;
   }
+  return 0;
+}
+
+/* ---- template folders -------------------------------------------------------------------- */
+
+/* Adds the string at `key` of the JSON file root/rel as a folder, trimmed of slashes. */
+static int vault_folder(nl_config *cfg, const char *root, const char *rel, const char *key) {
+  char path[4096];
+  if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, rel) >= sizeof(path)) return 0;
+  json_t *doc = json_load_file(path, 0, NULL);
+  const char *v = json_string_value(json_object_get(doc, key));
+  int added = 0;
+  if (v != NULL) {
+    while (*v == '/') v++;
+    char folder[1024];
+    snprintf(folder, sizeof(folder), "%s", v);
+    size_t n = strlen(folder);
+    while (n > 0 && folder[n - 1] == '/') folder[--n] = '\0';
+    if (n > 0) added = strlist_push(&cfg->vault_templates, folder) == 0 ? 1 : -1;
+  }
+  json_decref(doc);
+  return added;
+}
+
+int nl_config_apply_vault(nl_config *cfg, const char *root) {
+  int a = vault_folder(cfg, root, ".obsidian/templates.json", "folder");
+  int b = vault_folder(cfg, root, ".obsidian/plugins/templater-obsidian/data.json",
+                       "templates_folder");
+  return a < 0 || b < 0 ? -1 : a + b;
+}
+
+int nl_config_is_template(const nl_config *cfg, const char *rel_path) {
+  const nl_strlist *lists[2] = {&cfg->templates, &cfg->vault_templates};
+  for (int k = 0; k < 2; k++)
+    for (size_t i = 0; i < lists[k]->n; i++)
+      if (in_folder(rel_path, lists[k]->items[i])) return 1;
   return 0;
 }

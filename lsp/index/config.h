@@ -8,6 +8,15 @@
  *   owner:    [Myself, me]         the vault owner's names; `@me` never is an unknown person
  *   today:    YYYY-MM-DD           fixed date for tests; otherwise the local date
  *   logLevel: error|warn|info|debug
+ *   templates: [Templates]         folders of templates: indexed for completion and navigation,
+ *                                  but no task or link diagnostics. The folders named in the
+ *                                  vault's .obsidian/templates.json and Templater's settings
+ *                                  (.obsidian/plugins/templater-obsidian/data.json) count too.
+ *   tasks:
+ *     statuses:                    Obsidian Tasks' custom statuses, by symbol:
+ *       ">": {name: Forwarded, type: todo, next: "x"}   type: todo|in_progress|done|cancelled|
+ *       "~": cancelled                                      non_task (a bare type is enough)
+ *     questionIsProposed: false    `[?]` is a proposed task (`[ ?]` and #proposed always are)
  */
 #ifndef NL_CONFIG_H
 #define NL_CONFIG_H
@@ -15,6 +24,8 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "lsp/note/task.h"
 
 typedef enum {
   NL_KIND_NOTE,
@@ -42,6 +53,9 @@ typedef struct {
   int has_today;
   int32_t today;                      /* days since 1970-01-01 when has_today */
   int log_level;                      /* NL_LOG_* from log.h; 0 when not set */
+  nl_strlist templates;               /* the `templates:` setting */
+  nl_strlist vault_templates;         /* from the vaults' Obsidian settings (apply_vault) */
+  nl_task_settings tasks;             /* the `tasks:` setting */
 } nl_config;
 
 /* Returns a new configuration with the defaults above; free with nl_config_free. */
@@ -58,6 +72,15 @@ int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t er
 /* Reads a YAML file (`.notes-lsp.yaml`) and overlays it like nl_config_apply_json. Returns 0,
  * 1 when the file does not exist, -1 with "path:line:col: problem" in err. */
 int nl_config_apply_yaml_file(nl_config *cfg, const char *path, char *err, size_t err_size);
+
+/* Adds the template folders the Obsidian vault at `root` names: the core Templates plugin's
+ * .obsidian/templates.json {"folder": ...} and Templater's
+ * .obsidian/plugins/templater-obsidian/data.json {"templates_folder": ...}. Missing or
+ * unreadable files add nothing; returns the number of folders added, -1 when out of memory. */
+int nl_config_apply_vault(nl_config *cfg, const char *root);
+
+/* Whether vault-relative `rel_path` lies in a template folder. */
+int nl_config_is_template(const nl_config *cfg, const char *rel_path);
 
 /* The date features use: the `today` override, else the local date now. */
 int32_t nl_config_today(const nl_config *cfg);

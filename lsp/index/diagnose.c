@@ -11,6 +11,7 @@
 
 #include "lsp/index/config.h"
 #include "lsp/note/mojibake.h"
+#include "lsp/note/task.h"
 
 /* ---- the list ---------------------------------------------------------------------------- */
 
@@ -319,20 +320,21 @@ static void check_proposed(run *r, const nl_task *t) {
 }
 
 static void check_task(run *r, const nl_task *t) {
-  if (t->status == NL_TASK_PROPOSED) check_proposed(r, t);
+  const nl_task_settings *ts = &r->cfg->tasks;
+  int proposed = nl_task_is_proposed(t, ts);
+  if (proposed) check_proposed(r, t);
+  /* A date field is only what Tasks reads as one: exactly \d{4}-\d{2}-\d{2} after its emoji.
+   * Anything else there (a Templater "<% tp.date.now() %>", "{{date}}") is description. */
   for (int f = 0; f < NL_DATE__COUNT; f++) {
     const nl_task_date *d = &t->dates[f];
     if (!d->present || d->valid) continue;
     size_t n;
     const char *v = lines_slice(&r->ls, d->value_range, &n);
-    int empty = d->value_range.start.line == d->value_range.end.line &&
-                d->value_range.start.col == d->value_range.end.col;
-    emit(r, NL_SEV_ERROR, NL_DIAG_INVALID_DATE, empty ? d->range : d->value_range,
-         date_problem(v, n));
+    emit(r, NL_SEV_ERROR, NL_DIAG_INVALID_DATE, d->value_range, date_problem(v, n));
   }
   const nl_task_date *due = &t->dates[NL_DATE_DUE];
-  int open = t->status == NL_TASK_OPEN || t->status == NL_TASK_IN_PROGRESS ||
-             t->status == NL_TASK_PROPOSED;
+  /* A proposed task is still to do, whatever its symbol: past its due date it is overdue. */
+  int open = nl_task_is_open(t, ts) || proposed;
   if (open && due->present && due->valid && due->days < r->today) {
     char date[16];
     nl_date_format(due->days, date);
@@ -666,9 +668,11 @@ int nl_diagnose(const nl_workspace *ws, const nl_entry *e, const char *text, siz
 
   check_mojibake(&r); /* first: mentions inside its runs are left to it */
   check_frontmatter(&r);
-  for (size_t i = 0; i < r.note->n_tasks; i++) check_task(&r, &r.note->tasks[i]);
-  for (size_t i = 0; i < r.note->n_mentions; i++) check_mention(&r, &r.note->mentions[i]);
-  for (size_t i = 0; i < r.note->n_links; i++) check_link(&r, &r.note->links[i]);
+  /* A template's tasks and links are placeholders until the template is used. */
+  int tmpl = e->rel != NULL && nl_config_is_template(r.cfg, e->rel);
+  for (size_t i = 0; i < r.note->n_tasks && !tmpl; i++) check_task(&r, &r.note->tasks[i]);
+  for (size_t i = 0; i < r.note->n_mentions && !tmpl; i++) check_mention(&r, &r.note->mentions[i]);
+  for (size_t i = 0; i < r.note->n_links && !tmpl; i++) check_link(&r, &r.note->links[i]);
 
   if (out->n > 1) qsort(out->items, out->n, sizeof *out->items, diag_cmp);
   nl_lines_free(&r.ls);

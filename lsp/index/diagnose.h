@@ -23,11 +23,15 @@ enum {
 };
 
 /* The stable diagnostic codes (the `code` field; also printed by `notes-lsp check`):
- *   proposed-task     information  a `[ ?]`/`[?]` task, from its status to the end of its line
- *   overdue-task      warning      an open, in-progress or proposed task whose valid due date
- *                                  is before today; the due field (emoji and date)
- *   invalid-date      error        a task date or a non-empty frontmatter `date:` that is not a
- *                                  real YYYY-MM-DD date (`date:` may carry a time after 'T'/' ')
+ *   proposed-task     information  a proposed task (`[ ?]`, #proposed, or `[?]` when
+ *                                  `tasks.questionIsProposed`), from its status to the line's end
+ *   overdue-task      warning      a task still to do (todo, in progress or proposed, custom
+ *                                  statuses counted by type) whose valid due date is before
+ *                                  today; the due field (emoji and date)
+ *   invalid-date      error        a task date field (YYYY-MM-DD shaped, as Tasks reads it) or
+ *                                  a non-empty frontmatter `date:` that is not a real date
+ *                                  (`date:` may carry a time after 'T'/' ')
+ * Notes in template folders (config.h `templates`) get no task, mention or link diagnostics.
  *   unknown-person    warning      an @mention that names no person and no owner name, or a
  *                                  `participants:` entry with no person note ("[[Name]]" works)
  *   unknown-account   warning      a frontmatter `account:` with no account note

@@ -18,7 +18,6 @@ typedef struct {
   nl_scanner sc;
   nl_vec headings; /* nl_heading */
   nl_vec tasks;    /* nl_task */
-  nl_vec cuts;     /* nl_task_cut, scratch for one task */
   uint32_t body_line; /* the note line of cmark's line 1 */
   int oom;
 } parse_ctx;
@@ -266,14 +265,6 @@ static long try_task(parse_ctx *p, cmark_node *para, uint32_t line) {
   return (long)(p->tasks.n - 1);
 }
 
-static int push_cut(parse_ctx *p, size_t a, size_t b) {
-  nl_task_cut *c = nl_vec_push(&p->cuts, sizeof(nl_task_cut));
-  if (c == NULL) return -1;
-  c->start = a;
-  c->end = b;
-  return 0;
-}
-
 /* After the task's paragraph was scanned: its owners and tags are those on its first line. */
 static void finish_task(parse_ctx *p, size_t idx, size_t m0, size_t t0) {
   nl_task *t = &((nl_task *)p->tasks.items)[idx];
@@ -286,25 +277,15 @@ static void finish_task(parse_ctx *p, size_t idx, size_t m0, size_t t0) {
   t->n_mentions = (uint32_t)(m1 - m0);
   t->first_tag = (uint32_t)t0;
   t->n_tags = (uint32_t)(t1 - t0);
-  p->cuts.n = 0;
-  /* Both runs are sorted by column: merge them into the sorted cuts the task wants. */
-  for (size_t i = m0, j = t0; (i < m1 || j < t1) && !p->oom;) {
-    int take_tag = i == m1 || (j < t1 && tags[j].range.start.col < ms[i].at.col);
-    if (take_tag) {
-      if (strcmp(tags[j].name, "proposed") == 0 && t->proposed_tag.start.line == NL_NONE)
-        t->proposed_tag = tags[j].range;
-      if (push_cut(p, tags[j].range.start.col, tags[j].range.end.col) < 0) p->oom = 1;
-      j++;
-    } else {
-      size_t at = ms[i].at.col;
-      if (push_cut(p, at, at + 1 + strlen(ms[i].tail)) < 0) p->oom = 1;
-      i++;
+  for (size_t j = t0; j < t1; j++)
+    if (strcmp(tags[j].name, "proposed") == 0) {
+      t->proposed_tag = tags[j].range;
+      t->proposed |= NL_PROPOSED_TAG;
+      break;
     }
-  }
   const char *line = p->lines.text + p->lines.start[t->line];
   size_t len = p->lines.end[t->line] - p->lines.start[t->line];
-  if (!p->oom && nl_task_fields(t, &p->note->arena, line, len, p->cuts.items, p->cuts.n) < 0)
-    p->oom = 1;
+  if (nl_task_fields(t, &p->note->arena, line, len) < 0) p->oom = 1;
 }
 
 static void on_paragraph(parse_ctx *p, cmark_node *node) {
@@ -405,7 +386,6 @@ nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
   nl_scanner_free(&p.sc);
   nl_vec_free(&p.headings);
   nl_vec_free(&p.tasks);
-  nl_vec_free(&p.cuts);
   nl_src_lines_free(&p.lines);
   if (!ok) {
     nl_note_free(note);

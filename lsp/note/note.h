@@ -100,13 +100,21 @@ typedef struct {
 
 /* ---- tasks ------------------------------------------------------------------------------- */
 
+/* A task is read as Obsidian Tasks reads a line in its emoji format (lsp/task.c has the rules):
+ * the fields are taken from the END of the line backwards, so a date emoji in the middle of the
+ * description is description text. Everything here comes from the line alone; what depends on
+ * the configuration (custom statuses, whether `[?]` is proposed) is asked of lsp/task.h:
+ * nl_task_status_of() and nl_task_is_proposed(). Field names are stable: the task query and
+ * every feature read them. */
+
+/* Obsidian Tasks' status types. */
 typedef enum {
-  NL_TASK_OPEN,           /* [ ] */
-  NL_TASK_DONE,           /* [x] [X] */
-  NL_TASK_CANCELLED,      /* [-] */
-  NL_TASK_IN_PROGRESS,    /* [/] */
-  NL_TASK_PROPOSED,       /* [?] or [ ?] */
-  NL_TASK_OTHER           /* any other single character */
+  NL_TASK_OPEN,           /* TODO: ' ' and every symbol no status maps otherwise */
+  NL_TASK_DONE,           /* 'x' 'X' */
+  NL_TASK_CANCELLED,      /* '-' */
+  NL_TASK_IN_PROGRESS,    /* '/' */
+  NL_TASK_NON_TASK,       /* only from a configured status (`tasks.statuses`) */
+  NL_TASK_STATUS__COUNT
 } nl_task_status;
 
 typedef enum {
@@ -119,12 +127,16 @@ typedef enum {
   NL_DATE__COUNT
 } nl_date_field;
 
+/* A date field: its emoji (with any U+FE0F), spaces, then exactly \d{4}-\d{2}-\d{2}. A value of
+ * another shape ("tomorrow", "<% tp.date.now() %>", "{{date}}") makes no field at all: the
+ * emoji and the value stay description text, as in Tasks. */
 typedef struct {
   uint8_t present;
-  uint8_t valid;          /* a real calendar date in YYYY-MM-DD form */
+  uint8_t valid;          /* the value is a real calendar date ("2025-11-31" is not) */
+  uint8_t mojibake;       /* the emoji was read through mojibake ("üìÖ" for 📅) */
   int32_t days;           /* days since 1970-01-01 when valid */
-  nl_brange range;        /* emoji (with any U+FE0F) through the end of the value */
-  nl_brange value_range;  /* the value after the emoji and spaces; empty if none */
+  nl_brange range;        /* emoji through the end of the value */
+  nl_brange value_range;  /* the 10 bytes of the value */
 } nl_task_date;
 
 typedef enum {
@@ -136,27 +148,59 @@ typedef enum {
   NL_PRIORITY_HIGHEST     /* 🔺 */
 } nl_priority;
 
+/* 🏁 keep / delete: what completing the task does with the completed line. */
+typedef enum {
+  NL_ON_COMPLETION_NONE,  /* no 🏁, or a value Tasks ignores */
+  NL_ON_COMPLETION_KEEP,
+  NL_ON_COMPLETION_DELETE
+} nl_on_completion;
+
+/* How the line itself says the task is proposed (bits of nl_task.proposed). A `[?]` task is
+ * proposed only when the configuration says so: ask nl_task_is_proposed(). */
+enum {
+  NL_PROPOSED_WIDE = 1,   /* the status is written "[ ?]" */
+  NL_PROPOSED_TAG = 2,    /* the line has a #proposed tag */
+  NL_PROPOSED_QUESTION = 4 /* the status is "[?]" */
+};
+
 #define NL_NONE UINT32_MAX
 
 /* Tasks are the bulk of a vault's index (a 100,000-note vault holds about 465,000), so the
- * small fields are bytes: status and priority hold nl_task_status and nl_priority values. */
+ * small fields are bytes. */
 typedef struct {
   uint32_t line;
-  uint8_t status;         /* nl_task_status */
-  char status_char;       /* the character between the brackets (' ' '?' 'x' ...) */
+  uint8_t status;         /* nl_task_status under the default statuses (no configuration) */
   uint8_t priority;       /* nl_priority */
+  uint8_t proposed;       /* NL_PROPOSED_* bits */
+  uint8_t on_completion;  /* nl_on_completion */
+  uint8_t mojibake;       /* some field emoji were read through mojibake */
+  char symbol[5];         /* the status symbol, one UTF-8 character, NUL-terminated ("?" in
+                             "[ ?]") */
   nl_brange status_range; /* the brackets inclusive: "[ ?]" or "[?]" */
   nl_brange text_range;   /* from after "] " to the end of the line */
-  const char *text;       /* the description: the text without fields, tags and owners, trimmed */
+  nl_brange description_range; /* the description before the trailing fields, trimmed */
+  nl_brange fields_range; /* from the first trailing field (or tag among them) to the end of
+                             the last, block id excluded; empty at description_range.end when
+                             there is none */
+  const char *description; /* as Tasks has it: the text before the trailing fields, trimmed,
+                              then the tags that were among the fields */
   nl_task_date dates[NL_DATE__COUNT];
   nl_brange priority_range;
-  const char *recurrence; /* after 🔁, or NULL */
-  const char *id;         /* after 🆔, or NULL */
-  const char *depends_on; /* after ⛔, or NULL */
+  const char *recurrence; /* the rule after 🔁, trimmed ("every week when done"), or NULL */
+  nl_brange recurrence_range; /* 🔁 through the end of the rule */
+  const char *id;         /* after 🆔 ([A-Za-z0-9_-]+), or NULL */
+  nl_brange id_range;     /* 🆔 through the end of the id */
+  const char **depends_on; /* after ⛔: the ids of the comma-separated list, spaces removed */
+  uint32_t n_depends_on;
+  nl_brange depends_range; /* ⛔ through the end of the list */
+  nl_brange on_completion_range; /* 🏁 through its value; empty when on_completion is NONE */
+  const char *block_id;   /* a trailing " ^id" (without '^'), kept out of the description; the
+                             note's blocks index it too; NULL when absent */
+  nl_brange block_range;  /* of "^id" */
   nl_brange proposed_tag; /* "#proposed" (without the leading space); start.line NL_NONE if absent */
   uint32_t first_mention; /* owners: mentions[first_mention .. first_mention + n_mentions) */
   uint32_t n_mentions;
-  uint32_t first_tag;     /* tags[first_tag .. first_tag + n_tags) */
+  uint32_t first_tag;     /* tags[first_tag .. first_tag + n_tags): the tags of the line */
   uint32_t n_tags;
 } nl_task;
 

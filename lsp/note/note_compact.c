@@ -49,10 +49,12 @@ int nl_note_compact(nl_note *n) {
   MOVE(n->tasks);
   for (size_t i = 0; i < n->n_tasks; i++) {
     nl_task *t = &n->tasks[i];
-    MOVE(t->text);
+    MOVE(t->description);
     MOVE(t->recurrence);
     MOVE(t->id);
+    MOVE(t->block_id);
     MOVE(t->depends_on);
+    for (uint32_t j = 0; j < t->n_depends_on; j++) MOVE(t->depends_on[j]);
   }
   nl_arena_moves_free(&mv);
   return 0;

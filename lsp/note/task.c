@@ -1,45 +1,55 @@
-/* task.c: one Obsidian Tasks line. The emoji are compared byte for byte: a field is only a
- * field when it is written exactly as the Tasks plugin writes it. */
+/* task.c: one Obsidian Tasks line. The rules are Tasks' own (DefaultTaskSerializer and
+ * TaskRegularExpressions): every field is a pattern anchored at the end of what is left of the
+ * line, tried in a fixed order, round after round, until a round removes nothing. So a field
+ * counts only in the trailing run of fields and tags, and of two copies of a field the one
+ * further left wins. Emoji are compared byte for byte, with an optional U+FE0F after each. */
 #include "lsp/note/task.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-typedef struct {
-  const char *bytes;
-  unsigned char len;
-  nl_task_field_kind kind;
-  int which;
-} emoji_def;
+#include "lsp/note/mojibake.h"
+#include "lsp/base/unicode.h"
 
-static const emoji_def emoji_table[] = {
-    {"\xF0\x9F\x93\x85", 4, NL_FIELD_DATE, NL_DATE_DUE},          /* 📅 */
-    {"\xF0\x9F\x93\x86", 4, NL_FIELD_DATE, NL_DATE_DUE},          /* 📆 */
-    {"\xF0\x9F\x97\x93", 4, NL_FIELD_DATE, NL_DATE_DUE},          /* 🗓 */
-    {"\xE2\x8F\xB3", 3, NL_FIELD_DATE, NL_DATE_SCHEDULED},        /* ⏳ */
-    {"\xE2\x8C\x9B", 3, NL_FIELD_DATE, NL_DATE_SCHEDULED},        /* ⌛ */
-    {"\xF0\x9F\x9B\xAB", 4, NL_FIELD_DATE, NL_DATE_START},        /* 🛫 */
-    {"\xE2\x9E\x95", 3, NL_FIELD_DATE, NL_DATE_CREATED},          /* ➕ */
-    {"\xE2\x9C\x85", 3, NL_FIELD_DATE, NL_DATE_DONE},             /* ✅ */
-    {"\xE2\x9D\x8C", 3, NL_FIELD_DATE, NL_DATE_CANCELLED},        /* ❌ */
-    {"\xF0\x9F\x94\xBA", 4, NL_FIELD_PRIORITY, NL_PRIORITY_HIGHEST}, /* 🔺 */
-    {"\xE2\x8F\xAB", 3, NL_FIELD_PRIORITY, NL_PRIORITY_HIGH},     /* ⏫ */
-    {"\xF0\x9F\x94\xBC", 4, NL_FIELD_PRIORITY, NL_PRIORITY_MEDIUM}, /* 🔼 */
-    {"\xF0\x9F\x94\xBD", 4, NL_FIELD_PRIORITY, NL_PRIORITY_LOW},  /* 🔽 */
-    {"\xE2\x8F\xAC", 3, NL_FIELD_PRIORITY, NL_PRIORITY_LOWEST},   /* ⏬ */
-    {"\xF0\x9F\x94\x81", 4, NL_FIELD_RECURRENCE, 0},              /* 🔁 */
-    {"\xF0\x9F\x86\x94", 4, NL_FIELD_ID, 0},                      /* 🆔 */
-    {"\xE2\x9B\x94", 3, NL_FIELD_DEPENDS, 0},                     /* ⛔ */
+/* ---- the emoji table --------------------------------------------------------------------- */
+
+static const nl_task_emoji_def emoji_table[] = {
+    {"\xF0\x9F\x93\x85", NL_FIELD_DATE, NL_DATE_DUE, 1, "due date"},             /* 📅 */
+    {"\xF0\x9F\x93\x86", NL_FIELD_DATE, NL_DATE_DUE, 0, "due date"},             /* 📆 */
+    {"\xF0\x9F\x97\x93", NL_FIELD_DATE, NL_DATE_DUE, 0, "due date"},             /* 🗓 */
+    {"\xE2\x8F\xB3", NL_FIELD_DATE, NL_DATE_SCHEDULED, 1, "scheduled date"},     /* ⏳ */
+    {"\xE2\x8C\x9B", NL_FIELD_DATE, NL_DATE_SCHEDULED, 0, "scheduled date"},     /* ⌛ */
+    {"\xF0\x9F\x9B\xAB", NL_FIELD_DATE, NL_DATE_START, 1, "start date"},         /* 🛫 */
+    {"\xE2\x9E\x95", NL_FIELD_DATE, NL_DATE_CREATED, 1, "created date"},         /* ➕ */
+    {"\xE2\x9C\x85", NL_FIELD_DATE, NL_DATE_DONE, 1, "done date"},               /* ✅ */
+    {"\xE2\x9D\x8C", NL_FIELD_DATE, NL_DATE_CANCELLED, 1, "cancelled date"},     /* ❌ */
+    {"\xF0\x9F\x94\xBA", NL_FIELD_PRIORITY, NL_PRIORITY_HIGHEST, 1, "highest priority"}, /* 🔺 */
+    {"\xE2\x8F\xAB", NL_FIELD_PRIORITY, NL_PRIORITY_HIGH, 1, "high priority"},   /* ⏫ */
+    {"\xF0\x9F\x94\xBC", NL_FIELD_PRIORITY, NL_PRIORITY_MEDIUM, 1, "medium priority"}, /* 🔼 */
+    {"\xF0\x9F\x94\xBD", NL_FIELD_PRIORITY, NL_PRIORITY_LOW, 1, "low priority"}, /* 🔽 */
+    {"\xE2\x8F\xAC", NL_FIELD_PRIORITY, NL_PRIORITY_LOWEST, 1, "lowest priority"}, /* ⏬ */
+    {"\xF0\x9F\x94\x81", NL_FIELD_RECURRENCE, 0, 1, "recurrence"},               /* 🔁 */
+    {"\xF0\x9F\x8F\x81", NL_FIELD_ON_COMPLETION, 0, 1, "on completion"},         /* 🏁 */
+    {"\xF0\x9F\x86\x94", NL_FIELD_ID, 0, 1, "id"},                               /* 🆔 */
+    {"\xE2\x9B\x94", NL_FIELD_DEPENDS, 0, 1, "depends on"},                      /* ⛔ */
 };
+#define N_EMOJI (sizeof(emoji_table) / sizeof(emoji_table[0]))
 
 #define VS16 "\xEF\xB8\x8F" /* U+FE0F, the emoji presentation selector */
+
+const nl_task_emoji_def *nl_task_emoji_table(size_t *n) {
+  if (n != NULL) *n = N_EMOJI;
+  return emoji_table;
+}
 
 size_t nl_task_emoji(const char *s, size_t n, nl_task_field_kind *kind, int *which) {
   /* Every field emoji starts with 0xF0 or 0xE2; most bytes leave at once. */
   if (n < 3 || ((unsigned char)s[0] != 0xF0 && (unsigned char)s[0] != 0xE2)) return 0;
-  for (size_t i = 0; i < sizeof(emoji_table) / sizeof(emoji_table[0]); i++) {
-    const emoji_def *e = &emoji_table[i];
-    if (n < e->len || memcmp(s, e->bytes, e->len) != 0) continue;
-    size_t len = e->len;
+  for (size_t i = 0; i < N_EMOJI; i++) {
+    const nl_task_emoji_def *e = &emoji_table[i];
+    size_t len = strlen(e->emoji);
+    if (n < len || memcmp(s, e->emoji, len) != 0) continue;
     if (n - len >= 3 && memcmp(s + len, VS16, 3) == 0) len += 3;
     if (kind != NULL) *kind = e->kind;
     if (which != NULL) *which = e->which;
@@ -48,17 +58,100 @@ size_t nl_task_emoji(const char *s, size_t n, nl_task_field_kind *kind, int *whi
   return 0;
 }
 
-static nl_task_status status_of(char c) {
-  switch (c) {
-    case ' ': return NL_TASK_OPEN;
-    case 'x':
-    case 'X': return NL_TASK_DONE;
-    case '-': return NL_TASK_CANCELLED;
-    case '/': return NL_TASK_IN_PROGRESS;
-    case '?': return NL_TASK_PROPOSED;
-    default: return NL_TASK_OTHER;
-  }
+static const char *canonical(nl_task_field_kind kind, int which) {
+  for (size_t i = 0; i < N_EMOJI; i++)
+    if (emoji_table[i].kind == kind && emoji_table[i].which == which && emoji_table[i].canonical)
+      return emoji_table[i].emoji;
+  return "";
 }
+
+const char *nl_task_date_emoji(nl_date_field f) { return canonical(NL_FIELD_DATE, (int)f); }
+const char *nl_task_priority_emoji(nl_priority p) { return canonical(NL_FIELD_PRIORITY, (int)p); }
+
+/* ---- statuses ---------------------------------------------------------------------------- */
+
+static const char *const type_names[NL_TASK_STATUS__COUNT] = {"todo", "done", "cancelled",
+                                                              "in_progress", "non_task"};
+
+const char *nl_task_status_type_name(nl_task_status type) {
+  return type < NL_TASK_STATUS__COUNT ? type_names[type] : "todo";
+}
+
+int nl_task_status_parse(const char *name) {
+  for (int i = 0; name != NULL && i < NL_TASK_STATUS__COUNT; i++)
+    if (strcmp(name, type_names[i]) == 0) return i;
+  return -1;
+}
+
+void nl_task_settings_clear(nl_task_settings *s) {
+  if (s == NULL) return;
+  for (size_t i = 0; i < s->n_statuses; i++) free(s->statuses[i].name);
+  free(s->statuses);
+  memset(s, 0, sizeof(*s));
+}
+
+int nl_task_settings_copy(nl_task_settings *dst, const nl_task_settings *src) {
+  memset(dst, 0, sizeof(*dst));
+  dst->question_is_proposed = src->question_is_proposed;
+  if (src->n_statuses == 0) return 0;
+  dst->statuses = calloc(src->n_statuses, sizeof(*dst->statuses));
+  if (dst->statuses == NULL) return -1;
+  for (size_t i = 0; i < src->n_statuses; i++) {
+    dst->statuses[i] = src->statuses[i];
+    dst->statuses[i].name = strdup(src->statuses[i].name ? src->statuses[i].name : "");
+    dst->n_statuses = i + 1;
+    if (dst->statuses[i].name == NULL) {
+      nl_task_settings_clear(dst);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+nl_task_status nl_task_symbol_type(const nl_task_settings *s, const char *symbol,
+                                   const char **name) {
+  static const struct {
+    char symbol;
+    nl_task_status type;
+    const char *name;
+  } defaults[] = {{' ', NL_TASK_OPEN, "Todo"},
+                  {'x', NL_TASK_DONE, "Done"},
+                  {'X', NL_TASK_DONE, "Done"},
+                  {'/', NL_TASK_IN_PROGRESS, "In Progress"},
+                  {'-', NL_TASK_CANCELLED, "Cancelled"}};
+  const char *unused;
+  if (name == NULL) name = &unused;
+  for (size_t i = 0; s != NULL && i < s->n_statuses; i++)
+    if (strcmp(s->statuses[i].symbol, symbol) == 0) {
+      *name = s->statuses[i].name;
+      return (nl_task_status)s->statuses[i].type;
+    }
+  for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+    if (symbol[0] == defaults[i].symbol && symbol[1] == '\0') {
+      *name = defaults[i].name;
+      return defaults[i].type;
+    }
+  /* Tasks reads a symbol it does not know as a TODO named "Unknown". */
+  *name = "Unknown";
+  return NL_TASK_OPEN;
+}
+
+nl_task_status nl_task_status_of(const nl_task *t, const nl_task_settings *s) {
+  if (s == NULL || s->n_statuses == 0) return (nl_task_status)t->status;
+  return nl_task_symbol_type(s, t->symbol, NULL);
+}
+
+int nl_task_is_proposed(const nl_task *t, const nl_task_settings *s) {
+  if (t->proposed & (NL_PROPOSED_WIDE | NL_PROPOSED_TAG)) return 1;
+  return (t->proposed & NL_PROPOSED_QUESTION) && s != NULL && s->question_is_proposed;
+}
+
+int nl_task_is_open(const nl_task *t, const nl_task_settings *s) {
+  nl_task_status st = nl_task_status_of(t, s);
+  return st == NL_TASK_OPEN || st == NL_TASK_IN_PROGRESS;
+}
+
+/* ---- the status marker ------------------------------------------------------------------- */
 
 static nl_brange span(uint32_t line, size_t a, size_t b) {
   nl_brange r = {{line, (uint32_t)a}, {line, (uint32_t)b}};
@@ -67,148 +160,389 @@ static nl_brange span(uint32_t line, size_t a, size_t b) {
 
 int nl_task_marker(nl_task *t, const char *line, size_t len, size_t col, uint32_t line_no) {
   if (col >= len || line[col] != '[') return -1;
-  size_t close;
-  char c;
+  size_t close, sym = col + 1, sym_len;
+  int wide = 0;
   /* "[ ?]" is how some vaults write a proposed task; it is the only two-character status. */
-  if (len - col >= 4 && line[col + 1] == ' ' && line[col + 2] == '?' && line[col + 3] == ']') {
-    c = '?';
+  if (len - col >= 4 && memcmp(line + col, "[ ?]", 4) == 0) {
+    wide = 1;
+    sym = col + 2;
+    sym_len = 1;
     close = col + 3;
-  } else if (len - col >= 3 && line[col + 2] == ']') {
-    c = line[col + 1];
-    close = col + 2;
   } else {
-    return -1;
+    if (sym >= len) return -1;
+    uint32_t cp = nl_unicode_decode(line + sym, len - sym, &sym_len);
+    if (cp < 0x20 || cp == 0x7F || (cp == 0xFFFD && sym_len == 1) || sym_len > 4) return -1;
+    close = sym + sym_len;
+    if (close >= len || line[close] != ']') return -1;
   }
-  if (c < 0x20 || c > 0x7E || c == '[' || c == ']') return -1;
   size_t after = close + 1;
   if (after < len && line[after] != ' ' && line[after] != '\t') return -1;
   size_t text = after < len ? after + 1 : len;
   t->line = line_no;
-  t->status = status_of(c);
-  t->status_char = c;
+  memcpy(t->symbol, line + sym, sym_len);
+  t->symbol[sym_len] = '\0';
+  t->status = (uint8_t)nl_task_symbol_type(NULL, t->symbol, NULL);
+  t->proposed = wide ? NL_PROPOSED_WIDE : strcmp(t->symbol, "?") == 0 ? NL_PROPOSED_QUESTION : 0;
   t->status_range = span(line_no, col, after);
   t->text_range = span(line_no, text, len);
   return 0;
 }
 
-static int is_space(char c) { return c == ' ' || c == '\t'; }
+/* ---- reading the fields from the end ----------------------------------------------------- */
 
-static size_t skip_spaces(const char *line, size_t len, size_t i) {
-  while (i < len && is_space(line[i])) i++;
-  return i;
-}
-
-/* The end of a value that runs until the next field emoji, the next cut, or a stop byte. */
-static size_t value_end(const char *line, size_t len, size_t i, size_t limit, int (*ok)(char)) {
-  while (i < len && i < limit && ok(line[i]) && nl_task_emoji(line + i, len - i, NULL, NULL) == 0)
-    i++;
-  return i;
-}
-
-static int not_space(char c) { return !is_space(c); }
-static int any_byte(char c) { (void)c; return 1; }
-static int id_byte(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-';
-}
-static int ids_byte(char c) { return id_byte(c) || c == ',' || c == ' '; }
-
-static size_t trim_back(const char *line, size_t a, size_t b, const char *drop) {
-  while (b > a && strchr(drop, line[b - 1]) != NULL) b--;
-  return b;
-}
+#define MAX_ROUNDS 21 /* Tasks' failsafe: `maxRuns = 20` with `runs <= maxRuns` */
+#define MAX_TAGS MAX_ROUNDS
 
 typedef struct {
   nl_task *t;
-  nl_arena *arena;
-  const char *line;
-  size_t len;
-  uint32_t line_no;
-} field_ctx;
+  const char *s;          /* the line */
+  size_t b, e;            /* what is left of the body: [b, e) */
+  uint32_t ln;
+  nl_mojibake_span *moji; /* mojibake runs that are exactly one field emoji */
+  size_t n_moji;
+  size_t tags[MAX_TAGS][2]; /* the tags taken from the end, right to left */
+  size_t n_tags;
+} reader;
 
-/* Reads the field whose emoji spans [at, at + elen); returns the end of the field. */
-static size_t read_field(field_ctx *f, size_t at, size_t elen, nl_task_field_kind kind, int which,
-                         size_t limit, int *oom) {
-  nl_task *t = f->t;
-  const char *line = f->line;
-  size_t vs = skip_spaces(line, f->len, at + elen), ve;
-  const char **dest = NULL;
-  switch (kind) {
-    case NL_FIELD_PRIORITY:
-      if (t->priority == NL_PRIORITY_NONE) {
-        t->priority = (nl_priority)which;
-        t->priority_range = span(f->line_no, at, at + elen);
-      }
-      return at + elen;
-    case NL_FIELD_DATE: {
-      ve = value_end(line, f->len, vs, limit, not_space);
-      nl_task_date *d = &t->dates[which];
-      if (!d->present) {
-        int32_t days = 0;
-        d->present = 1;
-        /* Without a value the range is the emoji alone and the value is empty after it. */
-        d->range = span(f->line_no, at, ve > vs ? ve : at + elen);
-        d->value_range = ve > vs ? span(f->line_no, vs, ve) : span(f->line_no, at + elen, at + elen);
-        d->valid = ve > vs && nl_date_parse(line + vs, ve - vs, &days) == 0;
-        d->days = d->valid ? days : 0;
-      }
-      return ve > vs ? ve : at + elen;
-    }
-    case NL_FIELD_RECURRENCE:
-      ve = trim_back(line, vs, value_end(line, f->len, vs, limit, any_byte), " \t");
-      dest = &t->recurrence;
-      break;
-    case NL_FIELD_ID:
-      ve = value_end(line, f->len, vs, limit, id_byte);
-      dest = &t->id;
-      break;
-    case NL_FIELD_DEPENDS:
-      ve = trim_back(line, vs, value_end(line, f->len, vs, limit, ids_byte), " ,");
-      dest = &t->depends_on;
-      break;
-    default:
-      return at + elen;
-  }
-  if (*dest == NULL) {
-    *dest = nl_arena_strndup(f->arena, line + vs, ve - vs);
-    if (*dest == NULL) *oom = 1;
-  }
-  return ve > at + elen ? ve : at + elen;
+/* JavaScript's \s and String.trim(): Unicode White_Space without U+0085, plus U+FEFF. */
+static int js_space(uint32_t cp) {
+  return cp != 0x85 && (nl_unicode_is_space(cp) || cp == 0xFEFF);
 }
 
-int nl_task_fields(nl_task *t, nl_arena *arena, const char *line, size_t len,
-                   const nl_task_cut *cuts, size_t n_cuts) {
-  size_t pos = t->text_range.start.col;
-  if (pos > len) pos = len;
-  char *out = nl_arena_alloc(arena, len - pos + 1);
-  if (out == NULL) return -1;
-  field_ctx f = {t, arena, line, len, t->line};
-  size_t n = 0, ci = 0;
-  int oom = 0, joined = 0;
-  while (pos < len) {
-    while (ci < n_cuts && cuts[ci].end <= pos) ci++;
-    size_t limit = ci < n_cuts ? cuts[ci].start : len;
-    if (ci < n_cuts && cuts[ci].start <= pos) {
-      pos = cuts[ci].end;
-      joined = 1;
-      continue;
-    }
-    nl_task_field_kind kind;
-    int which;
-    size_t elen = nl_task_emoji(line + pos, len - pos, &kind, &which);
-    if (elen > 0) {
-      pos = read_field(&f, pos, elen, kind, which, limit, &oom);
-      joined = 1;
-      continue;
-    }
-    char c = line[pos++];
-    /* Where a field or a cut was left out, its surrounding spaces collapse into one. */
-    if (is_space(c) && (n == 0 || (joined && out[n - 1] == ' '))) continue;
-    if (!is_space(c)) joined = 0;
-    out[n++] = is_space(c) && joined ? ' ' : c;
+/* The code point that ends at `end` (after b) and where it starts. */
+static uint32_t cp_before(const char *s, size_t b, size_t end, size_t *start) {
+  size_t k = end - 1;
+  while (k > b && end - k < 4 && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
+  size_t adv;
+  uint32_t cp = nl_unicode_decode(s + k, end - k, &adv);
+  if (k + adv != end) { /* not one well-formed character: the last byte alone */
+    k = end - 1;
+    cp = 0xFFFD;
   }
-  while (n > 0 && is_space(out[n - 1])) n--;
-  out[n] = '\0';
-  t->text = out;
+  *start = k;
+  return cp;
+}
+
+static size_t trim_end(const char *s, size_t b, size_t e) {
+  while (e > b) {
+    size_t k;
+    if (!js_space(cp_before(s, b, e, &k))) break;
+    e = k;
+  }
+  return e;
+}
+
+static size_t trim_start(const char *s, size_t b, size_t e) {
+  while (b < e) {
+    size_t adv;
+    if (!js_space(nl_unicode_decode(s + b, e - b, &adv))) break;
+    b += adv;
+  }
+  return b;
+}
+
+/* A field emoji of `kind` (and `which`, unless -1) that ends at p, U+FE0F included; its start,
+ * or SIZE_MAX. Sets *which and *moji. */
+static size_t emoji_before(const reader *r, size_t p, nl_task_field_kind kind, int *which,
+                           int *moji) {
+  for (size_t i = 0; i < r->n_moji; i++) {
+    const nl_mojibake_span *m = &r->moji[i];
+    nl_task_field_kind k;
+    int w;
+    if (m->end != p || m->start < r->b) continue;
+    if (nl_task_emoji(m->repaired, m->repaired_len, &k, &w) == m->repaired_len && k == kind) {
+      *which = w;
+      *moji = 1;
+      return m->start;
+    }
+  }
+  size_t q = p;
+  if (q >= r->b + 3 && memcmp(r->s + q - 3, VS16, 3) == 0) q -= 3;
+  for (size_t i = 0; i < N_EMOJI; i++) {
+    const nl_task_emoji_def *e = &emoji_table[i];
+    size_t len = strlen(e->emoji);
+    if (e->kind != kind || q < r->b + len || memcmp(r->s + q - len, e->emoji, len) != 0) continue;
+    *which = e->which;
+    *moji = 0;
+    return q - len;
+  }
+  return SIZE_MAX;
+}
+
+static size_t back_over(const char *s, size_t b, size_t e, int (*ok)(char)) {
+  while (e > b && ok(s[e - 1])) e--;
+  return e;
+}
+
+static int is_sp(char c) { return c == ' '; }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static int is_id(char c) { return is_letter(c) || is_digit(c) || c == '-' || c == '_'; }
+static int is_ids(char c) { return is_id(c) || c == ',' || c == ' '; }
+static int is_rule(char c) { return is_letter(c) || is_digit(c) || c == ',' || c == ' ' || c == '!'; }
+
+/* Each step matches its pattern at r->e; on a match it records the field, sets *from to where
+ * the match starts and returns 1. */
+
+static int step_priority(reader *r, size_t *from) {
+  int which, moji;
+  size_t a = emoji_before(r, r->e, NL_FIELD_PRIORITY, &which, &moji);
+  if (a == SIZE_MAX) return 0;
+  r->t->priority = (uint8_t)which;
+  r->t->priority_range = span(r->ln, a, r->e);
+  r->t->mojibake |= (uint8_t)moji;
+  *from = a;
+  return 1;
+}
+
+static int step_date(reader *r, nl_date_field f, size_t *from) {
+  const char *s = r->s;
+  size_t v = r->e - 10;
+  if (r->e < r->b + 10 || s[v + 4] != '-' || s[v + 7] != '-') return 0;
+  for (size_t i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !is_digit(s[v + i])) return 0;
+  int which, moji;
+  size_t a = emoji_before(r, back_over(s, r->b, v, is_sp), NL_FIELD_DATE, &which, &moji);
+  if (a == SIZE_MAX || which != (int)f) return 0;
+  nl_task_date *d = &r->t->dates[f];
+  int32_t days = 0;
+  d->present = 1;
+  d->valid = nl_date_parse(s + v, 10, &days) == 0;
+  d->days = d->valid ? days : 0;
+  d->mojibake = (uint8_t)moji;
+  d->range = span(r->ln, a, r->e);
+  d->value_range = span(r->ln, v, r->e);
+  r->t->mojibake |= (uint8_t)moji;
+  *from = a;
+  return 1;
+}
+
+/* A field whose value is a run of `ok` bytes at the end: the emoji, spaces, the value. */
+static size_t valued(reader *r, nl_task_field_kind kind, int (*ok)(char), size_t *v) {
+  *v = back_over(r->s, r->b, r->e, ok);
+  if (*v == r->e) return SIZE_MAX;
+  int which, moji;
+  size_t a = emoji_before(r, back_over(r->s, r->b, *v, is_sp), kind, &which, &moji);
+  if (a != SIZE_MAX) r->t->mojibake |= (uint8_t)moji;
+  return a;
+}
+
+static const char *dup_trim(nl_arena *arena, const char *s, size_t a, size_t b) {
+  while (a < b && s[a] == ' ') a++;
+  while (b > a && s[b - 1] == ' ') b--;
+  return nl_arena_strndup(arena, s + a, b - a);
+}
+
+static int step_recurrence(reader *r, nl_arena *arena, size_t *from, int *oom) {
+  size_t v, a = valued(r, NL_FIELD_RECURRENCE, is_rule, &v);
+  if (a == SIZE_MAX) return 0;
+  r->t->recurrence = dup_trim(arena, r->s, v, r->e);
+  if (r->t->recurrence == NULL) *oom = 1;
+  r->t->recurrence_range = span(r->ln, a, r->e);
+  *from = a;
+  return 1;
+}
+
+static int step_on_completion(reader *r, size_t *from) {
+  size_t v, a = valued(r, NL_FIELD_ON_COMPLETION, is_letter, &v);
+  if (a == SIZE_MAX) return 0;
+  size_t n = r->e - v;
+  const char *s = r->s + v;
+  if (n == 4 && strncasecmp(s, "keep", 4) == 0) r->t->on_completion = NL_ON_COMPLETION_KEEP;
+  else if (n == 6 && strncasecmp(s, "delete", 6) == 0) r->t->on_completion = NL_ON_COMPLETION_DELETE;
+  else r->t->on_completion = NL_ON_COMPLETION_NONE;
+  r->t->on_completion_range = span(r->ln, a, r->e);
+  *from = a;
+  return 1;
+}
+
+static int step_id(reader *r, nl_arena *arena, size_t *from, int *oom) {
+  size_t v, a = valued(r, NL_FIELD_ID, is_id, &v);
+  if (a == SIZE_MAX) return 0;
+  r->t->id = nl_arena_strndup(arena, r->s + v, r->e - v);
+  if (r->t->id == NULL) *oom = 1;
+  r->t->id_range = span(r->ln, a, r->e);
+  *from = a;
+  return 1;
+}
+
+/* `⛔ *(id( *, *id *)*)$`: the list must be ids separated by single commas. */
+static int step_depends(reader *r, nl_arena *arena, size_t *from, int *oom) {
+  const char *s = r->s;
+  size_t v = back_over(s, r->b, r->e, is_ids), n = 0;
+  if (v == r->e) return 0;
+  size_t i = v;
+  for (;;) { /* validate and count */
+    while (i < r->e && s[i] == ' ') i++;
+    size_t k = i;
+    while (i < r->e && is_id(s[i])) i++;
+    if (i == k) return 0;
+    n++;
+    while (i < r->e && s[i] == ' ') i++;
+    if (i == r->e) break;
+    if (s[i++] != ',') return 0;
+  }
+  int which, moji;
+  size_t a = emoji_before(r, v, NL_FIELD_DEPENDS, &which, &moji);
+  if (a == SIZE_MAX) return 0;
+  const char **ids = nl_arena_alloc(arena, n * sizeof(*ids));
+  if (ids == NULL) {
+    *oom = 1;
+    return 0;
+  }
+  size_t m = 0;
+  for (i = v; i < r->e && m < n;) {
+    while (i < r->e && !is_id(s[i])) i++;
+    size_t k = i;
+    while (i < r->e && is_id(s[i])) i++;
+    if ((ids[m] = nl_arena_strndup(arena, s + k, i - k)) == NULL) *oom = 1;
+    m++;
+  }
+  r->t->depends_on = ids;
+  r->t->n_depends_on = (uint32_t)n;
+  r->t->depends_range = span(r->ln, a, r->e);
+  r->t->mojibake |= (uint8_t)moji;
+  *from = a;
+  return 1;
+}
+
+/* `(^|\s)#[^ !@#$%^&*(),.?":{}|<>]+$`: a tag at the end, kept for the description. */
+static int step_tag(reader *r, size_t *from) {
+  size_t e = r->e, k = e;
+  while (k > r->b) {
+    size_t start;
+    uint32_t cp = cp_before(r->s, r->b, k, &start);
+    if (cp < 0x80 && strchr(" !@#$%^&*(),.?\":{}|<>", (int)cp) != NULL) break;
+    k = start;
+  }
+  if (k == e || k == r->b || r->s[k - 1] != '#') return 0;
+  size_t h = k - 1, before = h;
+  if (h > r->b && !js_space(cp_before(r->s, r->b, h, &before))) return 0;
+  if (r->n_tags < MAX_TAGS) {
+    r->tags[r->n_tags][0] = h;
+    r->tags[r->n_tags][1] = e;
+    r->n_tags++;
+  }
+  *from = before;
+  return 1;
+}
+
+/* One round: each pattern once, in Tasks' order. */
+static int round_once(reader *r, nl_arena *arena, int *oom) {
+  int matched = 0;
+  for (int step = 0; step < 12; step++) {
+    size_t from = 0;
+    int hit;
+    switch (step) {
+      case 0: hit = step_priority(r, &from); break;
+      case 1: hit = step_date(r, NL_DATE_DONE, &from); break;
+      case 2: hit = step_date(r, NL_DATE_CANCELLED, &from); break;
+      case 3: hit = step_date(r, NL_DATE_DUE, &from); break;
+      case 4: hit = step_date(r, NL_DATE_SCHEDULED, &from); break;
+      case 5: hit = step_date(r, NL_DATE_START, &from); break;
+      case 6: hit = step_date(r, NL_DATE_CREATED, &from); break;
+      case 7: hit = step_recurrence(r, arena, &from, oom); break;
+      case 8: hit = step_on_completion(r, &from); break;
+      case 9: hit = step_tag(r, &from); break;
+      case 10: hit = step_id(r, arena, &from, oom); break;
+      default: hit = step_depends(r, arena, &from, oom); break;
+    }
+    if (!hit) continue;
+    r->e = trim_end(r->s, r->b, from);
+    matched = 1;
+  }
+  return matched;
+}
+
+/* Whether the body may hold a field emoji as mojibake: a Windows-1252 "ð"/"â" lead, a Mac
+ * Roman "‚" or Apple-logo lead, or Mac Roman "ü" for an emoji whose lead was lost. */
+static int may_hold_mojibake(const char *s, size_t a, size_t b) {
+  for (size_t i = a; i + 1 < b; i++) {
+    unsigned char c = (unsigned char)s[i], d = (unsigned char)s[i + 1];
+    if (c == 0xC3 && (d == 0xB0 || d == 0xA2 || d == 0xBC)) return 1;
+    if (i + 2 < b && ((c == 0xE2 && d == 0x80 && (unsigned char)s[i + 2] == 0x9A) ||
+                      (c == 0xEF && d == 0xA3 && (unsigned char)s[i + 2] == 0xBF)))
+      return 1;
+  }
+  return 0;
+}
+
+/* Keeps the mojibake runs of the body that repair to exactly one field emoji. */
+static int find_mojibake(reader *r) {
+  if (!may_hold_mojibake(r->s, r->b, r->e)) return 0;
+  nl_mojibake_span *sp;
+  ptrdiff_t n = nl_mojibake_find(r->s + r->b, r->e - r->b, &sp);
+  if (n < 0) return -1;
+  size_t kept = 0;
+  for (ptrdiff_t i = 0; i < n; i++) {
+    if (nl_task_emoji(sp[i].repaired, sp[i].repaired_len, NULL, NULL) != sp[i].repaired_len) {
+      free(sp[i].repaired);
+      continue;
+    }
+    sp[kept] = sp[i];
+    sp[kept].start += r->b;
+    sp[kept].end += r->b;
+    kept++;
+  }
+  if (kept == 0) {
+    free(sp);
+    sp = NULL;
+  }
+  r->moji = sp;
+  r->n_moji = kept;
+  return 0;
+}
+
+/* Tasks' blockLinkRegex, / \^[a-zA-Z0-9-]+$/: a block id after a space ends the body. */
+static void block_link(reader *r, nl_arena *arena, int *oom) {
+  size_t k = r->e;
+  while (k > r->b && (is_letter(r->s[k - 1]) || is_digit(r->s[k - 1]) || r->s[k - 1] == '-')) k--;
+  if (k == r->e || k < r->b + 2 || r->s[k - 1] != '^' || r->s[k - 2] != ' ') return;
+  r->t->block_id = nl_arena_strndup(arena, r->s + k, r->e - k);
+  if (r->t->block_id == NULL) *oom = 1;
+  r->t->block_range = span(r->ln, k - 1, r->e);
+  r->e = trim_end(r->s, r->b, k - 2);
+}
+
+static int description(reader *r, nl_arena *arena) {
+  size_t n = r->e - r->b;
+  for (size_t i = 0; i < r->n_tags; i++) n += 1 + r->tags[i][1] - r->tags[i][0];
+  char *out = nl_arena_alloc(arena, n + 1);
+  if (out == NULL) return -1;
+  size_t o = r->e - r->b;
+  memcpy(out, r->s + r->b, o);
+  /* Tags were taken right to left; Tasks puts them back left to right after one space. */
+  for (size_t i = r->n_tags; i-- > 0;) {
+    if (o > 0) out[o++] = ' ';
+    memcpy(out + o, r->s + r->tags[i][0], r->tags[i][1] - r->tags[i][0]);
+    o += r->tags[i][1] - r->tags[i][0];
+  }
+  out[o] = '\0';
+  r->t->description = out;
+  return 0;
+}
+
+int nl_task_fields(nl_task *t, nl_arena *arena, const char *line, size_t len) {
+  reader r;
+  memset(&r, 0, sizeof(r));
+  r.t = t;
+  r.s = line;
+  r.ln = t->line;
+  r.b = t->text_range.start.col < len ? t->text_range.start.col : len;
+  r.e = trim_end(line, r.b, len);
+  r.b = trim_start(line, r.b, r.e);
+  int oom = 0;
+  block_link(&r, arena, &oom);
+  size_t fields_end = r.e;
+  if (find_mojibake(&r) < 0) oom = 1;
+  for (int round = 0; round < MAX_ROUNDS; round++)
+    if (!round_once(&r, arena, &oom)) break;
+  nl_mojibake_spans_free(r.moji, r.n_moji);
+  t->description_range = span(t->line, r.b, r.e);
+  /* the fields start after the spaces that end the description */
+  size_t fs = r.e;
+  while (fs < fields_end && (line[fs] == ' ' || line[fs] == '\t')) fs++;
+  t->fields_range = span(t->line, fs < fields_end ? fs : r.e, fs < fields_end ? fields_end : r.e);
+  if (description(&r, arena) < 0) oom = 1;
   return oom ? -1 : 0;
 }
