@@ -255,6 +255,7 @@ static int load_config(nl_config *cfg, const char *root, FILE *err) {
   if (path == NULL) return -1;
   snprintf(path, n, "%s/.notes-lsp.yaml", root);
   char msg[1024] = "";
+  nl_config_apply_vault(cfg, root); /* the vault's template folders */
   int rc = nl_config_apply_yaml_file(cfg, path, msg, sizeof msg);
   free(path);
   if (rc < 0) {

@@ -26,6 +26,7 @@ void nl_srv_rebuild_config(nl_server *srv) {
   char err[1024];
   for (size_t i = 0; i < nl_ws_n_roots(srv->ws); i++) {
     char path[4096];
+    nl_config_apply_vault(cfg, nl_ws_root(srv->ws, i)); /* the vault's template folders */
     snprintf(path, sizeof(path), "%s/.notes-lsp.yaml", nl_ws_root(srv->ws, i));
     if (nl_config_apply_yaml_file(cfg, path, err, sizeof(err)) < 0) {
       nl_log(NL_LOG_WARN, "invalid configuration, using defaults for it: %s", err);
