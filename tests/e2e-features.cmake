@@ -11,3 +11,11 @@ add_test(NAME vscode-client-features
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/editors/vscode)
 set_tests_properties(vscode-client-features PROPERTIES
   ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>" TIMEOUT 300 LABELS "editors;vscode")
+
+# Rename of notes, people, accounts, headings, block ids and tags: every edit applied, the vault
+# compared byte for byte.
+add_test(NAME e2e-rename
+         COMMAND node --test ${CMAKE_CURRENT_SOURCE_DIR}/e2e/rename.test.mjs
+         WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+set_tests_properties(e2e-rename PROPERTIES
+  ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>" TIMEOUT 300 LABELS "e2e")

@@ -29,6 +29,14 @@ int nl_feature_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **resu
 /* workspace/executeCommand: notes-lsp.acceptAllProposedTasks / rejectAllProposedTasks [uri] */
 int nl_feature_execute_command(const nl_ctx *ctx, const json_t *params, json_t **result,
                                char *err, size_t err_size);
+/* textDocument/prepareRename: the range and name of what the cursor is on, null when nothing
+ * there can be renamed, RequestFailed saying why when it cannot be */
+int nl_feature_prepare_rename(const nl_ctx *ctx, const json_t *params, json_t **result,
+                              char *err, size_t err_size);
+/* textDocument/rename: a note, person or account, heading, block id or tag and every reference
+ * to it; RequestFailed with the reason (collision, invalid name) and no edit when refused */
+int nl_feature_rename(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
+                      size_t err_size);
 /* workspace/symbol */
 int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
                                 char *err, size_t err_size);

@@ -16,6 +16,8 @@ typedef struct {
   int snippet;               /* textDocument.completion.completionItem.snippetSupport */
   int document_changes;      /* workspace.workspaceEdit.documentChanges */
   int create_files;          /* workspace.workspaceEdit.resourceOperations has "create" */
+  int rename_files;          /* workspace.workspaceEdit.resourceOperations has "rename" */
+  int prepare_rename;        /* textDocument.rename.prepareSupport */
   int related_info;          /* textDocument.publishDiagnostics.relatedInformation */
   int pull_diagnostics;      /* textDocument.diagnostic */
   int diagnostic_refresh;    /* workspace.diagnostics.refreshSupport */

@@ -25,6 +25,8 @@ static const nl_dispatch_entry table[] = {
     {"textDocument/hover", NULL, nl_feature_hover, 1},
     {"textDocument/codeAction", NULL, nl_feature_code_action, 1},
     {"textDocument/diagnostic", NULL, nl_feature_diagnostic, 1},
+    {"textDocument/prepareRename", NULL, nl_feature_prepare_rename, 1},
+    {"textDocument/rename", NULL, nl_feature_rename, 1},
     {"workspace/executeCommand", NULL, nl_feature_execute_command, 0},
     {"workspace/symbol", NULL, nl_feature_workspace_symbol, 0},
 };

@@ -72,6 +72,11 @@ export function fileUri(p) {
   return URI.file(p).toString();
 }
 
+/** The file path of a file URI exactly as it names the file (an NFD name stays NFD). */
+export function uriFsPath(uri) {
+  return URI.parse(uri).fsPath;
+}
+
 /** The file path of a file URI, NFC-normalised so NFD names on disk compare equal. */
 export function uriPath(uri) {
   return URI.parse(uri).fsPath.normalize('NFC');
@@ -441,19 +446,25 @@ export class LspSession extends EventEmitter {
    */
   applyWorkspaceEdit(edit, { notify = false } = {}) {
     const textEdits = [];
+    // documentChanges apply in order (a note's edits come before its rename), so text edits
+    // are flushed before each resource operation.
+    const flush = () => {
+      for (const [uri, edits] of textEdits.splice(0)) this.applyTextDocumentEdits(uri, edits, notify);
+    };
     if (edit.documentChanges) {
       for (const dc of edit.documentChanges) {
+        if (dc.kind) flush();
         if (dc.kind === 'create') {
-          const p = uriPath(dc.uri);
+          const p = uriFsPath(dc.uri);
           this.createdFiles.push(dc.uri);
           if (!fs.existsSync(p) || dc.options?.overwrite) {
             fs.mkdirSync(path.dirname(p), { recursive: true });
             fs.writeFileSync(p, '');
           }
         } else if (dc.kind === 'rename') {
-          fs.renameSync(uriPath(dc.oldUri), uriPath(dc.newUri));
+          fs.renameSync(uriFsPath(dc.oldUri), uriFsPath(dc.newUri));
         } else if (dc.kind === 'delete') {
-          fs.rmSync(uriPath(dc.uri), { recursive: !!dc.options?.recursive, force: !!dc.options?.ignoreIfNotExists });
+          fs.rmSync(uriFsPath(dc.uri), { recursive: !!dc.options?.recursive, force: !!dc.options?.ignoreIfNotExists });
         } else {
           textEdits.push([dc.textDocument.uri, dc.edits]);
         }
@@ -461,20 +472,22 @@ export class LspSession extends EventEmitter {
     } else if (edit.changes) {
       for (const [uri, edits] of Object.entries(edit.changes)) textEdits.push([uri, edits]);
     }
-    for (const [uri, edits] of textEdits) {
-      const d = this.docs.get(uri);
-      if (d) {
-        if (notify) {
-          // Fire and forget: the server is waiting for our applyEdit answer.
-          this.applyEditsToOpen(uri, edits).catch(() => {});
-        } else {
-          d.text = applyTextEdits(d.text, edits);
-        }
+    flush();
+  }
+
+  applyTextDocumentEdits(uri, edits, notify) {
+    const d = this.docs.get(uri);
+    if (d) {
+      if (notify) {
+        // Fire and forget: the server is waiting for our applyEdit answer.
+        this.applyEditsToOpen(uri, edits).catch(() => {});
       } else {
-        const p = uriPath(uri);
-        const before = fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : '';
-        fs.writeFileSync(p, applyTextEdits(before, edits));
+        d.text = applyTextEdits(d.text, edits);
       }
+    } else {
+      const p = uriFsPath(uri);
+      const before = fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : '';
+      fs.writeFileSync(p, applyTextEdits(before, edits));
     }
   }
 
