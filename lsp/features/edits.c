@@ -174,6 +174,23 @@ oom:
   return NULL;
 }
 
+size_t nl_edits_url_encode(const char *s, size_t len, char *out, size_t cap) {
+  static const char hex[] = "0123456789ABCDEF";
+  size_t n = 0;
+  for (size_t i = 0; i < len && n + 4 < cap; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c <= ' ' || c == 0x7F || strchr("%()<>\\[]`", c) != NULL) {
+      out[n++] = '%';
+      out[n++] = hex[c >> 4];
+      out[n++] = hex[c & 15];
+    } else {
+      out[n++] = (char)c;
+    }
+  }
+  if (cap > 0) out[n] = '\0';
+  return n;
+}
+
 /* ---- text of a loaded note --------------------------------------------------------------- */
 
 const char *nl_edits_line(const nl_edits_file *f, uint32_t line, size_t *len) {

@@ -10,8 +10,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "lsp/context.h"
-#include "lsp/diagnose.h"
+#include "lsp/server/context.h"
+#include "lsp/index/diagnose.h"
 
 typedef struct {
   nl_brange range;
@@ -57,6 +57,10 @@ int nl_edits_empty(const nl_edits *s);
 
 /* The WorkspaceEdit (new), NULL when out of memory. */
 json_t *nl_edits_json(nl_edits *s);
+
+/* Percent-encodes text[0, len) for a markdown link destination (blanks, controls and
+ * %()<>\[]` encoded; '/' kept) into out (cap bytes, NUL-terminated); returns the length. */
+size_t nl_edits_url_encode(const char *text, size_t len, char *out, size_t cap);
 
 /* ---- text of a loaded note --------------------------------------------------------------- */
 

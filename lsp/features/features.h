@@ -37,6 +37,14 @@ int nl_feature_prepare_rename(const nl_ctx *ctx, const json_t *params, json_t **
  * to it; RequestFailed with the reason (collision, invalid name) and no edit when refused */
 int nl_feature_rename(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
                       size_t err_size);
+/* workspace/willRenameFiles: the edit that keeps every link to and from the moved notes and
+ * folders working (json null when none changes) */
+int nl_feature_will_rename_files(const nl_ctx *ctx, const json_t *params, json_t **result,
+                                 char *err, size_t err_size);
+/* workspace/didRenameFiles (notification): for a client that did not send willRenameFiles, the
+ * same edit offered through workspace/applyEdit */
+int nl_feature_did_rename_files(const nl_ctx *ctx, const json_t *params, json_t **result,
+                                char *err, size_t err_size);
 /* workspace/symbol */
 int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
                                 char *err, size_t err_size);

@@ -212,24 +212,6 @@ static size_t trim(const char **s) {
 
 static int ends_md(const char *s, size_t len) { return len >= 3 && strncasecmp(s + len - 3, ".md", 3) == 0; }
 
-/* Percent-encodes what a markdown link destination cannot hold as is. */
-static size_t url_encode(const char *s, size_t len, char *out, size_t cap) {
-  static const char hex[] = "0123456789ABCDEF";
-  size_t n = 0;
-  for (size_t i = 0; i < len && n + 4 < cap; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c <= ' ' || strchr("%()<>\\[]`", c) != NULL) {
-      out[n++] = '%';
-      out[n++] = hex[c >> 4];
-      out[n++] = hex[c & 15];
-    } else {
-      out[n++] = (char)c;
-    }
-  }
-  out[n] = '\0';
-  return n;
-}
-
 /* A frontmatter value rewritten to `text`: inside its quotes when quoted (escaped for them),
  * plain when YAML reads the plain form back unchanged, else double-quoted. */
 static void fm_value_edit(nl_edits *s, nl_edits_file *f, const nl_fm_scalar *v, const char *text) {
@@ -318,7 +300,7 @@ static void link_edit(const note_rename *nr, nl_edits_file *f, const nl_link *l)
   size_t tl = strlen(text);
   int angle = l->target_range.start.col > 0 && raw[-1] == '<';
   if (l->kind == NL_LINK_MARKDOWN && !angle) {
-    tl = url_encode(text, tl, enc, sizeof enc);
+    tl = nl_edits_url_encode(text, tl, enc, sizeof enc);
     text = enc;
   }
   nl_brange r = l->target_range;
@@ -559,7 +541,7 @@ static void heading_link_edit(nl_edits *s, nl_edits_file *f, const nl_link *l, v
     int slug = hr->h->slug != NULL && len == strlen(hr->h->slug) &&
                strncasecmp(raw, hr->h->slug, len) == 0;
     if (slug) text = hr->new_slug, tl = strlen(text);
-    else tl = url_encode(text, tl, enc, sizeof enc), text = enc;
+    else tl = nl_edits_url_encode(text, tl, enc, sizeof enc), text = enc;
   }
   nl_edits_add(s, f, r, text, tl);
 }

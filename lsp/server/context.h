@@ -18,6 +18,7 @@ typedef struct {
   int create_files;          /* workspace.workspaceEdit.resourceOperations has "create" */
   int rename_files;          /* workspace.workspaceEdit.resourceOperations has "rename" */
   int prepare_rename;        /* textDocument.rename.prepareSupport */
+  int will_rename_files;     /* workspace.fileOperations.willRename */
   int related_info;          /* textDocument.publishDiagnostics.relatedInformation */
   int pull_diagnostics;      /* textDocument.diagnostic */
   int diagnostic_refresh;    /* workspace.diagnostics.refreshSupport */

@@ -29,6 +29,8 @@ static const nl_dispatch_entry table[] = {
     {"textDocument/rename", NULL, nl_feature_rename, 1},
     {"workspace/executeCommand", NULL, nl_feature_execute_command, 0},
     {"workspace/symbol", NULL, nl_feature_workspace_symbol, 0},
+    {"workspace/willRenameFiles", NULL, nl_feature_will_rename_files, 0},
+    {"workspace/didRenameFiles", NULL, nl_feature_did_rename_files, 0},
 };
 
 const nl_dispatch_entry *nl_dispatch_find(const char *method) {

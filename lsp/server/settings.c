@@ -74,8 +74,12 @@ void nl_srv_read_caps(nl_server *srv, const json_t *caps) {
       json_object_get(json_object_get(caps, "workspace"), "workspaceEdit"), "resourceOperations");
   size_t i;
   const json_t *op;
-  json_array_foreach(ops, i, op) if (json_is_string(op) && strcmp(json_string_value(op), "create") == 0)
-      c->create_files = 1;
+  json_array_foreach(ops, i, op) {
+    if (json_is_string(op) && strcmp(json_string_value(op), "create") == 0) c->create_files = 1;
+    if (json_is_string(op) && strcmp(json_string_value(op), "rename") == 0) c->rename_files = 1;
+  }
+  c->prepare_rename = flag(caps, "textDocument.rename.prepareSupport");
+  c->will_rename_files = flag(caps, "workspace.fileOperations.willRename");
   c->related_info = flag(caps, "textDocument.publishDiagnostics.relatedInformation");
   c->pull_diagnostics = json_is_object(
       json_object_get(json_object_get(caps, "textDocument"), "diagnostic"));
@@ -147,6 +151,16 @@ json_t *nl_srv_capabilities(nl_server *srv) {
   /* changeNotifications must be bool or string id; we do not track folder changes. */
   json_object_del(json_object_get(json_object_get(caps, "workspace"), "workspaceFolders"),
                   "changeNotifications");
+  /* Notes and folders moved in the editor: their links are updated (lsp/features/move.c). */
+  json_t *moves = json_pack("{s:[{s:s,s:{s:s,s:s}},{s:s,s:{s:s,s:s}}]}", "filters", "scheme",
+                            "file", "pattern", "glob", "**/*.md", "matches", "file", "scheme",
+                            "file", "pattern", "glob", "**/*", "matches", "folder");
+  json_object_set_new(json_object_get(caps, "workspace"), "fileOperations",
+                      json_pack("{s:O,s:o}", "willRename", moves, "didRename", moves));
+  /* RenameOptions only for a client that says it sends prepareRename (LSP 3.17). */
+  json_object_set_new(caps, "renameProvider",
+                      srv->caps.prepare_rename ? json_pack("{s:b}", "prepareProvider", 1)
+                                               : json_true());
   if (srv->caps.pull_diagnostics)
     json_object_set_new(caps, "diagnosticProvider",
                         json_pack("{s:s,s:b,s:b}", "identifier", "notes-lsp",

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LspSession, REPO_ROOT, VAULT_EXAMPLE, copyVault, removeVault, positionOf, uriFsPath } from './lib/lsp-session.mjs';
+import { LspSession, REPO_ROOT, VAULT_EXAMPLE, copyVault, removeVault, positionOf, uriFsPath, fileUri } from './lib/lsp-session.mjs';
 
 const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
 const FABRIKAM_SYNC = 'Meetings/2025-11-14 - Fabrikam procurement sync.md';
@@ -52,8 +52,9 @@ function assertVault(dir, expected) {
   }
 }
 
-async function withServer(fn, capabilities = VSCODE_CAPS) {
+async function withServer(fn, capabilities = VSCODE_CAPS, prepare = () => {}) {
   const vault = copyVault();
+  prepare(vault);
   const s = new LspSession({ cwd: vault });
   try {
     s.start();
@@ -236,4 +237,118 @@ test('prepareRename on plain text answers null', async () => {
     const position = positionOf(s.text(uri), 'Attendees', { delta: 2 });
     assert.equal(await s.request('textDocument/prepareRename', { textDocument: { uri }, position }), null);
   });
+});
+
+// ---- notes and folders moved in the editor ------------------------------------------------
+
+const LINKS_NOTE = [
+  '# Links',
+  '',
+  '- [[People/Ana Ruiz]] and [[People/Ana Ruiz|Ana]]',
+  '- [Jonas](../People/Jonas%20Becker.md) and [his account](../Accounts/Contoso.md#Contacts)',
+  '- [[Léa Dubois#Procurement]]',
+  '',
+].join('\n');
+
+/** Asks willRenameFiles for `moves` ([old, new] vault paths), applies the edit, then moves. */
+async function willMove(s, vault, moves) {
+  const files = moves.map(([a, b]) => ({ oldUri: fileUri(path.join(vault, a)), newUri: fileUri(path.join(vault, b)) }));
+  const edit = await s.request('workspace/willRenameFiles', { files });
+  if (edit) s.applyWorkspaceEdit(edit);
+  for (const [a, b] of moves) {
+    fs.mkdirSync(path.dirname(path.join(vault, b)), { recursive: true });
+    fs.renameSync(path.join(vault, a), path.join(vault, b));
+  }
+  return edit;
+}
+
+function withExtraNote(rel, text, fn, capabilities) {
+  return withServer(fn, capabilities, (vault) => {
+    fs.mkdirSync(path.dirname(path.join(vault, rel)), { recursive: true });
+    fs.writeFileSync(path.join(vault, rel), text);
+  });
+}
+
+function movedVault(moves, text, extra) {
+  const exp = expectedVault({
+    text,
+    move: (rel) => {
+      for (const [a, b] of moves) {
+        if (rel === a) return b;
+        if (rel.startsWith(`${a}/`)) return b + rel.slice(a.length);
+      }
+      return rel;
+    },
+  });
+  for (const [rel, t] of Object.entries(extra)) exp.set(rel, Buffer.from(t, 'utf8'));
+  return exp;
+}
+
+test('willRenameFiles: a folder moved rewrites path links and relative markdown links', async () => {
+  await withExtraNote('Notes/Links.md', LINKS_NOTE, async (s, vault) => {
+    const capabilities = s.initializeResult.capabilities;
+    assert.deepEqual(capabilities.workspace.fileOperations.willRename.filters.map((f) => f.pattern.matches), ['file', 'folder']);
+    await willMove(s, vault, [['People', 'Team']]);
+    assertVault(
+      vault,
+      movedVault([['People', 'Team']], undefined, {
+        'Notes/Links.md': LINKS_NOTE.replace('[[People/Ana Ruiz]]', '[[Ana Ruiz]]')
+          .replace('[[People/Ana Ruiz|Ana]]', '[[Ana Ruiz|Ana]]')
+          .replace('../People/Jonas%20Becker.md', '../Team/Jonas%20Becker.md'),
+      }),
+    );
+  });
+});
+
+test('willRenameFiles: a note moved keeps its relative links working', async () => {
+  await withExtraNote('Notes/Links.md', LINKS_NOTE, async (s, vault) => {
+    await willMove(s, vault, [['Notes/Links.md', 'Links.md']]);
+    const after = LINKS_NOTE.replace('../People/Jonas%20Becker.md', 'People/Jonas%20Becker.md').replace(
+      '../Accounts/Contoso.md#Contacts',
+      'Accounts/Contoso.md#Contacts',
+    );
+    assertVault(vault, movedVault([], undefined, { 'Links.md': after }));
+  });
+});
+
+test('willRenameFiles: a note that takes another note\'s name makes links to that note explicit', async () => {
+  await withExtraNote('Archive/Old Ana.md', '# Old Ana\n', async (s, vault) => {
+    // At the root, "Ana Ruiz" would be the first of two notes of that name for every note
+    // outside People/ (a note in People/ still finds its neighbour first).
+    await willMove(s, vault, [['Archive/Old Ana.md', 'Ana Ruiz.md']]);
+    assertVault(
+      vault,
+      movedVault(
+        [],
+        (rel, t) => (rel.startsWith('People/') ? t : t.replaceAll('[[Ana Ruiz]]', '[[People/Ana Ruiz]]')),
+        { 'Ana Ruiz.md': '# Old Ana\n' },
+      ),
+    );
+  });
+});
+
+test('didRenameFiles: a client without willRenameFiles gets the edit through workspace/applyEdit', async () => {
+  const caps = structuredClone(VSCODE_CAPS);
+  caps.workspace.fileOperations.willRename = false;
+  await withExtraNote(
+    'Notes/Links.md',
+    LINKS_NOTE,
+    async (s, vault) => {
+      fs.renameSync(path.join(vault, 'People/Ana Ruiz.md'), path.join(vault, 'People/Ana Ruiz-Lopez.md'));
+      const applied = s.nextApplyEdit();
+      await s.notify('workspace/didRenameFiles', {
+        files: [{ oldUri: fileUri(path.join(vault, 'People/Ana Ruiz.md')), newUri: fileUri(path.join(vault, 'People/Ana Ruiz-Lopez.md')) }],
+      });
+      await applied;
+      assertVault(
+        vault,
+        movedVault(
+          [['People/Ana Ruiz.md', 'People/Ana Ruiz-Lopez.md']],
+          (rel, t) => t.replaceAll('[[Ana Ruiz]]', '[[Ana Ruiz-Lopez]]'),
+          { 'Notes/Links.md': LINKS_NOTE.replace('[[People/Ana Ruiz]]', '[[Ana Ruiz-Lopez]]').replace('[[People/Ana Ruiz|Ana]]', '[[Ana Ruiz-Lopez|Ana]]') },
+        ),
+      );
+    },
+    caps,
+  );
 });

@@ -1,0 +1,431 @@
+/* move.c: workspace/willRenameFiles and workspace/didRenameFiles: notes and whole folders moved
+ * or renamed in the editor keep their links, as Obsidian's "Automatically update internal
+ * links" does.
+ *
+ * Every link in the vault to a moved note, every link in a moved note, and every link that
+ * names a moved note's new file name is checked against the layout after the move: a link that
+ * would then miss its note (a renamed file, a path that no longer fits, a relative markdown
+ * path from a note that moved, a bare name that becomes ambiguous) is rewritten to reach the
+ * same note: a wikilink by its file name when that alone is unambiguous, else by its full
+ * vault path; a markdown link by its relative path. Display text and fragments are kept.
+ *
+ * willRenameFiles answers before the files move (the edit names the old URIs); a client that
+ * does not send it gets the same edit through workspace/applyEdit after didRenameFiles, addressed
+ * to the files where they are now. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lsp/features/edits.h"
+#include "lsp/features/features.h"
+#include "lsp/features/nav_match.h"
+#include "protocol/lsp_types.h"
+#include "protocol/rpc.h"
+
+typedef struct {
+  const nl_entry *e;
+  char *abs, *rel, *uri; /* after the move (new) */
+  const char *name;      /* file name after the move, in rel */
+  size_t name_len;
+} moved;
+
+typedef struct {
+  const nl_ctx *ctx;
+  moved *m;
+  size_t n, cap;
+  uint32_t *slot;        /* by entry id: index in m plus one, 0 when not moved */
+  int after;             /* the files are already at their new places */
+} plan;
+
+static void plan_free(plan *p) {
+  for (size_t i = 0; i < p->n; i++) {
+    free(p->m[i].abs);
+    free(p->m[i].rel);
+    free(p->m[i].uri);
+  }
+  free(p->m);
+  free(p->slot);
+}
+
+static const moved *moved_of(const plan *p, const nl_entry *e) {
+  return p->slot[e->id] ? &p->m[p->slot[e->id] - 1] : NULL;
+}
+
+static const char *rel_after(const plan *p, const nl_entry *e) {
+  const moved *m = moved_of(p, e);
+  return m ? m->rel : e->rel;
+}
+
+/* The file name (without .md) of e after the move. */
+static const char *name_after(const plan *p, const nl_entry *e, size_t *len) {
+  const moved *m = moved_of(p, e);
+  if (m == NULL) {
+    *len = strlen(e->name);
+    return e->name;
+  }
+  *len = m->name_len;
+  return m->name;
+}
+
+/* Records that e moves to new_abs; 0, or -1 when out of memory. Moves out of e's root are
+ * not recorded: links to a note outside the vault cannot be kept. */
+static int add_move(plan *p, const nl_entry *e, const char *new_abs) {
+  size_t al = strlen(e->abs), rl = strlen(e->rel);
+  size_t root = al - rl; /* e->abs is root "/" rel */
+  if (strncmp(new_abs, e->abs, root) != 0 || strlen(new_abs) <= root) return 0;
+  const char *rel = new_abs + root;
+  size_t nl = strlen(rel);
+  if (nl < 4 || strcasecmp(rel + nl - 3, ".md") != 0) return 0; /* no longer a note */
+  if (p->slot[e->id]) return 0;
+  if (p->n == p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 16;
+    moved *m = realloc(p->m, cap * sizeof *m);
+    if (m == NULL) return -1;
+    p->m = m;
+    p->cap = cap;
+  }
+  moved *m = &p->m[p->n];
+  m->e = e;
+  m->abs = strdup(new_abs);
+  m->rel = strdup(rel);
+  m->uri = nl_path_to_uri(new_abs);
+  if (m->abs == NULL || m->rel == NULL || m->uri == NULL) {
+    free(m->abs);
+    free(m->rel);
+    free(m->uri);
+    return -1;
+  }
+  const char *slash = strrchr(m->rel, '/');
+  m->name = slash ? slash + 1 : m->rel;
+  m->name_len = strlen(m->name) - 3;
+  p->slot[e->id] = (uint32_t)++p->n;
+  return 0;
+}
+
+/* Reads params.files [{oldUri, newUri}]: a note moved, or a folder and every note in it. */
+static int read_moves(plan *p, const json_t *params, char *err, size_t err_size) {
+  const json_t *files = json_object_get(params, "files");
+  if (!json_is_array(files)) {
+    snprintf(err, err_size, "files must be an array");
+    return NL_RPC_INVALID_PARAMS;
+  }
+  const nl_workspace *ws = p->ctx->ws;
+  size_t i;
+  const json_t *f;
+  json_array_foreach(files, i, f) {
+    const char *ou = json_string_value(json_object_get(f, "oldUri"));
+    const char *nu = json_string_value(json_object_get(f, "newUri"));
+    if (ou == NULL || nu == NULL) {
+      snprintf(err, err_size, "files[%zu] needs oldUri and newUri strings", i);
+      return NL_RPC_INVALID_PARAMS;
+    }
+    char *oa = nl_uri_to_path(ou), *na = nl_uri_to_path(nu);
+    int rc = 0;
+    if (oa != NULL && na != NULL) {
+      const nl_entry *e = nl_ws_by_path(ws, oa);
+      if (e != NULL) {
+        rc = add_move(p, e, na);
+      } else {
+        size_t ol = strlen(oa);
+        for (uint32_t id = 0; id < nl_ws_id_limit(ws) && rc == 0; id++) {
+          const nl_entry *x = nl_ws_get(ws, id);
+          if (x == NULL || strncmp(x->abs, oa, ol) != 0 || x->abs[ol] != '/') continue;
+          size_t cap = strlen(na) + strlen(x->abs + ol) + 1;
+          char *to = malloc(cap);
+          if (to == NULL) {
+            rc = -1;
+            break;
+          }
+          snprintf(to, cap, "%s%s", na, x->abs + ol);
+          rc = add_move(p, x, to);
+          free(to);
+        }
+      }
+    }
+    free(oa);
+    free(na);
+    if (rc != 0) {
+      snprintf(err, err_size, "out of memory");
+      return NL_RPC_INTERNAL_ERROR;
+    }
+  }
+  return 0;
+}
+
+/* ---- resolution after the move ----------------------------------------------------------- */
+
+static int ends_md(const char *s, size_t len) {
+  return len >= 3 && strncasecmp(s + len - 3, ".md", 3) == 0;
+}
+
+/* Whether e's path after the move, without .md, ends with the path `want` at a '/'. */
+static int path_fits(const plan *p, const nl_entry *e, const char *want, size_t wl) {
+  const char *rel = rel_after(p, e);
+  size_t rl = strlen(rel);
+  if (ends_md(rel, rl)) rl -= 3;
+  if (wl > rl) return 0;
+  if (wl < rl && rel[rl - wl - 1] != '/') return 0;
+  return nl_nav_same_name(rel + rl - wl, wl, want, wl);
+}
+
+/* Whether rel lies directly in the folder of from_rel. */
+static int same_folder(const char *from_rel, const char *rel) {
+  const char *a = strrchr(from_rel, '/'), *b = strrchr(rel, '/');
+  size_t la = a ? (size_t)(a - from_rel) : 0, lb = b ? (size_t)(b - rel) : 0;
+  return la == lb && strncmp(from_rel, rel, la) == 0;
+}
+
+/* The index's order: a note in the linking note's folder first, then the shortest path. */
+static int better(const plan *p, const char *from_rel, const nl_entry *a, const nl_entry *b) {
+  const char *ra = rel_after(p, a), *rb = rel_after(p, b);
+  int fa = same_folder(from_rel, ra), fb = same_folder(from_rel, rb);
+  if (fa != fb) return fa;
+  size_t la = strlen(ra), lb = strlen(rb);
+  if (la != lb) return la < lb;
+  return strcmp(ra, rb) < 0;
+}
+
+/* The note a wikilink target resolves to after the move (by file name, then path suffix; the
+ * shortest path wins as in the index), and how many notes match in *n. */
+static const nl_entry *resolve_after(const plan *p, const char *from_rel, const char *target,
+                                     size_t *n) {
+  const nl_workspace *ws = p->ctx->ws;
+  size_t tl = strlen(target);
+  while (tl > 0 && target[0] == '/') target++, tl--;
+  if (ends_md(target, tl)) tl -= 3;
+  size_t b = tl;
+  while (b > 0 && target[b - 1] != '/') b--;
+  const char *base = target + b;
+  size_t bl = tl - b;
+  const nl_entry *best = NULL;
+  *n = 0;
+  /* Notes named base now that keep their name, and moved notes named base afterwards. */
+  nl_entry *now[64];
+  size_t k = nl_ws_resolve_all(ws, NULL, 0, base, bl, now, 64);
+  for (size_t i = 0; i < k && i < 64; i++) {
+    size_t nl;
+    const char *name = name_after(p, now[i], &nl);
+    if (moved_of(p, now[i]) != NULL || !nl_nav_same_name(name, nl, base, bl)) continue;
+    if (b > 0 && !path_fits(p, now[i], target, tl)) continue;
+    (*n)++;
+    if (best == NULL || better(p, from_rel, now[i], best)) best = now[i];
+  }
+  for (size_t i = 0; i < p->n; i++) {
+    const moved *m = &p->m[i];
+    if (!nl_nav_same_name(m->name, m->name_len, base, bl)) continue;
+    if (b > 0 && !path_fits(p, m->e, target, tl)) continue;
+    (*n)++;
+    if (best == NULL || better(p, from_rel, m->e, best)) best = m->e;
+  }
+  return best;
+}
+
+/* ---- writing links ----------------------------------------------------------------------- */
+
+/* The wikilink target that reaches e after the move: its file name when that alone resolves
+ * to e, else its vault path; ".md" when the link had it. New (free()). */
+static char *wiki_text(const plan *p, const char *from_rel, const nl_entry *e, int md) {
+  size_t nl;
+  const char *name = name_after(p, e, &nl);
+  char *plain = strndup(name, nl);
+  size_t n = 0;
+  const nl_entry *hit = plain ? resolve_after(p, from_rel, plain, &n) : NULL;
+  const char *src = name;
+  size_t len = nl;
+  if (hit != e || n != 1) {
+    src = rel_after(p, e);
+    len = strlen(src) - 3;
+  }
+  free(plain);
+  char *out = malloc(len + 4);
+  if (out != NULL) snprintf(out, len + 4, "%.*s%s", (int)len, src, md ? ".md" : "");
+  return out;
+}
+
+/* The relative path from folder of `from_rel` to `to_rel`, percent-encoded unless `raw`. */
+static char *relative_text(const char *from_rel, const char *to_rel, int raw) {
+  size_t i = 0, common = 0;
+  while (from_rel[i] != '\0' && from_rel[i] == to_rel[i]) {
+    if (from_rel[i] == '/') common = i + 1;
+    i++;
+  }
+  size_t ups = 0;
+  for (const char *s = from_rel + common; *s; s++) ups += *s == '/';
+  const char *rest = to_rel + common;
+  size_t cap = ups * 3 + strlen(rest) * 3 + 1;
+  char *out = malloc(cap);
+  if (out == NULL) return NULL;
+  size_t n = 0;
+  for (size_t u = 0; u < ups; u++) memcpy(out + n, "../", 3), n += 3;
+  if (raw) {
+    memcpy(out + n, rest, strlen(rest) + 1);
+    return out;
+  }
+  nl_edits_url_encode(rest, strlen(rest), out + n, cap - n);
+  return out;
+}
+
+/* Joins from's folder after the move and a relative markdown path into buf. */
+static int join(const char *from_rel, const char *target, char *buf, size_t cap) {
+  size_t n = 0;
+  if (target[0] == '/') {
+    target++;
+  } else {
+    const char *slash = strrchr(from_rel, '/');
+    n = slash ? (size_t)(slash - from_rel) : 0;
+    if (n >= cap) return -1;
+    memcpy(buf, from_rel, n);
+  }
+  for (const char *s = target; *s;) {
+    const char *e = strchr(s, '/');
+    size_t seg = e ? (size_t)(e - s) : strlen(s);
+    if (seg == 0 || (seg == 1 && s[0] == '.')) {
+    } else if (seg == 2 && s[0] == '.' && s[1] == '.') {
+      if (n == 0) return -1;
+      while (n > 0 && buf[n - 1] != '/') n--;
+      if (n > 0) n--;
+    } else {
+      if (n + seg + 2 >= cap) return -1;
+      if (n > 0) buf[n++] = '/';
+      memcpy(buf + n, s, seg);
+      n += seg;
+    }
+    s += seg + (e != NULL);
+  }
+  buf[n] = '\0';
+  return 0;
+}
+
+/* Whether a markdown link's path from a note at from_rel names the note at rel. */
+static int path_is(const char *from_rel, const char *target, const char *rel) {
+  char path[4096];
+  if (join(from_rel, target, path, sizeof path - 4) != 0) return 0;
+  if (strcmp(path, rel) == 0) return 1;
+  size_t pl = strlen(path);
+  return strncmp(path, rel, pl) == 0 && strcmp(rel + pl, ".md") == 0;
+}
+
+static void link_edit(const plan *p, nl_edits *s, nl_edits_file *f, const nl_link *l) {
+  const nl_workspace *ws = p->ctx->ws;
+  int md = l->kind == NL_LINK_MARKDOWN;
+  const nl_entry *to = nl_ws_resolve(ws, f->e, md, l->target, strlen(l->target), NULL);
+  if (to == NULL) return;
+  const char *from_rel = rel_after(p, f->e);
+  size_t len;
+  const char *raw = nl_edits_slice(f, l->target_range, &len);
+  if (raw == NULL) return;
+  char *text = NULL;
+  if (md) {
+    if (path_is(from_rel, l->target, rel_after(p, to))) return;
+    size_t n;
+    if (!path_is(f->e->rel, l->target, to->rel) && resolve_after(p, from_rel, l->target, &n) == to)
+      return; /* a path the index resolved by name, and still does */
+    int angle = l->target_range.start.col > 0 && raw[-1] == '<';
+    text = relative_text(from_rel, rel_after(p, to), angle);
+  } else {
+    size_t n;
+    if (resolve_after(p, from_rel, l->target, &n) == to) return;
+    text = wiki_text(p, from_rel, to, ends_md(l->target, strlen(l->target)));
+  }
+  if (text == NULL) {
+    s->oom = 1;
+    return;
+  }
+  nl_edits_add(s, f, l->target_range, text, strlen(text));
+  free(text);
+}
+
+static void mark(uint8_t *seen, uint32_t id) { seen[id / 8] |= (uint8_t)(1u << (id % 8)); }
+
+static void mark_backlinks(const nl_workspace *ws, const nl_entry *e, uint8_t *seen) {
+  nl_ref *refs;
+  ptrdiff_t n = nl_ws_backlinks(ws, e, &refs);
+  for (ptrdiff_t i = 0; i < n; i++) mark(seen, refs[i].from);
+  if (n > 0) free(refs);
+}
+
+/* The edit for the plan: every note that may hold a link the move breaks, read afresh. */
+static int plan_edits(const plan *p, nl_edits *s) {
+  const nl_workspace *ws = p->ctx->ws;
+  uint8_t *seen = calloc(nl_ws_id_limit(ws) / 8 + 1, 1);
+  if (seen == NULL) return -1;
+  for (size_t i = 0; i < p->n; i++) {
+    const moved *m = &p->m[i];
+    mark(seen, m->e->id);
+    mark_backlinks(ws, m->e, seen);
+    /* Notes that share the moved note's new name: their links may become ambiguous. */
+    nl_entry *same[64];
+    size_t k = nl_ws_resolve_all(ws, NULL, 0, m->name, m->name_len, same, 64);
+    for (size_t j = 0; j < k && j < 64; j++)
+      if (same[j] != m->e) mark_backlinks(ws, same[j], seen);
+  }
+  for (uint32_t id = 0; id < nl_ws_id_limit(ws); id++) {
+    if (!((seen[id / 8] >> (id % 8)) & 1)) continue;
+    const nl_entry *e = nl_ws_get(ws, id);
+    const moved *m = e ? moved_of(p, e) : NULL;
+    nl_edits_file *f = p->after && m ? nl_edits_file_at(s, e, m->abs, m->uri)
+                                     : nl_edits_file_of(s, e);
+    for (size_t i = 0; f != NULL && i < f->note->n_links; i++)
+      if (*f->note->links[i].target != '\0') link_edit(p, s, f, &f->note->links[i]);
+  }
+  free(seen);
+  return s->oom ? -1 : 0;
+}
+
+static int plan_init(plan *p, const nl_ctx *ctx, int after) {
+  memset(p, 0, sizeof *p);
+  p->ctx = ctx;
+  p->after = after;
+  p->slot = calloc(nl_ws_id_limit(ctx->ws) + 1, sizeof *p->slot);
+  return p->slot != NULL ? 0 : -1;
+}
+
+/* The WorkspaceEdit for params (new), or json null when no link changes. */
+static int move_edit(const nl_ctx *ctx, const json_t *params, int after, json_t **result,
+                     char *err, size_t err_size) {
+  if (!json_is_object(params)) {
+    snprintf(err, err_size, "params must be an object");
+    return NL_RPC_INVALID_PARAMS;
+  }
+  plan p;
+  if (plan_init(&p, ctx, after) != 0) {
+    snprintf(err, err_size, "out of memory");
+    return NL_RPC_INTERNAL_ERROR;
+  }
+  int rc = read_moves(&p, params, err, err_size);
+  nl_edits s;
+  nl_edits_init(&s, ctx);
+  if (rc == 0 && p.n > 0 && plan_edits(&p, &s) != 0) {
+    snprintf(err, err_size, "out of memory");
+    rc = NL_RPC_INTERNAL_ERROR;
+  }
+  if (rc == 0) *result = nl_edits_empty(&s) ? json_null() : nl_edits_json(&s);
+  if (rc == 0 && *result == NULL) {
+    snprintf(err, err_size, "out of memory");
+    rc = NL_RPC_INTERNAL_ERROR;
+  }
+  nl_edits_free(&s);
+  plan_free(&p);
+  return rc;
+}
+
+int nl_feature_will_rename_files(const nl_ctx *ctx, const json_t *params, json_t **result,
+                                 char *err, size_t err_size) {
+  return move_edit(ctx, params, 0, result, err, err_size);
+}
+
+int nl_feature_did_rename_files(const nl_ctx *ctx, const json_t *params, json_t **result,
+                                char *err, size_t err_size) {
+  *result = NULL;
+  /* A client that sent willRenameFiles has applied its answer already. */
+  if (ctx->caps != NULL && ctx->caps->will_rename_files) return 0;
+  json_t *edit = NULL;
+  int rc = move_edit(ctx, params, 1, &edit, err, err_size);
+  if (rc == 0 && json_is_object(edit) && ctx->apply_edit != NULL) {
+    ctx->apply_edit(ctx, "Update links to moved notes", edit);
+    edit = NULL;
+  }
+  json_decref(edit);
+  return rc;
+}
