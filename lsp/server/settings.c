@@ -57,73 +57,57 @@ void nl_srv_rebuild_config(nl_server *srv) {
 
 /* ---- capabilities ------------------------------------------------------------------------ */
 
-static int flag(const json_t *obj, const char *path) {
+/* The value at a dotted path of objects ("textDocument.hover.contentFormat"), or NULL. */
+static const json_t *at(const json_t *obj, const char *path) {
   const json_t *v = obj;
   char buf[256];
   snprintf(buf, sizeof(buf), "%s", path);
   for (char *tok = strtok(buf, "."); tok != NULL && v != NULL; tok = strtok(NULL, "."))
     v = json_object_get(v, tok);
-  return json_is_true(v);
+  return v;
+}
+
+static int flag(const json_t *obj, const char *path) { return json_is_true(at(obj, path)); }
+
+/* The array at `path` holds the string `want`. */
+static int lists(const json_t *obj, const char *path, const char *want) {
+  size_t i;
+  const json_t *v;
+  json_array_foreach(at(obj, path), i, v) {
+    if (json_is_string(v) && strcmp(json_string_value(v), want) == 0) return 1;
+  }
+  return 0;
 }
 
 void nl_srv_read_caps(nl_server *srv, const json_t *caps) {
   nl_client_caps *c = &srv->caps;
   c->snippet = flag(caps, "textDocument.completion.completionItem.snippetSupport");
   c->document_changes = flag(caps, "workspace.workspaceEdit.documentChanges");
-  const json_t *ops = json_object_get(
-      json_object_get(json_object_get(caps, "workspace"), "workspaceEdit"), "resourceOperations");
-  size_t i;
-  const json_t *op;
-  json_array_foreach(ops, i, op) {
-    if (json_is_string(op) && strcmp(json_string_value(op), "create") == 0) c->create_files = 1;
-    if (json_is_string(op) && strcmp(json_string_value(op), "rename") == 0) c->rename_files = 1;
-  }
+  c->create_files = lists(caps, "workspace.workspaceEdit.resourceOperations", "create");
+  c->rename_files = lists(caps, "workspace.workspaceEdit.resourceOperations", "rename");
   c->prepare_rename = flag(caps, "textDocument.rename.prepareSupport");
   c->will_rename_files = flag(caps, "workspace.fileOperations.willRename");
   c->related_info = flag(caps, "textDocument.publishDiagnostics.relatedInformation");
-  c->pull_diagnostics = json_is_object(
-      json_object_get(json_object_get(caps, "textDocument"), "diagnostic"));
+  c->pull_diagnostics = json_is_object(at(caps, "textDocument.diagnostic"));
   c->diagnostic_refresh = flag(caps, "workspace.diagnostics.refreshSupport");
   c->hierarchical_symbols =
       flag(caps, "textDocument.documentSymbol.hierarchicalDocumentSymbolSupport");
-  const json_t *defaults = json_object_get(
-      json_object_get(json_object_get(json_object_get(caps, "textDocument"), "completion"),
-                      "completionList"),
-      "itemDefaults");
-  json_array_foreach(defaults, i, op) if (json_is_string(op) && strcmp(json_string_value(op), "editRange") == 0)
-      c->completion_edit_range = 1;
-  const json_t *formats = json_object_get(
-      json_object_get(json_object_get(caps, "textDocument"), "hover"), "contentFormat");
-  json_array_foreach(formats, i, op) if (json_is_string(op) && strcmp(json_string_value(op), "markdown") == 0)
-      c->hover_markdown = 1;
+  c->completion_edit_range =
+      lists(caps, "textDocument.completion.completionList.itemDefaults", "editRange");
+  c->hover_markdown = lists(caps, "textDocument.hover.contentFormat", "markdown");
   c->work_done_progress = flag(caps, "window.workDoneProgress");
   c->watched_files_dynamic = flag(caps, "workspace.didChangeWatchedFiles.dynamicRegistration");
   c->configuration = flag(caps, "workspace.configuration");
   c->apply_edit = flag(caps, "workspace.applyEdit");
-  c->code_action_literals = json_is_object(json_object_get(
-      json_object_get(json_object_get(caps, "textDocument"), "codeAction"),
-      "codeActionLiteralSupport"));
-  const json_t *props = json_object_get(
-      json_object_get(json_object_get(json_object_get(caps, "textDocument"), "codeAction"),
-                      "resolveSupport"),
-      "properties");
-  json_array_foreach(props, i, op) if (json_is_string(op) && strcmp(json_string_value(op), "edit") == 0)
-      c->code_action_resolve = 1;
+  c->code_action_literals =
+      json_is_object(at(caps, "textDocument.codeAction.codeActionLiteralSupport"));
+  c->code_action_resolve =
+      lists(caps, "textDocument.codeAction.resolveSupport.properties", "edit");
 
   /* Prefer UTF-8 (our native unit), then UTF-32, else the default UTF-16. */
-  srv->enc = NL_ENC_UTF16;
-  const json_t *encs = json_object_get(json_object_get(caps, "general"), "positionEncodings");
-  int has8 = 0, has32 = 0;
-  json_array_foreach(encs, i, op) {
-    const char *s = json_string_value(op);
-    if (s == NULL) continue;
-    has8 |= strcmp(s, "utf-8") == 0;
-    has32 |= strcmp(s, "utf-32") == 0;
-  }
-  if (has8)
-    srv->enc = NL_ENC_UTF8;
-  else if (has32)
-    srv->enc = NL_ENC_UTF32;
+  srv->enc = lists(caps, "general.positionEncodings", "utf-8")    ? NL_ENC_UTF8
+             : lists(caps, "general.positionEncodings", "utf-32") ? NL_ENC_UTF32
+                                                                  : NL_ENC_UTF16;
 }
 
 json_t *nl_srv_capabilities(nl_server *srv) {
