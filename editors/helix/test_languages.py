@@ -64,9 +64,9 @@ KICKOFF = "Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md"
 class Lsp:
     """Just enough of an LSP client: Content-Length framing over the server's stdio."""
 
-    def __init__(self, cmd, cwd):
+    def __init__(self, cmd, cwd, stderr=subprocess.DEVNULL):
         self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL)
+                                     stderr=stderr)
         self.inbox = queue.Queue()
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
@@ -177,13 +177,15 @@ def run_like_helix(server_path, server, roots, marker=True):
     # A fixed date before the kickoff's first due date (2025-11-08): a server that ignored this
     # configuration would use the real date and report line 29 as overdue.
     config["notesLsp"]["today"] = "2025-11-01"
+    config["notesLsp"]["logLevel"] = "info"  # the file says warn; the index line is info
     tmp = tempfile.mkdtemp(prefix="notes-lsp-helix-")
     vault = os.path.join(tmp, "vault")
     shutil.copytree(os.path.join(REPO, "tests", "vault-example"), vault)
     vault = os.path.realpath(vault)
     if not marker:
         shutil.rmtree(os.path.join(vault, ".obsidian"))
-    lsp = Lsp([server_path] + server.get("args", []), vault)
+    log = open(os.path.join(tmp, "stderr.log"), "w+", encoding="utf-8")
+    lsp = Lsp([server_path] + server.get("args", []), vault, stderr=log)
     try:
         # Helix started in the vault, as `hx Meetings/...` from there.
         root_path, root_dir = helix_root(os.path.join(vault, KICKOFF), roots, vault)
@@ -224,8 +226,16 @@ def run_like_helix(server_path, server, roots, marker=True):
                     assert not unknown, f"the whole vault is indexed: {unknown}"
                     break
         assert all(a == "notesLsp" for a in asked), f"configuration sections asked: {asked}"
+        # The server says which folder it indexed and how many notes (what a user checks first).
+        notes = sum(1 for d, subdirs, files in os.walk(vault) if ".obsidian" not in d
+                    for f in files if f.endswith(".md"))
+        log.seek(0)
+        want = f"notes-lsp: info: index ready: {notes} notes in {vault}"
+        text = log.read()
+        assert want in text.splitlines(), f"stderr has {want!r}: {text!r}"
     finally:
         lsp.close()
+        log.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

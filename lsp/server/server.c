@@ -221,7 +221,12 @@ void nl_srv_scan_progress(nl_workspace *ws, void *ud, size_t done, size_t total,
     snprintf(msg, sizeof(msg), "%zu notes", nl_ws_count(ws));
     progress(srv, json_pack("{s:s,s:s}", "kind", "end", "message", msg));
     srv->progress_token = 0; /* the token is done; a later rescan reports nothing */
-    nl_log(NL_LOG_INFO, "index ready: %s", msg);
+    /* Which folders were indexed is the first thing to check when names do not resolve. */
+    char roots[1024] = "";
+    for (size_t i = 0, used = 0; i < nl_ws_n_roots(ws) && used < sizeof(roots); i++)
+      used += (size_t)snprintf(roots + used, sizeof(roots) - used, "%s%s", i ? ", " : "",
+                               nl_ws_root(ws, i));
+    nl_log(NL_LOG_INFO, "index ready: %s in %s", msg, roots[0] ? roots : "no folder");
     if (!srv->exiting) nl_srv_release_held(srv);
     return;
   }
