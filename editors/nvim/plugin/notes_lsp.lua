@@ -5,10 +5,4 @@ if vim.g.loaded_notes_lsp then
 end
 vim.g.loaded_notes_lsp = true
 
-vim.api.nvim_create_user_command('NotesLspAcceptAll', function()
-  require('notes_lsp').accept_all(0)
-end, { desc = 'notes-lsp: accept all proposed tasks in this note' })
-
-vim.api.nvim_create_user_command('NotesLspRejectAll', function()
-  require('notes_lsp').reject_all(0)
-end, { desc = 'notes-lsp: reject all proposed tasks in this note' })
+require('notes_lsp').create_commands()

@@ -71,6 +71,47 @@ local function main()
     return
   end
 
+  step(':NotesTasks filters parse as the notes-lsp.tasks arguments', function()
+    local tasks = require('notes_lsp.tasks')
+    local f = assert(tasks.parse({ 'owner=me,Ana Ruiz', 'status=proposed,todo', 'overdue', 'dueBefore=2025-11-20', 'sort=due' }))
+    eq(vim.inspect(f.owner), vim.inspect({ 'me', 'Ana Ruiz' }), 'owner')
+    eq(vim.inspect(f.status), vim.inspect({ 'proposed', 'todo' }), 'status')
+    eq(f.overdue, true, 'overdue')
+    eq(f.dueBefore, '2025-11-20', 'dueBefore')
+    eq(f.sort, 'due', 'sort')
+    eq(vim.fn.json_encode(assert(tasks.parse({}))), '{}', 'no filter is an empty object')
+    local function fails(args, want)
+      local ok, err = tasks.parse(args)
+      eq(ok, nil, vim.inspect(args) .. ' is refused')
+      eq(err:find(want, 1, true) ~= nil, true, 'message "' .. err .. '" says ' .. want)
+    end
+    fails({ 'colour=red' }, 'unknown filter "colour"')
+    fails({ 'status=open' }, '"open" is not one of proposed, todo')
+    fails({ 'dueBefore=next week' }, 'expected a date YYYY-MM-DD')
+    fails({ 'overdue=maybe' }, 'expected true or false')
+    fails({ 'owner=' }, 'owner needs a value')
+    eq(vim.inspect(tasks.complete('sta')), vim.inspect({ 'status=' }), 'completes keys')
+    eq(vim.inspect(tasks.complete('priority=high,l')), vim.inspect({
+      'priority=high,highest', 'priority=high,high', 'priority=high,medium', 'priority=high,low', 'priority=high,lowest',
+    }), 'completes choices after the comma')
+  end)
+
+  step('the query answer becomes quickfix items in the server order (JSON fixture)', function()
+    local tasks = require('notes_lsp.tasks')
+    local fixture = vim.fn.json_decode(table.concat(vim.fn.readfile(repo .. '/editors/fixtures/tasks.json'), '\n'))
+    local items = tasks.to_items(fixture, 'utf-16')
+    eq(#items, #fixture, 'one item a task')
+    eq(items[1].filename, '/vault/Daily/2025-11-06.md', 'file name from the uri')
+    eq(items[1].lnum, 5, '1-based line')
+    eq(items[1].type, 'W', 'overdue is a warning')
+    eq(items[1].text, '[/] Review the pilot budget — Myself · due 2025-11-07 (overdue)', 'in progress')
+    eq(items[2].filename, '/vault/Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md', 'decoded uri')
+    eq(items[3].text, '[?] Confirm pilot rack delivery date with the data center team — Jonas Becker · Contoso · due 2025-11-10 (overdue) · high', 'proposed is marked')
+    eq(items[6].text, '[ ] Loop in legal on the order form — 王芳 · Fabrikam · due 2025-11-21', 'not overdue')
+    eq(items[6].type, '', 'not overdue is no warning')
+    eq(items[8].text, '[ ] Read the pilot notes from [[Storage pilot kickoff with Contoso]]', 'no owner, no due date')
+  end)
+
   step('root detection: .obsidian, .git, else the working directory, else the file directory', function()
     eq(nl.find_root(vault .. '/People/Ana Ruiz.md'), vault, 'vault note')
     local tmp = vim.fn.tempname()
@@ -224,6 +265,34 @@ local function main()
       still = still or l == ACCEPTED
     end
     eq(still, true, 'the accepted task is kept')
+  end)
+
+  step(':NotesLspAcceptAll! accepts the proposed tasks of every note in the quickfix list', function()
+    local fabrikam = vault .. '/Meetings/2025-11-14 - Fabrikam procurement sync.md'
+    vim.fn.setqflist({
+      { filename = fabrikam, lnum = 21, text = 'proposed' },
+      { filename = fabrikam, lnum = 22, text = 'todo' },
+      { filename = KICKOFF, lnum = 30, text = 'todo' },
+    }, ' ')
+    vim.cmd('NotesLspAcceptAll!')
+    local fbuf = vim.fn.bufnr(fabrikam)
+    wait_for('the Fabrikam proposal accepted', 10000, function()
+      return vim.api.nvim_buf_is_loaded(fbuf)
+        and vim.api.nvim_buf_get_lines(fbuf, 20, 21, true)[1]
+          == '- [ ] Send the licensing options summary @Myself 📅 2025-11-18 🔺 #task'
+    end)
+    eq(vim.api.nvim_buf_get_lines(fbuf, 21, 22, true)[1], '- [ ] Loop in legal on the order form @Wang Fang 📅 2025-11-21 #task', 'other lines kept')
+  end)
+
+  step(':NotesTasks with a bad filter says what was wrong', function()
+    local said
+    local notify = vim.notify
+    vim.notify = function(msg)
+      said = msg
+    end
+    vim.cmd('NotesTasks status=open')
+    vim.notify = notify
+    eq(said, 'notes-lsp: :NotesTasks: status: "open" is not one of proposed, todo, in_progress, done, cancelled', 'message')
   end)
 
   step('a vault with no marker is rooted at the working directory: people are known', function()

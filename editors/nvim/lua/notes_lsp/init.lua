@@ -23,6 +23,10 @@ M.defaults = {
   settings = {},
   -- Extra fields merged into the client configuration (on_attach, capabilities, handlers...).
   client = {},
+  -- Code lenses (refreshed on BufEnter, CursorHold, InsertLeave) when the server offers them.
+  codelens = true,
+  -- Inlay hints (Neovim 0.10+) when the server offers them.
+  inlay_hints = true,
 }
 
 M.config = vim.deepcopy(M.defaults)
@@ -89,15 +93,58 @@ function M.find_root(path, markers)
   return start
 end
 
+local function capable(client, cap)
+  local caps = client.server_capabilities or client.resolved_capabilities or {}
+  return caps[cap] ~= nil and caps[cap] ~= false
+end
+
+-- Code lenses and inlay hints for the buffer, where this Neovim and the server have them.
+local function enable_views(client, bufnr)
+  if M.config.codelens and vim.lsp.codelens and capable(client, 'codeLensProvider') then
+    local group = vim.api.nvim_create_augroup('notes_lsp_codelens_' .. bufnr, { clear = true })
+    vim.api.nvim_create_autocmd({ 'BufEnter', 'CursorHold', 'InsertLeave' }, {
+      group = group,
+      buffer = bufnr,
+      callback = function()
+        vim.lsp.codelens.refresh()
+      end,
+    })
+    if bufnr == vim.api.nvim_get_current_buf() then
+      vim.lsp.codelens.refresh()
+    end
+  end
+  if M.config.inlay_hints and has('0.10') and vim.lsp.inlay_hint and capable(client, 'inlayHintProvider') then
+    pcall(vim.lsp.inlay_hint.enable, true, { bufnr = bufnr })
+  end
+end
+
+-- Client-side command for lenses that show locations (VS Code's editor.action.showReferences:
+-- arguments uri, position, locations): the locations go to the quickfix list.
+local function show_locations(command, ctx)
+  local locations = (command.arguments or {})[3] or {}
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local items = vim.lsp.util.locations_to_items(locations, client and client.offset_encoding or 'utf-16')
+  vim.fn.setqflist({}, ' ', { title = command.title or 'notes-lsp', items = items })
+  vim.cmd('botright copen')
+end
+
 local function client_config(root_dir)
   local c = M.config
+  local user = c.client or {}
   local cfg = vim.tbl_deep_extend('force', {
     name = M.name,
     cmd = c.cmd,
     root_dir = root_dir,
     init_options = c.settings,
     settings = { notesLsp = c.settings },
-  }, c.client or {})
+    commands = { ['editor.action.showReferences'] = show_locations },
+  }, user)
+  cfg.on_attach = function(client, bufnr)
+    enable_views(client, bufnr)
+    if user.on_attach then
+      user.on_attach(client, bufnr)
+    end
+  end
   if root_dir then
     cfg.workspace_folders = { { uri = vim.uri_from_fname(root_dir), name = root_dir } }
   end
@@ -204,14 +251,110 @@ function M.reject_all(bufnr)
   return M.run_all('reject', bufnr)
 end
 
-local function create_commands()
-  vim.api.nvim_create_user_command('NotesLspAcceptAll', function()
-    M.accept_all(0)
-  end, { desc = 'notes-lsp: accept all proposed tasks in this note' })
-  vim.api.nvim_create_user_command('NotesLspRejectAll', function()
-    M.reject_all(0)
-  end, { desc = 'notes-lsp: reject all proposed tasks in this note' })
+--- A running notes-lsp client: the current buffer's, else one whose root holds the working
+--- directory, else any.
+function M.find_client()
+  local client = M.get_client(0)
+  if client then
+    return client
+  end
+  local all = vim.lsp.get_clients and vim.lsp.get_clients({ name = M.name }) or vim.lsp.get_active_clients()
+  local cwd = vim.fn.getcwd()
+  local any
+  for _, c in ipairs(all) do
+    if c.name == M.name then
+      any = any or c
+      local root = c.config.root_dir
+      if root and (cwd == root or vim.startswith(cwd, root .. '/')) then
+        return c
+      end
+    end
+  end
+  return any
 end
+
+--- Runs the task query (filters as in the server's notes-lsp.tasks) and fills the quickfix
+--- list; see lua/notes_lsp/tasks.lua. Returns false when no client runs.
+function M.tasks(filters, opts, on_done)
+  local client = M.find_client()
+  if not client then
+    vim.notify('notes-lsp: not running; open a note of the vault first', vim.log.levels.WARN)
+    return false
+  end
+  require('notes_lsp.tasks').run(client, filters or vim.empty_dict(), opts, on_done)
+  return true
+end
+
+--- The notes of the quickfix list (as :NotesTasks left it), once each, in order.
+local function quickfix_notes()
+  local seen, out = {}, {}
+  for _, item in ipairs(vim.fn.getqflist()) do
+    if item.bufnr ~= 0 and not seen[item.bufnr] then
+      seen[item.bufnr] = true
+      table.insert(out, item.bufnr)
+    end
+  end
+  return out
+end
+
+--- Accepts (or rejects) the proposed tasks of every note in the quickfix list; the server's
+--- edits load the notes into buffers (unsaved, like a rename). Returns how many notes.
+function M.run_all_quickfix(which)
+  local client = M.find_client()
+  if not client then
+    vim.notify('notes-lsp: not running; open a note of the vault first', vim.log.levels.WARN)
+    return 0
+  end
+  local notes = quickfix_notes()
+  for _, bufnr in ipairs(notes) do
+    local params = { command = SERVER_COMMANDS[which], arguments = { vim.uri_from_bufnr(bufnr) } }
+    client_request(client, 'workspace/executeCommand', params, function(err)
+      if err then
+        vim.notify('notes-lsp: ' .. tostring(err.message or err), vim.log.levels.ERROR)
+      end
+    end)
+  end
+  return #notes
+end
+
+local function all_command(which)
+  return function(args)
+    if args.bang then
+      M.run_all_quickfix(which)
+    else
+      M.run_all(which, 0)
+    end
+  end
+end
+
+--- Defines :NotesLspAcceptAll[!], :NotesLspRejectAll[!] and :NotesTasks (plugin/ and setup()).
+function M.create_commands()
+  vim.api.nvim_create_user_command('NotesLspAcceptAll', all_command('accept'), {
+    bang = true,
+    desc = 'notes-lsp: accept all proposed tasks in this note (!: in every note of the quickfix list)',
+  })
+  vim.api.nvim_create_user_command('NotesLspRejectAll', all_command('reject'), {
+    bang = true,
+    desc = 'notes-lsp: reject all proposed tasks in this note (!: in every note of the quickfix list)',
+  })
+  vim.api.nvim_create_user_command('NotesTasks', function(args)
+    local tasks = require('notes_lsp.tasks')
+    local filters, err = tasks.parse(args.fargs)
+    if not filters then
+      vim.notify('notes-lsp: :NotesTasks: ' .. err, vim.log.levels.ERROR)
+      return
+    end
+    M.tasks(filters, { title = args.args })
+  end, {
+    nargs = '*',
+    complete = function(arglead)
+      return require('notes_lsp.tasks').complete(arglead)
+    end,
+    desc = 'notes-lsp: the vault\'s tasks in the quickfix list (filters: owner=me overdue ...)',
+  })
+end
+
+local create_commands = M.create_commands
 
 --- Configures notes-lsp and starts it for markdown buffers, now and from then on.
 function M.setup(opts)
