@@ -1,4 +1,5 @@
 /* test-document.c: the open-document store and didChange edits. */
+#include "lsp/base/error.h"
 #include "lsp/server/document.h"
 
 #include <errno.h>
@@ -237,7 +238,7 @@ static void test_malformed_changes(void) {
     nl_doc *doc;
     char err[128] = "";
     int rc = edit(docs, "abc\r\ndef", cases[i].changes, NL_ENC_UTF16, &doc, err);
-    ASSERT_EQ(rc, NL_RPC_INVALID_PARAMS);
+    ASSERT_EQ(rc, NL_EINVAL);
     ASSERT_STR_EQ(err, cases[i].msg);
     /* the whole batch is refused: the first, valid change is not applied either */
     ASSERT_STR_EQ(doc->text, "abc\r\ndef");

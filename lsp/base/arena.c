@@ -1,5 +1,7 @@
 #include "lsp/base/arena.h"
 
+#include "lsp/base/error.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +93,7 @@ int nl_arena_compact(nl_arena *a, nl_arena_moves *moves) {
   if (nb == NULL || m == NULL) {
     free(nb);
     free(m);
-    return -1;
+    return NL_ENOMEM;
   }
   nb->next = NULL;
   nb->cap = total;

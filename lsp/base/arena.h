@@ -36,7 +36,7 @@ typedef struct {
 
 /* Copies every block of `a` into one block of exactly the bytes used and records the moves;
  * the old blocks stay valid until nl_arena_moves_free, so the caller can translate pointers.
- * Returns 0, or -1 when out of memory (the arena is unchanged). */
+ * Returns 0, or NL_ENOMEM (the arena is unchanged). */
 int nl_arena_compact(nl_arena *a, nl_arena_moves *moves);
 /* The new address of p if it pointed into a moved block, else p. */
 void *nl_arena_moved(const nl_arena_moves *moves, const void *p);

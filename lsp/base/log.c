@@ -1,5 +1,7 @@
 #include "lsp/base/log.h"
 
+#include "lsp/base/error.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,11 +27,11 @@ void nl_log_set_level(int level) {
 int nl_log_level(void) { return log_level; }
 
 int nl_log_level_parse(const char *name) {
-  if (name == NULL) return -1;
+  if (name == NULL) return NL_EINVAL;
   for (int i = NL_LOG_ERROR; i <= NL_LOG_DEBUG; i++)
     if (strcmp(name, level_names[i]) == 0) return i;
   if (strcmp(name, "warning") == 0) return NL_LOG_WARN;
-  return -1;
+  return NL_EINVAL;
 }
 
 int nl_log_open_file(const char *path) {

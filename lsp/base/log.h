@@ -15,7 +15,7 @@ void nl_log(int level, const char *fmt, ...)
     ;
 void nl_log_set_level(int level);
 int nl_log_level(void);
-/* "error" "warn" "info" "debug" -> level; -1 when unknown. */
+/* "error" "warn" "info" "debug" -> level; NL_EINVAL when unknown. */
 int nl_log_level_parse(const char *name);
 /* Appends to `path` instead of stderr; 0 or a negative errno. */
 int nl_log_open_file(const char *path);

@@ -1,5 +1,7 @@
 #include "lsp/base/strmap.h"
 
+#include "lsp/base/error.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +51,7 @@ static int grow(nl_strmap *m) {
   /* Rehash in place of growing when tombstones, not keys, fill the table. */
   if (m->cap != 0 && m->len * 2 < m->cap) cap = m->cap;
   nl_strmap_slot *slots = calloc(cap, sizeof(*slots));
-  if (slots == NULL) return -1;
+  if (slots == NULL) return NL_ENOMEM;
   for (size_t i = 0; i < m->cap; i++) {
     nl_strmap_slot *s = &m->slots[i];
     if (s->key == NULL || s->key == TOMB) continue;
@@ -74,9 +76,9 @@ int nl_strmap_add(nl_strmap *m, const char *key, size_t len, uint32_t id) {
   uint32_t h = hash_bytes(key, len);
   nl_strmap_slot *s = find(m, key, len, h);
   if (s == NULL) {
-    if ((m->len + m->tombs + 1) * 4 > m->cap * 3 && grow(m) != 0) return -1;
+    if ((m->len + m->tombs + 1) * 4 > m->cap * 3 && grow(m) != 0) return NL_ENOMEM;
     char *k = malloc(len + 1);
-    if (k == NULL) return -1;
+    if (k == NULL) return NL_ENOMEM;
     memcpy(k, key, len);
     k[len] = '\0';
     size_t mask = m->cap - 1, i = h & mask;
@@ -94,13 +96,13 @@ int nl_strmap_add(nl_strmap *m, const char *key, size_t len, uint32_t id) {
   }
   if (s->cap == 0 && s->n == 1) {
     uint32_t *many = malloc(4 * sizeof(*many));
-    if (many == NULL) return -1;
+    if (many == NULL) return NL_ENOMEM;
     many[0] = s->ids.one;
     s->ids.many = many;
     s->cap = 4;
   } else if (s->n == s->cap) {
     uint32_t *many = realloc(s->ids.many, 2 * s->cap * sizeof(*many));
-    if (many == NULL) return -1;
+    if (many == NULL) return NL_ENOMEM;
     s->ids.many = many;
     s->cap *= 2;
   }
@@ -132,7 +134,7 @@ int nl_strmap_count(nl_strmap *m, const char *key, size_t len, int32_t delta) {
   nl_strmap_slot *s = find(m, key, len, hash_bytes(key, len));
   if (s == NULL) {
     if (delta <= 0) return 0;
-    if (nl_strmap_add(m, key, len, (uint32_t)delta) != 0) return -1;
+    if (nl_strmap_add(m, key, len, (uint32_t)delta) != 0) return NL_ENOMEM;
     return 0;
   }
   int64_t n = (int64_t)s->ids.one + delta;

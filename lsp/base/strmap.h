@@ -32,13 +32,13 @@ void nl_strmap_free(nl_strmap *m);
 /* The ids stored under key (borrowed until the map changes) and their count; NULL, 0 when
  * the key is absent. */
 const uint32_t *nl_strmap_get(const nl_strmap *m, const char *key, size_t len, uint32_t *n);
-/* Adds id to key's set (duplicates are kept: the set counts uses). 0 or -1 on OOM. */
+/* Adds id to key's set (duplicates are kept: the set counts uses). 0 or NL_ENOMEM. */
 int nl_strmap_add(nl_strmap *m, const char *key, size_t len, uint32_t id);
 /* Removes one occurrence of id from key's set; 0, or 1 when it was not there. */
 int nl_strmap_remove(nl_strmap *m, const char *key, size_t len, uint32_t id);
 /* Counter mode, for a map used only through these two: adds delta to key's count (kept in
  * the single id slot) and deletes the key when the count reaches 0. O(1) however large the
- * count. 0, or -1 on OOM. */
+ * count. 0, or NL_ENOMEM. */
 int nl_strmap_count(nl_strmap *m, const char *key, size_t len, int32_t delta);
 /* The count of key (0 when absent). */
 uint32_t nl_strmap_count_get(const nl_strmap *m, const char *key, size_t len);

@@ -3,6 +3,8 @@
  * when the server sets a waker. Also the one reader of note files. */
 #include "lsp/index/workspace_impl.h"
 
+#include "lsp/base/error.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -372,9 +374,9 @@ static void walk_after(uv_work_t *req, int status) {
 }
 
 int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
-  if (ws->vscan != NULL) return -EBUSY;
+  if (ws->vscan != NULL) return NL_EBUSY;
   vault_scan *sc = calloc(1, sizeof(*sc));
-  if (sc == NULL) return -ENOMEM;
+  if (sc == NULL) return NL_ENOMEM;
   sc->ws = ws;
   sc->cb = cb;
   sc->ud = ud;
@@ -384,7 +386,7 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
     free(sc->roots);
     nl_config_free(sc->cfg);
     free(sc);
-    return -ENOMEM;
+    return NL_ENOMEM;
   }
   for (size_t i = 0; i < ws->n_roots; i++) sc->roots[sc->n_roots++] = strdup(ws->roots[i]);
   sc->walk_req.data = sc;
@@ -396,8 +398,9 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
     free(sc->roots);
     nl_config_free(sc->cfg);
     free(sc);
+    return NL_ELOOP;
   }
-  return rc;
+  return 0;
 }
 
 int nl_ws_scanning(const nl_workspace *ws) { return ws->vscan != NULL; }

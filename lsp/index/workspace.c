@@ -10,6 +10,8 @@
  * same parse, so an update is proportional to the note. */
 #include "lsp/index/workspace_impl.h"
 
+#include "lsp/base/error.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,19 +100,19 @@ static void set_masks(nl_workspace *ws, const nl_entry *e) {
   ws->all_mask[e->id] = m;
 }
 
-/* Appends one row; 0 or -1 when out of memory (the name is then not offered). */
+/* Appends one row; 0 or NL_ENOMEM (the name is then not offered). */
 static int add_row(nl_workspace *ws, const nl_entry *e, uint32_t sub, const char *name) {
   size_t len = strlen(name);
   if (ws->n_rows == ws->cap_rows) {
     size_t cap = ws->cap_rows ? ws->cap_rows * 2 : 1024;
     nl_ws_name *rows = realloc(ws->rows, cap * sizeof(*rows));
-    if (rows == NULL) return -1;
+    if (rows == NULL) return NL_ENOMEM;
     ws->rows = rows;
     uint64_t *masks = realloc(ws->row_masks, cap * sizeof(*masks));
-    if (masks == NULL) return -1;
+    if (masks == NULL) return NL_ENOMEM;
     ws->row_masks = masks;
     uint8_t *kinds = realloc(ws->row_kinds, cap);
-    if (kinds == NULL) return -1;
+    if (kinds == NULL) return NL_ENOMEM;
     ws->row_kinds = kinds;
     ws->cap_rows = cap;
   }
@@ -118,7 +120,7 @@ static int add_row(nl_workspace *ws, const nl_entry *e, uint32_t sub, const char
     size_t cap = ws->pool_cap ? ws->pool_cap * 2 : 16384;
     while (cap < ws->pool_len + len + 1) cap *= 2;
     char *pool = realloc(ws->pool, cap);
-    if (pool == NULL) return -1;
+    if (pool == NULL) return NL_ENOMEM;
     ws->pool = pool;
     ws->pool_cap = cap;
   }
@@ -426,9 +428,9 @@ int nl_ws_add_root(nl_workspace *ws, const char *abs_dir) {
   for (size_t i = 0; i < ws->n_roots; i++)
     if (strlen(ws->roots[i]) == n && strncmp(ws->roots[i], abs_dir, n) == 0) return 0;
   char **roots = realloc(ws->roots, (ws->n_roots + 1) * sizeof(*roots));
-  if (roots == NULL) return -ENOMEM;
+  if (roots == NULL) return NL_ENOMEM;
   ws->roots = roots;
-  if ((roots[ws->n_roots] = strndup(abs_dir, n)) == NULL) return -ENOMEM;
+  if ((roots[ws->n_roots] = strndup(abs_dir, n)) == NULL) return NL_ENOMEM;
   ws->n_roots++;
   return 0;
 }
@@ -543,15 +545,15 @@ int nl_ws_check(const nl_workspace *ws, char *err, size_t err_size) {
     live++;
     if (e->id != i) {
       snprintf(err, err_size, "entry %u has id %u", i, e->id);
-      return -1;
+      return NL_ECORRUPT;
     }
     if (nl_ws_by_path(ws, e->abs) != e) {
       snprintf(err, err_size, "path map does not lead to %s", e->abs);
-      return -1;
+      return NL_ECORRUPT;
     }
     if (e->note == NULL) {
       snprintf(err, err_size, "entry without a parse: %s", e->abs);
-      return -1;
+      return NL_ECORRUPT;
     }
     nl_wsi_key k;
     nl_wsi_key_make(&k, e->name, strlen(e->name));
@@ -562,7 +564,7 @@ int nl_ws_check(const nl_workspace *ws, char *err, size_t err_size) {
     for (uint32_t j = 0; j < n; j++) found |= ids[j] == e->id;
     if (!found) {
       snprintf(err, err_size, "file name map misses %s", e->rel);
-      return -1;
+      return NL_ECORRUPT;
     }
   }
   size_t live_rows = 0;
@@ -575,7 +577,7 @@ int nl_ws_check(const nl_workspace *ws, char *err, size_t err_size) {
                        : r->sub <= e->note->n_aliases ? e->note->aliases[r->sub - 1].text : NULL;
     if (want == NULL || strcmp(want, ws->pool + r->off) != 0 || r->kind != e->kind) {
       snprintf(err, err_size, "name row %zu does not match its entry", i);
-      return -1;
+      return NL_ECORRUPT;
     }
   }
   size_t want_rows = 0;
@@ -583,12 +585,12 @@ int nl_ws_check(const nl_workspace *ws, char *err, size_t err_size) {
     if (ws->entries[i] != NULL) want_rows += 1 + ws->entries[i]->note->n_aliases;
   if (live_rows != want_rows) {
     snprintf(err, err_size, "%zu live name rows, want %zu", live_rows, want_rows);
-    return -1;
+    return NL_ECORRUPT;
   }
   if (live != ws->live || ws->paths.len != live) {
     snprintf(err, err_size, "%zu live entries, count says %zu, path map has %zu", live,
              ws->live, ws->paths.len);
-    return -1;
+    return NL_ECORRUPT;
   }
   return 0;
 }

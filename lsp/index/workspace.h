@@ -60,7 +60,7 @@ void nl_ws_free(nl_workspace *ws);
 void nl_ws_set_config(nl_workspace *ws, const nl_config *cfg);
 const nl_config *nl_ws_config(const nl_workspace *ws);
 
-/* Adds a workspace folder (absolute path, copied). Returns 0 or a negative error. */
+/* Adds a workspace folder (absolute path, copied). Returns 0 or NL_ENOMEM. */
 int nl_ws_add_root(nl_workspace *ws, const char *abs_dir);
 size_t nl_ws_n_roots(const nl_workspace *ws);
 const char *nl_ws_root(const nl_workspace *ws, size_t i); /* borrowed */
@@ -72,7 +72,8 @@ void nl_ws_on_change(nl_workspace *ws, nl_ws_change_cb cb, void *ud);
 /* Starts the scan of every root: the walk and the parses run on libuv's thread pool, results
  * are merged on the loop thread, `cb` reports progress. Skips .git, .obsidian, .trash,
  * node_modules, hidden folders, ignored globs, files over maxFileSize or binary (logged), and
- * never follows a symlink out of a root or into a loop. Returns 0 or a negative error. */
+ * never follows a symlink out of a root or into a loop. Returns 0, NL_EBUSY while a scan runs,
+ * NL_ENOMEM or NL_ELOOP. */
 int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud);
 int nl_ws_scanning(const nl_workspace *ws);
 
@@ -180,7 +181,7 @@ void nl_ws_foreach_tag(const nl_workspace *ws,
                        void (*cb)(void *ud, const char *tag, size_t count), void *ud);
 
 /* Verifies the index's invariants (names map to live entries, counts match); returns 0 or
- * -1 with a description in err. Tests and debug builds call it after every update. */
+ * NL_ECORRUPT with a description in err. Tests and debug builds call it after every update. */
 int nl_ws_check(const nl_workspace *ws, char *err, size_t err_size);
 
 #endif

@@ -1,5 +1,6 @@
 /* document.c: open documents and incremental edits; see document.h. */
 #include "lsp/server/document.h"
+#include "lsp/base/error.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -54,7 +55,7 @@ static size_t find_slot(const nl_docs *docs, const char *uri) {
 static int grow(nl_docs *docs) {
   size_t cap = docs->cap ? docs->cap * 2 : 16;
   nl_doc **slots = calloc(cap, sizeof(*slots));
-  if (slots == NULL) return -ENOMEM;
+  if (slots == NULL) return NL_ENOMEM;
   nl_docs bigger = {slots, cap, docs->count};
   for (size_t i = 0; i < docs->cap; i++)
     if (docs->slots[i] != NULL) slots[find_slot(&bigger, docs->slots[i]->uri)] = docs->slots[i];
@@ -70,17 +71,17 @@ nl_doc *nl_docs_get(nl_docs *docs, const char *uri) {
 
 size_t nl_docs_count(const nl_docs *docs) { return docs->count; }
 
-/* Replaces doc's text and line table with a copy of text[0, len); 0 or -ENOMEM, doc unchanged. */
+/* Replaces doc's text and line table with a copy of text[0, len); 0 or NL_ENOMEM, doc unchanged. */
 static int set_text(nl_doc *doc, const char *text, size_t len) {
-  if (len == SIZE_MAX) return -ENOMEM;
+  if (len == SIZE_MAX) return NL_ENOMEM;
   char *copy = malloc(len + 1);
-  if (copy == NULL) return -ENOMEM;
+  if (copy == NULL) return NL_ENOMEM;
   if (len > 0) memcpy(copy, text, len);
   copy[len] = '\0';
   nl_lines lines;
   if (nl_lines_init(&lines, copy, len) < 0) {
     free(copy);
-    return -ENOMEM;
+    return NL_ENOMEM;
   }
   free(doc->text);
   nl_lines_free(&doc->lines);
@@ -116,7 +117,7 @@ nl_doc *nl_docs_open(nl_docs *docs, const char *uri, int64_t version, const char
 
 int nl_docs_close(nl_docs *docs, const char *uri) {
   nl_doc *doc = nl_docs_get(docs, uri);
-  if (doc == NULL) return -ENOENT;
+  if (doc == NULL) return NL_ENOENT;
   size_t mask = docs->cap - 1;
   size_t hole = find_slot(docs, uri);
   docs->slots[hole] = NULL;
@@ -155,7 +156,7 @@ typedef struct {
 
 static int bad(char *err, size_t err_size, size_t i, const char *what) {
   if (err != NULL && err_size > 0) snprintf(err, err_size, "contentChanges[%zu]%s", i, what);
-  return NL_RPC_INVALID_PARAMS;
+  return NL_EINVAL;
 }
 
 /* Line starts inside text (not counting 0), the most a change can add to the table (plus the
@@ -181,7 +182,7 @@ static int read_change(const json_t *item, size_t i, change *c, char *err, size_
   if (c->full) return 0;
   snprintf(root, sizeof(root), "contentChanges[%zu]", i);
   if (nl_lsp_get_range_ex(item, root, "range", &c->l1, &c->c1, &c->l2, &c->c2, err, err_size) < 0)
-    return NL_RPC_INVALID_PARAMS;
+    return NL_EINVAL;
   if (c->l2 < c->l1 || (c->l2 == c->l1 && c->c2 < c->c1))
     return bad(err, err_size, i, ".range.end is before range.start");
   return 0;
@@ -225,15 +226,15 @@ static void splice(nl_doc *doc, size_t a, size_t b, const char *ins, size_t ins_
 static int reserve(nl_doc *doc, size_t text_cap, size_t lines_cap) {
   if (text_cap > doc->cap) {
     char *t = realloc(doc->text, text_cap);
-    if (t == NULL) return -ENOMEM;
+    if (t == NULL) return NL_ENOMEM;
     doc->text = t;
     doc->cap = text_cap;
     doc->lines.text = t;
   }
   if (lines_cap > doc->lines.cap) {
-    if (lines_cap > SIZE_MAX / sizeof(size_t)) return -ENOMEM;
+    if (lines_cap > SIZE_MAX / sizeof(size_t)) return NL_ENOMEM;
     size_t *s = realloc(doc->lines.starts, lines_cap * sizeof(size_t));
-    if (s == NULL) return -ENOMEM;
+    if (s == NULL) return NL_ENOMEM;
     doc->lines.starts = s;
     doc->lines.cap = lines_cap;
   }
@@ -259,11 +260,11 @@ int nl_doc_apply(nl_doc *doc, const json_t *content_changes, nl_encoding enc, in
   if (err != NULL && err_size > 0) err[0] = '\0';
   if (!json_is_array(content_changes)) {
     if (err != NULL && err_size > 0) snprintf(err, err_size, "contentChanges must be an array");
-    return NL_RPC_INVALID_PARAMS;
+    return NL_EINVAL;
   }
   size_t n = json_array_size(content_changes);
   change *changes = n ? calloc(n, sizeof(*changes)) : NULL;
-  if (n > 0 && changes == NULL) return -ENOMEM;
+  if (n > 0 && changes == NULL) return NL_ENOMEM;
 
   /* Validate everything and size the buffers first: after that nothing can fail. */
   size_t text_cap = doc->len + 1, lines_cap = doc->lines.n_lines;
@@ -273,7 +274,7 @@ int nl_doc_apply(nl_doc *doc, const json_t *content_changes, nl_encoding enc, in
     if (rc < 0) break;
     size_t terms = count_terminators(changes[i].text, changes[i].len);
     if (changes[i].len > SIZE_MAX / 2 - text_cap || terms > SIZE_MAX / 2 - lines_cap - 2) {
-      rc = -ENOMEM;
+      rc = NL_ENOMEM;
       break;
     }
     text_cap += changes[i].len;
@@ -289,10 +290,10 @@ int nl_doc_apply(nl_doc *doc, const json_t *content_changes, nl_encoding enc, in
 }
 
 int nl_doc_check(const nl_doc *doc) {
-  if (doc->text == NULL || doc->len >= doc->cap || doc->text[doc->len] != '\0') return -EINVAL;
-  if (doc->lines.text != doc->text || doc->lines.len != doc->len) return -EINVAL;
+  if (doc->text == NULL || doc->len >= doc->cap || doc->text[doc->len] != '\0') return NL_EINVAL;
+  if (doc->lines.text != doc->text || doc->lines.len != doc->len) return NL_EINVAL;
   nl_lines fresh;
-  if (nl_lines_init(&fresh, doc->text, doc->len) < 0) return -ENOMEM;
+  if (nl_lines_init(&fresh, doc->text, doc->len) < 0) return NL_ENOMEM;
   int same = fresh.n_lines == doc->lines.n_lines &&
              memcmp(fresh.starts, doc->lines.starts, fresh.n_lines * sizeof(size_t)) == 0;
   nl_lines_free(&fresh);

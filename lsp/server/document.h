@@ -32,7 +32,7 @@ void nl_docs_free(nl_docs *docs);
 nl_doc *nl_docs_open(nl_docs *docs, const char *uri, int64_t version, const char *text, size_t len);
 /* The open document for uri (borrowed, see nl_docs_open), or NULL when it is not open. */
 nl_doc *nl_docs_get(nl_docs *docs, const char *uri);
-/* Closes uri and frees its document; 0, or -ENOENT when it was not open. */
+/* Closes uri and frees its document; 0, or NL_ENOENT when it was not open. */
 int nl_docs_close(nl_docs *docs, const char *uri);
 /* Number of open documents. */
 size_t nl_docs_count(const nl_docs *docs);
@@ -42,14 +42,14 @@ int nl_docs_foreach(nl_docs *docs, int (*cb)(nl_doc *doc, void *arg), void *arg)
 
 /* Applies the contentChanges array of a didChange (borrowed) in order: a change with "range" (in
  * units of enc, clamped as LSP says) replaces that range, one without (or with a null range)
- * replaces the whole text. Then sets doc->version. Returns 0; or NL_RPC_INVALID_PARAMS with a
- * message naming the field (e.g. "contentChanges[1].text must be a string") or -ENOMEM, and the
+ * replaces the whole text. Then sets doc->version. Returns 0; or NL_EINVAL with a
+ * message naming the field (e.g. "contentChanges[1].text must be a string") or NL_ENOMEM, and the
  * document unchanged: the batch applies entirely or not at all. */
 int nl_doc_apply(nl_doc *doc, const json_t *content_changes, nl_encoding enc, int64_t version,
                  char *err, size_t err_size);
 
 /* Checks a document's invariants (text NUL-terminated within cap, line table equal to a fresh
- * scan of the text); 0, -EINVAL when broken, -ENOMEM. O(document): for tests and debug builds. */
+ * scan of the text); 0, NL_EINVAL when broken, NL_ENOMEM. O(document): for tests and debug builds. */
 int nl_doc_check(const nl_doc *doc);
 
 #endif

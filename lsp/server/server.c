@@ -2,6 +2,7 @@
  * are queued (queue.c) and handled from a check callback, so a $/cancelRequest that arrives
  * with its request cancels it (-32800); configuration and capabilities are in settings.c. */
 #include "lsp/server/server_impl.h"
+#include "lsp/base/error.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lsp/base/error.h"
 #include "lsp/base/log.h"
 #include "lsp/features/features.h"
 #include "protocol/lsp_types.h"
@@ -266,7 +268,7 @@ int nl_server_initialized(nl_server *srv, const json_t *params, json_t **result,
     nl_srv_request(srv, "workspace/configuration",
             json_pack("{s:[{s:s}]}", "items", "section", "notesLsp"), config_reply, NULL);
   int rc = nl_ws_scan(srv->ws, nl_srv_scan_progress, srv);
-  if (rc != 0) nl_log(NL_LOG_ERROR, "cannot start indexing: %s", uv_strerror(rc));
+  if (rc != 0) nl_log(NL_LOG_ERROR, "cannot start indexing: %s", nl_strerror(rc));
   if (!srv->caps.watched_files_dynamic) srv->watch = nl_watch_start(srv->loop, srv->ws);
   return 0;
 }
@@ -341,7 +343,7 @@ int nl_server_did_change(nl_server *srv, const json_t *params, json_t **result, 
   }
   int rc = nl_doc_apply(doc, json_object_get(params, "contentChanges"), srv->enc, version, err,
                         err_size);
-  if (rc != 0) return rc == NL_RPC_INVALID_PARAMS ? rc : NL_RPC_INTERNAL_ERROR;
+  if (rc != 0) return rc == NL_EINVAL ? NL_RPC_INVALID_PARAMS : NL_RPC_INTERNAL_ERROR;
   /* Parsed by nl_srv_flush_edits, when typing pauses or a request needs it. */
   uv_timer_start(&srv->diag_timer, diag_timer_cb, DIAG_DELAY_MS, 0);
   return 0;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lsp/base/error.h"
 #include "lsp/base/log.h"
 #include "lsp/features/features.h"
 
@@ -50,7 +51,7 @@ void nl_srv_rebuild_config(nl_server *srv) {
   /* What is scanned changed: scan again (notes already indexed are only re-parsed). */
   if (nl_ws_ready(srv->ws) && !nl_ws_scanning(srv->ws) && scan_rules_differ(old, cfg)) {
     int rc = nl_ws_scan(srv->ws, nl_srv_scan_progress, srv);
-    if (rc != 0) nl_log(NL_LOG_ERROR, "cannot start indexing: %s", uv_strerror(rc));
+    if (rc != 0) nl_log(NL_LOG_ERROR, "cannot start indexing: %s", nl_strerror(rc));
   }
   nl_config_free(old);
 }
