@@ -21,7 +21,7 @@
 #include "lsp/features/features.h"
 #include "lsp/index/config.h"
 #include "lsp/note/note.h"
-#include "lsp/server/server.h"
+#include "lsp/server/dispatch.h"
 #include "protocol/lsp_types.h"
 #include "test.h"
 

@@ -1,7 +1,6 @@
 /* The one table of methods. Requests not listed get MethodNotFound; notifications not listed
  * are ignored (those starting with "$/" silently). */
-#include "lsp/features/features.h"
-#include "lsp/server/server.h"
+#include "lsp/server/dispatch.h"
 
 #include <string.h>
 

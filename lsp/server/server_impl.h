@@ -4,7 +4,14 @@
 #ifndef NL_SERVER_IMPL_H
 #define NL_SERVER_IMPL_H
 
+#include <uv.h>
+
+#include "lsp/index/config.h"
 #include "lsp/index/watch.h"
+#include "lsp/index/workspace.h"
+#include "lsp/server/context.h"
+#include "lsp/server/dispatch.h"
+#include "lsp/server/document.h"
 #include "lsp/server/server.h"
 #include "lsp/server/transport.h"
 #include "protocol/rpc.h"
