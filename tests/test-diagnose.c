@@ -182,7 +182,7 @@ static void test_daily_ambiguous(void) {
   ASSERT_EQ(d->range.start.col, strlen("- Which "));
   ASSERT_EQ(d->n_related, 2);
   ASSERT_STR_EQ(d->message, "ambiguous link 'Apollo' matches 2 notes: Archive/Apollo.md, "
-                            "Projects/Apollo.md (the first is used)");
+                            "Projects/Apollo.md; using Archive/Apollo.md");
   ASSERT_STR_EQ(d->related[0].message, "candidate: Archive/Apollo.md");
   ASSERT_STR_EQ(d->related[1].message, "candidate: Projects/Apollo.md");
   ASSERT_EQ(d->related[0].entry, entry("Archive/Apollo.md")->id);

@@ -320,7 +320,8 @@ static void test_markdown_links(void) {
                   "[w](./a/b.MD#^blk) [z](x.txt) [e](mailto:a@b.md) [[[w]]](y.md) [q](#h)";
   nl_note *n = parse(s);
   ASSERT(n != NULL);
-  ASSERT_EQ(n->n_links, 5);
+  /* Schemes and images are not links; an attachment and a same-note heading are. */
+  ASSERT_EQ(n->n_links, 7);
   const nl_link *l = &n->links[0];
   ASSERT_EQ(l->kind, NL_LINK_MARKDOWN);
   ASSERT_STR_EQ(l->target, "Ana Ruiz.md");
@@ -335,12 +336,22 @@ static void test_markdown_links(void) {
   l = &n->links[2];
   ASSERT_STR_EQ(l->target, "./a/b.MD");
   ASSERT_STR_EQ(l->block, "blk");
+  ASSERT_STR_EQ(n->links[3].target, "x.txt");
   /* a wikilink in a markdown link's text; links stay sorted by start */
-  ASSERT_EQ(n->links[3].kind, NL_LINK_MARKDOWN);
-  ASSERT_STR_EQ(n->links[3].target, "y.md");
-  ASSERT_EQ(n->links[4].kind, NL_LINK_WIKI);
-  ASSERT_STR_EQ(n->links[4].target, "w");
-  ASSERT(n->links[3].range.start.col < n->links[4].range.start.col);
+  ASSERT_EQ(n->links[4].kind, NL_LINK_MARKDOWN);
+  ASSERT_STR_EQ(n->links[4].target, "y.md");
+  ASSERT_EQ(n->links[5].kind, NL_LINK_WIKI);
+  ASSERT_STR_EQ(n->links[5].target, "w");
+  ASSERT(n->links[4].range.start.col < n->links[5].range.start.col);
+  ASSERT_STR_EQ(n->links[6].target, "");
+  ASSERT_STR_EQ(n->links[6].heading, "h");
+  nl_note_free(n);
+  /* Obsidian writes markdown links to notes without .md. */
+  n = parse("[filters](Filters) [a](../People/Ana%20Ruiz)");
+  ASSERT(n != NULL);
+  ASSERT_EQ(n->n_links, 2);
+  ASSERT_STR_EQ(n->links[0].target, "Filters");
+  ASSERT_STR_EQ(n->links[1].target, "../People/Ana Ruiz");
   nl_note_free(n);
   /* Nothing in a destination is a tag or a mention. */
   n = parse("[a](x.md#tag) [b](https://h.com/@user) [c](<y z.md#@p>)");
@@ -433,6 +444,27 @@ static void test_block_ids(void) {
 }
 
 /* ---- text shapes ------------------------------------------------------------------------- */
+
+static void test_frontmatter_links(void) {
+  nl_note *n = parse("---\nrelated: \"[[Ana Ruiz]]\"\nsee:\n  - \"[[Contoso|the account]]\"\n"
+                     "  - '[[Atlas#Goals]] #nottag @nobody'\nplain: [[x]]\ntitle: no [link]\n---\n"
+                     "Body [[B]]\n");
+  ASSERT(n != NULL);
+  ASSERT_EQ(n->n_links, 5); /* "plain: [[x]]" (a list of a list in YAML) is a link too */
+  ASSERT_STR_EQ(n->links[0].target, "Ana Ruiz");
+  ASSERT_RANGE(n->links[0].range, 1, 10, 1, 22);
+  ASSERT_RANGE(n->links[0].target_range, 1, 12, 1, 20);
+  ASSERT_STR_EQ(n->links[1].target, "Contoso");
+  ASSERT_STR_EQ(n->links[1].alias, "the account");
+  ASSERT_STR_EQ(n->links[2].target, "Atlas");
+  ASSERT_STR_EQ(n->links[2].heading, "Goals");
+  ASSERT_STR_EQ(n->links[3].target, "x");
+  ASSERT_RANGE(n->links[3].range, 5, 7, 5, 12);
+  ASSERT_STR_EQ(n->links[4].target, "B");
+  ASSERT_EQ(n->n_tags, 0);
+  ASSERT_EQ(n->n_mentions, 0);
+  nl_note_free(n);
+}
 
 static void test_line_ends(void) {
   nl_note *n = parse("a\r\nb\rc\n\r\n[[x]]");
@@ -547,6 +579,7 @@ int main(void) {
   RUN(test_mentions);
   RUN(test_headings);
   RUN(test_block_ids);
+  RUN(test_frontmatter_links);
   RUN(test_line_ends);
   RUN(test_empty_and_null);
   RUN(test_invalid_utf8);

@@ -494,7 +494,7 @@ static void report_ambiguous(run *r, const nl_link *l) {
   size_t total = nl_ws_resolve_all(r->ws, r->e, md, l->target, strlen(l->target), cands,
                                    MAX_CANDIDATES);
   size_t shown = total < MAX_CANDIDATES ? total : MAX_CANDIDATES;
-  size_t cap = 96 + strlen(l->target);
+  size_t cap = 96 + strlen(l->target) + (total > 0 ? strlen(cands[0]->rel) : 0);
   for (size_t i = 0; i < shown; i++) cap += strlen(cands[i]->rel) + 2;
   char *msg = malloc(cap);
   if (msg == NULL) {
@@ -505,7 +505,7 @@ static void report_ambiguous(run *r, const nl_link *l) {
                               total);
   for (size_t i = 0; i < shown; i++)
     n += (size_t)snprintf(msg + n, cap - n, "%s%s", i ? ", " : "", cands[i]->rel);
-  snprintf(msg + n, cap - n, "%s (the first is used)", shown < total ? ", ..." : "");
+  snprintf(msg + n, cap - n, "%s; using %s", shown < total ? ", ..." : "", cands[0]->rel);
   nl_diag *d = push(r->out, NL_SEV_WARNING, NL_DIAG_AMBIGUOUS_LINK, l->range, msg);
   if (d == NULL) {
     r->oom = 1;
@@ -530,10 +530,11 @@ static void check_link(run *r, const nl_link *l) {
     check_fragment(r, l, r->e);
     return;
   }
-  if (is_attachment(l->target)) return;
   size_t n_matches = 0;
   nl_entry *t = nl_ws_resolve(r->ws, r->e, l->kind == NL_LINK_MARKDOWN, l->target,
                               strlen(l->target), &n_matches);
+  /* A dotted name is a note when such a note exists ([[2021.07.17]]), else an attachment. */
+  if (t == NULL && is_attachment(l->target)) return;
   if (t == NULL) {
     nl_diag *d = push(r->out, NL_SEV_WARNING, NL_DIAG_BROKEN_LINK, l->range,
                       fmt("broken link: no note named '%s'", l->target));

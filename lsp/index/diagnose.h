@@ -35,11 +35,14 @@ enum {
  *   unknown-person    warning      an @mention that names no person and no owner name, or a
  *                                  `participants:` entry with no person note ("[[Name]]" works)
  *   unknown-account   warning      a frontmatter `account:` with no account note
- *   broken-link       warning      a wikilink, embed or markdown link to no note; links to
- *                                  attachments (a file extension other than .md) are not judged
+ *   broken-link       warning      a wikilink, embed or markdown link to no note; a dotted
+ *                                  name is a note when one has that name ([[2021.07.17]]),
+ *                                  else an attachment, which is not judged
  *   missing-heading   warning      `#heading` (text or slug, ignoring case and punctuation) or
  *                                  `#^block` not in the target; the fragment
  *   ambiguous-link    warning      a target several notes match; the message names them all
+ *                                  and the one used (Obsidian's order: the linking note's
+ *                                  folder first, then the shortest path)
  *   frontmatter-error error        the YAML syntax error, from its position to the line's end
  *   mojibake          warning      a word holding UTF-8 decoded as Windows-1252 or Mac Roman
  *

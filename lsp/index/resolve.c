@@ -8,7 +8,20 @@
 
 /* ---- resolution -------------------------------------------------------------------------- */
 
-static int better(const nl_entry *a, const nl_entry *b) {
+/* Whether e lies directly in the folder of `from`. */
+static int in_folder_of(const nl_entry *from, const nl_entry *e) {
+  const char *a = strrchr(from->rel, '/'), *b = strrchr(e->rel, '/');
+  size_t la = a ? (size_t)(a - from->rel) : 0, lb = b ? (size_t)(b - e->rel) : 0;
+  return la == lb && strncmp(from->rel, e->rel, la) == 0;
+}
+
+/* Obsidian's order among notes a link matches: one in the linking note's own folder first,
+ * then the shortest path (a note at the root before one in a folder), then byte order. */
+static int better(const nl_entry *from, const nl_entry *a, const nl_entry *b) {
+  if (from != NULL) {
+    int fa = in_folder_of(from, a), fb = in_folder_of(from, b);
+    if (fa != fb) return fa;
+  }
   size_t la = strlen(a->rel), lb = strlen(b->rel);
   if (la != lb) return la < lb;
   return strcmp(a->rel, b->rel) < 0;
@@ -17,8 +30,8 @@ static int better(const nl_entry *a, const nl_entry *b) {
 /* Collects the distinct live entries among ids that pass `keep` into out, best first. */
 typedef int (*keep_fn)(const nl_entry *e, const void *arg);
 
-static size_t collect(const nl_workspace *ws, const uint32_t *ids, uint32_t n, keep_fn keep,
-                      const void *arg, nl_entry **out, size_t cap) {
+static size_t collect(const nl_workspace *ws, const nl_entry *from, const uint32_t *ids,
+                      uint32_t n, keep_fn keep, const void *arg, nl_entry **out, size_t cap) {
   size_t total = 0;
   for (uint32_t i = 0; i < n; i++) {
     nl_entry *e = nl_ws_get(ws, ids[i]);
@@ -28,7 +41,7 @@ static size_t collect(const nl_workspace *ws, const uint32_t *ids, uint32_t n, k
     if (dup) continue;
     /* Insertion into the sorted prefix that fits in out. */
     size_t pos = total < cap ? total : cap;
-    while (pos > 0 && better(e, out[pos - 1])) {
+    while (pos > 0 && better(from, e, out[pos - 1])) {
       if (pos < cap) out[pos] = out[pos - 1];
       pos--;
     }
@@ -128,7 +141,7 @@ size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from, int markd
     nl_wsi_key_make(&base, slash + 1, len - (size_t)(slash + 1 - target));
     nl_wsi_key_make(&want, target[0] == '/' ? target + 1 : target, target[0] == '/' ? len - 1 : len);
     ids = nl_strmap_get(&ws->files, base.s, base.len, &n);
-    size_t total = collect(ws, ids, n, path_suffix, &want, out, cap);
+    size_t total = collect(ws, from, ids, n, path_suffix, &want, out, cap);
     nl_wsi_key_done(&base);
     nl_wsi_key_done(&want);
     return total;
@@ -136,10 +149,10 @@ size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from, int markd
   nl_wsi_key k;
   nl_wsi_key_make(&k, target, len);
   ids = nl_strmap_get(&ws->files, k.s, k.len, &n);
-  size_t total = collect(ws, ids, n, NULL, NULL, out, cap);
+  size_t total = collect(ws, from, ids, n, NULL, NULL, out, cap);
   if (total == 0) {
     ids = nl_strmap_get(&ws->names, k.s, k.len, &n);
-    total = collect(ws, ids, n, NULL, NULL, out, cap);
+    total = collect(ws, from, ids, n, NULL, NULL, out, cap);
   }
   nl_wsi_key_done(&k);
   return total;
@@ -165,9 +178,9 @@ nl_entry *nl_ws_resolve_kind(const nl_workspace *ws, nl_kind kind, const char *n
   nl_entry *best = NULL;
   uint32_t n;
   const uint32_t *ids = nl_strmap_get(&ws->files, k.s, k.len, &n);
-  if (collect(ws, ids, n, of_kind, &kind, &best, 1) == 0) {
+  if (collect(ws, NULL, ids, n, of_kind, &kind, &best, 1) == 0) {
     ids = nl_strmap_get(&ws->names, k.s, k.len, &n);
-    collect(ws, ids, n, of_kind, &kind, &best, 1);
+    collect(ws, NULL, ids, n, of_kind, &kind, &best, 1);
   }
   nl_wsi_key_done(&k);
   return best;
@@ -202,7 +215,7 @@ nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const char *tag, siz
   uint32_t n;
   const uint32_t *ids = nl_strmap_get(&ws->slugs, k.s, k.len, &n);
   nl_kind kind = NL_KIND_ACCOUNT;
-  collect(ws, ids, n, of_kind, &kind, &best, 1);
+  collect(ws, NULL, ids, n, of_kind, &kind, &best, 1);
   nl_wsi_key_done(&k);
   return best;
 }

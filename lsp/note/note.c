@@ -105,6 +105,42 @@ static void frontmatter_tags(parse_ctx *p) {
   }
 }
 
+/* Links in property values (`related: "[[Note]]"`, lists of them, as Obsidian's Properties
+ * write them) are links like any other. Only a value written as is on one line (quoted or
+ * not) is scanned, so every range is exact; the scanner's tags, mentions and block ids of the
+ * value are dropped again: in YAML they are not markdown. */
+static void frontmatter_links(parse_ctx *p) {
+  const nl_frontmatter *fm = &p->note->fm;
+  const nl_src_lines *l = &p->lines;
+  for (size_t i = 0; i < fm->n_entries && !p->oom; i++) {
+    const nl_fm_entry *en = &fm->entries[i];
+    for (size_t j = 0; j < en->n_items && !p->oom; j++) {
+      const nl_fm_scalar *sc = &en->items[j];
+      uint32_t line = sc->range.start.line;
+      if (line != sc->range.end.line || line >= l->n) continue;
+      size_t ls = l->start[line], le = l->end[line];
+      size_t at = ls + sc->range.start.col, len = strlen(sc->text);
+      if (at >= 2 && at - 2 >= ls && memcmp(l->text + at - 2, "[[", 2) == 0) {
+        /* A value that is one link: the frontmatter parser keeps only its target. */
+        const char *close = NULL;
+        for (size_t k = at; k + 1 < le && close == NULL; k++)
+          if (l->text[k] == ']' && l->text[k + 1] == ']') close = l->text + k;
+        if (close == NULL) continue;
+        at -= 2;
+        len = (size_t)(close + 2 - (l->text + at));
+      } else if (strstr(sc->text, "[[") == NULL || at + len > le ||
+                 memcmp(l->text + at, sc->text, len) != 0) {
+        continue;
+      }
+      size_t tags = p->sc.tags.n, mentions = p->sc.mentions.n, blocks = p->sc.blocks.n;
+      if (nl_scan_unit(&p->sc, at, at + len) < 0) p->oom = 1;
+      p->sc.tags.n = tags;
+      p->sc.mentions.n = mentions;
+      p->sc.blocks.n = blocks;
+    }
+  }
+}
+
 /* Finds the frontmatter fences, parses between them and returns the first body line. */
 static uint32_t frontmatter(parse_ctx *p) {
   nl_note *note = p->note;
@@ -126,6 +162,7 @@ static uint32_t frontmatter(parse_ctx *p) {
   note->aliases = items_of(note, "aliases", "alias", &note->n_aliases);
   note->participants = items_of(note, "participants", NULL, &note->n_participants);
   frontmatter_tags(p);
+  frontmatter_links(p);
   return close + 1;
 }
 

@@ -67,7 +67,9 @@ typedef struct {
 typedef enum {
   NL_LINK_WIKI,           /* [[target#heading|alias]] */
   NL_LINK_EMBED,          /* ![[target]] */
-  NL_LINK_MARKDOWN        /* [text](path.md#heading), URL-decoded; only local .md targets */
+  NL_LINK_MARKDOWN        /* [text](path.md#heading), URL-decoded; local targets only: a note
+                             (with or without .md), "#heading" of this note (target ""), or an
+                             attachment ("img/x.png"); images are not links */
 } nl_link_kind;
 
 typedef struct {

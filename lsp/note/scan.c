@@ -625,22 +625,19 @@ static int has_scheme(const char *t, size_t a, size_t b) {
   return k < b && t[k] == ':' && k - a >= 2 && k - a <= 32;
 }
 
-static int ends_md(const char *s) {
-  size_t n = strlen(s);
-  return n > 3 && s[n - 3] == '.' && (s[n - 2] | 0x20) == 'm' && (s[n - 1] | 0x20) == 'd';
-}
-
 /* At the ']' of a bracket pair (opened at o) followed by '(' at i + 1; returns the offset after
  * the link's ')' (its destination is skipped), or 0 when it is no link. */
 static size_t markdown_link(unit *u, size_t o, int image, size_t i) {
   size_t da, db;
   size_t end = destination_end(u, i + 1, &da, &db);
   if (end == 0) return 0;
-  if (image || has_scheme(u->t, da, db)) return end;
+  if (image || has_scheme(u->t, da, db) || da == db) return end;
   const char *hash = memchr(u->t + da, '#', db - da);
   size_t pe = hash != NULL ? (size_t)(hash - u->t) : db;
   const char *path = decode(u, da, pe);
-  if (path == NULL || !ends_md(path)) return end;
+  /* A local destination is a link to a note (".md", or no extension as Obsidian writes
+   * "[x](Filters)"), to a heading of this note ("#Heading"), or to an attachment. */
+  if (path == NULL || (*path == '\0' && hash == NULL)) return end;
   nl_link *l = push_link(u, pos_of(u, o));
   if (l == NULL) return end;
   l->kind = NL_LINK_MARKDOWN;
