@@ -8,6 +8,7 @@
 
 #include "lsp/cli/check.h"
 #include "lsp/index/diagnose.h"
+#include "lsp/base/file.h"
 #include "test.h"
 
 typedef struct {
@@ -86,7 +87,8 @@ static void remove_vault(void) {
 static void test_golden_example(void) {
   result r = run_check("--today", "2025-11-15", NL_TEST_VAULT, NULL);
   size_t len = 0;
-  char *want = nl_diag_read_file(NL_TEST_DATA "/check-example.txt", &len);
+  char *want = NULL;
+  nl_file_read(NL_TEST_DATA "/check-example.txt", NL_FILE_NO_LIMIT, &want, &len);
   ASSERT(want != NULL);
   ASSERT_STR_EQ(r.out, want);
   ASSERT_STR_EQ(r.err, "");

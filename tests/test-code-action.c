@@ -1,12 +1,14 @@
 /* test-code-action: code actions, executeCommand and the LSP form of diagnostics. Notes are
  * opened as documents (nothing is written to disk); each action's edit is applied to the text
  * by a small helper and the result compared byte for byte. */
+#include <unistd.h>
 #include <uv.h>
 
 #include "lsp/index/config.h"
 #include "lsp/server/context.h"
 #include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
+#include "lsp/base/file.h"
 #include "lsp/note/mojibake.h"
 #include "lsp/index/workspace.h"
 #include "protocol/lsp_types.h"
@@ -91,7 +93,7 @@ static void open_doc(doc_t *d, const char *rel, const char *text) {
     d->text = strdup(text);
     d->len = strlen(text);
   } else {
-    d->text = nl_diag_read_file(d->abs, &d->len);
+    nl_file_read(d->abs, NL_FILE_NO_LIMIT, &d->text, &d->len);
   }
   nl_entry *e = nl_ws_update(ws, d->abs, d->text, d->len, 1);
   d->uri = strdup(e ? e->uri : "file:///nowhere");
@@ -683,6 +685,72 @@ static void test_diagnostics_json(void) {
   json_decref(params);
 }
 
+/* A closed note changed on disk since the index read it: the edit is computed on the bytes it
+ * will be applied to, not with the old parse's ranges (issue 14, item 4). */
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  ASSERT(f != NULL);
+  fputs(text, f);
+  fclose(f);
+}
+
+static void test_closed_note_changed_on_disk(void) {
+  char dir[] = "/tmp/nl-code-action-XXXXXX";
+  ASSERT(mkdtemp(dir) != NULL);
+  char path[256];
+  snprintf(path, sizeof path, "%s/Tasks.md", dir);
+  write_file(path, "- [?] Call Ana \xF0\x9F\x93\x85 2025-11-20 #proposed\n");
+  nl_workspace *w = nl_ws_new(&loop, cfg);
+  int finished = 0;
+  ASSERT(w != NULL && nl_ws_add_root(w, dir) == 0 && nl_ws_scan(w, on_progress, &finished) == 0);
+  while (!finished && uv_run(&loop, UV_RUN_ONCE) != 0) {
+  }
+  nl_entry *e = nl_ws_by_path(w, path);
+  ASSERT(e != NULL);
+  char *uri = strdup(e->uri);
+  /* Changed behind the index's back: a line before the task, and a longer description. */
+  const char *now = "# Added on disk \xE2\x80\x94 later\n"
+                    "- [?] Call Ana Ruiz about it \xF0\x9F\x93\x85 2025-11-20 #proposed\n";
+  write_file(path, now);
+  nl_ctx c = ctx;
+  c.ws = w;
+  json_t *p = json_pack("{s:s, s:[s]}", "command", "notes-lsp.acceptAllProposedTasks",
+                        "arguments", uri);
+  json_t *result = NULL;
+  char err[256] = "";
+  ASSERT_EQ(nl_feature_execute_command(&c, p, &result, err, sizeof err), 0);
+  json_decref(p);
+  json_decref(result);
+  ASSERT(applied_edit != NULL);
+  const json_t *edits = edits_for(applied_edit, uri, json_null()); /* closed: no version */
+  ASSERT(edits != NULL);
+  char *got = apply_edits(now, strlen(now), edits);
+  ASSERT(got != NULL);
+  ASSERT_STR_EQ(got, "# Added on disk \xE2\x80\x94 later\n"
+                     "- [ ] Call Ana Ruiz about it \xF0\x9F\x93\x85 2025-11-20\n");
+  free(got);
+  /* The same through textDocument/codeAction on the closed note. */
+  p = json_pack("{s:{s:s}, s:o, s:{s:[]}}", "textDocument", "uri", uri, "range",
+                nl_lsp_range_json(1, 3, 1, 3), "context", "diagnostics");
+  ASSERT_EQ(nl_feature_code_action(&c, p, &result, err, sizeof err), 0);
+  json_decref(p);
+  const json_t *a = action(result, "Reject proposed task");
+  ASSERT(a != NULL);
+  edits = edits_for(json_object_get(a, "edit"), uri, json_null());
+  ASSERT(edits != NULL);
+  got = apply_edits(now, strlen(now), edits);
+  ASSERT(got != NULL);
+  ASSERT_STR_EQ(got, "# Added on disk \xE2\x80\x94 later\n"
+                     "- [-] Call Ana Ruiz about it \xF0\x9F\x93\x85 2025-11-20 "
+                     "\xE2\x9D\x8C 2025-11-15\n");
+  free(got);
+  json_decref(result);
+  free(uri);
+  nl_ws_free(w);
+  unlink(path);
+  rmdir(dir);
+}
+
 int main(void) {
   if (setup() != 0) {
     fprintf(stderr, "cannot index %s\n", NL_TEST_VAULT);
@@ -703,6 +771,7 @@ int main(void) {
   RUN(test_execute_command_errors);
   RUN(test_random_notes_edits_apply);
   RUN(test_diagnostics_json);
+  RUN(test_closed_note_changed_on_disk);
   char err[256];
   if (nl_ws_check(ws, err, sizeof err) != 0) {
     fprintf(stderr, "index check failed: %s\n", err);

@@ -4,6 +4,7 @@
 
 #include "lsp/index/config.h"
 #include "lsp/index/diagnose.h"
+#include "lsp/server/text.h"
 #include "lsp/index/workspace.h"
 #include "test.h"
 
@@ -55,10 +56,12 @@ static int diagnose_rel(const char *rel, nl_diag_list *out) {
   nl_diag_list_init(out);
   nl_entry *e = entry(rel);
   if (e == NULL) return -1;
+  nl_text t;
+  if (nl_text_load(&t, NULL, e) < 0) return -1;
   size_t len = 0;
-  char *text = nl_diag_read_file(e->abs, &len);
-  int rc = nl_diagnose(ws, e, text, len, today, out);
-  free(text);
+  const char *body = nl_text_body(&t, &len);
+  int rc = nl_diagnose(ws, e, body, len, today, out);
+  nl_text_free(&t);
   return rc;
 }
 

@@ -14,6 +14,7 @@
 #include "lsp/index/diagnose.h"
 #include "lsp/base/log.h"
 #include "lsp/index/workspace.h"
+#include "lsp/server/text.h"
 
 static const char usage[] =
     "usage: notes-lsp check [--today YYYY-MM-DD] [--format text|json]\n"
@@ -224,11 +225,13 @@ static int check_notes(const nl_workspace *ws, const options *o, int32_t today, 
   *n_notes = n;
   int rc = 0;
   for (size_t i = 0; i < n; i++) {
+    nl_text t;
+    nl_text_load(&t, NULL, es[i]); /* gone since the scan: no mojibake check */
     size_t len = 0;
-    char *text = nl_diag_read_file(es[i]->abs, &len); /* gone since the scan: no mojibake check */
+    const char *body = nl_text_body(&t, &len);
     nl_diag_list list;
     nl_diag_list_init(&list);
-    if (nl_diagnose(ws, es[i], text, len, today, &list) < 0) rc = -1;
+    if (nl_diagnose(ws, es[i], body, len, today, &list) < 0) rc = -1;
     for (size_t k = 0; k < list.n; k++) {
       const nl_diag *d = &list.items[k];
       if (d->severity >= 1 && d->severity <= 4) r->count[d->severity]++;
@@ -241,7 +244,7 @@ static int check_notes(const nl_workspace *ws, const options *o, int32_t today, 
       }
     }
     nl_diag_list_free(&list);
-    free(text);
+    nl_text_free(&t);
   }
   free(es);
   return rc;

@@ -24,29 +24,49 @@
 
 const char *const nl_feature_commands[] = {CMD_ACCEPT_ALL, CMD_REJECT_ALL, NULL};
 
-/* The note an action works on. */
+/* The note an action works on: its text as the client sees it and the parse of that very
+ * text. An open note's parse is the index's (the server flushes edits before requests); a
+ * closed note is parsed again from the bytes just read, so an edit never lands on ranges of a
+ * file that changed on disk since the index read it. */
 typedef struct {
   const nl_ctx *ctx;
   const nl_entry *e;
-  nl_diag_text t;
+  nl_text t;
+  const nl_note *note; /* e->note, or owned_note */
+  nl_note *owned_note;
   char today[16];
   const nl_task_settings *ts; /* borrowed from the configuration */
 } note_view;
 
-static void view_init(note_view *v, const nl_ctx *ctx, const nl_entry *e) {
+/* 0, or -1 when the note's text cannot be read (no action can be computed then). */
+static int view_init(note_view *v, const nl_ctx *ctx, const nl_entry *e) {
   v->ctx = ctx;
   v->e = e;
-  nl_diag_text_load(&v->t, ctx->docs, e);
+  v->note = e->note;
+  v->owned_note = NULL;
   nl_date_format(ctx->today, v->today);
   v->ts = &nl_ws_config(ctx->ws)->tasks;
+  if (nl_text_load(&v->t, ctx->docs, e) < 0) return -1;
+  if (v->t.open) return 0;
+  size_t len;
+  const char *body = nl_text_body(&v->t, &len);
+  v->owned_note = nl_note_parse(e->note->path, body, len);
+  if (v->owned_note == NULL) return -1;
+  v->note = v->owned_note;
+  return 0;
+}
+
+static void view_free(note_view *v) {
+  nl_note_free(v->owned_note);
+  nl_text_free(&v->t);
 }
 
 /* ---- edits ------------------------------------------------------------------------------- */
 
 static json_t *text_edit(const note_view *v, nl_brange r, const char *new_text) {
   uint32_t l1, c1, l2, c2;
-  nl_diag_text_units(&v->t, v->ctx->enc, r.start, &l1, &c1);
-  nl_diag_text_units(&v->t, v->ctx->enc, r.end, &l2, &c2);
+  nl_text_units(&v->t, v->ctx->enc, r.start, &l1, &c1);
+  nl_text_units(&v->t, v->ctx->enc, r.end, &l2, &c2);
   return nl_lsp_text_edit_json(l1, c1, l2, c2, new_text);
 }
 
@@ -97,7 +117,7 @@ static size_t before_block_id(const char *line, size_t end) {
  * text (before trailing blanks, so they stay where they were, and before a block id). */
 static void task_edits(const note_view *v, const nl_task *t, task_act act, json_t *edits) {
   size_t ll;
-  const char *line = nl_diag_text_line(&v->t, t->line, &ll);
+  const char *line = nl_text_line(&v->t, t->line, &ll);
   static const char *const status[] = {"[ ]", "[-]", "[x]"};
   add_edit(edits, v, t->status_range, status[act]);
 
@@ -127,7 +147,7 @@ static void task_edits(const note_view *v, const nl_task *t, task_act act, json_
 
 /* All the proposed tasks of the note accepted or rejected; NULL when there is none. */
 static json_t *all_proposed_edit(const note_view *v, task_act act) {
-  const nl_note *n = v->e->note;
+  const nl_note *n = v->note;
   json_t *edits = json_array();
   for (size_t i = 0; edits != NULL && i < n->n_tasks; i++)
     if (nl_task_is_proposed(&n->tasks[i], v->ts)) task_edits(v, &n->tasks[i], act, edits);
@@ -190,7 +210,7 @@ static json_t *diag_on_line(const note_view *v, const nl_diag_list *dl, const ch
 
 static void task_actions(const note_view *v, const nl_diag_list *dl, uint32_t l1, uint32_t l2,
                          const json_t *only, json_t *out) {
-  const nl_note *n = v->e->note;
+  const nl_note *n = v->note;
   for (size_t i = 0; i < n->n_tasks; i++) {
     const nl_task *t = &n->tasks[i];
     if (t->line < l1 || t->line > l2) continue;
@@ -370,20 +390,26 @@ int nl_feature_code_action(const nl_ctx *ctx, const json_t *params, json_t **res
     l1 = l2, c1 = c2, l2 = tl, c2 = tc;
   }
   note_view v;
-  view_init(&v, ctx, e);
-  nl_bpos a = nl_diag_text_bpos(&v.t, ctx->enc, l1, c1);
-  nl_bpos b = nl_diag_text_bpos(&v.t, ctx->enc, l2, c2);
+  if (view_init(&v, ctx, e) < 0) {
+    view_free(&v);
+    *result = out;
+    return 0;
+  }
+  nl_bpos a = nl_text_bpos(&v.t, ctx->enc, l1, c1);
+  nl_bpos b = nl_text_bpos(&v.t, ctx->enc, l2, c2);
   /* A selection of whole lines ends at column 0 of the line after it. */
   uint32_t last_line = (b.line > a.line && c2 == 0) ? b.line - 1 : b.line;
 
   nl_diag_list dl;
   nl_diag_list_init(&dl);
-  nl_diagnose(ctx->ws, e, v.t.text, v.t.len, ctx->today, &dl);
+  size_t len;
+  const char *body = nl_text_body(&v.t, &len);
+  nl_diagnose_note(ctx->ws, e, v.note, body, len, ctx->today, &dl);
   task_actions(&v, &dl, a.line, last_line, only, out);
   diagnostic_actions(&v, &dl, a, b, only, out);
   source_actions(&v, &dl, only, out);
   nl_diag_list_free(&dl);
-  nl_diag_text_free(&v.t);
+  view_free(&v);
   *result = out;
   return 0;
 }
@@ -413,9 +439,13 @@ int nl_feature_execute_command(const nl_ctx *ctx, const json_t *params, json_t *
     return NL_RPC_INVALID_PARAMS;
   }
   note_view v;
-  view_init(&v, ctx, e);
+  if (view_init(&v, ctx, e) < 0) {
+    view_free(&v);
+    snprintf(err, err_size, "cannot read %s", e->abs);
+    return NL_RPC_INTERNAL_ERROR;
+  }
   json_t *edit = all_proposed_edit(&v, act);
-  nl_diag_text_free(&v.t);
+  view_free(&v);
   if (edit != NULL && ctx->apply_edit != NULL)
     ctx->apply_edit(ctx, act == TASK_ACCEPT ? "Accept all proposed tasks"
                                             : "Reject all proposed tasks", edit);

@@ -4,6 +4,7 @@
 
 #include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
+#include "lsp/server/text.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
@@ -24,10 +25,10 @@ static json_t *related_json(const nl_ctx *ctx, const nl_diag_related *rel) {
   return json_pack("{s:o, s:s}", "location", loc, "message", rel->message ? rel->message : "");
 }
 
-json_t *nl_diag_json(const nl_ctx *ctx, const nl_diag_text *t, const nl_diag *d) {
+json_t *nl_diag_json(const nl_ctx *ctx, const nl_text *t, const nl_diag *d) {
   uint32_t l1, c1, l2, c2;
-  nl_diag_text_units(t, ctx->enc, d->range.start, &l1, &c1);
-  nl_diag_text_units(t, ctx->enc, d->range.end, &l2, &c2);
+  nl_text_units(t, ctx->enc, d->range.start, &l1, &c1);
+  nl_text_units(t, ctx->enc, d->range.end, &l2, &c2);
   json_t *j = nl_lsp_diagnostic_json(l1, c1, l2, c2, (nl_lsp_severity)d->severity, d->code,
                                      NL_DIAG_SOURCE, d->message);
   if (j == NULL) return NULL;
@@ -51,17 +52,19 @@ json_t *nl_diag_json(const nl_ctx *ctx, const nl_diag_text *t, const nl_diag *d)
 json_t *nl_feature_diagnostics_json(const nl_ctx *ctx, const nl_entry *e) {
   json_t *arr = json_array();
   if (arr == NULL || ctx == NULL || e == NULL || e->note == NULL) return arr;
-  nl_diag_text t;
-  nl_diag_text_load(&t, ctx->docs, e); /* unreadable: diagnostics without mojibake */
+  nl_text t;
+  nl_text_load(&t, ctx->docs, e); /* unreadable: diagnostics without mojibake */
+  size_t len;
+  const char *body = nl_text_body(&t, &len);
   nl_diag_list list;
   nl_diag_list_init(&list);
-  nl_diagnose(ctx->ws, e, t.text, t.len, ctx->today, &list);
+  nl_diagnose(ctx->ws, e, body, len, ctx->today, &list);
   for (size_t i = 0; i < list.n; i++) {
     json_t *j = nl_diag_json(ctx, &t, &list.items[i]);
     if (j != NULL) json_array_append_new(arr, j);
   }
   nl_diag_list_free(&list);
-  nl_diag_text_free(&t);
+  nl_text_free(&t);
   return arr;
 }
 

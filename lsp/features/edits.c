@@ -16,7 +16,7 @@ static void file_free(nl_edits_file *f) {
   for (size_t i = 0; i < f->n; i++) free(f->edits[i].text);
   free(f->edits);
   nl_note_free(f->note);
-  nl_diag_text_free(&f->t);
+  nl_text_free(&f->t);
   free(f);
 }
 
@@ -52,7 +52,7 @@ static nl_edits_file *load(nl_edits *s, const nl_entry *e, const char *abs, cons
   nl_entry at = *e;
   at.abs = (char *)abs;
   at.uri = (char *)uri;
-  nl_diag_text_load(&f->t, s->ctx->docs, &at);
+  nl_text_load(&f->t, s->ctx->docs, &at);
   f->note = nl_note_parse(e->rel, f->t.text, f->t.len);
   if (f->note == NULL) {
     s->oom = 1;
@@ -130,8 +130,8 @@ static json_t *text_edits(const nl_edits_file *f, nl_encoding enc) {
   json_t *out = json_array();
   for (size_t i = 0; out != NULL && i < f->n; i++) {
     uint32_t l1, c1, l2, c2;
-    nl_diag_text_units(&f->t, enc, f->edits[i].range.start, &l1, &c1);
-    nl_diag_text_units(&f->t, enc, f->edits[i].range.end, &l2, &c2);
+    nl_text_units(&f->t, enc, f->edits[i].range.start, &l1, &c1);
+    nl_text_units(&f->t, enc, f->edits[i].range.end, &l2, &c2);
     if (json_array_append_new(out, nl_lsp_text_edit_json(l1, c1, l2, c2, f->edits[i].text)) < 0) {
       json_decref(out);
       return NULL;
@@ -194,7 +194,7 @@ size_t nl_edits_url_encode(const char *s, size_t len, char *out, size_t cap) {
 /* ---- text of a loaded note --------------------------------------------------------------- */
 
 const char *nl_edits_line(const nl_edits_file *f, uint32_t line, size_t *len) {
-  return nl_diag_text_line(&f->t, line, len);
+  return nl_text_line(&f->t, line, len);
 }
 
 const char *nl_edits_slice(const nl_edits_file *f, nl_brange r, size_t *len) {
@@ -209,14 +209,14 @@ const char *nl_edits_slice(const nl_edits_file *f, nl_brange r, size_t *len) {
 
 json_t *nl_edits_range_json(const nl_edits_file *f, nl_encoding enc, nl_brange r) {
   uint32_t l1, c1, l2, c2;
-  nl_diag_text_units(&f->t, enc, r.start, &l1, &c1);
-  nl_diag_text_units(&f->t, enc, r.end, &l2, &c2);
+  nl_text_units(&f->t, enc, r.start, &l1, &c1);
+  nl_text_units(&f->t, enc, r.end, &l2, &c2);
   return nl_lsp_range_json(l1, c1, l2, c2);
 }
 
 nl_bpos nl_edits_bpos(const nl_edits_file *f, nl_encoding enc, uint32_t line,
                       uint32_t character) {
-  return nl_diag_text_bpos(&f->t, enc, line, character);
+  return nl_text_bpos(&f->t, enc, line, character);
 }
 
 static int is_blank(char c) { return c == ' ' || c == '\t'; }

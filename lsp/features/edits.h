@@ -22,7 +22,7 @@ typedef struct {
 typedef struct {
   const nl_entry *e;    /* borrowed from the index */
   const char *uri;      /* where the edits go (e->uri unless redirected); borrowed */
-  nl_diag_text t;       /* its text now */
+  nl_text t;            /* its text now */
   nl_note *note;        /* a parse of t (new) */
   nl_edits_edit *edits;
   size_t n, cap;

@@ -4,6 +4,8 @@
 #define NL_FEATURES_H
 
 #include "lsp/server/context.h"
+#include "lsp/index/diagnose.h"
+#include "lsp/server/text.h"
 
 /* textDocument/completion */
 int nl_feature_completion(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
@@ -51,6 +53,11 @@ int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t 
 
 /* The diagnostics of entry `e` as an LSP Diagnostic array (new), for publishDiagnostics. */
 json_t *nl_feature_diagnostics_json(const nl_ctx *ctx, const nl_entry *e);
+
+/* One LSP Diagnostic (new) for `d` of the note whose text is `t`, positions in ctx->enc, with
+ * source "notes-lsp", relatedInformation when the client supports it and data {"repaired"} for
+ * mojibake. NULL when out of memory or a string is not valid UTF-8. */
+json_t *nl_diag_json(const nl_ctx *ctx, const nl_text *t, const nl_diag *d);
 
 /* The command names executeCommandProvider advertises (NULL-terminated, static). */
 extern const char *const nl_feature_commands[];

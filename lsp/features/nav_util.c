@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "lsp/features/nav_match.h"
+#include "lsp/server/text.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
@@ -21,38 +22,26 @@ int nl_nav_text_position(const json_t *params, const char **uri, uint32_t *line,
   return nl_lsp_get_position(params, "position", line, character, err, err_size);
 }
 
-/* Bytes of a UTF-8 BOM at the start of doc (the note model keeps it out of line 0). */
-static size_t bom_len(const nl_doc *doc) {
-  return doc->len >= 3 && memcmp(doc->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-}
-
 const char *nl_nav_doc_line(const nl_doc *doc, uint32_t line, size_t *len) {
-  *len = 0;
-  if ((size_t)line >= doc->lines.n_lines) return NULL;
-  size_t start = nl_lines_line_start(&doc->lines, line);
-  size_t end = nl_lines_line_end(&doc->lines, line);
-  if (line == 0) start += bom_len(doc);
-  if (end < start) end = start;
-  *len = end - start;
-  return doc->text + start;
+  nl_text t;
+  nl_text_of_doc(&t, doc);
+  if (line >= nl_text_n_lines(&t)) {
+    *len = 0;
+    return NULL;
+  }
+  return nl_text_line(&t, line, len); /* borrowed from doc->text */
 }
 
 json_t *nl_nav_doc_range_json(const nl_ctx *ctx, const nl_doc *doc, uint32_t line, size_t a,
                               size_t b) {
-  size_t len = 0;
-  const char *text = nl_nav_doc_line(doc, line, &len);
-  uint32_t ua = 0, ub = 0;
-  if (text != NULL) {
-    ua = nl_col_to_units(text, len, a, ctx->enc);
-    ub = nl_col_to_units(text, len, b, ctx->enc);
-  }
-  /* The client counts a BOM as a character of line 0 (U+FEFF); the note model does not. */
-  if (line == 0 && bom_len(doc) > 0) {
-    uint32_t extra = ctx->enc == NL_ENC_UTF8 ? 3 : 1;
-    ua += extra;
-    ub += extra;
-  }
-  return nl_lsp_range_json(line, ua, line, ub);
+  nl_text t;
+  nl_text_of_doc(&t, doc);
+  nl_bpos pa = {line, (uint32_t)a}, pb = {line, (uint32_t)b};
+  uint32_t l1, c1, l2, c2;
+  nl_text_units(&t, ctx->enc, pa, &l1, &c1);
+  nl_text_units(&t, ctx->enc, pb, &l2, &c2);
+  nl_text_free(&t);
+  return nl_lsp_range_json(l1, c1, l2, c2);
 }
 
 const char *nl_nav_doc_rel(const nl_entry *e, const char *uri) {

@@ -14,8 +14,8 @@
 
 /* The end of the section of heading i: the end of the line before the next heading of the
  * same or a higher level, or of the last line. */
-static nl_bpos section_end(const nl_note *n, const nl_doc *doc, size_t i) {
-  uint32_t last = (uint32_t)(doc->lines.n_lines - 1);
+static nl_bpos section_end(const nl_note *n, const nl_text *t, size_t i) {
+  uint32_t last = nl_text_n_lines(t) - 1;
   for (size_t j = i + 1; j < n->n_headings; j++) {
     if (n->headings[j].level <= n->headings[i].level) {
       last = n->headings[j].range.start.line;
@@ -23,31 +23,29 @@ static nl_bpos section_end(const nl_note *n, const nl_doc *doc, size_t i) {
       break;
     }
   }
-  size_t start = nl_lines_line_start(&doc->lines, last);
-  size_t col = nl_lines_line_end(&doc->lines, last) - start;
-  /* The note's columns leave out a BOM on line 0. */
-  if (last == 0 && doc->len >= 3 && memcmp(doc->text, "\xEF\xBB\xBF", 3) == 0) col -= 3;
-  nl_bpos p = {last, (uint32_t)col};
+  size_t len;
+  nl_text_line(t, last, &len);
+  nl_bpos p = {last, (uint32_t)len};
   return p;
 }
 
-static json_t *symbol(const nl_ctx *ctx, const nl_entry *e, const nl_doc *doc, size_t i) {
+static json_t *symbol(const nl_ctx *ctx, const nl_entry *e, const nl_text *t, size_t i) {
   const nl_heading *h = &e->note->headings[i];
-  nl_brange section = {h->range.start, section_end(e->note, doc, i)};
+  nl_brange section = {h->range.start, section_end(e->note, t, i)};
   return json_pack("{s:s,s:i,s:o,s:o}", "name", h->text[0] ? h->text : "(empty heading)",
-                   "kind", SYMBOL_STRING, "range", nl_ctx_range_json(ctx, e, section),
-                   "selectionRange", nl_ctx_range_json(ctx, e, h->range));
+                   "kind", SYMBOL_STRING, "range", nl_ctx_text_range_json(ctx, t, section),
+                   "selectionRange", nl_ctx_text_range_json(ctx, t, h->range));
 }
 
 /* Heading i and its subsections as DocumentSymbols into `into`; returns the next index. */
-static size_t tree(const nl_ctx *ctx, const nl_entry *e, const nl_doc *doc, size_t i,
+static size_t tree(const nl_ctx *ctx, const nl_entry *e, const nl_text *t, size_t i,
                    json_t *into) {
   const nl_note *n = e->note;
-  json_t *s = symbol(ctx, e, doc, i);
+  json_t *s = symbol(ctx, e, t, i);
   json_t *children = json_array();
   size_t j = i + 1;
   while (j < n->n_headings && n->headings[j].level > n->headings[i].level)
-    j = tree(ctx, e, doc, j, children);
+    j = tree(ctx, e, t, j, children);
   if (json_array_size(children) > 0)
     json_object_set_new(s, "children", children);
   else
@@ -66,12 +64,15 @@ int nl_feature_document_symbol(const nl_ctx *ctx, const json_t *params, json_t *
   /* The index holds the open text (the server flushes edits before requests). */
   if (doc == NULL || e == NULL) return 0;
   const nl_note *n = e->note;
+  nl_text t;
+  nl_text_of_doc(&t, doc);
   if (ctx->caps->hierarchical_symbols) {
-    for (size_t i = 0; i < n->n_headings;) i = tree(ctx, e, doc, i, *result);
+    for (size_t i = 0; i < n->n_headings;) i = tree(ctx, e, &t, i, *result);
+    nl_text_free(&t);
     return 0;
   }
   for (size_t i = 0; i < n->n_headings; i++) {
-    json_t *s = symbol(ctx, e, doc, i);
+    json_t *s = symbol(ctx, e, &t, i);
     json_t *loc = json_pack("{s:s,s:O}", "uri", e->uri, "range", json_object_get(s, "range"));
     json_object_del(s, "range");
     json_object_del(s, "selectionRange");
@@ -84,5 +85,6 @@ int nl_feature_document_symbol(const nl_ctx *ctx, const json_t *params, json_t *
     }
     json_array_append_new(*result, s);
   }
+  nl_text_free(&t);
   return 0;
 }

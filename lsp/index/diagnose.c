@@ -12,6 +12,7 @@
 #include "lsp/index/config.h"
 #include "lsp/note/mojibake.h"
 #include "lsp/note/task.h"
+#include "protocol/position.h"
 
 /* ---- the list ---------------------------------------------------------------------------- */
 
@@ -85,13 +86,12 @@ static nl_diag *push(nl_diag_list *l, int severity, const char *code, nl_brange 
 
 /* ---- the text ---------------------------------------------------------------------------- */
 
-/* The note's text with the line table of protocol/position.c, the BOM left out as the parser
- * leaves it out: offsets below are into ls.text, positions are the parser's. */
+/* The note's text with the line table of protocol/position.c: offsets below are into ls.text,
+ * positions are the parser's. */
 static int lines_init(nl_lines *ls, const char *text, size_t len) {
   memset(ls, 0, sizeof *ls);
   if (text == NULL) return 0;
-  size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-  return nl_lines_init(ls, text + skip, len - skip);
+  return nl_lines_init(ls, text, len);
 }
 
 /* The byte offset of a position, clamped to its line; len when the line does not exist. */
@@ -476,7 +476,7 @@ static int has_block(const nl_note *n, const char *block) {
 }
 
 static void check_fragment(run *r, const nl_link *l, const nl_entry *target) {
-  const nl_note *tn = target->note;
+  const nl_note *tn = target == r->e ? r->note : target->note;
   if (tn == NULL) return;
   if (l->block != NULL && l->block[0] != '\0' && !has_block(tn, l->block))
     emit(r, NL_SEV_WARNING, NL_DIAG_MISSING_HEADING, l->fragment_range,
@@ -657,12 +657,18 @@ static int diag_cmp(const void *pa, const void *pb) {
 
 int nl_diagnose(const nl_workspace *ws, const nl_entry *e, const char *text, size_t len,
                 int32_t today, nl_diag_list *out) {
-  if (ws == NULL || e == NULL || e->note == NULL || out == NULL) return 0;
+  if (e == NULL) return 0;
+  return nl_diagnose_note(ws, e, e->note, text, len, today, out);
+}
+
+int nl_diagnose_note(const nl_workspace *ws, const nl_entry *e, const nl_note *note,
+                     const char *text, size_t len, int32_t today, nl_diag_list *out) {
+  if (ws == NULL || e == NULL || note == NULL || out == NULL) return 0;
   run r = {0};
   r.ws = ws;
   r.cfg = nl_ws_config(ws);
   r.e = e;
-  r.note = e->note;
+  r.note = note;
   r.today = today;
   r.out = out;
   if (lines_init(&r.ls, text, len) < 0) r.oom = 1;
@@ -679,103 +685,4 @@ int nl_diagnose(const nl_workspace *ws, const nl_entry *e, const char *text, siz
   nl_lines_free(&r.ls);
   free(r.moji);
   return r.oom ? -1 : 0;
-}
-
-/* ---- a note's text, for the LSP features ------------------------------------------------- */
-
-char *nl_diag_read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return NULL;
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  while (buf != NULL) {
-    n += fread(buf + n, 1, cap - n - 1, f);
-    if (n < cap - 1) break;
-    char *grown = realloc(buf, cap * 2);
-    if (grown == NULL) {
-      free(buf);
-      buf = NULL;
-      break;
-    }
-    buf = grown;
-    cap *= 2;
-  }
-  int failed = ferror(f);
-  fclose(f);
-  if (buf == NULL || failed) {
-    free(buf);
-    return NULL;
-  }
-  buf[n] = '\0';
-  *len = n;
-  return buf;
-}
-
-int nl_diag_text_load(nl_diag_text *t, nl_docs *docs, const nl_entry *e) {
-  memset(t, 0, sizeof *t);
-  t->text = "";
-  nl_doc *doc = (docs != NULL && e->uri != NULL) ? nl_docs_get(docs, e->uri) : NULL;
-  int rc = 0;
-  if (doc != NULL) {
-    t->text = doc->text;
-    t->len = doc->len;
-    t->open = 1;
-    t->version = doc->version;
-    t->client_bom = 1; /* an editor that kept the BOM shows it as a character */
-  } else if (e->abs != NULL && (t->owned = nl_diag_read_file(e->abs, &t->len)) != NULL) {
-    t->text = t->owned;
-  } else {
-    rc = -1;
-  }
-  if (t->len >= 3 && memcmp(t->text, "\xEF\xBB\xBF", 3) == 0) t->bom = 3;
-  size_t skip = t->client_bom ? 0 : t->bom;
-  if (nl_lines_init(&t->lines, t->text + skip, t->len - skip) < 0) return -1;
-  return rc;
-}
-
-void nl_diag_text_free(nl_diag_text *t) {
-  if (t == NULL) return;
-  nl_lines_free(&t->lines);
-  free(t->owned);
-  memset(t, 0, sizeof *t);
-  t->text = "";
-}
-
-/* Bytes before the note's column 0 of `line` that the client counts as part of it. */
-static size_t client_shift(const nl_diag_text *t, uint32_t line) {
-  return (line == 0 && t->client_bom) ? t->bom : 0;
-}
-
-void nl_diag_text_units(const nl_diag_text *t, nl_encoding enc, nl_bpos p, uint32_t *line,
-                        uint32_t *character) {
-  *line = p.line;
-  *character = 0;
-  if (t->lines.n_lines == 0 || p.line >= t->lines.n_lines) return;
-  size_t start = nl_lines_line_start(&t->lines, p.line);
-  size_t end = nl_lines_line_end(&t->lines, p.line);
-  *character = nl_col_to_units(t->lines.text + start, end - start,
-                               p.col + client_shift(t, p.line), enc);
-}
-
-nl_bpos nl_diag_text_bpos(const nl_diag_text *t, nl_encoding enc, uint32_t line,
-                          uint32_t character) {
-  nl_bpos p = {0, 0};
-  if (t->lines.n_lines == 0) return p;
-  size_t off = nl_lines_offset(&t->lines, enc, line, character);
-  size_t l = nl_lines_line_of(&t->lines, off);
-  size_t col = off - nl_lines_line_start(&t->lines, l);
-  size_t shift = client_shift(t, (uint32_t)l);
-  p.line = (uint32_t)l;
-  p.col = (uint32_t)(col >= shift ? col - shift : 0);
-  return p;
-}
-
-const char *nl_diag_text_line(const nl_diag_text *t, uint32_t line, size_t *len) {
-  *len = 0;
-  if (t->lines.n_lines == 0 || line >= t->lines.n_lines) return "";
-  size_t start = nl_lines_line_start(&t->lines, line) + client_shift(t, line);
-  size_t end = nl_lines_line_end(&t->lines, line);
-  if (start > end) start = end;
-  *len = end - start;
-  return t->lines.text + start;
 }

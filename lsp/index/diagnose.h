@@ -8,11 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lsp/server/context.h"
-#include "lsp/server/document.h"
 #include "lsp/note/note.h"
 #include "lsp/index/workspace.h"
-#include "protocol/position.h"
 
 /* Severities use the LSP numbers, so they go to the wire unchanged. */
 enum {
@@ -99,54 +96,20 @@ void nl_diag_list_init(nl_diag_list *list);
 void nl_diag_list_free(nl_diag_list *list);
 
 /* Computes the diagnostics of entry `e` (borrowed, indexed in `ws`) into `out` (appended, then
- * the whole list is sorted). `text` (len bytes, may be NULL) is the note's current text, used
- * only to look for mojibake; pass the open document's text, else the file's contents.
+ * the whole list is sorted). `text` (len bytes, may be NULL) is the note's current text as the
+ * note model sees it, the BOM left out (nl_text_body), used for mojibake and the text of bad
+ * dates.
  * `today` is days since 1970-01-01. Returns 0, or -1 when out of memory (out then holds what
  * was computed so far). */
 int nl_diagnose(const nl_workspace *ws, const nl_entry *e, const char *text, size_t len,
                 int32_t today, nl_diag_list *out);
 
+/* The same for a parse of e's text other than the index's (`note`, borrowed; `text` is what
+ * it parsed): an edit for a closed note is computed on the bytes just read. */
+int nl_diagnose_note(const nl_workspace *ws, const nl_entry *e, const nl_note *note,
+                     const char *text, size_t len, int32_t today, nl_diag_list *out);
+
 /* The name of a severity: "error", "warning", "information", "hint" (static). */
 const char *nl_diag_severity_name(int severity);
-
-/* Reads a whole file into a new NUL-terminated buffer (free()) with its length in *len; NULL
- * when it cannot be read. */
-char *nl_diag_read_file(const char *path, size_t *len);
-
-/* ---- a note's text, for the LSP features ------------------------------------------------- */
-
-/* The text of an indexed note as the client sees it, with a line table to convert the note's
- * byte positions to the client's encoding without reading the file again. */
-typedef struct {
-  const char *text;  /* the whole text, BOM included when there is one (borrowed or owned) */
-  size_t len;
-  size_t bom;        /* 3 when text starts with a UTF-8 BOM, else 0 */
-  int client_bom;    /* the client sees the BOM as a character (an open document's text) */
-  int open;          /* the text is an open document's */
-  int64_t version;   /* the open document's version */
-  char *owned;       /* the file's contents when not open (new) */
-  nl_lines lines;    /* of the text the client sees: after a BOM it does not see */
-} nl_diag_text;
-
-/* Loads the text of `e`: the open document in `docs` (may be NULL) for e->uri, else the file
- * at e->abs. Returns 0, or -1 when the file cannot be read (t is then an empty text, still to
- * be freed). */
-int nl_diag_text_load(nl_diag_text *t, nl_docs *docs, const nl_entry *e);
-void nl_diag_text_free(nl_diag_text *t);
-/* Converts a note position to the client's (line, character) in `enc`. */
-void nl_diag_text_units(const nl_diag_text *t, nl_encoding enc, nl_bpos p, uint32_t *line,
-                        uint32_t *character);
-/* Converts a client position in `enc` to a note position (clamped to the text). */
-nl_bpos nl_diag_text_bpos(const nl_diag_text *t, nl_encoding enc, uint32_t line,
-                          uint32_t character);
-/* The bytes of line `line` of the note (BOM excluded) through *len; "" past the end. */
-const char *nl_diag_text_line(const nl_diag_text *t, uint32_t line, size_t *len);
-
-/* ---- LSP JSON (lsp/features/diagnostics.c) ----------------------------------------------- */
-
-/* One LSP Diagnostic (new) for `d` of the note whose text is `t`, positions in ctx->enc, with
- * source "notes-lsp", relatedInformation when the client supports it and data {"repaired"} for
- * mojibake. NULL when out of memory or a string is not valid UTF-8. */
-json_t *nl_diag_json(const nl_ctx *ctx, const nl_diag_text *t, const nl_diag *d);
 
 #endif

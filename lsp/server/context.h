@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "lsp/server/document.h"
+#include "lsp/server/text.h"
 #include "lsp/index/workspace.h"
 #include "protocol/position.h"
 
@@ -62,6 +63,8 @@ json_t *nl_ctx_position_json(const nl_ctx *ctx, const nl_entry *e, nl_bpos p);
 json_t *nl_ctx_range_json(const nl_ctx *ctx, const nl_entry *e, nl_brange r);
 /* A Location {uri, range} for a range of `e` (new). */
 json_t *nl_ctx_location_json(const nl_ctx *ctx, const nl_entry *e, nl_brange r);
+/* A Range (new) of the note whose text is t. */
+json_t *nl_ctx_text_range_json(const nl_ctx *ctx, const nl_text *t, nl_brange r);
 /* Converts an LSP position in open document `doc` to a byte position of its note. */
 nl_bpos nl_ctx_bpos(const nl_ctx *ctx, const nl_doc *doc, uint32_t line, uint32_t character);
 

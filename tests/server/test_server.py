@@ -459,6 +459,63 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(out.returncode, 2)
         self.assertIn(b"unknown option: --bogus", out.stderr)
 
+    def references_to(self, c, rel, timeout=10):
+        uri = c.open(rel)
+        return c.request("textDocument/references", {"textDocument": {"uri": uri},
+                                                      "position": {"line": 0, "character": 0},
+                                                      "context": {"includeDeclaration": False}},
+                         timeout=timeout)["result"]
+
+    def test_full_width_start_of_a_closed_note(self):
+        # Issue 14, item 7: U+FF01 and U+FF08 start with the BOM's first byte; no byte is lost.
+        with open(os.path.join(self.vault, "Wide.md"), "w", encoding="utf-8") as f:
+            f.write("\uff01[[Ana Ruiz]] \uff08[[Ana Ruiz]]\uff09\n")
+        for enc, want in (("utf-16", [(1, 13), (15, 27)]), ("utf-8", [(3, 15), (19, 31)]),
+                          ("utf-32", [(1, 13), (15, 27)])):
+            c = self.client()
+            c.initialize(caps={"general": {"positionEncodings": [enc]}})
+            refs = [r for r in self.references_to(c, "People/Ana Ruiz.md")
+                    if r["uri"].endswith("/Wide.md")]
+            got = sorted((r["range"]["start"]["character"], r["range"]["end"]["character"])
+                         for r in refs)
+            self.assertEqual(got, want, enc)
+            self.assertEqual({r["range"]["start"]["line"] for r in refs}, {0})
+            self.assertEqual(c.close(), 0)
+
+    def test_many_references_in_one_closed_note(self):
+        # Issue 14, item 6: 16,000 mentions in one note took 102 s (a re-read per result).
+        lines = ["- L\u00e9a asked \U0001F4C5 @Ana Ruiz about %d" % i for i in range(16000)]
+        with open(os.path.join(self.vault, "Busy.md"), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        c = self.client()
+        c.initialize()
+        refs = [r for r in self.references_to(c, "People/Ana Ruiz.md", timeout=60)
+                if r["uri"].endswith("/Busy.md")]
+        self.assertEqual(len(refs), 16000)
+        start = len("- L\u00e9a asked ") + 2 + 1  # the emoji is two UTF-16 units
+        self.assertTrue(all(r["range"]["start"]["character"] == start and
+                            r["range"]["end"]["character"] == start + 9 for r in refs))
+        self.assertEqual(refs[-1]["range"]["start"]["line"], 15999)
+        self.assertEqual(c.close(), 0)
+
+    def test_diagnostics_of_one_very_long_line(self):
+        # Issue 14, item 6: 40,000 broken links on one line took 15 s to convert.
+        line = " ".join("\u00e9 [[Missing%d]]" % i for i in range(40000))
+        with open(os.path.join(self.vault, "Long.md"), "w", encoding="utf-8") as f:
+            f.write("# Long\n" + line + "\n")
+        c = self.client()
+        c.initialize()
+        uri = c.open("Long.md")
+        msg = c.diagnostics(uri, lambda ds: len(ds) >= 40000, timeout=60)
+        self.assertIsNotNone(msg)
+        ds = [d for d in msg["params"]["diagnostics"] if d["code"] == "broken-link"]
+        self.assertEqual(len(ds), 40000)
+        last = ds[-1]["range"]
+        prefix = line[:line.rindex("[[Missing39999]]")]
+        self.assertEqual(last["start"], {"line": 1, "character": len(prefix)})
+        self.assertEqual(last["end"]["character"], len(prefix) + len("[[Missing39999]]"))
+        self.assertEqual(c.close(), 0)
+
     def test_log_file(self):
         log = os.path.join(self.tmp, "server.log")
         c = self.client(args=("--log-file", log, "--log-level", "debug"))
