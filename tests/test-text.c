@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lsp/base/error.h"
 #include "lsp/base/file.h"
 #include "lsp/server/text.h"
 #include "test.h"
@@ -142,7 +143,7 @@ static void test_file_reader(void) {
   ASSERT_EQ(len, 5);
   ASSERT_STR_EQ(buf, "hello");
   free(buf);
-  ASSERT_EQ(nl_file_read(path, 4, &buf, &len), -EFBIG);
+  ASSERT_EQ(nl_file_read(path, 4, &buf, &len), NL_ETOOBIG);
   ASSERT(buf == NULL);
   ASSERT_EQ(len, 0);
   path = write_tmp("empty.md", "", 0);
@@ -150,18 +151,18 @@ static void test_file_reader(void) {
   ASSERT_EQ(len, 0);
   ASSERT_STR_EQ(buf, "");
   free(buf);
-  ASSERT_EQ(nl_file_read(tmp_dir, NL_FILE_NO_LIMIT, &buf, &len), -EINVAL); /* a folder */
+  ASSERT_EQ(nl_file_read(tmp_dir, NL_FILE_NO_LIMIT, &buf, &len), NL_ENOTREG); /* a folder */
   char fifo[512];
   snprintf(fifo, sizeof fifo, "%s/pipe.md", tmp_dir);
   ASSERT_EQ(mkfifo(fifo, 0600), 0);
-  ASSERT_EQ(nl_file_read(fifo, NL_FILE_NO_LIMIT, &buf, &len), -EINVAL); /* never blocks */
+  ASSERT_EQ(nl_file_read(fifo, NL_FILE_NO_LIMIT, &buf, &len), NL_ENOTREG); /* never blocks */
   unlink(fifo);
   snprintf(fifo, sizeof fifo, "%s/missing.md", tmp_dir);
-  ASSERT_EQ(nl_file_read(fifo, NL_FILE_NO_LIMIT, &buf, &len), -ENOENT);
+  ASSERT_EQ(nl_file_read(fifo, NL_FILE_NO_LIMIT, &buf, &len), NL_ENOENT);
   /* an unreadable note gives an empty text and the error */
   nl_entry e = entry_at(fifo);
   nl_text t;
-  ASSERT_EQ(nl_text_load(&t, NULL, &e), -ENOENT);
+  ASSERT_EQ(nl_text_load(&t, NULL, &e), NL_ENOENT);
   ASSERT_EQ(nl_text_n_lines(&t), 1);
   ASSERT_EQ(t.len, 0);
   nl_text_free(&t);

@@ -1,6 +1,8 @@
 /* file.c: see file.h. */
 #include "lsp/base/file.h"
 
+#include "lsp/base/error.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -15,13 +17,13 @@ static int read_all(int fd, size_t max, char **buf, size_t *cap, size_t *n) {
       size_t grown = *cap * 2 + 4096;
       if (grown > max) grown = max;
       char *nb = realloc(*buf, grown + 1);
-      if (nb == NULL) return -ENOMEM;
+      if (nb == NULL) return NL_ENOMEM;
       *buf = nb;
       *cap = grown;
     }
     ssize_t r = read(fd, *buf + *n, *cap - *n);
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return errno == EAGAIN ? -EINVAL : -errno;
+    if (r < 0) return errno == EAGAIN ? NL_ENOTREG : -errno;
     if (r == 0) return 0;
     *n += (size_t)r;
   }
@@ -30,24 +32,24 @@ static int read_all(int fd, size_t max, char **buf, size_t *cap, size_t *n) {
 int nl_file_read(const char *path, size_t max_size, char **text, size_t *len) {
   *text = NULL;
   *len = 0;
-  if (path == NULL) return -EINVAL;
+  if (path == NULL) return NL_EINVAL;
   /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. */
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return -errno;
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     close(fd);
-    return -EINVAL;
+    return NL_ENOTREG;
   }
   if (st.st_size < 0 || (unsigned long long)st.st_size > max_size) {
     close(fd);
-    return -EFBIG;
+    return NL_ETOOBIG;
   }
   size_t cap = (size_t)st.st_size, n = 0;
   char *buf = malloc(cap + 1);
   if (buf == NULL) {
     close(fd);
-    return -ENOMEM;
+    return NL_ENOMEM;
   }
   int rc = read_all(fd, max_size, &buf, &cap, &n);
   close(fd);

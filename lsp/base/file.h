@@ -10,9 +10,9 @@
 #define NL_FILE_NO_LIMIT ((size_t)-2)
 
 /* Reads the regular file at `path` into a new NUL-terminated buffer (*text, free()) with its
- * length in *len. Returns 0; -EFBIG when it holds more than max_size bytes (nothing is read);
- * -EINVAL when it is not a regular file; another negative errno when it cannot be opened or
- * read. On failure *text is NULL and *len 0. A file that grows while it is read is cut at
+ * length in *len. Returns 0; NL_ETOOBIG when it holds more than max_size bytes (nothing is
+ * read); NL_ENOTREG when it is not a regular file; another nl_errno (lsp/base/error.h) when it
+ * cannot be opened or read. On failure *text is NULL and *len 0. A file that grows while it is read is cut at
  * max_size. */
 int nl_file_read(const char *path, size_t max_size, char **text, size_t *len);
 

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lsp/base/file.h"
 #include "lsp/base/log.h"
 
 /* ---- reading files ----------------------------------------------------------------------- */
@@ -24,53 +25,27 @@ int nl_wsi_has_md_suffix(const char *name) {
   return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
 }
 
-/* Reads a note file into a new buffer. Returns 0; 1 when it is skipped (too large, binary),
- * with the reason logged; a negative errno when it cannot be read. */
+/* Reads a note file (through the one reader) into a new buffer. Returns 0; 1 when it is
+ * skipped (too large, binary, not a regular file), with the reason logged; a negative nl_errno
+ * when it cannot be read. */
 int nl_wsi_read_note(const char *abs, size_t max_size, char **text, size_t *len) {
-  *text = NULL;
-  *len = 0;
-  int fd = open(abs, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -errno;
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return -EINVAL;
-  }
-  if ((size_t)st.st_size > max_size) {
-    close(fd);
-    nl_log(NL_LOG_WARN, "skipped file over the size limit (%lld > %zu bytes): %s",
-           (long long)st.st_size, max_size, abs);
+  int rc = nl_file_read(abs, max_size, text, len);
+  if (rc == NL_ETOOBIG) {
+    nl_log(NL_LOG_WARN, "skipped file over the size limit (%zu bytes): %s", max_size, abs);
     return 1;
   }
-  size_t cap = (size_t)st.st_size, n = 0;
-  char *buf = malloc(cap + 1);
-  if (buf == NULL) {
-    close(fd);
-    return -ENOMEM;
+  if (rc == NL_ENOTREG) {
+    nl_log(NL_LOG_WARN, "skipped a file that is not a regular file: %s", abs);
+    return 1;
   }
-  for (;;) {
-    if (n == cap) {
-      /* The file grew since fstat: keep reading up to the limit. */
-      if (cap >= max_size) break;
-      char *nb = realloc(buf, cap * 2 + 4097);
-      if (nb == NULL) break;
-      buf = nb;
-      cap = cap * 2 + 4096;
-    }
-    ssize_t r = read(fd, buf + n, cap - n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
-    n += (size_t)r;
-  }
-  close(fd);
-  if (memchr(buf, '\0', n) != NULL) {
-    free(buf);
+  if (rc < 0) return rc;
+  if (memchr(*text, '\0', *len) != NULL) {
+    free(*text);
+    *text = NULL;
+    *len = 0;
     nl_log(NL_LOG_WARN, "skipped binary file (contains NUL bytes): %s", abs);
     return 1;
   }
-  buf[n] = '\0';
-  *text = buf;
-  *len = n;
   return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsp/base/error.h"
 #include "lsp/base/file.h"
 
 static size_t bom_of(const char *s, size_t len) {
@@ -41,7 +42,7 @@ int nl_text_of_bytes(nl_text *t, const char *s, size_t len) {
   if (nl_lines_init(&t->own_lines, s + t->bom, len - t->bom) < 0) {
     empty(t);
     nl_lines_init(&t->own_lines, "", 0); /* no allocation beyond the first: may still fail */
-    return -ENOMEM;
+    return NL_ENOMEM;
   }
   return 0;
 }

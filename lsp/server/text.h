@@ -52,11 +52,11 @@ typedef struct {
 /* The text of open document `doc` (borrowed: valid until the document changes or closes; no
  * copy, its line table is reused). */
 void nl_text_of_doc(nl_text *t, const nl_doc *doc);
-/* A closed note's bytes s[0, len) (borrowed). 0, or -ENOMEM with an empty text. */
+/* A closed note's bytes s[0, len) (borrowed). 0, or NL_ENOMEM with an empty text. */
 int nl_text_of_bytes(nl_text *t, const char *s, size_t len);
 /* The text of note `e` as the client sees it: the open document in `docs` (may be NULL) for
- * e->uri, else the file at e->abs read once. 0; or a negative errno when the file cannot be
- * read, and t is then an empty text. Either way free with nl_text_free. */
+ * e->uri, else the file at e->abs read once. 0; or an nl_errno (nl_file_read's) when the file
+ * cannot be read, and t is then an empty text. Either way free with nl_text_free. */
 int nl_text_load(nl_text *t, nl_docs *docs, const nl_entry *e);
 /* Frees what the text owns and leaves an empty text; accepts NULL. */
 void nl_text_free(nl_text *t);
