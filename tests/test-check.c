@@ -214,7 +214,9 @@ static void test_json_format(void) {
   ASSERT_EQ(json_integer_value(json_object_get(sum, "warnings")), 11);
   ASSERT_EQ(json_integer_value(json_object_get(sum, "information")), 4);
   ASSERT_EQ(json_integer_value(json_object_get(sum, "notes")), 17);
-  json_t *first = json_array_get(items, 0);
+  ASSERT_EQ(json_integer_value(json_object_get(sum, "hints")), 2);
+  /* Sorted by path and position: the Daily note's alias-link hint (line 3), then this. */
+  json_t *first = json_array_get(items, 1);
   ASSERT_STR_EQ(json_string_value(json_object_get(first, "path")), "Daily/2025-11-06.md");
   ASSERT_EQ(json_integer_value(json_object_get(first, "line")), 4);
   ASSERT_EQ(json_integer_value(json_object_get(first, "column")), 9);

@@ -653,7 +653,7 @@ static void test_diagnostics_json(void) {
   /* not open: read from disk; relatedInformation only when the client takes it */
   nl_entry *daily = nl_ws_by_path(ws, NL_TEST_VAULT "/Daily/2025-11-06.md");
   json_t *arr = nl_feature_diagnostics_json(&ctx, daily);
-  const json_t *amb = json_array_get(arr, 0);
+  const json_t *amb = json_array_get(arr, 1); /* after the alias-link hint on line 3 */
   ASSERT_STR_EQ(json_string_value(json_object_get(amb, "code")), "ambiguous-link");
   const json_t *rel = json_object_get(amb, "relatedInformation");
   ASSERT_EQ(json_array_size(rel), 2);

@@ -179,7 +179,12 @@ static void test_daily_ambiguous(void) {
   nl_diag_list l;
   ASSERT_EQ(diagnose_rel("Daily/2025-11-06.md", &l), 0);
   dump("daily", &l);
-  ASSERT_EQ(l.n, 2);
+  ASSERT_EQ(l.n, 3);
+  const nl_diag *h = find(&l, NL_DIAG_ALIAS_LINK, 2);
+  ASSERT(h != NULL);
+  ASSERT_EQ(h->severity, NL_SEV_HINT);
+  ASSERT_STR_EQ(h->relinked, "[[2025-11-06 - Storage pilot kickoff with Contoso|Storage pilot "
+                             "kickoff with Contoso]]");
   const nl_diag *d = find(&l, NL_DIAG_AMBIGUOUS_LINK, 3);
   ASSERT(d != NULL);
   ASSERT_EQ(d->range.start.col, strlen("- Which "));
@@ -196,9 +201,8 @@ static void test_daily_ambiguous(void) {
 }
 
 static void test_clean_notes(void) {
-  /* a link by title, an inline nested tag, aliases, accounts and people that all resolve */
-  static const char *const clean[] = {"Inbox.md",
-                                      "Accounts/Contoso.md",
+  /* an inline nested tag, aliases, accounts and people that all resolve */
+  static const char *const clean[] = {"Accounts/Contoso.md",
                                       "Accounts/Fabrikam.md",
                                       "People/Ana Ruiz.md",
                                       "People/王芳.md",
@@ -213,6 +217,12 @@ static void test_clean_notes(void) {
     ASSERT_EQ(l.n, 0);
     nl_diag_list_free(&l);
   }
+  /* A link by frontmatter title resolves, with a hint: Obsidian would not follow it. */
+  nl_diag_list l;
+  ASSERT_EQ(diagnose_rel("Inbox.md", &l), 0);
+  ASSERT_EQ(l.n, 1);
+  ASSERT_STR_EQ(l.items[0].code, NL_DIAG_ALIAS_LINK);
+  nl_diag_list_free(&l);
 }
 
 static void test_crm_mojibake(void) {
@@ -414,7 +424,15 @@ static void test_links(void) {
   ASSERT(d != NULL);
   ASSERT_STR_EQ(d->missing_name, "../Gone.md");
   ASSERT_EQ(count_code(&l, NL_DIAG_BROKEN_LINK), 1);
-  ASSERT_EQ(l.n, 4);
+  /* By alias and by title: the fix writes the file name, or the path when it is ambiguous. */
+  ASSERT_EQ(count_code(&l, NL_DIAG_ALIAS_LINK), 2);
+  d = find(&l, NL_DIAG_ALIAS_LINK, 6);
+  ASSERT(d != NULL);
+  ASSERT_STR_EQ(d->relinked, "[[Contoso|Contoso Ltd]]");
+  ASSERT_STR_EQ(d->message, "'Contoso Ltd' is a title or alias of 'Accounts/Contoso.md': "
+                            "Obsidian links by file name");
+  ASSERT_STR_EQ(d[1].relinked, "[[Archive/Apollo|Apollo (2023)]]");
+  ASSERT_EQ(l.n, 6);
   nl_diag_list_free(&l);
   forget("Scratch/links.md");
 }

@@ -354,6 +354,12 @@ static void diagnostic_actions(const note_view *v, const nl_diag_list *dl, nl_bp
     if (d->repaired != NULL) {
       add_action(out, only, "Repair text encoding", KIND_QUICKFIX, repair_edit(v, dl, d),
                  nl_diag_json(v->ctx, &v->t, d), 1);
+    } else if (d->relinked != NULL) {
+      json_t *edits = json_array();
+      add_edit(edits, v, d->range, d->relinked);
+      snprintf(title, sizeof title, "Link by file name: %s", d->relinked);
+      add_action(out, only, title, KIND_QUICKFIX, workspace_edit(v, edits),
+                 nl_diag_json(v->ctx, &v->t, d), 1);
     } else if (d->missing_name != NULL) {
       add_action(out, only, create_title(d, title, sizeof title), KIND_QUICKFIX,
                  create_note_action(v, d), nl_diag_json(v->ctx, &v->t, d), 0);

@@ -31,6 +31,7 @@ void nl_diag_list_free(nl_diag_list *list) {
     free(d->related);
     free(d->repaired);
     free(d->missing_name);
+    free(d->relinked);
   }
   free(list->items);
   nl_diag_list_init(list);
@@ -525,6 +526,44 @@ static void report_ambiguous(run *r, const nl_link *l) {
   }
 }
 
+/* The last path segment of a link target without ".md". */
+static void target_base(const char *t, const char **base, size_t *len) {
+  const char *slash = strrchr(t, '/');
+  *base = slash ? slash + 1 : t;
+  *len = strlen(*base);
+  if (*len > 3 && strcasecmp(*base + *len - 3, ".md") == 0) *len -= 3;
+}
+
+/* A link that reaches its note only through a title or an alias: Obsidian would not follow
+ * it. The fix names the note by file (its path when the name alone is ambiguous) and shows
+ * what was written: [[Leah]] -> [[Leah Ferguson|Leah]]. */
+static void check_alias(run *r, const nl_link *l, const nl_entry *t) {
+  const char *base;
+  size_t bl;
+  target_base(l->target, &base, &bl);
+  if (nl_ws_same_name(base, bl, t->name, strlen(t->name))) return;
+  size_t n = 0;
+  const nl_entry *by_name = nl_ws_resolve(r->ws, r->e, 0, t->name, strlen(t->name), &n);
+  const char *name = t->name;
+  size_t nl = strlen(name);
+  if (by_name != t || n != 1) {
+    name = t->rel;
+    nl = strlen(name) - 3;
+  }
+  const char *frag = l->heading ? l->heading : l->block;
+  const char *shown = l->alias ? l->alias : l->target;
+  nl_diag *d = push(r->out, NL_SEV_HINT, NL_DIAG_ALIAS_LINK, l->range,
+                    fmt("'%s' is a title or alias of '%s': Obsidian links by file name", l->target,
+                        t->rel));
+  if (d == NULL) {
+    r->oom = 1;
+    return;
+  }
+  d->relinked = fmt("%s[[%.*s%s%s%s|%s]]", l->kind == NL_LINK_EMBED ? "!" : "", (int)nl, name,
+                    frag ? "#" : "", frag && l->block ? "^" : "", frag ? frag : "", shown);
+  if (d->relinked == NULL) r->oom = 1;
+}
+
 static void check_link(run *r, const nl_link *l) {
   if (l->target[0] == '\0') { /* [[#heading]]: this note */
     check_fragment(r, l, r->e);
@@ -547,6 +586,7 @@ static void check_link(run *r, const nl_link *l) {
     return;
   }
   if (n_matches > 1) report_ambiguous(r, l);
+  else if (l->kind != NL_LINK_MARKDOWN) check_alias(r, l, t);
   check_fragment(r, l, t);
 }
 

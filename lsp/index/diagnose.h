@@ -37,6 +37,9 @@ enum {
  *                                  else an attachment, which is not judged
  *   missing-heading   warning      `#heading` (text or slug, ignoring case and punctuation) or
  *                                  `#^block` not in the target; the fragment
+ *   alias-link        hint         a wikilink or embed that names its note only by a title or
+ *                                  alias, which Obsidian does not follow ([[Leah]] for "Leah
+ *                                  Ferguson.md" with alias Leah): it navigates, with a fix
  *   ambiguous-link    warning      a target several notes match; the message names them all
  *                                  and the one used (Obsidian's order: the linking note's
  *                                  folder first, then the shortest path)
@@ -57,6 +60,7 @@ enum {
 #define NL_DIAG_BROKEN_LINK "broken-link"
 #define NL_DIAG_MISSING_HEADING "missing-heading"
 #define NL_DIAG_AMBIGUOUS_LINK "ambiguous-link"
+#define NL_DIAG_ALIAS_LINK "alias-link"
 #define NL_DIAG_FRONTMATTER_ERROR "frontmatter-error"
 #define NL_DIAG_MOJIBAKE "mojibake"
 
@@ -82,6 +86,9 @@ typedef struct {
    * is the target as written, which may hold a folder ("People/Ana"). */
   char *missing_name;
   nl_kind missing_kind;
+  /* alias-link: the link rewritten to name its note by file, the alias kept as display text
+   * ("[[Leah Ferguson|Leah]]"), to replace range (new, freed with the list; NULL otherwise). */
+  char *relinked;
 } nl_diag;
 
 typedef struct {

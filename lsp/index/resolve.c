@@ -166,6 +166,16 @@ nl_entry *nl_ws_resolve(const nl_workspace *ws, const nl_entry *from, int markdo
   return n > 0 ? best : NULL;
 }
 
+int nl_ws_same_name(const char *a, size_t alen, const char *b, size_t blen) {
+  nl_wsi_key ka, kb;
+  nl_wsi_key_make(&ka, a, alen);
+  nl_wsi_key_make(&kb, b, blen);
+  int same = ka.len == kb.len && memcmp(ka.s, kb.s, ka.len) == 0;
+  nl_wsi_key_done(&ka);
+  nl_wsi_key_done(&kb);
+  return same;
+}
+
 static int of_kind(const nl_entry *e, const void *arg) { return e->kind == *(const nl_kind *)arg; }
 
 nl_entry *nl_ws_resolve_kind(const nl_workspace *ws, nl_kind kind, const char *name,

@@ -120,6 +120,8 @@ nl_entry *nl_ws_resolve(const nl_workspace *ws, const nl_entry *from, int markdo
  * total number of matches. */
 size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from, int markdown,
                          const char *target, size_t len, nl_entry **out, size_t cap);
+/* Whether two names are the same for the index (equal NFC case-folded keys). */
+int nl_ws_same_name(const char *a, size_t alen, const char *b, size_t blen);
 /* Resolves a name to a note of `kind` (frontmatter `account:`, `participants:`), by name,
  * title or alias; NULL when no note of that kind has it. */
 nl_entry *nl_ws_resolve_kind(const nl_workspace *ws, nl_kind kind, const char *name,
