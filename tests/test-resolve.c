@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <uv.h>
 
+#include "lsp/base/file.h"
 #include "lsp/index/diagnose.h"
 #include "lsp/index/workspace.h"
 
@@ -76,7 +77,8 @@ static void check_diagnostics(fixture *f, const nl_entry *from, const json_t *wa
   nl_diag_list l;
   nl_diag_list_init(&l);
   size_t len = 0;
-  char *text = nl_diag_read_file(from->abs, &len);
+  char *text = NULL;
+  nl_file_read(from->abs, NL_FILE_NO_LIMIT, &text, &len);
   ASSERT_EQ(nl_diagnose(f->ws, from, text, len, f->today, &l), 0);
   free(text);
   for (size_t i = 0; i < l.n; i++)
