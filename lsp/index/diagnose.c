@@ -649,6 +649,19 @@ static void report_word(run *r, const nl_mojibake_span *spans, ptrdiff_t i, ptrd
   d->repaired_len = n;
 }
 
+/* Whether text bytes [a, b) touch a code block or code span of the note. */
+static int in_code(const run *r, size_t a, size_t b) {
+  nl_brange s = {lines_bpos(&r->ls, a), lines_bpos(&r->ls, b)};
+  size_t lo = 0, hi = r->note->n_code;
+  while (lo < hi) { /* the first code range that does not end before s starts */
+    size_t mid = (lo + hi) / 2;
+    nl_bpos e = r->note->code[mid].end;
+    if (e.line < s.start.line || (e.line == s.start.line && e.col <= s.start.col)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < r->note->n_code && ranges_overlap(r->note->code[lo], s);
+}
+
 static void check_mojibake(run *r) {
   if (r->ls.text == NULL) return;
   nl_mojibake_span *spans = NULL;
@@ -660,6 +673,10 @@ static void check_mojibake(run *r) {
   if (n > 0) r->moji = calloc((size_t)n, sizeof *r->moji);
   if (n > 0 && r->moji == NULL) r->oom = 1;
   for (ptrdiff_t i = 0; i < n && r->moji != NULL;) {
+    if (in_code(r, spans[i].start, spans[i].end)) { /* code is code: never "repaired" */
+      i++;
+      continue;
+    }
     size_t ws = spans[i].start, we = spans[i].end;
     word_around(r->ls.text, r->ls.len, &ws, &we);
     ptrdiff_t j = i + 1;

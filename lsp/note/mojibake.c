@@ -67,12 +67,48 @@ static int plausible(uint32_t u) {
   return 1;
 }
 
-/* Parses one UTF-8 sequence from cps starting at i; returns its length in code points (2-4)
- * and the bytes in out, or 0. */
+/* Mac Roman has no glyph for 0xF0 outside Apple's fonts (it is U+F8FF, private use), so a
+ * 4-byte emoji often arrives without its lead: 📅 F0 9F 93 85 as "üìÖ". Three characters that
+ * stand for 9F xx yy are such an emoji when they are a word of their own (no letter on either
+ * side), decode to a pictograph (U+1F300..U+1FAFF), and the second is none of the letters
+ * Turkish, German or Hungarian put after "ü" ("üçü" is Turkish for "the three of them"). */
+static int lost_lead(const cpos *c, size_t n, size_t i, unsigned char out[4], uint32_t *decoded) {
+  static const unsigned char genuine_second[] = {0x8A, 0x8D, 0x8E, 0x9A, 0x9F}; /* ä ç é ö ü */
+  if (i + 3 > n || to_byte(c[i].cp, NL_MOJIBAKE_MACROMAN) != 0x9F) return 0;
+  int b2 = to_byte(c[i + 1].cp, NL_MOJIBAKE_MACROMAN);
+  int b3 = to_byte(c[i + 2].cp, NL_MOJIBAKE_MACROMAN);
+  if (b2 < 0x80 || b2 > 0xBF || b3 < 0x80 || b3 > 0xBF) return 0;
+  if (memchr(genuine_second, b2, sizeof genuine_second) != NULL) return 0;
+  uint32_t prev = i > 0 ? c[i - 1].cp : 0;
+  size_t after = i + 3;
+  /* U+FE0F after the emoji arrives as "Ô∏è" (EF B8 8F) */
+  if (after + 3 <= n && to_byte(c[after].cp, NL_MOJIBAKE_MACROMAN) == 0xEF &&
+      to_byte(c[after + 1].cp, NL_MOJIBAKE_MACROMAN) == 0xB8 &&
+      to_byte(c[after + 2].cp, NL_MOJIBAKE_MACROMAN) == 0x8F)
+    after += 3;
+  uint32_t next = after < n ? c[after].cp : 0;
+  if (prev == 0xF8FF || nl_unicode_is_letter(prev) || nl_unicode_is_letter(next)) return 0;
+  uint32_t u = (0x1Fu << 12) | ((uint32_t)(b2 & 0x3F) << 6) | (uint32_t)(b3 & 0x3F);
+  if (u < 0x1F300 || u > 0x1FAFF) return 0;
+  out[0] = 0xF0;
+  out[1] = 0x9F;
+  out[2] = (unsigned char)b2;
+  out[3] = (unsigned char)b3;
+  *decoded = u;
+  return 3;
+}
+
+/* Parses one UTF-8 sequence from cps starting at i; returns its length in code points (2-4,
+ * or 3 for a 4-byte emoji whose lead was lost) and its bytes in out, their count in *nbytes;
+ * 0 when there is none. */
 static int parse_seq(const cpos *c, size_t n, size_t i, nl_mojibake_codec codec, int strict,
-                     unsigned char out[4], uint32_t *decoded) {
+                     unsigned char out[4], uint32_t *decoded, int *nbytes) {
   int b0 = to_byte(c[i].cp, codec), len, k;
   uint32_t u, lo = 0x80, hi = 0xBF;
+  if (codec == NL_MOJIBAKE_MACROMAN && b0 == 0x9F && lost_lead(c, n, i, out, decoded)) {
+    *nbytes = 4;
+    return 3;
+  }
   if (b0 < 0xC2 || b0 > 0xF4) return 0;
   len = b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4;
   if (i + (size_t)len > n) return 0;
@@ -92,6 +128,7 @@ static int parse_seq(const cpos *c, size_t n, size_t i, nl_mojibake_codec codec,
   }
   if (strict && !plausible(u)) return 0;
   *decoded = u;
+  *nbytes = len;
   return len;
 }
 
@@ -101,17 +138,17 @@ static void collect_run(const cpos *c, size_t n, size_t i, nl_mojibake_codec cod
                         run *r) {
   unsigned char seq[4];
   uint32_t u;
-  int len;
+  int len, nb;
   r->i = r->j = i;
   r->nseq = 0;
   r->longest = 0;
   r->blen = 0;
-  while ((len = parse_seq(c, n, r->j, codec, strict, seq, &u)) > 0) {
+  while ((len = parse_seq(c, n, r->j, codec, strict, seq, &u, &nb)) > 0) {
     if (r->nseq == 0) memcpy(r->buf, seq, sizeof seq);
-    r->blen += (size_t)len;
+    r->blen += (size_t)nb;
     r->j += (size_t)len;
     r->nseq++;
-    if (len > r->longest) r->longest = len;
+    if (nb > r->longest) r->longest = nb;
   }
 }
 
@@ -203,16 +240,16 @@ static char *peel_layer(const char *s, size_t len, size_t *out_len) {
   for (k = 0; k < 2 && out == NULL; k++) {
     unsigned char seq[4];
     uint32_t u;
-    int sl;
+    int sl, nb;
     for (i = 0; i < n; i += (size_t)sl)
-      if ((sl = parse_seq(c, n, i, codecs[k], 0, seq, &u)) == 0) break;
+      if ((sl = parse_seq(c, n, i, codecs[k], 0, seq, &u, &nb)) == 0) break;
     if (i != n) continue;
     out = malloc(len + 1); /* decoding only shrinks */
     if (out == NULL) goto done;
     for (i = 0, pos = 0; i < n; i += (size_t)sl) {
-      sl = parse_seq(c, n, i, codecs[k], 0, seq, &u);
-      memcpy(out + pos, seq, (size_t)sl);
-      pos += (size_t)sl;
+      sl = parse_seq(c, n, i, codecs[k], 0, seq, &u, &nb);
+      memcpy(out + pos, seq, (size_t)nb);
+      pos += (size_t)nb;
     }
     out[pos] = '\0';
     *out_len = pos;
@@ -238,13 +275,13 @@ static int finish_span(const run *r, const cpos *c, size_t n, nl_mojibake_codec 
   unsigned char seq[4];
   uint32_t u;
   size_t i, pos = 0, len;
-  int layer, sl;
+  int layer, sl, nb;
   char *text = malloc(r->blen + 1), *next;
   if (text == NULL) return -1;
   for (i = r->i; i < r->j; i += (size_t)sl) {
-    sl = parse_seq(c, n, i, codec, strict, seq, &u);
-    memcpy(text + pos, seq, (size_t)sl);
-    pos += (size_t)sl;
+    sl = parse_seq(c, n, i, codec, strict, seq, &u, &nb);
+    memcpy(text + pos, seq, (size_t)nb);
+    pos += (size_t)nb;
   }
   text[pos] = '\0';
   for (layer = 1; layer < MAX_LAYERS; layer++) {

@@ -16,6 +16,10 @@
  *     a letter ("wiÄ™cej", "Å’uvre" but not "JOSÉ’s", "ABÖ–ÜB");
  *   - one Mac Roman 2-byte sequence led by ¬ √ ƒ ≈, by » after a letter, or by Œ œ inside a
  *     word (its other leads are dashes and quotes, and "l’été" is genuine).
+ *   - a Mac Roman 4-byte emoji whose lead was lost (0xF0 is Apple's private-use logo, which
+ *     conversions drop: 📅 as "üìÖ"): three characters for 9F xx yy forming a word of their
+ *     own and a pictograph U+1F300..U+1FAFF, the second not one of ä ç é ö ü ("üçü" is
+ *     genuine Turkish).
  * A run refused only by these rules is still repaired when an accepted run of the same codec
  * shares its line: a mis-decoded line is mis-decoded throughout ("Ð’ Ð´Ð°Ð½Ð½Ñ‹Ð¹").
  * Decoded text must be plausible: no C1 controls, private use or noncharacters. A repaired

@@ -339,6 +339,23 @@ static void on_paragraph(parse_ctx *p, cmark_node *node) {
   if (task >= 0 && !p->oom) finish_task(p, (size_t)task, m0, t0);
 }
 
+/* A fenced or indented code block: its lines are code, for whoever must not touch code. */
+static void on_code_block(parse_ctx *p, cmark_node *node) {
+  uint32_t l0 = note_line(p, cmark_node_get_start_line(node));
+  uint32_t l1 = note_line(p, cmark_node_get_end_line(node));
+  if (l1 < l0) l1 = l0;
+  if (l1 >= p->lines.n) return;
+  nl_brange *c = nl_vec_push(&p->sc.code, sizeof(nl_brange));
+  if (c == NULL) {
+    p->oom = 1;
+    return;
+  }
+  c->start.line = l0;
+  c->start.col = 0;
+  c->end.line = l1;
+  c->end.col = (uint32_t)(p->lines.end[l1] - p->lines.start[l1]);
+}
+
 /* Visits the leaf blocks in document order without recursion. Code blocks, HTML blocks and
  * thematic breaks are passed over: nothing in them counts. */
 static void walk(parse_ctx *p, cmark_node *doc) {
@@ -350,6 +367,9 @@ static void walk(parse_ctx *p, cmark_node *doc) {
         break;
       case CMARK_NODE_HEADING:
         on_heading(p, node);
+        break;
+      case CMARK_NODE_CODE_BLOCK:
+        on_code_block(p, node);
         break;
       case CMARK_NODE_BLOCK_QUOTE:
       case CMARK_NODE_LIST:
@@ -387,6 +407,7 @@ static int finish(parse_ctx *p) {
   TAKE(tags, n_tags, p->sc.tags, nl_tag);
   TAKE(mentions, n_mentions, p->sc.mentions, nl_mention);
   TAKE(tasks, n_tasks, p->tasks, nl_task);
+  TAKE(code, n_code, p->sc.code, nl_brange);
   return ok;
 }
 

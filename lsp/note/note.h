@@ -232,6 +232,8 @@ typedef struct nl_note {
   nl_tag *tags;           size_t n_tags;   /* frontmatter `tags:` first, then inline */
   nl_mention *mentions;   size_t n_mentions;
   nl_task *tasks;         size_t n_tasks;
+  nl_brange *code;        size_t n_code;   /* code blocks (whole lines) and code spans, in
+                                              document order: text that is not prose */
 } nl_note;
 
 /* Parses `text` (len bytes, need not be NUL-terminated, may hold invalid UTF-8) as the note at

@@ -56,6 +56,7 @@ int nl_note_compact(nl_note *n) {
     MOVE(t->depends_on);
     for (uint32_t j = 0; j < t->n_depends_on; j++) MOVE(t->depends_on[j]);
   }
+  MOVE(n->code);
   nl_arena_moves_free(&mv);
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsp/base/unicode.h"
 #include "lsp/note/task.h"
 
 /* ---- line table -------------------------------------------------------------------------- */
@@ -178,6 +179,7 @@ void nl_scanner_free(nl_scanner *s) {
   nl_vec_free(&s->tags);
   nl_vec_free(&s->mentions);
   nl_vec_free(&s->blocks);
+  nl_vec_free(&s->code);
   nl_vec_free(&s->excluded);
   nl_vec_free(&s->brackets);
   free(s->fail);
@@ -424,6 +426,9 @@ static void mark_excluded(unit *u) {
           i = r;
           continue;
         }
+        nl_brange *c = nl_vec_push(&u->s->code, sizeof(nl_brange));
+        if (c == NULL) u->s->oom = 1;
+        else *c = range_of(u, i, k);
         break;
       }
       case '$':
@@ -452,7 +457,14 @@ static void mark_excluded(unit *u) {
 static int at_word_start(const unit *u, size_t i) {
   if (i == u->start) return 1;
   char p = u->t[i - 1];
-  return is_ws(p) || p == '(';
+  if (is_ws(p) || p == '(') return 1;
+  if ((unsigned char)p < 0x80) return 0;
+  /* Any Unicode space counts: "a\u00A0#proposed" is tagged as "a #proposed" is. */
+  size_t k = i - 1;
+  while (k > u->start && i - k < 4 && ((unsigned char)u->t[k] & 0xC0) == 0x80) k--;
+  uint32_t cp;
+  size_t n = nl_utf8_next(u->t + k, i - k, &cp);
+  return n == i - k && nl_unicode_is_space(cp);
 }
 
 /* The end of a run of word characters (plus ASCII `extra`) from i. */

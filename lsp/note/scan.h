@@ -68,6 +68,7 @@ typedef struct {
   nl_vec tags;      /* nl_tag */
   nl_vec mentions;  /* nl_mention */
   nl_vec blocks;    /* nl_block_id */
+  nl_vec code;      /* nl_brange: code spans (the note parser adds code blocks) */
   /* scratch reused across units */
   nl_vec excluded;  /* size_t pairs: code spans, math, raw HTML, autolinks */
   nl_vec brackets;  /* size_t: open '[' offsets (bit 0 of the stored value: an image) */
