@@ -9,6 +9,7 @@
 
 #include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
+#include "lsp/note/recurrence.h"
 #include "lsp/note/task.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
@@ -193,9 +194,38 @@ static void add_action(json_t *out, const json_t *only, const char *title, const
   json_array_append_new(out, a);
 }
 
+/* Completing a task as Tasks toggles it: a 🔁 task gets its next occurrence on the line above
+ * (dates moved by the rule); 🏁 delete removes the completed line. */
+static void complete_edits(const note_view *v, const nl_task *t, json_t *edits) {
+  size_t ll;
+  const char *line = nl_diag_text_line(&v->t, t->line, &ll);
+  const char *eol = v->e->note->crlf ? "\r\n" : "\n";
+  char *next_line = NULL;
+  nl_occurrence cur, next;
+  nl_occurrence_of(t, &cur);
+  if (t->recurrence != NULL && nl_recurrence_next(t->recurrence, &cur, v->ctx->today, &next) == 0)
+    next_line = nl_recurrence_line(t, line, ll, &next, " ");
+  char *ins = NULL;
+  if (next_line != NULL) {
+    size_t n = strlen(next_line) + 3;
+    if ((ins = malloc(n)) != NULL) snprintf(ins, n, "%s%s", next_line, eol);
+  }
+  if (t->on_completion == NL_ON_COMPLETION_DELETE) {
+    nl_brange whole = {{t->line, 0}, {t->line + 1, 0}};
+    if (t->line + 1 >= v->e->note->n_lines) whole.end = (nl_bpos){t->line, (uint32_t)ll};
+    add_edit(edits, v, whole, ins != NULL ? ins : "");
+  } else {
+    if (ins != NULL) add_edit(edits, v, (nl_brange){{t->line, 0}, {t->line, 0}}, ins);
+    task_edits(v, t, TASK_COMPLETE, edits);
+  }
+  free(ins);
+  free(next_line);
+}
+
 static json_t *task_action_edit(const note_view *v, const nl_task *t, task_act act) {
   json_t *edits = json_array();
-  if (edits != NULL) task_edits(v, t, act, edits);
+  if (edits != NULL && act == TASK_COMPLETE) complete_edits(v, t, edits);
+  else if (edits != NULL) task_edits(v, t, act, edits);
   return workspace_edit(v, edits);
 }
 
