@@ -198,8 +198,8 @@ static void add_action(json_t *out, const json_t *only, const char *title, const
  * (dates moved by the rule); 🏁 delete removes the completed line. */
 static void complete_edits(const note_view *v, const nl_task *t, json_t *edits) {
   size_t ll;
-  const char *line = nl_diag_text_line(&v->t, t->line, &ll);
-  const char *eol = v->e->note->crlf ? "\r\n" : "\n";
+  const char *line = nl_text_line(&v->t, t->line, &ll);
+  const char *eol = v->note->crlf ? "\r\n" : "\n";
   char *next_line = NULL;
   nl_occurrence cur, next;
   nl_occurrence_of(t, &cur);
@@ -212,7 +212,7 @@ static void complete_edits(const note_view *v, const nl_task *t, json_t *edits) 
   }
   if (t->on_completion == NL_ON_COMPLETION_DELETE) {
     nl_brange whole = {{t->line, 0}, {t->line + 1, 0}};
-    if (t->line + 1 >= v->e->note->n_lines) whole.end = (nl_bpos){t->line, (uint32_t)ll};
+    if (t->line + 1 >= v->note->n_lines) whole.end = (nl_bpos){t->line, (uint32_t)ll};
     add_edit(edits, v, whole, ins != NULL ? ins : "");
   } else {
     if (ins != NULL) add_edit(edits, v, (nl_brange){{t->line, 0}, {t->line, 0}}, ins);
