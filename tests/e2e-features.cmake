@@ -19,3 +19,10 @@ add_test(NAME e2e-rename
          WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
 set_tests_properties(e2e-rename PROPERTIES
   ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>" TIMEOUT 300 LABELS "e2e")
+
+# Document links, folding and selection ranges, the alias-link fix.
+add_test(NAME e2e-links
+         COMMAND node --test ${CMAKE_CURRENT_SOURCE_DIR}/e2e/links.test.mjs
+         WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+set_tests_properties(e2e-links PROPERTIES
+  ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>" TIMEOUT 300 LABELS "e2e")

@@ -47,6 +47,15 @@ int nl_feature_will_rename_files(const nl_ctx *ctx, const json_t *params, json_t
  * same edit offered through workspace/applyEdit */
 int nl_feature_did_rename_files(const nl_ctx *ctx, const json_t *params, json_t **result,
                                 char *err, size_t err_size);
+/* textDocument/documentLink: links whose targets are files (notes, existing attachments) */
+int nl_feature_document_link(const nl_ctx *ctx, const json_t *params, json_t **result,
+                             char *err, size_t err_size);
+/* textDocument/foldingRange: frontmatter, heading sections, code blocks, list items, quotes */
+int nl_feature_folding_range(const nl_ctx *ctx, const json_t *params, json_t **result,
+                             char *err, size_t err_size);
+/* textDocument/selectionRange: from the element under each position out to the whole note */
+int nl_feature_selection_range(const nl_ctx *ctx, const json_t *params, json_t **result,
+                               char *err, size_t err_size);
 /* workspace/symbol */
 int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
                                 char *err, size_t err_size);

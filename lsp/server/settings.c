@@ -142,6 +142,9 @@ json_t *nl_srv_capabilities(nl_server *srv) {
                             "file", "pattern", "glob", "**/*", "matches", "folder");
   json_object_set_new(json_object_get(caps, "workspace"), "fileOperations",
                       json_pack("{s:O,s:o}", "willRename", moves, "didRename", moves));
+  json_object_set_new(caps, "documentLinkProvider", json_pack("{s:b}", "resolveProvider", 0));
+  json_object_set_new(caps, "foldingRangeProvider", json_true());
+  json_object_set_new(caps, "selectionRangeProvider", json_true());
   /* RenameOptions only for a client that says it sends prepareRename (LSP 3.17). */
   json_object_set_new(caps, "renameProvider",
                       srv->caps.prepare_rename ? json_pack("{s:b}", "prepareProvider", 1)

@@ -1,0 +1,83 @@
+/* document_link.c: textDocument/documentLink: every link of the open note whose target is a
+ * file: a note the index resolves (at the heading or block it names: "#L<line>", which VS Code
+ * and others open at that line), or an attachment a markdown link names by a path, relative to
+ * the note, that exists. The range is the link's target text, as other markdown servers do. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lsp/features/features.h"
+#include "lsp/features/nav_util.h"
+#include "protocol/lsp_types.h"
+#include "protocol/rpc.h"
+
+/* The note's line the link lands on (0: the top). */
+static uint32_t landing_line(const nl_entry *to, const nl_link *l) {
+  if (l->block != NULL) {
+    const nl_block_id *b = nl_nav_find_block(to->note, l->block);
+    return b ? b->range.start.line : 0;
+  }
+  const nl_heading *h = l->heading ? nl_nav_find_heading(to->note, l->heading) : NULL;
+  return h ? h->range.start.line : 0;
+}
+
+/* A file next to the note that a markdown link names, as a new URI; NULL when none exists. */
+static char *attachment_uri(const nl_entry *from, const char *target) {
+  if (target[0] == '/' || strstr(target, "..") != NULL) return NULL; /* inside the folder tree */
+  const char *slash = strrchr(from->abs, '/');
+  size_t dir = slash ? (size_t)(slash - from->abs) : 0;
+  size_t cap = dir + strlen(target) + 2;
+  char *abs = malloc(cap);
+  if (abs == NULL) return NULL;
+  snprintf(abs, cap, "%.*s/%s", (int)dir, from->abs, target);
+  struct stat st;
+  char *uri = stat(abs, &st) == 0 && S_ISREG(st.st_mode) ? nl_path_to_uri(abs) : NULL;
+  free(abs);
+  return uri;
+}
+
+static json_t *link_json(const nl_ctx *ctx, const nl_text *t, nl_brange r, const char *target,
+                         const char *tooltip) {
+  uint32_t l1, c1, l2, c2;
+  nl_text_units(t, ctx->enc, r.start, &l1, &c1);
+  nl_text_units(t, ctx->enc, r.end, &l2, &c2);
+  return json_pack("{s:o,s:s,s:s}", "range", nl_lsp_range_json(l1, c1, l2, c2), "target",
+                   target, "tooltip", tooltip);
+}
+
+int nl_feature_document_link(const nl_ctx *ctx, const json_t *params, json_t **result,
+                             char *err, size_t err_size) {
+  const char *uri = nl_lsp_get_uri(params, err, err_size);
+  if (uri == NULL) return NL_RPC_INVALID_PARAMS;
+  *result = json_array();
+  nl_doc *doc = nl_docs_get(ctx->docs, uri);
+  nl_entry *self = nl_ws_by_uri(ctx->ws, uri);
+  if (doc == NULL || self == NULL || *result == NULL) return 0;
+  nl_text t;
+  nl_text_of_doc(&t, doc);
+  const nl_note *note = self->note; /* the server flushes edits before requests */
+  for (size_t i = 0; i < note->n_links; i++) {
+    const nl_link *l = &note->links[i];
+    if (*l->target == '\0' || l->target_range.end.col <= l->target_range.start.col) continue;
+    const nl_entry *to = nl_ws_resolve(ctx->ws, self, l->kind == NL_LINK_MARKDOWN, l->target,
+                                       strlen(l->target), NULL);
+    json_t *link = NULL;
+    if (to != NULL) {
+      char *target = malloc(strlen(to->uri) + 16);
+      if (target == NULL) continue;
+      uint32_t line = landing_line(to, l);
+      if (line > 0) sprintf(target, "%s#L%u", to->uri, line + 1);
+      else strcpy(target, to->uri);
+      link = link_json(ctx, &t, l->target_range, target, to->rel);
+      free(target);
+    } else if (l->kind == NL_LINK_MARKDOWN) {
+      char *target = attachment_uri(self, l->target);
+      if (target != NULL) link = link_json(ctx, &t, l->target_range, target, l->target);
+      free(target);
+    }
+    if (link != NULL) json_array_append_new(*result, link);
+  }
+  nl_text_free(&t);
+  return 0;
+}

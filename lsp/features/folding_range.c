@@ -1,0 +1,37 @@
+/* folding_range.c: textDocument/foldingRange: the frontmatter, heading sections, code blocks,
+ * list items and block quotes of the open note, as whole lines (every client folds lines). */
+#include <stdlib.h>
+
+#include "lsp/features/features.h"
+#include "lsp/features/structure.h"
+#include "protocol/lsp_types.h"
+#include "protocol/rpc.h"
+
+int nl_feature_folding_range(const nl_ctx *ctx, const json_t *params, json_t **result,
+                             char *err, size_t err_size) {
+  const char *uri = nl_lsp_get_uri(params, err, err_size);
+  if (uri == NULL) return NL_RPC_INVALID_PARAMS;
+  *result = json_array();
+  nl_doc *doc = nl_docs_get(ctx->docs, uri);
+  if (doc == NULL || *result == NULL) return 0;
+  nl_text t;
+  nl_text_of_doc(&t, doc);
+  size_t len;
+  const char *body = nl_text_body(&t, &len);
+  nl_note *note = nl_note_parse(uri, body, len);
+  nl_spans spans = {0};
+  if (note != NULL && nl_structure_spans(note, &t, &spans) == 0) {
+    for (size_t i = 0; i < spans.n; i++) {
+      const nl_span *s = &spans.items[i];
+      if (s->last <= s->first) continue;
+      if (i > 0 && s->first == spans.items[i - 1].first && s->last == spans.items[i - 1].last)
+        continue; /* a section that is one list, say: one fold */
+      json_array_append_new(*result, json_pack("{s:i,s:i,s:s}", "startLine", (int)s->first,
+                                               "endLine", (int)s->last, "kind", "region"));
+    }
+  }
+  nl_spans_free(&spans);
+  nl_note_free(note);
+  nl_text_free(&t);
+  return 0;
+}

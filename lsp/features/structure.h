@@ -1,0 +1,38 @@
+/* structure.h: a note's blocks as line spans, for folding and selection ranges: the
+ * frontmatter, heading sections (a heading to the line before the next heading of its level or
+ * above, trailing blank lines left out), fenced and indented code blocks, list items and block
+ * quotes. The note's parse keeps no list or code structure (the index would pay for it in every
+ * note), so the body of the one note asked about is parsed again with cmark here. */
+#ifndef NL_STRUCTURE_H
+#define NL_STRUCTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lsp/note/note.h"
+#include "lsp/server/text.h"
+
+typedef enum {
+  NL_SPAN_FRONTMATTER,
+  NL_SPAN_SECTION,
+  NL_SPAN_CODE,
+  NL_SPAN_LIST_ITEM,
+  NL_SPAN_QUOTE
+} nl_span_kind;
+
+typedef struct {
+  nl_span_kind kind;
+  uint32_t first, last; /* lines, inclusive; last >= first */
+} nl_span;
+
+typedef struct {
+  nl_span *items;       /* new; sorted by first line, then outermost first */
+  size_t n, cap;
+} nl_spans;
+
+/* The spans of `note` (the parse of `t`'s text) into out (initialised here). Returns 0, or
+ * NL_ENOMEM with what was found so far. Free with nl_spans_free. */
+int nl_structure_spans(const nl_note *note, const nl_text *t, nl_spans *out);
+void nl_spans_free(nl_spans *s);
+
+#endif

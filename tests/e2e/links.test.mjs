@@ -1,0 +1,141 @@
+// End-to-end: document links, folding ranges, selection ranges and the alias-link fix on a copy
+// of the example vault, through vscode-jsonrpc with VS Code's client capabilities.
+// Run: node --test tests/e2e/links.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LspSession, REPO_ROOT, copyVault, removeVault, positionOf, uriPath, fileUri } from './lib/lsp-session.mjs';
+
+const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
+const VSCODE_CAPS = JSON.parse(
+  fs.readFileSync(path.join(REPO_ROOT, 'editors/vscode/test/fixtures/vscode-client-capabilities.json'), 'utf8'),
+);
+
+async function withServer(fn) {
+  const vault = copyVault();
+  const s = new LspSession({ cwd: vault });
+  try {
+    s.start();
+    await s.initialize({ capabilities: VSCODE_CAPS });
+    await s.initialized();
+    await s.waitForIndex();
+    return await fn(s, vault);
+  } finally {
+    await s.dispose();
+    removeVault(vault);
+  }
+}
+
+test('the server offers document links, folding and selection ranges', async () => {
+  await withServer(async (s) => {
+    const caps = s.initializeResult.capabilities;
+    assert.deepEqual(caps.documentLinkProvider, { resolveProvider: false });
+    assert.equal(caps.foldingRangeProvider, true);
+    assert.equal(caps.selectionRangeProvider, true);
+  });
+});
+
+test('documentLink: every link to a note, at the heading it names; broken links and code are not links', async () => {
+  await withServer(async (s, vault) => {
+    const uri = await s.open(KICKOFF);
+    const links = await s.request('textDocument/documentLink', { textDocument: { uri } });
+    const text = s.text(uri);
+    const got = links.map((l) => [l.range.start.line, text.split('\n')[l.range.start.line].slice(l.range.start.character, l.range.end.character), uriPath(l.target.replace(/#L\d+$/, '')), (l.target.match(/#L\d+$/) ?? [''])[0]]);
+    const note = (rel) => path.join(vault, rel).normalize('NFC');
+    assert.deepEqual(got, [
+      [18, 'Contoso', note('Accounts/Contoso.md'), ''],
+      [19, 'Ana Ruiz', note('People/Ana Ruiz.md'), ''],
+      [19, 'Jonas Becker', note('People/Jonas Becker.md'), ''],
+      [23, 'Project Atlas', note('Projects/Project Atlas.md'), ''],
+      [31, 'Fabrikam', note('Accounts/Fabrikam.md'), ''],
+      [32, 'Zoë Lindahl', note('People/Zoë Lindahl.md'), ''],
+      [39, 'Contoso', note('Accounts/Contoso.md'), ''],
+      [40, 'Ana Ruiz', note('People/Ana Ruiz.md'), ''],
+      [41, 'Project Atlas', note('Projects/Project Atlas.md'), '#L10'],
+    ]);
+    assert.equal(links[0].tooltip, 'Accounts/Contoso.md');
+  });
+});
+
+test('documentLink: a markdown link to an attachment that exists', async () => {
+  await withServer(async (s, vault) => {
+    fs.mkdirSync(path.join(vault, 'Projects/files'));
+    fs.writeFileSync(path.join(vault, 'Projects/files/plan.pdf'), '%PDF-1.4\n');
+    const uri = await s.open('Projects/Apollo.md', { text: '# Apollo\n\n[the plan](files/plan.pdf) [gone](files/gone.pdf)\n' });
+    const links = await s.request('textDocument/documentLink', { textDocument: { uri } });
+    assert.deepEqual(links.map((l) => [l.target, l.range]), [
+      [fileUri(path.join(vault, 'Projects/files/plan.pdf')), { start: { line: 2, character: 11 }, end: { line: 2, character: 25 } }],
+    ]);
+  });
+});
+
+test('foldingRange: frontmatter, heading sections without trailing blank lines, code blocks', async () => {
+  await withServer(async (s) => {
+    const uri = await s.open(KICKOFF);
+    const folds = await s.request('textDocument/foldingRange', { textDocument: { uri } });
+    assert.deepEqual(
+      folds.map((f) => [f.startLine, f.endLine]),
+      [
+        [0, 13], // frontmatter
+        [15, 46], // # Storage pilot kickoff with Contoso
+        [21, 24], // ## Summary
+        [26, 32], // ## Action Items
+        [34, 35], // ## Decisions
+        [37, 46], // ## Related
+        [44, 46], // the code block
+      ],
+    );
+  });
+});
+
+test('foldingRange: a list item with nested items folds', async () => {
+  await withServer(async (s) => {
+    const uri = await s.open('Inbox.md', { text: '# Inbox\n\n- one\n  - nested\n  - more\n- two\n' });
+    const folds = await s.request('textDocument/foldingRange', { textDocument: { uri } });
+    assert.deepEqual(folds.map((f) => [f.startLine, f.endLine]), [[0, 5], [2, 4]]);
+  });
+});
+
+test('selectionRange: link target, link, line, section, note', async () => {
+  await withServer(async (s) => {
+    const uri = await s.open(KICKOFF);
+    const text = s.text(uri);
+    const position = positionOf(text, '[[Ana Ruiz]]', { delta: 4 });
+    const [sel] = await s.request('textDocument/selectionRange', { textDocument: { uri }, positions: [position] });
+    const chain = [];
+    for (let r = sel; r; r = r.parent) chain.push(r.range);
+    const at = (needle, len) => {
+      const p = positionOf(text, needle);
+      return { start: p, end: { line: p.line, character: p.character + len } };
+    };
+    const line = '**Attendees**: Myself, [[Ana Ruiz]], [[Jonas Becker]]';
+    assert.deepEqual(chain, [
+      at('Ana Ruiz]], [[Jonas', 'Ana Ruiz'.length),
+      at('[[Ana Ruiz]], [[Jonas', '[[Ana Ruiz]]'.length),
+      { start: { line: 19, character: 0 }, end: { line: 19, character: line.length } },
+      { start: { line: 15, character: 0 }, end: { line: 46, character: 3 } },
+      { start: { line: 0, character: 0 }, end: { line: 47, character: 0 } },
+    ]);
+  });
+});
+
+test('alias-link: a link by title gets a hint whose fix names the file and keeps the text', async () => {
+  await withServer(async (s) => {
+    const uri = await s.open('Inbox.md');
+    const diags = await s.pullDiagnostics(uri);
+    const hint = diags.find((d) => d.code === 'alias-link');
+    assert.equal(hint.severity, 4);
+    const actions = await s.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: hint.range,
+      context: { diagnostics: [hint] },
+    });
+    const fix = actions.find((a) => a.title.startsWith('Link by file name'));
+    s.applyWorkspaceEdit(fix.edit);
+    assert.equal(
+      s.text(uri).split('\n')[2],
+      '- [ ] Read the pilot notes from [[2025-11-06 - Storage pilot kickoff with Contoso|Storage pilot kickoff with Contoso]] #task',
+    );
+  });
+});
