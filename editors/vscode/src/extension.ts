@@ -1,17 +1,24 @@
-// VS Code client for notes-lsp: starts the server over stdio with vscode-languageclient,
-// passes the `notesLsp.*` settings as the server configuration, and adds the commands that
-// act on the current note's proposed tasks.
+// VS Code client for notes-lsp: starts one server per vault root over stdio with
+// vscode-languageclient, passes the `notesLsp.*` settings as the server configuration, adds the
+// commands that act on the current note's proposed tasks, the "Tasks" view and the
+// "Show Tasks" quick pick on the server's task query.
+import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
+  Middleware,
   ServerOptions,
   State,
 } from 'vscode-languageclient/node';
 import { buildServerConfig, ServerConfig } from './config';
+import * as fs from 'fs';
+import { findRoot, ROOT_MARKERS } from './roots';
 import { resolveServerPath } from './serverPath';
+import { checkTasks, quickPickItems, Task, TaskFilters, TASKS_COMMAND } from './tasks';
+import { taskSelection, TasksView } from './tasksView';
 
 const SECTION = 'notesLsp';
 
@@ -19,24 +26,39 @@ const SECTION = 'notesLsp';
 const SERVER_ACCEPT_ALL = 'notes-lsp.acceptAllProposedTasks';
 const SERVER_REJECT_ALL = 'notes-lsp.rejectAllProposedTasks';
 
-let client: LanguageClient | undefined;
+/** One client per vault root (absolute path), started when a note of that vault opens. */
+const clients = new Map<string, LanguageClient>();
+let serverCommand: string | undefined;
 let outputChannel: vscode.OutputChannel | undefined;
 let traceChannel: vscode.OutputChannel | undefined;
+let tasksView: TasksView | undefined;
 
 function serverConfig(): ServerConfig {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   return buildServerConfig((key) => cfg.inspect(key));
 }
 
-function workspaceRoot(): string | undefined {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+function workspaceFolderPaths(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 }
 
-async function reportMissingServer(path: string, reason: string): Promise<void> {
+function workspaceRoot(): string | undefined {
+  return workspaceFolderPaths()[0];
+}
+
+function isNote(doc: vscode.TextDocument): boolean {
+  return doc.uri.scheme === 'file' && doc.languageId === 'markdown';
+}
+
+/** The vault root of a note (see roots.ts): markers, else the workspace folder, else its folder. */
+function rootOf(uri: vscode.Uri): string {
+  return findRoot(uri.fsPath, workspaceFolderPaths());
+}
+
+async function reportMissingServer(p: string, reason: string): Promise<void> {
   const open = 'Open Settings';
   const choice = await vscode.window.showErrorMessage(
-    `notes-lsp: the server "${path}" ${reason}. Install notes-lsp (cmake --build build puts it ` +
+    `notes-lsp: the server "${p}" ${reason}. Install notes-lsp (cmake --build build puts it ` +
       `in build/notes-lsp) and put it on PATH, or set "notesLsp.serverPath" to its full path.`,
     open,
   );
@@ -45,119 +67,242 @@ async function reportMissingServer(path: string, reason: string): Promise<void> 
   }
 }
 
-async function startClient(): Promise<void> {
+/** Resolves notesLsp.serverPath once; a missing server is reported once, not per vault. */
+function resolveServer(): boolean {
   const setting = vscode.workspace.getConfiguration(SECTION).get<string>('serverPath');
   const resolved = resolveServerPath(setting, workspaceRoot());
   if (!resolved.ok) {
+    serverCommand = undefined;
     outputChannel?.appendLine(`notes-lsp: server "${resolved.path}" ${resolved.reason}`);
     void reportMissingServer(resolved.path, resolved.reason);
-    return;
+    return false;
   }
+  serverCommand = resolved.path;
+  return true;
+}
 
-  const serverOptions: ServerOptions = {
-    run: { command: resolved.path, args: ['--stdio'] },
-    debug: { command: resolved.path, args: ['--stdio'] },
+// Requests and notifications that name a document: a client answers only for the notes whose
+// root is its own, so a vault nested in another root (a vault inside a git repository) is
+// served by its own server alone.
+const DOCUMENT_MIDDLEWARE = [
+  'didOpen', 'didSave', 'didClose', 'willSave', 'willSaveWaitUntil',
+  'provideCompletionItem', 'provideHover', 'provideDefinition', 'provideReferences',
+  'provideDocumentHighlights', 'provideDocumentSymbols', 'provideCodeActions', 'provideCodeLenses',
+  'provideDocumentLinks', 'provideInlayHints', 'provideRenameEdits', 'prepareRename',
+  'provideFoldingRanges', 'provideSelectionRange', 'provideDocumentFormattingEdits',
+] as const;
+
+/** `dir` as a literal glob prefix: forward slashes, glob characters in brackets. */
+function globEscape(dir: string): string {
+  return dir.split(path.sep).join('/').replace(/[[\]{}*?!]/g, (c) => `[${c}]`);
+}
+
+function ownsUri(root: string, uri: vscode.Uri): boolean {
+  return uri.scheme === 'file' && rootOf(uri) === root;
+}
+
+function rootMiddleware(root: string): Middleware {
+  const mw: Record<string, unknown> = {};
+  for (const name of DOCUMENT_MIDDLEWARE) {
+    mw[name] = (doc: vscode.TextDocument | { document: vscode.TextDocument }, ...rest: unknown[]) => {
+      const document = 'uri' in doc ? doc : doc.document;
+      const next = rest[rest.length - 1] as (...a: unknown[]) => unknown;
+      return ownsUri(root, document.uri) ? next(doc, ...rest.slice(0, -1)) : undefined;
+    };
+  }
+  mw.didChange = (event: vscode.TextDocumentChangeEvent, next: (e: vscode.TextDocumentChangeEvent) => unknown) =>
+    ownsUri(root, event.document.uri) ? next(event) : Promise.resolve();
+  mw.handleDiagnostics = (uri: vscode.Uri, diagnostics: vscode.Diagnostic[], next: (u: vscode.Uri, d: vscode.Diagnostic[]) => void) => {
+    if (uri.scheme !== 'file' || rootOf(uri) === root) next(uri, diagnostics);
   };
+  const workspace: Middleware['workspace'] = {
+    // Answer workspace/configuration for our section with the server's shape rather than the
+    // raw settings tree (which also holds serverPath and trace.server).
+    configuration: async (params, token, next) => {
+      const raw = await next(params, token);
+      if (!Array.isArray(raw)) return raw;
+      return params.items.map((item, i) => (item.section === SECTION ? serverConfig() : raw[i]));
+    },
+  };
+  mw.workspace = workspace;
+  return mw as Middleware;
+}
+
+async function startClient(root: string): Promise<LanguageClient | undefined> {
+  if (!serverCommand) return undefined;
+  const existing = clients.get(root);
+  if (existing) return existing;
+  const serverOptions: ServerOptions = {
+    run: { command: serverCommand, args: ['--stdio'] },
+    debug: { command: serverCommand, args: ['--stdio'] },
+  };
+  const folder: vscode.WorkspaceFolder = { uri: vscode.Uri.file(root), name: path.basename(root) || root, index: 0 };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'markdown' }],
+    documentSelector: [{ scheme: 'file', language: 'markdown', pattern: `${globEscape(root)}/**/*` }],
+    workspaceFolder: folder,
     // A function, so a restart picks up the settings as they are then.
     initializationOptions: () => serverConfig(),
     outputChannel,
     traceOutputChannel: traceChannel,
     synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.md,.notes-lsp.yaml}'),
+      fileEvents: vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(root, '**/{*.md,.notes-lsp.yaml}'),
+      ),
     },
-    middleware: {
-      workspace: {
-        // Answer workspace/configuration for our section with the server's shape rather than
-        // the raw settings tree (which also holds serverPath and trace.server).
-        configuration: async (params, token, next) => {
-          const raw = await next(params, token);
-          if (!Array.isArray(raw)) return raw;
-          return params.items.map((item, i) =>
-            item.section === SECTION ? serverConfig() : raw[i],
-          );
-        },
-      },
-    },
+    middleware: rootMiddleware(root),
   };
-
-  const c = new LanguageClient(SECTION, 'notes-lsp', serverOptions, clientOptions);
-  client = c;
+  const c = new LanguageClient(SECTION, `notes-lsp (${folder.name})`, serverOptions, clientOptions);
+  clients.set(root, c);
+  outputChannel?.appendLine(`notes-lsp: starting for the vault ${root}`);
   try {
     await c.start();
+    void tasksView?.refresh();
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     void vscode.window.showErrorMessage(
-      `notes-lsp: could not start "${resolved.path}": ${msg}. See "notes-lsp: Show Server Log".`,
+      `notes-lsp: could not start "${serverCommand}" for ${root}: ${msg}. See "notes-lsp: Show Server Log".`,
     );
   }
+  return c;
 }
 
-async function stopClient(): Promise<void> {
-  const c = client;
-  client = undefined;
-  if (!c) return;
-  try {
-    await c.dispose();
-  } catch {
-    // A server that already died cannot be stopped twice; there is nothing left to clean.
+async function stopClients(): Promise<void> {
+  const all = [...clients.values()];
+  clients.clear();
+  await Promise.all(
+    all.map(async (c) => {
+      try {
+        await c.dispose();
+      } catch {
+        // A server that already died cannot be stopped twice; there is nothing left to clean.
+      }
+    }),
+  );
+}
+
+/** Servers for the open notes' vaults, and for workspace folders that are vaults themselves
+ * (so the Tasks view fills before a note is opened). */
+async function startForOpenNotes(): Promise<void> {
+  const roots = new Set((vscode.workspace.textDocuments ?? []).filter(isNote).map((d) => rootOf(d.uri)));
+  for (const folder of workspaceFolderPaths()) {
+    if (ROOT_MARKERS[0].some((m) => fs.existsSync(path.join(folder, m)))) roots.add(folder);
   }
+  await Promise.all([...roots].map((r) => startClient(r)));
 }
 
-async function runOnActiveNote(serverCommand: string): Promise<void> {
+function running(): LanguageClient[] {
+  return [...clients.values()].filter((c) => c.state === State.Running);
+}
+
+/** The client of the active note, when its server runs. */
+function activeNoteClient(): { client: LanguageClient; doc: vscode.TextDocument } | string {
   const editor = vscode.window.activeTextEditor;
-  if (!editor || editor.document.languageId !== 'markdown') {
-    void vscode.window.showWarningMessage('notes-lsp: open a markdown note first.');
+  if (!editor || editor.document.languageId !== 'markdown') return 'open a markdown note first.';
+  const client = clients.get(rootOf(editor.document.uri));
+  if (!client || client.state !== State.Running) return 'the server is not running.';
+  return { client, doc: editor.document };
+}
+
+async function runOnActiveNote(serverCommandId: string): Promise<void> {
+  const found = activeNoteClient();
+  if (typeof found === 'string') {
+    void vscode.window.showWarningMessage(`notes-lsp: ${found}`);
     return;
   }
-  if (!client || client.state !== State.Running) {
-    void vscode.window.showWarningMessage('notes-lsp: the server is not running.');
-    return;
-  }
-  const uri = client.code2ProtocolConverter.asUri(editor.document.uri);
+  const uri = found.client.code2ProtocolConverter.asUri(found.doc.uri);
   // The server answers by sending workspace/applyEdit, which the client applies.
-  await client.sendRequest(ExecuteCommandRequest.type, {
-    command: serverCommand,
-    arguments: [uri],
+  await found.client.sendRequest(ExecuteCommandRequest.type, { command: serverCommandId, arguments: [uri] });
+}
+
+/** The task query on every running server (one per vault), answers concatenated. */
+async function queryTasks(filters: TaskFilters = {}): Promise<Task[]> {
+  const answers = await Promise.all(
+    running().map(async (c) =>
+      checkTasks(await c.sendRequest(ExecuteCommandRequest.type, { command: TASKS_COMMAND, arguments: [filters] })),
+    ),
+  );
+  return answers.flat();
+}
+
+async function openTask(task: Task): Promise<void> {
+  await vscode.window.showTextDocument(vscode.Uri.parse(task.uri), { selection: taskSelection(task) });
+}
+
+async function showTasks(): Promise<void> {
+  if (running().length === 0) {
+    void vscode.window.showWarningMessage('notes-lsp: the server is not running; open a note of the vault first.');
+    return;
+  }
+  let tasks: Task[];
+  try {
+    tasks = await queryTasks();
+  } catch (err) {
+    void vscode.window.showErrorMessage(`notes-lsp: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
+  if (tasks.length === 0) {
+    void vscode.window.showInformationMessage('notes-lsp: no open tasks in the vault.');
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(quickPickItems(tasks), {
+    title: `notes-lsp: ${tasks.length} open tasks`,
+    placeHolder: 'Type to filter by description, owner, account, due date or note',
+    matchOnDescription: true,
+    matchOnDetail: true,
   });
+  if (pick) await openTask(pick.task);
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   outputChannel = vscode.window.createOutputChannel('notes-lsp');
   traceChannel = vscode.window.createOutputChannel('notes-lsp trace');
   context.subscriptions.push(outputChannel, traceChannel);
+  tasksView = new TasksView(() => queryTasks());
+  tasksView.register(context);
+  // Shows the Tasks view and the task commands once the extension runs (package.json `when`).
+  void vscode.commands.executeCommand('setContext', 'notesLsp.active', true);
 
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   context.subscriptions.push(
     vscode.commands.registerCommand('notesLsp.restartServer', async () => {
-      await stopClient();
-      await startClient();
+      await stopClients();
+      if (resolveServer()) await startForOpenNotes();
     }),
-    vscode.commands.registerCommand('notesLsp.acceptAllProposedTasks', () =>
-      runOnActiveNote(SERVER_ACCEPT_ALL),
-    ),
-    vscode.commands.registerCommand('notesLsp.rejectAllProposedTasks', () =>
-      runOnActiveNote(SERVER_REJECT_ALL),
-    ),
+    vscode.commands.registerCommand('notesLsp.acceptAllProposedTasks', () => runOnActiveNote(SERVER_ACCEPT_ALL)),
+    vscode.commands.registerCommand('notesLsp.rejectAllProposedTasks', () => runOnActiveNote(SERVER_REJECT_ALL)),
     vscode.commands.registerCommand('notesLsp.showServerLog', () => outputChannel?.show(true)),
+    vscode.commands.registerCommand('notesLsp.showTasks', () => showTasks()),
+    vscode.commands.registerCommand('notesLsp.refreshTasks', () => tasksView?.refresh()),
+    vscode.commands.registerCommand('notesLsp.groupTasksByOwner', () => tasksView?.setGroupBy('owner')),
+    vscode.commands.registerCommand('notesLsp.groupTasksByAccount', () => tasksView?.setGroupBy('account')),
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (isNote(doc)) void startClient(rootOf(doc.uri));
+    }),
+    // Saved notes change the tasks: refresh the view once the burst of saves is over.
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (!isNote(doc)) return;
+      if (refreshTimer) clearTimeout(refreshTimer);
+      refreshTimer = setTimeout(() => void tasksView?.refresh(), 500);
+    }),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       if (e.affectsConfiguration(`${SECTION}.serverPath`)) {
-        await stopClient();
-        await startClient();
+        await stopClients();
+        if (resolveServer()) await startForOpenNotes();
         return;
       }
-      if (client && client.state === State.Running) {
-        await client.sendNotification(DidChangeConfigurationNotification.type, {
+      for (const c of running()) {
+        await c.sendNotification(DidChangeConfigurationNotification.type, {
           settings: { [SECTION]: serverConfig() },
         });
       }
     }),
+    { dispose: () => refreshTimer && clearTimeout(refreshTimer) },
   );
 
-  await startClient();
+  if (resolveServer()) await startForOpenNotes();
 }
 
 export async function deactivate(): Promise<void> {
-  await stopClient();
+  await stopClients();
 }

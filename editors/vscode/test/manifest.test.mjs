@@ -45,12 +45,38 @@ test('contributed commands are exactly the registered ones', () => {
   assert.deepEqual(registered, contributed);
   assert.deepEqual(contributed, [
     'notesLsp.acceptAllProposedTasks',
+    'notesLsp.groupTasksByAccount',
+    'notesLsp.groupTasksByOwner',
+    'notesLsp.refreshTasks',
     'notesLsp.rejectAllProposedTasks',
     'notesLsp.restartServer',
     'notesLsp.showServerLog',
+    'notesLsp.showTasks',
   ]);
   for (const c of pkg.contributes.commands) assert.ok(c.title && c.category, `${c.command} has a title and category`);
-  for (const m of pkg.contributes.menus.commandPalette) assert.ok(contributed.includes(m.command), `menu entry ${m.command}`);
+  for (const menu of Object.values(pkg.contributes.menus)) {
+    for (const m of menu) assert.ok(contributed.includes(m.command), `menu entry ${m.command}`);
+  }
+});
+
+test('the Tasks view: in the explorer, created in code, with its title buttons', () => {
+  assert.deepEqual(pkg.contributes.views, { explorer: [{ id: 'notesLsp.tasks', name: 'Tasks', when: 'notesLsp.active' }] });
+  assert.match(src['tasksView.ts'], /export const VIEW_ID = 'notesLsp\.tasks'/);
+  assert.match(src['tasksView.ts'], /createTreeView\(VIEW_ID/);
+  assert.match(src['extension.ts'], /'setContext', 'notesLsp\.active', true/);
+  const show = pkg.contributes.commands.find((c) => c.command === 'notesLsp.showTasks');
+  assert.equal(`${show.category}: ${show.title}`, 'notes-lsp: Show Tasks');
+  const titleBar = pkg.contributes.menus['view/title'];
+  assert.deepEqual(titleBar.map((m) => m.command).sort(),
+    ['notesLsp.groupTasksByAccount', 'notesLsp.groupTasksByOwner', 'notesLsp.refreshTasks']);
+  for (const m of titleBar) {
+    assert.match(m.when, /^view == notesLsp\.tasks\b/, `${m.command} only on the Tasks view`);
+    assert.ok(pkg.contributes.commands.find((c) => c.command === m.command).icon, `${m.command} has an icon`);
+  }
+  // Each grouping button shows while the other grouping is on (tasksView.ts sets the context).
+  assert.match(src['tasksView.ts'], /GROUP_BY_CONTEXT = 'notesLsp\.tasksGroupBy'/);
+  assert.match(src['extension.ts'], /'notes-lsp\.tasks'|TASKS_COMMAND/);
+  assert.match(src['tasks.ts'], /export const TASKS_COMMAND = 'notes-lsp\.tasks'/);
 });
 
 test('the extension runs the server commands of the contract with the note URI', () => {

@@ -56,7 +56,7 @@ test('vsce packages a .vsix with only the bundle and the manifest', { timeout: 2
 
 /** A VS Code with just the parts activate() touches; records what the extension does. */
 function fakeVscode(settings, { workspaceFolder } = {}) {
-  const rec = { commands: new Map(), errors: [], warnings: [], channels: [], settingsOpened: [] };
+  const rec = { commands: new Map(), errors: [], warnings: [], channels: [], settingsOpened: [], views: [], contexts: [] };
   const disposable = { dispose() {} };
   const channel = (name) => {
     const ch = { name, lines: [], appendLine: (l) => ch.lines.push(l), append() {}, show() { ch.shown = true; }, dispose() {}, clear() {} };
@@ -75,6 +75,10 @@ function fakeVscode(settings, { workspaceFolder } = {}) {
         return undefined;
       },
       activeTextEditor: undefined,
+      createTreeView: (id) => {
+        rec.views.push(id);
+        return { dispose() {}, message: undefined };
+      },
     },
     workspace: {
       workspaceFolders: workspaceFolder ? [{ uri: { scheme: 'file', fsPath: workspaceFolder }, name: 'vault', index: 0 }] : undefined,
@@ -83,6 +87,9 @@ function fakeVscode(settings, { workspaceFolder } = {}) {
         inspect: (k) => (k in settings ? { globalValue: settings[k] } : {}),
       }),
       onDidChangeConfiguration: () => disposable,
+      onDidOpenTextDocument: () => disposable,
+      onDidSaveTextDocument: () => disposable,
+      textDocuments: [],
       createFileSystemWatcher: () => disposable,
     },
     commands: {
@@ -91,7 +98,8 @@ function fakeVscode(settings, { workspaceFolder } = {}) {
         return disposable;
       },
       executeCommand: async (...args) => {
-        rec.settingsOpened.push(args);
+        if (args[0] === 'setContext') rec.contexts.push(args.slice(1));
+        else rec.settingsOpened.push(args);
       },
     },
   };
@@ -127,9 +135,15 @@ test('activation with a missing server: a clear error naming the path and the se
     assert.equal(log.shown, true);
     assert.ok(log.lines.some((l) => l.includes(missing)), log.lines.join('\n'));
 
-    // Accept-all with no server and no note: a warning, no crash.
+    // Accept-all and Show Tasks with no server and no note: a warning each, no crash.
     await rec.commands.get('notesLsp.acceptAllProposedTasks')();
     assert.equal(rec.warnings.length, 1);
+    await rec.commands.get('notesLsp.showTasks')();
+    assert.equal(rec.warnings.length, 2);
+    assert.match(rec.warnings[1], /not running; open a note of the vault first/);
+    // The Tasks view exists and shows once the extension runs.
+    assert.deepEqual(rec.views, ['notesLsp.tasks']);
+    assert.deepEqual(rec.contexts, [['notesLsp.tasksGroupBy', 'owner'], ['notesLsp.active', true]]);
     await ext.deactivate();
   } finally {
     delete globalThis.__vscodeOverrides;
