@@ -214,7 +214,8 @@
     (e2e-main)
   (error (cl-incf e2e-failed) (e2e-out "not ok - uncaught: %s" (error-message-string err))))
 (e2e-out "%d passed, %d failed" e2e-passed e2e-failed)
-(ignore-errors (eglot-shutdown-all))
+;; No eglot-shutdown-all: the checks are done, and under a loaded machine it once blocked past
+;; the time limit. Exiting closes the server's stdin, on which notes-lsp exits by itself.
 (kill-emacs (if (= e2e-failed 0) 0 1))
 
 ;;; e2e.el ends here

@@ -23,6 +23,6 @@ vault=$(cd "$tmp/vault" && pwd -P)
 cd "$vault"
 status=0
 NOTES_LSP=$server NOTES_VAULT=$vault NOTES_REPO=$repo HOME=$tmp \
-  timeout 40 emacs --batch -q --no-site-file -l "$here/e2e.el" </dev/null || status=$?
+  timeout 60 emacs --batch -q --no-site-file -l "$here/e2e.el" </dev/null || status=$?
 if [ "$status" -eq 124 ]; then echo "emacs timed out"; fi
 exit "$status"
