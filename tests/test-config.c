@@ -9,6 +9,8 @@
 #include "lsp/note/note.h"
 #include "test.h"
 
+#include <sys/stat.h>
+
 static void test_defaults(void) {
   nl_config *c = nl_config_new();
   ASSERT(c != NULL);
@@ -133,6 +135,61 @@ static void test_yaml_file(void) {
   nl_config_free(c);
 }
 
+static void test_vault_settings(void) {
+  char dir[] = "/tmp/nl-vault-XXXXXX", path[256];
+  ASSERT(mkdtemp(dir) != NULL);
+  snprintf(path, sizeof path, "%s/.obsidian", dir);
+  ASSERT_EQ(mkdir(path, 0700), 0);
+  snprintf(path, sizeof path, "%s/.obsidian/app.json", dir);
+  write_file(path, "{\"useMarkdownLinks\": true, \"newLinkFormat\": \"absolute\", "
+                   "\"attachmentFolderPath\": \"./assets\", "
+                   "\"userIgnoreFilters\": [\"Archive/\", \"/^Old.*/\"]}");
+  snprintf(path, sizeof path, "%s/.gitignore", dir);
+  write_file(path, "# build output\nbuild/\n/private\n*.tmp.md\n!keep.tmp.md\n");
+  nl_config *c = nl_config_new();
+  nl_config_apply_vault(c, dir);
+  ASSERT(c->use_markdown_links);
+  ASSERT_EQ(c->link_format, NL_LINK_FORMAT_ABSOLUTE);
+  ASSERT_STR_EQ(c->attachment_folder, "./assets");
+  /* Excluded files are indexed (links to them resolve) but not offered. */
+  ASSERT(nl_config_excluded(c, "Archive/Apollo.md"));
+  ASSERT(!nl_config_excluded(c, "Old notes.md")); /* a regex filter is not a path */
+  ASSERT(!nl_config_ignored(c, "Archive/Apollo.md"));
+  /* .gitignore'd files and folders are not indexed at all. */
+  ASSERT(nl_config_ignored(c, "build/x.md"));
+  ASSERT(nl_config_ignored(c, "a/build/x.md"));
+  ASSERT(nl_config_ignored(c, "private/diary.md"));
+  ASSERT(nl_config_ignored(c, "notes/draft.tmp.md"));
+  ASSERT(!nl_config_ignored(c, "notes/draft.md"));
+  nl_config *copy = nl_config_copy(c);
+  ASSERT(copy != NULL && copy->use_markdown_links && copy->excluded.n == 1);
+  ASSERT_STR_EQ(copy->attachment_folder, "./assets");
+  nl_config_free(copy);
+  nl_config_free(c);
+  snprintf(path, sizeof path, "%s/.obsidian/app.json", dir);
+  unlink(path);
+  snprintf(path, sizeof path, "%s/.obsidian", dir);
+  rmdir(path);
+  snprintf(path, sizeof path, "%s/.gitignore", dir);
+  unlink(path);
+  rmdir(dir);
+}
+
+static void test_folder_globs(void) {
+  nl_config *c = nl_config_new();
+  char err[256];
+  json_t *o = json_pack("{s:{s:[s],s:[s]}}", "folders", "person", "**/People", "account",
+                        "Clients/*");
+  ASSERT_EQ(nl_config_apply_json(c, o, err, sizeof err), 0);
+  json_decref(o);
+  ASSERT_EQ(nl_config_kind(c, "Work/Team/People/Ana.md", NULL), NL_KIND_PERSON);
+  ASSERT_EQ(nl_config_kind(c, "People/Ana.md", NULL), NL_KIND_PERSON);
+  ASSERT_EQ(nl_config_kind(c, "Peoples/Ana.md", NULL), NL_KIND_NOTE);
+  ASSERT_EQ(nl_config_kind(c, "Clients/EU/Contoso.md", NULL), NL_KIND_ACCOUNT);
+  ASSERT_EQ(nl_config_kind(c, "Clients/Contoso.md", NULL), NL_KIND_NOTE);
+  nl_config_free(c);
+}
+
 int main(void) {
   RUN(test_defaults);
   RUN(test_kinds);
@@ -140,5 +197,7 @@ int main(void) {
   RUN(test_json_problems);
   RUN(test_ignore_globs);
   RUN(test_yaml_file);
+  RUN(test_vault_settings);
+  RUN(test_folder_globs);
   return NL_TEST_DONE();
 }

@@ -7,7 +7,8 @@
  * would then miss its note (a renamed file, a path that no longer fits, a relative markdown
  * path from a note that moved, a bare name that becomes ambiguous) is rewritten to reach the
  * same note: a wikilink by its file name when that alone is unambiguous, else by its full
- * vault path; a markdown link by its relative path. Display text and fragments are kept.
+ * vault path (always, when the vault's newLinkFormat is "absolute"); a markdown link by its
+ * relative path. Display text and fragments are kept.
  *
  * willRenameFiles answers before the files move (the edit names the old URIs); a client that
  * does not send it gets the same edit through workspace/applyEdit after didRenameFiles, addressed
@@ -233,7 +234,8 @@ static char *wiki_text(const plan *p, const char *from_rel, const nl_entry *e, i
   const nl_entry *hit = plain ? resolve_after(p, from_rel, plain, &n) : NULL;
   const char *src = name;
   size_t len = nl;
-  if (hit != e || n != 1) {
+  /* The vault's newLinkFormat: "absolute" writes the path even when the name would do. */
+  if (hit != e || n != 1 || nl_ws_config(p->ctx->ws)->link_format == NL_LINK_FORMAT_ABSOLUTE) {
     src = rel_after(p, e);
     len = strlen(src) - 3;
   }

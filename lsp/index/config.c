@@ -69,6 +69,9 @@ void nl_config_free(nl_config *cfg) {
   strlist_clear(&cfg->owner);
   strlist_clear(&cfg->templates);
   strlist_clear(&cfg->vault_templates);
+  strlist_clear(&cfg->vault_ignore);
+  strlist_clear(&cfg->excluded);
+  free(cfg->attachment_folder);
   nl_task_settings_clear(&cfg->tasks);
   free(cfg);
 }
@@ -92,6 +95,12 @@ nl_config *nl_config_copy(const nl_config *cfg) {
   rc |= strlist_copy(&c->templates, &cfg->templates);
   rc |= strlist_copy(&c->vault_templates, &cfg->vault_templates);
   rc |= nl_task_settings_copy(&c->tasks, &cfg->tasks);
+  rc |= strlist_copy(&c->vault_ignore, &cfg->vault_ignore);
+  rc |= strlist_copy(&c->excluded, &cfg->excluded);
+  c->use_markdown_links = cfg->use_markdown_links;
+  c->link_format = cfg->link_format;
+  if (cfg->attachment_folder != NULL && (c->attachment_folder = strdup(cfg->attachment_folder)) == NULL)
+    rc = -1;
   c->max_file_size = cfg->max_file_size;
   c->has_today = cfg->has_today;
   c->today = cfg->today;
@@ -418,11 +427,27 @@ int32_t nl_config_today(const nl_config *cfg) {
   return days;
 }
 
+static int glob_match(const char *p, const char *s);
+
+/* Whether rel lies in folder: a path prefix, or for a glob (any folder named People: '**'
+ * then "/People") any folder of rel's path that the glob matches. */
 static int in_folder(const char *rel, const char *folder) {
   size_t n = strlen(folder);
   while (n > 0 && folder[n - 1] == '/') n--;
   if (n == 0) return 0;
-  return strncasecmp(rel, folder, n) == 0 && rel[n] == '/';
+  if (strpbrk(folder, "*?") == NULL) return strncasecmp(rel, folder, n) == 0 && rel[n] == '/';
+  char pat[512], dir[4096];
+  if (n >= sizeof pat) return 0;
+  memcpy(pat, folder, n);
+  pat[n] = '\0';
+  for (const char *slash = strchr(rel, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
+    size_t dl = (size_t)(slash - rel);
+    if (dl >= sizeof dir) break;
+    memcpy(dir, rel, dl);
+    dir[dl] = '\0';
+    if (glob_match(pat, dir)) return 1;
+  }
+  return 0;
 }
 
 nl_kind nl_config_kind(const nl_config *cfg, const char *rel_path, const char *type) {
@@ -466,9 +491,20 @@ static int glob_match(const char *p, const char *s) {
   return *s == '\0';
 }
 
+static int list_ignores(const nl_strlist *list, const char *rel_path);
+
 int nl_config_ignored(const nl_config *cfg, const char *rel_path) {
-  for (size_t i = 0; i < cfg->ignore.n; i++) {
-    const char *pat = cfg->ignore.items[i];
+  return list_ignores(&cfg->ignore, rel_path) || list_ignores(&cfg->vault_ignore, rel_path);
+}
+
+int nl_config_excluded(const nl_config *cfg, const char *rel_path) {
+  return list_ignores(&cfg->excluded, rel_path);
+}
+
+/* Whether rel_path matches a glob of list, or lies below a folder one matches. */
+static int list_ignores(const nl_strlist *list, const char *rel_path) {
+  for (size_t i = 0; i < list->n; i++) {
+    const char *pat = list->items[i];
     if (glob_match(pat, rel_path)) return 1;
     /* A folder pattern ignores everything below it. */
     size_t n = strlen(pat);
@@ -519,11 +555,71 @@ static int vault_folder(nl_config *cfg, const char *root, const char *rel, const
   return added;
 }
 
+/* A path pattern without its leading and trailing slashes, added to list; 0 or -1. */
+static int push_pattern(nl_strlist *list, const char *s, size_t n) {
+  while (n > 0 && *s == '/') s++, n--;
+  while (n > 0 && s[n - 1] == '/') n--;
+  if (n == 0 || n >= 1024) return 0;
+  char pat[1024];
+  memcpy(pat, s, n);
+  pat[n] = '\0';
+  return strlist_push(list, pat);
+}
+
+/* .obsidian/app.json: how new links are written, where attachments go, what is excluded. */
+static int vault_app(nl_config *cfg, const char *root) {
+  char path[4096];
+  if ((size_t)snprintf(path, sizeof(path), "%s/.obsidian/app.json", root) >= sizeof(path)) return 0;
+  json_t *app = json_load_file(path, 0, NULL);
+  if (app == NULL) return 0;
+  int rc = 0;
+  if (json_is_boolean(json_object_get(app, "useMarkdownLinks")))
+    cfg->use_markdown_links = json_is_true(json_object_get(app, "useMarkdownLinks"));
+  const char *fmt = json_string_value(json_object_get(app, "newLinkFormat"));
+  if (fmt != NULL && strcmp(fmt, "absolute") == 0) cfg->link_format = NL_LINK_FORMAT_ABSOLUTE;
+  if (fmt != NULL && strcmp(fmt, "relative") == 0) cfg->link_format = NL_LINK_FORMAT_RELATIVE;
+  if (fmt != NULL && strcmp(fmt, "shortest") == 0) cfg->link_format = NL_LINK_FORMAT_SHORTEST;
+  const char *att = json_string_value(json_object_get(app, "attachmentFolderPath"));
+  if (att != NULL) {
+    free(cfg->attachment_folder);
+    if ((cfg->attachment_folder = strdup(att)) == NULL) rc = -1;
+  }
+  size_t i;
+  const json_t *f;
+  json_array_foreach(json_object_get(app, "userIgnoreFilters"), i, f) {
+    const char *v = json_string_value(f);
+    size_t n = v ? strlen(v) : 0;
+    if (n == 0 || (n > 1 && v[0] == '/' && v[n - 1] == '/')) continue; /* a /regex/ */
+    if (push_pattern(&cfg->excluded, v, n) != 0) rc = -1;
+  }
+  json_decref(app);
+  return rc;
+}
+
+/* The root .gitignore: what git does not track is not a note of the vault either. */
+static int vault_gitignore(nl_config *cfg, const char *root) {
+  char path[4096];
+  if ((size_t)snprintf(path, sizeof(path), "%s/.gitignore", root) >= sizeof(path)) return 0;
+  FILE *f = fopen(path, "r");
+  if (f == NULL) return 0;
+  char line[1024];
+  int rc = 0;
+  while (rc == 0 && fgets(line, sizeof line, f) != NULL) {
+    size_t n = strcspn(line, "\r\n");
+    while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
+    if (n == 0 || line[0] == '#' || line[0] == '!') continue;
+    rc = push_pattern(&cfg->vault_ignore, line, n);
+  }
+  fclose(f);
+  return rc;
+}
+
 int nl_config_apply_vault(nl_config *cfg, const char *root) {
   int a = vault_folder(cfg, root, ".obsidian/templates.json", "folder");
   int b = vault_folder(cfg, root, ".obsidian/plugins/templater-obsidian/data.json",
                        "templates_folder");
-  return a < 0 || b < 0 ? -1 : a + b;
+  int c = vault_app(cfg, root), d = vault_gitignore(cfg, root);
+  return a < 0 || b < 0 || c < 0 || d < 0 ? -1 : a + b;
 }
 
 int nl_config_is_template(const nl_config *cfg, const char *rel_path) {

@@ -2,6 +2,8 @@
  * `initializationOptions` and `workspace/didChangeConfiguration` (same keys everywhere):
  *
  *   folders:  {person: [People], account: [Accounts], project: [Projects], meeting: [Meetings]}
+ *                                  a folder may be a glob ('*' within a name, '**' any depth):
+ *                                  ** then /People is every folder named People
  *   types:    {person: [person], account: [account], project: [project], meeting: [meeting]}
  *   ignore:   [glob, ...]          vault-relative globs: '*' within a segment, '**' any depth
  *   maxFileSize: 8388608           bytes; larger files are skipped with a log line
@@ -56,7 +58,20 @@ typedef struct {
   nl_strlist templates;               /* the `templates:` setting */
   nl_strlist vault_templates;         /* from the vaults' Obsidian settings (apply_vault) */
   nl_task_settings tasks;             /* the `tasks:` setting */
+  /* From the vault's own files (nl_config_apply_vault): */
+  nl_strlist vault_ignore;            /* .gitignore patterns: not indexed */
+  nl_strlist excluded;                /* .obsidian/app.json userIgnoreFilters: indexed (links
+                                         to them resolve) but never offered as new links */
+  int use_markdown_links;             /* app.json useMarkdownLinks: new links as [x](path.md) */
+  int link_format;                    /* app.json newLinkFormat: NL_LINK_FORMAT_* */
+  char *attachment_folder;            /* app.json attachmentFolderPath ("/" the root, "./"
+                                         the note's folder, "./x" below it, else a folder);
+                                         NULL when not set (the root) */
 } nl_config;
+
+/* newLinkFormat: the note's file name when no other note has it, else its vault path;
+ * always the vault path; the path relative to the linking note. */
+enum { NL_LINK_FORMAT_SHORTEST, NL_LINK_FORMAT_ABSOLUTE, NL_LINK_FORMAT_RELATIVE };
 
 /* Returns a new configuration with the defaults above; free with nl_config_free. */
 nl_config *nl_config_new(void);
@@ -73,10 +88,14 @@ int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t er
  * 1 when the file does not exist, -1 with "path:line:col: problem" in err. */
 int nl_config_apply_yaml_file(nl_config *cfg, const char *path, char *err, size_t err_size);
 
-/* Adds the template folders the Obsidian vault at `root` names: the core Templates plugin's
- * .obsidian/templates.json {"folder": ...} and Templater's
- * .obsidian/plugins/templater-obsidian/data.json {"templates_folder": ...}. Missing or
- * unreadable files add nothing; returns the number of folders added, -1 when out of memory. */
+/* Reads the settings the Obsidian vault at `root` keeps: the template folders of the core
+ * Templates plugin's .obsidian/templates.json {"folder": ...} and of Templater's
+ * .obsidian/plugins/templater-obsidian/data.json {"templates_folder": ...}; from
+ * .obsidian/app.json useMarkdownLinks, newLinkFormat, attachmentFolderPath and
+ * userIgnoreFilters (plain paths; /regex/ entries are skipped); and the root .gitignore's
+ * patterns (comments and negations skipped; "dir/" and "/dir" kept as folder patterns).
+ * Missing or unreadable files add nothing; returns the number of template folders added, -1
+ * when out of memory. */
 int nl_config_apply_vault(nl_config *cfg, const char *root);
 
 /* Whether vault-relative `rel_path` lies in a template folder. */
@@ -89,8 +108,12 @@ int32_t nl_config_today(const nl_config *cfg);
  * first configured folder that `rel_path` lies in, else NL_KIND_NOTE. type may be NULL. */
 nl_kind nl_config_kind(const nl_config *cfg, const char *rel_path, const char *type);
 
-/* Whether vault-relative `rel_path` matches one of the ignore globs. */
+/* Whether vault-relative `rel_path` matches one of the ignore globs or the vault's .gitignore
+ * patterns. */
 int nl_config_ignored(const nl_config *cfg, const char *rel_path);
+
+/* Whether `rel_path` is excluded by the vault's userIgnoreFilters: new links never name it. */
+int nl_config_excluded(const nl_config *cfg, const char *rel_path);
 
 /* Whether `name` is one of the owner's names (case-insensitive). */
 int nl_config_is_owner(const nl_config *cfg, const char *name, size_t len);

@@ -13,9 +13,13 @@
 /* ---- configuration ----------------------------------------------------------------------- */
 
 static int scan_rules_differ(const nl_config *a, const nl_config *b) {
-  if (a->max_file_size != b->max_file_size || a->ignore.n != b->ignore.n) return 1;
+  if (a->max_file_size != b->max_file_size || a->ignore.n != b->ignore.n ||
+      a->vault_ignore.n != b->vault_ignore.n)
+    return 1;
   for (size_t i = 0; i < a->ignore.n; i++)
     if (strcmp(a->ignore.items[i], b->ignore.items[i]) != 0) return 1;
+  for (size_t i = 0; i < a->vault_ignore.n; i++)
+    if (strcmp(a->vault_ignore.items[i], b->vault_ignore.items[i]) != 0) return 1;
   return 0;
 }
 
@@ -27,7 +31,7 @@ void nl_srv_rebuild_config(nl_server *srv) {
   char err[1024];
   for (size_t i = 0; i < nl_ws_n_roots(srv->ws); i++) {
     char path[4096];
-    nl_config_apply_vault(cfg, nl_ws_root(srv->ws, i)); /* the vault's template folders */
+    nl_config_apply_vault(cfg, nl_ws_root(srv->ws, i)); /* .obsidian settings, .gitignore */
     snprintf(path, sizeof(path), "%s/.notes-lsp.yaml", nl_ws_root(srv->ws, i));
     if (nl_config_apply_yaml_file(cfg, path, err, sizeof(err)) < 0) {
       nl_log(NL_LOG_WARN, "invalid configuration, using defaults for it: %s", err);

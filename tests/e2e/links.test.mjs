@@ -12,8 +12,9 @@ const VSCODE_CAPS = JSON.parse(
   fs.readFileSync(path.join(REPO_ROOT, 'editors/vscode/test/fixtures/vscode-client-capabilities.json'), 'utf8'),
 );
 
-async function withServer(fn) {
+async function withServer(fn, prepare = () => {}) {
   const vault = copyVault();
+  prepare(vault);
   const s = new LspSession({ cwd: vault });
   try {
     s.start();
@@ -138,4 +139,25 @@ test('alias-link: a link by title gets a hint whose fix names the file and keeps
       '- [ ] Read the pilot notes from [[2025-11-06 - Storage pilot kickoff with Contoso|Storage pilot kickoff with Contoso]] #task',
     );
   });
+});
+
+test('.gitignore: what git ignores is not indexed; the vault\'s excluded files still resolve', async () => {
+  await withServer(
+    async (s) => {
+      const uri = await s.open('People/Jonas Becker.md');
+      const diags = await s.pullDiagnostics(uri);
+      assert.deepEqual(diags.map((d) => d.code), [], 'no ambiguous link to the ignored copy');
+      const defs = await s.request('textDocument/definition', {
+        textDocument: { uri },
+        position: positionOf(s.text(uri), '[[Ana Ruiz]]', { delta: 3 }),
+      });
+      assert.equal(uriPath(defs.uri).endsWith('People/Ana Ruiz.md'), true);
+    },
+    (vault) => {
+      fs.writeFileSync(path.join(vault, '.gitignore'), '# exports\nexport/\n');
+      fs.mkdirSync(path.join(vault, 'export'));
+      fs.writeFileSync(path.join(vault, 'export/Ana Ruiz.md'), '# Ana Ruiz (export)\n');
+      fs.writeFileSync(path.join(vault, '.obsidian/app.json'), '{"userIgnoreFilters": ["People/"]}');
+    },
+  );
 });
