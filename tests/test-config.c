@@ -187,6 +187,34 @@ static void test_folder_globs(void) {
   ASSERT_EQ(nl_config_kind(c, "Peoples/Ana.md", NULL), NL_KIND_NOTE);
   ASSERT_EQ(nl_config_kind(c, "Clients/EU/Contoso.md", NULL), NL_KIND_ACCOUNT);
   ASSERT_EQ(nl_config_kind(c, "Clients/Contoso.md", NULL), NL_KIND_NOTE);
+  /* A new note goes in the folder a glob names ("People"), never in a folder named "**". */
+  ASSERT_STR_EQ(nl_config_new_note_folder(c, NL_KIND_PERSON), "People");
+  ASSERT(nl_config_new_note_folder(c, NL_KIND_ACCOUNT) == NULL);
+  nl_config_free(c);
+}
+
+static void test_kind_templates(void) {
+  nl_config *c = nl_config_new();
+  char err[256];
+  json_t *o = json_pack("{s:{s:[s],s:s,s:s}}", "templates", "folders", "T", "person",
+                        "Templates/Person.md", "note", "Templates/Note");
+  ASSERT_EQ(nl_config_apply_json(c, o, err, sizeof err), 0);
+  json_decref(o);
+  ASSERT_STR_EQ(c->kind_template[NL_KIND_PERSON], "Templates/Person.md");
+  ASSERT_STR_EQ(c->kind_template[NL_KIND_NOTE], "Templates/Note");
+  ASSERT(c->kind_template[NL_KIND_ACCOUNT] == NULL);
+  ASSERT(nl_config_is_template(c, "T/x.md"));
+  ASSERT(nl_config_is_template(c, "Templates/Person.md")); /* its folder is a template folder */
+  nl_config *copy = nl_config_copy(c);
+  ASSERT(copy != NULL);
+  ASSERT_STR_EQ(copy->kind_template[NL_KIND_PERSON], "Templates/Person.md");
+  nl_config_free(copy);
+  o = json_pack("{s:{s:s,s:s}}", "templates", "robot", "T/R.md", "account", "../x.md");
+  ASSERT_EQ(nl_config_apply_json(c, o, err, sizeof err), -1);
+  json_decref(o);
+  ASSERT(strstr(err, "templates.robot: unknown kind") != NULL);
+  ASSERT(strstr(err, "templates.account: expected a vault-relative path") != NULL);
+  ASSERT_STR_EQ(nl_config_new_note_folder(c, NL_KIND_PERSON), "People");
   nl_config_free(c);
 }
 
@@ -199,5 +227,6 @@ int main(void) {
   RUN(test_yaml_file);
   RUN(test_vault_settings);
   RUN(test_folder_globs);
+  RUN(test_kind_templates);
   return NL_TEST_DONE();
 }

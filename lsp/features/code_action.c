@@ -9,6 +9,7 @@
 
 #include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
+#include "lsp/features/new_note.h"
 #include "lsp/note/recurrence.h"
 #include "lsp/note/task.h"
 #include "protocol/lsp_types.h"
@@ -281,35 +282,13 @@ static int safe_name(const char *name) {
   return name[strlen(name) - 1] != '/';
 }
 
-/* The YAML scalar for a title: plain when that reads back the same, else double-quoted. */
-static void yaml_scalar(const char *s, char *out, size_t cap) {
-  int plain = s[0] != '\0' && strchr("-?:,[]{}#&*!|>'\"%@` ", s[0]) == NULL &&
-              strstr(s, ": ") == NULL && strstr(s, " #") == NULL && s[strlen(s) - 1] != ' ' &&
-              s[strlen(s) - 1] != ':';
-  if (plain) {
-    snprintf(out, cap, "%s", s);
-    return;
-  }
-  size_t n = 0;
-  if (cap < 3) return;
-  out[n++] = '"';
-  for (; *s && n + 3 < cap; s++) {
-    if (*s == '"' || *s == '\\') out[n++] = '\\';
-    out[n++] = *s;
-  }
-  out[n++] = '"';
-  out[n] = '\0';
-}
-
 static json_t *create_note_action(const note_view *v, const nl_diag *d) {
   const nl_client_caps *caps = v->ctx->caps;
   if (caps == NULL || !caps->create_files || !caps->document_changes) return NULL;
   if (!safe_name(d->missing_name)) return NULL;
   const nl_config *cfg = nl_ws_config(v->ctx->ws);
   const char *folder = NULL;
-  if (d->missing_kind != NL_KIND_NOTE && strchr(d->missing_name, '/') == NULL &&
-      cfg->folders[d->missing_kind].n > 0)
-    folder = cfg->folders[d->missing_kind].items[0];
+  if (strchr(d->missing_name, '/') == NULL) folder = nl_config_new_note_folder(cfg, d->missing_kind);
   char *root = entry_root(v);
   if (root == NULL) return NULL;
   size_t nl = strlen(d->missing_name);
@@ -322,27 +301,24 @@ static json_t *create_note_action(const note_view *v, const nl_diag *d) {
   }
   snprintf(path, cap, "%s/%s%s%s%s", root, folder ? folder : "", folder ? "/" : "",
            d->missing_name, has_md ? "" : ".md");
-  free(root);
   char *uri = nl_path_to_uri(path);
   free(path);
-  if (uri == NULL) return NULL;
-
   const char *base = strrchr(d->missing_name, '/');
   base = base ? base + 1 : d->missing_name;
-  char title[512], yaml[1100], content[2048];
+  char title[512];
   snprintf(title, sizeof title, "%.*s", (int)(strlen(base) - (has_md ? 3 : 0)), base);
-  yaml_scalar(title, yaml, sizeof yaml);
-  if (d->missing_kind == NL_KIND_NOTE) {
-    snprintf(content, sizeof content, "# %s\n", title);
-  } else {
-    const nl_strlist *types = &cfg->types[d->missing_kind];
-    const char *type = types->n > 0 ? types->items[0] : nl_kind_name(d->missing_kind);
-    snprintf(content, sizeof content, "---\ntype: %s\ntitle: %s\n---\n# %s\n", type, yaml, title);
+  /* The kind's template when the vault has one (lsp/features/new_note.c). */
+  char *content = uri ? nl_new_note_text(cfg, root, d->missing_kind, title, v->ctx->today) : NULL;
+  free(root);
+  if (content == NULL) {
+    free(uri);
+    return NULL;
   }
   json_t *edit = json_pack(
       "{s:[{s:s, s:s, s:{s:b}}, {s:{s:s, s:n}, s:[o]}]}", "documentChanges", "kind", "create",
       "uri", uri, "options", "ignoreIfExists", 1, "textDocument", "uri", uri, "version", "edits",
       nl_lsp_text_edit_json(0, 0, 0, 0, content));
+  free(content);
   free(uri);
   return edit;
 }

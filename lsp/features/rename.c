@@ -21,6 +21,7 @@
 #include "lsp/features/nav_match.h"
 #include "lsp/features/nav_util.h"
 #include "lsp/features/edits.h"
+#include "lsp/features/new_note.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
@@ -226,17 +227,18 @@ static void fm_value_edit(nl_edits *s, nl_edits_file *f, const nl_fm_scalar *v, 
     s->oom = 1;
     return;
   }
-  int plain = q == 0 && tl > 0 && strchr("-?:,[]{}#&*!|>'\"%@` ", text[0]) == NULL &&
-              strstr(text, ": ") == NULL && strstr(text, " #") == NULL && text[tl - 1] != ':';
-  size_t n = 0;
-  if (q == 0 && !plain) out[n++] = '"';
-  for (size_t i = 0; i < tl; i++) {
-    if (q == '\'' && text[i] == '\'') out[n++] = '\'';
-    if (q != '\'' && !plain && (text[i] == '"' || text[i] == '\\')) out[n++] = '\\';
-    out[n++] = text[i];
+  if (q == 0) {
+    nl_new_note_yaml_scalar(text, out, 2 * tl + 3);
+  } else {
+    size_t n = 0;
+    for (size_t i = 0; i < tl; i++) {
+      if (q == '\'' && text[i] == '\'') out[n++] = '\'';
+      if (q == '"' && (text[i] == '"' || text[i] == '\\')) out[n++] = '\\';
+      out[n++] = text[i];
+    }
+    out[n] = '\0';
   }
-  if (q == 0 && !plain) out[n++] = '"';
-  nl_edits_add(s, f, v->range, out, n);
+  nl_edits_add(s, f, v->range, out, strlen(out));
   free(out);
 }
 

@@ -68,6 +68,7 @@ void nl_config_free(nl_config *cfg) {
   strlist_clear(&cfg->ignore);
   strlist_clear(&cfg->owner);
   strlist_clear(&cfg->templates);
+  for (int k = 0; k < NL_KIND__COUNT; k++) free(cfg->kind_template[k]);
   strlist_clear(&cfg->vault_templates);
   strlist_clear(&cfg->vault_ignore);
   strlist_clear(&cfg->excluded);
@@ -93,6 +94,9 @@ nl_config *nl_config_copy(const nl_config *cfg) {
   rc |= strlist_copy(&c->ignore, &cfg->ignore);
   rc |= strlist_copy(&c->owner, &cfg->owner);
   rc |= strlist_copy(&c->templates, &cfg->templates);
+  for (int k = 0; k < NL_KIND__COUNT; k++)
+    if (cfg->kind_template[k] != NULL && (c->kind_template[k] = strdup(cfg->kind_template[k])) == NULL)
+      rc = -1;
   rc |= strlist_copy(&c->vault_templates, &cfg->vault_templates);
   rc |= nl_task_settings_copy(&c->tasks, &cfg->tasks);
   rc |= strlist_copy(&c->vault_ignore, &cfg->vault_ignore);
@@ -162,6 +166,41 @@ static void apply_strlist(nl_strlist *dst, const json_t *v, const char *key, pro
 oom:
   strlist_clear(&l);
   problem(p, "%s: out of memory", key);
+}
+
+static int kind_parse(const char *name);
+
+/* `templates:` a list of folders, or {folders: [...], <kind>: "Templates/Person.md", ...}. */
+static void apply_templates(nl_config *cfg, const json_t *v, problems *p) {
+  if (!json_is_object(v)) {
+    apply_strlist(&cfg->templates, v, "templates", p);
+    return;
+  }
+  const json_t *folders = json_object_get(v, "folders");
+  if (folders != NULL) apply_strlist(&cfg->templates, folders, "templates.folders", p);
+  const char *key;
+  const json_t *item;
+  json_object_foreach((json_t *)v, key, item) {
+    if (strcmp(key, "folders") == 0) continue;
+    int k = strcmp(key, "note") == 0 ? NL_KIND_NOTE : kind_parse(key);
+    const char *path = json_string_value(item);
+    if (k < 0 || path == NULL || *path == '\0' || path[0] == '/' || strstr(path, "..") != NULL) {
+      problem(p, k < 0 ? "templates.%s: unknown kind (person, account, project, meeting, note)"
+                       : "templates.%s: expected a vault-relative path to a note",
+              key);
+      continue;
+    }
+    char *copy = strdup(path);
+    if (copy == NULL) continue;
+    free(cfg->kind_template[k]);
+    cfg->kind_template[k] = copy;
+    const char *slash = strrchr(path, '/');
+    if (slash != NULL && slash > path) {
+      char folder[1024];
+      snprintf(folder, sizeof folder, "%.*s", (int)(slash - path), path);
+      strlist_push(&cfg->templates, folder);
+    }
+  }
 }
 
 static int kind_parse(const char *name) {
@@ -329,7 +368,7 @@ int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t er
     else if (strcmp(key, "logLevel") == 0)
       apply_level(cfg, v, &p);
     else if (strcmp(key, "templates") == 0)
-      apply_strlist(&cfg->templates, v, key, &p);
+      apply_templates(cfg, v, &p);
     else if (strcmp(key, "tasks") == 0)
       apply_tasks(cfg, v, &p);
     else
@@ -524,6 +563,18 @@ static int list_ignores(const nl_strlist *list, const char *rel_path) {
     }
   }
   return 0;
+}
+
+const char *nl_config_new_note_folder(const nl_config *cfg, nl_kind kind) {
+  if (kind <= NL_KIND_NOTE || kind >= NL_KIND__COUNT) return NULL;
+  const nl_strlist *l = &cfg->folders[kind];
+  for (size_t i = 0; i < l->n; i++)
+    if (strpbrk(l->items[i], "*?") == NULL) return l->items[i];
+  for (size_t i = 0; i < l->n; i++) {
+    const char *tail = strrchr(l->items[i], '/');
+    if (tail != NULL && strpbrk(tail, "*?") == NULL && tail[1] != '\0') return tail + 1;
+  }
+  return NULL;
 }
 
 int nl_config_is_owner(const nl_config *cfg, const char *name, size_t len) {

@@ -14,6 +14,10 @@
  *                                  but no task or link diagnostics. The folders named in the
  *                                  vault's .obsidian/templates.json and Templater's settings
  *                                  (.obsidian/plugins/templater-obsidian/data.json) count too.
+ *   templates: {folders: [Templates], person: Templates/Person.md, account: ...}
+ *                                  the same, with the template a new note of each kind (person,
+ *                                  account, project, meeting, note) is created from; its folder
+ *                                  is a template folder too
  *   tasks:
  *     statuses:                    Obsidian Tasks' custom statuses, by symbol:
  *       ">": {name: Forwarded, type: todo, next: "x"}   type: todo|in_progress|done|cancelled|
@@ -55,7 +59,8 @@ typedef struct {
   int has_today;
   int32_t today;                      /* days since 1970-01-01 when has_today */
   int log_level;                      /* NL_LOG_* from log.h; 0 when not set */
-  nl_strlist templates;               /* the `templates:` setting */
+  nl_strlist templates;               /* the `templates:` setting's folders */
+  char *kind_template[NL_KIND__COUNT]; /* `templates: {person: path}`: vault-relative (owned) */
   nl_strlist vault_templates;         /* from the vaults' Obsidian settings (apply_vault) */
   nl_task_settings tasks;             /* the `tasks:` setting */
   /* From the vault's own files (nl_config_apply_vault): */
@@ -114,6 +119,11 @@ int nl_config_ignored(const nl_config *cfg, const char *rel_path);
 
 /* Whether `rel_path` is excluded by the vault's userIgnoreFilters: new links never name it. */
 int nl_config_excluded(const nl_config *cfg, const char *rel_path);
+
+/* The folder a new note of `kind` goes in: the first of the kind's folders without a
+ * wildcard, else the tail of a glob after its last wildcard segment ("People" of a glob
+ * ending in "/People"); NULL for none (the vault's root). Borrowed from cfg, or static. */
+const char *nl_config_new_note_folder(const nl_config *cfg, nl_kind kind);
 
 /* Whether `name` is one of the owner's names (case-insensitive). */
 int nl_config_is_owner(const nl_config *cfg, const char *name, size_t len);

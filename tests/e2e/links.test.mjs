@@ -5,17 +5,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LspSession, REPO_ROOT, copyVault, removeVault, positionOf, uriPath, fileUri } from './lib/lsp-session.mjs';
+import { LspSession, REPO_ROOT, TEST_SETTINGS, copyVault, removeVault, positionOf, uriPath, fileUri } from './lib/lsp-session.mjs';
 
 const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
 const VSCODE_CAPS = JSON.parse(
   fs.readFileSync(path.join(REPO_ROOT, 'editors/vscode/test/fixtures/vscode-client-capabilities.json'), 'utf8'),
 );
 
-async function withServer(fn, prepare = () => {}) {
+async function withServer(fn, prepare = () => {}, settings = TEST_SETTINGS) {
   const vault = copyVault();
   prepare(vault);
-  const s = new LspSession({ cwd: vault });
+  const s = new LspSession({ cwd: vault, settings });
   try {
     s.start();
     await s.initialize({ capabilities: VSCODE_CAPS });
@@ -159,5 +159,36 @@ test('.gitignore: what git ignores is not indexed; the vault\'s excluded files s
       fs.writeFileSync(path.join(vault, 'export/Ana Ruiz.md'), '# Ana Ruiz (export)\n');
       fs.writeFileSync(path.join(vault, '.obsidian/app.json'), '{"userIgnoreFilters": ["People/"]}');
     },
+  );
+});
+
+test('create note from an unknown @mention: in the person folder (a glob), from the person template', async () => {
+  const settings = {
+    ...TEST_SETTINGS,
+    folders: { ...TEST_SETTINGS.folders, person: ['**/People'] },
+    templates: { person: 'Templates/Person.md' },
+  };
+  await withServer(
+    async (s, vault) => {
+      const uri = await s.open('Inbox.md', { text: '# Inbox\n\n- [ ] Call @Priya Natarajan about the pilot #task\n' });
+      const diags = await s.pullDiagnostics(uri);
+      const unknown = diags.find((d) => d.code === 'unknown-person');
+      const actions = await s.request('textDocument/codeAction', {
+        textDocument: { uri },
+        range: unknown.range,
+        context: { diagnostics: [unknown] },
+      });
+      const create = actions.find((a) => a.title === "Create person note 'Priya Natarajan'");
+      assert.ok(create, JSON.stringify(actions.map((a) => a.title)));
+      const [op, write] = create.edit.documentChanges;
+      assert.equal(op.kind, 'create');
+      assert.equal(uriPath(op.uri), path.join(vault, 'People/Priya Natarajan.md'));
+      assert.equal(write.edits[0].newText, '---\ntype: person\ntitle: Priya Natarajan\ncreated: 2025-11-15\n---\n# Priya Natarajan\n');
+    },
+    (vault) => {
+      fs.mkdirSync(path.join(vault, 'Templates'));
+      fs.writeFileSync(path.join(vault, 'Templates/Person.md'), '---\ntype: person\ntitle: {{title}}\ncreated: {{ date }}\n---\n# {{title}}\n');
+    },
+    settings,
   );
 });

@@ -1,0 +1,22 @@
+/* new_note.h: what a note created from a broken link holds: the vault's template for its kind
+ * (config `templates: {person: Templates/Person.md}`) with {{title}} and {{date}} filled in as
+ * Obsidian's core Templates plugin does, else a frontmatter with its type and title and a
+ * title heading. */
+#ifndef NL_NEW_NOTE_H
+#define NL_NEW_NOTE_H
+
+#include <stdint.h>
+
+#include "lsp/index/config.h"
+
+/* The YAML scalar for s: plain when YAML reads that back unchanged, else double-quoted. Writes
+ * at most cap bytes (NUL included) to out. */
+void nl_new_note_yaml_scalar(const char *s, char *out, size_t cap);
+
+/* The text of a new note of `kind` titled `title`, for the vault at `root`; `today` in days
+ * since 1970-01-01. New (free()), NULL when out of memory. A template that cannot be read
+ * gives the default text. */
+char *nl_new_note_text(const nl_config *cfg, const char *root, nl_kind kind, const char *title,
+                       int32_t today);
+
+#endif
