@@ -91,11 +91,79 @@ static void test_tasks_and_tags(void) {
   fixture_done(&f);
 }
 
+/* The whole hover result at `needle` of the open note (new JSON or NULL). */
+static json_t *hover_json(fixture *f, const char *uri, const char *needle) {
+  nl_doc *doc = nl_docs_get(f->docs, uri);
+  const char *hit = doc ? strstr(doc->text, needle) : NULL;
+  if (hit == NULL) return NULL;
+  uint32_t line, character;
+  nl_lines_position(&doc->lines, NL_ENC_UTF16, (size_t)(hit - doc->text), &line, &character);
+  json_t *params = json_pack("{s:{s:s},s:{s:i,s:i}}", "textDocument", "uri", uri, "position",
+                             "line", line, "character", character);
+  json_t *result = NULL;
+  char err[256];
+  nl_feature_hover(&f->ctx, params, &result, err, sizeof err);
+  json_decref(params);
+  return result;
+}
+
+static void test_task_card_details(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0); /* today: 2025-11-15 */
+  const char *text = "# Chores\n"
+                     "- [ ] Water the plants ð every week ð w1 "
+                     "â w0 ð 2025-11-17\n"
+                     "- [ ] Call the bank Ã¼Ã¬Ã 2025-11-10 "
+                     "âÃ¨Â´\n"
+                     "- [>] Sent on to Ana\n";
+  char abs[4096];
+  snprintf(abs, sizeof abs, "%s/Scratch/chores.md", nl_ws_root(f.ws, 0));
+  nl_entry *e = nl_ws_update(f.ws, abs, text, strlen(text), 1);
+  ASSERT(e != NULL);
+  const char *uri = e->uri;
+  nl_docs_open(f.docs, uri, 1, text, strlen(text));
+  caps.hover_markdown = 1;
+  char *h = hover_at(&f, uri, "Water", 0);
+  ASSERT_HAS(h, "**Todo task** (todo)");
+  ASSERT_HAS(h, "  \nrecurs: every week (next due 2025-11-24)");
+  ASSERT_HAS(h, "id: w1");
+  ASSERT_HAS(h, "depends on: w0");
+  ASSERT_HAS(h, "due: 2025-11-17 (in 2 days)");
+  free(h);
+  /* The mangled 📅 and ⏫ are still read: due date and priority, and a word on the encoding. */
+  h = hover_at(&f, uri, "Call the bank", 0);
+  ASSERT_HAS(h, "due: 2025-11-10 (5 days ago)");
+  ASSERT_HAS(h, "priority: high");
+  ASSERT_HAS(h, "repair the encoding");
+  free(h);
+  h = hover_at(&f, uri, "Sent on", 0);
+  ASSERT_HAS(h, "**Unknown task** (todo)");
+  free(h);
+  /* Plain text for a client without markdown; the range covers the task. */
+  caps.hover_markdown = 0;
+  json_t *r = hover_json(&f, uri, "Water");
+  const json_t *c = json_object_get(r, "contents");
+  ASSERT_STR_EQ(json_string_value(json_object_get(c, "kind")), "plaintext");
+  const char *v = json_string_value(json_object_get(c, "value"));
+  ASSERT(v != NULL && strstr(v, "**") == NULL && strstr(v, "\nrecurs: every week") != NULL);
+  const json_t *range = json_object_get(r, "range");
+  ASSERT_EQ(json_integer_value(json_object_get(json_object_get(range, "start"), "line")), 1);
+  ASSERT_EQ(json_integer_value(json_object_get(json_object_get(range, "start"), "character")), 2);
+  ASSERT_EQ(json_integer_value(json_object_get(json_object_get(range, "end"), "character")),
+            units(text + 9, strchr(text + 9, '\n') - (text + 9), NL_ENC_UTF16));
+  json_decref(r);
+  caps.hover_markdown = 1;
+  nl_docs_close(f.docs, uri);
+  nl_ws_remove(f.ws, abs);
+  fixture_done(&f);
+}
+
 int main(void) {
   uv_loop_init(&loop);
   cfg = nl_config_new();
   RUN(test_cards);
   RUN(test_tasks_and_tags);
+  RUN(test_task_card_details);
   nl_config_free(cfg);
   uv_loop_close(&loop);
   return NL_TEST_DONE();

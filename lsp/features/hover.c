@@ -2,7 +2,8 @@
  *   a link, @mention, `account:` / `participants:` value or account tag: the note it names
  *     (title, kind and account, path, aliases, how many notes link to it; the heading when the
  *     link names one), or that nothing has that name;
- *   a task line: its status, owners, dates (due relative to today) and priority;
+ *   a task line: its status (custom names too), owners, dates (due relative to today),
+ *     priority, recurrence and its next occurrence, id, dependencies; the range is the task;
  *   another tag: how many times the vault uses it.
  * Markdown when the client reads it, else the same text plain. */
 #include <stdarg.h>
@@ -13,6 +14,8 @@
 #include "lsp/features/features.h"
 #include "lsp/features/locate.h"
 #include "lsp/features/nav_util.h"
+#include "lsp/note/recurrence.h"
+#include "lsp/note/task.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
@@ -68,16 +71,19 @@ static const char *const date_names[NL_DATE__COUNT] = {"due", "scheduled", "star
                                                        "done", "cancelled"};
 static const char *const priority_names[] = {"", "lowest", "low", "medium", "high", "highest"};
 
-static void task_card(const nl_ctx *ctx, const nl_note *n, const nl_task *task, text *t) {
+/* A task card: the same parsed task the diagnostics and actions use. `md` picks markdown
+ * (bold, hard breaks) or plain text (new lines). */
+static void task_card(const nl_ctx *ctx, const nl_note *n, const nl_task *task, int md, text *t) {
   const nl_task_settings *ts = &nl_ws_config(ctx->ws)->tasks;
+  const char *b = md ? "**" : "", *br = md ? "  \n" : "\n";
   const char *name;
-  nl_task_symbol_type(ts, task->symbol, &name);
+  nl_task_status type = nl_task_symbol_type(ts, task->symbol, &name);
   if (nl_task_is_proposed(task, ts))
-    add(t, "**proposed task** — accept or reject it");
+    add(t, "%sproposed task%s — accept or reject it", b, b);
   else
-    add(t, "**%s task**", name);
+    add(t, "%s%s task%s (%s)", b, name, b, nl_task_status_type_name(type));
   if (task->n_mentions > 0) {
-    add(t, "  \nowner: ");
+    add(t, "%sowner: ", br);
     for (uint32_t i = 0; i < task->n_mentions; i++) {
       const nl_mention *m = &n->mentions[task->first_mention + i];
       size_t len = 0;
@@ -89,12 +95,12 @@ static void task_card(const nl_ctx *ctx, const nl_note *n, const nl_task *task, 
     const nl_task_date *td = &task->dates[d];
     if (!td->present) continue;
     if (!td->valid) {
-      add(t, "  \n%s: not a valid date", date_names[d]);
+      add(t, "%s%s: not a valid date", br, date_names[d]);
       continue;
     }
     char day[16];
     nl_date_format(td->days, day);
-    add(t, "  \n%s: %s", date_names[d], day);
+    add(t, "%s%s: %s", br, date_names[d], day);
     if (d != NL_DATE_DUE) continue;
     int32_t delta = td->days - ctx->today;
     if (delta == 0)
@@ -105,7 +111,30 @@ static void task_card(const nl_ctx *ctx, const nl_note *n, const nl_task *task, 
       add(t, " (%d day%s ago)", (int)-delta, delta == -1 ? "" : "s");
   }
   if (task->priority != NL_PRIORITY_NONE && task->priority <= NL_PRIORITY_HIGHEST)
-    add(t, "  \npriority: %s", priority_names[task->priority]);
+    add(t, "%spriority: %s", br, priority_names[task->priority]);
+  if (task->recurrence != NULL) {
+    nl_occurrence cur, next;
+    nl_occurrence_of(task, &cur);
+    add(t, "%srecurs: %s", br, task->recurrence);
+    if (nl_recurrence_next(task->recurrence, &cur, ctx->today, &next) != 0) {
+      add(t, " (not a rule Tasks reads: no next occurrence)");
+    } else if (next.has[2] || next.has[1] || next.has[0]) {
+      char day[16];
+      int k = next.has[2] ? 2 : next.has[1] ? 1 : 0;
+      nl_date_format(next.days[k], day);
+      add(t, " (next %s %s)", k == 2 ? "due" : k == 1 ? "scheduled" : "starts", day);
+    }
+  }
+  if (task->on_completion != NL_ON_COMPLETION_NONE)
+    add(t, "%son completion: %s", br,
+        task->on_completion == NL_ON_COMPLETION_DELETE ? "delete the line" : "keep the line");
+  if (task->id != NULL) add(t, "%sid: %s", br, task->id);
+  if (task->n_depends_on > 0) {
+    add(t, "%sdepends on: ", br);
+    for (uint32_t i = 0; i < task->n_depends_on; i++)
+      add(t, "%s%s", i ? ", " : "", task->depends_on[i]);
+  }
+  if (task->mojibake) add(t, "%sfields read through mangled emoji: repair the encoding", br);
 }
 
 static const nl_task *task_on_line(const nl_note *n, uint32_t line) {
@@ -180,7 +209,11 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
   case NL_LOC_TYPE:
   case NL_LOC_NONE: {
     const nl_task *task = task_on_line(n, pos.line);
-    if (task != NULL) task_card(ctx, n, task, &t);
+    if (task != NULL) {
+      task_card(ctx, n, task, ctx->caps->hover_markdown, &t);
+      loc.range = (nl_brange){task->status_range.start, task->text_range.end};
+      loc.kind = NL_LOC_TYPE; /* the range below is the task's */
+    }
     break;
   }
   }

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <yaml.h>
 
+#include "lsp/base/file.h"
 #include "lsp/base/log.h"
 #include "lsp/base/unicode.h"
 #include "lsp/note/note.h"
@@ -591,7 +592,12 @@ int nl_config_is_owner(const nl_config *cfg, const char *name, size_t len) {
 static int vault_folder(nl_config *cfg, const char *root, const char *rel, const char *key) {
   char path[4096];
   if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, rel) >= sizeof(path)) return 0;
-  json_t *doc = json_load_file(path, 0, NULL);
+  char *text = NULL;
+  size_t len = 0;
+  /* Obsidian's settings files are small; a huge or special file is no settings file. */
+  json_t *doc = nl_file_read(path, 1u << 20, &text, &len) == 0 ? json_loadb(text, len, 0, NULL)
+                                                              : NULL;
+  free(text);
   const char *v = json_string_value(json_object_get(doc, key));
   int added = 0;
   if (v != NULL) {
