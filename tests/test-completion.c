@@ -314,6 +314,35 @@ static void test_tags(void) {
   fixture_done(&f);
 }
 
+/* Task fields from the one emoji table: a word names a field, a date emoji wants a date, 🔁 a
+ * rule; nothing of this outside a task. */
+static void test_task_fields(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0); /* today: 2025-11-15 */
+  uint32_t base = disk_lines("Inbox.md");
+  const char *uri = open_note(&f, "Inbox.md", NULL,
+                              "- [ ] Call the bank du\n"
+                              "- [ ] Call the bank \xF0\x9F\x93\x85 \n"
+                              "- [ ] Water \xF0\x9F\x94\x81\n"
+                              "Plain du\n");
+  json_t *r = complete_at(&f, uri, base, 22);
+  ASSERT_EDIT(item_by_label(r, "\xF0\x9F\x93\x85 due date"), base, 20, 22, "\xF0\x9F\x93\x85 ");
+  ASSERT(item_by_label(r, "\xE2\x9C\x85 done date") == NULL); /* "du" is no prefix of done */
+  json_decref(r);
+  r = complete_at(&f, uri, base + 1, 23); /* after "📅 " (📅 is 2 UTF-16 units) */
+  ASSERT_EDIT(item_by_label(r, "2025-11-16"), base + 1, 23, 23, "2025-11-16");
+  ASSERT_STR_EQ(str_at(item_by_label(r, "2025-11-16"), "detail"), "tomorrow");
+  ASSERT_STR_EQ(str_at(item_by_label(r, "2025-11-17"), "detail"), "Monday");
+  json_decref(r);
+  r = complete_at(&f, uri, base + 2, 14); /* right after 🔁: a space comes first */
+  ASSERT_EDIT(item_by_label(r, "every week"), base + 2, 14, 14, " every week");
+  json_decref(r);
+  r = complete_at(&f, uri, base + 3, 8);
+  ASSERT_EQ(n_items(r), 0);
+  json_decref(r);
+  fixture_done(&f);
+}
+
 static void test_frontmatter_values(void) {
   fixture f;
   ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
@@ -500,6 +529,7 @@ int main(void) {
   RUN(test_mentions);
   RUN(test_mention_inside_existing_name);
   RUN(test_tags);
+  RUN(test_task_fields);
   RUN(test_frontmatter_values);
   RUN(test_markdown_paths);
   RUN(test_uses_open_text);

@@ -111,10 +111,10 @@ static void test_task_card_details(void) {
   fixture f;
   ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0); /* today: 2025-11-15 */
   const char *text = "# Chores\n"
-                     "- [ ] Water the plants ð every week ð w1 "
-                     "â w0 ð 2025-11-17\n"
-                     "- [ ] Call the bank Ã¼Ã¬Ã 2025-11-10 "
-                     "âÃ¨Â´\n"
+                     "- [ ] Water the plants \xF0\x9F\x94\x81 every week \xF0\x9F\x86\x94 w1 "
+                     "\xE2\x9B\x94 w0 \xF0\x9F\x93\x85 2025-11-17\n"
+                     "- [ ] Call the bank \xC3\xBC\xC3\xAC\xC3\x96 2025-11-10 "
+                     "\xE2\x80\x9A\xC3\xA8\xC2\xB4\n"
                      "- [>] Sent on to Ana\n";
   char abs[4096];
   snprintf(abs, sizeof abs, "%s/Scratch/chores.md", nl_ws_root(f.ws, 0));

@@ -58,6 +58,21 @@ size_t nl_task_emoji(const char *s, size_t n, nl_task_field_kind *kind, int *whi
   return 0;
 }
 
+size_t nl_task_emoji_before(const char *s, size_t start, size_t end, nl_task_field_kind *kind,
+                            int *which) {
+  size_t q = end;
+  if (q >= start + 3 && memcmp(s + q - 3, VS16, 3) == 0) q -= 3;
+  for (size_t i = 0; i < N_EMOJI; i++) {
+    const nl_task_emoji_def *e = &emoji_table[i];
+    size_t len = strlen(e->emoji);
+    if (q < start + len || memcmp(s + q - len, e->emoji, len) != 0) continue;
+    if (kind != NULL) *kind = e->kind;
+    if (which != NULL) *which = e->which;
+    return q - len;
+  }
+  return SIZE_MAX;
+}
+
 static const char *canonical(nl_task_field_kind kind, int which) {
   for (size_t i = 0; i < N_EMOJI; i++)
     if (emoji_table[i].kind == kind && emoji_table[i].which == which && emoji_table[i].canonical)
@@ -256,17 +271,10 @@ static size_t emoji_before(const reader *r, size_t p, nl_task_field_kind kind, i
       return m->start;
     }
   }
-  size_t q = p;
-  if (q >= r->b + 3 && memcmp(r->s + q - 3, VS16, 3) == 0) q -= 3;
-  for (size_t i = 0; i < N_EMOJI; i++) {
-    const nl_task_emoji_def *e = &emoji_table[i];
-    size_t len = strlen(e->emoji);
-    if (e->kind != kind || q < r->b + len || memcmp(r->s + q - len, e->emoji, len) != 0) continue;
-    *which = e->which;
-    *moji = 0;
-    return q - len;
-  }
-  return SIZE_MAX;
+  nl_task_field_kind k;
+  size_t a = nl_task_emoji_before(r->s, r->b, p, &k, which);
+  *moji = 0;
+  return a != SIZE_MAX && k == kind ? a : SIZE_MAX;
 }
 
 static size_t back_over(const char *s, size_t b, size_t e, int (*ok)(char)) {

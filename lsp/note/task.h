@@ -8,6 +8,7 @@
 #define NL_TASK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lsp/note/note.h"
 
@@ -37,6 +38,11 @@ const nl_task_emoji_def *nl_task_emoji_table(size_t *n);
 /* When a field emoji starts at s[0 .. n) (byte-exact), returns its length in bytes with a
  * following U+FE0F included and sets *kind and *which (either may be NULL); else 0. */
 size_t nl_task_emoji(const char *s, size_t n, nl_task_field_kind *kind, int *which);
+
+/* When a field emoji (and any U+FE0F after it) ends exactly at s[end], not before s[start]:
+ * returns where it starts and sets *kind and *which (either may be NULL); else SIZE_MAX. */
+size_t nl_task_emoji_before(const char *s, size_t start, size_t end, nl_task_field_kind *kind,
+                            int *which);
 
 /* The canonical emoji of a date field or a priority (static UTF-8); "" for NL_PRIORITY_NONE. */
 const char *nl_task_date_emoji(nl_date_field f);
