@@ -1,5 +1,7 @@
 /* test-diagnose: the diagnostics engine on the example vault and on tricky notes added to its
  * index in memory (nothing is written to disk). */
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <uv.h>
 
 #include "lsp/index/config.h"
@@ -363,6 +365,73 @@ static void test_frontmatter_names_and_dates(void) {
   forget("Scratch/fm.md");
 }
 
+/* Templates: indexed, but their tasks, mentions and links are placeholders. The folders come
+ * from the `templates:` setting and from the vault's Obsidian settings (core Templates plugin,
+ * Templater). */
+static void test_templates(void) {
+  char dir[] = "/tmp/nl-templates-XXXXXX";
+  ASSERT(mkdtemp(dir) != NULL);
+  char path[4200];
+  snprintf(path, sizeof path, "%s/.obsidian", dir);
+  mkdir(path, 0700);
+  snprintf(path, sizeof path, "%s/.obsidian/plugins", dir);
+  mkdir(path, 0700);
+  snprintf(path, sizeof path, "%s/.obsidian/plugins/templater-obsidian", dir);
+  mkdir(path, 0700);
+  snprintf(path, sizeof path, "%s/.obsidian/templates.json", dir);
+  FILE *f = fopen(path, "w");
+  ASSERT(f != NULL);
+  fputs("{\"folder\": \"Meta/Templates/\"}", f);
+  fclose(f);
+  snprintf(path, sizeof path, "%s/.obsidian/plugins/templater-obsidian/data.json", dir);
+  f = fopen(path, "w");
+  ASSERT(f != NULL);
+  fputs("{\"templates_folder\": \"Templater\", \"trigger_on_file_creation\": true}", f);
+  fclose(f);
+  nl_config *c = nl_config_new();
+  ASSERT(c != NULL);
+  ASSERT(nl_config_apply_vault(c, dir) >= 2);
+  ASSERT(nl_config_is_template(c, "Meta/Templates/Meeting.md"));
+  ASSERT(nl_config_is_template(c, "Templater/Daily.md"));
+  ASSERT(!nl_config_is_template(c, "Meta/Other.md"));
+  char err[256];
+  json_t *opts = json_pack("{s:[s]}", "templates", "Tmpl");
+  ASSERT_EQ(nl_config_apply_json(c, opts, err, sizeof err), 0);
+  json_decref(opts);
+  nl_ws_set_config(ws, c);
+  nl_diag_list l;
+  const char *text = "# {{title}}\n"
+                     "- [ ?] Follow up with @Nobody Known on [[Nowhere]] \xF0\x9F\x93\x85 2025-02-30 #proposed\n"
+                     "- [ ] Old \xF0\x9F\x93\x85 2020-01-01\n";
+  diagnose_text("Tmpl/Meeting.md", text, &l);
+  dump("template", &l);
+  ASSERT_EQ(l.n, 0);
+  nl_diag_list_free(&l);
+  forget("Tmpl/Meeting.md");
+  diagnose_text("Scratch/not-a-template.md", text, &l); /* the same text elsewhere */
+  ASSERT(count_code(&l, NL_DIAG_PROPOSED_TASK) == 1 && count_code(&l, NL_DIAG_BROKEN_LINK) == 1);
+  ASSERT(count_code(&l, NL_DIAG_INVALID_DATE) == 1 && count_code(&l, NL_DIAG_OVERDUE_TASK) == 1);
+  nl_diag_list_free(&l);
+  forget("Scratch/not-a-template.md");
+  nl_ws_set_config(ws, cfg);
+  nl_config_free(c);
+  snprintf(path, sizeof path, "rm -rf '%s'", dir);
+  ASSERT_EQ(system(path), 0);
+}
+
+/* A note of theme checkboxes (Minimal, Things): "[?]" is a question, not a proposal. */
+static void test_theme_checkboxes(void) {
+  nl_diag_list l;
+  const char *text = "# Checkboxes\n"
+                     "- [?] question\n- [!] important\n- [>] forwarded\n- [<] scheduling\n"
+                     "- [i] information\n- [*] star\n- [\"] quote\n- [b] bookmark\n";
+  diagnose_text("Scratch/theme.md", text, &l);
+  ASSERT_EQ(count_code(&l, NL_DIAG_PROPOSED_TASK), 0);
+  ASSERT_EQ(l.n, 0);
+  nl_diag_list_free(&l);
+  forget("Scratch/theme.md");
+}
+
 static void test_task_dates(void) {
   nl_diag_list l;
   const char *text = "- [ ] a 📅 2025-13-01\n"
@@ -470,6 +539,8 @@ int main(void) {
   RUN(test_person_created_later);
   RUN(test_frontmatter_names_and_dates);
   RUN(test_task_dates);
+  RUN(test_templates);
+  RUN(test_theme_checkboxes);
   RUN(test_links);
   RUN(test_bad_input);
   char err[256];
