@@ -3,8 +3,9 @@
  *
  *   {"about": "...",
  *    "checks": [{"from": "Notes/A.md",
- *                "targets": ["Notes/B.md", null, ...],      the note each link of `from`
- *                                                           resolves to, in order (null: none)
+ *                "targets": ["Notes/B.md", null, "file:img/x.png"], the note (or with
+ *                                                           "file:" the attachment) each link of
+ *                                                           `from` resolves to, in order
  *                "diagnostics": [{"line": 2, "code": "ambiguous-link",
  *                                 "message": "...", "relinked": "..."}]}]}  every diagnostic
  *                                                           of `from`, in order; message and
@@ -37,6 +38,9 @@ static void scan_done(nl_workspace *ws, void *ud, size_t done, size_t total, int
 static int fixture_init(fixture *f, const char *dir) {
   int finished = 0;
   f->today = 20407; /* 2025-11-15 */
+  nl_config_free(cfg);
+  cfg = nl_config_new(); /* each case's own vault settings (.obsidian/app.json) */
+  if (cfg == NULL || nl_config_apply_vault(cfg, dir) < 0) return -1;
   f->ws = nl_ws_new(&loop, cfg);
   if (f->ws == NULL || nl_ws_add_root(f->ws, dir) != 0 || nl_ws_scan(f->ws, scan_done, &finished) != 0)
     return -1;
@@ -64,6 +68,15 @@ static void check_targets(fixture *f, const nl_entry *from, const json_t *target
                              : nl_ws_resolve(f->ws, from, l->kind == NL_LINK_MARKDOWN, l->target,
                                              strlen(l->target), NULL);
     const char *want = json_string_value(json_array_get(targets, i));
+    if (want != NULL && strncmp(want, "file:", 5) == 0) { /* an attachment */
+      const char *abs = nl_ws_resolve_attachment(f->ws, from, l->target, strlen(l->target));
+      size_t al = abs ? strlen(abs) : 0, wl = strlen(want + 5);
+      if (to != NULL || abs == NULL || al <= wl || strcmp(abs + al - wl, want + 5) != 0 ||
+          abs[al - wl - 1] != '/')
+        NL_FAIL_("%s: link %zu '%s' resolves to %s, expected the file %s", case_name, i,
+                 l->target, to ? to->rel : abs ? abs : "nothing", want + 5);
+      continue;
+    }
     if (want == NULL && to != NULL)
       NL_FAIL_("%s: link %zu '%s' resolves to %s, expected nothing", case_name, i, l->target,
                to->rel);

@@ -1,11 +1,10 @@
 /* document_link.c: textDocument/documentLink: every link of the open note whose target is a
  * file: a note the index resolves (at the heading or block it names: "#L<line>", which VS Code
- * and others open at that line), or an attachment a markdown link names by a path, relative to
- * the note, that exists. The range is the link's target text, as other markdown servers do. */
+ * and others open at that line), or an attachment of the vault (lsp/index/attachments.c). The
+ * range is the link's target text, as other markdown servers do. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "lsp/features/features.h"
 #include "lsp/features/nav_util.h"
@@ -20,21 +19,6 @@ static uint32_t landing_line(const nl_entry *to, const nl_link *l) {
   }
   const nl_heading *h = l->heading ? nl_nav_find_heading(to->note, l->heading) : NULL;
   return h ? h->range.start.line : 0;
-}
-
-/* A file next to the note that a markdown link names, as a new URI; NULL when none exists. */
-static char *attachment_uri(const nl_entry *from, const char *target) {
-  if (target[0] == '/' || strstr(target, "..") != NULL) return NULL; /* inside the folder tree */
-  const char *slash = strrchr(from->abs, '/');
-  size_t dir = slash ? (size_t)(slash - from->abs) : 0;
-  size_t cap = dir + strlen(target) + 2;
-  char *abs = malloc(cap);
-  if (abs == NULL) return NULL;
-  snprintf(abs, cap, "%.*s/%s", (int)dir, from->abs, target);
-  struct stat st;
-  char *uri = stat(abs, &st) == 0 && S_ISREG(st.st_mode) ? nl_path_to_uri(abs) : NULL;
-  free(abs);
-  return uri;
 }
 
 static json_t *link_json(const nl_ctx *ctx, const nl_text *t, nl_brange r, const char *target,
@@ -71,8 +55,9 @@ int nl_feature_document_link(const nl_ctx *ctx, const json_t *params, json_t **r
       else strcpy(target, to->uri);
       link = link_json(ctx, &t, l->target_range, target, to->rel);
       free(target);
-    } else if (l->kind == NL_LINK_MARKDOWN) {
-      char *target = attachment_uri(self, l->target);
+    } else {
+      const char *abs = nl_ws_resolve_attachment(ctx->ws, self, l->target, strlen(l->target));
+      char *target = abs ? nl_path_to_uri(abs) : NULL;
       if (target != NULL) link = link_json(ctx, &t, l->target_range, target, l->target);
       free(target);
     }

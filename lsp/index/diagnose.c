@@ -572,8 +572,17 @@ static void check_link(run *r, const nl_link *l) {
   size_t n_matches = 0;
   nl_entry *t = nl_ws_resolve(r->ws, r->e, l->kind == NL_LINK_MARKDOWN, l->target,
                               strlen(l->target), &n_matches);
-  /* A dotted name is a note when such a note exists ([[2021.07.17]]), else an attachment. */
-  if (t == NULL && is_attachment(l->target)) return;
+  /* A dotted name is a note when such a note exists ([[2021.07.17]]), an attachment when such
+   * a file exists; a missing one is reported as a file when its extension is a type Obsidian
+   * opens, else as a note (Obsidian would create "Missing.Note.md"). */
+  if (t == NULL && nl_ws_resolve_attachment(r->ws, r->e, l->target, strlen(l->target)) != NULL)
+    return;
+  if (t == NULL && nl_ws_attachment_ext(l->target)) {
+    emit(r, NL_SEV_WARNING, NL_DIAG_BROKEN_LINK, l->range,
+         fmt("broken link: no file '%s' in the vault", l->target));
+    return;
+  }
+  if (t == NULL && l->kind == NL_LINK_MARKDOWN && is_attachment(l->target)) return;
   if (t == NULL) {
     nl_diag *d = push(r->out, NL_SEV_WARNING, NL_DIAG_BROKEN_LINK, l->range,
                       fmt("broken link: no note named '%s'", l->target));

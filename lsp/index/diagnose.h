@@ -32,9 +32,11 @@ enum {
  *   unknown-person    warning      an @mention that names no person and no owner name, or a
  *                                  `participants:` entry with no person note ("[[Name]]" works)
  *   unknown-account   warning      a frontmatter `account:` with no account note
- *   broken-link       warning      a wikilink, embed or markdown link to no note; a dotted
- *                                  name is a note when one has that name ([[2021.07.17]]),
- *                                  else an attachment, which is not judged
+ *   broken-link       warning      a wikilink, embed or markdown link to no note and no file;
+ *                                  a dotted name is a note when one has that name
+ *                                  ([[2021.07.17]]), a file when one has it; a missing
+ *                                  png/pdf/canvas/... is "no file", any other missing name "no
+ *                                  note" (a markdown link with another extension is not judged)
  *   missing-heading   warning      `#heading` (text or slug, ignoring case and punctuation) or
  *                                  `#^block` not in the target; the fragment
  *   alias-link        hint         a wikilink or embed that names its note only by a title or

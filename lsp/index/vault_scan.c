@@ -73,6 +73,8 @@ typedef struct nl_vault_scan {
   size_t n_roots;
   vs_file *files;
   size_t n_files, cap_files;
+  char **attachments;             /* other files found by the walk (abs, new) */
+  size_t n_attachments, cap_attachments;
   dir_id *dirs;
   size_t n_dirs, cap_dirs;
   size_t chunks_left;
@@ -122,6 +124,19 @@ static void add_file(vault_scan *sc, const char *abs) {
   sc->files[sc->n_files++] = (vs_file){copy, NULL};
 }
 
+/* Any other file: only its name is kept (lsp/index/attachments.c), added on the loop thread. */
+static void add_attachment(vault_scan *sc, const char *abs) {
+  if (sc->n_attachments == sc->cap_attachments) {
+    size_t cap = sc->cap_attachments ? sc->cap_attachments * 2 : 256;
+    char **a = realloc(sc->attachments, cap * sizeof(*a));
+    if (a == NULL) return;
+    sc->attachments = a;
+    sc->cap_attachments = cap;
+  }
+  char *copy = strdup(abs);
+  if (copy != NULL) sc->attachments[sc->n_attachments++] = copy;
+}
+
 /* A symlink is followed only when its target stays inside the root. */
 static int link_inside(const char *path, const char *root_real) {
   char *real = realpath(path, NULL);
@@ -168,6 +183,8 @@ static void walk_dir(vault_scan *sc, const nl_config *cfg, const char *root, con
       if (!skip_dir_name(name)) walk_dir(sc, cfg, root, root_real, path, plen, depth + 1);
     } else if (type == DT_REG && nl_wsi_has_md_suffix(name)) {
       add_file(sc, path);
+    } else if (type == DT_REG && name[0] != '.') {
+      add_attachment(sc, path);
     }
   }
   path[len] = '\0';
@@ -230,6 +247,8 @@ void nl_wsi_scan_free(vault_scan *sc) {
   for (size_t i = 0; i < sc->n_roots; i++) free(sc->roots[i]);
   free(sc->roots);
   free(sc->files);
+  for (size_t i = 0; i < sc->n_attachments; i++) free(sc->attachments[i]);
+  free(sc->attachments);
   free(sc->dirs);
   nl_config_free(sc->cfg);
   sc->ws->vscan = NULL;
@@ -238,6 +257,7 @@ void nl_wsi_scan_free(vault_scan *sc) {
 
 static void scan_finish(vault_scan *sc) {
   nl_workspace *ws = sc->ws;
+  for (size_t i = 0; i < sc->n_attachments; i++) nl_ws_attachment_add(ws, sc->attachments[i]);
   ws->ready = 1;
   nl_ws_progress_cb cb = sc->cb;
   void *ud = sc->ud;

@@ -65,6 +65,8 @@ static void on_event(uv_fs_event_t *h, const char *filename, int events, int sta
   size_t n = strlen(filename);
   if (n > 3 && strcasecmp(filename + n - 3, ".md") == 0) nl_ws_reload(w->ws, path);
   else if (nl_ws_by_path(w->ws, path) != NULL) nl_ws_remove(w->ws, path);
+  else if (stat(path, &st) == 0) nl_ws_attachment_add(w->ws, path);
+  else nl_ws_attachment_remove(w->ws, path);
 }
 
 static void watch_dir(nl_watch *w, const char *dir) {

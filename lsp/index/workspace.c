@@ -397,6 +397,7 @@ void nl_ws_free(nl_workspace *ws) {
   nl_strmap_free(&ws->tags);
   nl_strmap_free(&ws->refs);
   nl_strmap_free(&ws->said);
+  nl_wsi_attachments_free(ws->att);
   free(ws);
 }
 

@@ -120,6 +120,23 @@ nl_entry *nl_ws_resolve(const nl_workspace *ws, const nl_entry *from, int markdo
  * total number of matches. */
 size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from, int markdown,
                          const char *target, size_t len, nl_entry **out, size_t cap);
+/* ---- attachments (any file that is not a note) ------------------------------------------- */
+
+/* Records the file at `abs` (inside a root, not hidden, not ignored, not .md): 0, 1 when it is
+ * not an attachment of the vault, NL_ENOMEM. Adding a known file does nothing. */
+int nl_ws_attachment_add(nl_workspace *ws, const char *abs);
+/* Forgets it (deleted); 0, or 1 when it was not recorded. */
+int nl_ws_attachment_remove(nl_workspace *ws, const char *abs);
+/* The file a link or embed target names ("diagram.png", "assets/diagram.png"), as Obsidian
+ * picks among files of one name: the vault's attachment folder for `from` (may be NULL), then
+ * from's folder, then the shortest path; a target with a folder matches the end of the path.
+ * Borrowed absolute path until the attachment is removed, or NULL. */
+const char *nl_ws_resolve_attachment(const nl_workspace *ws, const nl_entry *from,
+                                     const char *target, size_t len);
+/* Whether a target's extension is a file type Obsidian opens (png, pdf, canvas, ...): such a
+ * name is an attachment, any other dotted name may be a note's ("2021.07.17"). */
+int nl_ws_attachment_ext(const char *target);
+
 /* Whether two names are the same for the index (equal NFC case-folded keys). */
 int nl_ws_same_name(const char *a, size_t alen, const char *b, size_t blen);
 /* Resolves a name to a note of `kind` (frontmatter `account:`, `participants:`), by name,

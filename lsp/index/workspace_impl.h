@@ -39,6 +39,7 @@ struct nl_workspace {
   void *wake_ud;
 
   struct nl_vault_scan *vscan; /* running scan or NULL */
+  struct nl_attachments *att;  /* the vault's other files (attachments.c), or NULL */
   int ready;
 };
 
@@ -73,6 +74,10 @@ int nl_wsi_root_of(const nl_workspace *ws, const char *abs);
 nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int open);
 /* After every change: checks invariants in debug builds and calls the change callback. */
 void nl_wsi_changed(nl_workspace *ws);
+
+/* ---- attachments (attachments.c) ---------------------------------------------------------- */
+
+void nl_wsi_attachments_free(struct nl_attachments *a);
 
 /* ---- reading (vault_scan.c) --------------------------------------------------------------- */
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "lsp/base/error.h"
@@ -258,10 +259,11 @@ int nl_server_initialized(nl_server *srv, const json_t *params, json_t **result,
                             "cancellable", 0, "percentage", 0));
   }
   if (srv->caps.watched_files_dynamic) {
+    /* Every file: notes, and attachments whose links must stop (or start) being missing. */
     nl_srv_request(srv, "client/registerCapability",
             json_pack("{s:[{s:s,s:s,s:{s:[{s:s}]}}]}", "registrations", "id",
                       "notes-lsp/watch", "method", "workspace/didChangeWatchedFiles",
-                      "registerOptions", "watchers", "globPattern", "**/*.md"),
+                      "registerOptions", "watchers", "globPattern", "**/*"),
             NULL, NULL);
   }
   if (srv->caps.configuration)
@@ -402,7 +404,11 @@ int nl_server_did_change_watched_files(nl_server *srv, const json_t *params, jso
     json_int_t type = json_integer_value(json_object_get(c, "type"));
     char *path = uri != NULL ? nl_uri_to_path(uri) : NULL;
     if (path == NULL) continue;
-    if (type == 3)
+    size_t n = strlen(path);
+    int note = n > 3 && strcasecmp(path + n - 3, ".md") == 0;
+    if (!note) /* an attachment (lsp/index/attachments.c) */
+      type == 3 ? nl_ws_attachment_remove(srv->ws, path) : nl_ws_attachment_add(srv->ws, path);
+    else if (type == 3)
       nl_ws_remove(srv->ws, path);
     else
       nl_ws_reload(srv->ws, path);

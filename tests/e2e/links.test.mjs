@@ -59,16 +59,32 @@ test('documentLink: every link to a note, at the heading it names; broken links 
   });
 });
 
-test('documentLink: a markdown link to an attachment that exists', async () => {
-  await withServer(async (s, vault) => {
-    fs.mkdirSync(path.join(vault, 'Projects/files'));
-    fs.writeFileSync(path.join(vault, 'Projects/files/plan.pdf'), '%PDF-1.4\n');
-    const uri = await s.open('Projects/Apollo.md', { text: '# Apollo\n\n[the plan](files/plan.pdf) [gone](files/gone.pdf)\n' });
-    const links = await s.request('textDocument/documentLink', { textDocument: { uri } });
-    assert.deepEqual(links.map((l) => [l.target, l.range]), [
-      [fileUri(path.join(vault, 'Projects/files/plan.pdf')), { start: { line: 2, character: 11 }, end: { line: 2, character: 25 } }],
-    ]);
-  });
+test('documentLink: links and embeds of attachments the vault has; a missing one is reported', async () => {
+  await withServer(
+    async (s, vault) => {
+      const uri = await s.open('Projects/Apollo.md', {
+        text: '# Apollo\n\n[the plan](files/plan.pdf) [gone](files/gone.pdf) ![[plan.pdf]]\n',
+      });
+      const links = await s.request('textDocument/documentLink', { textDocument: { uri } });
+      const pdf = fileUri(path.join(vault, 'Projects/files/plan.pdf'));
+      assert.deepEqual(links.map((l) => [l.target, l.range]), [
+        [pdf, { start: { line: 2, character: 11 }, end: { line: 2, character: 25 } }],
+        [pdf, { start: { line: 2, character: 53 }, end: { line: 2, character: 61 } }],
+      ]);
+      const diags = await s.pullDiagnostics(uri);
+      assert.deepEqual(diags.map((d) => d.message), ["broken link: no file 'files/gone.pdf' in the vault"]);
+      // A file added later (the editor reports it) is found; one deleted is missing again.
+      fs.writeFileSync(path.join(vault, 'Projects/files/gone.pdf'), '%PDF-1.4\n');
+      await s.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(path.join(vault, 'Projects/files/gone.pdf')), type: 1 }] });
+      assert.deepEqual(await s.pullDiagnostics(uri), []);
+      await s.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pdf, type: 3 }] });
+      assert.equal((await s.pullDiagnostics(uri)).length, 2);
+    },
+    (vault) => {
+      fs.mkdirSync(path.join(vault, 'Projects/files'));
+      fs.writeFileSync(path.join(vault, 'Projects/files/plan.pdf'), '%PDF-1.4\n');
+    },
+  );
 });
 
 test('foldingRange: frontmatter, heading sections without trailing blank lines, code blocks', async () => {

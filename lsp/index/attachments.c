@@ -1,0 +1,193 @@
+/* attachments.c: the vault's other files (images, PDFs, canvases, any file that is not a
+ * note), by name, so links and embeds to them resolve as Obsidian resolves them and a link to
+ * a missing one is reported. Only names are kept: no file is read. */
+#include "lsp/index/workspace_impl.h"
+
+#include "lsp/base/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct nl_attachments {
+  char **abs;        /* by id; NULL once removed */
+  char **rel;        /* by id: vault-relative, '/' separated */
+  uint32_t n, cap;
+  nl_strmap names;   /* key of the file name (extension included) -> ids */
+  nl_strmap paths;   /* absolute path -> id */
+};
+
+void nl_wsi_attachments_free(struct nl_attachments *a) {
+  if (a == NULL) return;
+  for (uint32_t i = 0; i < a->n; i++) {
+    free(a->abs[i]);
+    free(a->rel[i]);
+  }
+  free(a->abs);
+  free(a->rel);
+  nl_strmap_free(&a->names);
+  nl_strmap_free(&a->paths);
+  free(a);
+}
+
+static const char *base_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+/* Whether rel is a file the vault shows: no hidden segment, not ignored, not a note. */
+static int indexable(const nl_workspace *ws, const char *rel) {
+  if (nl_wsi_has_md_suffix(rel)) return 0;
+  for (const char *s = rel; s != NULL; s = strchr(s, '/')) {
+    if (*s == '/') s++;
+    if (*s == '.' || strncmp(s, "node_modules/", 13) == 0) return 0;
+  }
+  return !nl_config_ignored(ws->cfg, rel);
+}
+
+int nl_ws_attachment_add(nl_workspace *ws, const char *abs) {
+  int r = nl_wsi_root_of(ws, abs);
+  if (r < 0) return 1;
+  const char *rel = abs + strlen(ws->roots[r]) + 1;
+  if (!indexable(ws, rel)) return 1;
+  if (ws->att == NULL) {
+    ws->att = calloc(1, sizeof *ws->att);
+    if (ws->att == NULL) return NL_ENOMEM;
+    nl_strmap_init(&ws->att->names);
+    nl_strmap_init(&ws->att->paths);
+  }
+  struct nl_attachments *a = ws->att;
+  uint32_t n;
+  nl_strmap_get(&a->paths, abs, strlen(abs), &n);
+  if (n > 0) return 0;
+  if (a->n == a->cap) {
+    uint32_t cap = a->cap ? a->cap * 2 : 256;
+    char **x = realloc(a->abs, cap * sizeof *x);
+    if (x == NULL) return NL_ENOMEM;
+    a->abs = x;
+    char **y = realloc(a->rel, cap * sizeof *y);
+    if (y == NULL) return NL_ENOMEM;
+    a->rel = y;
+    a->cap = cap;
+  }
+  char *ca = strdup(abs), *cr = strdup(rel);
+  if (ca == NULL || cr == NULL) {
+    free(ca);
+    free(cr);
+    return NL_ENOMEM;
+  }
+  uint32_t id = a->n++;
+  a->abs[id] = ca;
+  a->rel[id] = cr;
+  nl_strmap_add(&a->paths, ca, strlen(ca), id);
+  const char *b = base_of(cr);
+  nl_wsi_map_key(&a->names, b, strlen(b), id, 1, nl_wsi_key_make);
+  if (ws->ready) nl_wsi_changed(ws); /* links to it are no longer missing */
+  return 0;
+}
+
+int nl_ws_attachment_remove(nl_workspace *ws, const char *abs) {
+  struct nl_attachments *a = ws->att;
+  uint32_t n;
+  const uint32_t *ids = a ? nl_strmap_get(&a->paths, abs, strlen(abs), &n) : NULL;
+  if (ids == NULL || n == 0) return 1;
+  uint32_t id = ids[0];
+  nl_strmap_remove(&a->paths, abs, strlen(abs), id);
+  const char *b = base_of(a->rel[id]);
+  nl_wsi_map_key(&a->names, b, strlen(b), id, 0, nl_wsi_key_make);
+  free(a->abs[id]);
+  free(a->rel[id]);
+  a->abs[id] = a->rel[id] = NULL;
+  if (ws->ready) nl_wsi_changed(ws);
+  return 0;
+}
+
+/* The folder (vault-relative, no trailing '/') where `from`'s attachments go by the vault's
+ * attachmentFolderPath: "/" the root, "./" the note's folder, "./x" below it, else that
+ * folder. Written into buf; "" for the root. */
+static void attachment_folder(const nl_config *cfg, const nl_entry *from, char *buf, size_t cap) {
+  const char *set = cfg->attachment_folder;
+  buf[0] = '\0';
+  if (set == NULL || *set == '\0' || strcmp(set, "/") == 0) return;
+  if (set[0] == '.' && (set[1] == '/' || set[1] == '\0')) {
+    const char *slash = from ? strrchr(from->rel, '/') : NULL;
+    int dir = slash ? (int)(slash - from->rel) : 0;
+    const char *sub = set[1] == '/' ? set + 2 : "";
+    snprintf(buf, cap, "%.*s%s%s", dir, from ? from->rel : "", dir && *sub ? "/" : "", sub);
+  } else {
+    snprintf(buf, cap, "%s", set[0] == '/' ? set + 1 : set);
+  }
+  size_t n = strlen(buf);
+  while (n > 0 && buf[n - 1] == '/') buf[--n] = '\0';
+}
+
+static int in_dir(const char *rel, const char *dir) {
+  size_t n = strlen(dir);
+  const char *slash = strrchr(rel, '/');
+  size_t dl = slash ? (size_t)(slash - rel) : 0;
+  return dl == n && strncmp(rel, dir, n) == 0;
+}
+
+/* Obsidian's order among files of one name: the attachment folder, the linking note's folder,
+ * then the shortest path. */
+static int rank(const char *rel, const char *att_dir, const char *from_dir) {
+  return in_dir(rel, att_dir) ? 0 : in_dir(rel, from_dir) ? 1 : 2;
+}
+
+const char *nl_ws_resolve_attachment(const nl_workspace *ws, const nl_entry *from,
+                                     const char *target, size_t len) {
+  const struct nl_attachments *a = ws->att;
+  while (len > 0 && target[0] == '/') target++, len--;
+  if (a == NULL || len == 0) return NULL;
+  size_t b = len;
+  while (b > 0 && target[b - 1] != '/') b--;
+  nl_wsi_key key, want;
+  nl_wsi_key_make(&key, target + b, len - b);
+  nl_wsi_key_make(&want, target, len);
+  uint32_t n;
+  const uint32_t *ids = nl_strmap_get(&a->names, key.s, key.len, &n);
+  char att_dir[1024], from_dir[1024];
+  attachment_folder(ws->cfg, from, att_dir, sizeof att_dir);
+  const char *slash = from ? strrchr(from->rel, '/') : NULL;
+  snprintf(from_dir, sizeof from_dir, "%.*s", slash ? (int)(slash - from->rel) : 0,
+           from ? from->rel : "");
+  const char *best = NULL;
+  int best_rank = 3;
+  size_t best_len = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    const char *rel = a->rel[ids[i]];
+    if (rel == NULL) continue;
+    if (b > 0) { /* a path: a suffix of the vault path at a '/' */
+      nl_wsi_key k;
+      nl_wsi_key_make(&k, rel, strlen(rel));
+      int ok = k.len >= want.len && memcmp(k.s + k.len - want.len, want.s, want.len) == 0 &&
+               (k.len == want.len || k.s[k.len - want.len - 1] == '/');
+      nl_wsi_key_done(&k);
+      if (!ok) continue;
+    }
+    int r = rank(rel, att_dir, from_dir);
+    size_t rl = strlen(rel);
+    if (best == NULL || r < best_rank || (r == best_rank && rl < best_len)) {
+      best = a->abs[ids[i]];
+      best_rank = r;
+      best_len = rl;
+    }
+  }
+  nl_wsi_key_done(&key);
+  nl_wsi_key_done(&want);
+  return best;
+}
+
+int nl_ws_attachment_ext(const char *target) {
+  /* The file types Obsidian opens itself; any other extension may be part of a note's name. */
+  static const char *const exts[] = {"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif",
+                                     "heic", "tif", "tiff", "ico", "pdf", "mp3", "wav", "m4a",
+                                     "ogg", "3gp", "flac", "webm", "mp4", "ogv", "mov", "mkv",
+                                     "canvas", "base", "excalidraw", "txt", "csv", "json",
+                                     "zip", "docx", "xlsx", "pptx", NULL};
+  const char *dot = strrchr(base_of(target), '.');
+  if (dot == NULL) return 0;
+  for (const char *const *e = exts; *e != NULL; e++)
+    if (strcasecmp(dot + 1, *e) == 0) return 1;
+  return 0;
+}
