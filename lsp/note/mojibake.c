@@ -138,7 +138,7 @@ static void collect_run(const cpos *c, size_t n, size_t i, nl_mojibake_codec cod
                         run *r) {
   unsigned char seq[4];
   uint32_t u;
-  int len, nb;
+  int len, nb = 0;
   r->i = r->j = i;
   r->nseq = 0;
   r->longest = 0;
@@ -240,7 +240,7 @@ static char *peel_layer(const char *s, size_t len, size_t *out_len) {
   for (k = 0; k < 2 && out == NULL; k++) {
     unsigned char seq[4];
     uint32_t u;
-    int sl, nb;
+    int sl, nb = 0;
     for (i = 0; i < n; i += (size_t)sl)
       if ((sl = parse_seq(c, n, i, codecs[k], 0, seq, &u, &nb)) == 0) break;
     if (i != n) continue;
@@ -275,7 +275,7 @@ static int finish_span(const run *r, const cpos *c, size_t n, nl_mojibake_codec 
   unsigned char seq[4];
   uint32_t u;
   size_t i, pos = 0, len;
-  int layer, sl, nb;
+  int layer, sl, nb = 0;
   char *text = malloc(r->blen + 1), *next;
   if (text == NULL) return -1;
   for (i = r->i; i < r->j; i += (size_t)sl) {

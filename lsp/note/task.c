@@ -262,8 +262,8 @@ static size_t emoji_before(const reader *r, size_t p, nl_task_field_kind kind, i
                            int *moji) {
   for (size_t i = 0; i < r->n_moji; i++) {
     const nl_mojibake_span *m = &r->moji[i];
-    nl_task_field_kind k;
-    int w;
+    nl_task_field_kind k = NL_FIELD_NONE;
+    int w = 0;
     if (m->end != p || m->start < r->b) continue;
     if (nl_task_emoji(m->repaired, m->repaired_len, &k, &w) == m->repaired_len && k == kind) {
       *which = w;
@@ -271,7 +271,7 @@ static size_t emoji_before(const reader *r, size_t p, nl_task_field_kind kind, i
       return m->start;
     }
   }
-  nl_task_field_kind k;
+  nl_task_field_kind k = NL_FIELD_NONE;
   size_t a = nl_task_emoji_before(r->s, r->b, p, &k, which);
   *moji = 0;
   return a != SIZE_MAX && k == kind ? a : SIZE_MAX;
