@@ -419,6 +419,24 @@ static void test_templates(void) {
   ASSERT_EQ(system(path), 0);
 }
 
+/* Code is code: mojibake inside a fence, an indented block or a code span is no diagnostic
+ * and gets no repair (#14 item 11); the same text outside code does. */
+static void test_mojibake_not_in_code(void) {
+  nl_diag_list l;
+  const char *text = "# Encoding\n"
+                     "```\nLÃ©a\xE2\x80\x99s fence\n```\n"
+                     "\n    LÃ©a indented\n\n"
+                     "Inline `LÃ©a` span and LÃ©a prose.\n";
+  diagnose_text("Scratch/code.md", text, &l);
+  dump("code", &l);
+  ASSERT_EQ(count_code(&l, NL_DIAG_MOJIBAKE), 1);
+  const nl_diag *d = find(&l, NL_DIAG_MOJIBAKE, 7);
+  ASSERT(d != NULL);
+  ASSERT_EQ(d->range.start.col, strlen("Inline `LÃ©a` span and "));
+  nl_diag_list_free(&l);
+  forget("Scratch/code.md");
+}
+
 /* A note of theme checkboxes (Minimal, Things): "[?]" is a question, not a proposal. */
 static void test_theme_checkboxes(void) {
   nl_diag_list l;
@@ -544,6 +562,7 @@ int main(void) {
   RUN(test_task_dates);
   RUN(test_templates);
   RUN(test_theme_checkboxes);
+  RUN(test_mojibake_not_in_code);
   RUN(test_links);
   RUN(test_bad_input);
   char err[256];

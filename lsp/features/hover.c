@@ -117,7 +117,7 @@ static void task_card(const nl_ctx *ctx, const nl_note *n, const nl_task *task, 
     nl_occurrence_of(task, &cur);
     add(t, "%srecurs: %s", br, task->recurrence);
     if (nl_recurrence_next(task->recurrence, &cur, ctx->today, &next) != 0) {
-      add(t, " (not a rule Tasks reads: no next occurrence)");
+      add(t, " (no next occurrence computed for this rule)");
     } else if (next.has[2] || next.has[1] || next.has[0]) {
       char day[16];
       int k = next.has[2] ? 2 : next.has[1] ? 1 : 0;

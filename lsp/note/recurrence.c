@@ -16,6 +16,10 @@ typedef struct {
   int interval;
   uint8_t weekdays;      /* bit 0 Monday .. bit 6 Sunday; 0: the reference date's */
   int monthday;          /* "on the 15th": 15; "on the last": -1; 0: the reference date's */
+  int nth;               /* "on the 2nd Tuesday": 2 (-1 for "last"), weekday in nth_day */
+  int nth_day;
+  uint16_t months;       /* "every January and June": bits 0..11 */
+  uint32_t monthdays;    /* with months: "on the 1st and 24th" (bit d), bit 0 for "last" */
   int when_done;
 } rule;
 
@@ -58,6 +62,16 @@ static int32_t days_of(int y, int m, int d) {
 static int weekday(int32_t days) { return (int)(((days % 7) + 7 + 3) % 7); }
 
 /* ---- reading the rule -------------------------------------------------------------------- */
+
+static const char *const month_names[12] = {"january", "february", "march", "april", "may",
+                                            "june", "july", "august", "september", "october",
+                                            "november", "december"};
+
+static int month_of(const char *w) {
+  for (int i = 0; i < 12; i++)
+    if (strcmp(w, month_names[i]) == 0) return i;
+  return -1;
+}
 
 static const char *const weekday_names[7] = {"monday", "tuesday", "wednesday", "thursday",
                                              "friday", "saturday", "sunday"};
@@ -152,6 +166,31 @@ static int parse_rule(const char *text, rule *r) {
     r->unit = UNIT_WEEK;
     return weekday_list(w, n, i, &r->weekdays) == n ? 0 : -1;
   }
+  if (month_of(w[i]) >= 0 && r->interval == 1) { /* every January and June on the 1st and 15th */
+    r->unit = UNIT_YEAR;
+    for (;;) {
+      int m = i < n ? month_of(w[i]) : -1;
+      if (m < 0) return -1;
+      r->months |= (uint16_t)(1u << m);
+      i++;
+      if (i < n && (strcmp(w[i], ",") == 0 || strcmp(w[i], "and") == 0)) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    if (i == n) return 0;
+    if (i + 2 > n || strcmp(w[i], "on") != 0 || strcmp(w[i + 1], "the") != 0) return -1;
+    for (i += 2;;) {
+      int d = i < n ? ordinal(w[i]) : 0;
+      if (d == 0) return -1;
+      r->monthdays |= d < 0 ? 1u : 1u << d;
+      i++;
+      if (i == n) return 0;
+      if (strcmp(w[i], ",") != 0 && strcmp(w[i], "and") != 0) return -1;
+      i++;
+    }
+  }
   r->unit = unit_of(w[i], 1);
   if (r->unit < 0) return -1;
   i++;
@@ -162,6 +201,13 @@ static int parse_rule(const char *text, rule *r) {
   if (r->unit == UNIT_MONTH && strcmp(w[i], "the") == 0 && i + 2 == n) {
     r->monthday = ordinal(w[i + 1]);
     return r->monthday != 0 ? 0 : -1;
+  }
+  if (r->unit == UNIT_MONTH && strcmp(w[i], "the") == 0 && i + 3 == n) { /* the 2nd Tuesday */
+    int k = ordinal(w[i + 1]), d = weekday_of(w[i + 2]);
+    if (k == 0 || k > 5 || d < 0) return -1;
+    r->nth = k;
+    r->nth_day = d;
+    return 0;
   }
   return -1;
 }
@@ -178,9 +224,29 @@ static int32_t next_weekly(const rule *r, int32_t base) {
   return base + 7 * r->interval;
 }
 
+/* The k-th (or with k -1 the last) weekday wd of a month; 0 when the month has no k-th. */
+static int32_t nth_weekday(int y, int m, int k, int wd) {
+  int md = month_days(y, m);
+  if (k > 0) {
+    int32_t first = days_of(y, m, 1);
+    int off = (wd - weekday(first) + 7) % 7 + 7 * (k - 1);
+    return off < md ? first + off : 0;
+  }
+  int32_t last = days_of(y, m, md);
+  return last - (weekday(last) - wd + 7) % 7;
+}
+
 static int32_t next_monthly(const rule *r, int32_t base) {
   int y, m, d;
   ymd(base, &y, &m, &d);
+  if (r->nth != 0) {
+    for (int k = 0; k < 12 * 40; k += r->interval) {
+      int mm = m - 1 + k, ny = y + mm / 12, nm = mm % 12 + 1;
+      int32_t cand = nth_weekday(ny, nm, r->nth, r->nth_day);
+      if (cand > base) return cand;
+    }
+    return base;
+  }
   if (r->monthday == 0) { /* Tasks: a month without the day ends on its last day */
     int mm = m - 1 + r->interval;
     int ny = y + mm / 12, nm = mm % 12 + 1;
@@ -202,6 +268,21 @@ static int32_t next_monthly(const rule *r, int32_t base) {
 static int32_t next_yearly(const rule *r, int32_t base) {
   int y, m, d;
   ymd(base, &y, &m, &d);
+  if (r->months != 0) { /* rrule: the first listed month and day after the base */
+    for (int yy = y; yy < y + 40; yy++)
+      for (int mm = 1; mm <= 12; mm++) {
+        if (!(r->months & (1u << (mm - 1)))) continue;
+        int md = month_days(yy, mm);
+        for (int dd = 1; dd <= md; dd++) {
+          int want = r->monthdays == 0 ? dd == d : ((r->monthdays >> dd) & 1) ||
+                                                        ((r->monthdays & 1) && dd == md);
+          if (!want) continue;
+          int32_t cand = days_of(yy, mm, dd);
+          if (cand > base) return cand;
+        }
+      }
+    return base;
+  }
   int ny = y + r->interval;
   return days_of(ny, m, d <= month_days(ny, m) ? d : month_days(ny, m));
 }

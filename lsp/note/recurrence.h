@@ -4,7 +4,8 @@
  *   every [N] day(s) | week(s) | month(s) | year(s)
  *   every [N] week(s) on <weekday>[, <weekday>...]      (also "and" between weekdays)
  *   every <weekday>[, <weekday>...]                     every weekday (Monday to Friday)
- *   every [N] month(s) on the <Nth> | on the last
+ *   every [N] month(s) on the <Nth> | on the last | on the <Nth> <weekday> | on the last <weekday>
+ *   every <Month>[ and <Month>...] [on the <Nth>[ and <Nth>...]]
  *   ... when done                                       from the completion date, not the dates
  * The next reference date follows the task's reference date (due, else scheduled, else
  * start; today when there is none or the rule ends in "when done"); the other dates keep their
