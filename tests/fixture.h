@@ -68,27 +68,35 @@ static char *read_file(const char *path, size_t *len) {
 }
 
 /* Opens vault note `rel` in the editor with `text` (NULL: its text on disk, with `append`
- * added when not NULL). Returns the URI (borrowed from the index). The index is not told, as
- * when the server has not caught up with typing yet. */
-static const char *open_note(fixture *f, const char *rel, const char *text, const char *append) {
+ * added when not NULL) and indexes that text, as the server flushes edits into the index
+ * before it answers a request. Returns the URI (borrowed from the index). */
+static const char *open_note_ex(fixture *f, const char *rel, const char *text,
+                               const char *append, int index) {
   char abs[4096];
   snprintf(abs, sizeof abs, "%s/%s", nl_ws_root(f->ws, 0), rel);
   nl_entry *e = nl_ws_by_path(f->ws, abs);
   if (e == NULL) return NULL;
   size_t len = 0;
   char *disk = text ? NULL : read_file(abs, &len);
+  nl_doc *doc = NULL;
   if (text != NULL) {
-    nl_docs_open(f->docs, e->uri, 1, text, strlen(text));
+    doc = nl_docs_open(f->docs, e->uri, 1, text, strlen(text));
   } else if (disk != NULL) {
     size_t extra = append ? strlen(append) : 0;
     char *all = malloc(len + extra + 1);
     memcpy(all, disk, len);
     if (extra) memcpy(all + len, append, extra);
-    nl_docs_open(f->docs, e->uri, 1, all, len + extra);
+    doc = nl_docs_open(f->docs, e->uri, 1, all, len + extra);
     free(all);
   }
   free(disk);
-  return e->uri;
+  /* As the server does before every request: the open text is flushed into the index. */
+  if (doc != NULL && index) e = nl_ws_update(f->ws, abs, doc->text, doc->len, 1);
+  return e ? e->uri : NULL;
+}
+
+static const char *open_note(fixture *f, const char *rel, const char *text, const char *append) {
+  return open_note_ex(f, rel, text, append, 1);
 }
 
 /* Independent of the code under test: a column of `s` (up to byte n) in units of enc. */

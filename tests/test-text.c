@@ -6,6 +6,7 @@
 
 #include "lsp/base/error.h"
 #include "lsp/base/file.h"
+#include "lsp/note/columns.h"
 #include "lsp/server/text.h"
 #include "test.h"
 
@@ -168,12 +169,81 @@ static void test_file_reader(void) {
   nl_text_free(&t);
 }
 
+/* Every position a parse keeps converts from the parse alone exactly as from the text, in
+ * every encoding; ASCII lines need nothing kept. Notes built from pieces by a fixed LCG. */
+static void check_columns(const char *text) {
+  nl_note *n = nl_note_parse("x.md", text, strlen(text));
+  ASSERT(n != NULL);
+  nl_text t;
+  ASSERT_EQ(nl_text_of_bytes(&t, text, strlen(text)), 0);
+  nl_encoding encs[] = {NL_ENC_UTF8, NL_ENC_UTF16, NL_ENC_UTF32};
+  nl_bpos ps[4096];
+  size_t np = 0;
+  for (size_t i = 0; i < n->n_links && np + 2 < 4096; i++) {
+    ps[np++] = n->links[i].range.start;
+    ps[np++] = n->links[i].range.end;
+  }
+  for (size_t i = 0; i < n->n_tags && np + 2 < 4096; i++) {
+    ps[np++] = n->tags[i].range.start;
+    ps[np++] = n->tags[i].range.end;
+  }
+  for (size_t i = 0; i < n->n_headings && np + 2 < 4096; i++) {
+    ps[np++] = n->headings[i].range.start;
+    ps[np++] = n->headings[i].range.end;
+  }
+  for (size_t i = 0; i < n->n_mentions && np + 1 < 4096; i++) ps[np++] = n->mentions[i].at;
+  for (size_t i = 0; i < n->n_blocks && np + 1 < 4096; i++) ps[np++] = n->blocks[i].range.start;
+  for (int k = 0; k < 3; k++) {
+    for (size_t i = 0; i < np; i++) {
+      uint32_t from_parse = UINT32_MAX, l, from_text;
+      ASSERT_EQ(nl_columns_units(n, encs[k], ps[i], &from_parse), 0);
+      nl_text_units(&t, encs[k], ps[i], &l, &from_text);
+      ASSERT_EQ(from_parse, from_text);
+    }
+  }
+  nl_text_free(&t);
+  nl_note_free(n);
+}
+
+static void test_columns_from_the_parse(void) {
+  check_columns("# Caf\xC3\xA9 " EMOJI " plan\n"
+                "- [ ] Call " EMOJI " @Ana Ruiz and [[L\xC3\xA9" "a]] #t\xC3\xA2" "che ^blk\n"
+                BANG "[[Ana Ruiz]] " PAREN "[[X|y]]" "\xEF\xBC\x89 #tag\n"
+                "plain ascii [[Line]] #only @Bob\n");
+  static const char *const pieces[] = {"[[Ana]]", " ", "@L\xC3\xA9" "a", EMOJI, "\xE7\x8E\x8B",
+                                       "#t\xC3\xA2" "g", "x", "\n", "[md](Ana.md)", "## H\xC3\xA9\n",
+                                       "\xC3\xA9", " ^id\n", "- [ ] ", "[[#H\xC3\xA9]]"};
+  uint32_t seed = 7;
+  char buf[2048];
+  for (int round = 0; round < 300; round++) {
+    size_t len = 0;
+    int count = 5 + round % 40;
+    for (int i = 0; i < count; i++) {
+      seed = seed * 1103515245u + 12345u;
+      const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)];
+      size_t pl = strlen(p);
+      if (len + pl + 1 >= sizeof buf) break;
+      memcpy(buf + len, p, pl);
+      len += pl;
+    }
+    buf[len] = '\0';
+    check_columns(buf);
+  }
+  /* an all-ASCII note keeps nothing */
+  nl_note *n = nl_note_parse("a.md", "[[A]] @b #c\n", 12);
+  ASSERT(n != NULL);
+  ASSERT(n->wide == NULL);
+  ASSERT_EQ(n->n_cols, 0);
+  nl_note_free(n);
+}
+
 int main(void) {
   if (mkdtemp(tmp_dir) == NULL) return 1;
   RUN(test_full_width_first_line_from_disk);
   RUN(test_bom_closed_and_open);
   RUN(test_long_line_checkpoints);
   RUN(test_file_reader);
+  RUN(test_columns_from_the_parse);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
   if (system(cmd) != 0) return 1;

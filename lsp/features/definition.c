@@ -1,7 +1,8 @@
 /* definition.c: textDocument/definition and textDocument/declaration. The element under the
- * cursor is found in a fresh parse of the open document's live text (the index may lag behind
- * typing), then resolved through the index. An unresolvable target is null, never an error.
- * One target is a Location; an ambiguous link gives every candidate, best first. */
+ * cursor is found in the index's parse of the open document (the server flushes edits into the
+ * index before a request), then resolved through the index; only a document outside every
+ * root, which the index does not hold, is parsed here. An unresolvable target is null, never
+ * an error. One target is a Location; an ambiguous link gives every candidate, best first. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,8 +20,8 @@ static json_t *note_location(const nl_ctx *ctx, const nl_entry *e, const nl_bran
   return nl_lsp_location_json(e->uri, 0, 0, 0, 0);
 }
 
-/* The request's note: its index entry (NULL outside every root) and a parse of the live text,
- * which is what headings of the note itself are looked up in. */
+/* The request's note: its index entry (NULL outside every root) and its parse, which is what
+ * headings of the note itself are looked up in. */
 typedef struct {
   const nl_ctx *ctx;
   const char *uri;
@@ -144,7 +145,10 @@ int nl_feature_definition(const nl_ctx *ctx, const json_t *params, json_t **resu
     *result = json_null();
     return 0;
   }
-  nl_note *note = nl_note_parse(nl_nav_doc_rel(self, uri), doc->text, doc->len);
+  /* Outside every root the index holds no parse: make one of the document's text. */
+  nl_note *owned = self == NULL ? nl_note_parse(nl_nav_doc_rel(self, uri), doc->text, doc->len)
+                                : NULL;
+  const nl_note *note = self != NULL ? self->note : owned;
   if (note == NULL) {
     *result = json_null();
     return 0;
@@ -154,7 +158,7 @@ int nl_feature_definition(const nl_ctx *ctx, const json_t *params, json_t **resu
   nl_locate(ctx->ws, note, pos, &loc);
   request q = {ctx, uri, doc, self, note};
   *result = resolve_loc(&q, &loc);
-  nl_note_free(note);
+  nl_note_free(owned);
   if (*result == NULL) *result = json_null();
   return 0;
 }

@@ -52,8 +52,8 @@ static void add_mentions(query *q) {
     const nl_mention *m = &from->note->mentions[refs[i].link];
     size_t len = 0;
     nl_ws_resolve_mention(q->ctx->ws, m, &len);
-    nl_brange r = {m->at, {m->at.line, m->at.col + 1 + (uint32_t)len}};
-    json_array_append_new(q->out, nl_ctx_location_json(q->ctx, from, r));
+    json_t *loc = nl_ctx_span_location_json(q->ctx, from, m->at, 1, m->tail, len); /* '@' name */
+    json_array_append_new(q->out, loc);
   }
   if (n > 0) free(refs);
 }

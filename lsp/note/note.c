@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsp/note/columns.h"
 #include "lsp/note/frontmatter.h"
 #include "lsp/note/scan.h"
 #include "lsp/note/task.h"
@@ -440,6 +441,7 @@ nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
     else walk(&p, doc);
     cmark_node_free(doc);
     ok = finish(&p);
+    if (ok && nl_columns_build(note, text, l->start, l->end, l->n) < 0) ok = 0;
   }
   nl_scanner_free(&p.sc);
   nl_vec_free(&p.headings);

@@ -208,6 +208,15 @@ typedef struct {
 
 /* ---- the note ---------------------------------------------------------------------------- */
 
+/* A kept position's column in the client's units (columns.h): the byte column minus d16 in
+ * UTF-16, minus d32 in UTF-32. */
+typedef struct {
+  uint32_t line;
+  uint32_t col;
+  uint16_t d16;
+  uint16_t d32;
+} nl_note_col;
+
 typedef struct nl_note {
   nl_arena arena;         /* owns every string and array below */
   const char *path;       /* vault-relative path with '/' separators, as given to parse */
@@ -234,6 +243,11 @@ typedef struct nl_note {
   nl_task *tasks;         size_t n_tasks;
   nl_brange *code;        size_t n_code;   /* code blocks (whole lines) and code spans, in
                                               document order: text that is not prose */
+
+  /* Client columns without the text (columns.h): bit i of wide is set when line i holds a
+   * non-ASCII byte (NULL: none does); cols are sorted by (line, col). */
+  const uint8_t *wide;
+  nl_note_col *cols;      size_t n_cols;
 } nl_note;
 
 /* Parses `text` (len bytes, need not be NUL-terminated, may hold invalid UTF-8) as the note at

@@ -57,6 +57,8 @@ int nl_note_compact(nl_note *n) {
     for (uint32_t j = 0; j < t->n_depends_on; j++) MOVE(t->depends_on[j]);
   }
   MOVE(n->code);
+  MOVE(n->wide);
+  MOVE(n->cols);
   nl_arena_moves_free(&mv);
   return 0;
 }

@@ -55,14 +55,20 @@ typedef int (*nl_handler_fn)(const nl_ctx *ctx, const json_t *params, json_t **r
 
 /* ---- positions of notes ------------------------------------------------------------------ */
 
-/* Converts a byte position of note `e` to an LSP position in ctx->enc, using the open
- * document's text, else the file on disk (read on demand); a position past a line is
- * clamped. Returns a new JSON Position. */
+/* Converts a byte position of note `e` to an LSP position in ctx->enc: with the open
+ * document's text, else from the index's parse (lsp/note/columns.h), reading the file only
+ * for a position the parse does not keep; a position past a line is clamped. Returns a new
+ * JSON Position. */
 json_t *nl_ctx_position_json(const nl_ctx *ctx, const nl_entry *e, nl_bpos p);
 /* Same for a range. */
 json_t *nl_ctx_range_json(const nl_ctx *ctx, const nl_entry *e, nl_brange r);
 /* A Location {uri, range} for a range of `e` (new). */
 json_t *nl_ctx_location_json(const nl_ctx *ctx, const nl_entry *e, nl_brange r);
+/* A Location (new) for a span of `e` on one line that starts at `start` with `lead` ASCII
+ * bytes followed by bytes[0, n) (the note's own bytes, from the parse): an @mention is '@'
+ * and the name it resolved to. No text is read to measure it. */
+json_t *nl_ctx_span_location_json(const nl_ctx *ctx, const nl_entry *e, nl_bpos start,
+                                  uint32_t lead, const char *bytes, size_t n);
 /* A Range (new) of the note whose text is t. */
 json_t *nl_ctx_text_range_json(const nl_ctx *ctx, const nl_text *t, nl_brange r);
 /* Converts an LSP position in open document `doc` to a byte position of its note. */

@@ -482,6 +482,22 @@ class ServerTest(unittest.TestCase):
             self.assertEqual({r["range"]["start"]["line"] for r in refs}, {0})
             self.assertEqual(c.close(), 0)
 
+    def test_many_references_in_one_closed_note(self):
+        # Issue 14, item 6: 16,000 mentions in one note took 102 s (a re-read per result).
+        lines = ["- L\u00e9a asked \U0001F4C5 @Ana Ruiz about %d" % i for i in range(16000)]
+        with open(os.path.join(self.vault, "Busy.md"), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        c = self.client()
+        c.initialize()
+        refs = [r for r in self.references_to(c, "People/Ana Ruiz.md", timeout=60)
+                if r["uri"].endswith("/Busy.md")]
+        self.assertEqual(len(refs), 16000)
+        start = len("- L\u00e9a asked ") + 2 + 1  # the emoji is two UTF-16 units
+        self.assertTrue(all(r["range"]["start"]["character"] == start and
+                            r["range"]["end"]["character"] == start + 9 for r in refs))
+        self.assertEqual(refs[-1]["range"]["start"]["line"], 15999)
+        self.assertEqual(c.close(), 0)
+
     def test_diagnostics_of_one_very_long_line(self):
         # Issue 14, item 6: 40,000 broken links on one line took 15 s to convert.
         line = " ".join("\u00e9 [[Missing%d]]" % i for i in range(40000))

@@ -1,0 +1,152 @@
+/* columns.c: see columns.h. Built once per parse in one pass over the non-ASCII lines that hold
+ * kept positions, so a line with many links costs in proportion to the line, not to links x
+ * line. */
+#include "lsp/note/columns.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsp/base/error.h"
+
+static int is_wide(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)s[i] >= 0x80) return 1;
+  return 0;
+}
+
+static int bit(const uint8_t *wide, uint32_t line) {
+  return wide != NULL && (wide[line >> 3] >> (line & 7)) & 1;
+}
+
+typedef struct {
+  nl_bpos *items;
+  size_t n, cap;
+  const uint8_t *wide;
+  uint32_t n_lines;
+  int oom;
+} gather;
+
+static void add(gather *g, nl_bpos p) {
+  if (p.line >= g->n_lines || !bit(g->wide, p.line)) return;
+  if (g->n == g->cap) {
+    size_t cap = g->cap ? g->cap * 2 : 64;
+    nl_bpos *items = realloc(g->items, cap * sizeof *items);
+    if (items == NULL) {
+      g->oom = 1;
+      return;
+    }
+    g->items = items;
+    g->cap = cap;
+  }
+  g->items[g->n++] = p;
+}
+
+static void add_range(gather *g, nl_brange r) {
+  add(g, r.start);
+  add(g, r.end);
+}
+
+static int by_position(const void *pa, const void *pb) {
+  const nl_bpos *a = pa, *b = pb;
+  if (a->line != b->line) return a->line < b->line ? -1 : 1;
+  return a->col < b->col ? -1 : a->col > b->col;
+}
+
+/* The positions features hand out for a note they do not have open. */
+static void gather_kept(gather *g, const nl_note *n) {
+  for (size_t i = 0; i < n->n_headings; i++) add_range(g, n->headings[i].range);
+  for (size_t i = 0; i < n->n_blocks; i++) add_range(g, n->blocks[i].range);
+  for (size_t i = 0; i < n->n_links; i++) add_range(g, n->links[i].range);
+  for (size_t i = 0; i < n->n_tags; i++) add_range(g, n->tags[i].range);
+  for (size_t i = 0; i < n->n_mentions; i++) add(g, n->mentions[i].at);
+}
+
+/* Walks each line once, forward, through its sorted positions. */
+static size_t measure(nl_note_col *out, const nl_bpos *ps, size_t n, const char *text,
+                      const size_t *starts, const size_t *ends) {
+  size_t kept = 0;
+  uint32_t line = UINT32_MAX;
+  size_t at = 0;           /* a character boundary of the line already measured */
+  uint64_t u16 = 0, u32 = 0; /* units before `at` */
+  for (size_t i = 0; i < n; i++) {
+    if (i > 0 && ps[i].line == ps[i - 1].line && ps[i].col == ps[i - 1].col) continue;
+    if (ps[i].line != line) {
+      line = ps[i].line;
+      at = 0;
+      u16 = u32 = 0;
+    }
+    const char *s = text + starts[line];
+    size_t len = ends[line] - starts[line];
+    size_t col = ps[i].col < len ? ps[i].col : len;
+    uint64_t c16 = u16 + nl_col_to_units(s + at, len - at, col - at, NL_ENC_UTF16);
+    uint64_t c32 = u32 + nl_col_to_units(s + at, len - at, col - at, NL_ENC_UTF32);
+    if (col == len || ((unsigned char)s[col] & 0xC0) != 0x80) { /* a boundary: go on from it */
+      at = col;
+      u16 = c16;
+      u32 = c32;
+    }
+    uint64_t d16 = ps[i].col - c16, d32 = ps[i].col - c32;
+    if (d16 > UINT16_MAX || d32 > UINT16_MAX) continue; /* unknown: the text is read */
+    out[kept].line = ps[i].line;
+    out[kept].col = ps[i].col;
+    out[kept].d16 = (uint16_t)d16;
+    out[kept].d32 = (uint16_t)d32;
+    kept++;
+  }
+  return kept;
+}
+
+int nl_columns_build(nl_note *note, const char *text, const size_t *starts, const size_t *ends,
+                     uint32_t n_lines) {
+  note->wide = NULL;
+  note->cols = NULL;
+  note->n_cols = 0;
+  uint8_t *wide = NULL;
+  for (uint32_t i = 0; i < n_lines; i++) {
+    if (!is_wide(text + starts[i], ends[i] - starts[i])) continue;
+    if (wide == NULL) {
+      wide = nl_arena_alloc(&note->arena, (n_lines + 7) / 8);
+      if (wide == NULL) return NL_ENOMEM;
+      memset(wide, 0, (n_lines + 7) / 8);
+    }
+    wide[i >> 3] |= (uint8_t)(1u << (i & 7));
+  }
+  if (wide == NULL) return 0;
+  note->wide = wide;
+  gather g = {NULL, 0, 0, wide, n_lines, 0};
+  gather_kept(&g, note);
+  if (g.oom) {
+    free(g.items);
+    return NL_ENOMEM;
+  }
+  if (g.n > 0) {
+    qsort(g.items, g.n, sizeof *g.items, by_position);
+    nl_note_col *cols = nl_arena_alloc(&note->arena, g.n * sizeof *cols);
+    if (cols == NULL) {
+      free(g.items);
+      return NL_ENOMEM;
+    }
+    note->cols = cols;
+    note->n_cols = measure(cols, g.items, g.n, text, starts, ends);
+  }
+  free(g.items);
+  return 0;
+}
+
+int nl_columns_units(const nl_note *note, nl_encoding enc, nl_bpos p, uint32_t *units) {
+  if (enc == NL_ENC_UTF8 || p.line >= note->n_lines || !bit(note->wide, p.line)) {
+    *units = p.col;
+    return 0;
+  }
+  size_t lo = 0, hi = note->n_cols;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const nl_note_col *c = &note->cols[mid];
+    if (c->line < p.line || (c->line == p.line && c->col < p.col)) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo == note->n_cols || note->cols[lo].line != p.line || note->cols[lo].col != p.col)
+    return -1;
+  *units = p.col - (enc == NL_ENC_UTF16 ? note->cols[lo].d16 : note->cols[lo].d32);
+  return 0;
+}
