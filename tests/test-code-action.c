@@ -396,6 +396,18 @@ static void test_complete_task(void) {
   close_doc(&d, 0);
 }
 
+static void test_accept_keeps_status(void) {
+  doc_t d;
+  open_doc(&d, "Scratch/keep.md", "- [/] started already #proposed\n");
+  char *got = run_action(&d, 0, 0, 0, 0, "Accept proposed task");
+  ASSERT_STR_EQ(got, "- [/] started already\n");
+  free(got);
+  got = run_action(&d, 0, 0, 0, 0, "Reject proposed task");
+  ASSERT_STR_EQ(got, "- [-] started already ❌ 2025-11-15\n");
+  free(got);
+  close_doc(&d, 0);
+}
+
 static void test_complete_recurring(void) {
   const char *text = "# Chores\n"
                      "  - [ ] Water 🔁 every week 🛫 2025-11-10 📅 2025-11-14 🆔 w1 ^w\n"
@@ -873,6 +885,7 @@ int main(void) {
   RUN(test_all_proposed);
   RUN(test_complete_task);
   RUN(test_complete_recurring);
+  RUN(test_accept_keeps_status);
   RUN(test_mojibake_note);
   RUN(test_question_setting);
   RUN(test_crlf_kept);

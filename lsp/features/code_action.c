@@ -121,13 +121,16 @@ static void task_edits(const note_view *v, const nl_task *t, task_act act, json_
   size_t ll;
   const char *line = nl_text_line(&v->t, t->line, &ll);
   static const char *const status[] = {"[ ]", "[-]", "[x]"};
-  add_edit(edits, v, t->status_range, status[act]);
+  /* Accepting keeps a real status ("[/] ... #proposed" stays in progress); "[ ?]" and "[?]"
+   * become "[ ]". */
+  if (act != TASK_ACCEPT || (t->proposed & (NL_PROPOSED_WIDE | NL_PROPOSED_QUESTION)))
+    add_edit(edits, v, t->status_range, status[act]);
 
   char stamp[48] = "";
   if (act == TASK_REJECT && !t->dates[NL_DATE_CANCELLED].present)
-    snprintf(stamp, sizeof stamp, " \xE2\x9D\x8C %s", v->today); /* ❌ */
+    snprintf(stamp, sizeof stamp, " %s %s", nl_task_date_emoji(NL_DATE_CANCELLED), v->today);
   if (act == TASK_COMPLETE && !t->dates[NL_DATE_DONE].present)
-    snprintf(stamp, sizeof stamp, " \xE2\x9C\x85 %s", v->today); /* ✅ */
+    snprintf(stamp, sizeof stamp, " %s %s", nl_task_date_emoji(NL_DATE_DONE), v->today);
   size_t end = ll;
   while (end > 0 && is_blank(line[end - 1])) end--;
   end = before_block_id(line, end);
