@@ -1,7 +1,7 @@
 /* fuzz-note.c: libFuzzer entry for nl_note_parse. Not part of the default build:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. tests/fuzz/fuzz-note.c lsp/note/note.c \
  *     lsp/note/scan.c lsp/note/frontmatter.c lsp/note/task.c lsp/note/date.c lsp/base/arena.c lsp/note/note_compact.c \
- *     -lcmark -lyaml -o fuzz-note
+ *     lsp/note/mojibake.c lsp/base/unicode.c lsp/base/unicode_data.c -lcmark -lyaml -o fuzz-note
  *   ./fuzz-note -max_total_time=60 tests/vault-example
  * Besides crashes it checks what every consumer relies on: each range lies inside the note's
  * lines and starts before it ends, and the cross indexes (owners, task tags) are in bounds. */
@@ -59,7 +59,17 @@ static void check_note(void) {
     const nl_task *t = &note->tasks[i];
     check_range(t->status_range);
     check_range(t->text_range);
-    if (t->text == NULL) abort();
+    if (t->description == NULL) abort();
+    check_range(t->description_range);
+    check_range(t->fields_range);
+    if (t->priority != NL_PRIORITY_NONE) check_range(t->priority_range);
+    if (t->recurrence != NULL) check_range(t->recurrence_range);
+    if (t->id != NULL) check_range(t->id_range);
+    if (t->block_id != NULL) check_range(t->block_range);
+    if (t->n_depends_on > 0) check_range(t->depends_range);
+    for (uint32_t k = 0; k < t->n_depends_on; k++)
+      if (t->depends_on[k] == NULL || t->depends_on[k][0] == '\0') abort();
+    if (t->symbol[0] == '\0') abort();
     if ((size_t)t->first_mention + t->n_mentions > note->n_mentions) abort();
     if ((size_t)t->first_tag + t->n_tags > note->n_tags) abort();
     for (int d = 0; d < NL_DATE__COUNT; d++) {
@@ -68,6 +78,13 @@ static void check_note(void) {
       check_range(t->dates[d].value_range);
     }
     if (t->proposed_tag.start.line != NL_NONE) check_range(t->proposed_tag);
+  }
+  for (size_t i = 0; i < note->n_code; i++) {
+    check_range(note->code[i]);
+    if (i > 0 && (note->code[i].start.line < note->code[i - 1].end.line ||
+                  (note->code[i].start.line == note->code[i - 1].end.line &&
+                   note->code[i].start.col < note->code[i - 1].end.col)))
+      abort(); /* in document order, without overlap */
   }
 }
 
