@@ -29,6 +29,7 @@ typedef struct {
   char *abs, *rel, *uri; /* after the move (new) */
   const char *name;      /* file name after the move, in rel */
   size_t name_len;
+  char *key;             /* the index's key of name (new) */
 } moved;
 
 typedef struct {
@@ -36,6 +37,7 @@ typedef struct {
   moved *m;
   size_t n, cap;
   uint32_t *slot;        /* by entry id: index in m plus one, 0 when not moved */
+  uint32_t *by_key;      /* indexes of m sorted by key, for the notes a name will name */
   int after;             /* the files are already at their new places */
 } plan;
 
@@ -44,9 +46,11 @@ static void plan_free(plan *p) {
     free(p->m[i].abs);
     free(p->m[i].rel);
     free(p->m[i].uri);
+    free(p->m[i].key);
   }
   free(p->m);
   free(p->slot);
+  free(p->by_key);
 }
 
 static const moved *moved_of(const plan *p, const nl_entry *e) {
@@ -100,6 +104,14 @@ static int add_move(plan *p, const nl_entry *e, const char *new_abs) {
   const char *slash = strrchr(m->rel, '/');
   m->name = slash ? slash + 1 : m->rel;
   m->name_len = strlen(m->name) - 3;
+  size_t kl;
+  m->key = nl_ws_name_key(m->name, m->name_len, &kl);
+  if (m->key == NULL) {
+    free(m->abs);
+    free(m->rel);
+    free(m->uri);
+    return -1;
+  }
   p->slot[e->id] = (uint32_t)++p->n;
   return 0;
 }
@@ -155,6 +167,35 @@ static int read_moves(plan *p, const json_t *params, char *err, size_t err_size)
 }
 
 /* ---- resolution after the move ----------------------------------------------------------- */
+
+static const plan *sort_plan; /* qsort has no context argument */
+
+static int cmp_key(const void *a, const void *b) {
+  return strcmp(sort_plan->m[*(const uint32_t *)a].key, sort_plan->m[*(const uint32_t *)b].key);
+}
+
+static int index_keys(plan *p) {
+  p->by_key = malloc((p->n + 1) * sizeof *p->by_key);
+  if (p->by_key == NULL) return -1;
+  for (size_t i = 0; i < p->n; i++) p->by_key[i] = (uint32_t)i;
+  sort_plan = p;
+  qsort(p->by_key, p->n, sizeof *p->by_key, cmp_key);
+  return 0;
+}
+
+/* The moved notes whose new name has key `key`: by_key[*first .. *first + count). */
+static size_t moved_named(const plan *p, const char *key, size_t *first) {
+  size_t lo = 0, hi = p->n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (strcmp(p->m[p->by_key[mid]].key, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  size_t end = lo;
+  while (end < p->n && strcmp(p->m[p->by_key[end]].key, key) == 0) end++;
+  *first = lo;
+  return end - lo;
+}
 
 static int ends_md(const char *s, size_t len) {
   return len >= 3 && strncasecmp(s + len - 3, ".md", 3) == 0;
@@ -212,9 +253,12 @@ static const nl_entry *resolve_after(const plan *p, const char *from_rel, const 
     (*n)++;
     if (best == NULL || better(p, from_rel, now[i], best)) best = now[i];
   }
-  for (size_t i = 0; i < p->n; i++) {
-    const moved *m = &p->m[i];
-    if (!nl_nav_same_name(m->name, m->name_len, base, bl)) continue;
+  size_t kl, first;
+  char *key = nl_ws_name_key(base, bl, &kl);
+  size_t count = key ? moved_named(p, key, &first) : 0;
+  free(key);
+  for (size_t i = 0; i < count; i++) {
+    const moved *m = &p->m[p->by_key[first + i]];
     if (b > 0 && !path_fits(p, m->e, target, tl)) continue;
     (*n)++;
     if (best == NULL || better(p, from_rel, m->e, best)) best = m->e;
@@ -308,34 +352,60 @@ static int path_is(const char *from_rel, const char *target, const char *rel) {
   return strncmp(path, rel, pl) == 0 && strcmp(rel + pl, ".md") == 0;
 }
 
-static void link_edit(const plan *p, nl_edits *s, nl_edits_file *f, const nl_link *l) {
+/* Whether link l of note `from` must change after the move; with text (may be NULL) the new
+ * target text (new) goes to *text. `angle`: a markdown destination written in <...>. Returns
+ * 0 (unchanged), 1 (changed) or -1 (out of memory). */
+static int new_target(const plan *p, const nl_entry *from, const nl_link *l, int angle,
+                      char **text) {
   const nl_workspace *ws = p->ctx->ws;
   int md = l->kind == NL_LINK_MARKDOWN;
-  const nl_entry *to = nl_ws_resolve(ws, f->e, md, l->target, strlen(l->target), NULL);
-  if (to == NULL) return;
-  const char *from_rel = rel_after(p, f->e);
+  const nl_entry *to = nl_ws_resolve(ws, from, md, l->target, strlen(l->target), NULL);
+  if (to == NULL) return 0;
+  if (moved_of(p, to) == NULL && moved_of(p, from) == NULL) {
+    /* Neither end moves: only a moved note taking the link's name can change its target. */
+    const char *base = strrchr(l->target, '/');
+    base = base ? base + 1 : l->target;
+    size_t bl = strlen(base), kl, first;
+    if (bl > 3 && strcasecmp(base + bl - 3, ".md") == 0) bl -= 3;
+    char *key = nl_ws_name_key(base, bl, &kl);
+    size_t count = key ? moved_named(p, key, &first) : 0;
+    free(key);
+    if (count == 0) return 0;
+  }
+  const char *from_rel = rel_after(p, from);
+  size_t n;
+  if (md) {
+    if (path_is(from_rel, l->target, rel_after(p, to))) return 0;
+    if (!path_is(from->rel, l->target, to->rel) && resolve_after(p, from_rel, l->target, &n) == to)
+      return 0; /* a path the index resolved by name, and still does */
+  } else if (resolve_after(p, from_rel, l->target, &n) == to) {
+    return 0;
+  }
+  if (text == NULL) return 1;
+  *text = md ? relative_text(from_rel, rel_after(p, to), angle)
+             : wiki_text(p, from_rel, to, ends_md(l->target, strlen(l->target)));
+  return *text != NULL ? 1 : -1;
+}
+
+static void link_edit(const plan *p, nl_edits *s, nl_edits_file *f, const nl_link *l) {
   size_t len;
   const char *raw = nl_edits_slice(f, l->target_range, &len);
   if (raw == NULL) return;
+  int angle = l->kind == NL_LINK_MARKDOWN && l->target_range.start.col > 0 && raw[-1] == '<';
   char *text = NULL;
-  if (md) {
-    if (path_is(from_rel, l->target, rel_after(p, to))) return;
-    size_t n;
-    if (!path_is(f->e->rel, l->target, to->rel) && resolve_after(p, from_rel, l->target, &n) == to)
-      return; /* a path the index resolved by name, and still does */
-    int angle = l->target_range.start.col > 0 && raw[-1] == '<';
-    text = relative_text(from_rel, rel_after(p, to), angle);
-  } else {
-    size_t n;
-    if (resolve_after(p, from_rel, l->target, &n) == to) return;
-    text = wiki_text(p, from_rel, to, ends_md(l->target, strlen(l->target)));
-  }
-  if (text == NULL) {
-    s->oom = 1;
-    return;
-  }
+  int rc = new_target(p, f->e, l, angle, &text);
+  if (rc < 0) s->oom = 1;
+  if (rc <= 0) return;
   nl_edits_add(s, f, l->target_range, text, strlen(text));
   free(text);
+}
+
+/* Whether any link of e (its indexed parse) changes: only such notes are read again. */
+static int needs_edit(const plan *p, const nl_entry *e) {
+  for (size_t i = 0; i < e->note->n_links; i++)
+    if (*e->note->links[i].target != '\0' && new_target(p, e, &e->note->links[i], 0, NULL) != 0)
+      return 1;
+  return 0;
 }
 
 static void mark(uint8_t *seen, uint32_t id) { seen[id / 8] |= (uint8_t)(1u << (id % 8)); }
@@ -365,7 +435,8 @@ static int plan_edits(const plan *p, nl_edits *s) {
   for (uint32_t id = 0; id < nl_ws_id_limit(ws); id++) {
     if (!((seen[id / 8] >> (id % 8)) & 1)) continue;
     const nl_entry *e = nl_ws_get(ws, id);
-    const moved *m = e ? moved_of(p, e) : NULL;
+    if (e == NULL || !needs_edit(p, e)) continue;
+    const moved *m = moved_of(p, e);
     nl_edits_file *f = p->after && m ? nl_edits_file_at(s, e, m->abs, m->uri)
                                      : nl_edits_file_of(s, e);
     for (size_t i = 0; f != NULL && i < f->note->n_links; i++)
@@ -396,6 +467,10 @@ static int move_edit(const nl_ctx *ctx, const json_t *params, int after, json_t 
     return NL_RPC_INTERNAL_ERROR;
   }
   int rc = read_moves(&p, params, err, err_size);
+  if (rc == 0 && index_keys(&p) != 0) {
+    snprintf(err, err_size, "out of memory");
+    rc = NL_RPC_INTERNAL_ERROR;
+  }
   nl_edits s;
   nl_edits_init(&s, ctx);
   if (rc == 0 && p.n > 0 && plan_edits(&p, &s) != 0) {

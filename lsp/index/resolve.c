@@ -166,6 +166,19 @@ nl_entry *nl_ws_resolve(const nl_workspace *ws, const nl_entry *from, int markdo
   return n > 0 ? best : NULL;
 }
 
+char *nl_ws_name_key(const char *s, size_t len, size_t *key_len) {
+  nl_wsi_key k;
+  nl_wsi_key_make(&k, s, len);
+  char *out = malloc(k.len + 1);
+  if (out != NULL) {
+    memcpy(out, k.s, k.len);
+    out[k.len] = '\0';
+    *key_len = k.len;
+  }
+  nl_wsi_key_done(&k);
+  return out;
+}
+
 int nl_ws_same_name(const char *a, size_t alen, const char *b, size_t blen) {
   nl_wsi_key ka, kb;
   nl_wsi_key_make(&ka, a, alen);

@@ -137,6 +137,9 @@ const char *nl_ws_resolve_attachment(const nl_workspace *ws, const nl_entry *fro
  * name is an attachment, any other dotted name may be a note's ("2021.07.17"). */
 int nl_ws_attachment_ext(const char *target);
 
+/* The index's key of a name (NFC, case-folded): new (free()), its length in *len; NULL when
+ * out of memory. Equal keys are the same name. */
+char *nl_ws_name_key(const char *s, size_t len, size_t *key_len);
 /* Whether two names are the same for the index (equal NFC case-folded keys). */
 int nl_ws_same_name(const char *a, size_t alen, const char *b, size_t blen);
 /* Resolves a name to a note of `kind` (frontmatter `account:`, `participants:`), by name,
