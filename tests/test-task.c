@@ -240,6 +240,26 @@ static void test_custom_statuses(void) {
   nl_note_free(n);
 }
 
+/* What "Complete task" writes, and the status of a recurring task's next occurrence. */
+static void test_done_and_recurrence_symbols(void) {
+  ASSERT_STR_EQ(nl_task_done_symbol(NULL), "x");
+  ASSERT_STR_EQ(nl_task_recurrence_symbol(NULL, "x"), " ");
+  nl_task_status_def defs[3] = {{"x", "", (char *)"Dropped", NL_TASK_CANCELLED},
+                                {"d", "t", (char *)"Finished", NL_TASK_DONE},
+                                {"t", "d", (char *)"Again", NL_TASK_OPEN}};
+  nl_task_settings s = {defs, 3, 0};
+  ASSERT_STR_EQ(nl_task_done_symbol(&s), "d");
+  ASSERT_STR_EQ(nl_task_recurrence_symbol(&s, "d"), "t");
+  /* a chain with no todo: in progress, else a space */
+  nl_task_status_def loop[2] = {{"d", "p", (char *)"Done", NL_TASK_DONE},
+                                {"p", "d", (char *)"Doing", NL_TASK_IN_PROGRESS}};
+  nl_task_settings s2 = {loop, 2, 0};
+  ASSERT_STR_EQ(nl_task_recurrence_symbol(&s2, "d"), "p");
+  nl_task_status_def only[1] = {{"d", "d", (char *)"Done", NL_TASK_DONE}};
+  nl_task_settings s3 = {only, 1, 0};
+  ASSERT_STR_EQ(nl_task_recurrence_symbol(&s3, "d"), " ");
+}
+
 static void test_crlf_task(void) {
   nl_note *n = parse("- [x] done \xE2\x9C\x85 2025-11-06\r\n- [ ] next\r\n");
   ASSERT(n != NULL);
@@ -261,6 +281,7 @@ int main(void) {
   RUN(test_owners_tags_and_proposed);
   RUN(test_proposed_settings);
   RUN(test_custom_statuses);
+  RUN(test_done_and_recurrence_symbols);
   RUN(test_crlf_task);
   return NL_TEST_DONE();
 }

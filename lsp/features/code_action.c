@@ -120,7 +120,9 @@ static size_t before_block_id(const char *line, size_t end) {
 static void task_edits(const note_view *v, const nl_task *t, task_act act, json_t *edits) {
   size_t ll;
   const char *line = nl_text_line(&v->t, t->line, &ll);
-  static const char *const status[] = {"[ ]", "[-]", "[x]"};
+  char done[8];
+  snprintf(done, sizeof done, "[%s]", nl_task_done_symbol(v->ts));
+  const char *const status[] = {"[ ]", "[-]", done};
   /* Accepting keeps a real status ("[/] ... #proposed" stays in progress); "[ ?]" and "[?]"
    * become "[ ]". */
   if (act != TASK_ACCEPT || (t->proposed & (NL_PROPOSED_WIDE | NL_PROPOSED_QUESTION)))
@@ -208,7 +210,8 @@ static void complete_edits(const note_view *v, const nl_task *t, json_t *edits) 
   nl_occurrence cur, next;
   nl_occurrence_of(t, &cur);
   if (t->recurrence != NULL && nl_recurrence_next(t->recurrence, &cur, v->ctx->today, &next) == 0)
-    next_line = nl_recurrence_line(t, line, ll, &next, " ");
+    next_line = nl_recurrence_line(t, line, ll, &next,
+                                   nl_task_recurrence_symbol(v->ts, nl_task_done_symbol(v->ts)));
   char *ins = NULL;
   if (next_line != NULL) {
     size_t n = strlen(next_line) + 3;

@@ -151,6 +151,35 @@ nl_task_status nl_task_symbol_type(const nl_task_settings *s, const char *symbol
   return NL_TASK_OPEN;
 }
 
+const char *nl_task_done_symbol(const nl_task_settings *s) {
+  if (nl_task_symbol_type(s, "x", NULL) == NL_TASK_DONE) return "x";
+  for (size_t i = 0; s != NULL && i < s->n_statuses; i++)
+    if (s->statuses[i].type == NL_TASK_DONE) return s->statuses[i].symbol;
+  return "x";
+}
+
+/* The symbol after `symbol` when toggled: the configured `next`, else Tasks' defaults. */
+static const char *next_symbol(const nl_task_settings *s, const char *symbol) {
+  for (size_t i = 0; s != NULL && i < s->n_statuses; i++)
+    if (strcmp(s->statuses[i].symbol, symbol) == 0 && s->statuses[i].next[0] != '\0')
+      return s->statuses[i].next;
+  if (strcmp(symbol, " ") == 0 || strcmp(symbol, "/") == 0) return "x";
+  return " "; /* x, X, - and unknown symbols go back to todo */
+}
+
+const char *nl_task_recurrence_symbol(const nl_task_settings *s, const char *done) {
+  static const nl_task_status wanted[2] = {NL_TASK_OPEN, NL_TASK_IN_PROGRESS};
+  size_t limit = (s != NULL ? s->n_statuses : 0) + 5; /* a cycle ends the search */
+  for (int w = 0; w < 2; w++) {
+    const char *sym = next_symbol(s, done);
+    for (size_t k = 0; k < limit; k++) {
+      if (nl_task_symbol_type(s, sym, NULL) == wanted[w]) return sym;
+      sym = next_symbol(s, sym);
+    }
+  }
+  return " ";
+}
+
 nl_task_status nl_task_status_of(const nl_task *t, const nl_task_settings *s) {
   if (s == NULL || s->n_statuses == 0) return (nl_task_status)t->status;
   return nl_task_symbol_type(s, t->symbol, NULL);

@@ -76,6 +76,14 @@ int nl_task_settings_copy(nl_task_settings *dst, const nl_task_settings *src);
 nl_task_status nl_task_symbol_type(const nl_task_settings *s, const char *symbol,
                                    const char **name);
 
+/* The symbol completing a task writes: "x" unless the settings give "x" another type, then the
+ * first configured status of type done. Static or borrowed from s. */
+const char *nl_task_done_symbol(const nl_task_settings *s);
+/* The status of a recurring task's next occurrence once `done` was written, as Tasks picks it:
+ * along the `next` symbols from `done`, the first todo, else the first in progress, else " ".
+ * Static or borrowed from s. */
+const char *nl_task_recurrence_symbol(const nl_task_settings *s, const char *done);
+
 /* The task's status type under the settings (NULL: the defaults). */
 nl_task_status nl_task_status_of(const nl_task *t, const nl_task_settings *s);
 /* Whether the task is proposed: "[ ?]", a #proposed tag, or "[?]" when
