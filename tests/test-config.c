@@ -135,6 +135,45 @@ static void test_yaml_file(void) {
   nl_config_free(c);
 }
 
+/* tasks: custom statuses and the "[?]" setting, from YAML as a vault writes them, and their
+ * problems. */
+static void test_tasks_settings(void) {
+  char path[] = "/tmp/nl-config-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT(fd >= 0);
+  close(fd);
+  write_file(path, "tasks:\n  questionIsProposed: true\n  statuses:\n"
+                   "    \">\": {name: Forwarded, type: non_task, next: \"x\"}\n"
+                   "    \"~\": cancelled\n");
+  nl_config *c = nl_config_new();
+  char err[512];
+  ASSERT_EQ(nl_config_apply_yaml_file(c, path, err, sizeof(err)), 0);
+  ASSERT_EQ(c->tasks.question_is_proposed, 1);
+  ASSERT_EQ(c->tasks.n_statuses, 2);
+  const char *name = NULL;
+  ASSERT_EQ(nl_task_symbol_type(&c->tasks, ">", &name), NL_TASK_NON_TASK);
+  ASSERT_STR_EQ(name, "Forwarded");
+  ASSERT_EQ(nl_task_symbol_type(&c->tasks, "~", NULL), NL_TASK_CANCELLED);
+  nl_config *copy = nl_config_copy(c);
+  ASSERT(copy != NULL && copy->tasks.n_statuses == 2 && copy->tasks.question_is_proposed);
+  nl_config_free(copy);
+  json_t *j = json_loads("{\"tasks\": {\"statuses\": {\"ab\": \"todo\", \"!\": \"urgent\"},"
+                         " \"questionIsProposed\": \"yes\", \"colour\": 1}}", 0, NULL);
+  ASSERT_EQ(nl_config_apply_json(c, j, err, sizeof(err)), -1);
+  json_decref(j);
+  ASSERT(strstr(err, "tasks.statuses.ab: a status symbol is one character") != NULL);
+  ASSERT(strstr(err, "tasks.statuses.!: expected a type") != NULL);
+  ASSERT(strstr(err, "tasks.questionIsProposed: expected true or false") != NULL);
+  ASSERT(strstr(err, "tasks.colour: unknown setting") != NULL);
+  ASSERT_EQ(c->tasks.question_is_proposed, 1); /* a bad value leaves the setting as it was */
+  j = json_loads("{\"tasks\": {\"statuses\": null}}", 0, NULL);
+  ASSERT_EQ(nl_config_apply_json(c, j, err, sizeof(err)), 0);
+  json_decref(j);
+  ASSERT_EQ(c->tasks.n_statuses, 0);
+  unlink(path);
+  nl_config_free(c);
+}
+
 static void test_vault_settings(void) {
   char dir[] = "/tmp/nl-vault-XXXXXX", path[256];
   ASSERT(mkdtemp(dir) != NULL);
@@ -223,6 +262,7 @@ int main(void) {
   RUN(test_kinds);
   RUN(test_json_overlay);
   RUN(test_json_problems);
+  RUN(test_tasks_settings);
   RUN(test_ignore_globs);
   RUN(test_yaml_file);
   RUN(test_vault_settings);

@@ -389,6 +389,8 @@ static json_t *yaml_node_json(yaml_document_t *doc, yaml_node_t *node, int depth
     /* Plain scalars that look like integers or null become those; the rest stay strings. */
     if (node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
       if (len == 0 || strcmp(s, "null") == 0 || strcmp(s, "~") == 0) return json_null();
+      if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0) return json_true();
+      if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0) return json_false();
       char *end;
       long long n = strtoll(s, &end, 10);
       if (*end == '\0' && end != s) return json_integer(n);
