@@ -9,10 +9,11 @@ add_test(NAME emacs
          COMMAND sh ${CMAKE_SOURCE_DIR}/editors/emacs/test/run.sh $<TARGET_FILE:notes-lsp>)
 set_tests_properties(emacs PROPERTIES TIMEOUT 120 LABELS "editors;emacs")
 
-# The VS Code extension's pure modules: the Tasks view and quick pick on editors/fixtures/tasks.json,
-# and the vault root on real folders (node_modules from npm ci in editors/vscode, for esbuild).
-add_test(NAME vscode-tasks-roots
+# The VS Code extension's modules: the Tasks view and quick pick on editors/fixtures/tasks.json,
+# the vault root on real folders, one client per vault (node_modules from npm ci there).
+add_test(NAME vscode-modules
          COMMAND node --test ${CMAKE_SOURCE_DIR}/editors/vscode/test/tasks.test.mjs
                              ${CMAKE_SOURCE_DIR}/editors/vscode/test/roots.test.mjs
+                             ${CMAKE_SOURCE_DIR}/editors/vscode/test/vault-client.test.mjs
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/editors/vscode)
-set_tests_properties(vscode-tasks-roots PROPERTIES TIMEOUT 120 LABELS "editors;vscode")
+set_tests_properties(vscode-modules PROPERTIES TIMEOUT 120 LABELS "editors;vscode")

@@ -17,8 +17,9 @@ import { buildServerConfig, ServerConfig } from './config';
 import * as fs from 'fs';
 import { findRoot, ROOT_MARKERS } from './roots';
 import { resolveServerPath } from './serverPath';
-import { checkTasks, quickPickItems, Task, TaskFilters, TASKS_COMMAND } from './tasks';
+import { checkTasks, quickPickItems, SHOW_TASKS_COMMAND, Task, TaskFilters, TASKS_COMMAND } from './tasks';
 import { taskSelection, TasksView } from './tasksView';
+import { setServerCommandsHandler, VaultClient } from './vaultClient';
 
 const SECTION = 'notesLsp';
 
@@ -151,7 +152,7 @@ async function startClient(root: string): Promise<LanguageClient | undefined> {
     },
     middleware: rootMiddleware(root),
   };
-  const c = new LanguageClient(SECTION, `notes-lsp (${folder.name})`, serverOptions, clientOptions);
+  const c = new VaultClient(SECTION, `notes-lsp (${folder.name})`, serverOptions, clientOptions);
   clients.set(root, c);
   outputChannel?.appendLine(`notes-lsp: starting for the vault ${root}`);
   try {
@@ -224,6 +225,52 @@ async function queryTasks(filters: TaskFilters = {}): Promise<Task[]> {
   return answers.flat();
 }
 
+/**
+ * The client a server command is for: the vault of its first argument when that is a note's
+ * URI (accept / reject all), else the active note's vault, else any running one.
+ */
+function clientForCommand(args: unknown[]): LanguageClient | undefined {
+  const first = args[0];
+  if (typeof first === 'string' && first.startsWith('file:')) {
+    const c = clients.get(rootOf(vscode.Uri.parse(first)));
+    if (c) return c;
+  }
+  const editor = vscode.window.activeTextEditor;
+  if (editor && isNote(editor.document)) {
+    const c = clients.get(rootOf(editor.document.uri));
+    if (c && c.state === State.Running) return c;
+  }
+  return running()[0];
+}
+
+const registeredServerCommands = new Set<string>();
+
+/** Registers each server command once, as vscode-languageclient would for a single client; a
+ * code lens runs them. notes-lsp.showTasks (the person and account lenses) shows its answer. */
+function registerServerCommands(context: vscode.ExtensionContext, commands: readonly string[]): void {
+  for (const command of commands) {
+    if (registeredServerCommands.has(command)) continue;
+    registeredServerCommands.add(command);
+    const run = async (...args: unknown[]) => {
+      const client = clientForCommand(args);
+      if (!client) {
+        void vscode.window.showWarningMessage('notes-lsp: the server is not running.');
+        return undefined;
+      }
+      const result = await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+      if (command === SHOW_TASKS_COMMAND) {
+        try {
+          await pickTask(checkTasks(result));
+        } catch (err) {
+          void vscode.window.showErrorMessage(`notes-lsp: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      return result;
+    };
+    context.subscriptions.push(vscode.commands.registerCommand(command, run));
+  }
+}
+
 async function openTask(task: Task): Promise<void> {
   await vscode.window.showTextDocument(vscode.Uri.parse(task.uri), { selection: taskSelection(task) });
 }
@@ -240,8 +287,13 @@ async function showTasks(): Promise<void> {
     void vscode.window.showErrorMessage(`notes-lsp: ${err instanceof Error ? err.message : String(err)}`);
     return;
   }
+  await pickTask(tasks);
+}
+
+/** The tasks in a quick pick; the chosen one opens at its line. */
+async function pickTask(tasks: Task[]): Promise<void> {
   if (tasks.length === 0) {
-    void vscode.window.showInformationMessage('notes-lsp: no open tasks in the vault.');
+    void vscode.window.showInformationMessage('notes-lsp: no open tasks match.');
     return;
   }
   const pick = await vscode.window.showQuickPick(quickPickItems(tasks), {
@@ -257,6 +309,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   outputChannel = vscode.window.createOutputChannel('notes-lsp');
   traceChannel = vscode.window.createOutputChannel('notes-lsp trace');
   context.subscriptions.push(outputChannel, traceChannel);
+  setServerCommandsHandler((commands) => registerServerCommands(context, commands));
   tasksView = new TasksView(() => queryTasks());
   tasksView.register(context);
   // Shows the Tasks view and the task commands once the extension runs (package.json `when`).
@@ -305,4 +358,5 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
 export async function deactivate(): Promise<void> {
   await stopClients();
+  registeredServerCommands.clear();
 }

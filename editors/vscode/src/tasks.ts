@@ -4,6 +4,9 @@
 // No `vscode` import here, so the node tests can check it on a JSON fixture.
 
 export const TASKS_COMMAND = 'notes-lsp.tasks';
+/** The command of the server's person/account code lens: answers as notes-lsp.tasks, and the
+ * editor shows the answer as a list. */
+export const SHOW_TASKS_COMMAND = 'notes-lsp.showTasks';
 
 export type TaskStatus = 'proposed' | 'todo' | 'in_progress' | 'done' | 'cancelled';
 
@@ -15,11 +18,12 @@ export interface LspPosition {
 /** One task of the server's answer (the contract of notes-lsp.tasks). */
 export interface Task {
   uri: string;
-  path: string;
+  /** Vault-relative; null for a note outside the vault's folders. */
+  path: string | null;
   range: { start: LspPosition; end: LspPosition };
   line: number;
   status: TaskStatus;
-  description: string;
+  description: string | null;
   owners: string[];
   account: string | null;
   due: string | null;
@@ -64,8 +68,11 @@ export function checkTasks(value: unknown): Task[] {
     const where = `notes-lsp.tasks answer [${i}]`;
     if (typeof t !== 'object' || t === null) throw new Error(`${where} is not an object`);
     const o = t as Record<string, unknown>;
-    for (const key of ['uri', 'path', 'status', 'description']) {
+    for (const key of ['uri', 'status']) {
       if (typeof o[key] !== 'string') throw new Error(`${where}.${key} is not a string`);
+    }
+    for (const key of ['path', 'description', 'account', 'due']) {
+      if (o[key] != null && typeof o[key] !== 'string') throw new Error(`${where}.${key} is not a string or null`);
     }
     if (typeof o.line !== 'number') throw new Error(`${where}.line is not a number`);
     if (!Array.isArray(o.owners)) throw new Error(`${where}.owners is not a list`);
@@ -153,9 +160,16 @@ export function taskIcon(task: Task): { id: string; color?: string } {
   return { id: 'circle-large-outline' };
 }
 
-/** "Meetings/Kickoff.md:28" (1-based line, as editors show it). */
+/** The task's text: its description, or "(no description)" for an empty task line. */
+export function taskText(task: Task): string {
+  return task.description || '(no description)';
+}
+
+/** "Meetings/Kickoff.md:28" (1-based line, as editors show it); the URI's file name when the
+ * note has no vault-relative path. */
 export function taskLocation(task: Task): string {
-  return `${task.path}:${task.line + 1}`;
+  const where = task.path ?? decodeURIComponent(task.uri.replace(/^.*\//, ''));
+  return `${where}:${task.line + 1}`;
 }
 
 export interface TaskPick {
@@ -168,7 +182,7 @@ export interface TaskPick {
 /** The quick pick rows in the server's order, overdue first: icon and description, details, place. */
 export function quickPickItems(tasks: readonly Task[]): TaskPick[] {
   return overdueFirst([...tasks]).map((task) => ({
-    label: `$(${taskIcon(task).id}) ${task.description}`,
+    label: `$(${taskIcon(task).id}) ${taskText(task)}`,
     description: taskDescription(task),
     detail: taskLocation(task),
     task,

@@ -2,7 +2,7 @@
 // grouped by owner or by account (title-bar buttons switch), overdue first, proposed tasks
 // marked; clicking a task opens its line.
 import * as vscode from 'vscode';
-import { GroupBy, Task, TaskGroup, groupDescription, groupTasks, taskDescription, taskIcon, taskLocation } from './tasks';
+import { GroupBy, Task, TaskGroup, groupDescription, groupTasks, taskDescription, taskIcon, taskLocation, taskText } from './tasks';
 
 export const VIEW_ID = 'notesLsp.tasks';
 const GROUP_BY_CONTEXT = 'notesLsp.tasksGroupBy';
@@ -70,11 +70,11 @@ export class TasksView implements vscode.TreeDataProvider<Node>, vscode.Disposab
       return item;
     }
     const task = node.task;
-    const item = new vscode.TreeItem(task.description, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(taskText(task), vscode.TreeItemCollapsibleState.None);
     item.description = taskDescription(task, this.groupBy);
     const icon = taskIcon(task);
     item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
-    item.tooltip = `${task.description}\n${taskDescription(task)}\n${taskLocation(task)}`;
+    item.tooltip = `${taskText(task)}\n${taskDescription(task)}\n${taskLocation(task)}`;
     item.contextValue = task.status === 'proposed' ? 'proposedTask' : 'task';
     item.command = {
       command: 'vscode.open',

@@ -98,7 +98,7 @@ test('contributed settings are exactly the ones the code reads', () => {
   for (const k of read) assert.ok(contributed.includes(`notesLsp.${k}`), `notesLsp.${k} is contributed`);
   // vscode-languageclient reads `<id>.trace.server` itself; the id must be our section.
   assert.match(src['extension.ts'], /const SECTION = 'notesLsp';/);
-  assert.match(src['extension.ts'], /new LanguageClient\(SECTION,/);
+  assert.match(src['extension.ts'], /new VaultClient\(SECTION,/);
   assert.deepEqual(pkg.contributes.configuration.properties['notesLsp.trace.server'].enum, ['off', 'messages', 'verbose']);
   assert.deepEqual(pkg.contributes.configuration.properties['notesLsp.logLevel'].enum, ['error', 'warn', 'info', 'debug']);
 });

@@ -74,3 +74,11 @@ test('quick pick: every task once, overdue first, icon, details and place', () =
   assert.equal(items[7].label, '$(circle-large-outline) Read the pilot notes from [[Storage pilot kickoff with Contoso]]');
   assert.equal(items[7].description, '');
 });
+
+test('a task with no vault path or description still gets a row', () => {
+  const bare = { ...FIXTURE[7], path: null, description: null };
+  assert.equal(tasks.checkTasks([bare]).length, 1);
+  assert.equal(tasks.taskLocation(bare), 'Inbox.md:3');
+  assert.equal(tasks.taskText(bare), '(no description)');
+  assert.throws(() => tasks.checkTasks([{ ...bare, due: 20251110 }]), /\[0\]\.due is not a string or null/);
+});

@@ -137,7 +137,13 @@ local function client_config(root_dir)
     root_dir = root_dir,
     init_options = c.settings,
     settings = { notesLsp = c.settings },
-    commands = { ['editor.action.showReferences'] = show_locations },
+    commands = {
+      ['editor.action.showReferences'] = show_locations,
+      -- A person or account lens: its filters, run as :NotesTasks would.
+      ['notes-lsp.showTasks'] = function(command)
+        M.tasks((command.arguments or {})[1], { title = command.title })
+      end,
+    },
   }, user)
   cfg.on_attach = function(client, bufnr)
     enable_views(client, bufnr)
