@@ -7,7 +7,8 @@
  *   [x](          notes as relative, percent-encoded paths
  *   @             people by name and alias
  *   #             tags of the vault
- *   frontmatter   account: accounts; participants: people; tags: tags; type: configured types
+ *   frontmatter   account: accounts; participants: people; tags: tags; type: configured types;
+ *                 [[ in any value: notes, as in the body
  *
  * Choices:
  * - CompletionItemKind: File (17) for notes, Reference (18) for people, Class (7) for
@@ -1020,7 +1021,8 @@ static int complete_task_field(req *r) {
 static void complete(req *r) {
   switch (zone_of(r)) {
   case ZONE_FRONTMATTER:
-    complete_frontmatter(r);
+    /* A property value may be a link ("related: \"[[Note]]\""), as Obsidian writes them. */
+    if (!complete_wikilink(r)) complete_frontmatter(r);
     return;
   case ZONE_FENCE:
     return;

@@ -208,3 +208,27 @@ test('create note from an unknown @mention: in the person folder (a glob), from 
     settings,
   );
 });
+
+test('links in frontmatter properties: completion, definition and references see them', async () => {
+  await withServer(async (s, vault) => {
+    const text = '---\nrelated: "[[Ana Ruiz]]"\nsee:\n  - "[[Jon"\n---\n# Note\n';
+    const uri = await s.open('Inbox.md', { text });
+    const items = await s.request('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 3, character: 10 },
+      context: { triggerKind: 1 },
+    });
+    const list = Array.isArray(items) ? items : items.items;
+    assert.ok(list.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'Jonas Becker'), JSON.stringify(list.slice(0, 5)));
+    const def = await s.request('textDocument/definition', { textDocument: { uri }, position: { line: 1, character: 14 } });
+    const defs = Array.isArray(def) ? def : [def];
+    assert.equal(uriPath(defs[0].uri ?? defs[0].targetUri), path.join(vault, 'People/Ana Ruiz.md'));
+    const ana = await s.open('People/Ana Ruiz.md');
+    const refs = await s.request('textDocument/references', {
+      textDocument: { uri: ana },
+      position: { line: 11, character: 3 },
+      context: { includeDeclaration: false },
+    });
+    assert.ok(refs.some((r) => r.uri === uri && r.range.start.line === 1), JSON.stringify(refs));
+  });
+});
