@@ -358,6 +358,8 @@ static void note_items(req *r, size_t start, const char *typed, size_t typed_len
   const char *close = closed ? "" : "]]";
   for (size_t i = 0; i < top.n; i++) {
     const nl_entry *e = top.items[i].ptr;
+    /* The vault's excluded files (userIgnoreFilters) are never offered as new links. */
+    if (nl_config_excluded(nl_ws_config(ws), e->rel)) continue;
     char *link = nl_nav_link_text(ws, e);
     char *detail = nl_nav_detail(e);
     char *name = nl_nav_nfc(e->name, strlen(e->name));

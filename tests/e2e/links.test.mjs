@@ -232,3 +232,24 @@ test('links in frontmatter properties: completion, definition and references see
     assert.ok(refs.some((r) => r.uri === uri && r.range.start.line === 1), JSON.stringify(refs));
   });
 });
+
+test('.obsidian/app.json: completion writes vault paths for newLinkFormat absolute and leaves out excluded files', async () => {
+  await withServer(
+    async (s) => {
+      const uri = await s.open('Inbox.md', { text: '# Inbox\n\n[[Jonas\n[[Apol\n' });
+      const labels = async (line, character) => {
+        const res = await s.request('textDocument/completion', { textDocument: { uri }, position: { line, character }, context: { triggerKind: 1 } });
+        const list = Array.isArray(res) ? res : res.items;
+        return list.map((i) => [typeof i.label === 'string' ? i.label : i.label.label, i.textEditText ?? i.textEdit?.newText ?? i.insertText]);
+      };
+      const jonas = await labels(2, 7);
+      assert.deepEqual(jonas.find(([l]) => l === 'People/Jonas Becker'), ['People/Jonas Becker', 'People/Jonas Becker]]']);
+      const apollo = (await labels(3, 6)).map(([l]) => l);
+      assert.ok(apollo.includes('Projects/Apollo'), JSON.stringify(apollo));
+      assert.ok(!apollo.some((l) => l.startsWith('Archive/')), 'excluded: Archive/');
+    },
+    (vault) => {
+      fs.writeFileSync(path.join(vault, '.obsidian/app.json'), '{"newLinkFormat": "absolute", "userIgnoreFilters": ["Archive/"]}');
+    },
+  );
+});
