@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lsp/features/nav_match.h"
+#include "lsp/base/fuzzy.h"
 #include "lsp/base/unicode.h"
 #include "test.h"
 

@@ -1,4 +1,5 @@
 /* Tests for lsp/base/unicode.c: UTF-8 coding, NFC, name keys, classes and fuzzy scoring. */
+#include "lsp/base/fuzzy.h"
 #include "lsp/base/unicode.h"
 
 #include <dirent.h>

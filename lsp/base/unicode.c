@@ -1,4 +1,4 @@
-/* unicode.c: UTF-8 coding, NFC, name keys and fuzzy scoring over the generated tables. */
+/* unicode.c: UTF-8 coding, NFC, name keys and character masks over the generated tables. */
 #include "lsp/base/unicode.h"
 
 #include <limits.h>
@@ -7,7 +7,7 @@
 
 /* An invalid input byte travels through the pipeline as this flag plus the byte: it is
  * outside Unicode, so it never decomposes, folds or composes, and is written back raw. */
-#define RAW_FLAG 0x200000u
+#define RAW_FLAG NL_UNICODE_RAW
 #define IS_RAW(cp) (((cp) & RAW_FLAG) != 0)
 
 /* Hangul syllable arithmetic (Unicode chapter 3.12). */
@@ -143,6 +143,34 @@ static size_t fold_decompose(uint32_t cp, uint32_t out[4]) {
     return 1;
   }
   return decompose_into(f, out, 4);
+}
+
+/* Folded NFD code points of s into out (room for 4 * len); marks dropped when strip. */
+size_t nl_unicode_fold_cps(const char *s, size_t len, int strip, uint32_t *out) {
+  size_t i = 0, adv, n = 0, k, j, m, dn;
+  uint32_t d[4], f[4];
+  while (i < len) {
+    unsigned char b = (unsigned char)s[i];
+    if (b < 0x80) {
+      /* ASCII decomposes to itself and folds to lower case: the common case, kept cheap. */
+      out[n++] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+      i++;
+      continue;
+    }
+    uint32_t cp = decode_raw((const unsigned char *)s + i, len - i, &adv);
+    i += adv;
+    if (IS_RAW(cp)) {
+      out[n++] = cp;
+      continue;
+    }
+    dn = decompose_into(cp, d, 4);
+    for (k = 0; k < dn; k++) {
+      m = fold_decompose(d[k], f);
+      for (j = 0; j < m; j++)
+        if (!strip || nl_unicode_ccc(f[j]) == 0) out[n++] = f[j];
+    }
+  }
+  return n;
 }
 
 /* ---- The normaliser: segments of one starter and its non-starters ---- */
@@ -367,281 +395,6 @@ char *nl_unicode_key(const char *s, size_t len, size_t *out_len) {
 
 char *nl_unicode_nfc(const char *s, size_t len, size_t *out_len) {
   return alloc_result(nfc_into, s, len, out_len);
-}
-
-/* ---- Fuzzy scoring ---- */
-
-#define FZ_WORD 8
-#define FZ_RUN 4
-#define FZ_GAP 1
-#define FZ_NEG (INT_MIN / 4)
-#define FZ_STACK 1024 /* code points on the stack: names up to 256 bytes need no malloc */
-
-/* Folded NFD code points of s into out (room for 4 * len); marks dropped when strip. */
-static size_t fold_cps(const char *s, size_t len, int strip, uint32_t *out) {
-  size_t i = 0, adv, n = 0, k, j, m, dn;
-  uint32_t d[4], f[4];
-  while (i < len) {
-    unsigned char b = (unsigned char)s[i];
-    if (b < 0x80) {
-      /* ASCII decomposes to itself and folds to lower case: the common case, kept cheap. */
-      out[n++] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
-      i++;
-      continue;
-    }
-    uint32_t cp = decode_raw((const unsigned char *)s + i, len - i, &adv);
-    i += adv;
-    if (IS_RAW(cp)) {
-      out[n++] = cp;
-      continue;
-    }
-    dn = decompose_into(cp, d, 4);
-    for (k = 0; k < dn; k++) {
-      m = fold_decompose(d[k], f);
-      for (j = 0; j < m; j++)
-        if (!strip || nl_unicode_ccc(f[j]) == 0) out[n++] = f[j];
-    }
-  }
-  return n;
-}
-
-static int has_mark(const uint32_t *c, size_t n) {
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (!IS_RAW(c[i]) && nl_unicode_ccc(c[i]) != 0) return 1;
-  return 0;
-}
-
-static int word_start(const uint32_t *c, size_t j) {
-  uint32_t p;
-  if (j == 0) return 1;
-  p = c[j - 1];
-  return p == '/' || p == '-' || p == '_' || (!IS_RAW(p) && nl_unicode_is_space(p));
-}
-
-static int is_subsequence(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn) {
-  size_t i = 0, j;
-  for (j = 0; j < cn && i < pn; j++)
-    if (p[i] == c[j]) i++;
-  return i == pn;
-}
-
-/* Best alignment score (see the header); anchored allows a match only at a word start or
- * right after the previous match. FZ_NEG when no alignment exists. rows holds 4 * cn ints. */
-static int align(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn, int anchored,
-                 int *rows, const unsigned char *starts) {
-  int *mp = rows, *dp = rows + cn, *mc = rows + 2 * cn, *dc = rows + 3 * cn, *t;
-  int best = FZ_NEG;
-  size_t i, j;
-  for (i = 0; i < pn; i++) {
-    for (j = 0; j < cn; j++) {
-      int m = FZ_NEG, ws = starts[j], ms = 1 + (ws ? FZ_WORD : 0);
-      if (j >= i && p[i] == c[j]) {
-        if (i == 0) {
-          if (!anchored || ws) m = ms;
-        } else if (j > 0) {
-          if (mp[j - 1] > FZ_NEG) m = mp[j - 1] + ms + FZ_RUN;
-          if (dp[j - 1] > FZ_NEG && (!anchored || ws) && dp[j - 1] + ms > m)
-            m = dp[j - 1] + ms;
-        }
-      }
-      mc[j] = m;
-      dc[j] = m;
-      if (j > 0 && dc[j - 1] > FZ_NEG && dc[j - 1] - FZ_GAP > m) dc[j] = dc[j - 1] - FZ_GAP;
-    }
-    t = mp, mp = mc, mc = t;
-    t = dp, dp = dc, dc = t;
-  }
-  for (j = 0; j < cn; j++)
-    if (mp[j] > best) best = mp[j];
-  return best;
-}
-
-/* Whether an anchored alignment (every match at a word start or right after the previous
- * match) exists. Exact, and bit-parallel for candidates up to 64 code points: R holds the
- * positions where pattern[i] can end such an alignment. Longer candidates say "maybe" and
- * leave it to the alignment. */
-static int anchored_possible(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn,
-                             const unsigned char *starts) {
-  if (cn > 64) return 1;
-  uint64_t ws = 0, reach = 0;
-  for (size_t j = 0; j < cn; j++) ws |= (uint64_t)(starts[j] != 0) << j;
-  for (size_t i = 0; i < pn; i++) {
-    uint64_t eq = 0;
-    for (size_t j = 0; j < cn; j++) eq |= (uint64_t)(c[j] == p[i]) << j;
-    if (i == 0) {
-      reach = eq & ws;
-    } else {
-      uint64_t low = reach & (~reach + 1);          /* the first reachable position */
-      uint64_t after = ~((low << 1) - 1);           /* every position past it */
-      if (low == 1ull << 63) after = 0;
-      reach = eq & ((reach << 1) | (ws & after));
-    }
-    if (reach == 0) return 0;
-  }
-  return 1;
-}
-
-/* The quality of the leftmost greedy alignment, scored like align (a match 1, a word start
- * FZ_WORD more, a run FZ_RUN more, each skipped character after the first match FZ_GAP
- * less). Scattered matches are many and rank below every better tier, so they get this one
- * pass instead of the full alignment. */
-static int greedy_quality(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn,
-                          const unsigned char *starts) {
-  int q = 0;
-  size_t i = 0, last = 0;
-  for (size_t j = 0; j < cn && i < pn; j++) {
-    if (c[j] != p[i]) continue;
-    q += 1 + (starts[j] ? FZ_WORD : 0);
-    if (i > 0) q += j == last + 1 ? FZ_RUN : -(int)(j - last - 1) * FZ_GAP;
-    last = j;
-    i++;
-  }
-  return q;
-}
-
-static int fz_pack(int tier, int quality, size_t cn) {
-  quality += 1024; /* room for gap penalties below zero */
-  if (quality < 0) quality = 0;
-  if (quality > 8191) quality = 8191;
-  if (cn > 1023) cn = 1023;
-  return (tier << 24) + (quality << 10) + (int)(1023 - cn);
-}
-
-static int fz_score(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn, int *rows) {
-  int q;
-  if (pn == 0) return fz_pack(3, 0, cn);
-  if (pn > cn || !is_subsequence(p, pn, c, cn)) return -1;
-  /* Word starts once per candidate, not once per cell of each alignment. rows has room:
-   * 4 * cn ints, of which align uses 4 * cn; the starts go in a buffer of their own. */
-  unsigned char sstack[FZ_STACK], *starts = cn <= FZ_STACK ? sstack : malloc(cn);
-  if (starts == NULL) return -1;
-  for (size_t j = 0; j < cn; j++) starts[j] = (unsigned char)word_start(c, j);
-  int score;
-  if (memcmp(p, c, pn * sizeof *p) == 0) {
-    score = fz_pack(pn == cn ? 4 : 3, align(p, pn, c, cn, 0, rows, starts), cn);
-  } else if (anchored_possible(p, pn, c, cn, starts) &&
-             (q = align(p, pn, c, cn, 1, rows, starts)) > FZ_NEG) {
-    score = fz_pack(2, q, cn);
-  } else {
-    score = fz_pack(1, greedy_quality(p, pn, c, cn, starts), cn);
-  }
-  if (starts != sstack) free(starts);
-  return score;
-}
-
-static int ascii_space(unsigned char b) { return b == ' ' || (b >= '\t' && b <= '\r'); }
-
-static unsigned char fold_ascii(unsigned char b);
-
-/* The positions of a candidate of up to 64 characters (most names) as one 64-bit set. */
-#define FZ_FAST_MAX 64
-
-static int lowest64(uint64_t m) { return __builtin_ctzll(m); }
-
-/* Positions above `last` (all when last < 0). */
-static uint64_t above64(int last) {
-  return last < 0 ? ~(uint64_t)0 : last >= FZ_FAST_MAX - 1 ? 0 : ~(((uint64_t)2 << last) - 1);
-}
-
-/* fz_score for an ASCII pattern of at most 16 and an ASCII candidate of at most 64 bytes, in
- * one pass over the candidate: per pattern character a bit set of where it occurs, then the
- * subsequence test, the anchored test and the greedy alignment on those bits. The same scores
- * as the general path (tests/test-unicode.c compares them on random strings). */
-/* One pattern character (the first keystroke, so the commonest query): the best alignment
- * is that character at a word start if it occurs at one (1 + FZ_WORD), else its first
- * occurrence (1). */
-static int fz_score_ascii_one(unsigned char want, const char *candidate, size_t cn) {
-  int found = 0, at_start = 0;
-  unsigned char prev = 0;
-  for (size_t j = 0; j < cn && !at_start; j++) {
-    unsigned char b = fold_ascii((unsigned char)candidate[j]);
-    if (b == want) {
-      found = 1;
-      at_start = j == 0 || prev == '/' || prev == '-' || prev == '_' || ascii_space(prev);
-    }
-    prev = b;
-  }
-  if (!found) return -1;
-  if (fold_ascii((unsigned char)candidate[0]) == want)
-    return fz_pack(cn == 1 ? 4 : 3, 1 + FZ_WORD, cn);
-  return nl_fuzzy_score_letter(at_start, cn);
-}
-
-int nl_fuzzy_score_letter(int starts_a_word, size_t clen) {
-  return starts_a_word ? fz_pack(2, 1 + FZ_WORD, clen) : fz_pack(1, 1, clen);
-}
-
-static int fz_score_ascii64(const char *pattern, size_t pn, const char *candidate, size_t cn) {
-  uint32_t p[16], c[FZ_FAST_MAX];
-  uint64_t eq[16] = {0}, ws = 0;
-  if (pn == 0) return fz_pack(3, 0, cn);
-  if (pn > cn) return -1;
-  if (pn == 1) return fz_score_ascii_one(fold_ascii((unsigned char)pattern[0]), candidate, cn);
-  for (size_t i = 0; i < pn; i++) {
-    unsigned char b = (unsigned char)pattern[i];
-    p[i] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
-  }
-  unsigned char starts[FZ_FAST_MAX];
-  uint64_t bit = 1; /* shifted by one per position */
-  for (size_t j = 0; j < cn; j++, bit <<= 1) {
-    unsigned char b = (unsigned char)candidate[j];
-    c[j] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
-    starts[j] = j == 0 || c[j - 1] == '/' || c[j - 1] == '-' || c[j - 1] == '_' ||
-                ascii_space((unsigned char)c[j - 1]);
-    if (starts[j]) ws |= bit;
-    for (size_t i = 0; i < pn; i++)
-      if (c[j] == p[i]) eq[i] |= bit;
-  }
-  int last = -1;
-  for (size_t i = 0; i < pn; i++) {
-    uint64_t m = eq[i] & above64(last);
-    if (m == 0) return -1; /* not a subsequence */
-    last = lowest64(m);
-  }
-  int rows[4 * FZ_FAST_MAX];
-  if (memcmp(p, c, pn * sizeof *p) == 0)
-    return fz_pack(pn == cn ? 4 : 3, align(p, pn, c, cn, 0, rows, starts), cn);
-  uint64_t reach = eq[0] & ws;
-  for (size_t i = 1; i < pn && reach != 0; i++)
-    reach = eq[i] & ((reach << 1) | (ws & above64(lowest64(reach))));
-  int q;
-  if (reach != 0 && (q = align(p, pn, c, cn, 1, rows, starts)) > FZ_NEG) return fz_pack(2, q, cn);
-  q = 0;
-  last = -1;
-  for (size_t i = 0; i < pn; i++) {
-    int j = lowest64(eq[i] & above64(last));
-    q += 1 + (starts[j] ? FZ_WORD : 0);
-    if (i > 0) q += j == last + 1 ? FZ_RUN : -(j - last - 1) * FZ_GAP;
-    last = j;
-  }
-  return fz_pack(1, q, cn);
-}
-
-int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen) {
-  if (plen <= 16 && clen <= FZ_FAST_MAX && is_ascii(pattern, plen) && is_ascii(candidate, clen))
-    return fz_score_ascii64(pattern, plen, candidate, clen);
-  return nl_fuzzy_score_reference(pattern, plen, candidate, clen);
-}
-
-int nl_fuzzy_score_reference(const char *pattern, size_t plen, const char *candidate,
-                             size_t clen) {
-  uint32_t pstack[64], cstack[FZ_STACK], *p = pstack, *c = cstack;
-  int rstack[4 * FZ_STACK], *rows = rstack, score = -1;
-  size_t pn, cn;
-  /* Up to 4 code points per input byte (a 3-byte character decomposes into at most 4). */
-  if (plen > 16) p = malloc(plen * 4 * sizeof *p);
-  if (clen > FZ_STACK / 4) c = malloc(clen * 4 * sizeof *c);
-  if (clen > FZ_STACK / 4) rows = malloc(clen * 4 * 4 * sizeof *rows);
-  if (p == NULL || c == NULL || rows == NULL) goto done;
-  pn = fold_cps(pattern, plen, 0, p);
-  cn = fold_cps(candidate, clen, !has_mark(p, pn), c);
-  score = fz_score(p, pn, c, cn, rows);
-done:
-  if (p != pstack) free(p);
-  if (c != cstack) free(c);
-  if (rows != rstack) free(rows);
-  return score;
 }
 
 /* ---- Character masks ---- */

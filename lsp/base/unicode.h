@@ -1,4 +1,4 @@
-/* unicode.h: UTF-8 coding, NFC normalisation, case-folded name keys and fuzzy matching.
+/* unicode.h: UTF-8 coding, NFC normalisation, case-folded name keys and character masks.
  *
  * Names in the vault are compared by key: two names are the same note or person when their
  * keys are equal. The key is NFC(simple-casefold(NFD(s))) with whitespace runs collapsed, so a
@@ -37,6 +37,13 @@ size_t nl_unicode_key_into(const char *s, size_t len, char *buf, size_t cap);
  * only when out of memory. A run of more than 32 consecutive combining marks is reordered and
  * composed in chunks (Unicode's stream-safe limit), so pathological input stays linear. */
 char *nl_unicode_nfc(const char *s, size_t len, size_t *out_len);
+
+/* Writes the case-folded canonical decomposition of s as code points into out (room for
+ * 4 * len), dropping combining marks when strip; an invalid byte is kept flagged, never
+ * matched by a real character. Returns the count. */
+size_t nl_unicode_fold_cps(const char *s, size_t len, int strip, uint32_t *out);
+/* The flag on an invalid byte in that output: outside Unicode, so it never folds or matches. */
+#define NL_UNICODE_RAW 0x200000u
 
 /* ---- Character classes ---- */
 
@@ -86,34 +93,5 @@ uint64_t nl_unicode_initials_mask(const char *s, size_t len);
 void nl_unicode_word_heads(const char *s, size_t len, uint64_t *bigrams, uint64_t *trigrams);
 /* The bit of an ASCII bigram (n = 2) or trigram (n = 3) in those sets. */
 uint64_t nl_unicode_pieces_bit(const char *s, size_t n);
-
-/* ---- Fuzzy matching for completion ---- */
-
-/* Scores candidate against pattern for completion ranking; -1 when the pattern's characters
- * do not all occur in order in the candidate, or when out of memory (a candidate over 64
- * bytes or a pattern over 16 bytes allocates scratch space).
- *
- * Both strings are compared as simple-case-folded NFD code points. When the pattern holds no
- * combining mark, the candidate's marks are ignored, so "lea" finds "Léa"; "léa" needs the
- * accent. The score is tier * 2^24 + quality * 2^10 + (1023 - candidate length), where
- *   tier 4: pattern equals candidate; 3: candidate starts with pattern; 2: the pattern splits
- *   into pieces that each match contiguously from a word start ("ldu" in "Léa Dubois");
- *   1: any other in-order (scattered) match;
- *   quality (0..8191): 1024 plus the best alignment's sum over pattern characters of 1, +8
- *   at a word start (candidate start or after white space, '/', '-', '_'), +4 when
- *   continuing a contiguous run, minus 1 per candidate character skipped between matches
- *   (skipped characters before the first match are free), clamped;
- *   length: in code points, capped at 1023, so shorter candidates win ties.
- * An empty pattern scores every candidate in tier 3 by length alone. */
-int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen);
-/* What nl_fuzzy_score gives a one-character ASCII pattern that occurs in an ASCII candidate
- * of clen bytes but not as its first character: tier 2 when it starts a word of the
- * candidate, else tier 1. Lets a pass rank such names from what it knows of them (their word
- * initials and length) without reading them. */
-int nl_fuzzy_score_letter(int starts_a_word, size_t clen);
-/* The same score by the general path only (nl_fuzzy_score takes a bit-parallel one for short
- * ASCII strings); for tests that check the two agree. */
-int nl_fuzzy_score_reference(const char *pattern, size_t plen, const char *candidate,
-                             size_t clen);
 
 #endif

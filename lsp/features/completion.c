@@ -35,6 +35,7 @@
 #include "lsp/features/features.h"
 #include "lsp/features/nav_match.h"
 #include "lsp/features/nav_util.h"
+#include "lsp/base/fuzzy.h"
 #include "lsp/base/unicode.h"
 #include "lsp/note/task.h"
 

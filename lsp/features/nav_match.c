@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsp/base/fuzzy.h"
 #include "lsp/base/unicode.h"
 
 static unsigned char lower_ascii(unsigned char c) {

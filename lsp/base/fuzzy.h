@@ -1,0 +1,34 @@
+/* fuzzy.h: fuzzy matching of completion patterns against names (lsp/base/fuzzy.c). */
+#ifndef NL_FUZZY_H
+#define NL_FUZZY_H
+
+#include <stddef.h>
+
+/* Scores candidate against pattern for completion ranking; -1 when the pattern's characters
+ * do not all occur in order in the candidate, or when out of memory (a candidate over 64
+ * bytes or a pattern over 16 bytes allocates scratch space).
+ *
+ * Both strings are compared as simple-case-folded NFD code points. When the pattern holds no
+ * combining mark, the candidate's marks are ignored, so "lea" finds "Léa"; "léa" needs the
+ * accent. The score is tier * 2^24 + quality * 2^10 + (1023 - candidate length), where
+ *   tier 4: pattern equals candidate; 3: candidate starts with pattern; 2: the pattern splits
+ *   into pieces that each match contiguously from a word start ("ldu" in "Léa Dubois");
+ *   1: any other in-order (scattered) match;
+ *   quality (0..8191): 1024 plus the best alignment's sum over pattern characters of 1, +8
+ *   at a word start (candidate start or after white space, '/', '-', '_'), +4 when
+ *   continuing a contiguous run, minus 1 per candidate character skipped between matches
+ *   (skipped characters before the first match are free), clamped;
+ *   length: in code points, capped at 1023, so shorter candidates win ties.
+ * An empty pattern scores every candidate in tier 3 by length alone. */
+int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen);
+/* What nl_fuzzy_score gives a one-character ASCII pattern that occurs in an ASCII candidate
+ * of clen bytes but not as its first character: tier 2 when it starts a word of the
+ * candidate, else tier 1. Lets a pass rank such names from what it knows of them (their word
+ * initials and length) without reading them. */
+int nl_fuzzy_score_letter(int starts_a_word, size_t clen);
+/* The same score by the general path only (nl_fuzzy_score takes a bit-parallel one for short
+ * ASCII strings); for tests that check the two agree. */
+int nl_fuzzy_score_reference(const char *pattern, size_t plen, const char *candidate,
+                             size_t clen);
+
+#endif
