@@ -12,6 +12,7 @@
 #include "lsp/base/file.h"
 #include "lsp/base/log.h"
 #include "lsp/base/unicode.h"
+#include "lsp/index/glob.h"
 #include "lsp/note/note.h"
 
 static const char *const kind_names[NL_KIND__COUNT] = {"note", "person", "account", "project",
@@ -469,8 +470,6 @@ int32_t nl_config_today(const nl_config *cfg) {
   return days;
 }
 
-static int glob_match(const char *p, const char *s);
-
 /* Whether rel lies in folder: a path prefix, or for a glob (any folder named People: '**'
  * then "/People") any folder of rel's path that the glob matches. */
 static int in_folder(const char *rel, const char *folder) {
@@ -487,7 +486,7 @@ static int in_folder(const char *rel, const char *folder) {
     if (dl >= sizeof dir) break;
     memcpy(dir, rel, dl);
     dir[dl] = '\0';
-    if (glob_match(pat, dir)) return 1;
+    if (nl_glob_match(pat, dir)) return 1;
   }
   return 0;
 }
@@ -504,35 +503,6 @@ nl_kind nl_config_kind(const nl_config *cfg, const char *rel_path, const char *t
   return NL_KIND_NOTE;
 }
 
-/* Glob match over '/'-separated paths: '*' and '?' stay within a segment, '**' spans any
- * number of segments. A pattern without '/' matches a name in any folder. */
-static int glob_match(const char *p, const char *s) {
-  while (*p != '\0') {
-    if (p[0] == '*' && p[1] == '*') {
-      p += 2;
-      if (*p == '/') p++;
-      if (*p == '\0') return 1;
-      for (const char *t = s;; t++) {
-        if ((t == s || t[-1] == '/') && glob_match(p, t)) return 1;
-        if (*t == '\0') return 0;
-      }
-    }
-    if (*p == '*') {
-      p++;
-      for (const char *t = s;; t++) {
-        if (glob_match(p, t)) return 1;
-        if (*t == '\0' || *t == '/') return 0;
-      }
-    }
-    if (*s == '\0') return 0;
-    if (*p != '?' && *p != *s) return 0;
-    if (*p == '?' && *s == '/') return 0;
-    p++;
-    s++;
-  }
-  return *s == '\0';
-}
-
 static int list_ignores(const nl_strlist *list, const char *rel_path);
 
 int nl_config_ignored(const nl_config *cfg, const char *rel_path) {
@@ -547,7 +517,7 @@ int nl_config_excluded(const nl_config *cfg, const char *rel_path) {
 static int list_ignores(const nl_strlist *list, const char *rel_path) {
   for (size_t i = 0; i < list->n; i++) {
     const char *pat = list->items[i];
-    if (glob_match(pat, rel_path)) return 1;
+    if (nl_glob_match(pat, rel_path)) return 1;
     /* A folder pattern ignores everything below it. */
     size_t n = strlen(pat);
     if (n > 0 && strncmp(rel_path, pat, n) == 0 && rel_path[n] == '/') return 1;
@@ -560,7 +530,7 @@ static int list_ignores(const nl_strlist *list, const char *rel_path) {
         if (len >= sizeof(part)) continue;
         memcpy(part, seg, len);
         part[len] = '\0';
-        if (glob_match(pat, part)) return 1;
+        if (nl_glob_match(pat, part)) return 1;
         if (end == NULL) break;
       }
     }
