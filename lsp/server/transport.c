@@ -27,11 +27,21 @@ struct nl_transport {
   } out;
   int out_is_file;
   size_t pending;
+  size_t pending_bytes; /* bytes of the writes not finished yet */
+  int paused;           /* reading stopped until the client reads what we wrote */
+  int file_idle;        /* stdin is a file and no read is in flight */
 };
+
+/* Back-pressure: a client that stops reading would otherwise make us queue replies without
+ * end. Over the high mark, no more requests are read (the client's writes block instead);
+ * reading resumes once the writes drain below the low mark. */
+#define HIGH_WATER (4u << 20)
+#define LOW_WATER (1u << 20)
 
 typedef struct {
   uv_write_t req;
   char *buf;
+  size_t len;
   nl_transport *t;
 } write_req;
 
@@ -87,6 +97,10 @@ static void file_read_cb(uv_fs_t *req) {
   }
   feed(t, t->in_buf, (size_t)n);
   if (!t->reading) return;
+  if (t->paused) {
+    t->file_idle = 1;
+    return;
+  }
   uv_buf_t b = uv_buf_init(t->in_buf, sizeof(t->in_buf));
   if (uv_fs_read(t->loop, &t->in_req, 0, &b, 1, -1, file_read_cb) != 0) ended(t);
 }
@@ -141,10 +155,35 @@ nl_transport *nl_transport_start(uv_loop_t *loop, size_t max_message, nl_transpo
   return t;
 }
 
+static void pause_reading(nl_transport *t) {
+  if (t->paused || !t->reading) return;
+  t->paused = 1;
+  nl_log(NL_LOG_DEBUG, "client is not reading: %zu bytes queued, pausing input",
+         t->pending_bytes);
+  if (!t->in_is_file) uv_read_stop((uv_stream_t *)&t->in);
+}
+
+static void resume_reading(nl_transport *t) {
+  if (!t->paused) return;
+  t->paused = 0;
+  if (!t->reading) return;
+  if (!t->in_is_file) {
+    int rc = uv_read_start((uv_stream_t *)&t->in, alloc_cb, read_cb);
+    if (rc != 0) {
+      nl_log(NL_LOG_ERROR, "cannot read from the client: %s", uv_strerror(rc));
+      ended(t);
+    }
+  } else if (t->file_idle) {
+    t->file_idle = 0;
+    uv_buf_t b = uv_buf_init(t->in_buf, sizeof(t->in_buf));
+    if (uv_fs_read(t->loop, &t->in_req, 0, &b, 1, -1, file_read_cb) != 0) ended(t);
+  }
+}
+
 void nl_transport_stop(nl_transport *t) {
   if (t == NULL || !t->reading) return;
   t->reading = 0;
-  if (!t->in_is_file) uv_read_stop((uv_stream_t *)&t->in);
+  if (!t->in_is_file && !t->paused) uv_read_stop((uv_stream_t *)&t->in);
 }
 
 void nl_transport_free(nl_transport *t) {
@@ -159,9 +198,11 @@ static void write_done(uv_write_t *req, int status) {
   write_req *w = (write_req *)req;
   nl_transport *t = w->t;
   if (status < 0) nl_log(NL_LOG_ERROR, "cannot write to the client: %s", uv_strerror(status));
+  t->pending_bytes -= w->len;
   free(w->buf);
   free(w);
   t->pending--;
+  if (t->paused && t->pending_bytes <= LOW_WATER) resume_reading(t);
   t->cbs.written(t->cbs.ud);
 }
 
@@ -190,6 +231,7 @@ int nl_transport_send(nl_transport *t, const json_t *msg) {
     return UV_ENOMEM;
   }
   w->buf = buf;
+  w->len = len;
   w->t = t;
   uv_buf_t b = uv_buf_init(buf, (unsigned)len);
   /* libuv queues writes on the stream in order: a slow client holds memory, loses nothing. */
@@ -201,6 +243,8 @@ int nl_transport_send(nl_transport *t, const json_t *msg) {
     return rc;
   }
   t->pending++;
+  t->pending_bytes += len;
+  if (t->pending_bytes > HIGH_WATER) pause_reading(t);
   return 0;
 }
 

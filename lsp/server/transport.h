@@ -26,7 +26,8 @@ typedef struct {
 nl_transport *nl_transport_start(uv_loop_t *loop, size_t max_message, nl_transport_cbs cbs,
                                  int *rc);
 /* Encodes msg (borrowed) with its Content-Length header and queues it; 0 or a negative
- * error (logged). */
+ * error (logged). While more than a few MiB wait for the client to read them, the transport
+ * stops reading input (back-pressure) and resumes once the client has caught up. */
 int nl_transport_send(nl_transport *t, const json_t *msg);
 /* Writes queued and not yet finished. */
 size_t nl_transport_pending(const nl_transport *t);

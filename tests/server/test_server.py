@@ -30,6 +30,14 @@ def uri_of(path):
     return "file://" + urllib.parse.quote(os.path.abspath(path))
 
 
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
 class Client:
     """A minimal LSP client over the server's stdio (pipes, or one socket for both)."""
 
@@ -447,6 +455,53 @@ class ServerTest(unittest.TestCase):
                                                       "position": {"line": 18, "character": 16}})
         self.assertTrue(refs["result"])
         self.assertEqual(c.close(), 0)
+
+    def test_client_that_stops_reading(self):
+        # 20,000 requests from a client that reads none of the replies: the server stops
+        # reading requests once a few MiB of replies wait (the client's writes block), its
+        # memory stays bounded, and it reads on as soon as the client reads again.
+        import threading
+        c = self.client()
+        c.initialize()
+        uri = c.open(KICKOFF)
+        ask = {"textDocument": {"uri": uri}}
+        self.assertTrue(c.request("textDocument/documentSymbol", ask)["result"])
+        base = rss_kib(c.proc.pid)
+        n = 20000
+        sent = [0]
+        def writer():
+            try:
+                for i in range(n):
+                    c.send({"jsonrpc": "2.0", "id": 10**6 + i,
+                            "method": "textDocument/documentSymbol", "params": ask})
+                    sent[0] += 1
+            except (BrokenPipeError, OSError, ValueError):
+                pass
+        t = threading.Thread(target=writer, daemon=True)
+        t.start()
+        last, still = -1, 0
+        while t.is_alive() and still < 10:  # settled: no request got through for a second
+            time.sleep(0.1)
+            still = still + 1 if sent[0] == last else 0
+            last = sent[0]
+        peak = rss_kib(c.proc.pid)
+        blocked_at = sent[0]
+        self.assertTrue(t.is_alive(), "the server read all %d requests without back-pressure" % n)
+        self.assertLess(blocked_at, n // 4)
+        self.assertLess(peak - base, 32 * 1024, "RSS grew from %d KiB to %d KiB" % (base, peak))
+        # Reading the replies lets the requests flow again.
+        got = 0
+        while sent[0] < blocked_at + 2000 and t.is_alive():
+            m = c.wait(lambda m: "id" in m and "method" not in m and m["id"] >= 10**6, 30)
+            self.assertIsNotNone(m, "no reply after %d of them" % got)
+            got += 1
+        self.assertGreater(sent[0], blocked_at)
+        c.proc.kill()
+        t.join(10)
+        try:
+            c.proc.stdin.close()
+        except BrokenPipeError:
+            pass
 
     def test_flags(self):
         out = subprocess.run([SERVER, "--version"], capture_output=True, timeout=10)
