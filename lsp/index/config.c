@@ -1,16 +1,19 @@
 #include "lsp/index/config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <yaml.h>
 
 #include "lsp/base/file.h"
 #include "lsp/base/log.h"
+#include "lsp/base/path.h"
 #include "lsp/base/unicode.h"
 #include "lsp/index/glob.h"
 #include "lsp/note/note.h"
@@ -53,6 +56,7 @@ nl_config *nl_config_new(void) {
   rc |= strlist_push(&cfg->owner, "Myself");
   rc |= strlist_push(&cfg->owner, "me");
   cfg->max_file_size = 8u << 20;
+  cfg->max_notes = NL_CONFIG_MAX_NOTES;
   cfg->log_level = 0; /* unset: the command line decides */
   if (rc != 0) {
     nl_config_free(cfg);
@@ -108,6 +112,7 @@ nl_config *nl_config_copy(const nl_config *cfg) {
   if (cfg->attachment_folder != NULL && (c->attachment_folder = strdup(cfg->attachment_folder)) == NULL)
     rc = -1;
   c->max_file_size = cfg->max_file_size;
+  c->max_notes = cfg->max_notes;
   c->has_today = cfg->has_today;
   c->today = cfg->today;
   c->log_level = cfg->log_level;
@@ -211,7 +216,33 @@ static int kind_parse(const char *name) {
   return -1;
 }
 
-static void apply_per_kind(nl_strlist *lists, const json_t *v, const char *key, problems *p) {
+/* Folders where notes are created must stay inside the vault: "../outside" or "/tmp" would
+ * have "Create note" write anywhere. 1 when `f` is a vault-relative folder. */
+static int folder_inside(const char *f) {
+  if (f[0] == '/') return 0;
+  for (const char *s = f; *s != '\0'; s++) {
+    if ((unsigned char)*s < 0x20 || *s == '\\') return 0;
+    if ((s == f || s[-1] == '/') && s[0] == '.' && s[1] == '.' && (s[2] == '/' || s[2] == '\0'))
+      return 0;
+  }
+  return 1;
+}
+
+/* Refuses a folders.<kind> value naming a folder outside the vault; 1 when it is fine. */
+static int folders_inside(const json_t *item, const char *key, problems *p) {
+  size_t i, n = json_is_array(item) ? json_array_size(item) : 1;
+  for (i = 0; i < n; i++) {
+    const char *f = json_string_value(json_is_array(item) ? json_array_get(item, i) : item);
+    if (f != NULL && !folder_inside(f)) {
+      problem(p, "%s: '%s' is not a folder inside the vault (no leading '/', no '..')", key, f);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static void apply_per_kind(nl_strlist *lists, const json_t *v, const char *key, problems *p,
+                           int inside_vault) {
   if (!json_is_object(v)) {
     problem(p, "%s: expected a mapping of person/account/project/meeting to lists", key);
     return;
@@ -230,6 +261,7 @@ static void apply_per_kind(nl_strlist *lists, const json_t *v, const char *key, 
       strlist_clear(&lists[kind]);
       continue;
     }
+    if (inside_vault && !folders_inside(item, name, p)) continue;
     apply_strlist(&lists[kind], item, name, p);
   }
 }
@@ -255,6 +287,14 @@ static void apply_size(nl_config *cfg, const json_t *v, problems *p) {
     return;
   }
   cfg->max_file_size = (size_t)json_integer_value(v);
+}
+
+static void apply_max_notes(nl_config *cfg, const json_t *v, problems *p) {
+  if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+    problem(p, "maxNotes: expected a positive number of notes");
+    return;
+  }
+  cfg->max_notes = (size_t)json_integer_value(v);
 }
 
 static void apply_level(nl_config *cfg, const json_t *v, problems *p) {
@@ -356,15 +396,17 @@ int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t er
   const json_t *v;
   json_object_foreach((json_t *)obj, key, v) {
     if (strcmp(key, "folders") == 0)
-      apply_per_kind(cfg->folders, v, key, &p);
+      apply_per_kind(cfg->folders, v, key, &p, 1);
     else if (strcmp(key, "types") == 0)
-      apply_per_kind(cfg->types, v, key, &p);
+      apply_per_kind(cfg->types, v, key, &p, 0);
     else if (strcmp(key, "ignore") == 0)
       apply_strlist(&cfg->ignore, v, key, &p);
     else if (strcmp(key, "owner") == 0)
       apply_strlist(&cfg->owner, v, key, &p);
     else if (strcmp(key, "maxFileSize") == 0)
       apply_size(cfg, v, &p);
+    else if (strcmp(key, "maxNotes") == 0)
+      apply_max_notes(cfg, v, &p);
     else if (strcmp(key, "today") == 0)
       apply_today(cfg, v, &p);
     else if (strcmp(key, "logLevel") == 0)
@@ -421,9 +463,45 @@ static json_t *yaml_node_json(yaml_document_t *doc, yaml_node_t *node, int depth
   }
 }
 
+/* The resolved path (new) of a configuration file inside the vault at `dir`: NULL when it
+ * does not exist (*why NULL), or when it links out of the vault or is no regular file (a FIFO
+ * would block the read for ever), with *why saying so. Its content is never read then. */
+static char *vault_file(const char *dir, const char *path, const char **why) {
+  *why = NULL;
+  struct stat st;
+  if (lstat(path, &st) != 0) return NULL;
+  char *dir_real = realpath(dir, NULL);
+  int rc = -ENOENT;
+  char *real = dir_real != NULL ? nl_path_real_within(dir_real, path, &rc) : NULL;
+  free(dir_real);
+  if (real == NULL) {
+    *why = rc == -EXDEV ? "it links outside the workspace folder" : "it cannot be resolved";
+  } else if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+    *why = "it is not a regular file";
+    free(real);
+    real = NULL;
+  }
+  return real;
+}
+
 int nl_config_apply_yaml_file(nl_config *cfg, const char *path, char *err, size_t err_size) {
   if (err != NULL && err_size > 0) err[0] = '\0';
-  FILE *f = fopen(path, "rb");
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  size_t dn = slash == NULL ? 0 : slash == path ? 1 : (size_t)(slash - path);
+  if (dn >= sizeof(dir)) return 1;
+  if (dn == 0)
+    memcpy(dir, ".", 2);
+  else
+    memcpy(dir, path, dn), dir[dn] = '\0';
+  const char *why;
+  char *real = vault_file(dir, path, &why);
+  if (real == NULL && why != NULL) {
+    snprintf(err, err_size, "%s: not read: %s", path, why);
+    return -1;
+  }
+  FILE *f = real != NULL ? fopen(real, "rb") : NULL;
+  free(real);
   if (f == NULL) return 1;
   yaml_parser_t parser;
   yaml_document_t doc;
@@ -564,12 +642,17 @@ int nl_config_is_owner(const nl_config *cfg, const char *name, size_t len) {
 static int vault_folder(nl_config *cfg, const char *root, const char *rel, const char *key) {
   char path[4096];
   if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, rel) >= sizeof(path)) return 0;
+  const char *why;
+  char *real = vault_file(root, path, &why);
+  if (why != NULL) nl_log(NL_LOG_WARN, "ignored %s: %s", path, why);
   char *text = NULL;
   size_t len = 0;
   /* Obsidian's settings files are small; a huge or special file is no settings file. */
-  json_t *doc = nl_file_read(path, 1u << 20, &text, &len) == 0 ? json_loadb(text, len, 0, NULL)
-                                                              : NULL;
+  json_t *doc = real != NULL && nl_file_read(real, 1u << 20, &text, &len) == 0
+                    ? json_loadb(text, len, 0, NULL)
+                    : NULL;
   free(text);
+  free(real);
   const char *v = json_string_value(json_object_get(doc, key));
   int added = 0;
   if (v != NULL) {

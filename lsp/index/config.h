@@ -7,6 +7,8 @@
  *   types:    {person: [person], account: [account], project: [project], meeting: [meeting]}
  *   ignore:   [glob, ...]          vault-relative globs: '*' within a segment, '**' any depth
  *   maxFileSize: 8388608           bytes; larger files are skipped with a log line
+ *   maxNotes: 100000               the scan stops there (a home folder opened by mistake),
+ *                                  logs the folder and the count, and the server keeps serving
  *   owner:    [Myself, me]         the vault owner's names; `@me` never is an unknown person
  *   today:    YYYY-MM-DD           fixed date for tests; otherwise the local date
  *   logLevel: error|warn|info|debug
@@ -50,11 +52,14 @@ typedef struct {
   size_t n;
 } nl_strlist;
 
+#define NL_CONFIG_MAX_NOTES 100000
+
 typedef struct {
   nl_strlist folders[NL_KIND__COUNT]; /* vault-relative folder prefixes; [NL_KIND_NOTE] unused */
   nl_strlist types[NL_KIND__COUNT];   /* frontmatter `type:` values, compared case-insensitively */
   nl_strlist ignore;
   size_t max_file_size;
+  size_t max_notes;                   /* the scan indexes at most this many notes */
   nl_strlist owner;
   int has_today;
   int32_t today;                      /* days since 1970-01-01 when has_today */

@@ -17,6 +17,7 @@
 
 #include "lsp/base/file.h"
 #include "lsp/base/log.h"
+#include "lsp/base/path.h"
 
 /* ---- reading files ----------------------------------------------------------------------- */
 
@@ -54,6 +55,7 @@ int nl_wsi_read_note(const char *abs, size_t max_size, char **text, size_t *len)
 typedef struct {
   char *abs;
   nl_note *note; /* set by the chunk's work */
+  uint64_t dev, ino; /* the file's identity, from the walk */
 } vs_file;
 
 typedef struct {
@@ -79,12 +81,18 @@ typedef struct nl_vault_scan {
   size_t n_dirs, cap_dirs;
   size_t chunks_left;
   size_t done;
+  _Atomic int stop;   /* cancelled: the walk and the chunks on the thread pool stop early */
+  size_t running;     /* work requests whose after-callback has not run */
+  struct vs_chunk **chunks; /* by index, until their after-callback ran (for uv_cancel) */
+  size_t n_chunks;
+  int capped;         /* the walk stopped at maxNotes */
   struct vs_chunk *parsed, *parsed_tail; /* parsed chunks waiting to be merged, in order */
 } vault_scan;
 
 typedef struct vs_chunk {
   uv_work_t req;
   vault_scan *sc;
+  size_t index;
   size_t first, count;
   size_t merged;                  /* files of this chunk merged so far */
   struct vs_chunk *next;
@@ -111,7 +119,11 @@ static int visited(vault_scan *sc, dev_t dev, ino_t ino) {
   return 0;
 }
 
-static void add_file(vault_scan *sc, const char *abs) {
+static void add_file(vault_scan *sc, const char *abs, uint64_t dev, uint64_t ino) {
+  if (sc->n_files >= sc->cfg->max_notes) {
+    sc->capped = 1;
+    return;
+  }
   if (sc->n_files == sc->cap_files) {
     size_t cap = sc->cap_files ? sc->cap_files * 2 : 1024;
     vs_file *f = realloc(sc->files, cap * sizeof(*f));
@@ -121,7 +133,7 @@ static void add_file(vault_scan *sc, const char *abs) {
   }
   char *copy = strdup(abs);
   if (copy == NULL) return;
-  sc->files[sc->n_files++] = (vs_file){copy, NULL};
+  sc->files[sc->n_files++] = (vs_file){copy, NULL, dev, ino};
 }
 
 /* Any other file: only its name is kept (lsp/index/attachments.c), added on the loop thread. */
@@ -139,12 +151,9 @@ static void add_attachment(vault_scan *sc, const char *abs) {
 
 /* A symlink is followed only when its target stays inside the root. */
 static int link_inside(const char *path, const char *root_real) {
-  char *real = realpath(path, NULL);
-  if (real == NULL) return 0;
-  size_t n = strlen(root_real);
-  int inside = strncmp(real, root_real, n) == 0 && (real[n] == '/' || real[n] == '\0');
+  char *real = nl_path_real_within(root_real, path, NULL);
   free(real);
-  return inside;
+  return real != NULL;
 }
 
 static void walk_dir(vault_scan *sc, const nl_config *cfg, const char *root, const char *root_real,
@@ -155,14 +164,16 @@ static void walk_dir(vault_scan *sc, const nl_config *cfg, const char *root, con
     nl_log(NL_LOG_WARN, "cannot read folder (%s): %s", strerror(errno), path);
     return;
   }
-  struct stat st;
+  struct stat st = {0};
   if (fstat(dirfd(d), &st) == 0 && visited(sc, st.st_dev, st.st_ino)) {
     closedir(d);
     return;
   }
+  const uint64_t dir_dev = (uint64_t)st.st_dev; /* a folder's entries share its device */
   struct dirent *de;
-  while ((de = readdir(d)) != NULL) {
+  while ((de = readdir(d)) != NULL && !sc->stop && !sc->capped) {
     const char *name = de->d_name;
+    uint64_t dev = dir_dev, ino = (uint64_t)de->d_ino;
     if (name[0] == '.') continue; /* hidden files and folders, "." and ".." */
     size_t nlen = strlen(name);
     if (len + 1 + nlen + 1 > 4096) continue;
@@ -174,15 +185,17 @@ static void walk_dir(vault_scan *sc, const nl_config *cfg, const char *root, con
     if (type == DT_LNK) {
       if (!link_inside(path, root_real) || stat(path, &st) != 0) continue;
       type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+      dev = (uint64_t)st.st_dev, ino = (uint64_t)st.st_ino;
     } else if (type == DT_UNKNOWN) {
       if (lstat(path, &st) != 0) continue;
       type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+      dev = (uint64_t)st.st_dev, ino = (uint64_t)st.st_ino;
     }
     if (nl_config_ignored(cfg, rel)) continue;
     if (type == DT_DIR) {
       if (!skip_dir_name(name)) walk_dir(sc, cfg, root, root_real, path, plen, depth + 1);
     } else if (type == DT_REG && nl_wsi_has_md_suffix(name)) {
-      add_file(sc, path);
+      add_file(sc, path, dev, ino);
     } else if (type == DT_REG && name[0] != '.') {
       add_attachment(sc, path);
     }
@@ -216,7 +229,7 @@ static void chunk_work(uv_work_t *req) {
   vs_chunk *c = req->data;
   vault_scan *sc = c->sc;
   size_t root_len = 0;
-  for (size_t i = c->first; i < c->first + c->count; i++) {
+  for (size_t i = c->first; i < c->first + c->count && !sc->stop; i++) {
     vs_file *f = &sc->files[i];
     char *text;
     size_t len;
@@ -250,6 +263,7 @@ void nl_wsi_scan_free(vault_scan *sc) {
   for (size_t i = 0; i < sc->n_attachments; i++) free(sc->attachments[i]);
   free(sc->attachments);
   free(sc->dirs);
+  free(sc->chunks);
   nl_config_free(sc->cfg);
   sc->ws->vscan = NULL;
   free(sc);
@@ -273,9 +287,13 @@ static int merge_one(vs_chunk *c) {
   vs_file *f = &sc->files[c->first + c->merged++];
   if (f->note != NULL) {
     nl_entry *e = nl_ws_by_path(sc->ws, f->abs);
-    if (e == NULL || !e->open) { /* the open document wins over disk */
-      nl_wsi_put_note(sc->ws, f->abs, f->note, 0);
+    nl_entry *same = e == NULL ? nl_wsi_same_file(sc->ws, f->abs, f->dev, f->ino) : NULL;
+    if (same != NULL) {
+      nl_log(NL_LOG_DEBUG, "skipped %s: the same file as %s", f->abs, same->abs);
+    } else if (e == NULL || !e->open) { /* the open document wins over disk */
+      e = nl_wsi_put_note(sc->ws, f->abs, f->note, 0);
       f->note = NULL;
+      if (e != NULL) nl_wsi_set_file(sc->ws, e, f->dev, f->ino);
     }
   }
   /* The entry has its own copy: the scan's goes now, not at the end (peak memory). */
@@ -299,10 +317,22 @@ static void chunk_merged(vs_chunk *c) {
   if (sc->cb != NULL) sc->cb(ws, sc->ud, sc->done, sc->n_files, 0);
 }
 
+/* After nl_ws_cancel_scan: every work request reports back, then the scan goes. */
+static void stopped_one(vault_scan *sc) {
+  if (--sc->running == 0) nl_wsi_scan_free(sc);
+}
+
 static void chunk_after(uv_work_t *req, int status) {
   vs_chunk *c = req->data;
   vault_scan *sc = c->sc;
   nl_workspace *ws = sc->ws;
+  sc->chunks[c->index] = NULL;
+  if (sc->stop) {
+    free(c);
+    stopped_one(sc);
+    return;
+  }
+  sc->running--;
   if (ws->wake == NULL) {
     while (!merge_one(c)) {
     }
@@ -322,7 +352,7 @@ static void chunk_after(uv_work_t *req, int status) {
 int nl_ws_merge(nl_workspace *ws, uint64_t budget_ns) {
   uint64_t start = uv_hrtime();
   unsigned n = 0;
-  while (ws->vscan != NULL && ws->vscan->parsed != NULL) {
+  while (ws->vscan != NULL && ws->vscan->parsed != NULL && !ws->vscan->stop) {
     vault_scan *sc = ws->vscan;
     vs_chunk *c = sc->parsed;
     if (merge_one(c)) {
@@ -332,7 +362,7 @@ int nl_ws_merge(nl_workspace *ws, uint64_t budget_ns) {
     }
     if (++n % 8 == 0 && uv_hrtime() - start >= budget_ns) break;
   }
-  return ws->vscan != NULL && ws->vscan->parsed != NULL;
+  return ws->vscan != NULL && ws->vscan->parsed != NULL && !ws->vscan->stop;
 }
 
 void nl_ws_set_waker(nl_workspace *ws, void (*wake)(void *ud), void *ud) {
@@ -342,6 +372,15 @@ void nl_ws_set_waker(nl_workspace *ws, void (*wake)(void *ud), void *ud) {
 
 static void walk_after(uv_work_t *req, int status) {
   vault_scan *sc = req->data;
+  if (sc->stop) {
+    stopped_one(sc);
+    return;
+  }
+  sc->running--;
+  if (sc->capped)
+    for (size_t i = 0; i < sc->n_roots; i++)
+      nl_log(NL_LOG_WARN, "indexing only %zu notes (the maxNotes setting) in %s: it holds more",
+             sc->n_files, sc->roots[i]);
   nl_log(NL_LOG_INFO, "indexing %zu notes", sc->n_files);
   if (sc->cb != NULL) sc->cb(sc->ws, sc->ud, 0, sc->n_files, 0);
   size_t n_chunks = (sc->n_files + CHUNK_FILES - 1) / CHUNK_FILES;
@@ -350,8 +389,10 @@ static void walk_after(uv_work_t *req, int status) {
     return;
   }
   sc->chunks_left = n_chunks;
+  sc->chunks = calloc(n_chunks, sizeof(*sc->chunks));
+  sc->n_chunks = sc->chunks != NULL ? n_chunks : 0;
   for (size_t i = 0; i < n_chunks; i++) {
-    vs_chunk *c = calloc(1, sizeof(*c));
+    vs_chunk *c = sc->chunks != NULL ? calloc(1, sizeof(*c)) : NULL;
     size_t first = i * CHUNK_FILES;
     size_t count = sc->n_files - first < CHUNK_FILES ? sc->n_files - first : CHUNK_FILES;
     if (c == NULL) {
@@ -361,9 +402,12 @@ static void walk_after(uv_work_t *req, int status) {
       continue;
     }
     c->sc = sc;
+    c->index = i;
     c->first = first;
     c->count = count;
     c->req.data = c;
+    sc->chunks[i] = c;
+    sc->running++;
     uv_queue_work(sc->ws->loop, &c->req, chunk_work, chunk_after);
   }
 }
@@ -385,6 +429,7 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   }
   for (size_t i = 0; i < ws->n_roots; i++) sc->roots[sc->n_roots++] = strdup(ws->roots[i]);
   sc->walk_req.data = sc;
+  sc->running = 1;
   ws->vscan = sc;
   int rc = uv_queue_work(ws->loop, &sc->walk_req, walk_work, walk_after);
   if (rc != 0) {
@@ -398,5 +443,18 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   return 0;
 }
 
-int nl_ws_scanning(const nl_workspace *ws) { return ws->vscan != NULL; }
+void nl_ws_cancel_scan(nl_workspace *ws) {
+  vault_scan *sc = ws->vscan;
+  if (sc == NULL || sc->stop) return;
+  sc->stop = 1;
+  nl_log(NL_LOG_INFO, "indexing stopped after %zu of %zu notes", sc->done, sc->n_files);
+  /* What has not started never will; what runs sees the flag between two files. */
+  uv_cancel((uv_req_t *)&sc->walk_req);
+  for (size_t i = 0; i < sc->n_chunks; i++)
+    if (sc->chunks[i] != NULL) uv_cancel((uv_req_t *)&sc->chunks[i]->req);
+  /* Parsed chunks waiting to be merged hold no work request. */
+  if (sc->running == 0) nl_wsi_scan_free(sc);
+}
+
+int nl_ws_scanning(const nl_workspace *ws) { return ws->vscan != NULL && !ws->vscan->stop; }
 int nl_ws_ready(const nl_workspace *ws) { return ws->ready; }

@@ -56,7 +56,10 @@ static void on_event(uv_fs_event_t *h, const char *filename, int events, int sta
   char path[4096];
   if ((size_t)snprintf(path, sizeof(path), "%s/%s", d->dir, filename) >= sizeof(path)) return;
   struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+  /* lstat: a symlinked folder is not followed (as in add_tree), so a link loop made while
+   * the server runs adds no watch and no second copy of the vault; note files are re-read
+   * through nl_ws_reload, which resolves links and refuses what leads out of the root. */
+  if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
     /* A folder created or moved in: watch it and index what it holds. */
     if (strcmp(filename, "node_modules") != 0 && !skipped(w, path) && !is_watched(w, path))
       add_tree(w, path, 1, 0);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lsp/base/log.h"
@@ -339,6 +340,7 @@ oom:
 
 static void drop_entry(nl_workspace *ws, nl_entry *e) {
   index_note(ws, e, 0);
+  nl_wsi_clear_file(ws, e);
   nl_wsi_map_key(&ws->files, e->name, strlen(e->name), e->id, 0, nl_wsi_key_make);
   nl_strmap_remove(&ws->paths, e->abs, strlen(e->abs), e->id);
   ws->entries[e->id] = NULL;
@@ -369,6 +371,7 @@ nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg) {
   nl_strmap_init(&ws->tags);
   nl_strmap_init(&ws->refs);
   nl_strmap_init(&ws->said);
+  nl_strmap_init(&ws->inodes);
   return ws;
 }
 
@@ -398,6 +401,7 @@ void nl_ws_free(nl_workspace *ws) {
   nl_strmap_free(&ws->refs);
   nl_strmap_free(&ws->said);
   nl_wsi_attachments_free(ws->att);
+  nl_strmap_free(&ws->inodes);
   free(ws);
 }
 
@@ -472,15 +476,36 @@ int nl_ws_reload(nl_workspace *ws, const char *abs) {
     if (*seg == '.' || strncmp(seg, "node_modules/", 13) == 0) return 0;
   }
   if (nl_config_ignored(ws->cfg, rel)) return 0;
+  /* Only the first scan walks with the roots in mind: what a path leads to now is checked
+   * again here, and the file read is the one it resolves to. */
+  char *real = nl_ws_real_inside(ws, abs);
+  struct stat st;
+  if (real == NULL || stat(real, &st) != 0) {
+    int gone = access(abs, F_OK) != 0 ? -errno : 0;
+    if (real == NULL && gone == 0)
+      nl_log(NL_LOG_WARN, "skipped note that leads outside the workspace folder: %s", abs);
+    free(real);
+    if (e != NULL) nl_ws_remove(ws, abs);
+    return gone;
+  }
+  nl_entry *same = nl_wsi_same_file(ws, abs, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+  if (same != NULL) {
+    nl_log(NL_LOG_DEBUG, "skipped %s: the same file as %s", abs, same->abs);
+    free(real);
+    if (e != NULL) nl_ws_remove(ws, abs);
+    return 0;
+  }
   char *text;
   size_t len;
-  int rc = nl_wsi_read_note(abs, ws->cfg->max_file_size, &text, &len);
+  int rc = nl_wsi_read_note(real, ws->cfg->max_file_size, &text, &len);
+  free(real);
   if (rc != 0) {
     if (e != NULL) nl_ws_remove(ws, abs);
     return rc < 0 ? rc : 0;
   }
   nl_entry *ne = nl_ws_update(ws, abs, text, len, 0);
   free(text);
+  if (ne != NULL) nl_wsi_set_file(ws, ne, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
   return ne != NULL ? 0 : -ENOMEM;
 }
 

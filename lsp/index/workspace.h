@@ -23,6 +23,7 @@ typedef struct nl_entry {
   nl_kind kind;
   int open;        /* the text comes from an open document, which overrides disk */
   uint64_t seq;    /* the index's update counter when this entry last changed (recency) */
+  uint64_t dev, ino; /* the file's device and inode once read from disk (0, 0 before) */
 } nl_entry;
 
 /* A link (or a mention) in some note that points at a note: backlinks. */
@@ -76,6 +77,10 @@ void nl_ws_on_change(nl_workspace *ws, nl_ws_change_cb cb, void *ud);
  * NL_ENOMEM or NL_ELOOP. */
 int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud);
 int nl_ws_scanning(const nl_workspace *ws);
+/* Stops a running scan without merging what it parsed (the server is leaving): work not
+ * started is cancelled, work running stops after its current file. The scan's memory goes once
+ * the loop has run its last callback; nl_ws_scanning is 0 from now on. */
+void nl_ws_cancel_scan(nl_workspace *ws);
 
 /* Without a waker, parsed notes are merged as soon as a thread-pool chunk finishes. With one,
  * they wait and `wake` (called on the loop thread) asks the owner to call nl_ws_merge soon;
@@ -84,6 +89,13 @@ void nl_ws_set_waker(nl_workspace *ws, void (*wake)(void *ud), void *ud);
 /* Merges waiting notes for about budget_ns; returns 1 when some are still waiting. */
 int nl_ws_merge(nl_workspace *ws, uint64_t budget_ns);
 int nl_ws_ready(const nl_workspace *ws); /* the first scan finished */
+
+/* The resolved path of abs (new, free()) when, every link followed, it lies inside one of
+ * the roots (lsp/base/path.h); NULL otherwise. Every read after the first scan asks it. */
+char *nl_ws_real_inside(const nl_workspace *ws, const char *abs);
+/* Whether a note may be created at abs: nothing there yet, and inside the root it names once
+ * links are followed. 0, or a negative errno: -EEXIST, -EXDEV (outside every root), -EINVAL. */
+int nl_ws_creatable(const nl_workspace *ws, const char *abs);
 
 /* Parses `text` as the note at `abs` (inside a root) and replaces its entry or adds one.
  * `open` marks the text as an open document's. Returns the entry (borrowed), NULL when the

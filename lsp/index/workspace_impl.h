@@ -32,6 +32,7 @@ struct nl_workspace {
   uint64_t seq;
 
   nl_strmap paths, files, names, slugs, tags, refs, said;
+  nl_strmap inodes; /* device and inode (16 bytes) -> the entry read from that file */
 
   nl_ws_change_cb change_cb;
   void *change_ud;
@@ -78,6 +79,17 @@ void nl_wsi_changed(nl_workspace *ws);
 /* ---- attachments (attachments.c) ---------------------------------------------------------- */
 
 void nl_wsi_attachments_free(struct nl_attachments *a);
+
+/* ---- where files are (vault_path.c) -------------------------------------------------------- */
+
+/* The live entry, at another path than abs, that was read from the file with this device
+ * and inode and still is that file: abs is the same note reached another way (a symlink, a
+ * hard link, a loop). NULL when there is none. */
+nl_entry *nl_wsi_same_file(nl_workspace *ws, const char *abs, uint64_t dev, uint64_t ino);
+/* Records that e was read from the file (dev, ino), replacing what it had. */
+void nl_wsi_set_file(nl_workspace *ws, nl_entry *e, uint64_t dev, uint64_t ino);
+/* Forgets e's file (before e goes). */
+void nl_wsi_clear_file(nl_workspace *ws, nl_entry *e);
 
 /* ---- reading (vault_scan.c) --------------------------------------------------------------- */
 

@@ -251,6 +251,12 @@ static void config_reply(nl_server *srv, const json_t *result, const json_t *err
 
 int nl_server_initialized(nl_server *srv, const json_t *params, json_t **result, char *err,
                           size_t err_size) {
+  /* A second one would start a second scan and a second set of watches. */
+  if (srv->initialized) {
+    nl_log(NL_LOG_WARN, "ignored a second initialized notification");
+    return 0;
+  }
+  srv->initialized = 1;
   if (srv->caps.work_done_progress) {
     nl_srv_request(srv, "window/workDoneProgress/create",
             json_pack("{s:s}", "token", "notes-lsp/index"), NULL, NULL);
@@ -476,8 +482,9 @@ static void close_walk(uv_handle_t *h, void *arg) {
 
 /* Once exit was requested and every reply is written, close all handles; the loop ends. */
 void nl_srv_maybe_finish(nl_server *srv) {
-  /* A scan still running finishes on the thread pool; its results land in the index, which
-   * lives until the loop has run out. */
+  /* A scan still running is cut short: what has not started is cancelled, what runs stops
+   * after its current file, so leaving takes milliseconds however large the vault. */
+  if (srv->exiting) nl_ws_cancel_scan(srv->ws);
   if (!srv->exiting || nl_transport_pending(srv->transport) > 0) return;
   nl_log_set_sink(NULL, NULL);
   nl_transport_stop(srv->transport);

@@ -70,6 +70,7 @@ struct nl_server {
   json_t *indexed;    /* uri -> version of the open document last parsed into the index */
   nl_watch *watch;    /* fs events when the client does not watch files for us */
   int merge_pending;  /* the index has parsed notes to merge */
+  int initialized;    /* `initialized` was handled: the scan and the watch started once */
 };
 
 /* ---- writing and context (server.c) ------------------------------------------------------- */

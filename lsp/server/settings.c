@@ -13,8 +13,8 @@
 /* ---- configuration ----------------------------------------------------------------------- */
 
 static int scan_rules_differ(const nl_config *a, const nl_config *b) {
-  if (a->max_file_size != b->max_file_size || a->ignore.n != b->ignore.n ||
-      a->vault_ignore.n != b->vault_ignore.n)
+  if (a->max_file_size != b->max_file_size || a->max_notes != b->max_notes ||
+      a->ignore.n != b->ignore.n || a->vault_ignore.n != b->vault_ignore.n)
     return 1;
   for (size_t i = 0; i < a->ignore.n; i++)
     if (strcmp(a->ignore.items[i], b->ignore.items[i]) != 0) return 1;
