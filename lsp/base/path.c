@@ -1,6 +1,8 @@
 /* path.c: see path.h. realpath(3) does the link following; only the prefix test is ours. */
 #include "lsp/base/path.h"
 
+#include "lsp/base/error.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +31,7 @@ char *nl_path_real_within(const char *root_real, const char *path, int *err) {
   }
   if (!nl_path_within(root_real, real)) {
     free(real);
-    *err = -EXDEV;
+    *err = NL_EOUTSIDE;
     return NULL;
   }
   return real;
@@ -60,7 +62,7 @@ int nl_path_creatable_within(const char *root_real, const char *path) {
     if (slash == dir) slash[1] = '\0'; else *slash = '\0';
     char *real = realpath(dir, NULL);
     if (real != NULL) {
-      rc = nl_path_within(root_real, real) ? 0 : -EXDEV;
+      rc = nl_path_within(root_real, real) ? 0 : NL_EOUTSIDE;
       free(real);
       break;
     }
@@ -70,7 +72,7 @@ int nl_path_creatable_within(const char *root_real, const char *path) {
     }
     /* A dangling link on the way would let the client create its target anywhere. */
     if (lstat(dir, &st) == 0) {
-      rc = -EXDEV;
+      rc = NL_EOUTSIDE;
       break;
     }
     if (slash == dir) break;

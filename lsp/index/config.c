@@ -13,6 +13,7 @@
 
 #include "lsp/base/file.h"
 #include "lsp/base/log.h"
+#include "lsp/base/error.h"
 #include "lsp/base/path.h"
 #include "lsp/base/unicode.h"
 #include "lsp/index/glob.h"
@@ -475,7 +476,7 @@ static char *vault_file(const char *dir, const char *path, const char **why) {
   char *real = dir_real != NULL ? nl_path_real_within(dir_real, path, &rc) : NULL;
   free(dir_real);
   if (real == NULL) {
-    *why = rc == -EXDEV ? "it links outside the workspace folder" : "it cannot be resolved";
+    *why = rc == NL_EOUTSIDE ? "it links outside the workspace folder" : "it cannot be resolved";
   } else if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
     *why = "it is not a regular file";
     free(real);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lsp/base/error.h"
 #include "lsp/base/path.h"
 
 char *nl_ws_real_inside(const nl_workspace *ws, const char *abs) {
@@ -24,7 +25,7 @@ char *nl_ws_real_inside(const nl_workspace *ws, const char *abs) {
 
 int nl_ws_creatable(const nl_workspace *ws, const char *abs) {
   int r = nl_wsi_root_of(ws, abs);
-  if (r < 0) return -EXDEV;
+  if (r < 0) return NL_EOUTSIDE;
   char *root_real = realpath(ws->roots[r], NULL);
   if (root_real == NULL) return -errno;
   int rc = nl_path_creatable_within(root_real, abs);

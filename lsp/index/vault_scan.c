@@ -234,7 +234,7 @@ static void chunk_work(uv_work_t *req) {
     char *text;
     size_t len;
     int rc = nl_wsi_read_note(f->abs, sc->cfg->max_file_size, &text, &len);
-    if (rc < 0) nl_log(NL_LOG_WARN, "cannot read note (%s): %s", strerror(-rc), f->abs);
+    if (rc < 0) nl_log(NL_LOG_WARN, "cannot read note (%s): %s", nl_strerror(rc), f->abs);
     if (rc != 0) continue;
     /* The parse wants the vault-relative path; find the root the walk found it under. */
     for (size_t r = 0; r < sc->n_roots; r++) {

@@ -94,7 +94,7 @@ int nl_ws_ready(const nl_workspace *ws); /* the first scan finished */
  * the roots (lsp/base/path.h); NULL otherwise. Every read after the first scan asks it. */
 char *nl_ws_real_inside(const nl_workspace *ws, const char *abs);
 /* Whether a note may be created at abs: nothing there yet, and inside the root it names once
- * links are followed. 0, or a negative errno: -EEXIST, -EXDEV (outside every root), -EINVAL. */
+ * links are followed. 0, or an nl_errno: NL_EEXIST, NL_EOUTSIDE (outside every root), NL_EINVAL. */
 int nl_ws_creatable(const nl_workspace *ws, const char *abs);
 
 /* Parses `text` as the note at `abs` (inside a root) and replaces its entry or adds one.
