@@ -2,6 +2,7 @@
  * over a vault on a private loop, printed in compiler style or as JSON. */
 #include "lsp/cli/check.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -311,6 +312,13 @@ static int run_job(const options *o, const char *root, FILE *out, FILE *err) {
     print_summary(out, &r, notes);
   fflush(out);
   status = r.failed ? 1 : 0;
+  /* A report that silently skipped part of the vault would read as clean. */
+  size_t unreadable = nl_ws_unreadable(ws);
+  if (unreadable > 0) {
+    fprintf(err, "notes-lsp check: %zu folder%s or note%s of '%s' could not be read (reasons above)\n",
+            unreadable, unreadable == 1 ? "" : "s", unreadable == 1 ? "" : "s", root);
+    status = 2;
+  }
 
 done:
   while (ws != NULL && nl_ws_scanning(ws)) /* never free the index under a running scan */
@@ -336,6 +344,12 @@ int nl_check_run(int argc, char **argv, FILE *out, FILE *err) {
     fprintf(err, "notes-lsp check: '%s' is not a folder\n", o.dir);
     return 2;
   }
+  DIR *d = opendir(root);
+  if (d == NULL) {
+    fprintf(err, "notes-lsp check: cannot read folder '%s': %s\n", o.dir, strerror(errno));
+    return 2;
+  }
+  closedir(d);
   /* The index's progress lines are for the server's log; here they would bury the report. */
   int level = nl_log_level();
   if (level > NL_LOG_WARN) nl_log_set_level(NL_LOG_WARN);

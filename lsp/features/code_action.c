@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lsp/base/error.h"
+#include "lsp/base/log.h"
 #include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
 #include "lsp/features/new_note.h"
@@ -307,6 +309,15 @@ static json_t *create_note_action(const note_view *v, const nl_diag *d) {
   }
   snprintf(path, cap, "%s/%s%s%s%s", root, folder ? folder : "", folder ? "/" : "",
            d->missing_name, has_md ? "" : ".md");
+  /* Never onto a file that exists (one the index skipped: ignored, hidden, too large) and
+   * never through a symlinked folder out of the root. */
+  int rc = nl_ws_creatable(v->ctx->ws, path);
+  if (rc != 0) {
+    nl_log(NL_LOG_DEBUG, "no create-note action for %s: %s", path, nl_strerror(rc));
+    free(path);
+    free(root);
+    return NULL;
+  }
   char *uri = nl_path_to_uri(path);
   free(path);
   const char *base = strrchr(d->missing_name, '/');
@@ -320,10 +331,13 @@ static json_t *create_note_action(const note_view *v, const nl_diag *d) {
     free(uri);
     return NULL;
   }
+  /* Neither overwrite nor ignoreIfExists: should the file appear before the client applies
+   * the edit, the create fails and the edit after it is not applied (LSP 3.17, CreateFile),
+   * rather than writing the heading into someone's file. */
   json_t *edit = json_pack(
-      "{s:[{s:s, s:s, s:{s:b}}, {s:{s:s, s:n}, s:[o]}]}", "documentChanges", "kind", "create",
-      "uri", uri, "options", "ignoreIfExists", 1, "textDocument", "uri", uri, "version", "edits",
-      nl_lsp_text_edit_json(0, 0, 0, 0, content));
+      "{s:[{s:s, s:s, s:{s:b, s:b}}, {s:{s:s, s:n}, s:[o]}]}", "documentChanges", "kind",
+      "create", "uri", uri, "options", "overwrite", 0, "ignoreIfExists", 0, "textDocument", "uri",
+      uri, "version", "edits", nl_lsp_text_edit_json(0, 0, 0, 0, content));
   free(content);
   free(uri);
   return edit;

@@ -86,6 +86,7 @@ typedef struct nl_vault_scan {
   struct vs_chunk **chunks; /* by index, until their after-callback ran (for uv_cancel) */
   size_t n_chunks;
   int capped;         /* the walk stopped at maxNotes */
+  _Atomic size_t unreadable; /* folders and notes that could not be read (logged) */
   struct vs_chunk *parsed, *parsed_tail; /* parsed chunks waiting to be merged, in order */
 } vault_scan;
 
@@ -162,6 +163,7 @@ static void walk_dir(vault_scan *sc, const nl_config *cfg, const char *root, con
   DIR *d = opendir(path);
   if (d == NULL) {
     nl_log(NL_LOG_WARN, "cannot read folder (%s): %s", strerror(errno), path);
+    sc->unreadable++;
     return;
   }
   struct stat st = {0};
@@ -213,6 +215,7 @@ static void walk_work(uv_work_t *req) {
     char *root_real = realpath(root, NULL);
     if (root_real == NULL) {
       nl_log(NL_LOG_WARN, "cannot open workspace folder (%s): %s", strerror(errno), root);
+      sc->unreadable++;
       continue;
     }
     size_t len = strlen(root);
@@ -234,7 +237,10 @@ static void chunk_work(uv_work_t *req) {
     char *text;
     size_t len;
     int rc = nl_wsi_read_note(f->abs, sc->cfg->max_file_size, &text, &len);
-    if (rc < 0) nl_log(NL_LOG_WARN, "cannot read note (%s): %s", nl_strerror(rc), f->abs);
+    if (rc < 0) {
+      nl_log(NL_LOG_WARN, "cannot read note (%s): %s", nl_strerror(rc), f->abs);
+      sc->unreadable++;
+    }
     if (rc != 0) continue;
     /* The parse wants the vault-relative path; find the root the walk found it under. */
     for (size_t r = 0; r < sc->n_roots; r++) {
@@ -273,6 +279,7 @@ static void scan_finish(vault_scan *sc) {
   nl_workspace *ws = sc->ws;
   for (size_t i = 0; i < sc->n_attachments; i++) nl_ws_attachment_add(ws, sc->attachments[i]);
   ws->ready = 1;
+  ws->unreadable = sc->unreadable;
   nl_ws_progress_cb cb = sc->cb;
   void *ud = sc->ud;
   size_t total = sc->n_files;
@@ -457,4 +464,5 @@ void nl_ws_cancel_scan(nl_workspace *ws) {
 }
 
 int nl_ws_scanning(const nl_workspace *ws) { return ws->vscan != NULL && !ws->vscan->stop; }
+size_t nl_ws_unreadable(const nl_workspace *ws) { return ws->unreadable; }
 int nl_ws_ready(const nl_workspace *ws) { return ws->ready; }

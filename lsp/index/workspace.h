@@ -77,6 +77,8 @@ void nl_ws_on_change(nl_workspace *ws, nl_ws_change_cb cb, void *ud);
  * NL_ENOMEM or NL_ELOOP. */
 int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud);
 int nl_ws_scanning(const nl_workspace *ws);
+/* Folders and notes the last finished scan could not read (each logged with its reason). */
+size_t nl_ws_unreadable(const nl_workspace *ws);
 /* Stops a running scan without merging what it parsed (the server is leaving): work not
  * started is cancelled, work running stops after its current file. The scan's memory goes once
  * the loop has run its last callback; nl_ws_scanning is 0 from now on. */

@@ -42,6 +42,7 @@ struct nl_workspace {
   struct nl_vault_scan *vscan; /* running scan or NULL */
   struct nl_attachments *att;  /* the vault's other files (attachments.c), or NULL */
   int ready;
+  size_t unreadable; /* folders and notes the last finished scan could not read */
 };
 
 /* ---- keys (workspace.c) ------------------------------------------------------------------- */

@@ -516,6 +516,61 @@ class ServerTest(unittest.TestCase):
         self.assertNotIn("SECRETKEY", seen)
         self.assertNotIn("hunter2", seen)
 
+    def _create_actions(self, c, rel, text):
+        path = os.path.join(self.vault, rel)
+        with open(path, "w") as f:
+            f.write(text)
+        uri = c.open(rel)
+        reply = c.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0},
+                                                    "end": {"line": 0, "character": 200}},
+            "context": {"diagnostics": []}})
+        return [a for a in reply["result"] if a["title"].startswith("Create ")]
+
+    CREATE_CAPS = {"workspace": {"workspaceEdit": {"documentChanges": True,
+                                                   "resourceOperations": ["create"]}},
+                   "textDocument": {"codeAction": {"codeActionLiteralSupport": {
+                       "codeActionKind": {"valueSet": ["quickfix"]}}}}}
+
+    def test_create_note_never_overwrites_or_leaves_the_vault(self):
+        # The target exists but the index skipped it (ignored): no action, and nothing the
+        # client could apply onto it.
+        with open(os.path.join(self.vault, "Zqx Plan.md"), "w") as f:
+            f.write("private\n")
+        c = self.client()
+        c.initialize(caps=self.CREATE_CAPS,
+                     options={"today": "2025-11-15", "ignore": ["Zqx Plan.md"]})
+        acts = self._create_actions(c, "a.md", "See [[Zqx Plan]] and [[Zqx Other]]\n")
+        self.assertEqual([a["title"] for a in acts], ["Create note 'Zqx Other'"])
+        create = acts[0]["edit"]["documentChanges"][0]
+        self.assertEqual(create["options"], {"overwrite": False, "ignoreIfExists": False})
+        self.assertEqual(c.close(), 0)
+        with open(os.path.join(self.vault, "Zqx Plan.md")) as f:
+            self.assertEqual(f.read(), "private\n")
+
+    def test_create_note_not_through_a_link_out(self):
+        outside = os.path.join(self.tmp, "outside")
+        os.mkdir(outside)
+        shutil.rmtree(os.path.join(self.vault, "People"))
+        os.symlink(outside, os.path.join(self.vault, "People"))
+        c = self.client()
+        c.initialize(caps=self.CREATE_CAPS)
+        titles = [a["title"] for a in self._create_actions(c, "a.md", "Met @Zqx Person today\n")]
+        self.assertNotIn("Create person note 'Zqx Person'", titles)
+        self.assertEqual(c.close(), 0)
+
+    def test_folders_setting_outside_the_vault_is_refused(self):
+        c = self.client()
+        c.initialize(caps=self.CREATE_CAPS,
+                     options={"today": "2025-11-15", "folders": {"person": ["../outside"]}})
+        msg = c.wait(lambda m: m.get("method") == "window/showMessage")
+        self.assertIn("folders.person: '../outside' is not a folder inside the vault",
+                      msg["params"]["message"])
+        acts = self._create_actions(c, "a.md", "Met @Zqx Person today\n")
+        uris = [a["edit"]["documentChanges"][0]["uri"] for a in acts]
+        self.assertEqual(uris, [uri_of(os.path.join(self.vault, "People", "Zqx Person.md"))])
+        self.assertEqual(c.close(), 0)
+
     def test_symlink_loop_made_while_running(self):
         # A folder link back to the vault root, made while the server runs: neither the fs
         # watch nor a didChangeWatchedFiles for a note reached through it indexes a second copy
@@ -692,6 +747,37 @@ class ServerTest(unittest.TestCase):
             c.proc.stdin.close()
         except BrokenPipeError:
             pass
+
+    def _check_as_someone_else(self, folder):
+        # Permissions stop everyone but root: as root, run the check as nobody.
+        def drop():
+            if os.getuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+        os.chmod(self.tmp, 0o755)
+        return subprocess.run([SERVER, "check", "--today", "2025-11-15", folder],
+                              capture_output=True, timeout=60, preexec_fn=drop)
+
+    def test_check_on_unreadable_folders(self):
+        # issue #14 item 10: "0 notes" and status 0 hid that nothing could be read.
+        os.chmod(self.vault, 0o000)
+        try:
+            out = self._check_as_someone_else(self.vault)
+        finally:
+            os.chmod(self.vault, 0o755)
+        self.assertEqual(out.returncode, 2, out)
+        self.assertIn(b"cannot read folder '" + self.vault.encode() + b"': Permission denied",
+                      out.stderr)
+        people = os.path.join(self.vault, "People")
+        os.chmod(people, 0o000)
+        try:
+            out = self._check_as_someone_else(self.vault)
+        finally:
+            os.chmod(people, 0o755)
+        self.assertEqual(out.returncode, 2, out)
+        self.assertIn(b"cannot read folder (Permission denied): " + people.encode(), out.stderr)
+        self.assertIn(b"1 folder or note of", out.stderr)
+        self.assertIn(b"notes", out.stdout)  # the report of what could be read still comes
 
     def test_flags(self):
         out = subprocess.run([SERVER, "--version"], capture_output=True, timeout=10)
