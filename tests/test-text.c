@@ -31,6 +31,7 @@ static nl_entry entry_at(const char *abs) {
   nl_entry e;
   memset(&e, 0, sizeof e);
   e.abs = (char *)abs;
+  e.rel = (char *)strrchr(abs, '/') + 1; /* notes at the root of the temp folder */
   e.uri = "file:///nowhere/x.md";
   return e;
 }

@@ -683,7 +683,11 @@ static int push_pattern(nl_strlist *list, const char *s, size_t n) {
 static int vault_app(nl_config *cfg, const char *root) {
   char path[4096];
   if ((size_t)snprintf(path, sizeof(path), "%s/.obsidian/app.json", root) >= sizeof(path)) return 0;
-  json_t *app = json_load_file(path, 0, NULL);
+  const char *why;
+  char *real = vault_file(root, path, &why);
+  if (why != NULL) nl_log(NL_LOG_WARN, "ignored %s: %s", path, why);
+  json_t *app = real != NULL ? json_load_file(real, 0, NULL) : NULL;
+  free(real);
   if (app == NULL) return 0;
   int rc = 0;
   if (json_is_boolean(json_object_get(app, "useMarkdownLinks")))
@@ -713,7 +717,11 @@ static int vault_app(nl_config *cfg, const char *root) {
 static int vault_gitignore(nl_config *cfg, const char *root) {
   char path[4096];
   if ((size_t)snprintf(path, sizeof(path), "%s/.gitignore", root) >= sizeof(path)) return 0;
-  FILE *f = fopen(path, "r");
+  const char *why;
+  char *real = vault_file(root, path, &why);
+  if (why != NULL) nl_log(NL_LOG_WARN, "ignored %s: %s", path, why);
+  FILE *f = real != NULL ? fopen(real, "r") : NULL;
+  free(real);
   if (f == NULL) return 0;
   char line[1024];
   int rc = 0;

@@ -23,6 +23,20 @@ char *nl_ws_real_inside(const nl_workspace *ws, const char *abs) {
   return real;
 }
 
+int nl_ws_entry_real(const nl_entry *e, char **real) {
+  *real = NULL;
+  if (e->abs == NULL || e->rel == NULL) return NL_EINVAL;
+  size_t al = strlen(e->abs), rl = strlen(e->rel);
+  if (al <= rl + 1 || strcmp(e->abs + al - rl, e->rel) != 0) return NL_EINVAL;
+  char *root = strndup(e->abs, al - rl - 1);
+  char *root_real = root != NULL ? realpath(root, NULL) : NULL;
+  int rc = root == NULL ? NL_ENOMEM : root_real == NULL ? -errno : 0;
+  free(root);
+  if (rc == 0) *real = nl_path_real_within(root_real, e->abs, &rc);
+  free(root_real);
+  return rc;
+}
+
 int nl_ws_creatable(const nl_workspace *ws, const char *abs) {
   int r = nl_wsi_root_of(ws, abs);
   if (r < 0) return NL_EOUTSIDE;

@@ -95,6 +95,10 @@ int nl_ws_ready(const nl_workspace *ws); /* the first scan finished */
 /* The resolved path of abs (new, free()) when, every link followed, it lies inside one of
  * the roots (lsp/base/path.h); NULL otherwise. Every read after the first scan asks it. */
 char *nl_ws_real_inside(const nl_workspace *ws, const char *abs);
+/* The resolved path of e's file (new, free()) in *real when, every link followed, it still
+ * lies inside the root e was indexed under; 0, or an nl_errno (NL_EOUTSIDE, -ENOENT...). For
+ * readers of a closed note that hold no index (the text service). */
+int nl_ws_entry_real(const nl_entry *e, char **real);
 /* Whether a note may be created at abs: nothing there yet, and inside the root it names once
  * links are followed. 0, or an nl_errno: NL_EEXIST, NL_EOUTSIDE (outside every root), NL_EINVAL. */
 int nl_ws_creatable(const nl_workspace *ws, const char *abs);

@@ -55,7 +55,10 @@ int nl_text_load(nl_text *t, nl_docs *docs, const nl_entry *e) {
   }
   char *bytes = NULL;
   size_t len = 0;
-  int rc = nl_file_read(e->abs, NL_FILE_NO_LIMIT, &bytes, &len);
+  char *real = NULL;
+  int rc = nl_ws_entry_real(e, &real); /* never through a link that now leads out of the root */
+  if (rc == 0) rc = nl_file_read(real, NL_FILE_NO_LIMIT, &bytes, &len);
+  free(real);
   if (rc < 0) {
     nl_text_of_bytes(t, NULL, 0);
     return rc;

@@ -476,6 +476,16 @@ class ServerTest(unittest.TestCase):
         c.notify("textDocument/didClose", {"textDocument": {"uri": uri_of(leak)}})
         self.assertEqual(self._symbols(c, "SECRETHEADING"), [])
         self.assertEqual(self._symbols(c, "Zqxmine"), [])
+        # A note swapped for a link out and never announced: hover reads the closed note's
+        # file, and does not follow the link either.
+        jonas = os.path.join(self.vault, "People", "Jonas Becker.md")
+        os.unlink(jonas)
+        os.symlink(secret, jonas)
+        uri = c.open(KICKOFF)
+        hover = c.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                 "position": {"line": 19, "character": 42}})
+        self.assertNotIn("hunter2", json.dumps(hover))
+        self.assertNotIn("SECRETHEADING", json.dumps(hover))
         self.assertEqual(c.close(), 0)
 
     def test_links_out_of_the_vault_through_the_fs_watch(self):
