@@ -352,3 +352,21 @@ test('didRenameFiles: a client without willRenameFiles gets the edit through wor
     caps,
   );
 });
+
+test('rename from a link in a frontmatter property rewrites it there and everywhere', async () => {
+  const NOTE = 'Projects/Pilot plan.md';
+  const text = '---\ntype: project\nrelated: "[[Jonas Becker]]"\nteam:\n  - "[[Jonas Becker|Jonas]]"\n---\n# Pilot plan\n';
+  await withServer(
+    async (s, vault) => {
+      await renameAt(s, vault, NOTE, 'related: "[[Jonas', 'Jonas Becker-Roth', { delta: 13 });
+      const exp = expectedVault({
+        text: (rel, t) => t.replaceAll('Jonas Becker', 'Jonas Becker-Roth'),
+        move: (rel) => (rel === 'People/Jonas Becker.md' ? 'People/Jonas Becker-Roth.md' : rel),
+      });
+      exp.set(NOTE, Buffer.from(text.replaceAll('[[Jonas Becker', '[[Jonas Becker-Roth'), 'utf8'));
+      assertVault(vault, exp);
+    },
+    VSCODE_CAPS,
+    (vault) => fs.writeFileSync(path.join(vault, NOTE), text),
+  );
+});
