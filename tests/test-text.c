@@ -230,6 +230,17 @@ static void test_columns_from_the_parse(void) {
     buf[len] = '\0';
     check_columns(buf);
   }
+  /* past what an entry holds (more than 255 bytes of difference): unknown, not wrong */
+  char wide[1024] = "";
+  for (int i = 0; i < 300; i++) strcat(wide, "\xC3\xA9");
+  strcat(wide, " [[X]]\n");
+  nl_note *w = nl_note_parse("w.md", wide, strlen(wide));
+  ASSERT(w != NULL && w->n_links == 1);
+  uint32_t u = 0;
+  ASSERT_EQ(nl_columns_units(w, NL_ENC_UTF16, w->links[0].range.start, &u), -1);
+  ASSERT_EQ(nl_columns_units(w, NL_ENC_UTF8, w->links[0].range.start, &u), 0);
+  ASSERT_EQ(u, 601);
+  nl_note_free(w);
   /* an all-ASCII note keeps nothing */
   nl_note *n = nl_note_parse("a.md", "[[A]] @b #c\n", 12);
   ASSERT(n != NULL);

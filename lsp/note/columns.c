@@ -86,11 +86,12 @@ static size_t measure(nl_note_col *out, const nl_bpos *ps, size_t n, const char 
       u32 = c32;
     }
     uint64_t d16 = ps[i].col - c16, d32 = ps[i].col - c32;
-    if (d16 > UINT16_MAX || d32 > UINT16_MAX) continue; /* unknown: the text is read */
+    if (ps[i].col > UINT16_MAX || d16 > UINT8_MAX || d32 > UINT8_MAX)
+      continue; /* unknown: the text is read */
     out[kept].line = ps[i].line;
-    out[kept].col = ps[i].col;
-    out[kept].d16 = (uint16_t)d16;
-    out[kept].d32 = (uint16_t)d32;
+    out[kept].col = (uint16_t)ps[i].col;
+    out[kept].d16 = (uint8_t)d16;
+    out[kept].d32 = (uint8_t)d32;
     kept++;
   }
   return kept;

@@ -209,12 +209,13 @@ typedef struct {
 /* ---- the note ---------------------------------------------------------------------------- */
 
 /* A kept position's column in the client's units (columns.h): the byte column minus d16 in
- * UTF-16, minus d32 in UTF-32. */
+ * UTF-16, minus d32 in UTF-32. 8 bytes: positions past byte column 65,535 or with more than
+ * 255 bytes of difference are not kept (they convert from the text). */
 typedef struct {
   uint32_t line;
-  uint32_t col;
-  uint16_t d16;
-  uint16_t d32;
+  uint16_t col;
+  uint8_t d16;
+  uint8_t d32;
 } nl_note_col;
 
 typedef struct nl_note {
