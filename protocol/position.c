@@ -1,6 +1,8 @@
 /* position.c: line table and position encodings; see position.h. */
 #include "protocol/position.h"
 
+#include "protocol/utf8.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,36 +35,6 @@ int nl_encoding_parse(const char *name, nl_encoding *out) {
   return -EINVAL;
 }
 
-size_t nl_pos_utf8_decode(const char *str, size_t len, uint32_t *cp) {
-  const unsigned char *s = (const unsigned char *)str;
-  if (len == 0) return 0;
-  unsigned char c = s[0];
-  if (c < 0x80) {
-    *cp = c;
-    return 1;
-  }
-  size_t n;
-  uint32_t v, min;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2, v = c & 0x1F, min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3, v = c & 0x0F, min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4, v = c & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (len < n) return 0;
-  for (size_t i = 1; i < n; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    v = (v << 6) | (s[i] & 0x3F);
-  }
-  /* Overlong forms, UTF-16 surrogates and values past U+10FFFF are not scalar values. */
-  if (v < min || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) return 0;
-  *cp = v;
-  return n;
-}
-
 /* Advances over one character at s[0, len): its byte length (1 for an invalid byte) and its
  * width in units of enc. */
 static size_t step(const char *s, size_t len, nl_encoding enc, uint32_t *units) {
@@ -71,7 +43,7 @@ static size_t step(const char *s, size_t len, nl_encoding enc, uint32_t *units) 
     return 1;
   }
   uint32_t cp;
-  size_t n = nl_pos_utf8_decode(s, len, &cp);
+  size_t n = nl_utf8_decode(s, len, &cp);
   if (n == 0) {
     *units = 1;
     return 1;

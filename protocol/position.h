@@ -63,8 +63,4 @@ uint32_t nl_col_to_units(const char *line, size_t len, size_t byte_col, nl_encod
  * start of a character that the unit column falls inside. */
 size_t nl_col_from_units(const char *line, size_t len, uint32_t units, nl_encoding enc);
 
-/* Length in bytes of the UTF-8 sequence at s[0, len) if it is a valid, shortest-form scalar value,
- * with the code point in *cp; 0 when s starts with an invalid byte (or len is 0). */
-size_t nl_pos_utf8_decode(const char *s, size_t len, uint32_t *cp);
-
 #endif

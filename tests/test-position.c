@@ -1,5 +1,6 @@
 /* test-position.c: line tables and the utf-8 / utf-16 / utf-32 position encodings. */
 #include "protocol/position.h"
+#include "protocol/utf8.h"
 
 #include "test.h"
 
@@ -179,10 +180,10 @@ static void test_invalid_utf8(void) {
   ASSERT_EQ(nl_col_from_units(t, 3, 2, NL_ENC_UTF8), 2);
   ASSERT_EQ(nl_col_to_units(t, 3, 3, NL_ENC_UTF8), 3);
   uint32_t cp = 0;
-  ASSERT_EQ(nl_pos_utf8_decode(EMOJI, 4, &cp), 4);
+  ASSERT_EQ(nl_utf8_decode(EMOJI, 4, &cp), 4);
   ASSERT_EQ(cp, 0x1F600);
-  ASSERT_EQ(nl_pos_utf8_decode(EMOJI, 3, &cp), 0); /* truncated by len */
-  ASSERT_EQ(nl_pos_utf8_decode("", 0, &cp), 0);
+  ASSERT_EQ(nl_utf8_decode(EMOJI, 3, &cp), 0); /* truncated by len */
+  ASSERT_EQ(nl_utf8_decode("", 0, &cp), 0);
 }
 
 /* position(offset) then offset(position) gives back every character boundary, in every
@@ -195,7 +196,7 @@ static void test_round_trip(void) {
   ASSERT(len < sizeof(is_boundary));
   for (size_t pos = 0; pos < len;) {
     uint32_t cp;
-    size_t n = nl_pos_utf8_decode(t + pos, len - pos, &cp);
+    size_t n = nl_utf8_decode(t + pos, len - pos, &cp);
     is_boundary[pos] = 1;
     pos += n ? n : 1;
   }

@@ -1,6 +1,8 @@
 /* unicode.c: UTF-8 coding, NFC, name keys and character masks over the generated tables. */
 #include "lsp/base/unicode.h"
 
+#include "protocol/utf8.h"
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,60 +28,25 @@
 
 /* ---- UTF-8 ---- */
 
-/* Strict decoding; returns RAW_FLAG|byte for anything invalid and consumes one byte. */
+/* Strict decoding (the one decoder, protocol/utf8.c); returns RAW_FLAG|byte for anything
+ * invalid and consumes one byte. */
 static uint32_t decode_raw(const unsigned char *s, size_t len, size_t *adv) {
-  uint32_t c = s[0], cp, min;
-  size_t n, i;
-  *adv = 1;
-  if (c < 0x80) return c;
-  if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1F, min = 0x80;
-  else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0F, min = 0x800;
-  else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07, min = 0x10000;
-  else return RAW_FLAG | c;
-  if (len < n) return RAW_FLAG | c;
-  for (i = 1; i < n; i++) {
-    if ((s[i] & 0xC0) != 0x80) return RAW_FLAG | c;
-    cp = (cp << 6) | (s[i] & 0x3F);
+  uint32_t cp;
+  size_t n = nl_utf8_decode((const char *)s, len, &cp);
+  if (n == 0) {
+    *adv = 1;
+    return RAW_FLAG | s[0];
   }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return RAW_FLAG | c;
   *adv = n;
   return cp;
 }
 
 uint32_t nl_unicode_decode(const char *s, size_t len, size_t *adv) {
   uint32_t cp;
-  if (len == 0) {
-    *adv = 0;
-    return 0xFFFD;
-  }
-  cp = decode_raw((const unsigned char *)s, len, adv);
-  return IS_RAW(cp) ? 0xFFFD : cp;
+  *adv = nl_utf8_next(s, len, &cp);
+  return cp;
 }
 
-size_t nl_utf8_encode(uint32_t cp, char *out) {
-  unsigned char *o = (unsigned char *)out;
-  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    o[0] = (unsigned char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (unsigned char)(0xC0 | (cp >> 6));
-    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (unsigned char)(0xE0 | (cp >> 12));
-    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (unsigned char)(0xF0 | (cp >> 18));
-  o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-  o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-  o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-  return 4;
-}
 
 /* ---- Character classes ---- */
 

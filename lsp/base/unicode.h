@@ -13,15 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "protocol/utf8.h"
+
 /* ---- UTF-8 ---- */
 
-/* Decodes one code point from s (len > 0) and stores the bytes consumed in *adv. An invalid,
- * overlong, surrogate or truncated sequence yields U+FFFD with *adv = 1; len == 0 yields
- * U+FFFD with *adv = 0. */
+/* nl_utf8_next (protocol/utf8.h) returning the code point: one code point from s and the bytes
+ * consumed in *adv. An invalid, overlong, surrogate or truncated sequence yields U+FFFD with
+ * *adv = 1; len == 0 yields U+FFFD with *adv = 0. */
 uint32_t nl_unicode_decode(const char *s, size_t len, size_t *adv);
-/* Writes cp as 1-4 bytes into out (room for 4) and returns the count; a surrogate or a value
- * above U+10FFFF is written as U+FFFD. */
-size_t nl_utf8_encode(uint32_t cp, char *out);
 
 /* ---- Keys and normalisation ---- */
 

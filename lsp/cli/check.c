@@ -16,6 +16,7 @@
 #include "lsp/base/log.h"
 #include "lsp/index/workspace.h"
 #include "lsp/server/text.h"
+#include "protocol/utf8.h"
 
 static const char usage[] =
     "usage: notes-lsp check [--today YYYY-MM-DD] [--format text|json]\n"
@@ -140,17 +141,14 @@ static json_t *json_text(const char *s, size_t n) {
   if (buf == NULL) return NULL;
   size_t o = 0;
   for (size_t i = 0; i < n;) {
-    json_t *one = NULL;
-    size_t len = 1;
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 0xC2 && c <= 0xF4) len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-    if (c >= 0x80 && (i + len > n || (one = json_stringn(s + i, len)) == NULL)) {
+    uint32_t cp;
+    size_t len = nl_utf8_decode(s + i, n - i, &cp);
+    if (len == 0) { /* an invalid byte shows as U+FFFD */
       memcpy(buf + o, "\xEF\xBF\xBD", 3);
       o += 3;
       i += 1;
       continue;
     }
-    json_decref(one);
     memcpy(buf + o, s + i, len);
     o += len;
     i += len;

@@ -13,6 +13,7 @@
 #include "lsp/note/mojibake.h"
 #include "lsp/note/task.h"
 #include "protocol/position.h"
+#include "protocol/utf8.h"
 
 /* ---- the list ---------------------------------------------------------------------------- */
 
@@ -187,29 +188,6 @@ static int fm_date_valid(const char *s, size_t n) {
 
 static int is_space(char c) { return c == ' ' || c == '\t'; }
 
-/* Decodes one UTF-8 sequence (shortest form only) into *cp; returns its length, or 1 with
- * U+FFFD for an invalid byte so that scanning always advances. */
-static size_t utf8_cp(const char *s, size_t n, uint32_t *cp) {
-  const unsigned char *u = (const unsigned char *)s;
-  *cp = 0xFFFD;
-  if (n == 0) return 0;
-  if (u[0] < 0x80) {
-    *cp = u[0];
-    return 1;
-  }
-  size_t len = u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : u[0] >= 0xC2 ? 2 : 0;
-  if (len == 0 || len > n || u[0] > 0xF4) return 1;
-  uint32_t c = u[0] & (0x7F >> len);
-  for (size_t i = 1; i < len; i++) {
-    if ((u[i] & 0xC0) != 0x80) return 1;
-    c = (c << 6) | (u[i] & 0x3F);
-  }
-  static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-  if (c < min[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 1;
-  *cp = c;
-  return len;
-}
-
 /* Whether a code point may be part of a person's name: letters, combining marks (NFD names)
  * and the punctuation names carry. Outside ASCII everything counts but the blocks of
  * punctuation, symbols and emoji, which is what tells "Léa" from a mangled "ðŸ“…". */
@@ -238,7 +216,7 @@ static int name_word(const char *s, size_t n) {
   size_t i = 0;
   while (i < n) {
     uint32_t cp;
-    size_t adv = utf8_cp(s + i, n - i, &cp);
+    size_t adv = nl_utf8_next(s + i, n - i, &cp);
     if (!name_cp(cp)) return 0;
     i += adv;
   }

@@ -104,7 +104,7 @@ static int lost_lead(const cpos *c, size_t n, size_t i, unsigned char out[4], ui
 static int parse_seq(const cpos *c, size_t n, size_t i, nl_mojibake_codec codec, int strict,
                      unsigned char out[4], uint32_t *decoded, int *nbytes) {
   int b0 = to_byte(c[i].cp, codec), len, k;
-  uint32_t u, lo = 0x80, hi = 0xBF;
+  uint32_t u;
   if (codec == NL_MOJIBAKE_MACROMAN && b0 == 0x9F && lost_lead(c, n, i, out, decoded)) {
     *nbytes = 4;
     return 3;
@@ -112,20 +112,13 @@ static int parse_seq(const cpos *c, size_t n, size_t i, nl_mojibake_codec codec,
   if (b0 < 0xC2 || b0 > 0xF4) return 0;
   len = b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4;
   if (i + (size_t)len > n) return 0;
-  u = (uint32_t)b0 & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
-  out[0] = (unsigned char)b0;
-  /* the second byte's range rules out overlongs, surrogates and values past U+10FFFF */
-  if (b0 == 0xE0) lo = 0xA0;
-  if (b0 == 0xED) hi = 0x9F;
-  if (b0 == 0xF0) lo = 0x90;
-  if (b0 == 0xF4) hi = 0x8F;
-  for (k = 1; k < len; k++) {
+  for (k = 0; k < len; k++) {
     int b = to_byte(c[i + k].cp, codec);
-    if (b < (int)lo || b > (int)hi) return 0;
-    lo = 0x80, hi = 0xBF;
+    if (b < 0) return 0;
     out[k] = (unsigned char)b;
-    u = (u << 6) | ((uint32_t)b & 0x3F);
   }
+  /* the one decoder rules out overlongs, surrogates and values past U+10FFFF */
+  if (nl_utf8_decode((const char *)out, (size_t)len, &u) != (size_t)len) return 0;
   if (strict && !plausible(u)) return 0;
   *decoded = u;
   *nbytes = len;

@@ -121,34 +121,6 @@ void nl_vec_free(nl_vec *v) {
 
 /* ---- characters -------------------------------------------------------------------------- */
 
-size_t nl_utf8_next(const char *str, size_t n, uint32_t *cp) {
-  const unsigned char *s = (const unsigned char *)str;
-  *cp = 0xFFFD;
-  if (n == 0) return 0;
-  if (s[0] < 0x80) {
-    *cp = s[0];
-    return 1;
-  }
-  size_t len;
-  uint32_t c, min;
-  if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-    len = 2, c = s[0] & 0x1F, min = 0x80;
-  } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-    len = 3, c = s[0] & 0x0F, min = 0x800;
-  } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-    len = 4, c = s[0] & 0x07, min = 0x10000;
-  } else {
-    return 1;
-  }
-  if (n < len) return 1;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 1;
-    c = (c << 6) | (s[i] & 0x3F);
-  }
-  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 1;
-  *cp = c;
-  return len;
-}
 
 int nl_is_word_cp(uint32_t cp) {
   if (cp < 0x80)

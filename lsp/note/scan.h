@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "lsp/note/note.h"
+#include "protocol/utf8.h" /* nl_utf8_next, for the parser */
 
 /* ---- line table -------------------------------------------------------------------------- */
 
@@ -50,9 +51,6 @@ void nl_vec_free(nl_vec *v);
 
 /* ---- characters -------------------------------------------------------------------------- */
 
-/* Length of the UTF-8 sequence at s (1..4), and its code point in *cp; an invalid or truncated
- * sequence is one byte with *cp = 0xFFFD, so callers always make progress. */
-size_t nl_utf8_next(const char *s, size_t n, uint32_t *cp);
 /* A letter for tags, mentions and slugs: ASCII letters and digits, and every non-ASCII code
  * point except punctuation-like blocks (U+2000-U+2BFF, U+3000-U+303F, U+FE00-U+FE0F) and
  * emoji (U+1F000 and above) and U+FFFD. */
