@@ -95,6 +95,15 @@ size_t nl_col_from_units(const char *line, size_t len, uint32_t units, nl_encodi
  * and filling share this so both passes agree on what a terminator is. */
 static size_t scan(const char *t, size_t len, size_t *out) {
   size_t n = 0;
+  if (len == 0) return 0;
+  if (memchr(t, '\r', len) == NULL) { /* most texts: memchr finds the line ends quickly */
+    for (const char *nl = t; (nl = memchr(nl, '\n', len - (size_t)(nl - t))) != NULL;) {
+      nl++;
+      if (out != NULL) out[n] = (size_t)(nl - t);
+      n++;
+    }
+    return n;
+  }
   for (size_t i = 0; i < len; i++) {
     if (t[i] == '\r') {
       if (i + 1 < len && t[i + 1] == '\n') i++; /* CRLF is one terminator */

@@ -62,8 +62,7 @@ static void gather_kept(gather *g, const nl_note *n) {
 }
 
 /* Walks each line once, forward, through its sorted positions. */
-static size_t measure(nl_note_col *out, const nl_bpos *ps, size_t n, const char *text,
-                      const size_t *starts, const size_t *ends) {
+static size_t measure(nl_note_col *out, const nl_bpos *ps, size_t n, const nl_lines *l) {
   size_t kept = 0;
   uint32_t line = UINT32_MAX;
   size_t at = 0;           /* a character boundary of the line already measured */
@@ -75,8 +74,8 @@ static size_t measure(nl_note_col *out, const nl_bpos *ps, size_t n, const char 
       at = 0;
       u16 = u32 = 0;
     }
-    const char *s = text + starts[line];
-    size_t len = ends[line] - starts[line];
+    const char *s = l->text + nl_lines_line_start(l, line);
+    size_t len = nl_lines_line_end(l, line) - nl_lines_line_start(l, line);
     size_t col = ps[i].col < len ? ps[i].col : len;
     uint64_t c16 = u16 + nl_col_to_units(s + at, len - at, col - at, NL_ENC_UTF16);
     uint64_t c32 = u32 + nl_col_to_units(s + at, len - at, col - at, NL_ENC_UTF32);
@@ -97,14 +96,15 @@ static size_t measure(nl_note_col *out, const nl_bpos *ps, size_t n, const char 
   return kept;
 }
 
-int nl_columns_build(nl_note *note, const char *text, const size_t *starts, const size_t *ends,
-                     uint32_t n_lines) {
+int nl_columns_build(nl_note *note, const nl_lines *l) {
+  uint32_t n_lines = (uint32_t)l->n_lines;
   note->wide = NULL;
   note->cols = NULL;
   note->n_cols = 0;
   uint8_t *wide = NULL;
   for (uint32_t i = 0; i < n_lines; i++) {
-    if (!is_wide(text + starts[i], ends[i] - starts[i])) continue;
+    size_t start = nl_lines_line_start(l, i);
+    if (!is_wide(l->text + start, nl_lines_line_end(l, i) - start)) continue;
     if (wide == NULL) {
       wide = nl_arena_alloc(&note->arena, (n_lines + 7) / 8);
       if (wide == NULL) return NL_ENOMEM;
@@ -128,7 +128,7 @@ int nl_columns_build(nl_note *note, const char *text, const size_t *starts, cons
       return NL_ENOMEM;
     }
     note->cols = cols;
-    note->n_cols = measure(cols, g.items, g.n, text, starts, ends);
+    note->n_cols = measure(cols, g.items, g.n, l);
   }
   free(g.items);
   return 0;

@@ -15,11 +15,10 @@
 #include "lsp/note/note.h"
 #include "protocol/position.h"
 
-/* Fills note->wide and note->cols from the text the note was parsed from (BOM excluded) and
- * its line starts: line i is text[starts[i], ends[i]). Returns 0, or NL_ENOMEM (the note then
- * has no columns, which only makes conversions read the text). */
-int nl_columns_build(nl_note *note, const char *text, const size_t *starts, const size_t *ends,
-                     uint32_t n_lines);
+/* Fills note->wide and note->cols from the line table of the text the note was parsed from
+ * (BOM excluded). Returns 0, or NL_ENOMEM (the note then has no columns, which only makes
+ * conversions read the text). */
+int nl_columns_build(nl_note *note, const nl_lines *lines);
 
 /* The column of position p in units of enc: 0 and *units set, or -1 when the parse does not
  * know it (a position on a non-ASCII line that is none of those kept). */

@@ -8,7 +8,7 @@
 
 typedef struct {
   yaml_parser_t parser;
-  const nl_src_lines *lines;
+  const nl_lines *lines;
   const char *yaml;
   size_t base, len;
   size_t cur_char, cur_byte; /* the char -> byte cursor */
@@ -27,7 +27,7 @@ static size_t byte_of(fm_ctx *c, size_t index) {
   return c->cur_byte;
 }
 
-static nl_bpos pos_at(fm_ctx *c, size_t byte) { return nl_src_lines_pos(c->lines, c->base + byte); }
+static nl_bpos pos_at(fm_ctx *c, size_t byte) { return nl_scan_pos(c->lines, c->base + byte); }
 
 /* The next event; 0 at a syntax error (the parser then holds the problem). */
 static int next(fm_ctx *c, yaml_event_t *ev) { return yaml_parser_parse(&c->parser, ev); }
@@ -336,8 +336,8 @@ static size_t too_deep_at(const char *s, size_t len) {
 /* The entries of the lines above byte `off` of the YAML, parsed on their own: after an error
  * at `off` that stopped the parse before them. */
 static int parse_before(fm_ctx *c, nl_frontmatter *fm, size_t off) {
-  uint32_t line = nl_src_lines_pos(c->lines, c->base + off).line;
-  size_t cut = c->lines->start[line];
+  uint32_t line = nl_scan_pos(c->lines, c->base + off).line;
+  size_t cut = c->lines->starts[line];
   if (cut <= c->base || cut - c->base >= c->len) return 0;
   nl_frontmatter head;
   memset(&head, 0, sizeof(head));
@@ -348,7 +348,7 @@ static int parse_before(fm_ctx *c, nl_frontmatter *fm, size_t off) {
   return 0;
 }
 
-int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_src_lines *lines, size_t base,
+int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_lines *lines, size_t base,
                          size_t len) {
   fm_ctx c;
   memset(&c, 0, sizeof(c));

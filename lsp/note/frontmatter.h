@@ -14,7 +14,7 @@
  * A link written as a value, "[[X]]" quoted or unquoted (an unquoted one is YAML for a list of
  * a list), is stored as the scalar X with its range. Leaves present / first_line / last_line to
  * the caller. 0, or -1 when out of memory. */
-int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_src_lines *lines, size_t base,
+int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_lines *lines, size_t base,
                          size_t len);
 
 #endif

@@ -15,7 +15,7 @@
 
 typedef struct {
   nl_note *note;
-  nl_src_lines lines;
+  nl_lines lines;
   nl_scanner sc;
   nl_vec headings; /* nl_heading */
   nl_vec tasks;    /* nl_task */
@@ -45,8 +45,8 @@ const nl_fm_entry *nl_note_fm_get(const nl_note *note, const char *key) {
 /* ---- frontmatter ------------------------------------------------------------------------- */
 
 /* A fence line: `fence` (3 bytes) and nothing after it but blanks. */
-static int is_fence(const nl_src_lines *l, uint32_t line, const char *fence) {
-  size_t a = l->start[line], b = l->end[line];
+static int is_fence(const nl_lines *l, uint32_t line, const char *fence) {
+  size_t a = l->starts[line], b = nl_lines_line_end(l, line);
   if (b - a < 3 || memcmp(l->text + a, fence, 3) != 0) return 0;
   for (a += 3; a < b; a++)
     if (!is_blank(l->text[a])) return 0;
@@ -76,10 +76,10 @@ static void frontmatter_tags(parse_ctx *p) {
     const nl_fm_scalar *sc = &items[i];
     const char *t = sc->text;
     size_t len = strlen(t);
-    const nl_src_lines *l = &p->lines;
-    int exact = sc->range.start.line == sc->range.end.line && sc->range.start.line < l->n &&
+    const nl_lines *l = &p->lines;
+    int exact = sc->range.start.line == sc->range.end.line && sc->range.start.line < l->n_lines &&
                 sc->range.end.col - sc->range.start.col == len &&
-                memcmp(l->text + l->start[sc->range.start.line] + sc->range.start.col, t, len) == 0;
+                memcmp(l->text + l->starts[sc->range.start.line] + sc->range.start.col, t, len) == 0;
     size_t a = 0;
     while (a < len) {
       while (a < len && (t[a] == ',' || is_blank(t[a]))) a++;
@@ -112,14 +112,14 @@ static void frontmatter_tags(parse_ctx *p) {
  * value are dropped again: in YAML they are not markdown. */
 static void frontmatter_links(parse_ctx *p) {
   const nl_frontmatter *fm = &p->note->fm;
-  const nl_src_lines *l = &p->lines;
+  const nl_lines *l = &p->lines;
   for (size_t i = 0; i < fm->n_entries && !p->oom; i++) {
     const nl_fm_entry *en = &fm->entries[i];
     for (size_t j = 0; j < en->n_items && !p->oom; j++) {
       const nl_fm_scalar *sc = &en->items[j];
       uint32_t line = sc->range.start.line;
-      if (line != sc->range.end.line || line >= l->n) continue;
-      size_t ls = l->start[line], le = l->end[line];
+      if (line != sc->range.end.line || line >= l->n_lines) continue;
+      size_t ls = l->starts[line], le = nl_lines_line_end(l, line);
       size_t at = ls + sc->range.start.col, len = strlen(sc->text);
       if (at >= 2 && at - 2 >= ls && memcmp(l->text + at - 2, "[[", 2) == 0) {
         /* A value that is one link: the frontmatter parser keeps only its target. */
@@ -145,16 +145,16 @@ static void frontmatter_links(parse_ctx *p) {
 /* Finds the frontmatter fences, parses between them and returns the first body line. */
 static uint32_t frontmatter(parse_ctx *p) {
   nl_note *note = p->note;
-  const nl_src_lines *l = &p->lines;
+  const nl_lines *l = &p->lines;
   if (!is_fence(l, 0, "---")) return 0;
   uint32_t close = 0;
-  for (uint32_t i = 1; i < l->n && close == 0; i++)
+  for (uint32_t i = 1; i < l->n_lines && close == 0; i++)
     if (is_fence(l, i, "---") || is_fence(l, i, "...")) close = i;
   if (close == 0) return 0; /* never closed: a thematic break, not frontmatter */
   note->fm.present = 1;
   note->fm.first_line = 0;
   note->fm.last_line = close;
-  size_t base = l->start[1], end = l->start[close];
+  size_t base = l->starts[1], end = l->starts[close];
   if (nl_frontmatter_parse(&note->fm, &note->arena, l, base, end - base) < 0) p->oom = 1;
   note->type = first_of(note, "type");
   note->title = first_of(note, "title");
@@ -171,17 +171,17 @@ static uint32_t frontmatter(parse_ctx *p) {
 
 static uint32_t note_line(const parse_ctx *p, int cmark_line) {
   uint64_t line = (uint64_t)p->body_line + (uint64_t)(cmark_line > 0 ? cmark_line - 1 : 0);
-  return line < p->lines.n ? (uint32_t)line : p->lines.n - 1;
+  return line < p->lines.n_lines ? (uint32_t)line : (uint32_t)(p->lines.n_lines - 1);
 }
 
 static size_t start_col(const parse_ctx *p, cmark_node *node, uint32_t line) {
   int c = cmark_node_get_start_column(node);
-  size_t col = c > 0 ? (size_t)c - 1 : 0, len = p->lines.end[line] - p->lines.start[line];
+  size_t col = c > 0 ? (size_t)c - 1 : 0, len = nl_lines_line_end(&p->lines, line) - p->lines.starts[line];
   return col < len ? col : len;
 }
 
 static void scan(parse_ctx *p, uint32_t l0, uint32_t l1) {
-  if (nl_scan_unit(&p->sc, p->lines.start[l0], p->lines.end[l1]) < 0) p->oom = 1;
+  if (nl_scan_unit(&p->sc, p->lines.starts[l0], nl_lines_line_end(&p->lines, l1)) < 0) p->oom = 1;
 }
 
 /* GitHub's anchor: ASCII lowercased, spaces to '-', punctuation and symbols dropped. */
@@ -227,9 +227,9 @@ static void atx_text(const char *line, size_t len, size_t col, size_t *a, size_t
 }
 
 /* A setext underline: after blanks and blockquote markers, a run of '=' or '-', then blanks. */
-static int is_underline(const nl_src_lines *l, uint32_t line) {
-  const char *s = l->text + l->start[line];
-  size_t len = l->end[line] - l->start[line], i = 0;
+static int is_underline(const nl_lines *l, uint32_t line) {
+  const char *s = l->text + l->starts[line];
+  size_t len = nl_lines_line_end(l, line) - l->starts[line], i = 0;
   while (i < len && (is_blank(s[i]) || s[i] == '>')) i++;
   if (i == len || (s[i] != '=' && s[i] != '-')) return 0;
   char c = s[i];
@@ -239,7 +239,7 @@ static int is_underline(const nl_src_lines *l, uint32_t line) {
 }
 
 static void on_heading(parse_ctx *p, cmark_node *node) {
-  const nl_src_lines *l = &p->lines;
+  const nl_lines *l = &p->lines;
   uint32_t l0 = note_line(p, cmark_node_get_start_line(node));
   uint32_t l1 = note_line(p, cmark_node_get_end_line(node));
   if (l1 < l0) l1 = l0;
@@ -251,15 +251,15 @@ static void on_heading(parse_ctx *p, cmark_node *node) {
     l1 = u;
   }
   uint32_t last = l1 > l0 ? l1 - 1 : l0;
-  char *text = nl_arena_alloc(&p->note->arena, l->end[last] - l->start[l0] + 1);
+  char *text = nl_arena_alloc(&p->note->arena, nl_lines_line_end(l, last) - l->starts[l0] + 1);
   if (text == NULL) {
     p->oom = 1;
     return;
   }
   size_t n = 0;
   for (uint32_t i = l0; i <= last; i++) {
-    const char *line = l->text + l->start[i];
-    size_t len = l->end[i] - l->start[i], a = i == l0 ? start_col(p, node, i) : 0, b = len;
+    const char *line = l->text + l->starts[i];
+    size_t len = nl_lines_line_end(l, i) - l->starts[i], a = i == l0 ? start_col(p, node, i) : 0, b = len;
     if (l1 == l0) {
       atx_text(line, len, a, &a, &b);
     } else {
@@ -281,14 +281,14 @@ static void on_heading(parse_ctx *p, cmark_node *node) {
   h->slug = slug_of(p, text);
   h->range.start.line = l0;
   h->range.end.line = l1;
-  h->range.end.col = (uint32_t)(l->end[l1] - l->start[l1]);
+  h->range.end.col = (uint32_t)(nl_lines_line_end(l, l1) - l->starts[l1]);
   scan(p, l0, last);
 }
 
 /* A list item's first paragraph that opens with "[c] " is a task; returns its index or -1. */
 static long try_task(parse_ctx *p, cmark_node *para, uint32_t line) {
-  const char *s = p->lines.text + p->lines.start[line];
-  size_t len = p->lines.end[line] - p->lines.start[line], col = start_col(p, para, line);
+  const char *s = p->lines.text + p->lines.starts[line];
+  size_t len = nl_lines_line_end(&p->lines, line) - p->lines.starts[line], col = start_col(p, para, line);
   while (col < len && is_blank(s[col])) col++;
   nl_task t;
   memset(&t, 0, sizeof(t));
@@ -321,8 +321,8 @@ static void finish_task(parse_ctx *p, size_t idx, size_t m0, size_t t0) {
       t->proposed |= NL_PROPOSED_TAG;
       break;
     }
-  const char *line = p->lines.text + p->lines.start[t->line];
-  size_t len = p->lines.end[t->line] - p->lines.start[t->line];
+  const char *line = p->lines.text + p->lines.starts[t->line];
+  size_t len = nl_lines_line_end(&p->lines, t->line) - p->lines.starts[t->line];
   if (nl_task_fields(t, &p->note->arena, line, len) < 0) p->oom = 1;
 }
 
@@ -345,7 +345,7 @@ static void on_code_block(parse_ctx *p, cmark_node *node) {
   uint32_t l0 = note_line(p, cmark_node_get_start_line(node));
   uint32_t l1 = note_line(p, cmark_node_get_end_line(node));
   if (l1 < l0) l1 = l0;
-  if (l1 >= p->lines.n) return;
+  if (l1 >= p->lines.n_lines) return;
   nl_brange *c = nl_vec_push(&p->sc.code, sizeof(nl_brange));
   if (c == NULL) {
     p->oom = 1;
@@ -354,7 +354,7 @@ static void on_code_block(parse_ctx *p, cmark_node *node) {
   c->start.line = l0;
   c->start.col = 0;
   c->end.line = l1;
-  c->end.col = (uint32_t)(p->lines.end[l1] - p->lines.start[l1]);
+  c->end.col = (uint32_t)(nl_lines_line_end(&p->lines, l1) - p->lines.starts[l1]);
 }
 
 /* Visits the leaf blocks in document order without recursion. Code blocks, HTML blocks and
@@ -427,26 +427,26 @@ nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
   parse_ctx p;
   memset(&p, 0, sizeof(p));
   p.note = note;
-  int ok = note->path != NULL && nl_src_lines_init(&p.lines, text, len) == 0;
+  int ok = note->path != NULL && nl_lines_init(&p.lines, text, len) == 0;
   if (ok) {
-    nl_src_lines *l = &p.lines;
-    note->n_lines = l->n;
-    note->crlf = l->n > 1 && text[l->end[0]] == '\r' && l->end[0] + 1 < len &&
-                 text[l->end[0] + 1] == '\n';
+    nl_lines *l = &p.lines;
+    note->n_lines = (uint32_t)l->n_lines;
+    note->crlf = l->n_lines > 1 && text[nl_lines_line_end(l, 0)] == '\r' && nl_lines_line_end(l, 0) + 1 < len &&
+                 text[nl_lines_line_end(l, 0) + 1] == '\n';
     nl_scanner_init(&p.sc, l, &note->arena);
     p.body_line = frontmatter(&p);
-    size_t body = p.body_line < l->n ? l->start[p.body_line] : len;
+    size_t body = p.body_line < l->n_lines ? l->starts[p.body_line] : len;
     cmark_node *doc = cmark_parse_document(text + body, len - body, CMARK_OPT_SOURCEPOS);
     if (doc == NULL) p.oom = 1;
     else walk(&p, doc);
     cmark_node_free(doc);
     ok = finish(&p);
-    if (ok && nl_columns_build(note, text, l->start, l->end, l->n) < 0) ok = 0;
+    if (ok && nl_columns_build(note, l) < 0) ok = 0;
   }
   nl_scanner_free(&p.sc);
   nl_vec_free(&p.headings);
   nl_vec_free(&p.tasks);
-  nl_src_lines_free(&p.lines);
+  nl_lines_free(&p.lines);
   if (!ok) {
     nl_note_free(note);
     return NULL;

@@ -11,78 +11,12 @@
 #include "lsp/base/unicode.h"
 #include "lsp/note/task.h"
 
-/* ---- line table -------------------------------------------------------------------------- */
+/* ---- positions -------------------------------------------------------------------------- */
 
-static int lines_push(nl_src_lines *l, size_t *cap, size_t start, size_t end) {
-  if (l->n == *cap) {
-    size_t ncap = *cap * 2;
-    size_t *s = realloc(l->start, ncap * sizeof(*s));
-    if (s == NULL) return -1;
-    l->start = s;
-    size_t *e = realloc(l->end, ncap * sizeof(*e));
-    if (e == NULL) return -1;
-    l->end = e;
-    *cap = ncap;
-  }
-  l->start[l->n] = start;
-  l->end[l->n] = end;
-  l->n++;
-  return 0;
-}
-
-int nl_src_lines_init(nl_src_lines *l, const char *text, size_t len) {
-  size_t cap = 64;
-  l->text = text;
-  l->len = len;
-  l->n = 0;
-  l->start = malloc(cap * sizeof(size_t));
-  l->end = malloc(cap * sizeof(size_t));
-  if (l->start == NULL || l->end == NULL) return -1;
-  size_t line_start = 0;
-  /* Most notes have no '\r' at all: then memchr finds the line ends quickly. */
-  int has_cr = memchr(text, '\r', len) != NULL;
-  size_t i = 0;
-  while (i < len) {
-    if (!has_cr) {
-      const char *nl = memchr(text + i, '\n', len - i);
-      if (nl == NULL) break;
-      i = (size_t)(nl - text);
-    } else if (text[i] != '\n' && text[i] != '\r') {
-      i++;
-      continue;
-    }
-    size_t end = i;
-    if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n') i++;
-    i++;
-    if (lines_push(l, &cap, line_start, end) < 0) return -1;
-    line_start = i;
-  }
-  return lines_push(l, &cap, line_start, len);
-}
-
-void nl_src_lines_free(nl_src_lines *l) {
-  free(l->start);
-  free(l->end);
-  l->start = l->end = NULL;
-  l->n = 0;
-}
-
-uint32_t nl_src_lines_find(const nl_src_lines *l, size_t off) {
-  uint32_t lo = 0, hi = l->n; /* the answer is in [lo, hi) */
-  while (hi - lo > 1) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (l->start[mid] <= off)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
-nl_bpos nl_src_lines_pos(const nl_src_lines *l, size_t off) {
-  uint32_t line = nl_src_lines_find(l, off);
-  size_t end = l->end[line];
-  nl_bpos p = {line, (uint32_t)((off < end ? off : end) - l->start[line])};
+nl_bpos nl_scan_pos(const nl_lines *l, size_t off) {
+  size_t line = nl_lines_line_of(l, off);
+  size_t start = nl_lines_line_start(l, line), end = nl_lines_line_end(l, line);
+  nl_bpos p = {(uint32_t)line, (uint32_t)((off < end ? off : end) - start)};
   return p;
 }
 
@@ -140,7 +74,7 @@ typedef struct {
   size_t a, b;
 } span;
 
-void nl_scanner_init(nl_scanner *s, const nl_src_lines *lines, nl_arena *arena) {
+void nl_scanner_init(nl_scanner *s, const nl_lines *lines, nl_arena *arena) {
   memset(s, 0, sizeof(*s));
   s->lines = lines;
   s->arena = arena;
@@ -179,7 +113,7 @@ typedef struct {
   int no_dollar, no_ddollar, no_comment, no_pi, no_decl, no_cdata, no_percent;
 } unit;
 
-static nl_bpos pos_of(const unit *u, size_t off) { return nl_src_lines_pos(u->s->lines, off); }
+static nl_bpos pos_of(const unit *u, size_t off) { return nl_scan_pos(u->s->lines, off); }
 
 static nl_brange range_of(const unit *u, size_t a, size_t b) {
   nl_brange r = {pos_of(u, a), pos_of(u, b)};

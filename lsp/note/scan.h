@@ -9,28 +9,14 @@
 #include <stdint.h>
 
 #include "lsp/note/note.h"
+#include "protocol/position.h"
 #include "protocol/utf8.h" /* nl_utf8_next, for the parser */
 
-/* ---- line table -------------------------------------------------------------------------- */
+/* ---- positions -------------------------------------------------------------------------- */
 
-/* The lines of a note's text (the BOM already skipped): line i is text[start[i] .. end[i]),
- * its terminator ("\r\n", "\r" or "\n") excluded. */
-typedef struct {
-  const char *text;
-  size_t len;
-  size_t *start;  /* malloc'd */
-  size_t *end;    /* malloc'd */
-  uint32_t n;
-} nl_src_lines;
-
-/* Builds the table in one pass over text; 0, or -1 when out of memory. */
-int nl_src_lines_init(nl_src_lines *l, const char *text, size_t len);
-/* Frees the table's arrays; accepts a zeroed table. */
-void nl_src_lines_free(nl_src_lines *l);
-/* The line holding byte offset off (an offset inside a terminator is the end of its line). */
-uint32_t nl_src_lines_find(const nl_src_lines *l, size_t off);
-/* The position of byte offset off. */
-nl_bpos nl_src_lines_pos(const nl_src_lines *l, size_t off);
+/* The parser's line table is protocol/position.h's nl_lines, of the text after any BOM. */
+/* The position of byte offset off (an offset inside a terminator is the end of its line). */
+nl_bpos nl_scan_pos(const nl_lines *l, size_t off);
 
 /* ---- scratch arrays ---------------------------------------------------------------------- */
 
@@ -60,7 +46,7 @@ int nl_is_word_cp(uint32_t cp);
 
 /* Collects the inline elements of a note, unit by unit, in document order. */
 typedef struct {
-  const nl_src_lines *lines;
+  const nl_lines *lines;
   nl_arena *arena;
   nl_vec links;     /* nl_link */
   nl_vec tags;      /* nl_tag */
@@ -76,7 +62,7 @@ typedef struct {
   int oom;
 } nl_scanner;
 
-void nl_scanner_init(nl_scanner *s, const nl_src_lines *lines, nl_arena *arena);
+void nl_scanner_init(nl_scanner *s, const nl_lines *lines, nl_arena *arena);
 /* Frees the scratch arrays and the collected vectors (after the caller copied them). */
 void nl_scanner_free(nl_scanner *s);
 /* Scans text[start .. end), the raw source lines of one paragraph or heading (terminators
