@@ -167,7 +167,7 @@ const char *nl_lsp_get_uri(const json_t *params, char *err, size_t err_size) {
 
 /* ---- File URIs ---- */
 
-static int hexval(int c) {
+int nl_hex_value(int c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -195,8 +195,8 @@ char *nl_uri_to_path(const char *uri) {
       out[o++] = p[i];
       continue;
     }
-    int hi = i + 1 < n ? hexval((unsigned char)p[i + 1]) : -1;
-    int lo = i + 2 < n ? hexval((unsigned char)p[i + 2]) : -1;
+    int hi = i + 1 < n ? nl_hex_value((unsigned char)p[i + 1]) : -1;
+    int lo = i + 2 < n ? nl_hex_value((unsigned char)p[i + 2]) : -1;
     if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
       free(out);
       return NULL;

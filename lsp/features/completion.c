@@ -38,6 +38,7 @@
 #include "lsp/base/fuzzy.h"
 #include "lsp/base/unicode.h"
 #include "lsp/note/task.h"
+#include "protocol/lsp_types.h"
 
 #define MAX_ITEMS 200
 #define MAX_MENTION 64 /* bytes after '@' still treated as a name being typed */
@@ -501,20 +502,13 @@ static char *percent_encode(const char *s) {
   return out;
 }
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 /* Percent-decodes s[0, len) into buf (cap bytes); returns the length, or -1 when too long. */
 static ptrdiff_t percent_decode(const char *s, size_t len, char *buf, size_t cap) {
   size_t o = 0;
   for (size_t i = 0; i < len; i++) {
     char c = s[i];
-    if (c == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-      c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+    if (c == '%' && i + 2 < len && nl_hex_value((unsigned char)s[i + 1]) >= 0 && nl_hex_value((unsigned char)s[i + 2]) >= 0) {
+      c = (char)(nl_hex_value((unsigned char)s[i + 1]) * 16 + nl_hex_value((unsigned char)s[i + 2]));
       i += 2;
     }
     if (o + 1 >= cap) return -1;

@@ -151,8 +151,6 @@ static const char *const month_names[12] = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 static int digits(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (s[i] < '0' || s[i] > '9') return 0;
@@ -167,8 +165,7 @@ static char *date_problem(const char *s, size_t n) {
   if (!shaped) return fmt("invalid date '%.*s': expected YYYY-MM-DD", (int)n, s);
   int y = atoi(s), m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
   if (m < 1 || m > 12) return fmt("invalid date '%.*s': there is no month %d", (int)n, s, m);
-  static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int max = mdays[m - 1] + (m == 2 && is_leap(y));
+  int max = nl_date_days_in_month(y, m);
   if (d < 1) return fmt("invalid date '%.*s': there is no day 0", (int)n, s);
   if (d > max && m == 2)
     return fmt("invalid date '%.*s': February %d has %d days", (int)n, s, y, max);

@@ -36,13 +36,18 @@ static int digits(const char *s, size_t n, int32_t *out) {
 
 static int is_leap(int32_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
-int nl_date_parse(const char *s, size_t len, int32_t *days) {
+int nl_date_days_in_month(int32_t year, int month) {
   static const int8_t month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) return 0;
+  return month_days[month - 1] + (month == 2 && is_leap(year));
+}
+
+int nl_date_parse(const char *s, size_t len, int32_t *days) {
   int32_t y, m, d;
   if (s == NULL || len != 10 || s[4] != '-' || s[7] != '-') return -1;
   if (digits(s, 4, &y) < 0 || digits(s + 5, 2, &m) < 0 || digits(s + 8, 2, &d) < 0) return -1;
   if (m < 1 || m > 12 || d < 1) return -1;
-  if (d > month_days[m - 1] + (m == 2 && is_leap(y))) return -1;
+  if (d > nl_date_days_in_month(y, (int)m)) return -1;
   if (days != NULL) *days = days_from_civil(y, m, d);
   return 0;
 }

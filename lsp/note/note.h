@@ -271,6 +271,9 @@ const nl_fm_entry *nl_note_fm_get(const nl_note *note, const char *key);
 /* Days since 1970-01-01 of a YYYY-MM-DD date of `len` bytes; -1 (and no days) when it is not a
  * real calendar date in exactly that form. */
 int nl_date_parse(const char *s, size_t len, int32_t *days);
+/* Days in `month` (1-12) of `year` in the proleptic Gregorian calendar; 0 for another month.
+ * The one calendar rule: nl_date_parse and every date check use it. */
+int nl_date_days_in_month(int32_t year, int month);
 
 /* Writes YYYY-MM-DD for `days` into buf (at least 11 bytes). */
 void nl_date_format(int32_t days, char *buf);

@@ -33,12 +33,7 @@ static void ymd(int32_t days, int *y, int *m, int *d) {
   *d = atoi(buf + 8);
 }
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static int month_days(int y, int m) {
-  static const int md[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return md[m - 1] + (m == 2 && is_leap(y));
-}
+static int month_days(int y, int m) { return nl_date_days_in_month(y, m); }
 
 static int32_t days_of(int y, int m, int d) {
   char buf[16];
