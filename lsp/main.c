@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "lsp/cli/check.h"
+#include "lsp/cli/tasks.h"
 #include "lsp/base/log.h"
 #include "lsp/server/server.h"
 #include "lsp/index/workspace.h"
@@ -23,6 +24,7 @@ static void usage(FILE *out) {
 int main(int argc, char **argv) {
   nl_ws_size_thread_pool();
   if (argc > 1 && strcmp(argv[1], "check") == 0) return nl_check_main(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "tasks") == 0) return nl_tasks_main(argc - 1, argv + 1);
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--stdio") == 0) continue;

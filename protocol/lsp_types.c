@@ -6,7 +6,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "protocol/position.h"
 #include "protocol/rpc.h"
+#include "protocol/utf8.h"
 
 /* ---- Builders ---- */
 
@@ -235,4 +237,28 @@ char *nl_path_to_uri(const char *abs_path) {
   }
   out[o] = '\0';
   return out;
+}
+
+json_t *nl_lsp_string_lossy(const char *s, size_t len) {
+  json_t *j = json_stringn(s, len);
+  if (j != NULL || len == 0) return j;
+  char *buf = malloc(len * 3 + 1);
+  if (buf == NULL) return NULL;
+  size_t o = 0;
+  for (size_t i = 0; i < len;) {
+    uint32_t cp;
+    size_t n = nl_utf8_decode(s + i, len - i, &cp);
+    if (n == 0) {
+      memcpy(buf + o, "\xEF\xBF\xBD", 3);
+      o += 3;
+      i++;
+      continue;
+    }
+    memcpy(buf + o, s + i, n);
+    o += n;
+    i += n;
+  }
+  j = json_stringn(buf, o);
+  free(buf);
+  return j;
 }

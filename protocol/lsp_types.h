@@ -20,6 +20,10 @@ json_t *nl_lsp_location_json(const char *uri, uint32_t l1, uint32_t c1, uint32_t
 json_t *nl_lsp_text_edit_json(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2,
                               const char *new_text);
 
+/* A JSON string of s[0, len) with each byte that is not valid UTF-8 replaced by U+FFFD, so text
+ * from a note with broken bytes still makes a valid message. NULL only when out of memory. */
+json_t *nl_lsp_string_lossy(const char *s, size_t len);
+
 typedef enum {
   NL_LSP_SEVERITY_ERROR = 1,
   NL_LSP_SEVERITY_WARNING = 2,

@@ -2,21 +2,16 @@
  * over a vault on a private loop, printed in compiler style or as JSON. */
 #include "lsp/cli/check.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <jansson.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <uv.h>
 
+#include "lsp/cli/vault.h"
 #include "lsp/index/config.h"
 #include "lsp/index/diagnose.h"
-#include "lsp/base/log.h"
 #include "lsp/index/workspace.h"
 #include "lsp/server/text.h"
-#include "protocol/utf8.h"
+#include "protocol/lsp_types.h"
 
 static const char usage[] =
     "usage: notes-lsp check [--today YYYY-MM-DD] [--format text|json]\n"
@@ -107,18 +102,6 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err) {
 
 /* ---- the index --------------------------------------------------------------------------- */
 
-typedef struct {
-  int finished;
-} scan_state;
-
-static void on_progress(nl_workspace *ws, void *ud, size_t done, size_t total, int finished) {
-  scan_state *s = ud;
-  if (!finished) return;
-  s->finished = 1;
-  /* The index may keep handles (watchers) open; the job only needs the first scan. */
-  (void)ws;
-}
-
 static int by_rel(const void *a, const void *b) {
   const nl_entry *x = *(nl_entry *const *)a, *y = *(nl_entry *const *)b;
   return strcmp(x->rel, y->rel);
@@ -132,33 +115,8 @@ typedef struct {
   json_t *items;   /* --format json */
 } report;
 
-/* A JSON string of s[0, n) with each invalid UTF-8 byte replaced by U+FFFD, so a note with
- * broken bytes still gives a valid document. */
-static json_t *json_text(const char *s, size_t n) {
-  json_t *j = json_stringn(s, n);
-  if (j != NULL) return j;
-  char *buf = malloc(n * 3 + 1);
-  if (buf == NULL) return NULL;
-  size_t o = 0;
-  for (size_t i = 0; i < n;) {
-    uint32_t cp;
-    size_t len = nl_utf8_decode(s + i, n - i, &cp);
-    if (len == 0) { /* an invalid byte shows as U+FFFD */
-      memcpy(buf + o, "\xEF\xBF\xBD", 3);
-      o += 3;
-      i += 1;
-      continue;
-    }
-    memcpy(buf + o, s + i, len);
-    o += len;
-    i += len;
-  }
-  j = json_stringn(buf, o);
-  free(buf);
-  return j;
-}
-
-static json_t *json_str(const char *s) { return json_text(s, strlen(s)); }
+/* Invalid bytes become U+FFFD, so a note with broken bytes still gives a valid document. */
+static json_t *json_str(const char *s) { return nl_lsp_string_lossy(s, strlen(s)); }
 
 static void emit_text(FILE *out, const nl_workspace *ws, const nl_entry *e, const nl_diag *d) {
   fprintf(out, "%s:%u:%u: %s: %s [%s]\n", e->rel, d->range.start.line + 1,
@@ -251,80 +209,29 @@ static int check_notes(const nl_workspace *ws, const options *o, int32_t today, 
 
 /* ---- the job ----------------------------------------------------------------------------- */
 
-static int load_config(nl_config *cfg, const char *root, FILE *err) {
-  size_t n = strlen(root) + sizeof "/.notes-lsp.yaml";
-  char *path = malloc(n);
-  if (path == NULL) return -1;
-  snprintf(path, n, "%s/.notes-lsp.yaml", root);
-  char msg[1024] = "";
-  nl_config_apply_vault(cfg, root); /* the vault's template folders */
-  int rc = nl_config_apply_yaml_file(cfg, path, msg, sizeof msg);
-  free(path);
-  if (rc < 0) {
-    fprintf(err, "notes-lsp check: %s\n", msg);
-    return -1;
-  }
-  return 0;
-}
-
-static int run_job(const options *o, const char *root, FILE *out, FILE *err) {
-  nl_config *cfg = nl_config_new();
-  if (cfg == NULL) return 2;
-  if (load_config(cfg, root, err) < 0) {
-    nl_config_free(cfg);
-    return 2;
-  }
-  int32_t today = o->has_today ? o->today : nl_config_today(cfg);
-
-  uv_loop_t loop;
-  if (uv_loop_init(&loop) != 0) {
-    nl_config_free(cfg);
-    return 2;
-  }
-  int status = 2;
-  scan_state st = {0};
-  nl_workspace *ws = nl_ws_new(&loop, cfg);
-  if (ws == NULL || nl_ws_add_root(ws, root) < 0 || nl_ws_scan(ws, on_progress, &st) < 0) {
-    fprintf(err, "notes-lsp check: cannot index '%s'\n", root);
-    goto done;
-  }
-  /* The scan's work requests keep the loop alive until the last merge. */
-  while (!st.finished && uv_run(&loop, UV_RUN_ONCE) != 0) {
-  }
-  if (!st.finished && !nl_ws_ready(ws)) {
-    fprintf(err, "notes-lsp check: the scan of '%s' did not finish\n", root);
-    goto done;
-  }
-
+static int run_job(const options *o, nl_cli_vault *v, FILE *out, FILE *err) {
+  int32_t today = o->has_today ? o->today : nl_config_today(v->cfg);
   report r = {{0}, 0, NULL};
-  if (o->json && (r.items = json_array()) == NULL) goto done;
+  if (o->json && (r.items = json_array()) == NULL) return 2;
   size_t notes = 0;
-  if (check_notes(ws, o, today, out, &r, &notes) < 0) {
+  if (check_notes(v->ws, o, today, out, &r, &notes) < 0) {
     fprintf(err, "notes-lsp check: out of memory\n");
     json_decref(r.items);
-    goto done;
+    return 2;
   }
   if (o->json)
     print_json(out, &r, notes);
   else
     print_summary(out, &r, notes);
   fflush(out);
-  status = r.failed ? 1 : 0;
+  int status = r.failed ? 1 : 0;
   /* A report that silently skipped part of the vault would read as clean. */
-  size_t unreadable = nl_ws_unreadable(ws);
+  size_t unreadable = nl_ws_unreadable(v->ws);
   if (unreadable > 0) {
     fprintf(err, "notes-lsp check: %zu folder%s or note%s of '%s' could not be read (reasons above)\n",
-            unreadable, unreadable == 1 ? "" : "s", unreadable == 1 ? "" : "s", root);
+            unreadable, unreadable == 1 ? "" : "s", unreadable == 1 ? "" : "s", v->root);
     status = 2;
   }
-
-done:
-  while (ws != NULL && nl_ws_scanning(ws)) /* never free the index under a running scan */
-    if (uv_run(&loop, UV_RUN_ONCE) == 0) break;
-  nl_ws_free(ws);
-  uv_run(&loop, UV_RUN_NOWAIT); /* close callbacks of the index's handles */
-  uv_loop_close(&loop);
-  nl_config_free(cfg);
   return status;
 }
 
@@ -332,27 +239,10 @@ int nl_check_run(int argc, char **argv, FILE *out, FILE *err) {
   options o;
   int rc = parse_args(argc, argv, &o, out, err);
   if (rc >= 0) return rc;
-  char root[PATH_MAX];
-  struct stat sb;
-  if (realpath(o.dir, root) == NULL || stat(root, &sb) != 0) {
-    fprintf(err, "notes-lsp check: cannot open '%s': %s\n", o.dir, strerror(errno));
-    return 2;
-  }
-  if (!S_ISDIR(sb.st_mode)) {
-    fprintf(err, "notes-lsp check: '%s' is not a folder\n", o.dir);
-    return 2;
-  }
-  DIR *d = opendir(root);
-  if (d == NULL) {
-    fprintf(err, "notes-lsp check: cannot read folder '%s': %s\n", o.dir, strerror(errno));
-    return 2;
-  }
-  closedir(d);
-  /* The index's progress lines are for the server's log; here they would bury the report. */
-  int level = nl_log_level();
-  if (level > NL_LOG_WARN) nl_log_set_level(NL_LOG_WARN);
-  rc = run_job(&o, root, out, err);
-  nl_log_set_level(level);
+  nl_cli_vault v;
+  rc = nl_cli_vault_open(&v, "check", o.dir, err);
+  if (rc == 0) rc = run_job(&o, &v, out, err);
+  nl_cli_vault_close(&v);
   return rc;
 }
 

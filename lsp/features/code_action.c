@@ -26,7 +26,7 @@
 #define KIND_REJECT_ALL "source.notesLsp.rejectAllProposed"
 #define KIND_REPAIR_ALL "source.notesLsp.repairEncoding"
 
-const char *const nl_feature_commands[] = {CMD_ACCEPT_ALL, CMD_REJECT_ALL, NULL};
+const char *const nl_feature_commands[] = {CMD_ACCEPT_ALL, CMD_REJECT_ALL, NL_CMD_TASKS, NULL};
 
 /* The note an action works on: its text as the client sees it and the parse of that very
  * text. An open note's parse is the index's (the server flushes edits before requests); a
@@ -451,6 +451,8 @@ int nl_feature_execute_command(const nl_ctx *ctx, const json_t *params, json_t *
   const char *cmd = NULL;
   int rc = nl_lsp_get_string(params, "command", &cmd, err, err_size);
   if (rc != 0) return rc;
+  if (strcmp(cmd, NL_CMD_TASKS) == 0 || strcmp(cmd, NL_CMD_SHOW_TASKS) == 0)
+    return nl_feature_tasks_command(ctx, params, result, err, err_size);
   task_act act;
   if (strcmp(cmd, CMD_ACCEPT_ALL) == 0) {
     act = TASK_ACCEPT;

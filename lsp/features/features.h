@@ -56,6 +56,13 @@ int nl_feature_folding_range(const nl_ctx *ctx, const json_t *params, json_t **r
 /* textDocument/selectionRange: from the element under each position out to the whole note */
 int nl_feature_selection_range(const nl_ctx *ctx, const json_t *params, json_t **result,
                                char *err, size_t err_size);
+/* workspace/executeCommand notes-lsp.tasks [filters]: the vault's tasks as JSON
+ * (lsp/features/task_query.h); notes-lsp.showTasks, which code lenses name for the client to
+ * show, answers the same when a client sends it back */
+#define NL_CMD_TASKS "notes-lsp.tasks"
+#define NL_CMD_SHOW_TASKS "notes-lsp.showTasks"
+int nl_feature_tasks_command(const nl_ctx *ctx, const json_t *params, json_t **result,
+                             char *err, size_t err_size);
 /* workspace/symbol */
 int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
                                 char *err, size_t err_size);

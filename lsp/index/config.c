@@ -594,25 +594,28 @@ int nl_config_excluded(const nl_config *cfg, const char *rel_path) {
 
 /* Whether rel_path matches a glob of list, or lies below a folder one matches. */
 static int list_ignores(const nl_strlist *list, const char *rel_path) {
-  for (size_t i = 0; i < list->n; i++) {
-    const char *pat = list->items[i];
-    if (nl_glob_match(pat, rel_path)) return 1;
-    /* A folder pattern ignores everything below it. */
-    size_t n = strlen(pat);
-    if (n > 0 && strncmp(rel_path, pat, n) == 0 && rel_path[n] == '/') return 1;
-    if (strchr(pat, '/') == NULL) {
-      for (const char *seg = rel_path; seg != NULL; seg = strchr(seg, '/')) {
-        if (*seg == '/') seg++;
-        const char *end = strchr(seg, '/');
-        char part[512];
-        size_t len = end != NULL ? (size_t)(end - seg) : strlen(seg);
-        if (len >= sizeof(part)) continue;
-        memcpy(part, seg, len);
-        part[len] = '\0';
-        if (nl_glob_match(pat, part)) return 1;
-        if (end == NULL) break;
-      }
-    }
+  for (size_t i = 0; i < list->n; i++)
+    if (nl_config_glob_match(list->items[i], rel_path)) return 1;
+  return 0;
+}
+
+int nl_config_glob_match(const char *pat, const char *rel_path) {
+  if (nl_glob_match(pat, rel_path)) return 1;
+  /* A folder pattern matches everything below it. */
+  size_t n = strlen(pat);
+  if (n > 0 && strncmp(rel_path, pat, n) == 0 && rel_path[n] == '/') return 1;
+  if (strchr(pat, '/') != NULL) return 0;
+  /* A pattern without '/' matches any one segment ("*.tmp.md", "drafts"). */
+  for (const char *seg = rel_path; seg != NULL; seg = strchr(seg, '/')) {
+    if (*seg == '/') seg++;
+    const char *end = strchr(seg, '/');
+    char part[512];
+    size_t len = end != NULL ? (size_t)(end - seg) : strlen(seg);
+    if (len >= sizeof(part)) continue;
+    memcpy(part, seg, len);
+    part[len] = '\0';
+    if (nl_glob_match(pat, part)) return 1;
+    if (end == NULL) break;
   }
   return 0;
 }

@@ -121,6 +121,10 @@ nl_kind nl_config_kind(const nl_config *cfg, const char *rel_path, const char *t
 /* Whether vault-relative `rel_path` matches one of the ignore globs or the vault's .gitignore
  * patterns. */
 int nl_config_ignored(const nl_config *cfg, const char *rel_path);
+/* Whether vault-relative `rel_path` matches glob `pattern` as an ignore entry reads it: '*'
+ * within a segment, '**' any depth, a folder matches everything below it, and a pattern without
+ * '/' matches any one segment. */
+int nl_config_glob_match(const char *pattern, const char *rel_path);
 
 /* Whether `rel_path` is excluded by the vault's userIgnoreFilters: new links never name it. */
 int nl_config_excluded(const nl_config *cfg, const char *rel_path);

@@ -240,6 +240,8 @@ static size_t mention_name_len(const nl_mention *m) {
   return best ? best : strlen(m->word);
 }
 
+size_t nl_diag_mention_name_len(const nl_mention *m) { return mention_name_len(m); }
+
 /* The display name of a mention (bytes of tail) and whether it names a known person or the
  * vault's owner. */
 static int mention_known(const run *r, const nl_mention *m, size_t *name_len) {

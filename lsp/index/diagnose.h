@@ -118,6 +118,10 @@ int nl_diagnose(const nl_workspace *ws, const nl_entry *e, const char *text, siz
 int nl_diagnose_note(const nl_workspace *ws, const nl_entry *e, const nl_note *note,
                      const char *text, size_t len, int32_t today, nl_diag_list *out);
 
+/* The bytes of m->tail that an @mention naming no person is taken to mean (the name rules
+ * above): "Jonas Beckerman" of "@Jonas Beckerman 📅 ...", "nobody" of "@nobody". */
+size_t nl_diag_mention_name_len(const nl_mention *m);
+
 /* The name of a severity: "error", "warning", "information", "hint" (static). */
 const char *nl_diag_severity_name(int severity);
 

@@ -1,0 +1,319 @@
+/* tasks.c: `notes-lsp tasks`. Flags become one nl_tq_query; the engine runs it over the index
+ * the vault's scan builds; this file only prints. */
+#include "lsp/cli/tasks.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsp/cli/vault.h"
+#include "lsp/features/task_query.h"
+
+static const char usage[] =
+    "usage: notes-lsp tasks [--owner NAME]... [--account NAME]... [--status STATUS]...\n"
+    "                       [--overdue] [--due-before DATE] [--due-after DATE]\n"
+    "                       [--priority PRIORITY]... [--path GLOB] [--text WORDS]\n"
+    "                       [--sort due|priority|path|owner] [--group-by owner|account]\n"
+    "                       [--limit N] [--today YYYY-MM-DD] [--format text|json|markdown]\n"
+    "                       [DIR]\n"
+    "  STATUS: proposed, todo, in_progress, done, cancelled (default: the first three)\n"
+    "  PRIORITY: highest, high, medium, normal, low, lowest\n"
+    "  --owner me means the configured owner names\n";
+
+enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_MARKDOWN };
+
+typedef struct {
+  nl_tq_query q;
+  const char *dir;
+  int format;
+} options;
+
+/* ---- arguments --------------------------------------------------------------------------- */
+
+static int usage_error(FILE *err, const char *fmt_, const char *arg) {
+  fprintf(err, "notes-lsp tasks: ");
+  fprintf(err, fmt_, arg);
+  fprintf(err, "\n%s", usage);
+  return 2;
+}
+
+/* Each comma-separated name of v through parse into the bit set. */
+static int add_bits(const char *v, int (*parse)(const char *), unsigned *bits) {
+  char *copy = strdup(v);
+  if (copy == NULL) return -1;
+  int ok = 1;
+  char *save = NULL;
+  for (char *tok = strtok_r(copy, ",", &save); ok && tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+    int b = parse(tok);
+    if (b < 0) ok = 0;
+    else *bits |= 1u << b;
+  }
+  free(copy);
+  return ok ? 0 : -1;
+}
+
+static int parse_date(const char *v, int32_t *days) {
+  return v != NULL && nl_date_parse(v, strlen(v), days) == 0 ? 0 : -1;
+}
+
+/* One option at argv[*i]; returns -1 to go on, else an exit status. */
+static int parse_option(int argc, char **argv, int *i, options *o, FILE *err) {
+  const char *a = argv[*i], *v = NULL;
+  nl_tq_query *q = &o->q;
+  int choice;
+  if (strcmp(a, "--overdue") == 0) {
+    q->overdue = 1;
+  } else if (nl_cli_option(argc, argv, i, "--owner", &v)) {
+    if (v == NULL || *v == '\0') return usage_error(err, "%s needs a name", "--owner");
+    if (nl_tq_query_add_owner(q, v) < 0) return 2;
+  } else if (nl_cli_option(argc, argv, i, "--account", &v)) {
+    if (v == NULL || *v == '\0') return usage_error(err, "%s needs a name", "--account");
+    if (nl_tq_query_add_account(q, v) < 0) return 2;
+  } else if (nl_cli_option(argc, argv, i, "--status", &v)) {
+    if (v == NULL || add_bits(v, nl_tq_parse_status, &q->statuses) < 0)
+      return usage_error(err,
+                         "--status: expected proposed, todo, in_progress, done or cancelled, got "
+                         "'%s'",
+                         v ? v : "");
+  } else if (nl_cli_option(argc, argv, i, "--priority", &v)) {
+    if (v == NULL || add_bits(v, nl_tq_parse_priority, &q->priorities) < 0)
+      return usage_error(err,
+                         "--priority: expected highest, high, medium, normal, low or lowest, got "
+                         "'%s'",
+                         v ? v : "");
+  } else if (nl_cli_option(argc, argv, i, "--due-before", &v)) {
+    if (parse_date(v, &q->due_before) < 0)
+      return usage_error(err, "--due-before: expected a date YYYY-MM-DD, got '%s'", v ? v : "");
+    q->has_due_before = 1;
+  } else if (nl_cli_option(argc, argv, i, "--due-after", &v)) {
+    if (parse_date(v, &q->due_after) < 0)
+      return usage_error(err, "--due-after: expected a date YYYY-MM-DD, got '%s'", v ? v : "");
+    q->has_due_after = 1;
+  } else if (nl_cli_option(argc, argv, i, "--today", &v)) {
+    if (parse_date(v, &q->today) < 0)
+      return usage_error(err, "--today: expected a date YYYY-MM-DD, got '%s'", v ? v : "");
+    q->has_today = 1;
+  } else if (nl_cli_option(argc, argv, i, "--path", &v)) {
+    if (v == NULL || *v == '\0') return usage_error(err, "%s needs a glob", "--path");
+    free(q->path);
+    if ((q->path = strdup(v)) == NULL) return 2;
+  } else if (nl_cli_option(argc, argv, i, "--text", &v)) {
+    if (v == NULL) return usage_error(err, "%s needs words", "--text");
+    free(q->text);
+    if ((q->text = strdup(v)) == NULL) return 2;
+  } else if (nl_cli_option(argc, argv, i, "--sort", &v)) {
+    if ((choice = nl_tq_parse_sort(v)) < 0)
+      return usage_error(err, "--sort: expected due, priority, path or owner, got '%s'",
+                         v ? v : "");
+    q->sort = (nl_tq_sort)choice;
+  } else if (nl_cli_option(argc, argv, i, "--group-by", &v)) {
+    if ((choice = nl_tq_parse_group(v)) < 0)
+      return usage_error(err, "--group-by: expected owner or account, got '%s'", v ? v : "");
+    q->group = (nl_tq_group)choice;
+  } else if (nl_cli_option(argc, argv, i, "--limit", &v)) {
+    char *end = NULL;
+    long n = v != NULL ? strtol(v, &end, 10) : -1;
+    if (v == NULL || *v == '\0' || *end != '\0' || n < 0)
+      return usage_error(err, "--limit: expected a number, got '%s'", v ? v : "");
+    q->limit = (size_t)n;
+  } else if (nl_cli_option(argc, argv, i, "--format", &v)) {
+    if (v != NULL && strcmp(v, "text") == 0) o->format = FORMAT_TEXT;
+    else if (v != NULL && strcmp(v, "json") == 0) o->format = FORMAT_JSON;
+    else if (v != NULL && strcmp(v, "markdown") == 0) o->format = FORMAT_MARKDOWN;
+    else return usage_error(err, "--format: expected text, json or markdown, got '%s'", v ? v : "");
+  } else {
+    return usage_error(err, "unknown option '%s'", a);
+  }
+  return -1;
+}
+
+/* Returns -1 to go on, else the exit status (0 for --help). */
+static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err) {
+  int positional_only = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!positional_only && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+      fputs(usage, out);
+      return 0;
+    }
+    if (!positional_only && strcmp(a, "--") == 0) {
+      positional_only = 1;
+    } else if (!positional_only && a[0] == '-' && a[1] != '\0') {
+      int rc = parse_option(argc, argv, &i, o, err);
+      if (rc >= 0) return rc;
+    } else if (o->dir != NULL) {
+      return usage_error(err, "more than one folder given ('%s')", a);
+    } else {
+      o->dir = a;
+    }
+  }
+  if (o->dir == NULL) o->dir = ".";
+  return -1;
+}
+
+/* ---- text -------------------------------------------------------------------------------- */
+
+static void print_owners(FILE *out, const nl_workspace *ws, const nl_tq_hit *h, const char *sep,
+                         const char *prefix) {
+  const nl_task *t = h->task;
+  for (uint32_t i = 0; i < t->n_mentions; i++) {
+    char *name = nl_tq_owner_name(ws, &h->entry->note->mentions[t->first_mention + i]);
+    fprintf(out, "%s%s%s", i ? sep : "", prefix, name ? name : "");
+    free(name);
+  }
+}
+
+static void print_text_line(FILE *out, const nl_workspace *ws, const nl_tq_hit *h,
+                            int32_t today) {
+  const nl_task *t = h->task;
+  fprintf(out, "%s:%u: [%s] %s", h->entry->rel, t->line + 1,
+          nl_tq_status_name((nl_tq_status)h->status), t->text);
+  const nl_task_date *due = &t->dates[NL_DATE_DUE];
+  int dated = due->present && due->valid;
+  const char *prio = nl_tq_priority_name(t->priority);
+  if (t->n_mentions == 0 && !dated && prio == NULL) {
+    fputc('\n', out);
+    return;
+  }
+  fputs(" \xE2\x80\x94 ", out); /* em dash */
+  int any = t->n_mentions > 0;
+  print_owners(out, ws, h, " & ", "");
+  if (dated) {
+    char day[16], rel[48];
+    nl_date_format(due->days, day);
+    nl_tq_relative(due->days, today, h->overdue, rel, sizeof rel);
+    fprintf(out, "%sdue %s (%s)", any ? ", " : "", day, rel);
+    any = 1;
+  }
+  if (prio != NULL) fprintf(out, "%s%s", any ? ", " : "", prio);
+  fputc('\n', out);
+}
+
+/* ---- markdown ---------------------------------------------------------------------------- */
+
+/* Obsidian Tasks' emoji for each date field, written in its own order. */
+static const struct {
+  int field;
+  const char *emoji;
+} date_order[] = {{NL_DATE_CREATED, "\xE2\x9E\x95"},       {NL_DATE_START, "\xF0\x9F\x9B\xAB"},
+                  {NL_DATE_SCHEDULED, "\xE2\x8F\xB3"},     {NL_DATE_DUE, "\xF0\x9F\x93\x85"},
+                  {NL_DATE_CANCELLED, "\xE2\x9D\x8C"},     {NL_DATE_DONE, "\xE2\x9C\x85"}};
+static const char *const priority_emoji[] = {"", "\xE2\x8F\xAC", "\xF0\x9F\x94\xBD",
+                                             "\xF0\x9F\x94\xBC", "\xE2\x8F\xAB",
+                                             "\xF0\x9F\x94\xBA"};
+
+/* One checklist item: the task as Obsidian Tasks writes it, with a link to its note before
+ * the fields (Tasks reads fields from the end of the line). */
+static void print_markdown_line(FILE *out, const nl_workspace *ws, const nl_tq_hit *h) {
+  const nl_task *t = h->task;
+  const nl_note *n = h->entry->note;
+  int proposed_pair = t->status_range.end.col - t->status_range.start.col == 4;
+  fprintf(out, "- [%s] %s", proposed_pair ? " ?" : (char[]){t->status_char, 0}, t->text);
+  if (t->n_mentions > 0) fputc(' ', out);
+  print_owners(out, ws, h, " ", "@");
+  for (uint32_t i = 0; i < t->n_tags; i++) fprintf(out, " #%s", n->tags[t->first_tag + i].name);
+  const char *rel = h->entry->rel;
+  size_t len = strlen(rel);
+  if (len > 3 && strcmp(rel + len - 3, ".md") == 0) len -= 3;
+  fprintf(out, " ([[%.*s|%s]])", (int)len, rel, h->entry->name);
+  if (t->priority != NL_PRIORITY_NONE && t->priority <= NL_PRIORITY_HIGHEST)
+    fprintf(out, " %s", priority_emoji[t->priority]);
+  if (t->recurrence != NULL) fprintf(out, " \xF0\x9F\x94\x81 %s", t->recurrence);
+  for (size_t i = 0; i < sizeof date_order / sizeof date_order[0]; i++) {
+    const nl_task_date *d = &t->dates[date_order[i].field];
+    if (!d->present || !d->valid) continue;
+    char day[16];
+    nl_date_format(d->days, day);
+    fprintf(out, " %s %s", date_order[i].emoji, day);
+  }
+  fputc('\n', out);
+}
+
+/* ---- the job ----------------------------------------------------------------------------- */
+
+typedef void (*line_fn)(FILE *out, const nl_workspace *ws, const nl_tq_hit *h, int32_t today);
+
+static void text_line(FILE *out, const nl_workspace *ws, const nl_tq_hit *h, int32_t today) {
+  print_text_line(out, ws, h, today);
+}
+
+static void markdown_line(FILE *out, const nl_workspace *ws, const nl_tq_hit *h, int32_t today) {
+  print_markdown_line(out, ws, h);
+}
+
+static const char *none_group(nl_tq_group g) {
+  return g == NL_TQ_GROUP_OWNER ? "(no owner)" : "(no account)";
+}
+
+static int print_lines(FILE *out, const nl_workspace *ws, const nl_tq_query *q,
+                       const nl_tq_result *r, int markdown) {
+  line_fn line = markdown ? markdown_line : text_line;
+  if (q->group == NL_TQ_GROUP_NONE) {
+    for (size_t i = 0; i < r->n; i++) line(out, ws, &r->items[i], r->today);
+  } else {
+    nl_tq_bucket *bs;
+    size_t nb;
+    if (nl_tq_group_hits(ws, r, q->group, &bs, &nb) < 0) return -1;
+    for (size_t g = 0; g < nb; g++) {
+      const char *name = bs[g].name ? bs[g].name : none_group(q->group);
+      if (markdown)
+        fprintf(out, "%s## %s\n\n", g ? "\n" : "", name);
+      else
+        fprintf(out, "%s%s (%zu)\n", g ? "\n" : "", name, bs[g].n);
+      for (size_t k = 0; k < bs[g].n; k++) line(out, ws, &r->items[bs[g].idx[k]], r->today);
+    }
+    nl_tq_buckets_free(bs, nb);
+  }
+  if (markdown) return 0;
+  size_t overdue = 0;
+  for (size_t i = 0; i < r->n; i++) overdue += r->items[i].overdue;
+  if (q->group != NL_TQ_GROUP_NONE && r->n > 0) fputc('\n', out);
+  if (r->n < r->total) fprintf(out, "%zu of ", r->n);
+  fprintf(out, "%zu task%s, %zu overdue\n", r->total, r->total == 1 ? "" : "s", overdue);
+  return 0;
+}
+
+static int run_query(const options *o, nl_cli_vault *v, FILE *out, FILE *err) {
+  nl_tq_result r;
+  if (nl_tq_run(v->ws, &o->q, nl_config_today(v->cfg), &r) < 0) {
+    fprintf(err, "notes-lsp tasks: out of memory\n");
+    return 2;
+  }
+  int rc = 0;
+  if (o->format == FORMAT_JSON) {
+    json_t *j = nl_tq_result_json(v->ws, NULL, NL_ENC_UTF16, &o->q, &r);
+    if (j == NULL) {
+      rc = -1;
+    } else {
+      json_dumpf(j, out, JSON_INDENT(2));
+      fputc('\n', out);
+      json_decref(j);
+    }
+  } else {
+    rc = print_lines(out, v->ws, &o->q, &r, o->format == FORMAT_MARKDOWN);
+  }
+  nl_tq_result_free(&r);
+  fflush(out);
+  if (rc < 0) {
+    fprintf(err, "notes-lsp tasks: out of memory\n");
+    return 2;
+  }
+  return 0;
+}
+
+int nl_tasks_run(int argc, char **argv, FILE *out, FILE *err) {
+  options o;
+  memset(&o, 0, sizeof o);
+  nl_tq_query_init(&o.q);
+  int rc = parse_args(argc, argv, &o, out, err);
+  if (rc < 0) {
+    nl_cli_vault v;
+    rc = nl_cli_vault_open(&v, "tasks", o.dir, err);
+    if (rc == 0) rc = run_query(&o, &v, out, err);
+    nl_cli_vault_close(&v);
+  }
+  nl_tq_query_free(&o.q);
+  return rc;
+}
+
+int nl_tasks_main(int argc, char **argv) { return nl_tasks_run(argc, argv, stdout, stderr); }
