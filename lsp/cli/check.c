@@ -42,21 +42,6 @@ static int parse_severity(const char *s) {
   return 0;
 }
 
-/* An option's value: "--opt=value" or "--opt value". NULL when it is missing. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name) {
-  size_t n = strlen(name);
-  const char *a = argv[*i];
-  if (strncmp(a, name, n) != 0) return NULL;
-  if (a[n] == '=') return a + n + 1;
-  if (a[n] != '\0' || *i + 1 >= argc) return NULL;
-  return argv[++*i];
-}
-
-static int is_opt(const char *a, const char *name) {
-  size_t n = strlen(name);
-  return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
-}
-
 /* Returns -1 to go on, else the exit status (0 for --help). */
 static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err) {
   memset(o, 0, sizeof *o);
@@ -64,26 +49,26 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err) {
   int positional_only = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    const char *v;
+    const char *v = NULL;
     if (!positional_only && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
       fputs(usage, out);
       return 0;
     } else if (!positional_only && strcmp(a, "--") == 0) {
       positional_only = 1;
-    } else if (!positional_only && is_opt(a, "--today")) {
-      if ((v = opt_value(argc, argv, &i, "--today")) == NULL)
+    } else if (!positional_only && nl_cli_option(argc, argv, &i, "--today", &v)) {
+      if (v == NULL)
         return usage_error(err, "%s needs a value", "--today");
       if (nl_date_parse(v, strlen(v), &o->today) < 0)
         return usage_error(err, "--today: expected a date YYYY-MM-DD, got '%s'", v);
       o->has_today = 1;
-    } else if (!positional_only && is_opt(a, "--format")) {
-      if ((v = opt_value(argc, argv, &i, "--format")) == NULL)
+    } else if (!positional_only && nl_cli_option(argc, argv, &i, "--format", &v)) {
+      if (v == NULL)
         return usage_error(err, "%s needs a value", "--format");
       if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
         return usage_error(err, "--format: expected text or json, got '%s'", v);
       o->json = strcmp(v, "json") == 0;
-    } else if (!positional_only && is_opt(a, "--fail-on")) {
-      if ((v = opt_value(argc, argv, &i, "--fail-on")) == NULL)
+    } else if (!positional_only && nl_cli_option(argc, argv, &i, "--fail-on", &v)) {
+      if (v == NULL)
         return usage_error(err, "%s needs a value", "--fail-on");
       if ((o->fail_on = parse_severity(v)) == 0)
         return usage_error(err, "--fail-on: expected error, warning, information or hint, got '%s'",
