@@ -306,6 +306,7 @@ typedef struct {
   char **heads; /* folded first words of every name: a mention whose word is none of them
                    names none of the people, so most mentions are rejected without a lookup */
   size_t n_heads;
+  size_t unresolved; /* names that name no note */
   int oom;
 } name_filter;
 
@@ -333,11 +334,20 @@ static void add_head(name_filter *f, const char *name) {
   add_key(f, &f->heads, &f->n_heads, name, first_word_len(name));
 }
 
+static void add_note(name_filter *f, const nl_entry *e);
+
 static void add_name(name_filter *f, const nl_workspace *ws, nl_kind kind, const char *name) {
   add_key(f, &f->keys, &f->n_keys, name, strlen(name));
   add_head(f, name);
   const nl_entry *e = nl_ws_resolve_kind(ws, kind, name, strlen(name));
-  if (e == NULL) return;
+  if (e == NULL) {
+    f->unresolved++;
+    return;
+  }
+  add_note(f, e);
+}
+
+static void add_note(name_filter *f, const nl_entry *e) {
   const nl_entry **grown = realloc(f->notes, (f->n_notes + 1) * sizeof *grown);
   if (grown == NULL) {
     f->oom = 1;
@@ -367,6 +377,7 @@ static int has_note(const name_filter *f, const nl_entry *e) {
 
 static void owner_filter(name_filter *f, const nl_workspace *ws, const nl_tq_query *q) {
   const nl_config *cfg = nl_ws_config(ws);
+  if (q->party != NULL && q->party->kind == NL_KIND_PERSON) add_note(f, q->party);
   for (size_t i = 0; i < q->n_owners; i++) {
     if (strcasecmp(q->owners[i], "me") == 0 && cfg != NULL && cfg->owner.n > 0) {
       for (size_t k = 0; k < cfg->owner.n; k++) add_name(f, ws, NL_KIND_PERSON, cfg->owner.items[k]);
@@ -591,6 +602,7 @@ typedef struct {
   int32_t today;
   unsigned statuses;
   name_filter owners, accounts;
+  int by_owner, by_account; /* the filters are on */
   words text;
   char *path;
 } run_state;
@@ -611,18 +623,90 @@ static int scan_note(run_state *st, const nl_entry *e, hits *out) {
     if (q->has_due_before && !(dated && due->days < q->due_before)) continue;
     if (q->has_due_after && !(dated && due->days > q->due_after)) continue;
     if (q->priorities != 0 && !(q->priorities & (1u << t->priority))) continue;
-    if (q->n_owners > 0 && !owners_match(st->ws, &st->owners, n, t)) continue;
+    if (st->by_owner && !owners_match(st->ws, &st->owners, n, t)) continue;
     if (q->text != NULL && !text_matches(&st->text, t->text)) continue;
     if (!note_acct_done) {
       note_acct = note_account(st->ws, e);
       note_acct_done = 1;
     }
     account_ref a = task_account(st->ws, e, t, note_acct);
-    if (q->n_accounts > 0 && !account_matches(&st->accounts, a)) continue;
+    if (st->by_account && !account_matches(&st->accounts, a)) continue;
     nl_tq_hit hit = {e, t, (uint8_t)s, (uint8_t)overdue, a.entry, a.name};
     if (add_hit(out, &hit) < 0) return -1;
   }
   return 0;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+typedef struct {
+  uint32_t *ids;
+  size_t n, cap;
+  int oom;
+} id_set;
+
+static void ids_add(id_set *set, uint32_t id) {
+  if (set->n == set->cap) {
+    size_t cap = set->cap ? set->cap * 2 : 64;
+    uint32_t *grown = realloc(set->ids, cap * sizeof *grown);
+    if (grown == NULL) {
+      set->oom = 1;
+      return;
+    }
+    set->ids = grown;
+    set->cap = cap;
+  }
+  set->ids[set->n++] = id;
+}
+
+static void ids_add_refs(id_set *set, ptrdiff_t (*find)(const nl_workspace *, const nl_entry *,
+                                                         nl_ref **),
+                         const nl_workspace *ws, const nl_entry *e) {
+  nl_ref *refs;
+  ptrdiff_t k = find(ws, e, &refs);
+  if (k < 0) {
+    set->oom = 1;
+    return;
+  }
+  for (ptrdiff_t r = 0; r < k; r++) ids_add(set, refs[r].from);
+  free(refs);
+}
+
+/* The only notes that can hold the tasks the owner or account filter asks for, when each of
+ * its names is a note, found through the index without a pass over the vault: notes that
+ * mention a person; notes that link an account, tag it or name it in `account:`, and the
+ * account itself. Sorted, each once, in *out (new). Returns the count, or -1 when the filter
+ * cannot narrow the search (or out of memory): the caller then looks at every note. */
+static ptrdiff_t candidate_notes(const run_state *st, uint32_t **out) {
+  id_set set = {0};
+  const nl_workspace *ws = st->ws;
+  if (st->by_owner && st->owners.unresolved == 0) {
+    for (size_t i = 0; i < st->owners.n_notes; i++)
+      ids_add_refs(&set, nl_ws_mentions_of, ws, st->owners.notes[i]);
+  } else if (st->by_account && st->accounts.unresolved == 0) {
+    for (size_t i = 0; i < st->accounts.n_notes; i++) {
+      const nl_entry *a = st->accounts.notes[i];
+      ids_add_refs(&set, nl_ws_fm_refs_of, ws, a);
+      ids_add_refs(&set, nl_ws_backlinks, ws, a);
+      ids_add_refs(&set, nl_ws_account_tags_of, ws, a);
+      ids_add(&set, a->id);
+    }
+  } else {
+    return -1;
+  }
+  if (set.oom) {
+    free(set.ids);
+    return -1;
+  }
+  if (set.ids != NULL) qsort(set.ids, set.n, sizeof *set.ids, cmp_u32);
+  size_t u = 0;
+  for (size_t i = 0; i < set.n; i++)
+    if (u == 0 || set.ids[u - 1] != set.ids[i]) set.ids[u++] = set.ids[i];
+  *out = set.ids;
+  return (ptrdiff_t)u;
 }
 
 /* The glob as a user types it: "./Meetings/" means "Meetings". */
@@ -644,18 +728,25 @@ int nl_tq_run(const nl_workspace *ws, const nl_tq_query *q, int32_t today, nl_tq
   owner_filter(&st.owners, ws, q);
   for (size_t i = 0; i < q->n_accounts; i++)
     add_name(&st.accounts, ws, NL_KIND_ACCOUNT, q->accounts[i]);
+  if (q->party != NULL && q->party->kind != NL_KIND_PERSON) add_note(&st.accounts, q->party);
+  st.by_owner = st.owners.n_notes + st.owners.unresolved > 0;
+  st.by_account = st.accounts.n_notes + st.accounts.unresolved > 0;
   int rc = st.owners.oom || st.accounts.oom ? -1 : 0;
   if (rc == 0 && q->text != NULL && words_init(&st.text, q->text) < 0) rc = -1;
   if (rc == 0 && q->path != NULL && (st.path = clean_glob(q->path)) == NULL) rc = -1;
 
   hits h = {0};
-  uint32_t limit = nl_ws_id_limit(ws);
-  for (uint32_t id = 0; rc == 0 && id < limit; id++) {
-    const nl_entry *e = nl_ws_get(ws, id);
+  uint32_t *ids = NULL;
+  ptrdiff_t n_ids = -1;
+  if (rc == 0) n_ids = candidate_notes(&st, &ids);
+  uint32_t limit = n_ids >= 0 ? (uint32_t)n_ids : nl_ws_id_limit(ws);
+  for (uint32_t i = 0; rc == 0 && i < limit; i++) {
+    const nl_entry *e = nl_ws_get(ws, n_ids >= 0 ? ids[i] : i);
     if (e == NULL || e->note == NULL || e->note->n_tasks == 0) continue;
     if (st.path != NULL && !nl_config_glob_match(st.path, e->rel)) continue;
     rc = scan_note(&st, e, &h);
   }
+  free(ids);
   if (rc == 0) {
     switch (q->sort) {
     case NL_TQ_SORT_PRIORITY: qsort(h.items, h.n, sizeof *h.items, cmp_priority); break;

@@ -61,6 +61,9 @@ typedef struct {
   int has_today;
   int32_t today;
   size_t limit;        /* at most this many tasks; 0: all */
+  /* A person or account note (borrowed) whose tasks to list, as if named by --owner or
+   * --account: for code lenses and hover cards, which know the note rather than a name. */
+  const nl_entry *party;
 } nl_tq_query;
 
 void nl_tq_query_init(nl_tq_query *q);

@@ -14,6 +14,7 @@ typedef struct {
   int first_word;         /* key by the name's first word (mentions) rather than all of it */
   size_t (*count)(const nl_note *n);
   int (*hits)(const nl_workspace *ws, const nl_entry *from, size_t i, const nl_entry *target);
+  void (*make)(nl_wsi_key *k, const char *s, size_t len); /* the map's key; NULL: plain key */
 } ref_search;
 
 static size_t count_links(const nl_note *n) { return n->n_links; }
@@ -54,7 +55,8 @@ static ptrdiff_t find_refs(const nl_workspace *ws, const nl_entry *e, const ref_
   if (seen == NULL) return -ENOMEM;
   for (size_t k = 0; k < n_names; k++) {
     nl_wsi_key key;
-    nl_wsi_key_make(&key, names[k], rs->first_word ? first_word(names[k]) : strlen(names[k]));
+    (rs->make != NULL ? rs->make : nl_wsi_key_make)(
+        &key, names[k], rs->first_word ? first_word(names[k]) : strlen(names[k]));
     uint32_t n;
     const uint32_t *ids = nl_strmap_get(rs->map, key.s, key.len, &n);
     for (uint32_t i = 0; i < n; i++) {
@@ -88,13 +90,43 @@ static ptrdiff_t find_refs(const nl_workspace *ws, const nl_entry *e, const ref_
 
 ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **out) {
   /* Links name a note by file name, title or alias; refs are keyed by the name written. */
-  const ref_search rs = {&ws->refs, 0, count_links, link_hits};
+  const ref_search rs = {&ws->refs, 0, count_links, link_hits, NULL};
   return find_refs(ws, e, &rs, out);
 }
 
 ptrdiff_t nl_ws_mentions_of(const nl_workspace *ws, const nl_entry *person, nl_ref **out) {
-  const ref_search rs = {&ws->said, 1, count_mentions, mention_hits};
+  const ref_search rs = {&ws->said, 1, count_mentions, mention_hits, NULL};
   return find_refs(ws, person, &rs, out);
+}
+
+/* Frontmatter names: index 0 is `account:`, i + 1 is participants[i]. */
+static size_t count_fm(const nl_note *n) { return 1 + n->n_participants; }
+
+static int fm_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
+                   const nl_entry *target) {
+  const nl_note *n = from->note;
+  const nl_fm_scalar *v = i == 0 ? n->account : &n->participants[i - 1];
+  if (v == NULL || v->text[0] == '\0') return 0;
+  return nl_ws_resolve_kind(ws, target->kind, v->text, strlen(v->text)) == target;
+}
+
+ptrdiff_t nl_ws_fm_refs_of(const nl_workspace *ws, const nl_entry *e, nl_ref **out) {
+  const ref_search rs = {&ws->fm_refs, 0, count_fm, fm_hits, NULL};
+  return find_refs(ws, e, &rs, out);
+}
+
+/* An `account/<slug>` tag: index i of the note's tags. */
+static size_t count_tags(const nl_note *n) { return n->n_tags; }
+
+static int tag_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
+                    const nl_entry *target) {
+  const char *t = from->note->tags[i].name;
+  return nl_ws_resolve_account_tag(ws, t, strlen(t)) == target;
+}
+
+ptrdiff_t nl_ws_account_tags_of(const nl_workspace *ws, const nl_entry *account, nl_ref **out) {
+  const ref_search rs = {&ws->acct_tags, 0, count_tags, tag_hits, nl_wsi_slug_make};
+  return find_refs(ws, account, &rs, out);
 }
 
 typedef struct {

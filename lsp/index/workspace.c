@@ -6,6 +6,8 @@
  *   tags    tag as written                       -> how many times it is used (counter mode)
  *   refs    link target's last path segment      -> id of the linking note, once per link
  *   said    a mention's first word               -> id of the mentioning note, once each
+ *   fm_refs frontmatter `account:` and `participants:` values -> id of the note, once each
+ *   acct_tags  slug of an `account/<slug>` tag (nl_wsi_slug_make) -> id of the note, once each
  * Every map entry of a note is added by index_note(+1) and removed by index_note(-1) with the
  * same parse, so an update is proportional to the note. */
 #include "lsp/index/workspace_impl.h"
@@ -214,6 +216,8 @@ static void index_note(nl_workspace *ws, nl_entry *e, int add) {
   for (size_t i = 0; i < n->n_tags; i++) {
     const char *t = n->tags[i].name;
     nl_strmap_count(&ws->tags, t, strlen(t), add ? 1 : -1);
+    if (strncmp(t, "account/", 8) == 0 && t[8] != '\0')
+      nl_wsi_map_key(&ws->acct_tags, t + 8, strlen(t + 8), id, add, nl_wsi_slug_make);
   }
   for (size_t i = 0; i < n->n_links; i++) {
     const char *b;
@@ -224,6 +228,13 @@ static void index_note(nl_workspace *ws, nl_entry *e, int add) {
   for (size_t i = 0; i < n->n_mentions; i++) {
     const char *w = n->mentions[i].word;
     if (w != NULL && *w != '\0') nl_wsi_map_key(&ws->said, w, strlen(w), id, add, nl_wsi_key_make);
+  }
+  if (n->account != NULL && n->account->text[0] != '\0')
+    nl_wsi_map_key(&ws->fm_refs, n->account->text, strlen(n->account->text), id, add,
+                   nl_wsi_key_make);
+  for (size_t i = 0; i < n->n_participants; i++) {
+    const char *v = n->participants[i].text;
+    if (*v != '\0') nl_wsi_map_key(&ws->fm_refs, v, strlen(v), id, add, nl_wsi_key_make);
   }
 }
 
@@ -372,6 +383,8 @@ nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg) {
   nl_strmap_init(&ws->refs);
   nl_strmap_init(&ws->said);
   nl_strmap_init(&ws->inodes);
+  nl_strmap_init(&ws->fm_refs);
+  nl_strmap_init(&ws->acct_tags);
   return ws;
 }
 
@@ -402,6 +415,8 @@ void nl_ws_free(nl_workspace *ws) {
   nl_strmap_free(&ws->said);
   nl_wsi_attachments_free(ws->att);
   nl_strmap_free(&ws->inodes);
+  nl_strmap_free(&ws->fm_refs);
+  nl_strmap_free(&ws->acct_tags);
   free(ws);
 }
 

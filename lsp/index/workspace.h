@@ -216,6 +216,15 @@ const uint8_t *nl_ws_name_kinds(const nl_workspace *ws);
  * names). New array in *out (free()), returns the count or a negative error. */
 ptrdiff_t nl_ws_mentions_of(const nl_workspace *ws, const nl_entry *person, nl_ref **out);
 
+/* Notes whose frontmatter `account:` (nl_ref.link 0) or `participants:` entry i (link i + 1)
+ * names `e`, an account or a person, as nl_ws_resolve_kind reads them. New array in *out
+ * (free()), returns the count or a negative error. */
+ptrdiff_t nl_ws_fm_refs_of(const nl_workspace *ws, const nl_entry *e, nl_ref **out);
+
+/* Tags `account/<slug>` anywhere in the vault that name `account` (nl_ref.link indexes the
+ * note's tags). New array in *out (free()), returns the count or a negative error. */
+ptrdiff_t nl_ws_account_tags_of(const nl_workspace *ws, const nl_entry *account, nl_ref **out);
+
 /* Every distinct tag in the vault with how many times it is used; calls cb for each. */
 void nl_ws_foreach_tag(const nl_workspace *ws,
                        void (*cb)(void *ud, const char *tag, size_t count), void *ud);

@@ -33,6 +33,7 @@ struct nl_workspace {
 
   nl_strmap paths, files, names, slugs, tags, refs, said;
   nl_strmap inodes; /* device and inode (16 bytes) -> the entry read from that file */
+  nl_strmap paths, files, names, slugs, tags, refs, said, fm_refs, acct_tags;
 
   nl_ws_change_cb change_cb;
   void *change_ud;
