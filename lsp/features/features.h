@@ -63,6 +63,15 @@ int nl_feature_selection_range(const nl_ctx *ctx, const json_t *params, json_t *
 #define NL_CMD_SHOW_TASKS "notes-lsp.showTasks"
 int nl_feature_tasks_command(const nl_ctx *ctx, const json_t *params, json_t **result,
                              char *err, size_t err_size);
+/* textDocument/codeLens: on a person or account note, its open tasks, overdue, proposed and
+ * meetings (resolved by codeLens/resolve); on a note with proposed tasks, accept all */
+int nl_feature_code_lens(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
+                         size_t err_size);
+int nl_feature_code_lens_resolve(const nl_ctx *ctx, const json_t *params, json_t **result,
+                                 char *err, size_t err_size);
+/* textDocument/inlayHint: "in 3 days", "today", "2 days overdue" after task dates */
+int nl_feature_inlay_hint(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
+                          size_t err_size);
 /* workspace/symbol */
 int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
                                 char *err, size_t err_size);

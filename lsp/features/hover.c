@@ -4,7 +4,9 @@
  *     link names one), or that nothing has that name;
  *   a task line: its status (custom names too), owners, dates (due relative to today),
  *     priority, recurrence and its next occurrence, id, dependencies; the range is the task;
- *   another tag: how many times the vault uses it.
+ *   another tag: how many times the vault uses it;
+ *   a person or an account (also on its own note's title): the card adds their open tasks,
+ *     overdue first with due dates, and their latest meetings (lsp/features/party.c).
  * Markdown when the client reads it, else the same text plain. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "lsp/features/features.h"
 #include "lsp/features/locate.h"
 #include "lsp/features/nav_util.h"
+#include "lsp/features/party.h"
 #include "lsp/note/recurrence.h"
 #include "lsp/note/task.h"
 #include "protocol/lsp_types.h"
@@ -153,6 +156,24 @@ static void count_tag(void *ud, const char *tag, size_t count) {
   if (strcmp(tag, c->tag) == 0) c->count = count;
 }
 
+/* ---- people and accounts ----------------------------------------------------------------- */
+
+/* A person's or account's own note, hovered on its first heading or frontmatter title. */
+static int on_own_title(const nl_entry *self, uint32_t line) {
+  if (!nl_party_is(self)) return 0;
+  const nl_note *n = self->note;
+  return (n->n_headings > 0 && n->headings[0].range.start.line == line) ||
+         (n->title != NULL && n->title->range.start.line == line);
+}
+
+/* A person or account card adds their open tasks and latest meetings. */
+static void party_lines(const nl_ctx *ctx, const nl_entry *e, text *t) {
+  if (!nl_party_is(e)) return;
+  char *lines = nl_party_card(ctx->ws, e, ctx->today);
+  if (lines != NULL) add(t, "  \n%s", lines);
+  free(lines);
+}
+
 int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
                      size_t err_size) {
   const char *uri = NULL;
@@ -213,12 +234,16 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
       task_card(ctx, n, task, ctx->caps->hover_markdown, &t);
       loc.range = (nl_brange){task->status_range.start, task->text_range.end};
       loc.kind = NL_LOC_TYPE; /* the range below is the task's */
+    } else if (on_own_title(self, pos.line)) {
+      target = self;
     }
     break;
   }
   }
-  if (target != NULL)
+  if (target != NULL) {
     note_card(ctx, target, heading, &t);
+    party_lines(ctx, target, &t);
+  }
   else if (t.len == 0 && missing != NULL && loc.kind != NL_LOC_NONE && loc.kind != NL_LOC_TAG)
     add(&t, "no note named \"%s\"", missing);
   if (t.len == 0) {

@@ -23,6 +23,8 @@ typedef struct {
   int related_info;          /* textDocument.publishDiagnostics.relatedInformation */
   int pull_diagnostics;      /* textDocument.diagnostic */
   int diagnostic_refresh;    /* workspace.diagnostics.refreshSupport */
+  int inlay_hint_refresh;    /* workspace.inlayHint.refreshSupport */
+  int code_lens_refresh;     /* workspace.codeLens.refreshSupport */
   int work_done_progress;    /* window.workDoneProgress */
   int watched_files_dynamic; /* workspace.didChangeWatchedFiles.dynamicRegistration */
   int configuration;         /* workspace.configuration */

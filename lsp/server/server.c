@@ -103,6 +103,8 @@ static void diag_timer_cb(uv_timer_t *t) {
   nl_srv_flush_edits(srv);
   uv_timer_stop(t); /* the flush's own index change asked for this very run again */
   if (nl_ws_scanning(srv->ws)) return; /* the scan's end publishes */
+  /* Code lenses count tasks and meetings across the vault. */
+  if (srv->caps.code_lens_refresh) nl_srv_request(srv, "workspace/codeLens/refresh", NULL, NULL, NULL);
   if (srv->caps.pull_diagnostics) {
     /* The client pulls: tell it that what other documents depend on changed. */
     if (srv->caps.diagnostic_refresh)
@@ -137,10 +139,13 @@ static uint64_t ms_to_midnight(void) {
   return s > 0 ? (uint64_t)(s * 1000) : 60000;
 }
 
-/* "Today" rolls over at midnight: overdue-task diagnostics of open notes follow. */
+/* "Today" rolls over at midnight: overdue-task diagnostics of open notes follow, and so do
+ * the relative dates of inlay hints ("tomorrow" becomes "today"). */
 static void midnight_cb(uv_timer_t *t) {
   nl_server *srv = t->data;
   nl_srv_schedule_diagnostics(srv);
+  if (srv->state == ST_RUNNING && !srv->exiting && srv->caps.inlay_hint_refresh)
+    nl_srv_request(srv, "workspace/inlayHint/refresh", NULL, NULL, NULL);
   uv_timer_start(t, midnight_cb, ms_to_midnight(), 0);
 }
 

@@ -95,6 +95,8 @@ void nl_srv_read_caps(nl_server *srv, const json_t *caps) {
   c->related_info = flag(caps, "textDocument.publishDiagnostics.relatedInformation");
   c->pull_diagnostics = json_is_object(at(caps, "textDocument.diagnostic"));
   c->diagnostic_refresh = flag(caps, "workspace.diagnostics.refreshSupport");
+  c->inlay_hint_refresh = flag(caps, "workspace.inlayHint.refreshSupport");
+  c->code_lens_refresh = flag(caps, "workspace.codeLens.refreshSupport");
   c->hierarchical_symbols =
       flag(caps, "textDocument.documentSymbol.hierarchicalDocumentSymbolSupport");
   c->completion_edit_range =
@@ -153,6 +155,8 @@ json_t *nl_srv_capabilities(nl_server *srv) {
   json_object_set_new(caps, "renameProvider",
                       srv->caps.prepare_rename ? json_pack("{s:b}", "prepareProvider", 1)
                                                : json_true());
+  json_object_set_new(caps, "codeLensProvider", json_pack("{s:b}", "resolveProvider", 1));
+  json_object_set_new(caps, "inlayHintProvider", json_pack("{s:b}", "resolveProvider", 0));
   if (srv->caps.pull_diagnostics)
     json_object_set_new(caps, "diagnosticProvider",
                         json_pack("{s:s,s:b,s:b}", "identifier", "notes-lsp",

@@ -14,6 +14,7 @@ import {
   removeVault,
   uriPath,
   lineAt,
+  positionOf,
   serverPath,
 } from './lib/lsp-session.mjs';
 
@@ -134,5 +135,122 @@ test('notes-lsp.tasks: bad arguments are InvalidParams naming the filter', { tim
     await expectInvalidParams(s.request('workspace/executeCommand', { command: 'notes-lsp.tasks', arguments: ['me'] }), 'arguments[0]');
     // The server is still answering.
     assert.equal((await tasks(s)).length, 11);
+  });
+});
+
+// -------------------------------------------------------------------------------------------
+
+test('code lenses: person and account cards resolve to counts; proposed tasks to accept all', { timeout: TIMEOUT }, async () => {
+  await withServer(async (s) => {
+    const caps = s.initializeResult.capabilities;
+    assert.deepEqual(caps.codeLensProvider, { resolveProvider: true });
+    const lensesOf = async (rel) => s.request('textDocument/codeLens', { textDocument: { uri: await s.open(rel) } });
+
+    const [ana] = await lensesOf('People/Ana Ruiz.md');
+    assert.equal(ana.command, undefined, 'counted only on resolve');
+    assert.deepEqual(ana.range, { start: { line: 11, character: 0 }, end: { line: 11, character: 0 } }, 'above the title heading');
+    const anaResolved = await s.request('codeLens/resolve', ana);
+    assert.deepEqual(anaResolved.command, {
+      title: '1 open task · 1 overdue · 2 meetings',
+      command: 'notes-lsp.showTasks',
+      arguments: [{ owner: ['Ana Ruiz'] }],
+    });
+    // The lens's arguments list exactly the tasks it counts.
+    assert.equal((await tasks(s, anaResolved.command.arguments[0])).length, 1);
+
+    const [contoso] = await lensesOf('Accounts/Contoso.md');
+    const contosoResolved = await s.request('codeLens/resolve', contoso);
+    assert.equal(contosoResolved.command.title, '5 open tasks · 4 overdue · 2 proposed · 2 meetings');
+    assert.equal((await tasks(s, contosoResolved.command.arguments[0])).length, 5);
+    // notes-lsp.showTasks sent back to the server answers like notes-lsp.tasks.
+    assert.deepEqual(
+      await s.request('workspace/executeCommand', contosoResolved.command),
+      await tasks(s, contosoResolved.command.arguments[0]),
+    );
+
+    const kickoff = await lensesOf(KICKOFF);
+    assert.equal(kickoff.length, 1);
+    assert.equal(kickoff[0].range.start.line, 27, 'on the first proposed task');
+    assert.equal(kickoff[0].command.title, '3 proposed — accept all');
+    assert.equal(kickoff[0].command.command, 'notes-lsp.acceptAllProposedTasks');
+    assert.deepEqual(await lensesOf('Inbox.md'), [], 'a plain note without proposed tasks has none');
+
+    // Accepting through the lens's command leaves no proposed lens.
+    const edited = s.nextApplyEdit();
+    await s.request('workspace/executeCommand', kickoff[0].command);
+    await edited;
+    assert.deepEqual(await s.request('textDocument/codeLens', { textDocument: { uri: kickoff[0].command.arguments[0] } }), []);
+    assert.equal((await s.request('codeLens/resolve', contoso)).command.title, '5 open tasks · 4 overdue · 2 meetings');
+  });
+});
+
+test('inlay hints: relative dates after due, scheduled and start dates; none on done tasks', { timeout: TIMEOUT }, async () => {
+  await withServer(async (s) => {
+    assert.ok(s.initializeResult.capabilities.inlayHintProvider);
+    const uri = await s.open(KICKOFF);
+    const text = s.text(uri);
+    const all = { start: { line: 0, character: 0 }, end: { line: 60, character: 0 } };
+    const hints = await s.request('textDocument/inlayHint', { textDocument: { uri }, range: all });
+    const endOf = (needle) => {
+      const line = text.split('\n').findIndex((l) => l.includes(needle));
+      const l = text.split('\n')[line];
+      return { line, character: l.indexOf(needle) + needle.length };
+    };
+    assert.deepEqual(hints, [
+      { position: endOf('📅 2025-11-10'), label: '5 days overdue', tooltip: 'due 2025-11-10', paddingLeft: true },
+      { position: endOf('📅 2025-11-12'), label: '3 days overdue', tooltip: 'due 2025-11-12', paddingLeft: true },
+      { position: endOf('📅 2025-11-08'), label: '7 days overdue', tooltip: 'due 2025-11-08', paddingLeft: true },
+      { position: { line: 32, character: lineAt(text, 32).indexOf('2025-11-12') + 10 }, label: '3 days overdue', tooltip: 'due 2025-11-12', paddingLeft: true },
+    ]);
+    // Only the requested lines; the range's lines are inclusive.
+    const one = await s.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 29, character: 0 }, end: { line: 29, character: 5 } } });
+    assert.deepEqual(one.map((h) => h.label), ['7 days overdue']);
+    // Future, today and tomorrow, scheduled and start dates, in a note of our own.
+    const fresh = 'Meetings/Plan.md';
+    const planText = [
+      '# Plan',
+      '- [ ] a @Myself 📅 2025-11-15',
+      '- [ ] b ⏳ 2025-11-16 🛫 2025-11-14 📅 2025-11-20',
+      '- [x] c 📅 2025-11-01 ✅ 2025-11-02',
+      '',
+    ].join('\n');
+    const plan = await s.open(fresh, { text: planText });
+    const got = await s.request('textDocument/inlayHint', { textDocument: { uri: plan }, range: all });
+    assert.deepEqual(got.map((h) => [h.position.line, h.label, h.tooltip]), [
+      [1, 'today', 'due 2025-11-15'],
+      [2, 'in 5 days', 'due 2025-11-20'],
+      [2, 'tomorrow', 'scheduled 2025-11-16'],
+      [2, 'yesterday', 'starts 2025-11-14'],
+    ]);
+  });
+});
+
+test('hover on a person or an account: open tasks overdue first, latest meetings', { timeout: TIMEOUT }, async () => {
+  await withServer(async (s) => {
+    const uri = await s.open(KICKOFF);
+    const text = s.text(uri);
+    const hoverAt = async (u, position) => (await s.request('textDocument/hover', { textDocument: { uri: u }, position }))?.contents?.value;
+    const ANA_CARD =
+      '**Ana Ruiz**  \nperson · Contoso  \n`People/Ana Ruiz.md`  \nalso: Ana  \n5 links to it  \nrole: VP Infrastructure  \n' +
+      '**1 open task**, 1 overdue  \n' +
+      '• Draft the pilot success criteria, due 2025-11-08 (7 days overdue) · Storage pilot kickoff with Contoso  \n' +
+      '**latest meetings**  \n• 2025-11-20 - Broken frontmatter  \n• 2025-11-06 Storage pilot kickoff with Contoso';
+    // A link, a frontmatter participant, and the person's own note title.
+    assert.equal(await hoverAt(uri, positionOf(text, '[[Ana Ruiz]]', { delta: 3 })), ANA_CARD);
+    assert.equal(await hoverAt(uri, positionOf(text, '- Ana Ruiz', { delta: 3 })), ANA_CARD);
+    const ana = await s.open('People/Ana Ruiz.md');
+    assert.equal(await hoverAt(ana, { line: 11, character: 4 }), ANA_CARD);
+    // A mention: a proposed task says so.
+    const jonas = await hoverAt(uri, positionOf(text, '@Jonas Becker 📅', { delta: 2 }));
+    assert.ok(jonas.includes('**2 open tasks**, 1 overdue, 1 proposed  \n' +
+      '• (proposed) Confirm pilot rack delivery date with the data center team, due 2025-11-10 (5 days overdue) · Storage pilot kickoff with Contoso  \n' +
+      '• Hardware arrives in the pilot data center, due 2025-12-01 (in 16 days) · Project Atlas'), jonas);
+    // The frontmatter account: tasks name their owner; overdue first.
+    const contoso = await hoverAt(uri, positionOf(text, 'account: Contoso', { delta: 10 }));
+    assert.ok(contoso.startsWith('**Contoso**'), contoso);
+    assert.ok(contoso.includes('**5 open tasks**, 4 overdue, 2 proposed  \n' +
+      '• Draft the pilot success criteria — Ana Ruiz, due 2025-11-08 (7 days overdue) · Storage pilot kickoff with Contoso  \n' +
+      '• (proposed) Confirm pilot rack delivery date with the data center team — Jonas Becker, due 2025-11-10 (5 days overdue) · Storage pilot kickoff with Contoso  \n'), contoso);
+    assert.ok(contoso.endsWith('**latest meetings**  \n• 2025-11-14 Fabrikam procurement sync  \n• 2025-11-06 Storage pilot kickoff with Contoso'), contoso);
   });
 });

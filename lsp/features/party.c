@@ -1,0 +1,199 @@
+/* party.c: see party.h. Everything comes through the index's reference maps (mentions,
+ * backlinks, frontmatter names, account tags), so a card costs what the person or account is
+ * referenced by, not what the vault holds. */
+#include "lsp/features/party.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsp/features/nav_match.h"
+
+int nl_party_is(const nl_entry *e) {
+  return e != NULL && e->note != NULL &&
+         (e->kind == NL_KIND_PERSON || e->kind == NL_KIND_ACCOUNT);
+}
+
+int32_t nl_party_meeting_day(const nl_entry *m) {
+  int32_t days;
+  const nl_fm_scalar *d = m->note != NULL ? m->note->date : NULL;
+  if (d != NULL && strlen(d->text) >= 10 && nl_date_parse(d->text, 10, &days) == 0) return days;
+  if (strlen(m->name) >= 10 && nl_date_parse(m->name, 10, &days) == 0) return days;
+  return INT32_MIN;
+}
+
+typedef struct {
+  const nl_entry **items;
+  size_t n, cap;
+  int oom;
+} meeting_set;
+
+static void add_meeting(meeting_set *s, const nl_entry *m) {
+  if (m == NULL || m->kind != NL_KIND_MEETING) return;
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 16;
+    const nl_entry **grown = realloc(s->items, cap * sizeof *grown);
+    if (grown == NULL) {
+      s->oom = 1;
+      return;
+    }
+    s->items = grown;
+    s->cap = cap;
+  }
+  s->items[s->n++] = m;
+}
+
+static void add_refs(meeting_set *s, const nl_workspace *ws, const nl_entry *e,
+                     ptrdiff_t (*find)(const nl_workspace *, const nl_entry *, nl_ref **)) {
+  nl_ref *refs;
+  ptrdiff_t k = find(ws, e, &refs);
+  if (k < 0) {
+    s->oom = 1;
+    return;
+  }
+  for (ptrdiff_t i = 0; i < k; i++)
+    if (i == 0 || refs[i].from != refs[i - 1].from) add_meeting(s, nl_ws_get(ws, refs[i].from));
+  free(refs);
+}
+
+static int by_id(const void *pa, const void *pb) {
+  const nl_entry *a = *(const nl_entry *const *)pa, *b = *(const nl_entry *const *)pb;
+  return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int newest_first(const void *pa, const void *pb) {
+  const nl_entry *a = *(const nl_entry *const *)pa, *b = *(const nl_entry *const *)pb;
+  int32_t x = nl_party_meeting_day(a), y = nl_party_meeting_day(b);
+  if (x != y) return x > y ? -1 : 1;
+  return strcmp(a->rel, b->rel);
+}
+
+int nl_party_load(const nl_workspace *ws, const nl_entry *e, int32_t today, nl_party *p) {
+  memset(p, 0, sizeof *p);
+  nl_tq_query q;
+  nl_tq_query_init(&q);
+  q.party = e;
+  if (nl_tq_run(ws, &q, today, &p->tasks) < 0) return -1;
+  for (size_t i = 0; i < p->tasks.n; i++) {
+    p->n_overdue += p->tasks.items[i].overdue;
+    p->n_proposed += p->tasks.items[i].status == NL_TQ_PROPOSED;
+  }
+  /* Meetings that name them: a link, a mention (people), `participants:` or `account:`. */
+  meeting_set s = {0};
+  add_refs(&s, ws, e, nl_ws_backlinks);
+  add_refs(&s, ws, e, nl_ws_fm_refs_of);
+  if (e->kind == NL_KIND_PERSON) add_refs(&s, ws, e, nl_ws_mentions_of);
+  if (s.oom) {
+    free(s.items);
+    nl_party_free(p);
+    return -1;
+  }
+  if (s.n > 1) qsort(s.items, s.n, sizeof *s.items, by_id);
+  size_t u = 0; /* a meeting that links and mentions them counts once */
+  for (size_t i = 0; i < s.n; i++)
+    if (u == 0 || s.items[u - 1] != s.items[i]) s.items[u++] = s.items[i];
+  s.n = u;
+  if (s.n > 1) qsort(s.items, s.n, sizeof *s.items, newest_first);
+  p->meetings = s.items;
+  p->n_meetings = s.n;
+  return 0;
+}
+
+void nl_party_free(nl_party *p) {
+  if (p == NULL) return;
+  nl_tq_result_free(&p->tasks);
+  free(p->meetings);
+  memset(p, 0, sizeof *p);
+}
+
+/* ---- the hover card ---------------------------------------------------------------------- */
+
+typedef struct {
+  char *s;
+  size_t len, cap;
+  int oom;
+} buf;
+
+static void put(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0 || b->oom) return;
+  if (b->len + (size_t)n + 1 > b->cap) {
+    size_t cap = (b->len + (size_t)n + 1) * 2;
+    char *grown = realloc(b->s, cap);
+    if (grown == NULL) {
+      b->oom = 1;
+      return;
+    }
+    b->s = grown;
+    b->cap = cap;
+  }
+  va_start(ap, fmt);
+  vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+#define CARD_TASKS 5
+#define CARD_MEETINGS 3
+
+static const char *note_title(const nl_entry *e) {
+  return e->note->title != NULL && e->note->title->text[0] != '\0' ? e->note->title->text
+                                                                   : e->name;
+}
+
+static void task_line(buf *b, const nl_workspace *ws, const nl_entry *party,
+                      const nl_tq_hit *h, int32_t today) {
+  const nl_task *t = h->task;
+  put(b, "  \n\xE2\x80\xA2 %s%s", h->status == NL_TQ_PROPOSED ? "(proposed) " : "", t->text);
+  if (party->kind == NL_KIND_ACCOUNT && t->n_mentions > 0) {
+    char *owner = nl_tq_owner_name(ws, &h->entry->note->mentions[t->first_mention]);
+    if (owner != NULL) put(b, " \xE2\x80\x94 %s", owner);
+    free(owner);
+  }
+  const nl_task_date *due = &t->dates[NL_DATE_DUE];
+  if (due->present && due->valid) {
+    char day[16], rel[48];
+    nl_date_format(due->days, day);
+    nl_tq_relative(due->days, today, h->overdue, rel, sizeof rel);
+    put(b, ", due %s (%s)", day, rel);
+  }
+  put(b, " \xC2\xB7 %s", note_title(h->entry));
+}
+
+char *nl_party_card(const nl_workspace *ws, const nl_entry *e, int32_t today) {
+  nl_party p;
+  if (nl_party_load(ws, e, today, &p) < 0) return NULL;
+  buf b = {0};
+  put(&b, "%s", "");
+  const nl_fm_entry *role = nl_note_fm_get(e->note, "role");
+  if (e->kind == NL_KIND_PERSON && role != NULL && role->n_items == 1)
+    put(&b, "role: %s  \n", role->items[0].text);
+  put(&b, "**%zu open task%s**", p.tasks.n, p.tasks.n == 1 ? "" : "s");
+  if (p.n_overdue > 0) put(&b, ", %zu overdue", p.n_overdue);
+  if (p.n_proposed > 0) put(&b, ", %zu proposed", p.n_proposed);
+  for (size_t i = 0; i < p.tasks.n && i < CARD_TASKS; i++)
+    task_line(&b, ws, e, &p.tasks.items[i], p.tasks.today);
+  if (p.tasks.n > CARD_TASKS) put(&b, "  \n\xE2\x80\xA6 and %zu more", p.tasks.n - CARD_TASKS);
+  if (p.n_meetings > 0) put(&b, "  \n**latest meeting%s**", p.n_meetings == 1 ? "" : "s");
+  for (size_t i = 0; i < p.n_meetings && i < CARD_MEETINGS; i++) {
+    const nl_entry *m = p.meetings[i];
+    int32_t day = nl_party_meeting_day(m);
+    char date[16] = "";
+    if (day != INT32_MIN) nl_date_format(day, date);
+    const char *title = note_title(m);
+    /* A meeting's title often repeats its date. */
+    int dated = date[0] != '\0' && strncmp(title, date, 10) != 0;
+    put(&b, "  \n\xE2\x80\xA2 %s%s%s", dated ? date : "", dated ? " " : "", title);
+  }
+  nl_party_free(&p);
+  if (b.oom) {
+    free(b.s);
+    return NULL;
+  }
+  return b.s;
+}
