@@ -678,7 +678,8 @@ static void test_execute_command_errors(void) {
   json_decref(p);
   ASSERT_STR_EQ(nl_feature_commands[0], "notes-lsp.acceptAllProposedTasks");
   ASSERT_STR_EQ(nl_feature_commands[1], "notes-lsp.rejectAllProposedTasks");
-  ASSERT(nl_feature_commands[2] == NULL);
+  ASSERT_STR_EQ(nl_feature_commands[2], "notes-lsp.tasks");
+  ASSERT(nl_feature_commands[3] == NULL);
   /* codeAction with bad params */
   p = json_pack("{s:{s:s}}", "textDocument", "uri", "file:///x.md");
   ASSERT_EQ(nl_feature_code_action(&ctx, p, &result, err, sizeof err), NL_RPC_INVALID_PARAMS);

@@ -747,7 +747,7 @@ int nl_tq_run(const nl_workspace *ws, const nl_tq_query *q, int32_t today, nl_tq
     rc = scan_note(&st, e, &h);
   }
   free(ids);
-  if (rc == 0) {
+  if (rc == 0 && h.n > 1) {
     switch (q->sort) {
     case NL_TQ_SORT_PRIORITY: qsort(h.items, h.n, sizeof *h.items, cmp_priority); break;
     case NL_TQ_SORT_PATH: qsort(h.items, h.n, sizeof *h.items, cmp_path_q); break;
@@ -840,7 +840,7 @@ int nl_tq_group_hits(const nl_workspace *ws, const nl_tq_result *r, nl_tq_group 
       rc = name != NULL ? bucket_add(&bs, &nb, name, i) : -1;
     }
   }
-  qsort(bs, nb, sizeof *bs, cmp_bucket);
+  if (nb > 1) qsort(bs, nb, sizeof *bs, cmp_bucket);
   nl_tq_bucket *res = malloc((nb ? nb : 1) * sizeof *res);
   if (res == NULL) rc = -1;
   for (size_t i = 0; i < nb; i++) {
