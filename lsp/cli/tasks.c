@@ -8,6 +8,7 @@
 
 #include "lsp/cli/vault.h"
 #include "lsp/features/task_query.h"
+#include "lsp/note/task.h"
 
 static const char usage[] =
     "usage: notes-lsp tasks [--owner NAME]... [--account NAME]... [--status STATUS]...\n"
@@ -166,8 +167,10 @@ static void print_owners(FILE *out, const nl_workspace *ws, const nl_tq_hit *h, 
 static void print_text_line(FILE *out, const nl_workspace *ws, const nl_tq_hit *h,
                             int32_t today) {
   const nl_task *t = h->task;
+  char *plain = nl_tq_plain_description(ws, h->entry->note, t);
   fprintf(out, "%s:%u: [%s] %s", h->entry->rel, t->line + 1,
-          nl_tq_status_name((nl_tq_status)h->status), t->text);
+          nl_tq_status_name((nl_tq_status)h->status), plain ? plain : t->description);
+  free(plain);
   const nl_task_date *due = &t->dates[NL_DATE_DUE];
   int dated = due->present && due->valid;
   const char *prio = nl_tq_priority_name(t->priority);
@@ -191,42 +194,47 @@ static void print_text_line(FILE *out, const nl_workspace *ws, const nl_tq_hit *
 
 /* ---- markdown ---------------------------------------------------------------------------- */
 
-/* Obsidian Tasks' emoji for each date field, written in its own order. */
-static const struct {
-  int field;
-  const char *emoji;
-} date_order[] = {{NL_DATE_CREATED, "\xE2\x9E\x95"},       {NL_DATE_START, "\xF0\x9F\x9B\xAB"},
-                  {NL_DATE_SCHEDULED, "\xE2\x8F\xB3"},     {NL_DATE_DUE, "\xF0\x9F\x93\x85"},
-                  {NL_DATE_CANCELLED, "\xE2\x9D\x8C"},     {NL_DATE_DONE, "\xE2\x9C\x85"}};
-static const char *const priority_emoji[] = {"", "\xE2\x8F\xAC", "\xF0\x9F\x94\xBD",
-                                             "\xF0\x9F\x94\xBC", "\xE2\x8F\xAB",
-                                             "\xF0\x9F\x94\xBA"};
+/* The emoji Tasks itself writes for a field. */
+static const char *emoji_of(nl_task_field_kind kind) {
+  size_t n;
+  const nl_task_emoji_def *defs = nl_task_emoji_table(&n);
+  for (size_t i = 0; i < n; i++)
+    if (defs[i].kind == kind && defs[i].canonical) return defs[i].emoji;
+  return "";
+}
 
-/* One checklist item: the task as Obsidian Tasks writes it, with a link to its note before
- * the fields (Tasks reads fields from the end of the line). */
+/* One checklist item: the task as Obsidian Tasks writes it (description, then the fields in its
+ * order), with a link to its note before the fields, since Tasks reads fields from the end. */
 static void print_markdown_line(FILE *out, const nl_workspace *ws, const nl_tq_hit *h) {
   const nl_task *t = h->task;
-  const nl_note *n = h->entry->note;
-  int proposed_pair = t->status_range.end.col - t->status_range.start.col == 4;
-  fprintf(out, "- [%s] %s", proposed_pair ? " ?" : (char[]){t->status_char, 0}, t->text);
-  if (t->n_mentions > 0) fputc(' ', out);
-  print_owners(out, ws, h, " ", "@");
-  for (uint32_t i = 0; i < t->n_tags; i++) fprintf(out, " #%s", n->tags[t->first_tag + i].name);
+  fprintf(out, "- [%s] %s", t->proposed & NL_PROPOSED_WIDE ? " ?" : t->symbol, t->description);
   const char *rel = h->entry->rel;
   size_t len = strlen(rel);
   if (len > 3 && strcmp(rel + len - 3, ".md") == 0) len -= 3;
   fprintf(out, " ([[%.*s|%s]])", (int)len, rel, h->entry->name);
-  if (t->priority != NL_PRIORITY_NONE && t->priority <= NL_PRIORITY_HIGHEST)
-    fprintf(out, " %s", priority_emoji[t->priority]);
-  if (t->recurrence != NULL) fprintf(out, " \xF0\x9F\x94\x81 %s", t->recurrence);
-  for (size_t i = 0; i < sizeof date_order / sizeof date_order[0]; i++) {
-    const nl_task_date *d = &t->dates[date_order[i].field];
+  if (t->id != NULL) fprintf(out, " %s %s", emoji_of(NL_FIELD_ID), t->id);
+  if (t->n_depends_on > 0) {
+    fprintf(out, " %s ", emoji_of(NL_FIELD_DEPENDS));
+    for (uint32_t i = 0; i < t->n_depends_on; i++)
+      fprintf(out, "%s%s", i ? "," : "", t->depends_on[i]);
+  }
+  if (t->priority != NL_PRIORITY_NONE)
+    fprintf(out, " %s", nl_task_priority_emoji((nl_priority)t->priority));
+  if (t->recurrence != NULL) fprintf(out, " %s %s", emoji_of(NL_FIELD_RECURRENCE), t->recurrence);
+  if (t->on_completion != NL_ON_COMPLETION_NONE)
+    fprintf(out, " %s %s", emoji_of(NL_FIELD_ON_COMPLETION),
+            t->on_completion == NL_ON_COMPLETION_KEEP ? "keep" : "delete");
+  static const nl_date_field order[] = {NL_DATE_CREATED,   NL_DATE_START, NL_DATE_SCHEDULED,
+                                        NL_DATE_DUE,       NL_DATE_CANCELLED, NL_DATE_DONE};
+  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+    const nl_task_date *d = &t->dates[order[i]];
     if (!d->present || !d->valid) continue;
     char day[16];
     nl_date_format(d->days, day);
-    fprintf(out, " %s %s", date_order[i].emoji, day);
+    fprintf(out, " %s %s", nl_task_date_emoji(order[i]), day);
   }
   fputc('\n', out);
+  (void)ws;
 }
 
 /* ---- the job ----------------------------------------------------------------------------- */

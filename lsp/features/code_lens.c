@@ -13,6 +13,7 @@
 #include "lsp/features/features.h"
 #include "lsp/features/nav_match.h"
 #include "lsp/features/party.h"
+#include "lsp/note/task.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
@@ -40,8 +41,10 @@ int nl_feature_code_lens(const nl_ctx *ctx, const json_t *params, json_t **resul
                                              LENS_PARTY, "uri", uri));
   size_t proposed = 0;
   uint32_t first = 0;
+  /* The tasks notes-lsp.acceptAllProposedTasks accepts. */
+  const nl_task_settings *ts = &nl_ws_config(ctx->ws)->tasks;
   for (size_t i = 0; i < n->n_tasks; i++) {
-    if (n->tasks[i].status != NL_TASK_PROPOSED) continue;
+    if (!nl_task_is_proposed(&n->tasks[i], ts)) continue;
     if (proposed++ == 0) first = n->tasks[i].line;
   }
   if (proposed > 0) {

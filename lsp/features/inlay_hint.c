@@ -15,11 +15,11 @@ static const struct {
   const char *name;
 } hinted[] = {{NL_DATE_DUE, "due"}, {NL_DATE_SCHEDULED, "scheduled"}, {NL_DATE_START, "starts"}};
 
-static json_t *hint(const nl_ctx *ctx, const nl_diag_text *t, const nl_task *task, int field,
-                    const char *name) {
+static json_t *hint(const nl_ctx *ctx, const nl_task_settings *ts, const nl_diag_text *t,
+                    const nl_task *task, int field, const char *name) {
   const nl_task_date *d = &task->dates[field];
   if (!d->present || !d->valid) return NULL;
-  int overdue = field == NL_DATE_DUE && nl_tq_task_overdue(task, ctx->today);
+  int overdue = field == NL_DATE_DUE && nl_tq_task_overdue(task, ts, ctx->today);
   char label[48], day[16], tip[96];
   nl_tq_relative(d->days, ctx->today, overdue, label, sizeof label);
   nl_date_format(d->days, day);
@@ -41,20 +41,21 @@ int nl_feature_inlay_hint(const nl_ctx *ctx, const json_t *params, json_t **resu
   const nl_entry *e = nl_ws_by_uri(ctx->ws, uri);
   if (e == NULL || e->note == NULL || *result == NULL) return 0;
   const nl_note *n = e->note;
+  const nl_task_settings *ts = &nl_ws_config(ctx->ws)->tasks;
   nl_diag_text t;
   int loaded = 0;
   for (size_t i = 0; i < n->n_tasks; i++) {
     const nl_task *task = &n->tasks[i];
     if (task->line < l1 || task->line > l2) continue;
-    nl_tq_status s = nl_tq_task_status(task);
-    if (s == NL_TQ_DONE || s == NL_TQ_CANCELLED) continue;
+    nl_tq_status s = nl_tq_task_status(task, ts);
+    if (s != NL_TQ_PROPOSED && s != NL_TQ_TODO && s != NL_TQ_IN_PROGRESS) continue;
     for (size_t k = 0; k < sizeof hinted / sizeof hinted[0]; k++) {
       if (!task->dates[hinted[k].field].present || !task->dates[hinted[k].field].valid) continue;
       if (!loaded) {
         nl_diag_text_load(&t, ctx->docs, e); /* unreadable: byte columns */
         loaded = 1;
       }
-      json_t *h = hint(ctx, &t, task, hinted[k].field, hinted[k].name);
+      json_t *h = hint(ctx, ts, &t, task, hinted[k].field, hinted[k].name);
       if (h != NULL) json_array_append_new(*result, h);
     }
   }

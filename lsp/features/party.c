@@ -149,7 +149,10 @@ static const char *note_title(const nl_entry *e) {
 static void task_line(buf *b, const nl_workspace *ws, const nl_entry *party,
                       const nl_tq_hit *h, int32_t today) {
   const nl_task *t = h->task;
-  put(b, "  \n\xE2\x80\xA2 %s%s", h->status == NL_TQ_PROPOSED ? "(proposed) " : "", t->text);
+  char *plain = nl_tq_plain_description(ws, h->entry->note, t);
+  put(b, "  \n\xE2\x80\xA2 %s%s", h->status == NL_TQ_PROPOSED ? "(proposed) " : "",
+      plain ? plain : t->description);
+  free(plain);
   if (party->kind == NL_KIND_ACCOUNT && t->n_mentions > 0) {
     char *owner = nl_tq_owner_name(ws, &h->entry->note->mentions[t->first_mention]);
     if (owner != NULL) put(b, " \xE2\x80\x94 %s", owner);

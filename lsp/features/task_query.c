@@ -245,21 +245,21 @@ int nl_tq_query_from_json(nl_tq_query *q, const json_t *args, char *err, size_t 
 
 /* ---- one task ---------------------------------------------------------------------------- */
 
-nl_tq_status nl_tq_task_status(const nl_task *t) {
-  switch (t->status) {
-  case NL_TASK_PROPOSED: return NL_TQ_PROPOSED;
-  case NL_TASK_IN_PROGRESS: return NL_TQ_IN_PROGRESS;
+nl_tq_status nl_tq_task_status(const nl_task *t, const nl_task_settings *ts) {
+  switch (nl_task_status_of(t, ts)) {
   case NL_TASK_DONE: return NL_TQ_DONE;
   case NL_TASK_CANCELLED: return NL_TQ_CANCELLED;
-  default: return NL_TQ_TODO; /* Obsidian Tasks reads an unknown symbol as todo */
+  case NL_TASK_NON_TASK: return NL_TQ__STATUS_COUNT;
+  case NL_TASK_IN_PROGRESS: return nl_task_is_proposed(t, ts) ? NL_TQ_PROPOSED : NL_TQ_IN_PROGRESS;
+  default: return nl_task_is_proposed(t, ts) ? NL_TQ_PROPOSED : NL_TQ_TODO;
   }
 }
 
-int nl_tq_task_overdue(const nl_task *t, int32_t today) {
+int nl_tq_task_overdue(const nl_task *t, const nl_task_settings *ts, int32_t today) {
   const nl_task_date *due = &t->dates[NL_DATE_DUE];
-  nl_tq_status s = nl_tq_task_status(t);
-  return due->present && due->valid && due->days < today && s != NL_TQ_DONE &&
-         s != NL_TQ_CANCELLED;
+  if (!due->present || !due->valid || due->days >= today) return 0;
+  nl_tq_status s = nl_tq_task_status(t, ts);
+  return s == NL_TQ_PROPOSED || s == NL_TQ_TODO || s == NL_TQ_IN_PROGRESS;
 }
 
 void nl_tq_relative(int32_t days, int32_t today, int overdue, char *buf, size_t size) {
@@ -463,6 +463,55 @@ char *nl_tq_owner_name(const nl_workspace *ws, const nl_mention *m) {
   return nl_nav_nfc(m->tail, nl_diag_mention_name_len(m));
 }
 
+/* Cuts the first `what` (len bytes) in s that starts a word and ends one. */
+static void cut_word(char *s, const char *what, size_t len) {
+  for (char *p = s; len > 0 && (p = strstr(p, what)) != NULL; p++) {
+    int starts = p == s || p[-1] == ' ';
+    int ends = p[len] == '\0' || p[len] == ' ';
+    if (!starts || !ends) continue;
+    memmove(p, p + len, strlen(p + len) + 1);
+    return;
+  }
+}
+
+char *nl_tq_plain_description(const nl_workspace *ws, const nl_note *n, const nl_task *t) {
+  char *s = strdup(t->description);
+  if (s == NULL) return NULL;
+  for (uint32_t i = 0; i < t->n_mentions; i++) {
+    const nl_mention *m = &n->mentions[t->first_mention + i];
+    size_t len = 0;
+    if (nl_ws_resolve_mention(ws, m, &len) == NULL) len = nl_diag_mention_name_len(m);
+    char *at = malloc(len + 2);
+    if (at == NULL) break;
+    at[0] = '@';
+    memcpy(at + 1, m->tail, len);
+    at[len + 1] = '\0';
+    cut_word(s, at, len + 1);
+    free(at);
+  }
+  for (uint32_t i = 0; i < t->n_tags; i++) {
+    const char *tag = n->tags[t->first_tag + i].name;
+    size_t len = strlen(tag);
+    char *hash = malloc(len + 2);
+    if (hash == NULL) break;
+    hash[0] = '#';
+    memcpy(hash + 1, tag, len + 1);
+    cut_word(s, hash, len + 1);
+    free(hash);
+  }
+  size_t o = 0; /* collapse the spaces the cuts left */
+  for (size_t i = 0; s[i] != '\0'; i++)
+    if (s[i] != ' ' || (o > 0 && s[o - 1] != ' ')) s[o++] = s[i];
+  while (o > 0 && s[o - 1] == ' ') o--;
+  s[o] = '\0';
+  /* A description that was only owners and tags keeps them. */
+  if (o == 0) {
+    free(s);
+    return strdup(t->description);
+  }
+  return s;
+}
+
 char *nl_tq_account_name(const nl_tq_hit *h) {
   if (h->account != NULL) return nl_nav_nfc(h->account->name, strlen(h->account->name));
   if (h->account_name != NULL) return nl_nav_nfc(h->account_name, strlen(h->account_name));
@@ -599,6 +648,7 @@ static int sort_by_owner(const nl_workspace *ws, nl_tq_hit *items, size_t n) {
 typedef struct {
   const nl_workspace *ws;
   const nl_tq_query *q;
+  const nl_task_settings *ts;
   int32_t today;
   unsigned statuses;
   name_filter owners, accounts;
@@ -614,17 +664,17 @@ static int scan_note(run_state *st, const nl_entry *e, hits *out) {
   int note_acct_done = 0;
   for (size_t i = 0; i < n->n_tasks; i++) {
     const nl_task *t = &n->tasks[i];
-    nl_tq_status s = nl_tq_task_status(t);
-    if (!(st->statuses & (1u << s))) continue;
+    nl_tq_status s = nl_tq_task_status(t, st->ts);
+    if (s >= NL_TQ__STATUS_COUNT || !(st->statuses & (1u << s))) continue;
     const nl_task_date *due = &t->dates[NL_DATE_DUE];
     int dated = due->present && due->valid;
-    int overdue = nl_tq_task_overdue(t, st->today);
+    int overdue = nl_tq_task_overdue(t, st->ts, st->today);
     if (q->overdue && !overdue) continue;
     if (q->has_due_before && !(dated && due->days < q->due_before)) continue;
     if (q->has_due_after && !(dated && due->days > q->due_after)) continue;
     if (q->priorities != 0 && !(q->priorities & (1u << t->priority))) continue;
     if (st->by_owner && !owners_match(st->ws, &st->owners, n, t)) continue;
-    if (q->text != NULL && !text_matches(&st->text, t->text)) continue;
+    if (q->text != NULL && !text_matches(&st->text, t->description)) continue;
     if (!note_acct_done) {
       note_acct = note_account(st->ws, e);
       note_acct_done = 1;
@@ -723,6 +773,7 @@ int nl_tq_run(const nl_workspace *ws, const nl_tq_query *q, int32_t today, nl_tq
   memset(&st, 0, sizeof st);
   st.ws = ws;
   st.q = q;
+  st.ts = nl_ws_config(ws) != NULL ? &nl_ws_config(ws)->tasks : NULL;
   st.today = r->today = q->has_today ? q->today : today;
   st.statuses = q->statuses ? q->statuses : NL_TQ_OPEN_STATUSES;
   owner_filter(&st.owners, ws, q);
@@ -885,22 +936,19 @@ static json_t *take_string(char *s) {
   return j;
 }
 
-static json_t *depends_json(const char *deps) {
+static json_t *depends_json(const nl_task *t) {
   json_t *arr = json_array();
-  for (const char *s = deps; arr != NULL && s != NULL && *s != '\0';) {
-    size_t skip = strspn(s, ", \t");
-    s += skip;
-    size_t n = strcspn(s, ", \t");
-    if (n > 0) json_array_append_new(arr, nl_lsp_string_lossy(s, n));
-    s += n;
-  }
+  for (uint32_t i = 0; arr != NULL && i < t->n_depends_on; i++)
+    json_array_append_new(arr, str_or_null(t->depends_on[i]));
   return arr;
 }
 
-static const char *block_on_line(const nl_note *n, uint32_t line) {
-  for (size_t i = 0; i < n->n_blocks; i++)
-    if (n->blocks[i].range.start.line == line) return n->blocks[i].id;
-  return NULL;
+static json_t *on_completion_json(const nl_task *t) {
+  switch (t->on_completion) {
+  case NL_ON_COMPLETION_KEEP: return json_string("keep");
+  case NL_ON_COMPLETION_DELETE: return json_string("delete");
+  default: return json_null();
+  }
 }
 
 static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t today,
@@ -921,8 +969,7 @@ static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t toda
     json_array_append_new(tags, take_string(with_hash));
   }
   /* "[ ?]" is the two-character proposed marker; everything else holds one character. */
-  char symbol[3] = {t->status_char, 0, 0};
-  if (t->status_range.end.col - t->status_range.start.col == 4) memcpy(symbol, " ?", 3);
+  const char *symbol = t->proposed & NL_PROPOSED_WIDE ? " ?" : t->symbol;
   const nl_task_date *due = &t->dates[NL_DATE_DUE];
   json_t *due_in = due->present && due->valid ? json_integer(due->days - today) : json_null();
   const char *prio = nl_tq_priority_name(t->priority);
@@ -930,19 +977,20 @@ static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t toda
                                                                   : take_string(nl_nav_nfc(e->name, strlen(e->name))),
                            "kind", nl_kind_name(e->kind));
   return json_pack(
-      "{s:s, s:o, s:o, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, "
-      "s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+      "{s:s, s:o, s:o, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+      "s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
       "uri", e->uri, "path", str_or_null(e->rel), "range", range, "line", (json_int_t)t->line,
       "status", nl_tq_status_name((nl_tq_status)h->status), "statusSymbol",
-      nl_lsp_string_lossy(symbol, strlen(symbol)), "description", str_or_null(t->text),
+      nl_lsp_string_lossy(symbol, strlen(symbol)), "description", str_or_null(t->description),
       "owners", owners, "account", take_string(nl_tq_account_name(h)), "due", date_json(due),
       "scheduled", date_json(&t->dates[NL_DATE_SCHEDULED]), "start",
       date_json(&t->dates[NL_DATE_START]), "created", date_json(&t->dates[NL_DATE_CREATED]),
       "done", date_json(&t->dates[NL_DATE_DONE]), "cancelled",
-      date_json(&t->dates[NL_DATE_CANCELLED]), "priority", prio ? json_string(prio) : json_null(),
+      date_json(&t->dates[NL_DATE_CANCELLED]), "priority", prio ? json_string(prio) : json_null(), "onCompletion",
+      on_completion_json(t),
       "overdue", (int)h->overdue, "dueInDays", due_in, "recurrence", str_or_null(t->recurrence),
-      "id", str_or_null(t->id), "dependsOn", depends_json(t->depends_on), "blockId",
-      str_or_null(block_on_line(n, t->line)), "tags", tags, "note", note);
+      "id", str_or_null(t->id), "dependsOn", depends_json(t), "blockId",
+      str_or_null(t->block_id), "tags", tags, "note", note);
 }
 
 typedef struct {

@@ -26,6 +26,7 @@
 
 #include "lsp/server/document.h"
 #include "lsp/index/workspace.h"
+#include "lsp/note/task.h"
 #include "protocol/position.h"
 
 typedef enum {
@@ -116,13 +117,21 @@ typedef struct {
 int nl_tq_run(const nl_workspace *ws, const nl_tq_query *q, int32_t today, nl_tq_result *r);
 void nl_tq_result_free(nl_tq_result *r);
 
-/* The status and overdue state of one task, as the query reads them. */
-nl_tq_status nl_tq_task_status(const nl_task *t);
-int nl_tq_task_overdue(const nl_task *t, int32_t today);
+/* The status of one task under the `tasks:` settings `ts` (may be NULL): proposed as
+ * nl_task_is_proposed says unless done or cancelled, else its type; NL_TQ__STATUS_COUNT for a
+ * configured non-task, which no query lists. */
+nl_tq_status nl_tq_task_status(const nl_task *t, const nl_task_settings *ts);
+/* Whether it has a valid due date before today and is proposed, to do or in progress. */
+int nl_tq_task_overdue(const nl_task *t, const nl_task_settings *ts, int32_t today);
 
 /* The display name of a task owner: the person note's name (NFC) when the mention names one,
  * else the name as written. New (free()), NULL when out of memory. */
 char *nl_tq_owner_name(const nl_workspace *ws, const nl_mention *m);
+/* The task's description for reading in a list or a card: Tasks' description without the
+ * owners' @mentions and the line's tags, spaces collapsed ("Draft the pilot success criteria"
+ * of "Draft the pilot success criteria @Ana Ruiz #task"). New (free()), NULL when out of
+ * memory. */
+char *nl_tq_plain_description(const nl_workspace *ws, const nl_note *n, const nl_task *t);
 /* The display name of a hit's account (NFC), or NULL when it has none. New (free()). */
 char *nl_tq_account_name(const nl_tq_hit *h);
 
