@@ -75,6 +75,16 @@ int nl_feature_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **resu
   const nl_entry *e = nl_ws_by_uri(ctx->ws, uri);
   /* A document outside the vault (or not indexed yet) simply has no diagnostics. */
   json_t *items = e != NULL ? nl_feature_diagnostics_json(ctx, e) : json_array();
-  *result = json_pack("{s:s, s:o}", "kind", "full", "items", items ? items : json_array());
+  if (items == NULL) items = json_array();
+  /* The same resultIds as workspace/diagnostic: an unchanged note answers `unchanged`. */
+  char id[17];
+  nl_feature_result_id(items, id);
+  const char *before = json_string_value(json_object_get(params, "previousResultId"));
+  if (before != NULL && strcmp(before, id) == 0) {
+    json_decref(items);
+    *result = json_pack("{s:s, s:s}", "kind", "unchanged", "resultId", id);
+    return 0;
+  }
+  *result = json_pack("{s:s, s:s, s:o}", "kind", "full", "resultId", id, "items", items);
   return 0;
 }

@@ -72,6 +72,13 @@ int nl_feature_code_lens_resolve(const nl_ctx *ctx, const json_t *params, json_t
 /* textDocument/inlayHint: "in 3 days", "today", "2 days overdue" after task dates */
 int nl_feature_inlay_hint(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
                           size_t err_size);
+/* workspace/diagnostic (pull): the problems of every note that has some, and of every note the
+ * client has a previous report of; `unchanged` when the resultId is the same; partial results
+ * through $/progress when the client sends a partialResultToken */
+int nl_feature_workspace_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **result,
+                                    char *err, size_t err_size);
+/* The resultId of a note's diagnostics (a hash of their JSON) into out (17 bytes). */
+void nl_feature_result_id(const json_t *items, char out[17]);
 /* workspace/symbol */
 int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
                                 char *err, size_t err_size);

@@ -59,6 +59,8 @@ nl_config *nl_config_new(void) {
   cfg->max_file_size = 8u << 20;
   cfg->max_notes = NL_CONFIG_MAX_NOTES;
   cfg->log_level = 0; /* unset: the command line decides */
+  cfg->diagnostics_vault = 1;
+  cfg->diagnostics_max_notes = 1000;
   if (rc != 0) {
     nl_config_free(cfg);
     return NULL;
@@ -114,6 +116,8 @@ nl_config *nl_config_copy(const nl_config *cfg) {
     rc = -1;
   c->max_file_size = cfg->max_file_size;
   c->max_notes = cfg->max_notes;
+  c->diagnostics_vault = cfg->diagnostics_vault;
+  c->diagnostics_max_notes = cfg->diagnostics_max_notes;
   c->has_today = cfg->has_today;
   c->today = cfg->today;
   c->log_level = cfg->log_level;
@@ -385,6 +389,31 @@ static void apply_tasks(nl_config *cfg, const json_t *v, problems *p) {
   }
 }
 
+static void apply_diagnostics(nl_config *cfg, const json_t *v, problems *p) {
+  if (!json_is_object(v)) {
+    problem(p, "diagnostics: expected a mapping (scope, maxNotes)");
+    return;
+  }
+  const char *key;
+  const json_t *item;
+  json_object_foreach((json_t *)v, key, item) {
+    const char *scope = json_string_value(item);
+    if (strcmp(key, "scope") == 0) {
+      if (scope != NULL && (strcmp(scope, "open") == 0 || strcmp(scope, "vault") == 0))
+        cfg->diagnostics_vault = strcmp(scope, "vault") == 0;
+      else
+        problem(p, "diagnostics.scope: expected open or vault");
+    } else if (strcmp(key, "maxNotes") == 0) {
+      if (!json_is_integer(item) || json_integer_value(item) < 0)
+        problem(p, "diagnostics.maxNotes: expected a number of notes");
+      else
+        cfg->diagnostics_max_notes = (size_t)json_integer_value(item);
+    } else {
+      problem(p, "diagnostics.%s: unknown setting", key);
+    }
+  }
+}
+
 int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t err_size) {
   problems p = {err, err_size, 0, 0};
   if (err != NULL && err_size > 0) err[0] = '\0';
@@ -416,6 +445,8 @@ int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t er
       apply_templates(cfg, v, &p);
     else if (strcmp(key, "tasks") == 0)
       apply_tasks(cfg, v, &p);
+    else if (strcmp(key, "diagnostics") == 0)
+      apply_diagnostics(cfg, v, &p);
     else
       problem(&p, "%s: unknown setting", key);
   }

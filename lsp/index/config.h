@@ -25,6 +25,10 @@
  *       ">": {name: Forwarded, type: todo, next: "x"}   type: todo|in_progress|done|cancelled|
  *       "~": cancelled                                      non_task (a bare type is enough)
  *     questionIsProposed: false    `[?]` is a proposed task (`[ ?]` and #proposed always are)
+ *   diagnostics:                   for clients that do not pull diagnostics:
+ *     scope: vault                 vault: after the first scan, push the problems of closed
+ *                                  notes too; open: only of open notes
+ *     maxNotes: 1000               at most this many closed notes are pushed
  */
 #ifndef NL_CONFIG_H
 #define NL_CONFIG_H
@@ -77,6 +81,8 @@ typedef struct {
   char *attachment_folder;            /* app.json attachmentFolderPath ("/" the root, "./"
                                          the note's folder, "./x" below it, else a folder);
                                          NULL when not set (the root) */
+  int diagnostics_vault;              /* `diagnostics.scope: vault` (default) rather than open */
+  size_t diagnostics_max_notes;       /* `diagnostics.maxNotes` */
 } nl_config;
 
 /* newLinkFormat: the note's file name when no other note has it, else its vault path;

@@ -46,7 +46,9 @@ struct nl_ctx {
   const nl_client_caps *caps;
   /* Sends workspace/applyEdit with `edit` (steals) as a server request. */
   void (*apply_edit)(const nl_ctx *ctx, const char *label, json_t *edit);
-  void *server;              /* for apply_edit */
+  /* Sends $/progress {token (borrowed), value (steals)}: partial results of a request. */
+  void (*progress)(const nl_ctx *ctx, const json_t *token, json_t *value);
+  void *server;              /* for apply_edit and progress */
 };
 
 /* A feature handler: `params` is borrowed. On success it sets *result (new reference; json_null()

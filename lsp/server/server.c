@@ -68,6 +68,11 @@ static void ctx_apply_edit(const nl_ctx *ctx, const char *label, json_t *edit) {
           NULL);
 }
 
+static void ctx_progress(const nl_ctx *ctx, const json_t *token, json_t *value) {
+  nl_srv_notify(ctx->server, "$/progress",
+                json_pack("{s:O,s:o}", "token", (json_t *)token, "value", value));
+}
+
 const nl_ctx *nl_srv_ctx_now(nl_server *srv) {
   srv->ctx.ws = srv->ws;
   srv->ctx.docs = srv->docs;
@@ -75,6 +80,7 @@ const nl_ctx *nl_srv_ctx_now(nl_server *srv) {
   srv->ctx.today = nl_config_today(srv->cfg);
   srv->ctx.caps = &srv->caps;
   srv->ctx.apply_edit = ctx_apply_edit;
+  srv->ctx.progress = ctx_progress;
   srv->ctx.server = srv;
   return &srv->ctx;
 }
@@ -98,6 +104,57 @@ static int publish_one(nl_doc *doc, void *arg) {
   return 0;
 }
 
+/* Pushes the problems of closed note `e` when they changed; returns 1 when it has some. */
+static int publish_closed(nl_server *srv, const nl_entry *e) {
+  json_t *items = nl_feature_diagnostics_json(nl_srv_ctx_now(srv), e);
+  if (items == NULL) return 0;
+  int some = json_array_size(items) > 0;
+  json_t *last = json_object_get(srv->published, e->uri);
+  if ((last == NULL && !some) || (last != NULL && json_equal(last, items))) {
+    json_decref(items);
+    return some;
+  }
+  if (some)
+    json_object_set(srv->published, e->uri, items);
+  else
+    json_object_del(srv->published, e->uri);
+  nl_srv_notify(srv, "textDocument/publishDiagnostics",
+                json_pack("{s:s,s:o}", "uri", e->uri, "diagnostics", items));
+  return some;
+}
+
+/* `diagnostics.scope: vault` for clients that do not pull: after a scan, the problems of every
+ * closed note (up to diagnostics.maxNotes notes); after an edit, again those of the closed
+ * notes already shown, which another note's change may have fixed. */
+static void publish_vault(nl_server *srv) {
+  if (!srv->cfg->diagnostics_vault) return;
+  size_t shown = 0, max = srv->cfg->diagnostics_max_notes;
+  if (srv->vault_push) {
+    srv->vault_push = 0;
+    uint32_t limit = nl_ws_id_limit(srv->ws);
+    for (uint32_t id = 0; id < limit && shown < max; id++) {
+      const nl_entry *e = nl_ws_get(srv->ws, id);
+      if (e == NULL || e->note == NULL || e->uri == NULL || nl_docs_get(srv->docs, e->uri))
+        continue;
+      shown += (size_t)publish_closed(srv, e);
+    }
+    return;
+  }
+  const char *uri;
+  json_t *v, *tmp;
+  json_object_foreach_safe(srv->published, tmp, uri, v) {
+    const nl_entry *e = nl_ws_by_uri(srv->ws, uri);
+    if (nl_docs_get(srv->docs, uri) != NULL) continue;
+    if (e == NULL || e->note == NULL) { /* gone from the vault */
+      nl_srv_notify(srv, "textDocument/publishDiagnostics",
+                    json_pack("{s:s,s:[]}", "uri", uri, "diagnostics"));
+      json_object_del(srv->published, uri);
+      continue;
+    }
+    publish_closed(srv, e);
+  }
+}
+
 static void diag_timer_cb(uv_timer_t *t) {
   nl_server *srv = t->data;
   nl_srv_flush_edits(srv);
@@ -112,6 +169,7 @@ static void diag_timer_cb(uv_timer_t *t) {
     return;
   }
   nl_docs_foreach(srv->docs, publish_one, srv);
+  publish_vault(srv);
 }
 
 /* Diagnostics are computed once the edits pause, not on every keystroke. */
@@ -235,6 +293,7 @@ void nl_srv_scan_progress(nl_workspace *ws, void *ud, size_t done, size_t total,
       used += (size_t)snprintf(roots + used, sizeof(roots) - used, "%s%s", i ? ", " : "",
                                nl_ws_root(ws, i));
     nl_log(NL_LOG_INFO, "index ready: %s in %s", msg, roots[0] ? roots : "no folder");
+    srv->vault_push = 1;
     if (!srv->exiting) nl_srv_release_held(srv);
     return;
   }

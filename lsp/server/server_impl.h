@@ -71,6 +71,7 @@ struct nl_server {
   nl_watch *watch;    /* fs events when the client does not watch files for us */
   int merge_pending;  /* the index has parsed notes to merge */
   int initialized;    /* `initialized` was handled: the scan and the watch started once */
+  int vault_push;     /* push the problems of closed notes at the next run (after a scan) */
 };
 
 /* ---- writing and context (server.c) ------------------------------------------------------- */

@@ -160,6 +160,6 @@ json_t *nl_srv_capabilities(nl_server *srv) {
   if (srv->caps.pull_diagnostics)
     json_object_set_new(caps, "diagnosticProvider",
                         json_pack("{s:s,s:b,s:b}", "identifier", "notes-lsp",
-                                  "interFileDependencies", 1, "workspaceDiagnostics", 0));
+                                  "interFileDependencies", 1, "workspaceDiagnostics", 1));
   return caps;
 }

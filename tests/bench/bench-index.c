@@ -84,7 +84,7 @@ static void time_features(nl_workspace *ws, const char *root) {
   snprintf(path, sizeof(path), "%s/bench-probe.md", root);
   char *uri = nl_path_to_uri(path);
   nl_client_caps caps = {0};
-  nl_ctx ctx = {ws, docs, NL_ENC_UTF16, 0, &caps, NULL, NULL};
+  nl_ctx ctx = {ws, docs, NL_ENC_UTF16, 0, &caps, NULL, NULL, NULL};
   /* "[[" alone, one letter and three letters of the probe person. */
   printf("{");
   for (int typed = 0; typed <= 3; typed += typed == 0 ? 1 : 2) {

@@ -15,6 +15,8 @@ import {
   uriPath,
   lineAt,
   positionOf,
+  fileUri,
+  TEST_SETTINGS,
   serverPath,
 } from './lib/lsp-session.mjs';
 
@@ -254,5 +256,154 @@ test('hover on a person or an account: open tasks overdue first, latest meetings
       '• Draft the pilot success criteria — Ana Ruiz, due 2025-11-08 (7 days overdue) · Storage pilot kickoff with Contoso  \n' +
       '• (proposed) Confirm pilot rack delivery date with the data center team — Jonas Becker, due 2025-11-10 (5 days overdue) · Storage pilot kickoff with Contoso  \n'), contoso);
     assert.ok(contoso.endsWith('**latest meetings**  \n• 2025-11-14 Fabrikam procurement sync  \n• 2025-11-06 Storage pilot kickoff with Contoso'), contoso);
+  });
+});
+
+// -------------------------------------------------------------------------------------------
+
+test('workspace/diagnostic: every note with problems, unchanged resultIds, partial results', { timeout: TIMEOUT }, async () => {
+  await withServer(async (s, vault) => {
+    assert.equal(s.initializeResult.capabilities.diagnosticProvider.workspaceDiagnostics, true);
+    const first = await s.request('workspace/diagnostic', { previousResultIds: [] });
+    const byPath = new Map(first.items.map((r) => [path.relative(vault, uriPath(r.uri)), r]));
+    // Closed notes too: the CRM export's mojibake, the broken frontmatter, the ambiguous link.
+    for (const rel of [KICKOFF, FABRIKAM, 'Meetings/2025-10-02 - Export from the old CRM.md', 'Meetings/2025-11-20 - Broken frontmatter.md', 'Daily/2025-11-06.md']) {
+      const r = byPath.get(rel);
+      assert.ok(r, `a report for ${rel}`);
+      assert.equal(r.kind, 'full');
+      assert.equal(r.version, null, 'not open');
+      assert.ok(r.items.length > 0 && typeof r.resultId === 'string');
+    }
+    assert.ok(byPath.get('Meetings/2025-10-02 - Export from the old CRM.md').items.some((d) => d.code === 'mojibake'));
+    assert.ok(byPath.get('Meetings/2025-11-20 - Broken frontmatter.md').items.some((d) => d.code === 'frontmatter-error'));
+    assert.ok(!byPath.has('People/Ana Ruiz.md'), 'a note without problems is not reported');
+    // The same diagnostics as textDocument/diagnostic, with the same resultId.
+    const uri = await s.open(KICKOFF);
+    const pulled = await s.request('textDocument/diagnostic', { textDocument: { uri } });
+    assert.equal(pulled.resultId, byPath.get(KICKOFF).resultId);
+    assert.deepEqual(pulled.items, byPath.get(KICKOFF).items);
+    assert.deepEqual(await s.request('textDocument/diagnostic', { textDocument: { uri }, previousResultId: pulled.resultId }), { kind: 'unchanged', resultId: pulled.resultId });
+
+    // Again with the resultIds: every note answers unchanged; the open one says its version.
+    const previousResultIds = first.items.map((r) => ({ uri: r.uri, value: r.resultId }));
+    const second = await s.request('workspace/diagnostic', { previousResultIds });
+    assert.equal(second.items.length, first.items.length);
+    for (const r of second.items) assert.equal(r.kind, 'unchanged', r.uri);
+    assert.equal(second.items.find((r) => r.uri === uri).version, 1);
+
+    // Fix the broken link in the kickoff note: only it changes.
+    const text = s.text(uri);
+    const line = text.split('\n').findIndex((l) => l.includes('[[Northwind Traders]]'));
+    await s.change(uri, [{ range: { start: { line, character: 0 }, end: { line, character: lineAt(text, line).length } }, text: '- [[Contoso]]' }]);
+    const third = await s.request('workspace/diagnostic', { previousResultIds });
+    const changed = third.items.filter((r) => r.kind === 'full');
+    assert.deepEqual(changed.map((r) => r.uri), [uri]);
+    assert.ok(!changed[0].items.some((d) => d.code === 'broken-link'));
+
+    // A note whose problems are all gone is reported empty, to clear it.
+    const fm = 'Meetings/2025-11-20 - Broken frontmatter.md';
+    fs.writeFileSync(path.join(vault, fm), '# Fixed\n');
+    await s.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: byPath.get(fm).uri, type: 2 }] });
+    const fourth = await s.request('workspace/diagnostic', { previousResultIds });
+    const cleared = fourth.items.find((r) => r.uri === byPath.get(fm).uri);
+    assert.equal(cleared.kind, 'full');
+    assert.deepEqual(cleared.items, []);
+
+    // Partial results: the reports arrive as $/progress on the token, the rest in the answer.
+    const partials = [];
+    s.conn.onProgress(s.protocol.WorkspaceDiagnosticRequest.partialResult, 'wd-1', (v) => partials.push(...v.items));
+    const last = await s.request('workspace/diagnostic', { previousResultIds: [], partialResultToken: 'wd-1' });
+    assert.equal(partials.length + last.items.length, fourth.items.length - 1, 'every note with problems, once');
+  });
+});
+
+test('workspace/diagnostic: bad previousResultIds are InvalidParams', { timeout: TIMEOUT }, async () => {
+  await withServer(async (s) => {
+    await expectInvalidParams(s.request('workspace/diagnostic', { previousResultIds: 'x' }), 'previousResultIds');
+    await expectInvalidParams(s.request('workspace/diagnostic', { previousResultIds: [{ uri: 1 }] }), 'previousResultIds[0]');
+  });
+});
+
+test('workspace/diagnostic: a large vault streams its reports as partial results', { timeout: TIMEOUT }, async () => {
+  const vault = copyVault();
+  fs.mkdirSync(path.join(vault, 'Bulk'));
+  for (let i = 0; i < 1200; i++) fs.writeFileSync(path.join(vault, 'Bulk', `n${i}.md`), `# n${i}\n\nSee [[Nowhere ${i}]].\n`);
+  const s = new LspSession({ cwd: vault });
+  try {
+    s.start();
+    await s.initialize({ capabilities: VSCODE_CAPS });
+    await s.initialized();
+    await s.waitForIndex();
+    const batches = [];
+    s.conn.onProgress(s.protocol.WorkspaceDiagnosticRequest.partialResult, 'bulk', (v) => batches.push(v.items));
+    const last = await s.request('workspace/diagnostic', { previousResultIds: [], partialResultToken: 'bulk' });
+    const all = [...batches.flat(), ...last.items];
+    assert.ok(batches.length >= 2, `${batches.length} partial batches`);
+    const bulk = all.filter((r) => uriPath(r.uri).includes('/Bulk/'));
+    assert.equal(bulk.length, 1200);
+    assert.equal(new Set(all.map((r) => r.uri)).size, all.length, 'each note once');
+    assert.ok(bulk.every((r) => r.items.length === 1 && r.items[0].code === 'broken-link'));
+  } finally {
+    await s.dispose();
+    removeVault(vault);
+  }
+});
+
+// A client that cannot pull diagnostics (Neovim 0.7, Helix): VS Code's capabilities without
+// textDocument.diagnostic.
+const PUSH_CAPS = (() => {
+  const c = JSON.parse(JSON.stringify(VSCODE_CAPS));
+  delete c.textDocument.diagnostic;
+  delete c.workspace.diagnostics;
+  return c;
+})();
+
+async function pushSession(diagnostics, fn) {
+  const vault = copyVault();
+  const s = new LspSession({ cwd: vault, settings: { ...TEST_SETTINGS, ...(diagnostics ? { diagnostics } : {}) } });
+  try {
+    s.start();
+    await s.initialize({ capabilities: PUSH_CAPS });
+    await s.initialized();
+    await s.waitForIndex();
+    return await fn(s, vault);
+  } finally {
+    await s.dispose();
+    removeVault(vault);
+  }
+}
+
+const CRM = 'Meetings/2025-10-02 - Export from the old CRM.md';
+const BROKEN_FM = 'Meetings/2025-11-20 - Broken frontmatter.md';
+
+test('push diagnostics, scope vault (the default): closed notes with problems after the scan', { timeout: TIMEOUT }, async () => {
+  await pushSession(undefined, async (s, vault) => {
+    assert.equal(s.initializeResult.capabilities.diagnosticProvider, undefined);
+    const crm = fileUri(path.join(vault, CRM));
+    const diags = await s.waitForDiagnostics(crm, (d) => d.some((x) => x.code === 'mojibake'), { what: 'mojibake pushed for a closed note' });
+    assert.ok(diags.length > 0);
+    await s.waitForDiagnostics(fileUri(path.join(vault, BROKEN_FM)), (d) => d.some((x) => x.code === 'frontmatter-error'));
+    assert.equal(s.diagnostics.get(fileUri(path.join(vault, 'People/Ana Ruiz.md'))), undefined, 'nothing for a note without problems');
+    // Creating the missing note clears the kickoff's broken link, though it is not open.
+    const kickoff = fileUri(path.join(vault, KICKOFF));
+    await s.waitForDiagnostics(kickoff, (d) => d.some((x) => x.code === 'broken-link'));
+    fs.writeFileSync(path.join(vault, 'Accounts/Northwind Traders.md'), '---\ntype: account\n---\n# Northwind Traders\n');
+    await s.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(path.join(vault, 'Accounts/Northwind Traders.md')), type: 1 }] });
+    await s.waitForDiagnostics(kickoff, (d) => !d.some((x) => x.code === 'broken-link'), { what: 'broken link cleared' });
+  });
+});
+
+test('push diagnostics: scope open pushes none for closed notes; maxNotes caps the vault', { timeout: TIMEOUT }, async () => {
+  await pushSession({ scope: 'open' }, async (s, vault) => {
+    const uri = await s.open(KICKOFF);
+    await s.waitForDiagnostics(uri, (d) => d.length > 0);
+    assert.equal(s.diagnostics.get(fileUri(path.join(vault, CRM))), undefined);
+  });
+  await pushSession({ scope: 'vault', maxNotes: 1 }, async (s) => {
+    const uri = await s.open('Inbox.md');
+    await s.waitForRaw((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri !== uri && m.params.diagnostics.length > 0, { what: 'a closed note pushed' });
+    await s.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }); // a round trip
+    const closed = [...s.diagnostics.entries()].filter(([u, d]) => u !== uri && d.length > 0);
+    assert.equal(closed.length, 1, JSON.stringify(closed.map(([u]) => u)));
   });
 });
