@@ -6,7 +6,7 @@
 
 #include "lsp/features/features.h"
 #include "lsp/features/task_query.h"
-#include "lsp/index/diagnose.h"
+#include "lsp/server/text.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
@@ -15,7 +15,7 @@ static const struct {
   const char *name;
 } hinted[] = {{NL_DATE_DUE, "due"}, {NL_DATE_SCHEDULED, "scheduled"}, {NL_DATE_START, "starts"}};
 
-static json_t *hint(const nl_ctx *ctx, const nl_task_settings *ts, const nl_diag_text *t,
+static json_t *hint(const nl_ctx *ctx, const nl_task_settings *ts, const nl_text *t,
                     const nl_task *task, int field, const char *name) {
   const nl_task_date *d = &task->dates[field];
   if (!d->present || !d->valid) return NULL;
@@ -25,7 +25,7 @@ static json_t *hint(const nl_ctx *ctx, const nl_task_settings *ts, const nl_diag
   nl_date_format(d->days, day);
   snprintf(tip, sizeof tip, "%s %s", name, day);
   uint32_t line, character;
-  nl_diag_text_units(t, ctx->enc, d->value_range.end, &line, &character);
+  nl_text_units(t, ctx->enc, d->value_range.end, &line, &character);
   return json_pack("{s:o, s:s, s:s, s:b}", "position", nl_lsp_position_json(line, character),
                    "label", label, "tooltip", tip, "paddingLeft", 1);
 }
@@ -42,7 +42,7 @@ int nl_feature_inlay_hint(const nl_ctx *ctx, const json_t *params, json_t **resu
   if (e == NULL || e->note == NULL || *result == NULL) return 0;
   const nl_note *n = e->note;
   const nl_task_settings *ts = &nl_ws_config(ctx->ws)->tasks;
-  nl_diag_text t;
+  nl_text t;
   int loaded = 0;
   for (size_t i = 0; i < n->n_tasks; i++) {
     const nl_task *task = &n->tasks[i];
@@ -52,13 +52,13 @@ int nl_feature_inlay_hint(const nl_ctx *ctx, const json_t *params, json_t **resu
     for (size_t k = 0; k < sizeof hinted / sizeof hinted[0]; k++) {
       if (!task->dates[hinted[k].field].present || !task->dates[hinted[k].field].valid) continue;
       if (!loaded) {
-        nl_diag_text_load(&t, ctx->docs, e); /* unreadable: byte columns */
+        nl_text_load(&t, ctx->docs, e); /* unreadable: byte columns */
         loaded = 1;
       }
       json_t *h = hint(ctx, ts, &t, task, hinted[k].field, hinted[k].name);
       if (h != NULL) json_array_append_new(*result, h);
     }
   }
-  if (loaded) nl_diag_text_free(&t);
+  if (loaded) nl_text_free(&t);
   return 0;
 }

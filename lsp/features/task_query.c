@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "lsp/index/diagnose.h"
+#include "lsp/server/text.h"
 #include "lsp/features/nav_match.h"
 #include "lsp/base/unicode.h"
 #include "protocol/lsp_types.h"
@@ -1015,7 +1016,7 @@ static json_t **line_ranges(nl_docs *docs, nl_encoding enc, const nl_tq_result *
   }
   for (size_t i = 0; i < r->n; i++) order[i] = (by_entry){&r->items[i], i};
   qsort(order, r->n, sizeof *order, cmp_by_entry);
-  nl_diag_text text;
+  nl_text text;
   const nl_entry *loaded = NULL;
   for (size_t i = 0; i < r->n; i++) {
     const nl_entry *e = order[i].hit->entry;
@@ -1025,16 +1026,16 @@ static json_t **line_ranges(nl_docs *docs, nl_encoding enc, const nl_tq_result *
     uint32_t line = t->line, start = 0, stop = end.col;
     if (enc != NL_ENC_UTF8 || open) {
       if (loaded != e) {
-        if (loaded != NULL) nl_diag_text_free(&text);
-        nl_diag_text_load(&text, docs, e); /* unreadable: columns stay bytes */
+        if (loaded != NULL) nl_text_free(&text);
+        nl_text_load(&text, docs, e); /* unreadable: columns stay bytes */
         loaded = e;
       }
-      nl_diag_text_units(&text, enc, (nl_bpos){t->line, 0}, &line, &start);
-      nl_diag_text_units(&text, enc, end, &line, &stop);
+      nl_text_units(&text, enc, (nl_bpos){t->line, 0}, &line, &start);
+      nl_text_units(&text, enc, end, &line, &stop);
     }
     ranges[order[i].at] = nl_lsp_range_json(line, start, line, stop);
   }
-  if (loaded != NULL) nl_diag_text_free(&text);
+  if (loaded != NULL) nl_text_free(&text);
   free(order);
   return ranges;
 }
