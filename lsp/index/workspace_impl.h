@@ -31,9 +31,8 @@ struct nl_workspace {
   size_t live;
   uint64_t seq;
 
-  nl_strmap paths, files, names, slugs, tags, refs, said;
-  nl_strmap inodes; /* device and inode (16 bytes) -> the entry read from that file */
   nl_strmap paths, files, names, slugs, tags, refs, said, fm_refs, acct_tags;
+  nl_strmap inodes; /* device and inode (16 bytes) -> the entry read from that file */
 
   nl_ws_change_cb change_cb;
   void *change_ud;
