@@ -20,18 +20,60 @@ struct nl_arena_block {
 
 void nl_arena_init(nl_arena *a) {
   a->head = NULL;
+  a->spare = NULL;
   a->used = 0;
 }
 
-void nl_arena_free(nl_arena *a) {
-  nl_arena_block *b = a->head;
+static void free_chain(nl_arena_block *b) {
   while (b != NULL) {
     nl_arena_block *next = b->next;
     free(b);
     b = next;
   }
+}
+
+void nl_arena_free(nl_arena *a) {
+  free_chain(a->head);
+  free_chain(a->spare);
+  a->head = NULL;
+  a->spare = NULL;
+  a->used = 0;
+}
+
+/* Moves the blocks of chain b to a's spare list, emptied; an oversized block (one large
+ * request's) is freed rather than kept for ever. */
+static void keep_spare(nl_arena *a, nl_arena_block *b) {
+  while (b != NULL) {
+    nl_arena_block *next = b->next;
+    if (b->cap > ARENA_MAX) {
+      free(b);
+    } else {
+      b->len = 0;
+      b->next = a->spare;
+      a->spare = b;
+    }
+    b = next;
+  }
+}
+
+void nl_arena_reset(nl_arena *a) {
+  keep_spare(a, a->head);
   a->head = NULL;
   a->used = 0;
+}
+
+/* A new block of at least `cap` bytes: a spare one when one is large enough. */
+static nl_arena_block *new_block(nl_arena *a, size_t cap, size_t size) {
+  for (nl_arena_block **at = &a->spare; *at != NULL; at = &(*at)->next) {
+    if ((*at)->cap >= size && (*at)->cap >= cap / 2) {
+      nl_arena_block *b = *at;
+      *at = b->next;
+      return b;
+    }
+  }
+  nl_arena_block *b = malloc(sizeof(*b) + cap);
+  if (b != NULL) b->cap = cap;
+  return b;
 }
 
 /* Returns `size` bytes at `align` from the head block, adding a block when it is full. */
@@ -44,9 +86,8 @@ static void *take(nl_arena *a, size_t size, size_t align) {
     size_t cap = b != NULL ? b->cap * 2 : ARENA_FIRST;
     if (cap > ARENA_MAX) cap = ARENA_MAX;
     if (cap < size) cap = size;
-    nl_arena_block *nb = malloc(sizeof(*nb) + cap);
+    nl_arena_block *nb = new_block(a, cap, size);
     if (nb == NULL) return NULL;
-    nb->cap = cap;
     nb->len = 0;
     if (b != NULL && size > ARENA_MAX / 2) {
       nb->next = b->next; /* a big request gets its own block behind the partly filled head */
@@ -125,12 +166,15 @@ void *nl_arena_moved(const nl_arena_moves *moves, const void *p) {
 
 void nl_arena_moves_free(nl_arena_moves *moves) {
   if (moves->moves == NULL) return;
-  nl_arena_block *b = (nl_arena_block *)moves->moves[moves->n].old_start;
-  while (b != NULL) {
-    nl_arena_block *next = b->next;
-    free(b);
-    b = next;
-  }
+  free_chain((nl_arena_block *)moves->moves[moves->n].old_start);
+  free(moves->moves);
+  moves->moves = NULL;
+  moves->n = 0;
+}
+
+void nl_arena_moves_recycle(nl_arena_moves *moves, nl_arena *spare) {
+  if (moves->moves == NULL) return;
+  keep_spare(spare, (nl_arena_block *)moves->moves[moves->n].old_start);
   free(moves->moves);
   moves->moves = NULL;
   moves->n = 0;

@@ -8,12 +8,17 @@ typedef struct nl_arena_block nl_arena_block;
 
 typedef struct {
   nl_arena_block *head;
+  nl_arena_block *spare; /* emptied blocks kept by nl_arena_reset for reuse */
   size_t used; /* bytes handed out, for statistics */
 } nl_arena;
 
 void nl_arena_init(nl_arena *a);
 /* Frees every block; the arena may be reused after nl_arena_init. */
 void nl_arena_free(nl_arena *a);
+/* Empties the arena but keeps its blocks (up to the usual block size) for the next
+ * allocations: a scratch arena reset between uses allocates nothing once warm. Everything
+ * handed out before is invalid. */
+void nl_arena_reset(nl_arena *a);
 /* Returns `size` bytes aligned for any type, valid until nl_arena_free; NULL when out of memory. */
 void *nl_arena_alloc(nl_arena *a, size_t size);
 /* Copies len bytes and a NUL into the arena; NULL when out of memory. */
@@ -42,5 +47,8 @@ int nl_arena_compact(nl_arena *a, nl_arena_moves *moves);
 void *nl_arena_moved(const nl_arena_moves *moves, const void *p);
 /* Frees the old blocks and the table. */
 void nl_arena_moves_free(nl_arena_moves *moves);
+/* Frees the table and hands the old blocks to `spare` (emptied, as nl_arena_reset does), so a
+ * scratch arena can lend its blocks to a parse and get them back after compaction. */
+void nl_arena_moves_recycle(nl_arena_moves *moves, nl_arena *spare);
 
 #endif

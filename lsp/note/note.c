@@ -1,10 +1,16 @@
 /* note.c: the parse of one note. One pass builds the line table, libyaml reads the frontmatter,
  * one cmark parse of the body gives the block structure (what is code, HTML, a heading, a
  * paragraph, a list item), and the inline scanner reads the raw lines of each paragraph and
- * heading for exact byte ranges. Scratch arrays are malloc'd and copied into the arena once. */
+ * heading for exact byte ranges. Scratch arrays are malloc'd and copied into the arena once.
+ *
+ * Memory, per thread and reused from note to note: cmark allocates its nodes and buffers from
+ * a bump arena emptied after each parse (no malloc or free per node, no tree walk to free),
+ * and the note is parsed into a scratch arena whose blocks go back to the thread once the
+ * parse is copied into one exact-size block. */
 #include "lsp/note/note.h"
 
 #include <cmark.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -391,6 +397,60 @@ static void walk(parse_ctx *p, cmark_node *doc) {
   }
 }
 
+/* ---- per-thread memory ------------------------------------------------------------------- */
+
+/* cmark's allocator has no context argument, hence thread-local arenas. Both are emptied, not
+ * freed, between notes; their blocks live as long as the thread. */
+static _Thread_local nl_arena cm_arena;
+static _Thread_local nl_arena note_scratch;
+
+/* Each allocation is preceded by its size, for realloc. */
+typedef union {
+  size_t size;
+  max_align_t align;
+} cm_head;
+
+static void *cm_take(size_t size) {
+  cm_head *h = nl_arena_alloc(&cm_arena, sizeof(cm_head) + size);
+  if (h == NULL) {
+    /* As cmark's own allocator does: cmark has no way to report a failed allocation. */
+    fprintf(stderr, "notes-lsp: out of memory in the markdown parser, aborting\n");
+    abort();
+  }
+  h->size = size;
+  return h + 1;
+}
+
+static void *cm_calloc(size_t n, size_t size) {
+  size_t total = n * size;
+  if (size != 0 && total / size != n) return cm_take(SIZE_MAX);
+  void *p = cm_take(total);
+  memset(p, 0, total);
+  return p;
+}
+
+/* cmark only grows buffers; the old copy stays in the arena until the parse ends. */
+static void *cm_realloc(void *p, size_t size) {
+  if (p == NULL) return cm_take(size);
+  size_t old = ((cm_head *)p - 1)->size;
+  if (size <= old) return p;
+  void *np = cm_take(size);
+  memcpy(np, p, old);
+  return np;
+}
+
+static void cm_free(void *p) { (void)p; }
+
+static cmark_mem cm_mem = {cm_calloc, cm_realloc, cm_free};
+
+/* The block structure of text[0 .. len) in the thread's cmark arena; valid until
+ * nl_arena_reset(&cm_arena). */
+static cmark_node *parse_blocks(const char *text, size_t len) {
+  cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS, &cm_mem);
+  cmark_parser_feed(parser, text, len);
+  return cmark_parser_finish(parser); /* the parser is freed with the arena */
+}
+
 /* ---- the note ---------------------------------------------------------------------------- */
 
 #define TAKE(field, count, vec, type)                                        \
@@ -415,7 +475,8 @@ static int finish(parse_ctx *p) {
 nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
   nl_note *note = calloc(1, sizeof(*note));
   if (note == NULL) return NULL;
-  nl_arena_init(&note->arena);
+  note->arena = note_scratch; /* lent: its blocks come back after compaction below */
+  nl_arena_init(&note_scratch);
   if (text == NULL) text = "", len = 0;
   if (path == NULL) path = "";
   note->path = nl_arena_strndup(&note->arena, path, strlen(path));
@@ -436,10 +497,10 @@ nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
     nl_scanner_init(&p.sc, l, &note->arena);
     p.body_line = frontmatter(&p);
     size_t body = p.body_line < l->n_lines ? l->starts[p.body_line] : len;
-    cmark_node *doc = cmark_parse_document(text + body, len - body, CMARK_OPT_SOURCEPOS);
+    cmark_node *doc = parse_blocks(text + body, len - body);
     if (doc == NULL) p.oom = 1;
     else walk(&p, doc);
-    cmark_node_free(doc);
+    nl_arena_reset(&cm_arena);
     ok = finish(&p);
     if (ok && nl_columns_build(note, l) < 0) ok = 0;
   }
@@ -447,10 +508,14 @@ nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
   nl_vec_free(&p.headings);
   nl_vec_free(&p.tasks);
   nl_lines_free(&p.lines);
+  note_scratch.spare = note->arena.spare;
+  note->arena.spare = NULL;
   if (!ok) {
     nl_note_free(note);
     return NULL;
   }
+  /* On failure the note keeps the lent blocks, which is only less compact. */
+  nl_note_compact_ex(note, &note_scratch);
   return note;
 }
 

@@ -261,6 +261,16 @@ nl_note *nl_note_parse(const char *path, const char *text, size_t len);
  * costs what it stores; pointers into the note change. Returns 0, or -1 when out of memory
  * (the note is unchanged). The index compacts every note it keeps. */
 int nl_note_compact(nl_note *note);
+/* The same; the old blocks go to `spare` for reuse (nl_arena_moves_recycle) instead of being
+ * freed when spare is not NULL. */
+int nl_note_compact_ex(nl_note *note, nl_arena *spare);
+
+/* Calls fn on every pointer the note holds (strings, arrays, the frontmatter shortcuts; NULL
+ * ones too) and stores what fn returns in its place: how compaction moves a note, and how the
+ * index cache re-bases a stored note. An array's elements are visited through the pointer fn
+ * returned for the array, so fn must return readable memory for arrays. */
+typedef void *(*nl_note_pointer_fn)(void *ud, const void *p);
+void nl_note_each_pointer(nl_note *note, nl_note_pointer_fn fn, void *ud);
 
 /* Frees the note and its arena; accepts NULL. */
 void nl_note_free(nl_note *note);

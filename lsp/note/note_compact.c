@@ -1,14 +1,12 @@
 /* nl_note_compact: re-homes a parsed note in one exact-size block. Every pointer field of
- * nl_note (note.h) is translated here; a field added to note.h must be added here too (the
- * test in tests/test-note-compact.c compares a compacted note with a fresh parse). */
+ * nl_note (note.h) is visited by nl_note_each_pointer; a field added to note.h must be added
+ * there too (the test in tests/test-note-compact.c compares a compacted note with a fresh
+ * parse). */
 #include "lsp/note/note.h"
 
-#define MOVE(field) ((field) = nl_arena_moved(&mv, (field)))
+#define MOVE(field) ((field) = fn(ud, (field)))
 
-int nl_note_compact(nl_note *n) {
-  nl_arena_moves mv;
-  if (nl_arena_compact(&n->arena, &mv) != 0) return -1;
-  if (mv.moves == NULL) return 0;
+void nl_note_each_pointer(nl_note *n, nl_note_pointer_fn fn, void *ud) {
   MOVE(n->path);
   MOVE(n->fm.entries);
   MOVE(n->fm.error_message);
@@ -59,6 +57,18 @@ int nl_note_compact(nl_note *n) {
   MOVE(n->code);
   MOVE(n->wide);
   MOVE(n->cols);
-  nl_arena_moves_free(&mv);
+}
+
+static void *moved(void *ud, const void *p) { return nl_arena_moved(ud, p); }
+
+int nl_note_compact_ex(nl_note *n, nl_arena *spare) {
+  nl_arena_moves mv;
+  if (nl_arena_compact(&n->arena, &mv) != 0) return -1;
+  if (mv.moves == NULL) return 0;
+  nl_note_each_pointer(n, moved, &mv);
+  if (spare != NULL) nl_arena_moves_recycle(&mv, spare);
+  else nl_arena_moves_free(&mv);
   return 0;
 }
+
+int nl_note_compact(nl_note *n) { return nl_note_compact_ex(n, NULL); }

@@ -26,6 +26,11 @@ static void on_progress(nl_workspace *ws, void *ud, size_t done, size_t total, i
   if (finished) ready = 1;
 }
 
+static double cpu_s(const struct rusage *ru) {
+  return (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
+         (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
+}
+
 static int cmp_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return x < y ? -1 : x > y;
@@ -133,6 +138,14 @@ int main(int argc, char **argv) {
   uv_run(loop, UV_RUN_DEFAULT);
   uint64_t t1 = uv_hrtime();
   if (!ready) return 1;
+  struct rusage ru0;
+  getrusage(RUSAGE_SELF, &ru0);
+  double ready_cpu = cpu_s(&ru0);
+  if (getenv("BENCH_SCAN_ONLY") != NULL) {
+    printf("{\"notes\":%zu,\"ready_s\":%.3f,\"ready_cpu_s\":%.3f,\"rss_peak_mib\":%.1f}\n",
+           nl_ws_count(ws), (double)(t1 - t0) / 1e9, ready_cpu, (double)ru0.ru_maxrss / 1024.0);
+    return 0;
+  }
 
   /* Re-index one note: the largest meeting note, edited by appending a line each time. */
   nl_entry *victim = NULL;
