@@ -119,6 +119,24 @@ char *nl_arena_strndup(nl_arena *a, const char *s, size_t len) {
   return p;
 }
 
+const void *nl_arena_single(const nl_arena *a, size_t *len) {
+  if (a->head == NULL || a->head->next != NULL) return NULL;
+  *len = a->head->len;
+  return a->head->data;
+}
+
+void *nl_arena_init_block(nl_arena *a, size_t len) {
+  nl_arena_init(a);
+  if (len > SIZE_MAX / 4) return NULL;
+  nl_arena_block *b = malloc(sizeof(*b) + (len ? len : 1));
+  if (b == NULL) return NULL;
+  b->next = NULL;
+  b->cap = b->len = len;
+  a->head = b;
+  a->used = len;
+  return b->data;
+}
+
 /* ---- compaction ------------------------------------------------------------------------- */
 
 int nl_arena_compact(nl_arena *a, nl_arena_moves *moves) {

@@ -24,6 +24,13 @@ void *nl_arena_alloc(nl_arena *a, size_t size);
 /* Copies len bytes and a NUL into the arena; NULL when out of memory. */
 char *nl_arena_strndup(nl_arena *a, const char *s, size_t len);
 
+/* The data and length (*len) of the arena's one block, as after compaction; NULL when the
+ * arena has no block or several. */
+const void *nl_arena_single(const nl_arena *a, size_t *len);
+/* Makes the empty arena `a` own one new block of exactly len bytes, all counted as used, and
+ * returns its data for the caller to fill (aligned for any type); NULL when out of memory. */
+void *nl_arena_init_block(nl_arena *a, size_t len);
+
 /* ---- compaction ------------------------------------------------------------------------- */
 
 /* Where compaction moved the old blocks: pointers into them are translated with

@@ -30,6 +30,11 @@ static int read_all(int fd, size_t max, char **buf, size_t *cap, size_t *n) {
 }
 
 int nl_file_read(const char *path, size_t max_size, char **text, size_t *len) {
+  return nl_file_read_ex(path, max_size, text, len, NULL);
+}
+
+int nl_file_read_ex(const char *path, size_t max_size, char **text, size_t *len,
+                    struct stat *st_out) {
   *text = NULL;
   *len = 0;
   if (path == NULL) return NL_EINVAL;
@@ -60,5 +65,6 @@ int nl_file_read(const char *path, size_t max_size, char **text, size_t *len) {
   buf[n] = '\0';
   *text = buf;
   *len = n;
+  if (st_out != NULL) *st_out = st;
   return 0;
 }

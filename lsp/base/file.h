@@ -15,5 +15,10 @@
  * cannot be opened or read. On failure *text is NULL and *len 0. A file that grows while it is read is cut at
  * max_size. */
 int nl_file_read(const char *path, size_t max_size, char **text, size_t *len);
+/* The same, and on success the file's status when it was opened in *st (may be NULL): what
+ * the index cache stamps the note with. */
+struct stat;
+int nl_file_read_ex(const char *path, size_t max_size, char **text, size_t *len,
+                    struct stat *st);
 
 #endif

@@ -13,11 +13,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lsp/base/file.h"
 #include "lsp/base/log.h"
 #include "lsp/base/path.h"
+#include "lsp/index/cache.h"
 
 /* ---- reading files ----------------------------------------------------------------------- */
 
@@ -30,7 +32,12 @@ int nl_wsi_has_md_suffix(const char *name) {
  * skipped (too large, binary, not a regular file), with the reason logged; a negative nl_errno
  * when it cannot be read. */
 int nl_wsi_read_note(const char *abs, size_t max_size, char **text, size_t *len) {
-  int rc = nl_file_read(abs, max_size, text, len);
+  return nl_wsi_read_note_st(abs, max_size, text, len, NULL);
+}
+
+int nl_wsi_read_note_st(const char *abs, size_t max_size, char **text, size_t *len,
+                        struct stat *st) {
+  int rc = nl_file_read_ex(abs, max_size, text, len, st);
   if (rc == NL_ETOOBIG) {
     nl_log(NL_LOG_WARN, "skipped file over the size limit (%zu bytes): %s", max_size, abs);
     return 1;
@@ -87,6 +94,11 @@ typedef struct nl_vault_scan {
   size_t n_chunks;
   int capped;         /* the walk stopped at maxNotes */
   _Atomic size_t unreadable; /* folders and notes that could not be read (logged) */
+  /* The index cache, one reader and one writer per root (NULL entries: none). */
+  char *cache_dir;
+  int64_t since_ns;
+  nl_cache_reader **readers;
+  nl_cache_writer **writers;
   struct vs_chunk *parsed, *parsed_tail; /* parsed chunks waiting to be merged, in order */
 } vault_scan;
 
@@ -226,30 +238,57 @@ static void walk_work(uv_work_t *req) {
     free(root_real);
   }
   free(path);
+  for (size_t i = 0; i < sc->n_roots && sc->cache_dir != NULL; i++) {
+    sc->readers[i] = nl_cache_open(sc->cache_dir, sc->roots[i]);
+    sc->writers[i] = nl_cache_writer_new(sc->cache_dir, sc->roots[i], sc->since_ns);
+  }
+}
+
+/* The note at f->abs (inside root r) from the cache when its file is unchanged, else read and
+ * parsed; either way handed to the new cache. */
+static nl_note *load_note(vault_scan *sc, size_t r, const char *abs) {
+  const char *rel = abs + strlen(sc->roots[r]) + 1;
+  nl_cache_stamp stamp;
+  struct stat st;
+  nl_note *note = NULL;
+  if (sc->readers[r] != NULL && stat(abs, &st) == 0 && S_ISREG(st.st_mode) &&
+      (size_t)st.st_size <= sc->cfg->max_file_size) {
+    nl_cache_stamp_of(&st, &stamp);
+    note = nl_cache_load(sc->readers[r], rel, &stamp);
+    if (note != NULL && sc->writers[r] != NULL &&
+        nl_cache_keep(sc->writers[r], sc->readers[r], rel) == 0)
+      return note;
+  }
+  if (note == NULL) {
+    char *text;
+    size_t len;
+    int rc = nl_wsi_read_note_st(abs, sc->cfg->max_file_size, &text, &len, &st);
+    if (rc < 0) {
+      nl_log(NL_LOG_WARN, "cannot read note (%s): %s", nl_strerror(rc), abs);
+      sc->unreadable++;
+    }
+    if (rc != 0) return NULL;
+    note = nl_note_parse(rel, text, len); /* compacted by the parse */
+    free(text);
+    nl_cache_stamp_of(&st, &stamp);
+  }
+  if (note != NULL && sc->writers[r] != NULL) nl_cache_add(sc->writers[r], rel, &stamp, note);
+  return note;
 }
 
 static void chunk_work(uv_work_t *req) {
   vs_chunk *c = req->data;
   vault_scan *sc = c->sc;
-  size_t root_len = 0;
   for (size_t i = c->first; i < c->first + c->count && !sc->stop; i++) {
     vs_file *f = &sc->files[i];
-    char *text;
-    size_t len;
-    int rc = nl_wsi_read_note(f->abs, sc->cfg->max_file_size, &text, &len);
-    if (rc < 0) {
-      nl_log(NL_LOG_WARN, "cannot read note (%s): %s", nl_strerror(rc), f->abs);
-      sc->unreadable++;
-    }
-    if (rc != 0) continue;
     /* The parse wants the vault-relative path; find the root the walk found it under. */
+    size_t root = 0, root_len = 0;
     for (size_t r = 0; r < sc->n_roots; r++) {
       size_t n = strlen(sc->roots[r]);
-      if (strncmp(f->abs, sc->roots[r], n) == 0 && f->abs[n] == '/') root_len = n;
+      if (strncmp(f->abs, sc->roots[r], n) == 0 && f->abs[n] == '/' && n >= root_len)
+        root = r, root_len = n;
     }
-    f->note = nl_note_parse(f->abs + root_len + 1, text, len);
-    free(text);
-    if (f->note != NULL) nl_note_compact(f->note);
+    f->note = load_note(sc, root, f->abs);
   }
 }
 
@@ -263,7 +302,14 @@ void nl_wsi_scan_free(vault_scan *sc) {
     free(c);
     c = next;
   }
-  for (size_t i = 0; i < sc->n_roots; i++) free(sc->roots[i]);
+  for (size_t i = 0; i < sc->n_roots; i++) {
+    free(sc->roots[i]);
+    nl_cache_reader_free(sc->readers[i]);
+    nl_cache_abort(sc->writers[i]); /* a scan cut short leaves the old cache */
+  }
+  free(sc->readers);
+  free(sc->writers);
+  free(sc->cache_dir);
   free(sc->roots);
   free(sc->files);
   for (size_t i = 0; i < sc->n_attachments; i++) free(sc->attachments[i]);
@@ -275,9 +321,23 @@ void nl_wsi_scan_free(vault_scan *sc) {
   free(sc);
 }
 
+/* The scan is complete: the new caches replace the old ones. */
+static void commit_caches(vault_scan *sc) {
+  size_t hits = 0;
+  for (size_t i = 0; i < sc->n_roots; i++) {
+    hits += nl_cache_hits(sc->readers[i]);
+    if (sc->writers[i] != NULL) nl_cache_commit(sc->writers[i]);
+    sc->writers[i] = NULL;
+  }
+  if (sc->cache_dir != NULL)
+    nl_log(NL_LOG_INFO, "indexed %zu notes, %zu of them unchanged from the index cache",
+           sc->n_files, hits);
+}
+
 static void scan_finish(vault_scan *sc) {
   nl_workspace *ws = sc->ws;
   for (size_t i = 0; i < sc->n_attachments; i++) nl_ws_attachment_add(ws, sc->attachments[i]);
+  commit_caches(sc);
   ws->ready = 1;
   ws->unreadable = sc->unreadable;
   nl_ws_progress_cb cb = sc->cb;
@@ -427,24 +487,30 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   sc->cb = cb;
   sc->ud = ud;
   sc->roots = calloc(ws->n_roots + 1, sizeof(char *));
+  sc->readers = calloc(ws->n_roots + 1, sizeof(nl_cache_reader *));
+  sc->writers = calloc(ws->n_roots + 1, sizeof(nl_cache_writer *));
   sc->cfg = nl_config_copy(ws->cfg);
-  if (sc->roots == NULL || sc->cfg == NULL) {
+  sc->cache_dir = ws->cache_dir != NULL ? strdup(ws->cache_dir) : NULL;
+  if (sc->roots == NULL || sc->readers == NULL || sc->writers == NULL || sc->cfg == NULL ||
+      (ws->cache_dir != NULL && sc->cache_dir == NULL)) {
     free(sc->roots);
+    free(sc->readers);
+    free(sc->writers);
+    free(sc->cache_dir);
     nl_config_free(sc->cfg);
     free(sc);
     return NL_ENOMEM;
   }
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  sc->since_ns = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec;
   for (size_t i = 0; i < ws->n_roots; i++) sc->roots[sc->n_roots++] = strdup(ws->roots[i]);
   sc->walk_req.data = sc;
   sc->running = 1;
   ws->vscan = sc;
   int rc = uv_queue_work(ws->loop, &sc->walk_req, walk_work, walk_after);
   if (rc != 0) {
-    ws->vscan = NULL;
-    for (size_t i = 0; i < sc->n_roots; i++) free(sc->roots[i]);
-    free(sc->roots);
-    nl_config_free(sc->cfg);
-    free(sc);
+    nl_wsi_scan_free(sc);
     return NL_ELOOP;
   }
   return 0;
@@ -465,4 +531,12 @@ void nl_ws_cancel_scan(nl_workspace *ws) {
 
 int nl_ws_scanning(const nl_workspace *ws) { return ws->vscan != NULL && !ws->vscan->stop; }
 size_t nl_ws_unreadable(const nl_workspace *ws) { return ws->unreadable; }
+int nl_ws_set_cache_dir(nl_workspace *ws, const char *dir) {
+  char *copy = dir != NULL ? strdup(dir) : NULL;
+  if (dir != NULL && copy == NULL) return NL_ENOMEM;
+  free(ws->cache_dir);
+  ws->cache_dir = copy;
+  return 0;
+}
+
 int nl_ws_ready(const nl_workspace *ws) { return ws->ready; }

@@ -417,6 +417,7 @@ void nl_ws_free(nl_workspace *ws) {
   nl_strmap_free(&ws->inodes);
   nl_strmap_free(&ws->fm_refs);
   nl_strmap_free(&ws->acct_tags);
+  free(ws->cache_dir);
   free(ws);
 }
 

@@ -5,6 +5,8 @@
 #ifndef NL_WORKSPACE_IMPL_H
 #define NL_WORKSPACE_IMPL_H
 
+#include <sys/stat.h>
+
 #include "lsp/base/strmap.h"
 #include "lsp/index/workspace.h"
 
@@ -41,6 +43,7 @@ struct nl_workspace {
 
   struct nl_vault_scan *vscan; /* running scan or NULL */
   struct nl_attachments *att;  /* the vault's other files (attachments.c), or NULL */
+  char *cache_dir;             /* the index cache's folder (owned), NULL: no cache */
   int ready;
   size_t unreadable; /* folders and notes the last finished scan could not read */
 };
@@ -99,6 +102,9 @@ int nl_wsi_has_md_suffix(const char *name);
  * is skipped (too large, binary), with the reason logged; a negative errno when it cannot be
  * read. */
 int nl_wsi_read_note(const char *abs, size_t max_size, char **text, size_t *len);
+/* The same, and the file's status as read (st may be NULL). */
+int nl_wsi_read_note_st(const char *abs, size_t max_size, char **text, size_t *len,
+                        struct stat *st);
 /* Frees a scan, merged or not, and detaches it from its index. */
 void nl_wsi_scan_free(struct nl_vault_scan *sc);
 

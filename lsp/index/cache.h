@@ -1,0 +1,71 @@
+/* cache.h: the persistent index cache. One file per workspace folder under
+ * $XDG_CACHE_HOME/notes-lsp/ (else ~/.cache/notes-lsp/) holds the parsed notes of the last
+ * scan, each with the size, mtime, inode and device of the file it was read from. The next
+ * scan takes a note from the cache only when the file's stamp is exactly the stored one (and
+ * the file was not modified within 2 s before the stored scan began, when a later write could
+ * keep the same mtime): the file always wins. A cache written by another build, for another
+ * folder, truncated or corrupt is ignored with a log line and rewritten by the scan.
+ *
+ * The file is written by the scan itself: the thread-pool workers append each note as they
+ * parse it, and the loop thread writes the table and renames the file into place when the
+ * scan ends, so a reader never sees half a cache. Readers and the writer are safe to use from
+ * several threads at once. */
+#ifndef NL_CACHE_H
+#define NL_CACHE_H
+
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "lsp/note/note.h"
+
+/* What identifies a file's content without reading it. */
+typedef struct {
+  uint64_t size;
+  int64_t mtime_ns;
+  uint64_t ino;
+  uint64_t dev;
+} nl_cache_stamp;
+
+void nl_cache_stamp_of(const struct stat *st, nl_cache_stamp *out);
+
+/* The cache folder: $XDG_CACHE_HOME/notes-lsp, else $HOME/.cache/notes-lsp; new string
+ * (free()), NULL when neither variable is set or on out of memory. Not created here. */
+char *nl_cache_dir(void);
+
+/* ---- reading ----------------------------------------------------------------------------- */
+
+typedef struct nl_cache_reader nl_cache_reader;
+
+/* Opens the cache of workspace folder `root` (absolute) in `dir`. Returns a new reader (free
+ * with nl_cache_reader_free), or NULL when there is none or it cannot be used (logged at info
+ * level when it exists but is foreign or corrupt). */
+nl_cache_reader *nl_cache_open(const char *dir, const char *root);
+/* The note stored for vault-relative path `rel` when its stamp equals *st and the record
+ * reads back intact; a new note (nl_note_free), or NULL (then parse the file). */
+nl_note *nl_cache_load(nl_cache_reader *r, const char *rel, const nl_cache_stamp *st);
+size_t nl_cache_hits(const nl_cache_reader *r); /* notes nl_cache_load returned so far */
+void nl_cache_reader_free(nl_cache_reader *r);  /* accepts NULL */
+
+/* ---- writing ----------------------------------------------------------------------------- */
+
+typedef struct nl_cache_writer nl_cache_writer;
+
+/* Starts a new cache of `root` in `dir` (created if missing) as a temporary file; `since_ns`
+ * is when the scan began (CLOCK_REALTIME ns). Returns a new writer or NULL (logged). */
+nl_cache_writer *nl_cache_writer_new(const char *dir, const char *root, int64_t since_ns);
+/* Appends `note` (borrowed; it must be compacted into one block) for `rel` read with stamp
+ * *st. 0, or a negative error; a note that cannot be stored is simply left out. */
+int nl_cache_add(nl_cache_writer *w, const char *rel, const nl_cache_stamp *st,
+                 nl_note *note);
+/* Carries the record of `rel` over from the old cache `r` (which nl_cache_load just returned
+ * it from) without writing it now: when every note is kept and none is added, the old file
+ * stays as it is. `r` must outlive w. 0, or a negative error. */
+int nl_cache_keep(nl_cache_writer *w, nl_cache_reader *r, const char *rel);
+/* Writes the table and renames the file over the cache of the root; frees w (steals). When
+ * nothing changed the old file is kept and nothing is written. 0, or a negative error (the
+ * old cache, if any, stays). */
+int nl_cache_commit(nl_cache_writer *w);
+/* Drops the temporary file and frees w; accepts NULL. */
+void nl_cache_abort(nl_cache_writer *w);
+
+#endif

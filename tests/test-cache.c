@@ -1,0 +1,333 @@
+/* The index cache: a stored note reads back equal to a fresh parse; a changed stamp, a file
+ * modified just before the scan, a damaged, truncated, foreign or other-folder cache give no
+ * note; and through the index, a restart takes unchanged notes from the cache and sees every
+ * file changed, added or removed while it was down. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "lsp/index/cache.h"
+#include "lsp/index/config.h"
+#include "lsp/index/workspace.h"
+#include "note_dump.h"
+#include "test.h"
+
+static char tmp[4096];     /* this run's scratch folder */
+static char cache_dir[4200];
+
+static int64_t now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_REALTIME, &t);
+  return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static nl_cache_stamp stamp(uint64_t size, int64_t mtime_ns) {
+  nl_cache_stamp s = {size, mtime_ns, 42, 7};
+  return s;
+}
+
+static const char *notes[][2] = {
+    {"People/Ana Ruiz.md", "---\ntype: person\naliases: [Ana, \"A. Ruiz\"]\ntags: [team/x]\n---\n# Ana\n"},
+    {"Meetings/m1.md",
+     "---\ntitle: Kickoff\nparticipants: [\"[[Ana Ruiz]]\"]\n---\n# Notes ^b1\n\n"
+     "- [ ?] Send deck @Ana Ruiz \xf0\x9f\x93\x85 2025-11-20 \xe2\x8f\xab #proposed\n"
+     "- [x] Done [[Ana Ruiz#Ana|her]] \xe2\x9c\x85 2025-11-01\n\nSee [doc](../x%20y.md#h).\n"},
+    {"empty.md", ""},
+    {"broken.md", "---\nkey: [unclosed\n---\ntext\n"},
+};
+#define N_NOTES (sizeof(notes) / sizeof(notes[0]))
+
+/* Writes a cache of `root` holding every note of `notes` with stamp (len, mtime). */
+static int write_cache(const char *root, int64_t since, int64_t mtime) {
+  nl_cache_writer *w = nl_cache_writer_new(cache_dir, root, since);
+  if (w == NULL) return -1;
+  for (size_t i = 0; i < N_NOTES; i++) {
+    nl_note *n = nl_note_parse(notes[i][0], notes[i][1], strlen(notes[i][1]));
+    nl_cache_stamp s = stamp(strlen(notes[i][1]), mtime);
+    int rc = nl_cache_add(w, notes[i][0], &s, n);
+    nl_note_free(n);
+    if (rc != 0) {
+      nl_cache_abort(w);
+      return -1;
+    }
+  }
+  return nl_cache_commit(w);
+}
+
+static void test_roundtrip(void) {
+  int64_t since = now_ns(), old = since - 3600LL * 1000000000LL;
+  ASSERT_EQ(write_cache("/vault/a", since, old), 0);
+  nl_cache_reader *r = nl_cache_open(cache_dir, "/vault/a");
+  ASSERT(r != NULL);
+  for (size_t i = 0; i < N_NOTES; i++) {
+    nl_cache_stamp s = stamp(strlen(notes[i][1]), old);
+    nl_note *cached = nl_cache_load(r, notes[i][0], &s);
+    nl_note *fresh = nl_note_parse(notes[i][0], notes[i][1], strlen(notes[i][1]));
+    ASSERT(cached != NULL);
+    char *a = note_dump(fresh), *b = note_dump(cached);
+    ASSERT_STR_EQ(b, a);
+    free(a);
+    free(b);
+    nl_note_free(cached);
+    nl_note_free(fresh);
+  }
+  ASSERT_EQ(nl_cache_hits(r), N_NOTES);
+  nl_cache_reader_free(r);
+}
+
+static void test_stamp_must_match(void) {
+  int64_t since = now_ns(), old = since - 3600LL * 1000000000LL;
+  ASSERT_EQ(write_cache("/vault/b", since, old), 0);
+  nl_cache_reader *r = nl_cache_open(cache_dir, "/vault/b");
+  ASSERT(r != NULL);
+  size_t len = strlen(notes[1][1]);
+  nl_cache_stamp s = stamp(len + 1, old); /* size */
+  ASSERT(nl_cache_load(r, notes[1][0], &s) == NULL);
+  s = stamp(len, old + 1); /* mtime */
+  ASSERT(nl_cache_load(r, notes[1][0], &s) == NULL);
+  s = stamp(len, old);
+  s.ino++; /* replaced by another file */
+  ASSERT(nl_cache_load(r, notes[1][0], &s) == NULL);
+  s = stamp(len, old);
+  ASSERT(nl_cache_load(r, "Meetings/other.md", &s) == NULL);
+  nl_note *n = nl_cache_load(r, notes[1][0], &s);
+  ASSERT(n != NULL);
+  nl_note_free(n);
+  nl_cache_reader_free(r);
+}
+
+/* A file written within 2 s before the scan began may be written again with the same mtime
+ * after it was read: its record is never trusted. */
+static void test_racy_file(void) {
+  int64_t since = now_ns();
+  ASSERT_EQ(write_cache("/vault/c", since, since - 500000000LL), 0);
+  nl_cache_reader *r = nl_cache_open(cache_dir, "/vault/c");
+  ASSERT(r != NULL);
+  nl_cache_stamp s = stamp(strlen(notes[0][1]), since - 500000000LL);
+  ASSERT(nl_cache_load(r, notes[0][0], &s) == NULL);
+  nl_cache_reader_free(r);
+}
+
+static long file_size(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* The one cache file of the folder written last (the only .idx in cache_dir). */
+static int cache_file(char *out, size_t size) {
+  DIR *d = opendir(cache_dir);
+  int found = 0;
+  struct dirent *de;
+  while (d != NULL && (de = readdir(d)) != NULL) {
+    size_t n = strlen(de->d_name);
+    if (n > 4 && strcmp(de->d_name + n - 4, ".idx") == 0) {
+      snprintf(out, size, "%s/%s", cache_dir, de->d_name);
+      found++;
+    }
+  }
+  if (d != NULL) closedir(d);
+  return found == 1 ? 0 : -1;
+}
+
+static void flip_byte(const char *path, long at) {
+  int fd = open(path, O_RDWR);
+  unsigned char c = 0;
+  if (pread(fd, &c, 1, at) == 1) {
+    c ^= 0x5A;
+    if (pwrite(fd, &c, 1, at) != 1) perror("pwrite");
+  }
+  close(fd);
+}
+
+static void clear_cache_dir(void) {
+  char cmd[4400];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", cache_dir);
+  if (system(cmd) != 0) perror(cmd);
+}
+
+static void test_damage_is_ignored(void) {
+  clear_cache_dir();
+  int64_t since = now_ns(), old = since - 3600LL * 1000000000LL;
+  char path[4400];
+  ASSERT_EQ(write_cache("/vault/d", since, old), 0);
+  ASSERT_EQ(cache_file(path, sizeof(path)), 0);
+  long size = file_size(path);
+  ASSERT(size > 64);
+  /* Another folder's name: not its cache. */
+  ASSERT(nl_cache_open(cache_dir, "/vault/other") == NULL);
+  /* A damaged record: that note is re-read, the others still load. */
+  flip_byte(path, 64 + 200);
+  nl_cache_reader *r = nl_cache_open(cache_dir, "/vault/d");
+  ASSERT(r != NULL);
+  size_t loaded = 0;
+  for (size_t i = 0; i < N_NOTES; i++) {
+    nl_cache_stamp s = stamp(strlen(notes[i][1]), old);
+    nl_note *n = nl_cache_load(r, notes[i][0], &s);
+    loaded += n != NULL;
+    nl_note_free(n);
+  }
+  ASSERT_EQ(loaded, N_NOTES - 1);
+  nl_cache_reader_free(r);
+  /* A damaged table, a truncated file, a foreign file: no cache at all. */
+  flip_byte(path, size - 3);
+  ASSERT(nl_cache_open(cache_dir, "/vault/d") == NULL);
+  ASSERT_EQ(write_cache("/vault/d", since, old), 0);
+  ASSERT_EQ(truncate(path, size - 10), 0);
+  ASSERT(nl_cache_open(cache_dir, "/vault/d") == NULL);
+  FILE *f = fopen(path, "wb");
+  fputs("not a cache at all, just some text that is long enough to hold a header ....", f);
+  fclose(f);
+  ASSERT(nl_cache_open(cache_dir, "/vault/d") == NULL);
+  ASSERT_EQ(truncate(path, 0), 0);
+  ASSERT(nl_cache_open(cache_dir, "/vault/d") == NULL);
+}
+
+/* ---- through the index ------------------------------------------------------------------- */
+
+static uv_loop_t loop;
+static nl_config *cfg;
+
+static void scan_done(nl_workspace *ws, void *ud, size_t done, size_t total, int finished) {
+  if (finished) *(int *)ud = 1;
+}
+
+static nl_workspace *index_with_cache(const char *root) {
+  nl_workspace *ws = nl_ws_new(&loop, cfg);
+  int finished = 0;
+  nl_ws_add_root(ws, root);
+  nl_ws_set_cache_dir(ws, cache_dir);
+  if (nl_ws_scan(ws, scan_done, &finished) == 0) uv_run(&loop, UV_RUN_DEFAULT);
+  return ws;
+}
+
+/* Writes a file and dates it an hour back, so a later scan may trust its cached parse. */
+static void put_file(const char *root, const char *rel, const char *text, int hours_back) {
+  char path[4400];
+  snprintf(path, sizeof(path), "%s/%s", root, rel);
+  char *slash = strrchr(path, '/');
+  *slash = '\0';
+  mkdir(path, 0700);
+  *slash = '/';
+  FILE *f = fopen(path, "wb");
+  fputs(text, f);
+  fclose(f);
+  struct timespec t[2];
+  clock_gettime(CLOCK_REALTIME, &t[0]);
+  t[0].tv_sec -= hours_back * 3600;
+  t[1] = t[0];
+  utimensat(AT_FDCWD, path, t, 0);
+}
+
+static const char *title_of(nl_workspace *ws, const char *root, const char *rel) {
+  char path[4400];
+  snprintf(path, sizeof(path), "%s/%s", root, rel);
+  nl_entry *e = nl_ws_by_path(ws, path);
+  if (e == NULL) return "(absent)";
+  return e->note->title != NULL ? e->note->title->text : "(no title)";
+}
+
+static void test_restart(void) {
+  clear_cache_dir();
+  char root[4200];
+  snprintf(root, sizeof(root), "%s/vault", tmp);
+  mkdir(root, 0700);
+  put_file(root, "a.md", "---\ntitle: A one\n---\n[[b]]\n", 2);
+  put_file(root, "b.md", "---\ntitle: B one\n---\n", 2);
+  put_file(root, "c.md", "---\ntitle: C one\n---\n", 2);
+  put_file(root, "sub/d.md", "---\ntitle: D one\n---\n", 2);
+  nl_workspace *ws = index_with_cache(root);
+  ASSERT_EQ(nl_ws_count(ws), 4);
+  nl_ws_free(ws);
+  char path[4400];
+  ASSERT_EQ(cache_file(path, sizeof(path)), 0);
+  struct stat before;
+  ASSERT_EQ(stat(path, &before), 0);
+
+  /* Nothing changed: every note from the cache, and the cache file is left as it was. */
+  ws = index_with_cache(root);
+  ASSERT_EQ(nl_ws_count(ws), 4);
+  ASSERT_STR_EQ(title_of(ws, root, "sub/d.md"), "D one");
+  size_t n_back = 0;
+  nl_ref *refs = NULL;
+  nl_entry *b = nl_ws_resolve(ws, NULL, 0, "b", 1, NULL);
+  ASSERT(b != NULL);
+  ptrdiff_t nb = nl_ws_backlinks(ws, b, &refs);
+  n_back = nb > 0 ? (size_t)nb : 0;
+  free(refs);
+  ASSERT_EQ(n_back, 1);
+  nl_ws_free(ws);
+  struct stat after;
+  ASSERT_EQ(stat(path, &after), 0);
+  ASSERT_EQ(after.st_ino, before.st_ino);
+  ASSERT_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+
+  /* While the server was down: a changed with the same size and an older mtime than before
+   * (the stamp differs all the same), b rewritten now, c removed, e added, d replaced by a new
+   * file (another inode) with the same size and mtime. */
+  put_file(root, "a.md", "---\ntitle: A two\n---\n[[c]]\n", 3);
+  put_file(root, "b.md", "---\ntitle: B two, longer\n---\n", 0);
+  snprintf(path, sizeof(path), "%s/c.md", root);
+  unlink(path);
+  put_file(root, "e.md", "---\ntitle: E new\n---\n", 2);
+  char dpath[4400], dtmp[4400];
+  snprintf(dpath, sizeof(dpath), "%s/sub/d.md", root);
+  snprintf(dtmp, sizeof(dtmp), "%s/sub/d.tmp", root);
+  struct stat dst;
+  stat(dpath, &dst);
+  FILE *f = fopen(dtmp, "wb");
+  fputs("---\ntitle: D two\n---\n", f);
+  fclose(f);
+  struct timespec t[2] = {dst.st_atim, dst.st_mtim};
+  utimensat(AT_FDCWD, dtmp, t, 0);
+  rename(dtmp, dpath);
+
+  ws = index_with_cache(root);
+  ASSERT_EQ(nl_ws_count(ws), 4);
+  ASSERT_STR_EQ(title_of(ws, root, "a.md"), "A two");
+  ASSERT_STR_EQ(title_of(ws, root, "b.md"), "B two, longer");
+  ASSERT_STR_EQ(title_of(ws, root, "c.md"), "(absent)");
+  ASSERT_STR_EQ(title_of(ws, root, "e.md"), "E new");
+  ASSERT_STR_EQ(title_of(ws, root, "sub/d.md"), "D two");
+  char err[256];
+  ASSERT_EQ(nl_ws_check(ws, err, sizeof(err)), 0);
+  nl_ws_free(ws);
+
+  /* The cache written by that scan serves the next ones just as well: the first takes three
+   * notes from it and re-reads b (written just now), so it carries those three over into a
+   * new file, which the last one reads. */
+  for (int round = 0; round < 2; round++) {
+    ws = index_with_cache(root);
+    ASSERT_EQ(nl_ws_count(ws), 4);
+    ASSERT_STR_EQ(title_of(ws, root, "a.md"), "A two");
+    ASSERT_STR_EQ(title_of(ws, root, "b.md"), "B two, longer");
+    ASSERT_STR_EQ(title_of(ws, root, "e.md"), "E new");
+    ASSERT_STR_EQ(title_of(ws, root, "sub/d.md"), "D two");
+    ASSERT_EQ(nl_ws_check(ws, err, sizeof(err)), 0);
+    nl_ws_free(ws);
+  }
+}
+
+int main(void) {
+  snprintf(tmp, sizeof(tmp), "/tmp/nl-test-cache-XXXXXX");
+  if (mkdtemp(tmp) == NULL) return 1;
+  snprintf(cache_dir, sizeof(cache_dir), "%s/cache/notes-lsp", tmp);
+  uv_loop_init(&loop);
+  cfg = nl_config_new();
+  RUN(test_roundtrip);
+  RUN(test_stamp_must_match);
+  RUN(test_racy_file);
+  RUN(test_damage_is_ignored);
+  RUN(test_restart);
+  nl_config_free(cfg);
+  uv_loop_close(&loop);
+  char cmd[4200];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+  if (system(cmd) != 0) return 1;
+  return NL_TEST_DONE();
+}
