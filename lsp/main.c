@@ -10,7 +10,7 @@
 
 static void usage(FILE *out) {
   fprintf(out,
-          "usage: notes-lsp [--stdio] [--log-file PATH] [--log-level LEVEL]\n"
+          "usage: notes-lsp [--stdio] [--log-file PATH] [--log-level LEVEL] [--no-cache]\n"
           "       notes-lsp check [--today YYYY-MM-DD] [--format text|json]\n"
           "                       [--fail-on error|warning|information] [DIR]\n"
           "       notes-lsp --version | --help\n"
@@ -18,16 +18,23 @@ static void usage(FILE *out) {
           "Runs the notes-lsp language server on stdin/stdout, or checks a vault.\n"
           "  --stdio            talk LSP over stdin/stdout (the default)\n"
           "  --log-file PATH    append the log to PATH instead of stderr\n"
-          "  --log-level LEVEL  error, warn, info (default) or debug\n");
+          "  --log-level LEVEL  error, warn, info (default) or debug\n"
+          "  --no-cache         neither read nor write the index cache\n"
+          "                     ($XDG_CACHE_HOME/notes-lsp, else ~/.cache/notes-lsp)\n");
 }
 
 int main(int argc, char **argv) {
   nl_ws_size_thread_pool();
   if (argc > 1 && strcmp(argv[1], "check") == 0) return nl_check_main(argc - 1, argv + 1);
   if (argc > 1 && strcmp(argv[1], "tasks") == 0) return nl_tasks_main(argc - 1, argv + 1);
+  nl_server_options opts = {0};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--stdio") == 0) continue;
+    if (strcmp(a, "--no-cache") == 0) {
+      opts.no_cache = 1;
+      continue;
+    }
     if (strcmp(a, "--version") == 0) {
       printf("notes-lsp %s\n", NOTES_LSP_VERSION);
       return 0;
@@ -57,7 +64,7 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  int code = nl_server_main();
+  int code = nl_server_main(&opts);
   nl_log_close();
   return code;
 }

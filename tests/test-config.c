@@ -58,6 +58,30 @@ static void test_json_overlay(void) {
   nl_config_free(c);
 }
 
+/* `cache` is a boolean: JSON's true/false, or YAML's plain true/false that arrive as strings. */
+static void test_cache_setting(void) {
+  nl_config *c = nl_config_new();
+  char err[512];
+  ASSERT_EQ(c->cache, 1);
+  json_t *j = json_loads("{\"cache\": false}", 0, NULL);
+  ASSERT_EQ(nl_config_apply_json(c, j, err, sizeof(err)), 0);
+  json_decref(j);
+  ASSERT_EQ(c->cache, 0);
+  nl_config *copy = nl_config_copy(c);
+  ASSERT_EQ(copy->cache, 0);
+  nl_config_free(copy);
+  j = json_loads("{\"cache\": \"true\"}", 0, NULL);
+  ASSERT_EQ(nl_config_apply_json(c, j, err, sizeof(err)), 0);
+  json_decref(j);
+  ASSERT_EQ(c->cache, 1);
+  j = json_loads("{\"cache\": \"sometimes\"}", 0, NULL);
+  ASSERT_EQ(nl_config_apply_json(c, j, err, sizeof(err)), -1);
+  json_decref(j);
+  ASSERT(strstr(err, "cache: expected true or false") != NULL);
+  ASSERT_EQ(c->cache, 1);
+  nl_config_free(c);
+}
+
 static void test_json_problems(void) {
   nl_config *c = nl_config_new();
   char err[512];
@@ -261,6 +285,7 @@ int main(void) {
   RUN(test_defaults);
   RUN(test_kinds);
   RUN(test_json_overlay);
+  RUN(test_cache_setting);
   RUN(test_json_problems);
   RUN(test_tasks_settings);
   RUN(test_ignore_globs);

@@ -61,6 +61,7 @@ nl_config *nl_config_new(void) {
   cfg->log_level = 0; /* unset: the command line decides */
   cfg->diagnostics_vault = 1;
   cfg->diagnostics_max_notes = 1000;
+  cfg->cache = 1;
   if (rc != 0) {
     nl_config_free(cfg);
     return NULL;
@@ -121,6 +122,7 @@ nl_config *nl_config_copy(const nl_config *cfg) {
   c->has_today = cfg->has_today;
   c->today = cfg->today;
   c->log_level = cfg->log_level;
+  c->cache = cfg->cache;
   if (rc != 0) {
     nl_config_free(c);
     return NULL;
@@ -414,6 +416,17 @@ static void apply_diagnostics(nl_config *cfg, const json_t *v, problems *p) {
   }
 }
 
+/* A boolean; YAML's plain true and false arrive as strings. */
+static void apply_cache(nl_config *cfg, const json_t *v, problems *p) {
+  const char *s = json_string_value(v);
+  if (json_is_boolean(v))
+    cfg->cache = json_is_true(v);
+  else if (s != NULL && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0))
+    cfg->cache = s[0] == 't';
+  else
+    problem(p, "cache: expected true or false");
+}
+
 int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t err_size) {
   problems p = {err, err_size, 0, 0};
   if (err != NULL && err_size > 0) err[0] = '\0';
@@ -447,6 +460,8 @@ int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t er
       apply_tasks(cfg, v, &p);
     else if (strcmp(key, "diagnostics") == 0)
       apply_diagnostics(cfg, v, &p);
+    else if (strcmp(key, "cache") == 0)
+      apply_cache(cfg, v, &p);
     else
       problem(&p, "%s: unknown setting", key);
   }

@@ -83,6 +83,7 @@ typedef struct {
                                          NULL when not set (the root) */
   int diagnostics_vault;              /* `diagnostics.scope: vault` (default) rather than open */
   size_t diagnostics_max_notes;       /* `diagnostics.maxNotes` */
+  int cache;                          /* keep the index cache (lsp/index/cache.h); default 1 */
 } nl_config;
 
 /* newLinkFormat: the note's file name when no other note has it, else its vault path;

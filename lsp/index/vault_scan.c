@@ -490,9 +490,10 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   sc->readers = calloc(ws->n_roots + 1, sizeof(nl_cache_reader *));
   sc->writers = calloc(ws->n_roots + 1, sizeof(nl_cache_writer *));
   sc->cfg = nl_config_copy(ws->cfg);
-  sc->cache_dir = ws->cache_dir != NULL ? strdup(ws->cache_dir) : NULL;
+  int use_cache = ws->cache_dir != NULL && ws->cfg->cache;
+  sc->cache_dir = use_cache ? strdup(ws->cache_dir) : NULL;
   if (sc->roots == NULL || sc->readers == NULL || sc->writers == NULL || sc->cfg == NULL ||
-      (ws->cache_dir != NULL && sc->cache_dir == NULL)) {
+      (use_cache && sc->cache_dir == NULL)) {
     free(sc->roots);
     free(sc->readers);
     free(sc->writers);

@@ -84,8 +84,9 @@ size_t nl_ws_unreadable(const nl_workspace *ws);
  * the loop has run its last callback; nl_ws_scanning is 0 from now on. */
 void nl_ws_cancel_scan(nl_workspace *ws);
 /* Keeps the parsed notes in an index cache in folder `dir` (copied; NULL turns the cache off,
- * the default): the next scan re-reads only the notes changed since (lsp/index/cache.h).
- * Takes effect at the next nl_ws_scan. 0, or NL_ENOMEM. */
+ * the default) unless the configuration's `cache` is false: the next scan re-reads only the
+ * notes changed since (lsp/index/cache.h). Takes effect at the next nl_ws_scan. 0, or
+ * NL_ENOMEM. */
 int nl_ws_set_cache_dir(nl_workspace *ws, const char *dir);
 
 /* Without a waker, parsed notes are merged as soon as a thread-pool chunk finishes. With one,

@@ -14,6 +14,7 @@
 
 #include "lsp/base/error.h"
 #include "lsp/base/log.h"
+#include "lsp/index/cache.h"
 #include "lsp/features/features.h"
 #include "protocol/lsp_types.h"
 
@@ -564,7 +565,7 @@ static void on_sigterm(uv_signal_t *s, int signum) {
   nl_srv_maybe_finish(srv);
 }
 
-int nl_server_main(void) {
+int nl_server_main(const nl_server_options *opts) {
   signal(SIGPIPE, SIG_IGN);
   nl_server *srv = calloc(1, sizeof(*srv));
   if (srv == NULL) return 1;
@@ -582,6 +583,11 @@ int nl_server_main(void) {
   }
   nl_ws_on_change(srv->ws, ws_changed, srv);
   nl_ws_set_waker(srv->ws, ws_wake, srv);
+  if (opts == NULL || !opts->no_cache) {
+    char *dir = nl_cache_dir();
+    nl_ws_set_cache_dir(srv->ws, dir);
+    free(dir);
+  }
   uv_check_init(srv->loop, &srv->check);
   srv->check.data = srv;
   uv_check_start(&srv->check, check_cb);

@@ -8,9 +8,14 @@
 
 typedef struct nl_server nl_server;
 
-/* Runs a server on stdin/stdout until `exit`; returns the process exit status (0 after
- * shutdown, 1 without it or when the editor's process died). */
-int nl_server_main(void);
+typedef struct {
+  int no_cache; /* --no-cache: neither read nor write the index cache */
+} nl_server_options;
+
+/* Runs a server on stdin/stdout until `exit` with `opts` (borrowed; NULL for the defaults);
+ * returns the process exit status (0 after shutdown, 1 without it or when the editor's
+ * process died). */
+int nl_server_main(const nl_server_options *opts);
 
 /* ---- the server's own methods (the table is lsp/server/dispatch.c) ------------------------- */
 
