@@ -56,6 +56,9 @@ typedef struct {
   size_t n;
 } nl_strlist;
 
+/* Appends a copy of s to l; 0 or NL_ENOMEM. */
+int nl_strlist_push(nl_strlist *l, const char *s);
+
 #define NL_CONFIG_MAX_NOTES 100000
 
 typedef struct {
