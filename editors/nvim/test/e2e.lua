@@ -226,6 +226,71 @@ local function main()
     vim.api.nvim_set_current_buf(buf)
   end)
 
+  local function quickfix_after(what, fn)
+    vim.fn.setqflist({}, ' ', { title = 'before' })
+    fn()
+    wait_for(what, 10000, function()
+      return vim.fn.getqflist({ title = 1 }).title ~= 'before'
+    end)
+    local items = {}
+    for _, item in ipairs(vim.fn.getqflist()) do
+      table.insert(items, { file = vim.api.nvim_buf_get_name(item.bufnr):sub(#vault + 2), lnum = item.lnum, text = item.text, type = item.type })
+    end
+    return items, vim.fn.getqflist({ title = 1 }).title
+  end
+
+  step(':NotesTasks owner=Jonas\\ Becker lists his open tasks from the server, overdue first', function()
+    local items, title = quickfix_after('the task list', function()
+      vim.cmd('NotesTasks owner=Jonas\\ Becker')
+    end)
+    eq(title, 'notes-lsp tasks: owner=Jonas\\ Becker', 'quickfix title')
+    eq(#items, 2, 'two open tasks (' .. vim.inspect(items) .. ')')
+    eq(items[1].file, 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md', 'first: the overdue proposal')
+    eq(items[1].lnum, 28, 'its line')
+    eq(items[1].type, 'W', 'overdue (today is 2025-11-15 from the settings)')
+    -- The description as Obsidian Tasks reads it (mentions and tags included), then the fields.
+    eq(items[1].text, '[?] Confirm pilot rack delivery date with the data center team @Jonas Becker #task #proposed'
+      .. ' — Jonas Becker · Contoso · due 2025-11-10 (overdue) · high', 'text')
+    eq(items[2].file, 'Projects/Project Atlas.md', 'then the December task')
+    eq(items[2].type, '', 'not overdue')
+    vim.cmd('cclose')
+    vim.api.nvim_set_current_buf(buf)
+  end)
+
+  step('code lenses: "3 proposed — accept all" on the kickoff; the person lens lists his tasks', function()
+    local function lenses(b)
+      vim.lsp.codelens.refresh()
+      local got
+      wait_for('code lenses', 10000, function()
+        got = {}
+        for _, lens in ipairs(vim.lsp.codelens.get(b)) do
+          if lens.command and lens.command.title then
+            table.insert(got, lens)
+          end
+        end
+        return #got > 0
+      end)
+      return got
+    end
+    local kick = lenses(buf)
+    eq(kick[1].command.title, '3 proposed — accept all', 'the kickoff lens')
+    eq(kick[1].range.start.line, 27, 'above the first proposal')
+    vim.cmd('edit ' .. vim.fn.fnameescape(vault .. '/People/Jonas Becker.md'))
+    local pbuf = vim.api.nvim_get_current_buf()
+    wait_for('attach', 10000, function()
+      return nl.get_client(pbuf) ~= nil
+    end)
+    local person = lenses(pbuf)
+    eq(person[1].command.title:match('^2 open tasks') ~= nil, true, 'counts: ' .. person[1].command.title)
+    vim.api.nvim_win_set_cursor(0, { person[1].range.start.line + 1, 0 })
+    local items = quickfix_after('the lens list', function()
+      vim.lsp.codelens.run()
+    end)
+    eq(#items, 2, 'the lens lists his two tasks')
+    vim.cmd('cclose')
+    vim.api.nvim_set_current_buf(buf)
+  end)
+
   step('"Accept proposed task" rewrites line 27 exactly', function()
     vim.api.nvim_win_set_cursor(0, { 28, 2 })
     local offered = {}
