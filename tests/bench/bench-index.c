@@ -6,7 +6,8 @@
  *
  * With VAULT/.bench.json (from gen_vault.py) it also times, in process, completion inside
  * "[[Que" (the first three letters of the probe person) and workspace/symbol for the probe
- * person: the handler's own time, without the client's. */
+ * person: the handler's own time, without the client's; then, on a second line, the task views
+ * (time_task_views). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,8 @@ static void time_handler(nl_handler_fn fn, const nl_ctx *ctx, json_t *params, in
   free(t);
 }
 
+static void time_task_views(nl_workspace *ws, const char *root, const json_t *meta);
+
 static void time_features(nl_workspace *ws, const char *root) {
   char path[4096];
   snprintf(path, sizeof(path), "%s/.bench.json", root);
@@ -114,7 +117,95 @@ static void time_features(nl_workspace *ws, const char *root) {
   json_decref(sp);
   free(uri);
   nl_docs_free(docs);
+  time_task_views(ws, root, meta);
   json_decref(meta);
+}
+
+/* One JSON line: the task views at this size (issue #9's targets): the task query through the
+ * notes-lsp.tasks handler (engine and JSON) for the whole vault and for selective filters, the
+ * code lenses of the probe person and account (with resolve), the inlay hints of the probe
+ * meeting, and one workspace/diagnostic over the whole vault. */
+static void time_one(const char *name, nl_handler_fn fn, const nl_ctx *ctx, json_t *params, int n,
+                     int *first) {
+  double p50, p95;
+  size_t items;
+  time_handler(fn, ctx, params, n, &p50, &p95, &items);
+  printf("%s\"%s_ms_p50\":%.3f,\"%s_ms_p95\":%.3f,\"%s_items\":%zu", *first ? "" : ",", name,
+         p50, name, p95, name, items);
+  *first = 0;
+  json_decref(params);
+}
+
+static json_t *tasks_params(json_t *filters) {
+  return json_pack("{s:s, s:[o]}", "command", "notes-lsp.tasks", "arguments", filters);
+}
+
+/* codeLens/resolve of the first lens of a note (params are the lens). */
+static json_t *first_lens(const nl_ctx *ctx, const char *uri) {
+  json_t *res = NULL;
+  char err[256];
+  json_t *p = json_pack("{s:{s:s}}", "textDocument", "uri", uri);
+  nl_feature_code_lens(ctx, p, &res, err, sizeof err);
+  json_decref(p);
+  json_t *lens = json_incref(json_array_get(res, 0));
+  json_decref(res);
+  return lens != NULL ? lens : json_object();
+}
+
+static void time_task_views(nl_workspace *ws, const char *root, const json_t *meta) {
+  const json_t *probe = json_object_get(meta, "probe");
+  const char *person = json_string_value(json_object_get(probe, "person"));
+  const char *account = json_string_value(json_object_get(probe, "account"));
+  char path[4096];
+  nl_docs *docs = nl_docs_new();
+  nl_client_caps caps = {0};
+  nl_ctx ctx = {ws, docs, NL_ENC_UTF16, 20407 /* 2025-11-15 */, &caps, NULL, NULL, NULL};
+  char *uri[3] = {NULL, NULL, NULL};
+  const char *keys[3] = {"person_path", "account_path", "note"};
+  for (int i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/%s", root, json_string_value(json_object_get(probe, keys[i])));
+    uri[i] = nl_path_to_uri(path);
+    size_t len = 0;
+    char *text = slurp(path, &len);
+    if (text != NULL) nl_docs_open(docs, uri[i], 1, text, len); /* the editor has them open */
+    free(text);
+  }
+  int first = 1;
+  printf("{\"task_views\":%zu,", nl_ws_count(ws));
+  first = 1;
+  time_one("tasks_all", nl_feature_tasks_command, &ctx, tasks_params(json_object()), 5, &first);
+  time_one("tasks_all_limit100", nl_feature_tasks_command, &ctx,
+           tasks_params(json_pack("{s:i}", "limit", 100)), 20, &first);
+  time_one("tasks_me_overdue", nl_feature_tasks_command, &ctx,
+           tasks_params(json_pack("{s:[s], s:b}", "owner", "me", "overdue", 1)), 20, &first);
+  time_one("tasks_person", nl_feature_tasks_command, &ctx,
+           tasks_params(json_pack("{s:[s]}", "owner", person)), 50, &first);
+  time_one("tasks_account", nl_feature_tasks_command, &ctx,
+           tasks_params(json_pack("{s:[s]}", "account", account)), 50, &first);
+  time_one("tasks_overdue_high", nl_feature_tasks_command, &ctx,
+           tasks_params(json_pack("{s:b, s:[s]}", "overdue", 1, "priority", "highest")), 20,
+           &first);
+  time_one("tasks_text", nl_feature_tasks_command, &ctx,
+           tasks_params(json_pack("{s:s, s:i}", "text", "rollout plan", "limit", 200)), 10,
+           &first);
+  time_one("lens_person", nl_feature_code_lens, &ctx,
+           json_pack("{s:{s:s}}", "textDocument", "uri", uri[0]), 200, &first);
+  time_one("lens_resolve_person", nl_feature_code_lens_resolve, &ctx, first_lens(&ctx, uri[0]),
+           200, &first);
+  time_one("lens_resolve_account", nl_feature_code_lens_resolve, &ctx,
+           first_lens(&ctx, uri[1]), 200, &first);
+  time_one("lens_meeting", nl_feature_code_lens, &ctx,
+           json_pack("{s:{s:s}}", "textDocument", "uri", uri[2]), 200, &first);
+  time_one("inlay_meeting", nl_feature_inlay_hint, &ctx,
+           json_pack("{s:{s:s}, s:{s:{s:i,s:i}, s:{s:i,s:i}}}", "textDocument", "uri", uri[2],
+                     "range", "start", "line", 0, "character", 0, "end", "line", 200,
+                     "character", 0),
+           200, &first);
+  time_one("workspace_diagnostic", nl_feature_workspace_diagnostic, &ctx,
+           json_pack("{s:[]}", "previousResultIds"), 1, &first);
+  printf("}\n");
+  for (int i = 0; i < 3; i++) free(uri[i]);
+  nl_docs_free(docs);
 }
 
 int main(int argc, char **argv) {

@@ -14,6 +14,15 @@ for n in "$@"; do
   [ -f "$vault/.bench.json" ] || python3 "$shared/bench/gen_vault.py" "$vault" --notes "$n" >/dev/null
   echo "== $n notes: index (bench-index: ready, peak RSS, one-note re-index)"
   "./$build/bench-index" "$vault" 500 2>/dev/null | tee -a "$out"
+  echo "== $n notes: notes-lsp tasks against notes-lsp check (wall s, 3 runs each; load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  for job in "check --format json --today 2025-11-15" "tasks --format json --today 2025-11-15" \
+             "tasks --today 2025-11-15 --owner me --overdue"; do
+    for run in 1 2 3; do
+      s=$(date +%s.%N)
+      "./$build/notes-lsp" $job "$vault" >/dev/null || true
+      printf '%s %.2f\n' "$job" "$(echo "$(date +%s.%N) - $s" | bc)"
+    done
+  done
   echo "== $n notes: over LSP (lsp_bench.py)"
   python3 "$shared/bench/lsp_bench.py" --vault "$vault" --label notes-lsp --iterations 200 \
     --out "$out" -- "$PWD/$build/notes-lsp" 2>/dev/null |
