@@ -9,7 +9,8 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq cmake gcc make pkg-config libjansson-dev libyaml-dev \
-  libcmark-dev libuv1-dev neovim emacs-nox elpa-eglot elpa-markdown-mode python3 >/dev/null
+  libcmark-dev libuv1-dev neovim emacs-nox elpa-eglot elpa-markdown-mode python3 \
+  clang libclang-rt-14-dev >/dev/null
 # Node.js and npm only when missing (a machine may have them from elsewhere), then the npm
 # packages of tests/e2e and editors/vscode from their committed package-lock.json files.
 tests/install-test-deps.sh

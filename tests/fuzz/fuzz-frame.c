@@ -1,5 +1,5 @@
 /* fuzz-frame.c: libFuzzer target for the framer, the JSON-RPC classifier and the line table.
- * Not part of the CMake build. From the repository root:
+ * Built and run by ctest when clang has libFuzzer (tests/fuzz.cmake). By hand, from the root:
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -D_POSIX_C_SOURCE=200809L \
  *     -D_DEFAULT_SOURCE tests/fuzz/fuzz-frame.c protocol/frame.c protocol/position.c \

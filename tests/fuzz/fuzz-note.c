@@ -1,4 +1,5 @@
-/* fuzz-note.c: libFuzzer entry for nl_note_parse. Not part of the default build:
+/* fuzz-note.c: libFuzzer entry for nl_note_parse, built and run by ctest when clang has
+ * libFuzzer (tests/fuzz.cmake). By hand:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. tests/fuzz/fuzz-note.c lsp/note/note.c \
  *     lsp/note/scan.c lsp/note/frontmatter.c lsp/note/task.c lsp/note/date.c lsp/base/arena.c lsp/note/note_compact.c \
  *     lsp/note/mojibake.c lsp/base/unicode.c lsp/base/unicode_data.c -lcmark -lyaml -o fuzz-note
