@@ -3,3 +3,7 @@ add_test(NAME server-stdio
          COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/server/test_server.py -v)
 set_tests_properties(server-stdio PROPERTIES LABELS "e2e;server" TIMEOUT 300
                      ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>")
+# Soak: 20,000 random edits and requests (fixed seed); memory must stay flat (tests/server/soak.py).
+add_test(NAME server-soak COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/server/soak.py)
+set_tests_properties(server-soak PROPERTIES LABELS "server;soak" TIMEOUT 300
+                     ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>")

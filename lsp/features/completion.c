@@ -768,7 +768,7 @@ static void tag_items(req *r, const char *typed, size_t typed_len, size_t start,
   memset(&c, 0, sizeof c);
   nl_nav_pattern_init(&c.pat, typed, typed_len);
   nl_ws_foreach_tag(r->ctx->ws, collect_tag, &c);
-  qsort(c.hits, c.n, sizeof *c.hits, cmp_tag);
+  if (c.n > 0) qsort(c.hits, c.n, sizeof *c.hits, cmp_tag); /* qsort(NULL, 0) is undefined */
   r->incomplete = c.n > MAX_ITEMS;
   for (size_t i = 0; i < c.n; i++) {
     if (i < MAX_ITEMS) {
