@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "protocol/position.h"
+#include "protocol/utf8.h"
 
 #define CHECK(cond)                                                                    \
   do {                                                                                 \
@@ -32,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   CHECK(start != NULL);
   for (size_t i = 0; i < len;) {
     uint32_t cp;
-    size_t n = nl_pos_utf8_decode(line + i, len - i, &cp);
+    size_t n = nl_utf8_decode(line + i, len - i, &cp);
     start[i] = 1;
     i += n ? n : 1;
   }
