@@ -140,18 +140,23 @@ static void task_edits(const note_view *v, const nl_task *t, task_act act, json_
   end = before_block_id(line, end);
   nl_bpos at = {t->line, (uint32_t)end};
 
-  int has_tag = act != TASK_COMPLETE && t->proposed_tag.start.line != NL_NONE &&
-                t->proposed_tag.start.line == t->line && t->proposed_tag.end.col <= ll;
-  if (has_tag) {
-    nl_brange tag = t->proposed_tag;
+  /* Every `#proposed` on the line goes (a line may carry it twice), each with one space. */
+  int stamped = 0;
+  for (uint32_t k = 0; act != TASK_COMPLETE && k < t->n_tags; k++) {
+    const nl_tag *tg = &v->note->tags[t->first_tag + k];
+    if (strcmp(tg->name, "proposed") != 0 || tg->range.start.line != t->line ||
+        tg->range.end.col > ll)
+      continue;
+    nl_brange tag = tg->range;
     if (tag.start.col > 0 && line[tag.start.col - 1] == ' ') tag.start.col--;
     if (tag.end.col >= end) { /* the tag ends the text: the stamp takes its place */
       add_edit(edits, v, tag, stamp);
-      return;
+      stamped = 1;
+    } else {
+      add_edit(edits, v, tag, "");
     }
-    add_edit(edits, v, tag, "");
   }
-  if (stamp[0] != '\0') add_edit(edits, v, (nl_brange){at, at}, stamp);
+  if (!stamped && stamp[0] != '\0') add_edit(edits, v, (nl_brange){at, at}, stamp);
 }
 
 /* All the proposed tasks of the note accepted or rejected; NULL when there is none. */
