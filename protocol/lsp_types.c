@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "protocol/percent.h"
 #include "protocol/position.h"
 #include "protocol/rpc.h"
 #include "protocol/utf8.h"
@@ -169,13 +170,6 @@ const char *nl_lsp_get_uri(const json_t *params, char *err, size_t err_size) {
 
 /* ---- File URIs ---- */
 
-int nl_hex_value(int c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 char *nl_uri_to_path(const char *uri) {
   if (uri == NULL || strncasecmp(uri, "file:", 5) != 0) return NULL;
   const char *p = uri + 5;
@@ -215,27 +209,20 @@ static int unreserved(unsigned char c) {
          c == '.' || c == '_' || c == '~';
 }
 
+static int uri_keeps(unsigned char c) { return unreserved(c) || c == '/'; }
+
 char *nl_path_to_uri(const char *abs_path) {
-  static const char hex[] = "0123456789ABCDEF";
   static const char scheme[] = "file://";
   if (abs_path == NULL || abs_path[0] != '/') return NULL;
-  size_t n = strlen(abs_path);
-  if (n > (SIZE_MAX - sizeof(scheme)) / 3) return NULL;
-  char *out = malloc(sizeof(scheme) + 3 * n);
-  if (out == NULL) return NULL;
-  memcpy(out, scheme, sizeof(scheme) - 1);
-  size_t o = sizeof(scheme) - 1;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)abs_path[i];
-    if (unreserved(c) || c == '/') {
-      out[o++] = (char)c;
-    } else {
-      out[o++] = '%';
-      out[o++] = hex[c >> 4];
-      out[o++] = hex[c & 15];
-    }
+  char *path = nl_percent_encode(abs_path, strlen(abs_path), uri_keeps);
+  if (path == NULL) return NULL;
+  size_t n = strlen(path);
+  char *out = malloc(sizeof(scheme) + n);
+  if (out != NULL) {
+    memcpy(out, scheme, sizeof(scheme) - 1);
+    memcpy(out + sizeof(scheme) - 1, path, n + 1);
   }
-  out[o] = '\0';
+  free(path);
   return out;
 }
 

@@ -71,8 +71,6 @@ const char *nl_lsp_get_uri(const json_t *params, char *err, size_t err_size);
  * percent-decoded, without query or fragment (new, caller frees); NULL for another scheme or
  * host, a relative path, a bad escape or an encoded NUL. */
 char *nl_uri_to_path(const char *uri);
-/* The value of hex digit c (either case), or -1: the one hex helper of percent codecs. */
-int nl_hex_value(int c);
 /* "file://" + abs_path with every byte except unreserved characters (A-Z a-z 0-9 - . _ ~) and
  * '/' percent-encoded as %XX, the way VS Code writes URIs (new, caller frees); NULL when the path
  * is not absolute or out of memory. */

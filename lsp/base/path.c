@@ -4,9 +4,64 @@
 #include "lsp/base/error.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+size_t nl_path_dir_len(const char *rel) {
+  const char *slash = strrchr(rel, '/');
+  return slash ? (size_t)(slash - rel) : 0;
+}
+
+int nl_path_join(const char *base, const char *rel, char *out, size_t cap) {
+  char tmp[1024];
+  int n = rel[0] == '/' ? snprintf(tmp, sizeof tmp, "%s", rel + 1)
+                        : snprintf(tmp, sizeof tmp, "%s%s%s", base, base[0] ? "/" : "", rel);
+  if (n < 0 || (size_t)n >= sizeof tmp || cap == 0) return -1;
+  size_t o = 0;
+  out[0] = '\0';
+  for (char *seg = tmp, *next; seg != NULL; seg = next) {
+    next = strchr(seg, '/');
+    if (next) *next++ = '\0';
+    if (seg[0] == '\0' || strcmp(seg, ".") == 0) continue;
+    if (strcmp(seg, "..") == 0) {
+      if (o == 0) return -1;
+      char *slash = strrchr(out, '/');
+      o = slash ? (size_t)(slash - out) : 0;
+      out[o] = '\0';
+      continue;
+    }
+    size_t sl = strlen(seg);
+    if (o + sl + 2 > cap) return -1;
+    if (o > 0) out[o++] = '/';
+    memcpy(out + o, seg, sl + 1);
+    o += sl;
+  }
+  return 0;
+}
+
+char *nl_path_relative(const char *from, const char *to) {
+  size_t fo = 0, tp = 0;
+  while (from[fo] != '\0') { /* drop the folders both share */
+    size_t fl = strcspn(from + fo, "/"), tl = strcspn(to + tp, "/");
+    if (to[tp + tl] != '/' || fl != tl || memcmp(from + fo, to + tp, fl) != 0) break;
+    fo += fl + (from[fo + fl] == '/');
+    tp += tl + 1;
+  }
+  size_t ups = 0;
+  if (from[fo] != '\0') {
+    ups = 1;
+    for (size_t k = fo; from[k]; k++) ups += from[k] == '/';
+  }
+  size_t tail = strlen(to + tp);
+  char *out = malloc(ups * 3 + tail + 1);
+  if (out == NULL) return NULL;
+  char *o = out;
+  for (size_t k = 0; k < ups; k++, o += 3) memcpy(o, "../", 3);
+  memcpy(o, to + tp, tail + 1);
+  return out;
+}
 
 int nl_path_within(const char *root_real, const char *real) {
   size_t n = strlen(root_real);

@@ -9,6 +9,8 @@
  *   #             tags of the vault
  *   frontmatter   account: accounts; participants: people; tags: tags; type: configured types;
  *                 [[ in any value: notes, as in the body
+ *   - [ ] text    task fields by name, dates and recurrence rules after their emoji
+ *                 (completion_task.c)
  *
  * Choices:
  * - CompletionItemKind: File (17) for notes, Reference (18) for people, Class (7) for
@@ -26,50 +28,20 @@
  *   same target, that too; "]]" is appended only when the link is not closed yet.
  * The pass over the vault allocates nothing per entry: a byte pre-filter rejects most names
  * before the fuzzy scorer runs, and a bounded heap keeps the best 200. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "lsp/features/features.h"
-#include "lsp/features/nav_match.h"
-#include "lsp/features/nav_util.h"
 #include "lsp/base/fuzzy.h"
 #include "lsp/base/unicode.h"
+#include "lsp/features/completion_impl.h"
 #include "lsp/note/task.h"
 #include "protocol/lsp_types.h"
 
-#define MAX_ITEMS 200
-#define MAX_MENTION 64 /* bytes after '@' still treated as a name being typed */
-
-enum {
-  ITEM_KEYWORD = 14,
-  ITEM_FILE = 17,
-  ITEM_REFERENCE = 18,
-  ITEM_CLASS = 7,
-  ITEM_ENUM_MEMBER = 20
-};
-
-/* The request: the document, the cursor's line and the items built so far. */
-typedef struct {
-  const nl_ctx *ctx;
-  const char *uri;
-  const nl_doc *doc;
-  nl_entry *self;
-  uint32_t line;
-  const char *text; /* the cursor's line (borrowed from doc) */
-  size_t len;
-  size_t cur;       /* the cursor's byte column */
-  json_t *items;
-  int incomplete;
-  json_t *range;          /* the last edit range built, shared by the items that use it */
-  size_t range_a, range_b;
-} req;
-
 /* ---- items ------------------------------------------------------------------------------- */
 
-static int item_kind(const nl_entry *e) {
+int nl_completion_item_kind(const nl_entry *e) {
   if (e->kind == NL_KIND_PERSON) return ITEM_REFERENCE;
   if (e->kind == NL_KIND_ACCOUNT) return ITEM_CLASS;
   return ITEM_FILE;
@@ -77,7 +49,7 @@ static int item_kind(const nl_entry *e) {
 
 /* Appends one item replacing bytes [a, b) of the cursor's line with new_text. Strings are
  * borrowed; an item whose text is not valid UTF-8 is dropped. */
-static void add_item(req *r, const char *label, int kind, const char *detail, const char *filter,
+void nl_completion_add_item(req *r, const char *label, int kind, const char *detail, const char *filter,
                      size_t a, size_t b, const char *new_text) {
   json_t *label_j = json_string(label), *text_j = json_string(new_text);
   if (label_j == NULL || text_j == NULL) {
@@ -127,7 +99,7 @@ static void share_edit_range(req *r, json_t *list) {
     json_object_set_new(list, "itemDefaults", json_pack("{s:O}", "editRange", r->range));
 }
 
-static char *concat3(const char *a, const char *b, const char *c) {
+char *nl_completion_concat3(const char *a, const char *b, const char *c) {
   size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
   char *out = malloc(la + lb + lc + 1);
   if (out == NULL) return NULL;
@@ -139,7 +111,7 @@ static char *concat3(const char *a, const char *b, const char *c) {
 
 /* Ranks a match: the fuzzy tier (exact, prefix, word pieces, scattered) first, then people
  * and accounts, then the quality of a non-prefix match, then recency. */
-static uint64_t match_rank(int score, int party, uint64_t seq) {
+uint64_t nl_completion_match_rank(int score, int party, uint64_t seq) {
   uint64_t tier = (uint64_t)(score >> 24) & 0x7;
   uint64_t quality = tier >= NL_NAV_TIER_PREFIX ? 0 : ((uint64_t)score & 0xFFFFFF);
   const uint64_t seq_max = (1ull << 35) - 1;
@@ -149,7 +121,7 @@ static uint64_t match_rank(int score, int party, uint64_t seq) {
 /* Offers a candidate name to top. Exact and prefix matches are ranked from a byte compare; the
  * fuzzy scorer runs only for a candidate that could still enter the list, so once the list
  * holds 200 prefix matches the rest of the vault costs a byte compare per name. */
-static void offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, const char *cand,
+void nl_completion_offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, const char *cand,
                         size_t clen, int party,
                         uint64_t seq, uint32_t id, uint32_t sub, const void *ptr) {
   int tier = nl_nav_prefix_tier(pat, cand);
@@ -164,7 +136,7 @@ static void offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, const char 
     score = nl_nav_score(pat, cand, clen);
     if (score < 0) return;
   }
-  nl_nav_hit hit = {match_rank(score, party, seq), id, sub, ptr, score};
+  nl_nav_hit hit = {nl_completion_match_rank(score, party, seq), id, sub, ptr, score};
   nl_nav_topk_offer(top, &hit);
 }
 
@@ -216,7 +188,7 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
       }
       if (pat->len == 0) {
         /* Nothing typed: every name is a prefix match, ranked by kind and recency only. */
-        nl_nav_hit hit = {match_rank(NL_NAV_TIER_PREFIX << 24, kind >= 0 ? 1 : party, row->seq),
+        nl_nav_hit hit = {nl_completion_match_rank(NL_NAV_TIER_PREFIX << 24, kind >= 0 ? 1 : party, row->seq),
                           row->id, row->sub, NULL, NL_NAV_TIER_PREFIX << 24};
         nl_nav_topk_offer(top, &hit);
         continue;
@@ -226,12 +198,12 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
          * mask says the letter is there; for one letter the initials say exactly whether it
          * starts a word), so the name itself is not read. */
         int score = nl_fuzzy_score_letter(first, row->len);
-        nl_nav_hit hit = {match_rank(score, kind >= 0 ? 1 : party, row->seq), row->id, row->sub,
+        nl_nav_hit hit = {nl_completion_match_rank(score, kind >= 0 ? 1 : party, row->seq), row->id, row->sub,
                           NULL, score};
         nl_nav_topk_offer(top, &hit);
         continue;
       }
-      offer_match(top, pat, pool + row->off, row->len, kind >= 0 ? 1 : party, row->seq, row->id,
+      nl_completion_offer_match(top, pat, pool + row->off, row->len, kind >= 0 ? 1 : party, row->seq, row->id,
                   row->sub, NULL);
     }
   }
@@ -240,7 +212,7 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
 
 /* The best MAX_ITEMS names (of `kind`, or all when -1) for what was typed, best first, into
  * top (over buf); notes whether the list was cut. */
-static void best_names(req *r, const char *typed, size_t typed_len, int kind, nl_nav_topk *top,
+void nl_completion_best_names(req *r, const char *typed, size_t typed_len, int kind, nl_nav_topk *top,
                        nl_nav_hit *buf) {
   nl_nav_pattern pat;
   nl_nav_pattern_init(&pat, typed, typed_len);
@@ -249,15 +221,7 @@ static void best_names(req *r, const char *typed, size_t typed_len, int kind, nl
   nl_nav_topk_sort(top);
   r->incomplete = top->seen > top->n;
 }
-
 /* ---- the line ---------------------------------------------------------------------------- */
-
-static int starts_with(const char *s, size_t len, size_t at, const char *lit) {
-  size_t n = strlen(lit);
-  return at + n <= len && memcmp(s + at, lit, n) == 0;
-}
-
-static int is_space(char c) { return c == ' ' || c == '\t'; }
 
 /* Whether the cursor is inside a `code span` of its line: an odd number of backticks before. */
 static int in_code_span(const req *r) {
@@ -265,18 +229,9 @@ static int in_code_span(const req *r) {
   for (size_t i = 0; i < r->cur; i++) ticks += r->text[i] == '`';
   return ticks % 2 == 1;
 }
-
 /* ---- the lines above: frontmatter and fences --------------------------------------------- */
 
 typedef enum { ZONE_BODY, ZONE_FRONTMATTER, ZONE_FENCE } zone;
-
-static int is_rule(const char *s, size_t len, const char *lit) {
-  size_t n = strlen(lit);
-  if (len < n || memcmp(s, lit, n) != 0) return 0;
-  for (size_t i = n; i < len; i++)
-    if (!is_space(s[i])) return 0;
-  return 1;
-}
 
 /* Length of a fence opener/closer (``` or ~~~, up to three spaces of indent), 0 if none. */
 static size_t fence_len(const char *s, size_t len, char *ch) {
@@ -297,10 +252,10 @@ static zone zone_of(const req *r) {
   size_t len = 0;
   const char *s = nl_nav_doc_line(r->doc, 0, &len);
   uint32_t i = 0;
-  if (s != NULL && is_rule(s, len, "---")) {
+  if (s != NULL && nl_note_is_fence(s, len, "---")) {
     for (i = 1; i < r->line; i++) {
       s = nl_nav_doc_line(r->doc, i, &len);
-      if (is_rule(s, len, "---") || is_rule(s, len, "...")) break;
+      if (nl_note_is_fence(s, len, "---") || nl_note_is_fence(s, len, "...")) break;
     }
     if (i >= r->line && r->line > 0) return ZONE_FRONTMATTER;
     i++;
@@ -321,330 +276,6 @@ static zone zone_of(const req *r) {
   }
   return open_n ? ZONE_FENCE : ZONE_BODY;
 }
-
-/* ---- notes: [[ ------------------------------------------------------------------------------ */
-
-/* Where the edit of a link target ends: through the rest of the target when the link is
- * closed on this line ("[[Que|ntin Okafor]]"), else at the cursor. *closed: the link already
- * has its "]]"; *suffix: a '|' or '#' part follows the target. */
-static size_t target_end(const req *r, const char *stops, int *closed, int *suffix) {
-  *closed = *suffix = 0;
-  size_t i = r->cur;
-  while (i < r->len && !starts_with(r->text, r->len, i, "]]") &&
-         !starts_with(r->text, r->len, i, "[[") && strchr(stops, r->text[i]) == NULL)
-    i++;
-  if (starts_with(r->text, r->len, i, "]]")) {
-    *closed = 1;
-    return i;
-  }
-  if (i < r->len && r->text[i] != '[') {
-    /* A '|' or '#': the link is closed when "]]" follows before another "[[". */
-    for (size_t j = i; j < r->len && !starts_with(r->text, r->len, j, "[["); j++) {
-      if (starts_with(r->text, r->len, j, "]]")) {
-        *closed = *suffix = 1;
-        return i;
-      }
-    }
-  }
-  return r->cur;
-}
-
-static void note_items(req *r, size_t start, const char *typed, size_t typed_len) {
-  int closed = 0, suffix = 0;
-  size_t end = target_end(r, "|#", &closed, &suffix);
-  nl_nav_hit buf[MAX_ITEMS];
-  nl_nav_topk top;
-  best_names(r, typed, typed_len, -1, &top, buf);
-  const nl_workspace *ws = r->ctx->ws;
-
-  const char *close = closed ? "" : "]]";
-  for (size_t i = 0; i < top.n; i++) {
-    const nl_entry *e = top.items[i].ptr;
-    /* The vault's excluded files (userIgnoreFilters) are never offered as new links. */
-    if (nl_config_excluded(nl_ws_config(ws), e->rel)) continue;
-    char *link = nl_nav_link_text(ws, e);
-    char *detail = nl_nav_detail(e);
-    char *name = nl_nav_nfc(e->name, strlen(e->name));
-    if (link != NULL && detail != NULL && name != NULL) {
-      if (top.items[i].sub == 0) {
-        char *text = concat3(link, close, "");
-        if (text) add_item(r, link, item_kind(e), detail, name, start, end, text);
-        free(text);
-      } else {
-        const char *alias = e->note->aliases[top.items[i].sub - 1].text;
-        char *about = concat3("alias of ", name, " \xC2\xB7 ");
-        char *full = about ? concat3(about, detail, "") : NULL;
-        char *head = concat3(link, suffix ? "" : "|", suffix ? "" : alias);
-        char *text = head ? concat3(head, close, "") : NULL;
-        if (full && text) add_item(r, alias, item_kind(e), full, alias, start, end, text);
-        free(about);
-        free(full);
-        free(head);
-        free(text);
-      }
-    }
-    free(link);
-    free(detail);
-    free(name);
-  }
-}
-
-/* The note a link's target names, for its headings and blocks: the note itself for an empty
- * target (a parse of the live text, *owned set so the caller frees it), else the index's. */
-static const nl_note *target_note(const req *r, const char *target, size_t len, nl_note **owned) {
-  *owned = NULL;
-  if (len == 0) {
-    *owned = nl_note_parse(nl_nav_doc_rel(r->self, r->uri), r->doc->text, r->doc->len);
-    return *owned;
-  }
-  nl_entry *e = nl_ws_resolve(r->ctx->ws, r->self, 0, target, len, NULL);
-  if (e == NULL) return NULL;
-  if (e == r->self) {
-    *owned = nl_note_parse(e->rel, r->doc->text, r->doc->len);
-    return *owned;
-  }
-  return e->note;
-}
-
-/* Headings (blocks = 0) or block ids (blocks = 1) of the note before '#', in document order
- * within a match tier. */
-static void fragment_items(req *r, size_t start, const char *target, size_t target_len,
-                           int blocks) {
-  nl_note *owned = NULL;
-  const nl_note *note = target_note(r, target, target_len, &owned);
-  if (note == NULL) return;
-  int closed = 0, suffix = 0;
-  size_t end = target_end(r, "|", &closed, &suffix);
-  nl_nav_pattern pat;
-  nl_nav_pattern_init(&pat, r->text + start, r->cur - start);
-
-  nl_nav_hit buf[MAX_ITEMS];
-  nl_nav_topk top;
-  nl_nav_topk_init(&top, buf, MAX_ITEMS);
-  size_t n = blocks ? note->n_blocks : note->n_headings;
-  for (size_t i = 0; i < n; i++) {
-    const char *text = blocks ? note->blocks[i].id : note->headings[i].text;
-    int s = nl_nav_score(&pat, text, strlen(text));
-    if (s < 0) continue;
-    nl_nav_hit hit = {match_rank(s, 0, 0), 0, (uint32_t)i, text, s};
-    nl_nav_topk_offer(&top, &hit);
-  }
-  nl_nav_topk_sort(&top);
-  r->incomplete = top.seen > top.n;
-  for (size_t i = 0; i < top.n; i++) {
-    const char *text = top.items[i].ptr;
-    char *with_close = concat3(text, closed ? "" : "]]", "");
-    char detail[16] = "block";
-    if (!blocks) snprintf(detail, sizeof detail, "H%d", note->headings[top.items[i].sub].level);
-    if (with_close) add_item(r, text, ITEM_REFERENCE, detail, text, start, end, with_close);
-    free(with_close);
-  }
-  nl_note_free(owned);
-}
-
-/* The innermost "[[" not closed before the cursor: offset after it, or -1. */
-static ptrdiff_t open_wikilink(const req *r) {
-  ptrdiff_t open = -1;
-  for (size_t i = 0; i + 1 < r->cur; i++) {
-    if (r->text[i] == '[' && r->text[i + 1] == '[') {
-      open = (ptrdiff_t)(i + 2);
-      i++;
-    } else if (r->text[i] == ']' && r->text[i + 1] == ']') {
-      open = -1;
-      i++;
-    }
-  }
-  return open;
-}
-
-static int complete_wikilink(req *r) {
-  ptrdiff_t open = open_wikilink(r);
-  if (open < 0) return 0;
-  const char *typed = r->text + open;
-  size_t typed_len = r->cur - (size_t)open;
-  if (memchr(typed, '|', typed_len) != NULL) return 1; /* in the display text: nothing to offer */
-  const char *hash = memchr(typed, '#', typed_len);
-  if (hash == NULL) {
-    note_items(r, (size_t)open, typed, typed_len);
-    return 1;
-  }
-  size_t target_len = (size_t)(hash - typed);
-  size_t frag = (size_t)open + target_len + 1;
-  if (frag < r->cur && r->text[frag] == '^')
-    fragment_items(r, frag + 1, typed, target_len, 1);
-  else
-    fragment_items(r, frag, typed, target_len, 0);
-  return 1;
-}
-
-/* ---- markdown link paths: [x]( ------------------------------------------------------------- */
-
-static int needs_percent(unsigned char c) {
-  return c <= 0x20 || c == 0x7F || strchr("%()<>#?[]\"\\", c) != NULL;
-}
-
-/* Percent-encodes what a markdown link destination cannot hold as is (space, parentheses,
- * '%', '#', ...); other UTF-8 stays readable. New (free()). */
-static char *percent_encode(const char *s) {
-  size_t n = 0;
-  for (const char *p = s; *p; p++) n += needs_percent((unsigned char)*p) ? 3 : 1;
-  char *out = malloc(n + 1), *o = out;
-  if (out == NULL) return NULL;
-  for (const char *p = s; *p; p++) {
-    unsigned char c = (unsigned char)*p;
-    if (needs_percent(c)) {
-      o += sprintf(o, "%%%02X", c);
-    } else {
-      *o++ = (char)c;
-    }
-  }
-  *o = '\0';
-  return out;
-}
-
-/* Percent-decodes s[0, len) into buf (cap bytes); returns the length, or -1 when too long. */
-static ptrdiff_t percent_decode(const char *s, size_t len, char *buf, size_t cap) {
-  size_t o = 0;
-  for (size_t i = 0; i < len; i++) {
-    char c = s[i];
-    if (c == '%' && i + 2 < len && nl_hex_value((unsigned char)s[i + 1]) >= 0 && nl_hex_value((unsigned char)s[i + 2]) >= 0) {
-      c = (char)(nl_hex_value((unsigned char)s[i + 1]) * 16 + nl_hex_value((unsigned char)s[i + 2]));
-      i += 2;
-    }
-    if (o + 1 >= cap) return -1;
-    buf[o++] = c;
-  }
-  buf[o] = '\0';
-  return (ptrdiff_t)o;
-}
-
-/* Joins folder `base` (vault-relative, "" for the root) and the relative path rel, resolving
- * "." and ".."; -1 when it climbs above the root or does not fit. */
-static int join_folder(const char *base, const char *rel, char *out, size_t cap) {
-  char tmp[1024];
-  int n = rel[0] == '/' ? snprintf(tmp, sizeof tmp, "%s", rel + 1)
-                        : snprintf(tmp, sizeof tmp, "%s%s%s", base, base[0] ? "/" : "", rel);
-  if (n < 0 || (size_t)n >= sizeof tmp) return -1;
-  size_t o = 0;
-  out[0] = '\0';
-  for (char *seg = tmp, *next; seg != NULL; seg = next) {
-    next = strchr(seg, '/');
-    if (next) *next++ = '\0';
-    if (seg[0] == '\0' || strcmp(seg, ".") == 0) continue;
-    if (strcmp(seg, "..") == 0) {
-      if (o == 0) return -1;
-      char *slash = strrchr(out, '/');
-      o = slash ? (size_t)(slash - out) : 0;
-      out[o] = '\0';
-      continue;
-    }
-    size_t sl = strlen(seg);
-    if (o + sl + 2 > cap) return -1;
-    if (o > 0) out[o++] = '/';
-    memcpy(out + o, seg, sl + 1);
-    o += sl;
-  }
-  return 0;
-}
-
-static size_t dir_len(const char *rel) {
-  const char *slash = strrchr(rel, '/');
-  return slash ? (size_t)(slash - rel) : 0;
-}
-
-/* The path from folder `from` ("" for the root) to file `to`, both vault-relative:
- * "../People/Ana Ruiz.md". New (free()). */
-static char *relative_path(const char *from, const char *to) {
-  size_t fo = 0, tp = 0;
-  while (from[fo] != '\0') { /* drop the folders both share */
-    size_t fl = strcspn(from + fo, "/"), tl = strcspn(to + tp, "/");
-    if (to[tp + tl] != '/' || fl != tl || memcmp(from + fo, to + tp, fl) != 0) break;
-    fo += fl + (from[fo + fl] == '/');
-    tp += tl + 1;
-  }
-  size_t ups = 0;
-  if (from[fo] != '\0') {
-    ups = 1;
-    for (size_t k = fo; from[k]; k++) ups += from[k] == '/';
-  }
-  size_t tail = strlen(to + tp);
-  char *out = malloc(ups * 3 + tail + 1);
-  if (out == NULL) return NULL;
-  char *o = out;
-  for (size_t k = 0; k < ups; k++, o += 3) memcpy(o, "../", 3);
-  memcpy(o, to + tp, tail + 1);
-  return out;
-}
-
-static int complete_mdlink(req *r) {
-  /* The last "](" before the cursor whose destination is still open. */
-  ptrdiff_t open = -1;
-  for (size_t i = 0; i + 1 < r->cur; i++)
-    if (r->text[i] == ']' && r->text[i + 1] == '(') open = (ptrdiff_t)(i + 2);
-  if (open < 0) return 0;
-  const char *href = r->text + open;
-  size_t href_len = r->cur - (size_t)open;
-  for (size_t i = 0; i < href_len; i++) {
-    if (href[i] == ')' || is_space(href[i])) return 0; /* closed, or not a destination */
-    if (href[i] == '#') return 1;                      /* a fragment: not a path */
-  }
-  for (size_t i = 0; i + 2 < href_len; i++)
-    if (href[i] == ':' && href[i + 1] == '/' && href[i + 2] == '/') return 1; /* a URL */
-
-  const char *slash = NULL;
-  for (size_t i = 0; i < href_len; i++)
-    if (href[i] == '/') slash = href + i;
-  size_t dir_bytes = slash ? (size_t)(slash - href) + 1 : 0;
-  char dir[1024], name[512], base[1024], folder[1024] = "";
-  if (percent_decode(href, dir_bytes, dir, sizeof dir) < 0) return 1;
-  ptrdiff_t name_len = percent_decode(href + dir_bytes, href_len - dir_bytes, name, sizeof name);
-  if (name_len < 0) return 1;
-  const char *self_rel = r->self ? r->self->rel : "";
-  snprintf(base, sizeof base, "%.*s", (int)dir_len(self_rel), self_rel);
-  if (dir_bytes > 0 && join_folder(base, dir, folder, sizeof folder) < 0) return 1;
-  size_t folder_len = strlen(folder);
-
-  size_t start = (size_t)open + dir_bytes, end = r->cur;
-  while (end < r->len && r->text[end] != ')' && r->text[end] != '#' && !is_space(r->text[end]))
-    end++;
-
-  nl_nav_pattern pat;
-  nl_nav_pattern_init(&pat, name, (size_t)name_len);
-  nl_nav_hit buf[MAX_ITEMS];
-  nl_nav_topk top;
-  nl_nav_topk_init(&top, buf, MAX_ITEMS);
-  const nl_workspace *ws = r->ctx->ws;
-  uint32_t limit = nl_ws_id_limit(ws);
-  const uint64_t *masks = nl_ws_name_masks(ws);
-  for (uint32_t id = 0; id < limit; id++) {
-    if (!nl_nav_may_match(&pat, masks[id])) continue;
-    const nl_entry *e = nl_ws_get(ws, id);
-    if (e == NULL) continue;
-    if (dir_bytes > 0 && (dir_len(e->rel) != folder_len || strncmp(e->rel, folder, folder_len)))
-      continue;
-    offer_match(&top, &pat, e->name, strlen(e->name), nl_nav_is_party(e), e->seq, id, 0, e);
-  }
-  nl_nav_topk_sort(&top);
-  r->incomplete = top.seen > top.n;
-  for (size_t i = 0; i < top.n; i++) {
-    const nl_entry *e = top.items[i].ptr;
-    const char *file = e->rel + (dir_len(e->rel) ? dir_len(e->rel) + 1 : 0);
-    char *path = dir_bytes > 0 ? nl_nav_nfc(file, strlen(file)) : NULL;
-    if (dir_bytes == 0) {
-      char *rel = relative_path(base, e->rel);
-      path = rel ? nl_nav_nfc(rel, strlen(rel)) : NULL;
-      free(rel);
-    }
-    char *encoded = path ? percent_encode(path) : NULL;
-    char *detail = nl_nav_detail(e);
-    if (encoded != NULL) add_item(r, path, item_kind(e), detail, encoded, start, end, encoded);
-    free(path);
-    free(encoded);
-    free(detail);
-  }
-  return 1;
-}
-
 /* ---- people: @ ------------------------------------------------------------------------------ */
 
 /* The '@' whose mention the cursor is typing: offset after it, or -1. */
@@ -659,11 +290,11 @@ static ptrdiff_t open_mention(const req *r) {
   /* "ana@example.com" is no mention: '@' starts a word. */
   if (at >= 2) {
     char before = r->text[at - 2];
-    if (!is_space(before) && before != '(' && before != '[' && before != '"') return -1;
+    if (!nl_completion_is_space(before) && before != '(' && before != '[' && before != '"') return -1;
   }
   for (size_t i = (size_t)at; i < r->cur; i++) {
     if (strchr(",;()[]", r->text[i]) != NULL) return -1;
-    if (r->text[i] == '#' && i > (size_t)at && is_space(r->text[i - 1])) return -1;
+    if (r->text[i] == '#' && i > (size_t)at && nl_completion_is_space(r->text[i - 1])) return -1;
     if (nl_task_emoji(r->text + i, r->cur - i, NULL, NULL) > 0) return -1;
   }
   return at;
@@ -688,22 +319,22 @@ static void party_items(req *r, nl_kind kind, const char *typed, size_t typed_le
                         size_t end, int alias_inserts_alias) {
   nl_nav_hit buf[MAX_ITEMS];
   nl_nav_topk top;
-  best_names(r, typed, typed_len, (int)kind, &top, buf);
+  nl_completion_best_names(r, typed, typed_len, (int)kind, &top, buf);
   for (size_t i = 0; i < top.n; i++) {
     const nl_entry *e = top.items[i].ptr;
     char *name = nl_nav_nfc(e->name, strlen(e->name));
     char *detail = nl_nav_detail(e);
     if (name != NULL && detail != NULL) {
       if (top.items[i].sub == 0) {
-        add_item(r, name, item_kind(e), detail, name, start, edit_end(r, start, end, name),
+        nl_completion_add_item(r, name, nl_completion_item_kind(e), detail, name, start, edit_end(r, start, end, name),
                  name);
       } else {
         const char *alias = e->note->aliases[top.items[i].sub - 1].text;
-        char *about = concat3("alias of ", name, " \xC2\xB7 ");
-        char *full = about ? concat3(about, detail, "") : NULL;
+        char *about = nl_completion_concat3("alias of ", name, " \xC2\xB7 ");
+        char *full = about ? nl_completion_concat3(about, detail, "") : NULL;
         const char *insert = alias_inserts_alias ? alias : name;
         if (full)
-          add_item(r, alias, item_kind(e), full, alias, start, edit_end(r, start, end, insert),
+          nl_completion_add_item(r, alias, nl_completion_item_kind(e), full, alias, start, edit_end(r, start, end, insert),
                    insert);
         free(about);
         free(full);
@@ -722,7 +353,6 @@ static int complete_mention(req *r) {
   party_items(r, NL_KIND_PERSON, r->text + at, r->cur - (size_t)at, (size_t)at, end, 1);
   return 1;
 }
-
 /* ---- tags: # -------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -775,7 +405,7 @@ static void tag_items(req *r, const char *typed, size_t typed_len, size_t start,
       char detail[48];
       snprintf(detail, sizeof detail, "tag, used %zu time%s", c.hits[i].count,
                c.hits[i].count == 1 ? "" : "s");
-      add_item(r, c.hits[i].tag, ITEM_KEYWORD, detail, c.hits[i].tag, start, end, c.hits[i].tag);
+      nl_completion_add_item(r, c.hits[i].tag, ITEM_KEYWORD, detail, c.hits[i].tag, start, end, c.hits[i].tag);
     }
     free(c.hits[i].tag);
   }
@@ -792,11 +422,11 @@ static int complete_tag(req *r) {
   while (i > 0 && tag_byte((unsigned char)r->text[i - 1])) i--;
   if (i == 0 || r->text[i - 1] != '#') return 0;
   size_t hash = i - 1;
-  if (hash > 0 && !is_space(r->text[hash - 1])) return 0; /* "a#b", "##": no tag */
+  if (hash > 0 && !nl_completion_is_space(r->text[hash - 1])) return 0; /* "a#b", "##": no tag */
   /* "#" alone at the start of a line is a heading being typed, not a tag. */
   if (r->cur == i) {
     size_t k = 0;
-    while (k < hash && is_space(r->text[k])) k++;
+    while (k < hash && nl_completion_is_space(r->text[k])) k++;
     if (k == hash) return 1;
   }
   size_t end = r->cur;
@@ -804,7 +434,6 @@ static int complete_tag(req *r) {
   tag_items(r, r->text + i, r->cur - i, i, end);
   return 1;
 }
-
 /* ---- frontmatter ---------------------------------------------------------------------------- */
 
 static int key_byte(char c) {
@@ -829,7 +458,7 @@ static void type_items(req *r, const char *typed, size_t typed_len, size_t start
     for (size_t i = 0; i < cfg->types[k].n; i++) {
       const char *t = cfg->types[k].items[i];
       if (nl_nav_score(&pat, t, strlen(t)) < 0) continue;
-      add_item(r, t, ITEM_ENUM_MEMBER, nl_kind_name((nl_kind)k), t, start, end, t);
+      nl_completion_add_item(r, t, ITEM_ENUM_MEMBER, nl_kind_name((nl_kind)k), t, start, end, t);
     }
   }
 }
@@ -853,14 +482,14 @@ static void fm_value(req *r, const char *key, size_t key_len, size_t start, size
 static size_t value_end(const req *r, int in_list) {
   size_t end = r->cur;
   while (end < r->len && !(in_list && (r->text[end] == ',' || r->text[end] == ']'))) end++;
-  while (end > r->cur && (is_space(r->text[end - 1]) || r->text[end - 1] == '"' ||
+  while (end > r->cur && (nl_completion_is_space(r->text[end - 1]) || r->text[end - 1] == '"' ||
                           r->text[end - 1] == '\''))
     end--;
   return end;
 }
 
 static size_t skip_blank_quote(const req *r, size_t i) {
-  while (i < r->cur && is_space(r->text[i])) i++;
+  while (i < r->cur && nl_completion_is_space(r->text[i])) i++;
   if (i < r->cur && (r->text[i] == '"' || r->text[i] == '\'')) i++;
   return i;
 }
@@ -869,7 +498,7 @@ static void complete_frontmatter(req *r) {
   size_t key_len = 0, after = key_at(r->text, r->cur, &key_len);
   if (after > 0) { /* key: value, or key: [a, b, c */
     size_t v = after;
-    while (v < r->cur && is_space(r->text[v])) v++;
+    while (v < r->cur && nl_completion_is_space(r->text[v])) v++;
     int in_list = v < r->cur && r->text[v] == '[';
     if (in_list) {
       for (size_t i = v; i < r->cur; i++)
@@ -880,146 +509,27 @@ static void complete_frontmatter(req *r) {
     return;
   }
   size_t i = 0;
-  while (i < r->cur && is_space(r->text[i])) i++;
-  if (i >= r->cur || r->text[i] != '-' || (i + 1 < r->cur && !is_space(r->text[i + 1]))) return;
+  while (i < r->cur && nl_completion_is_space(r->text[i])) i++;
+  if (i >= r->cur || r->text[i] != '-' || (i + 1 < r->cur && !nl_completion_is_space(r->text[i + 1]))) return;
   /* A "- item": the list belongs to the nearest key above that has no inline value. */
   for (uint32_t l = r->line; l-- > 1;) {
     size_t len = 0;
     const char *s = nl_nav_doc_line(r->doc, l, &len);
     size_t klen = 0, k = s ? key_at(s, len, &klen) : 0;
     if (k == 0) continue;
-    while (k < len && is_space(s[k])) k++;
+    while (k < len && nl_completion_is_space(s[k])) k++;
     if (k < len) return; /* the key above has a scalar value: not our list */
     fm_value(r, s, klen, skip_blank_quote(r, i + 1), value_end(r, 0));
     return;
   }
 }
-
-/* ---- task fields ------------------------------------------------------------------------- */
-
-/* Where a task's text starts on the line ("- [ ] |"), or 0 when the line is no task. */
-static size_t task_text_start(const req *r) {
-  size_t i = 0;
-  while (i < r->len && (is_space(r->text[i]) || r->text[i] == '>')) i++;
-  if (i < r->len && strchr("-*+", r->text[i]) != NULL) {
-    i++;
-  } else {
-    size_t d = i;
-    while (i < r->len && r->text[i] >= '0' && r->text[i] <= '9') i++;
-    if (i == d || i >= r->len || (r->text[i] != '.' && r->text[i] != ')')) return 0;
-    i++;
-  }
-  if (i >= r->len || !is_space(r->text[i])) return 0;
-  while (i < r->len && is_space(r->text[i])) i++;
-  nl_task t;
-  memset(&t, 0, sizeof t);
-  if (nl_task_marker(&t, r->text, r->len, i, 0) != 0) return 0;
-  return t.text_range.start.col;
-}
-
-/* Dates Tasks' suggester offers after a date emoji: today, tomorrow, the next seven days by
- * name, next week, month and year. */
-static void date_items(req *r, size_t a, size_t b, int space) {
-  static const char *const days[7] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                      "Saturday", "Sunday"};
-  int32_t today = r->ctx->today;
-  struct {
-    int32_t day;
-    char name[24];
-  } c[12];
-  size_t n = 0;
-  c[n].day = today, snprintf(c[n++].name, sizeof c[0].name, "today");
-  c[n].day = today + 1, snprintf(c[n++].name, sizeof c[0].name, "tomorrow");
-  for (int k = 2; k <= 7; k++) {
-    int wd = (int)((((today + k) % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
-    c[n].day = today + k, snprintf(c[n++].name, sizeof c[0].name, "%s", days[wd]);
-  }
-  c[n].day = today + 7, snprintf(c[n++].name, sizeof c[0].name, "next week");
-  char ds[16], label[64], filter[64], insert[24];
-  for (size_t i = 0; i < n; i++) {
-    nl_date_format(c[i].day, ds);
-    snprintf(label, sizeof label, "%s", ds);
-    snprintf(filter, sizeof filter, "%s %s", c[i].name, ds);
-    snprintf(insert, sizeof insert, "%s%s", space ? " " : "", ds);
-    add_item(r, label, 12 /* Value */, c[i].name, filter, a, b, insert);
-  }
-}
-
-static void rule_items(req *r, size_t a, size_t b, int space) {
-  static const char *const rules[] = {"every day", "every week", "every weekday", "every month",
-                                      "every year", "every week when done"};
-  char insert[48];
-  for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
-    snprintf(insert, sizeof insert, "%s%s", space ? " " : "", rules[i]);
-    add_item(r, rules[i], 12, "recurrence", NULL, a, b, insert);
-  }
-}
-
-/* Words that name a field, as typed in a task ("due" offers "📅 "). */
-static const struct {
-  const char *word;
-  nl_task_field_kind kind;
-  int which;
-} field_words[] = {
-    {"due", NL_FIELD_DATE, NL_DATE_DUE},          {"scheduled", NL_FIELD_DATE, NL_DATE_SCHEDULED},
-    {"start", NL_FIELD_DATE, NL_DATE_START},      {"created", NL_FIELD_DATE, NL_DATE_CREATED},
-    {"done", NL_FIELD_DATE, NL_DATE_DONE},        {"cancelled", NL_FIELD_DATE, NL_DATE_CANCELLED},
-    {"highest", NL_FIELD_PRIORITY, NL_PRIORITY_HIGHEST},
-    {"high", NL_FIELD_PRIORITY, NL_PRIORITY_HIGH}, {"medium", NL_FIELD_PRIORITY, NL_PRIORITY_MEDIUM},
-    {"low", NL_FIELD_PRIORITY, NL_PRIORITY_LOW},  {"lowest", NL_FIELD_PRIORITY, NL_PRIORITY_LOWEST},
-    {"recurring", NL_FIELD_RECURRENCE, 0},        {"every", NL_FIELD_RECURRENCE, 0},
-    {"id", NL_FIELD_ID, 0},                       {"depends", NL_FIELD_DEPENDS, 0},
-    {"blocked", NL_FIELD_DEPENDS, 0},             {"finish", NL_FIELD_ON_COMPLETION, 0},
-};
-
-static void field_items(req *r, const char *typed, size_t n, size_t a, size_t b) {
-  size_t count;
-  const nl_task_emoji_def *table = nl_task_emoji_table(&count);
-  for (size_t i = 0; i < sizeof field_words / sizeof *field_words; i++) {
-    if (strncasecmp(field_words[i].word, typed, n) != 0) continue;
-    for (size_t k = 0; k < count; k++) {
-      const nl_task_emoji_def *e = &table[k];
-      if (!e->canonical || e->kind != field_words[i].kind || e->which != field_words[i].which)
-        continue;
-      char label[64], insert[16];
-      snprintf(label, sizeof label, "%s %s", e->emoji, e->name);
-      snprintf(insert, sizeof insert, "%s ", e->emoji);
-      add_item(r, label, 14 /* Keyword */, "Obsidian Tasks field", field_words[i].word, a, b,
-               insert);
-    }
-  }
-}
-
-/* In a task's text: a value after a date or 🔁 emoji, else a field for the word typed. */
-static int complete_task_field(req *r) {
-  size_t text = task_text_start(r);
-  if (text == 0 || r->cur < text) return 0;
-  size_t w = r->cur;
-  while (w > text && (unsigned char)r->text[w - 1] < 0x80 &&
-         (isalnum((unsigned char)r->text[w - 1]) || r->text[w - 1] == '-'))
-    w--;
-  size_t p = w;
-  while (p > text && r->text[p - 1] == ' ') p--;
-  nl_task_field_kind kind;
-  int which;
-  size_t e = nl_task_emoji_before(r->text, text, p, &kind, &which);
-  size_t before = json_array_size(r->items);
-  /* after "📅 " the typed value is replaced; right after "📅" a space comes first */
-  size_t a = p < w ? w : p;
-  if (e != SIZE_MAX && kind == NL_FIELD_DATE) date_items(r, a, r->cur, p == w);
-  else if (e != SIZE_MAX && kind == NL_FIELD_RECURRENCE) rule_items(r, a, r->cur, p == w);
-  else if (w < r->cur && (w == text || r->text[w - 1] == ' '))
-    field_items(r, r->text + w, r->cur - w, w, r->cur);
-  return json_array_size(r->items) > before;
-}
-
 /* ---- the handler ---------------------------------------------------------------------------- */
 
 static void complete(req *r) {
   switch (zone_of(r)) {
   case ZONE_FRONTMATTER:
     /* A property value may be a link ("related: \"[[Note]]\""), as Obsidian writes them. */
-    if (!complete_wikilink(r)) complete_frontmatter(r);
+    if (!nl_completion_wikilink(r)) complete_frontmatter(r);
     return;
   case ZONE_FENCE:
     return;
@@ -1027,10 +537,10 @@ static void complete(req *r) {
     break;
   }
   if (in_code_span(r)) return;
-  if (complete_wikilink(r)) return;
-  if (complete_mdlink(r)) return;
+  if (nl_completion_wikilink(r)) return;
+  if (nl_completion_mdlink(r)) return;
   if (complete_mention(r)) return;
-  if (complete_task_field(r)) return;
+  if (nl_completion_task_field(r)) return;
   complete_tag(r);
 }
 

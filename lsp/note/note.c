@@ -50,13 +50,16 @@ const nl_fm_entry *nl_note_fm_get(const nl_note *note, const char *key) {
 
 /* ---- frontmatter ------------------------------------------------------------------------- */
 
-/* A fence line: `fence` (3 bytes) and nothing after it but blanks. */
-static int is_fence(const nl_lines *l, uint32_t line, const char *fence) {
-  size_t a = l->starts[line], b = nl_lines_line_end(l, line);
-  if (b - a < 3 || memcmp(l->text + a, fence, 3) != 0) return 0;
-  for (a += 3; a < b; a++)
-    if (!is_blank(l->text[a])) return 0;
+int nl_note_is_fence(const char *line, size_t len, const char *fence) {
+  if (len < 3 || memcmp(line, fence, 3) != 0) return 0;
+  for (size_t a = 3; a < len; a++)
+    if (!is_blank(line[a])) return 0;
   return 1;
+}
+
+static int is_fence(const nl_lines *l, uint32_t line, const char *fence) {
+  size_t a = l->starts[line];
+  return nl_note_is_fence(l->text + a, nl_lines_line_end(l, line) - a, fence);
 }
 
 /* The entry's items, or the first of two spellings ("aliases", "alias"). */

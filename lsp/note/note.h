@@ -275,6 +275,10 @@ void nl_note_each_pointer(nl_note *note, nl_note_pointer_fn fn, void *ud);
 /* Frees the note and its arena; accepts NULL. */
 void nl_note_free(nl_note *note);
 
+/* Whether line[0 .. len) is a frontmatter fence: `fence` ("---" or "...") and nothing after it
+ * but blanks. The one test, for the parse and for completion on live text. */
+int nl_note_is_fence(const char *line, size_t len, const char *fence);
+
 /* Finds the frontmatter entry with `key` (ASCII case-insensitive); borrowed, or NULL. */
 const nl_fm_entry *nl_note_fm_get(const nl_note *note, const char *key);
 

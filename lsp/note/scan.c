@@ -10,6 +10,7 @@
 
 #include "lsp/base/unicode.h"
 #include "lsp/note/task.h"
+#include "protocol/percent.h"
 
 /* ---- positions -------------------------------------------------------------------------- */
 
@@ -444,13 +445,6 @@ static void emit_wikilink(unit *u, size_t i, size_t end, int embed) {
   }
 }
 
-static int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 /* Percent-decodes and unescapes a markdown destination into the arena. */
 static const char *decode(unit *u, size_t a, size_t b) {
   char *out = nl_arena_alloc(u->s->arena, b - a + 1);
@@ -461,8 +455,8 @@ static const char *decode(unit *u, size_t a, size_t b) {
   const char *t = u->t;
   size_t n = 0;
   for (size_t i = a; i < b; i++) {
-    if (t[i] == '%' && i + 2 < b && hex_value(t[i + 1]) >= 0 && hex_value(t[i + 2]) >= 0) {
-      out[n++] = (char)(hex_value(t[i + 1]) * 16 + hex_value(t[i + 2]));
+    if (t[i] == '%' && i + 2 < b && nl_hex_value((unsigned char)t[i + 1]) >= 0 && nl_hex_value((unsigned char)t[i + 2]) >= 0) {
+      out[n++] = (char)(nl_hex_value((unsigned char)t[i + 1]) * 16 + nl_hex_value((unsigned char)t[i + 2]));
       i += 2;
       continue;
     }
