@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lsp/base/path.h"
+
 /* ---- resolution -------------------------------------------------------------------------- */
 
 /* Whether e lies directly in the folder of `from`. */
@@ -64,40 +66,19 @@ static int path_suffix(const nl_entry *e, const void *arg) {
   return ok;
 }
 
-/* Joins from's folder and a relative markdown path, resolving "." and "..", into buf. */
+/* Joins from's folder and a relative markdown path, resolving "." and "..", into buf; the
+ * length, or -1 above the root or when it does not fit. */
 static int join_relative(const nl_entry *from, const char *target, size_t len, char *buf,
                          size_t cap) {
-  size_t n = 0;
-  if (len > 0 && target[0] == '/') {
-    target++;
-    len--;
-  } else if (from != NULL) {
-    const char *slash = strrchr(from->rel, '/');
-    n = slash != NULL ? (size_t)(slash - from->rel) : 0;
-    if (n >= cap) return -1;
-    memcpy(buf, from->rel, n);
-  }
-  size_t i = 0;
-  while (i < len) {
-    size_t j = i;
-    while (j < len && target[j] != '/') j++;
-    size_t seg = j - i;
-    if (seg == 0 || (seg == 1 && target[i] == '.')) {
-      /* skip */
-    } else if (seg == 2 && target[i] == '.' && target[i + 1] == '.') {
-      if (n == 0) return -1; /* above the root */
-      while (n > 0 && buf[n - 1] != '/') n--;
-      if (n > 0) n--;
-    } else {
-      if (n + seg + 2 >= cap) return -1;
-      if (n > 0) buf[n++] = '/';
-      memcpy(buf + n, target + i, seg);
-      n += seg;
-    }
-    i = j + 1;
-  }
-  buf[n] = '\0';
-  return (int)n;
+  char base[1024], rel[1024];
+  const char *from_rel = from != NULL ? from->rel : "";
+  size_t dir = nl_path_dir_len(from_rel);
+  if (dir >= sizeof(base) || len >= sizeof(rel)) return -1;
+  memcpy(base, from_rel, dir);
+  base[dir] = '\0';
+  memcpy(rel, target, len);
+  rel[len] = '\0';
+  return nl_path_join(base, rel, buf, cap) == 0 ? (int)strlen(buf) : -1;
 }
 
 static nl_entry *by_rel(const nl_workspace *ws, const nl_entry *from, const char *rel) {
