@@ -28,21 +28,31 @@ ptrdiff_t nl_percent_decode(const char *s, size_t len, char *buf, size_t cap) {
   return (ptrdiff_t)o;
 }
 
-char *nl_percent_encode(const char *s, size_t len, int (*keep)(unsigned char c)) {
+size_t nl_percent_encode_to(const char *s, size_t len, int (*keep)(unsigned char c), char *out,
+                            size_t cap) {
   static const char hex[] = "0123456789ABCDEF";
-  if (len > (SIZE_MAX - 1) / 3) return NULL;
-  char *out = malloc(len * 3 + 1), *o = out;
-  if (out == NULL) return NULL;
+  if (cap == 0) return 0;
+  size_t o = 0;
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (keep(c)) {
-      *o++ = (char)c;
+    int k = keep(c);
+    if (o + (k ? 1 : 3) >= cap) break; /* only whole characters, and room for the NUL */
+    if (k) {
+      out[o++] = (char)c;
     } else {
-      *o++ = '%';
-      *o++ = hex[c >> 4];
-      *o++ = hex[c & 15];
+      out[o++] = '%';
+      out[o++] = hex[c >> 4];
+      out[o++] = hex[c & 15];
     }
   }
-  *o = '\0';
+  out[o] = '\0';
+  return o;
+}
+
+char *nl_percent_encode(const char *s, size_t len, int (*keep)(unsigned char c)) {
+  if (len > (SIZE_MAX - 1) / 3) return NULL;
+  size_t cap = len * 3 + 1;
+  char *out = malloc(cap);
+  if (out != NULL) nl_percent_encode_to(s, len, keep, out, cap);
   return out;
 }

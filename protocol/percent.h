@@ -13,6 +13,12 @@ int nl_hex_value(int c);
  * -1 when it does not fit. */
 ptrdiff_t nl_percent_decode(const char *s, size_t len, char *buf, size_t cap);
 
+/* Encodes s[0 .. len) as %XX (upper-case hex) for every byte `keep` says no to, into out (cap
+ * bytes, NUL-terminated when cap > 0), stopping before the first character that does not fit.
+ * Returns the length written. The core of nl_percent_encode. */
+size_t nl_percent_encode_to(const char *s, size_t len, int (*keep)(unsigned char c), char *out,
+                            size_t cap);
+
 /* Encodes s[0 .. len) as %XX (upper-case hex) for every byte `keep` says no to. Returns a new
  * NUL-terminated string (free()), NULL when out of memory. */
 char *nl_percent_encode(const char *s, size_t len, int (*keep)(unsigned char c));

@@ -18,6 +18,20 @@ static void test_join(void) {
   ASSERT_STR_EQ(out, "a/b.md");
   ASSERT_EQ(nl_path_join("Meetings", "../../x.md", out, sizeof out), -1); /* above the root */
   ASSERT_EQ(nl_path_join("", "abcdefghij/abcdefghij.md", out, 12), -1);  /* does not fit */
+  ASSERT_EQ(nl_path_join("a/b", "../../..", out, sizeof out), -1);
+  ASSERT_EQ(nl_path_join("a/b", "../..", out, sizeof out), 0);
+  ASSERT_STR_EQ(out, "");
+  /* No limit but the caller's buffer: a 3,000-byte path joins into a 4,096-byte one. */
+  char base[3001], big[4096];
+  memset(base, 'x', 3000);
+  base[3000] = '\0';
+  base[1500] = '/';
+  ASSERT_EQ(nl_path_join(base, "../y.md", big, sizeof big), 0);
+  ASSERT_EQ(strlen(big), 1505);
+  ASSERT_EQ(nl_path_join_beside("Meetings/2025/kickoff.md", "../People/Ana.md#x", 16, out, sizeof out), 0);
+  ASSERT_STR_EQ(out, "Meetings/People/Ana.md");
+  ASSERT_EQ(nl_path_join_beside("kickoff.md", "/People/Ana.md", 14, out, sizeof out), 0);
+  ASSERT_STR_EQ(out, "People/Ana.md");
 }
 
 static void test_relative(void) {
@@ -51,6 +65,11 @@ static void test_percent(void) {
   char *e = nl_percent_encode("a b(c)\xC3\xA9", 8, keep_alnum);
   ASSERT_STR_EQ(e, "a%20b%28c%29%C3%A9");
   free(e);
+  /* Bounded: only whole characters, always NUL-terminated. */
+  ASSERT_EQ(nl_percent_encode_to("ab c", 4, keep_alnum, buf, 5), 2);
+  ASSERT_STR_EQ(buf, "ab");
+  ASSERT_EQ(nl_percent_encode_to("ab c", 4, keep_alnum, buf, 7), 6);
+  ASSERT_STR_EQ(buf, "ab%20c");
   ASSERT_EQ(nl_hex_value('f'), 15);
   ASSERT_EQ(nl_hex_value('G'), -1);
 }

@@ -14,31 +14,53 @@ size_t nl_path_dir_len(const char *rel) {
   return slash ? (size_t)(slash - rel) : 0;
 }
 
-int nl_path_join(const char *base, const char *rel, char *out, size_t cap) {
-  char tmp[1024];
-  int n = rel[0] == '/' ? snprintf(tmp, sizeof tmp, "%s", rel + 1)
-                        : snprintf(tmp, sizeof tmp, "%s%s%s", base, base[0] ? "/" : "", rel);
-  if (n < 0 || (size_t)n >= sizeof tmp || cap == 0) return -1;
+/* Appends segment seg[0, len) to out (length *o): "" and "." add nothing, ".." drops the last
+ * segment. -1 above the root or when it does not fit. */
+static int push_segment(char *out, size_t *o, size_t cap, const char *seg, size_t len) {
+  if (len == 0 || (len == 1 && seg[0] == '.')) return 0;
+  if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+    if (*o == 0) return -1;
+    char *slash = strrchr(out, '/');
+    *o = slash ? (size_t)(slash - out) : 0;
+    out[*o] = '\0';
+    return 0;
+  }
+  if (*o + len + 2 > cap) return -1;
+  if (*o > 0) out[(*o)++] = '/';
+  memcpy(out + *o, seg, len);
+  *o += len;
+  out[*o] = '\0';
+  return 0;
+}
+
+static int push_path(char *out, size_t *o, size_t cap, const char *path, size_t len) {
+  for (size_t i = 0;;) {
+    const char *slash = memchr(path + i, '/', len - i);
+    size_t seg = slash ? (size_t)(slash - path) - i : len - i;
+    if (push_segment(out, o, cap, path + i, seg) < 0) return -1;
+    if (slash == NULL) return 0;
+    i += seg + 1;
+  }
+}
+
+/* base[0, base_len) then rel[0, rel_len), or rel alone from the root when it starts with '/'. */
+static int join_len(const char *base, size_t base_len, const char *rel, size_t rel_len,
+                    char *out, size_t cap) {
+  if (cap == 0) return -1;
   size_t o = 0;
   out[0] = '\0';
-  for (char *seg = tmp, *next; seg != NULL; seg = next) {
-    next = strchr(seg, '/');
-    if (next) *next++ = '\0';
-    if (seg[0] == '\0' || strcmp(seg, ".") == 0) continue;
-    if (strcmp(seg, "..") == 0) {
-      if (o == 0) return -1;
-      char *slash = strrchr(out, '/');
-      o = slash ? (size_t)(slash - out) : 0;
-      out[o] = '\0';
-      continue;
-    }
-    size_t sl = strlen(seg);
-    if (o + sl + 2 > cap) return -1;
-    if (o > 0) out[o++] = '/';
-    memcpy(out + o, seg, sl + 1);
-    o += sl;
-  }
-  return 0;
+  if (rel_len > 0 && rel[0] == '/') return push_path(out, &o, cap, rel + 1, rel_len - 1);
+  if (push_path(out, &o, cap, base, base_len) < 0) return -1;
+  return push_path(out, &o, cap, rel, rel_len);
+}
+
+int nl_path_join(const char *base, const char *rel, char *out, size_t cap) {
+  return join_len(base, strlen(base), rel, strlen(rel), out, cap);
+}
+
+int nl_path_join_beside(const char *file, const char *rel, size_t rel_len, char *out,
+                        size_t cap) {
+  return join_len(file, nl_path_dir_len(file), rel, rel_len, out, cap);
 }
 
 char *nl_path_relative(const char *from, const char *to) {

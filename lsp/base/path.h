@@ -19,6 +19,11 @@ size_t nl_path_dir_len(const char *rel);
  * climbs above the root or does not fit. */
 int nl_path_join(const char *base, const char *rel, char *out, size_t cap);
 
+/* nl_path_join from the folder of vault-relative file `file`, rel given as (ptr, len): where a
+ * markdown link written in `file` leads. */
+int nl_path_join_beside(const char *file, const char *rel, size_t rel_len, char *out,
+                        size_t cap);
+
 /* The path from folder `from` to file `to`, both vault-relative: "../People/Ana Ruiz.md".
  * New (free()), NULL when out of memory. */
 char *nl_path_relative(const char *from, const char *to);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "protocol/lsp_types.h"
+#include "protocol/percent.h"
 
 void nl_edits_init(nl_edits *s, const nl_ctx *ctx) {
   memset(s, 0, sizeof *s);
@@ -174,21 +175,13 @@ oom:
   return NULL;
 }
 
+/* What a markdown link destination written by an edit holds as is. */
+static int url_keeps(unsigned char c) {
+  return c > ' ' && c != 0x7F && strchr("%()<>\\[]`", c) == NULL;
+}
+
 size_t nl_edits_url_encode(const char *s, size_t len, char *out, size_t cap) {
-  static const char hex[] = "0123456789ABCDEF";
-  size_t n = 0;
-  for (size_t i = 0; i < len && n + 4 < cap; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c <= ' ' || c == 0x7F || strchr("%()<>\\[]`", c) != NULL) {
-      out[n++] = '%';
-      out[n++] = hex[c >> 4];
-      out[n++] = hex[c & 15];
-    } else {
-      out[n++] = (char)c;
-    }
-  }
-  if (cap > 0) out[n] = '\0';
-  return n;
+  return nl_percent_encode_to(s, len, url_keeps, out, cap);
 }
 
 /* ---- text of a loaded note --------------------------------------------------------------- */

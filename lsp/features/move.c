@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lsp/base/path.h"
 #include "lsp/features/edits.h"
 #include "lsp/features/features.h"
 #include "lsp/features/nav_match.h"
@@ -291,62 +292,21 @@ static char *wiki_text(const plan *p, const char *from_rel, const nl_entry *e, i
 
 /* The relative path from folder of `from_rel` to `to_rel`, percent-encoded unless `raw`. */
 static char *relative_text(const char *from_rel, const char *to_rel, int raw) {
-  size_t i = 0, common = 0;
-  while (from_rel[i] != '\0' && from_rel[i] == to_rel[i]) {
-    if (from_rel[i] == '/') common = i + 1;
-    i++;
-  }
-  size_t ups = 0;
-  for (const char *s = from_rel + common; *s; s++) ups += *s == '/';
-  const char *rest = to_rel + common;
-  size_t cap = ups * 3 + strlen(rest) * 3 + 1;
+  char *dir = strndup(from_rel, nl_path_dir_len(from_rel));
+  char *rel = dir ? nl_path_relative(dir, to_rel) : NULL;
+  free(dir);
+  if (rel == NULL || raw) return rel;
+  size_t n = strlen(rel), cap = n * 3 + 1;
   char *out = malloc(cap);
-  if (out == NULL) return NULL;
-  size_t n = 0;
-  for (size_t u = 0; u < ups; u++) memcpy(out + n, "../", 3), n += 3;
-  if (raw) {
-    memcpy(out + n, rest, strlen(rest) + 1);
-    return out;
-  }
-  nl_edits_url_encode(rest, strlen(rest), out + n, cap - n);
+  if (out != NULL) nl_edits_url_encode(rel, n, out, cap);
+  free(rel);
   return out;
-}
-
-/* Joins from's folder after the move and a relative markdown path into buf. */
-static int join(const char *from_rel, const char *target, char *buf, size_t cap) {
-  size_t n = 0;
-  if (target[0] == '/') {
-    target++;
-  } else {
-    const char *slash = strrchr(from_rel, '/');
-    n = slash ? (size_t)(slash - from_rel) : 0;
-    if (n >= cap) return -1;
-    memcpy(buf, from_rel, n);
-  }
-  for (const char *s = target; *s;) {
-    const char *e = strchr(s, '/');
-    size_t seg = e ? (size_t)(e - s) : strlen(s);
-    if (seg == 0 || (seg == 1 && s[0] == '.')) {
-    } else if (seg == 2 && s[0] == '.' && s[1] == '.') {
-      if (n == 0) return -1;
-      while (n > 0 && buf[n - 1] != '/') n--;
-      if (n > 0) n--;
-    } else {
-      if (n + seg + 2 >= cap) return -1;
-      if (n > 0) buf[n++] = '/';
-      memcpy(buf + n, s, seg);
-      n += seg;
-    }
-    s += seg + (e != NULL);
-  }
-  buf[n] = '\0';
-  return 0;
 }
 
 /* Whether a markdown link's path from a note at from_rel names the note at rel. */
 static int path_is(const char *from_rel, const char *target, const char *rel) {
   char path[4096];
-  if (join(from_rel, target, path, sizeof path - 4) != 0) return 0;
+  if (nl_path_join_beside(from_rel, target, strlen(target), path, sizeof path - 4) != 0) return 0;
   if (strcmp(path, rel) == 0) return 1;
   size_t pl = strlen(path);
   return strncmp(path, rel, pl) == 0 && strcmp(rel + pl, ".md") == 0;

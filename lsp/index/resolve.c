@@ -66,21 +66,6 @@ static int path_suffix(const nl_entry *e, const void *arg) {
   return ok;
 }
 
-/* Joins from's folder and a relative markdown path, resolving "." and "..", into buf; the
- * length, or -1 above the root or when it does not fit. */
-static int join_relative(const nl_entry *from, const char *target, size_t len, char *buf,
-                         size_t cap) {
-  char base[1024], rel[1024];
-  const char *from_rel = from != NULL ? from->rel : "";
-  size_t dir = nl_path_dir_len(from_rel);
-  if (dir >= sizeof(base) || len >= sizeof(rel)) return -1;
-  memcpy(base, from_rel, dir);
-  base[dir] = '\0';
-  memcpy(rel, target, len);
-  rel[len] = '\0';
-  return nl_path_join(base, rel, buf, cap) == 0 ? (int)strlen(buf) : -1;
-}
-
 static nl_entry *by_rel(const nl_workspace *ws, const nl_entry *from, const char *rel) {
   char abs[4096];
   for (size_t r = 0; r < ws->n_roots; r++) {
@@ -99,7 +84,8 @@ size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from, int markd
   if (len == 0) return 0;
   if (markdown) {
     char rel[4096];
-    if (join_relative(from, target, len, rel, sizeof(rel) - 4) > 0) {
+    const char *from_rel = from != NULL ? from->rel : "";
+    if (nl_path_join_beside(from_rel, target, len, rel, sizeof(rel) - 4) == 0 && rel[0] != '\0') {
       nl_entry *e = by_rel(ws, from, rel);
       if (e == NULL && !nl_wsi_has_md_suffix(rel)) {
         strcat(rel, ".md");
