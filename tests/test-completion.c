@@ -292,9 +292,9 @@ static void test_mention_inside_existing_name(void) {
 static void test_tags(void) {
   fixture f;
   ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
-  /* Not indexed: once flushed (as the server does), the partial "#acc" counts as a tag of its
-   * own and is offered too, which this test does not expect yet. */
-  const char *uri = open_note_ex(&f, "Inbox.md", NULL, "More #acc\n#\n#acc", 0);
+  /* Flushed into the index as the server does: the partial "#acc" written twice in this note
+   * only is what is being typed, not a tag to offer. */
+  const char *uri = open_note(&f, "Inbox.md", NULL, "More #acc\n#\n#acc");
   json_t *r = complete_at(&f, uri, 4, 9);
   ASSERT_EQ(n_items(r), 3);
   /* Two prefix matches, the more used first, then the scattered match type/account. */
@@ -312,6 +312,26 @@ static void test_tags(void) {
   json_decref(r);
   r = complete_at(&f, uri, 6, 4); /* but "#acc" there is a tag */
   ASSERT_EDIT(item_by_label(r, "account/contoso"), 6, 1, 4, "account/contoso");
+  ASSERT(item_by_label(r, "acc") == NULL);
+  json_decref(r);
+  fixture_done(&f);
+}
+
+/* A tag that other notes use too is offered even when this note writes it under the cursor;
+ * a tag this note alone uses elsewhere is offered while another word is typed. */
+static void test_tags_own_note(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  const char *uri = open_note(&f, "Inbox.md", NULL, "More #account/contoso\n#zqxlone and #zq");
+  json_t *r = complete_at(&f, uri, 4, 21);
+  ASSERT(item_by_label(r, "account/contoso") != NULL);
+  json_decref(r);
+  r = complete_at(&f, uri, 5, 16); /* "#zq": the note's own #zqxlone is a real tag */
+  ASSERT_EDIT(item_by_label(r, "zqxlone"), 5, 14, 16, "zqxlone");
+  ASSERT(item_by_label(r, "zq") == NULL);
+  json_decref(r);
+  r = complete_at(&f, uri, 5, 8); /* "#zqxlone" under the cursor, used nowhere else */
+  ASSERT(item_by_label(r, "zqxlone") == NULL);
   json_decref(r);
   fixture_done(&f);
 }
@@ -531,6 +551,7 @@ int main(void) {
   RUN(test_mentions);
   RUN(test_mention_inside_existing_name);
   RUN(test_tags);
+  RUN(test_tags_own_note);
   RUN(test_task_fields);
   RUN(test_frontmatter_values);
   RUN(test_markdown_paths);

@@ -365,11 +365,17 @@ typedef struct {
   nl_nav_pattern pat;
   tag_hit *hits;
   size_t n, cap;
+  const char *word; /* the tag under the cursor, and how often this note writes it */
+  size_t word_len, own;
 } tag_collect;
 
 static void collect_tag(void *ud, const char *tag, size_t count) {
   tag_collect *c = ud;
-  int s = nl_nav_score(&c->pat, tag, strlen(tag));
+  size_t len = strlen(tag);
+  /* The word being typed is in the index once the open text is flushed: a tag this note alone
+   * uses, spelled as under the cursor, is that word, not a tag to offer. */
+  if (len == c->word_len && memcmp(tag, c->word, len) == 0 && count <= c->own) return;
+  int s = nl_nav_score(&c->pat, tag, len);
   if (s < 0) return;
   if (c->n == c->cap) {
     size_t cap = c->cap ? c->cap * 2 : 32;
@@ -397,6 +403,12 @@ static void tag_items(req *r, const char *typed, size_t typed_len, size_t start,
   tag_collect c;
   memset(&c, 0, sizeof c);
   nl_nav_pattern_init(&c.pat, typed, typed_len);
+  c.word = r->text + start;
+  c.word_len = end - start;
+  const nl_note *self = r->self != NULL ? r->self->note : NULL;
+  for (size_t i = 0; self != NULL && i < self->n_tags; i++)
+    c.own += strlen(self->tags[i].name) == c.word_len &&
+             memcmp(self->tags[i].name, c.word, c.word_len) == 0;
   nl_ws_foreach_tag(r->ctx->ws, collect_tag, &c);
   if (c.n > 0) qsort(c.hits, c.n, sizeof *c.hits, cmp_tag); /* qsort(NULL, 0) is undefined */
   r->incomplete = c.n > MAX_ITEMS;
