@@ -2,7 +2,8 @@
  * cursor is found in the index's parse of the open document (the server flushes edits into the
  * index before a request), then resolved through the index; only a document outside every
  * root, which the index does not hold, is parsed here. An unresolvable target is null, never
- * an error. One target is a Location; an ambiguous link gives every candidate, best first. */
+ * an error. One target is a Location; an ambiguous link gives every candidate, best first; a
+ * link to an attachment (an image, a PDF, any file that is not a note) gives the file's top. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,17 @@ static void rank_candidates(nl_entry **c, size_t n, const char *target, size_t l
   }
 }
 
+/* An image, a PDF or any other file of the vault: the top of the file, as Marksman answers;
+ * the client opens it however it opens such files. */
+static json_t *attachment_location(const request *q, const char *target, size_t len) {
+  const char *abs = nl_ws_resolve_attachment(q->ctx->ws, q->self, target, len);
+  char *uri = abs != NULL ? nl_path_to_uri(abs) : NULL;
+  if (uri == NULL) return json_null();
+  json_t *loc = nl_lsp_location_json(uri, 0, 0, 0, 0);
+  free(uri);
+  return loc;
+}
+
 static json_t *link_targets(const request *q, const nl_link *link) {
   const nl_ctx *ctx = q->ctx;
   size_t len = strlen(link->target);
@@ -90,7 +102,8 @@ static json_t *link_targets(const request *q, const nl_link *link) {
     /* A plain [[Name]] may still name a person or an account by a name only they know. */
     nl_entry *party = nl_ws_resolve_kind(ctx->ws, NL_KIND_PERSON, link->target, len);
     if (party == NULL) party = nl_ws_resolve_kind(ctx->ws, NL_KIND_ACCOUNT, link->target, len);
-    return party ? link_location(q, party, link) : json_null();
+    if (party != NULL) return link_location(q, party, link);
+    return attachment_location(q, link->target, len);
   }
   if (n == 1) return link_location(q, found[0], link);
   rank_candidates(found, n, link->target, len);

@@ -4,6 +4,7 @@
 #include "lsp/index/workspace_impl.h"
 
 #include "lsp/base/error.h"
+#include "lsp/base/path.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -102,43 +103,27 @@ int nl_ws_attachment_remove(nl_workspace *ws, const char *abs) {
   return 0;
 }
 
-/* The folder (vault-relative, no trailing '/') where `from`'s attachments go by the vault's
- * attachmentFolderPath: "/" the root, "./" the note's folder, "./x" below it, else that
- * folder. Written into buf; "" for the root. */
-static void attachment_folder(const nl_config *cfg, const nl_entry *from, char *buf, size_t cap) {
-  const char *set = cfg->attachment_folder;
-  buf[0] = '\0';
-  if (set == NULL || *set == '\0' || strcmp(set, "/") == 0) return;
-  if (set[0] == '.' && (set[1] == '/' || set[1] == '\0')) {
-    const char *slash = from ? strrchr(from->rel, '/') : NULL;
-    int dir = slash ? (int)(slash - from->rel) : 0;
-    const char *sub = set[1] == '/' ? set + 2 : "";
-    snprintf(buf, cap, "%.*s%s%s", dir, from ? from->rel : "", dir && *sub ? "/" : "", sub);
-  } else {
-    snprintf(buf, cap, "%s", set[0] == '/' ? set + 1 : set);
-  }
-  size_t n = strlen(buf);
-  while (n > 0 && buf[n - 1] == '/') buf[--n] = '\0';
-}
-
-static int in_dir(const char *rel, const char *dir) {
-  size_t n = strlen(dir);
-  const char *slash = strrchr(rel, '/');
-  size_t dl = slash ? (size_t)(slash - rel) : 0;
-  return dl == n && strncmp(rel, dir, n) == 0;
-}
-
-/* Obsidian's order among files of one name: the attachment folder, the linking note's folder,
- * then the shortest path. */
-static int rank(const char *rel, const char *att_dir, const char *from_dir) {
-  return in_dir(rel, att_dir) ? 0 : in_dir(rel, from_dir) ? 1 : 2;
-}
-
+/* Obsidian resolves a file as it resolves a note (resolve.c, MetadataCache.getLinkpathDest):
+ * "./" and "../" from the linking note's folder, then the path from the vault's root ("/"
+ * leading or not, which stops there), then every file of that name whose path ends with the
+ * target: those under the linking note's folder first, then the shortest path. The attachment
+ * folder setting says where new files go, not which file a link means. */
 const char *nl_ws_resolve_attachment(const nl_workspace *ws, const nl_entry *from,
                                      const char *target, size_t len) {
   const struct nl_attachments *a = ws->att;
-  while (len > 0 && target[0] == '/') target++, len--;
   if (a == NULL || len == 0) return NULL;
+  char joined[4096];
+  int rooted = target[0] == '/', exact_only = rooted;
+  if ((len >= 2 && target[0] == '.' && target[1] == '/') ||
+      (len >= 3 && target[0] == '.' && target[1] == '.' && target[2] == '/')) {
+    if (nl_path_join_beside(from != NULL ? from->rel : "", target, len, joined, sizeof joined) != 0)
+      return NULL;
+    target = joined;
+    len = strlen(joined);
+  } else if (rooted) {
+    target++, len--;
+  }
+  if (len == 0) return NULL;
   size_t b = len;
   while (b > 0 && target[b - 1] != '/') b--;
   nl_wsi_key key, want;
@@ -146,30 +131,29 @@ const char *nl_ws_resolve_attachment(const nl_workspace *ws, const nl_entry *fro
   nl_wsi_key_make(&want, target, len);
   uint32_t n;
   const uint32_t *ids = nl_strmap_get(&a->names, key.s, key.len, &n);
-  char att_dir[1024], from_dir[1024];
-  attachment_folder(ws->cfg, from, att_dir, sizeof att_dir);
-  const char *slash = from ? strrchr(from->rel, '/') : NULL;
-  snprintf(from_dir, sizeof from_dir, "%.*s", slash ? (int)(slash - from->rel) : 0,
-           from ? from->rel : "");
-  const char *best = NULL;
-  int best_rank = 3;
+  const char *best = NULL, *best_rel = NULL;
+  int best_under = 0, best_exact = 0;
   size_t best_len = 0;
   for (uint32_t i = 0; i < n; i++) {
     const char *rel = a->rel[ids[i]];
     if (rel == NULL) continue;
-    if (b > 0) { /* a path: a suffix of the vault path at a '/' */
-      nl_wsi_key k;
-      nl_wsi_key_make(&k, rel, strlen(rel));
-      int ok = k.len >= want.len && memcmp(k.s + k.len - want.len, want.s, want.len) == 0 &&
-               (k.len == want.len || k.s[k.len - want.len - 1] == '/');
-      nl_wsi_key_done(&k);
-      if (!ok) continue;
-    }
-    int r = rank(rel, att_dir, from_dir);
+    nl_wsi_key k;
+    nl_wsi_key_make(&k, rel, strlen(rel));
+    int is_exact = k.len == want.len && memcmp(k.s, want.s, want.len) == 0;
+    int ok = k.len >= want.len && memcmp(k.s + k.len - want.len, want.s, want.len) == 0;
+    nl_wsi_key_done(&k);
+    if (!ok || (exact_only && !is_exact)) continue;
+    int under = from == NULL || nl_wsi_under_folder_of(from->rel, rel);
     size_t rl = strlen(rel);
-    if (best == NULL || r < best_rank || (r == best_rank && rl < best_len)) {
+    int wins = best == NULL || is_exact > best_exact ||
+               (is_exact == best_exact && (under > best_under ||
+                                           (under == best_under && (rl < best_len ||
+                                            (rl == best_len && strcmp(rel, best_rel) < 0)))));
+    if (wins) {
       best = a->abs[ids[i]];
-      best_rank = r;
+      best_rel = rel;
+      best_under = under;
+      best_exact = is_exact;
       best_len = rl;
     }
   }

@@ -10,18 +10,28 @@
 
 /* ---- resolution -------------------------------------------------------------------------- */
 
-/* Whether e lies directly in the folder of `from`. */
-static int in_folder_of(const nl_entry *from, const nl_entry *e) {
-  const char *a = strrchr(from->rel, '/'), *b = strrchr(e->rel, '/');
-  size_t la = a ? (size_t)(a - from->rel) : 0, lb = b ? (size_t)(b - e->rel) : 0;
-  return la == lb && strncmp(from->rel, e->rel, la) == 0;
+/* Whether rel lies under from's folder as Obsidian tests it: the path starts with the folder's
+ * path as a string, case-folded, with no '/' required after it ("Pro" holds "Projects/x" too)
+ * and every note of the vault under a note at the root. */
+int nl_wsi_under_folder_of(const char *from_rel, const char *rel) {
+  const char *a = strrchr(from_rel, '/');
+  size_t la = a ? (size_t)(a - from_rel) : 0;
+  if (la == 0) return 1;
+  nl_wsi_key kf, ke;
+  nl_wsi_key_make(&kf, from_rel, la);
+  nl_wsi_key_make(&ke, rel, strlen(rel));
+  int ok = ke.len >= kf.len && memcmp(ke.s, kf.s, kf.len) == 0;
+  nl_wsi_key_done(&kf);
+  nl_wsi_key_done(&ke);
+  return ok;
 }
 
-/* Obsidian's order among notes a link matches: one in the linking note's own folder first,
- * then the shortest path (a note at the root before one in a folder), then byte order. */
+/* Obsidian's order among the files a link matches (MetadataCache.getLinkpathDest): those under
+ * the linking note's folder first, then the others; in each group the shortest path first (a
+ * note at the root before one in a folder), then byte order. */
 static int better(const nl_entry *from, const nl_entry *a, const nl_entry *b) {
   if (from != NULL) {
-    int fa = in_folder_of(from, a), fb = in_folder_of(from, b);
+    int fa = nl_wsi_under_folder_of(from->rel, a->rel), fb = nl_wsi_under_folder_of(from->rel, b->rel);
     if (fa != fb) return fa;
   }
   size_t la = strlen(a->rel), lb = strlen(b->rel);
@@ -53,15 +63,15 @@ static size_t collect(const nl_workspace *ws, const nl_entry *from, const uint32
   return total;
 }
 
-/* Keeps entries whose vault-relative path without .md ends with the target path. */
+/* Keeps entries whose vault-relative path without .md ends with the target path: as a string,
+ * as Obsidian compares them ([[ple/Ana]] reaches People/Ana); the file names are equal already. */
 static int path_suffix(const nl_entry *e, const void *arg) {
   const nl_wsi_key *want = arg;
   size_t rl = strlen(e->rel);
   if (rl >= 3 && strcasecmp(e->rel + rl - 3, ".md") == 0) rl -= 3;
   nl_wsi_key k;
   nl_wsi_key_make(&k, e->rel, rl);
-  int ok = k.len >= want->len && memcmp(k.s + k.len - want->len, want->s, want->len) == 0 &&
-           (k.len == want->len || k.s[k.len - want->len - 1] == '/');
+  int ok = k.len >= want->len && memcmp(k.s + k.len - want->len, want->s, want->len) == 0;
   nl_wsi_key_done(&k);
   return ok;
 }
@@ -77,26 +87,56 @@ static nl_entry *by_rel(const nl_workspace *ws, const nl_entry *from, const char
   return NULL;
 }
 
+static int dot_relative(const char *t, size_t len) {
+  return (len >= 2 && t[0] == '.' && t[1] == '/') ||
+         (len >= 3 && t[0] == '.' && t[1] == '.' && t[2] == '/');
+}
+
+/* The note at the vault path rel exactly, with or without its ".md". */
+static nl_entry *exact(const nl_workspace *ws, const nl_entry *from, char *rel, size_t cap) {
+  nl_entry *e = by_rel(ws, from, rel);
+  size_t n = strlen(rel);
+  if (e == NULL && !nl_wsi_has_md_suffix(rel) && n + 4 <= cap) {
+    memcpy(rel + n, ".md", 4);
+    e = by_rel(ws, from, rel);
+    rel[n] = '\0';
+  }
+  return e;
+}
+
+/* Obsidian's rules (MetadataCache.getLinkpathDest), for wikilinks and markdown links alike: a
+ * path starting "./" or "../" is taken from the linking note's folder, then any path is tried
+ * as a path from the vault's root ("/" leading or not); a path with a leading "/" stops there;
+ * otherwise every note of that file name whose path ends with the target matches, in the order
+ * of `better`. Titles and aliases come last: Obsidian does not follow them, but the server
+ * does and reports it (diagnose.c). */
 size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from, int markdown,
                          const char *target, size_t len, nl_entry **out, size_t cap) {
+  (void)markdown; /* Obsidian reads both kinds alike */
   while (len > 0 && (target[0] == ' ' || target[0] == '\t')) target++, len--;
   while (len > 0 && (target[len - 1] == ' ' || target[len - 1] == '\t')) len--;
   if (len == 0) return 0;
-  if (markdown) {
-    char rel[4096];
-    const char *from_rel = from != NULL ? from->rel : "";
-    if (nl_path_join_beside(from_rel, target, len, rel, sizeof(rel) - 4) == 0 && rel[0] != '\0') {
-      nl_entry *e = by_rel(ws, from, rel);
-      if (e == NULL && !nl_wsi_has_md_suffix(rel)) {
-        strcat(rel, ".md");
-        e = by_rel(ws, from, rel);
-      }
-      if (e != NULL) {
-        if (cap > 0) out[0] = e;
-        return 1;
-      }
-    }
+  char rel[4096];
+  nl_entry *e = NULL;
+  int rooted = target[0] == '/';
+  if (dot_relative(target, len)) {
+    if (nl_path_join_beside(from != NULL ? from->rel : "", target, len, rel, sizeof(rel) - 4) != 0 ||
+        rel[0] == '\0')
+      return 0;
+    size_t n = strlen(rel);
+    e = exact(ws, from, rel, sizeof rel);
+    target = rel; /* not there: the joined path is matched as a suffix below */
+    len = (size_t)n;
+  } else if (len - (size_t)rooted < sizeof(rel) - 4) {
+    memcpy(rel, target + rooted, len - (size_t)rooted);
+    rel[len - (size_t)rooted] = '\0';
+    e = exact(ws, from, rel, sizeof rel);
   }
+  if (e != NULL) {
+    if (cap > 0) out[0] = e;
+    return 1;
+  }
+  if (rooted) return 0;
   if (len > 3 && strncasecmp(target + len - 3, ".md", 3) == 0) len -= 3;
   const char *slash = NULL;
   for (size_t i = len; i > 0 && slash == NULL; i--)

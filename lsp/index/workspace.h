@@ -132,11 +132,13 @@ size_t nl_ws_count(const nl_workspace *ws);       /* live entries */
 uint64_t nl_ws_seq(const nl_workspace *ws);       /* increases with every change */
 
 /* Resolves a link target as written (`Ana Ruiz`, `People/Ana Ruiz`, `Ana Ruiz.md`,
- * `../People/Ana%20Ruiz.md` already decoded) from note `from` (may be NULL): by file name,
- * by path (a suffix of the vault-relative path, with or without .md; markdown-link paths
- * relative to `from`'s folder), by frontmatter title and aliases; case-insensitive and NFC
- * normalised. When several notes match, the shortest path wins (then byte order) and
- * *n_matches tells how many matched (may be NULL). Returns NULL when nothing matches. */
+ * `../People/Ana%20Ruiz.md` already decoded) from note `from` (may be NULL) by Obsidian's rules
+ * (MetadataCache.getLinkpathDest), for wikilinks and markdown links alike: "./" and "../"
+ * from from's folder; then the path from the vault's root (a leading '/' allows nothing
+ * else); then every note of that file name whose path ends with the target, those under
+ * from's folder first, then the shortest path, then byte order; then, where Obsidian stops,
+ * frontmatter titles and aliases. Case-insensitive and NFC normalised. *n_matches tells how
+ * many matched (may be NULL; 1 for a path match). Returns NULL when nothing matches. */
 nl_entry *nl_ws_resolve(const nl_workspace *ws, const nl_entry *from, int markdown,
                         const char *target, size_t len, size_t *n_matches);
 /* Every note matching like nl_ws_resolve, best first, into out (at most cap); returns the
@@ -150,10 +152,9 @@ size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from, int markd
 int nl_ws_attachment_add(nl_workspace *ws, const char *abs);
 /* Forgets it (deleted); 0, or 1 when it was not recorded. */
 int nl_ws_attachment_remove(nl_workspace *ws, const char *abs);
-/* The file a link or embed target names ("diagram.png", "assets/diagram.png"), as Obsidian
- * picks among files of one name: the vault's attachment folder for `from` (may be NULL), then
- * from's folder, then the shortest path; a target with a folder matches the end of the path.
- * Borrowed absolute path until the attachment is removed, or NULL. */
+/* The file a link or embed target names ("diagram.png", "assets/diagram.png",
+ * "../docs/a.pdf") by the rules of nl_ws_resolve among the vault's files. Borrowed absolute
+ * path until the attachment is removed, or NULL. */
 const char *nl_ws_resolve_attachment(const nl_workspace *ws, const nl_entry *from,
                                      const char *target, size_t len);
 /* Whether a target's extension is a file type Obsidian opens (png, pdf, canvas, ...): such a

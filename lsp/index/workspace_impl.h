@@ -98,6 +98,9 @@ void nl_wsi_clear_file(nl_workspace *ws, nl_entry *e);
 /* ---- reading (vault_scan.c) --------------------------------------------------------------- */
 
 int nl_wsi_has_md_suffix(const char *name);
+/* Whether rel lies under the folder of the note at from_rel as Obsidian ranks link targets:
+ * a case-folded string prefix, every path when from_rel is at the root. */
+int nl_wsi_under_folder_of(const char *from_rel, const char *rel);
 /* Reads a note file into a new buffer (*text, NUL-terminated; free()). Returns 0; 1 when it
  * is skipped (too large, binary), with the reason logged; a negative errno when it cannot be
  * read. */
