@@ -22,168 +22,9 @@
 #include "lsp/features/nav_util.h"
 #include "lsp/features/edits.h"
 #include "lsp/features/new_note.h"
+#include "lsp/features/rename_target.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
-
-/* ---- what the cursor is on --------------------------------------------------------------- */
-
-typedef enum { T_NONE, T_NOTE, T_HEADING, T_BLOCK, T_TAG } target_kind;
-
-typedef struct {
-  target_kind kind;
-  nl_entry *note;     /* T_NOTE: the note renamed; T_HEADING, T_BLOCK: the note holding it */
-  const char *name;   /* T_HEADING: its text; T_BLOCK: the id; T_TAG: the tag (borrowed) */
-  nl_brange range;    /* in the request's note: the text the client selects */
-  const char *why;    /* T_NONE: why nothing can be renamed here (static), or NULL */
-} target;
-
-static int in_range(nl_brange r, nl_bpos p) { return nl_brange_contains(r, p, 1); }
-
-/* The part of a fragment range after its last '#' (nested headings "A#B" rename B). */
-static nl_brange last_fragment(const nl_edits_file *f, nl_brange r) {
-  size_t len;
-  const char *line = nl_edits_line(f, r.start.line, &len);
-  for (uint32_t c = r.end.col; c > r.start.col; c--)
-    if (c - 1 < len && line[c - 1] == '#') {
-      r.start.col = c;
-      break;
-    }
-  return r;
-}
-
-static void link_target(nl_edits *s, nl_edits_file *self, const nl_link *l, nl_bpos pos,
-                        target *t) {
-  const nl_workspace *ws = s->ctx->ws;
-  nl_entry *to = *l->target == '\0' ? (nl_entry *)self->e
-                                     : nl_ws_resolve(ws, self->e, l->kind == NL_LINK_MARKDOWN,
-                                                     l->target, strlen(l->target), NULL);
-  if (to == NULL) to = nl_ws_resolve_kind(ws, NL_KIND_PERSON, l->target, strlen(l->target));
-  if (to == NULL) to = nl_ws_resolve_kind(ws, NL_KIND_ACCOUNT, l->target, strlen(l->target));
-  if (to == NULL) {
-    t->why = "the link does not name a note in the vault";
-    return;
-  }
-  int on_fragment = in_range(l->fragment_range, pos) || *l->target == '\0';
-  if (on_fragment && l->block != NULL) {
-    nl_edits_file *tf = nl_edits_file_of(s, to);
-    const nl_block_id *b = tf != NULL ? nl_nav_find_block(tf->note, l->block) : NULL;
-    if (b == NULL) {
-      t->why = "the block id is not in the linked note";
-      return;
-    }
-    t->kind = T_BLOCK;
-    t->note = to;
-    t->name = b->id;
-    t->range = l->fragment_range;
-    t->range.start.col++; /* after '^' */
-    return;
-  }
-  if (on_fragment && l->heading != NULL) {
-    nl_edits_file *tf = nl_edits_file_of(s, to);
-    const nl_heading *h = tf != NULL ? nl_nav_find_heading(tf->note, l->heading) : NULL;
-    if (h == NULL) {
-      t->why = "the heading is not in the linked note";
-      return;
-    }
-    t->kind = T_HEADING;
-    t->note = to;
-    t->name = h->text;
-    t->range = last_fragment(self, l->fragment_range);
-    return;
-  }
-  if (*l->target == '\0') return;
-  t->kind = T_NOTE;
-  t->note = to;
-  t->range = l->target_range;
-}
-
-/* A heading or block id of the note itself under the cursor, or its title. */
-static void own_target(nl_edits_file *self, nl_bpos pos, target *t) {
-  const nl_note *n = self->note;
-  for (size_t i = 0; i < n->n_blocks; i++)
-    if (in_range(n->blocks[i].range, pos)) {
-      t->kind = T_BLOCK;
-      t->note = (nl_entry *)self->e;
-      t->name = n->blocks[i].id;
-      t->range = n->blocks[i].range;
-      t->range.start.col++;
-      return;
-    }
-  if (n->title != NULL && in_range(n->title->range, pos)) {
-    t->kind = T_NOTE;
-    t->note = (nl_entry *)self->e;
-    t->range = n->title->range;
-    return;
-  }
-  for (size_t i = 0; i < n->n_headings; i++) {
-    const nl_heading *h = &n->headings[i];
-    if (pos.line < h->range.start.line || pos.line > h->range.end.line) continue;
-    nl_brange r;
-    if (nl_edits_heading_text(self, h, &r) != 0) {
-      t->why = "a heading over several lines cannot be renamed";
-      return;
-    }
-    /* The first level-1 heading is the note's title: renaming it renames the note. */
-    int title = h->level == 1 && nl_edits_title_heading(n) == h;
-    t->kind = title ? T_NOTE : T_HEADING;
-    t->note = (nl_entry *)self->e;
-    t->name = h->text;
-    t->range = r;
-    return;
-  }
-}
-
-static void find_target(nl_edits *s, nl_edits_file *self, nl_bpos pos, target *t) {
-  memset(t, 0, sizeof *t);
-  const nl_workspace *ws = s->ctx->ws;
-  const nl_note *n = self->note;
-  nl_loc loc;
-  nl_locate(ws, n, pos, &loc);
-  switch (loc.kind) {
-  case NL_LOC_LINK:
-    link_target(s, self, &n->links[loc.index], pos, t);
-    return;
-  case NL_LOC_MENTION:
-    if (loc.person == NULL) {
-      t->why = "the mention does not name a person in the vault";
-      return;
-    }
-    t->kind = T_NOTE;
-    t->note = loc.person;
-    t->range = loc.range;
-    t->range.start.col++; /* after '@' */
-    return;
-  case NL_LOC_ACCOUNT:
-  case NL_LOC_PARTICIPANT: {
-    const nl_fm_scalar *v = loc.kind == NL_LOC_ACCOUNT ? n->account : &n->participants[loc.index];
-    nl_kind kind = loc.kind == NL_LOC_ACCOUNT ? NL_KIND_ACCOUNT : NL_KIND_PERSON;
-    t->note = nl_ws_resolve_kind(ws, kind, v->text, strlen(v->text));
-    if (t->note == NULL) {
-      t->why = loc.kind == NL_LOC_ACCOUNT ? "the account is not a note in the vault"
-                                          : "the participant is not a note in the vault";
-      return;
-    }
-    t->kind = T_NOTE;
-    t->range = v->range;
-    return;
-  }
-  case NL_LOC_TAG: {
-    const nl_tag *tag = &n->tags[loc.index];
-    size_t len;
-    const char *line = nl_edits_line(self, tag->range.start.line, &len);
-    t->kind = T_TAG;
-    t->name = tag->name;
-    t->range = tag->range;
-    if (tag->range.start.col < len && line[tag->range.start.col] == '#') t->range.start.col++;
-    t->range.end.col = t->range.start.col + (uint32_t)strlen(tag->name);
-    return;
-  }
-  case NL_LOC_TYPE:
-  case NL_LOC_NONE:
-    own_target(self, pos, t);
-    return;
-  }
-}
 
 /* ---- names ------------------------------------------------------------------------------- */
 
@@ -531,7 +372,7 @@ typedef struct {
 static void heading_link_edit(nl_edits *s, nl_edits_file *f, const nl_link *l, void *ud) {
   const heading_rename *hr = ud;
   if (l->heading == NULL || nl_nav_find_heading(hr->target, l->heading) != hr->h) return;
-  nl_brange r = last_fragment(f, l->fragment_range);
+  nl_brange r = nl_rename_last_fragment(f, l->fragment_range);
   size_t len;
   const char *raw = nl_edits_slice(f, r, &len);
   if (raw == NULL) return;
@@ -687,10 +528,10 @@ static int rename_tag(nl_edits *s, const char *old, const char *new_tag, char *e
 
 /* ---- the requests ------------------------------------------------------------------------ */
 
-/* Reads the request's note and what is under its cursor. Returns 0 (t->kind T_NONE when
+/* Reads the request's note and what is under its cursor. Returns 0 (t->kind NL_RENAME_NONE when
  * nothing can be renamed) or NL_RPC_INVALID_PARAMS. */
 static int request_target(const nl_ctx *ctx, const json_t *params, nl_edits *s,
-                          nl_edits_file **self, target *t, char *err, size_t err_size) {
+                          nl_edits_file **self, nl_rename_target *t, char *err, size_t err_size) {
   const char *uri = NULL;
   uint32_t line = 0, character = 0;
   int rc = nl_nav_text_position(params, &uri, &line, &character, err, err_size);
@@ -703,19 +544,19 @@ static int request_target(const nl_ctx *ctx, const json_t *params, nl_edits *s,
     t->why = "the document is not a note of the workspace";
     return 0;
   }
-  find_target(s, *self, nl_edits_bpos(*self, ctx->enc, line, character), t);
+  nl_rename_target_find(s, *self, nl_edits_bpos(*self, ctx->enc, line, character), t);
   return 0;
 }
 
-static char *placeholder(const nl_edits *s, const target *t) {
+static char *placeholder(const nl_edits *s, const nl_rename_target *t) {
   switch (t->kind) {
-  case T_NOTE:
+  case NL_RENAME_NOTE:
     return nl_nav_nfc(t->note->name, strlen(t->note->name));
-  case T_HEADING:
-  case T_BLOCK:
-  case T_TAG:
+  case NL_RENAME_HEADING:
+  case NL_RENAME_BLOCK:
+  case NL_RENAME_TAG:
     return strdup(t->name);
-  case T_NONE:
+  case NL_RENAME_NONE:
     break;
   }
   (void)s;
@@ -726,10 +567,10 @@ int nl_feature_prepare_rename(const nl_ctx *ctx, const json_t *params, json_t **
                               char *err, size_t err_size) {
   nl_edits s;
   nl_edits_file *self;
-  target t;
+  nl_rename_target t;
   int rc = request_target(ctx, params, &s, &self, &t, err, err_size);
   if (rc != 0) return rc;
-  if (t.kind == T_NONE) {
+  if (t.kind == NL_RENAME_NONE) {
     nl_edits_free(&s);
     if (t.why == NULL) {
       *result = json_null(); /* nothing here: the client says so itself */
@@ -754,29 +595,29 @@ int nl_feature_rename(const nl_ctx *ctx, const json_t *params, json_t **result, 
     return NL_RPC_INVALID_PARAMS;
   nl_edits s;
   nl_edits_file *self;
-  target t;
+  nl_rename_target t;
   int rc = request_target(ctx, params, &s, &self, &t, err, err_size);
   if (rc != 0) return rc;
-  if (t.kind == T_NONE) {
+  if (t.kind == NL_RENAME_NONE) {
     nl_edits_free(&s);
     snprintf(err, err_size, "cannot rename: %s",
              t.why ? t.why : "the cursor is not on a note, link, mention, heading, block id or tag");
     return NL_RPC_REQUEST_FAILED;
   }
   switch (t.kind) {
-  case T_NOTE:
+  case NL_RENAME_NOTE:
     rc = rename_note(&s, t.note, new_name, err, err_size);
     break;
-  case T_HEADING:
+  case NL_RENAME_HEADING:
     rc = rename_heading(&s, t.note, t.name, new_name, err, err_size);
     break;
-  case T_BLOCK:
+  case NL_RENAME_BLOCK:
     rc = rename_block(&s, t.note, t.name, new_name, err, err_size);
     break;
-  case T_TAG:
+  case NL_RENAME_TAG:
     rc = rename_tag(&s, t.name, new_name, err, err_size);
     break;
-  case T_NONE:
+  case NL_RENAME_NONE:
     break;
   }
   if (rc == 0) {
