@@ -2,6 +2,7 @@
  * is read only through a line table built once, so a note's diagnostics cost in proportion to
  * the note. */
 #include "lsp/index/diagnose.h"
+#include "lsp/index/diagnose_impl.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,7 +11,6 @@
 #include <strings.h>
 
 #include "lsp/index/config.h"
-#include "lsp/note/mojibake.h"
 #include "lsp/note/task.h"
 #include "protocol/position.h"
 #include "protocol/utf8.h"
@@ -48,8 +48,7 @@ const char *nl_diag_severity_name(int severity) {
 }
 
 /* A printf into a new string; NULL when out of memory. */
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...) {
+char *nl_diag_fmt(const char *f, ...) {
   va_list ap;
   va_start(ap, f);
   int n = vsnprintf(NULL, 0, f, ap);
@@ -64,7 +63,7 @@ static char *fmt(const char *f, ...) {
 }
 
 /* Appends a diagnostic that takes `message` (steals; NULL means out of memory). */
-static nl_diag *push(nl_diag_list *l, int severity, const char *code, nl_brange range,
+nl_diag *nl_diag_push(nl_diag_list *l, int severity, const char *code, nl_brange range,
                      char *message) {
   if (message == NULL) return NULL;
   if (l->n == l->cap) {
@@ -103,7 +102,7 @@ static size_t lines_offset(const nl_lines *ls, nl_bpos p) {
   return off > end ? end : off;
 }
 
-static nl_bpos lines_bpos(const nl_lines *ls, size_t off) {
+nl_bpos nl_diag_bpos(const nl_lines *ls, size_t off) {
   nl_bpos p = {0, 0};
   if (ls->text == NULL) return p;
   size_t line = nl_lines_line_of(ls, off);
@@ -125,24 +124,8 @@ static const char *lines_slice(const nl_lines *ls, nl_brange r, size_t *len) {
   return ls->text + a;
 }
 
-/* ---- shared state of one run ------------------------------------------------------------- */
-
-typedef struct {
-  const nl_workspace *ws;
-  const nl_config *cfg;
-  const nl_entry *e;
-  const nl_note *note;
-  nl_lines ls;
-  int32_t today;
-  nl_diag_list *out;
-  /* mojibake runs as byte ranges of the note, to keep their mentions from being reported twice */
-  nl_brange *moji;
-  size_t n_moji;
-  int oom;
-} run;
-
-static void emit(run *r, int severity, const char *code, nl_brange range, char *message) {
-  if (push(r->out, severity, code, range, message) == NULL) r->oom = 1;
+static void emit(nl_diag_run *r, int severity, const char *code, nl_brange range, char *message) {
+  if (nl_diag_push(r->out, severity, code, range, message) == NULL) r->oom = 1;
 }
 
 /* ---- dates ------------------------------------------------------------------------------- */
@@ -159,19 +142,19 @@ static int digits(const char *s, size_t n) {
 
 /* Says why `s` is not a date: the part after "invalid date 'x': ". New string. */
 static char *date_problem(const char *s, size_t n) {
-  if (n == 0) return fmt("missing date: expected YYYY-MM-DD");
+  if (n == 0) return nl_diag_fmt("missing date: expected YYYY-MM-DD");
   int shaped = n == 10 && s[4] == '-' && s[7] == '-' && digits(s, 4) && digits(s + 5, 2) &&
                digits(s + 8, 2);
-  if (!shaped) return fmt("invalid date '%.*s': expected YYYY-MM-DD", (int)n, s);
+  if (!shaped) return nl_diag_fmt("invalid date '%.*s': expected YYYY-MM-DD", (int)n, s);
   int y = atoi(s), m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-  if (m < 1 || m > 12) return fmt("invalid date '%.*s': there is no month %d", (int)n, s, m);
+  if (m < 1 || m > 12) return nl_diag_fmt("invalid date '%.*s': there is no month %d", (int)n, s, m);
   int max = nl_date_days_in_month(y, m);
-  if (d < 1) return fmt("invalid date '%.*s': there is no day 0", (int)n, s);
+  if (d < 1) return nl_diag_fmt("invalid date '%.*s': there is no day 0", (int)n, s);
   if (d > max && m == 2)
-    return fmt("invalid date '%.*s': February %d has %d days", (int)n, s, y, max);
+    return nl_diag_fmt("invalid date '%.*s': February %d has %d days", (int)n, s, y, max);
   if (d > max)
-    return fmt("invalid date '%.*s': %s has %d days", (int)n, s, month_names[m - 1], max);
-  return fmt("invalid date '%.*s': expected YYYY-MM-DD", (int)n, s);
+    return nl_diag_fmt("invalid date '%.*s': %s has %d days", (int)n, s, month_names[m - 1], max);
+  return nl_diag_fmt("invalid date '%.*s': expected YYYY-MM-DD", (int)n, s);
 }
 
 /* A frontmatter date may carry a time ("2025-11-06T10:00", "2025-11-06 10:00"). */
@@ -183,7 +166,6 @@ static int fm_date_valid(const char *s, size_t n) {
 
 /* ---- tasks ------------------------------------------------------------------------------- */
 
-static int is_space(char c) { return c == ' ' || c == '\t'; }
 
 /* Whether a code point may be part of a person's name: letters, combining marks (NFD names)
  * and the punctuation names carry. Outside ASCII everything counts but the blocks of
@@ -228,14 +210,14 @@ static size_t mention_name_len(const nl_mention *m) {
   size_t tl = strlen(t), i = 0, best = 0;
   for (int words = 0; words < 3; words++) {
     size_t a = i;
-    while (i < tl && !is_space(t[i])) i++;
+    while (i < tl && !nl_diag_is_space(t[i])) i++;
     /* punctuation after a word ends the name: "@Priya Natarajan: hi", "@Ana Ruiz." */
     size_t e = i;
     while (e > a && strchr(":.!?\"'", t[e - 1]) != NULL) e--;
     if (!name_word(t + a, e - a)) break;
     best = e;
     if (e < i) break;
-    while (i < tl && is_space(t[i])) i++;
+    while (i < tl && nl_diag_is_space(t[i])) i++;
   }
   return best ? best : strlen(m->word);
 }
@@ -244,7 +226,7 @@ size_t nl_diag_mention_name_len(const nl_mention *m) { return mention_name_len(m
 
 /* The display name of a mention (bytes of tail) and whether it names a known person or the
  * vault's owner. */
-static int mention_known(const run *r, const nl_mention *m, size_t *name_len) {
+static int mention_known(const nl_diag_run *r, const nl_mention *m, size_t *name_len) {
   size_t matched = 0;
   nl_entry *p = nl_ws_resolve_mention(r->ws, m, &matched);
   if (p != NULL) {
@@ -256,7 +238,7 @@ static int mention_known(const run *r, const nl_mention *m, size_t *name_len) {
          nl_config_is_owner(r->cfg, m->word, strlen(m->word));
 }
 
-static int ranges_overlap(nl_brange a, nl_brange b) {
+int nl_diag_ranges_overlap(nl_brange a, nl_brange b) {
   int a_before_b = a.end.line < b.start.line ||
                    (a.end.line == b.start.line && a.end.col <= b.start.col);
   int b_before_a = b.end.line < a.start.line ||
@@ -264,8 +246,8 @@ static int ranges_overlap(nl_brange a, nl_brange b) {
   return !a_before_b && !b_before_a;
 }
 
-static char *owners_text(const run *r, const nl_task *t) {
-  if (t->n_mentions == 0) return fmt("owner none");
+static char *owners_text(const nl_diag_run *r, const nl_task *t) {
+  if (t->n_mentions == 0) return nl_diag_fmt("owner none");
   size_t cap = 16;
   for (uint32_t i = 0; i < t->n_mentions; i++)
     cap += strlen(r->note->mentions[t->first_mention + i].tail) + 2;
@@ -281,7 +263,7 @@ static char *owners_text(const run *r, const nl_task *t) {
   return s;
 }
 
-static void check_proposed(run *r, const nl_task *t) {
+static void check_proposed(nl_diag_run *r, const nl_task *t) {
   char *owners = owners_text(r, t);
   if (owners == NULL) {
     r->oom = 1;
@@ -290,14 +272,14 @@ static void check_proposed(run *r, const nl_task *t) {
   const nl_task_date *due = &t->dates[NL_DATE_DUE];
   size_t dl = 0;
   const char *dv = due->present ? lines_slice(&r->ls, due->value_range, &dl) : "";
-  char *msg = dl ? fmt("proposed task: %s, due %.*s — accept or reject it", owners, (int)dl, dv)
-                 : fmt("proposed task: %s, no due date — accept or reject it", owners);
+  char *msg = dl ? nl_diag_fmt("proposed task: %s, due %.*s — accept or reject it", owners, (int)dl, dv)
+                 : nl_diag_fmt("proposed task: %s, no due date — accept or reject it", owners);
   free(owners);
   nl_brange range = {t->status_range.start, t->text_range.end};
   emit(r, NL_SEV_INFORMATION, NL_DIAG_PROPOSED_TASK, range, msg);
 }
 
-static void check_task(run *r, const nl_task *t) {
+static void check_task(nl_diag_run *r, const nl_task *t) {
   const nl_task_settings *ts = &r->cfg->tasks;
   int proposed = nl_task_is_proposed(t, ts);
   if (proposed) check_proposed(r, t);
@@ -318,27 +300,27 @@ static void check_task(run *r, const nl_task *t) {
     nl_date_format(due->days, date);
     int32_t late = r->today - due->days;
     emit(r, NL_SEV_WARNING, NL_DIAG_OVERDUE_TASK, due->range,
-         fmt("overdue since %s (%ld day%s)", date, (long)late, late == 1 ? "" : "s"));
+         nl_diag_fmt("overdue since %s (%ld day%s)", date, (long)late, late == 1 ? "" : "s"));
   }
 }
 
 /* ---- people and accounts ----------------------------------------------------------------- */
 
-static void check_mention(run *r, const nl_mention *m) {
+static void check_mention(nl_diag_run *r, const nl_mention *m) {
   if (m->word == NULL || m->word[0] == '\0') return;
   size_t len;
   if (mention_known(r, m, &len)) return;
   nl_brange range = {m->at, {m->at.line, m->at.col + 1 + (uint32_t)len}};
   /* A mangled name is the mojibake diagnostic's to report; its repair may well resolve it. */
   for (size_t i = 0; i < r->n_moji; i++)
-    if (ranges_overlap(range, r->moji[i])) return;
-  nl_diag *d = push(r->out, NL_SEV_WARNING, NL_DIAG_UNKNOWN_PERSON, range,
-                    fmt("unknown person '%.*s': no person note has this name", (int)len, m->tail));
+    if (nl_diag_ranges_overlap(range, r->moji[i])) return;
+  nl_diag *d = nl_diag_push(r->out, NL_SEV_WARNING, NL_DIAG_UNKNOWN_PERSON, range,
+                    nl_diag_fmt("unknown person '%.*s': no person note has this name", (int)len, m->tail));
   if (d == NULL) {
     r->oom = 1;
     return;
   }
-  d->missing_name = fmt("%.*s", (int)len, m->tail);
+  d->missing_name = nl_diag_fmt("%.*s", (int)len, m->tail);
   d->missing_kind = NL_KIND_PERSON;
 }
 
@@ -346,8 +328,8 @@ static void check_mention(run *r, const nl_mention *m) {
  * the name is the target. */
 static void fm_name(const char *s, size_t *start, size_t *len) {
   size_t n = strlen(s), a = 0;
-  while (a < n && is_space(s[a])) a++;
-  while (n > a && is_space(s[n - 1])) n--;
+  while (a < n && nl_diag_is_space(s[a])) a++;
+  while (n > a && nl_diag_is_space(s[n - 1])) n--;
   if (n - a >= 4 && strncmp(s + a, "[[", 2) == 0 && strncmp(s + n - 2, "]]", 2) == 0) {
     a += 2;
     n -= 2;
@@ -361,26 +343,26 @@ static void fm_name(const char *s, size_t *start, size_t *len) {
   *len = n - a;
 }
 
-static void check_fm_name(run *r, const nl_fm_scalar *v, nl_kind kind) {
+static void check_fm_name(nl_diag_run *r, const nl_fm_scalar *v, nl_kind kind) {
   size_t a, n;
   fm_name(v->text, &a, &n);
   if (n == 0) return;
   if (kind == NL_KIND_PERSON && nl_config_is_owner(r->cfg, v->text + a, n)) return;
   if (nl_ws_resolve_kind(r->ws, kind, v->text + a, n) != NULL) return;
   int person = kind == NL_KIND_PERSON;
-  nl_diag *d = push(r->out, NL_SEV_WARNING,
+  nl_diag *d = nl_diag_push(r->out, NL_SEV_WARNING,
                     person ? NL_DIAG_UNKNOWN_PERSON : NL_DIAG_UNKNOWN_ACCOUNT, v->range,
-                    fmt("unknown %s '%.*s': no %s note has this name", nl_kind_name(kind),
+                    nl_diag_fmt("unknown %s '%.*s': no %s note has this name", nl_kind_name(kind),
                         (int)n, v->text + a, nl_kind_name(kind)));
   if (d == NULL) {
     r->oom = 1;
     return;
   }
-  d->missing_name = fmt("%.*s", (int)n, v->text + a);
+  d->missing_name = nl_diag_fmt("%.*s", (int)n, v->text + a);
   d->missing_kind = kind;
 }
 
-static void check_frontmatter(run *r) {
+static void check_frontmatter(nl_diag_run *r) {
   const nl_note *note = r->note;
   if (note->fm.has_error) {
     nl_bpos p = note->fm.error_pos;
@@ -390,7 +372,7 @@ static void check_frontmatter(run *r) {
     if (end.col < p.col) end.col = p.col;
     const char *why = note->fm.error_message ? note->fm.error_message : "syntax error";
     emit(r, NL_SEV_ERROR, NL_DIAG_FRONTMATTER_ERROR, (nl_brange){p, end},
-         fmt("frontmatter is not valid YAML: %s", why));
+         nl_diag_fmt("frontmatter is not valid YAML: %s", why));
   }
   if (note->date != NULL) {
     const char *s = note->date->text;
@@ -453,20 +435,20 @@ static int has_block(const nl_note *n, const char *block) {
   return 0;
 }
 
-static void check_fragment(run *r, const nl_link *l, const nl_entry *target) {
+static void check_fragment(nl_diag_run *r, const nl_link *l, const nl_entry *target) {
   const nl_note *tn = target == r->e ? r->note : target->note;
   if (tn == NULL) return;
   if (l->block != NULL && l->block[0] != '\0' && !has_block(tn, l->block))
     emit(r, NL_SEV_WARNING, NL_DIAG_MISSING_HEADING, l->fragment_range,
-         fmt("no block '^%s' in '%s'", l->block, target->rel));
+         nl_diag_fmt("no block '^%s' in '%s'", l->block, target->rel));
   else if (l->block == NULL && l->heading != NULL && !has_heading(tn, l->heading))
     emit(r, NL_SEV_WARNING, NL_DIAG_MISSING_HEADING, l->fragment_range,
-         fmt("no heading '%s' in '%s'", l->heading, target->rel));
+         nl_diag_fmt("no heading '%s' in '%s'", l->heading, target->rel));
 }
 
 #define MAX_CANDIDATES 16
 
-static void report_ambiguous(run *r, const nl_link *l) {
+static void report_ambiguous(nl_diag_run *r, const nl_link *l) {
   nl_entry *cands[MAX_CANDIDATES];
   int md = l->kind == NL_LINK_MARKDOWN;
   size_t total = nl_ws_resolve_all(r->ws, r->e, md, l->target, strlen(l->target), cands,
@@ -484,7 +466,7 @@ static void report_ambiguous(run *r, const nl_link *l) {
   for (size_t i = 0; i < shown; i++)
     n += (size_t)snprintf(msg + n, cap - n, "%s%s", i ? ", " : "", cands[i]->rel);
   snprintf(msg + n, cap - n, "%s; using %s", shown < total ? ", ..." : "", cands[0]->rel);
-  nl_diag *d = push(r->out, NL_SEV_WARNING, NL_DIAG_AMBIGUOUS_LINK, l->range, msg);
+  nl_diag *d = nl_diag_push(r->out, NL_SEV_WARNING, NL_DIAG_AMBIGUOUS_LINK, l->range, msg);
   if (d == NULL) {
     r->oom = 1;
     return;
@@ -497,7 +479,7 @@ static void report_ambiguous(run *r, const nl_link *l) {
   for (size_t i = 0; i < shown; i++) {
     nl_diag_related *rel = &d->related[i];
     rel->entry = cands[i]->id;
-    rel->message = fmt("candidate: %s", cands[i]->rel);
+    rel->message = nl_diag_fmt("candidate: %s", cands[i]->rel);
     if (rel->message == NULL) r->oom = 1;
     d->n_related++;
   }
@@ -514,7 +496,7 @@ static void target_base(const char *t, const char **base, size_t *len) {
 /* A link that reaches its note only through a title or an alias: Obsidian would not follow
  * it. The fix names the note by file (its path when the name alone is ambiguous) and shows
  * what was written: [[Leah]] -> [[Leah Ferguson|Leah]]. */
-static void check_alias(run *r, const nl_link *l, const nl_entry *t) {
+static void check_alias(nl_diag_run *r, const nl_link *l, const nl_entry *t) {
   const char *base;
   size_t bl;
   target_base(l->target, &base, &bl);
@@ -529,19 +511,19 @@ static void check_alias(run *r, const nl_link *l, const nl_entry *t) {
   }
   const char *frag = l->heading ? l->heading : l->block;
   const char *shown = l->alias ? l->alias : l->target;
-  nl_diag *d = push(r->out, NL_SEV_HINT, NL_DIAG_ALIAS_LINK, l->range,
-                    fmt("'%s' is a title or alias of '%s': Obsidian links by file name", l->target,
+  nl_diag *d = nl_diag_push(r->out, NL_SEV_HINT, NL_DIAG_ALIAS_LINK, l->range,
+                    nl_diag_fmt("'%s' is a title or alias of '%s': Obsidian links by file name", l->target,
                         t->rel));
   if (d == NULL) {
     r->oom = 1;
     return;
   }
-  d->relinked = fmt("%s[[%.*s%s%s%s|%s]]", l->kind == NL_LINK_EMBED ? "!" : "", (int)nl, name,
+  d->relinked = nl_diag_fmt("%s[[%.*s%s%s%s|%s]]", l->kind == NL_LINK_EMBED ? "!" : "", (int)nl, name,
                     frag ? "#" : "", frag && l->block ? "^" : "", frag ? frag : "", shown);
   if (d->relinked == NULL) r->oom = 1;
 }
 
-static void check_link(run *r, const nl_link *l) {
+static void check_link(nl_diag_run *r, const nl_link *l) {
   if (l->target[0] == '\0') { /* [[#heading]]: this note */
     check_fragment(r, l, r->e);
     return;
@@ -556,126 +538,24 @@ static void check_link(run *r, const nl_link *l) {
     return;
   if (t == NULL && nl_ws_attachment_ext(l->target)) {
     emit(r, NL_SEV_WARNING, NL_DIAG_BROKEN_LINK, l->range,
-         fmt("broken link: no file '%s' in the vault", l->target));
+         nl_diag_fmt("broken link: no file '%s' in the vault", l->target));
     return;
   }
   if (t == NULL && l->kind == NL_LINK_MARKDOWN && is_attachment(l->target)) return;
   if (t == NULL) {
-    nl_diag *d = push(r->out, NL_SEV_WARNING, NL_DIAG_BROKEN_LINK, l->range,
-                      fmt("broken link: no note named '%s'", l->target));
+    nl_diag *d = nl_diag_push(r->out, NL_SEV_WARNING, NL_DIAG_BROKEN_LINK, l->range,
+                      nl_diag_fmt("broken link: no note named '%s'", l->target));
     if (d == NULL) {
       r->oom = 1;
       return;
     }
-    d->missing_name = fmt("%s", l->target);
+    d->missing_name = nl_diag_fmt("%s", l->target);
     d->missing_kind = NL_KIND_NOTE;
     return;
   }
   if (n_matches > 1) report_ambiguous(r, l);
   else if (l->kind != NL_LINK_MARKDOWN) check_alias(r, l, t);
   check_fragment(r, l, t);
-}
-
-/* ---- mojibake ---------------------------------------------------------------------------- */
-
-static int is_line_end(char c) { return c == '\n' || c == '\r'; }
-
-static int ascii_punct(char c) {
-  unsigned char u = (unsigned char)c;
-  return u < 0x80 && !((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z'));
-}
-
-/* The word around a run, so a message reads "'LÃ©a' should be 'Léa'" rather than "'Ã©'
- * should be 'é'": the run grown to the blanks around it on its line, then with ASCII
- * punctuation at either end ("@", "(", ".") dropped again. */
-static void word_around(const char *t, size_t len, size_t *a, size_t *b) {
-  size_t s = *a, e = *b;
-  while (s > 0 && !is_space(t[s - 1]) && !is_line_end(t[s - 1])) s--;
-  while (e < len && !is_space(t[e]) && !is_line_end(t[e])) e++;
-  while (s < *a && ascii_punct(t[s])) s++;
-  while (e > *b && ascii_punct(t[e - 1])) e--;
-  *a = s;
-  *b = e;
-}
-
-/* One diagnostic for the runs spans[i, j) that share the word [ws, we). */
-static void report_word(run *r, const nl_mojibake_span *spans, ptrdiff_t i, ptrdiff_t j,
-                        size_t ws, size_t we) {
-  const char *t = r->ls.text;
-  size_t cap = we - ws + 1;
-  for (ptrdiff_t k = i; k < j; k++) cap += spans[k].repaired_len;
-  char *fixed = malloc(cap);
-  if (fixed == NULL) {
-    r->oom = 1;
-    return;
-  }
-  size_t n = 0, at = ws;
-  for (ptrdiff_t k = i; k < j; k++) {
-    memcpy(fixed + n, t + at, spans[k].start - at);
-    n += spans[k].start - at;
-    memcpy(fixed + n, spans[k].repaired, spans[k].repaired_len);
-    n += spans[k].repaired_len;
-    at = spans[k].end;
-  }
-  memcpy(fixed + n, t + at, we - at);
-  n += we - at;
-  fixed[n] = '\0';
-  nl_brange range = {lines_bpos(&r->ls, ws), lines_bpos(&r->ls, we)};
-  r->moji[r->n_moji++] = range;
-  const char *codec = spans[i].codec == NL_MOJIBAKE_MACROMAN ? "Mac Roman" : "Windows-1252";
-  nl_diag *d = push(r->out, NL_SEV_WARNING, NL_DIAG_MOJIBAKE, range,
-                    fmt("text looks like UTF-8 decoded as %s: '%.*s' should be '%s'", codec,
-                        (int)(we - ws), t + ws, fixed));
-  if (d == NULL) {
-    r->oom = 1;
-    free(fixed);
-    return;
-  }
-  d->repaired = fixed;
-  d->repaired_len = n;
-}
-
-/* Whether text bytes [a, b) touch a code block or code span of the note. */
-static int in_code(const run *r, size_t a, size_t b) {
-  nl_brange s = {lines_bpos(&r->ls, a), lines_bpos(&r->ls, b)};
-  size_t lo = 0, hi = r->note->n_code;
-  while (lo < hi) { /* the first code range that does not end before s starts */
-    size_t mid = (lo + hi) / 2;
-    nl_bpos e = r->note->code[mid].end;
-    if (e.line < s.start.line || (e.line == s.start.line && e.col <= s.start.col)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < r->note->n_code && ranges_overlap(r->note->code[lo], s);
-}
-
-static void check_mojibake(run *r) {
-  if (r->ls.text == NULL) return;
-  nl_mojibake_span *spans = NULL;
-  ptrdiff_t n = nl_mojibake_find(r->ls.text, r->ls.len, &spans);
-  if (n < 0) {
-    r->oom = 1;
-    return;
-  }
-  if (n > 0) r->moji = calloc((size_t)n, sizeof *r->moji);
-  if (n > 0 && r->moji == NULL) r->oom = 1;
-  for (ptrdiff_t i = 0; i < n && r->moji != NULL;) {
-    if (in_code(r, spans[i].start, spans[i].end)) { /* code is code: never "repaired" */
-      i++;
-      continue;
-    }
-    size_t ws = spans[i].start, we = spans[i].end;
-    word_around(r->ls.text, r->ls.len, &ws, &we);
-    ptrdiff_t j = i + 1;
-    while (j < n && spans[j].start < we) { /* later runs in the same word */
-      size_t a = spans[j].start, b = spans[j].end;
-      word_around(r->ls.text, r->ls.len, &a, &b);
-      if (b > we) we = b;
-      j++;
-    }
-    report_word(r, spans, i, j, ws, we);
-    i = j;
-  }
-  nl_mojibake_spans_free(spans, n > 0 ? (size_t)n : 0);
 }
 
 /* ---- the entry point --------------------------------------------------------------------- */
@@ -707,7 +587,7 @@ int nl_diagnose(const nl_workspace *ws, const nl_entry *e, const char *text, siz
 int nl_diagnose_note(const nl_workspace *ws, const nl_entry *e, const nl_note *note,
                      const char *text, size_t len, int32_t today, nl_diag_list *out) {
   if (ws == NULL || e == NULL || note == NULL || out == NULL) return 0;
-  run r = {0};
+  nl_diag_run r = {0};
   r.ws = ws;
   r.cfg = nl_ws_config(ws);
   r.e = e;
@@ -716,7 +596,7 @@ int nl_diagnose_note(const nl_workspace *ws, const nl_entry *e, const nl_note *n
   r.out = out;
   if (lines_init(&r.ls, text, len) < 0) r.oom = 1;
 
-  check_mojibake(&r); /* first: mentions inside its runs are left to it */
+  nl_diag_check_mojibake(&r); /* first: mentions inside its runs are left to it */
   check_frontmatter(&r);
   /* A template's tasks and links are placeholders until the template is used. */
   int tmpl = e->rel != NULL && nl_config_is_template(r.cfg, e->rel);
