@@ -22,7 +22,7 @@
 typedef struct {
   nl_note *note;
   nl_lines lines;
-  nl_scanner sc;
+  nl_scan sc;
   nl_vec headings; /* nl_heading */
   nl_vec tasks;    /* nl_task */
   uint32_t body_line; /* the note line of cmark's line 1 */
@@ -212,7 +212,7 @@ static const char *slug_of(parse_ctx *p, const char *text) {
     }
     uint32_t cp;
     size_t k = nl_utf8_next(text + i, n - i, &cp);
-    if (nl_is_word_cp(cp)) memcpy(out + o, text + i, k), o += k;
+    if (nl_scan_is_word_cp(cp)) memcpy(out + o, text + i, k), o += k;
     i += k;
   }
   out[o] = '\0';
@@ -497,7 +497,7 @@ nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
     note->n_lines = (uint32_t)l->n_lines;
     note->crlf = l->n_lines > 1 && text[nl_lines_line_end(l, 0)] == '\r' && nl_lines_line_end(l, 0) + 1 < len &&
                  text[nl_lines_line_end(l, 0) + 1] == '\n';
-    nl_scanner_init(&p.sc, l, &note->arena);
+    nl_scan_init(&p.sc, l, &note->arena);
     p.body_line = frontmatter(&p);
     size_t body = p.body_line < l->n_lines ? l->starts[p.body_line] : len;
     cmark_node *doc = parse_blocks(text + body, len - body);
@@ -507,7 +507,7 @@ nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
     ok = finish(&p);
     if (ok && nl_columns_build(note, l) < 0) ok = 0;
   }
-  nl_scanner_free(&p.sc);
+  nl_scan_free(&p.sc);
   nl_vec_free(&p.headings);
   nl_vec_free(&p.tasks);
   nl_lines_free(&p.lines);

@@ -21,43 +21,10 @@ nl_bpos nl_scan_pos(const nl_lines *l, size_t off) {
   return p;
 }
 
-/* ---- scratch arrays ---------------------------------------------------------------------- */
-
-void *nl_vec_push(nl_vec *v, size_t size) {
-  if (v->n == v->cap) {
-    size_t ncap = v->cap ? v->cap * 2 : 16;
-    void *items = realloc(v->items, ncap * size);
-    if (items == NULL) return NULL;
-    v->items = items;
-    v->cap = ncap;
-  }
-  void *p = (char *)v->items + v->n * size;
-  memset(p, 0, size);
-  v->n++;
-  return p;
-}
-
-void *nl_vec_to_arena(const nl_vec *v, size_t size, nl_arena *a, int *ok) {
-  if (v->n == 0) return NULL;
-  void *p = nl_arena_alloc(a, v->n * size);
-  if (p == NULL) {
-    *ok = 0;
-    return NULL;
-  }
-  memcpy(p, v->items, v->n * size);
-  return p;
-}
-
-void nl_vec_free(nl_vec *v) {
-  free(v->items);
-  v->items = NULL;
-  v->n = v->cap = 0;
-}
-
 /* ---- characters -------------------------------------------------------------------------- */
 
 
-int nl_is_word_cp(uint32_t cp) {
+int nl_scan_is_word_cp(uint32_t cp) {
   if (cp < 0x80)
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
   /* Latin-1's symbols and no-break space are not letters; its ª µ º are. */
@@ -75,13 +42,13 @@ typedef struct {
   size_t a, b;
 } span;
 
-void nl_scanner_init(nl_scanner *s, const nl_lines *lines, nl_arena *arena) {
+void nl_scan_init(nl_scan *s, const nl_lines *lines, nl_arena *arena) {
   memset(s, 0, sizeof(*s));
   s->lines = lines;
   s->arena = arena;
 }
 
-void nl_scanner_free(nl_scanner *s) {
+void nl_scan_free(nl_scan *s) {
   nl_vec_free(&s->links);
   nl_vec_free(&s->tags);
   nl_vec_free(&s->mentions);
@@ -107,7 +74,7 @@ static int is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 
 /* State of one unit's scan. */
 typedef struct {
-  nl_scanner *s;
+  nl_scan *s;
   const char *t; /* the note text */
   size_t start, end;
   size_t wfail;  /* no "]]" closes a wikilink before this offset (a line end) */
@@ -162,7 +129,7 @@ static size_t find_after(unit *u, size_t i, const char *needle, int *none) {
 /* The end of a code span whose opening run of n backticks ends at i, or 0. A failed search
  * for a length is remembered for the rest of the unit, so the pass stays linear. */
 static size_t code_span_end(unit *u, size_t i, size_t n) {
-  nl_scanner *s = u->s;
+  nl_scan *s = u->s;
   if (n >= s->fail_cap) {
     size_t ncap = s->fail_cap ? s->fail_cap : 64;
     while (ncap <= n) ncap *= 2;
@@ -385,7 +352,7 @@ static size_t word_end(const unit *u, size_t i, const char *extra) {
     }
     uint32_t cp;
     size_t n = nl_utf8_next(u->t + i, u->end - i, &cp);
-    if (!nl_is_word_cp(cp)) break;
+    if (!nl_scan_is_word_cp(cp)) break;
     i += n;
   }
   return i;
@@ -590,7 +557,7 @@ static void emit_mention(unit *u, size_t i, size_t limit) {
   const char *t = u->t;
   uint32_t cp;
   size_t n = nl_utf8_next(t + i + 1, u->end - i - 1, &cp);
-  if (n == 0 || !(nl_is_word_cp(cp) || cp == '_')) return;
+  if (n == 0 || !(nl_scan_is_word_cp(cp) || cp == '_')) return;
   size_t te = tail_end(u, i + 1, limit), ta = i + 1;
   trim(t, &ta, &te);
   size_t we = word_end(u, i + 1, "-_.'");
@@ -699,7 +666,7 @@ static void find_elements(unit *u) {
   }
 }
 
-int nl_scan_unit(nl_scanner *s, size_t start, size_t end) {
+int nl_scan_unit(nl_scan *s, size_t start, size_t end) {
   unit u;
   memset(&u, 0, sizeof(u));
   u.s = s;

@@ -1,5 +1,5 @@
 /* scan.h: the note parser's internals shared by note.c, frontmatter.c and task.c: the line
- * table of a note, growable scratch arrays, UTF-8 word characters, and the inline scanner that
+ * table of a note, UTF-8 word characters, and the inline scanner that
  * finds links, tags, mentions and block ids in the raw source of one paragraph or heading.
  * Not for use outside the parser. */
 #ifndef NL_SCAN_H
@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lsp/base/vec.h"
 #include "lsp/note/note.h"
 #include "protocol/position.h"
 #include "protocol/utf8.h" /* nl_utf8_next, for the parser */
@@ -18,29 +19,12 @@
 /* The position of byte offset off (an offset inside a terminator is the end of its line). */
 nl_bpos nl_scan_pos(const nl_lines *l, size_t off);
 
-/* ---- scratch arrays ---------------------------------------------------------------------- */
-
-/* A malloc'd array grown by doubling; copied into the note's arena when the parse ends. */
-typedef struct {
-  void *items;
-  size_t n;
-  size_t cap;
-} nl_vec;
-
-/* Appends one zeroed element of `size` bytes; returns it (borrowed until the next push), or
- * NULL when out of memory. */
-void *nl_vec_push(nl_vec *v, size_t size);
-/* Copies the elements into the arena (NULL when there are none); sets *ok to 0 when out of
- * memory. */
-void *nl_vec_to_arena(const nl_vec *v, size_t size, nl_arena *a, int *ok);
-void nl_vec_free(nl_vec *v);
-
 /* ---- characters -------------------------------------------------------------------------- */
 
 /* A letter for tags, mentions and slugs: ASCII letters and digits, and every non-ASCII code
  * point except punctuation-like blocks (U+2000-U+2BFF, U+3000-U+303F, U+FE00-U+FE0F) and
  * emoji (U+1F000 and above) and U+FFFD. */
-int nl_is_word_cp(uint32_t cp);
+int nl_scan_is_word_cp(uint32_t cp);
 
 /* ---- inline scanner ---------------------------------------------------------------------- */
 
@@ -60,14 +44,14 @@ typedef struct {
   size_t fail_cap;
   uint32_t generation;
   int oom;
-} nl_scanner;
+} nl_scan;
 
-void nl_scanner_init(nl_scanner *s, const nl_lines *lines, nl_arena *arena);
+void nl_scan_init(nl_scan *s, const nl_lines *lines, nl_arena *arena);
 /* Frees the scratch arrays and the collected vectors (after the caller copied them). */
-void nl_scanner_free(nl_scanner *s);
+void nl_scan_free(nl_scan *s);
 /* Scans text[start .. end), the raw source lines of one paragraph or heading (terminators
  * inside are line breaks), appending links, tags, mentions and block ids. 0, or -1 when out of
  * memory. */
-int nl_scan_unit(nl_scanner *s, size_t start, size_t end);
+int nl_scan_unit(nl_scan *s, size_t start, size_t end);
 
 #endif
