@@ -300,20 +300,25 @@ static json_t *create_note_action(const note_view *v, const nl_diag *d) {
   if (caps == NULL || !caps->create_files || !caps->document_changes) return NULL;
   if (!safe_name(d->missing_name)) return NULL;
   const nl_config *cfg = nl_ws_config(v->ctx->ws);
-  const char *folder = NULL;
-  if (strchr(d->missing_name, '/') == NULL) folder = nl_config_new_note_folder(cfg, d->missing_kind);
+  char *folder = NULL;
+  if (strchr(d->missing_name, '/') == NULL) folder = nl_new_note_folder(v->ctx->ws, d->missing_kind);
   char *root = entry_root(v);
-  if (root == NULL) return NULL;
+  if (root == NULL) {
+    free(folder);
+    return NULL;
+  }
   size_t nl = strlen(d->missing_name);
   int has_md = nl > 3 && strcasecmp(d->missing_name + nl - 3, ".md") == 0;
   size_t cap = strlen(root) + (folder ? strlen(folder) : 0) + nl + 8;
   char *path = malloc(cap);
   if (path == NULL) {
     free(root);
+    free(folder);
     return NULL;
   }
   snprintf(path, cap, "%s/%s%s%s%s", root, folder ? folder : "", folder ? "/" : "",
            d->missing_name, has_md ? "" : ".md");
+  free(folder);
   /* Never onto a file that exists (one the index skipped: ignored, hidden, too large) and
    * never through a symlinked folder out of the root. */
   int rc = nl_ws_creatable(v->ctx->ws, path);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lsp/base/file.h"
+#include "lsp/index/glob.h"
 #include "lsp/note/note.h"
 
 void nl_new_note_yaml_scalar(const char *s, char *out, size_t cap) {
@@ -30,6 +31,43 @@ void nl_new_note_yaml_scalar(const char *s, char *out, size_t cap) {
   }
   out[n++] = '"';
   out[n] = '\0';
+}
+
+/* The first folder in path order, among the folders of every note and their parents, that
+ * glob `pat` matches; NULL when none does. */
+static char *first_matching_folder(const nl_workspace *ws, const char *pat) {
+  char *best = NULL;
+  char dir[4096];
+  for (uint32_t id = 0, lim = nl_ws_id_limit(ws); id < lim; id++) {
+    const nl_entry *e = nl_ws_get(ws, id);
+    if (e == NULL) continue;
+    for (const char *slash = strchr(e->rel, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
+      size_t n = (size_t)(slash - e->rel);
+      if (n >= sizeof dir) break;
+      memcpy(dir, e->rel, n);
+      dir[n] = '\0';
+      if ((best != NULL && strcmp(dir, best) >= 0) || !nl_glob_match(pat, dir)) continue;
+      char *copy = strdup(dir);
+      if (copy == NULL) continue;
+      free(best);
+      best = copy;
+    }
+  }
+  return best;
+}
+
+char *nl_new_note_folder(const nl_workspace *ws, nl_kind kind) {
+  const nl_config *cfg = nl_ws_config(ws);
+  const char *plain = nl_config_new_note_folder(cfg, kind);
+  if (kind <= NL_KIND_NOTE || kind >= NL_KIND__COUNT) return NULL;
+  const nl_strlist *l = &cfg->folders[kind];
+  for (size_t i = 0; i < l->n; i++)
+    if (strpbrk(l->items[i], "*?") == NULL) return strdup(l->items[i]);
+  for (size_t i = 0; i < l->n; i++) {
+    char *found = first_matching_folder(ws, l->items[i]);
+    if (found != NULL) return found;
+  }
+  return plain != NULL ? strdup(plain) : NULL;
 }
 
 static char *default_text(const nl_config *cfg, nl_kind kind, const char *title) {

@@ -8,10 +8,18 @@
 #include <stdint.h>
 
 #include "lsp/index/config.h"
+#include "lsp/index/workspace.h"
 
 /* The YAML scalar for s: plain when YAML reads that back unchanged, else double-quoted. Writes
  * at most cap bytes (NUL included) to out. */
 void nl_new_note_yaml_scalar(const char *s, char *out, size_t cap);
+
+/* The vault-relative folder a new note of `kind` goes to (new, free()), NULL for the vault's
+ * root (a plain note, or no folder setting): the first plain folder of the kind's `folders`
+ * setting; else, for a glob ("**" then "/People"), the first folder in path order of the
+ * vault's notes that the glob matches ("Work/People"); else the glob's last plain segment
+ * ("People"). */
+char *nl_new_note_folder(const nl_workspace *ws, nl_kind kind);
 
 /* The text of a new note of `kind` titled `title`, for the vault at `root`; `today` in days
  * since 1970-01-01. New (free()), NULL when out of memory. A template that cannot be read

@@ -209,6 +209,35 @@ test('create note from an unknown @mention: in the person folder (a glob), from 
   );
 });
 
+test('create note: a glob person folder is the first existing folder it matches in path order, else its last plain name', async () => {
+  const createIn = async (glob, setup) => {
+    let where = null;
+    await withServer(
+      async (s, vault) => {
+        const uri = await s.open('Inbox.md', { text: '# Inbox\n\n- [ ] Call @Priya Natarajan #task\n' });
+        const unknown = (await s.pullDiagnostics(uri)).find((d) => d.code === 'unknown-person');
+        const actions = await s.request('textDocument/codeAction', {
+          textDocument: { uri },
+          range: unknown.range,
+          context: { diagnostics: [unknown] },
+        });
+        const create = actions.find((a) => a.title === "Create person note 'Priya Natarajan'");
+        assert.ok(create, JSON.stringify(actions.map((a) => a.title)));
+        where = path.relative(vault, uriPath(create.edit.documentChanges[0].uri));
+      },
+      setup,
+      { ...TEST_SETTINGS, folders: { ...TEST_SETTINGS.folders, person: [glob] } },
+    );
+    return where;
+  };
+  const nested = (vault) => {
+    fs.mkdirSync(path.join(vault, 'Clients/People'), { recursive: true });
+    fs.writeFileSync(path.join(vault, 'Clients/People/Zed Okafor.md'), '# Zed Okafor\n');
+  };
+  assert.equal(await createIn('**/People', nested), 'Clients/People/Priya Natarajan.md');
+  assert.equal(await createIn('Teams/*/People', () => {}), 'People/Priya Natarajan.md');
+});
+
 test('links in frontmatter properties: completion, definition and references see them', async () => {
   await withServer(async (s, vault) => {
     const text = '---\nrelated: "[[Ana Ruiz]]"\nsee:\n  - "[[Jon"\n---\n# Note\n';
