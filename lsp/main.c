@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "lsp/cli/check.h"
+#include "lsp/cli/graph.h"
 #include "lsp/cli/tasks.h"
 #include "lsp/base/log.h"
 #include "lsp/server/server.h"
@@ -11,8 +12,11 @@
 static void usage(FILE *out) {
   fprintf(out,
           "usage: notes-lsp [--stdio] [--log-file PATH] [--log-level LEVEL] [--no-cache]\n"
-          "       notes-lsp check [--today YYYY-MM-DD] [--format text|json]\n"
-          "                       [--fail-on error|warning|information] [DIR]\n"
+          "       notes-lsp check [--today YYYY-MM-DD] [--format text|json|sarif]\n"
+          "                       [--fail-on error|warning|information|hint]\n"
+          "                       [--color auto|always|never] [DIR] [--changed FILE...]\n"
+          "       notes-lsp tasks [FILTERS...] [--format text|json|markdown] [DIR]\n"
+          "       notes-lsp graph [--around NAME] [--depth N] [--format mermaid|dot|json] [DIR]\n"
           "       notes-lsp --version | --help\n"
           "\n"
           "Runs the notes-lsp language server on stdin/stdout, or checks a vault.\n"
@@ -27,6 +31,7 @@ int main(int argc, char **argv) {
   nl_ws_size_thread_pool();
   if (argc > 1 && strcmp(argv[1], "check") == 0) return nl_check_main(argc - 1, argv + 1);
   if (argc > 1 && strcmp(argv[1], "tasks") == 0) return nl_tasks_main(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "graph") == 0) return nl_graph_main(argc - 1, argv + 1);
   nl_server_options opts = {0};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];

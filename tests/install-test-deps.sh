@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what the end-to-end and editor tests need: Debian's neovim, emacs-nox, elpa-eglot,
 # elpa-markdown-mode, nodejs, npm, python3 (only those missing), then the pinned node modules
-# of tests/e2e and editors/vscode (npm ci, from the committed package-lock.json files).
+# of tests/e2e, tests/cli and editors/vscode (npm ci, from the committed package-lock.json files).
 # Idempotent and non-interactive.
 set -eu
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +27,7 @@ if [ -n "$missing" ]; then
   $sudo apt-get install -y -q --no-install-recommends $missing
 fi
 
-for dir in tests/e2e editors/vscode; do
+for dir in tests/e2e tests/cli editors/vscode; do
   echo "npm ci in $dir"
   (cd "$repo/$dir" && npm ci --no-audit --no-fund --loglevel=error)
 done

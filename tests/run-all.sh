@@ -11,8 +11,12 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq cmake gcc make pkg-config libjansson-dev libyaml-dev \
   libcmark-dev libuv1-dev neovim emacs-nox elpa-eglot elpa-markdown-mode python3 \
   clang libclang-rt-14-dev >/dev/null
+# The command-line and install tests: the pre-commit hook, Graphviz for `graph --format dot`,
+# man for the man page, and dpkg-dev (dpkg-shlibdeps) for the Debian package.
+$SUDO apt-get install -y -qq git pre-commit graphviz man-db groff-base dpkg-dev fakeroot \
+  >/dev/null
 # Node.js and npm only when missing (a machine may have them from elsewhere), then the npm
-# packages of tests/e2e and editors/vscode from their committed package-lock.json files.
+# packages of tests/e2e, tests/cli and editors/vscode from their committed package-lock.json files.
 tests/install-test-deps.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)

@@ -9,6 +9,7 @@
 #include "lsp/cli/check.h"
 #include "lsp/index/diagnose.h"
 #include "lsp/base/file.h"
+#include "protocol/lsp_types.h"
 #include "test.h"
 
 typedef struct {
@@ -174,6 +175,8 @@ static void test_usage_errors(void) {
       {"--format", "xml", NULL},
       {"--format", NULL},
       {"--fail-on", "fatal", NULL},
+      {"--format", "sarif2", NULL},
+      {"--color", NULL},
       {NL_TEST_VAULT, NL_TEST_VAULT, NULL},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -262,6 +265,224 @@ static void test_bad_bytes_in_json(void) {
   remove_vault();
 }
 
+/* ---- SARIF ------------------------------------------------------------------------------- */
+
+/* s with every `from` replaced by `to` (new). */
+static char *replace_all(const char *s, const char *from, const char *to) {
+  size_t nf = strlen(from), nt = strlen(to), n = 0;
+  for (const char *p = s; (p = strstr(p, from)) != NULL; p += nf) n++;
+  char *out = malloc(strlen(s) + n * nt + 1), *o = out;
+  for (const char *p = s, *q; out != NULL; p = q + nf) {
+    if ((q = strstr(p, from)) == NULL) {
+      strcpy(o, p);
+      break;
+    }
+    memcpy(o, p, (size_t)(q - p));
+    o += q - p;
+    memcpy(o, to, nt);
+    o += nt;
+  }
+  return out;
+}
+
+/* The SARIF log of the example vault, with the vault's absolute URI and the version made
+ * stable, is tests/data/check-example.sarif. */
+static void test_sarif_golden(void) {
+  result r = run_check("--today", "2025-11-15", "--format", "sarif", NL_TEST_VAULT, NULL);
+  ASSERT_EQ(r.status, 1);
+  ASSERT_STR_EQ(r.err, "");
+  char root[PATH_MAX + 2];
+  ASSERT(realpath(NL_TEST_VAULT, root) != NULL);
+  strcat(root, "/");
+  char *uri = nl_path_to_uri(root);
+  char *a = replace_all(r.out, uri, "file:///VAULT/");
+  char *b = replace_all(a, "\"version\": \"" NOTES_LSP_VERSION "\"", "\"version\": \"VERSION\"");
+  size_t len = 0;
+  char *want = NULL;
+  nl_file_read(NL_TEST_DATA "/check-example.sarif", NL_FILE_NO_LIMIT, &want, &len);
+  ASSERT(want != NULL);
+  ASSERT_STR_EQ(b, want);
+  free(want);
+  free(a);
+  free(b);
+  free(uri);
+  result_free(&r);
+}
+
+static const char *str_at(const json_t *j, const char *path) {
+  /* a dotted path of object keys */
+  char key[64];
+  while (j != NULL && *path) {
+    size_t n = strcspn(path, ".");
+    snprintf(key, sizeof key, "%.*s", (int)n, path);
+    j = json_object_get(j, key);
+    path += n + (path[n] == '.');
+  }
+  return json_string_value(j);
+}
+
+static json_int_t int_at(const json_t *j, const char *key) {
+  return json_integer_value(json_object_get(j, key));
+}
+
+/* What the SARIF 2.1.0 schema requires, and what code-review tools read, is there in every
+ * result; the results say what the text report says. */
+static void test_sarif_shape(void) {
+  result t = run_check("--today", "2025-11-15", "--format", "json", NL_TEST_VAULT, NULL);
+  result r = run_check("--today", "2025-11-15", "--format=sarif", NL_TEST_VAULT, NULL);
+  json_t *doc = json_loads(r.out, 0, NULL), *plain = json_loads(t.out, 0, NULL);
+  ASSERT(doc != NULL && plain != NULL);
+  ASSERT_STR_EQ(str_at(doc, "version"), "2.1.0");
+  json_t *run = json_array_get(json_object_get(doc, "runs"), 0);
+  ASSERT_EQ(json_array_size(json_object_get(doc, "runs")), 1);
+  ASSERT_STR_EQ(str_at(run, "tool.driver.name"), "notes-lsp");
+  ASSERT_STR_EQ(str_at(run, "columnKind"), "utf16CodeUnits");
+  json_t *rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"),
+                                  "rules");
+  ASSERT(json_array_size(rules) >= 10);
+  json_t *results = json_object_get(run, "results");
+  json_t *items = json_object_get(plain, "diagnostics");
+  ASSERT_EQ(json_array_size(results), json_array_size(items));
+  size_t i;
+  json_t *res;
+  json_array_foreach(results, i, res) {
+    json_t *item = json_array_get(items, i);
+    const char *rule = str_at(res, "ruleId");
+    ASSERT(rule != NULL);
+    ASSERT_STR_EQ(rule, str_at(item, "code"));
+    json_t *def = json_array_get(rules, (size_t)int_at(res, "ruleIndex"));
+    ASSERT_STR_EQ(str_at(def, "id"), rule);
+    /* the rule comes from the engine's table (nl_diag_rules), not the fallback */
+    ASSERT(strcmp(str_at(def, "shortDescription.text"), rule) != 0);
+    const char *level = str_at(res, "level"), *sev = str_at(item, "severity");
+    ASSERT_STR_EQ(level, strcmp(sev, "error") == 0     ? "error"
+                         : strcmp(sev, "warning") == 0 ? "warning"
+                                                       : "note");
+    ASSERT_STR_EQ(str_at(res, "message.text"), str_at(item, "message"));
+    json_t *loc = json_object_get(json_array_get(json_object_get(res, "locations"), 0),
+                                  "physicalLocation");
+    const char *uri = str_at(loc, "artifactLocation.uri");
+    ASSERT(uri != NULL && uri[0] != '\0' && strchr(uri, ' ') == NULL);
+    json_t *region = json_object_get(loc, "region");
+    ASSERT_EQ(int_at(region, "startLine"), int_at(item, "line"));
+    ASSERT(int_at(region, "startColumn") >= 1);
+    ASSERT(int_at(region, "startColumn") <= int_at(item, "column"));
+  }
+  json_decref(doc);
+  json_decref(plain);
+  result_free(&r);
+  result_free(&t);
+}
+
+/* Columns count UTF-16 code units: an emoji before the due date counts 2, not 4 bytes. */
+static void test_sarif_columns(void) {
+  make_vault();
+  write_file("Plan.md", "- [ ] Ship \xF0\x9F\x9A\x80 it \xF0\x9F\x93\x85 2025-11-10\n");
+  result t = run_check("--today", "2025-11-15", tmp_root, NULL);
+  ASSERT(strstr(t.out, "Plan.md:1:20: warning: overdue since") == t.out);
+  result r = run_check("--today", "2025-11-15", "--format", "sarif", tmp_root, NULL);
+  json_t *doc = json_loads(r.out, 0, NULL);
+  json_t *run = json_array_get(json_object_get(doc, "runs"), 0);
+  json_t *res = json_array_get(json_object_get(run, "results"), 0);
+  json_t *loc = json_object_get(json_array_get(json_object_get(res, "locations"), 0),
+                                "physicalLocation");
+  json_t *region = json_object_get(loc, "region");
+  ASSERT_EQ(int_at(region, "startColumn"), 18);
+  ASSERT_EQ(int_at(region, "endColumn"), 18 + 2 + 11); /* 📅 is 2 units, " 2025-11-10" 11 */
+  ASSERT_STR_EQ(str_at(loc, "artifactLocation.uri"), "Plan.md");
+  json_decref(doc);
+  result_free(&r);
+  result_free(&t);
+  remove_vault();
+}
+
+/* ---- --changed --------------------------------------------------------------------------- */
+
+static void test_changed(void) {
+  make_vault();
+  write_file("People/Ana.md", "---\ntype: person\n---\n# Ana\n");
+  write_file("Good.md", "Met [[Ana]] and @Ana.\n");
+  write_file("Bad one.md", "See [[Nowhere]].\n");
+  write_file("Templates/T.md", "[[Nowhere]]\n");
+  write_file(".notes-lsp.yaml", "ignore: [Templates/**]\n");
+  write_file("notes.txt", "not a note\n");
+  char good[600], bad[600], tpl[600], txt[600];
+  snprintf(good, sizeof good, "%s/Good.md", tmp_root);
+  snprintf(bad, sizeof bad, "%s/Bad one.md", tmp_root);
+  snprintf(tpl, sizeof tpl, "%s/Templates/T.md", tmp_root);
+  snprintf(txt, sizeof txt, "%s/notes.txt", tmp_root);
+  /* a changed note is checked against the whole index: [[Ana]] resolves */
+  result r = run_check(tmp_root, "--changed", good, NULL);
+  ASSERT_STR_EQ(r.out, "0 errors, 0 warnings, 0 information in 1 note\n");
+  ASSERT_STR_EQ(r.err, "");
+  ASSERT_EQ(r.status, 0);
+  result_free(&r);
+  r = run_check(tmp_root, "--changed", good, bad, good, NULL); /* each note once */
+  ASSERT_STR_EQ(r.out, "Bad one.md:1:5: warning: broken link: no note named 'Nowhere' "
+                       "[broken-link]\n0 errors, 1 warning, 0 information in 2 notes\n");
+  ASSERT_EQ(r.status, 1);
+  result_free(&r);
+  /* paths relative to the current directory, as pre-commit passes them */
+  char cwd[PATH_MAX];
+  ASSERT(getcwd(cwd, sizeof cwd) != NULL);
+  ASSERT_EQ(chdir(tmp_root), 0);
+  r = run_check("--changed", "Good.md", "./Bad one.md", "--format", "json", NULL);
+  int ok = chdir(cwd);
+  ASSERT_EQ(ok, 0);
+  json_t *doc = json_loads(r.out, 0, NULL);
+  ASSERT_EQ(json_integer_value(json_object_get(json_object_get(doc, "summary"), "notes")), 2);
+  ASSERT_EQ(json_array_size(json_object_get(doc, "diagnostics")), 1);
+  json_decref(doc);
+  result_free(&r);
+  /* what is not a note of the vault is skipped, saying why */
+  r = run_check(tmp_root, "--changed", tpl, txt, NL_TEST_DATA "/check-example.txt", NULL);
+  ASSERT_EQ(r.status, 0);
+  ASSERT_STR_EQ(r.out, "0 errors, 0 warnings, 0 information in 0 notes\n");
+  ASSERT(strstr(r.err, "T.md': not a note of the vault") != NULL);
+  ASSERT(strstr(r.err, "notes.txt': not a note of the vault") != NULL);
+  ASSERT(strstr(r.err, "check-example.txt': outside the vault") != NULL);
+  result_free(&r);
+  /* a file that does not exist is an error, before any report */
+  r = run_check(tmp_root, "--changed", good, "/nonexistent/Note.md", NULL);
+  ASSERT_EQ(r.status, 2);
+  ASSERT_STR_EQ(r.out, "");
+  ASSERT(strstr(r.err, "cannot open '/nonexistent/Note.md'") != NULL);
+  result_free(&r);
+  r = run_check(tmp_root, "--changed", NULL); /* nothing changed: nothing to say */
+  ASSERT_EQ(r.status, 0);
+  ASSERT_STR_EQ(r.out, "0 errors, 0 warnings, 0 information in 0 notes\n");
+  result_free(&r);
+  remove_vault();
+}
+
+/* ---- colour ------------------------------------------------------------------------------ */
+
+static void test_color(void) {
+  /* the report goes to a file here, as into a pipe: no escape sequences, no progress line */
+  result r = run_check("--today", "2025-11-15", NL_TEST_VAULT, NULL);
+  ASSERT(strchr(r.out, '\033') == NULL);
+  ASSERT_STR_EQ(r.err, "");
+  result_free(&r);
+  r = run_check("--color", "never", "--today", "2025-11-15", NL_TEST_VAULT, NULL);
+  ASSERT(strchr(r.out, '\033') == NULL);
+  result_free(&r);
+  setenv("NO_COLOR", "1", 1); /* an explicit --color always still wins */
+  r = run_check("--color=always", "--today", "2025-11-15", NL_TEST_VAULT, NULL);
+  unsetenv("NO_COLOR");
+  ASSERT(strstr(r.out, "\033[1mDaily/2025-11-06.md:4:9:\033[0m \033[1;35mwarning:\033[0m "
+                       "ambiguous link") != NULL);
+  ASSERT(strncmp(r.out, "\033[1m", 4) == 0); /* every line starts with the bold location */
+  ASSERT(strstr(r.out, "\033[1;31merror:\033[0m invalid date") != NULL);
+  ASSERT(strstr(r.out, "\033[1;36minformation:\033[0m proposed task") != NULL);
+  ASSERT(strstr(r.out, "\033[2m[frontmatter-error]\033[0m\n") != NULL);
+  ASSERT_STR_EQ(r.err, "");
+  result_free(&r);
+  r = run_check("--color", "sometimes", NL_TEST_VAULT, NULL);
+  ASSERT_EQ(r.status, 2);
+  ASSERT(strstr(r.err, "--color: expected auto, always or never, got 'sometimes'") != NULL);
+  result_free(&r);
+}
+
 int main(void) {
   RUN(test_golden_example);
   RUN(test_fail_on_levels);
@@ -270,5 +491,10 @@ int main(void) {
   RUN(test_usage_errors);
   RUN(test_json_format);
   RUN(test_bad_bytes_in_json);
+  RUN(test_sarif_golden);
+  RUN(test_sarif_shape);
+  RUN(test_sarif_columns);
+  RUN(test_changed);
+  RUN(test_color);
   return NL_TEST_DONE();
 }

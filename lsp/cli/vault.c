@@ -9,8 +9,16 @@
 
 #include "lsp/base/log.h"
 
+typedef struct {
+  int finished;
+  nl_cli_progress_cb cb;
+  void *ud;
+} scan_state;
+
 static void on_progress(nl_workspace *ws, void *ud, size_t done, size_t total, int finished) {
-  if (finished) *(int *)ud = 1;
+  scan_state *s = ud;
+  if (s->cb != NULL) s->cb(s->ud, done, total);
+  if (finished) s->finished = 1;
 }
 
 static int load_config(nl_cli_vault *v, const char *job, FILE *err) {
@@ -30,6 +38,11 @@ static int load_config(nl_cli_vault *v, const char *job, FILE *err) {
 }
 
 int nl_cli_vault_open(nl_cli_vault *v, const char *job, const char *dir, FILE *err) {
+  return nl_cli_vault_open_ex(v, job, dir, err, NULL, NULL);
+}
+
+int nl_cli_vault_open_ex(nl_cli_vault *v, const char *job, const char *dir, FILE *err,
+                         nl_cli_progress_cb cb, void *ud) {
   memset(v, 0, sizeof *v);
   v->log_level = nl_log_level();
   struct stat sb;
@@ -52,17 +65,17 @@ int nl_cli_vault_open(nl_cli_vault *v, const char *job, const char *dir, FILE *e
   if ((v->cfg = nl_config_new()) == NULL || load_config(v, job, err) < 0) return 2;
   if (uv_loop_init(&v->loop) != 0) return 2;
   v->loop_ready = 1;
-  int finished = 0;
+  scan_state st = {0, cb, ud};
   v->ws = nl_ws_new(&v->loop, v->cfg);
   if (v->ws == NULL || nl_ws_add_root(v->ws, v->root) < 0 ||
-      nl_ws_scan(v->ws, on_progress, &finished) < 0) {
+      nl_ws_scan(v->ws, on_progress, &st) < 0) {
     fprintf(err, "notes-lsp %s: cannot index '%s'\n", job, v->root);
     return 2;
   }
   /* The scan's work requests keep the loop alive until the last merge. */
-  while (!finished && uv_run(&v->loop, UV_RUN_ONCE) != 0) {
+  while (!st.finished && uv_run(&v->loop, UV_RUN_ONCE) != 0) {
   }
-  if (!finished && !nl_ws_ready(v->ws)) {
+  if (!st.finished && !nl_ws_ready(v->ws)) {
     fprintf(err, "notes-lsp %s: the scan of '%s' did not finish\n", job, v->root);
     return 2;
   }

@@ -24,6 +24,13 @@ typedef struct {
  * 0, or 2 (the usage-error exit status) after printing "notes-lsp JOB: problem 'dir'" to err;
  * close v in both cases. */
 int nl_cli_vault_open(nl_cli_vault *v, const char *job, const char *dir, FILE *err);
+
+/* Called on the loop thread as the first scan goes: `done` of `total` files read so far;
+ * ud is the caller's. */
+typedef void (*nl_cli_progress_cb)(void *ud, size_t done, size_t total);
+/* nl_cli_vault_open, with `cb` (may be NULL) told of the scan's progress until it finishes. */
+int nl_cli_vault_open_ex(nl_cli_vault *v, const char *job, const char *dir, FILE *err,
+                         nl_cli_progress_cb cb, void *ud);
 /* Frees the index and the configuration and closes the loop; accepts a vault that failed to
  * open. */
 void nl_cli_vault_close(nl_cli_vault *v);

@@ -47,6 +47,29 @@ const char *nl_diag_severity_name(int severity) {
   }
 }
 
+static const nl_diag_rule rules[] = {
+    {NL_DIAG_PROPOSED_TASK, NL_SEV_INFORMATION,
+     "a proposed task waits to be accepted or rejected"},
+    {NL_DIAG_OVERDUE_TASK, NL_SEV_WARNING, "an open task's due date has passed"},
+    {NL_DIAG_INVALID_DATE, NL_SEV_ERROR,
+     "a task or frontmatter date is not a real YYYY-MM-DD date"},
+    {NL_DIAG_UNKNOWN_PERSON, NL_SEV_WARNING, "a mention or participant names no person note"},
+    {NL_DIAG_UNKNOWN_ACCOUNT, NL_SEV_WARNING, "the frontmatter account names no account note"},
+    {NL_DIAG_BROKEN_LINK, NL_SEV_WARNING, "a link names no note"},
+    {NL_DIAG_MISSING_HEADING, NL_SEV_WARNING, "a link's heading or block id is not in its note"},
+    {NL_DIAG_AMBIGUOUS_LINK, NL_SEV_WARNING, "a link names several notes"},
+    {NL_DIAG_ALIAS_LINK, NL_SEV_HINT,
+     "a link names its note by a title or alias, which Obsidian does not resolve"},
+    {NL_DIAG_FRONTMATTER_ERROR, NL_SEV_ERROR, "the frontmatter is not valid YAML"},
+    {NL_DIAG_MOJIBAKE, NL_SEV_WARNING,
+     "text looks like UTF-8 decoded as Windows-1252 or Mac Roman"},
+};
+
+const nl_diag_rule *nl_diag_rules(size_t *n) {
+  *n = sizeof rules / sizeof rules[0];
+  return rules;
+}
+
 /* A printf into a new string; NULL when out of memory. */
 char *nl_diag_fmt(const char *f, ...) {
   va_list ap;
@@ -324,9 +347,7 @@ static void check_mention(nl_diag_run *r, const nl_mention *m) {
   d->missing_kind = NL_KIND_PERSON;
 }
 
-/* A frontmatter value may be written as a link ("[[Ana Ruiz]]", "[[People/Ana Ruiz|Ana]]"):
- * the name is the target. */
-static void fm_name(const char *s, size_t *start, size_t *len) {
+void nl_diag_fm_name(const char *s, size_t *start, size_t *len) {
   size_t n = strlen(s), a = 0;
   while (a < n && nl_diag_is_space(s[a])) a++;
   while (n > a && nl_diag_is_space(s[n - 1])) n--;
@@ -345,7 +366,7 @@ static void fm_name(const char *s, size_t *start, size_t *len) {
 
 static void check_fm_name(nl_diag_run *r, const nl_fm_scalar *v, nl_kind kind) {
   size_t a, n;
-  fm_name(v->text, &a, &n);
+  nl_diag_fm_name(v->text, &a, &n);
   if (n == 0) return;
   if (kind == NL_KIND_PERSON && nl_config_is_owner(r->cfg, v->text + a, n)) return;
   if (nl_ws_resolve_kind(r->ws, kind, v->text + a, n) != NULL) return;

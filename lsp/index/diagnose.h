@@ -66,6 +66,17 @@ enum {
 #define NL_DIAG_FRONTMATTER_ERROR "frontmatter-error"
 #define NL_DIAG_MOJIBAKE "mojibake"
 
+/* Each code above with its severity and a one-line description, in the order listed there
+ * (for `notes-lsp check --format sarif` and the man page). */
+typedef struct {
+  const char *code;        /* NL_DIAG_* (static) */
+  int severity;            /* NL_SEV_* */
+  const char *description; /* static */
+} nl_diag_rule;
+
+/* The table (static) and its length in *n. */
+const nl_diag_rule *nl_diag_rules(size_t *n);
+
 /* Where a diagnostic points elsewhere: an ambiguous link's candidates. */
 typedef struct {
   uint32_t entry;    /* entry id of the related note */
@@ -121,6 +132,11 @@ int nl_diagnose_note(const nl_workspace *ws, const nl_entry *e, const nl_note *n
 /* The bytes of m->tail that an @mention naming no person is taken to mean (the name rules
  * above): "Jonas Beckerman" of "@Jonas Beckerman 📅 ...", "nobody" of "@nobody". */
 size_t nl_diag_mention_name_len(const nl_mention *m);
+
+/* The name a frontmatter value (`account:`, a `participants:` entry) gives: the value without
+ * surrounding spaces, or the target of a link written as the value ("[[Ana Ruiz]]",
+ * "[[People/Ana Ruiz|Ana]]"), as s[*start, *start + *len). */
+void nl_diag_fm_name(const char *s, size_t *start, size_t *len);
 
 /* The name of a severity: "error", "warning", "information", "hint" (static). */
 const char *nl_diag_severity_name(int severity);
