@@ -38,94 +38,32 @@ static int usage_error(FILE *err, const char *fmt_, const char *arg) {
   return 2;
 }
 
-/* Each comma-separated name of v through parse into the bit set. */
-static int add_bits(const char *v, int (*parse)(const char *), unsigned *bits) {
-  char *copy = strdup(v);
-  if (copy == NULL) return -1;
-  int ok = 1;
-  char *save = NULL;
-  for (char *tok = strtok_r(copy, ",", &save); ok && tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-    int b = parse(tok);
-    if (b < 0) ok = 0;
-    else *bits |= 1u << b;
-  }
-  free(copy);
-  return ok ? 0 : -1;
-}
-
-static int parse_date(const char *v, int32_t *days) {
-  return v != NULL && nl_date_parse(v, strlen(v), days) == 0 ? 0 : -1;
-}
-
-/* One option at argv[*i]; returns -1 to go on, else an exit status. */
+/* One option at argv[*i]; returns -1 to go on, else an exit status. Filter values are read by
+ * the query's own parser (nl_tq_query_set), as the notes-lsp.tasks arguments are. */
 static int parse_option(int argc, char **argv, int *i, options *o, FILE *err) {
   const char *a = argv[*i], *v = NULL;
-  nl_tq_query *q = &o->q;
-  int choice;
   if (strcmp(a, "--overdue") == 0) {
-    q->overdue = 1;
-  } else if (nl_cli_option(argc, argv, i, "--owner", &v)) {
-    if (v == NULL || *v == '\0') return usage_error(err, "%s needs a name", "--owner");
-    if (nl_tq_query_add_owner(q, v) < 0) return 2;
-  } else if (nl_cli_option(argc, argv, i, "--account", &v)) {
-    if (v == NULL || *v == '\0') return usage_error(err, "%s needs a name", "--account");
-    if (nl_tq_query_add_account(q, v) < 0) return 2;
-  } else if (nl_cli_option(argc, argv, i, "--status", &v)) {
-    if (v == NULL || add_bits(v, nl_tq_parse_status, &q->statuses) < 0)
-      return usage_error(err,
-                         "--status: expected proposed, todo, in_progress, done or cancelled, got "
-                         "'%s'",
-                         v ? v : "");
-  } else if (nl_cli_option(argc, argv, i, "--priority", &v)) {
-    if (v == NULL || add_bits(v, nl_tq_parse_priority, &q->priorities) < 0)
-      return usage_error(err,
-                         "--priority: expected highest, high, medium, normal, low or lowest, got "
-                         "'%s'",
-                         v ? v : "");
-  } else if (nl_cli_option(argc, argv, i, "--due-before", &v)) {
-    if (parse_date(v, &q->due_before) < 0)
-      return usage_error(err, "--due-before: expected a date YYYY-MM-DD, got '%s'", v ? v : "");
-    q->has_due_before = 1;
-  } else if (nl_cli_option(argc, argv, i, "--due-after", &v)) {
-    if (parse_date(v, &q->due_after) < 0)
-      return usage_error(err, "--due-after: expected a date YYYY-MM-DD, got '%s'", v ? v : "");
-    q->has_due_after = 1;
-  } else if (nl_cli_option(argc, argv, i, "--today", &v)) {
-    if (parse_date(v, &q->today) < 0)
-      return usage_error(err, "--today: expected a date YYYY-MM-DD, got '%s'", v ? v : "");
-    q->has_today = 1;
-  } else if (nl_cli_option(argc, argv, i, "--path", &v)) {
-    if (v == NULL || *v == '\0') return usage_error(err, "%s needs a glob", "--path");
-    free(q->path);
-    if ((q->path = strdup(v)) == NULL) return 2;
-  } else if (nl_cli_option(argc, argv, i, "--text", &v)) {
-    if (v == NULL) return usage_error(err, "%s needs words", "--text");
-    free(q->text);
-    if ((q->text = strdup(v)) == NULL) return 2;
-  } else if (nl_cli_option(argc, argv, i, "--sort", &v)) {
-    if ((choice = nl_tq_parse_sort(v)) < 0)
-      return usage_error(err, "--sort: expected due, priority, path or owner, got '%s'",
-                         v ? v : "");
-    q->sort = (nl_tq_sort)choice;
-  } else if (nl_cli_option(argc, argv, i, "--group-by", &v)) {
-    if ((choice = nl_tq_parse_group(v)) < 0)
-      return usage_error(err, "--group-by: expected owner or account, got '%s'", v ? v : "");
-    q->group = (nl_tq_group)choice;
-  } else if (nl_cli_option(argc, argv, i, "--limit", &v)) {
-    char *end = NULL;
-    long n = v != NULL ? strtol(v, &end, 10) : -1;
-    if (v == NULL || *v == '\0' || *end != '\0' || n < 0)
-      return usage_error(err, "--limit: expected a number, got '%s'", v ? v : "");
-    q->limit = (size_t)n;
-  } else if (nl_cli_option(argc, argv, i, "--format", &v)) {
+    o->q.overdue = 1;
+    return -1;
+  }
+  if (nl_cli_option(argc, argv, i, "--format", &v)) {
     if (v != NULL && strcmp(v, "text") == 0) o->format = FORMAT_TEXT;
     else if (v != NULL && strcmp(v, "json") == 0) o->format = FORMAT_JSON;
     else if (v != NULL && strcmp(v, "markdown") == 0) o->format = FORMAT_MARKDOWN;
     else return usage_error(err, "--format: expected text, json or markdown, got '%s'", v ? v : "");
-  } else {
-    return usage_error(err, "unknown option '%s'", a);
+    return -1;
   }
-  return -1;
+  size_t n;
+  const nl_tq_filter_name *names = nl_tq_filter_names(&n);
+  for (size_t k = 0; k < n; k++) {
+    if (!nl_cli_option(argc, argv, i, names[k].flag, &v)) continue;
+    if (v == NULL) return usage_error(err, "%s needs a value", names[k].flag);
+    char why[256];
+    if (nl_tq_query_set(&o->q, names[k].key, v, names[k].flag, why, sizeof why) < 0)
+      return usage_error(err, "%s", why);
+    return -1;
+  }
+  return usage_error(err, "unknown option '%s'", a);
 }
 
 /* Returns -1 to go on, else the exit status (0 for --help). */

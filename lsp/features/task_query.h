@@ -84,11 +84,28 @@ int nl_tq_parse_group(const char *s);
 const char *nl_tq_status_name(nl_tq_status s);    /* "in_progress" ... (static) */
 const char *nl_tq_priority_name(int priority);    /* "highest" ..., NULL for none (static) */
 
+/* The filters by name, one table for the command line and notes-lsp.tasks: `key` is the JSON
+ * argument ("dueBefore"), `flag` the option ("--due-before"). *n gets the count; static. */
+typedef struct {
+  const char *key;
+  const char *flag;
+} nl_tq_filter_name;
+const nl_tq_filter_name *nl_tq_filter_names(size_t *n);
+
+/* Sets filter `key` (a key of nl_tq_filter_names) from its text: owner and account append a
+ * name; status and priority add comma-separated names; dueBefore, dueAfter and today take
+ * YYYY-MM-DD; path a glob; text words; sort and groupBy a name; limit a number >= 0. Returns
+ * 0, or -1 with the problem in err, naming the filter as `shown` ("--status: expected
+ * proposed, todo, in_progress, done or cancelled, got 'later'"). The one parser of filter
+ * values: the command line and nl_tq_query_from_json both call it. */
+int nl_tq_query_set(nl_tq_query *q, const char *key, const char *value, const char *shown,
+                    char *err, size_t err_size);
+
 /* Reads the arguments object of `workspace/executeCommand notes-lsp.tasks` into q (already
  * initialised): owner, account, status, priority (string or array of strings), overdue (bool),
  * dueBefore, dueAfter, today (YYYY-MM-DD), path, text, sort, groupBy (string), limit (integer
  * >= 0). NULL or an empty object is the default query. Returns 0, or -1 with the key and the
- * problem in err ("status: unknown status 'later'"); unknown keys are errors. */
+ * problem in err ("status: expected proposed, ..., got 'later'"); unknown keys are errors. */
 int nl_tq_query_from_json(nl_tq_query *q, const json_t *args, char *err, size_t err_size);
 
 /* ---- running ----------------------------------------------------------------------------- */
@@ -96,11 +113,14 @@ int nl_tq_query_from_json(nl_tq_query *q, const json_t *args, char *err, size_t 
 typedef struct {
   const nl_entry *entry;   /* borrowed until the index changes */
   const nl_task *task;     /* borrowed from entry->note */
+  int32_t due;             /* the valid due date, INT32_MAX when none (a sort key) */
   uint8_t status;          /* nl_tq_status */
   uint8_t overdue;
+  uint8_t rank;            /* priority in Tasks' order, highest first: a larger rank sorts first */
   /* The task's account: the first account note linked or `#account/`-tagged on its line, else
    * the note's frontmatter `account:` (the note when it resolves, else account_name borrowed
-   * from the note), else the note itself when it is an account; both NULL when none. */
+   * from the note), else the note itself when it is an account; both NULL when none. Set for
+   * the hits a result returns (items[0 .. n)), computed after the limit. */
   const nl_entry *account;
   const char *account_name;
 } nl_tq_hit;
@@ -116,6 +136,14 @@ typedef struct {
  * of memory (r is then empty). Free r with nl_tq_result_free. */
 int nl_tq_run(const nl_workspace *ws, const nl_tq_query *q, int32_t today, nl_tq_result *r);
 void nl_tq_result_free(nl_tq_result *r);
+
+/* Sorts hits as `sort` says: due (dated first, earliest first), then priority, then path and
+ * line; priority first for NL_TQ_SORT_PRIORITY; the first owner's name (none last), then as
+ * due, for NL_TQ_SORT_OWNER. 0, or -1 when out of memory (the order is then unspecified). */
+int nl_tq_sort_hits(const nl_workspace *ws, nl_tq_hit *items, size_t n, nl_tq_sort sort);
+
+/* Sets a hit's account fields (see nl_tq_hit). */
+void nl_tq_hit_account(const nl_workspace *ws, nl_tq_hit *h);
 
 /* The status of one task under the `tasks:` settings `ts` (may be NULL): proposed as
  * nl_task_is_proposed says unless done or cancelled, else its type; NL_TQ__STATUS_COUNT for a

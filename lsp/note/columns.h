@@ -3,9 +3,10 @@
  *
  * What is kept (in the note's arena): one bit per line saying whether the line holds a
  * non-ASCII byte (on other lines a byte column is the column in every encoding), and, for the
- * positions the features hand out on such lines (headings, block ids, links, tags and the '@'
- * of mentions), the column's difference to the UTF-16 and UTF-32 column: 8 bytes each (nl_note_col). Any
- * other position on a non-ASCII line is "unknown" and the caller reads the text. */
+ * positions the features hand out on such lines (headings, block ids, links, tags, the '@' of
+ * mentions and the end of task lines), the column's difference to the UTF-16 and UTF-32
+ * column: 8 bytes each (nl_note_col). Any other position on a non-ASCII line is "unknown" and
+ * the caller reads the text. */
 #ifndef NL_COLUMNS_H
 #define NL_COLUMNS_H
 
