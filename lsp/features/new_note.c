@@ -86,39 +86,248 @@ static char *default_text(const nl_config *cfg, nl_kind kind, const char *title)
   return out;
 }
 
-/* Replaces every {{title}} and {{date}} (any spaces inside the braces) in t. */
-static char *fill(const char *t, size_t len, const char *title, const char *date) {
-  size_t cap = len + 1, tl = strlen(title);
-  for (const char *p = strstr(t, "{{"); p != NULL; p = strstr(p + 2, "{{")) cap += tl + 16;
-  char *out = malloc(cap);
-  if (out == NULL) return NULL;
-  size_t n = 0;
+/* ---- filling a template ----------------------------------------------------------------- */
+
+/* The moment when the note is made: the day and the minute of the day. */
+typedef struct {
+  int32_t days, minute;
+} when;
+
+/* A growing output buffer; `oom` once an append failed. */
+typedef struct {
+  char *s;
+  size_t n, cap;
+  int oom;
+} buf;
+
+static void put(buf *b, const char *s, size_t len) {
+  if (b->oom) return;
+  if (b->n + len + 1 > b->cap) {
+    size_t cap = (b->n + len + 1) * 2;
+    char *x = realloc(b->s, cap);
+    if (x == NULL) {
+      b->oom = 1;
+      return;
+    }
+    b->s = x;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->n, s, len);
+  b->n += len;
+  b->s[b->n] = '\0';
+}
+
+static void put_num(buf *b, int v, int width) {
+  char t[16];
+  snprintf(t, sizeof t, "%0*d", width, v);
+  put(b, t, strlen(t));
+}
+
+static const char *const month_names[] = {"January", "February", "March",     "April",
+                                          "May",     "June",     "July",      "August",
+                                          "September", "October", "November", "December"};
+static const char *const day_names[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                        "Thursday", "Friday", "Saturday"};
+
+/* Writes `w` in a moment.js format (the formats Obsidian's Templates and Templater take):
+ * YYYY YY MMMM MMM MM M Do DD D dddd ddd d HH H hh h mm m A a, [escaped text]; any other
+ * character stands for itself. */
+static void put_moment(buf *b, const char *f, size_t len, when w) {
+  int32_t y, m, d;
+  nl_date_civil(w.days, &y, &m, &d);
+  int wd = (int)(((w.days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
+  int hour = w.minute / 60, min = w.minute % 60, h12 = hour % 12 == 0 ? 12 : hour % 12;
+  static const char *const tokens[] = {"YYYY", "YY", "MMMM", "MMM", "MM", "M", "Do", "DD", "D",
+                                       "dddd", "ddd", "d",  "HH",  "H",  "hh", "h", "mm", "m",
+                                       "A",    "a",  NULL};
   for (size_t i = 0; i < len;) {
-    if (t[i] == '{' && i + 1 < len && t[i + 1] == '{') {
-      const char *end = strstr(t + i, "}}");
+    if (f[i] == '[') {
+      const char *end = memchr(f + i, ']', len - i);
       if (end != NULL) {
-        size_t a = i + 2, b = (size_t)(end - t);
-        while (a < b && t[a] == ' ') a++;
-        while (b > a && t[b - 1] == ' ') b--;
-        const char *v = NULL;
-        if (b - a == 5 && memcmp(t + a, "title", 5) == 0) v = title;
-        if (b - a == 4 && memcmp(t + a, "date", 4) == 0) v = date;
-        if (v != NULL) {
-          memcpy(out + n, v, strlen(v));
-          n += strlen(v);
-          i = (size_t)(end - t) + 2;
-          continue;
-        }
+        put(b, f + i + 1, (size_t)(end - f) - i - 1);
+        i = (size_t)(end - f) + 1;
+        continue;
       }
     }
-    out[n++] = t[i++];
+    int t = -1;
+    for (int k = 0; tokens[k] != NULL && t < 0; k++)
+      if (strlen(tokens[k]) <= len - i && memcmp(f + i, tokens[k], strlen(tokens[k])) == 0) t = k;
+    if (t < 0) {
+      put(b, f + i++, 1);
+      continue;
+    }
+    i += strlen(tokens[t]);
+    switch (t) {
+    case 0: put_num(b, y, 4); break;
+    case 1: put_num(b, y % 100, 2); break;
+    case 2: put(b, month_names[m - 1], strlen(month_names[m - 1])); break;
+    case 3: put(b, month_names[m - 1], 3); break;
+    case 4: put_num(b, m, 2); break;
+    case 5: put_num(b, m, 1); break;
+    case 6: {
+      put_num(b, d, 1);
+      const char *sfx = (d % 10 == 1 && d != 11) ? "st" : (d % 10 == 2 && d != 12) ? "nd"
+                        : (d % 10 == 3 && d != 13) ? "rd" : "th";
+      put(b, sfx, 2);
+      break;
+    }
+    case 7: put_num(b, d, 2); break;
+    case 8: put_num(b, d, 1); break;
+    case 9: put(b, day_names[wd], strlen(day_names[wd])); break;
+    case 10: put(b, day_names[wd], 3); break;
+    case 11: put_num(b, wd, 1); break;
+    case 12: put_num(b, hour, 2); break;
+    case 13: put_num(b, hour, 1); break;
+    case 14: put_num(b, h12, 2); break;
+    case 15: put_num(b, h12, 1); break;
+    case 16: put_num(b, min, 2); break;
+    case 17: put_num(b, min, 1); break;
+    case 18: put(b, hour < 12 ? "AM" : "PM", 2); break;
+    case 19: put(b, hour < 12 ? "am" : "pm", 2); break;
+    }
   }
-  out[n] = '\0';
-  return out;
+}
+
+/* Trims blanks off [*a, *b) of t. */
+static void trim(const char *t, size_t *a, size_t *b) {
+  while (*a < *b && (t[*a] == ' ' || t[*a] == '\t')) (*a)++;
+  while (*b > *a && (t[*b - 1] == ' ' || t[*b - 1] == '\t')) (*b)--;
+}
+
+static int is_word(const char *t, size_t a, size_t b, const char *w) {
+  return b - a == strlen(w) && memcmp(t + a, w, b - a) == 0;
+}
+
+/* A core Templates variable between "{{" and "}}": title, date, time, date:FORMAT,
+ * time:FORMAT. 1 when written, 0 when it is not one (left as written). */
+static int core_var(buf *b, const char *t, size_t a, size_t e, const char *title, when w) {
+  trim(t, &a, &e);
+  if (is_word(t, a, e, "title")) {
+    put(b, title, strlen(title));
+    return 1;
+  }
+  const char *dflt = NULL;
+  size_t k = a;
+  if (e - a >= 4 && memcmp(t + a, "date", 4) == 0) dflt = "YYYY-MM-DD", k = a + 4;
+  else if (e - a >= 4 && memcmp(t + a, "time", 4) == 0) dflt = "HH:mm", k = a + 4;
+  if (dflt == NULL) return 0;
+  if (k == e) put_moment(b, dflt, strlen(dflt), w);
+  else if (t[k] == ':') put_moment(b, t + k + 1, e - k - 1, w);
+  else return 0;
+  return 1;
+}
+
+/* The arguments of a Templater call "(...)" at t[a, e): the first string literal (the format)
+ * into *fmt and *flen, an integer second argument (days to add) into *offset. -1 when they are not
+ * of that simple shape. */
+static int call_args(const char *t, size_t a, size_t e, const char **fmt, size_t *flen,
+                     int *offset) {
+  *fmt = NULL;
+  *flen = 0;
+  *offset = 0;
+  trim(t, &a, &e);
+  if (a == e) return 0;
+  if (t[a] != '(' || t[e - 1] != ')') return -1;
+  a++, e--;
+  trim(t, &a, &e);
+  if (a == e) return 0;
+  char q = t[a];
+  if (q != '"' && q != '\'') return -1;
+  const char *end = memchr(t + a + 1, q, e - a - 1);
+  if (end == NULL) return -1;
+  *fmt = t + a + 1;
+  *flen = (size_t)(end - t) - a - 1;
+  a = (size_t)(end - t) + 1;
+  trim(t, &a, &e);
+  if (a == e) return 0;
+  if (t[a] != ',') return -1;
+  a++;
+  trim(t, &a, &e);
+  char num[16];
+  if (e - a == 0 || e - a >= sizeof num) return -1;
+  memcpy(num, t + a, e - a);
+  num[e - a] = '\0';
+  char *stop;
+  long v = strtol(num, &stop, 10);
+  if (*stop != '\0' || v < -100000 || v > 100000) return -1;
+  *offset = (int)v;
+  return 0;
+}
+
+/* A Templater command between "<%" and "%>" (whitespace-control marks '-' and '_' allowed):
+ * tp.file.title, tp.date.now/today/tomorrow/yesterday(format[, days]),
+ * tp.file.creation_date / last_modified_date(format). 1 when written, 0 when it is another
+ * command (left verbatim: it needs Templater itself). */
+static int templater_cmd(buf *b, const char *t, size_t a, size_t e, const char *title, when w) {
+  if (a < e && (t[a] == '-' || t[a] == '_')) a++;
+  if (e > a && (t[e - 1] == '-' || t[e - 1] == '_')) e--;
+  trim(t, &a, &e);
+  if (is_word(t, a, e, "tp.file.title")) {
+    put(b, title, strlen(title));
+    return 1;
+  }
+  static const struct {
+    const char *name;
+    const char *dflt;
+    int shift;
+  } calls[] = {{"tp.date.now", "YYYY-MM-DD", 0},
+               {"tp.date.today", "YYYY-MM-DD", 0},
+               {"tp.date.tomorrow", "YYYY-MM-DD", 1},
+               {"tp.date.yesterday", "YYYY-MM-DD", -1},
+               {"tp.file.creation_date", "YYYY-MM-DD HH:mm", 0},
+               {"tp.file.last_modified_date", "YYYY-MM-DD HH:mm", 0}};
+  for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+    size_t n = strlen(calls[i].name);
+    if (e - a < n || memcmp(t + a, calls[i].name, n) != 0) continue;
+    if (a + n < e && t[a + n] != '(' && t[a + n] != ' ') continue;
+    const char *fmt;
+    size_t flen;
+    int offset;
+    if (call_args(t, a + n, e, &fmt, &flen, &offset) != 0) return 0;
+    /* tomorrow and yesterday take no offset; now's second argument is one */
+    if (calls[i].shift != 0 && offset != 0) return 0;
+    when at = {w.days + calls[i].shift + offset, w.minute};
+    if (fmt == NULL) fmt = calls[i].dflt, flen = strlen(fmt);
+    put_moment(b, fmt, flen, at);
+    return 1;
+  }
+  return 0;
+}
+
+/* Fills the variables of Obsidian's core Templates plugin ({{title}}, {{date}}, {{time}},
+ * {{date:FORMAT}}) and the common Templater commands in t; anything else stays as written. */
+static char *fill(const char *t, size_t len, const char *title, when w) {
+  buf b = {NULL, 0, 0, 0};
+  put(&b, "", 0);
+  for (size_t i = 0; i < len;) {
+    const char *open = NULL, *close = NULL;
+    if (i + 1 < len && t[i] == '{' && t[i + 1] == '{') open = "{{", close = "}}";
+    else if (i + 1 < len && t[i] == '<' && t[i + 1] == '%') open = "<%", close = "%>";
+    if (open != NULL) {
+      const char *end = NULL;
+      /* a variable or a command is short: never a quadratic walk over a big template */
+      for (size_t k = i + 2; k + 1 < len && k < i + 4096 && end == NULL; k++)
+        if (t[k] == close[0] && t[k + 1] == close[1]) end = t + k;
+      size_t a = i + 2, e = end != NULL ? (size_t)(end - t) : 0;
+      int done = 0;
+      if (end != NULL && open[0] == '{') done = core_var(&b, t, a, e, title, w);
+      else if (end != NULL && t[a] != '*') done = templater_cmd(&b, t, a, e, title, w);
+      if (done) {
+        i = e + 2;
+        continue;
+      }
+    }
+    put(&b, t + i++, 1);
+  }
+  if (b.oom) {
+    free(b.s);
+    return NULL;
+  }
+  return b.s;
 }
 
 char *nl_new_note_text(const nl_config *cfg, const char *root, nl_kind kind, const char *title,
-                       int32_t today) {
+                       int32_t today, int32_t minute) {
   const char *tpl = kind >= 0 && kind < NL_KIND__COUNT ? cfg->kind_template[kind] : NULL;
   if (tpl == NULL || root == NULL) return default_text(cfg, kind, title);
   size_t cap = strlen(root) + strlen(tpl) + 2;
@@ -138,10 +347,9 @@ char *nl_new_note_text(const nl_config *cfg, const char *root, nl_kind kind, con
   }
   free(path);
   if (rc != 0) return default_text(cfg, kind, title);
-  char date[16];
-  nl_date_format(today, date);
+  when w = {today, minute};
   size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-  char *out = fill(text + skip, len - skip, title, date);
+  char *out = fill(text + skip, len - skip, title, w);
   free(text);
   return out;
 }

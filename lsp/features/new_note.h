@@ -1,6 +1,6 @@
 /* new_note.h: what a note created from a broken link holds: the vault's template for its kind
- * (config `templates: {person: Templates/Person.md}`) with {{title}} and {{date}} filled in as
- * Obsidian's core Templates plugin does, else a frontmatter with its type and title and a
+ * (config `templates: {person: Templates/Person.md}`) filled in as Obsidian's core Templates
+ * plugin and Templater do, else a frontmatter with its type and title and a
  * title heading. */
 #ifndef NL_NEW_NOTE_H
 #define NL_NEW_NOTE_H
@@ -21,10 +21,14 @@ void nl_new_note_yaml_scalar(const char *s, char *out, size_t cap);
  * ("People"). */
 char *nl_new_note_folder(const nl_workspace *ws, nl_kind kind);
 
-/* The text of a new note of `kind` titled `title`, for the vault at `root`; `today` in days
- * since 1970-01-01. New (free()), NULL when out of memory. A template that cannot be read
- * gives the default text. */
+/* The text of a new note of `kind` titled `title`, for the vault at `root`, made on `today`
+ * (days since 1970-01-01) at `minute` of the day: the kind's template with the core Templates
+ * variables ({{title}}, {{date}}, {{time}}, {{date:YYYY-MM-DD}}) and the common Templater
+ * commands (tp.file.title, tp.date.now("YYYY-MM-DD"[, days]), tp.date.today / tomorrow /
+ * yesterday, tp.file.creation_date) filled in, moment.js formats, every other command left as
+ * written. New (free()), NULL when out of memory. A template that cannot be read gives the
+ * default text. */
 char *nl_new_note_text(const nl_config *cfg, const char *root, nl_kind kind, const char *title,
-                       int32_t today);
+                       int32_t today, int32_t minute);
 
 #endif

@@ -478,6 +478,14 @@ int32_t nl_config_today(const nl_config *cfg) {
   return days;
 }
 
+int32_t nl_config_minute(const nl_config *cfg) {
+  if (cfg->has_today) return 0; /* a fixed day starts at midnight: tests never see the clock */
+  time_t now = time(NULL);
+  struct tm tm;
+  if (localtime_r(&now, &tm) == NULL) return 0;
+  return tm.tm_hour * 60 + tm.tm_min;
+}
+
 /* Whether rel lies in folder: a path prefix, or for a glob (any folder named People: '**'
  * then "/People") any folder of rel's path that the glob matches. */
 static int in_folder(const char *rel, const char *folder) {

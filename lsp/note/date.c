@@ -52,6 +52,10 @@ int nl_date_parse(const char *s, size_t len, int32_t *days) {
   return 0;
 }
 
+void nl_date_civil(int32_t days, int32_t *year, int32_t *month, int32_t *day) {
+  civil_from_days(days, year, month, day);
+}
+
 void nl_date_format(int32_t days, char *buf) {
   /* Clamp to the years YYYY can spell so the output is always exactly 10 characters. */
   const int32_t min = days_from_civil(0, 1, 1), max = days_from_civil(9999, 12, 31);

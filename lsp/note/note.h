@@ -289,6 +289,8 @@ int nl_date_parse(const char *s, size_t len, int32_t *days);
  * The one calendar rule: nl_date_parse and every date check use it. */
 int nl_date_days_in_month(int32_t year, int month);
 
+/* The year, month (1-12) and day (1-31) of `days`. */
+void nl_date_civil(int32_t days, int32_t *year, int32_t *month, int32_t *day);
 /* Writes YYYY-MM-DD for `days` into buf (at least 11 bytes). */
 void nl_date_format(int32_t days, char *buf);
 

@@ -1,0 +1,92 @@
+/* test-new-note.c: a note made from the vault's template: core Templates variables and the
+ * common Templater commands filled in for a given day and minute (never the clock), moment.js
+ * formats, unknown commands left as written. */
+#include "test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lsp/features/new_note.h"
+#include "lsp/index/config.h"
+#include "lsp/note/note.h"
+
+static char root[256];
+
+/* The text of a person note titled "Priya Natarajan" made on 2025-11-05 at 09:07 from a
+ * template holding `tpl`, in *out (new, free()); NULL on failure. */
+static void made_from(const char *tpl, char **out) {
+  char path[400];
+  snprintf(path, sizeof path, "%s/Templates/Person.md", root);
+  FILE *f = fopen(path, "w");
+  ASSERT(f != NULL);
+  fputs(tpl, f);
+  fclose(f);
+  nl_config *c = nl_config_new();
+  char err[256];
+  json_t *o = json_pack("{s:{s:s}}", "templates", "person", "Templates/Person.md");
+  ASSERT_EQ(nl_config_apply_json(c, o, err, sizeof err), 0);
+  json_decref(o);
+  int32_t day;
+  ASSERT_EQ(nl_date_parse("2025-11-05", 10, &day), 0);
+  char *text = nl_new_note_text(c, root, NL_KIND_PERSON, "Priya Natarajan", day, 9 * 60 + 7);
+  nl_config_free(c);
+  *out = text;
+}
+
+#define ASSERT_MADE(tpl, want)          \
+  do {                                  \
+    char *got_ = NULL;                  \
+    made_from(tpl, &got_);              \
+    ASSERT(got_ != NULL);               \
+    ASSERT_STR_EQ(got_, want);          \
+    free(got_);                         \
+  } while (0)
+
+static void test_core_templates(void) {
+  ASSERT_MADE("# {{title}}\ncreated: {{ date }} {{time}}\n",
+              "# Priya Natarajan\ncreated: 2025-11-05 09:07\n");
+  ASSERT_MADE("{{date:dddd, MMMM Do YYYY}} {{time:h:mm A}} {{date:[week of] D/M/YY}}",
+              "Wednesday, November 5th 2025 9:07 AM week of 5/11/25");
+  ASSERT_MADE("{{unknown}} {{date:", "{{unknown}} {{date:"); /* left as written */
+}
+
+static void test_templater(void) {
+  ASSERT_MADE("# <% tp.file.title %>\n<%- tp.date.now(\"YYYY-MM-DD\") -%>\n",
+              "# Priya Natarajan\n2025-11-05\n");
+  ASSERT_MADE("<% tp.date.now() %> <% tp.date.now('DD.MM', 30) %> <% tp.date.tomorrow(\"ddd D\") %>",
+              "2025-11-05 05.12 Thu 6");
+  ASSERT_MADE("<% tp.date.yesterday() %>|<% tp.file.creation_date() %>|<% tp.date.today(\"MMM\") %>",
+              "2025-11-04|2025-11-05 09:07|Nov");
+  /* Commands that need Templater itself stay verbatim, as do scripts. */
+  ASSERT_MADE("<% tp.system.prompt(\"Role\") %> <%* tR += 'x' %> <% tp.date.now(\"YYYY\", \"P1D\") %>",
+              "<% tp.system.prompt(\"Role\") %> <%* tR += 'x' %> <% tp.date.now(\"YYYY\", \"P1D\") %>");
+}
+
+static void test_no_template(void) {
+  nl_config *c = nl_config_new();
+  char *text = nl_new_note_text(c, root, NL_KIND_NOTE, "Plain", 0, 0);
+  ASSERT_STR_EQ(text, "# Plain\n");
+  free(text);
+  nl_config_free(c);
+}
+
+static char tdir[300];
+
+int main(void) {
+  snprintf(root, sizeof root, "/tmp/nl-new-note-XXXXXX");
+  if (mkdtemp(root) == NULL) return 1;
+  snprintf(tdir, sizeof tdir, "%s/Templates", root);
+  if (mkdir(tdir, 0700) != 0) return 1;
+  RUN(test_core_templates);
+  RUN(test_templater);
+  RUN(test_no_template);
+  char path[400];
+  snprintf(path, sizeof path, "%s/Person.md", tdir);
+  unlink(path);
+  rmdir(tdir);
+  rmdir(root);
+  return NL_TEST_DONE();
+}
