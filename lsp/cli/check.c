@@ -223,7 +223,7 @@ static ptrdiff_t select_notes(const nl_workspace *ws, const options *o, const ch
 }
 
 /* Invalid bytes become U+FFFD, so a note with broken bytes still gives a valid document. */
-static json_t *json_str(const char *s) { return nl_lsp_string_lossy(s, strlen(s)); }
+static json_t *str_json(const char *s) { return nl_lsp_string_lossy(s, strlen(s)); }
 
 /* ---- SARIF 2.1.0 ------------------------------------------------------------------------- */
 
@@ -298,7 +298,7 @@ static json_t *sarif_result(const nl_workspace *ws, json_t *rules, const nl_entr
   if (rule < 0) return NULL;
   json_t *res = json_pack("{s:s, s:I, s:s, s:{s:o}, s:[o]}", "ruleId", d->code, "ruleIndex",
                           rule, "level", sarif_level(d->severity), "message", "text",
-                          json_str(d->message), "locations",
+                          str_json(d->message), "locations",
                           sarif_location(e, sarif_region(t, d->range)));
   if (res == NULL || d->n_related == 0) return res;
   json_t *related = json_array();
@@ -312,7 +312,7 @@ static json_t *sarif_result(const nl_workspace *ws, json_t *rules, const nl_entr
     if (loc == NULL) continue;
     json_object_set_new(loc, "id", json_integer((json_int_t)i));
     json_object_set_new(loc, "message",
-                        json_pack("{s:o}", "text", json_str(d->related[i].message)));
+                        json_pack("{s:o}", "text", str_json(d->related[i].message)));
     json_array_append_new(related, loc);
   }
   if (related != NULL) json_object_set_new(res, "relatedLocations", related);
@@ -368,20 +368,20 @@ static void emit_text(FILE *out, const report *r, const nl_entry *e, const nl_di
 }
 
 static json_t *emit_json(const nl_workspace *ws, const nl_entry *e, const nl_diag *d) {
-  json_t *j = json_pack("{s:o, s:i, s:i, s:i, s:i, s:s, s:s, s:o}", "path", json_str(e->rel),
+  json_t *j = json_pack("{s:o, s:i, s:i, s:i, s:i, s:s, s:s, s:o}", "path", str_json(e->rel),
                         "line", (json_int_t)d->range.start.line + 1, "column",
                         (json_int_t)d->range.start.col + 1, "endLine",
                         (json_int_t)d->range.end.line + 1, "endColumn",
                         (json_int_t)d->range.end.col + 1, "severity",
                         nl_diag_severity_name(d->severity), "code", d->code, "message",
-                        json_str(d->message));
+                        str_json(d->message));
   if (j == NULL || d->n_related == 0) return j;
   json_t *rel = json_array();
   for (size_t i = 0; rel != NULL && i < d->n_related; i++) {
     const nl_entry *o = nl_ws_get(ws, d->related[i].entry);
     if (o == NULL) continue;
-    json_array_append_new(rel, json_pack("{s:o, s:o}", "path", json_str(o->rel), "message",
-                                         json_str(d->related[i].message)));
+    json_array_append_new(rel, json_pack("{s:o, s:o}", "path", str_json(o->rel), "message",
+                                         str_json(d->related[i].message)));
   }
   if (rel != NULL) json_object_set_new(j, "related", rel);
   return j;

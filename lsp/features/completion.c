@@ -49,7 +49,7 @@ int nl_completion_item_kind(const nl_entry *e) {
 
 /* Appends one item replacing bytes [a, b) of the cursor's line with new_text. Strings are
  * borrowed; an item whose text is not valid UTF-8 is dropped. */
-void nl_completion_add_item(req *r, const char *label, int kind, const char *detail, const char *filter,
+void nl_completion_add_item(nl_completion_req *r, const char *label, int kind, const char *detail, const char *filter,
                      size_t a, size_t b, const char *new_text) {
   json_t *label_j = json_string(label), *text_j = json_string(new_text);
   if (label_j == NULL || text_j == NULL) {
@@ -84,7 +84,7 @@ void nl_completion_add_item(req *r, const char *label, int kind, const char *det
 /* For clients that take itemDefaults.editRange (LSP 3.17; VS Code does): the range all the
  * items share is sent once, each item keeping only its text. Items with another range keep
  * their textEdit. About 40% fewer bytes on the wire for a full list. */
-static void share_edit_range(req *r, json_t *list) {
+static void share_edit_range(nl_completion_req *r, json_t *list) {
   size_t i;
   json_t *item;
   int shared = 0;
@@ -212,7 +212,7 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
 
 /* The best MAX_ITEMS names (of `kind`, or all when -1) for what was typed, best first, into
  * top (over buf); notes whether the list was cut. */
-void nl_completion_best_names(req *r, const char *typed, size_t typed_len, int kind, nl_nav_topk *top,
+void nl_completion_best_names(nl_completion_req *r, const char *typed, size_t typed_len, int kind, nl_nav_topk *top,
                        nl_nav_hit *buf) {
   nl_nav_pattern pat;
   nl_nav_pattern_init(&pat, typed, typed_len);
@@ -224,7 +224,7 @@ void nl_completion_best_names(req *r, const char *typed, size_t typed_len, int k
 /* ---- the line ---------------------------------------------------------------------------- */
 
 /* Whether the cursor is inside a `code span` of its line: an odd number of backticks before. */
-static int in_code_span(const req *r) {
+static int in_code_span(const nl_completion_req *r) {
   size_t ticks = 0;
   for (size_t i = 0; i < r->cur; i++) ticks += r->text[i] == '`';
   return ticks % 2 == 1;
@@ -248,7 +248,7 @@ static size_t fence_len(const char *s, size_t len, char *ch) {
 
 /* Frontmatter is open when line 0 is "---" and no closing "---"/"..." came before the
  * cursor's line (an unclosed one counts: the user is typing it). */
-static zone zone_of(const req *r) {
+static zone zone_of(const nl_completion_req *r) {
   size_t len = 0;
   const char *s = nl_nav_doc_line(r->doc, 0, &len);
   uint32_t i = 0;
@@ -279,7 +279,7 @@ static zone zone_of(const req *r) {
 /* ---- people: @ ------------------------------------------------------------------------------ */
 
 /* The '@' whose mention the cursor is typing: offset after it, or -1. */
-static ptrdiff_t open_mention(const req *r) {
+static ptrdiff_t open_mention(const nl_completion_req *r) {
   ptrdiff_t at = -1;
   for (size_t i = r->cur; i > 0; i--)
     if (r->text[i - 1] == '@') {
@@ -307,7 +307,7 @@ static int word_byte(unsigned char c) {
 
 /* The end of an item's edit: through the inserted text itself when the line already holds
  * it after `start` ("@Jo|nas Becker" choosing "Jonas Becker"), else `end`. */
-static size_t edit_end(const req *r, size_t start, size_t end, const char *insert) {
+static size_t edit_end(const nl_completion_req *r, size_t start, size_t end, const char *insert) {
   size_t n = strlen(insert);
   if (start + n > end && start + n <= r->len && strncasecmp(r->text + start, insert, n) == 0)
     return start + n;
@@ -315,7 +315,7 @@ static size_t edit_end(const req *r, size_t start, size_t end, const char *inser
 }
 
 /* People (kind person) and their aliases, or accounts, as items replacing [start, end). */
-static void party_items(req *r, nl_kind kind, const char *typed, size_t typed_len, size_t start,
+static void party_items(nl_completion_req *r, nl_kind kind, const char *typed, size_t typed_len, size_t start,
                         size_t end, int alias_inserts_alias) {
   nl_nav_hit buf[MAX_ITEMS];
   nl_nav_topk top;
@@ -345,7 +345,7 @@ static void party_items(req *r, nl_kind kind, const char *typed, size_t typed_le
   }
 }
 
-static int complete_mention(req *r) {
+static int complete_mention(nl_completion_req *r) {
   ptrdiff_t at = open_mention(r);
   if (at < 0) return 0;
   size_t end = r->cur;
@@ -399,7 +399,7 @@ static int cmp_tag(const void *a, const void *b) {
   return strcmp(x->tag, y->tag);
 }
 
-static void tag_items(req *r, const char *typed, size_t typed_len, size_t start, size_t end) {
+static void tag_items(nl_completion_req *r, const char *typed, size_t typed_len, size_t start, size_t end) {
   tag_collect c;
   memset(&c, 0, sizeof c);
   nl_nav_pattern_init(&c.pat, typed, typed_len);
@@ -429,7 +429,7 @@ static int tag_byte(unsigned char c) {
          c == '-' || c == '_' || c == '/';
 }
 
-static int complete_tag(req *r) {
+static int complete_tag(nl_completion_req *r) {
   size_t i = r->cur;
   while (i > 0 && tag_byte((unsigned char)r->text[i - 1])) i--;
   if (i == 0 || r->text[i - 1] != '#') return 0;
@@ -462,7 +462,7 @@ static size_t key_at(const char *s, size_t len, size_t *key_len) {
   return i + 1;
 }
 
-static void type_items(req *r, const char *typed, size_t typed_len, size_t start, size_t end) {
+static void type_items(nl_completion_req *r, const char *typed, size_t typed_len, size_t start, size_t end) {
   const nl_config *cfg = nl_ws_config(r->ctx->ws);
   nl_nav_pattern pat;
   nl_nav_pattern_init(&pat, typed, typed_len);
@@ -476,7 +476,7 @@ static void type_items(req *r, const char *typed, size_t typed_len, size_t start
 }
 
 /* Completes the value of `key` typed in [start, cursor) and ending at `end`. */
-static void fm_value(req *r, const char *key, size_t key_len, size_t start, size_t end) {
+static void fm_value(nl_completion_req *r, const char *key, size_t key_len, size_t start, size_t end) {
   const char *typed = r->text + start;
   size_t typed_len = r->cur - start;
   if (key_len == 7 && strncasecmp(key, "account", 7) == 0)
@@ -491,7 +491,7 @@ static void fm_value(req *r, const char *key, size_t key_len, size_t start, size
 
 /* The end of the value the cursor is in: the line's end (trailing blanks and a closing quote
  * left alone), or the next ',' / ']' of an inline list. */
-static size_t value_end(const req *r, int in_list) {
+static size_t value_end(const nl_completion_req *r, int in_list) {
   size_t end = r->cur;
   while (end < r->len && !(in_list && (r->text[end] == ',' || r->text[end] == ']'))) end++;
   while (end > r->cur && (nl_completion_is_space(r->text[end - 1]) || r->text[end - 1] == '"' ||
@@ -500,13 +500,13 @@ static size_t value_end(const req *r, int in_list) {
   return end;
 }
 
-static size_t skip_blank_quote(const req *r, size_t i) {
+static size_t skip_blank_quote(const nl_completion_req *r, size_t i) {
   while (i < r->cur && nl_completion_is_space(r->text[i])) i++;
   if (i < r->cur && (r->text[i] == '"' || r->text[i] == '\'')) i++;
   return i;
 }
 
-static void complete_frontmatter(req *r) {
+static void complete_frontmatter(nl_completion_req *r) {
   size_t key_len = 0, after = key_at(r->text, r->cur, &key_len);
   if (after > 0) { /* key: value, or key: [a, b, c */
     size_t v = after;
@@ -537,7 +537,7 @@ static void complete_frontmatter(req *r) {
 }
 /* ---- the handler ---------------------------------------------------------------------------- */
 
-static void complete(req *r) {
+static void complete(nl_completion_req *r) {
   switch (zone_of(r)) {
   case ZONE_FRONTMATTER:
     /* A property value may be a link ("related: \"[[Note]]\""), as Obsidian writes them. */
@@ -563,7 +563,7 @@ int nl_feature_completion(const nl_ctx *ctx, const json_t *params, json_t **resu
   int rc = nl_nav_text_position(params, &uri, &line, &character, err, err_size);
   if (rc != 0) return rc;
 
-  req r;
+  nl_completion_req r;
   memset(&r, 0, sizeof r);
   r.ctx = ctx;
   r.uri = uri;

@@ -37,7 +37,7 @@ typedef struct {
   int incomplete;
   json_t *range;          /* the last edit range built, shared by the items that use it */
   size_t range_a, range_b;
-} req;
+} nl_completion_req;
 
 static inline int nl_completion_starts_with(const char *s, size_t len, size_t at, const char *lit) {
   size_t n = strlen(lit);
@@ -52,7 +52,7 @@ static inline int nl_completion_is_space(char c) { return c == ' ' || c == '\t';
 int nl_completion_item_kind(const nl_entry *e);
 /* Appends one item replacing bytes [a, b) of the cursor's line with new_text. Strings are
  * borrowed; an item whose text is not valid UTF-8 is dropped. */
-void nl_completion_add_item(req *r, const char *label, int kind, const char *detail,
+void nl_completion_add_item(nl_completion_req *r, const char *label, int kind, const char *detail,
                             const char *filter, size_t a, size_t b, const char *new_text);
 /* a, b and c joined: new (free()), NULL when out of memory. */
 char *nl_completion_concat3(const char *a, const char *b, const char *c);
@@ -64,19 +64,19 @@ void nl_completion_offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, cons
                                const void *ptr);
 /* The best MAX_ITEMS names (of `kind`, or all when -1) for what was typed, best first, into
  * top (over buf); notes whether the list was cut. */
-void nl_completion_best_names(req *r, const char *typed, size_t typed_len, int kind,
+void nl_completion_best_names(nl_completion_req *r, const char *typed, size_t typed_len, int kind,
                               nl_nav_topk *top, nl_nav_hit *buf);
 
 /* ---- links (completion_link.c) ------------------------------------------------------------- */
 
 /* Completes inside [[ (notes, headings, block ids); 1 when the cursor is in a wikilink. */
-int nl_completion_wikilink(req *r);
+int nl_completion_wikilink(nl_completion_req *r);
 /* Completes a markdown link destination [x](path; 1 when the cursor is in one. */
-int nl_completion_mdlink(req *r);
+int nl_completion_mdlink(nl_completion_req *r);
 
 /* ---- task fields (completion_task.c) ------------------------------------------------------ */
 
 /* Completes a field or a field's value in a task's text; 1 when it offered items. */
-int nl_completion_task_field(req *r);
+int nl_completion_task_field(nl_completion_req *r);
 
 #endif

@@ -15,7 +15,7 @@
 /* Where the edit of a link target ends: through the rest of the target when the link is
  * closed on this line ("[[Que|ntin Okafor]]"), else at the cursor. *closed: the link already
  * has its "]]"; *suffix: a '|' or '#' part follows the target. */
-static size_t target_end(const req *r, const char *stops, int *closed, int *suffix) {
+static size_t target_end(const nl_completion_req *r, const char *stops, int *closed, int *suffix) {
   *closed = *suffix = 0;
   size_t i = r->cur;
   while (i < r->len && !nl_completion_starts_with(r->text, r->len, i, "]]") &&
@@ -37,7 +37,7 @@ static size_t target_end(const req *r, const char *stops, int *closed, int *suff
   return r->cur;
 }
 
-static void note_items(req *r, size_t start, const char *typed, size_t typed_len) {
+static void note_items(nl_completion_req *r, size_t start, const char *typed, size_t typed_len) {
   int closed = 0, suffix = 0;
   size_t end = target_end(r, "|#", &closed, &suffix);
   nl_nav_hit buf[MAX_ITEMS];
@@ -79,7 +79,7 @@ static void note_items(req *r, size_t start, const char *typed, size_t typed_len
 
 /* The note a link's target names, for its headings and blocks: the note itself for an empty
  * target (a parse of the live text, *owned set so the caller frees it), else the index's. */
-static const nl_note *target_note(const req *r, const char *target, size_t len, nl_note **owned) {
+static const nl_note *target_note(const nl_completion_req *r, const char *target, size_t len, nl_note **owned) {
   *owned = NULL;
   if (len == 0) {
     *owned = nl_note_parse(nl_nav_doc_rel(r->self, r->uri), r->doc->text, r->doc->len);
@@ -96,7 +96,7 @@ static const nl_note *target_note(const req *r, const char *target, size_t len, 
 
 /* Headings (blocks = 0) or block ids (blocks = 1) of the note before '#', in document order
  * within a match tier. */
-static void fragment_items(req *r, size_t start, const char *target, size_t target_len,
+static void fragment_items(nl_completion_req *r, size_t start, const char *target, size_t target_len,
                            int blocks) {
   nl_note *owned = NULL;
   const nl_note *note = target_note(r, target, target_len, &owned);
@@ -131,7 +131,7 @@ static void fragment_items(req *r, size_t start, const char *target, size_t targ
 }
 
 /* The innermost "[[" not closed before the cursor: offset after it, or -1. */
-static ptrdiff_t open_wikilink(const req *r) {
+static ptrdiff_t open_wikilink(const nl_completion_req *r) {
   ptrdiff_t open = -1;
   for (size_t i = 0; i + 1 < r->cur; i++) {
     if (r->text[i] == '[' && r->text[i + 1] == '[') {
@@ -145,7 +145,7 @@ static ptrdiff_t open_wikilink(const req *r) {
   return open;
 }
 
-int nl_completion_wikilink(req *r) {
+int nl_completion_wikilink(nl_completion_req *r) {
   ptrdiff_t open = open_wikilink(r);
   if (open < 0) return 0;
   const char *typed = r->text + open;
@@ -172,7 +172,7 @@ static int link_keeps(unsigned char c) {
   return c > 0x20 && c != 0x7F && strchr("%()<>#?[]\"\\", c) == NULL;
 }
 
-int nl_completion_mdlink(req *r) {
+int nl_completion_mdlink(nl_completion_req *r) {
   /* The last "](" before the cursor whose destination is still open. */
   ptrdiff_t open = -1;
   for (size_t i = 0; i + 1 < r->cur; i++)

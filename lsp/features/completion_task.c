@@ -13,7 +13,7 @@
 /* ---- task fields ------------------------------------------------------------------------- */
 
 /* Where a task's text starts on the line ("- [ ] |"), or 0 when the line is no task. */
-static size_t task_text_start(const req *r) {
+static size_t task_text_start(const nl_completion_req *r) {
   size_t i = 0;
   while (i < r->len && (nl_completion_is_space(r->text[i]) || r->text[i] == '>')) i++;
   if (i < r->len && strchr("-*+", r->text[i]) != NULL) {
@@ -34,7 +34,7 @@ static size_t task_text_start(const req *r) {
 
 /* Dates Tasks' suggester offers after a date emoji: today, tomorrow, the next seven days by
  * name, next week, month and year. */
-static void date_items(req *r, size_t a, size_t b, int space) {
+static void date_items(nl_completion_req *r, size_t a, size_t b, int space) {
   static const char *const days[7] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                                       "Saturday", "Sunday"};
   int32_t today = r->ctx->today;
@@ -60,7 +60,7 @@ static void date_items(req *r, size_t a, size_t b, int space) {
   }
 }
 
-static void rule_items(req *r, size_t a, size_t b, int space) {
+static void rule_items(nl_completion_req *r, size_t a, size_t b, int space) {
   static const char *const rules[] = {"every day", "every week", "every weekday", "every month",
                                       "every year", "every week when done"};
   char insert[48];
@@ -87,7 +87,7 @@ static const struct {
     {"blocked", NL_FIELD_DEPENDS, 0},             {"finish", NL_FIELD_ON_COMPLETION, 0},
 };
 
-static void field_items(req *r, const char *typed, size_t n, size_t a, size_t b) {
+static void field_items(nl_completion_req *r, const char *typed, size_t n, size_t a, size_t b) {
   size_t count;
   const nl_task_emoji_def *table = nl_task_emoji_table(&count);
   for (size_t i = 0; i < sizeof field_words / sizeof *field_words; i++) {
@@ -106,7 +106,7 @@ static void field_items(req *r, const char *typed, size_t n, size_t a, size_t b)
 }
 
 /* In a task's text: a value after a date or 🔁 emoji, else a field for the word typed. */
-int nl_completion_task_field(req *r) {
+int nl_completion_task_field(nl_completion_req *r) {
   size_t text = task_text_start(r);
   if (text == 0 || r->cur < text) return 0;
   size_t w = r->cur;

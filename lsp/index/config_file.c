@@ -17,7 +17,7 @@
 
 /* ---- YAML file --------------------------------------------------------------------------- */
 
-static json_t *yaml_node_json(yaml_document_t *doc, yaml_node_t *node, int depth) {
+static json_t *node_to_json(yaml_document_t *doc, yaml_node_t *node, int depth) {
   if (node == NULL || depth > 32) return json_null();
   switch (node->type) {
   case YAML_SCALAR_NODE: {
@@ -38,7 +38,7 @@ static json_t *yaml_node_json(yaml_document_t *doc, yaml_node_t *node, int depth
     json_t *arr = json_array();
     for (yaml_node_item_t *it = node->data.sequence.items.start;
          it < node->data.sequence.items.top; it++)
-      json_array_append_new(arr, yaml_node_json(doc, yaml_document_get_node(doc, *it), depth + 1));
+      json_array_append_new(arr, node_to_json(doc, yaml_document_get_node(doc, *it), depth + 1));
     return arr;
   }
   case YAML_MAPPING_NODE: {
@@ -48,7 +48,7 @@ static json_t *yaml_node_json(yaml_document_t *doc, yaml_node_t *node, int depth
       yaml_node_t *k = yaml_document_get_node(doc, pr->key);
       if (k == NULL || k->type != YAML_SCALAR_NODE) continue;
       json_object_set_new(obj, (const char *)k->data.scalar.value,
-                          yaml_node_json(doc, yaml_document_get_node(doc, pr->value), depth + 1));
+                          node_to_json(doc, yaml_document_get_node(doc, pr->value), depth + 1));
     }
     return obj;
   }
@@ -113,7 +113,7 @@ int nl_config_apply_yaml_file(nl_config *cfg, const char *path, char *err, size_
   } else {
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (root != NULL) {
-      json_t *obj = yaml_node_json(&doc, root, 0);
+      json_t *obj = node_to_json(&doc, root, 0);
       char inner[1024];
       if (nl_config_apply_json(cfg, obj, inner, sizeof(inner)) != 0) {
         snprintf(err, err_size, "%s: %s", path, inner);

@@ -23,8 +23,8 @@ void nl_srv_idle_cb(uv_idle_t *h) {}
 static void handle_response(nl_server *srv, nl_rpc_msg *m) {
   if (!json_is_integer(m->id)) return;
   json_int_t id = json_integer_value(m->id);
-  for (pending_req **pp = &srv->pending; *pp != NULL; pp = &(*pp)->next) {
-    pending_req *p = *pp;
+  for (nl_server_pending **pp = &srv->pending; *pp != NULL; pp = &(*pp)->next) {
+    nl_server_pending *p = *pp;
     if (p->id != id) continue;
     *pp = p->next;
     if (m->error != NULL)
@@ -95,7 +95,7 @@ invalid:
     nl_log(NL_LOG_WARN, "%s: invalid params: %s", method, err);
 }
 
-static void handle(nl_server *srv, queued_msg *q) {
+static void handle(nl_server *srv, nl_server_queued *q) {
   nl_rpc_msg *m = &q->msg;
   if (q->parse_rc == NL_RPC_PARSE_ERROR) {
     nl_log(NL_LOG_WARN, "invalid JSON from the client: %s", q->err);
@@ -117,7 +117,7 @@ static void handle(nl_server *srv, queued_msg *q) {
 /* While the first scan runs, a request that reads the whole index (completion, definition,
  * code actions, symbols, pulled diagnostics) waits for it rather than answer from half an
  * index: a link to a note not read yet would look broken. Returns 1 when q was held. */
-static int hold(nl_server *srv, queued_msg *q) {
+static int hold(nl_server *srv, nl_server_queued *q) {
   if (!nl_ws_scanning(srv->ws) || q->parse_rc != 0 || q->msg.kind != NL_RPC_MSG_REQUEST)
     return 0;
   const nl_dispatch_entry *d = nl_dispatch_find(q->msg.method);
@@ -134,8 +134,8 @@ static int hold(nl_server *srv, queued_msg *q) {
 /* A $/cancelRequest for a held request answers it now. */
 static void cancel_held(nl_server *srv, const json_t *id) {
   if (!json_is_integer(id)) return;
-  queued_msg *prev = NULL;
-  for (queued_msg *q = srv->held_head; q != NULL; prev = q, q = q->next) {
+  nl_server_queued *prev = NULL;
+  for (nl_server_queued *q = srv->held_head; q != NULL; prev = q, q = q->next) {
     if (!json_is_integer(q->msg.id) || json_integer_value(q->msg.id) != json_integer_value(id))
       continue;
     if (prev != NULL)
@@ -164,17 +164,17 @@ void nl_srv_release_held(nl_server *srv) {
 void nl_srv_drain(nl_server *srv) {
   srv->n_cancelled = 0;
   size_t n = 0;
-  for (queued_msg *q = srv->queue_head; q != NULL; q = q->next) n++;
+  for (nl_server_queued *q = srv->queue_head; q != NULL; q = q->next) n++;
   free(srv->cancelled);
   srv->cancelled = calloc(n + 1, sizeof(json_int_t));
-  for (queued_msg *q = srv->queue_head; q != NULL && srv->cancelled != NULL; q = q->next) {
+  for (nl_server_queued *q = srv->queue_head; q != NULL && srv->cancelled != NULL; q = q->next) {
     if (q->parse_rc != 0 || q->msg.method == NULL) continue;
     if (strcmp(q->msg.method, "$/cancelRequest") != 0) continue;
     const json_t *id = json_object_get(q->msg.params, "id");
     if (json_is_integer(id)) srv->cancelled[srv->n_cancelled++] = json_integer_value(id);
   }
   while (srv->queue_head != NULL && !srv->exiting) {
-    queued_msg *q = srv->queue_head;
+    nl_server_queued *q = srv->queue_head;
     srv->queue_head = q->next;
     if (hold(srv, q)) continue;
     if (q->msg.method != NULL && strcmp(q->msg.method, "$/cancelRequest") == 0)

@@ -33,7 +33,7 @@ void nl_srv_notify(nl_server *srv, const char *method, json_t *params) {
 
 void nl_srv_request(nl_server *srv, const char *method, json_t *params,
                     void (*cb)(nl_server *, const json_t *, const json_t *, void *), void *ud) {
-  pending_req *p = calloc(1, sizeof(*p));
+  nl_server_pending *p = calloc(1, sizeof(*p));
   if (p == NULL) {
     json_decref(params);
     return;
@@ -512,7 +512,7 @@ static void ws_wake(void *ud) {
 /* A whole message from the client: parsed now, handled from the check callback. */
 static void on_body(void *ud, const char *body, size_t len) {
   nl_server *srv = ud;
-  queued_msg *q = calloc(1, sizeof(*q));
+  nl_server_queued *q = calloc(1, sizeof(*q));
   if (q == NULL) {
     nl_log(NL_LOG_ERROR, "out of memory queueing a message");
     return;
@@ -619,17 +619,17 @@ int nl_server_main(const nl_server_options *opts) {
   /* A scan still running would touch freed memory: wait for its thread pool work. */
   uv_run(srv->loop, UV_RUN_DEFAULT);
   uv_loop_close(srv->loop);
-  queued_msg *lists[2] = {srv->queue_head, srv->held_head};
+  nl_server_queued *lists[2] = {srv->queue_head, srv->held_head};
   for (int i = 0; i < 2; i++) {
-    for (queued_msg *q = lists[i]; q != NULL;) {
-      queued_msg *next = q->next;
+    for (nl_server_queued *q = lists[i]; q != NULL;) {
+      nl_server_queued *next = q->next;
       nl_rpc_msg_free(&q->msg);
       free(q);
       q = next;
     }
   }
-  for (pending_req *p = srv->pending; p != NULL;) {
-    pending_req *next = p->next;
+  for (nl_server_pending *p = srv->pending; p != NULL;) {
+    nl_server_pending *next = p->next;
     free(p);
     p = next;
   }

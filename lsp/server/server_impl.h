@@ -21,19 +21,19 @@
 
 enum { ST_NEW, ST_RUNNING, ST_SHUTDOWN };
 
-typedef struct pending_req {
-  struct pending_req *next;
+typedef struct nl_server_pending {
+  struct nl_server_pending *next;
   json_int_t id;
   void (*cb)(nl_server *srv, const json_t *result, const json_t *error, void *ud);
   void *ud;
-} pending_req;
+} nl_server_pending;
 
-typedef struct queued_msg {
-  struct queued_msg *next;
+typedef struct nl_server_queued {
+  struct nl_server_queued *next;
   nl_rpc_msg msg;
   int parse_rc;
   char err[256];
-} queued_msg;
+} nl_server_queued;
 
 struct nl_server {
   uv_loop_t *loop;
@@ -45,8 +45,8 @@ struct nl_server {
   uv_timer_t midnight_timer; /* overdue tasks change with the date */
   uv_signal_t sigterm;
 
-  queued_msg *queue_head, *queue_tail;
-  queued_msg *held_head, *held_tail; /* requests waiting for the first scan */
+  nl_server_queued *queue_head, *queue_tail;
+  nl_server_queued *held_head, *held_tail; /* requests waiting for the first scan */
   json_int_t *cancelled;
   size_t n_cancelled;
 
@@ -63,7 +63,7 @@ struct nl_server {
   int exit_code;
   long parent_pid;
   json_int_t next_id;
-  pending_req *pending;
+  nl_server_pending *pending;
   int progress_token; /* the work-done progress token was created */
   int progress_pct;
   json_t *published;  /* uri -> last diagnostics sent */
