@@ -1,5 +1,6 @@
 /* note_dump.h: a parsed note as text, every field, for tests that compare two notes that
- * must be equal (a compacted one with a fresh one, a cached one with a fresh parse). */
+ * must be equal (a compacted one with a fresh one, a cached one with a fresh parse); and as
+ * JSON (note_json, task_json) for the "parse" and "task" cases of tests/cases. */
 #ifndef NL_TEST_NOTE_DUMP_H
 #define NL_TEST_NOTE_DUMP_H
 
@@ -8,15 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "lsp/note/note.h"
+#include "lsp/note/task.h"
+#include "protocol/position.h"
 
 typedef struct {
   char *buf;
   size_t len, cap;
 } dump;
 
-static void put(dump *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(dump *d, const char *fmt, ...) {
+static inline void put(dump *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline void put(dump *d, const char *fmt, ...) {
   char tmp[4096];
   va_list ap;
   va_start(ap, fmt);
@@ -35,7 +40,7 @@ static void put(dump *d, const char *fmt, ...) {
 #define S(x) ((x) != NULL ? (x) : "(null)")
 #define R(r) (r).start.line, (r).start.col, (r).end.line, (r).end.col
 
-static void dump_note(dump *d, const nl_note *n) {
+static inline void dump_note(dump *d, const nl_note *n) {
   put(d, "path=%s lines=%u bom=%d crlf=%d\n", S(n->path), n->n_lines, n->has_bom, n->crlf);
   const nl_frontmatter *fm = &n->fm;
   put(d, "fm %d %d %u %u err=%d %u:%u %s\n", fm->present, fm->is_mapping, fm->first_line,
@@ -80,10 +85,260 @@ static void dump_note(dump *d, const nl_note *n) {
 }
 
 /* The note's dump: a new string (free()). */
-static char *note_dump(const nl_note *n) {
+static inline char *note_dump(const nl_note *n) {
   dump d = {0};
   dump_note(&d, n);
   return d.buf;
+}
+
+/* ---- as JSON ------------------------------------------------------------------------------ */
+
+/* A string of the note as JSON: invalid UTF-8 bytes (which JSON cannot hold) are written
+ * "\\xNN", so a case shows them; NULL gives null. New reference. */
+static inline json_t *jstr(const char *s) {
+  if (s == NULL) return json_null();
+  json_t *v = json_string(s);
+  if (v != NULL) return v;
+  size_t n = strlen(s);
+  char *buf = malloc(n * 4 + 1), *o = buf;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    size_t k = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    json_t *t = k > 1 && i + k <= n ? json_stringn(s + i, k) : NULL;
+    if (k == 1 || t != NULL) {
+      memcpy(o, s + i, k);
+      o += k;
+      i += k - 1;
+    } else {
+      o += sprintf(o, "\\x%02X", c);
+    }
+    json_decref(t);
+  }
+  *o = '\0';
+  v = json_string(buf);
+  free(buf);
+  return v;
+}
+
+/* Byte positions as "line:col" and ranges as "line:col-line:col" (0-based, byte columns). */
+static inline json_t *json_bpos(nl_bpos p) {
+  char b[32];
+  snprintf(b, sizeof b, "%u:%u", p.line, p.col);
+  return json_string(b);
+}
+
+static inline json_t *json_brange(nl_brange r) {
+  char b[64];
+  snprintf(b, sizeof b, "%u:%u-%u:%u", r.start.line, r.start.col, r.end.line, r.end.col);
+  return json_string(b);
+}
+
+static inline int brange_empty(nl_brange r) {
+  return r.start.line == r.end.line && r.start.col == r.end.col;
+}
+
+static inline void set_str(json_t *o, const char *k, const char *v) {
+  if (v != NULL) json_object_set_new(o, k, jstr(v));
+}
+
+static inline void set_range(json_t *o, const char *k, nl_brange r) {
+  if (!brange_empty(r)) json_object_set_new(o, k, json_brange(r));
+}
+
+/* The bytes of range r (one line) of the text whose line table is `lines` (new string). */
+static inline json_t *range_text(const nl_lines *lines, nl_brange r) {
+  size_t a = nl_lines_line_start(lines, r.start.line) + r.start.col;
+  size_t b = nl_lines_line_start(lines, r.end.line) + r.end.col;
+  if (a > lines->len || b > lines->len || b < a) return json_null();
+  return json_stringn(lines->text + a, b - a);
+}
+
+static const char *const task_date_keys[NL_DATE__COUNT] = {"due", "scheduled", "start",
+                                                           "created", "done", "cancelled"};
+
+/* A task as Tasks reads it: status (type under ts, may be NULL), statusName, symbol and
+ * description always; each date ("YYYY-MM-DD", or {"invalid": the value as written}), priority,
+ * recurrence, id, dependsOn, blockId, onCompletion, proposed and mojibake only when set.
+ * `lines` is the note's line table (for the text of invalid dates). New object. */
+static inline json_t *task_json(const nl_task *t, const nl_lines *lines, const nl_task_settings *ts) {
+  static const char *const priorities[] = {"none", "lowest", "low", "medium", "high", "highest"};
+  static const char *const completions[] = {NULL, "keep", "delete"};
+  json_t *o = json_object();
+  const char *name = NULL;
+  nl_task_symbol_type(ts, t->symbol, &name);
+  set_str(o, "status", nl_task_status_type_name(nl_task_status_of(t, ts)));
+  set_str(o, "statusName", name);
+  set_str(o, "symbol", t->symbol);
+  set_str(o, "description", t->description);
+  for (int f = 0; f < NL_DATE__COUNT; f++) {
+    const nl_task_date *d = &t->dates[f];
+    if (!d->present) continue;
+    char day[16];
+    if (d->valid) nl_date_format(d->days, day);
+    json_object_set_new(o, task_date_keys[f],
+                        d->valid ? json_string(day)
+                                 : json_pack("{s:o}", "invalid", range_text(lines, d->value_range)));
+  }
+  if (t->priority != NL_PRIORITY_NONE && t->priority < 6)
+    set_str(o, "priority", priorities[t->priority]);
+  set_str(o, "recurrence", t->recurrence);
+  set_str(o, "id", t->id);
+  if (t->n_depends_on > 0) {
+    json_t *deps = json_array();
+    for (uint32_t k = 0; k < t->n_depends_on; k++)
+      json_array_append_new(deps, json_string(t->depends_on[k]));
+    json_object_set_new(o, "dependsOn", deps);
+  }
+  set_str(o, "blockId", t->block_id);
+  if (t->on_completion < 3) set_str(o, "onCompletion", completions[t->on_completion]);
+  if (nl_task_is_proposed(t, ts)) json_object_set_new(o, "proposed", json_true());
+  if (t->mojibake) json_object_set_new(o, "mojibake", json_true());
+  return o;
+}
+
+/* The ranges of a task's parts that are there (new object). */
+static inline json_t *task_ranges_json(const nl_task *t) {
+  json_t *o = json_object();
+  set_range(o, "status", t->status_range);
+  set_range(o, "text", t->text_range);
+  set_range(o, "description", t->description_range);
+  set_range(o, "fields", t->fields_range);
+  json_t *moji = json_array();
+  for (int f = 0; f < NL_DATE__COUNT; f++) {
+    if (!t->dates[f].present) continue;
+    char k[32];
+    set_range(o, task_date_keys[f], t->dates[f].range);
+    snprintf(k, sizeof k, "%sValue", task_date_keys[f]);
+    set_range(o, k, t->dates[f].value_range);
+    if (t->dates[f].mojibake) json_array_append_new(moji, json_string(task_date_keys[f]));
+  }
+  if (json_array_size(moji) > 0) json_object_set(o, "mojibakeDates", moji);
+  json_decref(moji);
+  set_range(o, "priority", t->priority_range);
+  set_range(o, "recurrence", t->recurrence_range);
+  set_range(o, "id", t->id_range);
+  set_range(o, "dependsOn", t->depends_range);
+  set_range(o, "onCompletion", t->on_completion_range);
+  set_range(o, "blockId", t->block_range);
+  if (t->proposed_tag.start.line != NL_NONE) set_range(o, "proposedTag", t->proposed_tag);
+  return o;
+}
+
+static inline json_t *fm_scalar_json(const nl_fm_scalar *s) {
+  return json_pack("{s:o,s:o}", "text", jstr(s->text), "range", json_brange(s->range));
+}
+
+static inline json_t *frontmatter_json(const nl_frontmatter *fm) {
+  if (!fm->present) return json_null();
+  json_t *o = json_pack("{s:[i,i],s:b}", "lines", fm->first_line, fm->last_line, "mapping",
+                        fm->is_mapping);
+  json_t *entries = json_array();
+  for (size_t i = 0; i < fm->n_entries; i++) {
+    const nl_fm_entry *e = &fm->entries[i];
+    json_t *j = json_pack("{s:o,s:o}", "key", jstr(e->key), "range", json_brange(e->key_range));
+    if (e->is_list) json_object_set_new(j, "list", json_true());
+    if (e->is_mapping) json_object_set_new(j, "mapping", json_true());
+    json_t *items = json_array();
+    for (size_t k = 0; k < e->n_items; k++)
+      json_array_append_new(items, fm_scalar_json(&e->items[k]));
+    json_object_set_new(j, "items", items);
+    json_array_append_new(entries, j);
+  }
+  json_object_set_new(o, "entries", entries);
+  if (fm->has_error)
+    json_object_set_new(o, "error", json_pack("{s:o,s:o}", "at", json_bpos(fm->error_pos),
+                                              "message", jstr(fm->error_message)));
+  return o;
+}
+
+static inline json_t *scalars_json(const nl_fm_scalar *s, size_t n) {
+  json_t *a = json_array();
+  for (size_t i = 0; i < n; i++) json_array_append_new(a, jstr(s[i].text));
+  return a;
+}
+
+static inline json_t *links_json(const nl_note *n) {
+  static const char *const kinds[] = {"wiki", "embed", "markdown"};
+  json_t *a = json_array();
+  for (size_t i = 0; i < n->n_links; i++) {
+    const nl_link *l = &n->links[i];
+    json_t *o = json_pack("{s:s,s:o,s:o,s:o}", "kind", l->kind < 3 ? kinds[l->kind] : "?",
+                          "target", jstr(l->target), "range", json_brange(l->range), "targetRange",
+                          json_brange(l->target_range));
+    set_str(o, "heading", l->heading);
+    set_str(o, "block", l->block);
+    set_str(o, "alias", l->alias);
+    set_range(o, "fragmentRange", l->fragment_range);
+    json_array_append_new(a, o);
+  }
+  return a;
+}
+
+static inline json_t *body_json(const nl_note *n, json_t *o) {
+  json_t *h = json_array(), *b = json_array(), *t = json_array(), *m = json_array();
+  for (size_t i = 0; i < n->n_headings; i++)
+    json_array_append_new(h, json_pack("{s:i,s:o,s:o,s:o}", "level", n->headings[i].level,
+                                       "text", jstr(n->headings[i].text), "slug",
+                                       jstr(n->headings[i].slug), "range",
+                                       json_brange(n->headings[i].range)));
+  for (size_t i = 0; i < n->n_blocks; i++)
+    json_array_append_new(b, json_pack("{s:o,s:o}", "id", jstr(n->blocks[i].id), "range",
+                                       json_brange(n->blocks[i].range)));
+  for (size_t i = 0; i < n->n_tags; i++) {
+    json_t *j = json_pack("{s:o,s:o}", "name", jstr(n->tags[i].name), "range",
+                          json_brange(n->tags[i].range));
+    if (n->tags[i].in_frontmatter) json_object_set_new(j, "frontmatter", json_true());
+    json_array_append_new(t, j);
+  }
+  for (size_t i = 0; i < n->n_mentions; i++) {
+    const nl_mention *x = &n->mentions[i];
+    json_t *j = json_pack("{s:o,s:o,s:o}", "tail", jstr(x->tail), "word", jstr(x->word), "at",
+                          json_bpos(x->at));
+    if (x->task != UINT32_MAX) json_object_set_new(j, "task", json_integer(x->task));
+    json_array_append_new(m, j);
+  }
+  json_object_set_new(o, "headings", h);
+  json_object_set_new(o, "blocks", b);
+  json_object_set_new(o, "links", links_json(n));
+  json_object_set_new(o, "tags", t);
+  json_object_set_new(o, "mentions", m);
+  return o;
+}
+
+/* The whole parse of note n as JSON (new object): path, lines, bom, crlf, frontmatter (null
+ * when absent), properties (type, title, account, date when set), aliases, participants,
+ * headings, blocks, links, tags, mentions, tasks (task_json plus line and ranges) and code.
+ * `text` (len bytes, BOM included as given to the parser) is what n was parsed from. */
+static inline json_t *note_json(const nl_note *n, const char *text, size_t len,
+                         const nl_task_settings *ts) {
+  size_t bom = n->has_bom ? 3 : 0;
+  nl_lines lines;
+  if (len < bom || nl_lines_init(&lines, text + bom, len - bom) != 0) return NULL;
+  json_t *o = json_pack("{s:o,s:i,s:b,s:b}", "path", jstr(n->path), "lines", n->n_lines, "bom",
+                        n->has_bom, "crlf", n->crlf);
+  json_object_set_new(o, "frontmatter", frontmatter_json(&n->fm));
+  json_t *props = json_object();
+  const char *names[] = {"type", "title", "account", "date"};
+  const nl_fm_scalar *one[] = {n->type, n->title, n->account, n->date};
+  for (size_t i = 0; i < 4; i++)
+    if (one[i] != NULL) json_object_set_new(props, names[i], jstr(one[i]->text));
+  json_object_set_new(o, "properties", props);
+  json_object_set_new(o, "aliases", scalars_json(n->aliases, n->n_aliases));
+  json_object_set_new(o, "participants", scalars_json(n->participants, n->n_participants));
+  body_json(n, o);
+  json_t *tasks = json_array();
+  for (size_t i = 0; i < n->n_tasks; i++) {
+    json_t *j = task_json(&n->tasks[i], &lines, ts);
+    json_object_set_new(j, "line", json_integer(n->tasks[i].line));
+    json_object_set_new(j, "ranges", task_ranges_json(&n->tasks[i]));
+    json_array_append_new(tasks, j);
+  }
+  json_object_set_new(o, "tasks", tasks);
+  json_t *code = json_array();
+  for (size_t i = 0; i < n->n_code; i++) json_array_append_new(code, json_brange(n->code[i]));
+  json_object_set_new(o, "code", code);
+  nl_lines_free(&lines);
+  return o;
 }
 
 #endif

@@ -128,7 +128,7 @@ static void test_ordered_and_nested(void) {
   nl_note_free(n);
 }
 
-/* ---- fields: ranges (the values are in tests/tasks/cases) -------------------------------- */
+/* ---- fields: ranges (the values are in tests/cases/tasks) -------------------------------- */
 
 static void test_field_ranges(void) {
   /* cols: "- [ ] Do it " is 12 bytes; 🔁 4, 🆔 4, ⛔ 3, ⏫ 3, ➕ 3, 🛫 4, ⏳ 3, 📅 4, ❌ 3, ✅ 3. */
