@@ -455,6 +455,56 @@ static void test_changed(void) {
   remove_vault();
 }
 
+/* ---- one read per note ------------------------------------------------------------------ */
+
+/* check reads each note once: the scan's read, whose bytes the diagnostics and SARIF's columns
+ * reuse. nl_file_reads counts every open of the one reader; a bare vault (no .obsidian, no
+ * .gitignore) has no other file it reads. */
+static size_t reads_of(result *r, const char *format, const char *changed) {
+  size_t before = nl_file_reads();
+  if (changed != NULL)
+    *r = run_check("--today", "2025-11-15", "--format", format, tmp_root, "--changed", changed,
+                   NULL);
+  else
+    *r = run_check("--today", "2025-11-15", "--format", format, tmp_root, NULL);
+  return nl_file_reads() - before;
+}
+
+static void test_reads_each_note_once(void) {
+  make_vault();
+  write_file("A/Same.md", "# Same\n");
+  write_file("B/Same.md", "# Same\n");
+  write_file("Links.md", "See [[Same]] at the caf\xc3\x83\xc2\xa9.\n");
+  write_file("Plan.md", "- [ ] Ship it \xF0\x9F\x93\x85 2025-13-40\n");
+  static const char *const formats[] = {"text", "json", "sarif"};
+  for (size_t i = 0; i < 3; i++) {
+    result r;
+    ASSERT_EQ(reads_of(&r, formats[i], NULL), 4);
+    ASSERT_EQ(r.status, 1);
+    /* the kept bytes are the ones diagnosed: mojibake and the bad date's text need them */
+    ASSERT(strstr(r.out, "mojibake") != NULL);
+    ASSERT(strstr(r.out, "2025-13-40") != NULL);
+    ASSERT(strstr(r.out, "ambiguous") != NULL);
+    result_free(&r);
+  }
+  char links[600];
+  snprintf(links, sizeof links, "%s/Links.md", tmp_root);
+  result r;
+  ASSERT_EQ(reads_of(&r, "sarif", links), 4); /* the whole vault indexed, Links.md reported */
+  ASSERT(strstr(r.out, "mojibake") != NULL);
+  ASSERT(strstr(r.out, "Plan.md") == NULL);
+  result_free(&r);
+  /* twice the notes, twice the reads: no read per diagnostic or per related note */
+  write_file("C/Same.md", "# Same\n");
+  write_file("More.md", "[[Same]] and [[Nowhere]]\n");
+  write_file("Other.md", "[[Same]]\n");
+  write_file("Last.md", "caf\xc3\x83\xc2\xa9\n");
+  ASSERT_EQ(reads_of(&r, "sarif", NULL), 8);
+  ASSERT_EQ(r.status, 1);
+  result_free(&r);
+  remove_vault();
+}
+
 /* ---- colour ------------------------------------------------------------------------------ */
 
 static void test_color(void) {
@@ -496,5 +546,6 @@ int main(void) {
   RUN(test_sarif_columns);
   RUN(test_changed);
   RUN(test_color);
+  RUN(test_reads_each_note_once);
   return NL_TEST_DONE();
 }

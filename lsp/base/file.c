@@ -5,9 +5,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+static _Atomic size_t reads; /* the scan reads on several threads at once */
+
+size_t nl_file_reads(void) { return reads; }
 
 /* Reads fd to its end (or max bytes) into buf of cap bytes, growing it; 0 or a negative errno. */
 static int read_all(int fd, size_t max, char **buf, size_t *cap, size_t *n) {
@@ -46,6 +51,7 @@ int nl_file_read_ex(const char *path, size_t max_size, char **text, size_t *len,
     close(fd);
     return NL_ENOTREG;
   }
+  reads++;
   if (st.st_size < 0 || (unsigned long long)st.st_size > max_size) {
     close(fd);
     return NL_ETOOBIG;

@@ -21,4 +21,8 @@ struct stat;
 int nl_file_read_ex(const char *path, size_t max_size, char **text, size_t *len,
                     struct stat *st);
 
+/* How many files the one reader has opened for reading so far in this process (a count for tests
+ * that prove a job reads each note once). */
+size_t nl_file_reads(void);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "lsp/cli/vault.h"
 #include "lsp/index/config.h"
+#include "lsp/note/columns.h"
 #include "lsp/index/diagnose.h"
 #include "lsp/index/workspace.h"
 #include "lsp/server/text.h"
@@ -34,6 +35,8 @@ typedef struct {
   int color;   /* COLOR_* */
   int changed; /* --changed: check only `files` */
   char **files; /* new array of borrowed argv strings */
+  char **abs;   /* new array of new strings: files[i] resolved, sorted copy in `sorted` */
+  char **sorted; /* new array of the abs strings (borrowed), by strcmp */
   size_t n_files;
 } options;
 
@@ -123,6 +126,38 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err) {
   return -1;
 }
 
+static int by_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Resolves the --changed files before the vault is indexed, so the scan keeps only their
+ * bytes. Returns 0, or 2 after a message on err (a missing file, out of memory). */
+static int resolve_changed(options *o, FILE *err) {
+  if (o->n_files == 0) return 0;
+  o->abs = calloc(o->n_files, sizeof *o->abs);
+  o->sorted = calloc(o->n_files, sizeof *o->sorted);
+  if (o->abs == NULL || o->sorted == NULL) {
+    fprintf(err, "notes-lsp check: out of memory\n");
+    return 2;
+  }
+  for (size_t i = 0; i < o->n_files; i++) {
+    if ((o->abs[i] = realpath(o->files[i], NULL)) == NULL) {
+      fprintf(err, "notes-lsp check: cannot open '%s': %s\n", o->files[i], strerror(errno));
+      return 2;
+    }
+    o->sorted[i] = o->abs[i];
+  }
+  qsort(o->sorted, o->n_files, sizeof *o->sorted, by_str);
+  return 0;
+}
+
+static void options_free(options *o) {
+  for (size_t i = 0; o->abs != NULL && i < o->n_files; i++) free(o->abs[i]);
+  free(o->abs);
+  free(o->sorted);
+  free(o->files);
+}
+
 /* ---- the terminal ------------------------------------------------------------------------ */
 
 /* Colour only on a terminal that can show it, unless forced; https://no-color.org says a
@@ -178,9 +213,9 @@ static int by_rel(const void *a, const void *b) {
 }
 
 /* The notes to check, sorted by path, into a new array in *out: every note, or with --changed
- * the indexed notes among o->files. Returns the count, or -1 after a message on err (a file
- * that does not exist, out of memory). A changed file that is not a note of the vault
- * (outside DIR, ignored, hidden, not markdown) is skipped with a line on err. */
+ * the indexed notes among o->files. Returns the count, or -1 when out of memory. A changed
+ * file that is not a note of the vault (outside DIR, ignored, hidden, not markdown) is skipped
+ * with a line on err. */
 static ptrdiff_t select_notes(const nl_workspace *ws, const options *o, const char *root,
                               nl_entry ***out, FILE *err) {
   uint32_t limit = nl_ws_id_limit(ws);
@@ -194,13 +229,7 @@ static ptrdiff_t select_notes(const nl_workspace *ws, const options *o, const ch
   }
   size_t n = 0, root_len = strlen(root);
   for (size_t i = 0; i < o->n_files; i++) {
-    char abs[PATH_MAX];
-    if (realpath(o->files[i], abs) == NULL) {
-      fprintf(err, "notes-lsp check: cannot open '%s': %s\n", o->files[i], strerror(errno));
-      free(es);
-      free(picked);
-      return -1;
-    }
+    const char *abs = o->abs[i];
     nl_entry *e = nl_ws_by_path(ws, abs);
     if (e == NULL || e->note == NULL || e->rel == NULL) {
       int inside = strncmp(abs, root, root_len) == 0 && abs[root_len] == '/';
@@ -220,6 +249,72 @@ static ptrdiff_t select_notes(const nl_workspace *ws, const options *o, const ch
   qsort(es, n, sizeof *es, by_rel);
   *out = es;
   return (ptrdiff_t)n;
+}
+
+/* ---- the notes' bytes, read once ---------------------------------------------------------- */
+
+/* The scan reads every note to parse it; its bytes are kept here instead of being freed, so the
+ * diagnostics (mojibake, the text of bad dates) and SARIF's UTF-16 columns need no second read
+ * of the file. With --changed only the changed notes' bytes are kept. */
+typedef struct {
+  char *abs;  /* new */
+  char *text; /* new, NUL-terminated */
+  size_t len;
+} kept_text;
+
+typedef struct {
+  uv_mutex_t lock; /* the scan's threads add at once */
+  kept_text *items; /* sorted by abs once the scan is done */
+  size_t n, cap;
+  const options *o;
+  progress *pg;
+} job_state;
+
+/* nl_ws_text_cb: runs on the scan's threads. */
+static int keep_text(void *ud, const char *abs, char *text, size_t len) {
+  job_state *js = ud;
+  const options *o = js->o;
+  if (o->changed &&
+      (o->n_files == 0 || bsearch(&abs, o->sorted, o->n_files, sizeof *o->sorted, by_str) == NULL))
+    return 0;
+  char *key = strdup(abs);
+  if (key == NULL) return 0;
+  int kept = 0;
+  uv_mutex_lock(&js->lock);
+  if (js->n == js->cap) {
+    size_t cap = js->cap * 2 + 64;
+    kept_text *items = realloc(js->items, cap * sizeof *items);
+    if (items != NULL) js->items = items, js->cap = cap;
+  }
+  if (js->n < js->cap) {
+    js->items[js->n++] = (kept_text){key, text, len};
+    kept = 1;
+  }
+  uv_mutex_unlock(&js->lock);
+  if (!kept) free(key); /* out of memory: the note is read again when it is checked */
+  return kept;
+}
+
+static int by_abs(const void *a, const void *b) {
+  return strcmp(((const kept_text *)a)->abs, ((const kept_text *)b)->abs);
+}
+
+/* The text of note e: the bytes the scan kept, else (a note from elsewhere than a read, or out
+ * of memory) the file read now. Free t with nl_text_free either way. */
+static void note_text(nl_text *t, const job_state *js, const nl_entry *e) {
+  kept_text key = {(char *)e->abs, NULL, 0};
+  const kept_text *k = js->n ? bsearch(&key, js->items, js->n, sizeof key, by_abs) : NULL;
+  if (k == NULL || nl_text_of_bytes(t, k->text, k->len) < 0)
+    nl_text_load(t, NULL, e); /* unreadable now: no mojibake check */
+}
+
+static void job_free(job_state *js) {
+  for (size_t i = 0; i < js->n; i++) {
+    free(js->items[i].abs);
+    free(js->items[i].text);
+  }
+  free(js->items);
+  uv_mutex_destroy(&js->lock);
 }
 
 /* Invalid bytes become U+FFFD, so a note with broken bytes still gives a valid document. */
@@ -270,6 +365,22 @@ static json_t *sarif_region(const nl_text *t, nl_brange r) {
                    (json_int_t)c2 + 1);
 }
 
+/* A region of another note (an ambiguous link's candidate): from its parse's columns when they
+ * know the range, so --changed reads no note it does not report; else from its text. */
+static json_t *sarif_region_of(const job_state *js, const nl_entry *e, nl_brange r) {
+  uint32_t c1, c2;
+  if (e->note != NULL && nl_columns_units(e->note, NL_ENC_UTF16, r.start, &c1) == 0 &&
+      nl_columns_units(e->note, NL_ENC_UTF16, r.end, &c2) == 0)
+    return json_pack("{s:I, s:I, s:I, s:I}", "startLine", (json_int_t)r.start.line + 1,
+                     "startColumn", (json_int_t)c1 + 1, "endLine", (json_int_t)r.end.line + 1,
+                     "endColumn", (json_int_t)c2 + 1);
+  nl_text t;
+  note_text(&t, js, e);
+  json_t *j = sarif_region(&t, r);
+  nl_text_free(&t);
+  return j;
+}
+
 /* A physicalLocation in `e`: its path relative to the vault root (%SRCROOT%) as a URI
  * reference, percent-encoded like the server's file URIs. */
 static json_t *sarif_location(const nl_entry *e, json_t *region) {
@@ -292,8 +403,8 @@ static json_t *sarif_location(const nl_entry *e, json_t *region) {
   return loc;
 }
 
-static json_t *sarif_result(const nl_workspace *ws, json_t *rules, const nl_entry *e,
-                            const nl_text *t, const nl_diag *d) {
+static json_t *sarif_result(const nl_workspace *ws, const job_state *js, json_t *rules,
+                            const nl_entry *e, const nl_text *t, const nl_diag *d) {
   json_int_t rule = sarif_rule_index(rules, d);
   if (rule < 0) return NULL;
   json_t *res = json_pack("{s:s, s:I, s:s, s:{s:o}, s:[o]}", "ruleId", d->code, "ruleIndex",
@@ -305,10 +416,7 @@ static json_t *sarif_result(const nl_workspace *ws, json_t *rules, const nl_entr
   for (size_t i = 0; related != NULL && i < d->n_related; i++) {
     const nl_entry *o = nl_ws_get(ws, d->related[i].entry);
     if (o == NULL) continue;
-    nl_text ot;
-    nl_text_load(&ot, NULL, o);
-    json_t *loc = sarif_location(o, sarif_region(&ot, d->related[i].range));
-    nl_text_free(&ot);
+    json_t *loc = sarif_location(o, sarif_region_of(js, o, d->related[i].range));
     if (loc == NULL) continue;
     json_object_set_new(loc, "id", json_integer((json_int_t)i));
     json_object_set_new(loc, "message",
@@ -411,13 +519,14 @@ static void print_json(FILE *out, report *r, size_t notes) {
 }
 
 /* Diagnoses the notes `es` in order. Returns 0, or -1 when out of memory. */
-static int check_notes(const nl_workspace *ws, const options *o, int32_t today,
-                       nl_entry **es, size_t n, FILE *out, report *r, progress *pg) {
+static int check_notes(const nl_workspace *ws, const job_state *js, int32_t today,
+                       nl_entry **es, size_t n, FILE *out, report *r) {
+  const options *o = js->o;
   int rc = 0;
   for (size_t i = 0; i < n; i++) {
-    progress_show(pg, "checking", i, n);
+    progress_show(js->pg, "checking", i, n);
     nl_text t;
-    nl_text_load(&t, NULL, es[i]); /* gone since the scan: no mojibake check */
+    note_text(&t, js, es[i]);
     size_t len = 0;
     const char *body = nl_text_body(&t, &len);
     nl_diag_list list;
@@ -430,9 +539,9 @@ static int check_notes(const nl_workspace *ws, const options *o, int32_t today,
       json_t *j = NULL;
       switch (o->format) {
       case FORMAT_JSON: j = emit_json(ws, es[i], d); break;
-      case FORMAT_SARIF: j = sarif_result(ws, r->rules, es[i], &t, d); break;
+      case FORMAT_SARIF: j = sarif_result(ws, js, r->rules, es[i], &t, d); break;
       default:
-        progress_clear(pg); /* stdout and stderr may share the terminal */
+        progress_clear(js->pg); /* stdout and stderr may share the terminal */
         emit_text(out, r, es[i], d);
       }
       if (j != NULL) json_array_append_new(r->items, j);
@@ -440,17 +549,18 @@ static int check_notes(const nl_workspace *ws, const options *o, int32_t today,
     nl_diag_list_free(&list);
     nl_text_free(&t);
   }
-  progress_clear(pg);
+  progress_clear(js->pg);
   return rc;
 }
 
 /* ---- the job ----------------------------------------------------------------------------- */
 
 static void on_scan_progress(void *ud, size_t done, size_t total) {
-  progress_show(ud, "indexing", done, total);
+  progress_show(((job_state *)ud)->pg, "indexing", done, total);
 }
 
-static int run_job(const options *o, nl_cli_vault *v, progress *pg, FILE *out, FILE *err) {
+static int run_job(const job_state *js, nl_cli_vault *v, FILE *out, FILE *err) {
+  const options *o = js->o;
   int32_t today = o->has_today ? o->today : nl_config_today(v->cfg);
   nl_entry **es = NULL;
   ptrdiff_t n = select_notes(v->ws, o, v->root, &es, err);
@@ -458,7 +568,7 @@ static int run_job(const options *o, nl_cli_vault *v, progress *pg, FILE *out, F
   report r = {{0}, 0, use_color(o->color, out), NULL, NULL};
   if (o->format != FORMAT_TEXT && (r.items = json_array()) == NULL) goto oom;
   if (o->format == FORMAT_SARIF && (r.rules = sarif_rules_new()) == NULL) goto oom;
-  if (check_notes(v->ws, o, today, es, (size_t)n, out, &r, pg) < 0) goto oom;
+  if (check_notes(v->ws, js, today, es, (size_t)n, out, &r) < 0) goto oom;
   free(es);
   if (o->format == FORMAT_JSON)
     print_json(out, &r, (size_t)n);
@@ -485,19 +595,33 @@ oom:
   return 2;
 }
 
+/* Indexes the vault, keeping the notes' bytes, and checks it. */
+static int run_checked(const options *o, FILE *err, FILE *out) {
+  progress pg;
+  progress_init(&pg, err);
+  job_state js = {.o = o, .pg = &pg};
+  if (uv_mutex_init(&js.lock) != 0) {
+    fprintf(err, "notes-lsp check: out of memory\n");
+    return 2;
+  }
+  nl_cli_hooks hooks = {on_scan_progress, keep_text, &js};
+  nl_cli_vault v;
+  int rc = nl_cli_vault_open_ex(&v, "check", o->dir, err, &hooks);
+  progress_clear(&pg);
+  if (rc == 0) {
+    if (js.n > 0) qsort(js.items, js.n, sizeof *js.items, by_abs);
+    rc = run_job(&js, &v, out, err);
+  }
+  nl_cli_vault_close(&v); /* no scan runs after this: the hook is done */
+  job_free(&js);
+  return rc;
+}
+
 int nl_check_run(int argc, char **argv, FILE *out, FILE *err) {
   options o;
   int rc = parse_args(argc, argv, &o, out, err);
-  if (rc < 0) {
-    progress pg;
-    progress_init(&pg, err);
-    nl_cli_vault v;
-    rc = nl_cli_vault_open_ex(&v, "check", o.dir, err, on_scan_progress, &pg);
-    progress_clear(&pg);
-    if (rc == 0) rc = run_job(&o, &v, &pg, out, err);
-    nl_cli_vault_close(&v);
-  }
-  free(o.files);
+  if (rc < 0 && (rc = resolve_changed(&o, err)) == 0) rc = run_checked(&o, err, out);
+  options_free(&o);
   return rc;
 }
 

@@ -11,13 +11,13 @@
 
 typedef struct {
   int finished;
-  nl_cli_progress_cb cb;
-  void *ud;
+  const nl_cli_hooks *hooks; /* or NULL */
 } scan_state;
 
 static void on_progress(nl_workspace *ws, void *ud, size_t done, size_t total, int finished) {
   scan_state *s = ud;
-  if (s->cb != NULL) s->cb(s->ud, done, total);
+  const nl_cli_hooks *h = s->hooks;
+  if (h != NULL && h->progress != NULL) h->progress(h->ud, done, total);
   if (finished) s->finished = 1;
 }
 
@@ -38,11 +38,11 @@ static int load_config(nl_cli_vault *v, const char *job, FILE *err) {
 }
 
 int nl_cli_vault_open(nl_cli_vault *v, const char *job, const char *dir, FILE *err) {
-  return nl_cli_vault_open_ex(v, job, dir, err, NULL, NULL);
+  return nl_cli_vault_open_ex(v, job, dir, err, NULL);
 }
 
 int nl_cli_vault_open_ex(nl_cli_vault *v, const char *job, const char *dir, FILE *err,
-                         nl_cli_progress_cb cb, void *ud) {
+                         const nl_cli_hooks *hooks) {
   memset(v, 0, sizeof *v);
   v->log_level = nl_log_level();
   struct stat sb;
@@ -65,8 +65,10 @@ int nl_cli_vault_open_ex(nl_cli_vault *v, const char *job, const char *dir, FILE
   if ((v->cfg = nl_config_new()) == NULL || load_config(v, job, err) < 0) return 2;
   if (uv_loop_init(&v->loop) != 0) return 2;
   v->loop_ready = 1;
-  scan_state st = {0, cb, ud};
+  scan_state st = {0, hooks};
   v->ws = nl_ws_new(&v->loop, v->cfg);
+  if (v->ws != NULL && hooks != NULL && hooks->text != NULL)
+    nl_ws_set_text_hook(v->ws, hooks->text, hooks->ud);
   if (v->ws == NULL || nl_ws_add_root(v->ws, v->root) < 0 ||
       nl_ws_scan(v->ws, on_progress, &st) < 0) {
     fprintf(err, "notes-lsp %s: cannot index '%s'\n", job, v->root);

@@ -25,12 +25,17 @@ typedef struct {
  * close v in both cases. */
 int nl_cli_vault_open(nl_cli_vault *v, const char *job, const char *dir, FILE *err);
 
-/* Called on the loop thread as the first scan goes: `done` of `total` files read so far;
- * ud is the caller's. */
-typedef void (*nl_cli_progress_cb)(void *ud, size_t done, size_t total);
-/* nl_cli_vault_open, with `cb` (may be NULL) told of the scan's progress until it finishes. */
+/* What a job may hear of the first scan; every member may be NULL. */
+typedef struct {
+  /* On the loop thread as the scan goes: `done` of `total` files parsed so far. */
+  void (*progress)(void *ud, size_t done, size_t total);
+  /* Each note's bytes as the scan reads them (nl_ws_set_text_hook: thread-pool threads). */
+  nl_ws_text_cb text;
+  void *ud; /* the caller's, passed to both */
+} nl_cli_hooks;
+/* nl_cli_vault_open with hooks (borrowed for the call; may be NULL). */
 int nl_cli_vault_open_ex(nl_cli_vault *v, const char *job, const char *dir, FILE *err,
-                         nl_cli_progress_cb cb, void *ud);
+                         const nl_cli_hooks *hooks);
 /* Frees the index and the configuration and closes the loop; accepts a vault that failed to
  * open. */
 void nl_cli_vault_close(nl_cli_vault *v);

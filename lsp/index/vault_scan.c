@@ -97,6 +97,8 @@ typedef struct nl_vault_scan {
   /* The index cache, one reader and one writer per root (NULL entries: none). */
   char *cache_dir;
   int64_t since_ns;
+  nl_ws_text_cb text_cb; /* the workspace's, when the scan started */
+  void *text_ud;
   nl_cache_reader **readers;
   nl_cache_writer **writers;
   struct vs_chunk *parsed, *parsed_tail; /* parsed chunks waiting to be merged, in order */
@@ -269,7 +271,7 @@ static nl_note *load_note(vault_scan *sc, size_t r, const char *abs) {
     }
     if (rc != 0) return NULL;
     note = nl_note_parse(rel, text, len); /* compacted by the parse */
-    free(text);
+    if (sc->text_cb == NULL || !sc->text_cb(sc->text_ud, abs, text, len)) free(text);
     nl_cache_stamp_of(&st, &stamp);
   }
   if (note != NULL && sc->writers[r] != NULL) nl_cache_add(sc->writers[r], rel, &stamp, note);
@@ -437,6 +439,11 @@ void nl_ws_set_waker(nl_workspace *ws, void (*wake)(void *ud), void *ud) {
   ws->wake_ud = ud;
 }
 
+void nl_ws_set_text_hook(nl_workspace *ws, nl_ws_text_cb cb, void *ud) {
+  ws->text_cb = cb;
+  ws->text_ud = ud;
+}
+
 static void walk_after(uv_work_t *req, int status) {
   vault_scan *sc = req->data;
   if (sc->stop) {
@@ -486,6 +493,8 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   sc->ws = ws;
   sc->cb = cb;
   sc->ud = ud;
+  sc->text_cb = ws->text_cb;
+  sc->text_ud = ws->text_ud;
   sc->roots = calloc(ws->n_roots + 1, sizeof(char *));
   sc->readers = calloc(ws->n_roots + 1, sizeof(nl_cache_reader *));
   sc->writers = calloc(ws->n_roots + 1, sizeof(nl_cache_writer *));

@@ -89,6 +89,15 @@ void nl_ws_cancel_scan(nl_workspace *ws);
  * NL_ENOMEM. */
 int nl_ws_set_cache_dir(nl_workspace *ws, const char *dir);
 
+/* Called on thread-pool threads, several at once, with the bytes of each note the scan reads
+ * (`text`, len bytes of the whole file, NUL-terminated) after they are parsed; `abs` is the
+ * note's path as its entry will have it. Returns 1 to keep the bytes (the hook then owns text
+ * and frees it), else 0. Notes that come from the index cache are not read, so not seen. */
+typedef int (*nl_ws_text_cb)(void *ud, const char *abs, char *text, size_t len);
+/* Sets the hook of the scans started from now on (NULL: none, the default); ud is the
+ * caller's and must outlive them. */
+void nl_ws_set_text_hook(nl_workspace *ws, nl_ws_text_cb cb, void *ud);
+
 /* Without a waker, parsed notes are merged as soon as a thread-pool chunk finishes. With one,
  * they wait and `wake` (called on the loop thread) asks the owner to call nl_ws_merge soon;
  * the server does so between requests, so indexing never holds up a request for long. */

@@ -44,6 +44,8 @@ struct nl_workspace {
   struct nl_vault_scan *vscan; /* running scan or NULL */
   struct nl_attachments *att;  /* the vault's other files (attachments.c), or NULL */
   char *cache_dir;             /* the index cache's folder (owned), NULL: no cache */
+  nl_ws_text_cb text_cb;       /* each scan's read bytes, or NULL (nl_ws_set_text_hook) */
+  void *text_ud;
   int ready;
   size_t unreadable; /* folders and notes the last finished scan could not read */
 };
