@@ -18,6 +18,11 @@
 ;;                              :folders (:person ["People"])))
 ;;   (notes-lsp-setup)              ; eglot starts in markdown notes
 ;;
+;; Commands: `notes-lsp-tasks' lists the vault's tasks (the server's
+;; `notes-lsp.tasks' query) in a grep-mode buffer to jump from;
+;; `notes-lsp-accept-all' / `notes-lsp-reject-all' settle the proposed
+;; tasks of the current note.
+;;
 ;; The vault root is the nearest folder with `.obsidian' or
 ;; `.notes-lsp.yaml', else the nearest with `.git', else the folder
 ;; Emacs was started in when the note lies inside it, else the note's
@@ -32,6 +37,7 @@
 (require 'eglot)
 (require 'project)
 (require 'seq)
+(require 'subr-x)
 
 (defgroup notes-lsp nil
   "The notes-lsp language server for markdown notes vaults."
@@ -186,6 +192,111 @@ so eglot applies it without asking again."
   (interactive)
   (notes-lsp--execute "notes-lsp.rejectAllProposedTasks"
                       (eglot--path-to-uri buffer-file-name)))
+
+;;;; Tasks
+
+(defconst notes-lsp-task-statuses '("proposed" "todo" "in_progress" "done" "cancelled")
+  "The task statuses `notes-lsp-tasks' can filter on.")
+
+(defvar notes-lsp-tasks-buffer-name "*notes-lsp tasks*"
+  "The buffer `notes-lsp-tasks' shows the tasks in.")
+
+(defun notes-lsp--read-task-filters (more)
+  "Ask for the filters of `notes-lsp-tasks'; with MORE, beyond the owner."
+  (let* ((owner (string-trim (read-string "Owner (empty: anyone, me: you): ")))
+         (filters (and (not (string-empty-p owner)) (list :owner (vector owner)))))
+    (when more
+      (let ((account (string-trim (read-string "Account (empty: any): ")))
+            (status (completing-read-multiple "Status (empty: open ones): "
+                                              notes-lsp-task-statuses nil t)))
+        (unless (string-empty-p account)
+          (setq filters (plist-put filters :account (vector account))))
+        (when status
+          (setq filters (plist-put filters :status (apply #'vector status))))
+        (when (y-or-n-p "Only overdue tasks? ")
+          (setq filters (plist-put filters :overdue t)))))
+    filters))
+
+(defun notes-lsp--relative-due (days)
+  "How far a due date DAYS from today is, in words, or nil."
+  (cond ((null days) nil)
+        ((= days 0) "today")
+        ((= days 1) "tomorrow")
+        ((> days 1) (format "in %d days" days))
+        ((= days -1) "1 day overdue")
+        (t (format "%d days overdue" (- days)))))
+
+(defun notes-lsp--task-title (task)
+  "TASK's description without its owners' @mentions and its tags."
+  (let ((text (plist-get task :description)))
+    (dolist (word (append (mapcar (lambda (o) (concat "@" o)) (plist-get task :owners))
+                          (append (plist-get task :tags) nil)))
+      (setq text (replace-regexp-in-string
+                  (concat "\\(?:^\\|[ \t]\\)" (regexp-quote word) "\\(?:$\\|[ \t]\\)")
+                  " " text t t)))
+    (string-trim (replace-regexp-in-string "[ \t]+" " " text))))
+
+(defun notes-lsp--task-line (task root)
+  "One line of TASK (of `notes-lsp.tasks') in grep's form, relative to ROOT."
+  (let* ((file (eglot--uri-to-path (plist-get task :uri)))
+         (owners (append (plist-get task :owners) nil))
+         (due (plist-get task :due))
+         (rel (notes-lsp--relative-due (plist-get task :dueInDays)))
+         (priority (plist-get task :priority))
+         (fields (delq nil (list (and owners (string-join owners ", "))
+                                 (and due (concat "due " due (if rel (format " (%s)" rel) "")))
+                                 priority))))
+    (format "%s:%d: [%s] %s%s\n" (file-relative-name file root)
+            (1+ (plist-get task :line)) (plist-get task :status)
+            (notes-lsp--task-title task)
+            (if fields (concat " \u2014 " (string-join fields ", ")) ""))))
+
+(defun notes-lsp--insert-tasks (tasks root)
+  "Insert the lines of TASKS (a vector) relative to ROOT.
+Return (COUNT . OVERDUE)."
+  (let ((count 0) (overdue 0))
+    (seq-doseq (task tasks)
+      (insert (notes-lsp--task-line task root))
+      (cl-incf count)
+      (when (eq (plist-get task :overdue) t) (cl-incf overdue)))
+    (cons count overdue)))
+
+(defun notes-lsp-tasks (&optional filters)
+  "List the vault's tasks in a `grep-mode' buffer; RET visits a task.
+FILTERS is a plist of the `notes-lsp.tasks' command's filters, lists as
+vectors: (:owner [\"me\"] :overdue t :sort \"priority\" :groupBy \"owner\"),
+with the keys :owner :account :status :priority :overdue :dueBefore
+:dueAfter :today :path :text :sort :groupBy :limit.  Interactively, asks
+for an owner; with a prefix argument, also for an account, statuses and
+whether only overdue tasks."
+  (interactive (list (notes-lsp--read-task-filters current-prefix-arg)))
+  (let* ((server (notes-lsp--server))
+         (root (file-name-as-directory (expand-file-name
+                                        (project-root (eglot--project server)))))
+         (result (notes-lsp--execute "notes-lsp.tasks" (or filters eglot--{})))
+         (grouped (and (plist-get filters :groupBy) t))
+         (total 0) (overdue 0)
+         (buffer (get-buffer-create notes-lsp-tasks-buffer-name)))
+    (require 'grep)
+    (with-current-buffer buffer
+      (let ((inhibit-read-only t))
+        (erase-buffer)
+        (setq default-directory root)
+        (insert (format "notes-lsp tasks in %s %s\n\n" root (if filters (format "%S" filters) "")))
+        (if (not grouped)
+            (let ((n (notes-lsp--insert-tasks result root)))
+              (setq total (car n) overdue (cdr n)))
+          (seq-doseq (group result)
+            (let ((tasks (plist-get group :tasks)))
+              (insert (format "%s (%d)\n" (plist-get group :group) (length tasks)))
+              (let ((n (notes-lsp--insert-tasks tasks root)))
+                (setq total (+ total (car n)) overdue (+ overdue (cdr n))))
+              (insert "\n"))))
+        (insert (format "%d task%s, %d overdue\n" total (if (= total 1) "" "s") overdue)))
+      (grep-mode)
+      (goto-char (point-min)))
+    (display-buffer buffer)
+    buffer))
 
 (defun notes-lsp-send-settings ()
   "Send `notes-lsp-settings' to the running server."

@@ -141,6 +141,40 @@
   (e2e-step "settings reach the server: today 2025-11-15 makes the 11-08 task overdue"
     (e2e-wait "overdue-task at line 29" 10 (lambda () (e2e-diag-at "overdue-task" 29))))
 
+  (e2e-step "notes-lsp-tasks lists the owner's open tasks in grep-mode and RET visits one"
+    (let ((buf (notes-lsp-tasks '(:owner ["me"] :today "2025-11-15")))
+          (visited nil))
+      (with-current-buffer buf
+        (e2e-eq (and (derived-mode-p 'compilation-mode) t) t "a compilation-mode buffer")
+        (e2e-eq default-directory e2e-vault "paths relative to the vault")
+        (goto-char (point-min))
+        (unless (search-forward "Daily/2025-11-06.md:5: [in_progress] Review the pilot budget \u2014 Myself, due 2025-11-07 (8 days overdue)" nil t)
+          (error "no budget task line in %S" (buffer-string)))
+        (goto-char (point-min))
+        (unless (search-forward "[proposed] Send the licensing options summary \u2014 Myself, due 2025-11-18 (in 3 days), highest" nil t)
+          (error "no licensing task line in %S" (buffer-string)))
+        (unless (search-forward "3 tasks, 2 overdue" nil t)
+          (error "no summary in %S" (buffer-string)))
+        ;; the first hit is the budget task (soonest due): jump to it as RET would
+        (goto-char (point-min))
+        (compilation-next-error 1)
+        (compile-goto-error)
+        ;; with-current-buffer would go back to the tasks buffer: follow the jump
+        (setq visited (cons (current-buffer) (point))))
+      (set-buffer (car visited))
+      (goto-char (cdr visited))
+      (e2e-eq (file-relative-name buffer-file-name e2e-vault) "Daily/2025-11-06.md" "visited note")
+      (e2e-eq (line-number-at-pos) 5 "visited line")
+      (unless (string-match-p "Review the pilot budget"
+                              (buffer-substring-no-properties (line-beginning-position) (line-end-position)))
+        (error "point is not on the task line"))
+      (switch-to-buffer e2e-buf))
+    (let ((buf (notes-lsp-tasks '(:groupBy "owner" :status ["proposed"] :today "2025-11-15"))))
+      (with-current-buffer buf
+        (goto-char (point-min))
+        (unless (re-search-forward "^Myself ([0-9]+)$" nil t)
+          (error "no Myself group in %S" (buffer-string))))))
+
   (e2e-step "completion after [[ offers notes"
     (e2e-goto-line 20)
     (insert "See [[\n")

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Headless Emacs end-to-end test: copies tests/vault-example to a temp dir and drives
 # editors/emacs/notes-lsp.el (eglot) against notes-lsp in `emacs --batch`: attach, diagnostics,
-# completion after [[, definition, the accept code action, reject all.
+# completion after [[, definition, the task list (notes-lsp-tasks), the accept code action,
+# reject all.
 # Usage: editors/emacs/test/run.sh [path/to/notes-lsp]   (default: $NOTES_LSP or build/notes-lsp)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
