@@ -1,7 +1,12 @@
 /* diagnostics.c: the engine's diagnostics as LSP Diagnostic objects, for publishDiagnostics
- * and the textDocument/diagnostic pull request. */
+ * and the pull requests (textDocument/diagnostic, workspace/diagnostic). A pulled note's
+ * resultId is the hash of its diagnostics' JSON; the entry remembers it with the state it was
+ * computed under, so a note whose state did not change answers without running the engine. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lsp/base/hash.h"
 #include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
 #include "lsp/server/text.h"
@@ -49,9 +54,14 @@ json_t *nl_diag_json(const nl_ctx *ctx, const nl_text *t, const nl_diag *d) {
   return j;
 }
 
+static size_t diagnose_runs; /* nl_feature_diagnose_runs */
+
+size_t nl_feature_diagnose_runs(void) { return diagnose_runs; }
+
 json_t *nl_feature_diagnostics_json(const nl_ctx *ctx, const nl_entry *e) {
   json_t *arr = json_array();
   if (arr == NULL || ctx == NULL || e == NULL || e->note == NULL) return arr;
+  diagnose_runs++;
   nl_text t;
   nl_text_load(&t, ctx->docs, e); /* unreadable: diagnostics without mojibake */
   size_t len;
@@ -68,23 +78,75 @@ json_t *nl_feature_diagnostics_json(const nl_ctx *ctx, const nl_entry *e) {
   return arr;
 }
 
+/* ---- pulled diagnostics ------------------------------------------------------------------ */
+
+static void id_of_items(const json_t *items, char out[17]) {
+  char *s = json_dumps(items, JSON_COMPACT | JSON_SORT_KEYS);
+  uint64_t h = nl_hash_bytes(NL_HASH_INIT, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+  free(s);
+  snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+void nl_feature_no_problems_id(char out[17]) {
+  json_t *none = json_array();
+  id_of_items(none, out);
+  json_decref(none);
+}
+
+/* Everything a note's diagnostics depend on besides its own parse and text, which its seq
+ * covers: the rest of the vault (the index's generation), today, the encoding of their
+ * positions and whether they carry related locations. Never 0, which means "never computed". */
+static uint64_t pull_state(const nl_ctx *ctx, const nl_entry *e) {
+  uint64_t h = nl_hash_u64(NL_HASH_INIT, e->seq);
+  h = nl_hash_u64(h, nl_ws_generation(ctx->ws));
+  h = nl_hash_u64(h, (uint64_t)(uint32_t)ctx->today);
+  h = nl_hash_u64(h, (uint64_t)ctx->enc);
+  h = nl_hash_u64(h, (uint64_t)(ctx->caps != NULL && ctx->caps->related_info));
+  return h | 1;
+}
+
+int nl_feature_pull_diagnostics(const nl_ctx *ctx, nl_entry *e, const char *previous,
+                                char id[17], json_t **items) {
+  *items = NULL;
+  uint64_t state = pull_state(ctx, e);
+  if (e->diag_state == state) {
+    snprintf(id, 17, "%016llx", (unsigned long long)e->diag_id);
+    if (previous != NULL && strcmp(previous, id) == 0) return 0;
+    char none[17];
+    nl_feature_no_problems_id(none);
+    if (strcmp(id, none) == 0) return (*items = json_array()) != NULL ? 0 : -1;
+  }
+  if ((*items = nl_feature_diagnostics_json(ctx, e)) == NULL) return -1;
+  id_of_items(*items, id);
+  e->diag_state = state;
+  e->diag_id = strtoull(id, NULL, 16);
+  if (previous != NULL && strcmp(previous, id) == 0) {
+    json_decref(*items);
+    *items = NULL;
+  }
+  return 0;
+}
+
 int nl_feature_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
                           size_t err_size) {
   const char *uri = nl_lsp_get_uri(params, err, err_size);
   if (uri == NULL) return NL_RPC_INVALID_PARAMS;
-  const nl_entry *e = nl_ws_by_uri(ctx->ws, uri);
-  /* A document outside the vault (or not indexed yet) simply has no diagnostics. */
-  json_t *items = e != NULL ? nl_feature_diagnostics_json(ctx, e) : json_array();
-  if (items == NULL) items = json_array();
-  /* The same resultIds as workspace/diagnostic: an unchanged note answers `unchanged`. */
-  char id[17];
-  nl_feature_result_id(items, id);
+  nl_entry *e = nl_ws_by_uri(ctx->ws, uri);
   const char *before = json_string_value(json_object_get(params, "previousResultId"));
-  if (before != NULL && strcmp(before, id) == 0) {
-    json_decref(items);
-    *result = json_pack("{s:s, s:s}", "kind", "unchanged", "resultId", id);
-    return 0;
+  char id[17];
+  json_t *items = NULL;
+  /* A document outside the vault (or not indexed yet) simply has no diagnostics. */
+  if (e == NULL || e->note == NULL) {
+    nl_feature_no_problems_id(id);
+    if (before == NULL || strcmp(before, id) != 0) items = json_array();
+  } else if (nl_feature_pull_diagnostics(ctx, e, before, id, &items) < 0) {
+    snprintf(err, err_size, "out of memory");
+    return NL_RPC_INTERNAL_ERROR;
   }
-  *result = json_pack("{s:s, s:s, s:o}", "kind", "full", "resultId", id, "items", items);
+  /* The same resultIds as workspace/diagnostic: an unchanged note answers `unchanged`. */
+  if (items == NULL)
+    *result = json_pack("{s:s, s:s}", "kind", "unchanged", "resultId", id);
+  else
+    *result = json_pack("{s:s, s:s, s:o}", "kind", "full", "resultId", id, "items", items);
   return 0;
 }

@@ -77,8 +77,18 @@ int nl_feature_inlay_hint(const nl_ctx *ctx, const json_t *params, json_t **resu
  * through $/progress when the client sends a partialResultToken */
 int nl_feature_workspace_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **result,
                                     char *err, size_t err_size);
-/* The resultId of a note's diagnostics (a hash of their JSON) into out (17 bytes). */
-void nl_feature_result_id(const json_t *items, char out[17]);
+/* A pulled note's diagnostics: their resultId (the hash of their JSON, 16 hex digits) into
+ * id, and the items (new) in *items unless the client's `previous` resultId (may be NULL) is
+ * that id, when *items is NULL ("unchanged"). The engine runs only when e's state changed
+ * since its diagnostics were last computed (its seq, nl_ws_generation, today, the encoding):
+ * an unchanged note costs a hash, not a diagnosis. 0, or -1 when out of memory. */
+int nl_feature_pull_diagnostics(const nl_ctx *ctx, nl_entry *e, const char *previous,
+                                char id[17], json_t **items);
+/* The resultId of no problems at all (into 17 bytes). */
+void nl_feature_no_problems_id(char out[17]);
+/* How many times the diagnostics engine ran for the server's features since the process
+ * started (tests prove with it that an unchanged pull computes nothing). */
+size_t nl_feature_diagnose_runs(void);
 /* workspace/symbol */
 int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
                                 char *err, size_t err_size);

@@ -1,7 +1,8 @@
 /* workspace_diagnostic.c: workspace/diagnostic, every note's problems for clients that list
  * the whole vault's (VS Code's Problems panel), not only the open notes'. A note's resultId is
  * a hash of its diagnostics, so a note whose problems did not change answers `unchanged` and
- * the client keeps what it shows. Notes with no problems are reported only to clear what the
+ * the client keeps what it shows; the engine runs again only for the notes whose state changed
+ * (nl_feature_pull_diagnostics). Notes with no problems are reported only to clear what the
  * client has of them. With a partialResultToken, reports go out in batches as $/progress. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,17 +13,6 @@
 #include "protocol/rpc.h"
 
 #define BATCH 500 /* reports per partial result */
-
-void nl_feature_result_id(const json_t *items, char out[17]) {
-  char *s = json_dumps(items, JSON_COMPACT | JSON_SORT_KEYS);
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (const char *p = s != NULL ? s : ""; *p != '\0'; p++) {
-    h ^= (unsigned char)*p;
-    h *= 1099511628211ull;
-  }
-  free(s);
-  snprintf(out, 17, "%016llx", (unsigned long long)h);
-}
 
 /* previousResultIds: [{uri, value}] -> {uri: value}. NULL when malformed. */
 static json_t *previous_ids(const json_t *params, char *err, size_t err_size) {
@@ -66,27 +56,26 @@ static json_t *version_of(const nl_ctx *ctx, const nl_entry *e) {
   return doc != NULL ? json_integer((json_int_t)doc->version) : json_null();
 }
 
-static void report(reports *r, const nl_entry *e, const json_t *previous) {
-  json_t *items = nl_feature_diagnostics_json(r->ctx, e);
-  if (items == NULL) return;
+static int report(reports *r, nl_entry *e, const json_t *previous, const char *none) {
   const char *before = json_string_value(json_object_get(previous, e->uri));
-  if (json_array_size(items) == 0 && before == NULL) { /* nothing to show or to clear */
-    json_decref(items);
-    return;
-  }
+  /* A note the client has no report of is as good as one it holds with no problems: a note
+   * with none is left out, without running the engine when that is known already. */
   char id[17];
-  nl_feature_result_id(items, id);
+  json_t *items;
+  if (nl_feature_pull_diagnostics(r->ctx, e, before != NULL ? before : none, id, &items) < 0)
+    return -1;
+  if (items == NULL && before == NULL) return 0;
   json_t *rep;
-  if (before != NULL && strcmp(before, id) == 0) {
-    json_decref(items);
+  if (items == NULL)
     rep = json_pack("{s:s, s:s, s:o, s:s}", "kind", "unchanged", "uri", e->uri, "version",
                     version_of(r->ctx, e), "resultId", id);
-  } else {
+  else
     rep = json_pack("{s:s, s:s, s:o, s:s, s:o}", "kind", "full", "uri", e->uri, "version",
                     version_of(r->ctx, e), "resultId", id, "items", items);
-  }
-  if (rep != NULL) json_array_append_new(r->items, rep);
+  if (rep == NULL) return -1;
+  json_array_append_new(r->items, rep);
   flush(r);
+  return 0;
 }
 
 int nl_feature_workspace_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **result,
@@ -100,10 +89,15 @@ int nl_feature_workspace_diagnostic(const nl_ctx *ctx, const json_t *params, jso
   const json_t *token = json_object_get(params, "partialResultToken");
   if (!json_is_string(token) && !json_is_integer(token)) token = NULL;
   reports r = {ctx, ctx->progress != NULL ? token : NULL, json_array()};
+  char none[17];
+  nl_feature_no_problems_id(none);
   uint32_t limit = nl_ws_id_limit(ctx->ws);
   for (uint32_t id = 0; r.items != NULL && id < limit; id++) {
-    const nl_entry *e = nl_ws_get(ctx->ws, id);
-    if (e != NULL && e->note != NULL && e->uri != NULL) report(&r, e, previous);
+    nl_entry *e = nl_ws_get(ctx->ws, id);
+    if (e != NULL && e->note != NULL && e->uri != NULL && report(&r, e, previous, none) < 0) {
+      json_decref(r.items);
+      r.items = NULL;
+    }
   }
   /* A note the client knows that left the vault: its problems are gone. */
   const char *uri;

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lsp/base/hash.h"
 #include "lsp/base/log.h"
 #include "lsp/base/unicode.h"
 #include "protocol/lsp_types.h"
@@ -238,6 +239,21 @@ static void index_note(nl_workspace *ws, nl_entry *e, int add) {
   }
 }
 
+/* What other notes' diagnostics read of e (besides its path): its kind, title, aliases,
+ * headings and block ids. A change of this hash is a change of nl_ws_generation. */
+static uint64_t exports_hash(const nl_entry *e) {
+  const nl_note *n = e->note;
+  uint64_t h = nl_hash_u64(NL_HASH_INIT, (uint64_t)e->kind);
+  h = nl_hash_str(h, n->title != NULL ? n->title->text : NULL);
+  h = nl_hash_u64(h, n->n_aliases);
+  for (size_t i = 0; i < n->n_aliases; i++) h = nl_hash_str(h, n->aliases[i].text);
+  h = nl_hash_u64(h, n->n_headings);
+  for (size_t i = 0; i < n->n_headings; i++) h = nl_hash_str(h, n->headings[i].text);
+  h = nl_hash_u64(h, n->n_blocks);
+  for (size_t i = 0; i < n->n_blocks; i++) h = nl_hash_str(h, n->blocks[i].id);
+  return h;
+}
+
 static nl_kind entry_kind(const nl_workspace *ws, const nl_entry *e) {
   return nl_config_kind(ws->cfg, e->rel, e->note->type != NULL ? e->note->type->text : NULL);
 }
@@ -285,6 +301,7 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
   const uint32_t *ids = nl_strmap_get(&ws->paths, abs, strlen(abs), &n);
   nl_entry *e = n > 0 ? ws->entries[ids[0]] : NULL;
   if (e != NULL) {
+    uint64_t before = exports_hash(e);
     index_note(ws, e, 0);
     nl_note_free(e->note);
     e->note = note;
@@ -292,6 +309,7 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
     e->kind = entry_kind(ws, e);
     e->seq = ++ws->seq;
     index_note(ws, e, 1);
+    if (exports_hash(e) != before) ws->gen++;
     return e;
   }
   int r = nl_wsi_root_of(ws, abs);
@@ -337,6 +355,7 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
   e->open = open;
   e->kind = entry_kind(ws, e);
   e->seq = ++ws->seq;
+  ws->gen++;
   ws->n_rows_of[ws->n_ids] = 0;
   ws->entries[ws->n_ids++] = e;
   ws->live++;
@@ -358,6 +377,7 @@ static void drop_entry(nl_workspace *ws, nl_entry *e) {
   ws->name_mask[e->id] = ws->all_mask[e->id] = 0;
   ws->live--;
   ws->seq++;
+  ws->gen++;
   entry_free(e);
 }
 
@@ -438,6 +458,7 @@ void nl_ws_set_config(nl_workspace *ws, const nl_config *cfg) {
     if (!e->open && nl_config_ignored(cfg, e->rel)) drop_entry(ws, e);
   }
   ws->seq++;
+  ws->gen++;
   nl_wsi_changed(ws);
 }
 
@@ -563,6 +584,7 @@ nl_entry *nl_ws_get(const nl_workspace *ws, uint32_t id) {
 }
 size_t nl_ws_count(const nl_workspace *ws) { return ws->live; }
 uint64_t nl_ws_seq(const nl_workspace *ws) { return ws->seq; }
+uint64_t nl_ws_generation(const nl_workspace *ws) { return ws->gen; }
 
 const uint64_t *nl_ws_name_masks(const nl_workspace *ws) { return ws->name_mask; }
 

@@ -24,6 +24,10 @@ typedef struct nl_entry {
   int open;        /* the text comes from an open document, which overrides disk */
   uint64_t seq;    /* the index's update counter when this entry last changed (recency) */
   uint64_t dev, ino; /* the file's device and inode once read from disk (0, 0 before) */
+  /* Pull diagnostics' memo, kept by lsp/features/diagnostics.c: the state (a hash of seq,
+   * nl_ws_generation, today...) under which they were last computed (0: never) and the hash
+   * of their JSON then, their resultId. */
+  uint64_t diag_state, diag_id;
 } nl_entry;
 
 /* A link (or a mention) in some note that points at a note: backlinks. */
@@ -139,6 +143,12 @@ uint32_t nl_ws_id_limit(const nl_workspace *ws);
 nl_entry *nl_ws_get(const nl_workspace *ws, uint32_t id);
 size_t nl_ws_count(const nl_workspace *ws);       /* live entries */
 uint64_t nl_ws_seq(const nl_workspace *ws);       /* increases with every change */
+/* Increases with every change that can alter what another note's diagnostics say: a note
+ * added or removed; a note's title, aliases, headings, block ids or kind changed; an
+ * attachment added or removed; the configuration replaced. A note's own edits that change
+ * none of these leave it alone, so the diagnostics of the other notes stand (together with
+ * each entry's seq, it says when a note's diagnostics need computing again). */
+uint64_t nl_ws_generation(const nl_workspace *ws);
 
 /* Resolves a link target as written (`Ana Ruiz`, `People/Ana Ruiz`, `Ana Ruiz.md`,
  * `../People/Ana%20Ruiz.md` already decoded) from note `from` (may be NULL) by Obsidian's rules

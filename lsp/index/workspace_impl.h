@@ -32,6 +32,7 @@ struct nl_workspace {
   uint32_t cap_ids;
   size_t live;
   uint64_t seq;
+  uint64_t gen; /* nl_ws_generation */
 
   nl_strmap paths, files, names, slugs, tags, refs, said, fm_refs, acct_tags;
   nl_strmap inodes; /* device and inode (16 bytes) -> the entry read from that file */

@@ -309,6 +309,18 @@ test('workspace/diagnostic: every note with problems, unchanged resultIds, parti
     assert.equal(cleared.kind, 'full');
     assert.deepEqual(cleared.items, []);
 
+    // The heading the kickoff note links to ([[Project Atlas#Milestones]]) is renamed in
+    // another note: the kickoff note's id changes and says so; every other note is unchanged.
+    const held = fourth.items.map((r) => ({ uri: r.uri, value: r.resultId }));
+    const atlas = path.join(vault, 'Projects/Project Atlas.md');
+    fs.writeFileSync(atlas, fs.readFileSync(atlas, 'utf8').replace('## Milestones', '## Timeline'));
+    await s.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(atlas), type: 2 }] });
+    const fifth = await s.request('workspace/diagnostic', { previousResultIds: held });
+    const kickoff = fifth.items.find((r) => r.uri === uri);
+    assert.equal(kickoff.kind, 'full');
+    assert.ok(kickoff.items.some((d) => d.code === 'missing-heading' && d.message.includes('Milestones')), JSON.stringify(kickoff.items));
+    for (const r of fifth.items) if (r.uri !== uri) assert.equal(r.kind, 'unchanged', r.uri);
+
     // Partial results: the reports arrive as $/progress on the token, the rest in the answer.
     const partials = [];
     s.conn.onProgress(s.protocol.WorkspaceDiagnosticRequest.partialResult, 'wd-1', (v) => partials.push(...v.items));

@@ -1,0 +1,255 @@
+/* Pulled diagnostics (textDocument/diagnostic, workspace/diagnostic): a note's resultId holds
+ * while nothing its diagnostics depend on changed, and then the engine does not run at all
+ * (nl_feature_diagnose_runs counts its runs); a change elsewhere in the vault that can change
+ * them (a heading another note links to, a note or an attachment added or removed) makes the
+ * linking note's diagnostics come back. */
+#include "test.h"
+
+#include <jansson.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "lsp/features/features.h"
+#include "lsp/server/context.h"
+#include "lsp/index/workspace.h"
+
+static uv_loop_t loop;
+static nl_config *cfg;
+static nl_client_caps caps;
+static char dir[] = "/tmp/nl-pull-diagnostics-XXXXXX";
+static nl_workspace *ws;
+static nl_docs *docs;
+static nl_ctx ctx;
+
+static void write_note(const char *rel, const char *text) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, rel);
+  FILE *f = fopen(path, "wb");
+  if (f == NULL) return;
+  fputs(text, f);
+  fclose(f);
+}
+
+/* The note as if saved from an editor: written and re-read by the index. */
+static void save_note(const char *rel, const char *text) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, rel);
+  write_note(rel, text);
+  nl_ws_reload(ws, path);
+}
+
+static const char *uri_of(const char *rel) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, rel);
+  nl_entry *e = nl_ws_by_path(ws, path);
+  return e != NULL ? e->uri : NULL;
+}
+
+static void on_progress(nl_workspace *w, void *ud, size_t done, size_t total, int finished) {
+  (void)w, (void)done, (void)total;
+  if (finished) *(int *)ud = 1;
+}
+
+static int setup(void) {
+  if (mkdtemp(dir) == NULL) return -1;
+  write_note("A.md", "# A\n\nSee [[B#Intro]], [[C]] and ![[pic.png]].\n");
+  write_note("B.md", "# B\n\n## Intro\n\nbody\n");
+  write_note("C.md", "# C\n");
+  write_note("D.md", "# D\n\nSee [[Nowhere]].\n");
+  write_note("E.md", "# E\n\nNothing wrong here.\n");
+  uv_loop_init(&loop);
+  cfg = nl_config_new();
+  ws = nl_ws_new(&loop, cfg);
+  docs = nl_docs_new();
+  int finished = 0;
+  if (ws == NULL || docs == NULL || nl_ws_add_root(ws, dir) != 0 ||
+      nl_ws_scan(ws, on_progress, &finished) != 0)
+    return -1;
+  while (!finished && uv_run(&loop, UV_RUN_ONCE) != 0) {
+  }
+  caps.related_info = 1;
+  ctx.ws = ws;
+  ctx.docs = docs;
+  ctx.enc = NL_ENC_UTF16;
+  ctx.today = 20407; /* 2025-11-15 */
+  ctx.caps = &caps;
+  return finished ? 0 : -1;
+}
+
+/* workspace/diagnostic with `previous` ({uri: resultId}, borrowed); the result (new). */
+static json_t *pull_all(const json_t *previous) {
+  json_t *ids = json_array();
+  const char *uri;
+  json_t *v;
+  json_object_foreach((json_t *)previous, uri, v)
+    json_array_append_new(ids, json_pack("{s:s, s:O}", "uri", uri, "value", v));
+  json_t *params = json_pack("{s:o}", "previousResultIds", ids);
+  json_t *result = NULL;
+  char err[256] = "";
+  int rc = nl_feature_workspace_diagnostic(&ctx, params, &result, err, sizeof err);
+  json_decref(params);
+  return rc == 0 ? result : NULL;
+}
+
+/* The report of `rel` in a workspace/diagnostic result (borrowed), or NULL. */
+static const json_t *report_of(const json_t *result, const char *rel) {
+  size_t i;
+  const json_t *r;
+  json_array_foreach(json_object_get(result, "items"), i, r)
+    if (strcmp(json_string_value(json_object_get(r, "uri")), uri_of(rel)) == 0) return r;
+  return NULL;
+}
+
+/* Records every report's resultId in ids. */
+static void remember(json_t *ids, const json_t *result) {
+  size_t i;
+  const json_t *r;
+  json_array_foreach(json_object_get(result, "items"), i, r)
+    json_object_set(ids, json_string_value(json_object_get(r, "uri")), json_object_get(r, "resultId"));
+}
+
+static int has_code(const json_t *report, const char *code) {
+  size_t i;
+  const json_t *d;
+  json_array_foreach(json_object_get(report, "items"), i, d)
+    if (strcmp(json_string_value(json_object_get(d, "code")), code) == 0) return 1;
+  return 0;
+}
+
+static const char *kind_of(const json_t *report) {
+  return report != NULL ? json_string_value(json_object_get(report, "kind")) : "(none)";
+}
+
+static void test_unchanged_pull_runs_nothing(void) {
+  json_t *ids = json_object();
+  size_t before = nl_feature_diagnose_runs();
+  json_t *first = pull_all(ids);
+  ASSERT(first != NULL);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, 5); /* every note once */
+  /* A's links are all fine but the picture: only A and D have problems. */
+  ASSERT_EQ(json_array_size(json_object_get(first, "items")), 2);
+  ASSERT(has_code(report_of(first, "A.md"), "broken-link"));
+  ASSERT(has_code(report_of(first, "D.md"), "broken-link"));
+  remember(ids, first);
+  json_decref(first);
+
+  before = nl_feature_diagnose_runs();
+  json_t *second = pull_all(ids);
+  ASSERT(second != NULL);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, 0); /* not one note diagnosed again */
+  ASSERT_EQ(json_array_size(json_object_get(second, "items")), 2);
+  ASSERT_STR_EQ(kind_of(report_of(second, "A.md")), "unchanged");
+  ASSERT_STR_EQ(kind_of(report_of(second, "D.md")), "unchanged");
+  json_decref(second);
+
+  /* textDocument/diagnostic shares the ids: D unchanged, and E (no problems) answers an empty
+   * report from what the index remembers, still without running the engine. */
+  json_t *params = json_pack("{s:{s:s}, s:O}", "textDocument", "uri", uri_of("D.md"),
+                             "previousResultId", json_object_get(ids, uri_of("D.md")));
+  json_t *result = NULL;
+  char err[256] = "";
+  before = nl_feature_diagnose_runs();
+  ASSERT_EQ(nl_feature_diagnostic(&ctx, params, &result, err, sizeof err), 0);
+  json_decref(params);
+  ASSERT_STR_EQ(kind_of(result), "unchanged");
+  json_decref(result);
+  params = json_pack("{s:{s:s}}", "textDocument", "uri", uri_of("E.md"));
+  ASSERT_EQ(nl_feature_diagnostic(&ctx, params, &result, err, sizeof err), 0);
+  json_decref(params);
+  ASSERT_STR_EQ(kind_of(result), "full");
+  ASSERT_EQ(json_array_size(json_object_get(result, "items")), 0);
+  json_decref(result);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, 0);
+  json_decref(ids);
+}
+
+static void test_changes_elsewhere(void) {
+  json_t *ids = json_object();
+  json_t *r = pull_all(ids);
+  ASSERT(r != NULL);
+  remember(ids, r);
+  json_decref(r);
+  const char *a = uri_of("A.md");
+  json_t *a_id = json_incref(json_object_get(ids, a));
+
+  /* B's body changes, none of its names or headings: only B is diagnosed again. */
+  uint64_t gen = nl_ws_generation(ws);
+  save_note("B.md", "# B\n\n## Intro\n\nanother body\n");
+  ASSERT_EQ(nl_ws_generation(ws), gen);
+  size_t before = nl_feature_diagnose_runs();
+  r = pull_all(ids);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, 1);
+  ASSERT_STR_EQ(kind_of(report_of(r, "A.md")), "unchanged");
+  json_decref(r);
+
+  /* The heading A links to is renamed: A's id changes and says so. */
+  save_note("B.md", "# B\n\n## Introduction\n\nanother body\n");
+  ASSERT_NE(nl_ws_generation(ws), gen);
+  r = pull_all(ids);
+  const json_t *ra = report_of(r, "A.md");
+  ASSERT_STR_EQ(kind_of(ra), "full");
+  ASSERT(has_code(ra, "missing-heading"));
+  ASSERT(strcmp(json_string_value(json_object_get(ra, "resultId")), json_string_value(a_id)) != 0);
+  remember(ids, r);
+  json_decref(r);
+
+  /* The picture arrives: A's broken embed goes. */
+  write_note("pic.png", "not really a picture");
+  char path[512];
+  snprintf(path, sizeof path, "%s/pic.png", dir);
+  ASSERT_EQ(nl_ws_attachment_add(ws, path), 0);
+  r = pull_all(ids);
+  ra = report_of(r, "A.md");
+  ASSERT_STR_EQ(kind_of(ra), "full");
+  ASSERT(!has_code(ra, "broken-link"));
+  ASSERT(has_code(ra, "missing-heading"));
+  remember(ids, r);
+  json_decref(r);
+
+  /* C is deleted: A's link to it is broken now. */
+  snprintf(path, sizeof path, "%s/C.md", dir);
+  unlink(path);
+  ASSERT_EQ(nl_ws_remove(ws, path), 0);
+  r = pull_all(ids);
+  ra = report_of(r, "A.md");
+  ASSERT_STR_EQ(kind_of(ra), "full");
+  ASSERT(has_code(ra, "broken-link"));
+  remember(ids, r);
+  json_decref(r);
+
+  /* Tomorrow every note is looked at again (overdue tasks), but answers unchanged. */
+  ctx.today++;
+  before = nl_feature_diagnose_runs();
+  r = pull_all(ids);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, nl_ws_count(ws));
+  ASSERT_STR_EQ(kind_of(report_of(r, "A.md")), "unchanged");
+  json_decref(r);
+  ctx.today--;
+  json_decref(a_id);
+  json_decref(ids);
+}
+
+static void teardown(void) {
+  nl_ws_free(ws);
+  nl_docs_free(docs);
+  nl_config_free(cfg);
+  uv_loop_close(&loop);
+  const char *names[] = {"A.md", "B.md", "C.md", "D.md", "E.md", "pic.png"};
+  char path[512];
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    unlink(path);
+  }
+  rmdir(dir);
+}
+
+int main(void) {
+  if (setup() != 0) {
+    fprintf(stderr, "cannot index %s\n", dir);
+    return 1;
+  }
+  RUN(test_unchanged_pull_runs_nothing);
+  RUN(test_changes_elsewhere);
+  teardown();
+  return NL_TEST_DONE();
+}
