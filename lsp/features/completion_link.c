@@ -1,6 +1,7 @@
 /* completion_link.c: completion of [[wikilinks]] (notes by link text and aliases, headings
- * after '#', block ids after '#^') and of markdown link destinations (notes as relative,
- * percent-encoded paths). */
+ * after '#', block ids after '#^') and of markdown link destinations (notes as percent-encoded
+ * paths). The path of a note is written in the vault's newLinkFormat (link_writer.h); after
+ * "[[" the link stays a wikilink, after "](" a markdown destination. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "lsp/base/path.h"
 #include "lsp/base/unicode.h"
 #include "lsp/features/completion_impl.h"
+#include "lsp/index/link_writer.h"
 #include "protocol/percent.h"
 
 /* ---- notes: [[ ------------------------------------------------------------------------------ */
@@ -44,13 +46,17 @@ static void note_items(nl_completion_req *r, size_t start, const char *typed, si
   nl_nav_topk top;
   nl_completion_best_names(r, typed, typed_len, -1, &top, buf);
   const nl_workspace *ws = r->ctx->ws;
+  const char *self_rel = nl_nav_doc_rel(r->self, r->uri);
 
   const char *close = closed ? "" : "]]";
   for (size_t i = 0; i < top.n; i++) {
     const nl_entry *e = top.items[i].ptr;
     /* The vault's excluded files (userIgnoreFilters) are never offered as new links. */
     if (nl_config_excluded(nl_ws_config(ws), e->rel)) continue;
-    char *link = nl_nav_link_text(ws, e);
+    nl_link_index ix = {ws, r->self, e};
+    nl_link_dest d = nl_link_dest_index(&ix, self_rel);
+    d.markdown = 0; /* the user typed "[[" */
+    char *link = nl_link_path(&d);
     char *detail = nl_nav_detail(e);
     char *name = nl_nav_nfc(e->name, strlen(e->name));
     if (link != NULL && detail != NULL && name != NULL) {
@@ -166,12 +172,6 @@ int nl_completion_wikilink(nl_completion_req *r) {
 }
 /* ---- markdown link paths: [x]( ------------------------------------------------------------- */
 
-/* What a markdown link destination holds as is: not spaces, controls, parentheses, '%',
- * '#', ... (encoded); other UTF-8 stays readable. */
-static int link_keeps(unsigned char c) {
-  return c > 0x20 && c != 0x7F && strchr("%()<>#?[]\"\\", c) == NULL;
-}
-
 int nl_completion_mdlink(nl_completion_req *r) {
   /* The last "](" before the cursor whose destination is still open. */
   ptrdiff_t open = -1;
@@ -195,7 +195,7 @@ int nl_completion_mdlink(nl_completion_req *r) {
   if (nl_percent_decode(href, dir_bytes, dir, sizeof dir) < 0) return 1;
   ptrdiff_t name_len = nl_percent_decode(href + dir_bytes, href_len - dir_bytes, name, sizeof name);
   if (name_len < 0) return 1;
-  const char *self_rel = r->self ? r->self->rel : "";
+  const char *self_rel = nl_nav_doc_rel(r->self, r->uri);
   snprintf(base, sizeof base, "%.*s", (int)nl_path_dir_len(self_rel), self_rel);
   if (dir_bytes > 0 && nl_path_join(base, dir, folder, sizeof folder) < 0) return 1;
   size_t folder_len = strlen(folder);
@@ -225,13 +225,16 @@ int nl_completion_mdlink(nl_completion_req *r) {
   for (size_t i = 0; i < top.n; i++) {
     const nl_entry *e = top.items[i].ptr;
     const char *file = e->rel + (nl_path_dir_len(e->rel) ? nl_path_dir_len(e->rel) + 1 : 0);
+    /* Below a folder the user typed, the file name; else the path the vault's format writes,
+     * shown decoded and inserted encoded. */
     char *path = dir_bytes > 0 ? nl_nav_nfc(file, strlen(file)) : NULL;
     if (dir_bytes == 0) {
-      char *rel = nl_path_relative(base, e->rel);
-      path = rel ? nl_nav_nfc(rel, strlen(rel)) : NULL;
-      free(rel);
+      nl_link_index ix = {ws, r->self, e};
+      nl_link_dest d = nl_link_dest_index(&ix, self_rel);
+      d.markdown = d.angle = 1;
+      path = nl_link_path(&d);
     }
-    char *encoded = path ? nl_percent_encode(path, strlen(path), link_keeps) : NULL;
+    char *encoded = path ? nl_link_encode(path, strlen(path)) : NULL;
     char *detail = nl_nav_detail(e);
     if (encoded != NULL) nl_completion_add_item(r, path, nl_completion_item_kind(e), detail, encoded, start, end, encoded);
     free(path);

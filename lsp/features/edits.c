@@ -3,9 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "protocol/lsp_types.h"
-#include "protocol/percent.h"
 
 void nl_edits_init(nl_edits *s, const nl_ctx *ctx) {
   memset(s, 0, sizeof *s);
@@ -101,6 +101,30 @@ oom:
   return -1;
 }
 
+/* Whether position i of s (len bytes) starts a path segment. */
+static int seg_start(const char *s, size_t i) { return i == 0 || s[i - 1] == '/'; }
+
+int nl_edits_replace(nl_edits *s, nl_edits_file *f, nl_brange r, const char *text, size_t len) {
+  size_t rl;
+  const char *raw = nl_edits_slice(f, r, &rl);
+  if (raw == NULL) return nl_edits_add(s, f, r, text, len);
+  /* The folders both start with stay... */
+  size_t same = 0, head = 0;
+  while (same < rl && same < len && raw[same] == text[same])
+    if (raw[same++] == '/') head = same;
+  if (same == rl && same == len) return 0;
+  /* ...and so do the whole segments both end with, else a ".md" both end with. */
+  size_t tail = 0, keep = 0;
+  while (tail < rl - head && tail < len - head && raw[rl - 1 - tail] == text[len - 1 - tail]) {
+    tail++;
+    if (seg_start(raw, rl - tail) && seg_start(text, len - tail)) keep = tail;
+  }
+  if (keep == 0 && tail >= 3 && strncasecmp(raw + rl - 3, ".md", 3) == 0) keep = 3;
+  r.start.col += (uint32_t)head;
+  r.end.col -= (uint32_t)keep;
+  return nl_edits_add(s, f, r, text + head, len - head - keep);
+}
+
 int nl_edits_rename_file(nl_edits *s, const char *old_uri, const char *new_uri) {
   if (s->ops == NULL) s->ops = json_array();
   json_t *op = json_pack("{s:s,s:s,s:s}", "kind", "rename", "oldUri", old_uri, "newUri", new_uri);
@@ -173,15 +197,6 @@ json_t *nl_edits_json(nl_edits *s) {
 oom:
   json_decref(changes);
   return NULL;
-}
-
-/* What a markdown link destination written by an edit holds as is. */
-static int url_keeps(unsigned char c) {
-  return c > ' ' && c != 0x7F && strchr("%()<>\\[]`", c) == NULL;
-}
-
-size_t nl_edits_url_encode(const char *s, size_t len, char *out, size_t cap) {
-  return nl_percent_encode_to(s, len, url_keeps, out, cap);
 }
 
 /* ---- text of a loaded note --------------------------------------------------------------- */

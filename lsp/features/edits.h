@@ -50,6 +50,11 @@ nl_edits_file *nl_edits_file_at(nl_edits *s, const nl_entry *e, const char *abs,
 /* Adds an edit replacing range r of f with text[0, len) (copied). An edit equal to one already
  * there is dropped; 0, or -1 when out of memory. */
 int nl_edits_add(nl_edits *s, nl_edits_file *f, nl_brange r, const char *text, size_t len);
+/* Replaces the link path in range r of f (one line) with text[0, len), the edit narrowed to the
+ * segments that change: the folders both start with stay, and so do the whole segments (else a
+ * ".md") both end with: "People/Ana Ruiz" rewritten to "Ana Ruiz" deletes "People/" and
+ * touches nothing else. No edit when they are equal; 0, or -1 when out of memory. */
+int nl_edits_replace(nl_edits *s, nl_edits_file *f, nl_brange r, const char *text, size_t len);
 /* Appends a RenameFile operation from old_uri to new_uri (copied). */
 int nl_edits_rename_file(nl_edits *s, const char *old_uri, const char *new_uri);
 /* Whether any file has an edit, or an operation was added. */
@@ -57,10 +62,6 @@ int nl_edits_empty(const nl_edits *s);
 
 /* The WorkspaceEdit (new), NULL when out of memory. */
 json_t *nl_edits_json(nl_edits *s);
-
-/* Percent-encodes text[0, len) for a markdown link destination (blanks, controls and
- * %()<>\[]` encoded; '/' kept) into out (cap bytes, NUL-terminated); returns the length. */
-size_t nl_edits_url_encode(const char *text, size_t len, char *out, size_t cap);
 
 /* ---- text of a loaded note --------------------------------------------------------------- */
 

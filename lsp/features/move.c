@@ -4,11 +4,12 @@
  *
  * Every link in the vault to a moved note, every link in a moved note, and every link that
  * names a moved note's new file name is checked against the layout after the move: a link that
- * would then miss its note (a renamed file, a path that no longer fits, a relative markdown
- * path from a note that moved, a bare name that becomes ambiguous) is rewritten to reach the
- * same note: a wikilink by its file name when that alone is unambiguous, else by its full
- * vault path (always, when the vault's newLinkFormat is "absolute"); a markdown link by its
- * relative path. Display text and fragments are kept.
+ * would then miss its note (a renamed file, a path that no longer fits, a relative path from a
+ * note that moved, a bare name that becomes ambiguous) gets the note's new path, written in the
+ * vault's newLinkFormat (link_writer.h, judged by the layout after the move) in the link's own
+ * kind: a wikilink stays a wikilink, a markdown link a markdown link. Display text and
+ * fragments are kept, and an edit touches only the bytes of the path that change. A link by
+ * title or alias does not depend on paths and stays.
  *
  * willRenameFiles answers before the files move (the edit names the old URIs); a client that
  * does not send it gets the same edit through workspace/applyEdit after didRenameFiles, addressed
@@ -22,6 +23,7 @@
 #include "lsp/features/edits.h"
 #include "lsp/features/features.h"
 #include "lsp/features/nav_match.h"
+#include "lsp/index/link_writer.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
@@ -229,78 +231,89 @@ static int better(const plan *p, const char *from_rel, const nl_entry *a, const 
   return strcmp(ra, rb) < 0;
 }
 
-/* The note a wikilink target resolves to after the move (by file name, then path suffix; the
- * shortest path wins as in the index), and how many notes match in *n. */
+static int dot_relative(const char *t, size_t len) {
+  return (len >= 2 && t[0] == '.' && t[1] == '/') ||
+         (len >= 3 && t[0] == '.' && t[1] == '.' && t[2] == '/');
+}
+
+/* Whether e's path after the move, without .md, is path[0, len) exactly. */
+static int path_is_exactly(const plan *p, const nl_entry *e, const char *path, size_t len) {
+  const char *rel = rel_after(p, e);
+  size_t rl = strlen(rel);
+  if (ends_md(rel, rl)) rl -= 3;
+  return rl == len && memcmp(rel, path, len) == 0;
+}
+
+/* The note a link target resolves to after the move, by the index's rules (resolve.c): a
+ * "./" or "../" path from the linking note's folder, then the path from the vault's root
+ * exactly (a leading '/' stops there), then every note of that file name whose path ends with
+ * the target, the best in the index's order; how many match goes to *n. */
 static const nl_entry *resolve_after(const plan *p, const char *from_rel, const char *target,
                                      size_t *n) {
   const nl_workspace *ws = p->ctx->ws;
   size_t tl = strlen(target);
+  char joined[4096];
+  *n = 0;
+  if (dot_relative(target, tl)) {
+    if (nl_path_join_beside(from_rel, target, tl, joined, sizeof joined) != 0) return NULL;
+    target = joined;
+    tl = strlen(joined);
+  }
+  int rooted = tl > 0 && target[0] == '/';
   while (tl > 0 && target[0] == '/') target++, tl--;
   if (ends_md(target, tl)) tl -= 3;
   size_t b = tl;
   while (b > 0 && target[b - 1] != '/') b--;
   const char *base = target + b;
   size_t bl = tl - b;
-  const nl_entry *best = NULL;
-  *n = 0;
-  /* Notes named base now that keep their name, and moved notes named base afterwards. */
-  nl_entry *now[64];
-  size_t k = nl_ws_resolve_all(ws, NULL, 0, base, bl, now, 64);
-  for (size_t i = 0; i < k && i < 64; i++) {
+  /* The notes named base after the move: those that keep their name, and moved ones. */
+  enum { CAP = 64 };
+  const nl_entry *cand[2 * CAP];
+  size_t nc = 0;
+  nl_entry *now[CAP];
+  size_t k = nl_ws_resolve_all(ws, NULL, 0, base, bl, now, CAP);
+  for (size_t i = 0; i < k && i < CAP; i++) {
     size_t nl;
     const char *name = name_after(p, now[i], &nl);
-    if (moved_of(p, now[i]) != NULL || !nl_nav_same_name(name, nl, base, bl)) continue;
-    if (b > 0 && !path_fits(p, now[i], target, tl)) continue;
-    (*n)++;
-    if (best == NULL || better(p, from_rel, now[i], best)) best = now[i];
+    if (moved_of(p, now[i]) == NULL && nl_nav_same_name(name, nl, base, bl)) cand[nc++] = now[i];
   }
   size_t kl, first;
   char *key = nl_ws_name_key(base, bl, &kl);
   size_t count = key ? moved_named(p, key, &first) : 0;
   free(key);
-  for (size_t i = 0; i < count; i++) {
-    const moved *m = &p->m[p->by_key[first + i]];
-    if (b > 0 && !path_fits(p, m->e, target, tl)) continue;
+  for (size_t i = 0; i < count && nc < 2 * CAP; i++) cand[nc++] = p->m[p->by_key[first + i]].e;
+  for (size_t i = 0; i < nc; i++) {
+    if (path_is_exactly(p, cand[i], target, tl)) {
+      *n = 1;
+      return cand[i];
+    }
+  }
+  if (rooted) return NULL;
+  const nl_entry *best = NULL;
+  for (size_t i = 0; i < nc; i++) {
+    if (b > 0 && !path_fits(p, cand[i], target, tl)) continue;
     (*n)++;
-    if (best == NULL || better(p, from_rel, m->e, best)) best = m->e;
+    if (best == NULL || better(p, from_rel, cand[i], best)) best = cand[i];
   }
   return best;
 }
 
 /* ---- writing links ----------------------------------------------------------------------- */
 
-/* The wikilink target that reaches e after the move: its file name when that alone resolves
- * to e, else its vault path; ".md" when the link had it. New (free()). */
-static char *wiki_text(const plan *p, const char *from_rel, const nl_entry *e, int md) {
-  size_t nl;
-  const char *name = name_after(p, e, &nl);
-  char *plain = strndup(name, nl);
-  size_t n = 0;
-  const nl_entry *hit = plain ? resolve_after(p, from_rel, plain, &n) : NULL;
-  const char *src = name;
-  size_t len = nl;
-  /* The vault's newLinkFormat: "absolute" writes the path even when the name would do. */
-  if (hit != e || n != 1 || nl_ws_config(p->ctx->ws)->link_format == NL_LINK_FORMAT_ABSOLUTE) {
-    src = rel_after(p, e);
-    len = strlen(src) - 3;
-  }
-  free(plain);
-  char *out = malloc(len + 4);
-  if (out != NULL) snprintf(out, len + 4, "%.*s%s", (int)len, src, md ? ".md" : "");
-  return out;
-}
+/* The layout after the move as the judge of a written link (link_writer.h). */
+typedef struct {
+  const plan *p;
+  const char *from_rel; /* the linking note after the move */
+  const nl_entry *to;
+} after_judge;
 
-/* The relative path from folder of `from_rel` to `to_rel`, percent-encoded unless `raw`. */
-static char *relative_text(const char *from_rel, const char *to_rel, int raw) {
-  char *dir = strndup(from_rel, nl_path_dir_len(from_rel));
-  char *rel = dir ? nl_path_relative(dir, to_rel) : NULL;
-  free(dir);
-  if (rel == NULL || raw) return rel;
-  size_t n = strlen(rel), cap = n * 3 + 1;
-  char *out = malloc(cap);
-  if (out != NULL) nl_edits_url_encode(rel, n, out, cap);
-  free(rel);
-  return out;
+static int reaches_after(void *ud, const char *target, size_t len) {
+  const after_judge *j = ud;
+  char *t = strndup(target, len);
+  size_t n = 0;
+  const nl_entry *hit = t != NULL ? resolve_after(j->p, j->from_rel, t, &n) : NULL;
+  free(t);
+  return hit == j->to && n == 1;
 }
 
 /* Whether a markdown link's path from a note at from_rel names the note at rel. */
@@ -338,12 +351,30 @@ static int new_target(const plan *p, const nl_entry *from, const nl_link *l, int
     if (path_is(from_rel, l->target, rel_after(p, to))) return 0;
     if (!path_is(from->rel, l->target, to->rel) && resolve_after(p, from_rel, l->target, &n) == to)
       return 0; /* a path the index resolved by name, and still does */
-  } else if (resolve_after(p, from_rel, l->target, &n) == to) {
-    return 0;
+  } else {
+    const nl_entry *after = resolve_after(p, from_rel, l->target, &n);
+    if (after == to) return 0;
+    /* A link by title or alias does not depend on paths: it changes only when a note takes
+     * that name as its file name. */
+    const char *base = strrchr(l->target, '/');
+    base = base ? base + 1 : l->target;
+    size_t bl = strlen(base);
+    if (ends_md(base, bl)) bl -= 3;
+    if (after == NULL && !nl_nav_same_name(base, bl, to->name, strlen(to->name))) return 0;
   }
   if (text == NULL) return 1;
-  *text = md ? relative_text(from_rel, rel_after(p, to), angle)
-             : wiki_text(p, from_rel, to, ends_md(l->target, strlen(l->target)));
+  /* The new path in the vault's newLinkFormat, in the link's own kind and ".md" habit. */
+  after_judge j = {p, from_rel, to};
+  nl_link_dest d = {0};
+  d.from_rel = from_rel;
+  d.to_rel = rel_after(p, to);
+  d.format = nl_ws_config(ws)->link_format;
+  d.markdown = md;
+  d.angle = angle;
+  d.md_ext = ends_md(l->target, strlen(l->target)) ? 1 : -1;
+  d.reaches = reaches_after;
+  d.ud = &j;
+  *text = nl_link_path(&d);
   return *text != NULL ? 1 : -1;
 }
 
@@ -356,7 +387,7 @@ static void link_edit(const plan *p, nl_edits *s, nl_edits_file *f, const nl_lin
   int rc = new_target(p, f->e, l, angle, &text);
   if (rc < 0) s->oom = 1;
   if (rc <= 0) return;
-  nl_edits_add(s, f, l->target_range, text, strlen(text));
+  nl_edits_replace(s, f, l->target_range, text, strlen(text));
   free(text);
 }
 

@@ -125,18 +125,6 @@ static char *dup_len(const char *s, size_t len) {
   return out;
 }
 
-char *nl_nav_link_text(const nl_workspace *ws, const nl_entry *e) {
-  size_t n_matches = 0;
-  nl_entry *best = nl_ws_resolve(ws, NULL, 0, e->name, strlen(e->name), &n_matches);
-  /* The vault's newLinkFormat "absolute" always writes the path. */
-  int absolute = nl_ws_config(ws)->link_format == NL_LINK_FORMAT_ABSOLUTE;
-  if (best == e && n_matches == 1 && !absolute) return nl_nav_nfc(e->name, strlen(e->name));
-  size_t len = strlen(e->rel);
-  if (len > 3 && strcasecmp(e->rel + len - 3, ".md") == 0) len -= 3;
-  char *path = nl_nav_nfc(e->rel, len);
-  return path ? path : dup_len(e->rel, len);
-}
-
 char *nl_nav_detail(const nl_entry *e) {
   const char *kind = nl_kind_name(e->kind);
   const char *account = (e->note && e->note->account) ? e->note->account->text : NULL;

@@ -59,11 +59,6 @@ void nl_nav_topk_sort(nl_nav_topk *t);
 /* Whether a note is a person or an account (ranked first, shown as such). */
 int nl_nav_is_party(const nl_entry *e);
 
-/* The text that links to e: its file name (NFC) when that name alone resolves to it (and the
- * vault's newLinkFormat is not "absolute"), else its vault-relative path without ".md". New
- * (free()), NULL when out of memory. */
-char *nl_nav_link_text(const nl_workspace *ws, const nl_entry *e);
-
 /* "person · Contoso": the kind and, when set, the frontmatter account. New (free()). */
 char *nl_nav_detail(const nl_entry *e);
 

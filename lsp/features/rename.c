@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "lsp/base/path.h"
 #include "lsp/features/features.h"
 #include "lsp/features/locate.h"
 #include "lsp/features/nav_match.h"
@@ -23,6 +24,7 @@
 #include "lsp/features/edits.h"
 #include "lsp/features/new_note.h"
 #include "lsp/features/rename_target.h"
+#include "lsp/index/link_writer.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
@@ -120,36 +122,38 @@ typedef struct {
   const nl_entry *e;    /* the note renamed */
   const char *old_name; /* its file name */
   const char *new_name; /* NUL-terminated, trimmed, no ".md" */
+  const char *new_rel;  /* its vault path after the rename */
 } note_rename;
 
-/* A link to the note written with its file name: the name (the last path segment, without
- * ".md") becomes the new one; a path before it stays. A link by title or alias still resolves
- * and stays as it is, and so does the display text after '|'. */
+/* A link to the note written with its file name gets the note's new path, written in the
+ * vault's newLinkFormat (link_writer.h) in the link's own kind (a wikilink stays one, a
+ * markdown link too, with or without its ".md"); the fragment and the display text stay. A
+ * link by title or alias still resolves and stays as it is. */
 static void link_edit(const note_rename *nr, nl_edits_file *f, const nl_link *l) {
   size_t len;
   const char *raw = nl_edits_slice(f, l->target_range, &len);
   if (raw == NULL) return;
-  size_t seg = len;
-  while (seg > 0 && raw[seg - 1] != '/') seg--;
-  size_t end = ends_md(raw, len) ? len - 3 : len;
-  if (end < seg) return;
   const char *t = l->target, *base = strrchr(t, '/');
   base = base ? base + 1 : t;
   size_t blen = strlen(base);
   if (ends_md(base, blen)) blen -= 3;
   if (!nl_nav_same_name(base, blen, nr->old_name, strlen(nr->old_name))) return;
-  char enc[1024];
-  const char *text = nr->new_name;
-  size_t tl = strlen(text);
-  int angle = l->target_range.start.col > 0 && raw[-1] == '<';
-  if (l->kind == NL_LINK_MARKDOWN && !angle) {
-    tl = nl_edits_url_encode(text, tl, enc, sizeof enc);
-    text = enc;
+  nl_link_dest d = {0};
+  d.from_rel = f->e->rel;
+  d.to_rel = nr->new_rel;
+  d.format = nl_ws_config(nr->s->ctx->ws)->link_format;
+  d.markdown = l->kind == NL_LINK_MARKDOWN;
+  d.angle = d.markdown && l->target_range.start.col > 0 && raw[-1] == '<';
+  d.md_ext = ends_md(t, strlen(t)) ? 1 : -1;
+  /* d.reaches stays NULL: no other note has the new name (rename_note refuses that), so the
+   * name alone, and every path, reaches the note. */
+  char *path = nl_link_path(&d);
+  if (path == NULL) {
+    nr->s->oom = 1;
+    return;
   }
-  nl_brange r = l->target_range;
-  r.end.col = r.start.col + (uint32_t)end;
-  r.start.col += (uint32_t)seg;
-  nl_edits_add(nr->s, f, r, text, tl);
+  nl_edits_replace(nr->s, f, l->target_range, path, strlen(path));
+  free(path);
 }
 
 static void tag_edit(const note_rename *nr, nl_edits_file *f, const nl_tag *tag) {
@@ -317,7 +321,17 @@ static int rename_note(nl_edits *s, const nl_entry *e, const char *new_name, cha
     snprintf(err, err_size, "out of memory");
     return NL_RPC_INTERNAL_ERROR;
   }
-  note_rename nr = {s, e, e->name, name};
+  size_t dir = nl_path_dir_len(e->rel);
+  char *new_rel = malloc(dir + len + 5);
+  if (new_rel == NULL) {
+    free(seen);
+    free(abs);
+    free(uri);
+    snprintf(err, err_size, "out of memory");
+    return NL_RPC_INTERNAL_ERROR;
+  }
+  snprintf(new_rel, dir + len + 5, "%.*s%s%s.md", (int)dir, e->rel, dir ? "/" : "", name);
+  note_rename nr = {s, e, e->name, name, new_rel};
   for (uint32_t id = 0; id < nl_ws_id_limit(ctx->ws); id++) {
     if (!((seen[id / 8] >> (id % 8)) & 1)) continue;
     nl_edits_file *f = nl_edits_file_of(s, nl_ws_get(ctx->ws, id));
@@ -325,6 +339,7 @@ static int rename_note(nl_edits *s, const nl_entry *e, const char *new_name, cha
   }
   /* The text edits of the note itself name its old URI: the rename comes after them. */
   nl_edits_rename_file(s, e->uri, uri);
+  free(new_rel);
   free(seen);
   free(abs);
   free(uri);
@@ -377,16 +392,20 @@ static void heading_link_edit(nl_edits *s, nl_edits_file *f, const nl_link *l, v
   const char *raw = nl_edits_slice(f, r, &len);
   if (raw == NULL) return;
   const char *text = hr->new_text;
-  size_t tl = strlen(text);
-  char enc[1024];
+  char *enc = NULL;
   if (l->kind == NL_LINK_MARKDOWN) {
     /* A markdown fragment names the heading by its slug ("#open-questions") or encoded text. */
     int slug = hr->h->slug != NULL && len == strlen(hr->h->slug) &&
                strncasecmp(raw, hr->h->slug, len) == 0;
-    if (slug) text = hr->new_slug, tl = strlen(text);
-    else tl = nl_edits_url_encode(text, tl, enc, sizeof enc), text = enc;
+    if (slug) text = hr->new_slug;
+    else text = enc = nl_link_encode(text, strlen(text));
   }
-  nl_edits_add(s, f, r, text, tl);
+  if (text == NULL) {
+    s->oom = 1;
+    return;
+  }
+  nl_edits_add(s, f, r, text, strlen(text));
+  free(enc);
 }
 
 static int bad_fragment_text(const char *s, size_t len) {

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "lsp/index/config.h"
+#include "lsp/index/link_writer.h"
 #include "lsp/note/task.h"
 #include "protocol/position.h"
 #include "protocol/utf8.h"
@@ -515,22 +516,14 @@ static void target_base(const char *t, const char **base, size_t *len) {
 }
 
 /* A link that reaches its note only through a title or an alias: Obsidian would not follow
- * it. The fix names the note by file (its path when the name alone is ambiguous) and shows
- * what was written: [[Leah]] -> [[Leah Ferguson|Leah]]. */
+ * it. The fix is a new link to the note's file in the vault's link format (link_writer.h)
+ * that shows what was written: [[Leah]] -> [[Leah Ferguson|Leah]], or [Leah](Leah%20Ferguson.md)
+ * in a vault of markdown links. */
 static void check_alias(nl_diag_run *r, const nl_link *l, const nl_entry *t) {
   const char *base;
   size_t bl;
   target_base(l->target, &base, &bl);
   if (nl_ws_same_name(base, bl, t->name, strlen(t->name))) return;
-  size_t n = 0;
-  const nl_entry *by_name = nl_ws_resolve(r->ws, r->e, 0, t->name, strlen(t->name), &n);
-  const char *name = t->name;
-  size_t nl = strlen(name);
-  if (by_name != t || n != 1) {
-    name = t->rel;
-    nl = strlen(name) - 3;
-  }
-  const char *frag = l->heading ? l->heading : l->block;
   const char *shown = l->alias ? l->alias : l->target;
   nl_diag *d = nl_diag_push(r->out, NL_SEV_HINT, NL_DIAG_ALIAS_LINK, l->range,
                     nl_diag_fmt("'%s' is a title or alias of '%s': Obsidian links by file name", l->target,
@@ -539,8 +532,12 @@ static void check_alias(nl_diag_run *r, const nl_link *l, const nl_entry *t) {
     r->oom = 1;
     return;
   }
-  d->relinked = nl_diag_fmt("%s[[%.*s%s%s%s|%s]]", l->kind == NL_LINK_EMBED ? "!" : "", (int)nl, name,
-                    frag ? "#" : "", frag && l->block ? "^" : "", frag ? frag : "", shown);
+  char *block = l->block ? nl_diag_fmt("^%s", l->block) : NULL;
+  nl_link_index ix = {r->ws, r->e, t};
+  nl_link_dest dest = nl_link_dest_index(&ix, r->e->rel);
+  if (l->block == NULL || block != NULL)
+    d->relinked = nl_link_write(&dest, l->heading ? l->heading : block, shown, l->kind == NL_LINK_EMBED);
+  free(block);
   if (d->relinked == NULL) r->oom = 1;
 }
 

@@ -157,6 +157,27 @@ test('alias-link: a link by title gets a hint whose fix names the file and keeps
   });
 });
 
+test('alias-link in a vault of markdown links: the fix writes a markdown link in the vault\'s format', async () => {
+  await withServer(
+    async (s) => {
+      const uri = await s.open('Inbox.md');
+      const hint = (await s.pullDiagnostics(uri)).find((d) => d.code === 'alias-link');
+      const actions = await s.request('textDocument/codeAction', {
+        textDocument: { uri },
+        range: hint.range,
+        context: { diagnostics: [hint] },
+      });
+      s.applyWorkspaceEdit(actions.find((a) => a.title.startsWith('Link by file name')).edit);
+      assert.equal(
+        s.text(uri).split('\n')[2],
+        '- [ ] Read the pilot notes from [Storage pilot kickoff with Contoso](Meetings/2025-11-06%20-%20Storage%20pilot%20kickoff%20with%20Contoso.md) #task',
+      );
+    },
+    (vault) =>
+      fs.writeFileSync(path.join(vault, '.obsidian/app.json'), JSON.stringify({ useMarkdownLinks: true, newLinkFormat: 'relative' })),
+  );
+});
+
 test('.gitignore: what git ignores is not indexed; the vault\'s excluded files still resolve', async () => {
   await withServer(
     async (s) => {

@@ -284,6 +284,8 @@ function movedVault(moves, text, extra) {
   return exp;
 }
 
+// The example vault keeps Obsidian's default newLinkFormat, "shortest": a path rewritten by a
+// move is the file name when that alone reaches the note, in the link's own kind.
 test('willRenameFiles: a folder moved rewrites path links and relative markdown links', async () => {
   await withExtraNote('Notes/Links.md', LINKS_NOTE, async (s, vault) => {
     const capabilities = s.initializeResult.capabilities;
@@ -294,7 +296,7 @@ test('willRenameFiles: a folder moved rewrites path links and relative markdown 
       movedVault([['People', 'Team']], undefined, {
         'Notes/Links.md': LINKS_NOTE.replace('[[People/Ana Ruiz]]', '[[Ana Ruiz]]')
           .replace('[[People/Ana Ruiz|Ana]]', '[[Ana Ruiz|Ana]]')
-          .replace('../People/Jonas%20Becker.md', '../Team/Jonas%20Becker.md'),
+          .replace('../People/Jonas%20Becker.md', 'Jonas%20Becker.md'),
       }),
     );
   });
@@ -303,9 +305,9 @@ test('willRenameFiles: a folder moved rewrites path links and relative markdown 
 test('willRenameFiles: a note moved keeps its relative links working', async () => {
   await withExtraNote('Notes/Links.md', LINKS_NOTE, async (s, vault) => {
     await willMove(s, vault, [['Notes/Links.md', 'Links.md']]);
-    const after = LINKS_NOTE.replace('../People/Jonas%20Becker.md', 'People/Jonas%20Becker.md').replace(
+    const after = LINKS_NOTE.replace('../People/Jonas%20Becker.md', 'Jonas%20Becker.md').replace(
       '../Accounts/Contoso.md#Contacts',
-      'Accounts/Contoso.md#Contacts',
+      'Contoso.md#Contacts',
     );
     assertVault(vault, movedVault([], undefined, { 'Links.md': after }));
   });
@@ -313,14 +315,14 @@ test('willRenameFiles: a note moved keeps its relative links working', async () 
 
 test('willRenameFiles: a note that takes another note\'s name makes links to that note explicit', async () => {
   await withExtraNote('Archive/Old Ana.md', '# Old Ana\n', async (s, vault) => {
-    // At the root, "Ana Ruiz" would be the first of two notes of that name for every note
-    // outside People/ (a note in People/ still finds its neighbour first).
+    // At the root, "Ana Ruiz.md" is what [[Ana Ruiz]] names from everywhere, People/ too: a
+    // link is tried as a path from the vault's root before any other rule (resolve/root-first).
     await willMove(s, vault, [['Archive/Old Ana.md', 'Ana Ruiz.md']]);
     assertVault(
       vault,
       movedVault(
         [],
-        (rel, t) => (rel.startsWith('People/') ? t : t.replaceAll('[[Ana Ruiz]]', '[[People/Ana Ruiz]]')),
+        (rel, t) => t.replaceAll('[[Ana Ruiz]]', '[[People/Ana Ruiz]]'),
         { 'Ana Ruiz.md': '# Old Ana\n' },
       ),
     );
@@ -369,4 +371,124 @@ test('rename from a link in a frontmatter property rewrites it there and everywh
     VSCODE_CAPS,
     (vault) => fs.writeFileSync(path.join(vault, NOTE), text),
   );
+});
+
+// ---- the vault's link format (.obsidian/app.json) ----------------------------------------
+
+/**
+ * Every text edit of `edit` replaces only bytes of a link's path: the text it replaces, read
+ * from the file before the edit, holds no bracket, parenthesis, '|', '#', '!' or line break,
+ * so link kinds, fragments and display texts are never touched.
+ */
+function assertPathEditsOnly(edit) {
+  let n = 0;
+  for (const dc of edit.documentChanges ?? []) {
+    if (!dc.edits) continue;
+    const lines = fs.readFileSync(uriFsPath(dc.textDocument.uri), 'utf8').split('\n');
+    for (const e of dc.edits) {
+      const { start, end } = e.range;
+      if (start.line !== end.line) assert.fail(`an edit spans lines in ${dc.textDocument.uri}`);
+      const old = lines[start.line].slice(start.character, end.character);
+      const line = lines[start.line];
+      // A link path, or a name (heading, mention, frontmatter value) the rename also rewrites.
+      assert.doesNotMatch(old, /[[\]()|#!\n]/, `edit replaces only path bytes: "${old}" in "${line}"`);
+      n++;
+    }
+  }
+  return n;
+}
+
+function withAppJson(app, extra, fn) {
+  return withServer(fn, VSCODE_CAPS, (vault) => {
+    fs.writeFileSync(path.join(vault, '.obsidian/app.json'), JSON.stringify(app));
+    for (const [rel, text] of Object.entries(extra)) {
+      fs.mkdirSync(path.dirname(path.join(vault, rel)), { recursive: true });
+      fs.writeFileSync(path.join(vault, rel), text);
+    }
+  });
+}
+
+/** Renames through textDocument/rename at `needle` in `rel`, checks the edits, applies them. */
+async function renameChecked(s, rel, needle, newName, delta) {
+  const uri = await s.open(rel);
+  const position = positionOf(s.text(uri), needle, { delta });
+  const edit = await s.request('textDocument/rename', { textDocument: { uri }, position, newName });
+  assert.ok(assertPathEditsOnly(edit) > 0);
+  s.applyWorkspaceEdit(edit);
+  fs.writeFileSync(uriFsPath(uri), s.text(uri));
+  await s.close(uri);
+}
+
+/** The vault-relative folder of rel, for path.posix.relative. */
+const folderOf = (rel) => path.posix.dirname(rel).replace(/^\.$/, '');
+
+test('app.json markdown links + relative: a rename writes each link\'s new path relative to its note', async () => {
+  const app = { useMarkdownLinks: true, newLinkFormat: 'relative' };
+  const NOTE = 'Notes/Links.md';
+  const text = '# Links\n\n- [Ana](../People/Ana%20Ruiz.md) and [her](<../People/Ana Ruiz.md>)\n- [[People/Ana Ruiz|Ana]]\n';
+  await withAppJson(app, { [NOTE]: text }, async (s, vault) => {
+    await renameChecked(s, KICKOFF, '[[Ana Ruiz]]', 'Ana Ruiz-Lopez', 4);
+    const exp = expectedVault({
+      // Wikilinks stay wikilinks, with the path from the note's folder ("Ana Ruiz-Lopez" beside
+      // it in People/); mentions, participants and the title follow the name.
+      text: (rel, t) =>
+        t
+          .replaceAll('Ana Ruiz', 'Ana Ruiz-Lopez')
+          .replaceAll('[[Ana Ruiz-Lopez]]', `[[${path.posix.relative(folderOf(rel), 'People/Ana Ruiz-Lopez')}]]`),
+      move: (rel) => (rel === 'People/Ana Ruiz.md' ? 'People/Ana Ruiz-Lopez.md' : rel),
+    });
+    exp.set('.obsidian/app.json', Buffer.from(JSON.stringify(app)));
+    exp.set(
+      NOTE,
+      Buffer.from(
+        '# Links\n\n- [Ana](../People/Ana%20Ruiz-Lopez.md) and [her](<../People/Ana Ruiz-Lopez.md>)\n- [[../People/Ana Ruiz-Lopez|Ana]]\n',
+      ),
+    );
+    assertVault(vault, exp);
+    assert.match(fs.readFileSync(path.join(vault, KICKOFF), 'utf8'), /\[\[\.\.\/People\/Ana Ruiz-Lopez\]\]/);
+  });
+});
+
+test('app.json wikilinks + shortest: a note renamed to an ambiguous name is linked by its path', async () => {
+  const app = { useMarkdownLinks: false, newLinkFormat: 'shortest' };
+  await withAppJson(app, {}, async (s, vault) => {
+    // "Apollo" is already two notes (Projects/, Archive/): the name alone would reach
+    // Archive/Apollo.md, so links to the renamed note fall back to its vault path.
+    const files = [['Projects/Project Atlas.md', 'Projects/Atlas/Apollo.md']].map(([a, b]) => ({
+      oldUri: fileUri(path.join(vault, a)),
+      newUri: fileUri(path.join(vault, b)),
+    }));
+    const edit = await s.request('workspace/willRenameFiles', { files });
+    assert.ok(assertPathEditsOnly(edit) > 0);
+    s.applyWorkspaceEdit(edit);
+    fs.mkdirSync(path.join(vault, 'Projects/Atlas'));
+    fs.renameSync(path.join(vault, 'Projects/Project Atlas.md'), path.join(vault, 'Projects/Atlas/Apollo.md'));
+    const exp = movedVault(
+      [['Projects/Project Atlas.md', 'Projects/Atlas/Apollo.md']],
+      (rel, t) => t.replaceAll('[[Project Atlas', '[[Projects/Atlas/Apollo'),
+      {},
+    );
+    exp.set('.obsidian/app.json', Buffer.from(JSON.stringify(app)));
+    assertVault(vault, exp);
+    // [[Apollo]] in the daily note still names Archive/Apollo.md, as before the move.
+    assert.match(fs.readFileSync(path.join(vault, 'Daily/2025-11-06.md'), 'utf8'), /Which \[\[Apollo\]\]/);
+  });
+});
+
+test('app.json absolute: a rename writes vault paths, markdown links staying markdown', async () => {
+  const app = { newLinkFormat: 'absolute' };
+  const NOTE = 'Notes/Links.md';
+  const text = '# Links\n\n- [Jonas](../People/Jonas%20Becker.md) and [[Jonas Becker|JB]]\n';
+  await withAppJson(app, { [NOTE]: text }, async (s, vault) => {
+    await renameChecked(s, 'Accounts/Contoso.md', '[[Jonas Becker]]', 'Jonas Becker-Roth', 4);
+    const exp = expectedVault({
+      text: (rel, t) =>
+        t.replaceAll('[[Jonas Becker]]', '[[People/Jonas Becker-Roth]]').replaceAll('Jonas Becker', 'Jonas Becker-Roth')
+          .replaceAll('Jonas Becker-Roth-Roth', 'Jonas Becker-Roth'),
+      move: (rel) => (rel === 'People/Jonas Becker.md' ? 'People/Jonas Becker-Roth.md' : rel),
+    });
+    exp.set('.obsidian/app.json', Buffer.from(JSON.stringify(app)));
+    exp.set(NOTE, Buffer.from('# Links\n\n- [Jonas](People/Jonas%20Becker-Roth.md) and [[People/Jonas Becker-Roth|JB]]\n'));
+    assertVault(vault, exp);
+  });
 });
