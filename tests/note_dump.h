@@ -79,8 +79,11 @@ static inline void dump_note(dump *d, const nl_note *n) {
         S(t->description), S(t->recurrence), S(t->id), S(t->block_id), t->priority,
         t->on_completion, t->mojibake);
     for (uint32_t k = 0; k < t->n_depends_on; k++) put(d, " depends %s\n", S(t->depends_on[k]));
-    for (int k = 0; k < NL_DATE__COUNT; k++)
-      put(d, " date %d %d %d %d\n", k, t->dates[k].present, t->dates[k].valid, t->dates[k].days);
+    for (uint8_t k = 0; k < t->n_dates; k++) {
+      const nl_task_date *td = &t->dates[k];
+      put(d, " date %d %d %d %d %u-%u\n", td->field, td->present, td->valid, td->days,
+          td->range.a, td->range.b);
+    }
   }
 }
 
@@ -171,13 +174,13 @@ static inline json_t *task_json(const nl_task *t, const nl_lines *lines, const n
   set_str(o, "symbol", t->symbol);
   set_str(o, "description", t->description);
   for (int f = 0; f < NL_DATE__COUNT; f++) {
-    const nl_task_date *d = &t->dates[f];
+    const nl_task_date *d = nl_task_date_of(t, (nl_date_field)f);
     if (!d->present) continue;
     char day[16];
     if (d->valid) nl_date_format(d->days, day);
     json_object_set_new(o, task_date_keys[f],
                         d->valid ? json_string(day)
-                                 : json_pack("{s:o}", "invalid", range_text(lines, d->value_range)));
+                                 : json_pack("{s:o}", "invalid", range_text(lines, nl_task_date_value(t, d))));
   }
   if (t->priority != NL_PRIORITY_NONE && t->priority < 6)
     set_str(o, "priority", priorities[t->priority]);
@@ -199,28 +202,29 @@ static inline json_t *task_json(const nl_task *t, const nl_lines *lines, const n
 /* The ranges of a task's parts that are there (new object). */
 static inline json_t *task_ranges_json(const nl_task *t) {
   json_t *o = json_object();
-  set_range(o, "status", t->status_range);
-  set_range(o, "text", t->text_range);
-  set_range(o, "description", t->description_range);
-  set_range(o, "fields", t->fields_range);
+  set_range(o, "status", nl_task_range(t, t->status_range));
+  set_range(o, "text", nl_task_range(t, t->text_range));
+  set_range(o, "description", nl_task_range(t, t->description_range));
+  set_range(o, "fields", nl_task_range(t, t->fields_range));
   json_t *moji = json_array();
   for (int f = 0; f < NL_DATE__COUNT; f++) {
-    if (!t->dates[f].present) continue;
+    const nl_task_date *d = nl_task_date_of(t, (nl_date_field)f);
+    if (!d->present) continue;
     char k[32];
-    set_range(o, task_date_keys[f], t->dates[f].range);
+    set_range(o, task_date_keys[f], nl_task_range(t, d->range));
     snprintf(k, sizeof k, "%sValue", task_date_keys[f]);
-    set_range(o, k, t->dates[f].value_range);
-    if (t->dates[f].mojibake) json_array_append_new(moji, json_string(task_date_keys[f]));
+    set_range(o, k, nl_task_date_value(t, d));
+    if (d->mojibake) json_array_append_new(moji, json_string(task_date_keys[f]));
   }
   if (json_array_size(moji) > 0) json_object_set(o, "mojibakeDates", moji);
   json_decref(moji);
-  set_range(o, "priority", t->priority_range);
-  set_range(o, "recurrence", t->recurrence_range);
-  set_range(o, "id", t->id_range);
-  set_range(o, "dependsOn", t->depends_range);
-  set_range(o, "onCompletion", t->on_completion_range);
-  set_range(o, "blockId", t->block_range);
-  if (t->proposed_tag.start.line != NL_NONE) set_range(o, "proposedTag", t->proposed_tag);
+  set_range(o, "priority", nl_task_range(t, t->priority_range));
+  set_range(o, "recurrence", nl_task_range(t, t->recurrence_range));
+  set_range(o, "id", nl_task_range(t, t->id_range));
+  set_range(o, "dependsOn", nl_task_range(t, t->depends_range));
+  set_range(o, "onCompletion", nl_task_range(t, t->on_completion_range));
+  set_range(o, "blockId", nl_task_range(t, t->block_range));
+  if (t->proposed_tag.a != NL_NONE) set_range(o, "proposedTag", nl_task_range(t, t->proposed_tag));
   return o;
 }
 

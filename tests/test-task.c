@@ -71,8 +71,8 @@ static void check_status(const char *line, nl_task_status want, const char *symb
   ASSERT(t != NULL);
   ASSERT_EQ(t->status, want);
   ASSERT_STR_EQ(t->symbol, symbol);
-  ASSERT_EQ(t->status_range.start.col, 2);
-  ASSERT_EQ(t->status_range.end.col, end);
+  ASSERT_EQ(t->status_range.a, 2);
+  ASSERT_EQ(t->status_range.b, end);
   nl_note_free(n);
 }
 
@@ -111,20 +111,20 @@ static void test_ordered_and_nested(void) {
   ASSERT(n != NULL);
   ASSERT_EQ(n->n_tasks, 5);
   ASSERT_EQ(n->tasks[0].line, 0);
-  ASSERT_EQ(n->tasks[0].status_range.start.col, 3);
+  ASSERT_EQ(n->tasks[0].status_range.a, 3);
   ASSERT_STR_EQ(n->tasks[0].description, "one");
   ASSERT_EQ(n->tasks[1].status, NL_TASK_OPEN);
-  ASSERT_EQ(n->tasks[1].status_range.start.col, 3);
+  ASSERT_EQ(n->tasks[1].status_range.a, 3);
   ASSERT_EQ(n->tasks[2].line, 3);
   ASSERT_EQ(n->tasks[2].proposed, NL_PROPOSED_WIDE);
-  ASSERT_EQ(n->tasks[2].status_range.start.col, 4);
-  ASSERT_EQ(n->tasks[2].status_range.end.col, 8);
+  ASSERT_EQ(n->tasks[2].status_range.a, 4);
+  ASSERT_EQ(n->tasks[2].status_range.b, 8);
   ASSERT_EQ(n->tasks[3].line, 4);
   ASSERT_EQ(n->tasks[3].status, NL_TASK_IN_PROGRESS);
-  ASSERT_EQ(n->tasks[3].status_range.start.col, 6);
+  ASSERT_EQ(n->tasks[3].status_range.a, 6);
   ASSERT_EQ(n->tasks[4].line, 5);
   ASSERT_EQ(n->tasks[4].status, NL_TASK_CANCELLED);
-  ASSERT_EQ(n->tasks[4].status_range.start.col, 3);
+  ASSERT_EQ(n->tasks[4].status_range.a, 3);
   nl_note_free(n);
 }
 
@@ -145,26 +145,26 @@ static void test_field_ranges(void) {
   static const uint32_t widths[6] = {3, 4, 3, 4, 3, 3};
   uint32_t col = 53;
   for (int i = 0; i < 6; i++) {
-    const nl_task_date *d = &t->dates[order[i]];
+    const nl_task_date *d = nl_task_date_of(t, order[i]);
     ASSERT(d->present && d->valid);
-    ASSERT_EQ(d->range.start.col, col);
-    ASSERT_EQ(d->value_range.start.col, col + widths[i] + 1);
-    ASSERT_EQ(d->value_range.end.col, col + widths[i] + 11);
-    ASSERT_EQ(d->range.end.col, d->value_range.end.col);
+    ASSERT_EQ(d->range.a, col);
+    ASSERT_EQ(nl_task_date_value(t, d).start.col, col + widths[i] + 1);
+    ASSERT_EQ(nl_task_date_value(t, d).end.col, col + widths[i] + 11);
+    ASSERT_EQ(d->range.b, nl_task_date_value(t, d).end.col);
     col += widths[i] + 12;
   }
-  ASSERT_EQ(t->recurrence_range.start.col, 12);
-  ASSERT_EQ(t->recurrence_range.end.col, 27);
-  ASSERT_EQ(t->id_range.start.col, 28);
-  ASSERT_EQ(t->depends_range.start.col, 39);
-  ASSERT_EQ(t->priority_range.start.col, 49);
-  ASSERT_EQ(t->priority_range.end.col, 52);
-  ASSERT_EQ(t->fields_range.start.col, 12);
-  ASSERT_EQ(t->fields_range.end.col, strlen(s) - 5);
-  ASSERT_EQ(t->description_range.start.col, 6);
-  ASSERT_EQ(t->description_range.end.col, 11);
+  ASSERT_EQ(t->recurrence_range.a, 12);
+  ASSERT_EQ(t->recurrence_range.b, 27);
+  ASSERT_EQ(t->id_range.a, 28);
+  ASSERT_EQ(t->depends_range.a, 39);
+  ASSERT_EQ(t->priority_range.a, 49);
+  ASSERT_EQ(t->priority_range.b, 52);
+  ASSERT_EQ(t->fields_range.a, 12);
+  ASSERT_EQ(t->fields_range.b, strlen(s) - 5);
+  ASSERT_EQ(t->description_range.a, 6);
+  ASSERT_EQ(t->description_range.b, 11);
   ASSERT_STR_EQ(t->block_id, "blk");
-  ASSERT_EQ(t->block_range.start.col, strlen(s) - 4);
+  ASSERT_EQ(t->block_range.a, strlen(s) - 4);
   ASSERT_STR_EQ(t->description, "Do it");
   ASSERT_EQ(t->n_depends_on, 2);
   ASSERT_STR_EQ(t->depends_on[1], "y2");
@@ -199,10 +199,10 @@ static void test_owners_tags_and_proposed(void) {
   ASSERT_EQ(t->n_tags, 2);
   ASSERT_STR_EQ(n->tags[t->first_tag].name, "task");
   ASSERT_EQ(t->proposed, NL_PROPOSED_WIDE | NL_PROPOSED_TAG);
-  ASSERT_MEM_EQ(s + t->proposed_tag.start.col, t->proposed_tag.end.col - t->proposed_tag.start.col,
+  ASSERT_MEM_EQ(s + t->proposed_tag.a, t->proposed_tag.b - t->proposed_tag.a,
                 "#proposed", 9);
   /* "@Bob" ends the line, so nothing after it is a field: the date is description. */
-  ASSERT(!t->dates[NL_DATE_DUE].present);
+  ASSERT(!nl_task_date_of(t, NL_DATE_DUE)->present);
   nl_note_free(n);
 }
 
@@ -217,7 +217,7 @@ static void test_proposed_settings(void) {
   ASSERT(nl_task_is_proposed(&n->tasks[1], NULL));
   ASSERT(nl_task_is_proposed(&n->tasks[2], NULL));
   ASSERT(!nl_task_is_proposed(&n->tasks[3], &on));
-  ASSERT_EQ(n->tasks[3].proposed_tag.start.line, NL_NONE);
+  ASSERT_EQ(n->tasks[3].proposed_tag.a, NL_NONE);
   nl_note_free(n);
 }
 
@@ -264,8 +264,8 @@ static void test_crlf_task(void) {
   nl_note *n = parse("- [x] done \xE2\x9C\x85 2025-11-06\r\n- [ ] next\r\n");
   ASSERT(n != NULL);
   ASSERT_EQ(n->n_tasks, 2);
-  ASSERT(n->tasks[0].dates[NL_DATE_DONE].valid);
-  ASSERT_EQ(n->tasks[0].text_range.end.col, 25);
+  ASSERT(nl_task_date_of(&n->tasks[0], NL_DATE_DONE)->valid);
+  ASSERT_EQ(n->tasks[0].text_range.b, 25);
   ASSERT_STR_EQ(n->tasks[1].description, "next");
   nl_note_free(n);
 }

@@ -109,7 +109,7 @@ static void print_text_line(FILE *out, const nl_workspace *ws, const nl_tq_hit *
   fprintf(out, "%s:%u: [%s] %s", h->entry->rel, t->line + 1,
           nl_tq_status_name((nl_tq_status)h->status), plain ? plain : t->description);
   free(plain);
-  const nl_task_date *due = &t->dates[NL_DATE_DUE];
+  const nl_task_date *due = nl_task_date_of(t, NL_DATE_DUE);
   int dated = due->present && due->valid;
   const char *prio = nl_tq_priority_name(t->priority);
   if (t->n_mentions == 0 && !dated && prio == NULL) {
@@ -165,7 +165,7 @@ static void print_markdown_line(FILE *out, const nl_workspace *ws, const nl_tq_h
   static const nl_date_field order[] = {NL_DATE_CREATED,   NL_DATE_START, NL_DATE_SCHEDULED,
                                         NL_DATE_DUE,       NL_DATE_CANCELLED, NL_DATE_DONE};
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-    const nl_task_date *d = &t->dates[order[i]];
+    const nl_task_date *d = nl_task_date_of(t, order[i]);
     if (!d->present || !d->valid) continue;
     char day[16];
     nl_date_format(d->days, day);

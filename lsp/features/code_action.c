@@ -128,12 +128,12 @@ static void task_edits(const note_view *v, const nl_task *t, task_act act, json_
   /* Accepting keeps a real status ("[/] ... #proposed" stays in progress); "[ ?]" and "[?]"
    * become "[ ]". */
   if (act != TASK_ACCEPT || (t->proposed & (NL_PROPOSED_WIDE | NL_PROPOSED_QUESTION)))
-    add_edit(edits, v, t->status_range, status[act]);
+    add_edit(edits, v, nl_task_range(t, t->status_range), status[act]);
 
   char stamp[48] = "";
-  if (act == TASK_REJECT && !t->dates[NL_DATE_CANCELLED].present)
+  if (act == TASK_REJECT && !nl_task_date_of(t, NL_DATE_CANCELLED)->present)
     snprintf(stamp, sizeof stamp, " %s %s", nl_task_date_emoji(NL_DATE_CANCELLED), v->today);
-  if (act == TASK_COMPLETE && !t->dates[NL_DATE_DONE].present)
+  if (act == TASK_COMPLETE && !nl_task_date_of(t, NL_DATE_DONE)->present)
     snprintf(stamp, sizeof stamp, " %s %s", nl_task_date_emoji(NL_DATE_DONE), v->today);
   size_t end = ll;
   while (end > 0 && is_blank(line[end - 1])) end--;

@@ -95,7 +95,7 @@ static void task_card(const nl_ctx *ctx, const nl_note *n, const nl_task *task, 
     }
   }
   for (int d = 0; d < NL_DATE__COUNT; d++) {
-    const nl_task_date *td = &task->dates[d];
+    const nl_task_date *td = nl_task_date_of(task, d);
     if (!td->present) continue;
     if (!td->valid) {
       add(t, "%s%s: not a valid date", br, date_names[d]);
@@ -232,7 +232,7 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
     const nl_task *task = task_on_line(n, pos.line);
     if (task != NULL) {
       task_card(ctx, n, task, ctx->caps->hover_markdown, &t);
-      loc.range = (nl_brange){task->status_range.start, task->text_range.end};
+      loc.range = nl_task_range(task, (nl_task_span){task->status_range.a, task->text_range.b});
       loc.kind = NL_LOC_TYPE; /* the range below is the task's */
     } else if (on_own_title(self, pos.line)) {
       target = self;

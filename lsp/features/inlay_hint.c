@@ -17,7 +17,7 @@ static const struct {
 
 static json_t *hint(const nl_ctx *ctx, const nl_task_settings *ts, const nl_text *t,
                     const nl_task *task, int field, const char *name) {
-  const nl_task_date *d = &task->dates[field];
+  const nl_task_date *d = nl_task_date_of(task, field);
   if (!d->present || !d->valid) return NULL;
   int overdue = field == NL_DATE_DUE && nl_tq_task_overdue(task, ts, ctx->today);
   char label[48], day[16], tip[96];
@@ -25,7 +25,7 @@ static json_t *hint(const nl_ctx *ctx, const nl_task_settings *ts, const nl_text
   nl_date_format(d->days, day);
   snprintf(tip, sizeof tip, "%s %s", name, day);
   uint32_t line, character;
-  nl_text_units(t, ctx->enc, d->value_range.end, &line, &character);
+  nl_text_units(t, ctx->enc, nl_task_date_value(task, d).end, &line, &character);
   return json_pack("{s:o, s:s, s:s, s:b}", "position", nl_lsp_position_json(line, character),
                    "label", label, "tooltip", tip, "paddingLeft", 1);
 }
@@ -50,7 +50,8 @@ int nl_feature_inlay_hint(const nl_ctx *ctx, const json_t *params, json_t **resu
     nl_tq_status s = nl_tq_task_status(task, ts);
     if (s != NL_TQ_PROPOSED && s != NL_TQ_TODO && s != NL_TQ_IN_PROGRESS) continue;
     for (size_t k = 0; k < sizeof hinted / sizeof hinted[0]; k++) {
-      if (!task->dates[hinted[k].field].present || !task->dates[hinted[k].field].valid) continue;
+      const nl_task_date *d = nl_task_date_of(task, hinted[k].field);
+      if (!d->present || !d->valid) continue;
       if (!loaded) {
         nl_text_load(&t, ctx->docs, e); /* unreadable: byte columns */
         loaded = 1;

@@ -158,7 +158,7 @@ static void task_line(buf *b, const nl_workspace *ws, const nl_entry *party,
     if (owner != NULL) put(b, " \xE2\x80\x94 %s", owner);
     free(owner);
   }
-  const nl_task_date *due = &t->dates[NL_DATE_DUE];
+  const nl_task_date *due = nl_task_date_of(t, NL_DATE_DUE);
   if (due->present && due->valid) {
     char day[16], rel[48];
     nl_date_format(due->days, day);

@@ -101,7 +101,7 @@ nl_tq_status nl_tq_task_status(const nl_task *t, const nl_task_settings *ts) {
 }
 
 int nl_tq_task_overdue(const nl_task *t, const nl_task_settings *ts, int32_t today) {
-  const nl_task_date *due = &t->dates[NL_DATE_DUE];
+  const nl_task_date *due = nl_task_date_of(t, NL_DATE_DUE);
   if (!due->present || !due->valid || due->days >= today) return 0;
   nl_tq_status s = nl_tq_task_status(t, ts);
   return s == NL_TQ_PROPOSED || s == NL_TQ_TODO || s == NL_TQ_IN_PROGRESS;

@@ -65,7 +65,7 @@ static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t toda
   }
   /* "[ ?]" is the two-character proposed marker; everything else holds one character. */
   const char *symbol = t->proposed & NL_PROPOSED_WIDE ? " ?" : t->symbol;
-  const nl_task_date *due = &t->dates[NL_DATE_DUE];
+  const nl_task_date *due = nl_task_date_of(t, NL_DATE_DUE);
   json_t *due_in = due->present && due->valid ? json_integer(due->days - today) : json_null();
   const char *prio = nl_tq_priority_name(t->priority);
   json_t *note = json_pack("{s:o, s:s}", "title", n->title != NULL ? str_or_null(n->title->text)
@@ -78,10 +78,10 @@ static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t toda
       "status", nl_tq_status_name((nl_tq_status)h->status), "statusSymbol",
       nl_lsp_string_lossy(symbol, strlen(symbol)), "description", str_or_null(t->description),
       "owners", owners, "account", take_string(nl_tq_account_name(h)), "due", date_json(due),
-      "scheduled", date_json(&t->dates[NL_DATE_SCHEDULED]), "start",
-      date_json(&t->dates[NL_DATE_START]), "created", date_json(&t->dates[NL_DATE_CREATED]),
-      "done", date_json(&t->dates[NL_DATE_DONE]), "cancelled",
-      date_json(&t->dates[NL_DATE_CANCELLED]), "priority", prio ? json_string(prio) : json_null(), "onCompletion",
+      "scheduled", date_json(nl_task_date_of(t, NL_DATE_SCHEDULED)), "start",
+      date_json(nl_task_date_of(t, NL_DATE_START)), "created", date_json(nl_task_date_of(t, NL_DATE_CREATED)),
+      "done", date_json(nl_task_date_of(t, NL_DATE_DONE)), "cancelled",
+      date_json(nl_task_date_of(t, NL_DATE_CANCELLED)), "priority", prio ? json_string(prio) : json_null(), "onCompletion",
       on_completion_json(t),
       "overdue", (int)h->overdue, "dueInDays", due_in, "recurrence", str_or_null(t->recurrence),
       "id", str_or_null(t->id), "dependsOn", depends_json(t), "blockId",
@@ -112,7 +112,7 @@ static json_t **line_ranges(nl_docs *docs, nl_encoding enc, const nl_tq_result *
   size_t unknown = 0;
   for (size_t i = 0; i < r->n; i++) {
     const nl_task *t = r->items[i].task;
-    nl_bpos end = {t->line, t->text_range.end.col};
+    nl_bpos end = {t->line, t->text_range.b};
     uint32_t stop;
     if (nl_columns_units(r->items[i].entry->note, enc, end, &stop) == 0)
       ranges[i] = nl_lsp_range_json(t->line, 0, t->line, stop);
@@ -125,13 +125,13 @@ static json_t **line_ranges(nl_docs *docs, nl_encoding enc, const nl_tq_result *
   for (size_t i = 0; i < unknown; i++) {
     const nl_entry *e = order[i].hit->entry;
     const nl_task *t = order[i].hit->task;
-    uint32_t line = t->line, stop = t->text_range.end.col;
+    uint32_t line = t->line, stop = t->text_range.b;
     if (loaded != e) {
       if (loaded != NULL) nl_text_free(&text);
       nl_text_load(&text, docs, e); /* unreadable: columns stay bytes */
       loaded = e;
     }
-    nl_text_units(&text, enc, (nl_bpos){t->line, t->text_range.end.col}, &line, &stop);
+    nl_text_units(&text, enc, (nl_bpos){t->line, t->text_range.b}, &line, &stop);
     ranges[order[i].at] = nl_lsp_range_json(t->line, 0, t->line, stop);
   }
   if (loaded != NULL) nl_text_free(&text);

@@ -281,7 +281,7 @@ static int scan_note(run_state *st, const nl_entry *e, hits *out) {
     const nl_task *t = &n->tasks[i];
     nl_tq_status s = nl_tq_task_status(t, st->ts);
     if (s >= NL_TQ__STATUS_COUNT || !(st->statuses & (1u << s))) continue;
-    const nl_task_date *due = &t->dates[NL_DATE_DUE];
+    const nl_task_date *due = nl_task_date_of(t, NL_DATE_DUE);
     int dated = due->present && due->valid;
     int overdue = dated && due->days < st->today && s != NL_TQ_DONE && s != NL_TQ_CANCELLED;
     if (q->overdue && !overdue) continue;

@@ -293,13 +293,13 @@ static void check_proposed(nl_diag_run *r, const nl_task *t) {
     r->oom = 1;
     return;
   }
-  const nl_task_date *due = &t->dates[NL_DATE_DUE];
+  const nl_task_date *due = nl_task_date_of(t, NL_DATE_DUE);
   size_t dl = 0;
-  const char *dv = due->present ? lines_slice(&r->ls, due->value_range, &dl) : "";
+  const char *dv = due->present ? lines_slice(&r->ls, nl_task_date_value(t, due), &dl) : "";
   char *msg = dl ? nl_diag_fmt("proposed task: %s, due %.*s — accept or reject it", owners, (int)dl, dv)
                  : nl_diag_fmt("proposed task: %s, no due date — accept or reject it", owners);
   free(owners);
-  nl_brange range = {t->status_range.start, t->text_range.end};
+  nl_brange range = nl_task_range(t, (nl_task_span){t->status_range.a, t->text_range.b});
   emit(r, NL_SEV_INFORMATION, NL_DIAG_PROPOSED_TASK, range, msg);
 }
 
@@ -310,20 +310,21 @@ static void check_task(nl_diag_run *r, const nl_task *t) {
   /* A date field is only what Tasks reads as one: exactly \d{4}-\d{2}-\d{2} after its emoji.
    * Anything else there (a Templater "<% tp.date.now() %>", "{{date}}") is description. */
   for (int f = 0; f < NL_DATE__COUNT; f++) {
-    const nl_task_date *d = &t->dates[f];
+    const nl_task_date *d = nl_task_date_of(t, f);
     if (!d->present || d->valid) continue;
     size_t n;
-    const char *v = lines_slice(&r->ls, d->value_range, &n);
-    emit(r, NL_SEV_ERROR, NL_DIAG_INVALID_DATE, d->value_range, date_problem(v, n));
+    nl_brange value = nl_task_date_value(t, d);
+    const char *v = lines_slice(&r->ls, value, &n);
+    emit(r, NL_SEV_ERROR, NL_DIAG_INVALID_DATE, value, date_problem(v, n));
   }
-  const nl_task_date *due = &t->dates[NL_DATE_DUE];
+  const nl_task_date *due = nl_task_date_of(t, NL_DATE_DUE);
   /* A proposed task is still to do, whatever its symbol: past its due date it is overdue. */
   int open = nl_task_is_open(t, ts) || proposed;
   if (open && due->present && due->valid && due->days < r->today) {
     char date[16];
     nl_date_format(due->days, date);
     int32_t late = r->today - due->days;
-    emit(r, NL_SEV_WARNING, NL_DIAG_OVERDUE_TASK, due->range,
+    emit(r, NL_SEV_WARNING, NL_DIAG_OVERDUE_TASK, nl_task_range(t, due->range),
          nl_diag_fmt("overdue since %s (%ld day%s)", date, (long)late, late == 1 ? "" : "s"));
   }
 }

@@ -302,7 +302,7 @@ static long try_task(parse_ctx *p, cmark_node *para, uint32_t line) {
   nl_task t;
   memset(&t, 0, sizeof(t));
   if (nl_task_marker(&t, s, len, col, line) < 0) return -1;
-  t.proposed_tag.start.line = t.proposed_tag.end.line = NL_NONE;
+  t.proposed_tag.a = t.proposed_tag.b = NL_NONE;
   nl_task *slot = nl_vec_push(&p->tasks, sizeof(nl_task));
   if (slot == NULL) {
     p->oom = 1;
@@ -326,7 +326,8 @@ static void finish_task(parse_ctx *p, size_t idx, size_t m0, size_t t0) {
   t->n_tags = (uint32_t)(t1 - t0);
   for (size_t j = t0; j < t1; j++)
     if (strcmp(tags[j].name, "proposed") == 0) {
-      t->proposed_tag = tags[j].range;
+      t->proposed_tag.a = tags[j].range.start.col;
+      t->proposed_tag.b = tags[j].range.end.col;
       t->proposed |= NL_PROPOSED_TAG;
       break;
     }
@@ -462,9 +463,30 @@ static cmark_node *parse_blocks(const char *text, size_t len) {
     note->count = (vec).n;                                                   \
   } while (0)
 
+/* cmark 0.30 can end a code block that a closing container cuts short ("- ~~~" then "~~~") on
+ * the line after its last: such a block ends before the next code range's line instead, so
+ * the ranges stay in document order without overlap. */
+static void untangle_code(parse_ctx *p) {
+  nl_brange *c = p->sc.code.items;
+  for (size_t i = 1; i < p->sc.code.n; i++) {
+    nl_brange *prev = &c[i - 1];
+    if (prev->end.line < c[i].start.line ||
+        (prev->end.line == c[i].start.line && prev->end.col <= c[i].start.col))
+      continue;
+    if (c[i].start.line > prev->start.line) {
+      uint32_t l = c[i].start.line - 1;
+      prev->end.line = l;
+      prev->end.col = (uint32_t)(nl_lines_line_end(&p->lines, l) - p->lines.starts[l]);
+    } else {
+      prev->end = c[i].start.col > prev->start.col ? c[i].start : prev->start;
+    }
+  }
+}
+
 static int finish(parse_ctx *p) {
   nl_note *note = p->note;
   int ok = !p->oom;
+  untangle_code(p);
   TAKE(headings, n_headings, p->headings, nl_heading);
   TAKE(blocks, n_blocks, p->sc.blocks, nl_block_id);
   TAKE(links, n_links, p->sc.links, nl_link);

@@ -129,16 +129,25 @@ typedef enum {
   NL_DATE__COUNT
 } nl_date_field;
 
+/* Byte columns [a, b) on the task's line: every range of a task lies on its line, so a task
+ * keeps 8 bytes per range; nl_task_range() gives the nl_brange. */
+typedef struct {
+  uint32_t a;
+  uint32_t b;
+} nl_task_span;
+
 /* A date field: its emoji (with any U+FE0F), spaces, then exactly \d{4}-\d{2}-\d{2}. A value of
  * another shape ("tomorrow", "<% tp.date.now() %>", "{{date}}") makes no field at all: the
- * emoji and the value stay description text, as in Tasks. */
+ * emoji and the value stay description text, as in Tasks. A task keeps only the dates it has
+ * (nl_task_date_of). */
 typedef struct {
   uint8_t present;
   uint8_t valid;          /* the value is a real calendar date ("2025-11-31" is not) */
   uint8_t mojibake;       /* the emoji was read through mojibake ("üìÖ" for 📅) */
+  uint8_t field;          /* nl_date_field */
   int32_t days;           /* days since 1970-01-01 when valid */
-  nl_brange range;        /* emoji through the end of the value */
-  nl_brange value_range;  /* the 10 bytes of the value */
+  nl_task_span range;     /* emoji through the end of the value; the value is its last 10
+                             bytes (nl_task_date_value) */
 } nl_task_date;
 
 typedef enum {
@@ -168,7 +177,8 @@ enum {
 #define NL_NONE UINT32_MAX
 
 /* Tasks are the bulk of a vault's index (a 100,000-note vault holds about 465,000), so the
- * small fields are bytes. */
+ * small fields are bytes, ranges are columns on the task's line (nl_task_range) and only the
+ * dates present are kept. */
 typedef struct {
   uint32_t line;
   uint8_t status;         /* nl_task_status under the default statuses (no configuration) */
@@ -176,35 +186,51 @@ typedef struct {
   uint8_t proposed;       /* NL_PROPOSED_* bits */
   uint8_t on_completion;  /* nl_on_completion */
   uint8_t mojibake;       /* some field emoji were read through mojibake */
+  uint8_t n_dates;        /* dates[0 .. n_dates), in the order of nl_date_field */
   char symbol[5];         /* the status symbol, one UTF-8 character, NUL-terminated ("?" in
                              "[ ?]") */
-  nl_brange status_range; /* the brackets inclusive: "[ ?]" or "[?]" */
-  nl_brange text_range;   /* from after "] " to the end of the line */
-  nl_brange description_range; /* the description before the trailing fields, trimmed */
-  nl_brange fields_range; /* from the first trailing field (or tag among them) to the end of
-                             the last, block id excluded; empty at description_range.end when
-                             there is none */
+  nl_task_span status_range; /* the brackets inclusive: "[ ?]" or "[?]" */
+  nl_task_span text_range;   /* from after "] " to the end of the line */
+  nl_task_span description_range; /* the description before the trailing fields, trimmed */
+  nl_task_span fields_range; /* from the first trailing field (or tag among them) to the end
+                                of the last, block id excluded; empty at description_range.b
+                                when there is none */
+  nl_task_span priority_range;
+  nl_task_span recurrence_range; /* 🔁 through the end of the rule */
+  nl_task_span id_range;     /* 🆔 through the end of the id */
+  nl_task_span depends_range; /* ⛔ through the end of the list */
+  nl_task_span on_completion_range; /* 🏁 through its value; empty when on_completion is NONE */
+  nl_task_span block_range;  /* of "^id" */
+  nl_task_span proposed_tag; /* "#proposed" (without the leading space); a == NL_NONE if absent */
   const char *description; /* as Tasks has it: the text before the trailing fields, trimmed,
                               then the tags that were among the fields */
-  nl_task_date dates[NL_DATE__COUNT];
-  nl_brange priority_range;
+  const nl_task_date *dates; /* the dates present (read them with nl_task_date_of) */
   const char *recurrence; /* the rule after 🔁, trimmed ("every week when done"), or NULL */
-  nl_brange recurrence_range; /* 🔁 through the end of the rule */
   const char *id;         /* after 🆔 ([A-Za-z0-9_-]+), or NULL */
-  nl_brange id_range;     /* 🆔 through the end of the id */
   const char **depends_on; /* after ⛔: the ids of the comma-separated list, spaces removed */
-  uint32_t n_depends_on;
-  nl_brange depends_range; /* ⛔ through the end of the list */
-  nl_brange on_completion_range; /* 🏁 through its value; empty when on_completion is NONE */
   const char *block_id;   /* a trailing " ^id" (without '^'), kept out of the description; the
                              note's blocks index it too; NULL when absent */
-  nl_brange block_range;  /* of "^id" */
-  nl_brange proposed_tag; /* "#proposed" (without the leading space); start.line NL_NONE if absent */
+  uint32_t n_depends_on;
   uint32_t first_mention; /* owners: mentions[first_mention .. first_mention + n_mentions) */
   uint32_t n_mentions;
   uint32_t first_tag;     /* tags[first_tag .. first_tag + n_tags): the tags of the line */
   uint32_t n_tags;
 } nl_task;
+
+/* The range of span s on t's line. */
+static inline nl_brange nl_task_range(const nl_task *t, nl_task_span s) {
+  nl_brange r = {{t->line, s.a}, {t->line, s.b}};
+  return r;
+}
+
+/* The task's date `field`: borrowed from the task, or a date whose present is 0 (static). */
+const nl_task_date *nl_task_date_of(const nl_task *t, nl_date_field field);
+
+/* The range of a date's value (the 10 bytes YYYY-MM-DD) on t's line. */
+static inline nl_brange nl_task_date_value(const nl_task *t, const nl_task_date *d) {
+  nl_brange r = {{t->line, d->range.b - 10}, {t->line, d->range.b}};
+  return r;
+}
 
 /* ---- the note ---------------------------------------------------------------------------- */
 

@@ -48,6 +48,7 @@ void nl_note_each_pointer(nl_note *n, nl_note_pointer_fn fn, void *ud) {
   for (size_t i = 0; i < n->n_tasks; i++) {
     nl_task *t = &n->tasks[i];
     MOVE(t->description);
+    MOVE(t->dates);
     MOVE(t->recurrence);
     MOVE(t->id);
     MOVE(t->block_id);

@@ -285,7 +285,7 @@ static int32_t next_yearly(const rule *r, int32_t base) {
 void nl_occurrence_of(const nl_task *t, nl_occurrence *o) {
   static const nl_date_field f[3] = {NL_DATE_START, NL_DATE_SCHEDULED, NL_DATE_DUE};
   for (int i = 0; i < 3; i++) {
-    const nl_task_date *d = &t->dates[f[i]];
+    const nl_task_date *d = nl_task_date_of(t, f[i]);
     o->has[i] = d->present && d->valid;
     o->days[i] = o->has[i] ? d->days : 0;
   }
@@ -325,12 +325,12 @@ static int splice_cmp(const void *x, const void *y) {
 }
 
 /* Drops a field and the blanks before it. */
-static void drop(splice *s, size_t *n, const char *line, nl_brange r) {
-  if (r.end.col <= r.start.col) return;
-  size_t a = r.start.col;
+static void drop(splice *s, size_t *n, const char *line, nl_task_span r) {
+  if (r.b <= r.a) return;
+  size_t a = r.a;
   while (a > 0 && (line[a - 1] == ' ' || line[a - 1] == '\t')) a--;
   s[*n].a = a;
-  s[*n].b = r.end.col;
+  s[*n].b = r.b;
   s[*n].with[0] = '\0';
   (*n)++;
 }
@@ -340,21 +340,22 @@ char *nl_recurrence_line(const nl_task *t, const char *line, size_t len,
   static const nl_date_field f[3] = {NL_DATE_START, NL_DATE_SCHEDULED, NL_DATE_DUE};
   splice s[12];
   size_t n = 0;
-  s[n].a = t->status_range.start.col;
-  s[n].b = t->status_range.end.col;
+  s[n].a = t->status_range.a;
+  s[n].b = t->status_range.b;
   snprintf(s[n].with, sizeof(s[n].with), "[%s]", symbol);
   n++;
   for (int i = 0; i < 3; i++) {
-    const nl_task_date *d = &t->dates[f[i]];
+    const nl_task_date *d = nl_task_date_of(t, f[i]);
     if (!d->present || !d->valid || !next->has[i]) continue;
-    s[n].a = d->value_range.start.col;
-    s[n].b = d->value_range.end.col;
+    s[n].a = d->range.b - 10;
+    s[n].b = d->range.b;
     nl_date_format(next->days[i], s[n].with);
     n++;
   }
   /* As Tasks: the new occurrence has no done or cancelled date, no id, no dependencies and no
    * block id (they belong to the completed one). */
-  const nl_task_date *done = &t->dates[NL_DATE_DONE], *cancelled = &t->dates[NL_DATE_CANCELLED];
+  const nl_task_date *done = nl_task_date_of(t, NL_DATE_DONE);
+  const nl_task_date *cancelled = nl_task_date_of(t, NL_DATE_CANCELLED);
   if (done->present) drop(s, &n, line, done->range);
   if (cancelled->present) drop(s, &n, line, cancelled->range);
   if (t->id != NULL) drop(s, &n, line, t->id_range);

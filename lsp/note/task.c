@@ -197,9 +197,16 @@ int nl_task_is_open(const nl_task *t, const nl_task_settings *s) {
 
 /* ---- the status marker ------------------------------------------------------------------- */
 
-static nl_brange span(uint32_t line, size_t a, size_t b) {
-  nl_brange r = {{line, (uint32_t)a}, {line, (uint32_t)b}};
+static nl_task_span span(size_t a, size_t b) {
+  nl_task_span r = {(uint32_t)a, (uint32_t)b};
   return r;
+}
+
+const nl_task_date *nl_task_date_of(const nl_task *t, nl_date_field field) {
+  static const nl_task_date absent;
+  for (uint8_t i = 0; t != NULL && i < t->n_dates; i++)
+    if (t->dates[i].field == (uint8_t)field) return &t->dates[i];
+  return &absent;
 }
 
 int nl_task_marker(nl_task *t, const char *line, size_t len, size_t col, uint32_t line_no) {
@@ -227,8 +234,8 @@ int nl_task_marker(nl_task *t, const char *line, size_t len, size_t col, uint32_
   t->symbol[sym_len] = '\0';
   t->status = (uint8_t)nl_task_symbol_type(NULL, t->symbol, NULL);
   t->proposed = wide ? NL_PROPOSED_WIDE : strcmp(t->symbol, "?") == 0 ? NL_PROPOSED_QUESTION : 0;
-  t->status_range = span(line_no, col, after);
-  t->text_range = span(line_no, text, len);
+  t->status_range = span(col, after);
+  t->text_range = span(text, len);
   return 0;
 }
 
@@ -241,7 +248,7 @@ typedef struct {
   nl_task *t;
   const char *s;          /* the line */
   size_t b, e;            /* what is left of the body: [b, e) */
-  uint32_t ln;
+  nl_task_date dates[NL_DATE__COUNT]; /* by field, until the present ones are kept */
   nl_mojibake_span *moji; /* mojibake runs that are exactly one field emoji */
   size_t n_moji;
   size_t tags[MAX_TAGS][2]; /* the tags taken from the end, right to left */
@@ -326,7 +333,7 @@ static int step_priority(reader *r, size_t *from) {
   size_t a = emoji_before(r, r->e, NL_FIELD_PRIORITY, &which, &moji);
   if (a == SIZE_MAX) return 0;
   r->t->priority = (uint8_t)which;
-  r->t->priority_range = span(r->ln, a, r->e);
+  r->t->priority_range = span(a, r->e);
   r->t->mojibake |= (uint8_t)moji;
   *from = a;
   return 1;
@@ -341,14 +348,14 @@ static int step_date(reader *r, nl_date_field f, size_t *from) {
   int which, moji;
   size_t a = emoji_before(r, back_over(s, r->b, v, is_sp), NL_FIELD_DATE, &which, &moji);
   if (a == SIZE_MAX || which != (int)f) return 0;
-  nl_task_date *d = &r->t->dates[f];
+  nl_task_date *d = &r->dates[f];
   int32_t days = 0;
   d->present = 1;
   d->valid = nl_date_parse(s + v, 10, &days) == 0;
   d->days = d->valid ? days : 0;
   d->mojibake = (uint8_t)moji;
-  d->range = span(r->ln, a, r->e);
-  d->value_range = span(r->ln, v, r->e);
+  d->field = (uint8_t)f;
+  d->range = span(a, r->e);
   r->t->mojibake |= (uint8_t)moji;
   *from = a;
   return 1;
@@ -375,7 +382,7 @@ static int step_recurrence(reader *r, nl_arena *arena, size_t *from, int *oom) {
   if (a == SIZE_MAX) return 0;
   r->t->recurrence = dup_trim(arena, r->s, v, r->e);
   if (r->t->recurrence == NULL) *oom = 1;
-  r->t->recurrence_range = span(r->ln, a, r->e);
+  r->t->recurrence_range = span(a, r->e);
   *from = a;
   return 1;
 }
@@ -388,7 +395,7 @@ static int step_on_completion(reader *r, size_t *from) {
   if (n == 4 && strncasecmp(s, "keep", 4) == 0) r->t->on_completion = NL_ON_COMPLETION_KEEP;
   else if (n == 6 && strncasecmp(s, "delete", 6) == 0) r->t->on_completion = NL_ON_COMPLETION_DELETE;
   else r->t->on_completion = NL_ON_COMPLETION_NONE;
-  r->t->on_completion_range = span(r->ln, a, r->e);
+  r->t->on_completion_range = span(a, r->e);
   *from = a;
   return 1;
 }
@@ -398,7 +405,7 @@ static int step_id(reader *r, nl_arena *arena, size_t *from, int *oom) {
   if (a == SIZE_MAX) return 0;
   r->t->id = nl_arena_strndup(arena, r->s + v, r->e - v);
   if (r->t->id == NULL) *oom = 1;
-  r->t->id_range = span(r->ln, a, r->e);
+  r->t->id_range = span(a, r->e);
   *from = a;
   return 1;
 }
@@ -437,7 +444,7 @@ static int step_depends(reader *r, nl_arena *arena, size_t *from, int *oom) {
   }
   r->t->depends_on = ids;
   r->t->n_depends_on = (uint32_t)n;
-  r->t->depends_range = span(r->ln, a, r->e);
+  r->t->depends_range = span(a, r->e);
   r->t->mojibake |= (uint8_t)moji;
   *from = a;
   return 1;
@@ -537,7 +544,7 @@ static void block_link(reader *r, nl_arena *arena, int *oom) {
   if (k == r->e || k < r->b + 2 || r->s[k - 1] != '^' || r->s[k - 2] != ' ') return;
   r->t->block_id = nl_arena_strndup(arena, r->s + k, r->e - k);
   if (r->t->block_id == NULL) *oom = 1;
-  r->t->block_range = span(r->ln, k - 1, r->e);
+  r->t->block_range = span(k - 1, r->e);
   r->e = trim_end(r->s, r->b, k - 2);
 }
 
@@ -559,13 +566,31 @@ static int description(reader *r, nl_arena *arena) {
   return 0;
 }
 
+/* Copies the dates found into the arena, in field order. */
+static int keep_dates(reader *r, nl_arena *arena) {
+  uint8_t n = 0;
+  for (int f = 0; f < NL_DATE__COUNT; f++) n += r->dates[f].present;
+  r->t->n_dates = n;
+  r->t->dates = NULL;
+  if (n == 0) return 0;
+  nl_task_date *out = nl_arena_alloc(arena, n * sizeof(*out));
+  if (out == NULL) {
+    r->t->n_dates = 0;
+    return -1;
+  }
+  n = 0;
+  for (int f = 0; f < NL_DATE__COUNT; f++)
+    if (r->dates[f].present) out[n++] = r->dates[f];
+  r->t->dates = out;
+  return 0;
+}
+
 int nl_task_fields(nl_task *t, nl_arena *arena, const char *line, size_t len) {
   reader r;
   memset(&r, 0, sizeof(r));
   r.t = t;
   r.s = line;
-  r.ln = t->line;
-  r.b = t->text_range.start.col < len ? t->text_range.start.col : len;
+  r.b = t->text_range.a < len ? t->text_range.a : len;
   r.e = trim_end(line, r.b, len);
   r.b = trim_start(line, r.b, r.e);
   int oom = 0;
@@ -575,11 +600,11 @@ int nl_task_fields(nl_task *t, nl_arena *arena, const char *line, size_t len) {
   for (int round = 0; round < MAX_ROUNDS; round++)
     if (!round_once(&r, arena, &oom)) break;
   nl_mojibake_spans_free(r.moji, r.n_moji);
-  t->description_range = span(t->line, r.b, r.e);
+  t->description_range = span(r.b, r.e);
   /* the fields start after the spaces that end the description */
   size_t fs = r.e;
   while (fs < fields_end && (line[fs] == ' ' || line[fs] == '\t')) fs++;
-  t->fields_range = span(t->line, fs < fields_end ? fs : r.e, fs < fields_end ? fields_end : r.e);
-  if (description(&r, arena) < 0) oom = 1;
+  t->fields_range = span(fs < fields_end ? fs : r.e, fs < fields_end ? fields_end : r.e);
+  if (description(&r, arena) < 0 || keep_dates(&r, arena) < 0) oom = 1;
   return oom ? -1 : 0;
 }

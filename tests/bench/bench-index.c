@@ -79,6 +79,60 @@ static void time_handler(nl_handler_fn fn, const nl_ctx *ctx, json_t *params, in
 
 static void time_task_views(nl_workspace *ws, const char *root, const json_t *meta);
 
+static size_t str_bytes(const char *s) { return s != NULL ? strlen(s) + 1 : 0; }
+
+/* With BENCH_BREAKDOWN set: where the parsed notes' bytes go, as one JSON line (MiB of
+ * fixed-size records by array; strings summed over the fields that point to them). */
+static void breakdown(nl_workspace *ws) {
+  enum { TASKS, LINKS, TAGS, MENTIONS, HEADINGS, BLOCKS, CODE, COLS, FM, STR_TASK, STR_LINK,
+         STR_TAG, STR_MENTION, STR_HEADING, STR_FM, WIDE, PATH, NOTE, N_PARTS };
+  static const char *names[N_PARTS] = {"tasks", "links", "tags", "mentions", "headings",
+    "blocks", "code", "cols", "fm", "str_task", "str_link", "str_tag", "str_mention",
+    "str_heading", "str_fm", "wide", "path", "note_struct"};
+  size_t b[N_PARTS] = {0}, n_tasks = 0;
+  for (uint32_t i = 0; i < nl_ws_id_limit(ws); i++) {
+    nl_entry *e = nl_ws_get(ws, i);
+    if (e == NULL) continue;
+    const nl_note *n = e->note;
+    b[NOTE] += sizeof(*n);
+    b[PATH] += str_bytes(n->path);
+    b[WIDE] += n->wide != NULL ? (n->n_lines + 7) / 8 : 0;
+    b[TASKS] += n->n_tasks * sizeof(nl_task);
+    n_tasks += n->n_tasks;
+    for (size_t k = 0; k < n->n_tasks; k++) {
+      const nl_task *t = &n->tasks[k];
+      b[STR_TASK] += str_bytes(t->description) + str_bytes(t->recurrence) + str_bytes(t->id) +
+                     str_bytes(t->block_id) + t->n_depends_on * sizeof(char *);
+      for (uint32_t j = 0; j < t->n_depends_on; j++) b[STR_TASK] += str_bytes(t->depends_on[j]);
+    }
+    b[LINKS] += n->n_links * sizeof(nl_link);
+    for (size_t k = 0; k < n->n_links; k++)
+      b[STR_LINK] += str_bytes(n->links[k].target) + str_bytes(n->links[k].heading) +
+                     str_bytes(n->links[k].block) + str_bytes(n->links[k].alias);
+    b[TAGS] += n->n_tags * sizeof(nl_tag);
+    for (size_t k = 0; k < n->n_tags; k++) b[STR_TAG] += str_bytes(n->tags[k].name);
+    b[MENTIONS] += n->n_mentions * sizeof(nl_mention);
+    for (size_t k = 0; k < n->n_mentions; k++)
+      b[STR_MENTION] += str_bytes(n->mentions[k].tail) + str_bytes(n->mentions[k].word);
+    b[HEADINGS] += n->n_headings * sizeof(nl_heading);
+    for (size_t k = 0; k < n->n_headings; k++)
+      b[STR_HEADING] += str_bytes(n->headings[k].text) + str_bytes(n->headings[k].slug);
+    b[BLOCKS] += n->n_blocks * sizeof(nl_block_id);
+    b[CODE] += n->n_code * sizeof(nl_brange);
+    b[COLS] += n->n_cols * sizeof(nl_note_col);
+    b[FM] += n->fm.n_entries * sizeof(nl_fm_entry);
+    for (size_t k = 0; k < n->fm.n_entries; k++) {
+      b[FM] += n->fm.entries[k].n_items * sizeof(nl_fm_scalar);
+      b[STR_FM] += str_bytes(n->fm.entries[k].key);
+      for (size_t j = 0; j < n->fm.entries[k].n_items; j++)
+        b[STR_FM] += str_bytes(n->fm.entries[k].items[j].text);
+    }
+  }
+  printf("{\"sizeof_task\":%zu,\"tasks_n\":%zu", sizeof(nl_task), n_tasks);
+  for (int k = 0; k < N_PARTS; k++) printf(",\"%s_mib\":%.1f", names[k], (double)b[k] / 1048576.0);
+  printf("}\n");
+}
+
 static void time_features(nl_workspace *ws, const char *root) {
   char path[4096];
   snprintf(path, sizeof(path), "%s/.bench.json", root);
@@ -271,6 +325,7 @@ int main(int argc, char **argv) {
          root, nl_ws_count(ws), (double)(t1 - t0) / 1e9, (double)ru.ru_maxrss / 1024.0,
          edits > 0 ? (double)times[edits / 2] / 1e6 : 0.0,
          edits > 0 ? (double)times[edits * 95 / 100] / 1e6 : 0.0, len, (double)parsed / 1048576.0);
+  if (getenv("BENCH_BREAKDOWN") != NULL) breakdown(ws);
   time_features(ws, root);
   free(times);
   free(text);

@@ -58,27 +58,27 @@ static void check_note(void) {
   }
   for (size_t i = 0; i < note->n_tasks; i++) {
     const nl_task *t = &note->tasks[i];
-    check_range(t->status_range);
-    check_range(t->text_range);
+    check_range(nl_task_range(t, t->status_range));
+    check_range(nl_task_range(t, t->text_range));
     if (t->description == NULL) abort();
-    check_range(t->description_range);
-    check_range(t->fields_range);
-    if (t->priority != NL_PRIORITY_NONE) check_range(t->priority_range);
-    if (t->recurrence != NULL) check_range(t->recurrence_range);
-    if (t->id != NULL) check_range(t->id_range);
-    if (t->block_id != NULL) check_range(t->block_range);
-    if (t->n_depends_on > 0) check_range(t->depends_range);
+    check_range(nl_task_range(t, t->description_range));
+    check_range(nl_task_range(t, t->fields_range));
+    if (t->priority != NL_PRIORITY_NONE) check_range(nl_task_range(t, t->priority_range));
+    if (t->recurrence != NULL) check_range(nl_task_range(t, t->recurrence_range));
+    if (t->id != NULL) check_range(nl_task_range(t, t->id_range));
+    if (t->block_id != NULL) check_range(nl_task_range(t, t->block_range));
+    if (t->n_depends_on > 0) check_range(nl_task_range(t, t->depends_range));
     for (uint32_t k = 0; k < t->n_depends_on; k++)
       if (t->depends_on[k] == NULL || t->depends_on[k][0] == '\0') abort();
     if (t->symbol[0] == '\0') abort();
     if ((size_t)t->first_mention + t->n_mentions > note->n_mentions) abort();
     if ((size_t)t->first_tag + t->n_tags > note->n_tags) abort();
-    for (int d = 0; d < NL_DATE__COUNT; d++) {
-      if (!t->dates[d].present) continue;
-      check_range(t->dates[d].range);
-      check_range(t->dates[d].value_range);
+    for (uint8_t d = 0; d < t->n_dates; d++) {
+      if (!t->dates[d].present || (d > 0 && t->dates[d].field <= t->dates[d - 1].field)) abort();
+      check_range(nl_task_range(t, t->dates[d].range));
+      check_range(nl_task_date_value(t, &t->dates[d]));
     }
-    if (t->proposed_tag.start.line != NL_NONE) check_range(t->proposed_tag);
+    if (t->proposed_tag.a != NL_NONE) check_range(nl_task_range(t, t->proposed_tag));
   }
   for (size_t i = 0; i < note->n_code; i++) {
     check_range(note->code[i]);
