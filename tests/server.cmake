@@ -7,3 +7,8 @@ set_tests_properties(server-stdio PROPERTIES LABELS "e2e;server" TIMEOUT 300
 add_test(NAME server-soak COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/server/soak.py)
 set_tests_properties(server-soak PROPERTIES LABELS "server;soak" TIMEOUT 300
                      ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>")
+# Re-diagnosis after edits: other notes only when the edit changed what they read (issue 13).
+add_test(NAME server-rediagnose
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/server/test_rediagnose.py -v)
+set_tests_properties(server-rediagnose PROPERTIES LABELS "server" TIMEOUT 120
+                     ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>")

@@ -138,6 +138,13 @@ size_t nl_diag_mention_name_len(const nl_mention *m);
  * "[[People/Ana Ruiz|Ana]]"), as s[*start, *start + *len). */
 void nl_diag_fm_name(const char *s, size_t *start, size_t *len);
 
+/* ---- after an edit (diagnose_incr.c) ---------------------------------------------------- */
+
+/* Everything of entry e that another note's diagnostics read (its kind, path, name, title,
+ * aliases, headings and block ids), as *len bytes: new (free()), NULL when out of memory or e is
+ * NULL. An edit that leaves it the same leaves every other note's diagnostics the same. */
+char *nl_diag_face(const nl_entry *e, size_t *len);
+
 /* The name of a severity: "error", "warning", "information", "hint" (static). */
 const char *nl_diag_severity_name(int severity);
 

@@ -15,6 +15,7 @@
 #include "lsp/base/error.h"
 #include "lsp/base/log.h"
 #include "lsp/index/cache.h"
+#include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
 #include "protocol/lsp_types.h"
 
@@ -156,34 +157,59 @@ static void publish_vault(nl_server *srv) {
   }
 }
 
+static int publish_edited(nl_server *srv) {
+  const char *uri;
+  json_t *v;
+  json_object_foreach(srv->edited, uri, v) {
+    nl_doc *doc = nl_docs_get(srv->docs, uri);
+    if (doc != NULL) publish_one(doc, srv);
+  }
+  return 0;
+}
+
 static void diag_timer_cb(uv_timer_t *t) {
   nl_server *srv = t->data;
   nl_srv_flush_edits(srv);
   uv_timer_stop(t); /* the flush's own index change asked for this very run again */
   if (nl_ws_scanning(srv->ws)) return; /* the scan's end publishes */
+  int all = srv->others_stale;
+  srv->others_stale = 0;
   /* Code lenses count tasks and meetings across the vault. */
   if (srv->caps.code_lens_refresh) nl_srv_request(srv, "workspace/codeLens/refresh", NULL, NULL, NULL);
   if (srv->caps.pull_diagnostics) {
     /* The client pulls: tell it that what other documents depend on changed. */
-    if (srv->caps.diagnostic_refresh)
+    if (srv->caps.diagnostic_refresh && all)
       nl_srv_request(srv, "workspace/diagnostic/refresh", NULL, NULL, NULL);
-    return;
+  } else if (all) {
+    nl_docs_foreach(srv->docs, publish_one, srv);
+    publish_vault(srv);
+  } else {
+    /* Only edits that kept their notes' faces: no other note's problems can have changed. */
+    publish_edited(srv);
   }
-  nl_docs_foreach(srv->docs, publish_one, srv);
-  publish_vault(srv);
+  json_object_clear(srv->edited);
 }
 
 /* Diagnostics are computed once the edits pause, not on every keystroke. */
-void nl_srv_schedule_diagnostics(nl_server *srv) {
+static void start_diag_timer(nl_server *srv) {
   /* Not from half an index: the scan's end is a change and schedules them. */
   if (srv->state != ST_RUNNING || srv->exiting || nl_ws_scanning(srv->ws)) return;
   if (srv->caps.pull_diagnostics && !srv->caps.diagnostic_refresh) return;
   uv_timer_start(&srv->diag_timer, diag_timer_cb, DIAG_DELAY_MS, 0);
 }
 
+void nl_srv_schedule_diagnostics(nl_server *srv) {
+  srv->others_stale = 1;
+  start_diag_timer(srv);
+}
+
 /* Any index change may change another open document's diagnostics (a new person note clears
- * unknown-person elsewhere), so every change refreshes them, debounced. */
-void ws_changed(nl_workspace *ws, void *ud) { nl_srv_schedule_diagnostics(ud); }
+ * unknown-person elsewhere), so every change refreshes them, debounced; an edit's own change
+ * is judged by index_doc. */
+void ws_changed(nl_workspace *ws, void *ud) {
+  nl_server *srv = ud;
+  if (!srv->in_flush) nl_srv_schedule_diagnostics(srv);
+}
 
 /* Milliseconds until just after the next local midnight. */
 static uint64_t ms_to_midnight(void) {
@@ -367,12 +393,26 @@ int nl_server_set_trace(nl_server *srv, const json_t *params, json_t **result, c
 
 /* ---- documents --------------------------------------------------------------------------- */
 
+/* Parses doc into the index. Its diagnostics are due at the next run; other notes' only when
+ * its face (what their diagnostics read of it) changed. */
 static void index_doc(nl_server *srv, const nl_doc *doc) {
   char *path = nl_uri_to_path(doc->uri);
   if (path == NULL) return;
-  nl_ws_update(srv->ws, path, doc->text, doc->len, 1);
+  size_t n0, n1;
+  char *face0 = nl_diag_face(nl_ws_by_path(srv->ws, path), &n0);
+  srv->in_flush = 1;
+  nl_entry *e = nl_ws_update(srv->ws, path, doc->text, doc->len, 1);
+  srv->in_flush = 0;
+  char *face1 = nl_diag_face(e, &n1);
+  if (face0 == NULL || face1 == NULL || n0 != n1 || memcmp(face0, face1, n0) != 0)
+    nl_srv_schedule_diagnostics(srv);
+  else
+    start_diag_timer(srv);
+  free(face0);
+  free(face1);
   free(path);
   json_object_set_new(srv->indexed, doc->uri, json_integer(doc->version));
+  json_object_set_new(srv->edited, doc->uri, json_true());
 }
 
 static int flush_one(nl_doc *doc, void *arg) {
@@ -574,10 +614,12 @@ int nl_server_main(const nl_server_options *opts) {
   srv->cfg = nl_config_new();
   srv->published = json_object();
   srv->indexed = json_object();
+  srv->edited = json_object();
   srv->ws = srv->cfg != NULL ? nl_ws_new(srv->loop, srv->cfg) : NULL;
   srv->enc = NL_ENC_UTF16;
   srv->exit_code = 1;
-  if (srv->docs == NULL || srv->ws == NULL || srv->published == NULL || srv->indexed == NULL) {
+  if (srv->docs == NULL || srv->ws == NULL || srv->published == NULL || srv->indexed == NULL ||
+      srv->edited == NULL) {
     fprintf(stderr, "notes-lsp: out of memory\n");
     return 1;
   }
@@ -642,6 +684,7 @@ int nl_server_main(const nl_server_options *opts) {
   json_decref(srv->settings);
   json_decref(srv->published);
   json_decref(srv->indexed);
+  json_decref(srv->edited);
   free(srv);
   return code;
 }

@@ -72,6 +72,12 @@ struct nl_server {
   int merge_pending;  /* the index has parsed notes to merge */
   int initialized;    /* `initialized` was handled: the scan and the watch started once */
   int vault_push;     /* push the problems of closed notes at the next run (after a scan) */
+  /* What the next diagnostics run covers: the documents indexed from an edit since the last
+   * run (uri -> true), and every note when others_stale (anything but an edit that kept its
+   * note's face changed the index, the configuration or the date). */
+  json_t *edited;
+  int others_stale;
+  int in_flush;       /* index_doc is updating the index: the change is an edit's */
 };
 
 /* ---- writing and context (server.c) ------------------------------------------------------- */

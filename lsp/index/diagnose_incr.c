@@ -1,0 +1,48 @@
+/* diagnose_incr.c: what re-diagnosing after an edit may skip. Another note's diagnostics read
+ * an edited note only through its face (what links, mentions and frontmatter names resolve to,
+ * and the headings and block ids their fragments name), so while the face stays the same, as
+ * it does for nearly every keystroke, only the edited note itself needs diagnosing again. */
+#include "lsp/index/diagnose.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Appends s and its NUL to out at *at (out NULL: only counts). */
+static void put(char *out, size_t *at, const char *s) {
+  size_t n = strlen(s != NULL ? s : "") + 1;
+  if (out != NULL) memcpy(out + *at, s != NULL ? s : "", n);
+  *at += n;
+}
+
+/* The face of e into out (NULL: only its length); returns its length. Each list is preceded by
+ * its count, so moving a name from one list to the next changes the face. */
+static size_t face_write(const nl_entry *e, char *out) {
+  const nl_note *n = e->note;
+  size_t at = 0;
+  char counts[96];
+  snprintf(counts, sizeof counts, "%d %zu %zu %zu", (int)e->kind, n ? n->n_aliases : 0,
+           n ? n->n_headings : 0, n ? n->n_blocks : 0);
+  put(out, &at, counts);
+  put(out, &at, e->rel);
+  put(out, &at, e->name);
+  if (n == NULL) return at;
+  put(out, &at, n->title != NULL ? n->title->text : NULL);
+  for (size_t i = 0; i < n->n_aliases; i++) put(out, &at, n->aliases[i].text);
+  for (size_t i = 0; i < n->n_headings; i++) {
+    put(out, &at, n->headings[i].text);
+    put(out, &at, n->headings[i].slug);
+  }
+  for (size_t i = 0; i < n->n_blocks; i++) put(out, &at, n->blocks[i].id);
+  return at;
+}
+
+char *nl_diag_face(const nl_entry *e, size_t *len) {
+  *len = 0;
+  if (e == NULL) return NULL;
+  size_t n = face_write(e, NULL);
+  char *out = malloc(n);
+  if (out == NULL) return NULL;
+  *len = face_write(e, out);
+  return out;
+}

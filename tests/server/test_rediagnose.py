@@ -1,0 +1,93 @@
+"""Re-diagnosis after edits, over real stdio: an edit re-diagnoses its own note; the pushed
+diagnostics of other notes (closed notes under `diagnostics.scope: vault`, other open notes)
+are computed again only when the edit changed what their diagnostics read of the edited note
+(its title, aliases, headings, block ids or kind), and then they are. Python 3 stdlib only.
+
+    NOTES_LSP=build/notes-lsp python3 -m unittest tests/server/test_rediagnose.py
+"""
+import os
+import shutil
+import tempfile
+import unittest
+
+from test_server import Client, uri_of
+
+PUBLISH = "textDocument/publishDiagnostics"
+
+
+class RediagnoseTest(unittest.TestCase):
+    def setUp(self):
+        self.vault = tempfile.mkdtemp(prefix="nl-rediag-")
+        self.write("A.md", "# A\n\nSee [[B#Plan]] and [[Bee]].\n")
+        self.write("B.md", "# B\n\nAsk @nobody today.\n")
+        self.write("C.md", "# C\n\nSee [[B#Plan]] too.\n")
+        self.c = Client(self.vault)
+        self.version = 1
+
+    def tearDown(self):
+        if self.c.proc.poll() is None:
+            self.c.proc.kill()
+            self.c.proc.wait()
+        for s in (self.c.proc.stdin, self.c.proc.stdout, self.c.proc.stderr):
+            if s:
+                s.close()
+        shutil.rmtree(self.vault)
+
+    def write(self, rel, text):
+        with open(os.path.join(self.vault, rel), "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def edit(self, uri, line, col, text):
+        self.version += 1
+        self.c.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": self.version},
+            "contentChanges": [{"range": {"start": {"line": line, "character": col},
+                                          "end": {"line": line, "character": col}},
+                                "text": text}]})
+
+    def codes(self, uri, pred):
+        msg = self.c.diagnostics(uri, lambda ds: pred(sorted(d["code"] for d in ds)))
+        self.assertIsNotNone(msg, "no diagnostics for %s" % uri)
+        return sorted(d["code"] for d in msg["params"]["diagnostics"])
+
+    def published_since(self, uri):
+        """Publishes for uri the server sent before answering a request sent now (a diagnostics
+        run writes all it publishes in one go, before any later reply)."""
+        self.c.request("workspace/symbol", {"query": "zzz"})
+        got = [m for m in self.c.inbox if m.get("method") == PUBLISH and m["params"]["uri"] == uri]
+        self.c.inbox = [m for m in self.c.inbox if m not in got]
+        return got
+
+    def test_closed_and_open_notes_are_rediagnosed_only_when_the_edit_changes_what_they_read(self):
+        c = self.c
+        c.initialize()
+        a, b = uri_of(os.path.join(self.vault, "A.md")), c.open("B.md")
+        c_uri = c.open("C.md")
+        self.assertEqual(self.codes(a, lambda cs: len(cs) == 2), ["broken-link", "missing-heading"])
+        self.assertEqual(self.codes(c_uri, lambda cs: len(cs) == 1), ["missing-heading"])
+        self.codes(b, lambda cs: cs == ["unknown-person"])
+        self.published_since(a)
+        self.published_since(c_uri)
+
+        # Typing that keeps B's face: B's problem moves and is published again, nobody else's.
+        for i, ch in enumerate("Please "):
+            self.edit(b, 2, i, ch)
+        msg = c.diagnostics(b, lambda ds: ds and ds[0]["range"]["start"]["character"] == 11)
+        self.assertIsNotNone(msg)
+        self.assertEqual(self.published_since(a), [])
+        # C is open: its diagnostics did not change either, so nothing is sent for it anyway;
+        # what matters is that the next edit does reach it.
+
+        # A heading is part of B's face: A and C lose their missing-heading.
+        self.edit(b, 3, 0, "## Plan\n")
+        self.assertEqual(self.codes(a, lambda cs: cs == ["broken-link"]), ["broken-link"])
+        self.assertEqual(self.codes(c_uri, lambda cs: cs == []), [])
+
+        # So is an alias: [[Bee]] resolves (through an alias, which Obsidian does not follow).
+        self.edit(b, 0, 0, "---\naliases: [Bee]\n---\n")
+        self.assertEqual(self.codes(a, lambda cs: "broken-link" not in cs), ["alias-link"])
+        self.assertEqual(c.close(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
