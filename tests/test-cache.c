@@ -255,7 +255,7 @@ static void test_restart(void) {
   ASSERT_STR_EQ(title_of(ws, root, "sub/d.md"), "D one");
   size_t n_back = 0;
   nl_ref *refs = NULL;
-  nl_entry *b = nl_ws_resolve(ws, NULL, 0, "b", 1, NULL);
+  nl_entry *b = nl_ws_resolve(ws, NULL, "b", 1, NULL);
   ASSERT(b != NULL);
   ptrdiff_t nb = nl_ws_backlinks(ws, b, &refs);
   n_back = nb > 0 ? (size_t)nb : 0;

@@ -406,7 +406,7 @@ static int req_resolve(kase *c, const json_t *req, json_t **result) {
     const nl_link *l = &n->links[i];
     size_t len = strlen(l->target);
     const nl_entry *to = len == 0 ? from
-                                  : nl_ws_resolve(c->f.ws, from, l->kind == NL_LINK_MARKDOWN,
+                                  : nl_ws_resolve(c->f.ws, from,
                                                   l->target, len, NULL);
     const char *file = to == NULL ? nl_ws_resolve_attachment(c->f.ws, from, l->target, len) : NULL;
     char buf[4200];

@@ -31,7 +31,7 @@ static nl_workspace *index_dir(const char *dir) {
 static const char *rel_of(const nl_entry *e) { return e != NULL ? e->rel : "(none)"; }
 
 static nl_entry *resolve(nl_workspace *ws, const char *target, size_t *n) {
-  return nl_ws_resolve(ws, NULL, 0, target, strlen(target), n);
+  return nl_ws_resolve(ws, NULL, target, strlen(target), n);
 }
 
 
@@ -82,7 +82,7 @@ static void test_resolve_names(void) {
   ASSERT_STR_EQ(rel_of(resolve(ws, "Apollo", &n)), "Archive/Apollo.md");
   ASSERT_EQ(n, 2);
   nl_entry *both[4];
-  ASSERT_EQ(nl_ws_resolve_all(ws, NULL, 0, "apollo", 6, both, 4), 2);
+  ASSERT_EQ(nl_ws_resolve_all(ws, NULL, "apollo", 6, both, 4), 2);
   ASSERT_STR_EQ(both[1]->rel, "Projects/Apollo.md");
   ASSERT_STR_EQ(rel_of(resolve(ws, "Projects/Apollo", &n)), "Projects/Apollo.md");
   ASSERT_EQ(n, 1);
@@ -94,11 +94,11 @@ static void test_markdown_paths(void) {
   nl_entry *from = resolve(ws, "Fabrikam procurement sync", NULL);
   ASSERT(from != NULL);
   const char *t = "../People/Ana Ruiz.md";
-  ASSERT_STR_EQ(rel_of(nl_ws_resolve(ws, from, 1, t, strlen(t), NULL)), "People/Ana Ruiz.md");
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve(ws, from, t, strlen(t), NULL)), "People/Ana Ruiz.md");
   t = "../People/Ana Ruiz";
-  ASSERT_STR_EQ(rel_of(nl_ws_resolve(ws, from, 1, t, strlen(t), NULL)), "People/Ana Ruiz.md");
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve(ws, from, t, strlen(t), NULL)), "People/Ana Ruiz.md");
   t = "../../outside.md";
-  ASSERT(nl_ws_resolve(ws, from, 1, t, strlen(t), NULL) == NULL);
+  ASSERT(nl_ws_resolve(ws, from, t, strlen(t), NULL) == NULL);
   nl_ws_free(ws);
 }
 

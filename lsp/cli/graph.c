@@ -196,7 +196,7 @@ static void note_edges(graph *g, const nl_entry *e) {
     const nl_link *l = &n->links[i];
     if (l->target[0] == '\0') continue; /* [[#heading]] of the note itself */
     names(g, e,
-          nl_ws_resolve(g->ws, e, l->kind == NL_LINK_MARKDOWN, l->target, strlen(l->target), NULL),
+          nl_ws_resolve(g->ws, e, l->target, strlen(l->target), NULL),
           VIA_BODY);
   }
   for (size_t i = 0; i < n->n_mentions; i++)
@@ -399,7 +399,7 @@ static int build(graph *g, const nl_workspace *ws) {
 /* The node NAME resolves to: the best match of a link to it that is a node. -1 when none. */
 static ptrdiff_t find_node(const graph *g, const char *name) {
   nl_entry *found[64];
-  size_t n = nl_ws_resolve_all(g->ws, NULL, 0, name, strlen(name), found, 64);
+  size_t n = nl_ws_resolve_all(g->ws, NULL, name, strlen(name), found, 64);
   for (size_t i = 0; i < n && i < 64; i++)
     if (g->node_of[found[i]->id] != 0) return (ptrdiff_t)g->node_of[found[i]->id] - 1;
   return -1;

@@ -91,7 +91,7 @@ static const nl_note *target_note(const nl_completion_req *r, const char *target
     *owned = nl_note_parse(nl_nav_doc_rel(r->self, r->uri), r->doc->text, r->doc->len);
     return *owned;
   }
-  nl_entry *e = nl_ws_resolve(r->ctx->ws, r->self, 0, target, len, NULL);
+  nl_entry *e = nl_ws_resolve(r->ctx->ws, r->self, target, len, NULL);
   if (e == NULL) return NULL;
   if (e == r->self) {
     *owned = nl_note_parse(e->rel, r->doc->text, r->doc->len);

@@ -94,9 +94,7 @@ static json_t *link_targets(const request *q, const nl_link *link) {
     return self_location(q, link);
 
   nl_entry *found[MAX_TARGETS];
-  int markdown = link->kind == NL_LINK_MARKDOWN;
-  size_t total = nl_ws_resolve_all(ctx->ws, q->self, markdown, link->target, len, found,
-                                   MAX_TARGETS);
+  size_t total = nl_ws_resolve_all(ctx->ws, q->self, link->target, len, found, MAX_TARGETS);
   size_t n = total < MAX_TARGETS ? total : MAX_TARGETS;
   if (n == 0) {
     /* A plain [[Name]] may still name a person or an account by a name only they know. */

@@ -44,7 +44,7 @@ int nl_feature_document_link(const nl_ctx *ctx, const json_t *params, json_t **r
   for (size_t i = 0; i < note->n_links; i++) {
     const nl_link *l = &note->links[i];
     if (*l->target == '\0' || l->target_range.end.col <= l->target_range.start.col) continue;
-    const nl_entry *to = nl_ws_resolve(ctx->ws, self, l->kind == NL_LINK_MARKDOWN, l->target,
+    const nl_entry *to = nl_ws_resolve(ctx->ws, self, l->target,
                                        strlen(l->target), NULL);
     json_t *link = NULL;
     if (to != NULL) {

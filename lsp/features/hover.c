@@ -196,7 +196,7 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
   case NL_LOC_LINK: {
     const nl_link *l = &n->links[loc.index];
     target = *l->target == '\0' ? self
-                                : nl_ws_resolve(ctx->ws, self, l->kind == NL_LINK_MARKDOWN,
+                                : nl_ws_resolve(ctx->ws, self,
                                                 l->target, strlen(l->target), NULL);
     heading = l->heading;
     missing = l->target;

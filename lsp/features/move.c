@@ -271,7 +271,7 @@ static const nl_entry *resolve_after(const plan *p, const char *from_rel, const 
   const nl_entry *cand[2 * CAP];
   size_t nc = 0;
   nl_entry *now[CAP];
-  size_t k = nl_ws_resolve_all(ws, NULL, 0, base, bl, now, CAP);
+  size_t k = nl_ws_resolve_all(ws, NULL, base, bl, now, CAP);
   for (size_t i = 0; i < k && i < CAP; i++) {
     size_t nl;
     const char *name = name_after(p, now[i], &nl);
@@ -332,7 +332,7 @@ static int new_target(const plan *p, const nl_entry *from, const nl_link *l, int
                       char **text) {
   const nl_workspace *ws = p->ctx->ws;
   int md = l->kind == NL_LINK_MARKDOWN;
-  const nl_entry *to = nl_ws_resolve(ws, from, md, l->target, strlen(l->target), NULL);
+  const nl_entry *to = nl_ws_resolve(ws, from, l->target, strlen(l->target), NULL);
   if (to == NULL) return 0;
   if (moved_of(p, to) == NULL && moved_of(p, from) == NULL) {
     /* Neither end moves: only a moved note taking the link's name can change its target. */
@@ -419,7 +419,7 @@ static int plan_edits(const plan *p, nl_edits *s) {
     mark_backlinks(ws, m->e, seen);
     /* Notes that share the moved note's new name: their links may become ambiguous. */
     nl_entry *same[64];
-    size_t k = nl_ws_resolve_all(ws, NULL, 0, m->name, m->name_len, same, 64);
+    size_t k = nl_ws_resolve_all(ws, NULL, m->name, m->name_len, same, 64);
     for (size_t j = 0; j < k && j < 64; j++)
       if (same[j] != m->e) mark_backlinks(ws, same[j], seen);
   }

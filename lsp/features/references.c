@@ -112,7 +112,7 @@ int nl_feature_references(const nl_ctx *ctx, const json_t *params, json_t **resu
   case NL_LOC_LINK: {
     const nl_link *l = &note->links[loc.index];
     q.target = *l->target == '\0' ? self
-                                  : nl_ws_resolve(ctx->ws, self, l->kind == NL_LINK_MARKDOWN,
+                                  : nl_ws_resolve(ctx->ws, self,
                                                   l->target, strlen(l->target), NULL);
     q.heading = l->heading;
     q.block = l->block;

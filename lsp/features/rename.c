@@ -190,7 +190,7 @@ static void note_edits(const note_rename *nr, nl_edits_file *f) {
   for (size_t i = 0; i < n->n_links; i++) {
     const nl_link *l = &n->links[i];
     if (*l->target == '\0') continue;
-    if (nl_ws_resolve(ws, f->e, l->kind == NL_LINK_MARKDOWN, l->target, strlen(l->target),
+    if (nl_ws_resolve(ws, f->e, l->target, strlen(l->target),
                       NULL) == e)
       link_edit(nr, f, l);
   }
@@ -278,7 +278,7 @@ static int refuse(char *err, size_t err_size, const char *fmt, const char *a, co
 /* Another note already named `name`, or NULL. */
 static const nl_entry *name_taken(const nl_workspace *ws, const nl_entry *e, const char *name) {
   nl_entry *found[16];
-  size_t n = nl_ws_resolve_all(ws, NULL, 0, name, strlen(name), found, 16);
+  size_t n = nl_ws_resolve_all(ws, NULL, name, strlen(name), found, 16);
   for (size_t i = 0; i < n && i < 16; i++)
     if (found[i] != e && nl_nav_same_name(found[i]->name, strlen(found[i]->name), name,
                                           strlen(name)))
@@ -351,7 +351,7 @@ static int rename_note(nl_edits *s, const nl_entry *e, const char *new_name, cha
 /* The note a link in f points to (f's own note for "[[#...]]"), or NULL. */
 static const nl_entry *link_note(const nl_workspace *ws, const nl_edits_file *f, const nl_link *l) {
   if (*l->target == '\0') return f->e;
-  return nl_ws_resolve(ws, f->e, l->kind == NL_LINK_MARKDOWN, l->target, strlen(l->target), NULL);
+  return nl_ws_resolve(ws, f->e, l->target, strlen(l->target), NULL);
 }
 
 /* Calls fn for every link in the vault to note t (t's own same-note links included), each in a

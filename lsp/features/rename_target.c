@@ -44,7 +44,7 @@ static void link_target(nl_edits *s, nl_edits_file *self, const nl_link *l, nl_b
                         nl_rename_target *t) {
   const nl_workspace *ws = s->ctx->ws;
   nl_entry *to = *l->target == '\0' ? (nl_entry *)self->e
-                                     : nl_ws_resolve(ws, self->e, l->kind == NL_LINK_MARKDOWN,
+                                     : nl_ws_resolve(ws, self->e,
                                                      l->target, strlen(l->target), NULL);
   if (to == NULL) to = nl_ws_resolve_kind(ws, NL_KIND_PERSON, l->target, strlen(l->target));
   if (to == NULL) to = nl_ws_resolve_kind(ws, NL_KIND_ACCOUNT, l->target, strlen(l->target));

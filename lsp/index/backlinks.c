@@ -23,7 +23,7 @@ static size_t count_mentions(const nl_note *n) { return n->n_mentions; }
 static int link_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
                      const nl_entry *target) {
   const nl_link *l = &from->note->links[i];
-  return nl_ws_resolve(ws, from, l->kind == NL_LINK_MARKDOWN, l->target, strlen(l->target),
+  return nl_ws_resolve(ws, from, l->target, strlen(l->target),
                        NULL) == target;
 }
 

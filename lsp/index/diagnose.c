@@ -473,8 +473,7 @@ static void check_fragment(nl_diag_run *r, const nl_link *l, const nl_entry *tar
 
 static void report_ambiguous(nl_diag_run *r, const nl_link *l) {
   nl_entry *cands[MAX_CANDIDATES];
-  int md = l->kind == NL_LINK_MARKDOWN;
-  size_t total = nl_ws_resolve_all(r->ws, r->e, md, l->target, strlen(l->target), cands,
+  size_t total = nl_ws_resolve_all(r->ws, r->e, l->target, strlen(l->target), cands,
                                    MAX_CANDIDATES);
   size_t shown = total < MAX_CANDIDATES ? total : MAX_CANDIDATES;
   size_t cap = 96 + strlen(l->target) + (total > 0 ? strlen(cands[0]->rel) : 0);
@@ -548,7 +547,7 @@ static void check_link(nl_diag_run *r, const nl_link *l) {
     return;
   }
   size_t n_matches = 0;
-  nl_entry *t = nl_ws_resolve(r->ws, r->e, l->kind == NL_LINK_MARKDOWN, l->target,
+  nl_entry *t = nl_ws_resolve(r->ws, r->e, l->target,
                               strlen(l->target), &n_matches);
   /* A dotted name is a note when such a note exists ([[2021.07.17]]), an attachment when such
    * a file exists; a missing one is reported as a file when its extension is a type Obsidian

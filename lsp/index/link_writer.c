@@ -14,7 +14,7 @@
 static int index_reaches(void *ud, const char *target, size_t len) {
   const nl_link_index *ix = ud;
   size_t n = 0;
-  const nl_entry *hit = nl_ws_resolve(ix->ws, ix->from, 0, target, len, &n);
+  const nl_entry *hit = nl_ws_resolve(ix->ws, ix->from, target, len, &n);
   return hit == ix->to && n == 1;
 }
 

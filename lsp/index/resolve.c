@@ -104,15 +104,15 @@ static nl_entry *exact(const nl_workspace *ws, const nl_entry *from, char *rel, 
   return e;
 }
 
-/* Obsidian's rules (MetadataCache.getLinkpathDest), for wikilinks and markdown links alike: a
+/* Obsidian's rules (MetadataCache.getLinkpathDest), for wikilinks and markdown links alike (so
+ * no argument says which kind a link is): a
  * path starting "./" or "../" is taken from the linking note's folder, then any path is tried
  * as a path from the vault's root ("/" leading or not); a path with a leading "/" stops there;
  * otherwise every note of that file name whose path ends with the target matches, in the order
  * of `better`. Titles and aliases come last: Obsidian does not follow them, but the server
  * does and reports it (diagnose.c). */
-size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from, int markdown,
+size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from,
                          const char *target, size_t len, nl_entry **out, size_t cap) {
-  (void)markdown; /* Obsidian reads both kinds alike */
   while (len > 0 && (target[0] == ' ' || target[0] == '\t')) target++, len--;
   while (len > 0 && (target[len - 1] == ' ' || target[len - 1] == '\t')) len--;
   if (len == 0) return 0;
@@ -165,10 +165,10 @@ size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from, int markd
   return total;
 }
 
-nl_entry *nl_ws_resolve(const nl_workspace *ws, const nl_entry *from, int markdown,
+nl_entry *nl_ws_resolve(const nl_workspace *ws, const nl_entry *from,
                         const char *target, size_t len, size_t *n_matches) {
   nl_entry *best = NULL;
-  size_t n = nl_ws_resolve_all(ws, from, markdown, target, len, &best, 1);
+  size_t n = nl_ws_resolve_all(ws, from, target, len, &best, 1);
   if (n_matches != NULL) *n_matches = n;
   return n > 0 ? best : NULL;
 }

@@ -158,11 +158,11 @@ uint64_t nl_ws_generation(const nl_workspace *ws);
  * from's folder first, then the shortest path, then byte order; then, where Obsidian stops,
  * frontmatter titles and aliases. Case-insensitive and NFC normalised. *n_matches tells how
  * many matched (may be NULL; 1 for a path match). Returns NULL when nothing matches. */
-nl_entry *nl_ws_resolve(const nl_workspace *ws, const nl_entry *from, int markdown,
+nl_entry *nl_ws_resolve(const nl_workspace *ws, const nl_entry *from,
                         const char *target, size_t len, size_t *n_matches);
 /* Every note matching like nl_ws_resolve, best first, into out (at most cap); returns the
  * total number of matches. */
-size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from, int markdown,
+size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from,
                          const char *target, size_t len, nl_entry **out, size_t cap);
 /* ---- attachments (any file that is not a note) ------------------------------------------- */
 
