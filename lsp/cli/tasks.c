@@ -15,8 +15,8 @@ static const char usage[] =
     "                       [--overdue] [--due-before DATE] [--due-after DATE]\n"
     "                       [--priority PRIORITY]... [--path GLOB] [--text WORDS]\n"
     "                       [--sort due|priority|path|owner] [--group-by owner|account]\n"
-    "                       [--limit N] [--today YYYY-MM-DD] [--format text|json|markdown]\n"
-    "                       [DIR]\n"
+    "                       [--limit N] [--offset N] [--today YYYY-MM-DD]\n"
+    "                       [--format text|json|markdown] [DIR]\n"
     "  STATUS: proposed, todo, in_progress, done, cancelled (default: the first three)\n"
     "  PRIORITY: highest, high, medium, normal, low, lowest\n"
     "  --owner me means the configured owner names\n";

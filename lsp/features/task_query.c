@@ -91,12 +91,17 @@ const char *nl_tq_priority_name(int priority) {
 /* ---- one task ---------------------------------------------------------------------------- */
 
 nl_tq_status nl_tq_task_status(const nl_task *t, const nl_task_settings *ts) {
-  switch (nl_task_status_of(t, ts)) {
+  return nl_tq_status_of(nl_task_status_of(t, ts), t->proposed, ts);
+}
+
+nl_tq_status nl_tq_status_of(nl_task_status type, unsigned proposed, const nl_task_settings *ts) {
+  switch (type) {
   case NL_TASK_DONE: return NL_TQ_DONE;
   case NL_TASK_CANCELLED: return NL_TQ_CANCELLED;
   case NL_TASK_NON_TASK: return NL_TQ__STATUS_COUNT;
-  case NL_TASK_IN_PROGRESS: return nl_task_is_proposed(t, ts) ? NL_TQ_PROPOSED : NL_TQ_IN_PROGRESS;
-  default: return nl_task_is_proposed(t, ts) ? NL_TQ_PROPOSED : NL_TQ_TODO;
+  case NL_TASK_IN_PROGRESS:
+    return nl_task_proposed_bits(proposed, ts) ? NL_TQ_PROPOSED : NL_TQ_IN_PROGRESS;
+  default: return nl_task_proposed_bits(proposed, ts) ? NL_TQ_PROPOSED : NL_TQ_TODO;
   }
 }
 

@@ -62,6 +62,7 @@ typedef struct {
   int has_today;
   int32_t today;
   size_t limit;        /* at most this many tasks; 0: all */
+  size_t offset;       /* after skipping this many of the sorted answer (paging) */
   /* A person or account note (borrowed) whose tasks to list, as if named by --owner or
    * --account: for code lenses and hover cards, which know the note rather than a name. */
   const nl_entry *party;
@@ -126,21 +127,32 @@ typedef struct {
 } nl_tq_hit;
 
 typedef struct {
-  nl_tq_hit *items;        /* new; sorted as the query asks */
+  nl_tq_hit *items;        /* new; sorted as the query asks, from q->offset on */
   size_t n;
-  size_t total;            /* tasks that matched before the limit */
+  size_t total;            /* tasks that matched, before the offset and the limit */
   int32_t today;
 } nl_tq_result;
 
-/* Runs q over every task of ws. `today` is used unless q has its own. Returns 0, or -1 when out
- * of memory (r is then empty). Free r with nl_tq_result_free. */
+/* Runs q over every task of ws. `today` is used unless q has its own. With a limit, only the
+ * first offset + limit hits in q's order are kept as the pass goes (a bounded heap), so a
+ * page of a large answer is not the price of sorting all of it. Returns 0, or -1 when out of
+ * memory (r is then empty). Free r with nl_tq_result_free. */
 int nl_tq_run(const nl_workspace *ws, const nl_tq_query *q, int32_t today, nl_tq_result *r);
 void nl_tq_result_free(nl_tq_result *r);
 
 /* Sorts hits as `sort` says: due (dated first, earliest first), then priority, then path and
  * line; priority first for NL_TQ_SORT_PRIORITY; the first owner's name (none last), then as
- * due, for NL_TQ_SORT_OWNER. 0, or -1 when out of memory (the order is then unspecified). */
+ * due, for NL_TQ_SORT_OWNER. Every order ends in path and line, so it is total. 0, or -1 when
+ * out of memory (the order is then unspecified). */
 int nl_tq_sort_hits(const nl_workspace *ws, nl_tq_hit *items, size_t n, nl_tq_sort sort);
+/* The comparison of two nl_tq_hit for `sort` (qsort's contract), or NULL for
+ * NL_TQ_SORT_OWNER, which needs the owners' names worked out first (nl_tq_sort_hits). */
+typedef int (*nl_tq_cmp_fn)(const void *a, const void *b);
+nl_tq_cmp_fn nl_tq_hit_cmp(nl_tq_sort sort);
+/* The part of that comparison that reads only the keys copied into the hits (due, rank),
+ * 0 when they tie or `sort` orders by path or owner first: where it is not 0 it is the
+ * comparison's answer, and neither hit's entry or task is read. */
+int nl_tq_hit_keys_cmp(nl_tq_sort sort, const nl_tq_hit *a, const nl_tq_hit *b);
 
 /* Sets a hit's account fields (see nl_tq_hit). */
 void nl_tq_hit_account(const nl_workspace *ws, nl_tq_hit *h);
@@ -149,6 +161,8 @@ void nl_tq_hit_account(const nl_workspace *ws, nl_tq_hit *h);
  * nl_task_is_proposed says unless done or cancelled, else its type; NL_TQ__STATUS_COUNT for a
  * configured non-task, which no query lists. */
 nl_tq_status nl_tq_task_status(const nl_task *t, const nl_task_settings *ts);
+/* The same from the task's status type under ts and its NL_PROPOSED_* bits. */
+nl_tq_status nl_tq_status_of(nl_task_status type, unsigned proposed, const nl_task_settings *ts);
 /* Whether it has a valid due date before today and is proposed, to do or in progress. */
 int nl_tq_task_overdue(const nl_task *t, const nl_task_settings *ts, int32_t today);
 

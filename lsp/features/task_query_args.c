@@ -11,6 +11,7 @@ static const nl_tq_filter_name filter_names[] = {
     {"priority", "--priority"}, {"dueBefore", "--due-before"}, {"dueAfter", "--due-after"},
     {"today", "--today"},       {"path", "--path"},           {"text", "--text"},
     {"sort", "--sort"},         {"groupBy", "--group-by"},    {"limit", "--limit"},
+    {"offset", "--offset"},
 };
 
 const nl_tq_filter_name *nl_tq_filter_names(size_t *n) {
@@ -108,11 +109,11 @@ int nl_tq_query_set(nl_tq_query *q, const char *key, const char *v, const char *
     q->group = (nl_tq_group)choice;
     return 0;
   }
-  if (strcmp(key, "limit") == 0) {
+  if (strcmp(key, "limit") == 0 || strcmp(key, "offset") == 0) {
     char *end = NULL;
     long long k = strtoll(v, &end, 10);
     if (*v == '\0' || *end != '\0' || k < 0) return expected(err, n, shown, "a number", v);
-    q->limit = (size_t)k;
+    *(key[0] == 'l' ? &q->limit : &q->offset) = (size_t)k;
     return 0;
   }
   snprintf(err, n, "unknown filter '%s'", shown);
@@ -137,12 +138,12 @@ static int read_arg(nl_tq_query *q, const char *key, const json_t *v, char *err,
   if (!is_filter(key)) {
     snprintf(err, n,
              "unknown argument '%s' (expected owner, account, status, overdue, dueBefore, "
-             "dueAfter, priority, path, text, sort, groupBy, limit or today)",
+             "dueAfter, priority, path, text, sort, groupBy, limit, offset or today)",
              key);
     return -1;
   }
-  if (strcmp(key, "limit") == 0) {
-    if (!json_is_integer(v)) return snprintf(err, n, "limit must be a non-negative integer"), -1;
+  if (strcmp(key, "limit") == 0 || strcmp(key, "offset") == 0) {
+    if (!json_is_integer(v)) return snprintf(err, n, "%s must be a non-negative integer", key), -1;
     char num[32];
     snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
     return nl_tq_query_set(q, key, num, key, err, n);

@@ -240,20 +240,58 @@ static int text_matches(const words *w, const char *description) {
 
 /* ---- running ----------------------------------------------------------------------------- */
 
+/* The hits kept: all of them, or with `keep` only the first `keep` in `cmp`'s order, as a
+ * max-heap whose root is the last of those kept. */
 typedef struct {
   nl_tq_hit *items;
   size_t n, cap;
+  size_t keep;      /* 0: every hit */
+  nl_tq_cmp_fn cmp; /* set with keep */
+  size_t matched;   /* every hit seen, kept or not */
 } hits;
 
+static void swap_hits(nl_tq_hit *a, nl_tq_hit *b) {
+  nl_tq_hit t = *a;
+  *a = *b;
+  *b = t;
+}
+
+static void sift_up(const hits *h, size_t i) {
+  while (i > 0 && h->cmp(&h->items[(i - 1) / 2], &h->items[i]) < 0) {
+    swap_hits(&h->items[(i - 1) / 2], &h->items[i]);
+    i = (i - 1) / 2;
+  }
+}
+
+static void sift_down(const hits *h, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < h->n && h->cmp(&h->items[l], &h->items[m]) > 0) m = l;
+    if (r < h->n && h->cmp(&h->items[r], &h->items[m]) > 0) m = r;
+    if (m == i) return;
+    swap_hits(&h->items[i], &h->items[m]);
+    i = m;
+  }
+}
+
 static int add_hit(hits *h, const nl_tq_hit *hit) {
+  h->matched++;
+  if (h->keep > 0 && h->n == h->keep) { /* full: it replaces the last kept, if before it */
+    if (h->cmp(hit, &h->items[0]) >= 0) return 0;
+    h->items[0] = *hit;
+    sift_down(h, 0);
+    return 0;
+  }
   if (h->n == h->cap) {
     size_t cap = h->cap ? h->cap * 2 : 64;
+    if (h->keep > 0 && cap > h->keep) cap = h->keep;
     nl_tq_hit *grown = realloc(h->items, cap * sizeof *grown);
     if (grown == NULL) return -1;
     h->items = grown;
     h->cap = cap;
   }
   h->items[h->n++] = *hit;
+  if (h->keep > 0) sift_up(h, h->n - 1);
   return 0;
 }
 
@@ -267,42 +305,104 @@ typedef struct {
   int by_owner, by_account; /* the filters are on */
   words text;
   char *path;
+  const nl_entry *acct_of;  /* the note whose account is acct (task_account's fallback) */
+  account_ref acct;
 } run_state;
 
 /* Obsidian Tasks orders priorities highest, high, medium, none ("normal"), low, lowest. */
 static uint8_t priority_rank(uint8_t p) { return p == NL_PRIORITY_NONE ? 5 : (uint8_t)(p * 2); }
 
-static int scan_note(run_state *st, const nl_entry *e, hits *out) {
+/* Whether a hit with these keys cannot be kept: the kept hits are as many as asked and the
+ * last of them comes before it on the keys alone. Reads no note. */
+static int beyond_kept(const run_state *st, const hits *h, const nl_tq_hit *hit) {
+  return h->keep > 0 && h->n == h->keep &&
+         nl_tq_hit_keys_cmp(st->q->sort, hit, &h->items[0]) > 0;
+}
+
+/* One task, from its keys: status, valid due date (INT32_MAX: none) and priority. Its note
+ * (entry `id`, e when at hand) is read, and task `idx` of it (t, unless at hand), only when a
+ * filter needs their text or the hit is kept. Returns 0, or -1 when out of memory. */
+static int consider(run_state *st, uint32_t id, const nl_entry *e, uint32_t idx,
+                    const nl_task *t, nl_tq_status s, int32_t due, uint8_t priority, hits *out) {
   const nl_tq_query *q = st->q;
+  if (s >= NL_TQ__STATUS_COUNT || !(st->statuses & (1u << s))) return 0;
+  int dated = due != INT32_MAX;
+  int overdue = dated && due < st->today && s != NL_TQ_DONE && s != NL_TQ_CANCELLED;
+  if (q->overdue && !overdue) return 0;
+  if (q->has_due_before && !(dated && due < q->due_before)) return 0;
+  if (q->has_due_after && !(dated && due > q->due_after)) return 0;
+  if (q->priorities != 0 && !(q->priorities & (1u << priority))) return 0;
+  nl_tq_hit hit = {e, t, due, (uint8_t)s, (uint8_t)overdue, priority_rank(priority), NULL, NULL};
+  int deep = st->by_owner || st->by_account || q->text != NULL;
+  if (!deep && beyond_kept(st, out, &hit)) {
+    out->matched++;
+    return 0;
+  }
+  if (e == NULL) e = hit.entry = nl_ws_get(st->ws, id);
   const nl_note *n = e->note;
-  account_ref note_acct = {NULL, NULL};
-  int note_acct_done = 0;
+  if (t == NULL) t = hit.task = &n->tasks[idx];
+  if (st->by_owner && !owners_match(st->ws, &st->owners, n, t)) return 0;
+  if (q->text != NULL && !text_matches(&st->text, t->description)) return 0;
+  if (st->by_account) {
+    if (st->acct_of != e) {
+      st->acct = note_account(st->ws, e);
+      st->acct_of = e;
+    }
+    account_ref a = task_account(st->ws, e, t, st->acct);
+    if (!account_matches(&st->accounts, a)) return 0;
+    hit.account = a.entry;
+    hit.account_name = a.name;
+  }
+  return add_hit(out, &hit);
+}
+
+static int scan_note(run_state *st, const nl_entry *e, hits *out) {
+  const nl_note *n = e->note;
   for (size_t i = 0; i < n->n_tasks; i++) {
     const nl_task *t = &n->tasks[i];
-    nl_tq_status s = nl_tq_task_status(t, st->ts);
-    if (s >= NL_TQ__STATUS_COUNT || !(st->statuses & (1u << s))) continue;
     const nl_task_date *due = nl_task_date_of(t, NL_DATE_DUE);
-    int dated = due->present && due->valid;
-    int overdue = dated && due->days < st->today && s != NL_TQ_DONE && s != NL_TQ_CANCELLED;
-    if (q->overdue && !overdue) continue;
-    if (q->has_due_before && !(dated && due->days < q->due_before)) continue;
-    if (q->has_due_after && !(dated && due->days > q->due_after)) continue;
-    if (q->priorities != 0 && !(q->priorities & (1u << t->priority))) continue;
-    if (st->by_owner && !owners_match(st->ws, &st->owners, n, t)) continue;
-    if (q->text != NULL && !text_matches(&st->text, t->description)) continue;
-    nl_tq_hit hit = {e, t, dated ? due->days : INT32_MAX, (uint8_t)s, (uint8_t)overdue,
-                     priority_rank(t->priority), NULL, NULL};
-    if (st->by_account) {
-      if (!note_acct_done) {
-        note_acct = note_account(st->ws, e);
-        note_acct_done = 1;
+    if (consider(st, e->id, e, (uint32_t)i, t, nl_tq_task_status(t, st->ts),
+                 due->present && due->valid ? due->days : INT32_MAX, t->priority, out) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* The whole vault through the index's task table: a note is read only for the tasks whose
+ * keys pass (and for the path filter, once per note). */
+static int scan_rows(run_state *st, const nl_ws_task *rows, size_t n, hits *out) {
+  int custom = st->ts != NULL && st->ts->n_statuses > 0; /* the status needs the symbol */
+  /* Without custom statuses a task's status is a function of its row's status and proposed
+   * bits: worked out once here, not per task. */
+  uint8_t status[NL_TASK_NON_TASK + 1][8];
+  for (unsigned type = 0; type <= NL_TASK_NON_TASK; type++)
+    for (unsigned bits = 0; bits < 8; bits++)
+      status[type][bits] = (uint8_t)nl_tq_status_of((nl_task_status)type, bits, st->ts);
+  uint32_t last = UINT32_MAX;
+  int last_in = 0;
+  for (size_t i = 0; i < n; i++) {
+    const nl_ws_task *r = &rows[i];
+    if (r->dead) continue;
+    const nl_entry *e = NULL;
+    if (st->path != NULL) {
+      e = nl_ws_get(st->ws, r->id);
+      if (r->id != last) {
+        last = r->id;
+        last_in = nl_config_glob_match(st->path, e->rel);
       }
-      account_ref a = task_account(st->ws, e, t, note_acct);
-      if (!account_matches(&st->accounts, a)) continue;
-      hit.account = a.entry;
-      hit.account_name = a.name;
+      if (!last_in) continue;
     }
-    if (add_hit(out, &hit) < 0) return -1;
+    const nl_task *t = NULL;
+    nl_tq_status s;
+    if (custom) {
+      if (e == NULL) e = nl_ws_get(st->ws, r->id);
+      t = &e->note->tasks[r->task];
+      s = nl_tq_task_status(t, st->ts);
+    } else {
+      s = r->status <= NL_TASK_NON_TASK ? status[r->status][r->proposed & 7] : NL_TQ__STATUS_COUNT;
+    }
+    if (s >= NL_TQ__STATUS_COUNT || !(st->statuses & (1u << s))) continue;
+    if (consider(st, r->id, e, r->task, t, s, r->due, r->priority, out) < 0) return -1;
   }
   return 0;
 }
@@ -413,10 +513,15 @@ int nl_tq_run(const nl_workspace *ws, const nl_tq_query *q, int32_t today, nl_tq
   if (rc == 0 && q->path != NULL && (st.path = clean_glob(q->path)) == NULL) rc = -1;
 
   hits h = {0};
+  if (q->limit > 0 && (h.cmp = nl_tq_hit_cmp(q->sort)) != NULL)
+    h.keep = q->offset + q->limit < q->offset ? SIZE_MAX : q->offset + q->limit;
   uint32_t *ids = NULL;
   ptrdiff_t n_ids = -1;
   if (rc == 0) n_ids = candidate_notes(&st, &ids);
-  uint32_t limit = n_ids >= 0 ? (uint32_t)n_ids : nl_ws_id_limit(ws);
+  size_t n_rows = 0;
+  const nl_ws_task *rows = n_ids < 0 ? nl_ws_tasks(ws, &n_rows) : NULL;
+  if (rc == 0 && rows != NULL) rc = scan_rows(&st, rows, n_rows, &h);
+  uint32_t limit = rows != NULL ? 0 : n_ids >= 0 ? (uint32_t)n_ids : nl_ws_id_limit(ws);
   for (uint32_t i = 0; rc == 0 && i < limit; i++) {
     const nl_entry *e = nl_ws_get(ws, n_ids >= 0 ? ids[i] : i);
     if (e == NULL || e->note == NULL || e->note->n_tasks == 0) continue;
@@ -433,8 +538,12 @@ int nl_tq_run(const nl_workspace *ws, const nl_tq_query *q, int32_t today, nl_tq
     free(h.items);
     return -1;
   }
+  /* The page: offset hits dropped from the front. */
+  size_t skip = q->offset < h.n ? q->offset : h.n;
+  if (skip > 0) memmove(h.items, h.items + skip, (h.n - skip) * sizeof *h.items);
+  h.n -= skip;
   r->items = h.items;
-  r->total = h.n;
+  r->total = h.matched;
   r->n = q->limit > 0 && q->limit < h.n ? q->limit : h.n;
   if (!st.by_account)
     for (size_t i = 0; i < r->n; i++) nl_tq_hit_account(ws, &r->items[i]);

@@ -27,18 +27,28 @@ static int cmp_priority_only(const nl_tq_hit *a, const nl_tq_hit *b) {
   return (int)b->rank - (int)a->rank;
 }
 
+int nl_tq_hit_keys_cmp(nl_tq_sort sort, const nl_tq_hit *a, const nl_tq_hit *b) {
+  int c;
+  switch (sort) {
+  case NL_TQ_SORT_PRIORITY:
+    c = cmp_priority_only(a, b);
+    return c != 0 ? c : cmp_due_only(a, b);
+  case NL_TQ_SORT_PATH:
+  case NL_TQ_SORT_OWNER: return 0;
+  default:
+    c = cmp_due_only(a, b);
+    return c != 0 ? c : cmp_priority_only(a, b);
+  }
+}
+
 static int cmp_due(const void *pa, const void *pb) {
-  const nl_tq_hit *a = pa, *b = pb;
-  int c = cmp_due_only(a, b);
-  if (c == 0) c = cmp_priority_only(a, b);
-  return c != 0 ? c : cmp_path(a, b);
+  int c = nl_tq_hit_keys_cmp(NL_TQ_SORT_DUE, pa, pb);
+  return c != 0 ? c : cmp_path(pa, pb);
 }
 
 static int cmp_priority(const void *pa, const void *pb) {
-  const nl_tq_hit *a = pa, *b = pb;
-  int c = cmp_priority_only(a, b);
-  if (c == 0) c = cmp_due_only(a, b);
-  return c != 0 ? c : cmp_path(a, b);
+  int c = nl_tq_hit_keys_cmp(NL_TQ_SORT_PRIORITY, pa, pb);
+  return c != 0 ? c : cmp_path(pa, pb);
 }
 
 static int cmp_path_q(const void *pa, const void *pb) { return cmp_path(pa, pb); }
@@ -76,14 +86,21 @@ static int sort_by_owner(const nl_workspace *ws, nl_tq_hit *items, size_t n) {
   return rc;
 }
 
+nl_tq_cmp_fn nl_tq_hit_cmp(nl_tq_sort sort) {
+  switch (sort) {
+  case NL_TQ_SORT_PRIORITY: return cmp_priority;
+  case NL_TQ_SORT_PATH: return cmp_path_q;
+  case NL_TQ_SORT_OWNER: return NULL;
+  default: return cmp_due;
+  }
+}
+
 int nl_tq_sort_hits(const nl_workspace *ws, nl_tq_hit *items, size_t n, nl_tq_sort sort) {
   if (n < 2) return 0;
-  switch (sort) {
-  case NL_TQ_SORT_PRIORITY: qsort(items, n, sizeof *items, cmp_priority); return 0;
-  case NL_TQ_SORT_PATH: qsort(items, n, sizeof *items, cmp_path_q); return 0;
-  case NL_TQ_SORT_OWNER: return sort_by_owner(ws, items, n);
-  default: qsort(items, n, sizeof *items, cmp_due); return 0;
-  }
+  nl_tq_cmp_fn cmp = nl_tq_hit_cmp(sort);
+  if (cmp == NULL) return sort_by_owner(ws, items, n);
+  qsort(items, n, sizeof *items, cmp);
+  return 0;
 }
 
 /* ---- groups ------------------------------------------------------------------------------ */

@@ -1,11 +1,15 @@
 /* tasks_command.c: workspace/executeCommand notes-lsp.tasks, the vault task query for editors
  * (a VS Code picker, a Neovim quickfix list). Its JSON is `notes-lsp tasks --format json`'s,
- * with ranges in the negotiated encoding. */
+ * with ranges in the negotiated encoding, a page at a time: without a `limit` the answer is
+ * the first NL_TASKS_PAGE tasks (from `offset`), since a whole vault's open tasks can be
+ * hundreds of megabytes of JSON that no picker shows; `limit: 0` asks for all of them. */
 #include <stdio.h>
 
 #include "lsp/features/features.h"
 #include "lsp/features/task_query.h"
 #include "protocol/rpc.h"
+
+#define NL_TASKS_PAGE 1000 /* tasks in an answer that gives no limit */
 
 int nl_feature_tasks_command(const nl_ctx *ctx, const json_t *params, json_t **result,
                              char *err, size_t err_size) {
@@ -32,6 +36,7 @@ int nl_feature_tasks_command(const nl_ctx *ctx, const json_t *params, json_t **r
     nl_tq_query_free(&q);
     return NL_RPC_INVALID_PARAMS;
   }
+  if (json_object_get(filters, "limit") == NULL) q.limit = NL_TASKS_PAGE;
   nl_tq_result r;
   int rc = nl_tq_run(ctx->ws, &q, ctx->today, &r);
   *result = rc == 0 ? nl_tq_result_json(ctx->ws, ctx->docs, ctx->enc, &q, &r) : NULL;

@@ -236,6 +236,24 @@ const nl_ws_name *nl_ws_names(const nl_workspace *ws, size_t *n, const char **po
 #define NL_WS_DEAD 0xFF
 const uint8_t *nl_ws_name_kinds(const nl_workspace *ws);
 
+/* The task table: one row per task of every note, packed so that a pass over the vault's
+ * tasks (the task query) filters by status, due date and priority reading 16 bytes a task
+ * and touches a note only for the tasks that pass. Rows of changed or removed notes stay
+ * behind marked dead until the table is compacted; an entry's rows are contiguous. */
+typedef struct {
+  uint32_t id;      /* entry id */
+  uint32_t task;    /* index in the entry's note->tasks */
+  int32_t due;      /* the valid due date (days since 1970-01-01), INT32_MAX when none */
+  uint8_t status;   /* nl_task.status: the status under the default statuses */
+  uint8_t priority; /* nl_priority */
+  uint8_t proposed; /* NL_PROPOSED_* bits */
+  uint8_t dead;
+} nl_ws_task;
+
+/* The rows (borrowed until the index changes) and their count in *n; NULL when the table is
+ * incomplete (it ran out of memory once), when a caller must walk the notes instead. */
+const nl_ws_task *nl_ws_tasks(const nl_workspace *ws, size_t *n);
+
 /* Mentions anywhere in the vault that name `person` (nl_ref.link indexes the note's
  * mentions; computed on call from the notes whose mentions start with a word of the person's
  * names). New array in *out (free()), returns the count or a negative error. */

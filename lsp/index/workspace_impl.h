@@ -44,6 +44,8 @@ struct nl_workspace {
 
   struct nl_vault_scan *vscan; /* running scan or NULL */
   struct nl_attachments *att;  /* the vault's other files (attachments.c), or NULL */
+  struct nl_task_rows *tasks;  /* the task table (task_rows.c), NULL before the first task */
+  int tasks_lost;              /* the task table ran out of memory: nl_ws_tasks is NULL */
   char *cache_dir;             /* the index cache's folder (owned), NULL: no cache */
   nl_ws_text_cb text_cb;       /* each scan's read bytes, or NULL (nl_ws_set_text_hook) */
   void *text_ud;
@@ -86,6 +88,14 @@ void nl_wsi_changed(nl_workspace *ws);
 /* ---- attachments (attachments.c) ---------------------------------------------------------- */
 
 void nl_wsi_attachments_free(struct nl_attachments *a);
+
+/* ---- the task table (task_rows.c) --------------------------------------------------------- */
+
+/* Adds (add = 1) e's tasks to the table, or marks them dead, as index_note does its names. */
+void nl_wsi_task_rows(nl_workspace *ws, const nl_entry *e, int add);
+void nl_wsi_task_rows_free(struct nl_task_rows *t);
+/* Every live row matches its task and every task has a row; 0 or NL_ECORRUPT with err. */
+int nl_wsi_task_rows_check(const nl_workspace *ws, char *err, size_t err_size);
 
 /* ---- where files are (vault_path.c) -------------------------------------------------------- */
 

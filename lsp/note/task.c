@@ -186,8 +186,12 @@ nl_task_status nl_task_status_of(const nl_task *t, const nl_task_settings *s) {
 }
 
 int nl_task_is_proposed(const nl_task *t, const nl_task_settings *s) {
-  if (t->proposed & (NL_PROPOSED_WIDE | NL_PROPOSED_TAG)) return 1;
-  return (t->proposed & NL_PROPOSED_QUESTION) && s != NULL && s->question_is_proposed;
+  return nl_task_proposed_bits(t->proposed, s);
+}
+
+int nl_task_proposed_bits(unsigned proposed, const nl_task_settings *s) {
+  if (proposed & (NL_PROPOSED_WIDE | NL_PROPOSED_TAG)) return 1;
+  return (proposed & NL_PROPOSED_QUESTION) && s != NULL && s->question_is_proposed;
 }
 
 int nl_task_is_open(const nl_task *t, const nl_task_settings *s) {

@@ -89,6 +89,8 @@ nl_task_status nl_task_status_of(const nl_task *t, const nl_task_settings *s);
 /* Whether the task is proposed: "[ ?]", a #proposed tag, or "[?]" when
  * s->question_is_proposed. s may be NULL. */
 int nl_task_is_proposed(const nl_task *t, const nl_task_settings *s);
+/* The same from a task's `proposed` bits alone (the index's task table keeps them). */
+int nl_task_proposed_bits(unsigned proposed, const nl_task_settings *s);
 /* Whether the task is still to do (TODO or IN_PROGRESS, as Tasks' "not done"). */
 int nl_task_is_open(const nl_task *t, const nl_task_settings *s);
 

@@ -7,14 +7,20 @@ this client decodes it):
 
 Waits for the complete index, then sends each request --iterations times and prints one JSON
 line (p50/p95/max in ms, items, response bytes):
-  tasks_all            workspace/executeCommand notes-lsp.tasks, no filters (default statuses)
+  tasks_all            workspace/executeCommand notes-lsp.tasks, no filters (default statuses):
+                       the server's first page (1000 tasks)
+  tasks_page2          the same from offset 1000
   tasks_all_limit100   the same with limit 100
+  tasks_full           limit 0: every open task of the vault (fewer iterations; its size in MB)
   tasks_person         owner: the probe person (narrowed through the index)
   lens_* / resolve_*   textDocument/codeLens and codeLens/resolve of the probe person, account
                        and meeting notes
   inlay_meeting        textDocument/inlayHint over the probe meeting note
+  wdiag_first          workspace/diagnostic with no previousResultIds (one run)
+  wdiag_unchanged      workspace/diagnostic with the resultIds the first one gave
 and, on the command line, `notes-lsp tasks` against `notes-lsp check` on the same vault (wall
-and CPU seconds, best of --cli-runs), with the load average at the start and end. Not a test:
+and CPU seconds, best of --cli-runs), with the load average at the start and end. The client
+says it pulls diagnostics, so the server pushes none while it is measured. Not a test:
 nothing asserts a time. --today fixes "today" (default 2025-11-15) so runs compare.
 """
 import argparse
@@ -79,9 +85,11 @@ def main():
 
     folders = [{"uri": lsp_bench.file_uri(vault), "name": os.path.basename(vault)}]
     c = lsp_bench.LspClient(cmd, vault, None, folders)
+    caps = lsp_bench.client_capabilities()
+    caps["textDocument"]["diagnostic"] = {"dynamicRegistration": False}
+    caps["workspace"]["diagnostics"] = {"refreshSupport": False}
     c.request("initialize", {"processId": os.getpid(), "rootUri": lsp_bench.file_uri(vault),
-                             "workspaceFolders": folders,
-                             "capabilities": lsp_bench.client_capabilities()}, 300)
+                             "workspaceFolders": folders, "capabilities": caps}, 300)
     c.notify("initialized", {})
     person_file = os.path.realpath(os.path.join(vault, probe["person_path"]))
     start = time.perf_counter()
@@ -104,7 +112,9 @@ def main():
 
     queries = {
         "tasks_all": tasks({}),
+        "tasks_page2": tasks({"offset": 1000}),
         "tasks_all_limit100": tasks({"limit": 100}),
+        "tasks_full": tasks({"limit": 0}),
         "tasks_person": tasks({"owner": probe["person"]}),
         "lens_person": ("textDocument/codeLens", {"textDocument": docs["person"]}),
         "lens_meeting": ("textDocument/codeLens", {"textDocument": docs["meeting"]}),
@@ -118,15 +128,28 @@ def main():
         if params is None:
             continue
         lat, n = [], 0
-        iterations = max(5, a.iterations // 5) if name == "tasks_all" else a.iterations
+        iterations = 3 if name == "tasks_full" else a.iterations
         for _ in range(iterations):
-            result, sent, arrived = c.request(method, params, 300)
+            result, sent, arrived = c.request(method, params, 600)
             lat.append((arrived - sent) * 1000)
             n = len(result) if isinstance(result, list) else (1 if result else 0)
         out[name] = dict(stats(lat), items=n, iterations=iterations)
-        if name == "tasks_all":
+        if name.startswith("tasks_all") or name == "tasks_full":
             out[name]["response_mb"] = round(len(json.dumps(result, ensure_ascii=False)
-                                                  .encode()) / 1e6, 1)
+                                                  .encode()) / 1e6, 2)
+        result = None
+    # Pulled diagnostics: the first pull computes every note's; the next, with the ids it
+    # gave, only says "unchanged".
+    result, sent, arrived = c.request("workspace/diagnostic", {"previousResultIds": []}, 900)
+    out["wdiag_first"] = dict(ms=round((arrived - sent) * 1000, 1), reports=len(result["items"]))
+    ids = [{"uri": r["uri"], "value": r["resultId"]} for r in result["items"]]
+    lat = []
+    for _ in range(max(3, a.iterations // 10)):
+        result, sent, arrived = c.request("workspace/diagnostic", {"previousResultIds": ids}, 900)
+        lat.append((arrived - sent) * 1000)
+    out["wdiag_unchanged"] = dict(stats(lat), reports=len(result["items"]),
+                                  unchanged=sum(r["kind"] == "unchanged" for r in result["items"]),
+                                  iterations=len(lat))
     out.update(lsp_bench.tree_usage(c.proc.pid))
     c.stop()
     out["loadavg_end"] = os.getloadavg()

@@ -1,0 +1,191 @@
+/* The vault task query's pages: with a limit (and an offset), nl_tq_run keeps only the first
+ * hits as it goes (a bounded heap over the index's task table) and must answer exactly the
+ * slice of the fully sorted answer, for every order, with ties on due date and priority
+ * broken by path and line; the task table follows edits and removals. */
+#include "test.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "lsp/features/task_query.h"
+#include "lsp/index/config.h"
+#include "lsp/index/workspace.h"
+
+static uv_loop_t loop;
+static nl_config *cfg;
+static nl_workspace *ws;
+static char dir[] = "/tmp/nl-task-query-XXXXXX";
+
+#define NOTES 40
+#define TASKS 15
+
+static const char *note_rel(int i, char *buf, size_t size) {
+  /* Names that sort differently from their creation order, some in a folder. */
+  snprintf(buf, size, "%s%02d.md", i % 3 == 0 ? "Deep/n" : "n", (i * 17) % NOTES);
+  return buf;
+}
+
+static void write_note(int i, int variant) {
+  char rel[64], path[512];
+  note_rel(i, rel, sizeof rel);
+  snprintf(path, sizeof path, "%s/%s", dir, rel);
+  FILE *f = fopen(path, "wb");
+  if (f == NULL) return;
+  static const char *const status[] = {" ", " ", "/", "x", " ?", "-", " "};
+  static const char *const due[] = {"", " \xF0\x9F\x93\x85 2025-11-10", " \xF0\x9F\x93\x85 2025-11-12",
+                                    " \xF0\x9F\x93\x85 2025-11-15", " \xF0\x9F\x93\x85 2025-11-10"};
+  static const char *const prio[] = {"", " \xE2\x8F\xAB", " \xF0\x9F\x94\xBC", "", " \xF0\x9F\x94\xBD"};
+  fprintf(f, "# Note %d\n\n", i);
+  for (int k = 0; k < TASKS; k++) {
+    int v = i * 7 + k * 3 + variant;
+    fprintf(f, "- [%s] Task %d of %d @Person%d%s%s\n", status[v % 7], k, i, v % 4, due[(v / 7) % 5],
+            prio[(v / 3) % 5]);
+  }
+  fclose(f);
+}
+
+static void on_progress(nl_workspace *w, void *ud, size_t done, size_t total, int finished) {
+  (void)w, (void)done, (void)total;
+  if (finished) *(int *)ud = 1;
+}
+
+static int setup(void) {
+  if (mkdtemp(dir) == NULL) return -1;
+  char deep[512];
+  snprintf(deep, sizeof deep, "%s/Deep", dir);
+  if (mkdir(deep, 0700) != 0) return -1;
+  for (int i = 0; i < NOTES; i++) write_note(i, 0);
+  uv_loop_init(&loop);
+  cfg = nl_config_new();
+  ws = nl_ws_new(&loop, cfg);
+  int finished = 0;
+  if (ws == NULL || nl_ws_add_root(ws, dir) != 0 || nl_ws_scan(ws, on_progress, &finished) != 0)
+    return -1;
+  while (!finished && uv_run(&loop, UV_RUN_ONCE) != 0) {
+  }
+  return finished ? 0 : -1;
+}
+
+/* Runs q with limit and offset against the same q without them: the page must be the slice. */
+static int same_page(nl_tq_query *q, size_t offset, size_t limit) {
+  nl_tq_result all, page;
+  q->limit = 0;
+  q->offset = 0;
+  if (nl_tq_run(ws, q, 20407, &all) != 0) return 0;
+  q->limit = limit;
+  q->offset = offset;
+  if (nl_tq_run(ws, q, 20407, &page) != 0) return 0;
+  size_t from = offset < all.n ? offset : all.n;
+  size_t want = all.n - from < limit || limit == 0 ? all.n - from : limit;
+  int ok = page.n == want && page.total == all.total;
+  for (size_t i = 0; ok && i < page.n; i++)
+    ok = page.items[i].entry == all.items[from + i].entry &&
+         page.items[i].task == all.items[from + i].task &&
+         page.items[i].account == all.items[from + i].account;
+  if (!ok)
+    fprintf(stderr, "sort %d offset %zu limit %zu: page of %zu (total %zu), want %zu of %zu\n",
+            (int)q->sort, offset, limit, page.n, page.total, want, all.total);
+  nl_tq_result_free(&all);
+  nl_tq_result_free(&page);
+  return ok;
+}
+
+static void test_pages_are_slices(void) {
+  static const size_t pages[][2] = {{0, 1}, {0, 7}, {3, 10}, {50, 25}, {0, 599}, {590, 20},
+                                    {700, 5}, {0, 100000}};
+  for (int sort = NL_TQ_SORT_DUE; sort <= NL_TQ_SORT_OWNER; sort++)
+    for (int every = 0; every < 2; every++)
+      for (size_t p = 0; p < sizeof pages / sizeof *pages; p++) {
+        nl_tq_query q;
+        nl_tq_query_init(&q);
+        q.sort = (nl_tq_sort)sort;
+        if (every) q.statuses = (1u << NL_TQ__STATUS_COUNT) - 1;
+        ASSERT(same_page(&q, pages[p][0], pages[p][1]));
+        nl_tq_query_free(&q);
+      }
+}
+
+static void test_filters_with_pages(void) {
+  nl_tq_query q;
+  nl_tq_query_init(&q);
+  q.overdue = 1;
+  ASSERT(same_page(&q, 2, 9));
+  nl_tq_query_free(&q);
+  nl_tq_query_init(&q);
+  q.path = strdup("Deep");
+  ASSERT(same_page(&q, 0, 13));
+  nl_tq_query_free(&q);
+  nl_tq_query_init(&q);
+  q.text = strdup("of 3");
+  ASSERT(same_page(&q, 1, 4));
+  nl_tq_query_free(&q);
+  nl_tq_query_init(&q);
+  ASSERT_EQ(nl_tq_query_add_owner(&q, "Person2"), 0);
+  ASSERT(same_page(&q, 5, 5));
+  nl_tq_query_free(&q);
+}
+
+static size_t count_all(void) {
+  nl_tq_query q;
+  nl_tq_query_init(&q);
+  q.statuses = (1u << NL_TQ__STATUS_COUNT) - 1;
+  nl_tq_result r;
+  if (nl_tq_run(ws, &q, 20407, &r) != 0) return 0;
+  size_t n = r.total;
+  nl_tq_result_free(&r);
+  return n;
+}
+
+static void test_table_follows_edits(void) {
+  ASSERT_EQ(count_all(), NOTES * TASKS);
+  /* Every note rewritten many times over: the table drops the dead rows and keeps the rest. */
+  char rel[64], path[512];
+  for (int round = 1; round <= 12; round++)
+    for (int i = 0; i < NOTES; i++) {
+      write_note(i, round);
+      snprintf(path, sizeof path, "%s/%s", dir, note_rel(i, rel, sizeof rel));
+      ASSERT_EQ(nl_ws_reload(ws, path), 0);
+    }
+  char err[256] = "";
+  ASSERT_EQ(nl_ws_check(ws, err, sizeof err), 0);
+  ASSERT_EQ(count_all(), NOTES * TASKS);
+  nl_tq_query q;
+  nl_tq_query_init(&q);
+  ASSERT(same_page(&q, 7, 30));
+  nl_tq_query_free(&q);
+  /* A note with fewer tasks, and one gone. */
+  snprintf(path, sizeof path, "%s/%s", dir, note_rel(1, rel, sizeof rel));
+  ASSERT(nl_ws_update(ws, path, "- [ ] only one\n", 15, 1) != NULL);
+  snprintf(path, sizeof path, "%s/%s", dir, note_rel(2, rel, sizeof rel));
+  unlink(path);
+  ASSERT_EQ(nl_ws_remove(ws, path), 0);
+  ASSERT_EQ(nl_ws_check(ws, err, sizeof err), 0);
+  ASSERT_EQ(count_all(), (NOTES - 2) * TASKS + 1);
+}
+
+static void teardown(void) {
+  nl_ws_free(ws);
+  nl_config_free(cfg);
+  uv_loop_close(&loop);
+  char rel[64], path[512];
+  for (int i = 0; i < NOTES; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, note_rel(i, rel, sizeof rel));
+    unlink(path);
+  }
+  snprintf(path, sizeof path, "%s/Deep", dir);
+  rmdir(path);
+  rmdir(dir);
+}
+
+int main(void) {
+  if (setup() != 0) {
+    fprintf(stderr, "cannot index %s\n", dir);
+    return 1;
+  }
+  RUN(test_pages_are_slices);
+  RUN(test_filters_with_pages);
+  RUN(test_table_follows_edits);
+  teardown();
+  return NL_TEST_DONE();
+}
