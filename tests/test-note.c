@@ -48,6 +48,28 @@ static void test_megabyte_line(void) {
   free(s);
 }
 
+/* Records are aligned as their size needs, text not at all; the latest allocation can give
+ * back its unused end. */
+static void test_arena_packing(void) {
+  nl_arena a;
+  nl_arena_init(&a);
+  char *s = nl_arena_alloc_of(&a, 3, 1);
+  char *t = nl_arena_alloc_of(&a, 5, 1);
+  ASSERT(s != NULL && t == s + 3);
+  void *r = nl_arena_alloc_of(&a, 24, 24); /* at the next multiple of 8, not of 16 */
+  ASSERT_EQ((uintptr_t)r % 8, 0);
+  ASSERT((char *)r - t < 16);
+  ASSERT(nl_arena_alloc_of(&a, 0, 0) != NULL);
+  char *u = nl_arena_alloc_of(&a, 100, 1);
+  nl_arena_shrink(&a, u, 100, 10);
+  char *v = nl_arena_alloc_of(&a, 1, 1);
+  ASSERT(v == u + 10);
+  nl_arena_shrink(&a, u, 10, 1); /* u is no longer the latest: nothing changes */
+  ASSERT(nl_arena_alloc_of(&a, 1, 1) == v + 1);
+  ASSERT(nl_arena_alloc_of(&a, SIZE_MAX, 1) == NULL);
+  nl_arena_free(&a);
+}
+
 static void test_arena_huge_request(void) {
   /* A request near SIZE_MAX must fail, not wrap around into a tiny block. */
   nl_arena a;
@@ -61,6 +83,7 @@ static void test_arena_huge_request(void) {
 
 int main(void) {
   RUN(test_empty_and_null);
+  RUN(test_arena_packing);
   RUN(test_megabyte_line);
   RUN(test_arena_huge_request);
   return NL_TEST_DONE();

@@ -109,6 +109,19 @@ void *nl_arena_alloc(nl_arena *a, size_t size) {
   return take(a, size == 0 ? 1 : size, sizeof(max_align_t));
 }
 
+void *nl_arena_alloc_of(nl_arena *a, size_t size, size_t elem) {
+  size_t align = elem & (~elem + 1); /* the lowest set bit */
+  if (align == 0 || align > sizeof(max_align_t)) align = sizeof(max_align_t);
+  return take(a, size == 0 ? 1 : size, align);
+}
+
+void nl_arena_shrink(nl_arena *a, void *p, size_t size, size_t keep) {
+  nl_arena_block *b = a->head;
+  if (b == NULL || keep > size || (char *)p + size != (char *)b->data + b->len) return;
+  b->len -= size - keep;
+  a->used -= size - keep;
+}
+
 char *nl_arena_strndup(nl_arena *a, const char *s, size_t len) {
   /* Strings need no alignment: packing them saves about 8 bytes each. */
   if (len > SIZE_MAX / 4) return NULL;

@@ -21,6 +21,14 @@ void nl_arena_free(nl_arena *a);
 void nl_arena_reset(nl_arena *a);
 /* Returns `size` bytes aligned for any type, valid until nl_arena_free; NULL when out of memory. */
 void *nl_arena_alloc(nl_arena *a, size_t size);
+/* Returns `size` bytes for objects of `elem` bytes each, aligned as such an object needs (the
+ * largest power of two dividing elem, at most that of max_align_t; 1 for text): a note's
+ * arrays of 24-byte records pack without the padding nl_arena_alloc would add. NULL when out
+ * of memory. */
+void *nl_arena_alloc_of(nl_arena *a, size_t size, size_t elem);
+/* Gives back the end of p, the arena's latest allocation, keeping its first `keep` bytes: for
+ * text whose length is known only once written. Does nothing when p is not the latest. */
+void nl_arena_shrink(nl_arena *a, void *p, size_t size, size_t keep);
 /* Copies len bytes and a NUL into the arena; NULL when out of memory. */
 char *nl_arena_strndup(nl_arena *a, const char *s, size_t len);
 

@@ -20,7 +20,7 @@ void *nl_vec_push(nl_vec *v, size_t size) {
 
 void *nl_vec_to_arena(const nl_vec *v, size_t size, nl_arena *a, int *ok) {
   if (v->n == 0) return NULL;
-  void *p = nl_arena_alloc(a, v->n * size);
+  void *p = nl_arena_alloc_of(a, v->n * size, size);
   if (p == NULL) {
     *ok = 0;
     return NULL;

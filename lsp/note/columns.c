@@ -108,7 +108,7 @@ int nl_columns_build(nl_note *note, const nl_lines *l) {
     size_t start = nl_lines_line_start(l, i);
     if (!is_wide(l->text + start, nl_lines_line_end(l, i) - start)) continue;
     if (wide == NULL) {
-      wide = nl_arena_alloc(&note->arena, (n_lines + 7) / 8);
+      wide = nl_arena_alloc_of(&note->arena, (n_lines + 7) / 8, 1);
       if (wide == NULL) return NL_ENOMEM;
       memset(wide, 0, (n_lines + 7) / 8);
     }
@@ -124,7 +124,7 @@ int nl_columns_build(nl_note *note, const nl_lines *l) {
   }
   if (g.n > 0) {
     qsort(g.items, g.n, sizeof *g.items, by_position);
-    nl_note_col *cols = nl_arena_alloc(&note->arena, g.n * sizeof *cols);
+    nl_note_col *cols = nl_arena_alloc_of(&note->arena, g.n * sizeof *cols, sizeof *cols);
     if (cols == NULL) {
       free(g.items);
       return NL_ENOMEM;

@@ -214,7 +214,7 @@ static int read_value(fm_ctx *c, nl_fm_entry *e) {
   switch (ev.type) {
     case YAML_SCALAR_EVENT:
       if (!is_null(&ev)) {
-        nl_fm_scalar *sc = nl_arena_alloc(c->arena, sizeof(*sc));
+        nl_fm_scalar *sc = nl_arena_alloc_of(c->arena, sizeof(*sc), sizeof(*sc));
         if (sc == NULL || make_scalar(c, &ev, sc, 1) < 0) {
           c->oom = 1;
           break;

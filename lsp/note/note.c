@@ -196,7 +196,7 @@ static void scan(parse_ctx *p, uint32_t l0, uint32_t l1) {
 /* GitHub's anchor: ASCII lowercased, spaces to '-', punctuation and symbols dropped. */
 static const char *slug_of(parse_ctx *p, const char *text) {
   size_t n = strlen(text), o = 0;
-  char *out = nl_arena_alloc(&p->note->arena, n + 1);
+  char *out = nl_arena_alloc_of(&p->note->arena, n + 1, 1);
   if (out == NULL) {
     p->oom = 1;
     return NULL;
@@ -216,6 +216,7 @@ static const char *slug_of(parse_ctx *p, const char *text) {
     i += k;
   }
   out[o] = '\0';
+  nl_arena_shrink(&p->note->arena, out, n + 1, o + 1);
   return out;
 }
 
@@ -260,7 +261,8 @@ static void on_heading(parse_ctx *p, cmark_node *node) {
     l1 = u;
   }
   uint32_t last = l1 > l0 ? l1 - 1 : l0;
-  char *text = nl_arena_alloc(&p->note->arena, nl_lines_line_end(l, last) - l->starts[l0] + 1);
+  size_t cap = nl_lines_line_end(l, last) - l->starts[l0] + 1;
+  char *text = nl_arena_alloc_of(&p->note->arena, cap, 1);
   if (text == NULL) {
     p->oom = 1;
     return;
@@ -280,6 +282,7 @@ static void on_heading(parse_ctx *p, cmark_node *node) {
     n += b - a;
   }
   text[n] = '\0';
+  nl_arena_shrink(&p->note->arena, text, cap, n + 1);
   nl_heading *h = nl_vec_push(&p->headings, sizeof(nl_heading));
   if (h == NULL) {
     p->oom = 1;

@@ -414,7 +414,7 @@ static void emit_wikilink(unit *u, size_t i, size_t end, int embed) {
 
 /* Percent-decodes and unescapes a markdown destination into the arena. */
 static const char *decode(unit *u, size_t a, size_t b) {
-  char *out = nl_arena_alloc(u->s->arena, b - a + 1);
+  char *out = nl_arena_alloc_of(u->s->arena, b - a + 1, 1);
   if (out == NULL) {
     u->s->oom = 1;
     return NULL;
@@ -431,6 +431,7 @@ static const char *decode(unit *u, size_t a, size_t b) {
     out[n++] = t[i];
   }
   out[n] = '\0';
+  nl_arena_shrink(u->s->arena, out, b - a + 1, n + 1);
   return out;
 }
 

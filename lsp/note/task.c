@@ -433,7 +433,7 @@ static int step_depends(reader *r, nl_arena *arena, size_t *from, int *oom) {
   int which, moji;
   size_t a = emoji_before(r, v, NL_FIELD_DEPENDS, &which, &moji);
   if (a == SIZE_MAX) return 0;
-  const char **ids = nl_arena_alloc(arena, n * sizeof(*ids));
+  const char **ids = nl_arena_alloc_of(arena, n * sizeof(*ids), sizeof(*ids));
   if (ids == NULL) {
     *oom = 1;
     return 0;
@@ -555,7 +555,7 @@ static void block_link(reader *r, nl_arena *arena, int *oom) {
 static int description(reader *r, nl_arena *arena) {
   size_t n = r->e - r->b;
   for (size_t i = 0; i < r->n_tags; i++) n += 1 + r->tags[i][1] - r->tags[i][0];
-  char *out = nl_arena_alloc(arena, n + 1);
+  char *out = nl_arena_alloc_of(arena, n + 1, 1);
   if (out == NULL) return -1;
   size_t o = r->e - r->b;
   memcpy(out, r->s + r->b, o);
@@ -577,7 +577,7 @@ static int keep_dates(reader *r, nl_arena *arena) {
   r->t->n_dates = n;
   r->t->dates = NULL;
   if (n == 0) return 0;
-  nl_task_date *out = nl_arena_alloc(arena, n * sizeof(*out));
+  nl_task_date *out = nl_arena_alloc_of(arena, n * sizeof(*out), sizeof(*out));
   if (out == NULL) {
     r->t->n_dates = 0;
     return -1;

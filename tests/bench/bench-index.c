@@ -9,6 +9,7 @@
  * person: the handler's own time, without the client's; then, on a second line, the task views
  * (time_task_views). */
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -128,7 +129,14 @@ static void breakdown(nl_workspace *ws) {
         b[STR_FM] += str_bytes(n->fm.entries[k].items[j].text);
     }
   }
-  printf("{\"sizeof_task\":%zu,\"tasks_n\":%zu", sizeof(nl_task), n_tasks);
+  struct mallinfo2 mi = mallinfo2();
+  size_t parsed = 0;
+  for (uint32_t i = 0; i < nl_ws_id_limit(ws); i++)
+    if (nl_ws_get(ws, i) != NULL) parsed += nl_ws_get(ws, i)->note->arena.used;
+  printf("{\"heap_in_use_mib\":%.1f,\"heap_free_mib\":%.1f,\"mmap_mib\":%.1f,\"parsed_mib\":%.1f,"
+         "\"sizeof_task\":%zu,\"tasks_n\":%zu",
+         (double)mi.uordblks / 1048576.0, (double)mi.fordblks / 1048576.0,
+         (double)mi.hblkhd / 1048576.0, (double)parsed / 1048576.0, sizeof(nl_task), n_tasks);
   for (int k = 0; k < N_PARTS; k++) printf(",\"%s_mib\":%.1f", names[k], (double)b[k] / 1048576.0);
   printf("}\n");
 }
@@ -291,6 +299,7 @@ int main(int argc, char **argv) {
   if (getenv("BENCH_SCAN_ONLY") != NULL) {
     printf("{\"notes\":%zu,\"ready_s\":%.3f,\"ready_cpu_s\":%.3f,\"rss_peak_mib\":%.1f}\n",
            nl_ws_count(ws), (double)(t1 - t0) / 1e9, ready_cpu, (double)ru0.ru_maxrss / 1024.0);
+    if (getenv("BENCH_BREAKDOWN") != NULL) breakdown(ws);
     return 0;
   }
 
