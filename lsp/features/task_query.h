@@ -166,8 +166,12 @@ nl_tq_status nl_tq_status_of(nl_task_status type, unsigned proposed, const nl_ta
 /* Whether it has a valid due date before today and is proposed, to do or in progress. */
 int nl_tq_task_overdue(const nl_task *t, const nl_task_settings *ts, int32_t today);
 
-/* The display name of a task owner: the person note's name (NFC) when the mention names one,
- * else the name as written. New (free()), NULL when out of memory. */
+/* The person a task owner's @mention names, or NULL, and in *name (may be NULL) its display
+ * name: the person note's name (NFC) when it names one, else the name as written (new,
+ * free(); NULL when out of memory). A mention written through mojibake ("@LÃ©a Dubois") is
+ * read in its repaired text ("@Léa Dubois"), as the mojibake diagnostic's fix would have it. */
+const nl_entry *nl_tq_owner(const nl_workspace *ws, const nl_mention *m, char **name);
+/* Just the display name (new, free()), NULL when out of memory. */
 char *nl_tq_owner_name(const nl_workspace *ws, const nl_mention *m);
 /* The task's description for reading in a list or a card: Tasks' description without the
  * owners' @mentions and the line's tags, spaces collapsed ("Draft the pilot success criteria"

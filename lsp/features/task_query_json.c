@@ -46,6 +46,12 @@ static json_t *on_completion_json(const nl_task *t) {
   }
 }
 
+/* Sets key (static) to v (steals); a NULL v (out of memory) leaves the key out, which the
+ * caller notices by the count. */
+static void put(json_t *o, const char *key, json_t *v) {
+  if (v != NULL) json_object_set_new_nocheck(o, key, v);
+}
+
 static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t today,
                         json_t *range) {
   const nl_entry *e = h->entry;
@@ -68,24 +74,53 @@ static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t toda
   const nl_task_date *due = nl_task_date_of(t, NL_DATE_DUE);
   json_t *due_in = due->present && due->valid ? json_integer(due->days - today) : json_null();
   const char *prio = nl_tq_priority_name(t->priority);
-  json_t *note = json_pack("{s:o, s:s}", "title", n->title != NULL ? str_or_null(n->title->text)
-                                                                  : take_string(nl_nav_nfc(e->name, strlen(e->name))),
-                           "kind", nl_kind_name(e->kind));
-  return json_pack(
-      "{s:s, s:o, s:o, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-      "s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-      "uri", e->uri, "path", str_or_null(e->rel), "range", range, "line", (json_int_t)t->line,
-      "status", nl_tq_status_name((nl_tq_status)h->status), "statusSymbol",
-      nl_lsp_string_lossy(symbol, strlen(symbol)), "description", str_or_null(t->description),
-      "owners", owners, "account", take_string(nl_tq_account_name(h)), "due", date_json(due),
-      "scheduled", date_json(nl_task_date_of(t, NL_DATE_SCHEDULED)), "start",
-      date_json(nl_task_date_of(t, NL_DATE_START)), "created", date_json(nl_task_date_of(t, NL_DATE_CREATED)),
-      "done", date_json(nl_task_date_of(t, NL_DATE_DONE)), "cancelled",
-      date_json(nl_task_date_of(t, NL_DATE_CANCELLED)), "priority", prio ? json_string(prio) : json_null(), "onCompletion",
-      on_completion_json(t),
-      "overdue", (int)h->overdue, "dueInDays", due_in, "recurrence", str_or_null(t->recurrence),
-      "id", str_or_null(t->id), "dependsOn", depends_json(t), "blockId",
-      str_or_null(t->block_id), "tags", tags, "note", note);
+  json_t *note = json_object();
+  if (note != NULL) {
+    put(note, "title", n->title != NULL ? str_or_null(n->title->text)
+                                        : take_string(nl_nav_nfc(e->name, strlen(e->name))));
+    put(note, "kind", json_string(nl_kind_name(e->kind)));
+  }
+  /* Key by key rather than json_pack: a page of a thousand tasks is 25,000 keys, and reading
+   * a format for each was a third of the time. The order is the documented one. */
+  json_t *j = json_object();
+  if (j == NULL) {
+    json_decref(range);
+    json_decref(owners);
+    json_decref(tags);
+    json_decref(note);
+    json_decref(due_in);
+    return NULL;
+  }
+  put(j, "uri", json_string(e->uri));
+  put(j, "path", str_or_null(e->rel));
+  put(j, "range", range);
+  put(j, "line", json_integer((json_int_t)t->line));
+  put(j, "status", json_string(nl_tq_status_name((nl_tq_status)h->status)));
+  put(j, "statusSymbol", nl_lsp_string_lossy(symbol, strlen(symbol)));
+  put(j, "description", str_or_null(t->description));
+  put(j, "owners", owners);
+  put(j, "account", take_string(nl_tq_account_name(h)));
+  put(j, "due", date_json(due));
+  put(j, "scheduled", date_json(nl_task_date_of(t, NL_DATE_SCHEDULED)));
+  put(j, "start", date_json(nl_task_date_of(t, NL_DATE_START)));
+  put(j, "created", date_json(nl_task_date_of(t, NL_DATE_CREATED)));
+  put(j, "done", date_json(nl_task_date_of(t, NL_DATE_DONE)));
+  put(j, "cancelled", date_json(nl_task_date_of(t, NL_DATE_CANCELLED)));
+  put(j, "priority", prio ? json_string(prio) : json_null());
+  put(j, "onCompletion", on_completion_json(t));
+  put(j, "overdue", json_boolean(h->overdue));
+  put(j, "dueInDays", due_in);
+  put(j, "recurrence", str_or_null(t->recurrence));
+  put(j, "id", str_or_null(t->id));
+  put(j, "dependsOn", depends_json(t));
+  put(j, "blockId", str_or_null(t->block_id));
+  put(j, "tags", tags);
+  put(j, "note", note);
+  if (json_object_size(j) != 25) { /* a value ran out of memory */
+    json_decref(j);
+    return NULL;
+  }
+  return j;
 }
 
 typedef struct {

@@ -136,13 +136,18 @@ static int mention_matches(const nl_workspace *ws, const name_filter *f, const n
   const char *wk = key_of(m->word, strlen(m->word), buf, sizeof buf, &owned);
   int head = in_keys(f->heads, f->n_heads, wk);
   free(owned);
-  if (!head) return 0;
-  size_t matched = 0;
-  const nl_entry *p = nl_ws_resolve_mention(ws, m, &matched);
-  if (p != NULL) return has_note(f, p);
-  const char *nk = key_of(m->tail, nl_diag_mention_name_len(m), buf, sizeof buf, &owned);
-  int hit = in_keys(f->keys, f->n_keys, nk);
-  free(owned);
+  const unsigned char *s = (const unsigned char *)m->tail;
+  while (!head && *s != '\0' && *s < 0x80) s++;
+  if (!head && *s == '\0') return 0; /* an ASCII word that starts no name: no mojibake either */
+  char *name = NULL;
+  const nl_entry *p = nl_tq_owner(ws, m, &name);
+  int hit = p != NULL && has_note(f, p);
+  if (p == NULL && name != NULL) {
+    const char *nk = key_of(name, strlen(name), buf, sizeof buf, &owned);
+    hit = in_keys(f->keys, f->n_keys, nk);
+    free(owned);
+  }
+  free(name);
   return hit;
 }
 

@@ -27,8 +27,10 @@ const TIMEOUT = 60000;
 const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
 const FABRIKAM = 'Meetings/2025-11-14 - Fabrikam procurement sync.md';
 
-async function withServer(fn, capabilities = VSCODE_CAPS) {
+// A server on a copy of the example vault; `prepare(vault)` adds to the copy before it starts.
+async function withServer(fn, capabilities = VSCODE_CAPS, prepare = () => {}) {
   const vault = copyVault();
+  prepare(vault);
   const s = new LspSession({ cwd: vault });
   try {
     s.start();
@@ -66,6 +68,29 @@ test('notes-lsp.tasks: advertised, and the same JSON as the CLI', { timeout: TIM
     assert.equal(got.length, 14);
     assert.deepEqual(got, cli);
   });
+});
+
+test('notes-lsp.tasks: a page of 1000 tasks unless a limit is given; offset for the next', { timeout: TIMEOUT }, async () => {
+  const bulkTasks = (vault) => {
+    fs.mkdirSync(path.join(vault, 'Bulk'));
+    for (let i = 0; i < 300; i++) {
+      const lines = [0, 1, 2, 3].map((k) => `- [ ] Bulk task ${i}.${k} \u{1F4C5} 2025-12-${String(1 + ((i + k) % 28)).padStart(2, '0')}\n`);
+      fs.writeFileSync(path.join(vault, 'Bulk', `t${i}.md`), lines.join(''));
+    }
+  };
+  await withServer(async (s) => {
+    const today = '2025-11-15';
+    const all = await tasks(s, { limit: 0, today });
+    assert.equal(all.length, 1200 + 11, 'limit 0: every open task');
+    const first = await tasks(s, { today });
+    assert.equal(first.length, 1000, 'no limit: the first page');
+    assert.deepEqual(first, all.slice(0, 1000));
+    assert.deepEqual(await tasks(s, { offset: 1000, today }), all.slice(1000));
+    assert.deepEqual(await tasks(s, { offset: 990, limit: 20, today }), all.slice(990, 1010));
+    assert.deepEqual(await tasks(s, { offset: 5000, today }), []);
+    await expectInvalidParams(tasks(s, { offset: -1 }), 'offset');
+    await expectInvalidParams(tasks(s, { offset: '3' }), 'offset must be a non-negative integer');
+  }, VSCODE_CAPS, bulkTasks);
 });
 
 test('notes-lsp.tasks: fields of one task; ranges in UTF-16 cover the task line', { timeout: TIMEOUT }, async () => {
@@ -337,15 +362,11 @@ test('workspace/diagnostic: bad previousResultIds are InvalidParams', { timeout:
 });
 
 test('workspace/diagnostic: a large vault streams its reports as partial results', { timeout: TIMEOUT }, async () => {
-  const vault = copyVault();
-  fs.mkdirSync(path.join(vault, 'Bulk'));
-  for (let i = 0; i < 1200; i++) fs.writeFileSync(path.join(vault, 'Bulk', `n${i}.md`), `# n${i}\n\nSee [[Nowhere ${i}]].\n`);
-  const s = new LspSession({ cwd: vault });
-  try {
-    s.start();
-    await s.initialize({ capabilities: VSCODE_CAPS });
-    await s.initialized();
-    await s.waitForIndex();
+  const bulkNotes = (vault) => {
+    fs.mkdirSync(path.join(vault, 'Bulk'));
+    for (let i = 0; i < 1200; i++) fs.writeFileSync(path.join(vault, 'Bulk', `n${i}.md`), `# n${i}\n\nSee [[Nowhere ${i}]].\n`);
+  };
+  await withServer(async (s) => {
     const batches = [];
     s.conn.onProgress(s.protocol.WorkspaceDiagnosticRequest.partialResult, 'bulk', (v) => batches.push(v.items));
     const last = await s.request('workspace/diagnostic', { previousResultIds: [], partialResultToken: 'bulk' });
@@ -355,10 +376,7 @@ test('workspace/diagnostic: a large vault streams its reports as partial results
     assert.equal(bulk.length, 1200);
     assert.equal(new Set(all.map((r) => r.uri)).size, all.length, 'each note once');
     assert.ok(bulk.every((r) => r.items.length === 1 && r.items[0].code === 'broken-link'));
-  } finally {
-    await s.dispose();
-    removeVault(vault);
-  }
+  }, VSCODE_CAPS, bulkNotes);
 });
 
 // A client that cannot pull diagnostics (Neovim 0.7, Helix): VS Code's capabilities without
