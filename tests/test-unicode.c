@@ -328,6 +328,14 @@ static void test_fuzzy_anchored_tier(void) {
   ASSERT(fz("tla", "xtlax") > fz("tla", "xtxlxa"));
 }
 
+/* Fills out[0, n) from alphabet with the test's linear congruential generator. */
+static void random_text(uint32_t *seed, const char *alphabet, size_t k, char *out, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    *seed = *seed * 1103515245u + 12345u;
+    out[i] = alphabet[(*seed >> 16) % k];
+  }
+}
+
 static void test_fuzzy_fast_path_agrees(void) {
   /* Random ASCII patterns and candidates over a small alphabet with word breaks, so that
    * every tier and alignment shape occurs: the fast path and the general one agree. */
@@ -337,15 +345,9 @@ static void test_fuzzy_fast_path_agrees(void) {
   int tiers[5] = {0};
   for (int n = 0; n < 200000; n++) {
     seed = seed * 1103515245u + 12345u;
-    size_t pn = (seed >> 16) % 5, cn = (seed >> 8) % 150; /* across the 64-character limit */
-    for (size_t i = 0; i < pn; i++) {
-      seed = seed * 1103515245u + 12345u;
-      pat[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
-    }
-    for (size_t j = 0; j < cn; j++) {
-      seed = seed * 1103515245u + 12345u;
-      cand[j] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
-    }
+    size_t pn = (seed >> 16) % 5, cn = (seed >> 8) % 150; /* across the 128-character limit */
+    random_text(&seed, alphabet, sizeof(alphabet) - 1, pat, pn);
+    random_text(&seed, alphabet, sizeof(alphabet) - 1, cand, cn);
     int fast = nl_fuzzy_score(pat, pn, cand, cn);
     int ref = nl_fuzzy_score_reference(pat, pn, cand, cn);
     if (fast != ref) {
@@ -355,6 +357,44 @@ static void test_fuzzy_fast_path_agrees(void) {
     if (fast >= 0) tiers[fast >> 24]++;
   }
   for (int t = 1; t <= 4; t++) ASSERT(tiers[t] > 0);
+}
+
+/* Whether cand[j] starts a word, as the scorer sees it. */
+static int starts_word(const char *c, size_t j) {
+  return j == 0 || c[j - 1] == ' ' || c[j - 1] == '\t' || c[j - 1] == '-' || c[j - 1] == '_' ||
+         c[j - 1] == '/';
+}
+
+static void test_fuzzy_bound(void) {
+  /* Random alphanumeric patterns against random names that do not start with the pattern's
+   * first letter: no score exceeds nl_fuzzy_score_bound given the tier, the number of later
+   * pattern letters that start a word somewhere in the name, and the name's length; and the
+   * bound is reached (a run at a word start), so it is not loose for the commonest match. */
+  static const char letters[] = "abcAB1", breaks[] = "abcAB1 -_/";
+  uint32_t seed = 777;
+  char pat[17], cand[100];
+  int reached = 0;
+  for (int n = 0; n < 200000; n++) {
+    seed = seed * 1103515245u + 12345u;
+    size_t pn = 2 + (seed >> 16) % 4, cn = 1 + (seed >> 8) % 90;
+    random_text(&seed, letters, sizeof(letters) - 1, pat, pn);
+    random_text(&seed, breaks, sizeof(breaks) - 1, cand, cn);
+    if ((cand[0] | 0x20) == (pat[0] | 0x20)) continue;
+    int score = nl_fuzzy_score(pat, pn, cand, cn);
+    if (score < 0) continue;
+    size_t words = 0;
+    for (size_t i = 1; i < pn; i++) {
+      int at = 0;
+      for (size_t j = 0; j < cn && !at; j++) at = starts_word(cand, j) && (cand[j] | 0x20) == (pat[i] | 0x20);
+      words += (size_t)at;
+    }
+    int bound = nl_fuzzy_score_bound(tier(score) == 2 ? 2 : 1, pn, words, cn);
+    if (score > bound)
+      NL_FAIL_("pattern \"%.*s\" candidate \"%.*s\": score %d above bound %d", (int)pn, pat,
+               (int)cn, cand, score, bound);
+    reached += score == bound;
+  }
+  ASSERT(reached > 0);
 }
 
 static void test_fuzzy_long_and_invalid(void) {
@@ -393,6 +433,7 @@ int main(void) {
   RUN(test_fuzzy_runs_and_length);
   RUN(test_fuzzy_anchored_tier);
   RUN(test_fuzzy_fast_path_agrees);
+  RUN(test_fuzzy_bound);
   RUN(test_fuzzy_long_and_invalid);
   return NL_TEST_DONE();
 }

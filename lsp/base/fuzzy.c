@@ -152,17 +152,22 @@ static int ascii_space(unsigned char b) { return b == ' ' || (b >= '\t' && b <= 
 
 static unsigned char fold_ascii(unsigned char b) { return b >= 'A' && b <= 'Z' ? b + 32 : b; }
 
-/* The positions of a candidate of up to 64 characters (most names) as one 64-bit set. */
-#define FZ_FAST_MAX 64
+/* The positions of a candidate of up to 128 characters (names, and the dated titles of
+ * meeting notes) as one 128-bit set. */
+#define FZ_FAST_MAX 128
+__extension__ typedef unsigned __int128 fz_bits;
 
-static int lowest64(uint64_t m) { return __builtin_ctzll(m); }
-
-/* Positions above `last` (all when last < 0). */
-static uint64_t above64(int last) {
-  return last < 0 ? ~(uint64_t)0 : last >= FZ_FAST_MAX - 1 ? 0 : ~(((uint64_t)2 << last) - 1);
+static int lowest_bit(fz_bits m) {
+  uint64_t lo = (uint64_t)m;
+  return lo != 0 ? __builtin_ctzll(lo) : 64 + __builtin_ctzll((uint64_t)(m >> 64));
 }
 
-/* fz_score for an ASCII pattern of at most 16 and an ASCII candidate of at most 64 bytes, in
+/* Positions above `last` (all when last < 0). */
+static fz_bits above(int last) {
+  return last < 0 ? ~(fz_bits)0 : last >= FZ_FAST_MAX - 1 ? 0 : ~(((fz_bits)2 << last) - 1);
+}
+
+/* fz_score for an ASCII pattern of at most 16 and an ASCII candidate of at most 128 bytes, in
  * one pass over the candidate: per pattern character a bit set of where it occurs, then the
  * subsequence test, the anchored test and the greedy alignment on those bits. The same scores
  * as the general path (tests/test-unicode.c compares them on random strings). */
@@ -186,13 +191,23 @@ static int fz_score_ascii_one(unsigned char want, const char *candidate, size_t 
   return nl_fuzzy_score_letter(at_start, cn);
 }
 
+int nl_fuzzy_score_bound(int tier, size_t pn, size_t later_at_word, size_t clen_min) {
+  if (pn == 0) return fz_pack(tier, 0, clen_min);
+  /* The first character: a match at a word start. Each later one: a run (FZ_RUN), or a word
+   * start after at least one skipped character (FZ_WORD - FZ_GAP); both only for an
+   * alphanumeric pattern, whose match cannot precede a word start. */
+  size_t later = pn - 1, words = later_at_word < later ? later_at_word : later;
+  int q = 1 + FZ_WORD + (int)(later - words) * (1 + FZ_RUN) + (int)words * (1 + FZ_WORD - FZ_GAP);
+  return fz_pack(tier, q, clen_min);
+}
+
 int nl_fuzzy_score_letter(int starts_a_word, size_t clen) {
   return starts_a_word ? fz_pack(2, 1 + FZ_WORD, clen) : fz_pack(1, 1, clen);
 }
 
-static int fz_score_ascii64(const char *pattern, size_t pn, const char *candidate, size_t cn) {
+static int fz_score_ascii(const char *pattern, size_t pn, const char *candidate, size_t cn) {
   uint32_t p[16], c[FZ_FAST_MAX];
-  uint64_t eq[16] = {0}, ws = 0;
+  fz_bits eq[16] = {0}, ws = 0;
   if (pn == 0) return fz_pack(3, 0, cn);
   if (pn > cn) return -1;
   if (pn == 1) return fz_score_ascii_one(fold_ascii((unsigned char)pattern[0]), candidate, cn);
@@ -201,7 +216,7 @@ static int fz_score_ascii64(const char *pattern, size_t pn, const char *candidat
     p[i] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
   }
   unsigned char starts[FZ_FAST_MAX];
-  uint64_t bit = 1; /* shifted by one per position */
+  fz_bits bit = 1; /* shifted by one per position */
   for (size_t j = 0; j < cn; j++, bit <<= 1) {
     unsigned char b = (unsigned char)candidate[j];
     c[j] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
@@ -213,22 +228,22 @@ static int fz_score_ascii64(const char *pattern, size_t pn, const char *candidat
   }
   int last = -1;
   for (size_t i = 0; i < pn; i++) {
-    uint64_t m = eq[i] & above64(last);
+    fz_bits m = eq[i] & above(last);
     if (m == 0) return -1; /* not a subsequence */
-    last = lowest64(m);
+    last = lowest_bit(m);
   }
   int rows[4 * FZ_FAST_MAX];
   if (memcmp(p, c, pn * sizeof *p) == 0)
     return fz_pack(pn == cn ? 4 : 3, align(p, pn, c, cn, 0, rows, starts), cn);
-  uint64_t reach = eq[0] & ws;
+  fz_bits reach = eq[0] & ws;
   for (size_t i = 1; i < pn && reach != 0; i++)
-    reach = eq[i] & ((reach << 1) | (ws & above64(lowest64(reach))));
+    reach = eq[i] & ((reach << 1) | (ws & above(lowest_bit(reach))));
   int q;
   if (reach != 0 && (q = align(p, pn, c, cn, 1, rows, starts)) > FZ_NEG) return fz_pack(2, q, cn);
   q = 0;
   last = -1;
   for (size_t i = 0; i < pn; i++) {
-    int j = lowest64(eq[i] & above64(last));
+    int j = lowest_bit(eq[i] & above(last));
     q += 1 + (starts[j] ? FZ_WORD : 0);
     if (i > 0) q += j == last + 1 ? FZ_RUN : -(j - last - 1) * FZ_GAP;
     last = j;
@@ -238,7 +253,7 @@ static int fz_score_ascii64(const char *pattern, size_t pn, const char *candidat
 
 int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen) {
   if (plen <= 16 && clen <= FZ_FAST_MAX && is_ascii(pattern, plen) && is_ascii(candidate, clen))
-    return fz_score_ascii64(pattern, plen, candidate, clen);
+    return fz_score_ascii(pattern, plen, candidate, clen);
   return nl_fuzzy_score_reference(pattern, plen, candidate, clen);
 }
 

@@ -26,6 +26,12 @@ int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size
  * candidate, else tier 1. Lets a pass rank such names from what it knows of them (their word
  * initials and length) without reading them. */
 int nl_fuzzy_score_letter(int starts_a_word, size_t clen);
+/* The highest score nl_fuzzy_score can give an alphanumeric pattern of pn characters in a
+ * tier up to `tier` (at most 2: not exact, not a prefix) against a candidate of at least
+ * clen_min code points in which at most later_at_word of the pattern's characters after the
+ * first can start a word. Lets a pass skip a candidate that could not beat the worst of a
+ * full list without reading it. */
+int nl_fuzzy_score_bound(int tier, size_t pn, size_t later_at_word, size_t clen_min);
 /* The same score by the general path only (nl_fuzzy_score takes a bit-parallel one for short
  * ASCII strings); for tests that check the two agree. */
 int nl_fuzzy_score_reference(const char *pattern, size_t plen, const char *candidate,

@@ -23,11 +23,12 @@
  *   the name alone is ambiguous.
  * - Ranking (sortText is the zero-padded rank): an exact match, then a prefix match, then
  *   other fuzzy matches by quality; within those, people and accounts first, then the most
- *   recently changed (entry->seq). At most 200 items, isIncomplete when cut.
+ *   recently changed (entry->seq). At most 50 items (MAX_ITEMS), isIncomplete when cut: the
+ *   client asks again as the user types, and a short list keeps each answer small.
  * - The textEdit replaces the typed prefix and, when the text after the cursor continues the
  *   same target, that too; "]]" is appended only when the link is not closed yet.
  * The pass over the vault allocates nothing per entry: a byte pre-filter rejects most names
- * before the fuzzy scorer runs, and a bounded heap keeps the best 200. */
+ * before the fuzzy scorer runs, and a bounded heap keeps the best MAX_ITEMS. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +121,7 @@ uint64_t nl_completion_match_rank(int score, int party, uint64_t seq) {
 
 /* Offers a candidate name to top. Exact and prefix matches are ranked from a byte compare; the
  * fuzzy scorer runs only for a candidate that could still enter the list, so once the list
- * holds 200 prefix matches the rest of the vault costs a byte compare per name. */
+ * holds MAX_ITEMS prefix matches the rest of the vault costs a byte compare per name. */
 void nl_completion_offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, const char *cand,
                         size_t clen, int party,
                         uint64_t seq, uint32_t id, uint32_t sub, const void *ptr) {
@@ -138,6 +139,22 @@ void nl_completion_offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, cons
   }
   nl_nav_hit hit = {nl_completion_match_rank(score, party, seq), id, sub, ptr, score};
   nl_nav_topk_offer(top, &hit);
+}
+
+/* Whether row could not rank above the worst hit of a full list, judged from the row alone
+ * (its first byte, word initials, length and recency) without reading its name: when the
+ * name cannot start with the pattern, its best score is bounded by how many of the pattern's
+ * characters can start one of its words. Only for alphanumeric patterns (n_pieces set). */
+static int cannot_enter(const nl_nav_topk *top, const nl_nav_pattern *pat, const nl_ws_name *row,
+                        int anchored, int party) {
+  if (top->n < top->cap || pat->n_pieces == 0 || pat->n_pieces != pat->len) return 0;
+  if ((unsigned char)row->first >= 0x80 || ((row->first | 0x20) == (pat->lower[0] | 0x20)))
+    return 0; /* it may start with the pattern */
+  size_t words = 0;
+  for (size_t i = 1; i < pat->n_pieces; i++) words += (pat->one[i] & ~row->initials) == 0;
+  size_t clen_min = row->ascii ? row->len : 1;
+  int bound = nl_fuzzy_score_bound(anchored ? NL_NAV_TIER_WORDS : 1, pat->len, words, clen_min);
+  return nl_completion_match_rank(bound, party, row->seq) < top->items[0].rank;
 }
 
 /* Offers every file name and alias of the index's name table (of `kind`, or all when -1).
@@ -201,6 +218,10 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
         nl_nav_hit hit = {nl_completion_match_rank(score, kind >= 0 ? 1 : party, row->seq), row->id, row->sub,
                           NULL, score};
         nl_nav_topk_offer(top, &hit);
+        continue;
+      }
+      if (cannot_enter(top, pat, row, first, kind >= 0 ? 1 : party)) {
+        top->seen++; /* it may match, so the list counts as cut */
         continue;
       }
       nl_completion_offer_match(top, pat, pool + row->off, row->len, kind >= 0 ? 1 : party, row->seq, row->id,

@@ -12,7 +12,7 @@
 #include "lsp/features/nav_match.h"
 #include "lsp/features/nav_util.h"
 
-#define MAX_ITEMS 200
+#define MAX_ITEMS 50 /* a picker shows about ten; isIncomplete makes the next keystroke ask again */
 #define MAX_MENTION 64 /* bytes after '@' still treated as a name being typed */
 
 enum {

@@ -49,11 +49,13 @@ static int repeats_note(const nl_entry *e, const nl_heading *h) {
   return t != NULL && nl_nav_same_name(h->text, len, t->text, strlen(t->text));
 }
 
-static void scan_entry(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_entry *e) {
-  int party = nl_nav_is_party(e);
-  int s = best_note_score(pat, e);
+/* names: whether the pattern can match the note's name, title or aliases at all (the
+ * index's name mask), so a note reached only through its headings reads no names. */
+static void scan_entry(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_entry *e,
+                       int names) {
+  int s = names ? best_note_score(pat, e) : -1;
   if (s >= 0) {
-    nl_nav_hit hit = {symbol_rank(s, party, 1, e->seq), e->id, 0, e, s};
+    nl_nav_hit hit = {symbol_rank(s, nl_nav_is_party(e), 1, e->seq), e->id, 0, e, s};
     nl_nav_topk_offer(top, &hit);
   }
   const nl_note *n = e->note;
@@ -62,8 +64,8 @@ static void scan_entry(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_ent
     const nl_heading *h = &n->headings[i];
     int hs = nl_nav_score(pat, h->text, strlen(h->text));
     if (hs < 0 || repeats_note(e, h)) continue;
-    nl_nav_hit hit = {symbol_rank(hs, party, 0, e->seq), e->id, HEADING_SUB + (uint32_t)i, e,
-                      hs};
+    nl_nav_hit hit = {symbol_rank(hs, nl_nav_is_party(e), 0, e->seq), e->id,
+                      HEADING_SUB + (uint32_t)i, e, hs};
     nl_nav_topk_offer(top, &hit);
   }
 }
@@ -121,11 +123,11 @@ int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t 
   nl_nav_topk top;
   nl_nav_topk_init(&top, buf, MAX_SYMBOLS);
   uint32_t limit = nl_ws_id_limit(ctx->ws);
-  const uint64_t *masks = nl_ws_all_masks(ctx->ws);
+  const uint64_t *masks = nl_ws_all_masks(ctx->ws), *name_masks = nl_ws_name_masks(ctx->ws);
   for (uint32_t id = 0; id < limit; id++) {
     if (!nl_nav_may_match(&pat, masks[id])) continue;
     const nl_entry *e = nl_ws_get(ctx->ws, id);
-    if (e != NULL) scan_entry(&top, &pat, e);
+    if (e != NULL) scan_entry(&top, &pat, e, nl_nav_may_match(&pat, name_masks[id]));
   }
   nl_nav_topk_sort(&top);
 

@@ -443,6 +443,22 @@ int nl_server_did_open(nl_server *srv, const json_t *params, json_t **result, ch
   return 0;
 }
 
+/* How long after this edit typing counts as paused: longer than the typist's own rhythm (1.5
+ * times the running average of the gaps between edits of this burst), at least DIAG_DELAY_MS
+ * and at most DIAG_DELAY_MAX_MS; a gap of DIAG_DELAY_MAX_MS or more starts a new burst. So
+ * steady typing at any pace up to that re-parses and re-diagnoses once it stops, not between
+ * keys, and a single edit is diagnosed after DIAG_DELAY_MS. */
+static uint64_t typing_pause(nl_server *srv) {
+  uint64_t now = uv_now(srv->loop), gap = now - srv->last_edit_ms;
+  srv->last_edit_ms = now;
+  if (gap >= DIAG_DELAY_MAX_MS)
+    srv->edit_gap_ms = 0;
+  else
+    srv->edit_gap_ms = srv->edit_gap_ms == 0 ? gap : (srv->edit_gap_ms + gap) / 2;
+  uint64_t delay = srv->edit_gap_ms * 3 / 2;
+  return delay < DIAG_DELAY_MS ? DIAG_DELAY_MS : delay > DIAG_DELAY_MAX_MS ? DIAG_DELAY_MAX_MS : delay;
+}
+
 int nl_server_did_change(nl_server *srv, const json_t *params, json_t **result, char *err,
                          size_t err_size) {
   const char *uri = nl_lsp_get_uri(params, err, err_size);
@@ -458,7 +474,7 @@ int nl_server_did_change(nl_server *srv, const json_t *params, json_t **result, 
                         err_size);
   if (rc != 0) return rc == NL_EINVAL ? NL_RPC_INVALID_PARAMS : NL_RPC_INTERNAL_ERROR;
   /* Parsed by nl_srv_flush_edits, when typing pauses or a request needs it. */
-  uv_timer_start(&srv->diag_timer, diag_timer_cb, DIAG_DELAY_MS, 0);
+  uv_timer_start(&srv->diag_timer, diag_timer_cb, typing_pause(srv), 0);
   return 0;
 }
 

@@ -17,7 +17,8 @@
 #include "protocol/rpc.h"
 
 #define MAX_MESSAGE (64u << 20)
-#define DIAG_DELAY_MS 60
+#define DIAG_DELAY_MS 60      /* diagnostics after a single edit */
+#define DIAG_DELAY_MAX_MS 300 /* after the last edit of steady typing, at the slowest */
 
 enum { ST_NEW, ST_RUNNING, ST_SHUTDOWN };
 
@@ -78,6 +79,8 @@ struct nl_server {
   json_t *edited;
   int others_stale;
   int in_flush;       /* index_doc is updating the index: the change is an edit's */
+  uint64_t last_edit_ms; /* loop time of the last didChange */
+  uint64_t edit_gap_ms;  /* running average of the gaps between edits of this burst; 0: none */
 };
 
 /* ---- writing and context (server.c) ------------------------------------------------------- */

@@ -5,6 +5,9 @@ probe note open and the index complete."""
 import glob
 import json
 import os
+import signal
+import statistics
+import subprocess
 import sys
 import time
 
@@ -24,6 +27,14 @@ def server_cmd(argv):
 
 
 TICK = os.sysconf("SC_CLK_TCK")
+
+
+def stats(values, prefix=""):
+    """p50, p95 (nearest rank) and max of values in ms, keys prefixed."""
+    s = sorted(values)
+    return {prefix + "p50_ms": round(statistics.median(s), 3),
+            prefix + "p95_ms": round(lsp_bench.percentile(s, 95), 3),
+            prefix + "max_ms": round(s[-1], 3)}
 
 
 def cpu_ns(pid):
@@ -96,5 +107,21 @@ class Session:
         u = lsp_bench.tree_usage(self.pid)
         return dict(rss_peak_mib=u["rss_peak_mb"], cpu_s=u["cpu_s"])
 
+    def perf_start(self, path):
+        """perf record (DWARF call graphs) of the server into path until perf_stop; the
+        sampling adds to the CPU measured meanwhile. No-op for an empty path."""
+        self.perf = None
+        if path:
+            self.perf = subprocess.Popen(["perf", "record", "--call-graph", "dwarf,16384", "-q",
+                                          "-o", path, "-p", str(self.pid)])
+            time.sleep(0.5)
+
+    def perf_stop(self):
+        if getattr(self, "perf", None) is not None:
+            self.perf.send_signal(signal.SIGINT)
+            self.perf.wait()
+            self.perf = None
+
     def stop(self):
+        self.perf_stop()
         self.client.stop()

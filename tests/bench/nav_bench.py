@@ -7,26 +7,24 @@ workspace/symbol against a gen_vault.py vault, with the shared harness's client
 
 Opens the probe note, waits for the complete index (workspace/symbol finds the probe person),
 then sends each request --iterations times and prints one JSON line: p50/p95/max in ms, the
-server's CPU per request (cpu_ms: its threads' schedstat run time over the requests, divided by
-their number; steadier than latency on a loaded machine), the number of locations answered,
+same of the server's CPU per request (cpu_*: the growth of its threads' schedstat run time
+from before the request to its answer; steadier than latency on a loaded machine, where the
+wall time is mostly waiting for a core), the number of locations answered,
 and the server's CPU and peak RSS (MiB) for the whole run. Not a test: nothing asserts a time.
 """
 import argparse
 import json
 import os
-import statistics
 
-from bench_session import Session, lsp_bench, server_cmd  # noqa: E402
-
-
-def percentile(s, q):
-    return lsp_bench.percentile(s, q)
+from bench_session import Session, server_cmd, stats
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vault", required=True)
     ap.add_argument("--iterations", type=int, default=200)
+    ap.add_argument("--only", help="measure only these, comma-separated (e.g. references_person)")
+    ap.add_argument("--perf", metavar="FILE", help="perf record the server over the requests")
     ap.add_argument("server_cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = server_cmd(a.server_cmd)
@@ -45,17 +43,20 @@ def main():
     }
     out = dict(vault=vault, notes=meta.get("notes"), cmd=cmd, iterations=a.iterations,
                loadavg=os.getloadavg())
+    only = set(a.only.split(",")) if a.only else set(queries)
+    sess.perf_start(a.perf)
     for name, (method, params) in queries.items():
-        lat, n = [], 0
-        cpu0 = sess.cpu_ns()[0]
+        if name not in only:
+            continue
+        lat, cpu, n = [], [], 0
         for _ in range(a.iterations):
+            cpu0 = sess.cpu_ns()[0]
             result, sent, arrived = c.request(method, params, 60)
+            cpu.append((sess.cpu_ns()[0] - cpu0) / 1e6)
             lat.append((arrived - sent) * 1000)
             n = len(result) if isinstance(result, list) else (1 if result else 0)
-        cpu = (sess.cpu_ns()[0] - cpu0) / a.iterations / 1e6
-        s = sorted(lat)
-        out[name] = dict(p50_ms=round(statistics.median(s), 3), p95_ms=round(percentile(s, 95), 3),
-                         max_ms=round(s[-1], 3), cpu_ms=round(cpu, 4), results=n)
+        out[name] = dict(stats(lat), **stats(cpu, "cpu_"), results=n)
+    sess.perf_stop()
     out.update(sess.usage())
     sess.stop()
     print(json.dumps(out))

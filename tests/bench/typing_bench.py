@@ -25,8 +25,6 @@ plus keys, pause, the load average and the server's peak RSS (MiB). Not a test: 
 import argparse
 import json
 import os
-import signal
-import subprocess
 import time
 
 from bench_session import Session, server_cmd
@@ -46,7 +44,6 @@ def main():
     a = ap.parse_args()
     sess = Session(a.vault, server_cmd(a.server_cmd), json.loads(a.init_options or "null"))
     c, probe, doc = sess.client, sess.probe, sess.doc
-    pid = sess.pid
     pause = a.pause / 1000
     keys = 2 * len(a.text) * a.rounds
     # The idle server (timers) for as long as the typing takes.
@@ -57,11 +54,7 @@ def main():
     published0 = c.notifications["textDocument/publishDiagnostics"]
     line, col = probe["mention"]["line"], probe["mention"]["character"]
     version = 1
-    perf = None
-    if a.perf:
-        perf = subprocess.Popen(["perf", "record", "--call-graph", "dwarf,16384", "-q",
-                                 "-o", a.perf, "-p", str(pid)])
-        time.sleep(0.5)
+    sess.perf_start(a.perf)
     load_start = os.getloadavg()
     t0, t0_t = sess.cpu_ns(), time.perf_counter()
 
@@ -83,9 +76,7 @@ def main():
     time.sleep(0.5)  # the last pause's work
     t1, t1_t = sess.cpu_ns(), time.perf_counter()
     typing_s = t1_t - t0_t
-    if perf is not None:
-        perf.send_signal(signal.SIGINT)
-        perf.wait()
+    sess.perf_stop()
     published = c.notifications["textDocument/publishDiagnostics"] - published0
     out = dict(vault=sess.vault, notes=sess.meta.get("notes"), cmd=c.proc.args, keys=keys,
                pause_ms=a.pause, loadavg_start=load_start)
