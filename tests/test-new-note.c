@@ -15,26 +15,37 @@
 
 static char root[256];
 
-/* The text of a person note titled "Priya Natarajan" made on 2025-11-05 at 09:07 from a
- * template holding `tpl`, in *out (new, free()); NULL on failure. */
-static void made_from(const char *tpl, char **out) {
+/* Writes text to root/rel. */
+static void write_at(const char *rel, const char *text) {
   char path[400];
-  snprintf(path, sizeof path, "%s/Templates/Person.md", root);
+  snprintf(path, sizeof path, "%s/%s", root, rel);
   FILE *f = fopen(path, "w");
   ASSERT(f != NULL);
-  fputs(tpl, f);
+  fputs(text, f);
   fclose(f);
+}
+
+/* The text of a person note titled "Priya Natarajan" made on 2025-11-05 at 09:07 from a
+ * template holding `tpl`, in *out (new, free()); NULL on failure. With `vault`, the vault's
+ * .obsidian settings apply too, on a copy of the configuration as the server makes them. */
+static void made_with(const char *tpl, int vault, char **out) {
+  write_at("Templates/Person.md", tpl);
   nl_config *c = nl_config_new();
   char err[256];
   json_t *o = json_pack("{s:{s:s}}", "templates", "person", "Templates/Person.md");
   ASSERT_EQ(nl_config_apply_json(c, o, err, sizeof err), 0);
   json_decref(o);
+  if (vault) ASSERT(nl_config_apply_vault(c, root) >= 0);
+  nl_config *copy = nl_config_copy(c);
+  nl_config_free(c);
+  ASSERT(copy != NULL);
   int32_t day;
   ASSERT_EQ(nl_date_parse("2025-11-05", 10, &day), 0);
-  char *text = nl_new_note_text(c, root, NL_KIND_PERSON, "Priya Natarajan", day, 9 * 60 + 7);
-  nl_config_free(c);
-  *out = text;
+  *out = nl_new_note_text(copy, root, NL_KIND_PERSON, "Priya Natarajan", day, 9 * 60 + 7);
+  nl_config_free(copy);
 }
+
+static void made_from(const char *tpl, char **out) { made_with(tpl, 0, out); }
 
 #define ASSERT_MADE(tpl, want)          \
   do {                                  \
@@ -51,6 +62,31 @@ static void test_core_templates(void) {
   ASSERT_MADE("{{date:dddd, MMMM Do YYYY}} {{time:h:mm A}} {{date:[week of] D/M/YY}}",
               "Wednesday, November 5th 2025 9:07 AM week of 5/11/25");
   ASSERT_MADE("{{unknown}} {{date:", "{{unknown}} {{date:"); /* left as written */
+}
+
+/* The vault's .obsidian/templates.json {"dateFormat", "timeFormat"} are {{date}} and {{time}};
+ * an empty one keeps Obsidian's default, and {{date:FORMAT}} is always its own format. */
+static void test_core_formats_from_the_vault(void) {
+  char path[400];
+  snprintf(path, sizeof path, "%s/.obsidian", root);
+  mkdir(path, 0755);
+  const char *settings[][2] = {
+      {"{\"folder\": \"Templates\", \"dateFormat\": \"DD.MM.YYYY\", \"timeFormat\": \"h:mm A\"}",
+       "05.11.2025 9:07 AM 2025 09"},
+      {"{\"dateFormat\": \"\", \"timeFormat\": \"HH[h]mm\"}", "2025-11-05 09h07 2025 09"},
+  };
+  for (size_t i = 0; i < 2; i++) {
+    write_at(".obsidian/templates.json", settings[i][0]);
+    char *text = NULL;
+    made_with("{{date}} {{time}} {{date:YYYY}} {{time:HH}}", 1, &text);
+    ASSERT(text != NULL);
+    ASSERT_STR_EQ(text, settings[i][1]);
+    free(text);
+  }
+  snprintf(path, sizeof path, "%s/.obsidian/templates.json", root);
+  unlink(path);
+  snprintf(path, sizeof path, "%s/.obsidian", root);
+  rmdir(path);
 }
 
 static void test_templater(void) {
@@ -81,6 +117,7 @@ int main(void) {
   snprintf(tdir, sizeof tdir, "%s/Templates", root);
   if (mkdir(tdir, 0700) != 0) return 1;
   RUN(test_core_templates);
+  RUN(test_core_formats_from_the_vault);
   RUN(test_templater);
   RUN(test_no_template);
   char path[400];

@@ -198,9 +198,11 @@ static int is_word(const char *t, size_t a, size_t b, const char *w) {
   return b - a == strlen(w) && memcmp(t + a, w, b - a) == 0;
 }
 
-/* A core Templates variable between "{{" and "}}": title, date, time, date:FORMAT,
- * time:FORMAT. 1 when written, 0 when it is not one (left as written). */
-static int core_var(buf *b, const char *t, size_t a, size_t e, const char *title, when w) {
+/* A core Templates variable between "{{" and "}}": title, date, time (in the formats of the
+ * vault's templates.json, else YYYY-MM-DD and HH:mm), date:FORMAT, time:FORMAT. 1 when
+ * written, 0 when it is not one (left as written). */
+static int core_var(buf *b, const char *t, size_t a, size_t e, const char *title, when w,
+                    const nl_config *cfg) {
   trim(t, &a, &e);
   if (is_word(t, a, e, "title")) {
     put(b, title, strlen(title));
@@ -208,8 +210,13 @@ static int core_var(buf *b, const char *t, size_t a, size_t e, const char *title
   }
   const char *dflt = NULL;
   size_t k = a;
-  if (e - a >= 4 && memcmp(t + a, "date", 4) == 0) dflt = "YYYY-MM-DD", k = a + 4;
-  else if (e - a >= 4 && memcmp(t + a, "time", 4) == 0) dflt = "HH:mm", k = a + 4;
+  if (e - a >= 4 && memcmp(t + a, "date", 4) == 0) {
+    dflt = cfg->template_date_format ? cfg->template_date_format : "YYYY-MM-DD";
+    k = a + 4;
+  } else if (e - a >= 4 && memcmp(t + a, "time", 4) == 0) {
+    dflt = cfg->template_time_format ? cfg->template_time_format : "HH:mm";
+    k = a + 4;
+  }
   if (dflt == NULL) return 0;
   if (k == e) put_moment(b, dflt, strlen(dflt), w);
   else if (t[k] == ':') put_moment(b, t + k + 1, e - k - 1, w);
@@ -296,7 +303,7 @@ static int templater_cmd(buf *b, const char *t, size_t a, size_t e, const char *
 
 /* Fills the variables of Obsidian's core Templates plugin ({{title}}, {{date}}, {{time}},
  * {{date:FORMAT}}) and the common Templater commands in t; anything else stays as written. */
-static char *fill(const char *t, size_t len, const char *title, when w) {
+static char *fill(const char *t, size_t len, const char *title, when w, const nl_config *cfg) {
   buf b = {NULL, 0, 0, 0};
   put(&b, "", 0);
   for (size_t i = 0; i < len;) {
@@ -310,7 +317,7 @@ static char *fill(const char *t, size_t len, const char *title, when w) {
         if (t[k] == close[0] && t[k + 1] == close[1]) end = t + k;
       size_t a = i + 2, e = end != NULL ? (size_t)(end - t) : 0;
       int done = 0;
-      if (end != NULL && open[0] == '{') done = core_var(&b, t, a, e, title, w);
+      if (end != NULL && open[0] == '{') done = core_var(&b, t, a, e, title, w, cfg);
       else if (end != NULL && t[a] != '*') done = templater_cmd(&b, t, a, e, title, w);
       if (done) {
         i = e + 2;
@@ -349,7 +356,7 @@ char *nl_new_note_text(const nl_config *cfg, const char *root, nl_kind kind, con
   if (rc != 0) return default_text(cfg, kind, title);
   when w = {today, minute};
   size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-  char *out = fill(text + skip, len - skip, title, w);
+  char *out = fill(text + skip, len - skip, title, w, cfg);
   free(text);
   return out;
 }

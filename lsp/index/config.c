@@ -79,6 +79,8 @@ void nl_config_free(nl_config *cfg) {
   strlist_clear(&cfg->vault_ignore);
   strlist_clear(&cfg->excluded);
   free(cfg->attachment_folder);
+  free(cfg->template_date_format);
+  free(cfg->template_time_format);
   nl_task_settings_clear(&cfg->tasks);
   free(cfg);
 }
@@ -110,6 +112,12 @@ nl_config *nl_config_copy(const nl_config *cfg) {
   c->use_markdown_links = cfg->use_markdown_links;
   c->link_format = cfg->link_format;
   if (cfg->attachment_folder != NULL && (c->attachment_folder = strdup(cfg->attachment_folder)) == NULL)
+    rc = -1;
+  if (cfg->template_date_format != NULL &&
+      (c->template_date_format = strdup(cfg->template_date_format)) == NULL)
+    rc = -1;
+  if (cfg->template_time_format != NULL &&
+      (c->template_time_format = strdup(cfg->template_time_format)) == NULL)
     rc = -1;
   c->max_file_size = cfg->max_file_size;
   c->max_notes = cfg->max_notes;

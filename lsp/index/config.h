@@ -87,6 +87,9 @@ typedef struct {
   int diagnostics_vault;              /* `diagnostics.scope: vault` (default) rather than open */
   size_t diagnostics_max_notes;       /* `diagnostics.maxNotes` */
   int cache;                          /* keep the index cache (lsp/index/cache.h); default 1 */
+  char *template_date_format;         /* .obsidian/templates.json dateFormat: {{date}} (owned);
+                                         NULL for Obsidian's default YYYY-MM-DD */
+  char *template_time_format;         /* timeFormat: {{time}} (owned); NULL for HH:mm */
 } nl_config;
 
 /* newLinkFormat: the note's file name when no other note has it, else its vault path;
@@ -109,7 +112,8 @@ int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t er
 int nl_config_apply_yaml_file(nl_config *cfg, const char *path, char *err, size_t err_size);
 
 /* Reads the settings the Obsidian vault at `root` keeps: the template folders of the core
- * Templates plugin's .obsidian/templates.json {"folder": ...} and of Templater's
+ * Templates plugin's .obsidian/templates.json {"folder": ...} (with its "dateFormat" and
+ * "timeFormat" for {{date}} and {{time}}) and of Templater's
  * .obsidian/plugins/templater-obsidian/data.json {"templates_folder": ...}; from
  * .obsidian/app.json useMarkdownLinks, newLinkFormat, attachmentFolderPath and
  * userIgnoreFilters (plain paths; /regex/ entries are skipped); and the root .gitignore's

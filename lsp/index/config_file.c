@@ -131,20 +131,26 @@ int nl_config_apply_yaml_file(nl_config *cfg, const char *path, char *err, size_
 /* ---- template folders -------------------------------------------------------------------- */
 
 /* Adds the string at `key` of the JSON file root/rel as a folder, trimmed of slashes. */
-static int vault_folder(nl_config *cfg, const char *root, const char *rel, const char *key) {
+/* The JSON of the vault's settings file root/rel (new), NULL when it is missing, unreadable or
+ * no JSON. Obsidian's settings files are small; a huge or special file is no settings file. */
+static json_t *vault_json(const char *root, const char *rel) {
   char path[4096];
-  if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, rel) >= sizeof(path)) return 0;
+  if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, rel) >= sizeof(path)) return NULL;
   const char *why;
   char *real = vault_file(root, path, &why);
   if (why != NULL) nl_log(NL_LOG_WARN, "ignored %s: %s", path, why);
   char *text = NULL;
   size_t len = 0;
-  /* Obsidian's settings files are small; a huge or special file is no settings file. */
   json_t *doc = real != NULL && nl_file_read(real, 1u << 20, &text, &len) == 0
                     ? json_loadb(text, len, 0, NULL)
                     : NULL;
   free(text);
   free(real);
+  return doc;
+}
+
+/* A template folder named by `key` of doc (borrowed, may be NULL): 1 added, 0 none, -1. */
+static int vault_folder(nl_config *cfg, const json_t *doc, const char *key) {
   const char *v = json_string_value(json_object_get(doc, key));
   int added = 0;
   if (v != NULL) {
@@ -155,8 +161,16 @@ static int vault_folder(nl_config *cfg, const char *root, const char *rel, const
     while (n > 0 && folder[n - 1] == '/') folder[--n] = '\0';
     if (n > 0) added = nl_strlist_push(&cfg->vault_templates, folder) == 0 ? 1 : -1;
   }
-  json_decref(doc);
   return added;
+}
+
+/* A format of the core Templates plugin ({{date}}, {{time}}) from `key` of doc (borrowed, may
+ * be NULL) into *slot; an empty one leaves the default, as in Obsidian. 0, or -1. */
+static int vault_template_format(char **slot, const json_t *doc, const char *key) {
+  const char *v = json_string_value(json_object_get(doc, key));
+  if (v == NULL || *v == '\0') return 0;
+  free(*slot);
+  return (*slot = strdup(v)) != NULL ? 0 : -1;
 }
 
 /* A path pattern without its leading and trailing slashes, added to list; 0 or -1. */
@@ -172,13 +186,7 @@ static int push_pattern(nl_strlist *list, const char *s, size_t n) {
 
 /* .obsidian/app.json: how new links are written, where attachments go, what is excluded. */
 static int vault_app(nl_config *cfg, const char *root) {
-  char path[4096];
-  if ((size_t)snprintf(path, sizeof(path), "%s/.obsidian/app.json", root) >= sizeof(path)) return 0;
-  const char *why;
-  char *real = vault_file(root, path, &why);
-  if (why != NULL) nl_log(NL_LOG_WARN, "ignored %s: %s", path, why);
-  json_t *app = real != NULL ? json_load_file(real, 0, NULL) : NULL;
-  free(real);
+  json_t *app = vault_json(root, ".obsidian/app.json");
   if (app == NULL) return 0;
   int rc = 0;
   if (json_is_boolean(json_object_get(app, "useMarkdownLinks")))
@@ -227,9 +235,13 @@ static int vault_gitignore(nl_config *cfg, const char *root) {
 }
 
 int nl_config_apply_vault(nl_config *cfg, const char *root) {
-  int a = vault_folder(cfg, root, ".obsidian/templates.json", "folder");
-  int b = vault_folder(cfg, root, ".obsidian/plugins/templater-obsidian/data.json",
-                       "templates_folder");
+  json_t *core = vault_json(root, ".obsidian/templates.json");
+  json_t *templater = vault_json(root, ".obsidian/plugins/templater-obsidian/data.json");
+  int a = vault_folder(cfg, core, "folder"), b = vault_folder(cfg, templater, "templates_folder");
+  int e = vault_template_format(&cfg->template_date_format, core, "dateFormat") |
+          vault_template_format(&cfg->template_time_format, core, "timeFormat");
+  json_decref(core);
+  json_decref(templater);
   int c = vault_app(cfg, root), d = vault_gitignore(cfg, root);
-  return a < 0 || b < 0 || c < 0 || d < 0 ? -1 : a + b;
+  return a < 0 || b < 0 || c < 0 || d < 0 || e < 0 ? -1 : a + b;
 }
