@@ -9,7 +9,7 @@
 #include "lsp/features/task_query.h"
 #include "protocol/rpc.h"
 
-#define NL_TASKS_PAGE 1000 /* tasks in an answer that gives no limit */
+#define NL_TASKS_PAGE 500 /* tasks in an answer that gives no limit */
 
 int nl_feature_tasks_command(const nl_ctx *ctx, const json_t *params, json_t **result,
                              char *err, size_t err_size) {

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "lsp/base/hash.h"
+#include "lsp/index/diagnose.h"
 #include "lsp/base/log.h"
 #include "lsp/base/unicode.h"
 #include "protocol/lsp_types.h"
@@ -240,18 +241,13 @@ static void index_note(nl_workspace *ws, nl_entry *e, int add) {
   }
 }
 
-/* What other notes' diagnostics read of e (besides its path): its kind, title, aliases,
- * headings and block ids. A change of this hash is a change of nl_ws_generation. */
-static uint64_t exports_hash(const nl_entry *e) {
-  const nl_note *n = e->note;
-  uint64_t h = nl_hash_u64(NL_HASH_INIT, (uint64_t)e->kind);
-  h = nl_hash_str(h, n->title != NULL ? n->title->text : NULL);
-  h = nl_hash_u64(h, n->n_aliases);
-  for (size_t i = 0; i < n->n_aliases; i++) h = nl_hash_str(h, n->aliases[i].text);
-  h = nl_hash_u64(h, n->n_headings);
-  for (size_t i = 0; i < n->n_headings; i++) h = nl_hash_str(h, n->headings[i].text);
-  h = nl_hash_u64(h, n->n_blocks);
-  for (size_t i = 0; i < n->n_blocks; i++) h = nl_hash_str(h, n->blocks[i].id);
+/* What other notes' diagnostics read of e, its face (nl_diag_face), hashed: a change of it is
+ * a change of nl_ws_generation. 0 when out of memory, which put_note takes for a change. */
+static uint64_t face_hash(const nl_entry *e) {
+  size_t len;
+  char *face = nl_diag_face(e, &len);
+  uint64_t h = face != NULL ? nl_hash_bytes(NL_HASH_INIT, face, len) | 1 : 0;
+  free(face);
   return h;
 }
 
@@ -302,7 +298,7 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
   const uint32_t *ids = nl_strmap_get(&ws->paths, abs, strlen(abs), &n);
   nl_entry *e = n > 0 ? ws->entries[ids[0]] : NULL;
   if (e != NULL) {
-    uint64_t before = exports_hash(e);
+    uint64_t before = face_hash(e);
     index_note(ws, e, 0);
     nl_note_free(e->note);
     e->note = note;
@@ -310,7 +306,7 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
     e->kind = entry_kind(ws, e);
     e->seq = ++ws->seq;
     index_note(ws, e, 1);
-    if (exports_hash(e) != before) ws->gen++;
+    if (before == 0 || face_hash(e) != before) ws->gen++;
     return e;
   }
   int r = nl_wsi_root_of(ws, abs);

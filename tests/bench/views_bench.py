@@ -8,9 +8,10 @@ this client decodes it):
 Waits for the complete index, then sends each request --iterations times and prints one JSON
 line (p50/p95/max in ms, items, response bytes):
   tasks_all            workspace/executeCommand notes-lsp.tasks, no filters (default statuses):
-                       the server's first page (1000 tasks)
-  tasks_page2          the same from offset 1000
+                       the server's first page (500 tasks)
+  tasks_page2          the same from offset 500
   tasks_all_limit100   the same with limit 100
+  tasks_all_limit1000  the same with limit 1000
   tasks_full           limit 0: every open task of the vault (fewer iterations; its size in MB)
   tasks_person         owner: the probe person (narrowed through the index)
   lens_* / resolve_*   textDocument/codeLens and codeLens/resolve of the probe person, account
@@ -59,12 +60,23 @@ def cli_time(cmd, runs):
     return dict(wall_s=round(best[0], 3), cpu_s=round(best[1], 3))
 
 
+def cli(out, cmd, vault, a):
+    """`notes-lsp check` against `notes-lsp tasks` (text and JSON) on the vault."""
+    out["cli_check"] = cli_time(cmd + ["check", "--today", a.today, vault], a.cli_runs)
+    out["cli_tasks"] = cli_time(cmd + ["tasks", "--today", a.today, vault], a.cli_runs)
+    out["cli_tasks_json"] = cli_time(cmd + ["tasks", "--format", "json", "--today", a.today,
+                                            vault], a.cli_runs)
+    out["cli_tasks_over_check"] = round(out["cli_tasks"]["wall_s"] / out["cli_check"]["wall_s"], 2)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vault", required=True)
     ap.add_argument("--iterations", type=int, default=50)
     ap.add_argument("--cli-runs", type=int, default=3)
     ap.add_argument("--today", default="2025-11-15")
+    ap.add_argument("--quick", action="store_true",
+                    help="skip the command line, the full answer and workspace/diagnostic")
     ap.add_argument("server_cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.server_cmd[1:] if a.server_cmd[:1] == ["--"] else a.server_cmd
@@ -77,11 +89,8 @@ def main():
                today=a.today, loadavg_start=os.getloadavg())
 
     # The command line first, while no server holds a core.
-    out["cli_check"] = cli_time(cmd + ["check", "--today", a.today, vault], a.cli_runs)
-    out["cli_tasks"] = cli_time(cmd + ["tasks", "--today", a.today, vault], a.cli_runs)
-    out["cli_tasks_json"] = cli_time(cmd + ["tasks", "--format", "json", "--today", a.today,
-                                            vault], a.cli_runs)
-    out["cli_tasks_over_check"] = round(out["cli_tasks"]["wall_s"] / out["cli_check"]["wall_s"], 2)
+    if not a.quick:
+        cli(out, cmd, vault, a)
 
     folders = [{"uri": lsp_bench.file_uri(vault), "name": os.path.basename(vault)}]
     c = lsp_bench.LspClient(cmd, vault, None, folders)
@@ -112,8 +121,9 @@ def main():
 
     queries = {
         "tasks_all": tasks({}),
-        "tasks_page2": tasks({"offset": 1000}),
+        "tasks_page2": tasks({"offset": 500}),
         "tasks_all_limit100": tasks({"limit": 100}),
+        "tasks_all_limit1000": tasks({"limit": 1000}),
         "tasks_full": tasks({"limit": 0}),
         "tasks_person": tasks({"owner": probe["person"]}),
         "lens_person": ("textDocument/codeLens", {"textDocument": docs["person"]}),
@@ -124,6 +134,8 @@ def main():
             "textDocument": docs["meeting"],
             "range": {"start": {"line": 0, "character": 0}, "end": {"line": 10000, "character": 0}}}),
     }
+    if a.quick:
+        del queries["tasks_full"]
     for name, (method, params) in queries.items():
         if params is None:
             continue
@@ -140,6 +152,15 @@ def main():
         result = None
     # Pulled diagnostics: the first pull computes every note's; the next, with the ids it
     # gave, only says "unchanged".
+    if not a.quick:
+        pulled_diagnostics(c, out, a)
+    out.update(lsp_bench.tree_usage(c.proc.pid))
+    c.stop()
+    out["loadavg_end"] = os.getloadavg()
+    print(json.dumps(out))
+
+
+def pulled_diagnostics(c, out, a):
     result, sent, arrived = c.request("workspace/diagnostic", {"previousResultIds": []}, 900)
     out["wdiag_first"] = dict(ms=round((arrived - sent) * 1000, 1), reports=len(result["items"]))
     ids = [{"uri": r["uri"], "value": r["resultId"]} for r in result["items"]]
@@ -150,10 +171,6 @@ def main():
     out["wdiag_unchanged"] = dict(stats(lat), reports=len(result["items"]),
                                   unchanged=sum(r["kind"] == "unchanged" for r in result["items"]),
                                   iterations=len(lat))
-    out.update(lsp_bench.tree_usage(c.proc.pid))
-    c.stop()
-    out["loadavg_end"] = os.getloadavg()
-    print(json.dumps(out))
 
 
 if __name__ == "__main__":
