@@ -257,10 +257,8 @@ static nl_kind entry_kind(const nl_workspace *ws, const nl_entry *e) {
 
 static void entry_free(nl_entry *e) {
   if (e == NULL) return;
-  free(e->abs);
-  free(e->rel);
+  free(e->abs); /* rel and name live in the same block */
   free(e->uri);
-  free(e->name);
   nl_note_free(e->note);
   free(e);
 }
@@ -336,16 +334,23 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
   e = calloc(1, sizeof(*e));
   if (e == NULL) goto oom;
   e->id = ws->n_ids;
-  e->abs = strdup(abs);
-  e->rel = strdup(abs + strlen(ws->roots[r]) + 1);
-  e->uri = nl_path_to_uri(abs);
+  /* abs, then the file name without ".md", in one block; rel is abs's tail. */
+  size_t alen = strlen(abs);
   const char *slash = strrchr(abs, '/');
   const char *base = slash != NULL ? slash + 1 : abs;
   size_t blen = strlen(base);
   if (blen >= 3 && strcasecmp(base + blen - 3, ".md") == 0) blen -= 3;
-  e->name = strndup(base, blen);
+  e->abs = malloc(alen + 1 + blen + 1);
+  if (e->abs != NULL) {
+    memcpy(e->abs, abs, alen + 1);
+    e->rel = e->abs + strlen(ws->roots[r]) + 1;
+    e->name = e->abs + alen + 1;
+    memcpy(e->name, base, blen);
+    e->name[blen] = '\0';
+  }
+  e->uri = nl_path_to_uri(abs);
   e->note = note;
-  if (e->abs == NULL || e->rel == NULL || e->uri == NULL || e->name == NULL) {
+  if (e->abs == NULL || e->uri == NULL) {
     entry_free(e);
     return NULL;
   }

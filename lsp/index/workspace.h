@@ -16,9 +16,10 @@
 typedef struct nl_entry {
   uint32_t id;
   char *abs;       /* absolute path (owned) */
-  char *rel;       /* path relative to its workspace folder, '/' separated (owned) */
+  char *rel;       /* path relative to its workspace folder, '/' separated (borrowed: the
+                      tail of abs) */
   char *uri;       /* file URI (owned) */
-  char *name;      /* file name without ".md" (owned) */
+  char *name;      /* file name without ".md" (borrowed: in abs's block) */
   nl_note *note;   /* the current parse (owned), from the open document when open */
   nl_kind kind;
   int open;        /* the text comes from an open document, which overrides disk */

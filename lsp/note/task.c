@@ -43,12 +43,17 @@ const nl_task_emoji_def *nl_task_emoji_table(size_t *n) {
   return emoji_table;
 }
 
+/* Every field emoji is 3 bytes from 0xE2 or 4 from 0xF0. */
+static size_t emoji_len(const nl_task_emoji_def *e) {
+  return (unsigned char)e->emoji[0] == 0xF0 ? 4 : 3;
+}
+
 size_t nl_task_emoji(const char *s, size_t n, nl_task_field_kind *kind, int *which) {
   /* Every field emoji starts with 0xF0 or 0xE2; most bytes leave at once. */
   if (n < 3 || ((unsigned char)s[0] != 0xF0 && (unsigned char)s[0] != 0xE2)) return 0;
   for (size_t i = 0; i < N_EMOJI; i++) {
     const nl_task_emoji_def *e = &emoji_table[i];
-    size_t len = strlen(e->emoji);
+    size_t len = emoji_len(e);
     if (n < len || memcmp(s, e->emoji, len) != 0) continue;
     if (n - len >= 3 && memcmp(s + len, VS16, 3) == 0) len += 3;
     if (kind != NULL) *kind = e->kind;
@@ -62,10 +67,14 @@ size_t nl_task_emoji_before(const char *s, size_t start, size_t end, nl_task_fie
                             int *which) {
   size_t q = end;
   if (q >= start + 3 && memcmp(s + q - 3, VS16, 3) == 0) q -= 3;
+  /* Most ends are not an emoji's: leave unless a lead byte is where one would start. */
+  int lead3 = q >= start + 3 && (unsigned char)s[q - 3] == 0xE2;
+  int lead4 = q >= start + 4 && (unsigned char)s[q - 4] == 0xF0;
+  if (!lead3 && !lead4) return SIZE_MAX;
   for (size_t i = 0; i < N_EMOJI; i++) {
     const nl_task_emoji_def *e = &emoji_table[i];
-    size_t len = strlen(e->emoji);
-    if (q < start + len || memcmp(s + q - len, e->emoji, len) != 0) continue;
+    size_t len = emoji_len(e);
+    if (!(len == 3 ? lead3 : lead4) || memcmp(s + q - len, e->emoji, len) != 0) continue;
     if (kind != NULL) *kind = e->kind;
     if (which != NULL) *which = e->which;
     return q - len;
