@@ -25,9 +25,10 @@ def main():
     ap.add_argument("--iterations", type=int, default=100)
     ap.add_argument("--letters", type=int, default=5)
     ap.add_argument("--perf", metavar="FILE", help="perf record the server over the requests")
+    ap.add_argument("--init-options", default=None, help="initializationOptions (JSON)")
     ap.add_argument("server_cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
-    sess = Session(a.vault, server_cmd(a.server_cmd))
+    sess = Session(a.vault, server_cmd(a.server_cmd), json.loads(a.init_options or "null"))
     c, doc, person = sess.client, sess.doc, sess.probe["person"]
     lines = sess.text.split("\n")
     state = {"line": len(lines) - 1 if lines[-1] == "" else len(lines), "version": 1}

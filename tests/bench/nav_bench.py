@@ -25,10 +25,11 @@ def main():
     ap.add_argument("--iterations", type=int, default=200)
     ap.add_argument("--only", help="measure only these, comma-separated (e.g. references_person)")
     ap.add_argument("--perf", metavar="FILE", help="perf record the server over the requests")
+    ap.add_argument("--init-options", default=None, help="initializationOptions (JSON)")
     ap.add_argument("server_cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = server_cmd(a.server_cmd)
-    sess = Session(a.vault, cmd)
+    sess = Session(a.vault, cmd, json.loads(a.init_options or "null"))
     c, probe, doc, vault, meta = sess.client, sess.probe, sess.doc, sess.vault, sess.meta
     on_link = dict(line=probe["wikilink"]["line"], character=probe["wikilink"]["character"] + 3)
     on_mention = dict(line=probe["mention"]["line"], character=probe["mention"]["character"] + 3)

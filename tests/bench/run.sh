@@ -1,35 +1,57 @@
 #!/bin/sh
-# Benchmarks notes-lsp on generated vaults (not a test: run by hand, numbers go to README.md).
+# Measures every row of issue 13's table on generated vaults (not a test: run by hand, numbers
+# go to README.md). One JSON line per measurement is appended to $OUT.
 #   tests/bench/run.sh [NOTES...]        default: 10000 100000
 # Needs a release build (BUILD=build-rel after cmake -B build-rel -DCMAKE_BUILD_TYPE=Release;
-# default build/) and ../shared beside the project.
+# default build/) and ../shared beside the project (SHARED=... otherwise). With PEER=DIR (where
+# vscode-markdown-languageserver@0.5.0 is installed, see ../shared/bench/README.md) the peer
+# runs too, at 10,000 notes only. Vaults go to ${VAULTS:-/tmp/notes-lsp-bench}-N (seed 1).
+# In-process figures (the index, task views): bench-index and views_bench.py, see README.md.
+# For each vault, in this order:
+#   load      uptime before and after
+#   floor     lsp_bench.py --baseline: read every note + libcmark-parse it, on one core
+#   start 1   lsp_bench.py with an empty index cache (XDG_CACHE_HOME in a fresh folder):
+#             ready, CPU to ready, peak RSS (MiB), completion/definition/symbol latencies
+#   start 2   the same again on the cache the first start wrote
+#   nav       nav_bench.py: references, hover, definition, workspace/symbol (latency, CPU)
+#   complete  completion_bench.py: [[ and @ with 0-5 letters typed (latency, CPU, bytes)
+#   typing    typing_bench.py: server CPU per keystroke with 100 ms and 400 ms pauses
 set -eu
 cd "$(dirname "$0")/../.."
 shared=${SHARED:-../shared}
+[ -d "$shared/bench" ] || shared=/work/shared
 out=${OUT:-tests/bench/results.jsonl}
 build=${BUILD:-build}
+server="$PWD/$build/notes-lsp"
 [ $# -gt 0 ] || set -- 10000 100000
+# The scan stops at maxNotes (100,000 by default): lifted so 200,000 are all indexed.
+init='{"maxNotes": 1000000}'
+tag() { python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); d["step"]=sys.argv[1]; d["notes_n"]=int(sys.argv[2]); print(json.dumps(d))' "$1" "$2"; }
 for n in "$@"; do
-  vault=/tmp/notes-lsp-bench-$n
+  vault=${VAULTS:-/tmp/notes-lsp-bench}-$n
   [ -f "$vault/.bench.json" ] || python3 "$shared/bench/gen_vault.py" "$vault" --notes "$n" >/dev/null
-  echo "== $n notes: index (bench-index: ready, peak RSS, one-note re-index)"
-  "./$build/bench-index" "$vault" 500 2>/dev/null | tee -a "$out"
-  echo "== $n notes: notes-lsp tasks against notes-lsp check (wall s, 3 runs each; load: $(cut -d' ' -f1-3 /proc/loadavg))"
-  for job in "check --format json --today 2025-11-15" "tasks --format json --today 2025-11-15" \
-             "tasks --today 2025-11-15 --owner me --overdue"; do
-    for run in 1 2 3; do
-      s=$(date +%s.%N)
-      "./$build/notes-lsp" $job "$vault" >/dev/null || true
-      printf '%s %.2f\n' "$job" "$(echo "$(date +%s.%N) - $s" | bc)"
-    done
+  echo "== $n notes, $(date -u +%FT%TZ), load: $(uptime)"
+  python3 "$shared/bench/lsp_bench.py" --vault "$vault" --baseline 2>/dev/null | tag floor "$n" | tee -a "$out"
+  cache=$(mktemp -d /tmp/notes-lsp-bench-cache.XXXXXX)
+  for start in start1 start2; do
+    XDG_CACHE_HOME=$cache python3 "$shared/bench/lsp_bench.py" --vault "$vault" --label notes-lsp \
+      --iterations 200 --init-options "$init" -- "$server" 2>/dev/null | tag "$start" "$n" | tee -a "$out"
   done
-  echo "== $n notes: over LSP (lsp_bench.py)"
-  python3 "$shared/bench/lsp_bench.py" --vault "$vault" --label notes-lsp --iterations 200 \
-    --out "$out" -- "$PWD/$build/notes-lsp" 2>/dev/null |
-    python3 -c 'import json,sys
-d = json.loads(sys.stdin.read())
-print("ready_s %.3f (%s)  progress_end_s %s  rss_peak_mb %s  cpu_s %s" % (d["ready_s"], d["ready_signal"], d["progress_end_s"], d["rss_peak_mb"], d["cpu_s"]))
-for k in ("completion", "completion_mdlink", "definition", "definition_mention", "definition_mdlink", "workspace_symbol"):
-    v = d.get(k) or {}
-    print("  %-20s p50 %7.3f ms  p95 %7.3f ms  max %7.3f ms  ok %s" % (k, v.get("p50_ms", -1), v.get("p95_ms", -1), v.get("max_ms", -1), v.get("ok")))'
+  XDG_CACHE_HOME=$cache python3 tests/bench/nav_bench.py --vault "$vault" --init-options "$init" -- "$server" | tag nav "$n" | tee -a "$out"
+  XDG_CACHE_HOME=$cache python3 tests/bench/completion_bench.py --vault "$vault" --init-options "$init" \
+    -- "$server" | tag complete "$n" | tee -a "$out"
+  for pause in 100 400; do
+    XDG_CACHE_HOME=$cache python3 tests/bench/typing_bench.py --vault "$vault" --rounds 2 \
+      --pause $pause --init-options "$init" -- "$server" | tag "typing$pause" "$n" | tee -a "$out"
+  done
+  rm -rf "$cache"
+  if [ -n "${PEER:-}" ] && [ "$n" = 10000 ]; then
+    python3 "$shared/bench/lsp_bench.py" --vault "$vault" --label vscode-markdown-languageserver@0.5.0 \
+      --iterations 200 --init-options '{"markdownFileExtensions":["md"]}' \
+      --settings "@$shared/bench/peers/vscode-markdown.settings.json" -- \
+      node "$shared/bench/peers/vscode-markdown-shim.mjs" \
+      "$PEER/node_modules/vscode-markdown-languageserver/dist/node/workerMain.js" 2>/dev/null |
+      tag peer "$n" | tee -a "$out"
+  fi
+  echo "== $n notes done, $(date -u +%FT%TZ), load: $(uptime)"
 done
