@@ -260,6 +260,9 @@ static uint8_t *candidates(const nl_workspace *ws, const nl_entry *e) {
   return seen;
 }
 
+static int heading_links(nl_edits *s, const nl_entry *t, const nl_note *target,
+                         const nl_heading *h, const char *text);
+
 /* The note's new path beside the old one; new (free()), NULL when out of memory. */
 static char *sibling_path(const char *abs, const char *name) {
   const char *slash = strrchr(abs, '/');
@@ -337,6 +340,12 @@ static int rename_note(nl_edits *s, const nl_entry *e, const char *new_name, cha
     nl_edits_file *f = nl_edits_file_of(s, nl_ws_get(ctx->ws, id));
     if (f != NULL) note_edits(&nr, f);
   }
+  /* A title heading that was the name follows it (note_edits), and so do the links to it. */
+  nl_edits_file *self = nl_edits_file_of(s, e);
+  const nl_heading *title = self != NULL ? nl_edits_title_heading(self->note) : NULL;
+  if (title != NULL && nl_nav_same_name(title->text, strlen(title->text), e->name, strlen(e->name)) &&
+      heading_links(s, e, self->note, title, name) != 0)
+    s->oom = 1;
   /* The text edits of the note itself name its old URI: the rename comes after them. */
   nl_edits_rename_file(s, e->uri, uri);
   free(new_rel);
@@ -408,6 +417,24 @@ static void heading_link_edit(nl_edits *s, nl_edits_file *f, const nl_link *l, v
   free(enc);
 }
 
+/* Rewrites every link in the vault to heading h of note t (`target`, a fresh parse of t) to
+ * name it `text`. 0, or -1 when out of memory. */
+static int heading_links(nl_edits *s, const nl_entry *t, const nl_note *target,
+                         const nl_heading *h, const char *text) {
+  /* The new slug as the parser makes it: one way to make a slug. */
+  char src[520];
+  snprintf(src, sizeof src, "# %s\n", text);
+  nl_note *probe = nl_note_parse("", src, strlen(src));
+  if (probe == NULL || probe->n_headings == 0) {
+    nl_note_free(probe);
+    return -1;
+  }
+  heading_rename hr = {target, h, text, probe->headings[0].slug};
+  int rc = each_link_to(s, t, heading_link_edit, &hr);
+  nl_note_free(probe);
+  return rc;
+}
+
 static int bad_fragment_text(const char *s, size_t len) {
   if (len == 0) return 1;
   for (size_t i = 0; i < len; i++)
@@ -439,19 +466,8 @@ static int rename_heading(nl_edits *s, const nl_entry *t, const char *old, const
       return refuse(err, err_size, "a heading \"%s\" already exists in %s", text, t->rel);
   }
   if (strcmp(text, old) == 0) return 0;
-  /* The new slug as the parser makes it: one way to make a slug. */
-  char src[520];
-  snprintf(src, sizeof src, "# %s\n", text);
-  nl_note *probe = nl_note_parse("", src, strlen(src));
-  if (probe == NULL || probe->n_headings == 0) {
-    nl_note_free(probe);
-    return NL_RPC_INTERNAL_ERROR;
-  }
-  heading_rename hr = {tf->note, h, text, probe->headings[0].slug};
   nl_edits_add(s, tf, r, text, len);
-  int rc = each_link_to(s, t, heading_link_edit, &hr);
-  nl_note_free(probe);
-  return rc == 0 ? 0 : NL_RPC_INTERNAL_ERROR;
+  return heading_links(s, t, tf->note, h, text) == 0 ? 0 : NL_RPC_INTERNAL_ERROR;
 }
 
 static void block_link_edit(nl_edits *s, nl_edits_file *f, const nl_link *l, void *ud) {
