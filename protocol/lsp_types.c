@@ -168,6 +168,13 @@ const char *nl_lsp_get_uri(const json_t *params, char *err, size_t err_size) {
   return uri;
 }
 
+int nl_lsp_get_uri_range(const json_t *params, const char **uri, uint32_t *l1, uint32_t *c1,
+                         uint32_t *l2, uint32_t *c2, char *err, size_t err_size) {
+  *uri = nl_lsp_get_uri(params, err, err_size);
+  if (*uri == NULL) return NL_RPC_INVALID_PARAMS;
+  return nl_lsp_get_range(params, "range", l1, c1, l2, c2, err, err_size);
+}
+
 /* ---- File URIs ---- */
 
 char *nl_uri_to_path(const char *uri) {

@@ -64,6 +64,11 @@ int nl_lsp_get_range_ex(const json_t *obj, const char *root, const char *key, ui
                         uint32_t *c1, uint32_t *l2, uint32_t *c2, char *err, size_t err_size);
 /* params.textDocument.uri (borrowed from params), or NULL with the message in err. */
 const char *nl_lsp_get_uri(const json_t *params, char *err, size_t err_size);
+/* params.textDocument.uri into *uri (borrowed) and the Range at params.range, as a request on
+ * a span of a document sends them (codeAction, inlayHint): 0, or NL_RPC_INVALID_PARAMS with
+ * the message in err. */
+int nl_lsp_get_uri_range(const json_t *params, const char **uri, uint32_t *l1, uint32_t *c1,
+                         uint32_t *l2, uint32_t *c2, char *err, size_t err_size);
 
 /* ---- File URIs ---- */
 

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <uv.h>
 
-#include "lsp/server/context.h"
-#include "lsp/server/document.h"
+#include "lsp/client/context.h"
+#include "lsp/client/document.h"
 #include "lsp/index/workspace.h"
 
 static uv_loop_t loop;

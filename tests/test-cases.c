@@ -48,7 +48,7 @@
 #include "lsp/note/note.h"
 #include "lsp/note/recurrence.h"
 #include "lsp/server/dispatch.h"
-#include "lsp/server/text.h"
+#include "lsp/client/text.h"
 #include "protocol/lsp_types.h"
 #include "test.h"
 

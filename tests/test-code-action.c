@@ -5,7 +5,7 @@
 #include <uv.h>
 
 #include "lsp/index/config.h"
-#include "lsp/server/context.h"
+#include "lsp/client/context.h"
 #include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
 #include "lsp/base/file.h"

@@ -9,8 +9,8 @@
 #include <uv.h>
 
 #include "lsp/index/config.h"
-#include "lsp/server/context.h"
-#include "lsp/server/document.h"
+#include "lsp/client/context.h"
+#include "lsp/client/document.h"
 #include "lsp/features/features.h"
 #include "lsp/index/workspace.h"
 #include "protocol/rpc.h"

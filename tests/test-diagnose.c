@@ -6,7 +6,7 @@
 
 #include "lsp/index/config.h"
 #include "lsp/index/diagnose.h"
-#include "lsp/server/text.h"
+#include "lsp/client/text.h"
 #include "lsp/index/workspace.h"
 #include "test.h"
 

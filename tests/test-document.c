@@ -1,6 +1,6 @@
 /* test-document.c: the open-document store and didChange edits. */
 #include "lsp/base/error.h"
-#include "lsp/server/document.h"
+#include "lsp/client/document.h"
 
 #include <errno.h>
 

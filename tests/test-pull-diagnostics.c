@@ -10,7 +10,7 @@
 #include <uv.h>
 
 #include "lsp/features/features.h"
-#include "lsp/server/context.h"
+#include "lsp/client/context.h"
 #include "lsp/index/workspace.h"
 
 static uv_loop_t loop;

@@ -7,7 +7,7 @@
 #include "lsp/base/error.h"
 #include "lsp/base/file.h"
 #include "lsp/note/columns.h"
-#include "lsp/server/text.h"
+#include "lsp/client/text.h"
 #include "test.h"
 
 #define BOM "\xEF\xBB\xBF"

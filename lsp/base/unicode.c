@@ -50,6 +50,12 @@ uint32_t nl_unicode_decode(const char *s, size_t len, size_t *adv) {
 
 /* ---- Character classes ---- */
 
+int nl_unicode_is_ascii(const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)s[i] >= 0x80) return 0;
+  return 1;
+}
+
 int nl_unicode_is_space(uint32_t cp) {
   if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
   switch (cp) {

@@ -46,6 +46,9 @@ size_t nl_unicode_fold_cps(const char *s, size_t len, int strip, uint32_t *out);
 
 /* ---- Character classes ---- */
 
+/* Whether s[0, len) is all ASCII (the fast path around everything below). */
+int nl_unicode_is_ascii(const char *s, size_t len);
+
 /* General category L* (letters). */
 int nl_unicode_is_letter(uint32_t cp);
 /* General category L* or N* (letters and numbers). */

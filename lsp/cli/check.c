@@ -15,7 +15,7 @@
 #include "lsp/note/columns.h"
 #include "lsp/index/diagnose.h"
 #include "lsp/index/workspace.h"
-#include "lsp/server/text.h"
+#include "lsp/client/text.h"
 #include "protocol/lsp_types.h"
 
 static const char usage[] =
@@ -43,10 +43,7 @@ typedef struct {
 /* ---- arguments --------------------------------------------------------------------------- */
 
 static int usage_error(FILE *err, const char *fmt_, const char *arg) {
-  fprintf(err, "notes-lsp check: ");
-  fprintf(err, fmt_, arg);
-  fprintf(err, "\n%s", usage);
-  return 2;
+  return nl_cli_usage_error(err, "check", usage, fmt_, arg);
 }
 
 static int parse_severity(const char *s) {
@@ -116,10 +113,8 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err) {
       return usage_error(err, "unknown option '%s'", a);
     } else if (o->changed) {
       o->files[o->n_files++] = (char *)a;
-    } else if (o->dir != NULL) {
+    } else if (nl_cli_folder(&o->dir, a) != 0) {
       return usage_error(err, "more than one folder given ('%s')", a);
-    } else {
-      o->dir = a;
     }
   }
   if (o->dir == NULL) o->dir = ".";

@@ -27,10 +27,7 @@ typedef struct {
 /* ---- arguments --------------------------------------------------------------------------- */
 
 static int usage_error(FILE *err, const char *fmt_, const char *arg) {
-  fprintf(err, "notes-lsp graph: ");
-  fprintf(err, fmt_, arg);
-  fprintf(err, "\n%s", usage);
-  return 2;
+  return nl_cli_usage_error(err, "graph", usage, fmt_, arg);
 }
 
 static int parse_format(const char *v) {
@@ -56,8 +53,8 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v;
     if (positional_only || a[0] != '-' || a[1] == '\0') {
-      if (o->dir != NULL) return usage_error(err, "more than one folder given ('%s')", a);
-      o->dir = a;
+      if (nl_cli_folder(&o->dir, a) != 0)
+        return usage_error(err, "more than one folder given ('%s')", a);
     } else if (strcmp(a, "--") == 0) {
       positional_only = 1;
     } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {

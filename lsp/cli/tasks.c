@@ -32,10 +32,7 @@ typedef struct {
 /* ---- arguments --------------------------------------------------------------------------- */
 
 static int usage_error(FILE *err, const char *fmt_, const char *arg) {
-  fprintf(err, "notes-lsp tasks: ");
-  fprintf(err, fmt_, arg);
-  fprintf(err, "\n%s", usage);
-  return 2;
+  return nl_cli_usage_error(err, "tasks", usage, fmt_, arg);
 }
 
 /* One option at argv[*i]; returns -1 to go on, else an exit status. Filter values are read by
@@ -80,10 +77,8 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err) {
     } else if (!positional_only && a[0] == '-' && a[1] != '\0') {
       int rc = parse_option(argc, argv, &i, o, err);
       if (rc >= 0) return rc;
-    } else if (o->dir != NULL) {
+    } else if (nl_cli_folder(&o->dir, a) != 0) {
       return usage_error(err, "more than one folder given ('%s')", a);
-    } else {
-      o->dir = a;
     }
   }
   if (o->dir == NULL) o->dir = ".";

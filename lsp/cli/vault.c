@@ -107,3 +107,17 @@ int nl_cli_option(int argc, char **argv, int *i, const char *name, const char **
     *value = *i + 1 < argc ? argv[++*i] : NULL;
   return 1;
 }
+
+int nl_cli_usage_error(FILE *err, const char *job, const char *usage, const char *fmt,
+                       const char *arg) {
+  fprintf(err, "notes-lsp %s: ", job);
+  fprintf(err, fmt, arg);
+  fprintf(err, "\n%s", usage);
+  return 2;
+}
+
+int nl_cli_folder(const char **dir, const char *a) {
+  if (*dir != NULL) return -1;
+  *dir = a;
+  return 0;
+}

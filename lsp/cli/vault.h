@@ -40,6 +40,12 @@ int nl_cli_vault_open_ex(nl_cli_vault *v, const char *job, const char *dir, FILE
  * open. */
 void nl_cli_vault_close(nl_cli_vault *v);
 
+/* Prints "notes-lsp JOB: " and fmt with its one string argument, then the job's usage text, to
+ * err; returns 2, the usage-error exit status. */
+int nl_cli_usage_error(FILE *err, const char *job, const char *usage, const char *fmt,
+                       const char *arg);
+/* Takes argument `a` (borrowed) as the job's one folder: 0, or -1 when *dir was given already. */
+int nl_cli_folder(const char **dir, const char *a);
 /* Parses an option's value, "--opt=value" or "--opt value" at argv[*i] (advancing *i past a
  * separate value). Returns 1 and sets *value (borrowed, NULL when the value is missing) when
  * argv[*i] is the option `name`, else 0. */

@@ -416,10 +416,9 @@ static void source_actions(const note_view *v, const nl_diag_list *dl, const jso
 
 int nl_feature_code_action(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
                            size_t err_size) {
-  const char *uri = nl_lsp_get_uri(params, err, err_size);
-  if (uri == NULL) return NL_RPC_INVALID_PARAMS;
+  const char *uri;
   uint32_t l1, c1, l2, c2;
-  int rc = nl_lsp_get_range(params, "range", &l1, &c1, &l2, &c2, err, err_size);
+  int rc = nl_lsp_get_uri_range(params, &uri, &l1, &c1, &l2, &c2, err, err_size);
   if (rc != 0) return rc;
   const json_t *only = json_object_get(json_object_get(params, "context"), "only");
   const nl_entry *e = nl_ws_by_uri(ctx->ws, uri);

@@ -9,7 +9,7 @@
 #include "lsp/base/hash.h"
 #include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
-#include "lsp/server/text.h"
+#include "lsp/client/text.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 

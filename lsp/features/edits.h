@@ -10,7 +10,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "lsp/server/context.h"
+#include "lsp/client/context.h"
 #include "lsp/index/diagnose.h"
 
 typedef struct {

@@ -3,9 +3,9 @@
 #ifndef NL_FEATURES_H
 #define NL_FEATURES_H
 
-#include "lsp/server/context.h"
+#include "lsp/client/context.h"
 #include "lsp/index/diagnose.h"
-#include "lsp/server/text.h"
+#include "lsp/client/text.h"
 
 /* textDocument/completion */
 int nl_feature_completion(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,

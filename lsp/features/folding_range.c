@@ -14,13 +14,9 @@ int nl_feature_folding_range(const nl_ctx *ctx, const json_t *params, json_t **r
   *result = json_array();
   nl_doc *doc = nl_docs_get(ctx->docs, uri);
   if (doc == NULL || *result == NULL) return 0;
-  nl_text t;
-  nl_text_of_doc(&t, doc);
-  size_t len;
-  const char *body = nl_text_body(&t, &len);
-  nl_note *note = nl_note_parse(uri, body, len);
-  nl_spans spans = {0};
-  if (note != NULL && nl_structure_spans(note, &t, &spans) == 0) {
+  nl_structure st;
+  if (nl_structure_of_doc(&st, doc, uri) == 0) {
+    const nl_spans spans = st.spans;
     for (size_t i = 0; i < spans.n; i++) {
       const nl_span *s = &spans.items[i];
       if (s->last <= s->first) continue;
@@ -30,8 +26,6 @@ int nl_feature_folding_range(const nl_ctx *ctx, const json_t *params, json_t **r
                                                "endLine", (int)s->last, "kind", "region"));
     }
   }
-  nl_spans_free(&spans);
-  nl_note_free(note);
-  nl_text_free(&t);
+  nl_structure_free(&st);
   return 0;
 }

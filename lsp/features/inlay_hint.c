@@ -6,7 +6,7 @@
 
 #include "lsp/features/features.h"
 #include "lsp/features/task_query.h"
-#include "lsp/server/text.h"
+#include "lsp/client/text.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
@@ -32,10 +32,9 @@ static json_t *hint(const nl_ctx *ctx, const nl_task_settings *ts, const nl_text
 
 int nl_feature_inlay_hint(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
                           size_t err_size) {
-  const char *uri = nl_lsp_get_uri(params, err, err_size);
-  if (uri == NULL) return NL_RPC_INVALID_PARAMS;
+  const char *uri;
   uint32_t l1, c1, l2, c2;
-  int rc = nl_lsp_get_range(params, "range", &l1, &c1, &l2, &c2, err, err_size);
+  int rc = nl_lsp_get_uri_range(params, &uri, &l1, &c1, &l2, &c2, err, err_size);
   if (rc != 0) return rc;
   *result = json_array();
   const nl_entry *e = nl_ws_by_uri(ctx->ws, uri);

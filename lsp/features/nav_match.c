@@ -1,4 +1,4 @@
-/* nav_match.c: see nav_match.h. This file includes lsp/base/unicode.h but never lsp/server/context.h. */
+/* nav_match.c: see nav_match.h. This file includes lsp/base/unicode.h but never lsp/client/context.h. */
 #include "lsp/features/nav_match.h"
 
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* nav_match.h: name matching for completion and workspace/symbol: a cheap ASCII pre-filter in
  * front of nl_fuzzy_score, and NFC display forms. Kept apart from the files that include
- * lsp/server/context.h because lsp/base/unicode.h and protocol/position.h both declare nl_unicode_decode
+ * lsp/client/context.h because lsp/base/unicode.h and protocol/position.h both declare nl_unicode_decode
  * with different signatures, so no translation unit may include both. */
 #ifndef NL_NAV_MATCH_H
 #define NL_NAV_MATCH_H

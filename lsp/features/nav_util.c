@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "lsp/features/nav_match.h"
-#include "lsp/server/text.h"
+#include "lsp/client/text.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 

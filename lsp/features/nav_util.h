@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lsp/server/context.h"
+#include "lsp/client/context.h"
 
 /* ---- params ------------------------------------------------------------------------------ */
 

@@ -563,8 +563,9 @@ static int rename_tag(nl_edits *s, const char *old, const char *new_tag, char *e
 
 /* ---- the requests ------------------------------------------------------------------------ */
 
-/* Reads the request's note and what is under its cursor. Returns 0 (t->kind NL_RENAME_NONE when
- * nothing can be renamed) or NL_RPC_INVALID_PARAMS. */
+/* Reads the request's note and what is under its cursor. Returns 0 with a target; else s is
+ * freed and err says why: 1 when the cursor is on nothing renamable (prepareRename answers
+ * null), NL_RPC_REQUEST_FAILED when what is there cannot be renamed, NL_RPC_INVALID_PARAMS. */
 static int request_target(const nl_ctx *ctx, const json_t *params, nl_edits *s,
                           nl_edits_file **self, nl_rename_target *t, char *err, size_t err_size) {
   const char *uri = NULL;
@@ -575,12 +576,15 @@ static int request_target(const nl_ctx *ctx, const json_t *params, nl_edits *s,
   nl_edits_init(s, ctx);
   nl_entry *e = nl_ws_by_uri(ctx->ws, uri);
   *self = e != NULL ? nl_edits_file_of(s, e) : NULL;
-  if (*self == NULL) {
+  if (*self == NULL)
     t->why = "the document is not a note of the workspace";
-    return 0;
-  }
-  nl_rename_target_find(s, *self, nl_edits_bpos(*self, ctx->enc, line, character), t);
-  return 0;
+  else
+    nl_rename_target_find(s, *self, nl_edits_bpos(*self, ctx->enc, line, character), t);
+  if (t->kind != NL_RENAME_NONE) return 0;
+  nl_edits_free(s);
+  snprintf(err, err_size, "cannot rename: %s",
+           t->why ? t->why : "the cursor is not on a note, link, mention, heading, block id or tag");
+  return t->why ? NL_RPC_REQUEST_FAILED : 1;
 }
 
 static char *placeholder(const nl_edits *s, const nl_rename_target *t) {
@@ -604,16 +608,11 @@ int nl_feature_prepare_rename(const nl_ctx *ctx, const json_t *params, json_t **
   nl_edits_file *self;
   nl_rename_target t;
   int rc = request_target(ctx, params, &s, &self, &t, err, err_size);
-  if (rc != 0) return rc;
-  if (t.kind == NL_RENAME_NONE) {
-    nl_edits_free(&s);
-    if (t.why == NULL) {
-      *result = json_null(); /* nothing here: the client says so itself */
-      return 0;
-    }
-    snprintf(err, err_size, "cannot rename: %s", t.why);
-    return NL_RPC_REQUEST_FAILED;
+  if (rc == 1) {
+    *result = json_null(); /* nothing here: the client says so itself */
+    return 0;
   }
+  if (rc != 0) return rc;
   char *ph = placeholder(&s, &t);
   *result = json_pack("{s:o,s:s?}", "range", nl_edits_range_json(self, ctx->enc, t.range),
                       "placeholder", ph);
@@ -632,13 +631,7 @@ int nl_feature_rename(const nl_ctx *ctx, const json_t *params, json_t **result, 
   nl_edits_file *self;
   nl_rename_target t;
   int rc = request_target(ctx, params, &s, &self, &t, err, err_size);
-  if (rc != 0) return rc;
-  if (t.kind == NL_RENAME_NONE) {
-    nl_edits_free(&s);
-    snprintf(err, err_size, "cannot rename: %s",
-             t.why ? t.why : "the cursor is not on a note, link, mention, heading, block id or tag");
-    return NL_RPC_REQUEST_FAILED;
-  }
+  if (rc != 0) return rc > 0 ? NL_RPC_REQUEST_FAILED : rc;
   switch (t.kind) {
   case NL_RENAME_NOTE:
     rc = rename_note(&s, t.note, new_name, err, err_size);

@@ -80,21 +80,14 @@ int nl_feature_selection_range(const nl_ctx *ctx, const json_t *params, json_t *
     *result = json_null();
     return 0;
   }
-  nl_text t;
-  nl_text_of_doc(&t, doc);
-  size_t len;
-  const char *body = nl_text_body(&t, &len);
-  nl_note *note = nl_note_parse(uri, body, len);
-  nl_spans spans = {0};
-  if (note == NULL || nl_structure_spans(note, &t, &spans) != 0) {
-    nl_spans_free(&spans);
-    nl_note_free(note);
-    nl_text_free(&t);
+  nl_structure st;
+  if (nl_structure_of_doc(&st, doc, uri) != 0) {
+    nl_structure_free(&st);
     snprintf(err, err_size, "out of memory");
     return NL_RPC_INTERNAL_ERROR;
   }
   *result = json_array();
-  uint32_t n_lines = nl_text_n_lines(&t);
+  uint32_t n_lines = nl_text_n_lines(&st.text);
   size_t i;
   const json_t *p;
   json_array_foreach(positions, i, p) {
@@ -106,27 +99,25 @@ int nl_feature_selection_range(const nl_ctx *ctx, const json_t *params, json_t *
       snprintf(err, err_size, "positions[%zu] must be a Position", i);
       break;
     }
-    nl_bpos pos = nl_text_bpos(&t, ctx->enc, (uint32_t)line, (uint32_t)character);
+    nl_bpos pos = nl_text_bpos(&st.text, ctx->enc, (uint32_t)line, (uint32_t)character);
     chain c = {.n = 0};
-    element(ctx, note, pos, &c);
+    element(ctx, st.note, pos, &c);
     size_t ll;
-    const char *s = nl_text_line(&t, pos.line, &ll);
+    const char *s = nl_text_line(&st.text, pos.line, &ll);
     size_t a = 0, b = ll;
     while (a < b && (s[a] == ' ' || s[a] == '\t')) a++;
     while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) b--;
     add(&c, (nl_brange){{pos.line, (uint32_t)a}, {pos.line, (uint32_t)b}});
-    add(&c, lines_range(&t, pos.line, pos.line));
+    add(&c, lines_range(&st.text, pos.line, pos.line));
     /* Spans are sorted outermost first among those starting together: walk them innermost
      * first by taking the enclosing spans from the last to the first. */
-    for (size_t k = spans.n; k-- > 0;) {
-      const nl_span *sp = &spans.items[k];
-      if (sp->first <= pos.line && pos.line <= sp->last) add(&c, lines_range(&t, sp->first, sp->last));
+    for (size_t k = st.spans.n; k-- > 0;) {
+      const nl_span *sp = &st.spans.items[k];
+      if (sp->first <= pos.line && pos.line <= sp->last) add(&c, lines_range(&st.text, sp->first, sp->last));
     }
-    add(&c, lines_range(&t, 0, n_lines - 1));
-    json_array_append_new(*result, to_json(ctx, &t, &c));
+    add(&c, lines_range(&st.text, 0, n_lines - 1));
+    json_array_append_new(*result, to_json(ctx, &st.text, &c));
   }
-  nl_spans_free(&spans);
-  nl_note_free(note);
-  nl_text_free(&t);
+  nl_structure_free(&st);
   return *result != NULL ? 0 : NL_RPC_INVALID_PARAMS;
 }

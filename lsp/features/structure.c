@@ -101,3 +101,19 @@ void nl_spans_free(nl_spans *s) {
   free(s->items);
   memset(s, 0, sizeof *s);
 }
+
+int nl_structure_of_doc(nl_structure *s, const nl_doc *doc, const char *uri) {
+  memset(s, 0, sizeof *s);
+  nl_text_of_doc(&s->text, doc);
+  size_t len;
+  const char *body = nl_text_body(&s->text, &len);
+  s->note = nl_note_parse(uri, body, len);
+  if (s->note == NULL) return NL_ENOMEM;
+  return nl_structure_spans(s->note, &s->text, &s->spans);
+}
+
+void nl_structure_free(nl_structure *s) {
+  nl_spans_free(&s->spans);
+  nl_note_free(s->note);
+  nl_text_free(&s->text);
+}

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "lsp/note/note.h"
-#include "lsp/server/text.h"
+#include "lsp/client/text.h"
 
 typedef enum {
   NL_SPAN_FRONTMATTER,
@@ -34,5 +34,16 @@ typedef struct {
  * NL_ENOMEM with what was found so far. Free with nl_spans_free. */
 int nl_structure_spans(const nl_note *note, const nl_text *t, nl_spans *out);
 void nl_spans_free(nl_spans *s);
+
+/* An open document's structure, as folding and selection ranges want it. */
+typedef struct {
+  nl_text text;   /* the document's text (borrowed from it) */
+  nl_note *note;  /* new: a fresh parse of the text */
+  nl_spans spans;
+} nl_structure;
+/* Parses open document `doc` (whose note `uri` names) and finds its spans. Returns 0, or
+ * NL_ENOMEM; free s with nl_structure_free in both cases. */
+int nl_structure_of_doc(nl_structure *s, const nl_doc *doc, const char *uri);
+void nl_structure_free(nl_structure *s);
 
 #endif

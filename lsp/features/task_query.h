@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lsp/server/document.h"
+#include "lsp/client/document.h"
 #include "lsp/index/workspace.h"
 #include "lsp/note/task.h"
 #include "protocol/position.h"

@@ -8,7 +8,7 @@
 
 #include "lsp/features/nav_match.h"
 #include "lsp/note/columns.h"
-#include "lsp/server/text.h"
+#include "lsp/client/text.h"
 #include "protocol/lsp_types.h"
 
 /* ---- JSON -------------------------------------------------------------------------------- */

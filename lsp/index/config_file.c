@@ -15,6 +15,9 @@
 #include "lsp/base/path.h"
 #include "lsp/index/glob.h"
 
+/* Settings files are small; a larger one is no settings file. */
+#define NL_CONFIG_FILE_MAX (1u << 20)
+
 /* ---- YAML file --------------------------------------------------------------------------- */
 
 static json_t *node_to_json(yaml_document_t *doc, yaml_node_t *node, int depth) {
@@ -94,17 +97,24 @@ int nl_config_apply_yaml_file(nl_config *cfg, const char *path, char *err, size_
     snprintf(err, err_size, "%s: not read: %s", path, why);
     return -1;
   }
-  FILE *f = real != NULL ? fopen(real, "rb") : NULL;
+  char *text = NULL;
+  size_t len = 0;
+  /* A settings file is small: a huge one is refused with a clear error, never parsed. */
+  int read_rc = real != NULL ? nl_file_read(real, NL_CONFIG_FILE_MAX, &text, &len) : -ENOENT;
   free(real);
-  if (f == NULL) return 1;
+  if (read_rc == -ENOENT) return 1;
+  if (read_rc != 0) {
+    snprintf(err, err_size, "%s: not read: %s", path, nl_strerror(read_rc));
+    return -1;
+  }
   yaml_parser_t parser;
   yaml_document_t doc;
   if (!yaml_parser_initialize(&parser)) {
-    fclose(f);
+    free(text);
     snprintf(err, err_size, "%s: out of memory", path);
     return -1;
   }
-  yaml_parser_set_input_file(&parser, f);
+  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
   int rc = 0;
   if (!yaml_parser_load(&parser, &doc)) {
     snprintf(err, err_size, "%s:%zu:%zu: %s", path, parser.problem_mark.line + 1,
@@ -124,7 +134,7 @@ int nl_config_apply_yaml_file(nl_config *cfg, const char *path, char *err, size_
     yaml_document_delete(&doc);
   }
   yaml_parser_delete(&parser);
-  fclose(f);
+  free(text);
   return rc;
 }
 
@@ -141,7 +151,7 @@ static json_t *vault_json(const char *root, const char *rel) {
   if (why != NULL) nl_log(NL_LOG_WARN, "ignored %s: %s", path, why);
   char *text = NULL;
   size_t len = 0;
-  json_t *doc = real != NULL && nl_file_read(real, 1u << 20, &text, &len) == 0
+  json_t *doc = real != NULL && nl_file_read(real, NL_CONFIG_FILE_MAX, &text, &len) == 0
                     ? json_loadb(text, len, 0, NULL)
                     : NULL;
   free(text);
@@ -219,18 +229,21 @@ static int vault_gitignore(nl_config *cfg, const char *root) {
   const char *why;
   char *real = vault_file(root, path, &why);
   if (why != NULL) nl_log(NL_LOG_WARN, "ignored %s: %s", path, why);
-  FILE *f = real != NULL ? fopen(real, "r") : NULL;
+  char *text = NULL;
+  size_t len = 0;
+  int read_rc = real != NULL ? nl_file_read(real, NL_CONFIG_FILE_MAX, &text, &len) : -ENOENT;
   free(real);
-  if (f == NULL) return 0;
-  char line[1024];
+  if (read_rc != 0 && read_rc != -ENOENT) nl_log(NL_LOG_WARN, "ignored %s: %s", path, nl_strerror(read_rc));
   int rc = 0;
-  while (rc == 0 && fgets(line, sizeof line, f) != NULL) {
-    size_t n = strcspn(line, "\r\n");
-    while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
+  for (size_t at = 0; rc == 0 && at < len;) {
+    const char *line = text + at, *nl = memchr(line, '\n', len - at);
+    size_t n = nl != NULL ? (size_t)(nl - line) : len - at;
+    at += n + 1;
+    while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
     if (n == 0 || line[0] == '#' || line[0] == '!') continue;
     rc = push_pattern(&cfg->vault_ignore, line, n);
   }
-  fclose(f);
+  free(text);
   return rc;
 }
 

@@ -37,17 +37,7 @@ static void report_word(nl_diag_run *r, const nl_mojibake_span *spans, ptrdiff_t
     r->oom = 1;
     return;
   }
-  size_t n = 0, at = ws;
-  for (ptrdiff_t k = i; k < j; k++) {
-    memcpy(fixed + n, t + at, spans[k].start - at);
-    n += spans[k].start - at;
-    memcpy(fixed + n, spans[k].repaired, spans[k].repaired_len);
-    n += spans[k].repaired_len;
-    at = spans[k].end;
-  }
-  memcpy(fixed + n, t + at, we - at);
-  n += we - at;
-  fixed[n] = '\0';
+  size_t n = nl_mojibake_splice(t, ws, we, spans + i, (size_t)(j - i), fixed);
   nl_brange range = {nl_diag_bpos(&r->ls, ws), nl_diag_bpos(&r->ls, we)};
   r->moji[r->n_moji++] = range;
   const char *codec = spans[i].codec == NL_MOJIBAKE_MACROMAN ? "Mac Roman" : "Windows-1252";

@@ -7,6 +7,8 @@
 #include <strings.h>
 
 #include "lsp/base/path.h"
+#include "lsp/base/unicode.h"
+#include "lsp/note/mojibake.h"
 
 /* ---- resolution -------------------------------------------------------------------------- */
 
@@ -216,23 +218,48 @@ nl_entry *nl_ws_resolve_kind(const nl_workspace *ws, nl_kind kind, const char *n
   return best;
 }
 
-nl_entry *nl_ws_resolve_mention(const nl_workspace *ws, const nl_mention *m,
-                                size_t *matched_len) {
-  const char *tail = m->tail != NULL ? m->tail : "";
-  size_t len = strlen(tail);
-  /* Longest first: the whole tail, then each prefix that ends before a space. */
+/* The person named by the longest prefix of tail that ends before a space, else NULL; with
+ * `repair`, each prefix is read with its mojibake repaired. *matched_len: the prefix's bytes. */
+static nl_entry *person_prefix(const nl_workspace *ws, const char *tail, size_t len, int repair,
+                               size_t *matched_len) {
   for (size_t end = len; end > 0; end--) {
-    if (end != len && tail[end] != ' ') continue;
-    if (tail[end - 1] == ' ') continue;
-    nl_entry *e = nl_ws_resolve_kind(ws, NL_KIND_PERSON, tail, end);
+    if ((end != len && tail[end] != ' ') || tail[end - 1] == ' ') continue;
+    size_t n = end;
+    char *fixed = repair ? nl_mojibake_repair(tail, end, &n) : NULL;
+    if (repair && fixed == NULL) return NULL;
+    nl_entry *e = nl_ws_resolve_kind(ws, NL_KIND_PERSON, repair ? fixed : tail, n);
+    free(fixed);
     if (e != NULL) {
-      if (matched_len != NULL) *matched_len = end;
+      *matched_len = end;
       return e;
     }
   }
+  return NULL;
+}
+
+static int has_mojibake(const char *s, size_t len) {
+  if (nl_unicode_is_ascii(s, len)) return 0; /* the common case */
+  nl_mojibake_span *spans;
+  ptrdiff_t n = nl_mojibake_find(s, len, &spans);
+  nl_mojibake_spans_free(spans, n > 0 ? (size_t)n : 0);
+  return n > 0;
+}
+
+nl_entry *nl_ws_resolve_mention(const nl_workspace *ws, const nl_mention *m,
+                                size_t *matched_len) {
+  const char *tail = m->tail != NULL ? m->tail : "";
+  size_t len = strlen(tail), matched = 0;
+  nl_entry *e = person_prefix(ws, tail, len, 0, &matched);
+  /* "@LÃ©a" names Léa when the repair is certain (lsp/note/mojibake.h): the bytes written
+   * stay the mention's, only the name is read repaired. */
+  if (e == NULL && has_mojibake(tail, len)) e = person_prefix(ws, tail, len, 1, &matched);
   const char *word = m->word != NULL ? m->word : "";
-  if (matched_len != NULL) *matched_len = strlen(word);
-  return nl_ws_resolve_kind(ws, NL_KIND_PERSON, word, strlen(word));
+  if (e == NULL) {
+    matched = strlen(word);
+    e = nl_ws_resolve_kind(ws, NL_KIND_PERSON, word, matched);
+  }
+  if (matched_len != NULL) *matched_len = matched;
+  return e;
 }
 
 nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const char *tag, size_t len) {

@@ -26,6 +26,7 @@
 #include "lsp/index/diagnose.h"
 #include "lsp/base/log.h"
 #include "lsp/base/unicode.h"
+#include "lsp/note/mojibake.h"
 #include "protocol/lsp_types.h"
 
 /* ---- keys -------------------------------------------------------------------------------- */
@@ -230,7 +231,14 @@ static void index_note(nl_workspace *ws, nl_entry *e, int add) {
   }
   for (size_t i = 0; i < n->n_mentions; i++) {
     const char *w = n->mentions[i].word;
-    if (w != NULL && *w != '\0') nl_wsi_map_key(&ws->said, w, strlen(w), id, add, nl_wsi_key_make);
+    if (w == NULL || *w == '\0') continue;
+    size_t wl = strlen(w), fl = wl;
+    nl_wsi_map_key(&ws->said, w, wl, id, add, nl_wsi_key_make);
+    /* "@LÃ©a" may name Léa (nl_ws_resolve_mention): filed under the repaired word too */
+    char *fixed = nl_unicode_is_ascii(w, wl) ? NULL : nl_mojibake_repair(w, wl, &fl);
+    if (fixed != NULL && (fl != wl || memcmp(fixed, w, wl) != 0))
+      nl_wsi_map_key(&ws->said, fixed, fl, id, add, nl_wsi_key_make);
+    free(fixed);
   }
   if (n->account != NULL && n->account->text[0] != '\0')
     nl_wsi_map_key(&ws->fm_refs, n->account->text, strlen(n->account->text), id, add,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lsp/base/unicode.h"
+#include "protocol/utf8.h"
 
 #define MAX_LAYERS 3
 
@@ -88,12 +89,10 @@ static int lost_lead(const cpos *c, size_t n, size_t i, unsigned char out[4], ui
     after += 3;
   uint32_t next = after < n ? c[after].cp : 0;
   if (prev == 0xF8FF || nl_unicode_is_letter(prev) || nl_unicode_is_letter(next)) return 0;
-  uint32_t u = (0x1Fu << 12) | ((uint32_t)(b2 & 0x3F) << 6) | (uint32_t)(b3 & 0x3F);
-  if (u < 0x1F300 || u > 0x1FAFF) return 0;
-  out[0] = 0xF0;
-  out[1] = 0x9F;
-  out[2] = (unsigned char)b2;
-  out[3] = (unsigned char)b3;
+  unsigned char seq[4] = {0xF0, 0x9F, (unsigned char)b2, (unsigned char)b3};
+  uint32_t u;
+  if (nl_utf8_decode((const char *)seq, 4, &u) != 4 || u < 0x1F300 || u > 0x1FAFF) return 0;
+  memcpy(out, seq, 4);
   *decoded = u;
   return 3;
 }
@@ -159,7 +158,8 @@ static int is_lower(uint32_t cp) { return nl_unicode_is_letter(cp) && !is_upper(
 static int accept_pair(const run *r, const cpos *c, uint32_t prev, uint32_t next,
                        nl_mojibake_codec codec) {
   int lead = r->buf[0], cont = r->buf[1];
-  uint32_t u = ((uint32_t)(lead & 0x1F) << 6) | (uint32_t)(cont & 0x3F);
+  uint32_t u = 0;
+  nl_utf8_decode((const char *)r->buf, 2, &u); /* the run holds a valid 2-byte sequence */
   /* The lead reads as a capital letter: after a lower-case letter ("gÄ™Å›lÄ…", "cÅ“ur") that
    * is no genuine word; alone, a letter must follow ("Å’uvre"); after another capital it
    * may well end a genuine word ("JOSÉ’s", "ABÖ–ÜB"). */
@@ -461,10 +461,26 @@ void nl_mojibake_spans_free(nl_mojibake_span *spans, size_t n) {
   free(spans);
 }
 
+size_t nl_mojibake_splice(const char *text, size_t from, size_t to,
+                          const nl_mojibake_span *spans, size_t n, char *out) {
+  size_t pos = 0;
+  for (size_t i = 0; i < n; i++) {
+    memcpy(out + pos, text + from, spans[i].start - from);
+    pos += spans[i].start - from;
+    memcpy(out + pos, spans[i].repaired, spans[i].repaired_len);
+    pos += spans[i].repaired_len;
+    from = spans[i].end;
+  }
+  memcpy(out + pos, text + from, to - from);
+  pos += to - from;
+  out[pos] = '\0';
+  return pos;
+}
+
 char *nl_mojibake_repair(const char *text, size_t len, size_t *out_len) {
   nl_mojibake_span *sp;
   ptrdiff_t n = nl_mojibake_find(text, len, &sp);
-  size_t i, pos = 0, from = 0;
+  size_t pos;
   char *out;
   if (n < 0) return NULL;
   /* every run decodes to no more bytes than it had, so len bounds the result */
@@ -473,17 +489,34 @@ char *nl_mojibake_repair(const char *text, size_t len, size_t *out_len) {
     nl_mojibake_spans_free(sp, (size_t)n);
     return NULL;
   }
-  for (i = 0; i < (size_t)n; i++) {
-    memcpy(out + pos, text + from, sp[i].start - from);
-    pos += sp[i].start - from;
-    memcpy(out + pos, sp[i].repaired, sp[i].repaired_len);
-    pos += sp[i].repaired_len;
-    from = sp[i].end;
-  }
-  memcpy(out + pos, text + from, len - from);
-  pos += len - from;
-  out[pos] = '\0';
+  pos = nl_mojibake_splice(text, 0, len, sp, (size_t)n, out);
   if (out_len) *out_len = pos;
   nl_mojibake_spans_free(sp, (size_t)n);
   return out;
+}
+
+static int all_word(const char *s, size_t n, int (*is_word)(uint32_t)) {
+  uint32_t cp;
+  for (size_t at = 0, m; at < n; at += m)
+    if ((m = nl_utf8_decode(s + at, n - at, &cp)) == 0 || !is_word(cp)) return 0;
+  return 1;
+}
+
+size_t nl_mojibake_word_end(const char *text, size_t len, size_t end, int (*is_word)(uint32_t)) {
+  if (end >= len || (unsigned char)text[end] < 0x80) return end; /* ended by ASCII: no run */
+  nl_mojibake_span *sp;
+  ptrdiff_t n = nl_mojibake_find(text, len, &sp);
+  for (ptrdiff_t k = 0; k < n && sp[k].start <= end; k++) {
+    if (sp[k].end <= end) continue;
+    if (!all_word(sp[k].repaired, sp[k].repaired_len, is_word)) {
+      end = sp[k].start; /* the run reads as what ends the word: "’" in "Bobâ€™s" */
+      break;
+    }
+    end = sp[k].end;
+    uint32_t cp;
+    for (size_t m; end < len && (m = nl_utf8_decode(text + end, len - end, &cp)) > 0 && is_word(cp);)
+      end += m;
+  }
+  nl_mojibake_spans_free(sp, n > 0 ? (size_t)n : 0);
+  return end;
 }

@@ -35,6 +35,7 @@
 #define NL_MOJIBAKE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum { NL_MOJIBAKE_CP1252, NL_MOJIBAKE_MACROMAN } nl_mojibake_codec;
 
@@ -51,6 +52,16 @@ typedef struct {
 ptrdiff_t nl_mojibake_find(const char *text, size_t len, nl_mojibake_span **spans);
 /* Frees the n spans and their strings; accepts NULL. */
 void nl_mojibake_spans_free(nl_mojibake_span *spans, size_t n);
+/* Writes text[from, to) into out with each of the n spans (in order, inside [from, to))
+ * replaced by its repair, then a NUL; returns the bytes written before the NUL. out needs room
+ * for to - from + 1 bytes plus the spans' repaired_len. */
+size_t nl_mojibake_splice(const char *text, size_t from, size_t to,
+                          const nl_mojibake_span *spans, size_t n, char *out);
+/* Where a word really ends that starts at text[0] and that a scanner ended at `end` (of len
+ * bytes) inside a mojibake run: past the run when its repair is all word characters (is_word),
+ * with the word characters after it ("LÃ©a" is one word, as "Léa" is), else at the run's start
+ * ("Bobâ€™s" ends before "â€™", as "Bob’s" ends before "’"). Returns end when it is in no run. */
+size_t nl_mojibake_word_end(const char *text, size_t len, size_t end, int (*is_word)(uint32_t));
 /* Repairs every run in text: returns new malloc'd, NUL-terminated text and its length in
  * *out_len (may be NULL); NULL when out of memory. Text without mojibake is returned
  * unchanged byte for byte. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lsp/base/unicode.h"
+#include "lsp/note/mojibake.h"
 #include "lsp/note/task.h"
 #include "protocol/percent.h"
 
@@ -554,6 +555,10 @@ static size_t tail_end(const unit *u, size_t i, size_t limit) {
   return i;
 }
 
+static int mention_word_cp(uint32_t cp) {
+  return cp == '-' || cp == '_' || cp == '.' || cp == '\'' || nl_scan_is_word_cp(cp);
+}
+
 static void emit_mention(unit *u, size_t i, size_t limit) {
   const char *t = u->t;
   uint32_t cp;
@@ -563,6 +568,7 @@ static void emit_mention(unit *u, size_t i, size_t limit) {
   trim(t, &ta, &te);
   size_t we = word_end(u, i + 1, "-_.'");
   if (we > te) we = te;
+  we = i + 1 + nl_mojibake_word_end(t + i + 1, te - i - 1, we - i - 1, mention_word_cp);
   while (we > i + 1 && (t[we - 1] == '.' || t[we - 1] == '\'' || t[we - 1] == '-')) we--;
   nl_mention *m = nl_vec_push(&u->s->mentions, sizeof(nl_mention));
   if (m == NULL) {

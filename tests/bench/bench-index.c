@@ -16,7 +16,7 @@
 #include <uv.h>
 
 #include "lsp/index/config.h"
-#include "lsp/server/context.h"
+#include "lsp/client/context.h"
 #include "lsp/features/features.h"
 #include "lsp/index/workspace.h"
 #include "protocol/lsp_types.h"

@@ -16,6 +16,8 @@ import {
   itemTexts,
   positionOf,
   lineAt,
+  VSCODE_CAPS,
+  withVaultServer,
 } from './lib/lsp-session.mjs';
 
 const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
@@ -23,9 +25,6 @@ const FABRIKAM = 'Meetings/2025-11-14 - Fabrikam procurement sync.md';
 const CRM = 'Meetings/2025-10-02 - Export from the old CRM.md';
 const BROKEN_FM = 'Meetings/2025-11-20 - Broken frontmatter.md';
 const DAILY = 'Daily/2025-11-06.md';
-const VSCODE_CAPS = JSON.parse(
-  fs.readFileSync(path.join(REPO_ROOT, 'editors/vscode/test/fixtures/vscode-client-capabilities.json'), 'utf8'),
-);
 const TIMEOUT = 60000;
 
 // The kickoff note's lines (0-based) that the tests act on.
@@ -68,20 +67,8 @@ const CRM_REPAIRED =
  * supports pulled diagnostics, so with its capabilities they are pulled; `capabilities`
  * overrides them (the push model is tested with a client that cannot pull).
  */
-async function withServer(fn, capabilities = VSCODE_CAPS) {
-  const vault = copyVault();
-  const s = new LspSession({ cwd: vault });
-  try {
-    s.start();
-    await s.initialize({ capabilities });
-    await s.initialized();
-    // VS Code shows the initial scan's $/progress; answers before its end may be partial.
-    await s.waitForIndex();
-    return await fn(s, vault);
-  } finally {
-    await s.dispose();
-    removeVault(vault);
-  }
+function withServer(fn, capabilities = VSCODE_CAPS) {
+  return withVaultServer(fn, { capabilities });
 }
 
 function replaceLine(text, n, newLine) {

@@ -17,27 +17,18 @@ import {
   lineAt,
   withTimeout,
   protocol,
+  VSCODE_CAPS,
+  withVaultServer,
 } from './lib/lsp-session.mjs';
 
 const { CancellationTokenSource } = protocol;
 
 const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
-const VSCODE_CAPS = JSON.parse(
-  fs.readFileSync(path.join(REPO_ROOT, 'editors/vscode/test/fixtures/vscode-client-capabilities.json'), 'utf8'),
-);
 const TIMEOUT = 60000;
 
 /** Runs `fn(session, vault)` against a fresh server in a fresh vault copy, then cleans up. */
-async function withServer(fn, opts = {}) {
-  const vault = copyVault();
-  const s = new LspSession({ cwd: vault, ...opts });
-  try {
-    s.start();
-    return await fn(s, vault);
-  } finally {
-    await s.dispose();
-    removeVault(vault);
-  }
+function withServer(fn, opts = {}) {
+  return withVaultServer(fn, { initialize: false, session: opts });
 }
 
 function syncKind(caps) {

@@ -5,27 +5,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LspSession, REPO_ROOT, TEST_SETTINGS, copyVault, removeVault, positionOf, uriPath, fileUri } from './lib/lsp-session.mjs';
+import { LspSession, REPO_ROOT, TEST_SETTINGS, copyVault, removeVault, positionOf, uriPath, fileUri, VSCODE_CAPS, withVaultServer } from './lib/lsp-session.mjs';
 
 const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
-const VSCODE_CAPS = JSON.parse(
-  fs.readFileSync(path.join(REPO_ROOT, 'editors/vscode/test/fixtures/vscode-client-capabilities.json'), 'utf8'),
-);
 
-async function withServer(fn, prepare = () => {}, settings = TEST_SETTINGS) {
-  const vault = copyVault();
-  prepare(vault);
-  const s = new LspSession({ cwd: vault, settings });
-  try {
-    s.start();
-    await s.initialize({ capabilities: VSCODE_CAPS });
-    await s.initialized();
-    await s.waitForIndex();
-    return await fn(s, vault);
-  } finally {
-    await s.dispose();
-    removeVault(vault);
-  }
+function withServer(fn, prepare = () => {}, settings = TEST_SETTINGS) {
+  return withVaultServer(fn, { prepare, settings });
+}
+
+/** The code action that creates the person note of the unknown @Priya Natarajan in `uri`. */
+async function createPriyaAction(s, uri) {
+  const unknown = (await s.pullDiagnostics(uri)).find((d) => d.code === 'unknown-person');
+  const actions = await s.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: unknown.range,
+    context: { diagnostics: [unknown] },
+  });
+  const create = actions.find((a) => a.title === "Create person note 'Priya Natarajan'");
+  assert.ok(create, JSON.stringify(actions.map((a) => a.title)));
+  return create;
 }
 
 test('the server offers document links, folding and selection ranges', async () => {
@@ -208,15 +206,7 @@ test('create note from an unknown @mention: in the person folder (a glob), from 
   await withServer(
     async (s, vault) => {
       const uri = await s.open('Inbox.md', { text: '# Inbox\n\n- [ ] Call @Priya Natarajan about the pilot #task\n' });
-      const diags = await s.pullDiagnostics(uri);
-      const unknown = diags.find((d) => d.code === 'unknown-person');
-      const actions = await s.request('textDocument/codeAction', {
-        textDocument: { uri },
-        range: unknown.range,
-        context: { diagnostics: [unknown] },
-      });
-      const create = actions.find((a) => a.title === "Create person note 'Priya Natarajan'");
-      assert.ok(create, JSON.stringify(actions.map((a) => a.title)));
+      const create = await createPriyaAction(s, uri);
       const [op, write] = create.edit.documentChanges;
       assert.equal(op.kind, 'create');
       assert.equal(uriPath(op.uri), path.join(vault, 'People/Priya Natarajan.md'));
@@ -236,14 +226,7 @@ test('create note: a glob person folder is the first existing folder it matches 
     await withServer(
       async (s, vault) => {
         const uri = await s.open('Inbox.md', { text: '# Inbox\n\n- [ ] Call @Priya Natarajan #task\n' });
-        const unknown = (await s.pullDiagnostics(uri)).find((d) => d.code === 'unknown-person');
-        const actions = await s.request('textDocument/codeAction', {
-          textDocument: { uri },
-          range: unknown.range,
-          context: { diagnostics: [unknown] },
-        });
-        const create = actions.find((a) => a.title === "Create person note 'Priya Natarajan'");
-        assert.ok(create, JSON.stringify(actions.map((a) => a.title)));
+        const create = await createPriyaAction(s, uri);
         where = path.relative(vault, uriPath(create.edit.documentChanges[0].uri));
       },
       setup,

@@ -6,13 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LspSession, REPO_ROOT, VAULT_EXAMPLE, copyVault, removeVault, positionOf, uriFsPath, fileUri } from './lib/lsp-session.mjs';
+import { LspSession, REPO_ROOT, VAULT_EXAMPLE, copyVault, removeVault, positionOf, uriFsPath, fileUri, VSCODE_CAPS, withVaultServer } from './lib/lsp-session.mjs';
 
 const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
 const FABRIKAM_SYNC = 'Meetings/2025-11-14 - Fabrikam procurement sync.md';
-const VSCODE_CAPS = JSON.parse(
-  fs.readFileSync(path.join(REPO_ROOT, 'editors/vscode/test/fixtures/vscode-client-capabilities.json'), 'utf8'),
-);
 const REQUEST_FAILED = -32803;
 
 /** Every file of a vault (.obsidian and all): relative path (NFC) -> bytes. */
@@ -52,20 +49,8 @@ function assertVault(dir, expected) {
   }
 }
 
-async function withServer(fn, capabilities = VSCODE_CAPS, prepare = () => {}) {
-  const vault = copyVault();
-  prepare(vault);
-  const s = new LspSession({ cwd: vault });
-  try {
-    s.start();
-    await s.initialize({ capabilities });
-    await s.initialized();
-    await s.waitForIndex();
-    return await fn(s, vault);
-  } finally {
-    await s.dispose();
-    removeVault(vault);
-  }
+function withServer(fn, capabilities = VSCODE_CAPS, prepare = () => {}) {
+  return withVaultServer(fn, { capabilities, prepare });
 }
 
 /**

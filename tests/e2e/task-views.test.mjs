@@ -18,30 +18,17 @@ import {
   fileUri,
   TEST_SETTINGS,
   serverPath,
+  VSCODE_CAPS,
+  withVaultServer,
 } from './lib/lsp-session.mjs';
 
-const VSCODE_CAPS = JSON.parse(
-  fs.readFileSync(path.join(REPO_ROOT, 'editors/vscode/test/fixtures/vscode-client-capabilities.json'), 'utf8'),
-);
 const TIMEOUT = 60000;
 const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
 const FABRIKAM = 'Meetings/2025-11-14 - Fabrikam procurement sync.md';
 
 // A server on a copy of the example vault; `prepare(vault)` adds to the copy before it starts.
-async function withServer(fn, capabilities = VSCODE_CAPS, prepare = () => {}) {
-  const vault = copyVault();
-  prepare(vault);
-  const s = new LspSession({ cwd: vault });
-  try {
-    s.start();
-    await s.initialize({ capabilities });
-    await s.initialized();
-    await s.waitForIndex();
-    return await fn(s, vault);
-  } finally {
-    await s.dispose();
-    removeVault(vault);
-  }
+function withServer(fn, capabilities = VSCODE_CAPS, prepare = () => {}) {
+  return withVaultServer(fn, { capabilities, prepare });
 }
 
 const tasks = (s, filters) =>
@@ -389,19 +376,9 @@ const PUSH_CAPS = (() => {
   return c;
 })();
 
-async function pushSession(diagnostics, fn) {
-  const vault = copyVault();
-  const s = new LspSession({ cwd: vault, settings: { ...TEST_SETTINGS, ...(diagnostics ? { diagnostics } : {}) } });
-  try {
-    s.start();
-    await s.initialize({ capabilities: PUSH_CAPS });
-    await s.initialized();
-    await s.waitForIndex();
-    return await fn(s, vault);
-  } finally {
-    await s.dispose();
-    removeVault(vault);
-  }
+function pushSession(diagnostics, fn) {
+  const settings = { ...TEST_SETTINGS, ...(diagnostics ? { diagnostics } : {}) };
+  return withVaultServer(fn, { capabilities: PUSH_CAPS, settings });
 }
 
 const CRM = 'Meetings/2025-10-02 - Export from the old CRM.md';

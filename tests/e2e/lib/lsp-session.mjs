@@ -607,3 +607,34 @@ export function itemTexts(item) {
   if (item.filterText) t.push(item.filterText);
   return t.filter(Boolean).map((s) => s.normalize('NFC'));
 }
+
+/** VS Code's client capabilities as VS Code sends them (editors/vscode/test/fixtures). */
+export const VSCODE_CAPS = Object.freeze(JSON.parse(
+  fs.readFileSync(path.join(REPO_ROOT, 'editors/vscode/test/fixtures/vscode-client-capabilities.json'), 'utf8'),
+));
+
+/**
+ * Runs `fn(session, vault)` against a fresh server in a fresh copy of the example vault, then
+ * stops the server and removes the copy. `prepare(vault)` runs before the server starts;
+ * `settings` and `capabilities` (VS Code's by default) go to the session; unless `initialize`
+ * is false the session is initialized like an editor would and the first scan has finished
+ * (answers before its end may be partial).
+ */
+export async function withVaultServer(fn, { capabilities = VSCODE_CAPS, settings = TEST_SETTINGS,
+  prepare = () => {}, initialize = true, session = {} } = {}) {
+  const vault = copyVault();
+  prepare(vault);
+  const s = new LspSession({ cwd: vault, settings, ...session });
+  try {
+    s.start();
+    if (initialize) {
+      await s.initialize({ capabilities });
+      await s.initialized();
+      await s.waitForIndex();
+    }
+    return await fn(s, vault);
+  } finally {
+    await s.dispose();
+    removeVault(vault);
+  }
+}

@@ -7,8 +7,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "lsp/server/document.h"
-#include "lsp/server/text.h"
+#include "lsp/client/document.h"
+#include "lsp/client/text.h"
 #include "lsp/index/workspace.h"
 #include "protocol/position.h"
 

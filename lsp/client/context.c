@@ -1,4 +1,4 @@
-#include "lsp/server/context.h"
+#include "lsp/client/context.h"
 
 #include "lsp/note/columns.h"
 #include "protocol/lsp_types.h"

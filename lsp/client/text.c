@@ -1,5 +1,5 @@
 /* text.c: see text.h. */
-#include "lsp/server/text.h"
+#include "lsp/client/text.h"
 
 #include <errno.h>
 #include <stdlib.h>

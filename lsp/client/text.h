@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lsp/server/document.h"
+#include "lsp/client/document.h"
 #include "lsp/note/note.h"
 #include "lsp/index/workspace.h"
 #include "protocol/position.h"

@@ -1,5 +1,5 @@
 /* document.c: open documents and incremental edits; see document.h. */
-#include "lsp/server/document.h"
+#include "lsp/client/document.h"
 #include "lsp/base/error.h"
 
 #include <errno.h>
