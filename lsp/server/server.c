@@ -332,14 +332,6 @@ void nl_srv_scan_progress(nl_workspace *ws, void *ud, size_t done, size_t total,
   progress(srv, json_pack("{s:s,s:s,s:i}", "kind", "report", "message", msg, "percentage", pct));
 }
 
-static void config_reply(nl_server *srv, const json_t *result, const json_t *error, void *ud) {
-  const json_t *first = json_array_get(result, 0);
-  if (!json_is_object(first)) return;
-  json_decref(srv->settings);
-  srv->settings = json_incref((json_t *)first);
-  nl_srv_rebuild_config(srv);
-}
-
 int nl_server_initialized(nl_server *srv, const json_t *params, json_t **result, char *err,
                           size_t err_size) {
   /* A second one would start a second scan and a second set of watches. */
@@ -363,9 +355,7 @@ int nl_server_initialized(nl_server *srv, const json_t *params, json_t **result,
                       "registerOptions", "watchers", "globPattern", "**/*"),
             NULL, NULL);
   }
-  if (srv->caps.configuration)
-    nl_srv_request(srv, "workspace/configuration",
-            json_pack("{s:[{s:s}]}", "items", "section", "notesLsp"), config_reply, NULL);
+  if (srv->caps.configuration) nl_srv_pull_config(srv);
   int rc = nl_ws_scan(srv->ws, nl_srv_scan_progress, srv);
   if (rc != 0) nl_log(NL_LOG_ERROR, "cannot start indexing: %s", nl_strerror(rc));
   if (!srv->caps.watched_files_dynamic) srv->watch = nl_watch_start(srv->loop, srv->ws);
@@ -499,22 +489,6 @@ int nl_server_did_close(nl_server *srv, const json_t *params, json_t **result, c
 int nl_server_did_save(nl_server *srv, const json_t *params, json_t **result, char *err,
                        size_t err_size) {
   return nl_lsp_get_uri(params, err, err_size) != NULL ? 0 : NL_RPC_INVALID_PARAMS;
-}
-
-int nl_server_did_change_configuration(nl_server *srv, const json_t *params, json_t **result,
-                                       char *err, size_t err_size) {
-  const json_t *settings = json_object_get(params, "settings");
-  const json_t *ours = json_object_get(settings, "notesLsp");
-  if (json_is_object(ours)) {
-    json_decref(srv->settings);
-    srv->settings = json_incref((json_t *)ours);
-    nl_srv_rebuild_config(srv);
-  } else if (srv->caps.configuration) {
-    /* Pull-style clients send an empty notification and expect us to ask. */
-    nl_srv_request(srv, "workspace/configuration",
-            json_pack("{s:[{s:s}]}", "items", "section", "notesLsp"), config_reply, NULL);
-  }
-  return 0;
 }
 
 int nl_server_did_change_watched_files(nl_server *srv, const json_t *params, json_t **result,

@@ -117,6 +117,9 @@ void nl_srv_release_held(nl_server *srv);
 /* Rebuilds the configuration from defaults, each root's .notes-lsp.yaml,
  * initializationOptions and the latest settings; rescans when what is scanned changed. */
 void nl_srv_rebuild_config(nl_server *srv);
+/* Asks the client for the notesLsp section (workspace/configuration); the answer replaces the
+ * settings and rebuilds the configuration. */
+void nl_srv_pull_config(nl_server *srv);
 /* Reads the client's capabilities into srv->caps and picks the position encoding. */
 void nl_srv_read_caps(nl_server *srv, const json_t *caps);
 /* The server's capabilities (new). */

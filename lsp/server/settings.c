@@ -163,3 +163,30 @@ json_t *nl_srv_capabilities(nl_server *srv) {
                                   "interFileDependencies", 1, "workspaceDiagnostics", 1));
   return caps;
 }
+
+static void config_reply(nl_server *srv, const json_t *result, const json_t *error, void *ud) {
+  const json_t *first = json_array_get(result, 0);
+  if (!json_is_object(first)) return;
+  json_decref(srv->settings);
+  srv->settings = json_incref((json_t *)first);
+  nl_srv_rebuild_config(srv);
+}
+
+void nl_srv_pull_config(nl_server *srv) {
+  nl_srv_request(srv, "workspace/configuration",
+                 json_pack("{s:[{s:s}]}", "items", "section", "notesLsp"), config_reply, NULL);
+}
+
+int nl_server_did_change_configuration(nl_server *srv, const json_t *params, json_t **result,
+                                       char *err, size_t err_size) {
+  const json_t *settings = json_object_get(params, "settings");
+  const json_t *ours = json_object_get(settings, "notesLsp");
+  if (json_is_object(ours)) {
+    json_decref(srv->settings);
+    srv->settings = json_incref((json_t *)ours);
+    nl_srv_rebuild_config(srv);
+  } else if (srv->caps.configuration) {
+    nl_srv_pull_config(srv); /* pull-style clients send an empty notification and expect us to ask */
+  }
+  return 0;
+}
