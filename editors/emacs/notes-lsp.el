@@ -19,7 +19,8 @@
 ;;   (notes-lsp-setup)              ; eglot starts in markdown notes
 ;;
 ;; Commands: `notes-lsp-tasks' lists the vault's tasks (the server's
-;; `notes-lsp.tasks' query) in a grep-mode buffer to jump from;
+;; `notes-lsp.tasks' query) in a grep-mode buffer to jump from, 500
+;; a page (`m' there fetches the next page while the server has more);
 ;; `notes-lsp-accept-all' / `notes-lsp-reject-all' settle the proposed
 ;; tasks of the current note.
 ;;
@@ -261,42 +262,105 @@ Return (COUNT . OVERDUE)."
       (when (eq (plist-get task :overdue) t) (cl-incf overdue)))
     (cons count overdue)))
 
+(defconst notes-lsp-tasks-page 500
+  "Tasks a page of `notes-lsp-tasks' asks for (the server's default too).
+A full page may have more after it: `m' in the list fetches the next.")
+
+(defvar-local notes-lsp--tasks-list nil
+  "The query of a `notes-lsp-tasks' buffer while the server may have more:
+a plist (:server :filters :limit :offset :total :overdue).")
+
+(defvar notes-lsp-tasks-mode-map
+  (let ((map (make-sparse-keymap)))
+    (define-key map "m" #'notes-lsp-tasks-more)
+    map)
+  "Keys of `notes-lsp-tasks-mode': those of `grep-mode', and `m' for more.")
+
+(define-derived-mode notes-lsp-tasks-mode grep-mode "notes-lsp tasks"
+  "The tasks of `notes-lsp-tasks': RET visits one.
+\\[notes-lsp-tasks-more] fetches the next page when the server has more.")
+
+(defun notes-lsp--insert-task-page (list)
+  "Ask for the page of LIST (see `notes-lsp--tasks-list') and insert it at point.
+Return LIST with its counts and next offset, or nil after the last page."
+  (let* ((limit (plist-get list :limit))
+         (offset (plist-get list :offset))
+         (filters (plist-get list :filters))
+         (result (jsonrpc-request (plist-get list :server) :workspace/executeCommand
+                                  (list :command "notes-lsp.tasks"
+                                        :arguments (vector (append (list :limit limit :offset offset)
+                                                                   filters)))))
+         (page 0) (total (plist-get list :total)) (overdue (plist-get list :overdue)))
+    (if (not (plist-get filters :groupBy))
+        (let ((n (notes-lsp--insert-tasks result default-directory)))
+          (setq page (car n) overdue (+ overdue (cdr n))))
+      ;; A task with two owners is in two groups: count it once.
+      (let ((seen (make-hash-table :test #'equal)))
+        (seq-doseq (group result)
+          (let ((tasks (plist-get group :tasks)))
+            (insert (format "%s (%d)\n" (plist-get group :group) (length tasks)))
+            (seq-doseq (task tasks)
+              (unless (gethash (list (plist-get task :uri) (plist-get task :line)) seen)
+                (puthash (list (plist-get task :uri) (plist-get task :line)) t seen)
+                (cl-incf page)
+                (when (eq (plist-get task :overdue) t) (cl-incf overdue))))
+            (notes-lsp--insert-tasks tasks default-directory)
+            (insert "\n")))))
+    (setq total (+ total page))
+    (insert (format "%d task%s, %d overdue\n" total (if (= total 1) "" "s") overdue))
+    (when (and (> limit 0) (>= page limit))
+      (insert (format "More tasks after these %d: m fetches the next %d\n" total limit))
+      (list :server (plist-get list :server) :filters filters :limit limit
+            :offset (+ offset page) :total total :overdue overdue))))
+
 (defun notes-lsp-tasks (&optional filters)
   "List the vault's tasks in a `grep-mode' buffer; RET visits a task.
 FILTERS is a plist of the `notes-lsp.tasks' command's filters, lists as
 vectors: (:owner [\"me\"] :overdue t :sort \"priority\" :groupBy \"owner\"),
 with the keys :owner :account :status :priority :overdue :dueBefore
-:dueAfter :today :path :text :sort :groupBy :limit.  Interactively, asks
-for an owner; with a prefix argument, also for an account, statuses and
-whether only overdue tasks."
+:dueAfter :today :path :text :sort :groupBy :limit.  The list shows a
+page of `notes-lsp-tasks-page' tasks (or :limit; 0 for all); when the
+server has more, the last line says so and `m' fetches the next page.
+Interactively, asks for an owner; with a prefix argument, also for an
+account, statuses and whether only overdue tasks."
   (interactive (list (notes-lsp--read-task-filters current-prefix-arg)))
   (let* ((server (notes-lsp--server))
          (root (file-name-as-directory (expand-file-name
                                         (project-root (eglot--project server)))))
-         (result (notes-lsp--execute "notes-lsp.tasks" (or filters eglot--{})))
-         (grouped (and (plist-get filters :groupBy) t))
-         (total 0) (overdue 0)
+         (limit (or (plist-get filters :limit) notes-lsp-tasks-page))
          (buffer (get-buffer-create notes-lsp-tasks-buffer-name)))
+    ;; The server reads the text it has: send the changes not yet sent.
+    (eglot--signal-textDocument/didChange)
     (require 'grep)
     (with-current-buffer buffer
       (let ((inhibit-read-only t))
         (erase-buffer)
         (setq default-directory root)
         (insert (format "notes-lsp tasks in %s %s\n\n" root (if filters (format "%S" filters) "")))
-        (if (not grouped)
-            (let ((n (notes-lsp--insert-tasks result root)))
-              (setq total (car n) overdue (cdr n)))
-          (seq-doseq (group result)
-            (let ((tasks (plist-get group :tasks)))
-              (insert (format "%s (%d)\n" (plist-get group :group) (length tasks)))
-              (let ((n (notes-lsp--insert-tasks tasks root)))
-                (setq total (+ total (car n)) overdue (+ overdue (cdr n))))
-              (insert "\n"))))
-        (insert (format "%d task%s, %d overdue\n" total (if (= total 1) "" "s") overdue)))
-      (grep-mode)
+        (let ((more (notes-lsp--insert-task-page
+                     (list :server server :limit limit :offset 0 :total 0 :overdue 0
+                           :filters (cl-loop for (key value) on filters by #'cddr
+                                             unless (memq key '(:limit :offset))
+                                             append (list key value))))))
+          (notes-lsp-tasks-mode)
+          (setq notes-lsp--tasks-list more)))
       (goto-char (point-min)))
     (display-buffer buffer)
     buffer))
+
+(defun notes-lsp-tasks-more ()
+  "Fetch the next page of this `notes-lsp-tasks' list and add it at the end."
+  (interactive)
+  (unless notes-lsp--tasks-list
+    (user-error "No more tasks to fetch: run notes-lsp-tasks again"))
+  (let ((inhibit-read-only t)
+        (pos (point)))
+    (goto-char (point-max))
+    ;; The counts and the "more" line make way for the page and new counts.
+    (forward-line (- 2))
+    (delete-region (point) (point-max))
+    (setq notes-lsp--tasks-list (notes-lsp--insert-task-page notes-lsp--tasks-list))
+    (goto-char pos)))
 
 (defun notes-lsp-send-settings ()
   "Send `notes-lsp-settings' to the running server."

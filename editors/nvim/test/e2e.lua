@@ -79,6 +79,7 @@ local function main()
     eq(f.overdue, true, 'overdue')
     eq(f.dueBefore, '2025-11-20', 'dueBefore')
     eq(f.sort, 'due', 'sort')
+    eq(assert(tasks.parse({ 'limit=2' })).limit, 2, 'limit is a number')
     eq(vim.fn.json_encode(assert(tasks.parse({}))), '{}', 'no filter is an empty object')
     local function fails(args, want)
       local ok, err = tasks.parse(args)
@@ -90,6 +91,7 @@ local function main()
     fails({ 'dueBefore=next week' }, 'expected a date YYYY-MM-DD')
     fails({ 'overdue=maybe' }, 'expected true or false')
     fails({ 'owner=' }, 'owner needs a value')
+    fails({ 'limit=two' }, 'limit: expected a whole number')
     eq(vim.inspect(tasks.complete('sta')), vim.inspect({ 'status=' }), 'completes keys')
     eq(vim.inspect(tasks.complete('priority=high,l')), vim.inspect({
       'priority=high,highest', 'priority=high,high', 'priority=high,medium', 'priority=high,low', 'priority=high,lowest',
@@ -253,6 +255,46 @@ local function main()
       .. ' — Jonas Becker · Contoso · due 2025-11-10 (overdue) · high', 'text')
     eq(items[2].file, 'Projects/Project Atlas.md', 'then the December task')
     eq(items[2].type, '', 'not overdue')
+    vim.cmd('cclose')
+    vim.api.nvim_set_current_buf(buf)
+  end)
+
+  step(':NotesTasks limit=2 says "first 2 tasks"; :NotesTasksMore appends pages up to the whole list', function()
+    local all = quickfix_after('every task', function()
+      vim.cmd('NotesTasks limit=0')
+    end)
+    eq(#all >= 5, true, 'the vault has open tasks to page through (' .. #all .. ')')
+    local items, title = quickfix_after('the first page', function()
+      vim.cmd('NotesTasks limit=2')
+    end)
+    eq(title, 'notes-lsp tasks: limit=2 (first 2 tasks; :NotesTasksMore for more)', 'a full page says there is more')
+    eq(#items, 2, 'two tasks')
+    local pages = 1
+    while title:find('NotesTasksMore', 1, true) do
+      local before = title
+      vim.cmd('NotesTasksMore')
+      wait_for('page ' .. (pages + 1), 10000, function()
+        return vim.fn.getqflist({ title = 1 }).title ~= before
+      end)
+      title = vim.fn.getqflist({ title = 1 }).title
+      pages = pages + 1
+      eq(pages <= #all, true, 'paging ends')
+    end
+    eq(title, 'notes-lsp tasks: limit=2', 'the last page: no "first"')
+    eq(pages, math.floor(#all / 2) + 1, 'pages of 2 (the last one shorter)')
+    local paged = vim.fn.getqflist()
+    eq(#paged, #all, 'every task once')
+    for i, item in ipairs(paged) do
+      eq(item.lnum .. ' ' .. item.text, all[i].lnum .. ' ' .. all[i].text, 'item ' .. i .. ' in the server order')
+    end
+    local said
+    local notify = vim.notify
+    vim.notify = function(msg)
+      said = msg
+    end
+    vim.cmd('NotesTasksMore')
+    vim.notify = notify
+    eq(said, 'notes-lsp: no more tasks to load (run :NotesTasks)', 'nothing more after the last page')
     vim.cmd('cclose')
     vim.api.nvim_set_current_buf(buf)
   end)

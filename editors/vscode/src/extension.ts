@@ -17,7 +17,17 @@ import { buildServerConfig, ServerConfig } from './config';
 import * as fs from 'fs';
 import { findRoot, ROOT_MARKERS } from './roots';
 import { resolveServerPath } from './serverPath';
-import { checkTasks, quickPickItems, SHOW_TASKS_COMMAND, Task, TaskFilters, TASKS_COMMAND } from './tasks';
+import {
+  LOAD_MORE_LABEL,
+  loadMoreDescription,
+  loadMoreTasks,
+  quickPickItems,
+  SHOW_TASKS_COMMAND,
+  Task,
+  TaskFilters,
+  TaskPager,
+  TASKS_COMMAND,
+} from './tasks';
 import { taskSelection, TasksView } from './tasksView';
 import { setServerCommandsHandler, VaultClient } from './vaultClient';
 
@@ -215,14 +225,14 @@ async function runOnActiveNote(serverCommandId: string): Promise<void> {
   await found.client.sendRequest(ExecuteCommandRequest.type, { command: serverCommandId, arguments: [uri] });
 }
 
-/** The task query on every running server (one per vault), answers concatenated. */
-async function queryTasks(filters: TaskFilters = {}): Promise<Task[]> {
-  const answers = await Promise.all(
-    running().map(async (c) =>
-      checkTasks(await c.sendRequest(ExecuteCommandRequest.type, { command: TASKS_COMMAND, arguments: [filters] })),
-    ),
-  );
-  return answers.flat();
+/** The task query `command` with `filters` on `client`, page by page. */
+function taskPager(client: LanguageClient, filters: TaskFilters, command = TASKS_COMMAND): TaskPager {
+  return new TaskPager((page) => client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [page] }), filters);
+}
+
+/** The task query on every running server (one per vault), a pager each. */
+function taskPagers(filters: TaskFilters = {}): TaskPager[] {
+  return running().map((c) => taskPager(c, filters));
 }
 
 /**
@@ -257,15 +267,13 @@ function registerServerCommands(context: vscode.ExtensionContext, commands: read
         void vscode.window.showWarningMessage('notes-lsp: the server is not running.');
         return undefined;
       }
-      const result = await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
       if (command === SHOW_TASKS_COMMAND) {
-        try {
-          await pickTask(checkTasks(result));
-        } catch (err) {
-          void vscode.window.showErrorMessage(`notes-lsp: ${err instanceof Error ? err.message : String(err)}`);
-        }
+        // The lens's filters, asked page by page as the picker needs them.
+        const filters = (typeof args[0] === 'object' && args[0] !== null ? args[0] : {}) as TaskFilters;
+        await pickTask([taskPager(client, filters, command)]);
+        return undefined;
       }
-      return result;
+      return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
     };
     context.subscriptions.push(vscode.commands.registerCommand(command, run));
   }
@@ -280,29 +288,38 @@ async function showTasks(): Promise<void> {
     void vscode.window.showWarningMessage('notes-lsp: the server is not running; open a note of the vault first.');
     return;
   }
-  let tasks: Task[];
-  try {
-    tasks = await queryTasks();
-  } catch (err) {
-    void vscode.window.showErrorMessage(`notes-lsp: ${err instanceof Error ? err.message : String(err)}`);
-    return;
-  }
-  await pickTask(tasks);
+  await pickTask(taskPagers());
 }
 
-/** The tasks in a quick pick; the chosen one opens at its line. */
-async function pickTask(tasks: Task[]): Promise<void> {
-  if (tasks.length === 0) {
-    void vscode.window.showInformationMessage('notes-lsp: no open tasks match.');
-    return;
+/**
+ * The tasks of `pagers` in a quick pick; the chosen one opens at its line. While a server has
+ * more, a last "Load more tasks…" item fetches the next page and shows the picker again.
+ */
+async function pickTask(pagers: TaskPager[]): Promise<void> {
+  for (;;) {
+    let tasks: Task[];
+    try {
+      tasks = await loadMoreTasks(pagers);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`notes-lsp: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    if (tasks.length === 0) {
+      void vscode.window.showInformationMessage('notes-lsp: no open tasks match.');
+      return;
+    }
+    const more = pagers.some((p) => p.hasMore);
+    const items: (vscode.QuickPickItem & { task?: Task })[] = quickPickItems(tasks);
+    if (more) items.push({ label: `$(more) ${LOAD_MORE_LABEL}`, description: loadMoreDescription(tasks.length), alwaysShow: true });
+    const pick = await vscode.window.showQuickPick(items, {
+      title: `notes-lsp: ${more ? 'the first ' : ''}${tasks.length} open tasks`,
+      placeHolder: 'Type to filter by description, owner, account, due date or note',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    if (!pick) return;
+    if (pick.task) return openTask(pick.task);
   }
-  const pick = await vscode.window.showQuickPick(quickPickItems(tasks), {
-    title: `notes-lsp: ${tasks.length} open tasks`,
-    placeHolder: 'Type to filter by description, owner, account, due date or note',
-    matchOnDescription: true,
-    matchOnDetail: true,
-  });
-  if (pick) await openTask(pick.task);
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -310,7 +327,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   traceChannel = vscode.window.createOutputChannel('notes-lsp trace');
   context.subscriptions.push(outputChannel, traceChannel);
   setServerCommandsHandler((commands) => registerServerCommands(context, commands));
-  tasksView = new TasksView(() => queryTasks());
+  tasksView = new TasksView(() => taskPagers());
   tasksView.register(context);
   // Shows the Tasks view and the task commands once the extension runs (package.json `when`).
   void vscode.commands.executeCommand('setContext', 'notesLsp.active', true);
@@ -326,6 +343,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('notesLsp.showServerLog', () => outputChannel?.show(true)),
     vscode.commands.registerCommand('notesLsp.showTasks', () => showTasks()),
     vscode.commands.registerCommand('notesLsp.refreshTasks', () => tasksView?.refresh()),
+    vscode.commands.registerCommand('notesLsp.loadMoreTasks', () => tasksView?.loadMore()),
     vscode.commands.registerCommand('notesLsp.groupTasksByOwner', () => tasksView?.setGroupBy('owner')),
     vscode.commands.registerCommand('notesLsp.groupTasksByAccount', () => tasksView?.setGroupBy('account')),
     vscode.workspace.onDidOpenTextDocument((doc) => {

@@ -47,6 +47,53 @@ export interface TaskFilters {
   text?: string;
   sort?: 'due' | 'priority' | 'path' | 'owner';
   today?: string;
+  /** The page: at most `limit` tasks (0: every one) after the first `offset`. */
+  limit?: number;
+  offset?: number;
+}
+
+/** Tasks a page: what the editor asks for, the server's own default (README "Task views"). */
+export const TASK_PAGE = 500;
+
+/**
+ * One server's answer, page by page: `fetch` runs the query with the filters and the page's
+ * `limit` and `offset`. A page shorter than its limit is the last; until then `hasMore`.
+ */
+export class TaskPager {
+  readonly tasks: Task[] = [];
+  private next: number | null = 0;
+
+  constructor(
+    private readonly fetch: (filters: TaskFilters) => Promise<unknown>,
+    private readonly filters: TaskFilters = {},
+    readonly limit: number = filters.limit ?? TASK_PAGE,
+  ) {}
+
+  get hasMore(): boolean {
+    return this.next !== null;
+  }
+
+  /** Fetches the next page (none after the last), appends it to `tasks` and returns it. */
+  async more(): Promise<Task[]> {
+    if (this.next === null) return [];
+    const offset = this.next;
+    const page = checkTasks(await this.fetch({ ...this.filters, limit: this.limit, offset }));
+    this.tasks.push(...page);
+    this.next = this.limit > 0 && page.length >= this.limit ? offset + this.limit : null;
+    return page;
+  }
+}
+
+/** The next page of every pager that has one; the tasks of all of them so far. */
+export async function loadMoreTasks(pagers: readonly TaskPager[]): Promise<Task[]> {
+  await Promise.all(pagers.filter((p) => p.hasMore).map((p) => p.more()));
+  return pagers.flatMap((p) => p.tasks);
+}
+
+/** The row that fetches the next pages: "Load more tasks…" and how many are shown. */
+export const LOAD_MORE_LABEL = 'Load more tasks…';
+export function loadMoreDescription(shown: number): string {
+  return `${shown} shown; the server has more`;
 }
 
 export type GroupBy = 'owner' | 'account';

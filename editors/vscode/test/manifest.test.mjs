@@ -47,6 +47,7 @@ test('contributed commands are exactly the registered ones', () => {
     'notesLsp.acceptAllProposedTasks',
     'notesLsp.groupTasksByAccount',
     'notesLsp.groupTasksByOwner',
+    'notesLsp.loadMoreTasks',
     'notesLsp.refreshTasks',
     'notesLsp.rejectAllProposedTasks',
     'notesLsp.restartServer',
@@ -77,6 +78,8 @@ test('the Tasks view: in the explorer, created in code, with its title buttons',
   assert.match(src['tasksView.ts'], /GROUP_BY_CONTEXT = 'notesLsp\.tasksGroupBy'/);
   assert.match(src['extension.ts'], /'notes-lsp\.tasks'|TASKS_COMMAND/);
   assert.match(src['tasks.ts'], /export const TASKS_COMMAND = 'notes-lsp\.tasks'/);
+  // The "Load more tasks…" row runs the command the extension registers.
+  assert.match(src['tasksView.ts'], /LOAD_MORE_COMMAND = 'notesLsp\.loadMoreTasks'/);
 });
 
 test('the extension runs the server commands of the contract with the note URI', () => {

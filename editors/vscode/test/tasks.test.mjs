@@ -82,3 +82,59 @@ test('a task with no vault path or description still gets a row', () => {
   assert.equal(tasks.taskText(bare), '(no description)');
   assert.throws(() => tasks.checkTasks([{ ...bare, due: 20251110 }]), /\[0\]\.due is not a string or null/);
 });
+
+// The server's paging as README "Task views in the editor" states it: at most `limit` tasks
+// after the first `offset`, every one for limit 0.
+function pagedFixture(asked) {
+  return async (filters) => {
+    asked.push(filters);
+    const end = filters.limit === 0 ? undefined : filters.offset + filters.limit;
+    return FIXTURE.slice(filters.offset, end);
+  };
+}
+
+test('pages: the editor asks for 500 explicitly; a shorter page is the last', async () => {
+  const asked = [];
+  const pager = new tasks.TaskPager(pagedFixture(asked), { owner: ['me'] });
+  assert.equal(tasks.TASK_PAGE, 500);
+  assert.equal((await tasks.loadMoreTasks([pager])).length, 8);
+  assert.deepEqual(asked, [{ owner: ['me'], limit: 500, offset: 0 }]);
+  assert.equal(pager.hasMore, false);
+  assert.deepEqual(await pager.more(), [], 'nothing is asked after the last page');
+  assert.equal(asked.length, 1);
+});
+
+test('pages of 3: "load more" appends the next page until a short one', async () => {
+  const asked = [];
+  const pager = new tasks.TaskPager(pagedFixture(asked), {}, 3);
+  assert.equal((await tasks.loadMoreTasks([pager])).length, 3);
+  assert.equal(pager.hasMore, true, 'a full page: the server may have more');
+  assert.equal((await tasks.loadMoreTasks([pager])).length, 6);
+  assert.equal((await tasks.loadMoreTasks([pager])).length, 8);
+  assert.equal(pager.hasMore, false);
+  assert.deepEqual(asked.map((f) => [f.limit, f.offset]), [[3, 0], [3, 3], [3, 6]]);
+  assert.deepEqual(pager.tasks, FIXTURE, 'every task once, in the server order');
+  assert.match(tasks.loadMoreDescription(6), /^6 shown/);
+});
+
+test('pages of 4 over 8 tasks: the empty third page ends it; limit 0 is one page of all', async () => {
+  const pager = new tasks.TaskPager(pagedFixture([]), {}, 4);
+  await tasks.loadMoreTasks([pager]);
+  await tasks.loadMoreTasks([pager]);
+  assert.equal(pager.hasMore, true);
+  assert.equal((await tasks.loadMoreTasks([pager])).length, 8);
+  assert.equal(pager.hasMore, false);
+  const all = new tasks.TaskPager(pagedFixture([]), { limit: 0 });
+  assert.equal((await tasks.loadMoreTasks([all])).length, 8);
+  assert.equal(all.hasMore, false);
+});
+
+test('two vaults: each pages on its own; a bad page is named', async () => {
+  const a = new tasks.TaskPager(pagedFixture([]), {}, 5);
+  const b = new tasks.TaskPager(async () => FIXTURE.slice(0, 2), {}, 5);
+  assert.equal((await tasks.loadMoreTasks([a, b])).length, 7);
+  assert.deepEqual([a.hasMore, b.hasMore], [true, false]);
+  assert.equal((await tasks.loadMoreTasks([a, b])).length, 10);
+  const bad = new tasks.TaskPager(async () => ({ error: 'x' }));
+  await assert.rejects(tasks.loadMoreTasks([bad]), /not a list/);
+});

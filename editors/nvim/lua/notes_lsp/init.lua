@@ -333,7 +333,8 @@ local function all_command(which)
   end
 end
 
---- Defines :NotesLspAcceptAll[!], :NotesLspRejectAll[!] and :NotesTasks (plugin/ and setup()).
+--- Defines :NotesLspAcceptAll[!], :NotesLspRejectAll[!], :NotesTasks and :NotesTasksMore
+--- (plugin/ and setup()).
 function M.create_commands()
   vim.api.nvim_create_user_command('NotesLspAcceptAll', all_command('accept'), {
     bang = true,
@@ -357,6 +358,11 @@ function M.create_commands()
       return require('notes_lsp.tasks').complete(arglead)
     end,
     desc = 'notes-lsp: the vault\'s tasks in the quickfix list (filters: owner=me overdue ...)',
+  })
+  vim.api.nvim_create_user_command('NotesTasksMore', function()
+    require('notes_lsp.tasks').more()
+  end, {
+    desc = 'notes-lsp: the next page of the :NotesTasks list, appended to its quickfix list',
   })
 end
 

@@ -1,9 +1,15 @@
 -- notes-lsp's task query in Neovim: `:NotesTasks [filters]` parses filters, runs the server's
 -- workspace/executeCommand "notes-lsp.tasks" and fills the quickfix list with the answer.
 -- No client code here beyond the request: parse() and to_items() are plain functions.
+-- The server answers a page: M.PAGE tasks unless `limit=` says otherwise. A full page may have
+-- more after it: the quickfix title says "first N tasks" and :NotesTasksMore (M.more) appends
+-- the next page.
 local M = {}
 
 M.COMMAND = 'notes-lsp.tasks'
+
+--- Tasks a page, asked explicitly (the server's own default too).
+M.PAGE = 500
 
 -- Filter keys of the query, with how a value is read: lists split at commas.
 local KINDS = {
@@ -18,6 +24,7 @@ local KINDS = {
   text = 'string',
   sort = 'string',
   today = 'date',
+  limit = 'count',
 }
 
 local CHOICES = {
@@ -78,6 +85,11 @@ function M.parse(args)
         return nil, err
       end
       filters[key] = vim.list_extend(filters[key] or {}, values)
+    elseif kind == 'count' then
+      if not value:match('^%d+$') then
+        return nil, ('%s: expected a whole number, got "%s"'):format(key, value)
+      end
+      filters[key] = tonumber(value)
     elseif kind == 'date' then
       if not value:match('^%d%d%d%d%-%d%d%-%d%d$') then
         return nil, ('%s: expected a date YYYY-MM-DD, got "%s"'):format(key, value)
@@ -148,12 +160,32 @@ function M.to_items(tasks, offset_encoding)
   return items
 end
 
---- Runs the query with `filters` through `client` and fills the quickfix list; opens it unless
---- opts.open is false. `on_done(err, tasks)` is called after (optional).
-function M.run(client, filters, opts, on_done)
-  opts = opts or {}
-  local params = { command = M.COMMAND, arguments = { filters } }
-  local title = 'notes-lsp tasks' .. (opts.title and (': ' .. opts.title) or '')
+-- The list :NotesTasksMore continues: client id, filters, title, page size, the quickfix list's
+-- id, how many tasks it holds and where the next page starts; nil after the last page.
+local pending = nil
+
+local function request(client, params, handler)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:request('workspace/executeCommand', params, handler)
+  end
+  return client.request('workspace/executeCommand', params, handler)
+end
+
+--- The quickfix title: "notes-lsp tasks[: title]", and "(first N tasks; :NotesTasksMore)" while
+--- the server may have more.
+function M.title(title, count, more)
+  local text = 'notes-lsp tasks' .. (title and title ~= '' and (': ' .. title) or '')
+  if more then
+    text = text .. (' (first %d tasks; :NotesTasksMore for more)'):format(count)
+  end
+  return text
+end
+
+-- Asks for the page of `list` (see `pending`) and fills the quickfix list, or appends to it.
+local function fetch(client, list, opts, on_done)
+  local filters = vim.deepcopy(list.filters)
+  filters.limit = list.limit
+  filters.offset = list.offset
   local function handler(err, result)
     if err then
       vim.notify('notes-lsp: tasks: ' .. tostring(err.message or err), vim.log.levels.ERROR)
@@ -163,8 +195,18 @@ function M.run(client, filters, opts, on_done)
       return
     end
     local items = M.to_items(result, client.offset_encoding)
-    vim.fn.setqflist({}, ' ', { title = title, items = items })
-    if #items == 0 then
+    local count = list.count + #items
+    local more = list.limit > 0 and #items >= list.limit
+    local title = M.title(list.title, count, more)
+    if list.offset == 0 then
+      vim.fn.setqflist({}, ' ', { title = title, items = items })
+      list.qf = vim.fn.getqflist({ id = 0 }).id
+    else
+      vim.fn.setqflist({}, 'a', { id = list.qf, title = title, items = items })
+    end
+    list.count, list.offset = count, list.offset + #items
+    pending = more and list or nil
+    if count == 0 then
       vim.notify('notes-lsp: no task matches', vim.log.levels.INFO)
     elseif opts.open ~= false then
       vim.cmd('botright copen')
@@ -173,10 +215,36 @@ function M.run(client, filters, opts, on_done)
       on_done(nil, result)
     end
   end
-  if vim.fn.has('nvim-0.11') == 1 then
-    return client:request('workspace/executeCommand', params, handler)
+  return request(client, { command = M.COMMAND, arguments = { filters } }, handler)
+end
+
+--- Runs the query with `filters` through `client` and fills the quickfix list with its first
+--- page (`filters.limit` tasks, else M.PAGE); opens it unless opts.open is false.
+--- `on_done(err, tasks)` is called after (optional).
+function M.run(client, filters, opts, on_done)
+  opts = opts or {}
+  local list = {
+    client_id = client.id,
+    filters = filters,
+    title = opts.title,
+    limit = filters.limit or M.PAGE,
+    offset = 0,
+    count = 0,
+  }
+  return fetch(client, list, opts, on_done)
+end
+
+--- Appends the next page of the last :NotesTasks list to its quickfix list. Returns false
+--- (and says so) when that list is complete or its server is gone.
+function M.more(opts, on_done)
+  local list = pending
+  local client = list and vim.lsp.get_client_by_id(list.client_id)
+  if not client or vim.fn.getqflist({ id = list.qf }).id ~= list.qf then
+    vim.notify('notes-lsp: no more tasks to load (run :NotesTasks)', vim.log.levels.INFO)
+    return false
   end
-  return client.request('workspace/executeCommand', params, handler)
+  fetch(client, list, opts or {}, on_done)
+  return true
 end
 
 --- Completion for `:NotesTasks`: filter keys, then the choices of the key being typed.
