@@ -241,6 +241,18 @@ local function main()
     return items, vim.fn.getqflist({ title = 1 }).title
   end
 
+  -- What `cmd` says through vim.notify (the last message).
+  local function notice_of(cmd)
+    local said
+    local notify = vim.notify
+    vim.notify = function(msg)
+      said = msg
+    end
+    vim.cmd(cmd)
+    vim.notify = notify
+    return said
+  end
+
   step(':NotesTasks owner=Jonas\\ Becker lists his open tasks from the server, overdue first', function()
     local items, title = quickfix_after('the task list', function()
       vim.cmd('NotesTasks owner=Jonas\\ Becker')
@@ -287,14 +299,7 @@ local function main()
     for i, item in ipairs(paged) do
       eq(item.lnum .. ' ' .. item.text, all[i].lnum .. ' ' .. all[i].text, 'item ' .. i .. ' in the server order')
     end
-    local said
-    local notify = vim.notify
-    vim.notify = function(msg)
-      said = msg
-    end
-    vim.cmd('NotesTasksMore')
-    vim.notify = notify
-    eq(said, 'notes-lsp: no more tasks to load (run :NotesTasks)', 'nothing more after the last page')
+    eq(notice_of('NotesTasksMore'), 'notes-lsp: no more tasks to load (run :NotesTasks)', 'nothing more after the last page')
     vim.cmd('cclose')
     vim.api.nvim_set_current_buf(buf)
   end)
@@ -392,14 +397,7 @@ local function main()
   end)
 
   step(':NotesTasks with a bad filter says what was wrong', function()
-    local said
-    local notify = vim.notify
-    vim.notify = function(msg)
-      said = msg
-    end
-    vim.cmd('NotesTasks status=open')
-    vim.notify = notify
-    eq(said, 'notes-lsp: :NotesTasks: status: "open" is not one of proposed, todo, in_progress, done, cancelled', 'message')
+    eq(notice_of('NotesTasks status=open'), 'notes-lsp: :NotesTasks: status: "open" is not one of proposed, todo, in_progress, done, cancelled', 'message')
   end)
 
   step('a vault with no marker is rooted at the working directory: people are known', function()
