@@ -8,11 +8,12 @@
  *   a person or an account (also on its own note's title): the card adds their open tasks,
  *     overdue first with due dates, and their latest meetings (lsp/features/party.c).
  * Markdown when the client reads it, else the same text plain. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsp/base/buf.h"
+#include "lsp/base/error.h"
 #include "lsp/features/features.h"
 #include "lsp/features/locate.h"
 #include "lsp/features/nav_util.h"
@@ -22,51 +23,26 @@
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
-typedef struct {
-  char *buf;
-  size_t len, cap;
-} text;
-
-static void add(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(text *t, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0) return;
-  if (t->len + (size_t)n + 1 > t->cap) {
-    size_t cap = (t->len + (size_t)n + 1) * 2;
-    char *b = realloc(t->buf, cap);
-    if (b == NULL) return;
-    t->buf = b;
-    t->cap = cap;
-  }
-  va_start(ap, fmt);
-  vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-  va_end(ap);
-  t->len += (size_t)n;
-}
-
-static void note_card(const nl_ctx *ctx, const nl_entry *e, const char *heading, text *t) {
+static void note_card(const nl_ctx *ctx, const nl_entry *e, const char *heading, nl_buf *t) {
   const nl_note *n = e->note;
   char *detail = nl_nav_detail(e);
-  add(t, "**%s**  \n%s  \n`%s`", n->title != NULL ? n->title->text : e->name,
+  nl_buf_addf(t, "**%s**  \n%s  \n`%s`", n->title != NULL ? n->title->text : e->name,
       detail != NULL ? detail : nl_kind_name(e->kind), e->rel);
   free(detail);
   if (n->n_aliases > 0) {
-    add(t, "  \nalso: ");
-    for (size_t i = 0; i < n->n_aliases; i++) add(t, "%s%s", i ? ", " : "", n->aliases[i].text);
+    nl_buf_addf(t, "  \nalso: ");
+    for (size_t i = 0; i < n->n_aliases; i++) nl_buf_addf(t, "%s%s", i ? ", " : "", n->aliases[i].text);
   }
   nl_ref *refs;
   ptrdiff_t links = nl_ws_backlinks(ctx->ws, e, &refs);
   if (links > 0) free(refs);
-  if (links >= 0) add(t, "  \n%td link%s to it", links, links == 1 ? "" : "s");
+  if (links >= 0) nl_buf_addf(t, "  \n%td link%s to it", links, links == 1 ? "" : "s");
   if (heading != NULL) {
     const nl_heading *h = nl_nav_find_heading(n, heading);
     if (h != NULL)
-      add(t, "  \nsection: %s (line %u)", h->text, h->range.start.line + 1);
+      nl_buf_addf(t, "  \nsection: %s (line %u)", h->text, h->range.start.line + 1);
     else
-      add(t, "  \nno heading \"%s\" in it", heading);
+      nl_buf_addf(t, "  \nno heading \"%s\" in it", heading);
   }
 }
 
@@ -76,68 +52,68 @@ static const char *const priority_names[] = {"", "lowest", "low", "medium", "hig
 
 /* A task card: the same parsed task the diagnostics and actions use. `md` picks markdown
  * (bold, hard breaks) or plain text (new lines). */
-static void task_card(const nl_ctx *ctx, const nl_note *n, const nl_task *task, int md, text *t) {
+static void task_card(const nl_ctx *ctx, const nl_note *n, const nl_task *task, int md, nl_buf *t) {
   const nl_task_settings *ts = &nl_ws_config(ctx->ws)->tasks;
   const char *b = md ? "**" : "", *br = md ? "  \n" : "\n";
   const char *name;
   nl_task_status type = nl_task_symbol_type(ts, task->symbol, &name);
   if (nl_task_is_proposed(task, ts))
-    add(t, "%sproposed task%s — accept or reject it", b, b);
+    nl_buf_addf(t, "%sproposed task%s — accept or reject it", b, b);
   else
-    add(t, "%s%s task%s (%s)", b, name, b, nl_task_status_type_name(type));
+    nl_buf_addf(t, "%s%s task%s (%s)", b, name, b, nl_task_status_type_name(type));
   if (task->n_mentions > 0) {
-    add(t, "%sowner: ", br);
+    nl_buf_addf(t, "%sowner: ", br);
     for (uint32_t i = 0; i < task->n_mentions; i++) {
       const nl_mention *m = &n->mentions[task->first_mention + i];
       size_t len = 0;
       nl_entry *p = nl_ws_resolve_mention(ctx->ws, m, &len);
-      add(t, "%s%s%s", i ? ", " : "", p != NULL ? p->name : m->word, p != NULL ? "" : " (no note)");
+      nl_buf_addf(t, "%s%s%s", i ? ", " : "", p != NULL ? p->name : m->word, p != NULL ? "" : " (no note)");
     }
   }
   for (int d = 0; d < NL_DATE__COUNT; d++) {
     const nl_task_date *td = nl_task_date_of(task, d);
     if (!td->present) continue;
     if (!td->valid) {
-      add(t, "%s%s: not a valid date", br, date_names[d]);
+      nl_buf_addf(t, "%s%s: not a valid date", br, date_names[d]);
       continue;
     }
     char day[16];
     nl_date_format(td->days, day);
-    add(t, "%s%s: %s", br, date_names[d], day);
+    nl_buf_addf(t, "%s%s: %s", br, date_names[d], day);
     if (d != NL_DATE_DUE) continue;
     int32_t delta = td->days - ctx->today;
     if (delta == 0)
-      add(t, " (today)");
+      nl_buf_addf(t, " (today)");
     else if (delta > 0)
-      add(t, " (in %d day%s)", (int)delta, delta == 1 ? "" : "s");
+      nl_buf_addf(t, " (in %d day%s)", (int)delta, delta == 1 ? "" : "s");
     else
-      add(t, " (%d day%s ago)", (int)-delta, delta == -1 ? "" : "s");
+      nl_buf_addf(t, " (%d day%s ago)", (int)-delta, delta == -1 ? "" : "s");
   }
   if (task->priority != NL_PRIORITY_NONE && task->priority <= NL_PRIORITY_HIGHEST)
-    add(t, "%spriority: %s", br, priority_names[task->priority]);
+    nl_buf_addf(t, "%spriority: %s", br, priority_names[task->priority]);
   if (task->recurrence != NULL) {
     nl_occurrence cur, next;
     nl_occurrence_of(task, &cur);
-    add(t, "%srecurs: %s", br, task->recurrence);
+    nl_buf_addf(t, "%srecurs: %s", br, task->recurrence);
     if (nl_recurrence_next(task->recurrence, &cur, ctx->today, &next) != 0) {
-      add(t, " (no next occurrence computed for this rule)");
+      nl_buf_addf(t, " (no next occurrence computed for this rule)");
     } else if (next.has[2] || next.has[1] || next.has[0]) {
       char day[16];
       int k = next.has[2] ? 2 : next.has[1] ? 1 : 0;
       nl_date_format(next.days[k], day);
-      add(t, " (next %s %s)", k == 2 ? "due" : k == 1 ? "scheduled" : "starts", day);
+      nl_buf_addf(t, " (next %s %s)", k == 2 ? "due" : k == 1 ? "scheduled" : "starts", day);
     }
   }
   if (task->on_completion != NL_ON_COMPLETION_NONE)
-    add(t, "%son completion: %s", br,
+    nl_buf_addf(t, "%son completion: %s", br,
         task->on_completion == NL_ON_COMPLETION_DELETE ? "delete the line" : "keep the line");
-  if (task->id != NULL) add(t, "%sid: %s", br, task->id);
+  if (task->id != NULL) nl_buf_addf(t, "%sid: %s", br, task->id);
   if (task->n_depends_on > 0) {
-    add(t, "%sdepends on: ", br);
+    nl_buf_addf(t, "%sdepends on: ", br);
     for (uint32_t i = 0; i < task->n_depends_on; i++)
-      add(t, "%s%s", i ? ", " : "", task->depends_on[i]);
+      nl_buf_addf(t, "%s%s", i ? ", " : "", task->depends_on[i]);
   }
-  if (task->mojibake) add(t, "%sfields read through mangled emoji: repair the encoding", br);
+  if (task->mojibake) nl_buf_addf(t, "%sfields read through mangled emoji: repair the encoding", br);
 }
 
 static const nl_task *task_on_line(const nl_note *n, uint32_t line) {
@@ -167,10 +143,10 @@ static int on_own_title(const nl_entry *self, uint32_t line) {
 }
 
 /* A person or account card adds their open tasks and latest meetings. */
-static void party_lines(const nl_ctx *ctx, const nl_entry *e, text *t) {
+static void party_lines(const nl_ctx *ctx, const nl_entry *e, nl_buf *t) {
   if (!nl_party_is(e)) return;
   char *lines = nl_party_card(ctx->ws, e, ctx->today);
-  if (lines != NULL) add(t, "  \n%s", lines);
+  if (lines != NULL) nl_buf_addf(t, "  \n%s", lines);
   free(lines);
 }
 
@@ -189,7 +165,7 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
   nl_bpos pos = nl_ctx_bpos(ctx, doc, line, character);
   nl_loc loc;
   nl_locate(ctx->ws, n, pos, &loc);
-  text t = {0};
+  nl_buf t = NL_BUF_INIT;
   const nl_entry *target = NULL;
   const char *heading = NULL, *missing = NULL;
   switch (loc.kind) {
@@ -223,7 +199,7 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
     if (target == NULL) {
       tag_count c = {tag, 0};
       nl_ws_foreach_tag(ctx->ws, count_tag, &c);
-      add(&t, "**#%s**  \nused %zu time%s in the vault", tag, c.count, c.count == 1 ? "" : "s");
+      nl_buf_addf(&t, "**#%s**  \nused %zu time%s in the vault", tag, c.count, c.count == 1 ? "" : "s");
     }
     break;
   }
@@ -245,16 +221,15 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
     party_lines(ctx, target, &t);
   }
   else if (t.len == 0 && missing != NULL && loc.kind != NL_LOC_NONE && loc.kind != NL_LOC_TAG)
-    add(&t, "no note named \"%s\"", missing);
-  if (t.len == 0) {
-    free(t.buf);
-    return 0;
-  }
+    nl_buf_addf(&t, "no note named \"%s\"", missing);
+  if (t.len == 0 && !t.oom) return 0;
+  char *value = nl_buf_take(&t);
+  if (value == NULL) return NL_ENOMEM;
   json_decref(*result);
   *result = json_pack("{s:{s:s,s:s},s:o}", "contents", "kind",
-                      ctx->caps->hover_markdown ? "markdown" : "plaintext", "value", t.buf,
+                      ctx->caps->hover_markdown ? "markdown" : "plaintext", "value", value,
                       "range", nl_ctx_range_json(ctx, self, loc.kind != NL_LOC_NONE ? loc.range
                         : (nl_brange){{pos.line, 0}, {pos.line, 0}}));
-  free(t.buf);
+  free(value);
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsp/base/buf.h"
 #include "lsp/base/file.h"
 #include "lsp/index/glob.h"
 #include "lsp/note/note.h"
@@ -93,34 +94,10 @@ typedef struct {
   int32_t days, minute;
 } when;
 
-/* A growing output buffer; `oom` once an append failed. */
-typedef struct {
-  char *s;
-  size_t n, cap;
-  int oom;
-} buf;
-
-static void put(buf *b, const char *s, size_t len) {
-  if (b->oom) return;
-  if (b->n + len + 1 > b->cap) {
-    size_t cap = (b->n + len + 1) * 2;
-    char *x = realloc(b->s, cap);
-    if (x == NULL) {
-      b->oom = 1;
-      return;
-    }
-    b->s = x;
-    b->cap = cap;
-  }
-  memcpy(b->s + b->n, s, len);
-  b->n += len;
-  b->s[b->n] = '\0';
-}
-
-static void put_num(buf *b, int v, int width) {
+static void put_num(nl_buf *b, int v, int width) {
   char t[16];
   snprintf(t, sizeof t, "%0*d", width, v);
-  put(b, t, strlen(t));
+  nl_buf_add(b, t, strlen(t));
 }
 
 static const char *const month_names[] = {"January", "February", "March",     "April",
@@ -132,7 +109,7 @@ static const char *const day_names[] = {"Sunday",   "Monday", "Tuesday", "Wednes
 /* Writes `w` in a moment.js format (the formats Obsidian's Templates and Templater take):
  * YYYY YY MMMM MMM MM M Do DD D dddd ddd d HH H hh h mm m A a, [escaped text]; any other
  * character stands for itself. */
-static void put_moment(buf *b, const char *f, size_t len, when w) {
+static void put_moment(nl_buf *b, const char *f, size_t len, when w) {
   int32_t y, m, d;
   nl_date_civil(w.days, &y, &m, &d);
   int wd = (int)(((w.days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
@@ -144,7 +121,7 @@ static void put_moment(buf *b, const char *f, size_t len, when w) {
     if (f[i] == '[') {
       const char *end = memchr(f + i, ']', len - i);
       if (end != NULL) {
-        put(b, f + i + 1, (size_t)(end - f) - i - 1);
+        nl_buf_add(b, f + i + 1, (size_t)(end - f) - i - 1);
         i = (size_t)(end - f) + 1;
         continue;
       }
@@ -153,28 +130,28 @@ static void put_moment(buf *b, const char *f, size_t len, when w) {
     for (int k = 0; tokens[k] != NULL && t < 0; k++)
       if (strlen(tokens[k]) <= len - i && memcmp(f + i, tokens[k], strlen(tokens[k])) == 0) t = k;
     if (t < 0) {
-      put(b, f + i++, 1);
+      nl_buf_add(b, f + i++, 1);
       continue;
     }
     i += strlen(tokens[t]);
     switch (t) {
     case 0: put_num(b, y, 4); break;
     case 1: put_num(b, y % 100, 2); break;
-    case 2: put(b, month_names[m - 1], strlen(month_names[m - 1])); break;
-    case 3: put(b, month_names[m - 1], 3); break;
+    case 2: nl_buf_add(b, month_names[m - 1], strlen(month_names[m - 1])); break;
+    case 3: nl_buf_add(b, month_names[m - 1], 3); break;
     case 4: put_num(b, m, 2); break;
     case 5: put_num(b, m, 1); break;
     case 6: {
       put_num(b, d, 1);
       const char *sfx = (d % 10 == 1 && d != 11) ? "st" : (d % 10 == 2 && d != 12) ? "nd"
                         : (d % 10 == 3 && d != 13) ? "rd" : "th";
-      put(b, sfx, 2);
+      nl_buf_add(b, sfx, 2);
       break;
     }
     case 7: put_num(b, d, 2); break;
     case 8: put_num(b, d, 1); break;
-    case 9: put(b, day_names[wd], strlen(day_names[wd])); break;
-    case 10: put(b, day_names[wd], 3); break;
+    case 9: nl_buf_add(b, day_names[wd], strlen(day_names[wd])); break;
+    case 10: nl_buf_add(b, day_names[wd], 3); break;
     case 11: put_num(b, wd, 1); break;
     case 12: put_num(b, hour, 2); break;
     case 13: put_num(b, hour, 1); break;
@@ -182,8 +159,8 @@ static void put_moment(buf *b, const char *f, size_t len, when w) {
     case 15: put_num(b, h12, 1); break;
     case 16: put_num(b, min, 2); break;
     case 17: put_num(b, min, 1); break;
-    case 18: put(b, hour < 12 ? "AM" : "PM", 2); break;
-    case 19: put(b, hour < 12 ? "am" : "pm", 2); break;
+    case 18: nl_buf_add(b, hour < 12 ? "AM" : "PM", 2); break;
+    case 19: nl_buf_add(b, hour < 12 ? "am" : "pm", 2); break;
     }
   }
 }
@@ -201,11 +178,11 @@ static int is_word(const char *t, size_t a, size_t b, const char *w) {
 /* A core Templates variable between "{{" and "}}": title, date, time (in the formats of the
  * vault's templates.json, else YYYY-MM-DD and HH:mm), date:FORMAT, time:FORMAT. 1 when
  * written, 0 when it is not one (left as written). */
-static int core_var(buf *b, const char *t, size_t a, size_t e, const char *title, when w,
+static int core_var(nl_buf *b, const char *t, size_t a, size_t e, const char *title, when w,
                     const nl_config *cfg) {
   trim(t, &a, &e);
   if (is_word(t, a, e, "title")) {
-    put(b, title, strlen(title));
+    nl_buf_add(b, title, strlen(title));
     return 1;
   }
   const char *dflt = NULL;
@@ -265,12 +242,12 @@ static int call_args(const char *t, size_t a, size_t e, const char **fmt, size_t
  * tp.file.title, tp.date.now/today/tomorrow/yesterday(format[, days]),
  * tp.file.creation_date / last_modified_date(format). 1 when written, 0 when it is another
  * command (left verbatim: it needs Templater itself). */
-static int templater_cmd(buf *b, const char *t, size_t a, size_t e, const char *title, when w) {
+static int templater_cmd(nl_buf *b, const char *t, size_t a, size_t e, const char *title, when w) {
   if (a < e && (t[a] == '-' || t[a] == '_')) a++;
   if (e > a && (t[e - 1] == '-' || t[e - 1] == '_')) e--;
   trim(t, &a, &e);
   if (is_word(t, a, e, "tp.file.title")) {
-    put(b, title, strlen(title));
+    nl_buf_add(b, title, strlen(title));
     return 1;
   }
   static const struct {
@@ -304,8 +281,7 @@ static int templater_cmd(buf *b, const char *t, size_t a, size_t e, const char *
 /* Fills the variables of Obsidian's core Templates plugin ({{title}}, {{date}}, {{time}},
  * {{date:FORMAT}}) and the common Templater commands in t; anything else stays as written. */
 static char *fill(const char *t, size_t len, const char *title, when w, const nl_config *cfg) {
-  buf b = {NULL, 0, 0, 0};
-  put(&b, "", 0);
+  nl_buf b = NL_BUF_INIT;
   for (size_t i = 0; i < len;) {
     const char *open = NULL, *close = NULL;
     if (i + 1 < len && t[i] == '{' && t[i + 1] == '{') open = "{{", close = "}}";
@@ -324,13 +300,9 @@ static char *fill(const char *t, size_t len, const char *title, when w, const nl
         continue;
       }
     }
-    put(&b, t + i++, 1);
+    nl_buf_add(&b, t + i++, 1);
   }
-  if (b.oom) {
-    free(b.s);
-    return NULL;
-  }
-  return b.s;
+  return nl_buf_take(&b);
 }
 
 char *nl_new_note_text(const nl_config *cfg, const char *root, nl_kind kind, const char *title,

@@ -3,11 +3,11 @@
  * referenced by, not what the vault holds. */
 #include "lsp/features/party.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsp/base/buf.h"
 #include "lsp/features/nav_match.h"
 
 int nl_party_is(const nl_entry *e) {
@@ -109,35 +109,6 @@ void nl_party_free(nl_party *p) {
 
 /* ---- the hover card ---------------------------------------------------------------------- */
 
-typedef struct {
-  char *s;
-  size_t len, cap;
-  int oom;
-} buf;
-
-static void put(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(buf *b, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0 || b->oom) return;
-  if (b->len + (size_t)n + 1 > b->cap) {
-    size_t cap = (b->len + (size_t)n + 1) * 2;
-    char *grown = realloc(b->s, cap);
-    if (grown == NULL) {
-      b->oom = 1;
-      return;
-    }
-    b->s = grown;
-    b->cap = cap;
-  }
-  va_start(ap, fmt);
-  vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
-}
-
 #define CARD_TASKS 5
 #define CARD_MEETINGS 3
 
@@ -146,16 +117,16 @@ static const char *note_title(const nl_entry *e) {
                                                                    : e->name;
 }
 
-static void task_line(buf *b, const nl_workspace *ws, const nl_entry *party,
+static void task_line(nl_buf *b, const nl_workspace *ws, const nl_entry *party,
                       const nl_tq_hit *h, int32_t today) {
   const nl_task *t = h->task;
   char *plain = nl_tq_plain_description(ws, h->entry->note, t);
-  put(b, "  \n\xE2\x80\xA2 %s%s", h->status == NL_TQ_PROPOSED ? "(proposed) " : "",
+  nl_buf_addf(b, "  \n\xE2\x80\xA2 %s%s", h->status == NL_TQ_PROPOSED ? "(proposed) " : "",
       plain ? plain : t->description);
   free(plain);
   if (party->kind == NL_KIND_ACCOUNT && t->n_mentions > 0) {
     char *owner = nl_tq_owner_name(ws, &h->entry->note->mentions[t->first_mention]);
-    if (owner != NULL) put(b, " \xE2\x80\x94 %s", owner);
+    if (owner != NULL) nl_buf_addf(b, " \xE2\x80\x94 %s", owner);
     free(owner);
   }
   const nl_task_date *due = nl_task_date_of(t, NL_DATE_DUE);
@@ -163,26 +134,25 @@ static void task_line(buf *b, const nl_workspace *ws, const nl_entry *party,
     char day[16], rel[48];
     nl_date_format(due->days, day);
     nl_tq_relative(due->days, today, h->overdue, rel, sizeof rel);
-    put(b, ", due %s (%s)", day, rel);
+    nl_buf_addf(b, ", due %s (%s)", day, rel);
   }
-  put(b, " \xC2\xB7 %s", note_title(h->entry));
+  nl_buf_addf(b, " \xC2\xB7 %s", note_title(h->entry));
 }
 
 char *nl_party_card(const nl_workspace *ws, const nl_entry *e, int32_t today) {
   nl_party p;
   if (nl_party_load(ws, e, today, &p) < 0) return NULL;
-  buf b = {0};
-  put(&b, "%s", "");
+  nl_buf b = NL_BUF_INIT;
   const nl_fm_entry *role = nl_note_fm_get(e->note, "role");
   if (e->kind == NL_KIND_PERSON && role != NULL && role->n_items == 1)
-    put(&b, "role: %s  \n", role->items[0].text);
-  put(&b, "**%zu open task%s**", p.tasks.n, p.tasks.n == 1 ? "" : "s");
-  if (p.n_overdue > 0) put(&b, ", %zu overdue", p.n_overdue);
-  if (p.n_proposed > 0) put(&b, ", %zu proposed", p.n_proposed);
+    nl_buf_addf(&b, "role: %s  \n", role->items[0].text);
+  nl_buf_addf(&b, "**%zu open task%s**", p.tasks.n, p.tasks.n == 1 ? "" : "s");
+  if (p.n_overdue > 0) nl_buf_addf(&b, ", %zu overdue", p.n_overdue);
+  if (p.n_proposed > 0) nl_buf_addf(&b, ", %zu proposed", p.n_proposed);
   for (size_t i = 0; i < p.tasks.n && i < CARD_TASKS; i++)
     task_line(&b, ws, e, &p.tasks.items[i], p.tasks.today);
-  if (p.tasks.n > CARD_TASKS) put(&b, "  \n\xE2\x80\xA6 and %zu more", p.tasks.n - CARD_TASKS);
-  if (p.n_meetings > 0) put(&b, "  \n**latest meeting%s**", p.n_meetings == 1 ? "" : "s");
+  if (p.tasks.n > CARD_TASKS) nl_buf_addf(&b, "  \n\xE2\x80\xA6 and %zu more", p.tasks.n - CARD_TASKS);
+  if (p.n_meetings > 0) nl_buf_addf(&b, "  \n**latest meeting%s**", p.n_meetings == 1 ? "" : "s");
   for (size_t i = 0; i < p.n_meetings && i < CARD_MEETINGS; i++) {
     const nl_entry *m = p.meetings[i];
     int32_t day = nl_party_meeting_day(m);
@@ -191,12 +161,8 @@ char *nl_party_card(const nl_workspace *ws, const nl_entry *e, int32_t today) {
     const char *title = note_title(m);
     /* A meeting's title often repeats its date. */
     int dated = date[0] != '\0' && strncmp(title, date, 10) != 0;
-    put(&b, "  \n\xE2\x80\xA2 %s%s%s", dated ? date : "", dated ? " " : "", title);
+    nl_buf_addf(&b, "  \n\xE2\x80\xA2 %s%s%s", dated ? date : "", dated ? " " : "", title);
   }
   nl_party_free(&p);
-  if (b.oom) {
-    free(b.s);
-    return NULL;
-  }
-  return b.s;
+  return nl_buf_take(&b);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lsp/base/buf.h"
 #include "lsp/base/path.h"
 #include "lsp/base/unicode.h"
 #include "lsp/index/config.h"
@@ -95,37 +96,26 @@ char *nl_link_path(const nl_link_dest *d) {
   return enc;
 }
 
-/* Appends s[0, len) to the growing string *out (length *n); -1 when out of memory. */
-static int append(char **out, size_t *n, const char *s, size_t len) {
-  char *grown = realloc(*out, *n + len + 1);
-  if (grown == NULL) return -1;
-  memcpy(grown + *n, s, len);
-  *n += len;
-  grown[*n] = '\0';
-  *out = grown;
-  return 0;
-}
-
 /* A markdown fragment: each '#'-separated heading of "A#B" encoded, the '#'s kept. */
-static int append_fragment(char **out, size_t *n, const char *frag) {
+static void add_fragment(nl_buf *b, const char *frag) {
   while (1) {
     size_t seg = strcspn(frag, "#");
     char *enc = nl_link_encode(frag, seg);
-    int rc = enc != NULL ? append(out, n, enc, strlen(enc)) : -1;
+    if (enc == NULL) b->oom = 1;
+    else nl_buf_adds(b, enc);
     free(enc);
-    if (rc != 0 || frag[seg] == '\0') return rc;
-    if (append(out, n, "#", 1) != 0) return -1;
+    if (frag[seg] == '\0') return;
+    nl_buf_add(b, "#", 1);
     frag += seg + 1;
   }
 }
 
 /* Markdown link text: '[', ']' and '\' escaped so the text cannot close the link. */
-static int append_text(char **out, size_t *n, const char *s) {
+static void add_text(nl_buf *b, const char *s) {
   for (; *s; s++) {
-    if (strchr("[]\\", *s) != NULL && append(out, n, "\\", 1) != 0) return -1;
-    if (append(out, n, s, 1) != 0) return -1;
+    if (strchr("[]\\", *s) != NULL) nl_buf_add(b, "\\", 1);
+    nl_buf_add(b, s, 1);
   }
-  return 0;
 }
 
 /* The file name of to_rel without ".md", NFC (new). */
@@ -140,32 +130,38 @@ static char *file_title(const char *rel) {
 char *nl_link_write(const nl_link_dest *d, const char *fragment, const char *shown, int embed) {
   char *path = nl_link_path(d);
   if (path == NULL) return NULL;
-  char *out = NULL, *title = NULL;
-  size_t n = 0;
-  int rc = append(&out, &n, embed ? "!" : "", embed ? 1 : 0);
+  char *title = NULL;
+  nl_buf b = NL_BUF_INIT;
+  if (embed) nl_buf_add(&b, "!", 1);
   if (d->markdown) {
     if (shown == NULL) shown = title = file_title(d->to_rel);
-    rc = rc || shown == NULL || append(&out, &n, "[", 1) || append_text(&out, &n, shown) ||
-         append(&out, &n, "](", 2) || append(&out, &n, d->angle ? "<" : "", d->angle ? 1 : 0) ||
-         append(&out, &n, path, strlen(path));
-    if (fragment != NULL)
-      rc = rc || append(&out, &n, "#", 1) ||
-           (d->angle ? append(&out, &n, fragment, strlen(fragment))
-                     : append_fragment(&out, &n, fragment));
-    rc = rc || append(&out, &n, d->angle ? ">)" : ")", d->angle ? 2 : 1);
+    if (shown == NULL) b.oom = 1;
+    else {
+      nl_buf_add(&b, "[", 1);
+      add_text(&b, shown);
+    }
+    nl_buf_adds(&b, d->angle ? "](<" : "](");
+    nl_buf_adds(&b, path);
+    if (fragment != NULL) {
+      nl_buf_add(&b, "#", 1);
+      if (d->angle) nl_buf_adds(&b, fragment);
+      else add_fragment(&b, fragment);
+    }
+    nl_buf_adds(&b, d->angle ? ">)" : ")");
   } else {
-    rc = rc || append(&out, &n, "[[", 2) || append(&out, &n, path, strlen(path));
-    if (fragment != NULL)
-      rc = rc || append(&out, &n, "#", 1) || append(&out, &n, fragment, strlen(fragment));
-    if (shown != NULL)
-      rc = rc || append(&out, &n, "|", 1) || append(&out, &n, shown, strlen(shown));
-    rc = rc || append(&out, &n, "]]", 2);
+    nl_buf_add(&b, "[[", 2);
+    nl_buf_adds(&b, path);
+    if (fragment != NULL) {
+      nl_buf_add(&b, "#", 1);
+      nl_buf_adds(&b, fragment);
+    }
+    if (shown != NULL) {
+      nl_buf_add(&b, "|", 1);
+      nl_buf_adds(&b, shown);
+    }
+    nl_buf_add(&b, "]]", 2);
   }
   free(path);
   free(title);
-  if (rc != 0) {
-    free(out);
-    return NULL;
-  }
-  return out;
+  return nl_buf_take(&b);
 }
