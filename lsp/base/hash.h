@@ -1,6 +1,6 @@
 /* hash.h: the one 64-bit FNV-1a hash, for identities that only need to differ when their
- * input does (resultIds, the index's generation): never for security, never for tables that
- * an attacker fills. */
+ * input does (resultIds, the index's generation) and for the hash tables of the vault's own
+ * names and open documents (strmap.c, document.c): never for security. */
 #ifndef NL_HASH_H
 #define NL_HASH_H
 

@@ -1,6 +1,7 @@
 #include "lsp/base/strmap.h"
 
 #include "lsp/base/error.h"
+#include "lsp/base/hash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +10,7 @@
 static const char tomb_marker = 0;
 
 static uint32_t hash_bytes(const char *s, size_t len) {
-  uint32_t h = 2166136261u; /* FNV-1a */
-  for (size_t i = 0; i < len; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 16777619u;
-  }
-  return h;
+  return (uint32_t)nl_hash_bytes(NL_HASH_INIT, s, len);
 }
 
 void nl_strmap_init(nl_strmap *m) { memset(m, 0, sizeof(*m)); }

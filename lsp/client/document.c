@@ -1,6 +1,7 @@
 /* document.c: open documents and incremental edits; see document.h. */
 #include "lsp/client/document.h"
 #include "lsp/base/error.h"
+#include "lsp/base/hash.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,13 +19,8 @@ struct nl_docs {
   size_t count;
 };
 
-static uint64_t fnv1a(const char *s) {
-  uint64_t h = 14695981039346656037ull;
-  for (; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 1099511628211ull;
-  }
-  return h;
+static uint64_t uri_hash(const char *uri) {
+  return nl_hash_bytes(NL_HASH_INIT, uri, strlen(uri));
 }
 
 nl_docs *nl_docs_new(void) { return calloc(1, sizeof(nl_docs)); }
@@ -47,7 +43,7 @@ void nl_docs_free(nl_docs *docs) {
 /* The slot holding uri, or the empty slot where it would go. Requires cap > count. */
 static size_t find_slot(const nl_docs *docs, const char *uri) {
   size_t mask = docs->cap - 1;
-  size_t i = (size_t)fnv1a(uri) & mask;
+  size_t i = (size_t)uri_hash(uri) & mask;
   while (docs->slots[i] != NULL && strcmp(docs->slots[i]->uri, uri) != 0) i = (i + 1) & mask;
   return i;
 }
@@ -126,7 +122,7 @@ int nl_docs_close(nl_docs *docs, const char *uri) {
   /* Backward-shift: pull later members of the probe run into the hole when their home slot
    * does not lie cyclically in (hole, i], so every lookup still finds them. */
   for (size_t i = (hole + 1) & mask; docs->slots[i] != NULL; i = (i + 1) & mask) {
-    size_t home = (size_t)fnv1a(docs->slots[i]->uri) & mask;
+    size_t home = (size_t)uri_hash(docs->slots[i]->uri) & mask;
     int stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
     if (stays) continue;
     docs->slots[hole] = docs->slots[i];

@@ -11,7 +11,6 @@
 
 #include "lsp/index/diagnose.h"
 #include "lsp/features/nav_match.h"
-#include "lsp/note/mojibake.h"
 
 /* ---- the query --------------------------------------------------------------------------- */
 
@@ -127,42 +126,12 @@ void nl_tq_relative(int32_t days, int32_t today, int overdue, char *buf, size_t 
 
 /* ---- names ------------------------------------------------------------------------------- */
 
-/* A mention written through mojibake ("@LÃ©a Dubois" for "@Léa Dubois"): its repaired text
- * parsed as the note parser reads a mention (the parse, new, holds it as mentions[0]); NULL
- * when its text has no mojibake. */
-static nl_note *repaired_mention(const nl_mention *m) {
-  const unsigned char *s = (const unsigned char *)m->tail;
-  while (*s != '\0' && *s < 0x80) s++;
-  if (*s == '\0') return NULL; /* ASCII is never mojibake */
-  size_t len;
-  char *fixed = nl_mojibake_repair(m->tail, strlen(m->tail), &len);
-  char *text = fixed != NULL && strcmp(fixed, m->tail) != 0 ? malloc(len + 2) : NULL;
-  nl_note *n = NULL;
-  if (text != NULL) {
-    text[0] = '@';
-    memcpy(text + 1, fixed, len + 1);
-    n = nl_note_parse("mention.md", text, len + 1);
-  }
-  free(text);
-  free(fixed);
-  if (n != NULL && n->n_mentions == 0) {
-    nl_note_free(n);
-    n = NULL;
-  }
-  return n;
-}
-
 const nl_entry *nl_tq_owner(const nl_workspace *ws, const nl_mention *m, char **name) {
+  /* The index reads a mention through mojibake ("@LÃ©a Dubois" names Léa Dubois). */
   const nl_entry *p = nl_ws_resolve_mention(ws, m, NULL);
-  nl_note *fixed = p == NULL ? repaired_mention(m) : NULL;
-  if (fixed != NULL) {
-    m = &fixed->mentions[0];
-    p = nl_ws_resolve_mention(ws, m, NULL);
-  }
   if (name != NULL)
     *name = p != NULL ? nl_nav_nfc(p->name, strlen(p->name))
                       : nl_nav_nfc(m->tail, nl_diag_mention_name_len(m));
-  nl_note_free(fixed);
   return p;
 }
 

@@ -168,8 +168,8 @@ int nl_tq_task_overdue(const nl_task *t, const nl_task_settings *ts, int32_t tod
 
 /* The person a task owner's @mention names, or NULL, and in *name (may be NULL) its display
  * name: the person note's name (NFC) when it names one, else the name as written (new,
- * free(); NULL when out of memory). A mention written through mojibake ("@LÃ©a Dubois") is
- * read in its repaired text ("@Léa Dubois"), as the mojibake diagnostic's fix would have it. */
+ * free(); NULL when out of memory). A mention written through mojibake ("@LÃ©a Dubois")
+ * names the person its repair names (nl_ws_resolve_mention). */
 const nl_entry *nl_tq_owner(const nl_workspace *ws, const nl_mention *m, char **name);
 /* Just the display name (new, free()), NULL when out of memory. */
 char *nl_tq_owner_name(const nl_workspace *ws, const nl_mention *m);
