@@ -1,7 +1,10 @@
 /* completion_link.c: completion of [[wikilinks]] (notes by link text and aliases, headings
  * after '#', block ids after '#^') and of markdown link destinations (notes as percent-encoded
  * paths). The path of a note is written in the vault's newLinkFormat (link_writer.h); after
- * "[[" the link stays a wikilink, after "](" a markdown destination. */
+ * "](" a markdown destination. After "[[" the link is written in the vault's kind: a wikilink,
+ * or with useMarkdownLinks (as Obsidian's suggester does) a whole markdown link replacing the
+ * typed "[[..." (and a "]]" right after the cursor): "[Ana Ruiz](Ana%20Ruiz.md)",
+ * "[Ana Ruiz > Contact](Ana%20Ruiz.md#Contact)", "[Ana Ruiz > ^id](Ana%20Ruiz.md#^id)". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +42,42 @@ static size_t target_end(const nl_completion_req *r, const char *stops, int *clo
   return r->cur;
 }
 
-static void note_items(nl_completion_req *r, size_t start, const char *typed, size_t typed_len) {
+/* A "[[" completion in a markdown-links vault: the whole link is replaced, from its "[[" (its
+ * "![[" for an embed) through the cursor and a "]]" right after it. open: the offset after
+ * "[[". The client filters on the replaced text, so the filter is that prefix before the
+ * words the user matches. */
+typedef struct {
+  int on;          /* the vault writes markdown links */
+  int embed;       /* "![[" */
+  size_t start, end;
+  char prefix[4];  /* "[[" or "![[" */
+} md_swap;
+
+static md_swap md_swap_at(const nl_completion_req *r, size_t open) {
+  md_swap m = {0};
+  m.on = nl_ws_config(r->ctx->ws)->use_markdown_links;
+  m.embed = open >= 3 && r->text[open - 3] == '!';
+  m.start = open - 2 - (size_t)m.embed;
+  m.end = r->cur + (nl_completion_starts_with(r->text, r->len, r->cur, "]]") ? 2 : 0);
+  strcpy(m.prefix, m.embed ? "![[" : "[[");
+  return m;
+}
+
+/* Adds the item of markdown link `link` (owned: freed here), filtered on the prefix, the
+ * typed[0, typed_len) kept before the words ("Note#" of "[[Note#Hea"), and words. */
+static void md_add(nl_completion_req *r, const md_swap *m, const char *label, int kind, const char *detail,
+                   const char *typed, size_t typed_len, const char *words, char *link) {
+  size_t n = strlen(m->prefix) + typed_len + strlen(words) + 1;
+  char *filter = malloc(n);
+  if (filter != NULL) snprintf(filter, n, "%s%.*s%s", m->prefix, (int)typed_len, typed, words);
+  if (link != NULL && filter != NULL) nl_completion_add_item(r, label, kind, detail, filter, m->start, m->end, link);
+  free(filter);
+  free(link);
+}
+
+static void note_items(nl_completion_req *r, size_t open, const char *typed, size_t typed_len) {
+  size_t start = open;
+  md_swap m = md_swap_at(r, open);
   int closed = 0, suffix = 0;
   size_t end = target_end(r, "|#", &closed, &suffix);
   nl_nav_hit buf[MAX_ITEMS];
@@ -59,24 +97,27 @@ static void note_items(nl_completion_req *r, size_t start, const char *typed, si
     char *link = nl_link_path(&d);
     char *detail = nl_nav_detail(e);
     char *name = nl_nav_nfc(e->name, strlen(e->name));
-    if (link != NULL && detail != NULL && name != NULL) {
-      if (top.items[i].sub == 0) {
-        char *text = nl_completion_concat3(link, close, "");
-        if (text) nl_completion_add_item(r, link, nl_completion_item_kind(e), detail, name, start, end, text);
-        free(text);
+    int sub = top.items[i].sub;
+    const char *alias = sub ? e->note->aliases[sub - 1].text : NULL;
+    char *about = sub && name ? nl_completion_concat3("alias of ", name, " \xC2\xB7 ") : NULL;
+    char *full = sub ? (about && detail ? nl_completion_concat3(about, detail, "") : NULL) : detail;
+    if (link != NULL && full != NULL && name != NULL) {
+      if (m.on) { /* the whole link, as the vault writes it; an alias is its display text */
+        d.markdown = 1;
+        md_add(r, &m, sub ? alias : link, nl_completion_item_kind(e), full, "", 0, sub ? alias : name,
+               nl_link_write(&d, NULL, alias, m.embed));
       } else {
-        const char *alias = e->note->aliases[top.items[i].sub - 1].text;
-        char *about = nl_completion_concat3("alias of ", name, " \xC2\xB7 ");
-        char *full = about ? nl_completion_concat3(about, detail, "") : NULL;
-        char *head = nl_completion_concat3(link, suffix ? "" : "|", suffix ? "" : alias);
-        char *text = head ? nl_completion_concat3(head, close, "") : NULL;
-        if (full && text) nl_completion_add_item(r, alias, nl_completion_item_kind(e), full, alias, start, end, text);
-        free(about);
-        free(full);
+        char *head = sub ? nl_completion_concat3(link, suffix ? "" : "|", suffix ? "" : alias) : NULL;
+        char *text = nl_completion_concat3(sub ? (head ? head : "") : link, close, "");
+        if (text && (!sub || head))
+          nl_completion_add_item(r, sub ? alias : link, nl_completion_item_kind(e), full, sub ? alias : name, start,
+                                 end, text);
         free(head);
         free(text);
       }
     }
+    free(about);
+    if (sub) free(full);
     free(link);
     free(detail);
     free(name);
@@ -85,14 +126,17 @@ static void note_items(nl_completion_req *r, size_t start, const char *typed, si
 
 /* The note a link's target names, for its headings and blocks: the note itself for an empty
  * target (a parse of the live text, *owned set so the caller frees it), else the index's. */
-static const nl_note *target_note(const nl_completion_req *r, const char *target, size_t len, nl_note **owned) {
+static const nl_note *target_note(const nl_completion_req *r, const char *target, size_t len, nl_note **owned,
+                                  const nl_entry **entry) {
   *owned = NULL;
+  *entry = r->self;
   if (len == 0) {
     *owned = nl_note_parse(nl_nav_doc_rel(r->self, r->uri), r->doc->text, r->doc->len);
     return *owned;
   }
   nl_entry *e = nl_ws_resolve(r->ctx->ws, r->self, target, len, NULL);
   if (e == NULL) return NULL;
+  *entry = e;
   if (e == r->self) {
     *owned = nl_note_parse(e->rel, r->doc->text, r->doc->len);
     return *owned;
@@ -102,11 +146,26 @@ static const nl_note *target_note(const nl_completion_req *r, const char *target
 
 /* Headings (blocks = 0) or block ids (blocks = 1) of the note before '#', in document order
  * within a match tier. */
-static void fragment_items(nl_completion_req *r, size_t start, const char *target, size_t target_len,
-                           int blocks) {
+static void fragment_items(nl_completion_req *r, size_t open, size_t start, const char *target,
+                           size_t target_len, int blocks) {
   nl_note *owned = NULL;
-  const nl_note *note = target_note(r, target, target_len, &owned);
+  const nl_entry *entry = NULL;
+  const nl_note *note = target_note(r, target, target_len, &owned, &entry);
   if (note == NULL) return;
+  /* In a markdown-links vault: a link to the note (the linking note itself for "[[#"), shown
+   * "Note > Heading" or "Note > ^id" as Obsidian shows such a link. */
+  md_swap m = md_swap_at(r, open);
+  const char *self_rel = nl_nav_doc_rel(r->self, r->uri);
+  nl_link_index ix = {r->ctx->ws, r->self, entry};
+  nl_link_dest d = {0};
+  if (entry != NULL) {
+    d = nl_link_dest_index(&ix, self_rel);
+  } else { /* a document outside the index links to itself */
+    d.from_rel = d.to_rel = self_rel;
+    d.format = nl_ws_config(r->ctx->ws)->link_format;
+  }
+  d.markdown = 1;
+  char *title = entry != NULL ? nl_nav_nfc(entry->name, strlen(entry->name)) : NULL;
   int closed = 0, suffix = 0;
   size_t end = target_end(r, "|", &closed, &suffix);
   nl_nav_pattern pat;
@@ -127,12 +186,22 @@ static void fragment_items(nl_completion_req *r, size_t start, const char *targe
   r->incomplete = top.seen > top.n;
   for (size_t i = 0; i < top.n; i++) {
     const char *text = top.items[i].ptr;
-    char *with_close = nl_completion_concat3(text, closed ? "" : "]]", "");
     char detail[16] = "block";
     if (!blocks) snprintf(detail, sizeof detail, "H%d", note->headings[top.items[i].sub].level);
+    if (m.on) {
+      char *frag = nl_completion_concat3(blocks ? "^" : "", text, "");
+      char *shown = frag ? nl_completion_concat3(title ? title : "", title ? " > " : "", frag) : NULL;
+      if (shown) md_add(r, &m, text, ITEM_REFERENCE, detail, r->text + open, start - open, text,
+                        nl_link_write(&d, frag, shown, m.embed));
+      free(frag);
+      free(shown);
+      continue;
+    }
+    char *with_close = nl_completion_concat3(text, closed ? "" : "]]", "");
     if (with_close) nl_completion_add_item(r, text, ITEM_REFERENCE, detail, text, start, end, with_close);
     free(with_close);
   }
+  free(title);
   nl_note_free(owned);
 }
 
@@ -165,9 +234,9 @@ int nl_completion_wikilink(nl_completion_req *r) {
   size_t target_len = (size_t)(hash - typed);
   size_t frag = (size_t)open + target_len + 1;
   if (frag < r->cur && r->text[frag] == '^')
-    fragment_items(r, frag + 1, typed, target_len, 1);
+    fragment_items(r, (size_t)open, frag + 1, typed, target_len, 1);
   else
-    fragment_items(r, frag, typed, target_len, 0);
+    fragment_items(r, (size_t)open, frag, typed, target_len, 0);
   return 1;
 }
 /* ---- markdown link paths: [x]( ------------------------------------------------------------- */

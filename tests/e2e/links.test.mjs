@@ -286,3 +286,33 @@ test('.obsidian/app.json: completion writes vault paths for newLinkFormat absolu
     },
   );
 });
+
+test('.obsidian/app.json useMarkdownLinks: a [[ completion\'s edit writes the markdown link over [[typed]], as Obsidian does', async () => {
+  await withServer(
+    async (s) => {
+      const text = '# Inbox\n\nSee [[Jonas]] and ![[Jonas Becker#Jo\n';
+      const uri = await s.open('Inbox.md', { text });
+      const pick = async (after, label) => {
+        const position = positionOf(s.text(uri), after, { delta: after.length });
+        const res = await s.request('textDocument/completion', { textDocument: { uri }, position, context: { triggerKind: 1 } });
+        const list = Array.isArray(res) ? res : res.items;
+        const item = list.find((i) => i.label === label);
+        assert.ok(item, JSON.stringify(list.map((i) => i.label)));
+        // VS Code's capabilities: the range may come once, in itemDefaults.editRange.
+        const edit = item.textEdit ?? { range: res.itemDefaults.editRange, newText: item.textEditText };
+        // The client filters on the replaced text: the filter starts with it.
+        const typed = s.text(uri).split('\n')[edit.range.start.line].slice(edit.range.start.character, position.character);
+        assert.ok((item.filterText ?? item.label).startsWith(typed), `${item.filterText} / ${typed}`);
+        await s.applyEditsToOpen(uri, [edit]);
+      };
+      await pick('[[Jonas', 'Jonas Becker'); // the "]]" the editor closed the link with goes too
+      assert.equal(s.text(uri), '# Inbox\n\nSee [Jonas Becker](Jonas%20Becker.md) and ![[Jonas Becker#Jo\n');
+      await pick('![[Jonas Becker#Jo', 'Jonas Becker'); // the title heading, embedded
+      assert.equal(
+        s.text(uri),
+        '# Inbox\n\nSee [Jonas Becker](Jonas%20Becker.md) and ![Jonas Becker > Jonas Becker](Jonas%20Becker.md#Jonas%20Becker)\n',
+      );
+    },
+    (vault) => fs.writeFileSync(path.join(vault, '.obsidian/app.json'), '{"useMarkdownLinks": true}'),
+  );
+});
