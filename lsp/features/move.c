@@ -1,6 +1,6 @@
-/* move.c: workspace/willRenameFiles and workspace/didRenameFiles: notes and whole folders moved
- * or renamed in the editor keep their links, as Obsidian's "Automatically update internal
- * links" does.
+/* move.c: workspace/willRenameFiles and workspace/didRenameFiles: notes, attachments (any
+ * other file: images, PDFs, canvases) and whole folders moved or renamed in the editor keep
+ * their links, as Obsidian's "Automatically update internal links" does (#10).
  *
  * Every link in the vault to a moved note, every link in a moved note, and every link that
  * names a moved note's new file name is checked against the layout after the move: a link that
@@ -35,6 +35,13 @@ typedef struct {
   char *key;             /* the index's key of name (new) */
 } moved;
 
+/* An attachment (image, PDF, canvas, any file not a note) that moves. */
+typedef struct {
+  const char *old_abs, *old_rel; /* before the move (borrowed from the index) */
+  char *rel;                     /* after the move (new) */
+  char *key;                     /* the index's key of its file name, extension included (new) */
+} att_moved;
+
 typedef struct {
   const nl_ctx *ctx;
   moved *m;
@@ -42,6 +49,8 @@ typedef struct {
   uint32_t *slot;        /* by entry id: index in m plus one, 0 when not moved */
   uint32_t *by_key;      /* indexes of m sorted by key, for the notes a name will name */
   int after;             /* the files are already at their new places */
+  att_moved *am;         /* the attachments that move */
+  size_t an, acap;
 } plan;
 
 static void plan_free(plan *p) {
@@ -52,6 +61,11 @@ static void plan_free(plan *p) {
     free(p->m[i].key);
   }
   free(p->m);
+  for (size_t i = 0; i < p->an; i++) {
+    free(p->am[i].rel);
+    free(p->am[i].key);
+  }
+  free(p->am);
   free(p->slot);
   free(p->by_key);
 }
@@ -76,23 +90,44 @@ static const char *name_after(const plan *p, const nl_entry *e, size_t *len) {
   return m->name;
 }
 
+/* The vault path of new_abs (borrowed: its tail) for a file at abs of vault path rel, or NULL
+ * when new_abs leaves that file's root. */
+static const char *rel_in_root(const char *abs, const char *rel, const char *new_abs) {
+  size_t root = strlen(abs) - strlen(rel); /* abs is root "/" rel */
+  if (strncmp(new_abs, abs, root) != 0 || strlen(new_abs) <= root) return NULL;
+  return new_abs + root;
+}
+
+/* Room for one more of *n elements of `size` bytes in *arr (capacity *cap); 0, or -1 when out
+ * of memory. */
+static int grow(void **arr, size_t *cap, size_t n, size_t size) {
+  if (n < *cap) return 0;
+  size_t c = *cap ? *cap * 2 : 16;
+  void *x = realloc(*arr, c * size);
+  if (x == NULL) return -1;
+  *arr = x;
+  *cap = c;
+  return 0;
+}
+
+/* Where the file at abs, inside folder old (length ol), lands when the folder moves to
+ * new_folder: new (free()), NULL when out of memory. */
+static char *in_moved_folder(const char *abs, size_t ol, const char *new_folder) {
+  size_t cap = strlen(new_folder) + strlen(abs + ol) + 1;
+  char *to = malloc(cap);
+  if (to != NULL) snprintf(to, cap, "%s%s", new_folder, abs + ol);
+  return to;
+}
+
 /* Records that e moves to new_abs; 0, or -1 when out of memory. Moves out of e's root are
  * not recorded: links to a note outside the vault cannot be kept. */
 static int add_move(plan *p, const nl_entry *e, const char *new_abs) {
-  size_t al = strlen(e->abs), rl = strlen(e->rel);
-  size_t root = al - rl; /* e->abs is root "/" rel */
-  if (strncmp(new_abs, e->abs, root) != 0 || strlen(new_abs) <= root) return 0;
-  const char *rel = new_abs + root;
+  const char *rel = rel_in_root(e->abs, e->rel, new_abs);
+  if (rel == NULL) return 0;
   size_t nl = strlen(rel);
   if (nl < 4 || strcasecmp(rel + nl - 3, ".md") != 0) return 0; /* no longer a note */
   if (p->slot[e->id]) return 0;
-  if (p->n == p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 16;
-    moved *m = realloc(p->m, cap * sizeof *m);
-    if (m == NULL) return -1;
-    p->m = m;
-    p->cap = cap;
-  }
+  if (grow((void **)&p->m, &p->cap, p->n, sizeof *p->m) != 0) return -1;
   moved *m = &p->m[p->n];
   m->e = e;
   m->abs = strdup(new_abs);
@@ -117,6 +152,57 @@ static int add_move(plan *p, const nl_entry *e, const char *new_abs) {
   }
   p->slot[e->id] = (uint32_t)++p->n;
   return 0;
+}
+
+static const att_moved *att_moved_of(const plan *p, const char *abs) {
+  for (size_t i = 0; i < p->an; i++)
+    if (strcmp(p->am[i].old_abs, abs) == 0) return &p->am[i];
+  return NULL;
+}
+
+/* Records that the attachment at abs (vault path rel) moves to new_abs; 0, or -1 when out of
+ * memory. A move out of its root, or to a note's name, is not recorded. */
+static int add_att_move(plan *p, const char *abs, const char *rel, const char *new_abs) {
+  const char *to = rel_in_root(abs, rel, new_abs);
+  if (to == NULL) return 0;
+  size_t tl = strlen(to);
+  if ((tl >= 3 && strcasecmp(to + tl - 3, ".md") == 0) || att_moved_of(p, abs)) return 0;
+  if (grow((void **)&p->am, &p->acap, p->an, sizeof *p->am) != 0) return -1;
+  att_moved *a = &p->am[p->an];
+  a->old_abs = abs;
+  a->old_rel = rel;
+  a->rel = strdup(to);
+  const char *slash = a->rel ? strrchr(a->rel, '/') : NULL;
+  const char *name = slash ? slash + 1 : a->rel;
+  size_t kl;
+  a->key = a->rel ? nl_ws_name_key(name, strlen(name), &kl) : NULL;
+  if (a->key == NULL) {
+    free(a->rel);
+    return -1;
+  }
+  p->an++;
+  return 0;
+}
+
+/* The attachment at oa moved to na, or every attachment in folder oa (length ol) moved. */
+static int read_att_moves(plan *p, const char *oa, const char *na) {
+  const nl_workspace *ws = p->ctx->ws;
+  size_t ol = strlen(oa);
+  int rc = 0;
+  for (uint32_t id = 0; id < nl_ws_attachment_limit(ws) && rc == 0; id++) {
+    const char *rel, *abs = nl_ws_attachment_get(ws, id, &rel);
+    if (abs == NULL || strncmp(abs, oa, ol) != 0) continue;
+    if (abs[ol] == '\0') {
+      rc = add_att_move(p, abs, rel, na);
+      continue;
+    }
+    if (abs[ol] != '/') continue;
+    char *to = in_moved_folder(abs, ol, na);
+    if (to == NULL) return -1;
+    rc = add_att_move(p, abs, rel, to);
+    free(to);
+  }
+  return rc;
 }
 
 /* Reads params.files [{oldUri, newUri}]: a note moved, or a folder and every note in it. */
@@ -147,16 +233,15 @@ static int read_moves(plan *p, const json_t *params, char *err, size_t err_size)
         for (uint32_t id = 0; id < nl_ws_id_limit(ws) && rc == 0; id++) {
           const nl_entry *x = nl_ws_get(ws, id);
           if (x == NULL || strncmp(x->abs, oa, ol) != 0 || x->abs[ol] != '/') continue;
-          size_t cap = strlen(na) + strlen(x->abs + ol) + 1;
-          char *to = malloc(cap);
+          char *to = in_moved_folder(x->abs, ol, na);
           if (to == NULL) {
             rc = -1;
             break;
           }
-          snprintf(to, cap, "%s%s", na, x->abs + ol);
           rc = add_move(p, x, to);
           free(to);
         }
+        if (rc == 0) rc = read_att_moves(p, oa, na);
       }
     }
     free(oa);
@@ -231,9 +316,21 @@ static int better(const plan *p, const char *from_rel, const nl_entry *a, const 
   return strcmp(ra, rb) < 0;
 }
 
-static int dot_relative(const char *t, size_t len) {
-  return (len >= 2 && t[0] == '.' && t[1] == '/') ||
-         (len >= 3 && t[0] == '.' && t[1] == '.' && t[2] == '/');
+/* A target as both resolvers read it: a "./" or "../" path joined to from_rel's folder in
+ * buf (4096 bytes), leading '/'s dropped (*rooted tells); NULL when the path does not fit. */
+static const char *target_path(const char *from_rel, const char *t, size_t *tl, char *buf,
+                               int *rooted) {
+  size_t len = *tl;
+  if ((len >= 2 && t[0] == '.' && t[1] == '/') ||
+      (len >= 3 && t[0] == '.' && t[1] == '.' && t[2] == '/')) {
+    if (nl_path_join_beside(from_rel, t, len, buf, 4096) != 0) return NULL;
+    t = buf;
+    len = strlen(buf);
+  }
+  *rooted = len > 0 && t[0] == '/';
+  while (len > 0 && t[0] == '/') t++, len--;
+  *tl = len;
+  return t;
 }
 
 /* Whether e's path after the move, without .md, is path[0, len) exactly. */
@@ -253,14 +350,9 @@ static const nl_entry *resolve_after(const plan *p, const char *from_rel, const 
   const nl_workspace *ws = p->ctx->ws;
   size_t tl = strlen(target);
   char joined[4096];
+  int rooted;
   *n = 0;
-  if (dot_relative(target, tl)) {
-    if (nl_path_join_beside(from_rel, target, tl, joined, sizeof joined) != 0) return NULL;
-    target = joined;
-    tl = strlen(joined);
-  }
-  int rooted = tl > 0 && target[0] == '/';
-  while (tl > 0 && target[0] == '/') target++, tl--;
+  if ((target = target_path(from_rel, target, &tl, joined, &rooted)) == NULL) return NULL;
   if (ends_md(target, tl)) tl -= 3;
   size_t b = tl;
   while (b > 0 && target[b - 1] != '/') b--;
@@ -298,6 +390,110 @@ static const nl_entry *resolve_after(const plan *p, const char *from_rel, const 
   return best;
 }
 
+/* ---- attachments after the move --------------------------------------------------------- */
+
+/* Whether rel lies under the folder of from_rel as Obsidian tests it (resolve.c): the folder's
+ * path as a prefix, every file under a note at the root. */
+static int under_folder(const char *from_rel, const char *rel) {
+  const char *a = strrchr(from_rel, '/');
+  size_t la = a ? (size_t)(a - from_rel) : 0;
+  return la == 0 || strncasecmp(rel, from_rel, la) == 0;
+}
+
+/* The vault path (borrowed) of the attachment a target names after the move, by the rules of
+ * nl_ws_resolve_attachment; how many match goes to *n. */
+static const char *att_resolve_after(const plan *p, const char *from_rel, const char *target,
+                                     size_t tl, size_t *n) {
+  char joined[4096];
+  int rooted;
+  *n = 0;
+  if ((target = target_path(from_rel, target, &tl, joined, &rooted)) == NULL || tl == 0)
+    return NULL;
+  size_t b = tl;
+  while (b > 0 && target[b - 1] != '/') b--;
+  /* The files of that name after the move: those that stay, and moved ones. */
+  enum { CAP = 64 };
+  const char *cand[2 * CAP], *abs[CAP], *rel[CAP];
+  size_t nc = 0, kl;
+  size_t k = nl_ws_attachments_named(p->ctx->ws, target + b, tl - b, abs, rel, CAP);
+  for (size_t i = 0; i < k && i < CAP; i++)
+    if (att_moved_of(p, abs[i]) == NULL) cand[nc++] = rel[i];
+  char *key = nl_ws_name_key(target + b, tl - b, &kl);
+  for (size_t i = 0; key != NULL && i < p->an && nc < 2 * CAP; i++)
+    if (strcmp(p->am[i].key, key) == 0) cand[nc++] = p->am[i].rel;
+  free(key);
+  for (size_t i = 0; i < nc; i++) {
+    if (nl_nav_same_name(cand[i], strlen(cand[i]), target, tl)) {
+      *n = 1;
+      return cand[i];
+    }
+  }
+  if (rooted) return NULL;
+  const char *best = NULL;
+  for (size_t i = 0; i < nc; i++) {
+    size_t rl = strlen(cand[i]);
+    if (tl > rl || (tl < rl && cand[i][rl - tl - 1] != '/') ||
+        !nl_nav_same_name(cand[i] + rl - tl, tl, target, tl))
+      continue;
+    (*n)++;
+    int ua = under_folder(from_rel, cand[i]), ub = best ? under_folder(from_rel, best) : 0;
+    if (best == NULL || ua > ub ||
+        (ua == ub && (rl < strlen(best) || (rl == strlen(best) && strcmp(cand[i], best) < 0))))
+      best = cand[i];
+  }
+  return best;
+}
+
+/* The layout after the move as the judge of a written link to an attachment. */
+typedef struct {
+  const plan *p;
+  const char *from_rel, *to_rel; /* after the move */
+} att_judge;
+
+static int att_reaches_after(void *ud, const char *target, size_t len) {
+  const att_judge *j = ud;
+  size_t n;
+  const char *hit = att_resolve_after(j->p, j->from_rel, target, len, &n);
+  return hit != NULL && strcmp(hit, j->to_rel) == 0 && n == 1;
+}
+
+/* Whether a moved attachment takes the file name of link target t. */
+static int att_name_moves(const plan *p, const char *t) {
+  const char *base = strrchr(t, '/');
+  base = base ? base + 1 : t;
+  size_t kl;
+  char *key = nl_ws_name_key(base, strlen(base), &kl);
+  int hit = 0;
+  for (size_t i = 0; key != NULL && i < p->an && !hit; i++) hit = strcmp(p->am[i].key, key) == 0;
+  free(key);
+  return hit;
+}
+
+/* new_target for a link that names no note: when it names an attachment that moves (or the
+ * linking note moves, or a moved file takes its name) and its path no longer reaches that
+ * file after the move, the file's new path, its extension kept, in the vault's format. */
+static int att_new_target(const plan *p, const nl_entry *from, const nl_link *l, int angle,
+                          char **text) {
+  const nl_workspace *ws = p->ctx->ws;
+  size_t tl = strlen(l->target);
+  const char *abs = nl_ws_resolve_attachment(ws, from, l->target, tl);
+  if (abs == NULL) return 0;
+  const att_moved *a = att_moved_of(p, abs);
+  if (a == NULL && moved_of(p, from) == NULL && !att_name_moves(p, l->target)) return 0;
+  const char *to_rel = a ? a->rel : nl_ws_attachment_rel(ws, abs);
+  const char *from_rel = rel_after(p, from);
+  size_t n;
+  const char *hit = att_resolve_after(p, from_rel, l->target, tl, &n);
+  if (to_rel == NULL || (hit != NULL && strcmp(hit, to_rel) == 0)) return 0;
+  if (text == NULL) return 1;
+  att_judge j = {p, from_rel, to_rel};
+  nl_link_dest d = {.from_rel = from_rel, .to_rel = to_rel, .angle = angle, .ud = &j,
+                    .format = nl_ws_config(ws)->link_format, .reaches = att_reaches_after,
+                    .markdown = l->kind == NL_LINK_MARKDOWN};
+  *text = nl_link_path(&d);
+  return *text != NULL ? 1 : -1;
+}
+
 /* ---- writing links ----------------------------------------------------------------------- */
 
 /* The layout after the move as the judge of a written link (link_writer.h). */
@@ -333,7 +529,7 @@ static int new_target(const plan *p, const nl_entry *from, const nl_link *l, int
   const nl_workspace *ws = p->ctx->ws;
   int md = l->kind == NL_LINK_MARKDOWN;
   const nl_entry *to = nl_ws_resolve(ws, from, l->target, strlen(l->target), NULL);
-  if (to == NULL) return 0;
+  if (to == NULL) return att_new_target(p, from, l, angle, text);
   if (moved_of(p, to) == NULL && moved_of(p, from) == NULL) {
     /* Neither end moves: only a moved note taking the link's name can change its target. */
     const char *base = strrchr(l->target, '/');
@@ -413,6 +609,8 @@ static int plan_edits(const plan *p, nl_edits *s) {
   const nl_workspace *ws = p->ctx->ws;
   uint8_t *seen = calloc(nl_ws_id_limit(ws) / 8 + 1, 1);
   if (seen == NULL) return -1;
+  /* Attachments have no backlinks: any note may link to one that moves. */
+  if (p->an > 0) memset(seen, 0xff, nl_ws_id_limit(ws) / 8 + 1);
   for (size_t i = 0; i < p->n; i++) {
     const moved *m = &p->m[i];
     mark(seen, m->e->id);
@@ -464,7 +662,7 @@ static int move_edit(const nl_ctx *ctx, const json_t *params, int after, json_t 
   }
   nl_edits s;
   nl_edits_init(&s, ctx);
-  if (rc == 0 && p.n > 0 && plan_edits(&p, &s) != 0) {
+  if (rc == 0 && p.n + p.an > 0 && plan_edits(&p, &s) != 0) {
     snprintf(err, err_size, "out of memory");
     rc = NL_RPC_INTERNAL_ERROR;
   }

@@ -177,3 +177,38 @@ int nl_ws_attachment_ext(const char *target) {
     if (strcasecmp(dot + 1, *e) == 0) return 1;
   return 0;
 }
+
+uint32_t nl_ws_attachment_limit(const nl_workspace *ws) { return ws->att ? ws->att->n : 0; }
+
+const char *nl_ws_attachment_get(const nl_workspace *ws, uint32_t id, const char **rel) {
+  if (ws->att == NULL || id >= ws->att->n) return NULL;
+  *rel = ws->att->rel[id];
+  return ws->att->abs[id];
+}
+
+const char *nl_ws_attachment_rel(const nl_workspace *ws, const char *abs) {
+  uint32_t n;
+  const uint32_t *ids = ws->att ? nl_strmap_get(&ws->att->paths, abs, strlen(abs), &n) : NULL;
+  return ids != NULL && n > 0 ? ws->att->rel[ids[0]] : NULL;
+}
+
+size_t nl_ws_attachments_named(const nl_workspace *ws, const char *name, size_t len,
+                               const char **abs, const char **rel, size_t cap) {
+  const struct nl_attachments *a = ws->att;
+  if (a == NULL || len == 0) return 0;
+  nl_wsi_key key;
+  nl_wsi_key_make(&key, name, len);
+  uint32_t n;
+  const uint32_t *ids = nl_strmap_get(&a->names, key.s, key.len, &n);
+  nl_wsi_key_done(&key);
+  size_t k = 0;
+  for (uint32_t i = 0; ids != NULL && i < n; i++) {
+    if (a->rel[ids[i]] == NULL) continue;
+    if (k < cap) {
+      abs[k] = a->abs[ids[i]];
+      rel[k] = a->rel[ids[i]];
+    }
+    k++;
+  }
+  return k;
+}

@@ -180,6 +180,16 @@ const char *nl_ws_resolve_attachment(const nl_workspace *ws, const nl_entry *fro
 /* Whether a target's extension is a file type Obsidian opens (png, pdf, canvas, ...): such a
  * name is an attachment, any other dotted name may be a note's ("2021.07.17"). */
 int nl_ws_attachment_ext(const char *target);
+/* Attachments by id for iteration: ids run from 0 to nl_ws_attachment_limit; the absolute
+ * path (borrowed until removed) with its vault path in *rel, or NULL for a removed id. */
+uint32_t nl_ws_attachment_limit(const nl_workspace *ws);
+const char *nl_ws_attachment_get(const nl_workspace *ws, uint32_t id, const char **rel);
+/* The vault path (borrowed) of the attachment at absolute path abs, or NULL. */
+const char *nl_ws_attachment_rel(const nl_workspace *ws, const char *abs);
+/* The attachments whose file name is name[0, len) (the index's key, extension included): their
+ * absolute and vault paths (borrowed) into abs and rel, at most cap; returns how many have it. */
+size_t nl_ws_attachments_named(const nl_workspace *ws, const char *name, size_t len,
+                               const char **abs, const char **rel, size_t cap);
 
 /* The index's key of a name (NFC, case-folded): new (free()), its length in *len; NULL when
  * out of memory. Equal keys are the same name. */

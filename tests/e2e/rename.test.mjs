@@ -477,3 +477,84 @@ test('app.json absolute: a rename writes vault paths, markdown links staying mar
     assertVault(vault, exp);
   });
 });
+
+// ---- attachments moved in the editor (#10) -------------------------------------------------
+
+const ATTACH_NOTE = [
+  '# Attachments',
+  '',
+  '- ![[diagram.png]] stays: the name alone still reaches it',
+  '- ![[assets/diagram.png|300]] and [[assets/diagram.png]]',
+  '- [[report v2.pdf]] and [the report](../assets/report%20v2.pdf#page=2)',
+  '- [board](Media/Board.canvas) and ![[Board.canvas]] and ![[Media/clip.mp3]]',
+  '- [elsewhere](../Other/photo.jpg) stays: it does not move',
+  '',
+].join('\n');
+
+const ATTACH_FILES = ['assets/diagram.png', 'assets/report v2.pdf', 'Notes/Media/Board.canvas', 'Notes/Media/clip.mp3', 'Other/photo.jpg'];
+
+/** The example vault with Notes/Attach.md and the files it links to (plus Other/photo.jpg). */
+function withAttachments(fn) {
+  return withServer(fn, VSCODE_CAPS, (vault) => {
+    for (const rel of [...ATTACH_FILES, 'Notes/Attach.md']) {
+      fs.mkdirSync(path.dirname(path.join(vault, rel)), { recursive: true });
+      fs.writeFileSync(path.join(vault, rel), rel === 'Notes/Attach.md' ? ATTACH_NOTE : `bytes of ${rel}\n`);
+    }
+  });
+}
+
+/** The vault after `moves` with Notes/Attach.md reading `note`. */
+function attachmentsMoved(moves, note) {
+  const extra = { 'Notes/Attach.md': note };
+  for (const rel of ATTACH_FILES) {
+    let to = rel;
+    for (const [a, b] of moves) {
+      if (rel === a) to = b;
+      else if (rel.startsWith(`${a}/`)) to = b + rel.slice(a.length);
+    }
+    extra[to] = `bytes of ${rel}\n`;
+  }
+  return movedVault([], undefined, extra);
+}
+
+test('willRenameFiles: an image moved and a PDF renamed rewrite the links that no longer reach them', async () => {
+  await withAttachments(async (s, vault) => {
+    const moves = [['assets/diagram.png', 'Images/diagram.png'], ['assets/report v2.pdf', 'assets/report v3.pdf']];
+    await willMove(s, vault, moves);
+    assertVault(
+      vault,
+      attachmentsMoved(
+        moves,
+        ATTACH_NOTE.replace('![[assets/diagram.png|300]]', '![[diagram.png|300]]')
+          .replace('and [[assets/diagram.png]]', 'and [[diagram.png]]')
+          .replace('[[report v2.pdf]]', '[[report v3.pdf]]')
+          .replace('(../assets/report%20v2.pdf#page=2)', '(report%20v3.pdf#page=2)'),
+      ),
+    );
+  });
+});
+
+test('willRenameFiles: a folder of attachments renamed rewrites path links; bare names stay', async () => {
+  await withAttachments(async (s, vault) => {
+    const moves = [['Notes/Media', 'Notes/Files']];
+    await willMove(s, vault, moves);
+    assertVault(
+      vault,
+      attachmentsMoved(moves, ATTACH_NOTE.replace('(Media/Board.canvas)', '(Board.canvas)').replace('![[Media/clip.mp3]]', '![[clip.mp3]]')),
+    );
+  });
+});
+
+test('willRenameFiles: a file that takes an attachment\'s name makes links to both explicit', async () => {
+  await withAttachments(async (s, vault) => {
+    // From Notes/Attach.md a diagram.png under Notes/ wins over assets/diagram.png: the bare
+    // name would change files, so it gets the path; the name alone no longer tells the moved
+    // file either, so its link gets the vault path too. Links by exact path stay.
+    const moves = [['Other/photo.jpg', 'Notes/diagram.png']];
+    await willMove(s, vault, moves);
+    assertVault(
+      vault,
+      attachmentsMoved(moves, ATTACH_NOTE.replace('![[diagram.png]]', '![[assets/diagram.png]]').replace('(../Other/photo.jpg)', '(Notes/diagram.png)')),
+    );
+  });
+});
