@@ -69,7 +69,8 @@ typedef enum {
   NL_LINK_EMBED,          /* ![[target]] */
   NL_LINK_MARKDOWN        /* [text](path.md#heading), URL-decoded; local targets only: a note
                              (with or without .md), "#heading" of this note (target ""), or an
-                             attachment ("img/x.png"); images are not links */
+                             attachment ("img/x.png"); an image "![alt](img/x.png)" is
+                             one too (an embed, as Obsidian reads it), its range from the '!' */
 } nl_link_kind;
 
 typedef struct {

@@ -512,7 +512,8 @@ static size_t markdown_link(unit *u, size_t o, int image, size_t i) {
   size_t da, db;
   size_t end = destination_end(u, i + 1, &da, &db);
   if (end == 0) return 0;
-  if (image || has_scheme(u->t, da, db) || da == db) return end;
+  /* An image ("![alt](img/x.png)") is an embed, as Obsidian reads it: a link to its file. */
+  if (has_scheme(u->t, da, db) || da == db) return end;
   const char *hash = memchr(u->t + da, '#', db - da);
   size_t pe = hash != NULL ? (size_t)(hash - u->t) : db;
   const char *path = decode(u, da, pe);
@@ -522,7 +523,7 @@ static size_t markdown_link(unit *u, size_t o, int image, size_t i) {
   nl_link *l = push_link(u, pos_of(u, o));
   if (l == NULL) return end;
   l->kind = NL_LINK_MARKDOWN;
-  l->range = range_of(u, o, end);
+  l->range = range_of(u, image ? o - 1 : o, end);
   l->alias = dup(u, o + 1, i);
   split_fragment(u, l, da, db, 1);
   return end;

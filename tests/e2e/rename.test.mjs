@@ -488,6 +488,7 @@ const ATTACH_NOTE = [
   '- [[report v2.pdf]] and [the report](../assets/report%20v2.pdf#page=2)',
   '- [board](Media/Board.canvas) and ![[Board.canvas]] and ![[Media/clip.mp3]]',
   '- [elsewhere](../Other/photo.jpg) stays: it does not move',
+  '- ![the diagram](../assets/diagram.png), a markdown image',
   '',
 ].join('\n');
 
@@ -528,7 +529,8 @@ test('willRenameFiles: an image moved and a PDF renamed rewrite the links that n
         ATTACH_NOTE.replace('![[assets/diagram.png|300]]', '![[diagram.png|300]]')
           .replace('and [[assets/diagram.png]]', 'and [[diagram.png]]')
           .replace('[[report v2.pdf]]', '[[report v3.pdf]]')
-          .replace('(../assets/report%20v2.pdf#page=2)', '(report%20v3.pdf#page=2)'),
+          .replace('(../assets/report%20v2.pdf#page=2)', '(report%20v3.pdf#page=2)')
+          .replace('![the diagram](../assets/diagram.png)', '![the diagram](diagram.png)'),
       ),
     );
   });
