@@ -15,7 +15,6 @@
 #include "lsp/base/error.h"
 #include "lsp/base/log.h"
 #include "lsp/index/cache.h"
-#include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
 #include "protocol/lsp_types.h"
 
@@ -388,18 +387,15 @@ int nl_server_set_trace(nl_server *srv, const json_t *params, json_t **result, c
 static void index_doc(nl_server *srv, const nl_doc *doc) {
   char *path = nl_uri_to_path(doc->uri);
   if (path == NULL) return;
-  size_t n0, n1;
-  char *face0 = nl_diag_face(nl_ws_by_path(srv->ws, path), &n0);
+  /* The index moves its generation when the note's face changes (or the note is new). */
+  uint64_t gen = nl_ws_generation(srv->ws);
   srv->in_flush = 1;
-  nl_entry *e = nl_ws_update(srv->ws, path, doc->text, doc->len, 1);
+  nl_ws_update(srv->ws, path, doc->text, doc->len, 1);
   srv->in_flush = 0;
-  char *face1 = nl_diag_face(e, &n1);
-  if (face0 == NULL || face1 == NULL || n0 != n1 || memcmp(face0, face1, n0) != 0)
+  if (nl_ws_generation(srv->ws) != gen)
     nl_srv_schedule_diagnostics(srv);
   else
     start_diag_timer(srv);
-  free(face0);
-  free(face1);
   free(path);
   json_object_set_new(srv->indexed, doc->uri, json_integer(doc->version));
   json_object_set_new(srv->edited, doc->uri, json_true());
