@@ -232,11 +232,16 @@ static const char *title_of(nl_workspace *ws, const char *root, const char *rel)
   return e->note->title != NULL ? e->note->title->text : "(no title)";
 }
 
-static void test_restart(void) {
+/* An empty cache folder and a new vault folder tmp/name in root. */
+static void fresh_vault(char *root, size_t size, const char *name) {
   clear_cache_dir();
-  char root[4200];
-  snprintf(root, sizeof(root), "%s/vault", tmp);
+  snprintf(root, size, "%s/%s", tmp, name);
   mkdir(root, 0700);
+}
+
+static void test_restart(void) {
+  char root[4200];
+  fresh_vault(root, sizeof(root), "vault");
   put_file(root, "a.md", "---\ntitle: A one\n---\n[[b]]\n", 2);
   put_file(root, "b.md", "---\ntitle: B one\n---\n", 2);
   put_file(root, "c.md", "---\ntitle: C one\n---\n", 2);
@@ -313,6 +318,89 @@ static void test_restart(void) {
   }
 }
 
+/* ---- the reference maps after a scan merged in slices (backlinks.c) ----------------------- */
+
+static int woken;
+static void wake(void *ud) { woken = 1; }
+
+/* Scans root as the server does (a waker, merges in slices of budget 0: eight notes a turn)
+ * until ready; the reference maps are then still deferred. */
+static nl_workspace *index_in_slices(const char *root) {
+  nl_workspace *ws = nl_ws_new(&loop, cfg);
+  nl_ws_add_root(ws, root);
+  nl_ws_set_cache_dir(ws, cache_dir);
+  nl_ws_set_waker(ws, wake, NULL);
+  int finished = 0;
+  if (nl_ws_scan(ws, scan_done, &finished) != 0) return ws;
+  while (!finished) {
+    uv_run(&loop, UV_RUN_ONCE);
+    while (woken && !finished) woken = nl_ws_merge(ws, 0);
+  }
+  uv_run(&loop, UV_RUN_DEFAULT);
+  return ws;
+}
+
+static ptrdiff_t refs_count(nl_workspace *ws, const char *name,
+                            ptrdiff_t (*of)(const nl_workspace *, const nl_entry *, nl_ref **)) {
+  nl_entry *e = nl_ws_resolve(ws, NULL, name, strlen(name), NULL);
+  if (e == NULL) return -100;
+  nl_ref *refs = NULL;
+  ptrdiff_t n = of(ws, e, &refs);
+  free(refs);
+  return n;
+}
+
+static void test_deferred_refs(void) {
+  char root[4200], path[4400];
+  fresh_vault(root, sizeof(root), "slices");
+  put_file(root, "Ana Ruiz.md", "---\ntype: person\n---\n", 2);
+  put_file(root, "Acme.md", "---\ntype: account\n---\n", 2);
+  put_file(root, "b.md", "# B\n", 2);
+  put_file(root, "c.md", "# C\n", 2);
+  for (int i = 0; i < 20; i++) { /* more than one slice of notes */
+    char rel[64], text[256];
+    snprintf(rel, sizeof(rel), "m/m%02d.md", i);
+    snprintf(text, sizeof(text),
+             "---\naccount: \"[[Acme]]\"\nparticipants: [\"[[Ana Ruiz]]\"]\n---\n"
+             "[[b]] @Ana Ruiz #account/acme\n");
+    put_file(root, rel, text, 2);
+  }
+  /* The first start (no cache) and the second (every note from it) answer the same. */
+  for (int round = 0; round < 2; round++) {
+    nl_workspace *ws = index_in_slices(root);
+    ASSERT_EQ(nl_ws_count(ws), 24);
+    /* While deferred: m00 now links to c, m01 goes; the searches then see exactly that. */
+    snprintf(path, sizeof(path), "%s/m/m00.md", root);
+    const char *text = "[[c]]\n";
+    ASSERT(nl_ws_update(ws, path, text, strlen(text), 1) != NULL);
+    snprintf(path, sizeof(path), "%s/m/m01.md", root);
+    ASSERT_EQ(nl_ws_remove(ws, path), 0);
+    ASSERT_EQ(refs_count(ws, "b", nl_ws_backlinks), 18);
+    ASSERT_EQ(refs_count(ws, "c", nl_ws_backlinks), 1);
+    ASSERT_EQ(refs_count(ws, "Ana Ruiz", nl_ws_mentions_of), 18);
+    ASSERT_EQ(refs_count(ws, "Ana Ruiz", nl_ws_fm_refs_of), 18);
+    ASSERT_EQ(refs_count(ws, "Acme", nl_ws_fm_refs_of), 18);
+    ASSERT_EQ(refs_count(ws, "Acme", nl_ws_account_tags_of), 18);
+    /* Complete now: later edits update the maps at once. */
+    text = "[[b]]\n";
+    snprintf(path, sizeof(path), "%s/m/m00.md", root);
+    ASSERT(nl_ws_update(ws, path, text, strlen(text), 1) != NULL);
+    ASSERT_EQ(refs_count(ws, "b", nl_ws_backlinks), 19);
+    ASSERT_EQ(refs_count(ws, "c", nl_ws_backlinks), 0);
+    char err[256];
+    ASSERT_EQ(nl_ws_check(ws, err, sizeof(err)), 0);
+    nl_ws_free(ws);
+  }
+  /* Built by the slices after the scan, as the server drives them: the same answers. */
+  nl_workspace *ws = index_in_slices(root);
+  int slices = 0;
+  while (nl_ws_merge(ws, 1000000000)) slices++;
+  ASSERT_EQ(slices, 0);
+  ASSERT_EQ(refs_count(ws, "b", nl_ws_backlinks), 20);
+  ASSERT_EQ(refs_count(ws, "Ana Ruiz", nl_ws_mentions_of), 20);
+  nl_ws_free(ws);
+}
+
 int main(void) {
   snprintf(tmp, sizeof(tmp), "/tmp/nl-test-cache-XXXXXX");
   if (mkdtemp(tmp) == NULL) return 1;
@@ -324,6 +412,7 @@ int main(void) {
   RUN(test_racy_file);
   RUN(test_damage_is_ignored);
   RUN(test_restart);
+  RUN(test_deferred_refs);
   nl_config_free(cfg);
   uv_loop_close(&loop);
   char cmd[4200];

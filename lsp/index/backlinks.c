@@ -1,10 +1,83 @@
-/* backlinks.c: the notes that link to or mention a note, found through the index's refs and
- * said maps; and the vault's tags. */
+/* backlinks.c: the reference maps (refs, said, fm_refs, acct_tags: which notes may name a
+ * note) and the searches through them for the notes that link to, mention or name a note; and
+ * the vault's tags.
+ *
+ * A scan leaves its notes out of the reference maps (nl_wsi_defer_refs) and they are put in
+ * after it, in slices between requests (nl_wsi_refs_step, from nl_ws_merge): completion,
+ * definition and symbols do not wait for them (they were a fifth of a restart's CPU from the
+ * index cache at 100,000 notes). A search completes the maps first, so it never sees them
+ * partial. */
 #include "lsp/index/workspace_impl.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "lsp/base/unicode.h"
+#include "lsp/note/mojibake.h"
+
+/* ---- the reference maps ------------------------------------------------------------------ */
+
+static void index_refs(nl_workspace *ws, const nl_entry *e, int add) {
+  const nl_note *n = e->note;
+  uint32_t id = e->id;
+  for (size_t i = 0; i < n->n_tags; i++) {
+    const char *t = n->tags[i].name;
+    if (strncmp(t, "account/", 8) == 0 && t[8] != '\0')
+      nl_wsi_map_key(&ws->acct_tags, t + 8, strlen(t + 8), id, add, nl_wsi_slug_make);
+  }
+  for (size_t i = 0; i < n->n_links; i++) {
+    const char *b;
+    size_t len;
+    nl_wsi_link_base(n->links[i].target, &b, &len);
+    if (len > 0) nl_wsi_map_key(&ws->refs, b, len, id, add, nl_wsi_key_make);
+  }
+  for (size_t i = 0; i < n->n_mentions; i++) {
+    const char *w = n->mentions[i].word;
+    if (w == NULL || *w == '\0') continue;
+    size_t wl = strlen(w), fl = wl;
+    nl_wsi_map_key(&ws->said, w, wl, id, add, nl_wsi_key_make);
+    /* "@LÃ©a" may name Léa (nl_ws_resolve_mention): filed under the repaired word too */
+    char *fixed = nl_unicode_is_ascii(w, wl) ? NULL : nl_mojibake_repair(w, wl, &fl);
+    if (fixed != NULL && (fl != wl || memcmp(fixed, w, wl) != 0))
+      nl_wsi_map_key(&ws->said, fixed, fl, id, add, nl_wsi_key_make);
+    free(fixed);
+  }
+  if (n->account != NULL && n->account->text[0] != '\0')
+    nl_wsi_map_key(&ws->fm_refs, n->account->text, strlen(n->account->text), id, add,
+                   nl_wsi_key_make);
+  for (size_t i = 0; i < n->n_participants; i++) {
+    const char *v = n->participants[i].text;
+    if (*v != '\0') nl_wsi_map_key(&ws->fm_refs, v, strlen(v), id, add, nl_wsi_key_make);
+  }
+}
+
+void nl_wsi_index_refs(nl_workspace *ws, const nl_entry *e, int add) {
+  if (e->id < ws->refs_upto) index_refs(ws, e, add);
+}
+
+void nl_wsi_defer_refs(nl_workspace *ws) {
+  if (ws->refs_upto == UINT32_MAX) ws->refs_upto = ws->n_ids;
+}
+
+int nl_wsi_refs_step(nl_workspace *ws, uint64_t budget_ns) {
+  uint64_t start = uv_hrtime();
+  unsigned n = 0;
+  while (ws->refs_upto < ws->n_ids && budget_ns > 0) {
+    const nl_entry *e = ws->entries[ws->refs_upto++]; /* first: index_refs checks the id */
+    if (e != NULL) nl_wsi_index_refs(ws, e, 1);
+    if (++n % 64 == 0 && uv_hrtime() - start >= budget_ns) break;
+  }
+  if (ws->refs_upto < ws->n_ids) return 1;
+  ws->refs_upto = UINT32_MAX;
+  return 0;
+}
+
+/* Before a search: the deferred entries go in now. The maps are derived from the entries, so
+ * completing them changes no answer, which is why a const index may. */
+static void refs_complete(const nl_workspace *ws) {
+  if (ws->refs_upto != UINT32_MAX) nl_wsi_refs_step((nl_workspace *)ws, UINT64_MAX);
+}
 
 /* ---- backlinks and tags ------------------------------------------------------------------ */
 
@@ -44,6 +117,7 @@ static size_t first_word(const char *name) {
 static ptrdiff_t find_refs(const nl_workspace *ws, const nl_entry *e, const ref_search *rs,
                            nl_ref **out) {
   *out = NULL;
+  refs_complete(ws);
   size_t n_out = 0, cap = 0;
   const char *names[66];
   size_t n_names = 0;

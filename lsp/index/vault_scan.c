@@ -431,7 +431,10 @@ int nl_ws_merge(nl_workspace *ws, uint64_t budget_ns) {
     }
     if (++n % 8 == 0 && uv_hrtime() - start >= budget_ns) break;
   }
-  return ws->vscan != NULL && ws->vscan->parsed != NULL && !ws->vscan->stop;
+  if (ws->vscan != NULL) return ws->vscan->parsed != NULL && !ws->vscan->stop;
+  /* The scan is over: the reference maps it deferred are built now, a slice at a time. */
+  uint64_t spent = uv_hrtime() - start;
+  return nl_wsi_refs_step(ws, spent < budget_ns ? budget_ns - spent : 0);
 }
 
 void nl_ws_set_waker(nl_workspace *ws, void (*wake)(void *ud), void *ud) {
@@ -518,6 +521,8 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   sc->walk_req.data = sc;
   sc->running = 1;
   ws->vscan = sc;
+  /* Merged in slices: the reference maps wait until the scan is over (backlinks.c). */
+  if (ws->wake != NULL) nl_wsi_defer_refs(ws);
   int rc = uv_queue_work(ws->loop, &sc->walk_req, walk_work, walk_after);
   if (rc != 0) {
     nl_wsi_scan_free(sc);

@@ -8,6 +8,8 @@
  *   said    a mention's first word               -> id of the mentioning note, once each
  *   fm_refs frontmatter `account:` and `participants:` values -> id of the note, once each
  *   acct_tags  slug of an `account/<slug>` tag (nl_wsi_slug_make) -> id of the note, once each
+ * (refs, said, fm_refs and acct_tags, the reference maps, are kept by backlinks.c, which may
+ * build a scan's share of them after the scan: nl_wsi_index_refs.)
  * Every map entry of a note is added by index_note(+1) and removed by index_note(-1) with the
  * same parse, so an update is proportional to the note. */
 #include "lsp/index/workspace_impl.h"
@@ -26,7 +28,6 @@
 #include "lsp/index/diagnose.h"
 #include "lsp/base/log.h"
 #include "lsp/base/unicode.h"
-#include "lsp/note/mojibake.h"
 #include "protocol/lsp_types.h"
 
 /* ---- keys -------------------------------------------------------------------------------- */
@@ -220,33 +221,8 @@ static void index_note(nl_workspace *ws, nl_entry *e, int add) {
   for (size_t i = 0; i < n->n_tags; i++) {
     const char *t = n->tags[i].name;
     nl_strmap_count(&ws->tags, t, strlen(t), add ? 1 : -1);
-    if (strncmp(t, "account/", 8) == 0 && t[8] != '\0')
-      nl_wsi_map_key(&ws->acct_tags, t + 8, strlen(t + 8), id, add, nl_wsi_slug_make);
   }
-  for (size_t i = 0; i < n->n_links; i++) {
-    const char *b;
-    size_t len;
-    nl_wsi_link_base(n->links[i].target, &b, &len);
-    if (len > 0) nl_wsi_map_key(&ws->refs, b, len, id, add, nl_wsi_key_make);
-  }
-  for (size_t i = 0; i < n->n_mentions; i++) {
-    const char *w = n->mentions[i].word;
-    if (w == NULL || *w == '\0') continue;
-    size_t wl = strlen(w), fl = wl;
-    nl_wsi_map_key(&ws->said, w, wl, id, add, nl_wsi_key_make);
-    /* "@LÃ©a" may name Léa (nl_ws_resolve_mention): filed under the repaired word too */
-    char *fixed = nl_unicode_is_ascii(w, wl) ? NULL : nl_mojibake_repair(w, wl, &fl);
-    if (fixed != NULL && (fl != wl || memcmp(fixed, w, wl) != 0))
-      nl_wsi_map_key(&ws->said, fixed, fl, id, add, nl_wsi_key_make);
-    free(fixed);
-  }
-  if (n->account != NULL && n->account->text[0] != '\0')
-    nl_wsi_map_key(&ws->fm_refs, n->account->text, strlen(n->account->text), id, add,
-                   nl_wsi_key_make);
-  for (size_t i = 0; i < n->n_participants; i++) {
-    const char *v = n->participants[i].text;
-    if (*v != '\0') nl_wsi_map_key(&ws->fm_refs, v, strlen(v), id, add, nl_wsi_key_make);
-  }
+  nl_wsi_index_refs(ws, e, add);
 }
 
 /* What other notes' diagnostics read of e, its face (nl_diag_face), hashed: a change of it is
@@ -415,6 +391,7 @@ nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg) {
   nl_strmap_init(&ws->inodes);
   nl_strmap_init(&ws->fm_refs);
   nl_strmap_init(&ws->acct_tags);
+  ws->refs_upto = UINT32_MAX;
   return ws;
 }
 

@@ -107,7 +107,8 @@ void nl_ws_set_text_hook(nl_workspace *ws, nl_ws_text_cb cb, void *ud);
  * they wait and `wake` (called on the loop thread) asks the owner to call nl_ws_merge soon;
  * the server does so between requests, so indexing never holds up a request for long. */
 void nl_ws_set_waker(nl_workspace *ws, void (*wake)(void *ud), void *ud);
-/* Merges waiting notes for about budget_ns; returns 1 when some are still waiting. */
+/* Merges waiting notes for about budget_ns, and once the scan is over builds the reference
+ * maps it deferred (backlinks.c); returns 1 when some of that work is still waiting. */
 int nl_ws_merge(nl_workspace *ws, uint64_t budget_ns);
 int nl_ws_ready(const nl_workspace *ws); /* the first scan finished */
 

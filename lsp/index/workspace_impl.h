@@ -36,6 +36,9 @@ struct nl_workspace {
 
   nl_strmap paths, files, names, slugs, tags, refs, said, fm_refs, acct_tags;
   nl_strmap inodes; /* device and inode (16 bytes) -> the entry read from that file */
+  /* Entries with an id below this have their links, mentions and frontmatter names in the
+   * reference maps; UINT32_MAX: every entry, now and when added (backlinks.c). */
+  uint32_t refs_upto;
 
   nl_ws_change_cb change_cb;
   void *change_ud;
@@ -84,6 +87,17 @@ int nl_wsi_root_of(const nl_workspace *ws, const char *abs);
 nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int open);
 /* After every change: checks invariants in debug builds and calls the change callback. */
 void nl_wsi_changed(nl_workspace *ws);
+
+/* ---- the reference maps (backlinks.c) ---------------------------------------------------- */
+
+/* Adds (add = 1) or removes e's links, mentions, frontmatter names and account tags in refs,
+ * said, fm_refs and acct_tags; nothing while e is deferred (its id not below refs_upto). */
+void nl_wsi_index_refs(nl_workspace *ws, const nl_entry *e, int add);
+/* From now on, entries added are left out of the reference maps until nl_wsi_refs_step or
+ * nl_wsi_refs_finish puts them in (a scan defers them: they are not needed to be ready). */
+void nl_wsi_defer_refs(nl_workspace *ws);
+/* Puts deferred entries in the reference maps for about budget_ns; 1 while some are left. */
+int nl_wsi_refs_step(nl_workspace *ws, uint64_t budget_ns);
 
 /* ---- attachments (attachments.c) ---------------------------------------------------------- */
 
