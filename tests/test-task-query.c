@@ -1,13 +1,15 @@
 /* The vault task query's pages: with a limit (and an offset), nl_tq_run keeps only the first
  * hits as it goes (a bounded heap over the index's task table) and must answer exactly the
  * slice of the fully sorted answer, for every order, with ties on due date and priority
- * broken by path and line; the task table follows edits and removals. */
+ * broken by path and line; the task table follows edits and removals. The JSON streamed for
+ * the command line is the tree's text, byte for byte. */
 #include "test.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
+#include "lsp/base/buf.h"
 #include "lsp/features/task_query.h"
 #include "lsp/index/config.h"
 #include "lsp/index/workspace.h"
@@ -164,6 +166,82 @@ static void test_table_follows_edits(void) {
   ASSERT_EQ(count_all(), (NOTES - 2) * TASKS + 1);
 }
 
+/* ---- the JSON, as a tree and as streamed text ------------------------------------------- */
+
+static int add_to_buf(const char *s, size_t len, void *data) {
+  nl_buf_add(data, s, len);
+  return 0;
+}
+
+static int refuse(const char *s, size_t len, void *data) {
+  (void)s, (void)len, (void)data;
+  return -1;
+}
+
+/* The streamed text must be the tree's json_dumps, byte for byte, and valid JSON. */
+static int dump_is_tree(const nl_tq_query *q) {
+  nl_tq_result r;
+  if (nl_tq_run(ws, q, 20407, &r) != 0) return 0;
+  json_t *tree = nl_tq_result_json(ws, NULL, NL_ENC_UTF16, q, &r);
+  char *want = tree != NULL ? json_dumps(tree, JSON_INDENT(2)) : NULL;
+  nl_buf got = NL_BUF_INIT;
+  int rc = nl_tq_result_dump(ws, NULL, NL_ENC_UTF16, q, &r, add_to_buf, &got);
+  char *text = nl_buf_take(&got);
+  json_error_t jerr;
+  json_t *back = text != NULL ? json_loads(text, 0, &jerr) : NULL;
+  int ok = rc == 0 && want != NULL && text != NULL && strcmp(want, text) == 0 && back != NULL &&
+           json_equal(back, tree);
+  if (!ok)
+    fprintf(stderr, "group %d, %zu tasks: dump rc %d, %s\n--- tree\n%s\n--- dump\n%s\n",
+            (int)q->group, r.n, rc, back ? "parses" : jerr.text, want ? want : "(null)",
+            text ? text : "(null)");
+  json_decref(back);
+  free(text);
+  free(want);
+  json_decref(tree);
+  nl_tq_result_free(&r);
+  return ok;
+}
+
+static void test_dump_is_the_tree(void) {
+  /* Descriptions and owners jansson must escape: quotes, a backslash, control characters, a
+   * bytes that are not UTF-8 (written as U+FFFD), a newline-free line of every kind. */
+  char path[512];
+  snprintf(path, sizeof path, "%s/Odd.md", dir);
+  static const char odd[] = "- [ ] say \"hi\" to C:\\temp\tnow @Bob\"Q #task\n"
+                            "- [ ] bell \x01\x1f and \x7f @\xff\xfeName \xF0\x9F\x93\x85 2025-11-10\n"
+                            "- [ ?] half \xE2\x82 seq </script> \xE2\x80\xA8 @Person1 #tag/\xc3\n";
+  FILE *f = fopen(path, "wb");
+  ASSERT(f != NULL);
+  fwrite(odd, 1, sizeof odd - 1, f);
+  fclose(f);
+  ASSERT_EQ(nl_ws_reload(ws, path), 0);
+  for (int group = NL_TQ_GROUP_NONE; group <= NL_TQ_GROUP_ACCOUNT; group++) {
+    nl_tq_query q;
+    nl_tq_query_init(&q);
+    q.group = (nl_tq_group)group;
+    ASSERT(dump_is_tree(&q));
+    q.path = strdup("Odd.md");
+    ASSERT(dump_is_tree(&q));
+    q.limit = 1;
+    q.offset = 1;
+    ASSERT(dump_is_tree(&q));
+    ASSERT_EQ(nl_tq_query_add_owner(&q, "nobody at all"), 0); /* no task: [] */
+    ASSERT(dump_is_tree(&q));
+    nl_tq_query_free(&q);
+  }
+  /* A callback that fails stops the dump. */
+  nl_tq_query q;
+  nl_tq_query_init(&q);
+  nl_tq_result r;
+  ASSERT_EQ(nl_tq_run(ws, &q, 20407, &r), 0);
+  ASSERT_EQ(nl_tq_result_dump(ws, NULL, NL_ENC_UTF16, &q, &r, refuse, NULL), -1);
+  nl_tq_result_free(&r);
+  nl_tq_query_free(&q);
+  unlink(path);
+  ASSERT_EQ(nl_ws_remove(ws, path), 0);
+}
+
 static void teardown(void) {
   nl_ws_free(ws);
   nl_config_free(cfg);
@@ -185,6 +263,7 @@ int main(void) {
   }
   RUN(test_pages_are_slices);
   RUN(test_filters_with_pages);
+  RUN(test_dump_is_the_tree);
   RUN(test_table_follows_edits);
   teardown();
   return NL_TEST_DONE();

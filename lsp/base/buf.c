@@ -50,6 +50,11 @@ void nl_buf_addf(nl_buf *b, const char *fmt, ...) {
   b->len += (size_t)n;
 }
 
+void nl_buf_clear(nl_buf *b) {
+  b->len = 0;
+  if (b->s != NULL) b->s[0] = '\0';
+}
+
 char *nl_buf_take(nl_buf *b) {
   char *s = b->s;
   if (b->oom) {

@@ -23,6 +23,8 @@ void nl_buf_addf(nl_buf *b, const char *fmt, ...) __attribute__((format(printf, 
 /* The string, handed to the caller (free()): "" when nothing was appended, NULL when an
  * append failed (the buffer is freed then). Leaves b empty. */
 char *nl_buf_take(nl_buf *b);
+/* Empties b but keeps its allocation, for a buffer filled and drained again and again. */
+void nl_buf_clear(nl_buf *b);
 /* Frees what b holds and leaves it empty. */
 void nl_buf_free(nl_buf *b);
 

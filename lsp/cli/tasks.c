@@ -2,7 +2,6 @@
  * the vault's scan builds; this file only prints. */
 #include "lsp/cli/tasks.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,6 +213,11 @@ static int print_lines(FILE *out, const nl_workspace *ws, const nl_tq_query *q,
   return 0;
 }
 
+/* Writes a piece of the JSON answer to the FILE in data (jansson's dump callback). */
+static int write_out(const char *s, size_t len, void *data) {
+  return fwrite(s, 1, len, data) == len ? 0 : -1;
+}
+
 static int run_query(const options *o, nl_cli_vault *v, FILE *out, FILE *err) {
   nl_tq_result r;
   if (nl_tq_run(v->ws, &o->q, nl_config_today(v->cfg), &r) < 0) {
@@ -222,19 +226,16 @@ static int run_query(const options *o, nl_cli_vault *v, FILE *out, FILE *err) {
   }
   int rc = 0;
   if (o->format == FORMAT_JSON) {
-    json_t *j = nl_tq_result_json(v->ws, NULL, NL_ENC_UTF16, &o->q, &r);
-    if (j == NULL) {
-      rc = -1;
-    } else {
-      json_dumpf(j, out, JSON_INDENT(2));
-      fputc('\n', out);
-      json_decref(j);
-    }
+    rc = nl_tq_result_dump(v->ws, NULL, NL_ENC_UTF16, &o->q, &r, write_out, out);
+    if (rc == 0) fputc('\n', out);
   } else {
     rc = print_lines(out, v->ws, &o->q, &r, o->format == FORMAT_MARKDOWN);
   }
   nl_tq_result_free(&r);
-  fflush(out);
+  if (fflush(out) != 0 || ferror(out)) {
+    fprintf(err, "notes-lsp tasks: cannot write the answer\n");
+    return 2;
+  }
   if (rc < 0) {
     fprintf(err, "notes-lsp tasks: out of memory\n");
     return 2;

@@ -211,5 +211,12 @@ void nl_tq_buckets_free(nl_tq_bucket *b, size_t n);
  * (one read per note, and none for UTF-8). NULL when out of memory. */
 json_t *nl_tq_result_json(const nl_workspace *ws, nl_docs *docs, nl_encoding enc,
                           const nl_tq_query *q, const nl_tq_result *r);
+/* The same JSON as text, exactly what json_dumpf(nl_tq_result_json(...), JSON_INDENT(2))
+ * writes, handed to cb (jansson's json_dump_callback_t: 0, or -1 to stop) in pieces of about
+ * 64 KiB as the tasks are built, so the whole answer is never held: the command line's
+ * `--format json` over a large vault. 0, or -1 when out of memory or cb failed. */
+int nl_tq_result_dump(const nl_workspace *ws, nl_docs *docs, nl_encoding enc,
+                      const nl_tq_query *q, const nl_tq_result *r, json_dump_callback_t cb,
+                      void *data);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsp/base/buf.h"
 #include "lsp/features/nav_match.h"
 #include "lsp/note/columns.h"
 #include "lsp/client/text.h"
@@ -52,8 +53,9 @@ static void put(json_t *o, const char *key, json_t *v) {
   if (v != NULL) json_object_set_new_nocheck(o, key, v);
 }
 
+/* One task's object; `stop` is the end of its line in the client's units. */
 static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t today,
-                        json_t *range) {
+                        uint32_t stop) {
   const nl_entry *e = h->entry;
   const nl_note *n = e->note;
   const nl_task *t = h->task;
@@ -84,7 +86,6 @@ static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t toda
    * a format for each was a third of the time. The order is the documented one. */
   json_t *j = json_object();
   if (j == NULL) {
-    json_decref(range);
     json_decref(owners);
     json_decref(tags);
     json_decref(note);
@@ -93,7 +94,7 @@ static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t toda
   }
   put(j, "uri", json_string(e->uri));
   put(j, "path", str_or_null(e->rel));
-  put(j, "range", range);
+  put(j, "range", nl_lsp_range_json(t->line, 0, t->line, stop));
   put(j, "line", json_integer((json_int_t)t->line));
   put(j, "status", json_string(nl_tq_status_name((nl_tq_status)h->status)));
   put(j, "statusSymbol", nl_lsp_string_lossy(symbol, strlen(symbol)));
@@ -123,6 +124,8 @@ static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t toda
   return j;
 }
 
+/* ---- each hit's line end ----------------------------------------------------------------- */
+
 typedef struct {
   const nl_tq_hit *hit;
   size_t at;
@@ -134,13 +137,13 @@ static int cmp_by_entry(const void *pa, const void *pb) {
   return a->at < b->at ? -1 : a->at > b->at;
 }
 
-/* The range of every hit's line: from the parse's columns, else (a position it did not keep)
- * from the note's text, each note read at most once. */
-static json_t **line_ranges(nl_docs *docs, nl_encoding enc, const nl_tq_result *r) {
-  json_t **ranges = calloc(r->n ? r->n : 1, sizeof *ranges);
+/* The end of every hit's line in `enc` units (new array, r->n long): from the parse's columns,
+ * else (a position it did not keep) from the note's text, each note read at most once. */
+static uint32_t *line_stops(nl_docs *docs, nl_encoding enc, const nl_tq_result *r) {
+  uint32_t *stops = malloc((r->n ? r->n : 1) * sizeof *stops);
   by_entry *order = malloc((r->n ? r->n : 1) * sizeof *order);
-  if (ranges == NULL || order == NULL) {
-    free(ranges);
+  if (stops == NULL || order == NULL) {
+    free(stops);
     free(order);
     return NULL;
   }
@@ -148,10 +151,7 @@ static json_t **line_ranges(nl_docs *docs, nl_encoding enc, const nl_tq_result *
   for (size_t i = 0; i < r->n; i++) {
     const nl_task *t = r->items[i].task;
     nl_bpos end = {t->line, t->text_range.b};
-    uint32_t stop;
-    if (nl_columns_units(r->items[i].entry->note, enc, end, &stop) == 0)
-      ranges[i] = nl_lsp_range_json(t->line, 0, t->line, stop);
-    else
+    if (nl_columns_units(r->items[i].entry->note, enc, end, &stops[i]) != 0)
       order[unknown++] = (by_entry){&r->items[i], i};
   }
   if (unknown > 1) qsort(order, unknown, sizeof *order, cmp_by_entry);
@@ -167,55 +167,221 @@ static json_t **line_ranges(nl_docs *docs, nl_encoding enc, const nl_tq_result *
       loaded = e;
     }
     nl_text_units(&text, enc, (nl_bpos){t->line, t->text_range.b}, &line, &stop);
-    ranges[order[i].at] = nl_lsp_range_json(t->line, 0, t->line, stop);
+    stops[order[i].at] = stop;
   }
   if (loaded != NULL) nl_text_free(&text);
   free(order);
-  return ranges;
+  return stops;
 }
 
-static json_t *hits_json(const nl_workspace *ws, const nl_tq_result *r, json_t **ranges,
-                         const size_t *idx, size_t n) {
-  json_t *arr = json_array();
-  for (size_t k = 0; arr != NULL && k < n; k++) {
+/* ---- one walk, two sinks ----------------------------------------------------------------- */
+
+/* Where the walk over a result sends its parts, in order: begin; then each task, or for a
+ * grouped query each group (name NULL for no owner or account) with its tasks; then end. A
+ * callback returns 0, or -1 to stop the walk. */
+typedef struct {
+  int (*begin)(void *sink);
+  int (*group)(void *sink, const char *name);
+  int (*task)(void *sink, json_t *task); /* steals task */
+  int (*group_end)(void *sink);
+  int (*end)(void *sink);
+} sink_ops;
+
+static int walk_hits(const nl_workspace *ws, const nl_tq_result *r, const uint32_t *stops,
+                     const size_t *idx, size_t n, const sink_ops *ops, void *sink) {
+  for (size_t k = 0; k < n; k++) {
     size_t i = idx != NULL ? idx[k] : k;
-    json_t *j = hit_json(ws, &r->items[i], r->today, json_incref(ranges[i]));
-    if (j == NULL) {
-      json_decref(arr);
-      return NULL;
-    }
-    json_array_append_new(arr, j);
+    json_t *j = hit_json(ws, &r->items[i], r->today, stops[i]);
+    if (j == NULL || ops->task(sink, j) < 0) return -1;
   }
-  return arr;
+  return 0;
 }
 
-json_t *nl_tq_result_json(const nl_workspace *ws, nl_docs *docs, nl_encoding enc,
-                          const nl_tq_query *q, const nl_tq_result *r) {
-  json_t **ranges = line_ranges(docs, enc, r);
-  if (ranges == NULL) return NULL;
-  json_t *out = NULL;
-  if (q->group == NL_TQ_GROUP_NONE) {
-    out = hits_json(ws, r, ranges, NULL, r->n);
-  } else {
+static int walk(const nl_workspace *ws, nl_docs *docs, nl_encoding enc, const nl_tq_query *q,
+                const nl_tq_result *r, const sink_ops *ops, void *sink) {
+  uint32_t *stops = line_stops(docs, enc, r);
+  if (stops == NULL) return -1;
+  int rc = ops->begin(sink);
+  if (rc == 0 && q->group == NL_TQ_GROUP_NONE) {
+    rc = walk_hits(ws, r, stops, NULL, r->n, ops, sink);
+  } else if (rc == 0) {
     nl_tq_bucket *bs = NULL;
     size_t nb = 0;
-    if (nl_tq_group_hits(ws, r, q->group, &bs, &nb) == 0 && (out = json_array()) != NULL) {
-      for (size_t i = 0; i < nb; i++) {
-        json_t *tasks = hits_json(ws, r, ranges, bs[i].idx, bs[i].n);
-        json_t *g = tasks != NULL ? json_pack("{s:o, s:o}", "group", str_or_null(bs[i].name),
-                                              "tasks", tasks)
-                                  : NULL;
-        if (g == NULL) {
-          json_decref(out);
-          out = NULL;
-          break;
-        }
-        json_array_append_new(out, g);
-      }
+    rc = nl_tq_group_hits(ws, r, q->group, &bs, &nb);
+    for (size_t g = 0; rc == 0 && g < nb; g++) {
+      rc = ops->group(sink, bs[g].name);
+      if (rc == 0) rc = walk_hits(ws, r, stops, bs[g].idx, bs[g].n, ops, sink);
+      if (rc == 0) rc = ops->group_end(sink);
     }
     nl_tq_buckets_free(bs, nb);
   }
-  for (size_t i = 0; i < r->n; i++) json_decref(ranges[i]);
-  free(ranges);
-  return out;
+  if (rc == 0) rc = ops->end(sink);
+  free(stops);
+  return rc;
+}
+
+/* ---- the tree ---------------------------------------------------------------------------- */
+
+typedef struct {
+  json_t *root;  /* the answer (new) */
+  json_t *tasks; /* the array tasks go to: root, or the open group's (borrowed) */
+} tree_sink;
+
+static int tree_begin(void *sink) {
+  tree_sink *t = sink;
+  t->root = t->tasks = json_array();
+  return t->root != NULL ? 0 : -1;
+}
+
+static int tree_group(void *sink, const char *name) {
+  tree_sink *t = sink;
+  json_t *tasks = json_array();
+  json_t *g = tasks != NULL ? json_pack("{s:o, s:O}", "group", str_or_null(name), "tasks", tasks)
+                            : NULL;
+  json_decref(tasks);
+  if (g == NULL || json_array_append_new(t->root, g) < 0) return -1;
+  t->tasks = tasks; /* g holds it */
+  return 0;
+}
+
+static int tree_task(void *sink, json_t *task) {
+  return json_array_append_new(((tree_sink *)sink)->tasks, task);
+}
+
+static int tree_group_end(void *sink) {
+  tree_sink *t = sink;
+  t->tasks = t->root;
+  return 0;
+}
+
+static int tree_end(void *sink) {
+  (void)sink;
+  return 0;
+}
+
+static const sink_ops tree_ops = {tree_begin, tree_group, tree_task, tree_group_end, tree_end};
+
+json_t *nl_tq_result_json(const nl_workspace *ws, nl_docs *docs, nl_encoding enc,
+                          const nl_tq_query *q, const nl_tq_result *r) {
+  tree_sink t = {NULL, NULL};
+  if (walk(ws, docs, enc, q, r, &tree_ops, &t) < 0) {
+    json_decref(t.root);
+    return NULL;
+  }
+  return t.root;
+}
+
+/* ---- the text ---------------------------------------------------------------------------- */
+
+/* The text json_dumpf(tree, JSON_INDENT(2)) writes, a task at a time: jansson dumps each task
+ * object (and a group's name), so strings are escaped by jansson alone, and this writes what
+ * lies between them, the arrays' brackets and commas and the group objects, as jansson lays
+ * them out: an element on its own line, indented two spaces a level; an empty array "[]". */
+#define DUMP_FLUSH 65536 /* bytes gathered before they go to the callback */
+
+typedef struct {
+  nl_buf buf;
+  size_t indent;     /* spaces added after each newline of what jansson dumps */
+  size_t n_top;      /* elements written in the answer's array */
+  size_t n_tasks;    /* elements written in the open group's tasks */
+  int grouped;
+  json_dump_callback_t cb;
+  void *data;
+} dump_sink;
+
+static const char spaces[] = "        "; /* the deepest line starts 8 spaces in */
+
+static int dump_indented(const char *s, size_t len, void *sink) {
+  dump_sink *d = sink;
+  for (const char *nl; (nl = memchr(s, '\n', len)) != NULL;) {
+    nl_buf_add(&d->buf, s, (size_t)(nl - s) + 1);
+    nl_buf_add(&d->buf, spaces, d->indent);
+    len -= (size_t)(nl - s) + 1;
+    s = nl + 1;
+  }
+  nl_buf_add(&d->buf, s, len);
+  return d->buf.oom ? -1 : 0;
+}
+
+/* Dumps v (borrowed) as the element or value at `indent`. */
+static int dump_value(dump_sink *d, const json_t *v, size_t indent) {
+  d->indent = indent;
+  return json_dump_callback(v, dump_indented, d, JSON_INDENT(2) | JSON_ENCODE_ANY);
+}
+
+/* Opens the next element of an array whose elements start `indent` spaces in. */
+static void dump_element(dump_sink *d, size_t *count, size_t indent) {
+  nl_buf_adds(&d->buf, *count > 0 ? ",\n" : "[\n");
+  nl_buf_add(&d->buf, spaces, indent);
+  (*count)++;
+}
+
+static void dump_close(dump_sink *d, size_t count, size_t indent) {
+  if (count == 0) {
+    nl_buf_adds(&d->buf, "[]");
+    return;
+  }
+  nl_buf_adds(&d->buf, "\n");
+  nl_buf_add(&d->buf, spaces, indent);
+  nl_buf_adds(&d->buf, "]");
+}
+
+static int dump_flush(dump_sink *d, size_t at_least) {
+  if (d->buf.oom) return -1;
+  if (d->buf.len < at_least || d->buf.len == 0) return 0;
+  int rc = d->cb(d->buf.s, d->buf.len, d->data);
+  nl_buf_clear(&d->buf);
+  return rc < 0 ? -1 : 0;
+}
+
+static int dump_begin(void *sink) {
+  (void)sink;
+  return 0;
+}
+
+static int dump_group(void *sink, const char *name) {
+  dump_sink *d = sink;
+  dump_element(d, &d->n_top, 2);
+  nl_buf_adds(&d->buf, "{\n    \"group\": ");
+  json_t *j = str_or_null(name);
+  int rc = j != NULL ? dump_value(d, j, 4) : -1;
+  json_decref(j);
+  nl_buf_adds(&d->buf, ",\n    \"tasks\": ");
+  d->grouped = 1;
+  d->n_tasks = 0;
+  return rc;
+}
+
+static int dump_task(void *sink, json_t *task) {
+  dump_sink *d = sink;
+  size_t indent = d->grouped ? 6 : 2;
+  dump_element(d, d->grouped ? &d->n_tasks : &d->n_top, indent);
+  int rc = dump_value(d, task, indent);
+  json_decref(task);
+  return rc < 0 ? -1 : dump_flush(d, DUMP_FLUSH);
+}
+
+static int dump_group_end(void *sink) {
+  dump_sink *d = sink;
+  dump_close(d, d->n_tasks, 4);
+  nl_buf_adds(&d->buf, "\n  }");
+  d->grouped = 0;
+  return dump_flush(d, DUMP_FLUSH);
+}
+
+static int dump_end(void *sink) {
+  dump_sink *d = sink;
+  dump_close(d, d->n_top, 0);
+  return dump_flush(d, 1);
+}
+
+static const sink_ops dump_ops = {dump_begin, dump_group, dump_task, dump_group_end, dump_end};
+
+int nl_tq_result_dump(const nl_workspace *ws, nl_docs *docs, nl_encoding enc,
+                      const nl_tq_query *q, const nl_tq_result *r, json_dump_callback_t cb,
+                      void *data) {
+  dump_sink d = {NL_BUF_INIT, 0, 0, 0, 0, cb, data};
+  int rc = walk(ws, docs, enc, q, r, &dump_ops, &d);
+  nl_buf_free(&d.buf);
+  return rc;
 }
