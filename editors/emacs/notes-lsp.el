@@ -20,7 +20,8 @@
 ;;
 ;; Commands: `notes-lsp-tasks' lists the vault's tasks (the server's
 ;; `notes-lsp.tasks' query) in a grep-mode buffer to jump from, 500
-;; a page (`m' there fetches the next page while the server has more);
+;; a page (`m' there fetches the next page while the server has more,
+;; `g' runs the query again);
 ;; `notes-lsp-accept-all' / `notes-lsp-reject-all' settle the proposed
 ;; tasks of the current note.
 ;;
@@ -270,15 +271,23 @@ A full page may have more after it: `m' in the list fetches the next.")
   "The query of a `notes-lsp-tasks' buffer while the server may have more:
 a plist (:server :filters :limit :offset :total :overdue).")
 
+(defvar-local notes-lsp--tasks-query nil
+  "The query a `notes-lsp-tasks' buffer shows, for `g': (SERVER . FILTERS).")
+
 (defvar notes-lsp-tasks-mode-map
   (let ((map (make-sparse-keymap)))
     (define-key map "m" #'notes-lsp-tasks-more)
+    (define-key map "g" #'notes-lsp-tasks-refresh)
     map)
-  "Keys of `notes-lsp-tasks-mode': those of `grep-mode', and `m' for more.")
+  "Keys of `notes-lsp-tasks-mode': those of `grep-mode', `m' for more and
+`g' to run the query again (grep-mode's `g' would rerun a grep).")
 
 (define-derived-mode notes-lsp-tasks-mode grep-mode "notes-lsp tasks"
   "The tasks of `notes-lsp-tasks': RET visits one.
-\\[notes-lsp-tasks-more] fetches the next page when the server has more.")
+\\[notes-lsp-tasks-more] fetches the next page when the server has more;
+\\[notes-lsp-tasks-refresh] runs the query again, from its first page."
+  (setq-local revert-buffer-function
+              (lambda (_ignore-auto _noconfirm) (notes-lsp-tasks-refresh))))
 
 (defun notes-lsp--insert-task-page (list)
   "Ask for the page of LIST (see `notes-lsp--tasks-list') and insert it at point.
@@ -324,13 +333,24 @@ server has more, the last line says so and `m' fetches the next page.
 Interactively, asks for an owner; with a prefix argument, also for an
 account, statuses and whether only overdue tasks."
   (interactive (list (notes-lsp--read-task-filters current-prefix-arg)))
-  (let* ((server (notes-lsp--server))
-         (root (file-name-as-directory (expand-file-name
+  (notes-lsp--show-tasks (notes-lsp--server) filters))
+
+(defun notes-lsp--send-changes (server)
+  "Send the edits not yet sent of every buffer SERVER manages: the query
+reads the text the server has."
+  (dolist (buffer (eglot--managed-buffers server))
+    (when (buffer-live-p buffer)
+      (with-current-buffer buffer
+        (eglot--signal-textDocument/didChange)))))
+
+(defun notes-lsp--show-tasks (server filters)
+  "Show the first page of SERVER's tasks that pass FILTERS (see
+`notes-lsp-tasks') in `notes-lsp-tasks-buffer-name'; return the buffer."
+  (let* ((root (file-name-as-directory (expand-file-name
                                         (project-root (eglot--project server)))))
          (limit (or (plist-get filters :limit) notes-lsp-tasks-page))
          (buffer (get-buffer-create notes-lsp-tasks-buffer-name)))
-    ;; The server reads the text it has: send the changes not yet sent.
-    (eglot--signal-textDocument/didChange)
+    (notes-lsp--send-changes server)
     (require 'grep)
     (with-current-buffer buffer
       (let ((inhibit-read-only t))
@@ -343,10 +363,25 @@ account, statuses and whether only overdue tasks."
                                              unless (memq key '(:limit :offset))
                                              append (list key value))))))
           (notes-lsp-tasks-mode)
-          (setq notes-lsp--tasks-list more)))
+          (setq notes-lsp--tasks-list more
+                notes-lsp--tasks-query (cons server filters))))
       (goto-char (point-min)))
     (display-buffer buffer)
     buffer))
+
+(defun notes-lsp-tasks-refresh ()
+  "Run this `notes-lsp-tasks' list's query again and show its first page.
+Point stays on the same line number."
+  (interactive)
+  (unless notes-lsp--tasks-query
+    (user-error "Not a notes-lsp-tasks list"))
+  (let ((line (line-number-at-pos))
+        (server (car notes-lsp--tasks-query)))
+    (unless (jsonrpc-running-p server)
+      (user-error "The notes-lsp server of this list is gone: run notes-lsp-tasks again"))
+    (with-current-buffer (notes-lsp--show-tasks server (cdr notes-lsp--tasks-query))
+      (goto-char (point-min))
+      (forward-line (1- line)))))
 
 (defun notes-lsp-tasks-more ()
   "Fetch the next page of this `notes-lsp-tasks' list and add it at the end."

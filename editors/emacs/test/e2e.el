@@ -209,6 +209,38 @@
                   (user-error (cadr err)))
                 "No more tasks to fetch: run notes-lsp-tasks again" "nothing more after the last page"))))
 
+  (e2e-step "g in the task list runs its query again (edits not yet sent included); m still pages"
+    (let* ((task "- [ ] Refresh the task list @Myself #task")
+           (last-line (lambda ()
+                        (goto-char (point-max))
+                        (forward-line -1)
+                        (buffer-substring-no-properties (point) (line-end-position))))
+           (start (with-current-buffer e2e-buf (point-max))))
+      (unwind-protect
+          (with-current-buffer (notes-lsp-tasks '(:owner ["me"] :limit 2 :today "2025-11-15"))
+            (e2e-eq (funcall last-line) "More tasks after these 2: m fetches the next 2" "a first page")
+            (with-current-buffer e2e-buf          ; an edit eglot has not sent yet
+              (goto-char (point-max))
+              (insert (if (bolp) "" "\n") task "\n"))
+            (goto-char (point-min))
+            (forward-line 3)
+            (call-interactively (key-binding "g"))
+            (e2e-eq (line-number-at-pos) 4 "point stays on its line")
+            (e2e-eq (and (derived-mode-p 'notes-lsp-tasks-mode) t) t "still the tasks mode")
+            (e2e-eq (funcall last-line) "More tasks after these 2: m fetches the next 2"
+                    "the query's first page again, not a grep")
+            (let ((pages 1))
+              (while (and (string-prefix-p "More tasks" (funcall last-line)) (< pages 5))
+                (call-interactively (key-binding "m"))
+                (setq pages (1+ pages))))
+            (e2e-eq (funcall last-line) "4 tasks, 2 overdue" "the same filters, and the new task")
+            (goto-char (point-min))
+            (unless (search-forward "[todo] Refresh the task list \u2014 Myself" nil t)
+              (error "the new task is not listed: %S" (buffer-string))))
+        (with-current-buffer e2e-buf
+          (delete-region start (point-max))
+          (e2e-flush-changes)))))
+
   (e2e-step "completion after [[ offers notes"
     (e2e-goto-line 20)
     (insert "See [[\n")
