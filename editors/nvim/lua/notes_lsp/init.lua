@@ -219,7 +219,9 @@ function M.get_client(bufnr)
   return nil
 end
 
-local function client_request(client, method, params, handler, bufnr)
+--- Sends `method` through `client`, calling `handler(err, result)` with the answer: the one
+--- place that knows Neovim 0.11 made client.request a method (`client:request`).
+function M.client_request(client, method, params, handler, bufnr)
   if has('0.11') then
     return client:request(method, params, handler, bufnr)
   end
@@ -241,7 +243,7 @@ function M.run_all(which, bufnr)
     return false
   end
   local params = { command = SERVER_COMMANDS[which], arguments = { vim.uri_from_bufnr(bufnr) } }
-  client_request(client, 'workspace/executeCommand', params, function(err)
+  M.client_request(client, 'workspace/executeCommand', params, function(err)
     if err then
       vim.notify('notes-lsp: ' .. tostring(err.message or err), vim.log.levels.ERROR)
     end
@@ -314,7 +316,7 @@ function M.run_all_quickfix(which)
   local notes = quickfix_notes()
   for _, bufnr in ipairs(notes) do
     local params = { command = SERVER_COMMANDS[which], arguments = { vim.uri_from_bufnr(bufnr) } }
-    client_request(client, 'workspace/executeCommand', params, function(err)
+    M.client_request(client, 'workspace/executeCommand', params, function(err)
       if err then
         vim.notify('notes-lsp: ' .. tostring(err.message or err), vim.log.levels.ERROR)
       end

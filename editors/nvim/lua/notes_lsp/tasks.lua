@@ -1,6 +1,7 @@
 -- notes-lsp's task query in Neovim: `:NotesTasks [filters]` parses filters, runs the server's
 -- workspace/executeCommand "notes-lsp.tasks" and fills the quickfix list with the answer.
--- No client code here beyond the request: parse() and to_items() are plain functions.
+-- No client code here: the request goes through notes_lsp.client_request, and parse() and
+-- to_items() are plain functions.
 -- The server answers a page: M.PAGE tasks unless `limit=` says otherwise. A full page may have
 -- more after it: the quickfix title says "first N tasks" and :NotesTasksMore (M.more) appends
 -- the next page.
@@ -164,13 +165,6 @@ end
 -- id, how many tasks it holds and where the next page starts; nil after the last page.
 local pending = nil
 
-local function request(client, params, handler)
-  if vim.fn.has('nvim-0.11') == 1 then
-    return client:request('workspace/executeCommand', params, handler)
-  end
-  return client.request('workspace/executeCommand', params, handler)
-end
-
 --- The quickfix title: "notes-lsp tasks[: title]", and "(first N tasks; :NotesTasksMore)" while
 --- the server may have more.
 function M.title(title, count, more)
@@ -215,7 +209,8 @@ local function fetch(client, list, opts, on_done)
       on_done(nil, result)
     end
   end
-  return request(client, { command = M.COMMAND, arguments = { filters } }, handler)
+  return require('notes_lsp').client_request(client, 'workspace/executeCommand',
+    { command = M.COMMAND, arguments = { filters } }, handler)
 end
 
 --- Runs the query with `filters` through `client` and fills the quickfix list with its first
