@@ -32,14 +32,18 @@ function requireWithVscodeStub(file) {
   }
 }
 
-/** Bundles one TypeScript source (no vscode import) with esbuild and requires it. */
-function loadTs(rel) {
+/** Bundles one TypeScript source with esbuild and requires it; with `{ vscode: true }` its
+ * `vscode` import is the stand-in (test/vscode-stub.cjs). */
+function loadTs(rel, { vscode = false } = {}) {
   assertInstalled();
   const esbuild = require(path.join(EXT_DIR, 'node_modules', 'esbuild'));
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'notes-lsp-vscode-')), path.basename(rel, '.ts') + '.cjs');
-  esbuild.buildSync({ entryPoints: [path.join(EXT_DIR, rel)], bundle: true, platform: 'node', format: 'cjs', outfile: out, logLevel: 'error' });
+  esbuild.buildSync({
+    entryPoints: [path.join(EXT_DIR, rel)], bundle: true, platform: 'node', format: 'cjs', outfile: out,
+    external: vscode ? ['vscode'] : [], logLevel: 'error',
+  });
   try {
-    return require(out);
+    return vscode ? requireWithVscodeStub(out) : require(out);
   } finally {
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
   }

@@ -3,29 +3,10 @@
 // reports them to the extension instead and still advertises executeCommand to the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { EXT_DIR, assertInstalled, requireWithVscodeStub } = require('./helpers.cjs');
-
-function loadVaultClient() {
-  assertInstalled();
-  const esbuild = require(path.join(EXT_DIR, 'node_modules', 'esbuild'));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notes-lsp-vault-client-'));
-  const out = path.join(dir, 'vaultClient.cjs');
-  esbuild.buildSync({
-    entryPoints: [path.join(EXT_DIR, 'src/vaultClient.ts')], bundle: true, platform: 'node', format: 'cjs',
-    outfile: out, external: ['vscode'], logLevel: 'error',
-  });
-  try {
-    return requireWithVscodeStub(out);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+const { loadTs } = require('./helpers.cjs');
 
 test('two vault clients: server commands are reported once each, never registered by the client', () => {
   const registered = [];
@@ -33,7 +14,7 @@ test('two vault clients: server commands are reported once each, never registere
     commands: { registerCommand: (id) => { registered.push(id); return { dispose() {} }; } },
   };
   try {
-    const { VaultClient, setServerCommandsHandler } = loadVaultClient();
+    const { VaultClient, setServerCommandsHandler } = loadTs('src/vaultClient.ts', { vscode: true });
     const reported = [];
     setServerCommandsHandler((cmds) => reported.push([...cmds]));
     const caps = { executeCommandProvider: { commands: ['notes-lsp.tasks', 'notes-lsp.showTasks'] } };
