@@ -281,7 +281,8 @@ json_t *nl_tq_result_json(const nl_workspace *ws, nl_docs *docs, nl_encoding enc
 
 typedef struct {
   nl_buf buf;
-  size_t indent;     /* spaces added after each newline of what jansson dumps */
+  char *scratch;     /* one value's dump (owned) */
+  size_t scratch_size;
   size_t n_top;      /* elements written in the answer's array */
   size_t n_tasks;    /* elements written in the open group's tasks */
   int grouped;
@@ -291,22 +292,29 @@ typedef struct {
 
 static const char spaces[] = "        "; /* the deepest line starts 8 spaces in */
 
-static int dump_indented(const char *s, size_t len, void *sink) {
-  dump_sink *d = sink;
+/* Dumps v (borrowed) as the element or value at `indent`: into the scratch buffer with
+ * json_dumpb (a callback a token was most of the time), then copied adding `indent` spaces
+ * after each newline, which is jansson's own line break since it escapes one in a string. */
+static int dump_value(dump_sink *d, const json_t *v, size_t indent) {
+  size_t flags = JSON_INDENT(2) | JSON_ENCODE_ANY;
+  size_t len = json_dumpb(v, d->scratch, d->scratch_size, flags);
+  if (len > d->scratch_size) {
+    char *more = realloc(d->scratch, len * 2);
+    if (more == NULL) return -1;
+    d->scratch = more;
+    d->scratch_size = len * 2;
+    len = json_dumpb(v, d->scratch, d->scratch_size, flags);
+  }
+  if (len == 0) return -1;
+  const char *s = d->scratch;
   for (const char *nl; (nl = memchr(s, '\n', len)) != NULL;) {
     nl_buf_add(&d->buf, s, (size_t)(nl - s) + 1);
-    nl_buf_add(&d->buf, spaces, d->indent);
+    nl_buf_add(&d->buf, spaces, indent);
     len -= (size_t)(nl - s) + 1;
     s = nl + 1;
   }
   nl_buf_add(&d->buf, s, len);
   return d->buf.oom ? -1 : 0;
-}
-
-/* Dumps v (borrowed) as the element or value at `indent`. */
-static int dump_value(dump_sink *d, const json_t *v, size_t indent) {
-  d->indent = indent;
-  return json_dump_callback(v, dump_indented, d, JSON_INDENT(2) | JSON_ENCODE_ANY);
 }
 
 /* Opens the next element of an array whose elements start `indent` spaces in. */
@@ -380,8 +388,9 @@ static const sink_ops dump_ops = {dump_begin, dump_group, dump_task, dump_group_
 int nl_tq_result_dump(const nl_workspace *ws, nl_docs *docs, nl_encoding enc,
                       const nl_tq_query *q, const nl_tq_result *r, json_dump_callback_t cb,
                       void *data) {
-  dump_sink d = {NL_BUF_INIT, 0, 0, 0, 0, cb, data};
+  dump_sink d = {NL_BUF_INIT, NULL, 0, 0, 0, 0, cb, data};
   int rc = walk(ws, docs, enc, q, r, &dump_ops, &d);
   nl_buf_free(&d.buf);
+  free(d.scratch);
   return rc;
 }
