@@ -1,7 +1,8 @@
 /* The index cache: a stored note reads back equal to a fresh parse; a changed stamp, a file
- * modified just before the scan, a damaged, truncated, foreign or other-folder cache give no
- * note; and through the index, a restart takes unchanged notes from the cache and sees every
- * file changed, added or removed while it was down. */
+ * modified just before the scan, a damaged, truncated, foreign, other-build or other-folder
+ * cache give no note; and through the index, a restart takes unchanged notes from the cache
+ * and sees every file changed, added or removed while it was down, the reference maps built
+ * after a scan merged in slices answer as if built during it, and the setting turns it off. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -185,6 +186,14 @@ static void test_damage_is_ignored(void) {
   fclose(f);
   ASSERT(nl_cache_open(cache_dir, "/vault/d") == NULL);
   ASSERT_EQ(truncate(path, 0), 0);
+  ASSERT(nl_cache_open(cache_dir, "/vault/d") == NULL);
+  /* Written by another build (a new version, a changed note layout): its build identity in
+   * the header differs, and nothing of it is read. */
+  ASSERT_EQ(write_cache("/vault/d", since, old), 0);
+  r = nl_cache_open(cache_dir, "/vault/d");
+  ASSERT(r != NULL);
+  nl_cache_reader_free(r);
+  flip_byte(path, 8);
   ASSERT(nl_cache_open(cache_dir, "/vault/d") == NULL);
 }
 
@@ -401,6 +410,31 @@ static void test_deferred_refs(void) {
   nl_ws_free(ws);
 }
 
+/* The `cache` setting off (as --no-cache sets it): the scan writes no cache, and leaves the
+ * one there is as it was. */
+static void test_cache_off(void) {
+  char root[4200], path[4400];
+  fresh_vault(root, sizeof(root), "off");
+  put_file(root, "a.md", "---\ntitle: A\n---\n", 2);
+  nl_ws_free(index_with_cache(root));
+  ASSERT_EQ(cache_file(path, sizeof(path)), 0);
+  struct stat before, after;
+  ASSERT_EQ(stat(path, &before), 0);
+  put_file(root, "b.md", "---\ntitle: B\n---\n", 2);
+  cfg->cache = 0;
+  nl_workspace *ws = index_with_cache(root);
+  ASSERT_EQ(nl_ws_count(ws), 2);
+  ASSERT_STR_EQ(title_of(ws, root, "a.md"), "A");
+  nl_ws_free(ws);
+  ASSERT_EQ(stat(path, &after), 0);
+  ASSERT_EQ(after.st_ino, before.st_ino);
+  ASSERT_EQ(after.st_size, before.st_size);
+  ASSERT_EQ(unlink(path), 0);
+  nl_ws_free(index_with_cache(root));
+  cfg->cache = 1;
+  ASSERT_EQ(cache_file(path, sizeof(path)), -1);
+}
+
 int main(void) {
   snprintf(tmp, sizeof(tmp), "/tmp/nl-test-cache-XXXXXX");
   if (mkdtemp(tmp) == NULL) return 1;
@@ -413,6 +447,7 @@ int main(void) {
   RUN(test_damage_is_ignored);
   RUN(test_restart);
   RUN(test_deferred_refs);
+  RUN(test_cache_off);
   nl_config_free(cfg);
   uv_loop_close(&loop);
   char cmd[4200];
