@@ -199,13 +199,19 @@ static inline json_t *task_json(const nl_task *t, const nl_lines *lines, const n
   return o;
 }
 
-/* The ranges of a task's parts that are there (new object). */
-static inline json_t *task_ranges_json(const nl_task *t) {
+/* The ranges of a task's parts that are there (new object); the layout is read again from the
+ * task's line in `lines`, the text n was parsed from. */
+static inline json_t *task_ranges_json(const nl_note *n, const nl_task *t, const nl_lines *lines) {
   json_t *o = json_object();
+  nl_task_layout lay;
+  const char *line = lines->text + lines->starts[t->line];
+  if (nl_task_layout_of(t, line, nl_lines_line_end(lines, t->line) - lines->starts[t->line],
+                        &lay) != 0)
+    return o;
   set_range(o, "status", nl_task_range(t, t->status_range));
   set_range(o, "text", nl_task_range(t, t->text_range));
-  set_range(o, "description", nl_task_range(t, t->description_range));
-  set_range(o, "fields", nl_task_range(t, t->fields_range));
+  set_range(o, "description", nl_task_range(t, lay.description));
+  set_range(o, "fields", nl_task_range(t, lay.fields));
   json_t *moji = json_array();
   for (int f = 0; f < NL_DATE__COUNT; f++) {
     const nl_task_date *d = nl_task_date_of(t, (nl_date_field)f);
@@ -218,13 +224,17 @@ static inline json_t *task_ranges_json(const nl_task *t) {
   }
   if (json_array_size(moji) > 0) json_object_set(o, "mojibakeDates", moji);
   json_decref(moji);
-  set_range(o, "priority", nl_task_range(t, t->priority_range));
-  set_range(o, "recurrence", nl_task_range(t, t->recurrence_range));
-  set_range(o, "id", nl_task_range(t, t->id_range));
-  set_range(o, "dependsOn", nl_task_range(t, t->depends_range));
-  set_range(o, "onCompletion", nl_task_range(t, t->on_completion_range));
-  set_range(o, "blockId", nl_task_range(t, t->block_range));
-  if (t->proposed_tag.a != NL_NONE) set_range(o, "proposedTag", nl_task_range(t, t->proposed_tag));
+  set_range(o, "priority", nl_task_range(t, lay.priority));
+  set_range(o, "recurrence", nl_task_range(t, lay.recurrence));
+  set_range(o, "id", nl_task_range(t, lay.id));
+  set_range(o, "dependsOn", nl_task_range(t, lay.depends));
+  set_range(o, "onCompletion", nl_task_range(t, lay.on_completion));
+  set_range(o, "blockId", nl_task_range(t, lay.block));
+  for (uint32_t k = 0; k < t->n_tags; k++)
+    if (strcmp(n->tags[t->first_tag + k].name, "proposed") == 0) {
+      set_range(o, "proposedTag", n->tags[t->first_tag + k].range);
+      break;
+    }
   return o;
 }
 
@@ -334,7 +344,7 @@ static inline json_t *note_json(const nl_note *n, const char *text, size_t len,
   for (size_t i = 0; i < n->n_tasks; i++) {
     json_t *j = task_json(&n->tasks[i], &lines, ts);
     json_object_set_new(j, "line", json_integer(n->tasks[i].line));
-    json_object_set_new(j, "ranges", task_ranges_json(&n->tasks[i]));
+    json_object_set_new(j, "ranges", task_ranges_json(n, &n->tasks[i], &lines));
     json_array_append_new(tasks, j);
   }
   json_object_set_new(o, "tasks", tasks);

@@ -153,18 +153,21 @@ static void test_field_ranges(void) {
     ASSERT_EQ(d->range.b, nl_task_date_value(t, d).end.col);
     col += widths[i] + 12;
   }
-  ASSERT_EQ(t->recurrence_range.a, 12);
-  ASSERT_EQ(t->recurrence_range.b, 27);
-  ASSERT_EQ(t->id_range.a, 28);
-  ASSERT_EQ(t->depends_range.a, 39);
-  ASSERT_EQ(t->priority_range.a, 49);
-  ASSERT_EQ(t->priority_range.b, 52);
-  ASSERT_EQ(t->fields_range.a, 12);
-  ASSERT_EQ(t->fields_range.b, strlen(s) - 5);
-  ASSERT_EQ(t->description_range.a, 6);
-  ASSERT_EQ(t->description_range.b, 11);
+  nl_task_layout lay;
+  ASSERT_EQ(nl_task_layout_of(t, s, strlen(s), &lay), 0);
+  ASSERT_EQ(lay.recurrence.a, 12);
+  ASSERT_EQ(lay.recurrence.b, 27);
+  ASSERT_EQ(lay.id.a, 28);
+  ASSERT_EQ(lay.depends.a, 39);
+  ASSERT_EQ(lay.priority.a, 49);
+  ASSERT_EQ(lay.priority.b, 52);
+  ASSERT_EQ(lay.fields.a, 12);
+  ASSERT_EQ(lay.fields.b, strlen(s) - 5);
+  ASSERT_EQ(lay.description.a, 6);
+  ASSERT_EQ(lay.description.b, 11);
+  ASSERT_EQ(lay.on_completion.b, 0); /* no 🏁 */
   ASSERT_STR_EQ(t->block_id, "blk");
-  ASSERT_EQ(t->block_range.a, strlen(s) - 4);
+  ASSERT_EQ(lay.block.a, strlen(s) - 4);
   ASSERT_STR_EQ(t->description, "Do it");
   ASSERT_EQ(t->n_depends_on, 2);
   ASSERT_STR_EQ(t->depends_on[1], "y2");
@@ -199,7 +202,9 @@ static void test_owners_tags_and_proposed(void) {
   ASSERT_EQ(t->n_tags, 2);
   ASSERT_STR_EQ(n->tags[t->first_tag].name, "task");
   ASSERT_EQ(t->proposed, NL_PROPOSED_WIDE | NL_PROPOSED_TAG);
-  ASSERT_MEM_EQ(s + t->proposed_tag.a, t->proposed_tag.b - t->proposed_tag.a,
+  const nl_tag *proposed = &n->tags[t->first_tag + 1];
+  ASSERT_STR_EQ(proposed->name, "proposed");
+  ASSERT_MEM_EQ(s + proposed->range.start.col, proposed->range.end.col - proposed->range.start.col,
                 "#proposed", 9);
   /* "@Bob" ends the line, so nothing after it is a field: the date is description. */
   ASSERT(!nl_task_date_of(t, NL_DATE_DUE)->present);
@@ -217,7 +222,7 @@ static void test_proposed_settings(void) {
   ASSERT(nl_task_is_proposed(&n->tasks[1], NULL));
   ASSERT(nl_task_is_proposed(&n->tasks[2], NULL));
   ASSERT(!nl_task_is_proposed(&n->tasks[3], &on));
-  ASSERT_EQ(n->tasks[3].proposed_tag.a, NL_NONE);
+  ASSERT_EQ(n->tasks[3].proposed & NL_PROPOSED_TAG, 0);
   nl_note_free(n);
 }
 

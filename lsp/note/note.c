@@ -305,7 +305,6 @@ static long try_task(parse_ctx *p, cmark_node *para, uint32_t line) {
   nl_task t;
   memset(&t, 0, sizeof(t));
   if (nl_task_marker(&t, s, len, col, line) < 0) return -1;
-  t.proposed_tag.a = t.proposed_tag.b = NL_NONE;
   nl_task *slot = nl_vec_push(&p->tasks, sizeof(nl_task));
   if (slot == NULL) {
     p->oom = 1;
@@ -329,14 +328,12 @@ static void finish_task(parse_ctx *p, size_t idx, size_t m0, size_t t0) {
   t->n_tags = (uint32_t)(t1 - t0);
   for (size_t j = t0; j < t1; j++)
     if (strcmp(tags[j].name, "proposed") == 0) {
-      t->proposed_tag.a = tags[j].range.start.col;
-      t->proposed_tag.b = tags[j].range.end.col;
       t->proposed |= NL_PROPOSED_TAG;
       break;
     }
   const char *line = p->lines.text + p->lines.starts[t->line];
   size_t len = nl_lines_line_end(&p->lines, t->line) - p->lines.starts[t->line];
-  if (nl_task_fields(t, &p->note->arena, line, len) < 0) p->oom = 1;
+  if (nl_task_fields(t, &p->note->arena, line, len, NULL) < 0) p->oom = 1;
 }
 
 static void on_paragraph(parse_ctx *p, cmark_node *node) {

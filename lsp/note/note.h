@@ -178,8 +178,9 @@ enum {
 #define NL_NONE UINT32_MAX
 
 /* Tasks are the bulk of a vault's index (a 100,000-note vault holds about 465,000), so the
- * small fields are bytes, ranges are columns on the task's line (nl_task_range) and only the
- * dates present are kept. */
+ * small fields are bytes, ranges are columns on the task's line (nl_task_range), only the
+ * dates present are kept, and where each other field lies on the line (nl_task_layout) is not
+ * kept: a feature that rewrites the line has its text and reads it again (nl_task_layout_of). */
 typedef struct {
   uint32_t line;
   uint8_t status;         /* nl_task_status under the default statuses (no configuration) */
@@ -192,17 +193,6 @@ typedef struct {
                              "[ ?]") */
   nl_task_span status_range; /* the brackets inclusive: "[ ?]" or "[?]" */
   nl_task_span text_range;   /* from after "] " to the end of the line */
-  nl_task_span description_range; /* the description before the trailing fields, trimmed */
-  nl_task_span fields_range; /* from the first trailing field (or tag among them) to the end
-                                of the last, block id excluded; empty at description_range.b
-                                when there is none */
-  nl_task_span priority_range;
-  nl_task_span recurrence_range; /* 🔁 through the end of the rule */
-  nl_task_span id_range;     /* 🆔 through the end of the id */
-  nl_task_span depends_range; /* ⛔ through the end of the list */
-  nl_task_span on_completion_range; /* 🏁 through its value; empty when on_completion is NONE */
-  nl_task_span block_range;  /* of "^id" */
-  nl_task_span proposed_tag; /* "#proposed" (without the leading space); a == NL_NONE if absent */
   const char *description; /* as Tasks has it: the text before the trailing fields, trimmed,
                               then the tags that were among the fields */
   const nl_task_date *dates; /* the dates present (read them with nl_task_date_of) */

@@ -3,6 +3,8 @@
  * and Tasks' own correction for months and years that lack the day. */
 #include "lsp/note/recurrence.h"
 
+#include "lsp/note/task.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -358,9 +360,11 @@ char *nl_recurrence_line(const nl_task *t, const char *line, size_t len,
   const nl_task_date *cancelled = nl_task_date_of(t, NL_DATE_CANCELLED);
   if (done->present) drop(s, &n, line, done->range);
   if (cancelled->present) drop(s, &n, line, cancelled->range);
-  if (t->id != NULL) drop(s, &n, line, t->id_range);
-  if (t->n_depends_on > 0) drop(s, &n, line, t->depends_range);
-  if (t->block_id != NULL) drop(s, &n, line, t->block_range);
+  nl_task_layout lay;
+  if (nl_task_layout_of(t, line, len, &lay) != 0) return NULL;
+  if (t->id != NULL) drop(s, &n, line, lay.id);
+  if (t->n_depends_on > 0) drop(s, &n, line, lay.depends);
+  if (t->block_id != NULL) drop(s, &n, line, lay.block);
   qsort(s, n, sizeof(*s), splice_cmp);
   char *out = malloc(len + n * 16 + 1);
   if (out == NULL) return NULL;

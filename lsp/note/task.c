@@ -266,6 +266,7 @@ typedef struct {
   size_t n_moji;
   size_t tags[MAX_TAGS][2]; /* the tags taken from the end, right to left */
   size_t n_tags;
+  nl_task_layout lay;     /* where the fields were found */
 } reader;
 
 /* JavaScript's \s and String.trim(): Unicode White_Space without U+0085, plus U+FEFF. */
@@ -346,7 +347,7 @@ static int step_priority(reader *r, size_t *from) {
   size_t a = emoji_before(r, r->e, NL_FIELD_PRIORITY, &which, &moji);
   if (a == SIZE_MAX) return 0;
   r->t->priority = (uint8_t)which;
-  r->t->priority_range = span(a, r->e);
+  r->lay.priority = span(a, r->e);
   r->t->mojibake |= (uint8_t)moji;
   *from = a;
   return 1;
@@ -395,7 +396,7 @@ static int step_recurrence(reader *r, nl_arena *arena, size_t *from, int *oom) {
   if (a == SIZE_MAX) return 0;
   r->t->recurrence = dup_trim(arena, r->s, v, r->e);
   if (r->t->recurrence == NULL) *oom = 1;
-  r->t->recurrence_range = span(a, r->e);
+  r->lay.recurrence = span(a, r->e);
   *from = a;
   return 1;
 }
@@ -408,7 +409,7 @@ static int step_on_completion(reader *r, size_t *from) {
   if (n == 4 && strncasecmp(s, "keep", 4) == 0) r->t->on_completion = NL_ON_COMPLETION_KEEP;
   else if (n == 6 && strncasecmp(s, "delete", 6) == 0) r->t->on_completion = NL_ON_COMPLETION_DELETE;
   else r->t->on_completion = NL_ON_COMPLETION_NONE;
-  r->t->on_completion_range = span(a, r->e);
+  r->lay.on_completion = span(a, r->e);
   *from = a;
   return 1;
 }
@@ -418,7 +419,7 @@ static int step_id(reader *r, nl_arena *arena, size_t *from, int *oom) {
   if (a == SIZE_MAX) return 0;
   r->t->id = nl_arena_strndup(arena, r->s + v, r->e - v);
   if (r->t->id == NULL) *oom = 1;
-  r->t->id_range = span(a, r->e);
+  r->lay.id = span(a, r->e);
   *from = a;
   return 1;
 }
@@ -457,7 +458,7 @@ static int step_depends(reader *r, nl_arena *arena, size_t *from, int *oom) {
   }
   r->t->depends_on = ids;
   r->t->n_depends_on = (uint32_t)n;
-  r->t->depends_range = span(a, r->e);
+  r->lay.depends = span(a, r->e);
   r->t->mojibake |= (uint8_t)moji;
   *from = a;
   return 1;
@@ -557,7 +558,7 @@ static void block_link(reader *r, nl_arena *arena, int *oom) {
   if (k == r->e || k < r->b + 2 || r->s[k - 1] != '^' || r->s[k - 2] != ' ') return;
   r->t->block_id = nl_arena_strndup(arena, r->s + k, r->e - k);
   if (r->t->block_id == NULL) *oom = 1;
-  r->t->block_range = span(k - 1, r->e);
+  r->lay.block = span(k - 1, r->e);
   r->e = trim_end(r->s, r->b, k - 2);
 }
 
@@ -598,7 +599,8 @@ static int keep_dates(reader *r, nl_arena *arena) {
   return 0;
 }
 
-int nl_task_fields(nl_task *t, nl_arena *arena, const char *line, size_t len) {
+int nl_task_fields(nl_task *t, nl_arena *arena, const char *line, size_t len,
+                   nl_task_layout *layout) {
   reader r;
   memset(&r, 0, sizeof(r));
   r.t = t;
@@ -613,11 +615,22 @@ int nl_task_fields(nl_task *t, nl_arena *arena, const char *line, size_t len) {
   for (int round = 0; round < MAX_ROUNDS; round++)
     if (!round_once(&r, arena, &oom)) break;
   nl_mojibake_spans_free(r.moji, r.n_moji);
-  t->description_range = span(r.b, r.e);
+  r.lay.description = span(r.b, r.e);
   /* the fields start after the spaces that end the description */
   size_t fs = r.e;
   while (fs < fields_end && (line[fs] == ' ' || line[fs] == '\t')) fs++;
-  t->fields_range = span(fs < fields_end ? fs : r.e, fs < fields_end ? fields_end : r.e);
+  r.lay.fields = span(fs < fields_end ? fs : r.e, fs < fields_end ? fields_end : r.e);
+  if (layout != NULL) *layout = r.lay;
   if (description(&r, arena) < 0 || keep_dates(&r, arena) < 0) oom = 1;
   return oom ? -1 : 0;
+}
+
+int nl_task_layout_of(const nl_task *t, const char *line, size_t len, nl_task_layout *layout) {
+  nl_task copy = *t;
+  nl_arena scratch;
+  nl_arena_init(&scratch);
+  int rc = nl_task_fields(&copy, &scratch, line, len, layout);
+  nl_arena_free(&scratch);
+  if (rc != 0) memset(layout, 0, sizeof(*layout));
+  return rc;
 }

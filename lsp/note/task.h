@@ -107,12 +107,31 @@ int nl_task_status_parse(const char *name);
  * no marker. */
 int nl_task_marker(nl_task *t, const char *line, size_t len, size_t col, uint32_t line_no);
 
+/* Where the fields of a task lie on its line, as columns [a, b) (empty, a == b, when the task
+ * has no such field). Not kept with the task: nl_task_layout_of reads it from the line. */
+typedef struct {
+  nl_task_span description; /* the description before the trailing fields, trimmed */
+  nl_task_span fields;      /* from the first trailing field (or tag among them) to the end of
+                               the last, block id excluded; empty at description.b when none */
+  nl_task_span priority;
+  nl_task_span recurrence;  /* 🔁 through the end of the rule */
+  nl_task_span on_completion; /* 🏁 through its value; empty when on_completion is NONE */
+  nl_task_span id;          /* 🆔 through the end of the id */
+  nl_task_span depends;     /* ⛔ through the end of the list */
+  nl_task_span block;       /* of "^id" */
+} nl_task_layout;
+
 /* Reads the fields of the task line after t->text_range.start.col from the end backwards, as
  * Obsidian Tasks' DefaultTaskSerializer does (a trailing block id first, then up to 21 rounds
  * of priority, done, cancelled, due, scheduled, start, created, recurrence, on-completion,
  * tags, id, depends-on, each anchored at the end), including emoji that arrived as mojibake
- * (lsp/mojibake.h). Fills the fields and the description; strings go to the arena. 0, or -1
- * when out of memory. */
-int nl_task_fields(nl_task *t, nl_arena *arena, const char *line, size_t len);
+ * (lsp/mojibake.h). Fills the fields and the description; strings go to the arena; where the
+ * fields lie goes to *layout when it is not NULL. 0, or -1 when out of memory. */
+int nl_task_fields(nl_task *t, nl_arena *arena, const char *line, size_t len,
+                   nl_task_layout *layout);
+
+/* Where the fields of task t (parsed from line[0 .. len), the whole line) lie on it, read
+ * again from the line. 0, or -1 when out of memory (*layout is then all empty). */
+int nl_task_layout_of(const nl_task *t, const char *line, size_t len, nl_task_layout *layout);
 
 #endif

@@ -11,9 +11,12 @@
 #include <string.h>
 
 #include "lsp/note/note.h"
+#include "lsp/note/task.h"
 
 static const nl_note *note;
 static uint32_t *line_len;
+static const char *text;
+static size_t *line_start;
 
 static void check_pos(nl_bpos p) {
   if (p.line >= note->n_lines || p.col > line_len[p.line]) abort();
@@ -61,13 +64,13 @@ static void check_note(void) {
     check_range(nl_task_range(t, t->status_range));
     check_range(nl_task_range(t, t->text_range));
     if (t->description == NULL) abort();
-    check_range(nl_task_range(t, t->description_range));
-    check_range(nl_task_range(t, t->fields_range));
-    if (t->priority != NL_PRIORITY_NONE) check_range(nl_task_range(t, t->priority_range));
-    if (t->recurrence != NULL) check_range(nl_task_range(t, t->recurrence_range));
-    if (t->id != NULL) check_range(nl_task_range(t, t->id_range));
-    if (t->block_id != NULL) check_range(nl_task_range(t, t->block_range));
-    if (t->n_depends_on > 0) check_range(nl_task_range(t, t->depends_range));
+    nl_task_layout lay;
+    if (nl_task_layout_of(t, text + line_start[t->line], line_len[t->line], &lay) == 0) {
+      const nl_task_span spans[] = {lay.description, lay.fields, lay.priority, lay.recurrence,
+                                    lay.on_completion, lay.id, lay.depends, lay.block};
+      for (size_t k = 0; k < sizeof(spans) / sizeof(spans[0]); k++)
+        check_range(nl_task_range(t, spans[k]));
+    }
     for (uint32_t k = 0; k < t->n_depends_on; k++)
       if (t->depends_on[k] == NULL || t->depends_on[k][0] == '\0') abort();
     if (t->symbol[0] == '\0') abort();
@@ -78,7 +81,6 @@ static void check_note(void) {
       check_range(nl_task_range(t, t->dates[d].range));
       check_range(nl_task_date_value(t, &t->dates[d]));
     }
-    if (t->proposed_tag.a != NL_NONE) check_range(nl_task_range(t, t->proposed_tag));
   }
   for (size_t i = 0; i < note->n_code; i++) {
     check_range(note->code[i]);
@@ -97,9 +99,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t len = size;
   if (len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) t += 3, len -= 3;
   line_len = calloc(len + 1, sizeof(*line_len));
+  line_start = calloc(len + 1, sizeof(*line_start));
+  text = t;
   uint32_t line = 0, col = 0;
   for (size_t i = 0; i < len; i++) {
     if (t[i] == '\r' || t[i] == '\n') {
+      line_start[line + 1] = i + 1 + (t[i] == '\r' && i + 1 < len && t[i + 1] == '\n');
       line_len[line++] = col;
       col = 0;
       if (t[i] == '\r' && i + 1 < len && t[i + 1] == '\n') i++;
@@ -115,6 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (nl_note_compact(n) != 0) abort();
   check_note();
   free(line_len);
+  free(line_start);
   nl_note_free(n);
   return 0;
 }
