@@ -1,0 +1,121 @@
+/* The string-keyed id multiset map (lsp/base/strmap.c): sets, counters, deletion and the key
+ * pool's chunks and compaction. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsp/base/strmap.h"
+#include "test.h"
+
+static uint32_t count_of(const nl_strmap *m, const char *key) {
+  uint32_t n;
+  nl_strmap_get(m, key, strlen(key), &n);
+  return n;
+}
+
+static void test_sets(void) {
+  nl_strmap m;
+  nl_strmap_init(&m);
+  ASSERT_EQ(count_of(&m, "a"), 0);
+  ASSERT_EQ(nl_strmap_add(&m, "ana", 3, 7), 0);
+  ASSERT_EQ(nl_strmap_add(&m, "ana", 3, 9), 0);
+  ASSERT_EQ(nl_strmap_add(&m, "ana", 3, 7), 0); /* duplicates count uses */
+  ASSERT_EQ(nl_strmap_add(&m, "an", 2, 1), 0);
+  uint32_t n;
+  const uint32_t *ids = nl_strmap_get(&m, "ana", 3, &n);
+  ASSERT_EQ(n, 3);
+  ASSERT_EQ(ids[0], 7);
+  ASSERT_EQ(ids[1], 9);
+  ASSERT_EQ(count_of(&m, "an"), 1);
+  ASSERT_EQ(nl_strmap_remove(&m, "ana", 3, 8), 1);
+  ASSERT_EQ(nl_strmap_remove(&m, "ana", 3, 7), 0);
+  ASSERT_EQ(nl_strmap_remove(&m, "ana", 3, 7), 0);
+  ASSERT_EQ(count_of(&m, "ana"), 1);
+  ASSERT_EQ(nl_strmap_remove(&m, "ana", 3, 9), 0);
+  ASSERT_EQ(count_of(&m, "ana"), 0);
+  ASSERT_EQ(m.len, 1);
+  /* Keys are bytes, not C strings. */
+  ASSERT_EQ(nl_strmap_add(&m, "x\0y", 3, 5), 0);
+  ASSERT_EQ(count_of(&m, "x"), 0);
+  ids = nl_strmap_get(&m, "x\0y", 3, &n);
+  ASSERT(n == 1 && ids[0] == 5);
+  nl_strmap_free(&m);
+  ASSERT(m.slots == NULL && m.chunks == NULL);
+  nl_strmap_free(&m); /* again: nothing left to free */
+}
+
+static void test_counter(void) {
+  nl_strmap m;
+  nl_strmap_init(&m);
+  ASSERT_EQ(nl_strmap_count(&m, "task", 4, 1), 0);
+  ASSERT_EQ(nl_strmap_count(&m, "task", 4, 2), 0);
+  ASSERT_EQ(nl_strmap_count(&m, "gone", 4, -1), 0); /* nothing to take from */
+  ASSERT_EQ(nl_strmap_count_get(&m, "task", 4), 3);
+  ASSERT_EQ(nl_strmap_count_get(&m, "gone", 4), 0);
+  ASSERT_EQ(nl_strmap_count(&m, "task", 4, -3), 0);
+  ASSERT_EQ(nl_strmap_count_get(&m, "task", 4), 0);
+  ASSERT_EQ(m.len, 0);
+  nl_strmap_free(&m);
+}
+
+typedef struct {
+  size_t keys, ids;
+  int bad;
+} walk;
+
+static void on_key(void *ud, const char *key, size_t len, const uint32_t *ids, uint32_t n) {
+  walk *w = ud;
+  unsigned k = 0;
+  if (key[len] != '\0') w->bad = 1;
+  if (len < 1000 && (sscanf(key, "key-%u", &k) != 1 || n % (1 + k % 3) != 0)) w->bad = 1;
+  for (uint32_t i = 0; i < n && len < 1000; i++)
+    if (ids[i] != k) w->bad = 1;
+  w->keys++;
+  w->ids += n;
+}
+
+/* Many keys, long ones among them, added and removed in waves: every key keeps its bytes and
+ * ids through table growth, tombstones, new chunks and the pool's compaction. */
+static void test_many_keys(void) {
+  nl_strmap m;
+  nl_strmap_init(&m);
+  static char big[300000];
+  memset(big, 'b', sizeof(big));
+  char key[64];
+  for (unsigned round = 0; round < 3; round++) {
+    for (unsigned k = 0; k < 20000; k++) {
+      int len = snprintf(key, sizeof key, "key-%u%s", k, k % 97 == 0 ? "-with-a-longer-tail" : "");
+      for (unsigned j = 0; j < 1 + k % 3; j++) ASSERT_EQ(nl_strmap_add(&m, key, (size_t)len, k), 0);
+    }
+    ASSERT_EQ(nl_strmap_add(&m, big, sizeof(big), 1), 0); /* a chunk of its own */
+    walk w = {0};
+    nl_strmap_foreach(&m, on_key, &w);
+    ASSERT_EQ(w.keys, 20001);
+    ASSERT(!w.bad);
+    ASSERT_EQ(count_of(&m, "key-19999"), 1 + 19999 % 3);
+    ASSERT_EQ(count_of(&m, "key-0-with-a-longer-tail"), round + 1);
+    uint32_t n;
+    ASSERT(nl_strmap_get(&m, big, sizeof(big), &n) != NULL && n == 1);
+    ASSERT_EQ(nl_strmap_remove(&m, big, sizeof(big), 1), 0);
+    for (unsigned k = 0; k < 20000; k++) {
+      if (round < 2 && k % 5 == 0) continue; /* some stay over the waves, their sets growing */
+      int len = snprintf(key, sizeof key, "key-%u%s", k, k % 97 == 0 ? "-with-a-longer-tail" : "");
+      for (unsigned j = 0; j < (1 + k % 3) * (k % 5 == 0 ? round + 1 : 1); j++)
+        ASSERT_EQ(nl_strmap_remove(&m, key, (size_t)len, k), 0);
+    }
+    ASSERT(m.dead_bytes * 2 < m.pool_bytes || m.dead_bytes < 65536); /* compacted */
+  }
+  ASSERT_EQ(m.len, 0);
+  walk w = {0};
+  nl_strmap_foreach(&m, on_key, &w);
+  ASSERT_EQ(w.keys, 0);
+  nl_strmap_free(&m);
+}
+
+int main(void) {
+  RUN(test_sets);
+  RUN(test_counter);
+  RUN(test_many_keys);
+  return NL_TEST_DONE();
+}
