@@ -57,9 +57,12 @@ static inline void dump_note(dump *d, const nl_note *n) {
   for (size_t i = 0; i < n->n_aliases; i++) put(d, "alias %s\n", S(n->aliases[i].text));
   for (size_t i = 0; i < n->n_participants; i++)
     put(d, "participant %s\n", S(n->participants[i].text));
-  for (size_t i = 0; i < n->n_headings; i++)
+  for (size_t i = 0; i < n->n_headings; i++) {
+    char *slug = nl_note_slug(n->headings[i].text);
     put(d, "heading %d %s %s %u:%u-%u:%u\n", n->headings[i].level, S(n->headings[i].text),
-        S(n->headings[i].slug), R(n->headings[i].range));
+        S(slug), R(n->headings[i].range));
+    free(slug);
+  }
   for (size_t i = 0; i < n->n_blocks; i++)
     put(d, "block %s %u:%u-%u:%u\n", S(n->blocks[i].id), R(n->blocks[i].range));
   for (size_t i = 0; i < n->n_links; i++) {
@@ -290,11 +293,13 @@ static inline json_t *links_json(const nl_note *n) {
 
 static inline json_t *body_json(const nl_note *n, json_t *o) {
   json_t *h = json_array(), *b = json_array(), *t = json_array(), *m = json_array();
-  for (size_t i = 0; i < n->n_headings; i++)
+  for (size_t i = 0; i < n->n_headings; i++) {
+    char *slug = nl_note_slug(n->headings[i].text);
     json_array_append_new(h, json_pack("{s:i,s:o,s:o,s:o}", "level", n->headings[i].level,
-                                       "text", jstr(n->headings[i].text), "slug",
-                                       jstr(n->headings[i].slug), "range",
-                                       json_brange(n->headings[i].range)));
+                                       "text", jstr(n->headings[i].text), "slug", jstr(slug),
+                                       "range", json_brange(n->headings[i].range)));
+    free(slug);
+  }
   for (size_t i = 0; i < n->n_blocks; i++)
     json_array_append_new(b, json_pack("{s:o,s:o}", "id", jstr(n->blocks[i].id), "range",
                                        json_brange(n->blocks[i].range)));

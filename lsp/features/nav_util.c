@@ -148,7 +148,15 @@ const nl_heading *nl_nav_find_heading(const nl_note *note, const char *fragment)
   }
   for (size_t i = 0; i < note->n_headings; i++) {
     const nl_heading *h = &note->headings[i];
-    if (h->slug != NULL && strcasecmp(h->slug, fragment) == 0) return h;
+    /* A slug is never longer than its text: most fit the stack. */
+    char buf[256];
+    size_t tl = strlen(h->text);
+    if (tl < flen) continue;
+    char *slug = tl < sizeof(buf) ? buf : malloc(tl + 1);
+    int same = slug != NULL && nl_note_slug_into(h->text, tl, slug) == flen &&
+               strcasecmp(slug, fragment) == 0;
+    if (slug != buf) free(slug);
+    if (same) return h;
   }
   return NULL;
 }

@@ -390,6 +390,7 @@ typedef struct {
   const nl_note *target;  /* the fresh parse of the note holding the heading */
   const nl_heading *h;    /* the heading renamed, in target */
   const char *new_text;
+  const char *old_slug;   /* h's anchor (nl_note_slug) */
   const char *new_slug;
 } heading_rename;
 
@@ -404,8 +405,7 @@ static void heading_link_edit(nl_edits *s, nl_edits_file *f, const nl_link *l, v
   char *enc = NULL;
   if (l->kind == NL_LINK_MARKDOWN) {
     /* A markdown fragment names the heading by its slug ("#open-questions") or encoded text. */
-    int slug = hr->h->slug != NULL && len == strlen(hr->h->slug) &&
-               strncasecmp(raw, hr->h->slug, len) == 0;
+    int slug = len == strlen(hr->old_slug) && strncasecmp(raw, hr->old_slug, len) == 0;
     if (slug) text = hr->new_slug;
     else text = enc = nl_link_encode(text, strlen(text));
   }
@@ -425,13 +425,19 @@ static int heading_links(nl_edits *s, const nl_entry *t, const nl_note *target,
   char src[520];
   snprintf(src, sizeof src, "# %s\n", text);
   nl_note *probe = nl_note_parse("", src, strlen(src));
-  if (probe == NULL || probe->n_headings == 0) {
-    nl_note_free(probe);
+  char *old_slug = nl_note_slug(h->text);
+  char *new_slug = probe != NULL && probe->n_headings > 0 ? nl_note_slug(probe->headings[0].text)
+                                                          : NULL;
+  nl_note_free(probe);
+  if (old_slug == NULL || new_slug == NULL) {
+    free(old_slug);
+    free(new_slug);
     return -1;
   }
-  heading_rename hr = {target, h, text, probe->headings[0].slug};
+  heading_rename hr = {target, h, text, old_slug, new_slug};
   int rc = each_link_to(s, t, heading_link_edit, &hr);
-  nl_note_free(probe);
+  free(old_slug);
+  free(new_slug);
   return rc;
 }
 

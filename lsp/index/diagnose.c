@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lsp/base/unicode.h"
 #include "lsp/index/config.h"
 #include "lsp/index/link_writer.h"
 #include "lsp/note/task.h"
@@ -447,8 +448,16 @@ static int has_heading(const nl_note *n, const char *heading) {
   if (last != NULL) heading = last + 1;
   if (*heading == '\0') return 1;
   for (size_t i = 0; i < n->n_headings; i++)
-    if (loose_eq(n->headings[i].text, heading) || loose_eq(n->headings[i].slug, heading))
-      return 1;
+    if (loose_eq(n->headings[i].text, heading)) return 1;
+  /* loose_eq ignores what a slug changes in ASCII text: only other text needs its slug. */
+  for (size_t i = 0; i < n->n_headings; i++) {
+    const char *t = n->headings[i].text;
+    if (nl_unicode_is_ascii(t, strlen(t))) continue;
+    char *slug = nl_note_slug(t);
+    int same = slug != NULL && loose_eq(slug, heading);
+    free(slug);
+    if (same) return 1;
+  }
   return 0;
 }
 

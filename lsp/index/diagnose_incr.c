@@ -29,10 +29,7 @@ static size_t face_write(const nl_entry *e, char *out) {
   if (n == NULL) return at;
   put(out, &at, n->title != NULL ? n->title->text : NULL);
   for (size_t i = 0; i < n->n_aliases; i++) put(out, &at, n->aliases[i].text);
-  for (size_t i = 0; i < n->n_headings; i++) {
-    put(out, &at, n->headings[i].text);
-    put(out, &at, n->headings[i].slug);
-  }
+  for (size_t i = 0; i < n->n_headings; i++) put(out, &at, n->headings[i].text);
   for (size_t i = 0; i < n->n_blocks; i++) put(out, &at, n->blocks[i].id);
   return at;
 }

@@ -194,13 +194,8 @@ static void scan(parse_ctx *p, uint32_t l0, uint32_t l1) {
 }
 
 /* GitHub's anchor: ASCII lowercased, spaces to '-', punctuation and symbols dropped. */
-static const char *slug_of(parse_ctx *p, const char *text) {
-  size_t n = strlen(text), o = 0;
-  char *out = nl_arena_alloc_of(&p->note->arena, n + 1, 1);
-  if (out == NULL) {
-    p->oom = 1;
-    return NULL;
-  }
+size_t nl_note_slug_into(const char *text, size_t n, char *out) {
+  size_t o = 0;
   for (size_t i = 0; i < n;) {
     unsigned char c = (unsigned char)text[i];
     if (c < 0x80) {
@@ -216,7 +211,13 @@ static const char *slug_of(parse_ctx *p, const char *text) {
     i += k;
   }
   out[o] = '\0';
-  nl_arena_shrink(&p->note->arena, out, n + 1, o + 1);
+  return o;
+}
+
+char *nl_note_slug(const char *text) {
+  size_t n = strlen(text);
+  char *out = malloc(n + 1);
+  if (out != NULL) nl_note_slug_into(text, n, out);
   return out;
 }
 
@@ -290,7 +291,6 @@ static void on_heading(parse_ctx *p, cmark_node *node) {
   }
   h->level = cmark_node_get_heading_level(node);
   h->text = text;
-  h->slug = slug_of(p, text);
   h->range.start.line = l0;
   h->range.end.line = l1;
   h->range.end.col = (uint32_t)(nl_lines_line_end(l, l1) - l->starts[l1]);

@@ -54,8 +54,8 @@ typedef struct {
 
 typedef struct {
   int level;              /* 1..6 */
-  const char *text;       /* the heading's text, inline markup kept as written, trimmed */
-  const char *slug;       /* GitHub-style anchor: lowercased, spaces to '-', punctuation dropped */
+  const char *text;       /* the heading's text, inline markup kept as written, trimmed; its
+                             anchor is computed when asked (nl_note_slug) */
   nl_brange range;        /* the whole heading line */
 } nl_heading;
 
@@ -295,6 +295,12 @@ void nl_note_free(nl_note *note);
 /* Whether line[0 .. len) is a frontmatter fence: `fence` ("---" or "...") and nothing after it
  * but blanks. The one test, for the parse and for completion on live text. */
 int nl_note_is_fence(const char *line, size_t len, const char *fence);
+
+/* The GitHub-style anchor of heading text (lowercased, spaces to '-', punctuation dropped):
+ * nl_note_slug_into writes it into out, room for n + 1 bytes, and returns its length (never
+ * more than n); nl_note_slug returns it new (free()), NULL when out of memory. */
+size_t nl_note_slug_into(const char *text, size_t n, char *out);
+char *nl_note_slug(const char *text);
 
 /* Finds the frontmatter entry with `key` (ASCII case-insensitive); borrowed, or NULL. */
 const nl_fm_entry *nl_note_fm_get(const nl_note *note, const char *key);

@@ -23,10 +23,7 @@ void nl_note_each_pointer(nl_note *n, nl_note_pointer_fn fn, void *ud) {
   MOVE(n->aliases);
   MOVE(n->participants);
   MOVE(n->headings);
-  for (size_t i = 0; i < n->n_headings; i++) {
-    MOVE(n->headings[i].text);
-    MOVE(n->headings[i].slug);
-  }
+  for (size_t i = 0; i < n->n_headings; i++) MOVE(n->headings[i].text);
   MOVE(n->blocks);
   for (size_t i = 0; i < n->n_blocks; i++) MOVE(n->blocks[i].id);
   MOVE(n->links);

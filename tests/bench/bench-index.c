@@ -120,7 +120,7 @@ static void breakdown(nl_workspace *ws) {
       b[STR_MENTION] += str_bytes(n->mentions[k].tail) + str_bytes(n->mentions[k].word);
     b[HEADINGS] += n->n_headings * sizeof(nl_heading);
     for (size_t k = 0; k < n->n_headings; k++)
-      b[STR_HEADING] += str_bytes(n->headings[k].text) + str_bytes(n->headings[k].slug);
+      b[STR_HEADING] += str_bytes(n->headings[k].text);
     b[BLOCKS] += n->n_blocks * sizeof(nl_block_id);
     b[CODE] += n->n_code * sizeof(nl_brange);
     b[COLS] += n->n_cols * sizeof(nl_note_col);

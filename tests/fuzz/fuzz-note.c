@@ -41,7 +41,7 @@ static void check_note(void) {
   }
   if (note->fm.has_error) check_pos(note->fm.error_pos);
   for (size_t i = 0; i < note->n_headings; i++) {
-    if (note->headings[i].text == NULL || note->headings[i].slug == NULL) abort();
+    if (note->headings[i].text == NULL) abort();
     check_range(note->headings[i].range);
   }
   for (size_t i = 0; i < note->n_blocks; i++) check_range(note->blocks[i].range);
