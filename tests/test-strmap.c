@@ -1,5 +1,5 @@
-/* The string-keyed id multiset map (lsp/base/strmap.c): sets, counters, deletion and the key
- * pool's chunks and compaction. */
+/* The string-keyed id multiset map (lsp/base/strmap.c): sets, counters, deletion, reused
+ * records and the key pool's chunks and compaction. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +41,7 @@ static void test_sets(void) {
   ids = nl_strmap_get(&m, "x\0y", 3, &n);
   ASSERT(n == 1 && ids[0] == 5);
   nl_strmap_free(&m);
-  ASSERT(m.slots == NULL && m.chunks == NULL);
+  ASSERT(m.recs == NULL && m.chunks == NULL && m.table.slots == NULL);
   nl_strmap_free(&m); /* again: nothing left to free */
 }
 

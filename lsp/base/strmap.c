@@ -1,10 +1,10 @@
 /* strmap.c: the string-keyed id multiset map (strmap.h).
  *
  * Keys live in a pool of chunks (up to 1 MiB each, the first ones small for small maps); a
- * slot names its key by chunk and offset in 32 bits, so a slot is 24 bytes and a key costs its
- * bytes and a NUL, with no allocation of its own. A key longer than a quarter chunk gets a
- * chunk of its own. Deleted keys leave their bytes behind until they are half the pool, when
- * the live keys are copied into new chunks (amortised O(1) per key). */
+ * record names its key by chunk and offset in 32 bits, so a key costs its bytes and a NUL,
+ * with no allocation of its own. A key longer than a quarter chunk gets a chunk of its own.
+ * Deleted keys leave their bytes behind until they are half the pool, when the live keys are
+ * copied into new chunks (amortised O(1) per key). Records of deleted keys are reused. */
 #include "lsp/base/strmap.h"
 
 #include "lsp/base/error.h"
@@ -13,11 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EMPTY 0u
-#define TOMB UINT32_MAX
 #define OFF_BITS 20
 #define CHUNK_MAX (1u << OFF_BITS)
-#define CHUNKS_MAX 4095u /* so that no reference is TOMB */
+#define CHUNKS_MAX 4095u /* references stay below UINT32_MAX */
 #define FIRST_CHUNK 1024u
 #define COMPACT_MIN 65536u
 
@@ -25,16 +23,17 @@ static uint32_t hash_bytes(const char *s, size_t len) {
   return (uint32_t)nl_hash_bytes(NL_HASH_INIT, s, len);
 }
 
-void nl_strmap_init(nl_strmap *m) { memset(m, 0, sizeof(*m)); }
+void nl_strmap_init(nl_strmap *m) {
+  memset(m, 0, sizeof(*m));
+  nl_idmap_init(&m->table);
+}
 
-static int live(const nl_strmap_slot *s) { return s->key != EMPTY && s->key != TOMB; }
+/* A record's ids live in its array once one was needed (many[0] is its capacity). */
+static int has_array(const nl_strmap_rec *r) { return r->key_len >> 31; }
+static uint32_t key_len(const nl_strmap_rec *r) { return r->key_len & 0x7FFFFFFFu; }
 
-/* A slot's ids live in its array once one was needed (many[0] is its capacity). */
-static int has_array(const nl_strmap_slot *s) { return s->key_len >> 31; }
-static uint32_t key_len(const nl_strmap_slot *s) { return s->key_len & 0x7FFFFFFFu; }
-
-static const uint32_t *slot_ids(const nl_strmap_slot *s) {
-  return has_array(s) ? s->ids.many + 1 : &s->ids.one;
+static const uint32_t *rec_ids(const nl_strmap_rec *r) {
+  return has_array(r) ? r->ids.many + 1 : &r->ids.one;
 }
 
 static const char *key_of(const nl_strmap *m, uint32_t ref) {
@@ -48,9 +47,10 @@ static void free_chunks(char **chunks, uint32_t n) {
 }
 
 void nl_strmap_free(nl_strmap *m) {
-  for (size_t i = 0; i < m->cap; i++)
-    if (live(&m->slots[i]) && has_array(&m->slots[i])) free(m->slots[i].ids.many);
-  free(m->slots);
+  for (uint32_t i = 0; i < m->n_recs; i++)
+    if (m->recs[i].key != 0 && has_array(&m->recs[i])) free(m->recs[i].ids.many);
+  free(m->recs);
+  nl_idmap_free(&m->table);
   free_chunks(m->chunks, m->n_chunks);
   nl_strmap_init(m);
 }
@@ -61,21 +61,21 @@ typedef struct {
   uint32_t n_chunks, fill, last_size;
 } pool;
 
-/* Copies key into p; its reference (never EMPTY or TOMB), or EMPTY when out of memory. */
+/* Copies key into p; its reference (never 0), or 0 when out of memory. */
 static uint32_t pool_put(pool *p, const char *key, size_t len) {
-  if (len + 1 > (size_t)UINT32_MAX / 2) return EMPTY;
+  if (len + 1 > (size_t)UINT32_MAX / 2) return 0;
   uint32_t need = (uint32_t)len + 1;
   if (p->n_chunks == 0 || p->last_size - p->fill < need) {
-    if (p->n_chunks == CHUNKS_MAX) return EMPTY;
+    if (p->n_chunks == CHUNKS_MAX) return 0;
     uint32_t size = need > CHUNK_MAX / 4 ? need
                     : p->n_chunks == 0    ? FIRST_CHUNK
                     : p->last_size >= CHUNK_MAX / 2 ? CHUNK_MAX
                                                     : p->last_size * 2;
     while (size < need) size *= 2;
     char **chunks = realloc(p->chunks, (p->n_chunks + 1) * sizeof(*chunks));
-    if (chunks == NULL) return EMPTY;
+    if (chunks == NULL) return 0;
     p->chunks = chunks;
-    if ((chunks[p->n_chunks] = malloc(size)) == NULL) return EMPTY;
+    if ((chunks[p->n_chunks] = malloc(size)) == NULL) return 0;
     p->n_chunks++;
     p->fill = 0;
     p->last_size = size;
@@ -94,19 +94,19 @@ static uint32_t pool_put(pool *p, const char *key, size_t len) {
 static void maybe_compact(nl_strmap *m) {
   if (m->dead_bytes < COMPACT_MIN || m->dead_bytes * 2 < m->pool_bytes) return;
   pool p = {0};
-  uint32_t *refs = malloc(m->cap * sizeof(*refs));
+  uint32_t *refs = malloc(m->n_recs * sizeof(*refs));
   if (refs == NULL) return;
-  for (size_t i = 0; i < m->cap; i++) {
-    const nl_strmap_slot *s = &m->slots[i];
-    if (!live(s)) continue;
-    if ((refs[i] = pool_put(&p, key_of(m, s->key), key_len(s))) == EMPTY) {
+  for (uint32_t i = 0; i < m->n_recs; i++) {
+    const nl_strmap_rec *r = &m->recs[i];
+    if (r->key == 0) continue;
+    if ((refs[i] = pool_put(&p, key_of(m, r->key), key_len(r))) == 0) {
       free_chunks(p.chunks, p.n_chunks);
       free(refs);
       return;
     }
   }
-  for (size_t i = 0; i < m->cap; i++)
-    if (live(&m->slots[i])) m->slots[i].key = refs[i];
+  for (uint32_t i = 0; i < m->n_recs; i++)
+    if (m->recs[i].key != 0) m->recs[i].key = refs[i];
   free(refs);
   free_chunks(m->chunks, m->n_chunks);
   m->chunks = p.chunks;
@@ -117,118 +117,126 @@ static void maybe_compact(nl_strmap *m) {
   m->dead_bytes = 0;
 }
 
-/* The slot holding key, or NULL. */
-static nl_strmap_slot *find(const nl_strmap *m, const char *key, size_t len, uint32_t h) {
-  if (m->cap == 0) return NULL;
-  size_t mask = m->cap - 1;
-  for (size_t i = h & mask;; i = (i + 1) & mask) {
-    nl_strmap_slot *s = &m->slots[i];
-    if (s->key == EMPTY) return NULL;
-    if (s->key != TOMB && s->hash == h && key_len(s) == len &&
-        memcmp(key_of(m, s->key), key, len) == 0)
-      return s;
-  }
+static int key_is(void *ud, uint32_t rec) {
+  const nl_idmap_query *q = ud;
+  const nl_strmap *m = q->owner;
+  const nl_strmap_rec *r = &m->recs[rec];
+  return key_len(r) == q->len && memcmp(key_of(m, r->key), q->key, q->len) == 0;
 }
 
-static int grow(nl_strmap *m) {
-  size_t cap = m->cap == 0 ? 64 : m->cap * 2;
-  /* Rehash in place of growing when tombstones, not keys, fill the table. */
-  if (m->cap != 0 && m->len * 2 < m->cap) cap = m->cap;
-  nl_strmap_slot *slots = calloc(cap, sizeof(*slots));
-  if (slots == NULL) return NL_ENOMEM;
-  for (size_t i = 0; i < m->cap; i++) {
-    nl_strmap_slot *s = &m->slots[i];
-    if (!live(s)) continue;
-    size_t j = s->hash & (cap - 1);
-    while (slots[j].key != EMPTY) j = (j + 1) & (cap - 1);
-    slots[j] = *s;
-  }
-  free(m->slots);
-  m->slots = slots;
-  m->cap = cap;
-  m->tombs = 0;
-  return 0;
+/* The record holding key, or NULL. */
+static nl_strmap_rec *find(const nl_strmap *m, const char *key, size_t len, uint32_t h) {
+  nl_idmap_query q = {m, key, len};
+  uint32_t rec = nl_idmap_find(&m->table, h, key_is, &q);
+  return rec != NL_IDMAP_NONE ? &m->recs[rec] : NULL;
 }
 
 const uint32_t *nl_strmap_get(const nl_strmap *m, const char *key, size_t len, uint32_t *n) {
-  nl_strmap_slot *s = find(m, key, len, hash_bytes(key, len));
-  *n = s != NULL ? s->n : 0;
-  return s != NULL ? slot_ids(s) : NULL;
+  nl_strmap_rec *r = find(m, key, len, hash_bytes(key, len));
+  *n = r != NULL ? r->n : 0;
+  return r != NULL ? rec_ids(r) : NULL;
+}
+
+/* A free record's index: a deleted key's, or a new one at the end. */
+static int new_rec(nl_strmap *m, uint32_t *rec) {
+  if (m->free_rec != 0) {
+    *rec = m->free_rec - 1;
+    m->free_rec = m->recs[*rec].n;
+    return 0;
+  }
+  if (m->n_recs == m->cap_recs) {
+    if (m->cap_recs >= NL_IDMAP_NONE / 2) return NL_ENOMEM;
+    /* 1.5 times: records are the bulk of a large map, and slack in them is kept for good. */
+    uint32_t cap = m->cap_recs < 16 ? 16 : m->cap_recs + m->cap_recs / 2;
+    nl_strmap_rec *recs = realloc(m->recs, cap * sizeof(*recs));
+    if (recs == NULL) return NL_ENOMEM;
+    m->recs = recs;
+    m->cap_recs = cap;
+  }
+  *rec = m->n_recs++;
+  return 0;
+}
+
+static void free_rec(nl_strmap *m, uint32_t rec) {
+  m->recs[rec] = (nl_strmap_rec){.key = 0, .n = m->free_rec};
+  m->free_rec = rec + 1;
 }
 
 static int add_new(nl_strmap *m, const char *key, size_t len, uint32_t h, uint32_t id) {
-  if ((m->len + m->tombs + 1) * 4 > m->cap * 3 && grow(m) != 0) return NL_ENOMEM;
+  uint32_t rec;
+  if (new_rec(m, &rec) != 0) return NL_ENOMEM;
   pool p = {m->chunks, m->n_chunks, m->fill, m->last_size};
   uint32_t ref = pool_put(&p, key, len);
   m->chunks = p.chunks; /* a failed put may still have grown the chunk table */
   m->n_chunks = p.n_chunks;
   m->fill = p.fill;
   m->last_size = p.last_size;
-  if (ref == EMPTY) return NL_ENOMEM;
+  if (ref == 0 || nl_idmap_add(&m->table, h, rec) != 0) {
+    if (ref != 0) m->dead_bytes += len + 1, m->pool_bytes += len + 1;
+    free_rec(m, rec);
+    return NL_ENOMEM;
+  }
   m->pool_bytes += len + 1;
-  size_t mask = m->cap - 1, i = h & mask;
-  while (live(&m->slots[i])) i = (i + 1) & mask;
-  nl_strmap_slot *s = &m->slots[i];
-  if (s->key == TOMB) m->tombs--;
-  *s = (nl_strmap_slot){.hash = h, .key = ref, .key_len = (uint32_t)len, .n = 1};
-  s->ids.one = id;
+  m->recs[rec] = (nl_strmap_rec){.key = ref, .key_len = (uint32_t)len, .n = 1};
+  m->recs[rec].ids.one = id;
   m->len++;
   return 0;
 }
 
 int nl_strmap_add(nl_strmap *m, const char *key, size_t len, uint32_t id) {
   uint32_t h = hash_bytes(key, len);
-  nl_strmap_slot *s = find(m, key, len, h);
-  if (s == NULL) return add_new(m, key, len, h, id);
-  if (!has_array(s)) { /* n is 1: an empty set is deleted */
+  nl_strmap_rec *r = find(m, key, len, h);
+  if (r == NULL) return add_new(m, key, len, h, id);
+  if (!has_array(r)) { /* n is 1: an empty set is deleted */
     uint32_t *many = malloc(5 * sizeof(*many));
     if (many == NULL) return NL_ENOMEM;
     many[0] = 4;
-    many[1] = s->ids.one;
-    s->ids.many = many;
-    s->key_len |= 1u << 31;
-  } else if (s->n == s->ids.many[0]) {
-    uint32_t cap = 2 * s->ids.many[0];
-    uint32_t *many = realloc(s->ids.many, (1 + (size_t)cap) * sizeof(*many));
+    many[1] = r->ids.one;
+    r->ids.many = many;
+    r->key_len |= 1u << 31;
+  } else if (r->n == r->ids.many[0]) {
+    uint32_t cap = 2 * r->ids.many[0];
+    uint32_t *many = realloc(r->ids.many, (1 + (size_t)cap) * sizeof(*many));
     if (many == NULL) return NL_ENOMEM;
     many[0] = cap;
-    s->ids.many = many;
+    r->ids.many = many;
   }
-  s->ids.many[1 + s->n++] = id;
+  r->ids.many[1 + r->n++] = id;
   return 0;
 }
 
-static void delete_slot(nl_strmap *m, nl_strmap_slot *s) {
-  if (has_array(s)) free(s->ids.many);
-  m->dead_bytes += key_len(s) + 1;
-  memset(s, 0, sizeof(*s));
-  s->key = TOMB;
+static void delete_rec(nl_strmap *m, nl_strmap_rec *r, uint32_t h) {
+  uint32_t rec = (uint32_t)(r - m->recs);
+  nl_idmap_remove(&m->table, h, rec);
+  if (has_array(r)) free(r->ids.many);
+  m->dead_bytes += key_len(r) + 1;
+  free_rec(m, rec);
   m->len--;
-  m->tombs++;
   maybe_compact(m);
 }
 
 int nl_strmap_remove(nl_strmap *m, const char *key, size_t len, uint32_t id) {
-  nl_strmap_slot *s = find(m, key, len, hash_bytes(key, len));
-  if (s == NULL) return 1;
-  uint32_t *ids = has_array(s) ? s->ids.many + 1 : &s->ids.one;
+  uint32_t h = hash_bytes(key, len);
+  nl_strmap_rec *r = find(m, key, len, h);
+  if (r == NULL) return 1;
+  uint32_t *ids = has_array(r) ? r->ids.many + 1 : &r->ids.one;
   /* From the end: a note re-indexed while it is edited added its ids last, so under a name
    * used by 100,000 notes its own are found at once, not after a scan of the others. */
-  uint32_t i = s->n;
+  uint32_t i = r->n;
   while (i > 0 && ids[i - 1] != id) i--;
   if (i == 0) return 1;
-  ids[i - 1] = ids[--s->n];
-  if (s->n == 0) delete_slot(m, s);
+  ids[i - 1] = ids[--r->n];
+  if (r->n == 0) delete_rec(m, r, h);
   return 0;
 }
 
 int nl_strmap_count(nl_strmap *m, const char *key, size_t len, int32_t delta) {
   uint32_t h = hash_bytes(key, len);
-  nl_strmap_slot *s = find(m, key, len, h);
-  if (s == NULL) return delta <= 0 ? 0 : add_new(m, key, len, h, (uint32_t)delta);
-  int64_t n = (int64_t)s->ids.one + delta;
-  if (n > 0) s->ids.one = (uint32_t)n;
-  else delete_slot(m, s);
+  nl_strmap_rec *r = find(m, key, len, h);
+  if (r == NULL) return delta <= 0 ? 0 : add_new(m, key, len, h, (uint32_t)delta);
+  int64_t n = (int64_t)r->ids.one + delta;
+  if (n > 0) r->ids.one = (uint32_t)n;
+  else delete_rec(m, r, h);
   return 0;
 }
 
@@ -242,8 +250,8 @@ void nl_strmap_foreach(const nl_strmap *m,
                        void (*cb)(void *ud, const char *key, size_t len, const uint32_t *ids,
                                   uint32_t n),
                        void *ud) {
-  for (size_t i = 0; i < m->cap; i++) {
-    const nl_strmap_slot *s = &m->slots[i];
-    if (live(s)) cb(ud, key_of(m, s->key), key_len(s), slot_ids(s), s->n);
+  for (uint32_t i = 0; i < m->n_recs; i++) {
+    const nl_strmap_rec *r = &m->recs[i];
+    if (r->key != 0) cb(ud, key_of(m, r->key), key_len(r), rec_ids(r), r->n);
   }
 }

@@ -1,29 +1,32 @@
-/* strmap.h: an open-addressing hash map from byte-string keys to small multisets of uint32
- * ids (the index's name, path, tag and link maps). Keys are copied into the map's own key
- * pool (no allocation per key); a key whose set becomes empty is deleted. A slot is 24 bytes:
- * at 100,000 notes the index's maps hold about two million of them. */
+/* strmap.h: a hash map from byte-string keys to small multisets of uint32 ids (the index's
+ * name, tag and link maps). Keys are copied into the map's own key pool (no allocation per
+ * key); a key whose set becomes empty is deleted. The table is an nl_idmap (8 bytes a slot)
+ * over dense 24-byte records, one per key: at 100,000 notes the index's maps hold about a
+ * million keys. */
 #ifndef NL_STRMAP_H
 #define NL_STRMAP_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct {
-  uint32_t hash;
-  uint32_t key;    /* where the key is in the pool (strmap.c); 0: empty, UINT32_MAX: deleted */
-  uint32_t key_len;
-  uint32_t n;      /* ids in the set */
-  union {
-    uint32_t one;  /* while n <= 1 and no array was needed */
-    uint32_t *many; /* many[0] is the capacity, the ids follow */
-  } ids;
-} nl_strmap_slot;
+#include "lsp/base/idmap.h"
 
 typedef struct {
-  nl_strmap_slot *slots;
-  size_t cap;      /* power of two, or 0 */
+  uint32_t key;    /* where the key is in the pool (strmap.c); 0: a free record */
+  uint32_t key_len; /* bit 31: the ids are in `many` */
+  uint32_t n;      /* ids in the set (a free record: the next free one) */
+  union {
+    uint32_t one;  /* while no array was needed */
+    uint32_t *many; /* many[0] is the capacity, the ids follow */
+  } ids;
+} nl_strmap_rec;
+
+typedef struct {
+  nl_idmap table;  /* key hash -> record */
+  nl_strmap_rec *recs;
+  uint32_t n_recs, cap_recs;
+  uint32_t free_rec; /* first free record + 1, or 0 */
   size_t len;      /* keys present */
-  size_t tombs;    /* deleted slots */
   char **chunks;   /* the key pool: keys, NUL-terminated, never across two chunks */
   uint32_t n_chunks;
   uint32_t fill;   /* bytes used in the last chunk */

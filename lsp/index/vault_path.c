@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "lsp/base/error.h"
+#include "lsp/base/hash.h"
 #include "lsp/base/path.h"
 
 char *nl_ws_real_inside(const nl_workspace *ws, const char *abs) {
@@ -47,35 +48,39 @@ int nl_ws_creatable(const nl_workspace *ws, const char *abs) {
   return rc;
 }
 
-static void file_key(char key[16], uint64_t dev, uint64_t ino) {
-  memcpy(key, &dev, 8);
-  memcpy(key + 8, &ino, 8);
+static uint32_t file_hash(uint64_t dev, uint64_t ino) {
+  uint64_t key[2] = {dev, ino};
+  return (uint32_t)nl_hash_bytes(NL_HASH_INIT, key, sizeof(key));
+}
+
+typedef struct {
+  nl_workspace *ws;
+  const char *abs;
+  uint64_t dev, ino;
+} file_query;
+
+/* Whether entry id was read from the file sought, at another path, and still is that file. */
+static int other_way_in(void *ud, uint32_t id) {
+  const file_query *q = ud;
+  const nl_entry *o = nl_ws_get(q->ws, id);
+  if (o == NULL || o->dev != q->dev || o->ino != q->ino || strcmp(o->abs, q->abs) == 0) return 0;
+  /* A file renamed keeps its inode: the old path no longer leading to it means a move, not a
+   * second way in. */
+  struct stat st;
+  return o->open || (stat(o->abs, &st) == 0 && (uint64_t)st.st_dev == q->dev &&
+                     (uint64_t)st.st_ino == q->ino);
 }
 
 nl_entry *nl_wsi_same_file(nl_workspace *ws, const char *abs, uint64_t dev, uint64_t ino) {
   if (dev == 0 && ino == 0) return NULL;
-  char key[16];
-  file_key(key, dev, ino);
-  uint32_t n;
-  const uint32_t *ids = nl_strmap_get(&ws->inodes, key, sizeof(key), &n);
-  for (uint32_t i = 0; i < n; i++) {
-    nl_entry *o = nl_ws_get(ws, ids[i]);
-    if (o == NULL || strcmp(o->abs, abs) == 0) continue;
-    /* A file renamed keeps its inode: the old path no longer leading to it means a move,
-     * not a second way in. */
-    struct stat st;
-    if (o->open || (stat(o->abs, &st) == 0 && (uint64_t)st.st_dev == dev &&
-                    (uint64_t)st.st_ino == ino))
-      return o;
-  }
-  return NULL;
+  file_query q = {ws, abs, dev, ino};
+  uint32_t id = nl_idmap_find(&ws->inodes, file_hash(dev, ino), other_way_in, &q);
+  return id != NL_IDMAP_NONE ? nl_ws_get(ws, id) : NULL;
 }
 
 void nl_wsi_clear_file(nl_workspace *ws, nl_entry *e) {
   if (e->dev == 0 && e->ino == 0) return;
-  char key[16];
-  file_key(key, e->dev, e->ino);
-  nl_strmap_remove(&ws->inodes, key, sizeof(key), e->id);
+  nl_idmap_remove(&ws->inodes, file_hash(e->dev, e->ino), e->id);
   e->dev = e->ino = 0;
 }
 
@@ -83,9 +88,7 @@ void nl_wsi_set_file(nl_workspace *ws, nl_entry *e, uint64_t dev, uint64_t ino) 
   if (e->dev == dev && e->ino == ino) return;
   nl_wsi_clear_file(ws, e);
   if (dev == 0 && ino == 0) return;
-  char key[16];
-  file_key(key, dev, ino);
-  if (nl_strmap_add(&ws->inodes, key, sizeof(key), e->id) == 0) {
+  if (nl_idmap_add(&ws->inodes, file_hash(dev, ino), e->id) == 0) {
     e->dev = dev;
     e->ino = ino;
   }

@@ -1,5 +1,5 @@
 /* The index. Maps, all keyed by nl_unicode_key (NFC, case-folded) unless said otherwise:
- *   paths   absolute path (bytes)                -> entry id
+ *   paths   absolute path (bytes, hashed; the entry holds it) -> entry id
  *   files   file name without .md                -> entry ids
  *   names   frontmatter title and aliases        -> entry ids (when not equal to the file name)
  *   slugs   account names without ' ', '-', '_'  -> account entry ids
@@ -94,6 +94,22 @@ void nl_wsi_link_base(const char *t, const char **s, size_t *len) {
 }
 
 /* ---- entries ----------------------------------------------------------------------------- */
+
+static uint32_t path_hash(const char *abs, size_t len) {
+  return (uint32_t)nl_hash_bytes(NL_HASH_INIT, abs, len);
+}
+
+static int path_is(void *ud, uint32_t id) {
+  const nl_idmap_query *q = ud;
+  const nl_entry *e = ((const nl_workspace *)q->owner)->entries[id];
+  return e != NULL && strncmp(e->abs, q->key, q->len) == 0 && e->abs[q->len] == '\0';
+}
+
+nl_entry *nl_wsi_by_path(const nl_workspace *ws, const char *abs, size_t len) {
+  nl_idmap_query q = {ws, abs, len};
+  uint32_t id = nl_idmap_find(&ws->paths, path_hash(abs, len), path_is, &q);
+  return id != NL_IDMAP_NONE ? ws->entries[id] : NULL;
+}
 
 static void set_masks(nl_workspace *ws, const nl_entry *e) {
   const nl_note *n = e->note;
@@ -276,9 +292,7 @@ void nl_wsi_changed(nl_workspace *ws) {
 
 /* Puts `note` (steals) in the index at `abs`: replaces the entry's parse or creates one. */
 nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int open) {
-  uint32_t n;
-  const uint32_t *ids = nl_strmap_get(&ws->paths, abs, strlen(abs), &n);
-  nl_entry *e = n > 0 ? ws->entries[ids[0]] : NULL;
+  nl_entry *e = nl_wsi_by_path(ws, abs, strlen(abs));
   if (e != NULL) {
     uint64_t before = face_hash(e);
     index_note(ws, e, 0);
@@ -345,7 +359,13 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
   ws->n_rows_of[ws->n_ids] = 0;
   ws->entries[ws->n_ids++] = e;
   ws->live++;
-  nl_strmap_add(&ws->paths, e->abs, strlen(e->abs), e->id);
+  if (nl_idmap_add(&ws->paths, path_hash(e->abs, alen), e->id) != 0) {
+    ws->entries[--ws->n_ids] = NULL;
+    ws->live--;
+    e->note = NULL; /* freed below, as on every failure */
+    entry_free(e);
+    goto oom;
+  }
   nl_wsi_map_key(&ws->files, e->name, strlen(e->name), e->id, 1, nl_wsi_key_make);
   index_note(ws, e, 1);
   return e;
@@ -358,7 +378,7 @@ static void drop_entry(nl_workspace *ws, nl_entry *e) {
   index_note(ws, e, 0);
   nl_wsi_clear_file(ws, e);
   nl_wsi_map_key(&ws->files, e->name, strlen(e->name), e->id, 0, nl_wsi_key_make);
-  nl_strmap_remove(&ws->paths, e->abs, strlen(e->abs), e->id);
+  nl_idmap_remove(&ws->paths, path_hash(e->abs, strlen(e->abs)), e->id);
   ws->entries[e->id] = NULL;
   ws->name_mask[e->id] = ws->all_mask[e->id] = 0;
   ws->live--;
@@ -381,14 +401,14 @@ nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg) {
   if (ws == NULL) return NULL;
   ws->loop = loop;
   ws->cfg = cfg;
-  nl_strmap_init(&ws->paths);
+  nl_idmap_init(&ws->paths);
   nl_strmap_init(&ws->files);
   nl_strmap_init(&ws->names);
   nl_strmap_init(&ws->slugs);
   nl_strmap_init(&ws->tags);
   nl_strmap_init(&ws->refs);
   nl_strmap_init(&ws->said);
-  nl_strmap_init(&ws->inodes);
+  nl_idmap_init(&ws->inodes);
   nl_strmap_init(&ws->fm_refs);
   nl_strmap_init(&ws->acct_tags);
   ws->refs_upto = UINT32_MAX;
@@ -414,7 +434,7 @@ void nl_ws_free(nl_workspace *ws) {
   free(ws->pool);
   for (size_t i = 0; i < ws->n_roots; i++) free(ws->roots[i]);
   free(ws->roots);
-  nl_strmap_free(&ws->paths);
+  nl_idmap_free(&ws->paths);
   nl_strmap_free(&ws->files);
   nl_strmap_free(&ws->names);
   nl_strmap_free(&ws->slugs);
@@ -422,7 +442,7 @@ void nl_ws_free(nl_workspace *ws) {
   nl_strmap_free(&ws->refs);
   nl_strmap_free(&ws->said);
   nl_wsi_attachments_free(ws->att);
-  nl_strmap_free(&ws->inodes);
+  nl_idmap_free(&ws->inodes);
   nl_strmap_free(&ws->fm_refs);
   nl_strmap_free(&ws->acct_tags);
   free(ws->cache_dir);
@@ -553,9 +573,7 @@ int nl_ws_remove(nl_workspace *ws, const char *abs) {
 /* ---- lookups ----------------------------------------------------------------------------- */
 
 nl_entry *nl_ws_by_path(const nl_workspace *ws, const char *abs) {
-  uint32_t n;
-  const uint32_t *ids = nl_strmap_get(&ws->paths, abs, strlen(abs), &n);
-  return n > 0 ? ws->entries[ids[0]] : NULL;
+  return nl_wsi_by_path(ws, abs, strlen(abs));
 }
 
 nl_entry *nl_ws_by_uri(const nl_workspace *ws, const char *uri) {

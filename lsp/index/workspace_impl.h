@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include "lsp/base/idmap.h"
 #include "lsp/base/strmap.h"
 #include "lsp/index/workspace.h"
 
@@ -34,8 +35,10 @@ struct nl_workspace {
   uint64_t seq;
   uint64_t gen; /* nl_ws_generation */
 
-  nl_strmap paths, files, names, slugs, tags, refs, said, fm_refs, acct_tags;
-  nl_strmap inodes; /* device and inode (16 bytes) -> the entry read from that file */
+  nl_idmap paths;   /* hash of the absolute path -> entry (the key is the entry's abs) */
+  nl_idmap inodes;  /* hash of device and inode -> the entries read from that file (the key
+                       is the entry's dev and ino) */
+  nl_strmap files, names, slugs, tags, refs, said, fm_refs, acct_tags;
   /* Entries with an id below this have their links, mentions and frontmatter names in the
    * reference maps; UINT32_MAX: every entry, now and when added (backlinks.c). */
   uint32_t refs_upto;
@@ -79,6 +82,9 @@ int nl_wsi_same_key(const char *a, const char *b);
 void nl_wsi_link_base(const char *t, const char **s, size_t *len);
 
 /* ---- entries (workspace.c) ---------------------------------------------------------------- */
+
+/* The entry at absolute path abs, or NULL. */
+nl_entry *nl_wsi_by_path(const nl_workspace *ws, const char *abs, size_t len);
 
 /* The root that contains abs (the longest), or -1. */
 int nl_wsi_root_of(const nl_workspace *ws, const char *abs);
