@@ -136,11 +136,42 @@ static void test_cut_at_50(void) {
   remove_tree(dir);
 }
 
+/* Names that score alike rank by recency, and the first scan's recency is path order (the
+ * first path first), not the order in which the thread pool happened to finish the notes:
+ * the same list on every run. The notes are written last path first, so neither the walk's
+ * order nor the merge's gives this one by chance. */
+static void test_ties_in_path_order(void) {
+  char dir[] = "/tmp/nl-completion-XXXXXX";
+  ASSERT(mkdtemp(dir) != NULL);
+  for (int i = 299; i >= 0; i--) {
+    char rel[64];
+    snprintf(rel, sizeof rel, "Tie %03d.md", i);
+    write_file(dir, rel, "# note\n");
+  }
+  write_file(dir, "Here.md", "[[Tie\n");
+  for (int run = 0; run < 2; run++) {
+    fixture f;
+    ASSERT_EQ(fixture_init(&f, dir, NL_ENC_UTF16), 0);
+    const char *uri = open_note(&f, "Here.md", NULL, NULL);
+    json_t *r = complete_at(&f, uri, 0, 5);
+    ASSERT_EQ(n_items(r), 50);
+    for (size_t i = 0; i < n_items(r); i++) {
+      char want[32];
+      snprintf(want, sizeof want, "Tie %03zu", i);
+      ASSERT_STR_EQ(str_at(json_array_get(json_object_get(r, "items"), i), "label"), want);
+    }
+    json_decref(r);
+    fixture_done(&f);
+  }
+  remove_tree(dir);
+}
+
 int main(void) {
   uv_loop_init(&loop);
   cfg = nl_config_new();
   RUN(test_bad_params_and_closed_documents);
   RUN(test_cut_at_50);
+  RUN(test_ties_in_path_order);
   nl_config_free(cfg);
   uv_loop_close(&loop);
   return NL_TEST_DONE();

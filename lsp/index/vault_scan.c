@@ -102,6 +102,7 @@ typedef struct nl_vault_scan {
   nl_cache_reader **readers;
   nl_cache_writer **writers;
   struct vs_chunk *parsed, *parsed_tail; /* parsed chunks waiting to be merged, in order */
+  uint64_t seq_start; /* the index's seq when the scan started */
 } vault_scan;
 
 typedef struct vs_chunk {
@@ -336,8 +337,50 @@ static void commit_caches(vault_scan *sc) {
            sc->n_files, hits);
 }
 
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int cmp_entry_path(const void *a, const void *b) {
+  return strcmp((*(nl_entry *const *)a)->abs, (*(nl_entry *const *)b)->abs);
+}
+
+/* Chunks merge in the order the thread pool finishes them, so the seqs the scan gave its notes
+ * (recency, which ranks completion and workspace/symbol ties) would differ from run to run.
+ * Deals the same seqs out again in path order, the first path the newest, for the notes the
+ * scan put and nothing changed since (an open document keeps its own). */
+static void order_by_path(nl_workspace *ws, uint64_t seq_start) {
+  size_t n = 0;
+  for (uint32_t id = 0; id < ws->n_ids; id++) {
+    const nl_entry *e = ws->entries[id];
+    n += e != NULL && !e->open && e->seq > seq_start;
+  }
+  nl_entry **by_path = malloc(n * sizeof(*by_path) + 1);
+  uint64_t *seqs = malloc(n * sizeof(*seqs) + 1);
+  if (by_path == NULL || seqs == NULL) goto done; /* the ties keep the merge's order */
+  n = 0;
+  for (uint32_t id = 0; id < ws->n_ids; id++) {
+    nl_entry *e = ws->entries[id];
+    if (e == NULL || e->open || e->seq <= seq_start) continue;
+    by_path[n] = e;
+    seqs[n++] = e->seq;
+  }
+  qsort(by_path, n, sizeof(*by_path), cmp_entry_path);
+  qsort(seqs, n, sizeof(*seqs), cmp_u64);
+  for (size_t i = 0; i < n; i++) {
+    nl_entry *e = by_path[i];
+    e->seq = seqs[n - 1 - i];
+    for (uint32_t k = 0; k < ws->n_rows_of[e->id]; k++) ws->rows[ws->first_row[e->id] + k].seq = e->seq;
+  }
+done:
+  free(by_path);
+  free(seqs);
+}
+
 static void scan_finish(vault_scan *sc) {
   nl_workspace *ws = sc->ws;
+  order_by_path(ws, sc->seq_start);
   for (size_t i = 0; i < sc->n_attachments; i++) nl_ws_attachment_add(ws, sc->attachments[i]);
   commit_caches(sc);
   ws->ready = 1;
@@ -498,6 +541,7 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   sc->ud = ud;
   sc->text_cb = ws->text_cb;
   sc->text_ud = ws->text_ud;
+  sc->seq_start = ws->seq;
   sc->roots = calloc(ws->n_roots + 1, sizeof(char *));
   sc->readers = calloc(ws->n_roots + 1, sizeof(nl_cache_reader *));
   sc->writers = calloc(ws->n_roots + 1, sizeof(nl_cache_writer *));
