@@ -119,13 +119,13 @@ uint64_t nl_completion_match_rank(int score, int party, uint64_t seq) {
   return tier << 60 | (uint64_t)(party != 0) << 59 | quality << 35 | (seq < seq_max ? seq : seq_max);
 }
 
-/* Offers a candidate name to top. Exact and prefix matches are ranked from a byte compare; the
- * fuzzy scorer runs only for a candidate that could still enter the list, so once the list
- * holds MAX_ITEMS prefix matches the rest of the vault costs a byte compare per name. */
-void nl_completion_offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, const char *cand,
-                        size_t clen, int party,
-                        uint64_t seq, uint32_t id, uint32_t sub, const void *ptr) {
-  int tier = nl_nav_prefix_tier(pat, cand);
+/* Offers a candidate name whose prefix tier (nl_nav_prefix_tier) is known to top. Exact and
+ * prefix matches are ranked from that; the fuzzy scorer runs only for a candidate that could
+ * still enter the list, so once the list holds MAX_ITEMS prefix matches the rest of the vault
+ * costs a byte compare per name. */
+static void offer_tiered(nl_nav_topk *top, const nl_nav_pattern *pat, int tier, const char *cand,
+                         size_t clen, int party, uint64_t seq, uint32_t id, uint32_t sub,
+                         const void *ptr) {
   int score;
   if (tier >= NL_NAV_TIER_PREFIX) {
     score = tier << 24;
@@ -139,6 +139,25 @@ void nl_completion_offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, cons
   }
   nl_nav_hit hit = {nl_completion_match_rank(score, party, seq), id, sub, ptr, score};
   nl_nav_topk_offer(top, &hit);
+}
+
+void nl_completion_offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, const char *cand,
+                        size_t clen, int party,
+                        uint64_t seq, uint32_t id, uint32_t sub, const void *ptr) {
+  offer_tiered(top, pat, nl_nav_prefix_tier(pat, cand), cand, clen, party, seq, id, sub, ptr);
+}
+
+static unsigned char fold_byte(unsigned char b) { return b >= 'A' && b <= 'Z' ? b + 32 : b; }
+
+/* nl_nav_prefix_tier of a row's name, from the row's first byte when that settles it (an ASCII
+ * name starting with another character than the pattern is neither exact nor a prefix), so
+ * that most rows of a pass do not read their name. */
+static int row_prefix_tier(const nl_nav_pattern *pat, const nl_ws_name *row, const char *pool) {
+  unsigned char want = (unsigned char)pat->lower[0], got = fold_byte((unsigned char)row->first);
+  if (pat->ascii && pat->len > 0 && row->ascii && got != want && want != ' ' && want != '\t' &&
+      got != ' ' && got != '\t')
+    return 0;
+  return nl_nav_prefix_tier(pat, pool + row->off);
 }
 
 /* Whether row could not rank above the worst hit of a full list, judged from the row alone
@@ -157,77 +176,113 @@ static int cannot_enter(const nl_nav_topk *top, const nl_nav_pattern *pat, const
   return nl_completion_match_rank(bound, party, row->seq) < top->items[0].rank;
 }
 
+/* How many candidates ahead a pass asks for the row and the name it will read: the rows that
+ * pass the dense arrays are scattered over megabytes, and waiting for each in turn was most
+ * of a request's time at 100,000 notes. */
+#define AHEAD 8
+
+/* Offers one row that may match (its mask passed); first: whether it may match at word starts
+ * (or, with nothing typed, is a person or account). */
+static void offer_row(nl_nav_topk *top, const nl_nav_pattern *pat, const char *pool,
+                      const nl_ws_name *row, int party, int first, int letter) {
+  if (pat->len == 0) {
+    /* Nothing typed: every name is a prefix match, ranked by kind and recency only. */
+    nl_nav_hit hit = {nl_completion_match_rank(NL_NAV_TIER_PREFIX << 24, party, row->seq),
+                      row->id, row->sub, NULL, NL_NAV_TIER_PREFIX << 24};
+    nl_nav_topk_offer(top, &hit);
+    return;
+  }
+  if (letter && row->ascii && row->len > 1 && (row->first | 0x20) != letter) {
+    /* One typed letter that is not the name's first: its score follows from the row (the mask
+     * says the letter is there; for one letter the initials say exactly whether it starts a
+     * word), so the name itself is not read. */
+    int score = nl_fuzzy_score_letter(first, row->len);
+    nl_nav_hit hit = {nl_completion_match_rank(score, party, row->seq), row->id, row->sub, NULL,
+                      score};
+    nl_nav_topk_offer(top, &hit);
+    return;
+  }
+  if (cannot_enter(top, pat, row, first, party)) {
+    top->seen++; /* it may match, so the list counts as cut */
+    return;
+  }
+  offer_tiered(top, pat, row_prefix_tier(pat, row, pool), pool + row->off, row->len, party,
+               row->seq, row->id, row->sub, NULL);
+}
+
+static int is_party_kind(uint8_t kind) {
+  return kind == NL_KIND_PERSON || kind == NL_KIND_ACCOUNT;
+}
+
+/* Appends to cand the rows that may match (of `kind`, or all when -1; with party >= 0 only
+ * the people and accounts, or only the rest), newest first, judged from the dense arrays
+ * alone: rows are appended as notes change, so recency falls along the way and, once the list
+ * is full, most offers lose to its worst hit at once. Returns the count. */
+static size_t collect_rows(uint32_t *cand, const nl_nav_pattern *pat, const uint64_t *masks,
+                           const uint8_t *kinds, size_t n, int kind, int party) {
+  size_t n_cand = 0;
+  for (size_t i = n; i-- > 0;) {
+    if (!nl_nav_may_match(pat, masks[i]) || kinds[i] == NL_WS_DEAD) continue;
+    if (kind >= 0 && kinds[i] != kind) continue;
+    if (party >= 0 && is_party_kind(kinds[i]) != party) continue;
+    cand[n_cand++] = (uint32_t)i;
+  }
+  return n_cand;
+}
+
+/* Offers the rows cand[0, n_cand) in order; rows that can only match scattered (first 0) are
+ * kept at the front of cand instead when `defer` is set. Returns how many were kept. */
+static size_t offer_rows(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_workspace *ws,
+                         uint32_t *cand, size_t n_cand, int kind, int defer) {
+  size_t n;
+  const char *pool;
+  const nl_ws_name *rows = nl_ws_names(ws, &n, &pool, NULL);
+  /* A single typed letter or digit, in lower case; 0 otherwise. */
+  int letter = pat->n_pieces == 1 ? (unsigned char)pat->text[0] | 0x20 : 0;
+  size_t kept = 0;
+  for (size_t k = 0; k < n_cand; k++) {
+    if (k + AHEAD < n_cand) __builtin_prefetch(&rows[cand[k + AHEAD]]);
+    if (k + AHEAD / 2 < n_cand) __builtin_prefetch(pool + rows[cand[k + AHEAD / 2]].off);
+    const nl_ws_name *row = &rows[cand[k]];
+    int party = kind >= 0 || is_party_kind(row->kind);
+    int first = pat->len == 0 || nl_nav_may_anchor(pat, row->initials, row->bigrams, row->trigrams);
+    if (defer && !first) {
+      cand[kept++] = cand[k];
+      continue;
+    }
+    offer_row(top, pat, pool, row, party, first, letter);
+  }
+  return kept;
+}
+
 /* Offers every file name and alias of the index's name table (of `kind`, or all when -1).
- * The table is packed, so the pass touches no entry; hits get their entry afterwards. */
+ * The table is packed, so the pass touches no entry; hits get their entry afterwards.
+ * Two passes: first the names that can rank high, then the rest only when the first pass
+ * left room in the list. With letters typed, the first pass takes names that may match at
+ * word starts (the rest can only match scattered); with nothing typed, where every name
+ * matches alike, people and accounts (the rest rank below them). In a large vault that skips
+ * thousands of fuzzy scores, or a hundred thousand offers to the list. */
 static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_workspace *ws,
                         int kind) {
   size_t n;
   const char *pool;
   const uint64_t *masks;
-  const nl_ws_name *rows = nl_ws_names(ws, &n, &pool, &masks);
+  nl_ws_names(ws, &n, &pool, &masks);
   const uint8_t *kinds = nl_ws_name_kinds(ws);
-  /* Two passes: first the names that can rank high, then the rest only when the first pass
-   * left room in the list. With letters typed, the first pass takes names that may match at
-   * word starts (the rest can only match scattered); with nothing typed, where every name
-   * matches alike, people and accounts (the rest rank below them). In a large vault that
-   * skips thousands of fuzzy scores, or a hundred thousand offers to the list. */
+  uint32_t *cand = malloc(n * sizeof(*cand) + 1);
+  if (cand == NULL) return; /* out of memory: no names offered */
   int by_party = pat->len == 0 && kind < 0;
-  /* A single typed letter or digit, in lower case; 0 otherwise. */
-  int letter = pat->n_pieces == 1 ? (unsigned char)pat->text[0] | 0x20 : 0;
-  size_t deferred = 0;
-  for (int pass = 0; pass < 2; pass++) {
-    if (pass == 1) {
-      if (deferred == 0) break;
-      const uint64_t min = top->items[0].rank;
-      if (top->n == top->cap &&
-          (by_party ? (min >> 59) & 1 : (min >> 60) >= NL_NAV_TIER_WORDS)) {
-        top->seen += deferred; /* they may match, so the list counts as cut */
-        break;
-      }
-    }
-    /* Newest rows first: rows are appended as notes change, so recency falls along the way
-     * and, once the list is full, most offers lose to its worst hit at once. */
-    for (size_t i = n; i-- > 0;) {
-      /* The dense arrays first: most rows are passed over without reading the row. */
-      if (!nl_nav_may_match(pat, masks[i]) || kinds[i] == NL_WS_DEAD) continue;
-      if (kind >= 0 && kinds[i] != kind) continue;
-      int party = kinds[i] == NL_KIND_PERSON || kinds[i] == NL_KIND_ACCOUNT;
-      if (by_party && party != (pass == 0)) {
-        deferred += pass == 0;
-        continue;
-      }
-      const nl_ws_name *row = &rows[i];
-      int first = by_party ? party
-                           : nl_nav_may_anchor(pat, row->initials, row->bigrams, row->trigrams);
-      if (first != (pass == 0)) {
-        deferred += pass == 0;
-        continue;
-      }
-      if (pat->len == 0) {
-        /* Nothing typed: every name is a prefix match, ranked by kind and recency only. */
-        nl_nav_hit hit = {nl_completion_match_rank(NL_NAV_TIER_PREFIX << 24, kind >= 0 ? 1 : party, row->seq),
-                          row->id, row->sub, NULL, NL_NAV_TIER_PREFIX << 24};
-        nl_nav_topk_offer(top, &hit);
-        continue;
-      }
-      if (letter && row->ascii && row->len > 1 && (row->first | 0x20) != letter) {
-        /* One typed letter that is not the name's first: its score follows from the row (the
-         * mask says the letter is there; for one letter the initials say exactly whether it
-         * starts a word), so the name itself is not read. */
-        int score = nl_fuzzy_score_letter(first, row->len);
-        nl_nav_hit hit = {nl_completion_match_rank(score, kind >= 0 ? 1 : party, row->seq), row->id, row->sub,
-                          NULL, score};
-        nl_nav_topk_offer(top, &hit);
-        continue;
-      }
-      if (cannot_enter(top, pat, row, first, kind >= 0 ? 1 : party)) {
-        top->seen++; /* it may match, so the list counts as cut */
-        continue;
-      }
-      nl_completion_offer_match(top, pat, pool + row->off, row->len, kind >= 0 ? 1 : party, row->seq, row->id,
-                  row->sub, NULL);
-    }
+  size_t n_cand = collect_rows(cand, pat, masks, kinds, n, kind, by_party ? 1 : -1);
+  size_t deferred = offer_rows(top, pat, ws, cand, n_cand, kind, !by_party);
+  if (by_party) deferred = collect_rows(cand, pat, masks, kinds, n, kind, 0);
+  const uint64_t min = top->n == top->cap ? top->items[0].rank : 0;
+  if (deferred > 0 && top->n == top->cap &&
+      (by_party ? (min >> 59) & 1 : (min >> 60) >= NL_NAV_TIER_WORDS)) {
+    top->seen += deferred; /* they may match, so the list counts as cut */
+    deferred = 0;
   }
+  offer_rows(top, pat, ws, cand, deferred, kind, 0);
+  free(cand);
   for (size_t i = 0; i < top->n; i++) top->items[i].ptr = nl_ws_get(ws, top->items[i].id);
 }
 

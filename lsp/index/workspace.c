@@ -123,13 +123,18 @@ static void set_masks(nl_workspace *ws, const nl_entry *e) {
   ws->all_mask[e->id] = m;
 }
 
+_Static_assert(sizeof(nl_ws_name) == 64, "a name row is one cache line");
+
 /* Appends one row; 0 or NL_ENOMEM (the name is then not offered). */
 static int add_row(nl_workspace *ws, const nl_entry *e, uint32_t sub, const char *name) {
   size_t len = strlen(name);
   if (ws->n_rows == ws->cap_rows) {
     size_t cap = ws->cap_rows ? ws->cap_rows * 2 : 1024;
-    nl_ws_name *rows = realloc(ws->rows, cap * sizeof(*rows));
+    /* A row is one cache line (64 bytes) and starts one: a pass reads one line per row. */
+    nl_ws_name *rows = aligned_alloc(64, cap * sizeof(*rows));
     if (rows == NULL) return NL_ENOMEM;
+    if (ws->n_rows > 0) memcpy(rows, ws->rows, ws->n_rows * sizeof(*rows));
+    free(ws->rows);
     ws->rows = rows;
     uint64_t *masks = realloc(ws->row_masks, cap * sizeof(*masks));
     if (masks == NULL) return NL_ENOMEM;
