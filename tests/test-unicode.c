@@ -397,6 +397,30 @@ static void test_fuzzy_bound(void) {
   ASSERT(reached > 0);
 }
 
+static void test_fuzzy_scattered_agrees(void) {
+  /* Random alphanumeric patterns and ASCII names with word breaks: where nl_fuzzy_score finds
+   * no match or only a scattered one, nl_fuzzy_score_scattered gives the same score. */
+  static const char letters[] = "abcAB1", breaks[] = "abcAB1 -_/\t.";
+  uint32_t seed = 4242;
+  char pat[17], lower[17], cand[140];
+  int scattered = 0;
+  for (int n = 0; n < 200000; n++) {
+    seed = seed * 1103515245u + 12345u;
+    size_t pn = 1 + (seed >> 16) % 5, cn = (seed >> 8) % 129;
+    random_text(&seed, letters, sizeof(letters) - 1, pat, pn);
+    random_text(&seed, breaks, sizeof(breaks) - 1, cand, cn);
+    for (size_t i = 0; i < pn; i++) lower[i] = pat[i] >= 'A' && pat[i] <= 'Z' ? pat[i] + 32 : pat[i];
+    int score = nl_fuzzy_score(pat, pn, cand, cn);
+    if (tier(score) > 1) continue;
+    int fast = nl_fuzzy_score_scattered(lower, pn, cand, cn);
+    if (fast != score)
+      NL_FAIL_("pattern \"%.*s\" candidate \"%.*s\": scattered %d, nl_fuzzy_score %d", (int)pn,
+               pat, (int)cn, cand, fast, score);
+    scattered += score >= 0;
+  }
+  ASSERT(scattered > 1000);
+}
+
 static void test_fuzzy_long_and_invalid(void) {
   char c[600];
   memset(c, 'x', sizeof c);
@@ -434,6 +458,7 @@ int main(void) {
   RUN(test_fuzzy_anchored_tier);
   RUN(test_fuzzy_fast_path_agrees);
   RUN(test_fuzzy_bound);
+  RUN(test_fuzzy_scattered_agrees);
   RUN(test_fuzzy_long_and_invalid);
   return NL_TEST_DONE();
 }

@@ -251,6 +251,26 @@ static int fz_score_ascii(const char *pattern, size_t pn, const char *candidate,
   return fz_pack(1, q, cn);
 }
 
+int nl_fuzzy_score_scattered(const char *lower, size_t pn, const char *candidate, size_t cn) {
+  if (pn == 0 || pn > cn) return -1;
+  /* The leftmost greedy alignment, as fz_score_ascii's tier 1, in one pass over the bytes. */
+  int q = 0;
+  size_t i = 0, last = 0;
+  unsigned char prev = 0;
+  for (size_t j = 0; j < cn; j++) {
+    unsigned char b = fold_ascii((unsigned char)candidate[j]);
+    if (b == (unsigned char)lower[i]) {
+      int ws = j == 0 || prev == '/' || prev == '-' || prev == '_' || ascii_space(prev);
+      q += 1 + (ws ? FZ_WORD : 0);
+      if (i > 0) q += j == last + 1 ? FZ_RUN : -(int)(j - last - 1) * FZ_GAP;
+      last = j;
+      if (++i == pn) return fz_pack(1, q, cn);
+    }
+    prev = b;
+  }
+  return -1;
+}
+
 int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen) {
   if (plen <= 16 && clen <= FZ_FAST_MAX && is_ascii(pattern, plen) && is_ascii(candidate, clen))
     return fz_score_ascii(pattern, plen, candidate, clen);

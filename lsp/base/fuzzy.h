@@ -32,6 +32,11 @@ int nl_fuzzy_score_letter(int starts_a_word, size_t clen);
  * first can start a word. Lets a pass skip a candidate that could not beat the worst of a
  * full list without reading it. */
 int nl_fuzzy_score_bound(int tier, size_t pn, size_t later_at_word, size_t clen_min);
+/* What nl_fuzzy_score gives an ASCII pattern of pn lower-case bytes against an ASCII candidate
+ * of cn bytes that it cannot match at word starts (so tier 1, or -1): the leftmost greedy
+ * alignment, in one pass and without the tests for the higher tiers. For a pass that knows
+ * from a name's word-start sets (nl_nav_may_anchor) that no higher tier is possible. */
+int nl_fuzzy_score_scattered(const char *lower, size_t pn, const char *candidate, size_t cn);
 /* The same score by the general path only (nl_fuzzy_score takes a bit-parallel one for short
  * ASCII strings); for tests that check the two agree. */
 int nl_fuzzy_score_reference(const char *pattern, size_t plen, const char *candidate,

@@ -206,6 +206,16 @@ static void offer_row(nl_nav_topk *top, const nl_nav_pattern *pat, const char *p
     top->seen++; /* it may match, so the list counts as cut */
     return;
   }
+  if (!first && pat->n_pieces == pat->len && row->ascii && row->len <= 128) {
+    /* Letters and digits that cannot match at word starts here: only a scattered match is
+     * left, scored without the tests for the tiers above it. */
+    int score = nl_fuzzy_score_scattered(pat->lower, pat->len, pool + row->off, row->len);
+    if (score < 0) return;
+    nl_nav_hit hit = {nl_completion_match_rank(score, party, row->seq), row->id, row->sub, NULL,
+                      score};
+    nl_nav_topk_offer(top, &hit);
+    return;
+  }
   offer_tiered(top, pat, row_prefix_tier(pat, row, pool), pool + row->off, row->len, party,
                row->seq, row->id, row->sub, NULL);
 }
