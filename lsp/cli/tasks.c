@@ -205,11 +205,10 @@ static int print_lines(FILE *out, const nl_workspace *ws, const nl_tq_query *q,
     nl_tq_buckets_free(bs, nb);
   }
   if (markdown) return 0;
-  size_t overdue = 0;
-  for (size_t i = 0; i < r->n; i++) overdue += r->items[i].overdue;
   if (q->group != NL_TQ_GROUP_NONE && r->n > 0) fputc('\n', out);
   if (r->n < r->total) fprintf(out, "%zu of ", r->n);
-  fprintf(out, "%zu task%s, %zu overdue\n", r->total, r->total == 1 ? "" : "s", overdue);
+  fprintf(out, "%zu task%s, %zu overdue\n", r->total, r->total == 1 ? "" : "s",
+          r->total_overdue);
   return 0;
 }
 

@@ -75,10 +75,9 @@ int nl_party_load(const nl_workspace *ws, const nl_entry *e, int32_t today, nl_p
   nl_tq_query_init(&q);
   q.party = e;
   if (nl_tq_run(ws, &q, today, &p->tasks) < 0) return -1;
-  for (size_t i = 0; i < p->tasks.n; i++) {
-    p->n_overdue += p->tasks.items[i].overdue;
+  p->n_overdue = p->tasks.total_overdue;
+  for (size_t i = 0; i < p->tasks.n; i++)
     p->n_proposed += p->tasks.items[i].status == NL_TQ_PROPOSED;
-  }
   /* Meetings that name them: a link, a mention (people), `participants:` or `account:`. */
   meeting_set s = {0};
   add_refs(&s, ws, e, nl_ws_backlinks);

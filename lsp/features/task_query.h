@@ -130,6 +130,7 @@ typedef struct {
   nl_tq_hit *items;        /* new; sorted as the query asks, from q->offset on */
   size_t n;
   size_t total;            /* tasks that matched, before the offset and the limit */
+  size_t total_overdue;    /* the overdue ones among those `total`, shown or not */
   int32_t today;
 } nl_tq_result;
 

@@ -253,6 +253,7 @@ typedef struct {
   size_t keep;      /* 0: every hit */
   nl_tq_cmp_fn cmp; /* set with keep */
   size_t matched;   /* every hit seen, kept or not */
+  size_t overdue;   /* the overdue ones among them */
 } hits;
 
 static void swap_hits(nl_tq_hit *a, nl_tq_hit *b) {
@@ -281,6 +282,7 @@ static void sift_down(const hits *h, size_t i) {
 
 static int add_hit(hits *h, const nl_tq_hit *hit) {
   h->matched++;
+  h->overdue += hit->overdue;
   if (h->keep > 0 && h->n == h->keep) { /* full: it replaces the last kept, if before it */
     if (h->cmp(hit, &h->items[0]) >= 0) return 0;
     h->items[0] = *hit;
@@ -341,6 +343,7 @@ static int consider(run_state *st, uint32_t id, const nl_entry *e, uint32_t idx,
   int deep = st->by_owner || st->by_account || q->text != NULL;
   if (!deep && beyond_kept(st, out, &hit)) {
     out->matched++;
+    out->overdue += hit.overdue;
     return 0;
   }
   if (e == NULL) e = hit.entry = nl_ws_get(st->ws, id);
@@ -549,6 +552,7 @@ int nl_tq_run(const nl_workspace *ws, const nl_tq_query *q, int32_t today, nl_tq
   h.n -= skip;
   r->items = h.items;
   r->total = h.matched;
+  r->total_overdue = h.overdue;
   r->n = q->limit > 0 && q->limit < h.n ? q->limit : h.n;
   if (!st.by_account)
     for (size_t i = 0; i < r->n; i++) nl_tq_hit_account(ws, &r->items[i]);
