@@ -185,24 +185,63 @@ static const char *none_group(nl_tq_group g) {
   return g == NL_TQ_GROUP_OWNER ? "(no owner)" : "(no account)";
 }
 
+/* The whole match's groups, for the counts of a page's headers: the query again without the
+ * limit and the offset. 0, or -1 when out of memory. */
+static int whole_groups(const nl_workspace *ws, const nl_tq_query *q, int32_t today,
+                        nl_tq_bucket **out, size_t *n) {
+  nl_tq_query all = *q; /* borrows q's strings: never freed */
+  all.limit = 0;
+  all.offset = 0;
+  nl_tq_result r;
+  if (nl_tq_run(ws, &all, today, &r) < 0) return -1;
+  int rc = nl_tq_group_hits(ws, &r, q->group, out, n);
+  nl_tq_result_free(&r);
+  return rc;
+}
+
+/* The tasks of the group named `name` (NULL: no owner or account) in the whole match. */
+static size_t group_total(const nl_tq_bucket *bs, size_t n, const char *name) {
+  for (size_t g = 0; g < n; g++)
+    if (name == NULL ? bs[g].name == NULL : bs[g].name != NULL && strcmp(bs[g].name, name) == 0)
+      return bs[g].n;
+  return 0;
+}
+
+/* Groups with a header each: "Ana Ruiz (3)", or on a page that shows some of a group's tasks
+ * "Ana Ruiz (1 of 3)", counting the whole match as the summary does. */
+static int print_groups(FILE *out, const nl_workspace *ws, const nl_tq_query *q,
+                        const nl_tq_result *r, int markdown) {
+  line_fn line = markdown ? markdown_line : text_line;
+  nl_tq_bucket *bs, *all = NULL;
+  size_t nb, n_all = 0;
+  if (nl_tq_group_hits(ws, r, q->group, &bs, &nb) < 0) return -1;
+  if (!markdown && r->n < r->total && whole_groups(ws, q, r->today, &all, &n_all) < 0) {
+    nl_tq_buckets_free(bs, nb);
+    return -1;
+  }
+  for (size_t g = 0; g < nb; g++) {
+    const char *name = bs[g].name ? bs[g].name : none_group(q->group);
+    size_t total = all != NULL ? group_total(all, n_all, bs[g].name) : bs[g].n;
+    if (markdown)
+      fprintf(out, "%s## %s\n\n", g ? "\n" : "", name);
+    else if (total > bs[g].n)
+      fprintf(out, "%s%s (%zu of %zu)\n", g ? "\n" : "", name, bs[g].n, total);
+    else
+      fprintf(out, "%s%s (%zu)\n", g ? "\n" : "", name, bs[g].n);
+    for (size_t k = 0; k < bs[g].n; k++) line(out, ws, &r->items[bs[g].idx[k]], r->today);
+  }
+  nl_tq_buckets_free(bs, nb);
+  nl_tq_buckets_free(all, n_all);
+  return 0;
+}
+
 static int print_lines(FILE *out, const nl_workspace *ws, const nl_tq_query *q,
                        const nl_tq_result *r, int markdown) {
   line_fn line = markdown ? markdown_line : text_line;
   if (q->group == NL_TQ_GROUP_NONE) {
     for (size_t i = 0; i < r->n; i++) line(out, ws, &r->items[i], r->today);
-  } else {
-    nl_tq_bucket *bs;
-    size_t nb;
-    if (nl_tq_group_hits(ws, r, q->group, &bs, &nb) < 0) return -1;
-    for (size_t g = 0; g < nb; g++) {
-      const char *name = bs[g].name ? bs[g].name : none_group(q->group);
-      if (markdown)
-        fprintf(out, "%s## %s\n\n", g ? "\n" : "", name);
-      else
-        fprintf(out, "%s%s (%zu)\n", g ? "\n" : "", name, bs[g].n);
-      for (size_t k = 0; k < bs[g].n; k++) line(out, ws, &r->items[bs[g].idx[k]], r->today);
-    }
-    nl_tq_buckets_free(bs, nb);
+  } else if (print_groups(out, ws, q, r, markdown) < 0) {
+    return -1;
   }
   if (markdown) return 0;
   if (q->group != NL_TQ_GROUP_NONE && r->n > 0) fputc('\n', out);
