@@ -12,3 +12,8 @@ add_test(NAME server-rediagnose
          COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/server/test_rediagnose.py -v)
 set_tests_properties(server-rediagnose PROPERTIES LABELS "server" TIMEOUT 120
                      ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>")
+# The midnight refresh of inlay hints and code lenses, through the NOTES_LSP_CLOCK hook.
+add_test(NAME server-midnight
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/server/test_midnight.py -v)
+set_tests_properties(server-midnight PROPERTIES LABELS "server" TIMEOUT 120
+                     ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>")

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "lsp/base/clock.h"
 #include "lsp/base/log.h"
 #include "lsp/base/error.h"
 #include "lsp/base/unicode.h"
@@ -476,9 +477,8 @@ int nl_config_apply_json(nl_config *cfg, const json_t *obj, char *err, size_t er
 
 int32_t nl_config_today(const nl_config *cfg) {
   if (cfg->has_today) return cfg->today;
-  time_t now = time(NULL);
   struct tm tm;
-  localtime_r(&now, &tm);
+  nl_clock_local(&tm);
   char buf[48];
   snprintf(buf, sizeof(buf), "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   int32_t days = 0;
@@ -488,9 +488,8 @@ int32_t nl_config_today(const nl_config *cfg) {
 
 int32_t nl_config_minute(const nl_config *cfg) {
   if (cfg->has_today) return 0; /* a fixed day starts at midnight: tests never see the clock */
-  time_t now = time(NULL);
   struct tm tm;
-  if (localtime_r(&now, &tm) == NULL) return 0;
+  if (nl_clock_local(&tm) < 0) return 0;
   return tm.tm_hour * 60 + tm.tm_min;
 }
 

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "lsp/base/clock.h"
 #include "lsp/base/error.h"
 #include "lsp/base/log.h"
 #include "lsp/index/cache.h"
@@ -210,27 +211,22 @@ void ws_changed(nl_workspace *ws, void *ud) {
   if (!srv->in_flush) nl_srv_schedule_diagnostics(srv);
 }
 
-/* Milliseconds until just after the next local midnight. */
-static uint64_t ms_to_midnight(void) {
-  time_t now = time(NULL);
-  struct tm tm;
-  localtime_r(&now, &tm);
-  tm.tm_hour = 24; /* mktime normalises to the next day's 00:00, DST included */
-  tm.tm_min = 0;
-  tm.tm_sec = 1;
-  tm.tm_isdst = -1;
-  double s = difftime(mktime(&tm), now);
-  return s > 0 ? (uint64_t)(s * 1000) : 60000;
+/* When the midnight timer fires: a little after the next local midnight, so that the day has
+ * turned however the loop's cached time lags the clock. */
+static uint64_t ms_to_midnight(nl_server *srv) {
+  uv_update_time(srv->loop);
+  return nl_clock_ms_to_midnight(200);
 }
 
-/* "Today" rolls over at midnight: overdue-task diagnostics of open notes follow, and so do
- * the relative dates of inlay hints ("tomorrow" becomes "today"). */
+/* "Today" rolls over at midnight: overdue-task diagnostics of open notes follow (and with
+ * them the code lenses' overdue counts, which diag_timer_cb refreshes), and so do the relative
+ * dates of inlay hints ("tomorrow" becomes "today"). */
 static void midnight_cb(uv_timer_t *t) {
   nl_server *srv = t->data;
   nl_srv_schedule_diagnostics(srv);
   if (srv->state == ST_RUNNING && !srv->exiting && srv->caps.inlay_hint_refresh)
     nl_srv_request(srv, "workspace/inlayHint/refresh", NULL, NULL, NULL);
-  uv_timer_start(t, midnight_cb, ms_to_midnight(), 0);
+  uv_timer_start(t, midnight_cb, ms_to_midnight(srv), 0);
 }
 
 /* ---- lifecycle --------------------------------------------------------------------------- */
@@ -628,7 +624,7 @@ int nl_server_main(const nl_server_options *opts) {
   uv_timer_init(srv->loop, &srv->midnight_timer);
   srv->midnight_timer.data = srv;
   uv_unref((uv_handle_t *)&srv->midnight_timer);
-  uv_timer_start(&srv->midnight_timer, midnight_cb, ms_to_midnight(), 0);
+  uv_timer_start(&srv->midnight_timer, midnight_cb, ms_to_midnight(srv), 0);
   uv_signal_init(srv->loop, &srv->sigterm);
   srv->sigterm.data = srv;
   uv_signal_start(&srv->sigterm, on_sigterm, SIGTERM);
