@@ -74,8 +74,8 @@ static inline void dump_note(dump *d, const nl_note *n) {
     put(d, "tag %s %d %u:%u-%u:%u\n", S(n->tags[i].name), n->tags[i].in_frontmatter,
         R(n->tags[i].range));
   for (size_t i = 0; i < n->n_mentions; i++)
-    put(d, "mention %s|%s %u:%u %u\n", S(n->mentions[i].tail), S(n->mentions[i].word),
-        n->mentions[i].at.line, n->mentions[i].at.col, n->mentions[i].task);
+    put(d, "mention %s|%.*s %u:%u %u\n", S(n->mentions[i].tail), (int)n->mentions[i].word_len,
+        S(n->mentions[i].tail), n->mentions[i].at.line, n->mentions[i].at.col, n->mentions[i].task);
   for (size_t i = 0; i < n->n_tasks; i++) {
     const nl_task *t = &n->tasks[i];
     put(d, "task %u %d %s %d %s %s %s %s %d %d %d\n", t->line, t->status, t->symbol, t->proposed,
@@ -98,6 +98,18 @@ static inline char *note_dump(const nl_note *n) {
 }
 
 /* ---- as JSON ------------------------------------------------------------------------------ */
+
+static inline json_t *jstr(const char *s);
+/* The first n bytes of s as jstr writes them. */
+static inline json_t *jstrn(const char *s, size_t n) {
+  char *c = s != NULL ? malloc(n + 1) : NULL;
+  if (c == NULL) return json_null();
+  memcpy(c, s, n);
+  c[n] = '\0';
+  json_t *v = jstr(c);
+  free(c);
+  return v;
+}
 
 /* A string of the note as JSON: invalid UTF-8 bytes (which JSON cannot hold) are written
  * "\\xNN", so a case shows them; NULL gives null. New reference. */
@@ -311,7 +323,7 @@ static inline json_t *body_json(const nl_note *n, json_t *o) {
   }
   for (size_t i = 0; i < n->n_mentions; i++) {
     const nl_mention *x = &n->mentions[i];
-    json_t *j = json_pack("{s:o,s:o,s:o}", "tail", jstr(x->tail), "word", jstr(x->word), "at",
+    json_t *j = json_pack("{s:o,s:o,s:o}", "tail", jstr(x->tail), "word", jstrn(x->tail, x->word_len), "at",
                           json_bpos(x->at));
     if (x->task != UINT32_MAX) json_object_set_new(j, "task", json_integer(x->task));
     json_array_append_new(m, j);

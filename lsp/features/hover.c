@@ -8,6 +8,7 @@
  *   a person or an account (also on its own note's title): the card adds their open tasks,
  *     overdue first with due dates, and their latest meetings (lsp/features/party.c).
  * Markdown when the client reads it, else the same text plain. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,8 @@ static void task_card(const nl_ctx *ctx, const nl_note *n, const nl_task *task, 
       const nl_mention *m = &n->mentions[task->first_mention + i];
       size_t len = 0;
       nl_entry *p = nl_ws_resolve_mention(ctx->ws, m, &len);
-      nl_buf_addf(t, "%s%s%s", i ? ", " : "", p != NULL ? p->name : m->word, p != NULL ? "" : " (no note)");
+      if (p != NULL) nl_buf_addf(t, "%s%s", i ? ", " : "", p->name);
+      else nl_buf_addf(t, "%s%.*s (no note)", i ? ", " : "", (int)m->word_len, m->tail);
     }
   }
   for (int d = 0; d < NL_DATE__COUNT; d++) {
@@ -168,6 +170,7 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
   nl_buf t = NL_BUF_INIT;
   const nl_entry *target = NULL;
   const char *heading = NULL, *missing = NULL;
+  int missing_len = INT_MAX; /* all of missing */
   switch (loc.kind) {
   case NL_LOC_LINK: {
     const nl_link *l = &n->links[loc.index];
@@ -180,7 +183,8 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
   }
   case NL_LOC_MENTION:
     target = loc.person;
-    missing = n->mentions[loc.index].word;
+    missing = n->mentions[loc.index].tail;
+    missing_len = (int)n->mentions[loc.index].word_len;
     break;
   case NL_LOC_ACCOUNT:
     target = nl_ws_resolve_kind(ctx->ws, NL_KIND_ACCOUNT, n->account->text,
@@ -221,7 +225,7 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
     party_lines(ctx, target, &t);
   }
   else if (t.len == 0 && missing != NULL && loc.kind != NL_LOC_NONE && loc.kind != NL_LOC_TAG)
-    nl_buf_addf(&t, "no note named \"%s\"", missing);
+    nl_buf_addf(&t, "no note named \"%.*s\"", missing_len, missing);
   if (t.len == 0 && !t.oom) return 0;
   char *value = nl_buf_take(&t);
   if (value == NULL) return NL_ENOMEM;

@@ -32,7 +32,7 @@ static void consider(finder *f, nl_loc_kind kind, size_t index, nl_brange r) {
 }
 
 static nl_brange mention_range(const nl_workspace *ws, const nl_mention *m, nl_entry **person) {
-  size_t len = strlen(m->word);
+  size_t len = m->word_len;
   *person = NULL;
   if (ws != NULL) {
     size_t matched = 0;

@@ -33,9 +33,9 @@ static void index_refs(nl_workspace *ws, const nl_entry *e, int add) {
     if (len > 0) nl_wsi_map_key(&ws->refs, b, len, id, add, nl_wsi_key_make);
   }
   for (size_t i = 0; i < n->n_mentions; i++) {
-    const char *w = n->mentions[i].word;
-    if (w == NULL || *w == '\0') continue;
-    size_t wl = strlen(w), fl = wl;
+    const char *w = n->mentions[i].tail;
+    size_t wl = n->mentions[i].word_len, fl = wl;
+    if (w == NULL || wl == 0) continue;
     nl_wsi_map_key(&ws->said, w, wl, id, add, nl_wsi_key_make);
     /* "@LÃ©a" may name Léa (nl_ws_resolve_mention): filed under the repaired word too */
     char *fixed = nl_unicode_is_ascii(w, wl) ? NULL : nl_mojibake_repair(w, wl, &fl);

@@ -21,8 +21,8 @@ static size_t face_write(const nl_entry *e, char *out) {
   const nl_note *n = e->note;
   size_t at = 0;
   char counts[96];
-  snprintf(counts, sizeof counts, "%d %zu %zu %zu", (int)e->kind, n ? n->n_aliases : 0,
-           n ? n->n_headings : 0, n ? n->n_blocks : 0);
+  snprintf(counts, sizeof counts, "%d %u %u %u", (int)e->kind, n ? n->n_aliases : 0u,
+           n ? n->n_headings : 0u, n ? n->n_blocks : 0u);
   put(out, &at, counts);
   put(out, &at, e->rel);
   put(out, &at, e->name);

@@ -253,10 +253,9 @@ nl_entry *nl_ws_resolve_mention(const nl_workspace *ws, const nl_mention *m,
   /* "@LÃ©a" names Léa when the repair is certain (lsp/note/mojibake.h): the bytes written
    * stay the mention's, only the name is read repaired. */
   if (e == NULL && has_mojibake(tail, len)) e = person_prefix(ws, tail, len, 1, &matched);
-  const char *word = m->word != NULL ? m->word : "";
   if (e == NULL) {
-    matched = strlen(word);
-    e = nl_ws_resolve_kind(ws, NL_KIND_PERSON, word, matched);
+    matched = m->tail != NULL ? m->word_len : 0;
+    e = nl_ws_resolve_kind(ws, NL_KIND_PERSON, tail, matched);
   }
   if (matched_len != NULL) *matched_len = matched;
   return e;

@@ -202,7 +202,7 @@ int nl_ws_same_name(const char *a, size_t alen, const char *b, size_t blen);
 nl_entry *nl_ws_resolve_kind(const nl_workspace *ws, nl_kind kind, const char *name,
                              size_t len);
 /* Resolves a mention to the person whose name or alias is the longest prefix of m->tail at a
- * word boundary (else the one named m->word); when none is, and the tail holds mojibake, the
+ * word boundary (else the one named by its first word); when none is, and the tail holds mojibake, the
  * prefixes are read repaired ("@LÃ©a" names Léa). *matched_len is set to the bytes of tail the
  * name covers (the word's length when nothing matched). NULL when no person matches. */
 nl_entry *nl_ws_resolve_mention(const nl_workspace *ws, const nl_mention *m,

@@ -64,7 +64,7 @@ static int is_fence(const nl_lines *l, uint32_t line, const char *fence) {
 
 /* The entry's items, or the first of two spellings ("aliases", "alias"). */
 static const nl_fm_scalar *items_of(const nl_note *note, const char *key, const char *alt,
-                                    size_t *n) {
+                                    uint32_t *n) {
   const nl_fm_entry *e = nl_note_fm_get(note, key);
   if (e == NULL && alt != NULL) e = nl_note_fm_get(note, alt);
   *n = e != NULL ? e->n_items : 0;
@@ -72,14 +72,14 @@ static const nl_fm_scalar *items_of(const nl_note *note, const char *key, const 
 }
 
 static const nl_fm_scalar *first_of(const nl_note *note, const char *key) {
-  size_t n;
+  uint32_t n;
   return items_of(note, key, NULL, &n);
 }
 
 /* `tags:` values become tags; a string may hold several, split at commas and spaces. Where the
  * value is written as is in the source, each tag gets its own range, else the value's. */
 static void frontmatter_tags(parse_ctx *p) {
-  size_t n;
+  uint32_t n;
   const nl_fm_scalar *items = items_of(p->note, "tags", "tag", &n);
   for (size_t i = 0; i < n && !p->oom; i++) {
     const nl_fm_scalar *sc = &items[i];
@@ -97,7 +97,10 @@ static void frontmatter_tags(parse_ctx *p) {
       size_t na = a < b && t[a] == '#' ? a + 1 : a;
       if (na < b) {
         nl_tag *tag = nl_vec_push(&p->sc.tags, sizeof(nl_tag));
-        char *name = tag != NULL ? nl_arena_strndup(&p->note->arena, t + na, b - na) : NULL;
+        /* A value that is one tag without '#' is its name: no copy. */
+        const char *name = tag == NULL                ? NULL
+                           : na == 0 && b == len ? t
+                                                 : nl_arena_strndup(&p->note->arena, t + na, b - na);
         if (name == NULL) {
           p->oom = 1;
           return;
@@ -460,7 +463,7 @@ static cmark_node *parse_blocks(const char *text, size_t len) {
 #define TAKE(field, count, vec, type)                                        \
   do {                                                                       \
     note->field = nl_vec_to_arena(&(vec), sizeof(type), &note->arena, &ok); \
-    note->count = (vec).n;                                                   \
+    note->count = (uint32_t)(vec).n;                                         \
   } while (0)
 
 /* cmark 0.30 can end a code block that a closing container cuts short ("- ~~~" then "~~~") on

@@ -31,23 +31,23 @@ typedef struct {
 
 typedef struct {
   const char *key;        /* borrowed from the arena */
-  nl_brange key_range;
-  int is_list;            /* the value is a sequence (items are its scalar members) */
-  int is_mapping;         /* the value is a mapping; items is empty */
   nl_fm_scalar *items;    /* a scalar value is one item; `key:` with no value has none */
-  size_t n_items;
+  nl_brange key_range;
+  uint32_t n_items;
+  uint8_t is_list;        /* the value is a sequence (items are its scalar members) */
+  uint8_t is_mapping;     /* the value is a mapping; items is empty */
 } nl_fm_entry;
 
 typedef struct {
-  int present;            /* the note starts with a `---` line that is later closed */
-  int is_mapping;         /* the YAML document is a mapping (else entries is empty) */
+  nl_fm_entry *entries;   /* top-level keys in order */
+  const char *error_message; /* libyaml's problem text, e.g. "did not find expected ..." */
+  nl_bpos error_pos;      /* position of the error in the note */
   uint32_t first_line;    /* line of the opening `---` (always 0) */
   uint32_t last_line;     /* line of the closing `---` or `...` */
-  nl_fm_entry *entries;   /* top-level keys in order */
-  size_t n_entries;
-  int has_error;          /* YAML syntax error: the entries before it are kept */
-  nl_bpos error_pos;      /* position of the error in the note */
-  const char *error_message; /* libyaml's problem text, e.g. "did not find expected ..." */
+  uint32_t n_entries;
+  uint8_t present;        /* the note starts with a `---` line that is later closed */
+  uint8_t is_mapping;     /* the YAML document is a mapping (else entries is empty) */
+  uint8_t has_error;      /* YAML syntax error: the entries before it are kept */
 } nl_frontmatter;
 
 /* ---- body elements ----------------------------------------------------------------------- */
@@ -96,9 +96,10 @@ typedef struct {
 typedef struct {
   const char *tail;       /* text after '@' up to the end of the clause: stops at end of line,
                              another '@', " #", "[[", a task field emoji, or one of ",;()[]" */
-  const char *word;       /* the first word of tail (letters, digits, '-', '_', '.', '\'') */
   nl_bpos at;             /* position of the '@' */
   uint32_t task;          /* index of the task on this line, or UINT32_MAX */
+  uint32_t word_len;      /* the first word of tail, tail[0 .. word_len) (letters, digits,
+                             '-', '_', '.', '\'') */
 } nl_mention;
 
 /* ---- tasks ------------------------------------------------------------------------------- */
@@ -235,12 +236,11 @@ typedef struct {
   uint8_t d32;
 } nl_note_col;
 
+/* Every parsed note of the vault stays in memory, so counts are 32-bit and grouped after
+ * the pointers they count (no padding between them). */
 typedef struct nl_note {
   nl_arena arena;         /* owns every string and array below */
   const char *path;       /* vault-relative path with '/' separators, as given to parse */
-  uint32_t n_lines;
-  int has_bom;
-  int crlf;               /* the first line ending is "\r\n" */
 
   nl_frontmatter fm;
   /* Frontmatter fields that matter, taken from fm (NULL / empty when absent): */
@@ -248,24 +248,27 @@ typedef struct nl_note {
   const nl_fm_scalar *title;
   const nl_fm_scalar *account;
   const nl_fm_scalar *date;
-  const nl_fm_scalar *aliases;      /* string or list */
-  size_t n_aliases;
-  const nl_fm_scalar *participants;
-  size_t n_participants;
+  const nl_fm_scalar *aliases;      /* string or list: n_aliases */
+  const nl_fm_scalar *participants; /* n_participants */
 
-  nl_heading *headings;   size_t n_headings;
-  nl_block_id *blocks;    size_t n_blocks;
-  nl_link *links;         size_t n_links;
-  nl_tag *tags;           size_t n_tags;   /* frontmatter `tags:` first, then inline */
-  nl_mention *mentions;   size_t n_mentions;
-  nl_task *tasks;         size_t n_tasks;
-  nl_brange *code;        size_t n_code;   /* code blocks (whole lines) and code spans, in
-                                              document order: text that is not prose */
-
+  nl_heading *headings;   /* n_headings */
+  nl_block_id *blocks;    /* n_blocks */
+  nl_link *links;         /* n_links */
+  nl_tag *tags;           /* n_tags: frontmatter `tags:` first, then inline */
+  nl_mention *mentions;   /* n_mentions */
+  nl_task *tasks;         /* n_tasks */
+  nl_brange *code;        /* n_code: code blocks (whole lines) and code spans, in document
+                             order: text that is not prose */
   /* Client columns without the text (columns.h): bit i of wide is set when line i holds a
    * non-ASCII byte (NULL: none does); cols are sorted by (line, col). */
   const uint8_t *wide;
-  nl_note_col *cols;      size_t n_cols;
+  nl_note_col *cols;      /* n_cols */
+
+  uint32_t n_lines;
+  uint32_t n_aliases, n_participants;
+  uint32_t n_headings, n_blocks, n_links, n_tags, n_mentions, n_tasks, n_code, n_cols;
+  uint8_t has_bom;
+  uint8_t crlf;           /* the first line ending is "\r\n" */
 } nl_note;
 
 /* Parses `text` (len bytes, need not be NUL-terminated, may hold invalid UTF-8) as the note at

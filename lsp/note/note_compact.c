@@ -37,10 +37,7 @@ void nl_note_each_pointer(nl_note *n, nl_note_pointer_fn fn, void *ud) {
   MOVE(n->tags);
   for (size_t i = 0; i < n->n_tags; i++) MOVE(n->tags[i].name);
   MOVE(n->mentions);
-  for (size_t i = 0; i < n->n_mentions; i++) {
-    MOVE(n->mentions[i].tail);
-    MOVE(n->mentions[i].word);
-  }
+  for (size_t i = 0; i < n->n_mentions; i++) MOVE(n->mentions[i].tail);
   MOVE(n->tasks);
   for (size_t i = 0; i < n->n_tasks; i++) {
     nl_task *t = &n->tasks[i];

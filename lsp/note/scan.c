@@ -539,7 +539,14 @@ static void emit_tag(unit *u, size_t i, size_t *next) {
     u->s->oom = 1;
     return;
   }
-  tag->name = dup(u, i + 1, e);
+  /* A note repeats its tags (#task on every task line): the same name is stored once. */
+  const nl_tag *tags = u->s->tags.items;
+  tag->name = NULL;
+  for (size_t k = u->s->tags.n - 1, seen = 0; k-- > 0 && seen < 8 && !tag->name; seen++)
+    if (tags[k].name != NULL && strlen(tags[k].name) == e - i - 1 &&
+        memcmp(tags[k].name, u->t + i + 1, e - i - 1) == 0)
+      tag->name = tags[k].name;
+  if (tag->name == NULL) tag->name = dup(u, i + 1, e);
   tag->range = range_of(u, i, e);
   *next = e;
 }
@@ -577,7 +584,7 @@ static void emit_mention(unit *u, size_t i, size_t limit) {
     return;
   }
   m->tail = dup(u, i + 1, te);
-  m->word = dup(u, i + 1, we);
+  m->word_len = (uint32_t)(we - i - 1);
   m->at = pos_of(u, i);
   m->task = UINT32_MAX;
 }

@@ -117,7 +117,7 @@ static void breakdown(nl_workspace *ws) {
     for (size_t k = 0; k < n->n_tags; k++) b[STR_TAG] += str_bytes(n->tags[k].name);
     b[MENTIONS] += n->n_mentions * sizeof(nl_mention);
     for (size_t k = 0; k < n->n_mentions; k++)
-      b[STR_MENTION] += str_bytes(n->mentions[k].tail) + str_bytes(n->mentions[k].word);
+      b[STR_MENTION] += str_bytes(n->mentions[k].tail);
     b[HEADINGS] += n->n_headings * sizeof(nl_heading);
     for (size_t k = 0; k < n->n_headings; k++)
       b[STR_HEADING] += str_bytes(n->headings[k].text);

@@ -56,7 +56,7 @@ static void check_note(void) {
   for (size_t i = 0; i < note->n_mentions; i++) {
     const nl_mention *m = &note->mentions[i];
     check_pos(m->at);
-    if (m->tail == NULL || m->word == NULL) abort();
+    if (m->tail == NULL || m->word_len > strlen(m->tail)) abort();
     if (m->task != UINT32_MAX && m->task >= note->n_tasks) abort();
   }
   for (size_t i = 0; i < note->n_tasks; i++) {
