@@ -2,10 +2,15 @@
  * while nothing its diagnostics depend on changed, and then the engine does not run at all
  * (nl_feature_diagnose_runs counts its runs); a change elsewhere in the vault that can change
  * them (a heading another note links to, a note or an attachment added or removed) makes the
- * linking note's diagnostics come back. */
+ * linking note's diagnostics come back. A workspace pull reports only what changed for the
+ * client; with a partialResultToken the reports stream in batches and a pull with nothing new
+ * answers NL_FEATURE_NOTHING_NEW (the server holds it; tests/e2e/workspace-pull.test.mjs). */
 #include "test.h"
 
 #include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -76,19 +81,41 @@ static int setup(void) {
   return finished ? 0 : -1;
 }
 
-/* workspace/diagnostic with `previous` ({uri: resultId}, borrowed); the result (new). */
-static json_t *pull_all(const json_t *previous) {
+/* What the partial results sent: every $/progress value's items, in order, and how many. */
+static json_t *streamed;
+static size_t n_batches, biggest_batch;
+
+static void on_partial(const nl_ctx *c, const json_t *token, json_t *value) {
+  (void)c;
+  if (strcmp(json_string_value(token), "tok") == 0) {
+    json_t *items = json_object_get(value, "items");
+    n_batches++;
+    if (json_array_size(items) > biggest_batch) biggest_batch = json_array_size(items);
+    json_array_extend(streamed, items);
+  }
+  json_decref(value);
+}
+
+/* workspace/diagnostic with `previous` ({uri: resultId}, borrowed) and partialResultToken
+ * `token` (NULL: none); the return code, the result (new) in *result. */
+static int pull(const json_t *previous, const char *token, json_t **result) {
   json_t *ids = json_array();
   const char *uri;
   json_t *v;
   json_object_foreach((json_t *)previous, uri, v)
     json_array_append_new(ids, json_pack("{s:s, s:O}", "uri", uri, "value", v));
   json_t *params = json_pack("{s:o}", "previousResultIds", ids);
-  json_t *result = NULL;
+  if (token != NULL) json_object_set_new(params, "partialResultToken", json_string(token));
+  *result = NULL;
   char err[256] = "";
-  int rc = nl_feature_workspace_diagnostic(&ctx, params, &result, err, sizeof err);
+  int rc = nl_feature_workspace_diagnostic(&ctx, params, result, err, sizeof err);
   json_decref(params);
-  return rc == 0 ? result : NULL;
+  return rc;
+}
+
+static json_t *pull_all(const json_t *previous) {
+  json_t *result;
+  return pull(previous, NULL, &result) == 0 ? result : NULL;
 }
 
 /* The report of `rel` in a workspace/diagnostic result (borrowed), or NULL. */
@@ -133,13 +160,13 @@ static void test_unchanged_pull_runs_nothing(void) {
   remember(ids, first);
   json_decref(first);
 
+  /* Nothing changed: not one note diagnosed again, and not one report (the client keeps what
+   * it has of a note a report leaves out). */
   before = nl_feature_diagnose_runs();
   json_t *second = pull_all(ids);
   ASSERT(second != NULL);
-  ASSERT_EQ(nl_feature_diagnose_runs() - before, 0); /* not one note diagnosed again */
-  ASSERT_EQ(json_array_size(json_object_get(second, "items")), 2);
-  ASSERT_STR_EQ(kind_of(report_of(second, "A.md")), "unchanged");
-  ASSERT_STR_EQ(kind_of(report_of(second, "D.md")), "unchanged");
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, 0);
+  ASSERT_EQ(json_array_size(json_object_get(second, "items")), 0);
   json_decref(second);
 
   /* textDocument/diagnostic shares the ids: D unchanged, and E (no problems) answers an empty
@@ -179,13 +206,14 @@ static void test_changes_elsewhere(void) {
   size_t before = nl_feature_diagnose_runs();
   r = pull_all(ids);
   ASSERT_EQ(nl_feature_diagnose_runs() - before, 1);
-  ASSERT_STR_EQ(kind_of(report_of(r, "A.md")), "unchanged");
+  ASSERT_EQ(json_array_size(json_object_get(r, "items")), 0); /* B has no problems still */
   json_decref(r);
 
   /* The heading A links to is renamed: A's id changes and says so. */
   save_note("B.md", "# B\n\n## Introduction\n\nanother body\n");
   ASSERT_NE(nl_ws_generation(ws), gen);
   r = pull_all(ids);
+  ASSERT_EQ(json_array_size(json_object_get(r, "items")), 1); /* A alone */
   const json_t *ra = report_of(r, "A.md");
   ASSERT_STR_EQ(kind_of(ra), "full");
   ASSERT(has_code(ra, "missing-heading"));
@@ -217,16 +245,111 @@ static void test_changes_elsewhere(void) {
   remember(ids, r);
   json_decref(r);
 
-  /* Tomorrow every note is looked at again (overdue tasks), but answers unchanged. */
+  /* Tomorrow every note is looked at again (overdue tasks), and none has news. */
   ctx.today++;
   before = nl_feature_diagnose_runs();
   r = pull_all(ids);
   ASSERT_EQ(nl_feature_diagnose_runs() - before, nl_ws_count(ws));
-  ASSERT_STR_EQ(kind_of(report_of(r, "A.md")), "unchanged");
+  ASSERT_EQ(json_array_size(json_object_get(r, "items")), 0);
   json_decref(r);
   ctx.today--;
+
+  /* D leaves the vault: the client is told once that its problems are gone, with the
+   * no-problems resultId, which it sends back and which needs no report again. */
+  const char *d = uri_of("D.md");
+  ASSERT(json_object_get(ids, d) != NULL);
+  char *d_uri = strdup(d);
+  snprintf(path, sizeof path, "%s/D.md", dir);
+  unlink(path);
+  ASSERT_EQ(nl_ws_remove(ws, path), 0);
+  r = pull_all(ids);
+  ASSERT_EQ(json_array_size(json_object_get(r, "items")), 1);
+  const json_t *rd = json_array_get(json_object_get(r, "items"), 0);
+  ASSERT_STR_EQ(json_string_value(json_object_get(rd, "uri")), d_uri);
+  ASSERT_STR_EQ(kind_of(rd), "full");
+  ASSERT_EQ(json_array_size(json_object_get(rd, "items")), 0);
+  char none[17];
+  nl_feature_no_problems_id(none);
+  ASSERT_STR_EQ(json_string_value(json_object_get(rd, "resultId")), none);
+  remember(ids, r);
+  json_decref(r);
+  r = pull_all(ids);
+  ASSERT_EQ(json_array_size(json_object_get(r, "items")), 0);
+  json_decref(r);
+  free(d_uri);
   json_decref(a_id);
   json_decref(ids);
+}
+
+#define MANY 1200 /* notes with a problem each: more than two batches of partial results */
+
+/* A partialResultToken: the reports stream as $/progress in batches and the answer itself is
+ * then empty; a pull with nothing new says so (the server holds it) and sends nothing; after
+ * one note changes, that note alone is reported. */
+static void test_partial_results(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/many", dir);
+  ASSERT_EQ(mkdir(path, 0700), 0);
+  for (int i = 0; i < MANY; i++) {
+    char rel[64], text[64];
+    snprintf(rel, sizeof rel, "many/n%04d.md", i);
+    snprintf(text, sizeof text, "# n%04d\n\nSee [[gone %d]].\n", i, i);
+    save_note(rel, text);
+  }
+  json_t *ids = json_object();
+  json_t *plain = pull_all(ids); /* without a token, for comparison */
+  ASSERT(plain != NULL);
+  size_t total = json_array_size(json_object_get(plain, "items"));
+  ASSERT(total >= MANY);
+
+  ctx.progress = on_partial;
+  streamed = json_array();
+  json_t *r = NULL;
+  ASSERT_EQ(pull(ids, "tok", &r), 0);
+  ASSERT_EQ(json_array_size(json_object_get(r, "items")), 0); /* all went as partial results */
+  ASSERT_EQ(json_array_size(streamed), total);
+  ASSERT(n_batches >= 3);
+  ASSERT_EQ(biggest_batch, 500);
+  ASSERT(json_equal(streamed, json_object_get(plain, "items")));
+  json_decref(r);
+  r = json_pack("{s:O}", "items", streamed);
+  remember(ids, r);
+  json_decref(r);
+  json_decref(plain);
+
+  /* Nothing new: NL_FEATURE_NOTHING_NEW, no result, not one partial result, nothing diagnosed;
+   * the stamp the server waits on stays until a note changes. */
+  size_t batches = n_batches, before = nl_feature_diagnose_runs();
+  uint64_t stamp = nl_feature_pull_stamp(&ctx);
+  ASSERT_EQ(pull(ids, "tok", &r), NL_FEATURE_NOTHING_NEW);
+  ASSERT(r == NULL);
+  ASSERT_EQ(n_batches, batches);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, 0);
+  ASSERT_EQ(nl_feature_pull_stamp(&ctx), stamp);
+
+  /* One note fixed: the stamp moves, and the answer is that note alone, in the answer itself. */
+  save_note("many/n0042.md", "# n0042\n\nSee [[A]].\n");
+  ASSERT_NE(nl_feature_pull_stamp(&ctx), stamp);
+  before = nl_feature_diagnose_runs();
+  ASSERT_EQ(pull(ids, "tok", &r), 0);
+  ASSERT_EQ(n_batches, batches);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, 1);
+  ASSERT_EQ(json_array_size(json_object_get(r, "items")), 1);
+  const json_t *fixed = report_of(r, "many/n0042.md");
+  ASSERT_STR_EQ(kind_of(fixed), "full");
+  ASSERT_EQ(json_array_size(json_object_get(fixed, "items")), 0);
+  json_decref(r);
+  ctx.progress = NULL;
+  json_decref(streamed);
+  json_decref(ids);
+
+  for (int i = 0; i < MANY; i++) {
+    snprintf(path, sizeof path, "%s/many/n%04d.md", dir, i);
+    nl_ws_remove(ws, path);
+    unlink(path);
+  }
+  snprintf(path, sizeof path, "%s/many", dir);
+  rmdir(path);
 }
 
 static void teardown(void) {
@@ -250,6 +373,7 @@ int main(void) {
   }
   RUN(test_unchanged_pull_runs_nothing);
   RUN(test_changes_elsewhere);
+  RUN(test_partial_results);
   teardown();
   return NL_TEST_DONE();
 }

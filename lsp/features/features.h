@@ -72,11 +72,19 @@ int nl_feature_code_lens_resolve(const nl_ctx *ctx, const json_t *params, json_t
 /* textDocument/inlayHint: "in 3 days", "today", "2 days overdue" after task dates */
 int nl_feature_inlay_hint(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
                           size_t err_size);
-/* workspace/diagnostic (pull): the problems of every note that has some, and of every note the
- * client has a previous report of; `unchanged` when the resultId is the same; partial results
- * through $/progress when the client sends a partialResultToken */
+/* workspace/diagnostic (pull): the reports that changed for the client, which are the notes
+ * with problems it has no report of and the notes whose resultId is not the one it sent in
+ * previousResultIds (an empty report clears a note whose problems are gone); partial results
+ * through $/progress when the client sends a partialResultToken. With a token and nothing to
+ * report, returns NL_FEATURE_NOTHING_NEW and leaves *result unset: the caller may hold the
+ * request and ask again once nl_feature_pull_stamp moves. */
+#define NL_FEATURE_NOTHING_NEW 1
 int nl_feature_workspace_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **result,
                                     char *err, size_t err_size);
+/* A stamp of everything pulled diagnostics depend on (the index's update counter and
+ * generation, today, the encoding, related locations): while it stays the same, no note's
+ * resultId can change. */
+uint64_t nl_feature_pull_stamp(const nl_ctx *ctx);
 /* A pulled note's diagnostics: their resultId (the hash of their JSON, 16 hex digits) into
  * id, and the items (new) in *items unless the client's `previous` resultId (may be NULL) is
  * that id, when *items is NULL ("unchanged"). The engine runs only when e's state changed

@@ -1,9 +1,29 @@
 /* workspace_diagnostic.c: workspace/diagnostic, every note's problems for clients that list
  * the whole vault's (VS Code's Problems panel), not only the open notes'. A note's resultId is
- * a hash of its diagnostics, so a note whose problems did not change answers `unchanged` and
- * the client keeps what it shows; the engine runs again only for the notes whose state changed
- * (nl_feature_pull_diagnostics). Notes with no problems are reported only to clear what the
- * client has of them. With a partialResultToken, reports go out in batches as $/progress. */
+ * a hash of its diagnostics; the engine runs again only for the notes whose state changed
+ * (nl_feature_pull_diagnostics).
+ *
+ * What a pull answers, and why (LSP 3.17 "Workspace Diagnostics" and its implementation
+ * considerations; vscode-languageclient's diagnostic.ts; Neovim's vim/lsp/diagnostic.lua):
+ * - Only the notes whose report changed for this client: a note whose resultId is the one the
+ *   client sent in previousResultIds is left out rather than answered `unchanged`. The spec
+ *   does not ask for a report per document, and both clients apply a report per item and keep
+ *   what they have of a document that is not mentioned (its diagnostics and its resultId, which
+ *   they send again next time), so leaving it out loses nothing and saves one report per note
+ *   per pull: at 100,000 unchanged notes that was seconds of JSON, sent every two seconds.
+ * - A note with no problems is reported only to clear what the client holds of it (an empty
+ *   `full` report with the no-problems resultId); the same for a note that left the vault, once.
+ * - The request "can be long running", and clients that give a partialResultToken are the ones
+ *   the spec expects to let a server keep it open ("if a server closes a workspace diagnostic
+ *   pull request the client should re-trigger the request"; VS Code does, two seconds after
+ *   each answer). So with a token and nothing new, the answer is NL_FEATURE_NOTHING_NEW and the
+ *   server holds the request until a note's diagnostics may have changed (lsp/server/pull.c),
+ *   rather than answer an empty report that the client asks again for two seconds later.
+ *   Without a token (Neovim's vim.lsp.buf.workspace_diagnostics() asks once, on demand) the
+ *   answer comes at once, empty when nothing changed.
+ * - With a token the reports go out as $/progress in batches; once any batch went that way,
+ *   every report does and the answer itself is empty, as the spec's partial results require
+ *   ("the final response has to be empty in terms of result values"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,12 +63,20 @@ typedef struct {
   const nl_ctx *ctx;
   const json_t *token; /* partialResultToken or NULL */
   json_t *items;       /* the batch being filled */
+  int streamed;        /* a batch went out as $/progress */
 } reports;
 
-static void flush(reports *r) {
-  if (r->token == NULL || json_array_size(r->items) < BATCH) return;
+static void flush(reports *r, size_t at_least) {
+  if (r->token == NULL || json_array_size(r->items) < at_least) return;
   r->ctx->progress(r->ctx, r->token, json_pack("{s:o}", "items", r->items));
   r->items = json_array();
+  r->streamed = 1;
+}
+
+static int add(reports *r, json_t *rep) {
+  if (rep == NULL || json_array_append_new(r->items, rep) != 0) return -1;
+  flush(r, BATCH);
+  return 0;
 }
 
 static json_t *version_of(const nl_ctx *ctx, const nl_entry *e) {
@@ -64,18 +92,9 @@ static int report(reports *r, nl_entry *e, const json_t *previous, const char *n
   json_t *items;
   if (nl_feature_pull_diagnostics(r->ctx, e, before != NULL ? before : none, id, &items) < 0)
     return -1;
-  if (items == NULL && before == NULL) return 0;
-  json_t *rep;
-  if (items == NULL)
-    rep = json_pack("{s:s, s:s, s:o, s:s}", "kind", "unchanged", "uri", e->uri, "version",
-                    version_of(r->ctx, e), "resultId", id);
-  else
-    rep = json_pack("{s:s, s:s, s:o, s:s, s:o}", "kind", "full", "uri", e->uri, "version",
-                    version_of(r->ctx, e), "resultId", id, "items", items);
-  if (rep == NULL) return -1;
-  json_array_append_new(r->items, rep);
-  flush(r);
-  return 0;
+  if (items == NULL) return 0; /* the client has this very report */
+  return add(r, json_pack("{s:s, s:s, s:o, s:s, s:o}", "kind", "full", "uri", e->uri, "version",
+                          version_of(r->ctx, e), "resultId", id, "items", items));
 }
 
 int nl_feature_workspace_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **result,
@@ -88,27 +107,36 @@ int nl_feature_workspace_diagnostic(const nl_ctx *ctx, const json_t *params, jso
   if (previous == NULL) return NL_RPC_INVALID_PARAMS;
   const json_t *token = json_object_get(params, "partialResultToken");
   if (!json_is_string(token) && !json_is_integer(token)) token = NULL;
-  reports r = {ctx, ctx->progress != NULL ? token : NULL, json_array()};
+  reports r = {ctx, ctx->progress != NULL ? token : NULL, json_array(), 0};
   char none[17];
   nl_feature_no_problems_id(none);
   uint32_t limit = nl_ws_id_limit(ctx->ws);
-  for (uint32_t id = 0; r.items != NULL && id < limit; id++) {
+  int failed = r.items == NULL;
+  for (uint32_t id = 0; !failed && id < limit; id++) {
     nl_entry *e = nl_ws_get(ctx->ws, id);
-    if (e != NULL && e->note != NULL && e->uri != NULL && report(&r, e, previous, none) < 0) {
-      json_decref(r.items);
-      r.items = NULL;
-    }
+    if (e != NULL && e->note != NULL && e->uri != NULL) failed = report(&r, e, previous, none) < 0;
   }
-  /* A note the client knows that left the vault: its problems are gone. */
+  /* A note the client knows that left the vault: its problems are gone. Said once: the
+   * no-problems resultId it gets is what the client sends back, and that needs no report. */
   const char *uri;
   json_t *v;
   json_object_foreach(previous, uri, v) {
-    if (r.items == NULL || nl_ws_by_uri(ctx->ws, uri) != NULL) continue;
-    json_array_append_new(r.items, json_pack("{s:s, s:s, s:n, s:[]}", "kind", "full", "uri", uri,
-                                             "version", "items"));
+    if (failed) break;
+    if (strcmp(json_string_value(v), none) == 0 || nl_ws_by_uri(ctx->ws, uri) != NULL) continue;
+    failed = add(&r, json_pack("{s:s, s:s, s:n, s:s, s:[]}", "kind", "full", "uri", uri,
+                               "version", "resultId", none, "items")) < 0;
   }
   json_decref(previous);
-  if (r.items == NULL) return NL_RPC_INTERNAL_ERROR;
+  if (failed) {
+    json_decref(r.items);
+    snprintf(err, err_size, "out of memory");
+    return NL_RPC_INTERNAL_ERROR;
+  }
+  if (r.streamed) flush(&r, 1);
+  if (r.token != NULL && !r.streamed && json_array_size(r.items) == 0) {
+    json_decref(r.items);
+    return NL_FEATURE_NOTHING_NEW;
+  }
   *result = json_pack("{s:o}", "items", r.items);
   return 0;
 }

@@ -37,32 +37,33 @@ static void handle_response(nl_server *srv, nl_rpc_msg *m) {
   nl_log(NL_LOG_DEBUG, "response to unknown request %lld", (long long)id);
 }
 
-static void handle_request(nl_server *srv, nl_rpc_msg *m) {
+/* Returns NL_FEATURE_NOTHING_NEW when the request is to be held (pull.c), else 0. */
+static int handle_request(nl_server *srv, nl_rpc_msg *m) {
   int is_request = m->kind == NL_RPC_MSG_REQUEST;
   const char *method = m->method;
   char err[512] = "";
   json_t *result = NULL;
   if (is_request && is_cancelled(srv, m->id)) {
     nl_srv_send_msg(srv, nl_rpc_error(m->id, NL_RPC_REQUEST_CANCELLED, "request cancelled"));
-    return;
+    return 0;
   }
   const nl_dispatch_entry *d = nl_dispatch_find(method);
   if (srv->state == ST_NEW && strcmp(method, "initialize") != 0 && strcmp(method, "exit") != 0) {
     if (is_request)
       nl_srv_send_msg(srv, nl_rpc_error(m->id, NL_RPC_SERVER_NOT_INITIALIZED,
                                  "server not initialized: %s before initialize", method));
-    return;
+    return 0;
   }
   if (srv->state == ST_SHUTDOWN && is_request && strcmp(method, "shutdown") != 0) {
     nl_srv_send_msg(srv, nl_rpc_error(m->id, NL_RPC_INVALID_REQUEST, "%s after shutdown", method));
-    return;
+    return 0;
   }
   if (d == NULL) {
     if (is_request)
       nl_srv_send_msg(srv, nl_rpc_error(m->id, NL_RPC_METHOD_NOT_FOUND, "method not found: %s", method));
     else if (strncmp(method, "$/", 2) != 0)
       nl_log(NL_LOG_DEBUG, "ignored notification %s", method);
-    return;
+    return 0;
   }
   if (d->needs_document) {
     const char *uri = nl_lsp_get_uri(m->params, err, sizeof(err));
@@ -74,44 +75,47 @@ static void handle_request(nl_server *srv, nl_rpc_msg *m) {
                              : d->feature(nl_srv_ctx_now(srv), m->params, &result, err, sizeof(err));
   if (nl_log_level() >= NL_LOG_DEBUG)
     nl_log(NL_LOG_DEBUG, "%s took %.3f ms", method, (double)(uv_hrtime() - started) / 1e6);
+  if (rc == NL_FEATURE_NOTHING_NEW && is_request) return rc;
   if (rc != 0) {
     json_decref(result);
     if (rc == NL_RPC_INVALID_PARAMS) goto invalid;
     if (!is_request) {
       nl_log(NL_LOG_WARN, "%s: %s", method, err[0] ? err : nl_rpc_error_message(rc));
-      return;
+      return 0;
     }
     nl_srv_send_msg(srv, nl_rpc_error(m->id, rc < -32900 || rc > -32000 ? NL_RPC_INTERNAL_ERROR : rc,
                                "%s", err[0] ? err : nl_rpc_error_message(rc)));
-    return;
+    return 0;
   }
   if (is_request) nl_srv_send_msg(srv, nl_rpc_result(m->id, result != NULL ? result : json_null()));
   else json_decref(result);
-  return;
+  return 0;
 invalid:
   if (is_request)
     nl_srv_send_msg(srv, nl_rpc_error(m->id, NL_RPC_INVALID_PARAMS, "invalid params: %s", err));
   else
     nl_log(NL_LOG_WARN, "%s: invalid params: %s", method, err);
+  return 0;
 }
 
-static void handle(nl_server *srv, nl_server_queued *q) {
+/* Returns NL_FEATURE_NOTHING_NEW when q is to be held, else 0. */
+static int handle(nl_server *srv, nl_server_queued *q) {
   nl_rpc_msg *m = &q->msg;
   if (q->parse_rc == NL_RPC_PARSE_ERROR) {
     nl_log(NL_LOG_WARN, "invalid JSON from the client: %s", q->err);
     nl_srv_send_msg(srv, nl_rpc_error(m->id, NL_RPC_PARSE_ERROR, "%s", q->err));
-    return;
+    return 0;
   }
   if (q->parse_rc != 0 || m->kind == NL_RPC_MSG_INVALID) {
     nl_log(NL_LOG_WARN, "invalid message from the client: %s", q->err);
     nl_srv_send_msg(srv, nl_rpc_error(m->id, NL_RPC_INVALID_REQUEST, "%s", q->err));
-    return;
+    return 0;
   }
   if (m->kind == NL_RPC_MSG_RESPONSE) {
     handle_response(srv, m);
-    return;
+    return 0;
   }
-  handle_request(srv, m);
+  return handle_request(srv, m);
 }
 
 /* While the first scan runs, a request that reads the whole index (completion, definition,
@@ -177,9 +181,15 @@ void nl_srv_drain(nl_server *srv) {
     nl_server_queued *q = srv->queue_head;
     srv->queue_head = q->next;
     if (hold(srv, q)) continue;
-    if (q->msg.method != NULL && strcmp(q->msg.method, "$/cancelRequest") == 0)
+    if (q->msg.method != NULL && strcmp(q->msg.method, "$/cancelRequest") == 0) {
       cancel_held(srv, json_object_get(q->msg.params, "id"));
-    handle(srv, q);
+      nl_srv_pull_cancel(srv, json_object_get(q->msg.params, "id"));
+    }
+    nl_srv_pull_supersede(srv, q);
+    if (handle(srv, q) == NL_FEATURE_NOTHING_NEW) {
+      nl_srv_pull_park(srv, q);
+      continue;
+    }
     nl_rpc_msg_free(&q->msg);
     free(q);
   }

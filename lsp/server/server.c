@@ -188,13 +188,14 @@ static void diag_timer_cb(uv_timer_t *t) {
     publish_edited(srv);
   }
   json_object_clear(srv->edited);
+  nl_srv_pull_wake(srv);
 }
 
 /* Diagnostics are computed once the edits pause, not on every keystroke. */
 static void start_diag_timer(nl_server *srv) {
   /* Not from half an index: the scan's end is a change and schedules them. */
   if (srv->state != ST_RUNNING || srv->exiting || nl_ws_scanning(srv->ws)) return;
-  if (srv->caps.pull_diagnostics && !srv->caps.diagnostic_refresh) return;
+  if (srv->caps.pull_diagnostics && !srv->caps.diagnostic_refresh && !srv->parked) return;
   uv_timer_start(&srv->diag_timer, diag_timer_cb, DIAG_DELAY_MS, 0);
 }
 
@@ -360,6 +361,7 @@ int nl_server_initialized(nl_server *srv, const json_t *params, json_t **result,
 int nl_server_shutdown(nl_server *srv, const json_t *params, json_t **result, char *err,
                        size_t err_size) {
   srv->state = ST_SHUTDOWN;
+  nl_srv_pull_release(srv); /* a held workspace pull is answered, not left waiting */
   *result = json_null();
   return 0;
 }
@@ -657,6 +659,7 @@ int nl_server_main(const nl_server_options *opts) {
     free(p);
     p = next;
   }
+  nl_srv_pull_free(srv);
   free(srv->cancelled);
   nl_ws_free(srv->ws);
   nl_docs_free(srv->docs);

@@ -48,6 +48,8 @@ struct nl_server {
 
   nl_server_queued *queue_head, *queue_tail;
   nl_server_queued *held_head, *held_tail; /* requests waiting for the first scan */
+  nl_server_queued *parked;  /* a workspace/diagnostic with nothing new yet (pull.c) */
+  uint64_t parked_stamp;     /* nl_feature_pull_stamp when it was parked */
   json_int_t *cancelled;
   size_t n_cancelled;
 
@@ -111,6 +113,22 @@ void nl_srv_idle_cb(uv_idle_t *h);
 void nl_srv_drain(nl_server *srv);
 /* The first scan is done: held requests go first in the queue, in the order they came. */
 void nl_srv_release_held(nl_server *srv);
+
+/* ---- the held workspace pull (pull.c) ---------------------------------------------------- */
+
+/* Holds q (steals), a workspace/diagnostic request that had nothing new. */
+void nl_srv_pull_park(nl_server *srv, nl_server_queued *q);
+/* Before q (borrowed) is handled: when it is a workspace/diagnostic request, the one held is
+ * answered with an empty report first. */
+void nl_srv_pull_supersede(nl_server *srv, const nl_server_queued *q);
+/* Queues the held request again when what pulled diagnostics depend on changed since. */
+void nl_srv_pull_wake(nl_server *srv);
+/* Answers the held request RequestCancelled when `id` (borrowed) is its id; 1 when it was. */
+int nl_srv_pull_cancel(nl_server *srv, const json_t *id);
+/* Answers the held request, if any, with an empty report (at shutdown). */
+void nl_srv_pull_release(nl_server *srv);
+/* Frees the held request without answering (after exit). */
+void nl_srv_pull_free(nl_server *srv);
 
 /* ---- configuration and capabilities (settings.c) ------------------------------------------ */
 

@@ -1,0 +1,113 @@
+// End-to-end: workspace/diagnostic as VS Code's client drives it (a partialResultToken and the
+// previous resultIds, asked again as soon as it is answered), through vscode-jsonrpc on a copy
+// of the example vault. With nothing new the server holds the request rather than answer it
+// empty; it answers once a note's problems changed (that note alone), RequestCancelled on
+// $/cancelRequest, and with an empty report when another pull comes or at shutdown.
+// Run: node --test tests/e2e/workspace-pull.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lineAt, withVaultServer } from './lib/lsp-session.mjs';
+
+const TIMEOUT = 60000;
+const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
+
+let tokens = 0;
+
+// A workspace pull with a fresh partialResultToken; resolves to every report it sent, streamed
+// or answered, as { items, streamed, answer }. `settled` says whether it has come back yet.
+function pull(s, previousResultIds, { token } = {}) {
+  const partialResultToken = `wp-${++tokens}`;
+  const streamed = [];
+  const sub = s.conn.onProgress(s.protocol.WorkspaceDiagnosticRequest.partialResult, partialResultToken, (v) => streamed.push(...v.items));
+  const state = { settled: false };
+  state.done = s.request('workspace/diagnostic', { previousResultIds, partialResultToken }, { token, timeout: TIMEOUT })
+    .then((answer) => ({ items: [...streamed, ...answer.items], streamed, answer }))
+    .finally(() => {
+      state.settled = true;
+      sub.dispose();
+    });
+  return state;
+}
+
+const idsOf = (items) => items.map((r) => ({ uri: r.uri, value: r.resultId }));
+
+// Every answer the server wrote so far that is a workspace diagnostic report (read off the raw
+// stream, independently of vscode-jsonrpc).
+const reportsWritten = (s) => s.rawMessages.filter((m) => m.result && Array.isArray(m.result.items)).length;
+
+// A round trip: whatever the server wrote before answering it has been read.
+async function roundTrip(s) {
+  await s.request('workspace/symbol', { query: 'zzzz-no-such-symbol' });
+  await new Promise(setImmediate);
+}
+
+async function firstPull(s) {
+  const first = await pull(s, []).done;
+  assert.ok(first.items.length > 3, 'the example vault has notes with problems');
+  for (const r of first.items) assert.equal(r.kind, 'full');
+  return idsOf(first.items);
+}
+
+test('a pull with nothing new is held until a note changes, then answers that note alone', { timeout: TIMEOUT }, async () => {
+  await withVaultServer(async (s) => {
+    const ids = await firstPull(s);
+    const written = reportsWritten(s);
+    const held = pull(s, ids);
+    const uri = await s.open(KICKOFF);
+    await roundTrip(s);
+    assert.equal(held.settled, false, 'held: nothing changed for the client (opening a note changes nothing)');
+    assert.equal(reportsWritten(s), written);
+
+    // Fix the kickoff note's broken link: the held pull answers with that note alone.
+    const text = s.text(uri);
+    const line = text.split('\n').findIndex((l) => l.includes('[[Northwind Traders]]'));
+    await s.change(uri, [{ range: { start: { line, character: 0 }, end: { line, character: lineAt(text, line).length } }, text: '- [[Contoso]]' }]);
+    const answer = await held.done;
+    assert.deepEqual(answer.items.map((r) => r.uri), [uri]);
+    assert.equal(answer.items[0].kind, 'full');
+    assert.equal(answer.items[0].version, 2);
+    assert.ok(!answer.items[0].items.some((d) => d.code === 'broken-link'), JSON.stringify(answer.items[0].items));
+
+    // Asked again with the new id (as VS Code does): held again.
+    const newIds = [...ids.filter((p) => p.uri !== uri), ...idsOf(answer.items)];
+    const again = pull(s, newIds);
+    await roundTrip(s);
+    assert.equal(again.settled, false);
+    // Another pull, here without a token (Neovim asks once, on demand): the held one is answered
+    // empty first, so the client is not left waiting on it, and this one answers at once.
+    const once = await s.request('workspace/diagnostic', { previousResultIds: newIds });
+    assert.deepEqual(once, { items: [] });
+    assert.equal(again.settled, true);
+    assert.deepEqual((await again.done).answer, { items: [] });
+  });
+});
+
+test('a held pull is answered RequestCancelled on $/cancelRequest, and the server goes on', { timeout: TIMEOUT }, async () => {
+  await withVaultServer(async (s) => {
+    const ids = await firstPull(s);
+    const cts = new s.protocol.CancellationTokenSource();
+    const held = pull(s, ids, { token: cts.token });
+    await roundTrip(s);
+    assert.equal(held.settled, false);
+    cts.cancel();
+    await assert.rejects(held.done, (e) => e.code === -32800);
+    // Still answering: another pull with a stale id answers at once.
+    const fresh = await pull(s, ids.slice(1).concat([{ uri: ids[0].uri, value: '0000000000000000' }])).done;
+    assert.deepEqual(fresh.items.map((r) => r.uri), [ids[0].uri]);
+  });
+});
+
+test('shutdown answers a held pull with an empty report and the server exits', { timeout: TIMEOUT }, async () => {
+  await withVaultServer(async (s) => {
+    const ids = await firstPull(s);
+    const held = pull(s, ids);
+    await roundTrip(s);
+    assert.equal(held.settled, false);
+    assert.equal(await s.request('shutdown', null), null);
+    assert.deepEqual(held.settled, true, 'answered before the shutdown result');
+    assert.deepEqual((await held.done).answer, { items: [] });
+    await s.notify('exit', null);
+    const { code } = await s.exited;
+    assert.equal(code, 0, `exit after shutdown${s.stderrTail()}`);
+  });
+});
