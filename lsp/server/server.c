@@ -471,11 +471,17 @@ int nl_server_did_close(nl_server *srv, const json_t *params, json_t **result, c
   json_object_del(srv->indexed, uri);
   if (path != NULL) nl_ws_close(srv->ws, path);
   free(path);
-  /* A closed document's diagnostics are cleared: they belong to the editor's view. */
+  /* A closed document's diagnostics are cleared: they belong to the editor's view; with
+   * diagnostics.scope vault the note's own problems stay listed, as a closed note's. */
   if (json_object_get(srv->published, uri) != NULL) {
     json_object_del(srv->published, uri);
+    const nl_entry *e = nl_ws_by_uri(srv->ws, uri); /* as saved, now that it is closed */
+    json_t *items = srv->cfg->diagnostics_vault && e != NULL && e->note != NULL
+                        ? nl_feature_diagnostics_json(nl_srv_ctx_now(srv), e)
+                        : json_array();
+    if (json_array_size(items) > 0) json_object_set(srv->published, uri, items);
     nl_srv_notify(srv, "textDocument/publishDiagnostics",
-           json_pack("{s:s,s:[]}", "uri", uri, "diagnostics"));
+                  json_pack("{s:s,s:o}", "uri", uri, "diagnostics", items));
   }
   return 0;
 }

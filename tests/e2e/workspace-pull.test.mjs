@@ -6,7 +6,7 @@
 // Run: node --test tests/e2e/workspace-pull.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lineAt, withVaultServer } from './lib/lsp-session.mjs';
+import { lineAt, withVaultServer, TEST_SETTINGS, VSCODE_CAPS } from './lib/lsp-session.mjs';
 
 const TIMEOUT = 60000;
 const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
@@ -110,4 +110,31 @@ test('shutdown answers a held pull with an empty report and the server exits', {
     const { code } = await s.exited;
     assert.equal(code, 0, `exit after shutdown${s.stderrTail()}`);
   });
+});
+
+// -------------------------------------------------------------------------------------------
+// Clients that do not pull (diagnostics.scope): closing a note with problems.
+
+const PUSH_CAPS = (() => {
+  const c = JSON.parse(JSON.stringify(VSCODE_CAPS));
+  delete c.textDocument.diagnostic;
+  delete c.workspace.diagnostics;
+  return c;
+})();
+
+async function openThenClose(scope) {
+  let after;
+  await withVaultServer(async (s) => {
+    const uri = await s.open(KICKOFF);
+    await s.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'broken-link'));
+    await s.close(uri);
+    await roundTrip(s);
+    after = s.diagnostics.get(uri);
+  }, { capabilities: PUSH_CAPS, settings: { ...TEST_SETTINGS, diagnostics: { scope } } });
+  return after;
+}
+
+test('push, scope vault: a note closed with problems keeps them listed; scope open clears them', { timeout: TIMEOUT }, async () => {
+  assert.ok((await openThenClose('vault')).some((d) => d.code === 'broken-link'));
+  assert.deepEqual(await openThenClose('open'), []);
 });
