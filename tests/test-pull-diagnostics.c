@@ -98,7 +98,7 @@ static void on_partial(const nl_ctx *c, const json_t *token, json_t *value) {
 
 /* workspace/diagnostic with `previous` ({uri: resultId}, borrowed) and partialResultToken
  * `token` (NULL: none); the return code, the result (new) in *result. */
-static int pull(const json_t *previous, const char *token, json_t **result) {
+static json_t *params_of(const json_t *previous, const char *token) {
   json_t *ids = json_array();
   const char *uri;
   json_t *v;
@@ -106,6 +106,11 @@ static int pull(const json_t *previous, const char *token, json_t **result) {
     json_array_append_new(ids, json_pack("{s:s, s:O}", "uri", uri, "value", v));
   json_t *params = json_pack("{s:o}", "previousResultIds", ids);
   if (token != NULL) json_object_set_new(params, "partialResultToken", json_string(token));
+  return params;
+}
+
+static int pull(const json_t *previous, const char *token, json_t **result) {
+  json_t *params = params_of(previous, token);
   *result = NULL;
   char err[256] = "";
   int rc = nl_feature_workspace_diagnostic(&ctx, params, result, err, sizeof err);
@@ -320,17 +325,32 @@ static void test_partial_results(void) {
   /* Nothing new: NL_FEATURE_NOTHING_NEW, no result, not one partial result, nothing diagnosed;
    * the stamp the server waits on stays until a note changes. */
   size_t batches = n_batches, before = nl_feature_diagnose_runs();
-  uint64_t stamp = nl_feature_pull_stamp(&ctx);
+  nl_pull_stamp stamp = nl_feature_pull_stamp(&ctx);
   ASSERT_EQ(pull(ids, "tok", &r), NL_FEATURE_NOTHING_NEW);
   ASSERT(r == NULL);
   ASSERT_EQ(n_batches, batches);
   ASSERT_EQ(nl_feature_diagnose_runs() - before, 0);
-  ASSERT_EQ(nl_feature_pull_stamp(&ctx), stamp);
+  ASSERT_EQ(nl_feature_pull_stamp(&ctx).seq, stamp.seq);
+  ASSERT_EQ(nl_feature_pull_stamp(&ctx).rest, stamp.rest);
 
-  /* One note fixed: the stamp moves, and the answer is that note alone, in the answer itself. */
-  save_note("many/n0042.md", "# n0042\n\nSee [[A]].\n");
-  ASSERT_NE(nl_feature_pull_stamp(&ctx), stamp);
+  /* A body edit that keeps the note's problems: the seq moves, the rest not, and looking at the
+   * notes changed since (that one) finds nothing new, diagnosing it alone. */
+  json_t *held = params_of(ids, "tok");
+  save_note("many/n0042.md", "# n0042\n\nSee [[gone 42]].\n\nMore words.\n");
+  nl_pull_stamp now = nl_feature_pull_stamp(&ctx);
+  ASSERT(now.seq > stamp.seq);
+  ASSERT_EQ(now.rest, stamp.rest);
   before = nl_feature_diagnose_runs();
+  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, stamp.seq), 0);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, 1);
+  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, now.seq), 0); /* none since */
+  stamp = now;
+
+  /* One note fixed: news, and the answer is that note alone, in the answer itself; the note
+   * is diagnosed once for both. */
+  save_note("many/n0042.md", "# n0042\n\nSee [[A]].\n");
+  before = nl_feature_diagnose_runs();
+  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, stamp.seq), 1);
   ASSERT_EQ(pull(ids, "tok", &r), 0);
   ASSERT_EQ(n_batches, batches);
   ASSERT_EQ(nl_feature_diagnose_runs() - before, 1);
@@ -339,6 +359,16 @@ static void test_partial_results(void) {
   ASSERT_STR_EQ(kind_of(fixed), "full");
   ASSERT_EQ(json_array_size(json_object_get(fixed, "items")), 0);
   json_decref(r);
+  /* Many notes changed at once: too many to look at one by one, the request is asked again. */
+  stamp = nl_feature_pull_stamp(&ctx);
+  for (int i = 100; i < 200; i++) {
+    char rel[64], text[64];
+    snprintf(rel, sizeof rel, "many/n%04d.md", i);
+    snprintf(text, sizeof text, "# n%04d\n\nSee [[gone %d]].\n\nMore.\n", i, i);
+    save_note(rel, text);
+  }
+  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, stamp.seq), -1);
+  json_decref(held);
   ctx.progress = NULL;
   json_decref(streamed);
   json_decref(ids);

@@ -105,12 +105,12 @@ static uint64_t pull_state(const nl_ctx *ctx, const nl_entry *e) {
   return h | 1;
 }
 
-uint64_t nl_feature_pull_stamp(const nl_ctx *ctx) {
-  uint64_t h = nl_hash_u64(NL_HASH_INIT, nl_ws_seq(ctx->ws));
-  h = nl_hash_u64(h, nl_ws_generation(ctx->ws)); /* attachments move only this */
+nl_pull_stamp nl_feature_pull_stamp(const nl_ctx *ctx) {
+  uint64_t h = nl_hash_u64(NL_HASH_INIT, nl_ws_generation(ctx->ws)); /* attachments move it */
   h = nl_hash_u64(h, (uint64_t)(uint32_t)ctx->today);
   h = nl_hash_u64(h, (uint64_t)ctx->enc);
-  return nl_hash_u64(h, (uint64_t)(ctx->caps != NULL && ctx->caps->related_info));
+  h = nl_hash_u64(h, (uint64_t)(ctx->caps != NULL && ctx->caps->related_info));
+  return (nl_pull_stamp){nl_ws_seq(ctx->ws), h};
 }
 
 int nl_feature_pull_diagnostics(const nl_ctx *ctx, nl_entry *e, const char *previous,

@@ -81,10 +81,19 @@ int nl_feature_inlay_hint(const nl_ctx *ctx, const json_t *params, json_t **resu
 #define NL_FEATURE_NOTHING_NEW 1
 int nl_feature_workspace_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **result,
                                     char *err, size_t err_size);
-/* A stamp of everything pulled diagnostics depend on (the index's update counter and
- * generation, today, the encoding, related locations): while it stays the same, no note's
- * resultId can change. */
-uint64_t nl_feature_pull_stamp(const nl_ctx *ctx);
+/* What pulled diagnostics depend on across the vault: the index's update counter (seq) and a
+ * hash of the rest (the index's generation, today, the encoding, related locations). While both
+ * stay the same no note's resultId can change; while `rest` does, only the notes whose seq is
+ * above the earlier stamp's seq can have changed. */
+typedef struct {
+  uint64_t seq, rest;
+} nl_pull_stamp;
+nl_pull_stamp nl_feature_pull_stamp(const nl_ctx *ctx);
+/* For a workspace/diagnostic request (params borrowed) that had nothing new at a stamp whose
+ * `rest` is still the same: 1 when a note changed since `seq` has a report for the client, 0
+ * when none has (looking at those notes alone), -1 when too many changed to look one by one
+ * or out of memory (then ask the request again). */
+int nl_feature_workspace_diagnostic_news(const nl_ctx *ctx, const json_t *params, uint64_t seq);
 /* A pulled note's diagnostics: their resultId (the hash of their JSON, 16 hex digits) into
  * id, and the items (new) in *items unless the client's `previous` resultId (may be NULL) is
  * that id, when *items is NULL ("unchanged"). The engine runs only when e's state changed

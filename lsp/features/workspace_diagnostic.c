@@ -140,3 +140,43 @@ int nl_feature_workspace_diagnostic(const nl_ctx *ctx, const json_t *params, jso
   *result = json_pack("{s:o}", "items", r.items);
   return 0;
 }
+
+#define NEWS_MAX 64 /* changed notes looked at one by one; more: the request is asked again */
+
+/* The client's resultId for uri in params.previousResultIds (borrowed), or NULL. A scan, not a
+ * map: it runs for the few notes an edit changed, and building the map costs more. */
+static const char *previous_of(const json_t *params, const char *uri) {
+  size_t i;
+  const json_t *p;
+  json_array_foreach(json_object_get(params, "previousResultIds"), i, p) {
+    const char *u = json_string_value(json_object_get(p, "uri"));
+    if (u != NULL && strcmp(u, uri) == 0) return json_string_value(json_object_get(p, "value"));
+  }
+  return NULL;
+}
+
+int nl_feature_workspace_diagnostic_news(const nl_ctx *ctx, const json_t *params, uint64_t seq) {
+  nl_entry *changed[NEWS_MAX];
+  size_t n = 0;
+  uint32_t limit = nl_ws_id_limit(ctx->ws);
+  for (uint32_t id = 0; id < limit; id++) {
+    nl_entry *e = nl_ws_get(ctx->ws, id);
+    if (e == NULL || e->note == NULL || e->uri == NULL || e->seq <= seq) continue;
+    if (n == NEWS_MAX) return -1;
+    changed[n++] = e;
+  }
+  char none[17];
+  nl_feature_no_problems_id(none);
+  for (size_t i = 0; i < n; i++) {
+    const char *before = previous_of(params, changed[i]->uri);
+    char id[17];
+    json_t *items;
+    if (nl_feature_pull_diagnostics(ctx, changed[i], before != NULL ? before : none, id, &items) < 0)
+      return -1;
+    if (items != NULL) {
+      json_decref(items);
+      return 1;
+    }
+  }
+  return 0;
+}

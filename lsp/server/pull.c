@@ -35,13 +35,23 @@ void nl_srv_pull_park(nl_server *srv, nl_server_queued *q) {
   nl_srv_pull_release(srv); /* none: nl_srv_pull_supersede answered it */
   q->next = NULL;
   srv->parked = q;
-  srv->parked_stamp = nl_feature_pull_stamp(nl_srv_ctx_now(srv));
+  srv->parked_at = nl_feature_pull_stamp(nl_srv_ctx_now(srv));
   nl_log(NL_LOG_DEBUG, "workspace/diagnostic held: nothing new for the client");
 }
 
 void nl_srv_pull_wake(nl_server *srv) {
   if (srv->parked == NULL || srv->exiting) return;
-  if (nl_feature_pull_stamp(nl_srv_ctx_now(srv)) == srv->parked_stamp) return;
+  const nl_ctx *ctx = nl_srv_ctx_now(srv);
+  nl_pull_stamp now = nl_feature_pull_stamp(ctx), *at = &srv->parked_at;
+  if (now.seq == at->seq && now.rest == at->rest) return;
+  /* An edit that kept its note's face (the common case while typing) can change that note's
+   * report alone: looking at it costs little, where asking the whole request again costs a
+   * pass over every note the client holds (a third of a second at 100,000). */
+  if (now.rest == at->rest &&
+      nl_feature_workspace_diagnostic_news(ctx, srv->parked->msg.params, at->seq) == 0) {
+    *at = now;
+    return;
+  }
   nl_server_queued *q = srv->parked;
   srv->parked = NULL;
   q->next = srv->queue_head;

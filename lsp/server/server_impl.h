@@ -49,7 +49,7 @@ struct nl_server {
   nl_server_queued *queue_head, *queue_tail;
   nl_server_queued *held_head, *held_tail; /* requests waiting for the first scan */
   nl_server_queued *parked;  /* a workspace/diagnostic with nothing new yet (pull.c) */
-  uint64_t parked_stamp;     /* nl_feature_pull_stamp when it was parked */
+  nl_pull_stamp parked_at;   /* nl_feature_pull_stamp when it last had nothing new */
   json_int_t *cancelled;
   size_t n_cancelled;
 

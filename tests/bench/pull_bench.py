@@ -93,8 +93,11 @@ class Client(lsp_bench.LspClient):
         return msg, arrived
 
 
+_plain_caps = lsp_bench.client_capabilities
+
+
 def pulling_caps():
-    caps = lsp_bench.client_capabilities()
+    caps = _plain_caps()
     caps["textDocument"]["diagnostic"] = {"dynamicRegistration": False}
     caps["workspace"]["diagnostics"] = {"refreshSupport": True}
     return caps
@@ -194,7 +197,8 @@ def main():
     msg, arrived = c.wait(rid, 900)
     answered, (_, n_streamed) = reports(c, msg, tok)
     out["edit"] = dict(p.stop(arrived), reports=len(answered) + n_streamed,
-                       uris=[os.path.basename(lsp_bench.uri_to_path(r["uri"])) for r in answered])
+                       uris=[os.path.basename(lsp_bench.uri_to_path(r["uri"]))
+                             for r in answered[:3]])
     for r in answered:
         ids = [i for i in ids if i["uri"] != r["uri"]] + [{"uri": r["uri"], "value": r["resultId"]}]
 
@@ -211,7 +215,7 @@ def main():
     out["shutdown"] = dict(held_answer_ms=round((held_at - p.t) * 1000, 1),
                            shutdown_ms=round((shut_at - p.t) * 1000, 1),
                            exit_ms=round((time.perf_counter() - p.t) * 1000, 1), exit_code=code,
-                           held_answer=held_msg.get("result", held_msg.get("error")))
+                           held_answer_reports=len(held_msg.get("result", {}).get("items", [])))
     out["loadavg_end"] = os.getloadavg()
     print(json.dumps(out))
 
