@@ -102,7 +102,8 @@ static json_t *params_of(const json_t *previous, const char *token) {
   json_t *ids = json_array();
   const char *uri;
   json_t *v;
-  json_object_foreach((json_t *)previous, uri, v)
+  if (previous != NULL)
+    json_object_foreach((json_t *)previous, uri, v)
     json_array_append_new(ids, json_pack("{s:s, s:O}", "uri", uri, "value", v));
   json_t *params = json_pack("{s:o}", "previousResultIds", ids);
   if (token != NULL) json_object_set_new(params, "partialResultToken", json_string(token));
@@ -320,6 +321,29 @@ static void test_partial_results(void) {
   r = json_pack("{s:O}", "items", streamed);
   remember(ids, r);
   json_decref(r);
+
+  /* The same pull in slices of 1 and of 100 diagnoses (a note's items are diagnosed again,
+   * only its id is remembered): the same reports, in the same order, each once. */
+  for (size_t slice = 1; slice <= 100; slice += 99) {
+    json_decref(streamed);
+    streamed = json_array();
+    json_t *params = params_of(NULL, "tok");
+    char err[128] = "";
+    nl_ws_pull *job = nl_feature_ws_pull_new(params, err, sizeof err);
+    ASSERT(job != NULL && nl_feature_ws_pull_streams(job));
+    int rc, steps = 0;
+    json_t *last = NULL;
+    while ((rc = nl_feature_ws_pull_step(job, &ctx, slice, &last, err, sizeof err)) ==
+           NL_FEATURE_MORE)
+      steps++;
+    ASSERT_EQ(rc, 0);
+    ASSERT(steps >= (int)(total / slice) - 1); /* each report is one diagnosis */
+    ASSERT_EQ(json_array_size(json_object_get(last, "items")), 0);
+    ASSERT(json_equal(streamed, json_object_get(plain, "items")));
+    json_decref(last);
+    nl_feature_ws_pull_free(job);
+    json_decref(params);
+  }
   json_decref(plain);
 
   /* Nothing new: NL_FEATURE_NOTHING_NEW, no result, not one partial result, nothing diagnosed;

@@ -81,6 +81,19 @@ int nl_feature_inlay_hint(const nl_ctx *ctx, const json_t *params, json_t **resu
 #define NL_FEATURE_NOTHING_NEW 1
 int nl_feature_workspace_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **result,
                                     char *err, size_t err_size);
+/* The same pull run in slices, so that the first pull of a large vault holds neither the loop
+ * (other requests wait one slice at most) nor its own partial results (each goes out as the
+ * loop turns). _new: NULL with err set when params are invalid. _step: looks at the notes
+ * from where the last step stopped, for up to `slice` diagnoses (SIZE_MAX: all); returns
+ * NL_FEATURE_MORE when notes are left, else what nl_feature_workspace_diagnostic returns. */
+#define NL_FEATURE_MORE 2
+typedef struct nl_ws_pull nl_ws_pull;
+nl_ws_pull *nl_feature_ws_pull_new(const json_t *params, char *err, size_t err_size);
+int nl_feature_ws_pull_step(nl_ws_pull *p, const nl_ctx *ctx, size_t slice, json_t **result,
+                            char *err, size_t err_size);
+/* Whether the pull streams partial results (the client gave a partialResultToken). */
+int nl_feature_ws_pull_streams(const nl_ws_pull *p);
+void nl_feature_ws_pull_free(nl_ws_pull *p);
 /* What pulled diagnostics depend on across the vault: the index's update counter (seq) and a
  * hash of the rest (the index's generation, today, the encoding, related locations). While both
  * stay the same no note's resultId can change; while `rest` does, only the notes whose seq is

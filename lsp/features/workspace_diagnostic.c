@@ -23,7 +23,10 @@
  *   answer comes at once, empty when nothing changed.
  * - With a token the reports go out as $/progress in batches; once any batch went that way,
  *   every report does and the answer itself is empty, as the spec's partial results require
- *   ("the final response has to be empty in terms of result values"). */
+ *   ("the final response has to be empty in terms of result values"). The server runs such a
+ *   pull in slices (nl_feature_ws_pull_step), so a first pull of 100,000 notes (seconds of
+ *   diagnosis) neither keeps other requests waiting nor its own batches unsent until the end. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,23 +62,60 @@ static json_t *previous_ids(const json_t *params, char *err, size_t err_size) {
   return map;
 }
 
-typedef struct {
-  const nl_ctx *ctx;
-  const json_t *token; /* partialResultToken or NULL */
-  json_t *items;       /* the batch being filled */
-  int streamed;        /* a batch went out as $/progress */
-} reports;
+struct nl_ws_pull {
+  json_t *previous; /* uri -> the resultId the client holds; a note's goes once looked at */
+  json_t *token;    /* partialResultToken (a reference), or NULL */
+  json_t *items;    /* the batch being filled */
+  int streamed;     /* a batch went out as $/progress */
+  uint32_t next;    /* the id of the next entry to look at */
+};
 
-static void flush(reports *r, size_t at_least) {
-  if (r->token == NULL || json_array_size(r->items) < at_least) return;
-  r->ctx->progress(r->ctx, r->token, json_pack("{s:o}", "items", r->items));
-  r->items = json_array();
-  r->streamed = 1;
+nl_ws_pull *nl_feature_ws_pull_new(const json_t *params, char *err, size_t err_size) {
+  if (!json_is_object(params)) {
+    snprintf(err, err_size, "params must be an object");
+    return NULL;
+  }
+  nl_ws_pull *p = calloc(1, sizeof(*p));
+  if (p == NULL || (p->items = json_array()) == NULL) {
+    snprintf(err, err_size, "out of memory");
+    nl_feature_ws_pull_free(p);
+    return NULL;
+  }
+  if ((p->previous = previous_ids(params, err, err_size)) == NULL) {
+    nl_feature_ws_pull_free(p);
+    return NULL;
+  }
+  json_t *token = json_object_get(params, "partialResultToken");
+  if (json_is_string(token) || json_is_integer(token)) p->token = json_incref(token);
+  return p;
 }
 
-static int add(reports *r, json_t *rep) {
-  if (rep == NULL || json_array_append_new(r->items, rep) != 0) return -1;
-  flush(r, BATCH);
+void nl_feature_ws_pull_free(nl_ws_pull *p) {
+  if (p == NULL) return;
+  json_decref(p->previous);
+  json_decref(p->token);
+  json_decref(p->items);
+  free(p);
+}
+
+int nl_feature_ws_pull_streams(const nl_ws_pull *p) { return p->token != NULL; }
+
+/* The token partial results go to: none when the caller cannot send them. */
+static const json_t *token_of(const nl_ws_pull *p, const nl_ctx *ctx) {
+  return ctx->progress != NULL ? p->token : NULL;
+}
+
+static void flush(nl_ws_pull *p, const nl_ctx *ctx, size_t at_least) {
+  const json_t *token = token_of(p, ctx);
+  if (token == NULL || json_array_size(p->items) < at_least) return;
+  ctx->progress(ctx, token, json_pack("{s:o}", "items", p->items));
+  p->items = json_array();
+  p->streamed = 1;
+}
+
+static int add(nl_ws_pull *p, const nl_ctx *ctx, json_t *rep) {
+  if (rep == NULL || p->items == NULL || json_array_append_new(p->items, rep) != 0) return -1;
+  flush(p, ctx, BATCH);
   return 0;
 }
 
@@ -84,61 +124,69 @@ static json_t *version_of(const nl_ctx *ctx, const nl_entry *e) {
   return doc != NULL ? json_integer((json_int_t)doc->version) : json_null();
 }
 
-static int report(reports *r, nl_entry *e, const json_t *previous, const char *none) {
-  const char *before = json_string_value(json_object_get(previous, e->uri));
+static int report(nl_ws_pull *p, const nl_ctx *ctx, nl_entry *e, const char *none) {
+  const char *before = json_string_value(json_object_get(p->previous, e->uri));
   /* A note the client has no report of is as good as one it holds with no problems: a note
    * with none is left out, without running the engine when that is known already. */
   char id[17];
   json_t *items;
-  if (nl_feature_pull_diagnostics(r->ctx, e, before != NULL ? before : none, id, &items) < 0)
-    return -1;
+  int rc = nl_feature_pull_diagnostics(ctx, e, before != NULL ? before : none, id, &items);
+  /* What is left in previous once every note was looked at has left the vault. */
+  if (before != NULL) json_object_del(p->previous, e->uri);
+  if (rc < 0) return -1;
   if (items == NULL) return 0; /* the client has this very report */
-  return add(r, json_pack("{s:s, s:s, s:o, s:s, s:o}", "kind", "full", "uri", e->uri, "version",
-                          version_of(r->ctx, e), "resultId", id, "items", items));
+  return add(p, ctx, json_pack("{s:s, s:s, s:o, s:s, s:o}", "kind", "full", "uri", e->uri,
+                               "version", version_of(ctx, e), "resultId", id, "items", items));
+}
+
+/* A note the client knows that left the vault: its problems are gone. Said once: the
+ * no-problems resultId it gets is what the client sends back, and that needs no report. */
+static int gone(nl_ws_pull *p, const nl_ctx *ctx, const char *none) {
+  const char *uri;
+  json_t *v;
+  json_object_foreach(p->previous, uri, v) {
+    if (strcmp(json_string_value(v), none) == 0 || nl_ws_by_uri(ctx->ws, uri) != NULL) continue;
+    if (add(p, ctx, json_pack("{s:s, s:s, s:n, s:s, s:[]}", "kind", "full", "uri", uri,
+                              "version", "resultId", none, "items")) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+int nl_feature_ws_pull_step(nl_ws_pull *p, const nl_ctx *ctx, size_t slice, json_t **result,
+                            char *err, size_t err_size) {
+  char none[17];
+  nl_feature_no_problems_id(none);
+  uint32_t limit = nl_ws_id_limit(ctx->ws);
+  size_t runs = nl_feature_diagnose_runs(), looked = 0;
+  for (; p->next < limit; p->next++) {
+    /* A slice ends after `slice` diagnoses, or 64 times as many notes whose state held. */
+    if (nl_feature_diagnose_runs() - runs >= slice || looked / 64 >= slice) return NL_FEATURE_MORE;
+    nl_entry *e = nl_ws_get(ctx->ws, p->next);
+    if (e == NULL || e->note == NULL || e->uri == NULL) continue;
+    looked++;
+    if (report(p, ctx, e, none) < 0) goto oom;
+  }
+  if (gone(p, ctx, none) < 0) goto oom;
+  json_object_clear(p->previous);
+  if (p->streamed) flush(p, ctx, 1);
+  if (p->items == NULL) goto oom;
+  if (token_of(p, ctx) != NULL && !p->streamed && json_array_size(p->items) == 0)
+    return NL_FEATURE_NOTHING_NEW;
+  *result = json_pack("{s:O}", "items", p->items);
+  return *result != NULL ? 0 : NL_RPC_INTERNAL_ERROR;
+oom:
+  snprintf(err, err_size, "out of memory");
+  return NL_RPC_INTERNAL_ERROR;
 }
 
 int nl_feature_workspace_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **result,
                                     char *err, size_t err_size) {
-  if (!json_is_object(params)) {
-    snprintf(err, err_size, "params must be an object");
-    return NL_RPC_INVALID_PARAMS;
-  }
-  json_t *previous = previous_ids(params, err, err_size);
-  if (previous == NULL) return NL_RPC_INVALID_PARAMS;
-  const json_t *token = json_object_get(params, "partialResultToken");
-  if (!json_is_string(token) && !json_is_integer(token)) token = NULL;
-  reports r = {ctx, ctx->progress != NULL ? token : NULL, json_array(), 0};
-  char none[17];
-  nl_feature_no_problems_id(none);
-  uint32_t limit = nl_ws_id_limit(ctx->ws);
-  int failed = r.items == NULL;
-  for (uint32_t id = 0; !failed && id < limit; id++) {
-    nl_entry *e = nl_ws_get(ctx->ws, id);
-    if (e != NULL && e->note != NULL && e->uri != NULL) failed = report(&r, e, previous, none) < 0;
-  }
-  /* A note the client knows that left the vault: its problems are gone. Said once: the
-   * no-problems resultId it gets is what the client sends back, and that needs no report. */
-  const char *uri;
-  json_t *v;
-  json_object_foreach(previous, uri, v) {
-    if (failed) break;
-    if (strcmp(json_string_value(v), none) == 0 || nl_ws_by_uri(ctx->ws, uri) != NULL) continue;
-    failed = add(&r, json_pack("{s:s, s:s, s:n, s:s, s:[]}", "kind", "full", "uri", uri,
-                               "version", "resultId", none, "items")) < 0;
-  }
-  json_decref(previous);
-  if (failed) {
-    json_decref(r.items);
-    snprintf(err, err_size, "out of memory");
-    return NL_RPC_INTERNAL_ERROR;
-  }
-  if (r.streamed) flush(&r, 1);
-  if (r.token != NULL && !r.streamed && json_array_size(r.items) == 0) {
-    json_decref(r.items);
-    return NL_FEATURE_NOTHING_NEW;
-  }
-  *result = json_pack("{s:o}", "items", r.items);
-  return 0;
+  nl_ws_pull *p = nl_feature_ws_pull_new(params, err, err_size);
+  if (p == NULL) return NL_RPC_INVALID_PARAMS;
+  int rc = nl_feature_ws_pull_step(p, ctx, SIZE_MAX, result, err, err_size);
+  nl_feature_ws_pull_free(p);
+  return rc;
 }
 
 #define NEWS_MAX 64 /* changed notes looked at one by one; more: the request is asked again */

@@ -24,7 +24,7 @@ static const nl_dispatch_entry table[] = {
     {"textDocument/hover", NULL, nl_feature_hover, 1},
     {"textDocument/codeAction", NULL, nl_feature_code_action, 1},
     {"textDocument/diagnostic", NULL, nl_feature_diagnostic, 1},
-    {"workspace/diagnostic", NULL, nl_feature_workspace_diagnostic, 0},
+    {"workspace/diagnostic", nl_server_workspace_diagnostic, NULL, 0}, /* lsp/server/pull.c */
     {"textDocument/prepareRename", NULL, nl_feature_prepare_rename, 1},
     {"textDocument/rename", NULL, nl_feature_rename, 1},
     {"textDocument/documentLink", NULL, nl_feature_document_link, 1},

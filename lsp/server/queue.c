@@ -37,7 +37,7 @@ static void handle_response(nl_server *srv, nl_rpc_msg *m) {
   nl_log(NL_LOG_DEBUG, "response to unknown request %lld", (long long)id);
 }
 
-/* Returns NL_FEATURE_NOTHING_NEW when the request is to be held (pull.c), else 0. */
+/* Returns NL_SRV_KEPT when the handler kept the message to answer later (pull.c), else 0. */
 static int handle_request(nl_server *srv, nl_rpc_msg *m) {
   int is_request = m->kind == NL_RPC_MSG_REQUEST;
   const char *method = m->method;
@@ -75,7 +75,7 @@ static int handle_request(nl_server *srv, nl_rpc_msg *m) {
                              : d->feature(nl_srv_ctx_now(srv), m->params, &result, err, sizeof(err));
   if (nl_log_level() >= NL_LOG_DEBUG)
     nl_log(NL_LOG_DEBUG, "%s took %.3f ms", method, (double)(uv_hrtime() - started) / 1e6);
-  if (rc == NL_FEATURE_NOTHING_NEW && is_request) return rc;
+  if (rc == NL_SRV_KEPT && is_request) return rc;
   if (rc != 0) {
     json_decref(result);
     if (rc == NL_RPC_INVALID_PARAMS) goto invalid;
@@ -98,7 +98,7 @@ invalid:
   return 0;
 }
 
-/* Returns NL_FEATURE_NOTHING_NEW when q is to be held, else 0. */
+/* Returns NL_SRV_KEPT when q was kept to be answered later, else 0. */
 static int handle(nl_server *srv, nl_server_queued *q) {
   nl_rpc_msg *m = &q->msg;
   if (q->parse_rc == NL_RPC_PARSE_ERROR) {
@@ -125,7 +125,9 @@ static int hold(nl_server *srv, nl_server_queued *q) {
   if (!nl_ws_scanning(srv->ws) || q->parse_rc != 0 || q->msg.kind != NL_RPC_MSG_REQUEST)
     return 0;
   const nl_dispatch_entry *d = nl_dispatch_find(q->msg.method);
-  if (d == NULL || d->feature == NULL || is_cancelled(srv, q->msg.id)) return 0;
+  if (d == NULL || (d->feature == NULL && d->server != nl_server_workspace_diagnostic) ||
+      is_cancelled(srv, q->msg.id))
+    return 0;
   q->next = NULL;
   if (srv->held_tail != NULL)
     srv->held_tail->next = q;
@@ -186,10 +188,10 @@ void nl_srv_drain(nl_server *srv) {
       nl_srv_pull_cancel(srv, json_object_get(q->msg.params, "id"));
     }
     nl_srv_pull_supersede(srv, q);
-    if (handle(srv, q) == NL_FEATURE_NOTHING_NEW) {
-      nl_srv_pull_park(srv, q);
-      continue;
-    }
+    srv->handling = q;
+    int kept = handle(srv, q) == NL_SRV_KEPT;
+    srv->handling = NULL;
+    if (kept) continue;
     nl_rpc_msg_free(&q->msg);
     free(q);
   }

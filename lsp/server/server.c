@@ -195,7 +195,9 @@ static void diag_timer_cb(uv_timer_t *t) {
 static void start_diag_timer(nl_server *srv) {
   /* Not from half an index: the scan's end is a change and schedules them. */
   if (srv->state != ST_RUNNING || srv->exiting || nl_ws_scanning(srv->ws)) return;
-  if (srv->caps.pull_diagnostics && !srv->caps.diagnostic_refresh && !srv->parked) return;
+  if (srv->caps.pull_diagnostics && !srv->caps.diagnostic_refresh && !srv->parked &&
+      !srv->pull_job)
+    return;
   uv_timer_start(&srv->diag_timer, diag_timer_cb, DIAG_DELAY_MS, 0);
 }
 
@@ -524,6 +526,7 @@ static void check_cb(uv_check_t *c) {
   nl_server *srv = c->data;
   uv_idle_stop(&srv->idle);
   nl_srv_drain(srv);
+  nl_srv_pull_continue(srv);
   if (srv->merge_pending && !srv->exiting) {
     srv->merge_pending = nl_ws_merge(srv->ws, MERGE_SLICE_NS);
     /* Keep turning without blocking in poll until the parsed notes are all merged. */

@@ -27,6 +27,8 @@ int nl_server_did_open(nl_server *, const json_t *, json_t **, char *, size_t);
 int nl_server_did_change(nl_server *, const json_t *, json_t **, char *, size_t);
 int nl_server_did_close(nl_server *, const json_t *, json_t **, char *, size_t);
 int nl_server_did_save(nl_server *, const json_t *, json_t **, char *, size_t);
+/* workspace/diagnostic: lsp/features/workspace_diagnostic.c run in slices and held (pull.c) */
+int nl_server_workspace_diagnostic(nl_server *, const json_t *, json_t **, char *, size_t);
 int nl_server_did_change_configuration(nl_server *, const json_t *, json_t **, char *, size_t);
 int nl_server_did_change_watched_files(nl_server *, const json_t *, json_t **, char *, size_t);
 int nl_server_set_trace(nl_server *, const json_t *, json_t **, char *, size_t);

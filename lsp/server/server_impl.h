@@ -48,8 +48,12 @@ struct nl_server {
 
   nl_server_queued *queue_head, *queue_tail;
   nl_server_queued *held_head, *held_tail; /* requests waiting for the first scan */
-  nl_server_queued *parked;  /* a workspace/diagnostic with nothing new yet (pull.c) */
-  nl_pull_stamp parked_at;   /* nl_feature_pull_stamp when it last had nothing new */
+  nl_server_queued *handling; /* the message being handled (borrowed) */
+  /* workspace/diagnostic (pull.c): the pull running in slices (its message and job), or the
+   * one held with nothing new since parked_at; one at most */
+  nl_server_queued *pull_running, *parked, *pull_done;
+  nl_ws_pull *pull_job;
+  nl_pull_stamp pull_started, parked_at;
   json_int_t *cancelled;
   size_t n_cancelled;
 
@@ -114,20 +118,24 @@ void nl_srv_drain(nl_server *srv);
 /* The first scan is done: held requests go first in the queue, in the order they came. */
 void nl_srv_release_held(nl_server *srv);
 
-/* ---- the held workspace pull (pull.c) ---------------------------------------------------- */
+/* ---- workspace/diagnostic, running and held (pull.c) ------------------------------------- */
 
-/* Holds q (steals), a workspace/diagnostic request that had nothing new. */
-void nl_srv_pull_park(nl_server *srv, nl_server_queued *q);
-/* Before q (borrowed) is handled: when it is a workspace/diagnostic request, the one held is
- * answered with an empty report first. */
+/* A handler's answer that it kept the message being handled (srv->handling), to answer later. */
+#define NL_SRV_KEPT 3
+/* Before q (borrowed) is handled: when it is a workspace/diagnostic request, the pull running
+ * or held is answered with an empty report first. */
 void nl_srv_pull_supersede(nl_server *srv, const nl_server_queued *q);
-/* Queues the held request again when what pulled diagnostics depend on changed since. */
+/* The next slice of the running pull (after the queued messages of this loop turn). */
+void nl_srv_pull_continue(nl_server *srv);
+/* A diagnostics run: resumes a pull a rescan paused, and queues the held one again when what
+ * pulled diagnostics depend on changed for it. */
 void nl_srv_pull_wake(nl_server *srv);
-/* Answers the held request RequestCancelled when `id` (borrowed) is its id; 1 when it was. */
+/* Answers the running or held pull RequestCancelled when `id` (borrowed) is its id; 1 when
+ * it was. */
 int nl_srv_pull_cancel(nl_server *srv, const json_t *id);
-/* Answers the held request, if any, with an empty report (at shutdown). */
+/* Answers the running or held pull, if any, with an empty report (at shutdown). */
 void nl_srv_pull_release(nl_server *srv);
-/* Frees the held request without answering (after exit). */
+/* Frees the running or held pull without answering (after exit). */
 void nl_srv_pull_free(nl_server *srv);
 
 /* ---- configuration and capabilities (settings.c) ------------------------------------------ */

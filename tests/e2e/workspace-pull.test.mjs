@@ -6,6 +6,8 @@
 // Run: node --test tests/e2e/workspace-pull.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { lineAt, withVaultServer, TEST_SETTINGS, VSCODE_CAPS } from './lib/lsp-session.mjs';
 
 const TIMEOUT = 60000;
@@ -128,6 +130,64 @@ test('shutdown answers a held pull with an empty report and the server exits', {
     const { code } = await s.exited;
     assert.equal(code, 0, `exit after shutdown${s.stderrTail()}`);
   });
+});
+
+// -------------------------------------------------------------------------------------------
+// A first pull of many notes runs in slices: the loop goes on between them.
+
+const BULK = 3000;
+const bulkNotes = (vault) => {
+  fs.mkdirSync(path.join(vault, 'Bulk'));
+  for (let i = 0; i < BULK; i++) fs.writeFileSync(path.join(vault, 'Bulk', `n${i}.md`), `# n${i}\n\nSee [[Nowhere ${i}]].\n`);
+};
+
+// Writes the requests in one write, so the server reads them together and handles them in one
+// go: the first one's first slice, then the next message.
+function writeTogether(s, messages) {
+  const frames = messages.map((m) => {
+    const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...m }), 'utf8');
+    return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+  });
+  return s.writeRaw(Buffer.concat(frames));
+}
+
+const answerTo = (s, id) => s.waitForRaw((m) => m.id === id && (m.result !== undefined || m.error !== undefined), { what: `the answer to ${id}` });
+
+test('a long first pull runs in slices: a request after it is answered first; every report once', { timeout: TIMEOUT }, async () => {
+  await withVaultServer(async (s) => {
+    const batches = [];
+    s.conn.onProgress(s.protocol.WorkspaceDiagnosticRequest.partialResult, 'bulk', (v) => batches.push(v.items));
+    await writeTogether(s, [
+      { id: 'pull-1', method: 'workspace/diagnostic', params: { previousResultIds: [], partialResultToken: 'bulk' } },
+      { id: 'sym-1', method: 'workspace/symbol', params: { query: 'zzzz-no-such-symbol' } },
+    ]);
+    const pulled = await answerTo(s, 'pull-1');
+    const order = s.rawMessages.filter((m) => m.id === 'pull-1' || m.id === 'sym-1').map((m) => m.id);
+    assert.deepEqual(order, ['sym-1', 'pull-1'], 'the symbol request did not wait for the whole pull');
+    assert.deepEqual(pulled.result, { items: [] }, 'every report went as a partial result');
+    await roundTrip(s);
+    const all = batches.flat();
+    assert.equal(all.filter((r) => r.uri.includes('/Bulk/')).length, BULK);
+    assert.equal(new Set(all.map((r) => r.uri)).size, all.length, 'each note once');
+  }, { prepare: bulkNotes });
+});
+
+test('shutdown or another pull answers a running pull with an empty report', { timeout: TIMEOUT }, async () => {
+  await withVaultServer(async (s) => {
+    await writeTogether(s, [
+      { id: 'pull-1', method: 'workspace/diagnostic', params: { previousResultIds: [], partialResultToken: 'p1' } },
+      { id: 'pull-2', method: 'workspace/diagnostic', params: { previousResultIds: [], partialResultToken: 'p2' } },
+      { id: 'down', method: 'shutdown', params: null },
+    ]);
+    assert.deepEqual((await answerTo(s, 'pull-1')).result, { items: [] }, 'superseded by pull-2');
+    assert.deepEqual((await answerTo(s, 'pull-2')).result, { items: [] }, 'answered at shutdown');
+    assert.equal((await answerTo(s, 'down')).result, null);
+    const order = s.rawMessages.filter((m) => ['pull-1', 'pull-2', 'down'].includes(m.id)).map((m) => m.id);
+    assert.deepEqual(order, ['pull-1', 'pull-2', 'down']);
+    await s.notify('exit', null);
+    const { code } = await s.exited;
+    assert.equal(code, 0, `exit after shutdown${s.stderrTail()}`);
+  }, { prepare: bulkNotes });
 });
 
 // -------------------------------------------------------------------------------------------
