@@ -80,7 +80,9 @@ int nl_server_workspace_diagnostic(nl_server *srv, const json_t *params, json_t 
   nl_srv_flush_edits(srv);
   nl_ws_pull *job = nl_feature_ws_pull_new(params, err, err_size);
   if (job == NULL) return NL_RPC_INVALID_PARAMS;
-  if (!nl_feature_ws_pull_streams(job) || srv->handling == NULL) {
+  /* Kept to run in slices only as a request: a notification's message is freed on return. */
+  const nl_server_queued *q = srv->handling;
+  if (!nl_feature_ws_pull_streams(job) || q == NULL || q->msg.kind != NL_RPC_MSG_REQUEST) {
     int rc = nl_feature_ws_pull_step(job, nl_srv_ctx_now(srv), SIZE_MAX, result, err, err_size);
     nl_feature_ws_pull_free(job);
     return rc;
