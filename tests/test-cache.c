@@ -359,6 +359,16 @@ static ptrdiff_t refs_count(nl_workspace *ws, const char *name,
   return n;
 }
 
+static void count_tag(void *ud, const char *tag, size_t count) {
+  if (strcmp(tag, "account/acme") == 0) *(size_t *)ud = count;
+}
+
+static size_t acme_tags(nl_workspace *ws) {
+  size_t n = 0;
+  nl_ws_foreach_tag(ws, count_tag, &n);
+  return n;
+}
+
 static void test_deferred_refs(void) {
   char root[4200], path[4400];
   fresh_vault(root, sizeof(root), "slices");
@@ -384,6 +394,7 @@ static void test_deferred_refs(void) {
     ASSERT(nl_ws_update(ws, path, text, strlen(text), 1) != NULL);
     snprintf(path, sizeof(path), "%s/m/m01.md", root);
     ASSERT_EQ(nl_ws_remove(ws, path), 0);
+    ASSERT_EQ(acme_tags(ws), 18);
     ASSERT_EQ(refs_count(ws, "b", nl_ws_backlinks), 18);
     ASSERT_EQ(refs_count(ws, "c", nl_ws_backlinks), 1);
     ASSERT_EQ(refs_count(ws, "Ana Ruiz", nl_ws_mentions_of), 18);

@@ -1,12 +1,12 @@
 /* backlinks.c: the reference maps (refs, said, fm_refs, acct_tags: which notes may name a
- * note) and the searches through them for the notes that link to, mention or name a note; and
- * the vault's tags.
+ * note; tags: how often each tag is used) and the searches through them for the notes that
+ * link to, mention or name a note, and for the vault's tags.
  *
  * A scan leaves its notes out of the reference maps (nl_wsi_defer_refs) and they are put in
- * after it, in slices between requests (nl_wsi_refs_step, from nl_ws_merge): completion,
+ * after it, in slices between requests (nl_wsi_refs_step, from nl_ws_merge): name completion,
  * definition and symbols do not wait for them (they were a fifth of a restart's CPU from the
- * index cache at 100,000 notes). A search completes the maps first, so it never sees them
- * partial. */
+ * index cache at 100,000 notes). A search or a walk over the tags completes the maps first, so
+ * it never sees them partial. */
 #include "lsp/index/workspace_impl.h"
 
 #include <errno.h>
@@ -23,6 +23,7 @@ static void index_refs(nl_workspace *ws, const nl_entry *e, int add) {
   uint32_t id = e->id;
   for (size_t i = 0; i < n->n_tags; i++) {
     const char *t = n->tags[i].name;
+    nl_strmap_count(&ws->tags, t, strlen(t), add ? 1 : -1);
     if (strncmp(t, "account/", 8) == 0 && t[8] != '\0')
       nl_wsi_map_key(&ws->acct_tags, t + 8, strlen(t + 8), id, add, nl_wsi_slug_make);
   }
@@ -216,5 +217,6 @@ static void tag_each(void *ud, const char *key, size_t len, const uint32_t *ids,
 void nl_ws_foreach_tag(const nl_workspace *ws,
                        void (*cb)(void *ud, const char *tag, size_t count), void *ud) {
   tag_walk w = {cb, ud};
+  refs_complete(ws);
   nl_strmap_foreach(&ws->tags, tag_each, &w);
 }

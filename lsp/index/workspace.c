@@ -8,8 +8,8 @@
  *   said    a mention's first word               -> id of the mentioning note, once each
  *   fm_refs frontmatter `account:` and `participants:` values -> id of the note, once each
  *   acct_tags  slug of an `account/<slug>` tag (nl_wsi_slug_make) -> id of the note, once each
- * (refs, said, fm_refs and acct_tags, the reference maps, are kept by backlinks.c, which may
- * build a scan's share of them after the scan: nl_wsi_index_refs.)
+ * (tags, refs, said, fm_refs and acct_tags, the reference maps, are kept by backlinks.c, which
+ * may build a scan's share of them after the scan: nl_wsi_index_refs.)
  * Every map entry of a note is added by index_note(+1) and removed by index_note(-1) with the
  * same parse, so an update is proportional to the note. */
 #include "lsp/index/workspace_impl.h"
@@ -238,10 +238,6 @@ static void index_note(nl_workspace *ws, nl_entry *e, int add) {
     if (title != NULL && *title != '\0') nl_wsi_map_key(&ws->slugs, title, strlen(title), id, add, nl_wsi_slug_make);
     for (size_t i = 0; i < n->n_aliases; i++)
       nl_wsi_map_key(&ws->slugs, n->aliases[i].text, strlen(n->aliases[i].text), id, add, nl_wsi_slug_make);
-  }
-  for (size_t i = 0; i < n->n_tags; i++) {
-    const char *t = n->tags[i].name;
-    nl_strmap_count(&ws->tags, t, strlen(t), add ? 1 : -1);
   }
   nl_wsi_index_refs(ws, e, add);
 }

@@ -39,8 +39,8 @@ struct nl_workspace {
   nl_idmap inodes;  /* hash of device and inode -> the entries read from that file (the key
                        is the entry's dev and ino) */
   nl_strmap files, names, slugs, tags, refs, said, fm_refs, acct_tags;
-  /* Entries with an id below this have their links, mentions and frontmatter names in the
-   * reference maps; UINT32_MAX: every entry, now and when added (backlinks.c). */
+  /* Entries with an id below this have their tags, links, mentions and frontmatter names in
+   * the reference maps; UINT32_MAX: every entry, now and when added (backlinks.c). */
   uint32_t refs_upto;
 
   nl_ws_change_cb change_cb;
@@ -96,8 +96,9 @@ void nl_wsi_changed(nl_workspace *ws);
 
 /* ---- the reference maps (backlinks.c) ---------------------------------------------------- */
 
-/* Adds (add = 1) or removes e's links, mentions, frontmatter names and account tags in refs,
- * said, fm_refs and acct_tags; nothing while e is deferred (its id not below refs_upto). */
+/* Adds (add = 1) or removes e's tags, links, mentions, frontmatter names and account tags in
+ * tags, refs, said, fm_refs and acct_tags; nothing while e is deferred (its id not below
+ * refs_upto). */
 void nl_wsi_index_refs(nl_workspace *ws, const nl_entry *e, int add);
 /* From now on, entries added are left out of the reference maps until nl_wsi_refs_step or
  * nl_wsi_refs_finish puts them in (a scan defers them: they are not needed to be ready). */
