@@ -267,7 +267,14 @@ typedef struct {
   size_t tags[MAX_TAGS][2]; /* the tags taken from the end, right to left */
   size_t n_tags;
   nl_task_layout lay;     /* where the fields were found */
+  unsigned has;           /* field_bit of every field emoji the body holds (mojibake too) */
 } reader;
+
+/* A bit per date field, then one per other kind of field emoji: a step whose emoji the body
+ * does not hold anywhere cannot match, so it is not tried (the body only shrinks). */
+static unsigned field_bit(nl_task_field_kind kind, int which) {
+  return kind == NL_FIELD_DATE ? 1u << which : 1u << (NL_DATE__COUNT + kind);
+}
 
 /* JavaScript's \s and String.trim(): Unicode White_Space without U+0085, plus U+FEFF. */
 static int js_space(uint32_t cp) {
@@ -277,6 +284,10 @@ static int js_space(uint32_t cp) {
 /* The code point that ends at `end` (after b) and where it starts. */
 static uint32_t cp_before(const char *s, size_t b, size_t end, size_t *start) {
   size_t k = end - 1;
+  if ((unsigned char)s[k] < 0x80) {
+    *start = k;
+    return (unsigned char)s[k];
+  }
   while (k > b && end - k < 4 && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
   size_t adv;
   uint32_t cp = nl_unicode_decode(s + k, end - k, &adv);
@@ -344,6 +355,7 @@ static int is_rule(char c) { return is_letter(c) || is_digit(c) || c == ',' || c
 
 static int step_priority(reader *r, size_t *from) {
   int which, moji;
+  if (!(r->has & field_bit(NL_FIELD_PRIORITY, 0))) return 0;
   size_t a = emoji_before(r, r->e, NL_FIELD_PRIORITY, &which, &moji);
   if (a == SIZE_MAX) return 0;
   r->t->priority = (uint8_t)which;
@@ -356,7 +368,9 @@ static int step_priority(reader *r, size_t *from) {
 static int step_date(reader *r, nl_date_field f, size_t *from) {
   const char *s = r->s;
   size_t v = r->e - 10;
-  if (r->e < r->b + 10 || s[v + 4] != '-' || s[v + 7] != '-') return 0;
+  if (!(r->has & field_bit(NL_FIELD_DATE, (int)f)) || r->e < r->b + 10 || s[v + 4] != '-' ||
+      s[v + 7] != '-')
+    return 0;
   for (size_t i = 0; i < 10; i++)
     if (i != 4 && i != 7 && !is_digit(s[v + i])) return 0;
   int which, moji;
@@ -377,6 +391,7 @@ static int step_date(reader *r, nl_date_field f, size_t *from) {
 
 /* A field whose value is a run of `ok` bytes at the end: the emoji, spaces, the value. */
 static size_t valued(reader *r, nl_task_field_kind kind, int (*ok)(char), size_t *v) {
+  if (!(r->has & field_bit(kind, 0))) return SIZE_MAX;
   *v = back_over(r->s, r->b, r->e, ok);
   if (*v == r->e) return SIZE_MAX;
   int which, moji;
@@ -427,6 +442,7 @@ static int step_id(reader *r, nl_arena *arena, size_t *from, int *oom) {
 /* `⛔ *(id( *, *id *)*)$`: the list must be ids separated by single commas. */
 static int step_depends(reader *r, nl_arena *arena, size_t *from, int *oom) {
   const char *s = r->s;
+  if (!(r->has & field_bit(NL_FIELD_DEPENDS, 0))) return 0;
   size_t v = back_over(s, r->b, r->e, is_ids), n = 0;
   if (v == r->e) return 0;
   size_t i = v;
@@ -464,13 +480,24 @@ static int step_depends(reader *r, nl_arena *arena, size_t *from, int *oom) {
   return 1;
 }
 
+/* The ASCII bytes a tag cannot hold (NUL too, as strchr finds it). */
+static const unsigned char tag_stop[128] = {
+    [0] = 1,   [' '] = 1, ['!'] = 1, ['@'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['^'] = 1,
+    ['&'] = 1, ['*'] = 1, ['('] = 1, [')'] = 1, [','] = 1, ['.'] = 1, ['?'] = 1, ['"'] = 1,
+    [':'] = 1, ['{'] = 1, ['}'] = 1, ['|'] = 1, ['<'] = 1, ['>'] = 1};
+
 /* `(^|\s)#[^ !@#$%^&*(),.?":{}|<>]+$`: a tag at the end, kept for the description. */
 static int step_tag(reader *r, size_t *from) {
   size_t e = r->e, k = e;
   while (k > r->b) {
+    unsigned char c = (unsigned char)r->s[k - 1];
+    if (c < 0x80) { /* cp_before's answer for an ASCII byte */
+      if (tag_stop[c]) break;
+      k--;
+      continue;
+    }
     size_t start;
-    uint32_t cp = cp_before(r->s, r->b, k, &start);
-    if (cp < 0x80 && strchr(" !@#$%^&*(),.?\":{}|<>", (int)cp) != NULL) break;
+    cp_before(r->s, r->b, k, &start);
     k = start;
   }
   if (k == e || k == r->b || r->s[k - 1] != '#') return 0;
@@ -516,13 +543,32 @@ static int round_once(reader *r, nl_arena *arena, int *oom) {
  * Roman "‚" or Apple-logo lead, or Mac Roman "ü" for an emoji whose lead was lost. */
 static int may_hold_mojibake(const char *s, size_t a, size_t b) {
   for (size_t i = a; i + 1 < b; i++) {
-    unsigned char c = (unsigned char)s[i], d = (unsigned char)s[i + 1];
+    unsigned char c = (unsigned char)s[i], d;
+    if (c != 0xC3 && c != 0xE2 && c != 0xEF) continue; /* most bytes */
+    d = (unsigned char)s[i + 1];
     if (c == 0xC3 && (d == 0xB0 || d == 0xA2 || d == 0xBC)) return 1;
     if (i + 2 < b && ((c == 0xE2 && d == 0x80 && (unsigned char)s[i + 2] == 0x9A) ||
                       (c == 0xEF && d == 0xA3 && (unsigned char)s[i + 2] == 0xBF)))
       return 1;
   }
   return 0;
+}
+
+/* Sets r->has from the field emoji in the body and in its mojibake runs. */
+static void find_emoji(reader *r) {
+  for (size_t i = r->b; i < r->e; i++) {
+    unsigned char c = (unsigned char)r->s[i];
+    nl_task_field_kind k;
+    int w;
+    if ((c == 0xE2 || c == 0xF0) && nl_task_emoji(r->s + i, r->e - i, &k, &w) > 0)
+      r->has |= field_bit(k, k == NL_FIELD_DATE ? w : 0);
+  }
+  for (size_t i = 0; i < r->n_moji; i++) {
+    nl_task_field_kind k;
+    int w;
+    if (nl_task_emoji(r->moji[i].repaired, r->moji[i].repaired_len, &k, &w) > 0)
+      r->has |= field_bit(k, k == NL_FIELD_DATE ? w : 0);
+  }
 }
 
 /* Keeps the mojibake runs of the body that repair to exactly one field emoji. */
@@ -612,6 +658,7 @@ int nl_task_fields(nl_task *t, nl_arena *arena, const char *line, size_t len,
   block_link(&r, arena, &oom);
   size_t fields_end = r.e;
   if (find_mojibake(&r) < 0) oom = 1;
+  find_emoji(&r);
   for (int round = 0; round < MAX_ROUNDS; round++)
     if (!round_once(&r, arena, &oom)) break;
   nl_mojibake_spans_free(r.moji, r.n_moji);
