@@ -407,9 +407,14 @@ static void walk(parse_ctx *p, cmark_node *doc) {
 /* ---- per-thread memory ------------------------------------------------------------------- */
 
 /* cmark's allocator has no context argument, hence thread-local arenas. Both are emptied, not
- * freed, between notes; their blocks live as long as the thread. */
+ * freed, between notes; their blocks live as long as the thread. cmark asks for a few hundred
+ * small pieces per note, so they are cut from a chunk of cm_arena by a bump pointer
+ * (cm_next .. cm_end), and a buffer cmark grows at the top of the chunk grows in place. */
 static _Thread_local nl_arena cm_arena;
 static _Thread_local nl_arena note_scratch;
+static _Thread_local char *cm_next, *cm_end, *cm_last; /* cm_last: the latest piece's head */
+
+#define CM_CHUNK 16384
 
 /* Each allocation is preceded by its size, for realloc. */
 typedef union {
@@ -417,30 +422,63 @@ typedef union {
   max_align_t align;
 } cm_head;
 
+static _Noreturn void cm_oom(void) {
+  /* As cmark's own allocator does: cmark has no way to report a failed allocation. */
+  fprintf(stderr, "notes-lsp: out of memory in the markdown parser, aborting\n");
+  abort();
+}
+
+/* The bytes a piece of `size` takes in a chunk, head included, keeping the alignment. */
+static size_t cm_span(size_t size) {
+  if (size > SIZE_MAX / 2) cm_oom();
+  return (sizeof(cm_head) + size + sizeof(cm_head) - 1) & ~(sizeof(cm_head) - 1);
+}
+
 static void *cm_take(size_t size) {
-  cm_head *h = nl_arena_alloc(&cm_arena, sizeof(cm_head) + size);
-  if (h == NULL) {
-    /* As cmark's own allocator does: cmark has no way to report a failed allocation. */
-    fprintf(stderr, "notes-lsp: out of memory in the markdown parser, aborting\n");
-    abort();
+  size_t need = cm_span(size);
+  cm_head *h;
+  if ((size_t)(cm_end - cm_next) >= need) {
+    h = (cm_head *)cm_next;
+    cm_next += need;
+  } else if (need > CM_CHUNK / 4) { /* a large piece gets its own block */
+    h = nl_arena_alloc(&cm_arena, need);
+    if (h == NULL) cm_oom();
+    h->size = size;
+    cm_last = NULL; /* not in the chunk: grows by copying */
+    return h + 1;
+  } else {
+    cm_next = nl_arena_alloc(&cm_arena, CM_CHUNK);
+    if (cm_next == NULL) cm_oom();
+    cm_end = cm_next + CM_CHUNK;
+    h = (cm_head *)cm_next;
+    cm_next += need;
   }
+  cm_last = (char *)h;
   h->size = size;
   return h + 1;
 }
 
 static void *cm_calloc(size_t n, size_t size) {
   size_t total = n * size;
-  if (size != 0 && total / size != n) return cm_take(SIZE_MAX);
+  if (size != 0 && total / size != n) cm_oom();
   void *p = cm_take(total);
   memset(p, 0, total);
   return p;
 }
 
-/* cmark only grows buffers; the old copy stays in the arena until the parse ends. */
+/* cmark only grows buffers: the latest piece grows in place when its chunk has room, else the
+ * old copy stays in the arena until the parse ends. */
 static void *cm_realloc(void *p, size_t size) {
   if (p == NULL) return cm_take(size);
-  size_t old = ((cm_head *)p - 1)->size;
+  cm_head *h = (cm_head *)p - 1;
+  size_t old = h->size;
   if (size <= old) return p;
+  if ((char *)h == cm_last && cm_next == cm_last + cm_span(old) &&
+      (size_t)(cm_end - cm_last) >= cm_span(size)) {
+    cm_next = cm_last + cm_span(size);
+    h->size = size;
+    return p;
+  }
   void *np = cm_take(size);
   memcpy(np, p, old);
   return np;
@@ -448,10 +486,15 @@ static void *cm_realloc(void *p, size_t size) {
 
 static void cm_free(void *p) { (void)p; }
 
+/* Empties the thread's cmark arena. */
+static void cm_reset(void) {
+  nl_arena_reset(&cm_arena);
+  cm_next = cm_end = cm_last = NULL;
+}
+
 static cmark_mem cm_mem = {cm_calloc, cm_realloc, cm_free};
 
-/* The block structure of text[0 .. len) in the thread's cmark arena; valid until
- * nl_arena_reset(&cm_arena). */
+/* The block structure of text[0 .. len) in the thread's cmark arena; valid until cm_reset. */
 static cmark_node *parse_blocks(const char *text, size_t len) {
   cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS, &cm_mem);
   cmark_parser_feed(parser, text, len);
@@ -528,7 +571,7 @@ nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
     cmark_node *doc = parse_blocks(text + body, len - body);
     if (doc == NULL) p.oom = 1;
     else walk(&p, doc);
-    nl_arena_reset(&cm_arena);
+    cm_reset();
     ok = finish(&p);
     if (ok && nl_columns_build(note, l) < 0) ok = 0;
   }
