@@ -62,18 +62,28 @@ static size_t step(const char *s, size_t len, nl_encoding enc, uint32_t *units) 
   return n;
 }
 
-uint32_t nl_col_to_units(const char *line, size_t len, size_t byte_col, nl_encoding enc) {
+void nl_col_to_units_all(const char *line, size_t len, size_t byte_col, uint32_t units[3]) {
   if (byte_col > len) byte_col = len;
-  uint64_t units = 0;
+  uint64_t u8 = 0, u16 = 0, u32 = 0;
   size_t pos = 0;
   while (pos < byte_col) {
     uint32_t w = 1;
-    size_t n = step(line + pos, len - pos, enc, &w);
+    size_t n = step(line + pos, len - pos, NL_ENC_UTF16, &w);
     if (pos + n > byte_col) break; /* inside a character: count from its start */
     pos += n;
-    units += w;
+    u8 += n;
+    u16 += w;
+    u32++;
   }
-  return units > UINT32_MAX ? UINT32_MAX : (uint32_t)units;
+  units[NL_ENC_UTF8] = u8 > UINT32_MAX ? UINT32_MAX : (uint32_t)u8;
+  units[NL_ENC_UTF16] = u16 > UINT32_MAX ? UINT32_MAX : (uint32_t)u16;
+  units[NL_ENC_UTF32] = u32 > UINT32_MAX ? UINT32_MAX : (uint32_t)u32;
+}
+
+uint32_t nl_col_to_units(const char *line, size_t len, size_t byte_col, nl_encoding enc) {
+  uint32_t units[3];
+  nl_col_to_units_all(line, len, byte_col, units);
+  return units[enc];
 }
 
 size_t nl_col_from_units(const char *line, size_t len, uint32_t units, nl_encoding enc) {

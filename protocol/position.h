@@ -59,6 +59,9 @@ void nl_lines_position(const nl_lines *l, nl_encoding enc, size_t offset, uint32
 /* Column, in units of enc, of byte byte_col of line[0, len) (a byte_col inside a character counts
  * from that character's start; one past len is clamped). Saturates at UINT32_MAX. */
 uint32_t nl_col_to_units(const char *line, size_t len, size_t byte_col, nl_encoding enc);
+/* The same column in every encoding at once, units[enc] for each nl_encoding: one walk of the
+ * line. */
+void nl_col_to_units_all(const char *line, size_t len, size_t byte_col, uint32_t units[3]);
 /* The inverse: byte column of a column in units of enc, clamped to len and snapped back to the
  * start of a character that the unit column falls inside. */
 size_t nl_col_from_units(const char *line, size_t len, uint32_t units, nl_encoding enc);

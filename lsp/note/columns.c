@@ -79,8 +79,9 @@ static size_t measure(nl_note_col *out, const nl_bpos *ps, size_t n, const nl_li
     const char *s = l->text + nl_lines_line_start(l, line);
     size_t len = nl_lines_line_end(l, line) - nl_lines_line_start(l, line);
     size_t col = ps[i].col < len ? ps[i].col : len;
-    uint64_t c16 = u16 + nl_col_to_units(s + at, len - at, col - at, NL_ENC_UTF16);
-    uint64_t c32 = u32 + nl_col_to_units(s + at, len - at, col - at, NL_ENC_UTF32);
+    uint32_t units[3];
+    nl_col_to_units_all(s + at, len - at, col - at, units);
+    uint64_t c16 = u16 + units[NL_ENC_UTF16], c32 = u32 + units[NL_ENC_UTF32];
     if (col == len || ((unsigned char)s[col] & 0xC0) != 0x80) { /* a boundary: go on from it */
       at = col;
       u16 = c16;
