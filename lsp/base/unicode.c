@@ -333,6 +333,24 @@ size_t nl_unicode_key_into(const char *s, size_t len, char *buf, size_t cap) {
   z.n = 0;
   z.pn = 0;
   while (i < len) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80 && (i + 1 == len || (unsigned char)s[i + 1] < 0x80)) {
+      /* An ASCII character before another or at the end composes with nothing: what came
+       * before is flushed and it is written folded, as the general path would. */
+      i++;
+      if (nl_unicode_is_space(c)) {
+        pending = any;
+        continue;
+      }
+      if (pending) push_pre(&z, ' ');
+      pending = 0;
+      any = 1;
+      flush_pre(&z);
+      flush_segment(&z);
+      char lower = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      put_bytes(&z, &lower, 1);
+      continue;
+    }
     uint32_t cp = decode_raw((const unsigned char *)s + i, len - i, &adv);
     i += adv;
     if (!IS_RAW(cp) && nl_unicode_is_space(cp)) {
