@@ -6,17 +6,22 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "lsp/base/unicode.h"
+
 typedef struct {
   yaml_parser_t parser;
   const nl_lines *lines;
   const char *yaml;
   size_t base, len;
   size_t cur_char, cur_byte; /* the char -> byte cursor */
+  int ascii;                 /* the YAML is ASCII: characters are bytes */
+  size_t line;               /* the line of the latest position (pos_at) */
   nl_arena *arena;
   int oom;
 } fm_ctx;
 
 static size_t byte_of(fm_ctx *c, size_t index) {
+  if (c->ascii) return index < c->len ? index : c->len; /* a character is a byte */
   if (index < c->cur_char) c->cur_char = c->cur_byte = 0; /* marks rarely go backwards */
   while (c->cur_char < index && c->cur_byte < c->len) {
     c->cur_byte++;
@@ -27,7 +32,9 @@ static size_t byte_of(fm_ctx *c, size_t index) {
   return c->cur_byte;
 }
 
-static nl_bpos pos_at(fm_ctx *c, size_t byte) { return nl_scan_pos(c->lines, c->base + byte); }
+static nl_bpos pos_at(fm_ctx *c, size_t byte) {
+  return nl_scan_pos_near(c->lines, c->base + byte, &c->line);
+}
 
 /* The next event; 0 at a syntax error (the parser then holds the problem). */
 static int next(fm_ctx *c, yaml_event_t *ev) { return yaml_parser_parse(&c->parser, ev); }
@@ -357,6 +364,7 @@ int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_lines *li
   c.base = base;
   c.len = len;
   c.arena = arena;
+  c.ascii = nl_unicode_is_ascii(c.yaml, len);
   size_t deep = too_deep_at(c.yaml, len);
   if (deep < len) {
     fm->has_error = 1;

@@ -7,6 +7,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "lsp/base/unicode.h"
 #include "lsp/note/mojibake.h"
@@ -16,8 +19,16 @@
 /* ---- positions -------------------------------------------------------------------------- */
 
 nl_bpos nl_scan_pos(const nl_lines *l, size_t off) {
-  size_t line = nl_lines_line_of(l, off);
-  size_t start = nl_lines_line_start(l, line), end = nl_lines_line_end(l, line);
+  size_t line = 0;
+  return nl_scan_pos_near(l, off, &line);
+}
+
+nl_bpos nl_scan_pos_near(const nl_lines *l, size_t off, size_t *hint) {
+  size_t line = *hint;
+  if (line >= l->n_lines || l->starts[line] > off ||
+      (line + 1 < l->n_lines && l->starts[line + 1] <= off))
+    *hint = line = nl_lines_line_of(l, off);
+  size_t start = l->starts[line], end = nl_lines_line_end(l, line);
   nl_bpos p = {(uint32_t)line, (uint32_t)((off < end ? off : end) - start)};
   return p;
 }
@@ -79,12 +90,13 @@ typedef struct {
   const char *t; /* the note text */
   size_t start, end;
   size_t wfail;  /* no "]]" closes a wikilink before this offset (a line end) */
+  size_t line;   /* the line of the latest position (pos_of) */
   int no_dollar, no_ddollar, no_comment, no_pi, no_decl, no_cdata, no_percent;
 } unit;
 
-static nl_bpos pos_of(const unit *u, size_t off) { return nl_scan_pos(u->s->lines, off); }
+static nl_bpos pos_of(unit *u, size_t off) { return nl_scan_pos_near(u->s->lines, off, &u->line); }
 
-static nl_brange range_of(const unit *u, size_t a, size_t b) {
+static nl_brange range_of(unit *u, size_t a, size_t b) {
   nl_brange r = {pos_of(u, a), pos_of(u, b)};
   return r;
 }
@@ -269,18 +281,44 @@ static int exclude(unit *u, size_t a, size_t b) {
 /* First pass: the spans that are not markdown text, leftmost first. Wikilinks are stepped over
  * whole so a backtick inside one opens nothing, as the second pass reads them the same way. */
 /* Bytes that may start something in the first pass and in the second; the passes step over
- * all other bytes in a tight loop. */
-static const unsigned char pass1_byte[256] = {['\\'] = 1, ['['] = 1, ['`'] = 1, ['$'] = 1,
-                                              ['<'] = 1, ['%'] = 1};
-static const unsigned char pass2_byte[256] = {['\\'] = 1, ['!'] = 1, ['['] = 1, [']'] = 1,
-                                              ['#'] = 1, ['@'] = 1, ['^'] = 1};
+ * all other bytes (skip_plain), which is most of the time they take. */
+#define PASS1_BYTES(X) X('\\') X('[') X('`') X('$') X('<') X('%')
+#define PASS2_BYTES(X) X('\\') X('!') X('[') X(']') X('#') X('@') X('^')
+#define AS_INDEX(c) [c] = 1,
+#define AS_CHAR(c) c,
+static const unsigned char pass1_byte[256] = {PASS1_BYTES(AS_INDEX)};
+static const unsigned char pass2_byte[256] = {PASS2_BYTES(AS_INDEX)};
+static const char pass1_set[] = {PASS1_BYTES(AS_CHAR)};
+static const char pass2_set[] = {PASS2_BYTES(AS_CHAR)};
+
+/* The first offset in [i, end) whose byte `table` marks (the n bytes of `set`), or end: with
+ * SSE2, sixteen bytes at a time. */
+static inline size_t skip_plain(const char *t, size_t i, size_t end, const unsigned char *table,
+                                const char *set, size_t n) {
+#ifdef __SSE2__
+  while (end - i >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+    __m128i hit = _mm_setzero_si128();
+    for (size_t k = 0; k < n; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(set[k])));
+    unsigned bits = (unsigned)_mm_movemask_epi8(hit);
+    if (bits != 0) return i + (size_t)__builtin_ctz(bits);
+    i += 16;
+  }
+#else
+  (void)set;
+  (void)n;
+#endif
+  while (i < end && !table[(unsigned char)t[i]]) i++;
+  return i;
+}
 
 static void mark_excluded(unit *u) {
   const char *t = u->t;
   size_t i = u->start;
   while (i < u->end && !u->s->oom) {
     size_t k = 0;
-    while (i < u->end && !pass1_byte[(unsigned char)t[i]]) i++;
+    if (i < u->end && !pass1_byte[(unsigned char)t[i]])
+      i = skip_plain(t, i, u->end, pass1_byte, pass1_set, sizeof pass1_set);
     if (i == u->end) break;
     switch (t[i]) {
       case '\\':
@@ -631,7 +669,7 @@ static void find_elements(unit *u) {
     }
     size_t limit = k < n_ex ? ex[k].a : u->end, next = i + 1;
     if (!pass2_byte[(unsigned char)t[i]]) {
-      while (i < limit && !pass2_byte[(unsigned char)t[i]]) i++;
+      i = skip_plain(t, i, limit, pass2_byte, pass2_set, sizeof pass2_set);
       continue;
     }
     char c = t[i];

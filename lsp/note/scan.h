@@ -18,6 +18,9 @@
 /* The parser's line table is protocol/position.h's nl_lines, of the text after any BOM. */
 /* The position of byte offset off (an offset inside a terminator is the end of its line). */
 nl_bpos nl_scan_pos(const nl_lines *l, size_t off);
+/* The same, starting from line *hint and leaving the answer's line there: cheap for offsets
+ * that come in order, as a parse hands them out. */
+nl_bpos nl_scan_pos_near(const nl_lines *l, size_t off, size_t *hint);
 
 /* ---- characters -------------------------------------------------------------------------- */
 
