@@ -7,12 +7,7 @@
 #include <string.h>
 
 #include "lsp/base/error.h"
-
-static int is_wide(const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if ((unsigned char)s[i] >= 0x80) return 1;
-  return 0;
-}
+#include "lsp/base/unicode.h"
 
 static int bit(const uint8_t *wide, uint32_t line) {
   return wide != NULL && (wide[line >> 3] >> (line & 7)) & 1;
@@ -105,9 +100,10 @@ int nl_columns_build(nl_note *note, const nl_lines *l) {
   note->cols = NULL;
   note->n_cols = 0;
   uint8_t *wide = NULL;
+  if (nl_unicode_is_ascii(l->text, l->len)) return 0; /* many notes: no line is wide */
   for (uint32_t i = 0; i < n_lines; i++) {
     size_t start = nl_lines_line_start(l, i);
-    if (!is_wide(l->text + start, nl_lines_line_end(l, i) - start)) continue;
+    if (nl_unicode_is_ascii(l->text + start, nl_lines_line_end(l, i) - start)) continue;
     if (wide == NULL) {
       wide = nl_arena_alloc_of(&note->arena, (n_lines + 7) / 8, 1);
       if (wide == NULL) return NL_ENOMEM;
