@@ -63,6 +63,18 @@ int nl_unicode_is_ascii(const char *s, size_t len) {
   return 1;
 }
 
+int nl_unicode_is_word_cp(uint32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+  /* Latin-1's symbols and no-break space are not letters; its ª µ º are. */
+  if (cp < 0xC0) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
+  if (cp >= 0x2000 && cp <= 0x2BFF) return 0;
+  if (cp >= 0x3000 && cp <= 0x303F) return 0;
+  if (cp >= 0xFE00 && cp <= 0xFE0F) return 0;
+  if (cp == 0xFEFF || cp == 0xFFFD) return 0;
+  return cp < 0x1F000;
+}
+
 int nl_unicode_is_space(uint32_t cp) {
   if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
   switch (cp) {

@@ -55,6 +55,10 @@ int nl_unicode_is_letter(uint32_t cp);
 int nl_unicode_is_alnum(uint32_t cp);
 /* Unicode White_Space property (PropList.txt): TAB..CR, space, U+0085, U+00A0, U+1680,
  * U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000. */
+/* A letter for tags, mentions and slugs: ASCII letters and digits, and every non-ASCII code
+ * point except punctuation-like blocks (U+2000-U+2BFF, U+3000-U+303F, U+FE00-U+FE0F) and
+ * emoji (U+1F000 and above) and U+FFFD. */
+int nl_unicode_is_word_cp(uint32_t cp);
 int nl_unicode_is_space(uint32_t cp);
 
 /* ---- Table lookups (lsp/base/unicode_data.c, generated) ---- */

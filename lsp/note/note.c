@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsp/base/unicode.h"
 #include "lsp/note/columns.h"
 #include "lsp/note/frontmatter.h"
 #include "lsp/note/scan.h"
@@ -210,7 +211,7 @@ size_t nl_note_slug_into(const char *text, size_t n, char *out) {
     }
     uint32_t cp;
     size_t k = nl_utf8_next(text + i, n - i, &cp);
-    if (nl_scan_is_word_cp(cp)) memcpy(out + o, text + i, k), o += k;
+    if (nl_unicode_is_word_cp(cp)) memcpy(out + o, text + i, k), o += k;
     i += k;
   }
   out[o] = '\0';

@@ -7,10 +7,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
+#include "lsp/base/bytes.h"
 #include "lsp/base/unicode.h"
 #include "lsp/note/mojibake.h"
 #include "lsp/note/task.h"
@@ -31,21 +29,6 @@ nl_bpos nl_scan_pos_near(const nl_lines *l, size_t off, size_t *hint) {
   size_t start = l->starts[line], end = nl_lines_line_end(l, line);
   nl_bpos p = {(uint32_t)line, (uint32_t)((off < end ? off : end) - start)};
   return p;
-}
-
-/* ---- characters -------------------------------------------------------------------------- */
-
-
-int nl_scan_is_word_cp(uint32_t cp) {
-  if (cp < 0x80)
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
-  /* Latin-1's symbols and no-break space are not letters; its ª µ º are. */
-  if (cp < 0xC0) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
-  if (cp >= 0x2000 && cp <= 0x2BFF) return 0;
-  if (cp >= 0x3000 && cp <= 0x303F) return 0;
-  if (cp >= 0xFE00 && cp <= 0xFE0F) return 0;
-  if (cp == 0xFEFF || cp == 0xFFFD) return 0;
-  return cp < 0x1F000;
 }
 
 /* ---- inline scanner ---------------------------------------------------------------------- */
@@ -281,44 +264,21 @@ static int exclude(unit *u, size_t a, size_t b) {
 /* First pass: the spans that are not markdown text, leftmost first. Wikilinks are stepped over
  * whole so a backtick inside one opens nothing, as the second pass reads them the same way. */
 /* Bytes that may start something in the first pass and in the second; the passes step over
- * all other bytes (skip_plain), which is most of the time they take. */
+ * all other bytes (nl_bytes_skip_to), which is most of the time they take. */
 #define PASS1_BYTES(X) X('\\') X('[') X('`') X('$') X('<') X('%')
 #define PASS2_BYTES(X) X('\\') X('!') X('[') X(']') X('#') X('@') X('^')
 #define AS_INDEX(c) [c] = 1,
 #define AS_CHAR(c) c,
-static const unsigned char pass1_byte[256] = {PASS1_BYTES(AS_INDEX)};
-static const unsigned char pass2_byte[256] = {PASS2_BYTES(AS_INDEX)};
-static const char pass1_set[] = {PASS1_BYTES(AS_CHAR)};
-static const char pass2_set[] = {PASS2_BYTES(AS_CHAR)};
-
-/* The first offset in [i, end) whose byte `table` marks (the n bytes of `set`), or end: with
- * SSE2, sixteen bytes at a time. */
-static inline size_t skip_plain(const char *t, size_t i, size_t end, const unsigned char *table,
-                                const char *set, size_t n) {
-#ifdef __SSE2__
-  while (end - i >= 16) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-    __m128i hit = _mm_setzero_si128();
-    for (size_t k = 0; k < n; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(set[k])));
-    unsigned bits = (unsigned)_mm_movemask_epi8(hit);
-    if (bits != 0) return i + (size_t)__builtin_ctz(bits);
-    i += 16;
-  }
-#else
-  (void)set;
-  (void)n;
-#endif
-  while (i < end && !table[(unsigned char)t[i]]) i++;
-  return i;
-}
+static const unsigned char pass1_byte[256] = {PASS1_BYTES(AS_INDEX)},
+                           pass2_byte[256] = {PASS2_BYTES(AS_INDEX)};
+static const char pass1_set[] = {PASS1_BYTES(AS_CHAR)}, pass2_set[] = {PASS2_BYTES(AS_CHAR)};
 
 static void mark_excluded(unit *u) {
   const char *t = u->t;
   size_t i = u->start;
   while (i < u->end && !u->s->oom) {
     size_t k = 0;
-    if (i < u->end && !pass1_byte[(unsigned char)t[i]])
-      i = skip_plain(t, i, u->end, pass1_byte, pass1_set, sizeof pass1_set);
+    i = nl_bytes_skip_to(t, i, u->end, pass1_byte, pass1_set, sizeof pass1_set);
     if (i == u->end) break;
     switch (t[i]) {
       case '\\':
@@ -391,7 +351,7 @@ static size_t word_end(const unit *u, size_t i, const char *extra) {
     }
     uint32_t cp;
     size_t n = nl_utf8_next(u->t + i, u->end - i, &cp);
-    if (!nl_scan_is_word_cp(cp)) break;
+    if (!nl_unicode_is_word_cp(cp)) break;
     i += n;
   }
   return i;
@@ -602,14 +562,14 @@ static size_t tail_end(const unit *u, size_t i, size_t limit) {
 }
 
 static int mention_word_cp(uint32_t cp) {
-  return cp == '-' || cp == '_' || cp == '.' || cp == '\'' || nl_scan_is_word_cp(cp);
+  return cp == '-' || cp == '_' || cp == '.' || cp == '\'' || nl_unicode_is_word_cp(cp);
 }
 
 static void emit_mention(unit *u, size_t i, size_t limit) {
   const char *t = u->t;
   uint32_t cp;
   size_t n = nl_utf8_next(t + i + 1, u->end - i - 1, &cp);
-  if (n == 0 || !(nl_scan_is_word_cp(cp) || cp == '_')) return;
+  if (n == 0 || !(nl_unicode_is_word_cp(cp) || cp == '_')) return;
   size_t te = tail_end(u, i + 1, limit), ta = i + 1;
   trim(t, &ta, &te);
   size_t we = word_end(u, i + 1, "-_.'");
@@ -669,7 +629,7 @@ static void find_elements(unit *u) {
     }
     size_t limit = k < n_ex ? ex[k].a : u->end, next = i + 1;
     if (!pass2_byte[(unsigned char)t[i]]) {
-      i = skip_plain(t, i, limit, pass2_byte, pass2_set, sizeof pass2_set);
+      i = nl_bytes_skip_to(t, i, limit, pass2_byte, pass2_set, sizeof pass2_set);
       continue;
     }
     char c = t[i];

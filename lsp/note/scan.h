@@ -1,6 +1,6 @@
-/* scan.h: the note parser's internals shared by note.c, frontmatter.c and task.c: the line
- * table of a note, UTF-8 word characters, and the inline scanner that
- * finds links, tags, mentions and block ids in the raw source of one paragraph or heading.
+/* scan.h: the note parser's internals shared by note.c, frontmatter.c and task.c: positions in
+ * the line table of a note, and the inline scanner that finds links, tags, mentions and block
+ * ids in the raw source of one paragraph or heading (what a word is: nl_unicode_is_word_cp).
  * Not for use outside the parser. */
 #ifndef NL_SCAN_H
 #define NL_SCAN_H
@@ -21,13 +21,6 @@ nl_bpos nl_scan_pos(const nl_lines *l, size_t off);
 /* The same, starting from line *hint and leaving the answer's line there: cheap for offsets
  * that come in order, as a parse hands them out. */
 nl_bpos nl_scan_pos_near(const nl_lines *l, size_t off, size_t *hint);
-
-/* ---- characters -------------------------------------------------------------------------- */
-
-/* A letter for tags, mentions and slugs: ASCII letters and digits, and every non-ASCII code
- * point except punctuation-like blocks (U+2000-U+2BFF, U+3000-U+303F, U+FE00-U+FE0F) and
- * emoji (U+1F000 and above) and U+FFFD. */
-int nl_scan_is_word_cp(uint32_t cp);
 
 /* ---- inline scanner ---------------------------------------------------------------------- */
 
