@@ -17,9 +17,6 @@
 #include "lsp/base/error.h"
 
 #include <errno.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,9 +393,6 @@ void nl_ws_size_thread_pool(void) {
   unsigned cores = uv_available_parallelism();
   snprintf(n, sizeof(n), "%u", cores < 2 ? 2 : cores > 16 ? 16 : cores);
   setenv("UV_THREADPOOL_SIZE", n, 0);
-#ifdef __GLIBC__
-  if (getenv("MALLOC_ARENA_MAX") == NULL) mallopt(M_ARENA_MAX, 1);
-#endif
 }
 
 /* ---- lifetime ---------------------------------------------------------------------------- */

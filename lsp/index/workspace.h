@@ -48,10 +48,8 @@ typedef void (*nl_ws_progress_cb)(nl_workspace *ws, void *ud, size_t done, size_
 typedef void (*nl_ws_change_cb)(nl_workspace *ws, void *ud);
 
 /* Sizes libuv's thread pool to the machine's cores (2 to 16) unless UV_THREADPOOL_SIZE is set:
- * parsing is CPU-bound and more threads only hold more memory in flight. With glibc it also
- * keeps the workers on the main malloc arena (unless MALLOC_ARENA_MAX says otherwise): a
- * worker's own arena grows a page at a time, one mprotect call per few notes kept, the main
- * one in 128 KiB steps. Call before the first scan (libuv reads the variable once). */
+ * parsing is CPU-bound and more threads only hold more memory in flight. Call before the
+ * first scan (libuv reads the variable once). */
 void nl_ws_size_thread_pool(void);
 
 /* ---- lifetime ---------------------------------------------------------------------------- */
