@@ -229,6 +229,30 @@ static void test_vault_settings(void) {
   ASSERT_STR_EQ(copy->attachment_folder, "./assets");
   nl_config_free(copy);
   nl_config_free(c);
+
+  /* Several workspace folders: each file is asked of its own folder's settings; a folder
+   * without .obsidian keeps the defaults, whatever the other says. */
+  char other[] = "/tmp/nl-vault-XXXXXX", deep[300], file[320];
+  ASSERT(mkdtemp(other) != NULL);
+  c = nl_config_new();
+  ASSERT_EQ(nl_config_add_vault(c, other), 0);
+  ASSERT_EQ(nl_config_add_vault(c, dir), 0);
+  ASSERT(!c->use_markdown_links); /* the shared configuration has no vault's settings */
+  snprintf(file, sizeof file, "%s/Notes/a.md", dir);
+  ASSERT(nl_config_at(c, file)->use_markdown_links);
+  ASSERT(nl_config_ignored(nl_config_at(c, file), "build/x.md"));
+  snprintf(file, sizeof file, "%s/Notes/a.md", other);
+  ASSERT(!nl_config_at(c, file)->use_markdown_links);
+  ASSERT(!nl_config_ignored(nl_config_at(c, file), "build/x.md"));
+  ASSERT(nl_config_at(c, "/elsewhere/a.md") == c);
+  snprintf(deep, sizeof deep, "%s-not/a.md", dir); /* a sibling sharing the prefix */
+  ASSERT(nl_config_at(c, deep) == c);
+  copy = nl_config_copy(c);
+  snprintf(file, sizeof file, "%s/a.md", dir);
+  ASSERT(copy != NULL && copy->n_vaults == 2 && nl_config_at(copy, file)->link_format == NL_LINK_FORMAT_ABSOLUTE);
+  nl_config_free(copy);
+  nl_config_free(c);
+  rmdir(other);
   snprintf(path, sizeof path, "%s/.obsidian/app.json", dir);
   unlink(path);
   snprintf(path, sizeof path, "%s/.obsidian", dir);

@@ -299,7 +299,6 @@ static json_t *create_note_action(const note_view *v, const nl_diag *d) {
   const nl_client_caps *caps = v->ctx->caps;
   if (caps == NULL || !caps->create_files || !caps->document_changes) return NULL;
   if (!safe_name(d->missing_name)) return NULL;
-  const nl_config *cfg = nl_ws_config(v->ctx->ws);
   char *folder = NULL;
   if (strchr(d->missing_name, '/') == NULL) folder = nl_new_note_folder(v->ctx->ws, d->missing_kind);
   char *root = entry_root(v);
@@ -307,6 +306,7 @@ static json_t *create_note_action(const note_view *v, const nl_diag *d) {
     free(folder);
     return NULL;
   }
+  const nl_config *cfg = nl_config_at(nl_ws_config(v->ctx->ws), root); /* its vault's templates */
   size_t nl = strlen(d->missing_name);
   int has_md = nl > 3 && strcasecmp(d->missing_name + nl - 3, ".md") == 0;
   size_t cap = strlen(root) + (folder ? strlen(folder) : 0) + nl + 8;

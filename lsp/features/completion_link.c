@@ -55,7 +55,7 @@ typedef struct {
 
 static md_swap md_swap_at(const nl_completion_req *r, size_t open) {
   md_swap m = {0};
-  m.on = nl_ws_config(r->ctx->ws)->use_markdown_links;
+  m.on = nl_nav_doc_config(r->ctx->ws, r->self, r->uri)->use_markdown_links;
   m.embed = open >= 3 && r->text[open - 3] == '!';
   m.start = open - 2 - (size_t)m.embed;
   m.end = r->cur + (nl_completion_starts_with(r->text, r->len, r->cur, "]]") ? 2 : 0);
@@ -90,7 +90,7 @@ static void note_items(nl_completion_req *r, size_t open, const char *typed, siz
   for (size_t i = 0; i < top.n; i++) {
     const nl_entry *e = top.items[i].ptr;
     /* The vault's excluded files (userIgnoreFilters) are never offered as new links. */
-    if (nl_config_excluded(nl_ws_config(ws), e->rel)) continue;
+    if (nl_config_excluded(nl_config_at(nl_ws_config(ws), e->abs), e->rel)) continue;
     nl_link_index ix = {ws, r->self, e};
     nl_link_dest d = nl_link_dest_index(&ix, self_rel);
     d.markdown = 0; /* the user typed "[[" */
@@ -162,7 +162,7 @@ static void fragment_items(nl_completion_req *r, size_t open, size_t start, cons
     d = nl_link_dest_index(&ix, self_rel);
   } else { /* a document outside the index links to itself */
     d.from_rel = d.to_rel = self_rel;
-    d.format = nl_ws_config(r->ctx->ws)->link_format;
+    d.format = nl_nav_doc_config(r->ctx->ws, r->self, r->uri)->link_format;
   }
   d.markdown = 1;
   char *title = entry != NULL ? nl_nav_nfc(entry->name, strlen(entry->name)) : NULL;

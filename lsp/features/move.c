@@ -488,7 +488,7 @@ static int att_new_target(const plan *p, const nl_entry *from, const nl_link *l,
   if (text == NULL) return 1;
   att_judge j = {p, from_rel, to_rel};
   nl_link_dest d = {.from_rel = from_rel, .to_rel = to_rel, .angle = angle, .ud = &j,
-                    .format = nl_ws_config(ws)->link_format, .reaches = att_reaches_after,
+                    .format = nl_config_at(nl_ws_config(ws), from->abs)->link_format, .reaches = att_reaches_after,
                     .markdown = l->kind == NL_LINK_MARKDOWN};
   *text = nl_link_path(&d);
   return *text != NULL ? 1 : -1;
@@ -564,7 +564,7 @@ static int new_target(const plan *p, const nl_entry *from, const nl_link *l, int
   nl_link_dest d = {0};
   d.from_rel = from_rel;
   d.to_rel = rel_after(p, to);
-  d.format = nl_ws_config(ws)->link_format;
+  d.format = nl_config_at(nl_ws_config(ws), from->abs)->link_format;
   d.markdown = md;
   d.angle = angle;
   d.md_ext = ends_md(l->target, strlen(l->target)) ? 1 : -1;

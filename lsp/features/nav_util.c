@@ -50,6 +50,14 @@ const char *nl_nav_doc_rel(const nl_entry *e, const char *uri) {
   return slash ? slash + 1 : uri;
 }
 
+const nl_config *nl_nav_doc_config(const nl_workspace *ws, const nl_entry *e, const char *uri) {
+  if (e != NULL) return nl_config_at(nl_ws_config(ws), e->abs);
+  char *path = uri != NULL ? nl_uri_to_path(uri) : NULL;
+  const nl_config *cfg = nl_config_at(nl_ws_config(ws), path);
+  free(path);
+  return cfg;
+}
+
 /* ---- top-K ------------------------------------------------------------------------------- */
 
 static int better(const nl_nav_hit *a, const nl_nav_hit *b) {

@@ -30,6 +30,9 @@ json_t *nl_nav_doc_range_json(const nl_ctx *ctx, const nl_doc *doc, uint32_t lin
 /* The vault-relative path of the note open as doc: its index entry's, else the URI's file
  * name. Borrowed from the entry or the uri. */
 const char *nl_nav_doc_rel(const nl_entry *e, const char *uri);
+/* The settings of the vault holding the note open as doc (its entry e, else its uri): its
+ * workspace folder's own (nl_config_at). Borrowed from the index's configuration. */
+const nl_config *nl_nav_doc_config(const nl_workspace *ws, const nl_entry *e, const char *uri);
 
 /* ---- ranked hits ------------------------------------------------------------------------- */
 

@@ -141,7 +141,7 @@ static void link_edit(const note_rename *nr, nl_edits_file *f, const nl_link *l)
   nl_link_dest d = {0};
   d.from_rel = f->e->rel;
   d.to_rel = nr->new_rel;
-  d.format = nl_ws_config(nr->s->ctx->ws)->link_format;
+  d.format = nl_config_at(nl_ws_config(nr->s->ctx->ws), f->e->abs)->link_format;
   d.markdown = l->kind == NL_LINK_MARKDOWN;
   d.angle = d.markdown && l->target_range.start.col > 0 && raw[-1] == '<';
   d.md_ext = ends_md(t, strlen(t)) ? 1 : -1;

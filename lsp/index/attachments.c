@@ -37,20 +37,20 @@ static const char *base_of(const char *path) {
 }
 
 /* Whether rel is a file the vault shows: no hidden segment, not ignored, not a note. */
-static int indexable(const nl_workspace *ws, const char *rel) {
+static int indexable(const nl_workspace *ws, const char *abs, const char *rel) {
   if (nl_wsi_has_md_suffix(rel)) return 0;
   for (const char *s = rel; s != NULL; s = strchr(s, '/')) {
     if (*s == '/') s++;
     if (*s == '.' || strncmp(s, "node_modules/", 13) == 0) return 0;
   }
-  return !nl_config_ignored(ws->cfg, rel);
+  return !nl_config_ignored(nl_config_at(ws->cfg, abs), rel);
 }
 
 int nl_ws_attachment_add(nl_workspace *ws, const char *abs) {
   int r = nl_wsi_root_of(ws, abs);
   if (r < 0) return 1;
   const char *rel = abs + strlen(ws->roots[r]) + 1;
-  if (!indexable(ws, rel)) return 1;
+  if (!indexable(ws, abs, rel)) return 1;
   if (ws->att == NULL) {
     ws->att = calloc(1, sizeof *ws->att);
     if (ws->att == NULL) return NL_ENOMEM;

@@ -83,6 +83,12 @@ void nl_config_free(nl_config *cfg) {
   free(cfg->template_date_format);
   free(cfg->template_time_format);
   nl_task_settings_clear(&cfg->tasks);
+  for (size_t i = 0; i < cfg->n_vaults; i++) {
+    nl_config_free(cfg->vaults[i]);
+    free(cfg->vault_roots[i]);
+  }
+  free(cfg->vaults);
+  free(cfg->vault_roots);
   free(cfg);
 }
 
@@ -128,11 +134,60 @@ nl_config *nl_config_copy(const nl_config *cfg) {
   c->today = cfg->today;
   c->log_level = cfg->log_level;
   c->cache = cfg->cache;
+  if (rc == 0 && cfg->n_vaults > 0) {
+    c->vaults = calloc(cfg->n_vaults, sizeof(*c->vaults));
+    c->vault_roots = calloc(cfg->n_vaults, sizeof(*c->vault_roots));
+    rc = c->vaults != NULL && c->vault_roots != NULL ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < cfg->n_vaults; i++, c->n_vaults++) {
+      c->vaults[i] = nl_config_copy(cfg->vaults[i]);
+      c->vault_roots[i] = strdup(cfg->vault_roots[i]);
+      if (c->vaults[i] == NULL || c->vault_roots[i] == NULL) rc = -1;
+    }
+  }
   if (rc != 0) {
     nl_config_free(c);
     return NULL;
   }
   return c;
+}
+
+int nl_config_add_vault(nl_config *cfg, const char *root) {
+  nl_config **vaults = realloc(cfg->vaults, (cfg->n_vaults + 1) * sizeof(*vaults));
+  if (vaults == NULL) return NL_ENOMEM;
+  cfg->vaults = vaults;
+  char **roots = realloc(cfg->vault_roots, (cfg->n_vaults + 1) * sizeof(*roots));
+  if (roots == NULL) return NL_ENOMEM;
+  cfg->vault_roots = roots;
+  /* The copy of cfg carries none of cfg's own per-folder configurations. */
+  size_t n = cfg->n_vaults;
+  cfg->n_vaults = 0;
+  nl_config *v = nl_config_copy(cfg);
+  cfg->n_vaults = n;
+  char *r = strdup(root);
+  if (v == NULL || r == NULL || nl_config_apply_vault(v, root) < 0) {
+    nl_config_free(v);
+    free(r);
+    return NL_ENOMEM;
+  }
+  cfg->vaults[n] = v;
+  cfg->vault_roots[n] = r;
+  cfg->n_vaults++;
+  return 0;
+}
+
+const nl_config *nl_config_at(const nl_config *cfg, const char *abs) {
+  const nl_config *best = cfg;
+  size_t best_len = 0;
+  for (size_t i = 0; abs != NULL && i < cfg->n_vaults; i++) {
+    const char *root = cfg->vault_roots[i];
+    size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/') n--;
+    if (n > best_len && strncmp(abs, root, n) == 0 && (abs[n] == '/' || abs[n] == '\0')) {
+      best = cfg->vaults[i];
+      best_len = n;
+    }
+  }
+  return best;
 }
 
 /* ---- applying JSON ----------------------------------------------------------------------- */

@@ -61,7 +61,9 @@ int nl_strlist_push(nl_strlist *l, const char *s);
 
 #define NL_CONFIG_MAX_NOTES 100000
 
-typedef struct {
+typedef struct nl_config nl_config;
+
+struct nl_config {
   nl_strlist folders[NL_KIND__COUNT]; /* vault-relative folder prefixes; [NL_KIND_NOTE] unused */
   nl_strlist types[NL_KIND__COUNT];   /* frontmatter `type:` values, compared case-insensitively */
   nl_strlist ignore;
@@ -90,7 +92,12 @@ typedef struct {
   char *template_date_format;         /* .obsidian/templates.json dateFormat: {{date}} (owned);
                                          NULL for Obsidian's default YYYY-MM-DD */
   char *template_time_format;         /* timeFormat: {{time}} (owned); NULL for HH:mm */
-} nl_config;
+  /* One per workspace folder (nl_config_add_vault): this configuration with that folder's own
+   * vault settings applied (owned, as are the roots); none for a configuration of one vault. */
+  nl_config **vaults;
+  char **vault_roots;
+  size_t n_vaults;
+};
 
 /* newLinkFormat: the note's file name when no other note has it, else its vault path;
  * always the vault path; the path relative to the linking note. */
@@ -121,6 +128,17 @@ int nl_config_apply_yaml_file(nl_config *cfg, const char *path, char *err, size_
  * Missing or unreadable files add nothing; returns the number of template folders added, -1
  * when out of memory. */
 int nl_config_apply_vault(nl_config *cfg, const char *root);
+
+/* Adds the configuration of the workspace folder `root` (absolute, copied): a copy of cfg as it
+ * is now with the vault settings of `root` applied (nl_config_apply_vault), so call it once
+ * every shared setting is in. Each folder of a workspace keeps its own .obsidian settings.
+ * 0, or NL_ENOMEM. */
+int nl_config_add_vault(nl_config *cfg, const char *root);
+/* The configuration for the file at absolute path `abs`: that of the workspace folder holding
+ * it (the deepest one) when cfg has per-folder ones, else cfg. Borrowed from cfg. Every
+ * question about a vault's own settings (link format, ignore filters, templates) is asked of
+ * it. */
+const nl_config *nl_config_at(const nl_config *cfg, const char *abs);
 
 /* Whether vault-relative `rel_path` lies in a template folder. */
 int nl_config_is_template(const nl_config *cfg, const char *rel_path);

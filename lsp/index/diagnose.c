@@ -626,7 +626,7 @@ int nl_diagnose_note(const nl_workspace *ws, const nl_entry *e, const nl_note *n
   nl_diag_check_mojibake(&r); /* first: mentions inside its runs are left to it */
   check_frontmatter(&r);
   /* A template's tasks and links are placeholders until the template is used. */
-  int tmpl = e->rel != NULL && nl_config_is_template(r.cfg, e->rel);
+  int tmpl = e->rel != NULL && nl_config_is_template(nl_config_at(r.cfg, e->abs), e->rel);
   for (size_t i = 0; i < r.note->n_tasks && !tmpl; i++) check_task(&r, &r.note->tasks[i]);
   for (size_t i = 0; i < r.note->n_mentions && !tmpl; i++) check_mention(&r, &r.note->mentions[i]);
   for (size_t i = 0; i < r.note->n_links && !tmpl; i++) check_link(&r, &r.note->links[i]);

@@ -20,7 +20,7 @@ static int index_reaches(void *ud, const char *target, size_t len) {
 }
 
 nl_link_dest nl_link_dest_index(nl_link_index *ix, const char *from_rel) {
-  const nl_config *cfg = nl_ws_config(ix->ws);
+  const nl_config *cfg = nl_config_at(nl_ws_config(ix->ws), (ix->from != NULL ? ix->from : ix->to)->abs);
   nl_link_dest d = {0};
   d.from_rel = from_rel != NULL ? from_rel : "";
   d.to_rel = ix->to->rel;

@@ -236,7 +236,7 @@ static void walk_work(uv_work_t *req) {
     size_t len = strlen(root);
     if (len < 4096) {
       memcpy(path, root, len + 1);
-      walk_dir(sc, sc->cfg, root, root_real, path, len, 0);
+      walk_dir(sc, nl_config_at(sc->cfg, root), root, root_real, path, len, 0);
     }
     free(root_real);
   }

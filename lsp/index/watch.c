@@ -37,7 +37,8 @@ static int skipped(nl_watch *w, const char *path) {
   for (size_t i = 0; i < nl_ws_n_roots(w->ws); i++) {
     const char *root = nl_ws_root(w->ws, i);
     size_t n = strlen(root);
-    if (strncmp(path, root, n) == 0 && path[n] == '/') return nl_config_ignored(cfg, path + n + 1);
+    if (strncmp(path, root, n) == 0 && path[n] == '/')
+      return nl_config_ignored(nl_config_at(cfg, root), path + n + 1);
   }
   return 0;
 }

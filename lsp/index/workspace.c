@@ -464,7 +464,7 @@ void nl_ws_set_config(nl_workspace *ws, const nl_config *cfg) {
     e->kind = entry_kind(ws, e);
     index_note(ws, e, 1);
     /* Newly ignored notes leave the index (an open one stays: the editor shows it). */
-    if (!e->open && nl_config_ignored(cfg, e->rel)) drop_entry(ws, e);
+    if (!e->open && nl_config_ignored(nl_config_at(cfg, e->abs), e->rel)) drop_entry(ws, e);
   }
   ws->seq++;
   ws->gen++;
@@ -521,7 +521,7 @@ int nl_ws_reload(nl_workspace *ws, const char *abs) {
     if (*seg == '/') seg++;
     if (*seg == '.' || strncmp(seg, "node_modules/", 13) == 0) return 0;
   }
-  if (nl_config_ignored(ws->cfg, rel)) return 0;
+  if (nl_config_ignored(nl_config_at(ws->cfg, abs), rel)) return 0;
   /* Only the first scan walks with the roots in mind: what a path leads to now is checked
    * again here, and the file read is the one it resolves to. */
   char *real = nl_ws_real_inside(ws, abs);

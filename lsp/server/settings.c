@@ -13,6 +13,10 @@
 /* ---- configuration ----------------------------------------------------------------------- */
 
 static int scan_rules_differ(const nl_config *a, const nl_config *b) {
+  if (a->n_vaults != b->n_vaults) return 1;
+  for (size_t i = 0; i < a->n_vaults; i++)
+    if (strcmp(a->vault_roots[i], b->vault_roots[i]) != 0 || scan_rules_differ(a->vaults[i], b->vaults[i]))
+      return 1;
   if (a->max_file_size != b->max_file_size || a->max_notes != b->max_notes ||
       a->ignore.n != b->ignore.n || a->vault_ignore.n != b->vault_ignore.n)
     return 1;
@@ -24,14 +28,14 @@ static int scan_rules_differ(const nl_config *a, const nl_config *b) {
 }
 
 /* Builds the configuration from defaults, each root's .notes-lsp.yaml, initializationOptions
- * and the latest settings, in that order; problems go to the log and the user. */
+ * and the latest settings, in that order, then each root's own copy with its vault's settings
+ * (.obsidian, .gitignore); problems go to the log and the user. */
 void nl_srv_rebuild_config(nl_server *srv) {
   nl_config *cfg = nl_config_new();
   if (cfg == NULL) return;
   char err[1024];
   for (size_t i = 0; i < nl_ws_n_roots(srv->ws); i++) {
     char path[4096];
-    nl_config_apply_vault(cfg, nl_ws_root(srv->ws, i)); /* .obsidian settings, .gitignore */
     snprintf(path, sizeof(path), "%s/.notes-lsp.yaml", nl_ws_root(srv->ws, i));
     if (nl_config_apply_yaml_file(cfg, path, err, sizeof(err)) < 0) {
       nl_log(NL_LOG_WARN, "invalid configuration, using defaults for it: %s", err);
@@ -48,6 +52,9 @@ void nl_srv_rebuild_config(nl_server *srv) {
       nl_srv_show_message(srv, 2, msg);
     }
   }
+  for (size_t i = 0; i < nl_ws_n_roots(srv->ws); i++)
+    if (nl_config_add_vault(cfg, nl_ws_root(srv->ws, i)) != 0)
+      nl_log(NL_LOG_ERROR, "out of memory reading the settings of %s", nl_ws_root(srv->ws, i));
   if (cfg->log_level != 0) nl_log_set_level(cfg->log_level);
   nl_config *old = srv->cfg;
   srv->cfg = cfg;

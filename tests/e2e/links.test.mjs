@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { LspSession, REPO_ROOT, TEST_SETTINGS, copyVault, removeVault, positionOf, uriPath, fileUri, VSCODE_CAPS, withVaultServer } from './lib/lsp-session.mjs';
 
 const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
@@ -315,4 +316,89 @@ test('.obsidian/app.json useMarkdownLinks: a [[ completion\'s edit writes the ma
     },
     (vault) => fs.writeFileSync(path.join(vault, '.obsidian/app.json'), '{"useMarkdownLinks": true}'),
   );
+});
+
+/**
+ * Two workspace folders, each an Obsidian vault with its own .obsidian settings: folder A writes
+ * markdown links with absolute paths, excludes Archive, keeps its templates in Templates and
+ * dates them DD.MM.YYYY; folder B keeps Obsidian's defaults. Each note is served with its own
+ * folder's settings, whichever folder comes last.
+ */
+function twoVaults() {
+  const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'notes-lsp-e2e-')));
+  const write = (rel, text) => {
+    fs.mkdirSync(path.dirname(path.join(base, rel)), { recursive: true });
+    fs.writeFileSync(path.join(base, rel), text);
+  };
+  write('A/.obsidian/app.json', JSON.stringify({ useMarkdownLinks: true, newLinkFormat: 'absolute', userIgnoreFilters: ['Archive/'] }));
+  write('A/.obsidian/templates.json', JSON.stringify({ folder: 'Templates', dateFormat: 'DD.MM.YYYY' }));
+  write('B/.obsidian/app.json', JSON.stringify({ useMarkdownLinks: false, newLinkFormat: 'shortest' }));
+  // Names differ between the folders: a name is looked up across every folder.
+  for (const [v, person, archived] of [['A', 'Tanvir Rahman', 'Tally'], ['B', 'Bo Lee', 'Bolt']]) {
+    write(`${v}/.notes-lsp.yaml`, 'templates:\n  note: Kinds/Note.md\n');
+    write(`${v}/Kinds/Note.md`, 'Created {{date}}. See [[Nowhere]].\n');
+    write(`${v}/Templates/Daily.md`, 'See [[Nowhere]].\n');
+    write(`${v}/People/${person}.md`, `# ${person}\n`);
+    write(`${v}/Archive/${archived}.md`, `# ${archived}\n`);
+    write(`${v}/Notes/Draft.md`, 'Ask [[Missing note]]\n');
+  }
+  return base;
+}
+
+test('several workspace folders: each vault\'s own .obsidian settings for its notes', async () => {
+  const base = twoVaults();
+  const s = new LspSession({ cwd: base });
+  try {
+    s.start();
+    const folders = ['A', 'B'].map((v) => ({ uri: fileUri(path.join(base, v)), name: v }));
+    await s.initialize({ capabilities: VSCODE_CAPS, extra: { workspaceFolders: folders } });
+    await s.initialized();
+    await s.waitForIndex();
+
+    // Completion: A writes a markdown link with the vault path and never offers Archive/.
+    const complete = async (rel, typed) => {
+      const uri = await s.open(rel, { text: typed });
+      const res = await s.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 4 } });
+      await s.close(uri);
+      return (Array.isArray(res) ? res : res.items).map((i) => i.textEditText ?? i.textEdit?.newText ?? i.insertText).sort();
+    };
+    assert.deepEqual(await complete('A/Notes/New.md', '[[Ta'), ['[Tanvir Rahman](People/Tanvir%20Rahman.md)']);
+    assert.deepEqual(await complete('B/Notes/New.md', '[[Bo'), ['Bo Lee]]', 'Bolt]]']);
+
+    // Diagnostics: A's templates are placeholders, B has no template folder.
+    const broken = async (rel) => {
+      const uri = await s.open(rel);
+      const codes = (await s.pullDiagnostics(uri)).map((d) => d.code);
+      await s.close(uri);
+      return codes;
+    };
+    assert.deepEqual(await broken('A/Templates/Daily.md'), []);
+    assert.deepEqual(await broken('B/Templates/Daily.md'), ['broken-link']);
+
+    // A new note from a broken link: its vault's template date format.
+    const created = async (v) => {
+      const uri = await s.open(`${v}/Notes/Draft.md`);
+      const d = (await s.pullDiagnostics(uri)).find((x) => x.code === 'broken-link');
+      const actions = await s.request('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+      await s.close(uri);
+      const edit = actions.find((a) => a.title === "Create note 'Missing note'").edit;
+      return edit.documentChanges.find((c) => c.edits).edits[0].newText;
+    };
+    assert.equal(await created('A'), 'Created 15.11.2025. See [[Nowhere]].\n');
+    assert.equal(await created('B'), 'Created 2025-11-15. See [[Nowhere]].\n');
+
+    // Rename: A writes the new vault path, B the shortest name.
+    const renamed = async (v, person, newName) => {
+      const uri = await s.open(`${v}/Notes/Ask.md`, { text: `Ask [[${person}]]\n` });
+      const edit = await s.request('textDocument/rename', { textDocument: { uri }, position: { line: 0, character: 8 }, newName });
+      await s.close(uri);
+      const change = edit.documentChanges.find((c) => c.textDocument?.uri === uri);
+      return change.edits.map((e) => e.newText);
+    };
+    assert.deepEqual(await renamed('A', 'Tanvir Rahman', 'Tanvir R'), ['People/Tanvir R']);
+    assert.deepEqual(await renamed('B', 'Bo Lee', 'Bo L'), ['Bo L']);
+  } finally {
+    await s.dispose();
+    fs.rmSync(base, { recursive: true, force: true });
+  }
 });
