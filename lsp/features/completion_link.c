@@ -43,14 +43,19 @@ static size_t target_end(const nl_completion_req *r, const char *stops, int *clo
 }
 
 /* A "[[" completion in a markdown-links vault: the whole link is replaced, from its "[[" (its
- * "![[" for an embed) through the cursor and a "]]" right after it. open: the offset after
- * "[[". The client filters on the replaced text, so the filter is that prefix before the
- * words the user matches. */
+ * "![[" for an embed) through the cursor, and when the link is already closed on this line
+ * through its "]]": what it holds after the cursor (the rest of the target, a "#fragment" after
+ * the target being completed, a "|display text") is replaced too, its fragment and display
+ * text kept in the markdown link ("[[Que|shown]]" becomes "[shown](Quentin.md)"). open: the
+ * offset after "[[". The client filters on the replaced text, so the filter is that prefix
+ * before the words the user matches. */
 typedef struct {
   int on;          /* the vault writes markdown links */
   int embed;       /* "![[" */
   size_t start, end;
   char prefix[4];  /* "[[" or "![[" */
+  char *frag;      /* the link's "#fragment" after the cursor, without '#' (new; NULL: none) */
+  char *shown;     /* the link's display text after '|' (new; NULL: none) */
 } md_swap;
 
 static md_swap md_swap_at(const nl_completion_req *r, size_t open) {
@@ -58,9 +63,25 @@ static md_swap md_swap_at(const nl_completion_req *r, size_t open) {
   m.on = nl_nav_doc_config(r->ctx->ws, r->self, r->uri)->use_markdown_links;
   m.embed = open >= 3 && r->text[open - 3] == '!';
   m.start = open - 2 - (size_t)m.embed;
-  m.end = r->cur + (nl_completion_starts_with(r->text, r->len, r->cur, "]]") ? 2 : 0);
+  m.end = r->cur;
   strcpy(m.prefix, m.embed ? "![[" : "[[");
+  size_t close = r->cur;
+  while (close < r->len && !nl_completion_starts_with(r->text, r->len, close, "]]") &&
+         !nl_completion_starts_with(r->text, r->len, close, "[["))
+    close++;
+  if (!m.on || !nl_completion_starts_with(r->text, r->len, close, "]]")) return m;
+  m.end = close + 2;
+  const char *rest = r->text + r->cur, *bar = memchr(rest, '|', close - r->cur);
+  size_t target_end = bar ? (size_t)(bar - rest) : close - r->cur;
+  const char *hash = memchr(rest, '#', target_end);
+  if (hash != NULL) m.frag = strndup(hash + 1, target_end - (size_t)(hash + 1 - rest));
+  if (bar != NULL && bar + 1 < r->text + close) m.shown = strndup(bar + 1, (size_t)(r->text + close - bar - 1));
   return m;
+}
+
+static void md_swap_done(md_swap *m) {
+  free(m->frag);
+  free(m->shown);
 }
 
 /* Adds the item of markdown link `link` (owned: freed here), filtered on the prefix, the
@@ -105,7 +126,7 @@ static void note_items(nl_completion_req *r, size_t open, const char *typed, siz
       if (m.on) { /* the whole link, as the vault writes it; an alias is its display text */
         d.markdown = 1;
         md_add(r, &m, sub ? alias : link, nl_completion_item_kind(e), full, "", 0, sub ? alias : name,
-               nl_link_write(&d, NULL, alias, m.embed));
+               nl_link_write(&d, m.frag, m.shown ? m.shown : alias, m.embed));
       } else {
         char *head = sub ? nl_completion_concat3(link, suffix ? "" : "|", suffix ? "" : alias) : NULL;
         char *text = nl_completion_concat3(sub ? (head ? head : "") : link, close, "");
@@ -122,6 +143,7 @@ static void note_items(nl_completion_req *r, size_t open, const char *typed, siz
     free(detail);
     free(name);
   }
+  md_swap_done(&m);
 }
 
 /* The note a link's target names, for its headings and blocks: the note itself for an empty
@@ -152,20 +174,20 @@ static void fragment_items(nl_completion_req *r, size_t open, size_t start, cons
   const nl_entry *entry = NULL;
   const nl_note *note = target_note(r, target, target_len, &owned, &entry);
   if (note == NULL) return;
-  /* In a markdown-links vault: a link to the note (the linking note itself for "[[#"), shown
-   * "Note > Heading" or "Note > ^id" as Obsidian shows such a link. */
+  /* In a markdown-links vault: a link to the note shown "Note > Heading" or "Note > ^id", as
+   * Obsidian shows such a link; for "[[#" a link within the note, "[Heading](#Heading)", as
+   * Obsidian's suggester writes it. A display text the link has already is kept. */
   md_swap m = md_swap_at(r, open);
   const char *self_rel = nl_nav_doc_rel(r->self, r->uri);
   nl_link_index ix = {r->ctx->ws, r->self, entry};
   nl_link_dest d = {0};
-  if (entry != NULL) {
+  if (target_len > 0) {
     d = nl_link_dest_index(&ix, self_rel);
-  } else { /* a document outside the index links to itself */
-    d.from_rel = d.to_rel = self_rel;
-    d.format = nl_nav_doc_config(r->ctx->ws, r->self, r->uri)->link_format;
+  } else {
+    d.from_rel = self_rel; /* to_rel NULL: the linking note itself */
   }
   d.markdown = 1;
-  char *title = entry != NULL ? nl_nav_nfc(entry->name, strlen(entry->name)) : NULL;
+  char *title = target_len > 0 ? nl_nav_nfc(entry->name, strlen(entry->name)) : NULL;
   int closed = 0, suffix = 0;
   size_t end = target_end(r, "|", &closed, &suffix);
   nl_nav_pattern pat;
@@ -191,6 +213,10 @@ static void fragment_items(nl_completion_req *r, size_t open, size_t start, cons
     if (m.on) {
       char *frag = nl_completion_concat3(blocks ? "^" : "", text, "");
       char *shown = frag ? nl_completion_concat3(title ? title : "", title ? " > " : "", frag) : NULL;
+      if (shown && m.shown) {
+        free(shown);
+        shown = strdup(m.shown);
+      }
       if (shown) md_add(r, &m, text, ITEM_REFERENCE, detail, r->text + open, start - open, text,
                         nl_link_write(&d, frag, shown, m.embed));
       free(frag);
@@ -202,6 +228,7 @@ static void fragment_items(nl_completion_req *r, size_t open, size_t start, cons
     free(with_close);
   }
   free(title);
+  md_swap_done(&m);
   nl_note_free(owned);
 }
 

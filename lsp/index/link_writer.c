@@ -84,6 +84,7 @@ static char *plain_path(const nl_link_dest *d, const char *to, int strip) {
 }
 
 char *nl_link_path(const nl_link_dest *d) {
+  if (d->to_rel == NULL) return strdup("");
   size_t tl = strlen(d->to_rel);
   char *to = nl_unicode_nfc(d->to_rel, tl, NULL);
   if (to == NULL) return NULL;
@@ -134,7 +135,7 @@ char *nl_link_write(const nl_link_dest *d, const char *fragment, const char *sho
   nl_buf b = NL_BUF_INIT;
   if (embed) nl_buf_add(&b, "!", 1);
   if (d->markdown) {
-    if (shown == NULL) shown = title = file_title(d->to_rel);
+    if (shown == NULL && d->to_rel != NULL) shown = title = file_title(d->to_rel);
     if (shown == NULL) b.oom = 1;
     else {
       nl_buf_add(&b, "[", 1);

@@ -25,7 +25,9 @@ typedef int (*nl_link_reaches_fn)(void *ud, const char *target, size_t len);
 
 typedef struct {
   const char *from_rel;       /* the linking note's vault path ("" for none); borrowed */
-  const char *to_rel;         /* the linked file's vault path, extension included; borrowed */
+  const char *to_rel;         /* the linked file's vault path, extension included; borrowed;
+                                 NULL: the linking note itself (no path: "[Heading](#Heading)",
+                                 "[[#Heading]]"; the shown text must be given) */
   int format;                 /* NL_LINK_FORMAT_* (config.h) */
   int markdown;               /* a markdown link: ".md" kept, percent-encoded */
   int angle;                  /* a markdown destination in <...>: written as is, not encoded */
