@@ -25,7 +25,7 @@ static void write_at(const char *rel, const char *text) {
   fclose(f);
 }
 
-/* The text of a person note titled "Priya Natarajan" made on 2025-11-05 at 09:07 from a
+/* The text of a person note titled "Priya Natarajan" made on 2025-11-05 at 09:07:05 from a
  * template holding `tpl`, in *out (new, free()); NULL on failure. With `vault`, the vault's
  * .obsidian settings apply too, on a copy of the configuration as the server makes them. */
 static void made_with(const char *tpl, int vault, char **out) {
@@ -41,7 +41,7 @@ static void made_with(const char *tpl, int vault, char **out) {
   ASSERT(copy != NULL);
   int32_t day;
   ASSERT_EQ(nl_date_parse("2025-11-05", 10, &day), 0);
-  *out = nl_new_note_text(copy, root, NL_KIND_PERSON, "Priya Natarajan", day, 9 * 60 + 7);
+  *out = nl_new_note_text(copy, root, NL_KIND_PERSON, "Priya Natarajan", day, 9 * 3600 + 7 * 60 + 5);
   nl_config_free(copy);
 }
 
@@ -62,6 +62,21 @@ static void test_core_templates(void) {
   ASSERT_MADE("{{date:dddd, MMMM Do YYYY}} {{time:h:mm A}} {{date:[week of] D/M/YY}}",
               "Wednesday, November 5th 2025 9:07 AM week of 5/11/25");
   ASSERT_MADE("{{unknown}} {{date:", "{{unknown}} {{date:"); /* left as written */
+}
+
+/* moment.js tokens beyond the common ones, as moment's English locale writes them: seconds,
+ * the quarter, the day of the year, two-letter weekdays, 1-24 hours, ordinals, Unix seconds,
+ * ISO weeks (GGGG-[W]WW) and the locale's weeks (Sunday first, week 1 holds January 1st),
+ * across a year's end. */
+static void test_moment_tokens(void) {
+  ASSERT_MADE("{{time:HH:mm:ss}} {{time:s}} {{date:ss}}", "09:07:05 5 05");
+  ASSERT_MADE("{{date:Q DDD DDDD dd kk k Mo}}", "4 309 309 We 09 9 11th");
+  ASSERT_MADE("{{date:X}}", "1762333625");
+  ASSERT_MADE("{{date:GGGG-[W]WW W gggg ww w}}", "2025-W45 45 2025 45 45");
+  /* 2027-01-01, a Friday: ISO week 53 of 2026; the locale's week 1 of 2027. */
+  ASSERT_MADE("<% tp.date.now(\"GGGG-[W]WW gggg-ww\", 422) %>", "2026-W53 2027-01");
+  /* 2026-12-31, a Thursday: already in the locale's week 1 of 2027. */
+  ASSERT_MADE("<% tp.date.now(\"GGGG-WW gggg-w\", 421) %>", "2026-53 2027-1");
 }
 
 /* The vault's .obsidian/templates.json {"dateFormat", "timeFormat"} are {{date}} and {{time}};
@@ -117,6 +132,7 @@ int main(void) {
   snprintf(tdir, sizeof tdir, "%s/Templates", root);
   if (mkdir(tdir, 0700) != 0) return 1;
   RUN(test_core_templates);
+  RUN(test_moment_tokens);
   RUN(test_core_formats_from_the_vault);
   RUN(test_templater);
   RUN(test_no_template);

@@ -89,15 +89,21 @@ static char *default_text(const nl_config *cfg, nl_kind kind, const char *title)
 
 /* ---- filling a template ----------------------------------------------------------------- */
 
-/* The moment when the note is made: the day and the minute of the day. */
+/* The moment when the note is made: the day and the second of the day. */
 typedef struct {
-  int32_t days, minute;
+  int32_t days, second;
 } when;
 
-static void put_num(nl_buf *b, int v, int width) {
-  char t[16];
-  snprintf(t, sizeof t, "%0*d", width, v);
+static void put_num(nl_buf *b, long v, int width) {
+  char t[24];
+  snprintf(t, sizeof t, "%0*ld", width, v);
   nl_buf_add(b, t, strlen(t));
+}
+
+static void put_ordinal(nl_buf *b, int v) {
+  put_num(b, v, 1);
+  int t = v % 100, u = v % 10;
+  nl_buf_adds(b, t >= 11 && t <= 13 ? "th" : u == 1 ? "st" : u == 2 ? "nd" : u == 3 ? "rd" : "th");
 }
 
 static const char *const month_names[] = {"January", "February", "March",     "April",
@@ -106,17 +112,49 @@ static const char *const month_names[] = {"January", "February", "March",     "A
 static const char *const day_names[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                         "Thursday", "Friday", "Saturday"};
 
-/* Writes `w` in a moment.js format (the formats Obsidian's Templates and Templater take):
- * YYYY YY MMMM MMM MM M Do DD D dddd ddd d HH H hh h mm m A a, [escaped text]; any other
- * character stands for itself. */
+static int32_t days_of(int32_t y, int32_t m, int32_t d) {
+  char t[16];
+  int32_t days = 0;
+  snprintf(t, sizeof t, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+  nl_date_parse(t, 10, &days);
+  return days;
+}
+
+static int weekday(int32_t days) { return (int)(((days % 7) + 11) % 7); } /* 1970-01-01: Thursday */
+
+/* moment.js weekOfYear: weeks start on weekday `dow`, and the first week of a year holds its
+ * January (7 + dow - doy): ISO weeks (dow 1, doy 4) and the English locale's (0, 6). The week
+ * into *week and the year it belongs to into *wyear. */
+static void week_of(int32_t days, int32_t y, int dow, int doy, int *week, int32_t *wyear) {
+  int32_t first[3];
+  for (int k = 0; k < 3; k++) { /* the first week's start, relative to January 1st */
+    int32_t jan1 = days_of(y - 1 + k, 1, 1);
+    int fwd = 7 + dow - doy;
+    first[k] = jan1 + fwd - 1 - (7 + weekday(jan1 + fwd - 1) - dow) % 7;
+  }
+  int k = days < first[1] ? 0 : days >= first[2] ? 2 : 1;
+  *week = (int)((days - first[k]) / 7) + 1;
+  *wyear = y - 1 + k;
+}
+
+/* Writes `w` in a moment.js format (the formats Obsidian's Templates and Templater take), in
+ * the English locale: YYYY YY Q MMMM MMM MM Mo M DDDD DDD Do DD D dddd ddd dd d WW W ww w
+ * GGGG gggg HH H hh h kk k mm m ss s A a X, [escaped text]; any other character stands for
+ * itself. */
 static void put_moment(nl_buf *b, const char *f, size_t len, when w) {
   int32_t y, m, d;
   nl_date_civil(w.days, &y, &m, &d);
-  int wd = (int)(((w.days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
-  int hour = w.minute / 60, min = w.minute % 60, h12 = hour % 12 == 0 ? 12 : hour % 12;
-  static const char *const tokens[] = {"YYYY", "YY", "MMMM", "MMM", "MM", "M", "Do", "DD", "D",
-                                       "dddd", "ddd", "d",  "HH",  "H",  "hh", "h", "mm", "m",
-                                       "A",    "a",  NULL};
+  int wd = weekday(w.days), yday = (int)(w.days - days_of(y, 1, 1)) + 1;
+  int hour = w.second / 3600, min = w.second / 60 % 60, sec = w.second % 60;
+  int h12 = hour % 12 == 0 ? 12 : hour % 12, iso_week, en_week;
+  int32_t iso_year, en_year;
+  week_of(w.days, y, 1, 4, &iso_week, &iso_year);
+  week_of(w.days, y, 0, 6, &en_week, &en_year);
+  /* Longer tokens first: "MMMM" before "MM", "Do" before "D". */
+  static const char *const tokens[] = {
+      "YYYY", "YY", "Q",  "MMMM", "MMM", "MM", "Mo", "M",  "DDDD", "DDD", "Do", "DD", "D",
+      "dddd", "ddd", "dd", "d",   "WW",  "W",  "ww", "w",  "GGGG", "gggg", "HH", "H",  "hh",
+      "h",    "kk",  "k",  "mm",  "m",   "ss", "s",  "A",  "a",    "X",   NULL};
   for (size_t i = 0; i < len;) {
     if (f[i] == '[') {
       const char *end = memchr(f + i, ']', len - i);
@@ -133,34 +171,38 @@ static void put_moment(nl_buf *b, const char *f, size_t len, when w) {
       nl_buf_add(b, f + i++, 1);
       continue;
     }
-    i += strlen(tokens[t]);
-    switch (t) {
-    case 0: put_num(b, y, 4); break;
-    case 1: put_num(b, y % 100, 2); break;
-    case 2: nl_buf_add(b, month_names[m - 1], strlen(month_names[m - 1])); break;
-    case 3: nl_buf_add(b, month_names[m - 1], 3); break;
-    case 4: put_num(b, m, 2); break;
-    case 5: put_num(b, m, 1); break;
-    case 6: {
-      put_num(b, d, 1);
-      const char *sfx = (d % 10 == 1 && d != 11) ? "st" : (d % 10 == 2 && d != 12) ? "nd"
-                        : (d % 10 == 3 && d != 13) ? "rd" : "th";
-      nl_buf_add(b, sfx, 2);
+    const char *tok = tokens[t];
+    i += strlen(tok);
+    int width = (int)strlen(tok) == 2 ? 2 : 1;
+    switch (tok[0]) {
+    case 'Y': put_num(b, strlen(tok) == 4 ? y : y % 100, strlen(tok) == 4 ? 4 : 2); break;
+    case 'Q': put_num(b, (m - 1) / 3 + 1, 1); break;
+    case 'M':
+      if (strlen(tok) >= 3) nl_buf_add(b, month_names[m - 1], strlen(tok) == 4 ? strlen(month_names[m - 1]) : 3);
+      else if (tok[1] == 'o') put_ordinal(b, m);
+      else put_num(b, m, width);
       break;
-    }
-    case 7: put_num(b, d, 2); break;
-    case 8: put_num(b, d, 1); break;
-    case 9: nl_buf_add(b, day_names[wd], strlen(day_names[wd])); break;
-    case 10: nl_buf_add(b, day_names[wd], 3); break;
-    case 11: put_num(b, wd, 1); break;
-    case 12: put_num(b, hour, 2); break;
-    case 13: put_num(b, hour, 1); break;
-    case 14: put_num(b, h12, 2); break;
-    case 15: put_num(b, h12, 1); break;
-    case 16: put_num(b, min, 2); break;
-    case 17: put_num(b, min, 1); break;
-    case 18: nl_buf_add(b, hour < 12 ? "AM" : "PM", 2); break;
-    case 19: nl_buf_add(b, hour < 12 ? "am" : "pm", 2); break;
+    case 'D':
+      if (strlen(tok) >= 3) put_num(b, yday, strlen(tok) == 4 ? 3 : 1);
+      else if (tok[1] == 'o') put_ordinal(b, d);
+      else put_num(b, d, width);
+      break;
+    case 'd':
+      if (strlen(tok) == 1) put_num(b, wd, 1);
+      else nl_buf_add(b, day_names[wd], strlen(tok) == 4 ? strlen(day_names[wd]) : strlen(tok));
+      break;
+    case 'W': put_num(b, iso_week, width); break;
+    case 'w': put_num(b, en_week, width); break;
+    case 'G': put_num(b, iso_year, 4); break;
+    case 'g': put_num(b, en_year, 4); break;
+    case 'H': put_num(b, hour, width); break;
+    case 'h': put_num(b, h12, width); break;
+    case 'k': put_num(b, hour == 0 ? 24 : hour, width); break;
+    case 'm': put_num(b, min, width); break;
+    case 's': put_num(b, sec, width); break;
+    case 'A': nl_buf_adds(b, hour < 12 ? "AM" : "PM"); break;
+    case 'a': nl_buf_adds(b, hour < 12 ? "am" : "pm"); break;
+    case 'X': put_num(b, (long)w.days * 86400 + w.second, 1); break; /* the local time as UTC */
     }
   }
 }
@@ -270,7 +312,7 @@ static int templater_cmd(nl_buf *b, const char *t, size_t a, size_t e, const cha
     if (call_args(t, a + n, e, &fmt, &flen, &offset) != 0) return 0;
     /* tomorrow and yesterday take no offset; now's second argument is one */
     if (calls[i].shift != 0 && offset != 0) return 0;
-    when at = {w.days + calls[i].shift + offset, w.minute};
+    when at = {w.days + calls[i].shift + offset, w.second};
     if (fmt == NULL) fmt = calls[i].dflt, flen = strlen(fmt);
     put_moment(b, fmt, flen, at);
     return 1;
@@ -306,7 +348,7 @@ static char *fill(const char *t, size_t len, const char *title, when w, const nl
 }
 
 char *nl_new_note_text(const nl_config *cfg, const char *root, nl_kind kind, const char *title,
-                       int32_t today, int32_t minute) {
+                       int32_t today, int32_t second) {
   const char *tpl = kind >= 0 && kind < NL_KIND__COUNT ? cfg->kind_template[kind] : NULL;
   if (tpl == NULL || root == NULL) return default_text(cfg, kind, title);
   size_t cap = strlen(root) + strlen(tpl) + 2;
@@ -326,7 +368,7 @@ char *nl_new_note_text(const nl_config *cfg, const char *root, nl_kind kind, con
   }
   free(path);
   if (rc != 0) return default_text(cfg, kind, title);
-  when w = {today, minute};
+  when w = {today, second};
   size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
   char *out = fill(text + skip, len - skip, title, w, cfg);
   free(text);

@@ -541,11 +541,11 @@ int32_t nl_config_today(const nl_config *cfg) {
   return days;
 }
 
-int32_t nl_config_minute(const nl_config *cfg) {
+int32_t nl_config_second(const nl_config *cfg) {
   if (cfg->has_today) return 0; /* a fixed day starts at midnight: tests never see the clock */
   struct tm tm;
   if (nl_clock_local(&tm) < 0) return 0;
-  return tm.tm_hour * 60 + tm.tm_min;
+  return tm.tm_hour * 3600 + tm.tm_min * 60 + (tm.tm_sec < 60 ? tm.tm_sec : 59); /* no leap second */
 }
 
 /* Whether rel lies in folder: a path prefix, or for a glob (any folder named People: '**'
