@@ -22,276 +22,19 @@
 #include "lsp/base/path.h"
 #include "lsp/features/edits.h"
 #include "lsp/features/features.h"
+#include "lsp/features/move_plan.h"
 #include "lsp/features/nav_match.h"
 #include "lsp/index/link_writer.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
-
-typedef struct {
-  const nl_entry *e;
-  char *abs, *rel, *uri; /* after the move (new) */
-  const char *name;      /* file name after the move, in rel */
-  size_t name_len;
-  char *key;             /* the index's key of name (new) */
-} moved;
-
-/* An attachment (image, PDF, canvas, any file not a note) that moves. */
-typedef struct {
-  const char *old_abs, *old_rel; /* before the move (borrowed from the index) */
-  char *rel;                     /* after the move (new) */
-  char *key;                     /* the index's key of its file name, extension included (new) */
-} att_moved;
-
-typedef struct {
-  const nl_ctx *ctx;
-  moved *m;
-  size_t n, cap;
-  uint32_t *slot;        /* by entry id: index in m plus one, 0 when not moved */
-  uint32_t *by_key;      /* indexes of m sorted by key, for the notes a name will name */
-  int after;             /* the files are already at their new places */
-  att_moved *am;         /* the attachments that move */
-  size_t an, acap;
-} plan;
-
-static void plan_free(plan *p) {
-  for (size_t i = 0; i < p->n; i++) {
-    free(p->m[i].abs);
-    free(p->m[i].rel);
-    free(p->m[i].uri);
-    free(p->m[i].key);
-  }
-  free(p->m);
-  for (size_t i = 0; i < p->an; i++) {
-    free(p->am[i].rel);
-    free(p->am[i].key);
-  }
-  free(p->am);
-  free(p->slot);
-  free(p->by_key);
-}
-
-static const moved *moved_of(const plan *p, const nl_entry *e) {
-  return p->slot[e->id] ? &p->m[p->slot[e->id] - 1] : NULL;
-}
-
-static const char *rel_after(const plan *p, const nl_entry *e) {
-  const moved *m = moved_of(p, e);
-  return m ? m->rel : e->rel;
-}
-
-/* The file name (without .md) of e after the move. */
-static const char *name_after(const plan *p, const nl_entry *e, size_t *len) {
-  const moved *m = moved_of(p, e);
-  if (m == NULL) {
-    *len = strlen(e->name);
-    return e->name;
-  }
-  *len = m->name_len;
-  return m->name;
-}
-
-/* The vault path of new_abs (borrowed: its tail) for a file at abs of vault path rel, or NULL
- * when new_abs leaves that file's root. */
-static const char *rel_in_root(const char *abs, const char *rel, const char *new_abs) {
-  size_t root = strlen(abs) - strlen(rel); /* abs is root "/" rel */
-  if (strncmp(new_abs, abs, root) != 0 || strlen(new_abs) <= root) return NULL;
-  return new_abs + root;
-}
-
-/* Room for one more of *n elements of `size` bytes in *arr (capacity *cap); 0, or -1 when out
- * of memory. */
-static int grow(void **arr, size_t *cap, size_t n, size_t size) {
-  if (n < *cap) return 0;
-  size_t c = *cap ? *cap * 2 : 16;
-  void *x = realloc(*arr, c * size);
-  if (x == NULL) return -1;
-  *arr = x;
-  *cap = c;
-  return 0;
-}
-
-/* Where the file at abs, inside folder old (length ol), lands when the folder moves to
- * new_folder: new (free()), NULL when out of memory. */
-static char *in_moved_folder(const char *abs, size_t ol, const char *new_folder) {
-  size_t cap = strlen(new_folder) + strlen(abs + ol) + 1;
-  char *to = malloc(cap);
-  if (to != NULL) snprintf(to, cap, "%s%s", new_folder, abs + ol);
-  return to;
-}
-
-/* Records that e moves to new_abs; 0, or -1 when out of memory. Moves out of e's root are
- * not recorded: links to a note outside the vault cannot be kept. */
-static int add_move(plan *p, const nl_entry *e, const char *new_abs) {
-  const char *rel = rel_in_root(e->abs, e->rel, new_abs);
-  if (rel == NULL) return 0;
-  size_t nl = strlen(rel);
-  if (nl < 4 || strcasecmp(rel + nl - 3, ".md") != 0) return 0; /* no longer a note */
-  if (p->slot[e->id]) return 0;
-  if (grow((void **)&p->m, &p->cap, p->n, sizeof *p->m) != 0) return -1;
-  moved *m = &p->m[p->n];
-  m->e = e;
-  m->abs = strdup(new_abs);
-  m->rel = strdup(rel);
-  m->uri = nl_path_to_uri(new_abs);
-  if (m->abs == NULL || m->rel == NULL || m->uri == NULL) {
-    free(m->abs);
-    free(m->rel);
-    free(m->uri);
-    return -1;
-  }
-  const char *slash = strrchr(m->rel, '/');
-  m->name = slash ? slash + 1 : m->rel;
-  m->name_len = strlen(m->name) - 3;
-  size_t kl;
-  m->key = nl_ws_name_key(m->name, m->name_len, &kl);
-  if (m->key == NULL) {
-    free(m->abs);
-    free(m->rel);
-    free(m->uri);
-    return -1;
-  }
-  p->slot[e->id] = (uint32_t)++p->n;
-  return 0;
-}
-
-static const att_moved *att_moved_of(const plan *p, const char *abs) {
-  for (size_t i = 0; i < p->an; i++)
-    if (strcmp(p->am[i].old_abs, abs) == 0) return &p->am[i];
-  return NULL;
-}
-
-/* Records that the attachment at abs (vault path rel) moves to new_abs; 0, or -1 when out of
- * memory. A move out of its root, or to a note's name, is not recorded. */
-static int add_att_move(plan *p, const char *abs, const char *rel, const char *new_abs) {
-  const char *to = rel_in_root(abs, rel, new_abs);
-  if (to == NULL) return 0;
-  size_t tl = strlen(to);
-  if ((tl >= 3 && strcasecmp(to + tl - 3, ".md") == 0) || att_moved_of(p, abs)) return 0;
-  if (grow((void **)&p->am, &p->acap, p->an, sizeof *p->am) != 0) return -1;
-  att_moved *a = &p->am[p->an];
-  a->old_abs = abs;
-  a->old_rel = rel;
-  a->rel = strdup(to);
-  const char *slash = a->rel ? strrchr(a->rel, '/') : NULL;
-  const char *name = slash ? slash + 1 : a->rel;
-  size_t kl;
-  a->key = a->rel ? nl_ws_name_key(name, strlen(name), &kl) : NULL;
-  if (a->key == NULL) {
-    free(a->rel);
-    return -1;
-  }
-  p->an++;
-  return 0;
-}
-
-/* The attachment at oa moved to na, or every attachment in folder oa (length ol) moved. */
-static int read_att_moves(plan *p, const char *oa, const char *na) {
-  const nl_workspace *ws = p->ctx->ws;
-  size_t ol = strlen(oa);
-  int rc = 0;
-  for (uint32_t id = 0; id < nl_ws_attachment_limit(ws) && rc == 0; id++) {
-    const char *rel, *abs = nl_ws_attachment_get(ws, id, &rel);
-    if (abs == NULL || strncmp(abs, oa, ol) != 0) continue;
-    if (abs[ol] == '\0') {
-      rc = add_att_move(p, abs, rel, na);
-      continue;
-    }
-    if (abs[ol] != '/') continue;
-    char *to = in_moved_folder(abs, ol, na);
-    if (to == NULL) return -1;
-    rc = add_att_move(p, abs, rel, to);
-    free(to);
-  }
-  return rc;
-}
-
-/* Reads params.files [{oldUri, newUri}]: a note moved, or a folder and every note in it. */
-static int read_moves(plan *p, const json_t *params, char *err, size_t err_size) {
-  const json_t *files = json_object_get(params, "files");
-  if (!json_is_array(files)) {
-    snprintf(err, err_size, "files must be an array");
-    return NL_RPC_INVALID_PARAMS;
-  }
-  const nl_workspace *ws = p->ctx->ws;
-  size_t i;
-  const json_t *f;
-  json_array_foreach(files, i, f) {
-    const char *ou = json_string_value(json_object_get(f, "oldUri"));
-    const char *nu = json_string_value(json_object_get(f, "newUri"));
-    if (ou == NULL || nu == NULL) {
-      snprintf(err, err_size, "files[%zu] needs oldUri and newUri strings", i);
-      return NL_RPC_INVALID_PARAMS;
-    }
-    char *oa = nl_uri_to_path(ou), *na = nl_uri_to_path(nu);
-    int rc = 0;
-    if (oa != NULL && na != NULL) {
-      const nl_entry *e = nl_ws_by_path(ws, oa);
-      if (e != NULL) {
-        rc = add_move(p, e, na);
-      } else {
-        size_t ol = strlen(oa);
-        for (uint32_t id = 0; id < nl_ws_id_limit(ws) && rc == 0; id++) {
-          const nl_entry *x = nl_ws_get(ws, id);
-          if (x == NULL || strncmp(x->abs, oa, ol) != 0 || x->abs[ol] != '/') continue;
-          char *to = in_moved_folder(x->abs, ol, na);
-          if (to == NULL) {
-            rc = -1;
-            break;
-          }
-          rc = add_move(p, x, to);
-          free(to);
-        }
-        if (rc == 0) rc = read_att_moves(p, oa, na);
-      }
-    }
-    free(oa);
-    free(na);
-    if (rc != 0) {
-      snprintf(err, err_size, "out of memory");
-      return NL_RPC_INTERNAL_ERROR;
-    }
-  }
-  return 0;
-}
-
-/* ---- resolution after the move ----------------------------------------------------------- */
-
-static const plan *sort_plan; /* qsort has no context argument */
-
-static int cmp_key(const void *a, const void *b) {
-  return strcmp(sort_plan->m[*(const uint32_t *)a].key, sort_plan->m[*(const uint32_t *)b].key);
-}
-
-static int index_keys(plan *p) {
-  p->by_key = malloc((p->n + 1) * sizeof *p->by_key);
-  if (p->by_key == NULL) return -1;
-  for (size_t i = 0; i < p->n; i++) p->by_key[i] = (uint32_t)i;
-  sort_plan = p;
-  qsort(p->by_key, p->n, sizeof *p->by_key, cmp_key);
-  return 0;
-}
-
-/* The moved notes whose new name has key `key`: by_key[*first .. *first + count). */
-static size_t moved_named(const plan *p, const char *key, size_t *first) {
-  size_t lo = 0, hi = p->n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (strcmp(p->m[p->by_key[mid]].key, key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  size_t end = lo;
-  while (end < p->n && strcmp(p->m[p->by_key[end]].key, key) == 0) end++;
-  *first = lo;
-  return end - lo;
-}
 
 static int ends_md(const char *s, size_t len) {
   return len >= 3 && strncasecmp(s + len - 3, ".md", 3) == 0;
 }
 
 /* Whether e's path after the move, without .md, ends with the path `want` at a '/'. */
-static int path_fits(const plan *p, const nl_entry *e, const char *want, size_t wl) {
-  const char *rel = rel_after(p, e);
+static int path_fits(const nl_move_plan *p, const nl_entry *e, const char *want, size_t wl) {
+  const char *rel = nl_move_rel_after(p, e);
   size_t rl = strlen(rel);
   if (ends_md(rel, rl)) rl -= 3;
   if (wl > rl) return 0;
@@ -307,8 +50,8 @@ static int same_folder(const char *from_rel, const char *rel) {
 }
 
 /* The index's order: a note in the linking note's folder first, then the shortest path. */
-static int better(const plan *p, const char *from_rel, const nl_entry *a, const nl_entry *b) {
-  const char *ra = rel_after(p, a), *rb = rel_after(p, b);
+static int better(const nl_move_plan *p, const char *from_rel, const nl_entry *a, const nl_entry *b) {
+  const char *ra = nl_move_rel_after(p, a), *rb = nl_move_rel_after(p, b);
   int fa = same_folder(from_rel, ra), fb = same_folder(from_rel, rb);
   if (fa != fb) return fa;
   size_t la = strlen(ra), lb = strlen(rb);
@@ -334,8 +77,8 @@ static const char *target_path(const char *from_rel, const char *t, size_t *tl, 
 }
 
 /* Whether e's path after the move, without .md, is path[0, len) exactly. */
-static int path_is_exactly(const plan *p, const nl_entry *e, const char *path, size_t len) {
-  const char *rel = rel_after(p, e);
+static int path_is_exactly(const nl_move_plan *p, const nl_entry *e, const char *path, size_t len) {
+  const char *rel = nl_move_rel_after(p, e);
   size_t rl = strlen(rel);
   if (ends_md(rel, rl)) rl -= 3;
   return rl == len && memcmp(rel, path, len) == 0;
@@ -345,7 +88,7 @@ static int path_is_exactly(const plan *p, const nl_entry *e, const char *path, s
  * "./" or "../" path from the linking note's folder, then the path from the vault's root
  * exactly (a leading '/' stops there), then every note of that file name whose path ends with
  * the target, the best in the index's order; how many match goes to *n. */
-static const nl_entry *resolve_after(const plan *p, const char *from_rel, const char *target,
+static const nl_entry *resolve_after(const nl_move_plan *p, const char *from_rel, const char *target,
                                      size_t *n) {
   const nl_workspace *ws = p->ctx->ws;
   size_t tl = strlen(target);
@@ -366,12 +109,12 @@ static const nl_entry *resolve_after(const plan *p, const char *from_rel, const 
   size_t k = nl_ws_resolve_all(ws, NULL, base, bl, now, CAP);
   for (size_t i = 0; i < k && i < CAP; i++) {
     size_t nl;
-    const char *name = name_after(p, now[i], &nl);
-    if (moved_of(p, now[i]) == NULL && nl_nav_same_name(name, nl, base, bl)) cand[nc++] = now[i];
+    const char *name = nl_move_name_after(p, now[i], &nl);
+    if (nl_move_of(p, now[i]) == NULL && nl_nav_same_name(name, nl, base, bl)) cand[nc++] = now[i];
   }
   size_t kl, first;
   char *key = nl_ws_name_key(base, bl, &kl);
-  size_t count = key ? moved_named(p, key, &first) : 0;
+  size_t count = key ? nl_move_named(p, key, &first) : 0;
   free(key);
   for (size_t i = 0; i < count && nc < 2 * CAP; i++) cand[nc++] = p->m[p->by_key[first + i]].e;
   for (size_t i = 0; i < nc; i++) {
@@ -402,7 +145,7 @@ static int under_folder(const char *from_rel, const char *rel) {
 
 /* The vault path (borrowed) of the attachment a target names after the move, by the rules of
  * nl_ws_resolve_attachment; how many match goes to *n. */
-static const char *att_resolve_after(const plan *p, const char *from_rel, const char *target,
+static const char *att_resolve_after(const nl_move_plan *p, const char *from_rel, const char *target,
                                      size_t tl, size_t *n) {
   char joined[4096];
   int rooted;
@@ -417,7 +160,7 @@ static const char *att_resolve_after(const plan *p, const char *from_rel, const 
   size_t nc = 0, kl;
   size_t k = nl_ws_attachments_named(p->ctx->ws, target + b, tl - b, abs, rel, CAP);
   for (size_t i = 0; i < k && i < CAP; i++)
-    if (att_moved_of(p, abs[i]) == NULL) cand[nc++] = rel[i];
+    if (nl_move_att_of(p, abs[i]) == NULL) cand[nc++] = rel[i];
   char *key = nl_ws_name_key(target + b, tl - b, &kl);
   for (size_t i = 0; key != NULL && i < p->an && nc < 2 * CAP; i++)
     if (strcmp(p->am[i].key, key) == 0) cand[nc++] = p->am[i].rel;
@@ -446,7 +189,7 @@ static const char *att_resolve_after(const plan *p, const char *from_rel, const 
 
 /* The layout after the move as the judge of a written link to an attachment. */
 typedef struct {
-  const plan *p;
+  const nl_move_plan *p;
   const char *from_rel, *to_rel; /* after the move */
 } att_judge;
 
@@ -458,7 +201,7 @@ static int att_reaches_after(void *ud, const char *target, size_t len) {
 }
 
 /* Whether a moved attachment takes the file name of link target t. */
-static int att_name_moves(const plan *p, const char *t) {
+static int att_name_moves(const nl_move_plan *p, const char *t) {
   const char *base = strrchr(t, '/');
   base = base ? base + 1 : t;
   size_t kl;
@@ -472,16 +215,16 @@ static int att_name_moves(const plan *p, const char *t) {
 /* new_target for a link that names no note: when it names an attachment that moves (or the
  * linking note moves, or a moved file takes its name) and its path no longer reaches that
  * file after the move, the file's new path, its extension kept, in the vault's format. */
-static int att_new_target(const plan *p, const nl_entry *from, const nl_link *l, int angle,
+static int att_new_target(const nl_move_plan *p, const nl_entry *from, const nl_link *l, int angle,
                           char **text) {
   const nl_workspace *ws = p->ctx->ws;
   size_t tl = strlen(l->target);
   const char *abs = nl_ws_resolve_attachment(ws, from, l->target, tl);
   if (abs == NULL) return 0;
-  const att_moved *a = att_moved_of(p, abs);
-  if (a == NULL && moved_of(p, from) == NULL && !att_name_moves(p, l->target)) return 0;
+  const nl_move_att *a = nl_move_att_of(p, abs);
+  if (a == NULL && nl_move_of(p, from) == NULL && !att_name_moves(p, l->target)) return 0;
   const char *to_rel = a ? a->rel : nl_ws_attachment_rel(ws, abs);
-  const char *from_rel = rel_after(p, from);
+  const char *from_rel = nl_move_rel_after(p, from);
   size_t n;
   const char *hit = att_resolve_after(p, from_rel, l->target, tl, &n);
   if (to_rel == NULL || (hit != NULL && strcmp(hit, to_rel) == 0)) return 0;
@@ -498,7 +241,7 @@ static int att_new_target(const plan *p, const nl_entry *from, const nl_link *l,
 
 /* The layout after the move as the judge of a written link (link_writer.h). */
 typedef struct {
-  const plan *p;
+  const nl_move_plan *p;
   const char *from_rel; /* the linking note after the move */
   const nl_entry *to;
 } after_judge;
@@ -524,27 +267,27 @@ static int path_is(const char *from_rel, const char *target, const char *rel) {
 /* Whether link l of note `from` must change after the move; with text (may be NULL) the new
  * target text (new) goes to *text. `angle`: a markdown destination written in <...>. Returns
  * 0 (unchanged), 1 (changed) or -1 (out of memory). */
-static int new_target(const plan *p, const nl_entry *from, const nl_link *l, int angle,
+static int new_target(const nl_move_plan *p, const nl_entry *from, const nl_link *l, int angle,
                       char **text) {
   const nl_workspace *ws = p->ctx->ws;
   int md = l->kind == NL_LINK_MARKDOWN;
   const nl_entry *to = nl_ws_resolve(ws, from, l->target, strlen(l->target), NULL);
   if (to == NULL) return att_new_target(p, from, l, angle, text);
-  if (moved_of(p, to) == NULL && moved_of(p, from) == NULL) {
+  if (nl_move_of(p, to) == NULL && nl_move_of(p, from) == NULL) {
     /* Neither end moves: only a moved note taking the link's name can change its target. */
     const char *base = strrchr(l->target, '/');
     base = base ? base + 1 : l->target;
     size_t bl = strlen(base), kl, first;
     if (bl > 3 && strcasecmp(base + bl - 3, ".md") == 0) bl -= 3;
     char *key = nl_ws_name_key(base, bl, &kl);
-    size_t count = key ? moved_named(p, key, &first) : 0;
+    size_t count = key ? nl_move_named(p, key, &first) : 0;
     free(key);
     if (count == 0) return 0;
   }
-  const char *from_rel = rel_after(p, from);
+  const char *from_rel = nl_move_rel_after(p, from);
   size_t n;
   if (md) {
-    if (path_is(from_rel, l->target, rel_after(p, to))) return 0;
+    if (path_is(from_rel, l->target, nl_move_rel_after(p, to))) return 0;
     if (!path_is(from->rel, l->target, to->rel) && resolve_after(p, from_rel, l->target, &n) == to)
       return 0; /* a path the index resolved by name, and still does */
   } else {
@@ -563,7 +306,7 @@ static int new_target(const plan *p, const nl_entry *from, const nl_link *l, int
   after_judge j = {p, from_rel, to};
   nl_link_dest d = {0};
   d.from_rel = from_rel;
-  d.to_rel = rel_after(p, to);
+  d.to_rel = nl_move_rel_after(p, to);
   d.format = nl_config_at(nl_ws_config(ws), from->abs)->link_format;
   d.markdown = md;
   d.angle = angle;
@@ -574,7 +317,7 @@ static int new_target(const plan *p, const nl_entry *from, const nl_link *l, int
   return *text != NULL ? 1 : -1;
 }
 
-static void link_edit(const plan *p, nl_edits *s, nl_edits_file *f, const nl_link *l) {
+static void link_edit(const nl_move_plan *p, nl_edits *s, nl_edits_file *f, const nl_link *l) {
   size_t len;
   const char *raw = nl_edits_slice(f, l->target_range, &len);
   if (raw == NULL) return;
@@ -588,7 +331,7 @@ static void link_edit(const plan *p, nl_edits *s, nl_edits_file *f, const nl_lin
 }
 
 /* Whether any link of e (its indexed parse) changes: only such notes are read again. */
-static int needs_edit(const plan *p, const nl_entry *e) {
+static int needs_edit(const nl_move_plan *p, const nl_entry *e) {
   for (size_t i = 0; i < e->note->n_links; i++)
     if (*e->note->links[i].target != '\0' && new_target(p, e, &e->note->links[i], 0, NULL) != 0)
       return 1;
@@ -604,15 +347,28 @@ static void mark_backlinks(const nl_workspace *ws, const nl_entry *e, uint8_t *s
   if (n > 0) free(refs);
 }
 
+/* The notes with a link that ends in the file name of vault path rel. */
+static void mark_named(const nl_workspace *ws, const char *rel, uint8_t *seen) {
+  const char *name = strrchr(rel, '/');
+  name = name ? name + 1 : rel;
+  uint32_t n;
+  const uint32_t *ids = nl_ws_linking_named(ws, name, strlen(name), &n);
+  for (uint32_t i = 0; i < n; i++) mark(seen, ids[i]);
+}
+
 /* The edit for the plan: every note that may hold a link the move breaks, read afresh. */
-static int plan_edits(const plan *p, nl_edits *s) {
+static int plan_edits(const nl_move_plan *p, nl_edits *s) {
   const nl_workspace *ws = p->ctx->ws;
   uint8_t *seen = calloc(nl_ws_id_limit(ws) / 8 + 1, 1);
   if (seen == NULL) return -1;
-  /* Attachments have no backlinks: any note may link to one that moves. */
-  if (p->an > 0) memset(seen, 0xff, nl_ws_id_limit(ws) / 8 + 1);
+  /* A link to an attachment names its file: the notes that may link to one that moves, or
+   * to another file its new name makes ambiguous. */
+  for (size_t i = 0; i < p->an; i++) {
+    mark_named(ws, p->am[i].old_rel, seen);
+    mark_named(ws, p->am[i].rel, seen);
+  }
   for (size_t i = 0; i < p->n; i++) {
-    const moved *m = &p->m[i];
+    const nl_move_note *m = &p->m[i];
     mark(seen, m->e->id);
     mark_backlinks(ws, m->e, seen);
     /* Notes that share the moved note's new name: their links may become ambiguous. */
@@ -625,7 +381,7 @@ static int plan_edits(const plan *p, nl_edits *s) {
     if (!((seen[id / 8] >> (id % 8)) & 1)) continue;
     const nl_entry *e = nl_ws_get(ws, id);
     if (e == NULL || !needs_edit(p, e)) continue;
-    const moved *m = moved_of(p, e);
+    const nl_move_note *m = nl_move_of(p, e);
     nl_edits_file *f = p->after && m ? nl_edits_file_at(s, e, m->abs, m->uri)
                                      : nl_edits_file_of(s, e);
     for (size_t i = 0; f != NULL && i < f->note->n_links; i++)
@@ -635,31 +391,21 @@ static int plan_edits(const plan *p, nl_edits *s) {
   return s->oom ? -1 : 0;
 }
 
-static int plan_init(plan *p, const nl_ctx *ctx, int after) {
-  memset(p, 0, sizeof *p);
-  p->ctx = ctx;
-  p->after = after;
-  p->slot = calloc(nl_ws_id_limit(ctx->ws) + 1, sizeof *p->slot);
-  return p->slot != NULL ? 0 : -1;
-}
-
-/* The WorkspaceEdit for params (new), or json null when no link changes. */
+/* The WorkspaceEdit for params (new), or json null when no link changes; what moved into
+ * what (what_size bytes; may be NULL). */
 static int move_edit(const nl_ctx *ctx, const json_t *params, int after, json_t **result,
-                     char *err, size_t err_size) {
+                     char *what, size_t what_size, char *err, size_t err_size) {
   if (!json_is_object(params)) {
     snprintf(err, err_size, "params must be an object");
     return NL_RPC_INVALID_PARAMS;
   }
-  plan p;
-  if (plan_init(&p, ctx, after) != 0) {
+  nl_move_plan p;
+  if (nl_move_plan_init(&p, ctx, after) != 0) {
     snprintf(err, err_size, "out of memory");
     return NL_RPC_INTERNAL_ERROR;
   }
-  int rc = read_moves(&p, params, err, err_size);
-  if (rc == 0 && index_keys(&p) != 0) {
-    snprintf(err, err_size, "out of memory");
-    rc = NL_RPC_INTERNAL_ERROR;
-  }
+  int rc = nl_move_read(&p, params, err, err_size);
+  if (rc == 0 && what != NULL) nl_move_describe(&p, what, what_size);
   nl_edits s;
   nl_edits_init(&s, ctx);
   if (rc == 0 && p.n + p.an > 0 && plan_edits(&p, &s) != 0) {
@@ -672,13 +418,13 @@ static int move_edit(const nl_ctx *ctx, const json_t *params, int after, json_t 
     rc = NL_RPC_INTERNAL_ERROR;
   }
   nl_edits_free(&s);
-  plan_free(&p);
+  nl_move_plan_free(&p);
   return rc;
 }
 
 int nl_feature_will_rename_files(const nl_ctx *ctx, const json_t *params, json_t **result,
                                  char *err, size_t err_size) {
-  return move_edit(ctx, params, 0, result, err, err_size);
+  return move_edit(ctx, params, 0, result, NULL, 0, err, err_size);
 }
 
 int nl_feature_did_rename_files(const nl_ctx *ctx, const json_t *params, json_t **result,
@@ -687,9 +433,11 @@ int nl_feature_did_rename_files(const nl_ctx *ctx, const json_t *params, json_t 
   /* A client that sent willRenameFiles has applied its answer already. */
   if (ctx->caps != NULL && ctx->caps->will_rename_files) return 0;
   json_t *edit = NULL;
-  int rc = move_edit(ctx, params, 1, &edit, err, err_size);
+  char what[600], label[640];
+  int rc = move_edit(ctx, params, 1, &edit, what, sizeof what, err, err_size);
   if (rc == 0 && json_is_object(edit) && ctx->apply_edit != NULL) {
-    ctx->apply_edit(ctx, "Update links to moved notes", edit);
+    snprintf(label, sizeof label, "Update links after moving %s", what); /* the editor's undo label */
+    ctx->apply_edit(ctx, label, edit);
     edit = NULL;
   }
   json_decref(edit);

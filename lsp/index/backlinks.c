@@ -169,6 +169,23 @@ ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **ou
   return find_refs(ws, e, &rs, out);
 }
 
+const uint32_t *nl_ws_linking_named(const nl_workspace *ws, const char *name, size_t len,
+                                    uint32_t *n) {
+  const char *b;
+  size_t bl;
+  char *s = strndup(name, len);
+  *n = 0;
+  if (s == NULL) return NULL;
+  refs_complete(ws);
+  nl_wsi_link_base(s, &b, &bl); /* the key refs are filed under */
+  nl_wsi_key key;
+  nl_wsi_key_make(&key, b, bl);
+  const uint32_t *ids = nl_strmap_get(&ws->refs, key.s, key.len, n);
+  nl_wsi_key_done(&key);
+  free(s);
+  return ids;
+}
+
 ptrdiff_t nl_ws_mentions_of(const nl_workspace *ws, const nl_entry *person, nl_ref **out) {
   const ref_search rs = {&ws->said, 1, count_mentions, mention_hits, NULL};
   return find_refs(ws, person, &rs, out);

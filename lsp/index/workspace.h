@@ -214,6 +214,12 @@ nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const char *tag, siz
 /* Links anywhere in the vault whose target resolves to `e` (computed on call); new array in
  * *out (free()), returns the count or a negative error. */
 ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **out);
+/* The ids of the notes with a link whose last path segment is the file name name[0, len) (as
+ * the index compares names; ".md" dropped): every note that may link to a file of that name,
+ * an attachment's backlinks among them, an id once per such link. Borrowed until the index
+ * changes; the count in *n (NULL and 0 for none). */
+const uint32_t *nl_ws_linking_named(const nl_workspace *ws, const char *name, size_t len,
+                                    uint32_t *n);
 
 /* Character masks (nl_unicode_char_mask) by entry id, for passes over the whole vault that
  * can skip an entry without touching it: `names` covers the file name, title and aliases,

@@ -4,7 +4,10 @@
 //   node tests/bench/rename-bench.mjs /tmp/v10k [runs]
 // It renames the account with the most `account:` values (and its links and tags) to a new
 // name and back, and asks willRenameFiles for moving the Accounts folder; times are the
-// median of `runs` requests in ms, with how many files each edit touches.
+// median of `runs` requests in ms, with how many files each edit touches. When the vault has
+// assets/diagram.png (see tests/bench/README.md), it also asks willRenameFiles for moving that
+// one attachment to Images/, with the server's CPU per request (the run time of its threads in
+// /proc/PID/task/*/schedstat), which a loaded machine inflates far less than latency.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LspSession, REPO_ROOT, TEST_SETTINGS, fileUri } from '../e2e/lib/lsp-session.mjs';
@@ -57,7 +60,32 @@ for (let i = 0; i < runs; i++) {
   moveTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
   moveFiles = edit ? (edit.documentChanges ?? []).length : 0;
 }
+/** The server's CPU so far in ms: the run time of its threads. */
+const serverCpu = () => {
+  let ns = 0;
+  for (const t of fs.readdirSync(`/proc/${s.proc.pid}/task`)) {
+    ns += Number(fs.readFileSync(`/proc/${s.proc.pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+  }
+  return ns / 1e6;
+};
+const attTimes = [];
+const attCpu = [];
+let attFiles = 0;
+const att = path.join(vault, 'assets/diagram.png');
+for (let i = 0; fs.existsSync(att) && i < runs; i++) {
+  const c0 = serverCpu();
+  const t0 = process.hrtime.bigint();
+  const edit = await s.request('workspace/willRenameFiles', {
+    files: [{ oldUri: fileUri(att), newUri: fileUri(path.join(vault, 'Images/diagram.png')) }],
+  });
+  attTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  attCpu.push(serverCpu() - c0);
+  attFiles = edit ? (edit.documentChanges ?? []).length : 0;
+}
 console.log(`notes: ${fs.readdirSync(vault, { recursive: true }).filter((f) => f.endsWith('.md')).length}`);
 console.log(`rename account '${account}' (${counts.get(account)} account: values): median ${median(times).toFixed(1)} ms over ${runs} runs, ${files} files edited`);
 console.log(`willRenameFiles Accounts/ -> Customers/Accounts/: median ${median(moveTimes).toFixed(1)} ms over ${runs} runs, ${moveFiles} files edited`);
+if (attTimes.length > 0) {
+  console.log(`willRenameFiles assets/diagram.png -> Images/diagram.png: median ${median(attTimes).toFixed(1)} ms, server CPU median ${median(attCpu).toFixed(1)} ms over ${runs} runs, ${attFiles} files edited`);
+}
 await s.shutdownAndExit();

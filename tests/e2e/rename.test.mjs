@@ -326,7 +326,7 @@ test('didRenameFiles: a client without willRenameFiles gets the edit through wor
       await s.notify('workspace/didRenameFiles', {
         files: [{ oldUri: fileUri(path.join(vault, 'People/Ana Ruiz.md')), newUri: fileUri(path.join(vault, 'People/Ana Ruiz-Lopez.md')) }],
       });
-      await applied;
+      assert.equal((await applied).label, "Update links after moving note 'People/Ana Ruiz-Lopez.md'");
       assertVault(
         vault,
         movedVault(
@@ -495,8 +495,8 @@ const ATTACH_NOTE = [
 const ATTACH_FILES = ['assets/diagram.png', 'assets/report v2.pdf', 'Notes/Media/Board.canvas', 'Notes/Media/clip.mp3', 'Other/photo.jpg'];
 
 /** The example vault with Notes/Attach.md and the files it links to (plus Other/photo.jpg). */
-function withAttachments(fn) {
-  return withServer(fn, VSCODE_CAPS, (vault) => {
+function withAttachments(fn, caps = VSCODE_CAPS) {
+  return withServer(fn, caps, (vault) => {
     for (const rel of [...ATTACH_FILES, 'Notes/Attach.md']) {
       fs.mkdirSync(path.dirname(path.join(vault, rel)), { recursive: true });
       fs.writeFileSync(path.join(vault, rel), rel === 'Notes/Attach.md' ? ATTACH_NOTE : `bytes of ${rel}\n`);
@@ -559,4 +559,34 @@ test('willRenameFiles: a file that takes an attachment\'s name makes links to bo
       attachmentsMoved(moves, ATTACH_NOTE.replace('![[diagram.png]]', '![[assets/diagram.png]]').replace('(../Other/photo.jpg)', '(Notes/diagram.png)')),
     );
   });
+});
+
+test('didRenameFiles: attachments moved by a client without willRenameFiles; the edit names what moved', async () => {
+  const caps = structuredClone(VSCODE_CAPS);
+  caps.workspace.fileOperations.willRename = false;
+  await withAttachments(async (s, vault) => {
+    const move = async (moves, label) => {
+      for (const [a, b] of moves) {
+        fs.mkdirSync(path.dirname(path.join(vault, b)), { recursive: true });
+        fs.renameSync(path.join(vault, a), path.join(vault, b));
+      }
+      const applied = s.nextApplyEdit();
+      await s.notify('workspace/didRenameFiles', {
+        files: moves.map(([a, b]) => ({ oldUri: fileUri(path.join(vault, a)), newUri: fileUri(path.join(vault, b)) })),
+      });
+      assert.equal((await applied).label, label);
+    };
+    await move([['assets/report v2.pdf', 'assets/report v3.pdf']], "Update links after moving attachment 'assets/report v3.pdf'");
+    await move([['Notes/Media', 'Notes/Clips']], 'Update links after moving 2 attachments');
+    assertVault(
+      vault,
+      attachmentsMoved(
+        [['assets/report v2.pdf', 'assets/report v3.pdf'], ['Notes/Media', 'Notes/Clips']],
+        ATTACH_NOTE.replace('[[report v2.pdf]]', '[[report v3.pdf]]')
+          .replace('(../assets/report%20v2.pdf#page=2)', '(report%20v3.pdf#page=2)')
+          .replace('(Media/Board.canvas)', '(Board.canvas)')
+          .replace('![[Media/clip.mp3]]', '![[clip.mp3]]'),
+      ),
+    );
+  }, caps);
 });
