@@ -10,8 +10,15 @@
  *
  * This is Obsidian's fileToLinktext with one safety added: a relative path that does not start
  * with "../" and would lead to another note (a note of that path at the vault's root wins, in
- * Obsidian as here) is written "./path". Whether a form reaches the note is asked of the caller
- * (the index, or the layout after a move). Lives beside the resolver, which it asks; no I/O. */
+ * Obsidian as here) is written "./path"; Obsidian itself never writes "./" (the Better Markdown
+ * Links plugin adds it for that reason), so every other relative path is Obsidian's. Whether a
+ * form reaches the note is asked of the caller (the index, or the layout after a move). Lives
+ * beside the resolver, which it asks; no I/O.
+ *
+ * Markdown destinations keep non-ASCII readable (obsidian-dev-utils' stand-in for Obsidian's
+ * generateMarkdownLink encodes only blanks, '\' and control characters; we also encode the few
+ * ASCII characters that could end or split a destination), and a link without display text
+ * shows the file name, as generateMarkdownLink's alias defaults to the file's basename. */
 #ifndef NL_LINK_WRITER_H
 #define NL_LINK_WRITER_H
 
