@@ -240,10 +240,11 @@ static size_t collect_rows(uint32_t *cand, const nl_nav_pattern *pat, const uint
   return n_cand;
 }
 
-/* Offers the rows cand[0, n_cand) in order; rows that can only match scattered (first 0) are
- * kept at the front of cand instead when `defer` is set. Returns how many were kept. */
+/* Offers the rows cand[0, n_cand) of workspace folder `root` (any when -1) in order; rows that
+ * can only match scattered (first 0) are kept at the front of cand instead when `defer` is
+ * set. Returns how many were kept. */
 static size_t offer_rows(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_workspace *ws,
-                         uint32_t *cand, size_t n_cand, int kind, int defer) {
+                         uint32_t *cand, size_t n_cand, int kind, int defer, int64_t root) {
   size_t n;
   const char *pool;
   const nl_ws_name *rows = nl_ws_names(ws, &n, &pool, NULL);
@@ -254,6 +255,7 @@ static size_t offer_rows(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_w
     if (k + AHEAD < n_cand) __builtin_prefetch(&rows[cand[k + AHEAD]]);
     if (k + AHEAD / 2 < n_cand) __builtin_prefetch(pool + rows[cand[k + AHEAD / 2]].off);
     const nl_ws_name *row = &rows[cand[k]];
+    if (root >= 0 && row->root != root) continue; /* another folder is another vault */
     int party = kind >= 0 || is_party_kind(row->kind);
     int first = pat->len == 0 || nl_nav_may_anchor(pat, row->initials, row->bigrams, row->trigrams);
     if (defer && !first) {
@@ -265,7 +267,8 @@ static size_t offer_rows(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_w
   return kept;
 }
 
-/* Offers every file name and alias of the index's name table (of `kind`, or all when -1).
+/* Offers every file name and alias of the index's name table (of `kind`, or all when -1) in
+ * workspace folder `root` (any when -1).
  * The table is packed, so the pass touches no entry; hits get their entry afterwards.
  * Two passes: first the names that can rank high, then the rest only when the first pass
  * left room in the list. With letters typed, the first pass takes names that may match at
@@ -273,7 +276,7 @@ static size_t offer_rows(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_w
  * matches alike, people and accounts (the rest rank below them). In a large vault that skips
  * thousands of fuzzy scores, or a hundred thousand offers to the list. */
 static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_workspace *ws,
-                        int kind) {
+                        int kind, int64_t root) {
   size_t n;
   const char *pool;
   const uint64_t *masks;
@@ -283,7 +286,7 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
   if (cand == NULL) return; /* out of memory: no names offered */
   int by_party = pat->len == 0 && kind < 0;
   size_t n_cand = collect_rows(cand, pat, masks, kinds, n, kind, by_party ? 1 : -1);
-  size_t deferred = offer_rows(top, pat, ws, cand, n_cand, kind, !by_party);
+  size_t deferred = offer_rows(top, pat, ws, cand, n_cand, kind, !by_party, root);
   if (by_party) deferred = collect_rows(cand, pat, masks, kinds, n, kind, 0);
   const uint64_t min = top->n == top->cap ? top->items[0].rank : 0;
   if (deferred > 0 && top->n == top->cap &&
@@ -291,7 +294,7 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
     top->seen += deferred; /* they may match, so the list counts as cut */
     deferred = 0;
   }
-  offer_rows(top, pat, ws, cand, deferred, kind, 0);
+  offer_rows(top, pat, ws, cand, deferred, kind, 0, root);
   free(cand);
   for (size_t i = 0; i < top->n; i++) top->items[i].ptr = nl_ws_get(ws, top->items[i].id);
 }
@@ -303,7 +306,10 @@ void nl_completion_best_names(nl_completion_req *r, const char *typed, size_t ty
   nl_nav_pattern pat;
   nl_nav_pattern_init(&pat, typed, typed_len);
   nl_nav_topk_init(top, buf, MAX_ITEMS);
-  offer_names(top, &pat, r->ctx->ws, kind);
+  /* Names of the note's own folder only: each workspace folder is its own vault. */
+  const nl_workspace *ws = r->ctx->ws;
+  int64_t root = nl_ws_n_roots(ws) > 1 && r->self != NULL ? (int64_t)r->self->root : -1;
+  offer_names(top, &pat, ws, kind, root);
   nl_nav_topk_sort(top);
   r->incomplete = top->seen > top->n;
 }

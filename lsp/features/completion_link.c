@@ -308,10 +308,11 @@ int nl_completion_mdlink(nl_completion_req *r) {
   const nl_workspace *ws = r->ctx->ws;
   uint32_t limit = nl_ws_id_limit(ws);
   const uint64_t *masks = nl_ws_name_masks(ws);
+  int64_t root = nl_ws_n_roots(ws) > 1 && r->self != NULL ? (int64_t)r->self->root : -1;
   for (uint32_t id = 0; id < limit; id++) {
     if (!nl_nav_may_match(&pat, masks[id])) continue;
     const nl_entry *e = nl_ws_get(ws, id);
-    if (e == NULL) continue;
+    if (e == NULL || (root >= 0 && e->root != root)) continue;
     if (dir_bytes > 0 && (nl_path_dir_len(e->rel) != folder_len || strncmp(e->rel, folder, folder_len)))
       continue;
     nl_completion_offer_match(&top, &pat, e->name, strlen(e->name), nl_nav_is_party(e), e->seq, id, 0, e);

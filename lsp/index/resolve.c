@@ -41,7 +41,8 @@ static int better(const nl_entry *from, const nl_entry *a, const nl_entry *b) {
   return strcmp(a->rel, b->rel) < 0;
 }
 
-/* Collects the distinct live entries among ids that pass `keep` into out, best first. */
+/* Collects the distinct live entries among ids that pass `keep` into out, best first; with a
+ * `from`, only those of from's workspace folder: each folder is its own vault. */
 typedef int (*keep_fn)(const nl_entry *e, const void *arg);
 
 static size_t collect(const nl_workspace *ws, const nl_entry *from, const uint32_t *ids,
@@ -49,7 +50,8 @@ static size_t collect(const nl_workspace *ws, const nl_entry *from, const uint32
   size_t total = 0;
   for (uint32_t i = 0; i < n; i++) {
     nl_entry *e = nl_ws_get(ws, ids[i]);
-    if (e == NULL || (keep != NULL && !keep(e, arg))) continue;
+    if (e == NULL || (from != NULL && e->root != from->root) || (keep != NULL && !keep(e, arg)))
+      continue;
     int dup = 0;
     for (uint32_t j = 0; j < i && !dup; j++) dup = ids[j] == ids[i];
     if (dup) continue;
@@ -81,7 +83,7 @@ static int path_suffix(const nl_entry *e, const void *arg) {
 static nl_entry *by_rel(const nl_workspace *ws, const nl_entry *from, const char *rel) {
   char abs[4096];
   for (size_t r = 0; r < ws->n_roots; r++) {
-    if (from != NULL && nl_wsi_root_of(ws, from->abs) != (int)r) continue;
+    if (from != NULL && from->root != r) continue;
     if ((size_t)snprintf(abs, sizeof(abs), "%s/%s", ws->roots[r], rel) >= sizeof(abs)) continue;
     nl_entry *e = nl_ws_by_path(ws, abs);
     if (e != NULL) return e;

@@ -161,6 +161,7 @@ static int add_row(nl_workspace *ws, const nl_entry *e, uint32_t sub, const char
                       .sub = sub,
                       .off = (uint32_t)ws->pool_len,
                       .len = (uint32_t)len,
+                      .root = e->root,
                       .kind = (uint8_t)e->kind,
                       .ascii = 1,
                       .first = name[0]};
@@ -333,6 +334,7 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
   e = calloc(1, sizeof(*e));
   if (e == NULL) goto oom;
   e->id = ws->n_ids;
+  e->root = (uint32_t)r;
   /* abs, then the file name without ".md", in one block; rel is abs's tail. */
   size_t alen = strlen(abs);
   const char *slash = strrchr(abs, '/');

@@ -20,6 +20,8 @@ typedef struct nl_entry {
                       tail of abs) */
   char *uri;       /* file URI (owned) */
   char *name;      /* file name without ".md" (borrowed: in abs's block) */
+  uint32_t root;   /* index of its workspace folder (nl_ws_root; the innermost that holds it):
+                      each folder is its own vault, and a link never leaves it */
   nl_note *note;   /* the current parse (owned), from the open document when open */
   nl_kind kind;
   int open;        /* the text comes from an open document, which overrides disk */
@@ -153,7 +155,8 @@ uint64_t nl_ws_seq(const nl_workspace *ws);       /* increases with every change
 uint64_t nl_ws_generation(const nl_workspace *ws);
 
 /* Resolves a link target as written (`Ana Ruiz`, `People/Ana Ruiz`, `Ana Ruiz.md`,
- * `../People/Ana%20Ruiz.md` already decoded) from note `from` (may be NULL) by Obsidian's rules
+ * `../People/Ana%20Ruiz.md` already decoded) from note `from` (may be NULL) among the notes of
+ * from's own workspace folder (every folder when NULL) by Obsidian's rules
  * (MetadataCache.getLinkpathDest), for wikilinks and markdown links alike: "./" and "../"
  * from from's folder; then the path from the vault's root (a leading '/' allows nothing
  * else); then every note of that file name whose path ends with the target, those under
@@ -240,6 +243,7 @@ typedef struct {
   uint32_t sub;    /* 0: the file name; i + 1: alias i of the note */
   uint32_t off;    /* the name, NUL-terminated, at pool + off */
   uint32_t len;
+  uint32_t root;   /* the entry's root (nl_entry.root) */
   uint8_t kind;    /* nl_kind */
   uint8_t dead;
   uint8_t ascii;   /* the name is all ASCII */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import { LspSession, REPO_ROOT, TEST_SETTINGS, copyVault, removeVault, positionOf, uriPath, fileUri, VSCODE_CAPS, withVaultServer } from './lib/lsp-session.mjs';
+import { LspSession, REPO_ROOT, TEST_SETTINGS, copyVault, removeVault, positionOf, uriPath, fileUri, locations, VSCODE_CAPS, withVaultServer } from './lib/lsp-session.mjs';
 
 const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
 
@@ -318,6 +318,40 @@ test('.obsidian/app.json useMarkdownLinks: a [[ completion\'s edit writes the ma
   );
 });
 
+/** A new temporary folder (real path) and a writer of files under it. */
+function tempBase() {
+  const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'notes-lsp-e2e-')));
+  const write = (rel, text) => {
+    fs.mkdirSync(path.dirname(path.join(base, rel)), { recursive: true });
+    fs.writeFileSync(path.join(base, rel), text);
+  };
+  return { base, write };
+}
+
+/** Serves the folders `names` of base as workspace folders, in that order, to fn(s); removes base. */
+async function withFolders(base, names, fn) {
+  const s = new LspSession({ cwd: base });
+  try {
+    s.start();
+    const folders = names.map((v) => ({ uri: fileUri(path.join(base, v)), name: v }));
+    await s.initialize({ capabilities: VSCODE_CAPS, extra: { workspaceFolders: folders } });
+    await s.initialized();
+    await s.waitForIndex();
+    await fn(s);
+  } finally {
+    await s.dispose();
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+}
+
+/** The edits of the completion items at the end of `typed`, the text of a new note at rel, sorted. */
+async function completeNew(s, rel, typed) {
+  const uri = await s.open(rel, { text: typed });
+  const res = await s.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: typed.length } });
+  await s.close(uri);
+  return (Array.isArray(res) ? res : res.items).map((i) => i.textEditText ?? i.textEdit?.newText ?? i.insertText).sort();
+}
+
 /**
  * Two workspace folders, each an Obsidian vault with its own .obsidian settings: folder A writes
  * markdown links with absolute paths, excludes Archive, keeps its templates in Templates and
@@ -325,11 +359,7 @@ test('.obsidian/app.json useMarkdownLinks: a [[ completion\'s edit writes the ma
  * folder's settings, whichever folder comes last.
  */
 function twoVaults() {
-  const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'notes-lsp-e2e-')));
-  const write = (rel, text) => {
-    fs.mkdirSync(path.dirname(path.join(base, rel)), { recursive: true });
-    fs.writeFileSync(path.join(base, rel), text);
-  };
+  const { base, write } = tempBase();
   write('A/.obsidian/app.json', JSON.stringify({ useMarkdownLinks: true, newLinkFormat: 'absolute', userIgnoreFilters: ['Archive/'] }));
   write('A/.obsidian/templates.json', JSON.stringify({ folder: 'Templates', dateFormat: 'DD.MM.YYYY' }));
   write('B/.obsidian/app.json', JSON.stringify({ useMarkdownLinks: false, newLinkFormat: 'shortest' }));
@@ -346,22 +376,9 @@ function twoVaults() {
 }
 
 test('several workspace folders: each vault\'s own .obsidian settings for its notes', async () => {
-  const base = twoVaults();
-  const s = new LspSession({ cwd: base });
-  try {
-    s.start();
-    const folders = ['A', 'B'].map((v) => ({ uri: fileUri(path.join(base, v)), name: v }));
-    await s.initialize({ capabilities: VSCODE_CAPS, extra: { workspaceFolders: folders } });
-    await s.initialized();
-    await s.waitForIndex();
-
+  await withFolders(twoVaults(), ['A', 'B'], async (s) => {
     // Completion: A writes a markdown link with the vault path and never offers Archive/.
-    const complete = async (rel, typed) => {
-      const uri = await s.open(rel, { text: typed });
-      const res = await s.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 4 } });
-      await s.close(uri);
-      return (Array.isArray(res) ? res : res.items).map((i) => i.textEditText ?? i.textEdit?.newText ?? i.insertText).sort();
-    };
+    const complete = (rel, typed) => completeNew(s, rel, typed);
     assert.deepEqual(await complete('A/Notes/New.md', '[[Ta'), ['[Tanvir Rahman](People/Tanvir%20Rahman.md)']);
     assert.deepEqual(await complete('B/Notes/New.md', '[[Bo'), ['Bo Lee]]', 'Bolt]]']);
 
@@ -397,8 +414,35 @@ test('several workspace folders: each vault\'s own .obsidian settings for its no
     };
     assert.deepEqual(await renamed('A', 'Tanvir Rahman', 'Tanvir R'), ['People/Tanvir R']);
     assert.deepEqual(await renamed('B', 'Bo Lee', 'Bo L'), ['Bo L']);
-  } finally {
-    await s.dispose();
-    fs.rmSync(base, { recursive: true, force: true });
-  }
+  });
+});
+
+test('several workspace folders: a link never leaves its own folder\'s vault, as in Obsidian', async () => {
+  // Both vaults have a note Shared; B's sits at its root, so a lookup across folders would prefer
+  // it (the shortest path) from A too. Only B has Only B and Onlooker.
+  const { base, write } = tempBase();
+  write('A/Topics/Shared.md', '# Shared in A\n');
+  write('B/Shared.md', '# Shared in B\n');
+  write('B/Only B.md', '# Only B\n');
+  write('B/Onlooker.md', '# Onlooker\n');
+  // B first: the order of the folders must not matter either.
+  await withFolders(base, ['B', 'A'], async (s) => {
+    const text = 'See [[Shared]] and [[Only B]].\n';
+    const target = async (v) => {
+      const uri = await s.open(`${v}/Notes/Link.md`, { text });
+      const got = locations(await s.request('textDocument/definition', { textDocument: { uri }, position: { line: 0, character: 8 } }));
+      const codes = (await s.pullDiagnostics(uri)).map((d) => `${d.code} ${d.range.start.character}`);
+      await s.close(uri);
+      return { target: got.map((l) => path.relative(base, uriPath(l.uri))), codes };
+    };
+    assert.deepEqual(await target('A'), { target: [path.join('A', 'Topics', 'Shared.md')], codes: ['broken-link 19'] });
+    assert.deepEqual(await target('B'), { target: [path.join('B', 'Shared.md')], codes: [] });
+
+    // Completion in A offers A's notes only, for wikilinks and markdown links alike.
+    const complete = (rel, typed) => completeNew(s, rel, typed);
+    assert.deepEqual(await complete('A/Notes/New.md', '[[On'), []);
+    assert.deepEqual(await complete('A/Notes/New.md', '[[Sha'), ['Shared]]']);
+    assert.deepEqual(await complete('A/Notes/New.md', '[x](On'), []);
+    assert.deepEqual(await complete('B/Notes/New.md', '[[On'), ['Onlooker]]', 'Only B]]']);
+  });
 });
