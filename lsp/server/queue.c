@@ -156,6 +156,20 @@ static void cancel_held(nl_server *srv, const json_t *id) {
   }
 }
 
+/* Shutdown came while the first scan ran: every held request is answered now with an error,
+ * rather than never (the exit that follows would drop them unanswered). */
+void nl_srv_refuse_held(nl_server *srv) {
+  while (srv->held_head != NULL) {
+    nl_server_queued *q = srv->held_head;
+    srv->held_head = q->next;
+    nl_srv_send_msg(srv, nl_rpc_error(q->msg.id, NL_RPC_REQUEST_FAILED,
+                                      "the server is shutting down before its index was ready"));
+    nl_rpc_msg_free(&q->msg);
+    free(q);
+  }
+  srv->held_tail = NULL;
+}
+
 /* The scan is done: held requests go first in the queue, in the order they came. */
 void nl_srv_release_held(nl_server *srv) {
   if (srv->held_head == NULL) return;

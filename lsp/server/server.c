@@ -364,6 +364,7 @@ int nl_server_shutdown(nl_server *srv, const json_t *params, json_t **result, ch
                        size_t err_size) {
   srv->state = ST_SHUTDOWN;
   nl_srv_pull_release(srv); /* a held workspace pull is answered, not left waiting */
+  nl_srv_refuse_held(srv);  /* and so is a request held for the first scan */
   *result = json_null();
   return 0;
 }

@@ -117,6 +117,8 @@ void nl_srv_idle_cb(uv_idle_t *h);
 void nl_srv_drain(nl_server *srv);
 /* The first scan is done: held requests go first in the queue, in the order they came. */
 void nl_srv_release_held(nl_server *srv);
+/* Shutdown during the first scan: every held request is answered with RequestFailed. */
+void nl_srv_refuse_held(nl_server *srv);
 
 /* ---- workspace/diagnostic, running and held (pull.c) ------------------------------------- */
 

@@ -370,7 +370,9 @@ class ServerTest(unittest.TestCase):
         self.assertIn("indexing stopped after", text)
         self.assertNotIn("index ready", text)
 
-    def test_stdin_closing_while_indexing(self):
+    def scanning_bulk(self):
+        """A client whose server is scanning 10,000 more notes (it sent $/progress), and the
+        server's log file."""
         big = os.path.join(self.vault, "Bulk")
         os.mkdir(big)
         for i in range(10000):
@@ -380,6 +382,29 @@ class ServerTest(unittest.TestCase):
         c = self.client(args=("--log-file", log, "--log-level", "info"))
         c.initialize(caps={"window": {"workDoneProgress": True}})
         self.assertIsNotNone(c.wait(lambda m: m.get("method") == "$/progress"))  # scanning
+        return c, log
+
+    def test_shutdown_answers_requests_held_for_the_index(self):
+        # A request held for the first scan, then shutdown before the scan ends: the held
+        # request is answered (RequestFailed) before shutdown's own answer, not dropped.
+        c, log = self.scanning_bulk()
+        c.send({"jsonrpc": "2.0", "id": 910, "method": "workspace/symbol", "params": {"query": "Note"}})
+        c.send({"jsonrpc": "2.0", "id": 911, "method": "shutdown"})
+        down = c.wait(lambda m: m.get("id") == 911, 60)
+        self.assertIsNone(down.get("error"), down)
+        held = [m for m in c.inbox if m.get("id") == 910]
+        self.assertEqual(len(held), 1, "the held request is answered before shutdown's answer")
+        c.send({"jsonrpc": "2.0", "method": "exit"})
+        self.assertEqual(c.proc.wait(20), 0)
+        with open(log) as f:
+            ready = "index ready" in f.read()
+        if ready:  # the scan won the race on a fast machine: answered from the whole index
+            self.assertIn("result", held[0])
+        else:
+            self.assertEqual(held[0]["error"]["code"], -32803, held[0])
+
+    def test_stdin_closing_while_indexing(self):
+        c, log = self.scanning_bulk()
         c.proc.stdin.close()
         self.assertEqual(c.proc.wait(20), 1)  # no exit notification: status 1
         with open(log) as f:
