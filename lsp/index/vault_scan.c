@@ -385,6 +385,7 @@ static void scan_finish(vault_scan *sc) {
   commit_caches(sc);
   ws->ready = 1;
   ws->unreadable = sc->unreadable;
+  ws->capped = sc->capped;
   nl_ws_progress_cb cb = sc->cb;
   void *ud = sc->ud;
   size_t total = sc->n_files;
@@ -590,6 +591,7 @@ void nl_ws_cancel_scan(nl_workspace *ws) {
 
 int nl_ws_scanning(const nl_workspace *ws) { return ws->vscan != NULL && !ws->vscan->stop; }
 size_t nl_ws_unreadable(const nl_workspace *ws) { return ws->unreadable; }
+int nl_ws_capped(const nl_workspace *ws) { return ws->capped; }
 int nl_ws_set_cache_dir(nl_workspace *ws, const char *dir) {
   char *copy = dir != NULL ? strdup(dir) : NULL;
   if (dir != NULL && copy == NULL) return NL_ENOMEM;

@@ -86,6 +86,8 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud);
 int nl_ws_scanning(const nl_workspace *ws);
 /* Folders and notes the last finished scan could not read (each logged with its reason). */
 size_t nl_ws_unreadable(const nl_workspace *ws);
+/* 1 when the last finished scan stopped at maxNotes: the vault holds more notes than indexed. */
+int nl_ws_capped(const nl_workspace *ws);
 /* Stops a running scan without merging what it parsed (the server is leaving): work not
  * started is cancelled, work running stops after its current file. The scan's memory goes once
  * the loop has run its last callback; nl_ws_scanning is 0 from now on. */

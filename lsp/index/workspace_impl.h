@@ -57,6 +57,7 @@ struct nl_workspace {
   void *text_ud;
   int ready;
   size_t unreadable; /* folders and notes the last finished scan could not read */
+  int capped;        /* the last finished scan stopped at maxNotes */
 };
 
 /* ---- keys (workspace.c) ------------------------------------------------------------------- */

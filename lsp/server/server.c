@@ -318,6 +318,11 @@ void nl_srv_scan_progress(nl_workspace *ws, void *ud, size_t done, size_t total,
       used += (size_t)snprintf(roots + used, sizeof(roots) - used, "%s%s", i ? ", " : "",
                                nl_ws_root(ws, i));
     nl_log(NL_LOG_INFO, "index ready: %s in %s", msg, roots[0] ? roots : "no folder");
+    if (nl_ws_capped(ws)) { /* half a vault indexed breaks links silently: say so */
+      snprintf(roots, sizeof(roots), "notes-lsp indexed only %s (the maxNotes setting): the "
+               "vault holds more; raise maxNotes to index them all", msg);
+      nl_srv_show_message(srv, 2, roots);
+    }
     srv->vault_push = 1;
     if (!srv->exiting) nl_srv_release_held(srv);
     return;

@@ -420,6 +420,10 @@ class ServerTest(unittest.TestCase):
         end = c.wait(lambda m: m.get("method") == "$/progress"
                      and m["params"]["value"]["kind"] == "end", 30)
         self.assertEqual(end["params"]["value"]["message"], "5 notes")
+        shown = c.wait(lambda m: m.get("method") == "window/showMessage", 10)
+        self.assertIsNotNone(shown, "the cap is shown to the user, not only logged")
+        self.assertEqual(shown["params"]["type"], 2)
+        self.assertIn("indexed only 5 notes (the maxNotes setting)", shown["params"]["message"])
         # Still serving, from the notes it has.
         self.assertIn("result", c.request("workspace/symbol", {"query": ""}))
         self.assertEqual(c.close(), 0)
