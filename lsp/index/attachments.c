@@ -83,6 +83,7 @@ int nl_ws_attachment_add(nl_workspace *ws, const char *abs) {
   nl_strmap_add(&a->paths, ca, strlen(ca), id);
   const char *b = base_of(cr);
   nl_wsi_map_key(&a->names, b, strlen(b), id, 1, nl_wsi_key_make);
+  nl_wsi_file_touched(ws, b);
   ws->gen++;
   if (ws->ready) nl_wsi_changed(ws); /* links to it are no longer missing */
   return 0;
@@ -97,6 +98,7 @@ int nl_ws_attachment_remove(nl_workspace *ws, const char *abs) {
   nl_strmap_remove(&a->paths, abs, strlen(abs), id);
   const char *b = base_of(a->rel[id]);
   nl_wsi_map_key(&a->names, b, strlen(b), id, 0, nl_wsi_key_make);
+  nl_wsi_file_touched(ws, b);
   free(a->abs[id]);
   free(a->rel[id]);
   a->abs[id] = a->rel[id] = NULL;

@@ -298,13 +298,20 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
   if (e != NULL) {
     uint64_t before = face_hash(e);
     index_note(ws, e, 0);
-    nl_note_free(e->note);
+    nl_note *old = e->note; /* its names say who read the old face */
     e->note = note;
     e->open = open;
     e->kind = entry_kind(ws, e);
     e->seq = ++ws->seq;
     index_note(ws, e, 1);
-    if (before == 0 || face_hash(e) != before) ws->gen++;
+    if (before == 0 || face_hash(e) != before) {
+      ws->gen++;
+      nl_wsi_face_touched(ws, e, old);
+      nl_wsi_face_touched(ws, e, note);
+    } else if (!open) {
+      nl_wsi_face_touched(ws, e, NULL); /* its own problems may have changed on disk */
+    }
+    nl_note_free(old);
     return e;
   }
   int r = nl_wsi_root_of(ws, abs);
@@ -371,6 +378,7 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
   }
   nl_wsi_map_key(&ws->files, e->name, strlen(e->name), e->id, 1, nl_wsi_key_make);
   index_note(ws, e, 1);
+  nl_wsi_face_touched(ws, e, note);
   return e;
 oom:
   nl_note_free(note);
@@ -378,6 +386,7 @@ oom:
 }
 
 static void drop_entry(nl_workspace *ws, nl_entry *e) {
+  nl_wsi_face_touched(ws, e, e->note);
   index_note(ws, e, 0);
   nl_wsi_clear_file(ws, e);
   nl_wsi_map_key(&ws->files, e->name, strlen(e->name), e->id, 0, nl_wsi_key_make);
@@ -448,6 +457,7 @@ void nl_ws_free(nl_workspace *ws) {
   nl_idmap_free(&ws->inodes);
   nl_strmap_free(&ws->fm_refs);
   nl_strmap_free(&ws->acct_tags);
+  nl_wsi_deps_free(&ws->deps);
   free(ws->cache_dir);
   free(ws);
 }

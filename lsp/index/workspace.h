@@ -226,6 +226,15 @@ ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **ou
 const uint32_t *nl_ws_linking_named(const nl_workspace *ws, const char *name, size_t len,
                                     uint32_t *n);
 
+/* Keeping the notes whose diagnostics may have changed because another note's face changed
+ * (dependents.c): from on = 1, each change after the first scan collects the changed note and
+ * the notes that may name it by its old and new file name, title and aliases (links,
+ * mentions, frontmatter names, account tags), or an attachment's file name (links). */
+void nl_ws_track_dependents(nl_workspace *ws, int on);
+/* The ids collected since the last call, each once, and forgets them: new array (free()),
+ * the count in *n; NULL and 0 for none. An id may since have been removed (nl_ws_get NULL). */
+uint32_t *nl_ws_take_dependents(nl_workspace *ws, size_t *n);
+
 /* Character masks (nl_unicode_char_mask) by entry id, for passes over the whole vault that
  * can skip an entry without touching it: `names` covers the file name, title and aliases,
  * `all` adds the headings. Borrowed until the index changes; 0 for removed ids. */

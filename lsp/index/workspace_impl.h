@@ -9,7 +9,16 @@
 
 #include "lsp/base/idmap.h"
 #include "lsp/base/strmap.h"
+#include "lsp/base/vec.h"
 #include "lsp/index/workspace.h"
+
+/* The notes collected since the server last took them (dependents.c): ids once each. */
+typedef struct {
+  int on;         /* nl_ws_track_dependents */
+  nl_vec ids;     /* of uint32_t */
+  uint8_t *seen;  /* owned: a bit per id, set for the ids in `ids` */
+  size_t seen_len;
+} nl_ws_deps;
 
 struct nl_workspace {
   uv_loop_t *loop;
@@ -56,6 +65,7 @@ struct nl_workspace {
   nl_ws_text_cb text_cb;       /* each scan's read bytes, or NULL (nl_ws_set_text_hook) */
   void *text_ud;
   int ready;
+  nl_ws_deps deps; /* dependents.c */
   size_t unreadable; /* folders and notes the last finished scan could not read */
   int capped;        /* the last finished scan stopped at maxNotes */
 };
@@ -106,6 +116,18 @@ void nl_wsi_index_refs(nl_workspace *ws, const nl_entry *e, int add);
 void nl_wsi_defer_refs(nl_workspace *ws);
 /* Puts deferred entries in the reference maps for about budget_ns; 1 while some are left. */
 int nl_wsi_refs_step(nl_workspace *ws, uint64_t budget_ns);
+
+/* ---- the notes that read a changed face (dependents.c) ------------------------------------ */
+
+/* Collects e's id and the notes that may name it by e's file name and by the title and
+ * aliases of `note` (borrowed; e's parse before or after the change, NULL: the name alone).
+ * Call with the old parse before a change and the new one after. Nothing before the first
+ * scan ended, during a scan, or unless tracked. */
+void nl_wsi_face_touched(nl_workspace *ws, const nl_entry *e, const nl_note *note);
+/* Collects the notes with a link whose last segment is the file name of `name` (a path or a
+ * name, borrowed): an attachment came or went. */
+void nl_wsi_file_touched(nl_workspace *ws, const char *name);
+void nl_wsi_deps_free(nl_ws_deps *d);
 
 /* ---- attachments (attachments.c) ---------------------------------------------------------- */
 

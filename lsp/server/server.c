@@ -106,57 +106,6 @@ static int publish_one(nl_doc *doc, void *arg) {
   return 0;
 }
 
-/* Pushes the problems of closed note `e` when they changed; returns 1 when it has some. */
-static int publish_closed(nl_server *srv, const nl_entry *e) {
-  json_t *items = nl_feature_diagnostics_json(nl_srv_ctx_now(srv), e);
-  if (items == NULL) return 0;
-  int some = json_array_size(items) > 0;
-  json_t *last = json_object_get(srv->published, e->uri);
-  if ((last == NULL && !some) || (last != NULL && json_equal(last, items))) {
-    json_decref(items);
-    return some;
-  }
-  if (some)
-    json_object_set(srv->published, e->uri, items);
-  else
-    json_object_del(srv->published, e->uri);
-  nl_srv_notify(srv, "textDocument/publishDiagnostics",
-                json_pack("{s:s,s:o}", "uri", e->uri, "diagnostics", items));
-  return some;
-}
-
-/* `diagnostics.scope: vault` for clients that do not pull: after a scan, the problems of every
- * closed note (up to diagnostics.maxNotes notes); after an edit, again those of the closed
- * notes already shown, which another note's change may have fixed. */
-static void publish_vault(nl_server *srv) {
-  if (!srv->cfg->diagnostics_vault) return;
-  size_t shown = 0, max = srv->cfg->diagnostics_max_notes;
-  if (srv->vault_push) {
-    srv->vault_push = 0;
-    uint32_t limit = nl_ws_id_limit(srv->ws);
-    for (uint32_t id = 0; id < limit && shown < max; id++) {
-      const nl_entry *e = nl_ws_get(srv->ws, id);
-      if (e == NULL || e->note == NULL || e->uri == NULL || nl_docs_get(srv->docs, e->uri))
-        continue;
-      shown += (size_t)publish_closed(srv, e);
-    }
-    return;
-  }
-  const char *uri;
-  json_t *v, *tmp;
-  json_object_foreach_safe(srv->published, tmp, uri, v) {
-    const nl_entry *e = nl_ws_by_uri(srv->ws, uri);
-    if (nl_docs_get(srv->docs, uri) != NULL) continue;
-    if (e == NULL || e->note == NULL) { /* gone from the vault */
-      nl_srv_notify(srv, "textDocument/publishDiagnostics",
-                    json_pack("{s:s,s:[]}", "uri", uri, "diagnostics"));
-      json_object_del(srv->published, uri);
-      continue;
-    }
-    publish_closed(srv, e);
-  }
-}
-
 static int publish_edited(nl_server *srv) {
   const char *uri;
   json_t *v;
@@ -182,12 +131,13 @@ static void diag_timer_cb(uv_timer_t *t) {
       nl_srv_request(srv, "workspace/diagnostic/refresh", NULL, NULL, NULL);
   } else if (all) {
     nl_docs_foreach(srv->docs, publish_one, srv);
-    publish_vault(srv);
+    nl_srv_publish_vault(srv);
   } else {
     /* Only edits that kept their notes' faces: no other note's problems can have changed. */
     publish_edited(srv);
   }
   json_object_clear(srv->edited);
+  free(nl_ws_take_dependents(srv->ws, &(size_t){0})); /* read by nl_srv_publish_vault alone */
   nl_srv_pull_wake(srv);
 }
 
@@ -533,6 +483,7 @@ static void check_cb(uv_check_t *c) {
   uv_idle_stop(&srv->idle);
   nl_srv_drain(srv);
   nl_srv_pull_continue(srv);
+  nl_srv_vault_push_continue(srv);
   if (srv->merge_pending && !srv->exiting) {
     srv->merge_pending = nl_ws_merge(srv->ws, MERGE_SLICE_NS);
     /* Keep turning without blocking in poll until the parsed notes are all merged. */
@@ -623,6 +574,7 @@ int nl_server_main(const nl_server_options *opts) {
     return 1;
   }
   nl_ws_on_change(srv->ws, ws_changed, srv);
+  nl_ws_track_dependents(srv->ws, 1);
   nl_ws_set_waker(srv->ws, ws_wake, srv);
   if (opts == NULL || !opts->no_cache) {
     char *dir = nl_cache_dir();
@@ -675,6 +627,7 @@ int nl_server_main(const nl_server_options *opts) {
     p = next;
   }
   nl_srv_pull_free(srv);
+  nl_srv_vault_push_free(srv);
   free(srv->cancelled);
   nl_ws_free(srv->ws);
   nl_docs_free(srv->docs);

@@ -79,6 +79,8 @@ struct nl_server {
   int merge_pending;  /* the index has parsed notes to merge */
   int initialized;    /* `initialized` was handled: the scan and the watch started once */
   int vault_push;     /* push the problems of closed notes at the next run (after a scan) */
+  uint32_t *push_ids; /* closed notes left to push, from push_pos to n_push (vault_push.c) */
+  size_t n_push, push_pos;
   /* What the next diagnostics run covers: the documents indexed from an edit since the last
    * run (uri -> true), and every note when others_stale (anything but an edit that kept its
    * note's face changed the index, the configuration or the date). */
@@ -109,6 +111,18 @@ void nl_srv_maybe_finish(nl_server *srv);
 void nl_srv_scan_progress(nl_workspace *ws, void *ud, size_t done, size_t total, int finished);
 void nl_srv_add_root_uri(nl_server *srv, const char *uri);
 void nl_srv_parent_check(uv_timer_t *t);
+
+/* ---- diagnostics of closed notes (vault_push.c) ------------------------------------------ */
+
+/* `diagnostics.scope: vault` for clients that do not pull: after a scan, pushes the problems
+ * of every closed note (up to diagnostics.maxNotes notes with some); after another change,
+ * those of the closed notes already shown and of the notes that read a changed note's face
+ * (nl_ws_take_dependents). */
+void nl_srv_publish_vault(nl_server *srv);
+/* The next slice of the notes left to push (after the queued messages of this loop turn). */
+void nl_srv_vault_push_continue(nl_server *srv);
+/* Forgets the notes left to push. */
+void nl_srv_vault_push_free(nl_server *srv);
 
 /* ---- the message queue (queue.c) -------------------------------------------------------- */
 

@@ -88,6 +88,52 @@ class RediagnoseTest(unittest.TestCase):
         self.assertEqual(self.codes(a, lambda cs: "broken-link" not in cs), ["alias-link"])
         self.assertEqual(c.close(), 0)
 
+    def test_closed_notes_that_read_a_changed_note_are_pushed(self):
+        # diagnostics.scope vault (the default) for a client that does not pull: a closed note
+        # with no problems gains one when a note it links to or mentions goes, or loses a
+        # heading it links to, and loses it when it comes back; pushed without any edit.
+        self.write("Linker.md", "# Linker\n\nSee [[Target]] and [[Target#^b1]].\n")
+        self.write("Target.md", "# Target\n\n## Plan\n\nA block. ^b1\n")
+        self.write("Deep.md", "# Deep\n\nSee [[Target#Plan]].\n")
+        self.write("Meeting.md", "# Meeting\n\nAsk @Zed Quill today.\n")
+        self.write("Zed Quill.md", "---\ntype: person\n---\n# Zed Quill\n")
+        c = self.c
+        c.initialize(caps={"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}})
+        uri = lambda rel: uri_of(os.path.join(self.vault, rel))
+        linker, deep, meeting = uri("Linker.md"), uri("Deep.md"), uri("Meeting.md")
+        self.codes(uri("A.md"), lambda cs: len(cs) == 2)  # the scan's push is done
+        for u in (linker, deep, meeting):
+            self.assertEqual(self.published_since(u), [])
+
+        def disk(rel, text, kind):
+            path = os.path.join(self.vault, rel)
+            if text is None:
+                os.unlink(path)
+            else:
+                self.write(rel, text)
+            c.notify("workspace/didChangeWatchedFiles",
+                     {"changes": [{"uri": uri_of(path), "type": kind}]})
+
+        disk("Target.md", None, 3)
+        self.assertEqual(self.codes(linker, lambda cs: cs != []), ["broken-link", "broken-link"])
+        self.assertEqual(self.codes(deep, lambda cs: cs != []), ["broken-link"])
+        disk("Target.md", "# Target\n\n## Plan\n\nA block. ^b1\n", 1)
+        self.assertEqual(self.codes(linker, lambda cs: cs == []), [])
+        self.assertEqual(self.codes(deep, lambda cs: cs == []), [])
+
+        # A heading renamed, then a block id dropped: the notes that link to them are pushed.
+        disk("Target.md", "# Target\n\n## Plans\n\nA block. ^b1\n", 2)
+        self.assertEqual(self.codes(deep, lambda cs: cs != []), ["missing-heading"])
+        disk("Target.md", "# Target\n\n## Plans\n\nA block.\n", 2)
+        self.assertEqual(self.codes(linker, lambda cs: cs != []), ["missing-heading"])  # no ^b1
+
+        # A person removed: the closed note that mentions them is pushed, and again on return.
+        disk("Zed Quill.md", None, 3)
+        self.assertEqual(self.codes(meeting, lambda cs: cs != []), ["unknown-person"])
+        disk("Zed Quill.md", "---\ntype: person\n---\n# Zed Quill\n", 1)
+        self.assertEqual(self.codes(meeting, lambda cs: cs == []), [])
+        self.assertEqual(c.close(), 0)
+
 
 if __name__ == "__main__":
     unittest.main()

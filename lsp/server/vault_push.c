@@ -1,0 +1,128 @@
+/* vault_push.c: `diagnostics.scope: vault` for clients that do not pull diagnostics (Neovim
+ * 0.7, Helix, eglot): the problems of closed notes, pushed. After a scan every closed note is
+ * diagnosed (up to diagnostics.maxNotes notes with problems); after a later change only the
+ * notes already shown (another note's change may have fixed them) and the notes that read
+ * the face of a note that changed, came or went (collected by the index, dependents.c), so a
+ * deleted note's broken links show in the closed notes that link to it without a pass over
+ * the vault; those readers go in slices between requests, as a pull does (pull.c). */
+#include "lsp/server/server_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsp/features/features.h"
+
+#define PUSH_SLICE 128 /* notes diagnosed per loop turn: about 20 ms */
+
+/* Pushes the problems of closed note `e` when they changed; returns 1 when it has some. */
+static int publish_closed(nl_server *srv, const nl_entry *e) {
+  json_t *items = nl_feature_diagnostics_json(nl_srv_ctx_now(srv), e);
+  if (items == NULL) return 0;
+  int some = json_array_size(items) > 0;
+  json_t *last = json_object_get(srv->published, e->uri);
+  if ((last == NULL && !some) || (last != NULL && json_equal(last, items))) {
+    json_decref(items);
+    return some;
+  }
+  if (some)
+    json_object_set(srv->published, e->uri, items);
+  else
+    json_object_del(srv->published, e->uri);
+  nl_srv_notify(srv, "textDocument/publishDiagnostics",
+                json_pack("{s:s,s:o}", "uri", e->uri, "diagnostics", items));
+  return some;
+}
+
+static int closed_note(nl_server *srv, const nl_entry *e) {
+  return e != NULL && e->note != NULL && e->uri != NULL && nl_docs_get(srv->docs, e->uri) == NULL;
+}
+
+/* The closed notes shown, again. */
+static void republish(nl_server *srv) {
+  const char *uri;
+  json_t *v, *tmp;
+  json_object_foreach_safe(srv->published, tmp, uri, v) {
+    const nl_entry *e = nl_ws_by_uri(srv->ws, uri);
+    if (nl_docs_get(srv->docs, uri) != NULL) continue;
+    if (e == NULL || e->note == NULL) { /* gone from the vault */
+      nl_srv_notify(srv, "textDocument/publishDiagnostics",
+                    json_pack("{s:s,s:[]}", "uri", uri, "diagnostics"));
+      json_object_del(srv->published, uri);
+      continue;
+    }
+    publish_closed(srv, e);
+  }
+}
+
+/* Notes of the pending list, a slice, while the cap allows new ones; the notes shown are
+ * counted as the published ones (open documents' among them, so never more than the cap). */
+static void push_slice(nl_server *srv) {
+  size_t max = srv->cfg->diagnostics_max_notes, end = srv->push_pos + PUSH_SLICE;
+  while (srv->push_pos < srv->n_push && srv->push_pos < end) {
+    const nl_entry *e = nl_ws_get(srv->ws, srv->push_ids[srv->push_pos++]);
+    if (!closed_note(srv, e)) continue;
+    if (json_object_get(srv->published, e->uri) != NULL || json_object_size(srv->published) < max)
+      publish_closed(srv, e);
+  }
+  if (srv->push_pos < srv->n_push)
+    uv_idle_start(&srv->idle, nl_srv_idle_cb); /* the next slice at the next loop turn */
+  else
+    nl_srv_vault_push_free(srv);
+}
+
+void nl_srv_vault_push_continue(nl_server *srv) {
+  if (srv->push_pos < srv->n_push && !srv->exiting && !nl_ws_scanning(srv->ws)) push_slice(srv);
+}
+
+void nl_srv_vault_push_free(nl_server *srv) {
+  free(srv->push_ids);
+  srv->push_ids = NULL;
+  srv->n_push = srv->push_pos = 0;
+}
+
+/* Adds ids (steals) to the notes still to push. */
+static void push_add(nl_server *srv, uint32_t *ids, size_t n) {
+  if (srv->push_pos >= srv->n_push) { /* nothing left of the last list */
+    nl_srv_vault_push_free(srv);
+    srv->push_ids = ids;
+    srv->n_push = n;
+    return;
+  }
+  size_t left = srv->n_push - srv->push_pos;
+  uint32_t *all = malloc((left + n) * sizeof(*all));
+  if (all != NULL) {
+    memcpy(all, srv->push_ids + srv->push_pos, left * sizeof(*all));
+    memcpy(all + left, ids, n * sizeof(*all));
+    free(srv->push_ids);
+    srv->push_ids = all;
+    srv->n_push = left + n;
+    srv->push_pos = 0;
+  }
+  free(ids);
+}
+
+void nl_srv_publish_vault(nl_server *srv) {
+  size_t n_deps = 0;
+  uint32_t *deps = nl_ws_take_dependents(srv->ws, &n_deps);
+  if (!srv->cfg->diagnostics_vault) {
+    free(deps);
+    nl_srv_vault_push_free(srv);
+    return;
+  }
+  if (srv->vault_push) {
+    srv->vault_push = 0;
+    free(deps);
+    nl_srv_vault_push_free(srv); /* every note is looked at now */
+    size_t shown = 0, max = srv->cfg->diagnostics_max_notes;
+    uint32_t limit = nl_ws_id_limit(srv->ws);
+    for (uint32_t id = 0; id < limit && shown < max; id++) {
+      const nl_entry *e = nl_ws_get(srv->ws, id);
+      if (closed_note(srv, e)) shown += (size_t)publish_closed(srv, e);
+    }
+    return;
+  }
+  republish(srv);
+  /* A popular note's readers may be thousands: they go in slices between requests. */
+  if (deps != NULL) push_add(srv, deps, n_deps);
+  if (srv->push_pos < srv->n_push) push_slice(srv);
+}
