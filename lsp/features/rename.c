@@ -278,10 +278,10 @@ static int refuse(char *err, size_t err_size, const char *fmt, const char *a, co
   return NL_RPC_REQUEST_FAILED;
 }
 
-/* Another note already named `name`, or NULL. */
+/* Another note of e's vault (its workspace folder) already named `name`, or NULL. */
 static const nl_entry *name_taken(const nl_workspace *ws, const nl_entry *e, const char *name) {
   nl_entry *found[16];
-  size_t n = nl_ws_resolve_all(ws, NULL, name, strlen(name), found, 16);
+  size_t n = nl_ws_resolve_all(ws, e, name, strlen(name), found, 16);
   for (size_t i = 0; i < n && i < 16; i++)
     if (found[i] != e && nl_nav_same_name(found[i]->name, strlen(found[i]->name), name,
                                           strlen(name)))

@@ -110,7 +110,8 @@ int nl_ws_attachment_remove(nl_workspace *ws, const char *abs) {
 /* Obsidian resolves a file as it resolves a note (resolve.c, MetadataCache.getLinkpathDest):
  * "./" and "../" from the linking note's folder, then the path from the vault's root ("/"
  * leading or not, which stops there), then every file of that name whose path ends with the
- * target: those under the linking note's folder first, then the shortest path. The attachment
+ * target: those under the linking note's folder first, then the shortest path; only the files
+ * of the linking note's own workspace folder, as for notes. The attachment
  * folder setting says where new files go, not which file a link means. */
 const char *nl_ws_resolve_attachment(const nl_workspace *ws, const nl_entry *from,
                                      const char *target, size_t len) {
@@ -141,6 +142,8 @@ const char *nl_ws_resolve_attachment(const nl_workspace *ws, const nl_entry *fro
   for (uint32_t i = 0; i < n; i++) {
     const char *rel = a->rel[ids[i]];
     if (rel == NULL) continue;
+    if (from != NULL && ws->n_roots > 1 && nl_wsi_root_of(ws, a->abs[ids[i]]) != (int)from->root)
+      continue; /* another folder is another vault */
     nl_wsi_key k;
     nl_wsi_key_make(&k, rel, strlen(rel));
     int is_exact = k.len == want.len && memcmp(k.s, want.s, want.len) == 0;

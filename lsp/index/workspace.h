@@ -179,8 +179,9 @@ int nl_ws_attachment_add(nl_workspace *ws, const char *abs);
 /* Forgets it (deleted); 0, or 1 when it was not recorded. */
 int nl_ws_attachment_remove(nl_workspace *ws, const char *abs);
 /* The file a link or embed target names ("diagram.png", "assets/diagram.png",
- * "../docs/a.pdf") by the rules of nl_ws_resolve among the vault's files. Borrowed absolute
- * path until the attachment is removed, or NULL. */
+ * "../docs/a.pdf") by the rules of nl_ws_resolve among the files of from's workspace folder
+ * (every folder's when from is NULL). Borrowed absolute path until the attachment is removed,
+ * or NULL. */
 const char *nl_ws_resolve_attachment(const nl_workspace *ws, const nl_entry *from,
                                      const char *target, size_t len);
 /* Whether a target's extension is a file type Obsidian opens (png, pdf, canvas, ...): such a

@@ -425,9 +425,10 @@ test('several workspace folders: a link never leaves its own folder\'s vault, as
   write('B/Shared.md', '# Shared in B\n');
   write('B/Only B.md', '# Only B\n');
   write('B/Onlooker.md', '# Onlooker\n');
+  write('B/pic.png', 'not really a png');
   // B first: the order of the folders must not matter either.
   await withFolders(base, ['B', 'A'], async (s) => {
-    const text = 'See [[Shared]] and [[Only B]].\n';
+    const text = 'See [[Shared]] and [[Only B]]. ![[pic.png]]\n';
     const target = async (v) => {
       const uri = await s.open(`${v}/Notes/Link.md`, { text });
       const got = locations(await s.request('textDocument/definition', { textDocument: { uri }, position: { line: 0, character: 8 } }));
@@ -435,7 +436,7 @@ test('several workspace folders: a link never leaves its own folder\'s vault, as
       await s.close(uri);
       return { target: got.map((l) => path.relative(base, uriPath(l.uri))), codes };
     };
-    assert.deepEqual(await target('A'), { target: [path.join('A', 'Topics', 'Shared.md')], codes: ['broken-link 19'] });
+    assert.deepEqual(await target('A'), { target: [path.join('A', 'Topics', 'Shared.md')], codes: ['broken-link 19', 'broken-link 31'] });
     assert.deepEqual(await target('B'), { target: [path.join('B', 'Shared.md')], codes: [] });
 
     // Completion in A offers A's notes only, for wikilinks and markdown links alike.
@@ -444,5 +445,12 @@ test('several workspace folders: a link never leaves its own folder\'s vault, as
     assert.deepEqual(await complete('A/Notes/New.md', '[[Sha'), ['Shared]]']);
     assert.deepEqual(await complete('A/Notes/New.md', '[x](On'), []);
     assert.deepEqual(await complete('B/Notes/New.md', '[[On'), ['Onlooker]]', 'Only B]]']);
+
+    // Rename: a name only B has is free in A.
+    const uri = await s.open('A/Notes/Ask.md', { text: 'Ask [[Shared]]\n' });
+    const edit = await s.request('textDocument/rename', { textDocument: { uri }, position: { line: 0, character: 8 }, newName: 'Only B' });
+    await s.close(uri);
+    const moved = edit.documentChanges.filter((c) => c.kind === 'rename').map((c) => path.relative(base, uriPath(c.newUri)));
+    assert.deepEqual(moved, [path.join('A', 'Topics', 'Only B.md')]);
   });
 });
