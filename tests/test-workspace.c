@@ -110,10 +110,10 @@ static void test_kinds(void) {
   /* `type: customer` is no configured type: the Meetings folder decides. */
   ASSERT_EQ(resolve(ws, "Fabrikam procurement sync", NULL)->kind, NL_KIND_MEETING);
   ASSERT_EQ(resolve(ws, "Inbox", NULL)->kind, NL_KIND_NOTE);
-  ASSERT_STR_EQ(rel_of(nl_ws_resolve_kind(ws, NL_KIND_ACCOUNT, "Contoso", 7)),
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_kind(ws, NULL, NL_KIND_ACCOUNT, "Contoso", 7)),
                 "Accounts/Contoso.md");
-  ASSERT(nl_ws_resolve_kind(ws, NL_KIND_PERSON, "Contoso", 7) == NULL);
-  ASSERT(nl_ws_resolve_kind(ws, NL_KIND_ACCOUNT, "Northwind", 9) == NULL);
+  ASSERT(nl_ws_resolve_kind(ws, NULL, NL_KIND_PERSON, "Contoso", 7) == NULL);
+  ASSERT(nl_ws_resolve_kind(ws, NULL, NL_KIND_ACCOUNT, "Northwind", 9) == NULL);
   nl_ws_free(ws);
 }
 
@@ -121,25 +121,25 @@ static void test_mentions_and_tags(void) {
   nl_workspace *ws = index_dir(vault);
   size_t len = 0;
   nl_mention m = {.tail = "Jonas Becker", .word_len = 5};
-  ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, &m, &len)), "People/Jonas Becker.md");
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, NULL, &m, &len)), "People/Jonas Becker.md");
   ASSERT_EQ(len, 12);
   m = (nl_mention){.tail = "Wang Fang", .word_len = 4};
-  ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, &m, &len)), "People/\xe7\x8e\x8b\xe8\x8a\xb3.md");
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, NULL, &m, &len)), "People/\xe7\x8e\x8b\xe8\x8a\xb3.md");
   m = (nl_mention){.tail = "Ana Ruiz will do it", .word_len = 3};
-  ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, &m, &len)), "People/Ana Ruiz.md");
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, NULL, &m, &len)), "People/Ana Ruiz.md");
   ASSERT_EQ(len, 8);
   m = (nl_mention){.tail = "Ana said so", .word_len = 3};
-  ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, &m, &len)), "People/Ana Ruiz.md");
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, NULL, &m, &len)), "People/Ana Ruiz.md");
   ASSERT_EQ(len, 3);
   m = (nl_mention){.tail = "Nobody Here", .word_len = 6};
-  ASSERT(nl_ws_resolve_mention(ws, &m, &len) == NULL);
+  ASSERT(nl_ws_resolve_mention(ws, NULL, &m, &len) == NULL);
   ASSERT_EQ(len, 6);
-  ASSERT_STR_EQ(rel_of(nl_ws_resolve_account_tag(ws, "account/contoso", 15)),
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_account_tag(ws, NULL, "account/contoso", 15)),
                 "Accounts/Contoso.md");
-  ASSERT_STR_EQ(rel_of(nl_ws_resolve_account_tag(ws, "#account/Contoso-Ltd", 20)),
+  ASSERT_STR_EQ(rel_of(nl_ws_resolve_account_tag(ws, NULL, "#account/Contoso-Ltd", 20)),
                 "Accounts/Contoso.md");
-  ASSERT(nl_ws_resolve_account_tag(ws, "project/contoso", 15) == NULL);
-  ASSERT(nl_ws_resolve_account_tag(ws, "account/northwind", 17) == NULL);
+  ASSERT(nl_ws_resolve_account_tag(ws, NULL, "project/contoso", 15) == NULL);
+  ASSERT(nl_ws_resolve_account_tag(ws, NULL, "account/northwind", 17) == NULL);
   nl_ws_free(ws);
 }
 

@@ -173,21 +173,22 @@ static void names(graph *g, const nl_entry *from, const nl_entry *to, int via) {
     push_edge(g, b, a, -r.edge - 1);
 }
 
-static const nl_entry *fm_target(const graph *g, const nl_fm_scalar *v, nl_kind kind) {
+static const nl_entry *fm_target(const graph *g, const nl_entry *from, const nl_fm_scalar *v,
+                                 nl_kind kind) {
   size_t a, n;
   nl_diag_fm_name(v->text, &a, &n);
-  return n == 0 ? NULL : nl_ws_resolve_kind(g->ws, kind, v->text + a, n);
+  return n == 0 ? NULL : nl_ws_resolve_kind(g->ws, from, kind, v->text + a, n);
 }
 
 /* Every note the note of `e` names, through names(). */
 static void note_edges(graph *g, const nl_entry *e) {
   const nl_note *n = e->note;
-  if (n->account != NULL) names(g, e, fm_target(g, n->account, NL_KIND_ACCOUNT), VIA_FRONTMATTER);
+  if (n->account != NULL) names(g, e, fm_target(g, e, n->account, NL_KIND_ACCOUNT), VIA_FRONTMATTER);
   for (size_t i = 0; i < n->n_participants; i++)
-    names(g, e, fm_target(g, &n->participants[i], NL_KIND_PERSON), VIA_FRONTMATTER);
+    names(g, e, fm_target(g, e, &n->participants[i], NL_KIND_PERSON), VIA_FRONTMATTER);
   for (size_t i = 0; i < n->n_tags; i++) {
     const char *t = n->tags[i].name;
-    names(g, e, nl_ws_resolve_account_tag(g->ws, t, strlen(t)), VIA_FRONTMATTER);
+    names(g, e, nl_ws_resolve_account_tag(g->ws, e, t, strlen(t)), VIA_FRONTMATTER);
   }
   for (size_t i = 0; i < n->n_links; i++) {
     const nl_link *l = &n->links[i];
@@ -197,7 +198,7 @@ static void note_edges(graph *g, const nl_entry *e) {
           VIA_BODY);
   }
   for (size_t i = 0; i < n->n_mentions; i++)
-    names(g, e, nl_ws_resolve_mention(g->ws, &n->mentions[i], NULL), VIA_BODY);
+    names(g, e, nl_ws_resolve_mention(g->ws, e, &n->mentions[i], NULL), VIA_BODY);
 }
 
 static int by_edge(const void *pa, const void *pb) {

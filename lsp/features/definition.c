@@ -98,8 +98,8 @@ static json_t *link_targets(const request *q, const nl_link *link) {
   size_t n = total < MAX_TARGETS ? total : MAX_TARGETS;
   if (n == 0) {
     /* A plain [[Name]] may still name a person or an account by a name only they know. */
-    nl_entry *party = nl_ws_resolve_kind(ctx->ws, NL_KIND_PERSON, link->target, len);
-    if (party == NULL) party = nl_ws_resolve_kind(ctx->ws, NL_KIND_ACCOUNT, link->target, len);
+    nl_entry *party = nl_ws_resolve_kind(ctx->ws, q->self, NL_KIND_PERSON, link->target, len);
+    if (party == NULL) party = nl_ws_resolve_kind(ctx->ws, q->self, NL_KIND_ACCOUNT, link->target, len);
     if (party != NULL) return link_location(q, party, link);
     return attachment_location(q, link->target, len);
   }
@@ -124,15 +124,15 @@ static json_t *resolve_loc(const request *q, const nl_loc *loc) {
     return entry_or_null(ctx, loc->person);
   case NL_LOC_TAG: {
     const char *tag = note->tags[loc->index].name;
-    return entry_or_null(ctx, nl_ws_resolve_account_tag(ctx->ws, tag, strlen(tag)));
+    return entry_or_null(ctx, nl_ws_resolve_account_tag(ctx->ws, q->self, tag, strlen(tag)));
   }
   case NL_LOC_ACCOUNT: {
     const char *v = note->account->text;
-    return entry_or_null(ctx, nl_ws_resolve_kind(ctx->ws, NL_KIND_ACCOUNT, v, strlen(v)));
+    return entry_or_null(ctx, nl_ws_resolve_kind(ctx->ws, q->self, NL_KIND_ACCOUNT, v, strlen(v)));
   }
   case NL_LOC_PARTICIPANT: {
     const char *v = note->participants[loc->index].text;
-    return entry_or_null(ctx, nl_ws_resolve_kind(ctx->ws, NL_KIND_PERSON, v, strlen(v)));
+    return entry_or_null(ctx, nl_ws_resolve_kind(ctx->ws, q->self, NL_KIND_PERSON, v, strlen(v)));
   }
   case NL_LOC_TYPE:
   case NL_LOC_NONE:
@@ -166,7 +166,7 @@ int nl_feature_definition(const nl_ctx *ctx, const json_t *params, json_t **resu
   }
   nl_bpos pos = nl_ctx_bpos(ctx, doc, line, character);
   nl_loc loc;
-  nl_locate(ctx->ws, note, pos, &loc);
+  nl_locate(ctx->ws, self, note, pos, &loc);
   request q = {ctx, uri, doc, self, note};
   *result = resolve_loc(&q, &loc);
   nl_note_free(owned);

@@ -53,7 +53,9 @@ static const char *const priority_names[] = {"", "lowest", "low", "medium", "hig
 
 /* A task card: the same parsed task the diagnostics and actions use. `md` picks markdown
  * (bold, hard breaks) or plain text (new lines). */
-static void task_card(const nl_ctx *ctx, const nl_note *n, const nl_task *task, int md, nl_buf *t) {
+static void task_card(const nl_ctx *ctx, const nl_entry *self, const nl_task *task, int md,
+                      nl_buf *t) {
+  const nl_note *n = self->note;
   const nl_task_settings *ts = &nl_ws_config(ctx->ws)->tasks;
   const char *b = md ? "**" : "", *br = md ? "  \n" : "\n";
   const char *name;
@@ -67,7 +69,7 @@ static void task_card(const nl_ctx *ctx, const nl_note *n, const nl_task *task, 
     for (uint32_t i = 0; i < task->n_mentions; i++) {
       const nl_mention *m = &n->mentions[task->first_mention + i];
       size_t len = 0;
-      nl_entry *p = nl_ws_resolve_mention(ctx->ws, m, &len);
+      nl_entry *p = nl_ws_resolve_mention(ctx->ws, self, m, &len);
       if (p != NULL) nl_buf_addf(t, "%s%s", i ? ", " : "", p->name);
       else nl_buf_addf(t, "%s%.*s (no note)", i ? ", " : "", (int)m->word_len, m->tail);
     }
@@ -166,7 +168,7 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
   const nl_note *n = self->note;
   nl_bpos pos = nl_ctx_bpos(ctx, doc, line, character);
   nl_loc loc;
-  nl_locate(ctx->ws, n, pos, &loc);
+  nl_locate(ctx->ws, self, n, pos, &loc);
   nl_buf t = NL_BUF_INIT;
   const nl_entry *target = NULL;
   const char *heading = NULL, *missing = NULL;
@@ -187,19 +189,19 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
     missing_len = (int)n->mentions[loc.index].word_len;
     break;
   case NL_LOC_ACCOUNT:
-    target = nl_ws_resolve_kind(ctx->ws, NL_KIND_ACCOUNT, n->account->text,
+    target = nl_ws_resolve_kind(ctx->ws, self, NL_KIND_ACCOUNT, n->account->text,
                                 strlen(n->account->text));
     missing = n->account->text;
     break;
   case NL_LOC_PARTICIPANT: {
     const char *v = n->participants[loc.index].text;
-    target = nl_ws_resolve_kind(ctx->ws, NL_KIND_PERSON, v, strlen(v));
+    target = nl_ws_resolve_kind(ctx->ws, self, NL_KIND_PERSON, v, strlen(v));
     missing = v;
     break;
   }
   case NL_LOC_TAG: {
     const char *tag = n->tags[loc.index].name;
-    target = nl_ws_resolve_account_tag(ctx->ws, tag, strlen(tag));
+    target = nl_ws_resolve_account_tag(ctx->ws, self, tag, strlen(tag));
     if (target == NULL) {
       tag_count c = {tag, 0};
       nl_ws_foreach_tag(ctx->ws, count_tag, &c);
@@ -211,7 +213,7 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
   case NL_LOC_NONE: {
     const nl_task *task = task_on_line(n, pos.line);
     if (task != NULL) {
-      task_card(ctx, n, task, ctx->caps->hover_markdown, &t);
+      task_card(ctx, self, task, ctx->caps->hover_markdown, &t);
       loc.range = nl_task_range(task, (nl_task_span){task->status_range.a, task->text_range.b});
       loc.kind = NL_LOC_TYPE; /* the range below is the task's */
     } else if (on_own_title(self, pos.line)) {

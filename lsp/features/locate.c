@@ -31,19 +31,21 @@ static void consider(finder *f, nl_loc_kind kind, size_t index, nl_brange r) {
     f->touch = loc;
 }
 
-static nl_brange mention_range(const nl_workspace *ws, const nl_mention *m, nl_entry **person) {
+static nl_brange mention_range(const nl_workspace *ws, const nl_entry *from, const nl_mention *m,
+                               nl_entry **person) {
   size_t len = m->word_len;
   *person = NULL;
   if (ws != NULL) {
     size_t matched = 0;
-    *person = nl_ws_resolve_mention(ws, m, &matched);
+    *person = nl_ws_resolve_mention(ws, from, m, &matched);
     if (matched > 0) len = matched;
   }
   nl_brange r = {m->at, {m->at.line, m->at.col + 1 + (uint32_t)len}};
   return r;
 }
 
-nl_loc_kind nl_locate(const nl_workspace *ws, const nl_note *note, nl_bpos pos, nl_loc *out) {
+nl_loc_kind nl_locate(const nl_workspace *ws, const nl_entry *from, const nl_note *note,
+                      nl_bpos pos, nl_loc *out) {
   finder f;
   memset(&f, 0, sizeof f);
   f.pos = pos;
@@ -56,7 +58,7 @@ nl_loc_kind nl_locate(const nl_workspace *ws, const nl_note *note, nl_bpos pos, 
     nl_entry *person = NULL;
     const nl_mention *m = &note->mentions[i];
     if (m->at.line != pos.line || m->at.col > pos.col) continue; /* cheap reject first */
-    nl_brange r = mention_range(ws, m, &person);
+    nl_brange r = mention_range(ws, from, m, &person);
     int had_strict = f.strict.kind != NL_LOC_NONE, had_touch = f.touch.kind != NL_LOC_NONE;
     consider(&f, NL_LOC_MENTION, i, r);
     if (!had_strict && f.strict.kind != NL_LOC_NONE) people[0] = person;

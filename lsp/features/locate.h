@@ -29,8 +29,10 @@ typedef struct {
 /* Finds the element of `note` at `pos` and fills *out (kind NL_LOC_NONE when there is none);
  * returns out->kind. A position at an element's end counts (the cursor just after "]]") unless
  * another element starts there. With `ws` (may be NULL) a mention covers only the person's
- * name the index matches ("@Jonas Becker" in "@Jonas Becker 📅 ..."), else its first word. */
-nl_loc_kind nl_locate(const nl_workspace *ws, const nl_note *note, nl_bpos pos, nl_loc *out);
+ * name the index matches ("@Jonas Becker" in "@Jonas Becker 📅 ..."), else its first word: a
+ * person of the workspace folder of `from`, the note's entry (every folder's when NULL). */
+nl_loc_kind nl_locate(const nl_workspace *ws, const nl_entry *from, const nl_note *note,
+                      nl_bpos pos, nl_loc *out);
 
 /* Whether pos lies in r, end included when `inclusive`. */
 int nl_brange_contains(nl_brange r, nl_bpos pos, int inclusive);

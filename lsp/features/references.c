@@ -51,7 +51,7 @@ static void add_mentions(query *q) {
     const nl_entry *from = nl_ws_get(q->ctx->ws, refs[i].from);
     const nl_mention *m = &from->note->mentions[refs[i].link];
     size_t len = 0;
-    nl_ws_resolve_mention(q->ctx->ws, m, &len);
+    nl_ws_resolve_mention(q->ctx->ws, from, m, &len);
     json_t *loc = nl_ctx_span_location_json(q->ctx, from, m->at, 1, m->tail, len); /* '@' name */
     json_array_append_new(q->out, loc);
   }
@@ -106,7 +106,7 @@ int nl_feature_references(const nl_ctx *ctx, const json_t *params, json_t **resu
   const nl_note *note = self->note;
   nl_bpos pos = nl_ctx_bpos(ctx, doc, line, character);
   nl_loc loc;
-  nl_locate(ctx->ws, note, pos, &loc);
+  nl_locate(ctx->ws, self, note, pos, &loc);
   query q = {ctx, *result, NULL, NULL, NULL};
   switch (loc.kind) {
   case NL_LOC_LINK: {
@@ -122,17 +122,17 @@ int nl_feature_references(const nl_ctx *ctx, const json_t *params, json_t **resu
     q.target = loc.person;
     break;
   case NL_LOC_ACCOUNT:
-    q.target = nl_ws_resolve_kind(ctx->ws, NL_KIND_ACCOUNT, note->account->text,
+    q.target = nl_ws_resolve_kind(ctx->ws, self, NL_KIND_ACCOUNT, note->account->text,
                                   strlen(note->account->text));
     break;
   case NL_LOC_PARTICIPANT: {
     const char *v = note->participants[loc.index].text;
-    q.target = nl_ws_resolve_kind(ctx->ws, NL_KIND_PERSON, v, strlen(v));
+    q.target = nl_ws_resolve_kind(ctx->ws, self, NL_KIND_PERSON, v, strlen(v));
     break;
   }
   case NL_LOC_TAG: {
     const char *tag = note->tags[loc.index].name;
-    q.target = nl_ws_resolve_account_tag(ctx->ws, tag, strlen(tag));
+    q.target = nl_ws_resolve_account_tag(ctx->ws, self, tag, strlen(tag));
     if (q.target == NULL) {
       add_tag_uses(&q, tag);
       return 0;

@@ -161,7 +161,7 @@ static void tag_edit(const note_rename *nr, nl_edits_file *f, const nl_tag *tag)
   const size_t pl = sizeof prefix - 1;
   const char *name = tag->name;
   if (strncasecmp(name, prefix, pl) != 0) return;
-  if (nl_ws_resolve_account_tag(nr->s->ctx->ws, name, strlen(name)) != nr->e) return;
+  if (nl_ws_resolve_account_tag(nr->s->ctx->ws, f->e, name, strlen(name)) != nr->e) return;
   const char *slug = name + pl;
   size_t sl = strlen(slug);
   if (!same_slug(slug, sl, nr->old_name, strlen(nr->old_name))) return;
@@ -197,7 +197,7 @@ static void note_edits(const note_rename *nr, nl_edits_file *f) {
   for (size_t i = 0; e->kind == NL_KIND_PERSON && i < n->n_mentions; i++) {
     const nl_mention *m = &n->mentions[i];
     size_t ml = 0;
-    if (nl_ws_resolve_mention(ws, m, &ml) != e || !nl_nav_same_name(m->tail, ml, nr->old_name, on))
+    if (nl_ws_resolve_mention(ws, f->e, m, &ml) != e || !nl_nav_same_name(m->tail, ml, nr->old_name, on))
       continue;
     nl_brange r = {{m->at.line, m->at.col + 1}, {m->at.line, m->at.col + 1 + (uint32_t)ml}};
     nl_edits_add(nr->s, f, r, nr->new_name, strlen(nr->new_name));
@@ -209,7 +209,7 @@ static void note_edits(const note_rename *nr, nl_edits_file *f) {
   for (size_t i = 0; i < n_values; i++) {
     const char *v = values[i].text;
     if (nl_nav_same_name(v, strlen(v), nr->old_name, on) &&
-        nl_ws_resolve_kind(ws, e->kind, v, strlen(v)) == e)
+        nl_ws_resolve_kind(ws, f->e, e->kind, v, strlen(v)) == e)
       fm_value_edit(nr->s, f, &values[i], nr->new_name);
   }
   for (size_t i = 0; e->kind == NL_KIND_ACCOUNT && i < n->n_tags; i++) tag_edit(nr, f, &n->tags[i]);
@@ -248,13 +248,13 @@ static uint8_t *candidates(const nl_workspace *ws, const nl_entry *e) {
     const nl_note *on = o->note;
     int hit = 0;
     if (e->kind == NL_KIND_ACCOUNT && on->account != NULL)
-      hit = nl_ws_resolve_kind(ws, NL_KIND_ACCOUNT, on->account->text,
+      hit = nl_ws_resolve_kind(ws, o, NL_KIND_ACCOUNT, on->account->text,
                                strlen(on->account->text)) == e;
     for (size_t i = 0; !hit && e->kind == NL_KIND_PERSON && i < on->n_participants; i++)
-      hit = nl_ws_resolve_kind(ws, NL_KIND_PERSON, on->participants[i].text,
+      hit = nl_ws_resolve_kind(ws, o, NL_KIND_PERSON, on->participants[i].text,
                                strlen(on->participants[i].text)) == e;
     for (size_t i = 0; !hit && e->kind == NL_KIND_ACCOUNT && i < on->n_tags; i++)
-      hit = nl_ws_resolve_account_tag(ws, on->tags[i].name, strlen(on->tags[i].name)) == e;
+      hit = nl_ws_resolve_account_tag(ws, o, on->tags[i].name, strlen(on->tags[i].name)) == e;
     if (hit) mark(seen, id);
   }
   return seen;

@@ -46,8 +46,8 @@ static void link_target(nl_edits *s, nl_edits_file *self, const nl_link *l, nl_b
   nl_entry *to = *l->target == '\0' ? (nl_entry *)self->e
                                      : nl_ws_resolve(ws, self->e,
                                                      l->target, strlen(l->target), NULL);
-  if (to == NULL) to = nl_ws_resolve_kind(ws, NL_KIND_PERSON, l->target, strlen(l->target));
-  if (to == NULL) to = nl_ws_resolve_kind(ws, NL_KIND_ACCOUNT, l->target, strlen(l->target));
+  if (to == NULL) to = nl_ws_resolve_kind(ws, self->e, NL_KIND_PERSON, l->target, strlen(l->target));
+  if (to == NULL) to = nl_ws_resolve_kind(ws, self->e, NL_KIND_ACCOUNT, l->target, strlen(l->target));
   if (to == NULL) {
     t->why = "the link does not name a note in the vault";
     return;
@@ -104,7 +104,7 @@ void nl_rename_target_find(nl_edits *s, nl_edits_file *self, nl_bpos pos, nl_ren
   const nl_workspace *ws = s->ctx->ws;
   const nl_note *n = self->note;
   nl_loc loc;
-  nl_locate(ws, n, pos, &loc);
+  nl_locate(ws, self->e, n, pos, &loc);
   switch (loc.kind) {
   case NL_LOC_LINK:
     link_target(s, self, &n->links[loc.index], pos, t);
@@ -123,7 +123,7 @@ void nl_rename_target_find(nl_edits *s, nl_edits_file *self, nl_bpos pos, nl_ren
   case NL_LOC_PARTICIPANT: {
     const nl_fm_scalar *v = loc.kind == NL_LOC_ACCOUNT ? n->account : &n->participants[loc.index];
     nl_kind kind = loc.kind == NL_LOC_ACCOUNT ? NL_KIND_ACCOUNT : NL_KIND_PERSON;
-    t->note = nl_ws_resolve_kind(ws, kind, v->text, strlen(v->text));
+    t->note = nl_ws_resolve_kind(ws, self->e, kind, v->text, strlen(v->text));
     if (t->note == NULL) {
       t->why = loc.kind == NL_LOC_ACCOUNT ? "the account is not a note in the vault"
                                           : "the participant is not a note in the vault";

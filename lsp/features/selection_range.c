@@ -43,7 +43,7 @@ static nl_brange lines_range(const nl_text *t, uint32_t first, uint32_t last) {
 
 static void element(const nl_ctx *ctx, const nl_note *note, nl_bpos pos, chain *c) {
   nl_loc loc;
-  if (nl_locate(ctx->ws, note, pos, &loc) == NL_LOC_NONE) return;
+  if (nl_locate(ctx->ws, NULL, note, pos, &loc) == NL_LOC_NONE) return;
   if (loc.kind == NL_LOC_LINK) {
     const nl_link *l = &note->links[loc.index];
     if (nl_brange_contains(l->target_range, pos, 1)) add(c, l->target_range);

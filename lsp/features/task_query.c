@@ -128,7 +128,7 @@ void nl_tq_relative(int32_t days, int32_t today, int overdue, char *buf, size_t 
 
 const nl_entry *nl_tq_owner(const nl_workspace *ws, const nl_mention *m, char **name) {
   /* The index reads a mention through mojibake ("@LÃ©a Dubois" names Léa Dubois). */
-  const nl_entry *p = nl_ws_resolve_mention(ws, m, NULL);
+  const nl_entry *p = nl_ws_resolve_mention(ws, NULL, m, NULL);
   if (name != NULL)
     *name = p != NULL ? nl_nav_nfc(p->name, strlen(p->name))
                       : nl_nav_nfc(m->tail, nl_diag_mention_name_len(m));
@@ -158,7 +158,7 @@ char *nl_tq_plain_description(const nl_workspace *ws, const nl_note *n, const nl
   for (uint32_t i = 0; i < t->n_mentions; i++) {
     const nl_mention *m = &n->mentions[t->first_mention + i];
     size_t len = 0;
-    if (nl_ws_resolve_mention(ws, m, &len) == NULL) len = nl_diag_mention_name_len(m);
+    if (nl_ws_resolve_mention(ws, NULL, m, &len) == NULL) len = nl_diag_mention_name_len(m);
     char *at = malloc(len + 2);
     if (at == NULL) break;
     at[0] = '@';

@@ -83,7 +83,7 @@ static void add_note(name_filter *f, const nl_entry *e);
 static void add_name(name_filter *f, const nl_workspace *ws, nl_kind kind, const char *name) {
   add_key(f, &f->keys, &f->n_keys, name, strlen(name));
   add_head(f, name);
-  const nl_entry *e = nl_ws_resolve_kind(ws, kind, name, strlen(name));
+  const nl_entry *e = nl_ws_resolve_kind(ws, NULL, kind, name, strlen(name));
   if (e == NULL) {
     f->unresolved++;
     return;
@@ -169,7 +169,7 @@ static account_ref note_account(const nl_workspace *ws, const nl_entry *e) {
   const nl_note *n = e->note;
   if (n->account != NULL && n->account->text[0] != '\0') {
     const char *v = n->account->text;
-    a.entry = nl_ws_resolve_kind(ws, NL_KIND_ACCOUNT, v, strlen(v));
+    a.entry = nl_ws_resolve_kind(ws, e, NL_KIND_ACCOUNT, v, strlen(v));
     if (a.entry == NULL) a.name = v;
   } else if (e->kind == NL_KIND_ACCOUNT) {
     a.entry = e;
@@ -189,7 +189,7 @@ static account_ref task_account(const nl_workspace *ws, const nl_entry *e, const
   }
   for (uint32_t i = 0; i < t->n_tags; i++) {
     const char *tag = n->tags[t->first_tag + i].name;
-    nl_entry *to = nl_ws_resolve_account_tag(ws, tag, strlen(tag));
+    nl_entry *to = nl_ws_resolve_account_tag(ws, e, tag, strlen(tag));
     if (to != NULL) return (account_ref){to, NULL};
   }
   return fallback;

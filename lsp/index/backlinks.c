@@ -103,7 +103,7 @@ static int link_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
 
 static int mention_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
                         const nl_entry *target) {
-  return nl_ws_resolve_mention(ws, &from->note->mentions[i], NULL) == target;
+  return nl_ws_resolve_mention(ws, from, &from->note->mentions[i], NULL) == target;
 }
 
 /* The first word of a name, as a mention's `word` holds it. */
@@ -199,7 +199,7 @@ static int fm_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
   const nl_note *n = from->note;
   const nl_fm_scalar *v = i == 0 ? n->account : &n->participants[i - 1];
   if (v == NULL || v->text[0] == '\0') return 0;
-  return nl_ws_resolve_kind(ws, target->kind, v->text, strlen(v->text)) == target;
+  return nl_ws_resolve_kind(ws, from, target->kind, v->text, strlen(v->text)) == target;
 }
 
 ptrdiff_t nl_ws_fm_refs_of(const nl_workspace *ws, const nl_entry *e, nl_ref **out) {
@@ -213,7 +213,7 @@ static size_t count_tags(const nl_note *n) { return n->n_tags; }
 static int tag_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
                     const nl_entry *target) {
   const char *t = from->note->tags[i].name;
-  return nl_ws_resolve_account_tag(ws, t, strlen(t)) == target;
+  return nl_ws_resolve_account_tag(ws, from, t, strlen(t)) == target;
 }
 
 ptrdiff_t nl_ws_account_tags_of(const nl_workspace *ws, const nl_entry *account, nl_ref **out) {

@@ -253,7 +253,7 @@ size_t nl_diag_mention_name_len(const nl_mention *m) { return mention_name_len(m
  * vault's owner. */
 static int mention_known(const nl_diag_run *r, const nl_mention *m, size_t *name_len) {
   size_t matched = 0;
-  nl_entry *p = nl_ws_resolve_mention(r->ws, m, &matched);
+  nl_entry *p = nl_ws_resolve_mention(r->ws, r->e, m, &matched);
   if (p != NULL) {
     *name_len = matched;
     return 1;
@@ -372,7 +372,7 @@ static void check_fm_name(nl_diag_run *r, const nl_fm_scalar *v, nl_kind kind) {
   nl_diag_fm_name(v->text, &a, &n);
   if (n == 0) return;
   if (kind == NL_KIND_PERSON && nl_config_is_owner(r->cfg, v->text + a, n)) return;
-  if (nl_ws_resolve_kind(r->ws, kind, v->text + a, n) != NULL) return;
+  if (nl_ws_resolve_kind(r->ws, r->e, kind, v->text + a, n) != NULL) return;
   int person = kind == NL_KIND_PERSON;
   nl_diag *d = nl_diag_push(r->out, NL_SEV_WARNING,
                     person ? NL_DIAG_UNKNOWN_PERSON : NL_DIAG_UNKNOWN_ACCOUNT, v->range,

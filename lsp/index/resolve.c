@@ -200,10 +200,20 @@ int nl_ws_same_name(const char *a, size_t alen, const char *b, size_t blen) {
   return same;
 }
 
-static int of_kind(const nl_entry *e, const void *arg) { return e->kind == *(const nl_kind *)arg; }
+/* A note of a kind, in from's workspace folder when from is set: each folder is its own vault.
+ * (Not through collect's from, which would also rank the notes by from's folder.) */
+typedef struct {
+  nl_kind kind;
+  const nl_entry *from;
+} kind_in;
 
-nl_entry *nl_ws_resolve_kind(const nl_workspace *ws, nl_kind kind, const char *name,
-                             size_t len) {
+static int of_kind(const nl_entry *e, const void *arg) {
+  const kind_in *k = arg;
+  return e->kind == k->kind && (k->from == NULL || e->root == k->from->root);
+}
+
+nl_entry *nl_ws_resolve_kind(const nl_workspace *ws, const nl_entry *from, nl_kind kind,
+                             const char *name, size_t len) {
   while (len > 0 && name[0] == ' ') name++, len--;
   while (len > 0 && name[len - 1] == ' ') len--;
   if (len == 0) return NULL;
@@ -211,10 +221,11 @@ nl_entry *nl_ws_resolve_kind(const nl_workspace *ws, nl_kind kind, const char *n
   nl_wsi_key_make(&k, name, len);
   nl_entry *best = NULL;
   uint32_t n;
+  kind_in want = {kind, from};
   const uint32_t *ids = nl_strmap_get(&ws->files, k.s, k.len, &n);
-  if (collect(ws, NULL, ids, n, of_kind, &kind, &best, 1) == 0) {
+  if (collect(ws, NULL, ids, n, of_kind, &want, &best, 1) == 0) {
     ids = nl_strmap_get(&ws->names, k.s, k.len, &n);
-    collect(ws, NULL, ids, n, of_kind, &kind, &best, 1);
+    collect(ws, NULL, ids, n, of_kind, &want, &best, 1);
   }
   nl_wsi_key_done(&k);
   return best;
@@ -222,14 +233,14 @@ nl_entry *nl_ws_resolve_kind(const nl_workspace *ws, nl_kind kind, const char *n
 
 /* The person named by the longest prefix of tail that ends before a space, else NULL; with
  * `repair`, each prefix is read with its mojibake repaired. *matched_len: the prefix's bytes. */
-static nl_entry *person_prefix(const nl_workspace *ws, const char *tail, size_t len, int repair,
-                               size_t *matched_len) {
+static nl_entry *person_prefix(const nl_workspace *ws, const nl_entry *from, const char *tail,
+                               size_t len, int repair, size_t *matched_len) {
   for (size_t end = len; end > 0; end--) {
     if ((end != len && tail[end] != ' ') || tail[end - 1] == ' ') continue;
     size_t n = end;
     char *fixed = repair ? nl_mojibake_repair(tail, end, &n) : NULL;
     if (repair && fixed == NULL) return NULL;
-    nl_entry *e = nl_ws_resolve_kind(ws, NL_KIND_PERSON, repair ? fixed : tail, n);
+    nl_entry *e = nl_ws_resolve_kind(ws, from, NL_KIND_PERSON, repair ? fixed : tail, n);
     free(fixed);
     if (e != NULL) {
       *matched_len = end;
@@ -247,23 +258,24 @@ static int has_mojibake(const char *s, size_t len) {
   return n > 0;
 }
 
-nl_entry *nl_ws_resolve_mention(const nl_workspace *ws, const nl_mention *m,
-                                size_t *matched_len) {
+nl_entry *nl_ws_resolve_mention(const nl_workspace *ws, const nl_entry *from,
+                                const nl_mention *m, size_t *matched_len) {
   const char *tail = m->tail != NULL ? m->tail : "";
   size_t len = strlen(tail), matched = 0;
-  nl_entry *e = person_prefix(ws, tail, len, 0, &matched);
+  nl_entry *e = person_prefix(ws, from, tail, len, 0, &matched);
   /* "@LÃ©a" names Léa when the repair is certain (lsp/note/mojibake.h): the bytes written
    * stay the mention's, only the name is read repaired. */
-  if (e == NULL && has_mojibake(tail, len)) e = person_prefix(ws, tail, len, 1, &matched);
+  if (e == NULL && has_mojibake(tail, len)) e = person_prefix(ws, from, tail, len, 1, &matched);
   if (e == NULL) {
     matched = m->tail != NULL ? m->word_len : 0;
-    e = nl_ws_resolve_kind(ws, NL_KIND_PERSON, tail, matched);
+    e = nl_ws_resolve_kind(ws, from, NL_KIND_PERSON, tail, matched);
   }
   if (matched_len != NULL) *matched_len = matched;
   return e;
 }
 
-nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const char *tag, size_t len) {
+nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const nl_entry *from,
+                                    const char *tag, size_t len) {
   static const char prefix[] = "account/";
   if (len > 0 && tag[0] == '#') tag++, len--;
   if (len <= sizeof(prefix) - 1 || strncasecmp(tag, prefix, sizeof(prefix) - 1) != 0) return NULL;
@@ -272,8 +284,8 @@ nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const char *tag, siz
   nl_entry *best = NULL;
   uint32_t n;
   const uint32_t *ids = nl_strmap_get(&ws->slugs, k.s, k.len, &n);
-  nl_kind kind = NL_KIND_ACCOUNT;
-  collect(ws, NULL, ids, n, of_kind, &kind, &best, 1);
+  kind_in want = {NL_KIND_ACCOUNT, from};
+  collect(ws, NULL, ids, n, of_kind, &want, &best, 1);
   nl_wsi_key_done(&k);
   return best;
 }

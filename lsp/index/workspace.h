@@ -204,18 +204,21 @@ char *nl_ws_name_key(const char *s, size_t len, size_t *key_len);
 /* Whether two names are the same for the index (equal NFC case-folded keys). */
 int nl_ws_same_name(const char *a, size_t alen, const char *b, size_t blen);
 /* Resolves a name to a note of `kind` (frontmatter `account:`, `participants:`), by name,
- * title or alias; NULL when no note of that kind has it. */
-nl_entry *nl_ws_resolve_kind(const nl_workspace *ws, nl_kind kind, const char *name,
-                             size_t len);
+ * title or alias, among the notes of from's workspace folder (every folder's when from is
+ * NULL, for callers that have no note); NULL when no note of that kind has it. The two
+ * resolvers below take from alike. */
+nl_entry *nl_ws_resolve_kind(const nl_workspace *ws, const nl_entry *from, nl_kind kind,
+                             const char *name, size_t len);
 /* Resolves a mention to the person whose name or alias is the longest prefix of m->tail at a
  * word boundary (else the one named by its first word); when none is, and the tail holds mojibake, the
  * prefixes are read repaired ("@LÃ©a" names Léa). *matched_len is set to the bytes of tail the
  * name covers (the word's length when nothing matched). NULL when no person matches. */
-nl_entry *nl_ws_resolve_mention(const nl_workspace *ws, const nl_mention *m,
-                                size_t *matched_len);
+nl_entry *nl_ws_resolve_mention(const nl_workspace *ws, const nl_entry *from,
+                                const nl_mention *m, size_t *matched_len);
 /* Resolves a tag `account/<slug>` to the account whose name, title or alias equals the slug
  * ignoring case, spaces, '-' and '_'; NULL otherwise (or when the tag has another prefix). */
-nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const char *tag, size_t len);
+nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const nl_entry *from,
+                                    const char *tag, size_t len);
 
 /* Links anywhere in the vault whose target resolves to `e` (computed on call); new array in
  * *out (free()), returns the count or a negative error. */

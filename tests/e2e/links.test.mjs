@@ -426,17 +426,19 @@ test('several workspace folders: a link never leaves its own folder\'s vault, as
   write('B/Only B.md', '# Only B\n');
   write('B/Onlooker.md', '# Onlooker\n');
   write('B/pic.png', 'not really a png');
+  write('B/People/Bo Lee.md', '# Bo Lee\n');
+  write('B/Accounts/Bolt.md', '# Bolt\n');
   // B first: the order of the folders must not matter either.
   await withFolders(base, ['B', 'A'], async (s) => {
-    const text = 'See [[Shared]] and [[Only B]]. ![[pic.png]]\n';
+    const text = '---\naccount: Bolt\n---\nSee [[Shared]] and [[Only B]]. ![[pic.png]]\nAsk @Bo Lee\n';
     const target = async (v) => {
       const uri = await s.open(`${v}/Notes/Link.md`, { text });
-      const got = locations(await s.request('textDocument/definition', { textDocument: { uri }, position: { line: 0, character: 8 } }));
-      const codes = (await s.pullDiagnostics(uri)).map((d) => `${d.code} ${d.range.start.character}`);
+      const got = locations(await s.request('textDocument/definition', { textDocument: { uri }, position: { line: 3, character: 8 } }));
+      const codes = (await s.pullDiagnostics(uri)).map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character}`);
       await s.close(uri);
       return { target: got.map((l) => path.relative(base, uriPath(l.uri))), codes };
     };
-    assert.deepEqual(await target('A'), { target: [path.join('A', 'Topics', 'Shared.md')], codes: ['broken-link 19', 'broken-link 31'] });
+    assert.deepEqual(await target('A'), { target: [path.join('A', 'Topics', 'Shared.md')], codes: ['unknown-account 1:9', 'broken-link 3:19', 'broken-link 3:31', 'unknown-person 4:4'] });
     assert.deepEqual(await target('B'), { target: [path.join('B', 'Shared.md')], codes: [] });
 
     // Completion in A offers A's notes only, for wikilinks and markdown links alike.
