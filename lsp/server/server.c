@@ -574,7 +574,6 @@ int nl_server_main(const nl_server_options *opts) {
     return 1;
   }
   nl_ws_on_change(srv->ws, ws_changed, srv);
-  nl_ws_track_dependents(srv->ws, 1);
   nl_ws_set_waker(srv->ws, ws_wake, srv);
   if (opts == NULL || !opts->no_cache) {
     char *dir = nl_cache_dir();
