@@ -65,11 +65,9 @@ void nl_wsi_face_touched(nl_workspace *ws, const nl_entry *e, const nl_note *not
 
 void nl_wsi_file_touched(nl_workspace *ws, const char *name) {
   if (!tracking(ws)) return;
-  if (ws->refs_upto != UINT32_MAX) nl_wsi_refs_step(ws, UINT64_MAX);
-  const char *b;
-  size_t len;
-  nl_wsi_link_base(name, &b, &len);
-  add_filed(ws, &ws->refs, b, len, nl_wsi_key_make);
+  uint32_t n;
+  const uint32_t *ids = nl_ws_linking_named(ws, name, strlen(name), &n);
+  for (uint32_t i = 0; i < n; i++) add_id(ws, ids[i]);
 }
 
 void nl_ws_track_dependents(nl_workspace *ws, int on) { ws->deps.on = on; }
