@@ -176,7 +176,8 @@ static void fragment_items(nl_completion_req *r, size_t open, size_t start, cons
   if (note == NULL) return;
   /* In a markdown-links vault: a link to the note shown "Note > Heading" or "Note > ^id", as
    * Obsidian shows such a link; for "[[#" a link within the note, "[Heading](#Heading)", as
-   * Obsidian's suggester writes it. A display text the link has already is kept. */
+   * Obsidian's suggester writes it (link_writer.h). A display text the link has already is
+   * kept. */
   md_swap m = md_swap_at(r, open);
   const char *self_rel = nl_nav_doc_rel(r->self, r->uri);
   nl_link_index ix = {r->ctx->ws, r->self, entry};
@@ -187,7 +188,6 @@ static void fragment_items(nl_completion_req *r, size_t open, size_t start, cons
     d.from_rel = self_rel; /* to_rel NULL: the linking note itself */
   }
   d.markdown = 1;
-  char *title = target_len > 0 ? nl_nav_nfc(entry->name, strlen(entry->name)) : NULL;
   int closed = 0, suffix = 0;
   size_t end = target_end(r, "|", &closed, &suffix);
   nl_nav_pattern pat;
@@ -212,22 +212,15 @@ static void fragment_items(nl_completion_req *r, size_t open, size_t start, cons
     if (!blocks) snprintf(detail, sizeof detail, "H%d", note->headings[top.items[i].sub].level);
     if (m.on) {
       char *frag = nl_completion_concat3(blocks ? "^" : "", text, "");
-      char *shown = frag ? nl_completion_concat3(title ? title : "", title ? " > " : "", frag) : NULL;
-      if (shown && m.shown) {
-        free(shown);
-        shown = strdup(m.shown);
-      }
-      if (shown) md_add(r, &m, text, ITEM_REFERENCE, detail, r->text + open, start - open, text,
-                        nl_link_write(&d, frag, shown, m.embed));
+      if (frag) md_add(r, &m, text, ITEM_REFERENCE, detail, r->text + open, start - open, text,
+                       nl_link_write(&d, frag, m.shown, m.embed));
       free(frag);
-      free(shown);
       continue;
     }
     char *with_close = nl_completion_concat3(text, closed ? "" : "]]", "");
     if (with_close) nl_completion_add_item(r, text, ITEM_REFERENCE, detail, text, start, end, with_close);
     free(with_close);
   }
-  free(title);
   md_swap_done(&m);
   nl_note_free(owned);
 }

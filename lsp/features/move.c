@@ -197,7 +197,8 @@ static int att_reaches_after(void *ud, const char *target, size_t len) {
   const att_judge *j = ud;
   size_t n;
   const char *hit = att_resolve_after(j->p, j->from_rel, target, len, &n);
-  return hit != NULL && strcmp(hit, j->to_rel) == 0 && n == 1;
+  if (hit == NULL || strcmp(hit, j->to_rel) != 0) return NL_LINK_ELSEWHERE;
+  return n == 1 ? NL_LINK_ONLY : NL_LINK_FIRST;
 }
 
 /* Whether a moved attachment takes the file name of link target t. */
@@ -252,7 +253,7 @@ static int reaches_after(void *ud, const char *target, size_t len) {
   size_t n = 0;
   const nl_entry *hit = t != NULL ? resolve_after(j->p, j->from_rel, t, &n) : NULL;
   free(t);
-  return hit == j->to && n == 1;
+  return hit != j->to ? NL_LINK_ELSEWHERE : n == 1 ? NL_LINK_ONLY : NL_LINK_FIRST;
 }
 
 /* Whether a markdown link's path from a note at from_rel names the note at rel. */

@@ -16,7 +16,7 @@ static int index_reaches(void *ud, const char *target, size_t len) {
   const nl_link_index *ix = ud;
   size_t n = 0;
   const nl_entry *hit = nl_ws_resolve(ix->ws, ix->from, target, len, &n);
-  return hit == ix->to && n == 1;
+  return hit != ix->to ? NL_LINK_ELSEWHERE : n == 1 ? NL_LINK_ONLY : NL_LINK_FIRST;
 }
 
 nl_link_dest nl_link_dest_index(nl_link_index *ix, const char *from_rel) {
@@ -31,21 +31,38 @@ nl_link_dest nl_link_dest_index(nl_link_index *ix, const char *from_rel) {
   return d;
 }
 
-/* What a markdown destination written by the server holds as is. */
+/* What a markdown destination written by the server holds as is (link_writer.h: Obsidian's
+ * blanks, '\' and controls, and the few characters that would not reach the note). */
 static int dest_keeps(unsigned char c) {
-  return c > ' ' && c != 0x7F && strchr("%()<>#?[]\"\\`", c) == NULL;
+  return c > ' ' && c != 0x7F && strchr("%#<>?\"\\`", c) == NULL;
+}
+
+static int dest_keeps_no_parens(unsigned char c) {
+  return c != '(' && c != ')' && dest_keeps(c);
+}
+
+/* Whether every ')' of s[0, len) closes an earlier '(' and every '(' is closed: CommonMark
+ * keeps such parentheses in a destination as they are. */
+static int parens_balanced(const char *s, size_t len) {
+  size_t depth = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '(') depth++;
+    else if (s[i] == ')' && depth-- == 0) return 0;
+  }
+  return depth == 0;
 }
 
 char *nl_link_encode(const char *s, size_t len) {
-  return nl_percent_encode(s, len, dest_keeps);
+  return nl_percent_encode(s, len, parens_balanced(s, len) ? dest_keeps : dest_keeps_no_parens);
 }
 
 static int is_md(const char *s, size_t len) {
   return len > 3 && strncasecmp(s + len - 3, ".md", 3) == 0;
 }
 
+/* How target leads from the linking note (NL_LINK_*); without a judge, to the note alone. */
 static int reaches(const nl_link_dest *d, const char *target, size_t len) {
-  return d->reaches == NULL || d->reaches(d->ud, target, len);
+  return d->reaches == NULL ? NL_LINK_ONLY : d->reaches(d->ud, target, len);
 }
 
 /* The path part before encoding, into a new string: the vault path, the file name or the
@@ -64,8 +81,10 @@ static char *plain_path(const nl_link_dest *d, const char *to, int strip) {
     free(dir);
     if (rel == NULL) return NULL;
     size_t rl = strlen(rel) - cut;
-    /* "sub/x" from the note's folder could be read as "sub/x" at the vault's root. */
-    if (strncmp(rel, "../", 3) == 0 || reaches(d, rel, rl)) {
+    /* Obsidian's plain path, unless it leads elsewhere ("sub/x" or "x" at the vault's root
+     * wins) or, with a folder in it, to this note only as one of several (link_writer.h). */
+    int need = memchr(rel, '/', rl) != NULL ? NL_LINK_ONLY : NL_LINK_FIRST;
+    if (strncmp(rel, "../", 3) == 0 || reaches(d, rel, rl) >= need) {
       rel[rl] = '\0';
       return rel;
     }
@@ -75,7 +94,7 @@ static char *plain_path(const nl_link_dest *d, const char *to, int strip) {
     return out;
   }
   case NL_LINK_FORMAT_SHORTEST:
-    if (reaches(d, name, name_len - (is_md(name, name_len) ? 3 : 0)))
+    if (reaches(d, name, name_len - (is_md(name, name_len) ? 3 : 0)) == NL_LINK_ONLY)
       return strndup(name, name_len - cut);
     return strndup(to, tl - cut);
   default:
@@ -119,13 +138,28 @@ static void add_text(nl_buf *b, const char *s) {
   }
 }
 
-/* The file name of to_rel without ".md", NFC (new). */
-static char *file_title(const char *rel) {
-  const char *slash = strrchr(rel, '/');
-  const char *name = slash ? slash + 1 : rel;
-  size_t len = strlen(name);
-  if (is_md(name, len)) len -= 3;
-  return nl_unicode_nfc(name, len, NULL);
+/* What Obsidian shows for the wikilink (link_writer.h): the file name of rel (NULL: the
+ * linking note, shown by its fragment alone) without ".md", NFC, then " > " and each
+ * '#'-separated part of fragment (may be NULL). New, NULL when out of memory. */
+static char *shown_text(const char *rel, const char *fragment) {
+  nl_buf b = NL_BUF_INIT;
+  if (rel != NULL) {
+    const char *slash = strrchr(rel, '/');
+    const char *name = slash ? slash + 1 : rel;
+    size_t len = strlen(name);
+    if (is_md(name, len)) len -= 3;
+    char *title = nl_unicode_nfc(name, len, NULL);
+    if (title == NULL) b.oom = 1;
+    else nl_buf_adds(&b, title);
+    free(title);
+  }
+  for (const char *f = fragment; f != NULL;) {
+    size_t seg = strcspn(f, "#");
+    if (b.len > 0) nl_buf_adds(&b, " > ");
+    nl_buf_add(&b, f, seg);
+    f = f[seg] == '#' ? f + seg + 1 : NULL;
+  }
+  return nl_buf_take(&b);
 }
 
 char *nl_link_write(const nl_link_dest *d, const char *fragment, const char *shown, int embed) {
@@ -135,7 +169,7 @@ char *nl_link_write(const nl_link_dest *d, const char *fragment, const char *sho
   nl_buf b = NL_BUF_INIT;
   if (embed) nl_buf_add(&b, "!", 1);
   if (d->markdown) {
-    if (shown == NULL && d->to_rel != NULL) shown = title = file_title(d->to_rel);
+    if (shown == NULL) shown = title = shown_text(d->to_rel, fragment);
     if (shown == NULL) b.oom = 1;
     else {
       nl_buf_add(&b, "[", 1);

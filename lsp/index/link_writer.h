@@ -8,17 +8,37 @@
  *                     from the linking note's folder ("../People/Ana Ruiz"); absolute: the vault
  *                     path ("People/Ana Ruiz")
  *
- * This is Obsidian's fileToLinktext with one safety added: a relative path that does not start
- * with "../" and would lead to another note (a note of that path at the vault's root wins, in
- * Obsidian as here) is written "./path"; Obsidian itself never writes "./" (the Better Markdown
- * Links plugin adds it for that reason), so every other relative path is Obsidian's. Whether a
- * form reaches the note is asked of the caller (the index, or the layout after a move). Lives
- * beside the resolver, which it asks; no I/O.
+ * Obsidian's fileToLinktext and generateMarkdownLink are the reference (what they write is
+ * known from two reimplementations, obsidian-dev-utils' src/obsidian/Link.ts generateLinkText /
+ * encodeUrl and Better Markdown Links' GenerateMarkdownLink.ts, and from Obsidian 1.13.7's own
+ * output recorded in pvliesdonk/markdown-vault-mcp docs/design/reference/obsidian-markdown.md,
+ * issue #1358). We depart only where Obsidian's link would not reach the note:
  *
- * Markdown destinations keep non-ASCII readable (obsidian-dev-utils' stand-in for Obsidian's
- * generateMarkdownLink encodes only blanks, '\' and control characters; we also encode the few
- * ASCII characters that could end or split a destination), and a link without display text
- * shows the file name, as generateMarkdownLink's alias defaults to the file's basename. */
+ *   relative   Obsidian writes the plain relative path, never "./" ("Note" for a note in the
+ *              same folder, "sub/Note" below it; a leading dot is only Better Markdown Links'
+ *              option), and then resolves a path that also names a note from the vault's root
+ *              to that note (val3344/obsidian-update-relative-links#6). We write "./" exactly
+ *              then: when the plain path reaches another note, or, for a path with a folder,
+ *              when it reaches this note only as one of several (Obsidian's choice among
+ *              those is not stable). A note in the same folder that shares its name with notes
+ *              elsewhere is still "Note": the linking note's own folder wins, in Obsidian as
+ *              here.
+ *   encoding   Obsidian encodes blanks, '\' and control characters only, and keeps
+ *              non-ASCII, '(' ')' '[' ']' '!' '^' '&' as they are. We do too, and also encode
+ *              '#' (Obsidian writes "Sub/C%20#1.md", which its own reader cuts at the '#'),
+ *              '%' (so "100%AB" is not read as an escape), parentheses when they are not
+ *              balanced (CommonMark ends the destination at the unmatched one), and '<' '>'
+ *              '?' '"' '`', which Obsidian's file names cannot hold and which could start an
+ *              autolink, a query or a code span.
+ *   text       a markdown link without display text shows what Obsidian shows for the
+ *              wikilink: the file name ("Ana Ruiz"), "Note > Heading" for a heading of
+ *              another note (subheadings "Note > A > B"), "Note > ^id" for a block, the heading
+ *              alone within the note ("[Heading](#Heading)", as Obsidian's suggester writes
+ *              it: javalent/obsidian-leaflet#280). '[', ']' and '\' in the text are escaped,
+ *              as obsidian-dev-utils escapes the default text.
+ *
+ * Whether a form reaches the note is asked of the caller (the index, or the layout after a
+ * move). Lives beside the resolver, which it asks; no I/O. */
 #ifndef NL_LINK_WRITER_H
 #define NL_LINK_WRITER_H
 
@@ -26,8 +46,11 @@
 
 #include "lsp/index/workspace.h"
 
-/* Whether link target `target` (len bytes, as a link holds it once decoded: no fragment),
- * written in the linking note, resolves to the linked note and to no other. */
+/* Where link target `target` (len bytes, as a link holds it once decoded: no fragment),
+ * written in the linking note, leads: NL_LINK_ELSEWHERE (another note, or none),
+ * NL_LINK_FIRST (the linked note, though other notes match it too) or NL_LINK_ONLY (the
+ * linked note and no other). */
+enum { NL_LINK_ELSEWHERE = 0, NL_LINK_FIRST = 1, NL_LINK_ONLY = 2 };
 typedef int (*nl_link_reaches_fn)(void *ud, const char *target, size_t len);
 
 typedef struct {
@@ -63,12 +86,14 @@ char *nl_link_path(const nl_link_dest *d);
 
 /* A whole link: "[[path#fragment|shown]]" or "[shown](path#fragment)", with '!' before it for
  * an embed. fragment: "Heading", "A#B" or "^block-id", NULL for none; shown: the display text,
- * NULL for none (a markdown link then shows the file name). New (free()), NULL when out of
+ * NULL for none (a markdown link then shows what Obsidian shows for the wikilink: "Note",
+ * "Note > Heading", "Note > ^id", "Heading" within the note). New (free()), NULL when out of
  * memory. */
 char *nl_link_write(const nl_link_dest *d, const char *fragment, const char *shown, int embed);
 
-/* s[0, len) percent-encoded for a markdown destination: blanks, controls and %()<>#?[]"\` as
- * %XX; '/' and other UTF-8 kept readable. New (free()), NULL when out of memory. */
+/* s[0, len) percent-encoded for a markdown destination: blanks, controls and %#<>?"\` as %XX,
+ * '(' and ')' too when they are not balanced; '/', '[', ']', '^' and other UTF-8 kept
+ * readable. New (free()), NULL when out of memory. */
 char *nl_link_encode(const char *s, size_t len);
 
 #endif
