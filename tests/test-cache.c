@@ -423,6 +423,39 @@ static void test_deferred_refs(void) {
 
 /* The `cache` setting off (as --no-cache sets it): the scan writes no cache, and leaves the
  * one there is as it was. */
+/* The walk takes each note's stamp itself (relative to its folder, or through the link for a
+ * note reached by a symlink): a link's target changed while the server was down is read
+ * again, and a note that grew over the size limit is dropped, not taken from the cache. */
+static void test_restart_stamps_from_the_walk(void) {
+  char root[4200], link[4400], target[4400];
+  fresh_vault(root, sizeof(root), "walk");
+  put_file(root, ".store/t.md", "---\ntitle: T one\n---\n", 2); /* a hidden folder: not walked */
+  put_file(root, "big.md", "---\ntitle: Big\n---\n", 2);
+  snprintf(link, sizeof(link), "%s/linked.md", root);
+  snprintf(target, sizeof(target), "%s/.store/t.md", root);
+  ASSERT_EQ(symlink(target, link), 0);
+  nl_workspace *ws = index_with_cache(root);
+  ASSERT_EQ(nl_ws_count(ws), 2);
+  ASSERT_STR_EQ(title_of(ws, root, "linked.md"), "T one");
+  nl_ws_free(ws);
+
+  put_file(root, ".store/t.md", "---\ntitle: T two\n---\n", 1);
+  char big[4096];
+  memset(big, 'x', sizeof(big) - 1);
+  big[sizeof(big) - 1] = '\0';
+  put_file(root, "big.md", big, 1);
+  size_t max = cfg->max_file_size;
+  cfg->max_file_size = 1024;
+  ws = index_with_cache(root);
+  cfg->max_file_size = max;
+  ASSERT_EQ(nl_ws_count(ws), 1);
+  ASSERT_STR_EQ(title_of(ws, root, "linked.md"), "T two");
+  ASSERT_STR_EQ(title_of(ws, root, "big.md"), "(absent)");
+  char err[256];
+  ASSERT_EQ(nl_ws_check(ws, err, sizeof(err)), 0);
+  nl_ws_free(ws);
+}
+
 static void test_cache_off(void) {
   char root[4200], path[4400];
   fresh_vault(root, sizeof(root), "off");
@@ -457,6 +490,7 @@ int main(void) {
   RUN(test_racy_file);
   RUN(test_damage_is_ignored);
   RUN(test_restart);
+  RUN(test_restart_stamps_from_the_walk);
   RUN(test_deferred_refs);
   RUN(test_cache_off);
   nl_config_free(cfg);

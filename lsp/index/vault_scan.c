@@ -63,6 +63,10 @@ typedef struct {
   char *abs;
   nl_note *note; /* set by the chunk's work */
   uint64_t dev, ino; /* the file's identity, from the walk */
+  /* With an index cache to consult: the file's stamp, taken by the walk relative to its
+   * folder (a stat by the whole path walks every component again); size UINT64_MAX when the
+   * walk could not take it. */
+  nl_cache_stamp stamp;
 } vs_file;
 
 typedef struct {
@@ -101,6 +105,7 @@ typedef struct nl_vault_scan {
   void *text_ud;
   nl_cache_reader **readers;
   nl_cache_writer **writers;
+  int any_reader; /* some root has a cache: the walk takes each note's stamp */
   struct vs_chunk *parsed, *parsed_tail; /* parsed chunks waiting to be merged, in order */
   uint64_t seq_start; /* the index's seq when the scan started */
 } vault_scan;
@@ -135,7 +140,8 @@ static int visited(vault_scan *sc, dev_t dev, ino_t ino) {
   return 0;
 }
 
-static void add_file(vault_scan *sc, const char *abs, uint64_t dev, uint64_t ino) {
+static void add_file(vault_scan *sc, const char *abs, uint64_t dev, uint64_t ino,
+                     const nl_cache_stamp *stamp) {
   if (sc->n_files >= sc->cfg->max_notes) {
     sc->capped = 1;
     return;
@@ -149,7 +155,7 @@ static void add_file(vault_scan *sc, const char *abs, uint64_t dev, uint64_t ino
   }
   char *copy = strdup(abs);
   if (copy == NULL) return;
-  sc->files[sc->n_files++] = (vs_file){copy, NULL, dev, ino};
+  sc->files[sc->n_files++] = (vs_file){copy, NULL, dev, ino, *stamp};
 }
 
 /* Any other file: only its name is kept (lsp/index/attachments.c), added on the loop thread. */
@@ -212,7 +218,11 @@ static void walk_dir(vault_scan *sc, const nl_config *cfg, const char *root, con
     if (type == DT_DIR) {
       if (!skip_dir_name(name)) walk_dir(sc, cfg, root, root_real, path, plen, depth + 1);
     } else if (type == DT_REG && nl_wsi_has_md_suffix(name)) {
-      add_file(sc, path, dev, ino);
+      nl_cache_stamp stamp = {.size = UINT64_MAX};
+      /* A link or an entry of unknown type was stat'ed above. */
+      if (sc->any_reader && (de->d_type != DT_REG || fstatat(dirfd(d), name, &st, 0) == 0))
+        nl_cache_stamp_of(&st, &stamp);
+      add_file(sc, path, dev, ino, &stamp);
     } else if (type == DT_REG && name[0] != '.') {
       add_attachment(sc, path);
     }
@@ -223,6 +233,11 @@ static void walk_dir(vault_scan *sc, const nl_config *cfg, const char *root, con
 
 static void walk_work(uv_work_t *req) {
   vault_scan *sc = req->data;
+  for (size_t i = 0; i < sc->n_roots && sc->cache_dir != NULL; i++) {
+    sc->readers[i] = nl_cache_open(sc->cache_dir, sc->roots[i]);
+    sc->writers[i] = nl_cache_writer_new(sc->cache_dir, sc->roots[i], sc->since_ns);
+    sc->any_reader |= sc->readers[i] != NULL;
+  }
   char *path = malloc(4097);
   if (path == NULL) return;
   for (size_t i = 0; i < sc->n_roots; i++) {
@@ -241,22 +256,16 @@ static void walk_work(uv_work_t *req) {
     free(root_real);
   }
   free(path);
-  for (size_t i = 0; i < sc->n_roots && sc->cache_dir != NULL; i++) {
-    sc->readers[i] = nl_cache_open(sc->cache_dir, sc->roots[i]);
-    sc->writers[i] = nl_cache_writer_new(sc->cache_dir, sc->roots[i], sc->since_ns);
-  }
 }
 
-/* The note at f->abs (inside root r) from the cache when its file is unchanged, else read and
- * parsed; either way handed to the new cache. */
-static nl_note *load_note(vault_scan *sc, size_t r, const char *abs) {
-  const char *rel = abs + strlen(sc->roots[r]) + 1;
-  nl_cache_stamp stamp;
+/* The note at f->abs (inside root r) from the cache when its file is unchanged since the walk
+ * took its stamp, else read and parsed; either way handed to the new cache. */
+static nl_note *load_note(vault_scan *sc, size_t r, const vs_file *f) {
+  const char *abs = f->abs, *rel = abs + strlen(sc->roots[r]) + 1;
+  nl_cache_stamp stamp = f->stamp;
   struct stat st;
   nl_note *note = NULL;
-  if (sc->readers[r] != NULL && stat(abs, &st) == 0 && S_ISREG(st.st_mode) &&
-      (size_t)st.st_size <= sc->cfg->max_file_size) {
-    nl_cache_stamp_of(&st, &stamp);
+  if (sc->readers[r] != NULL && stamp.size <= sc->cfg->max_file_size) {
     note = nl_cache_load(sc->readers[r], rel, &stamp);
     if (note != NULL && sc->writers[r] != NULL &&
         nl_cache_keep(sc->writers[r], sc->readers[r], rel) == 0)
@@ -291,7 +300,7 @@ static void chunk_work(uv_work_t *req) {
       if (strncmp(f->abs, sc->roots[r], n) == 0 && f->abs[n] == '/' && n >= root_len)
         root = r, root_len = n;
     }
-    f->note = load_note(sc, root, f->abs);
+    f->note = load_note(sc, root, f);
   }
 }
 
