@@ -14,8 +14,11 @@ static _Atomic size_t reads; /* the scan reads on several threads at once */
 
 size_t nl_file_reads(void) { return reads; }
 
-/* Reads fd to its end (or max bytes) into buf of cap bytes, growing it; 0 or a negative errno. */
-static int read_all(int fd, size_t max, char **buf, size_t *cap, size_t *n) {
+/* Reads fd to its end (or max bytes) into buf of cap bytes, growing it; 0 or a negative errno.
+ * `size` is what fstat said: cap leaves a byte beyond it, so a read that stops short at `size`
+ * is at the end (a regular file's read is short only there, or when a signal cut it after
+ * some bytes, which the loop reads on from) and an unchanged file is read in one call. */
+static int read_all(int fd, size_t size, size_t max, char **buf, size_t *cap, size_t *n) {
   for (;;) {
     if (*n == *cap) {
       if (*cap >= max) return 0; /* grew since fstat: cut at the limit */
@@ -26,11 +29,13 @@ static int read_all(int fd, size_t max, char **buf, size_t *cap, size_t *n) {
       *buf = nb;
       *cap = grown;
     }
-    ssize_t r = read(fd, *buf + *n, *cap - *n);
+    size_t want = *cap - *n;
+    ssize_t r = read(fd, *buf + *n, want);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return errno == EAGAIN ? NL_ENOTREG : -errno;
     if (r == 0) return 0;
     *n += (size_t)r;
+    if ((size_t)r < want && *n == size) return 0;
   }
 }
 
@@ -56,13 +61,14 @@ int nl_file_read_ex(const char *path, size_t max_size, char **text, size_t *len,
     close(fd);
     return NL_ETOOBIG;
   }
-  size_t cap = (size_t)st.st_size, n = 0;
+  size_t size = (size_t)st.st_size, n = 0;
+  size_t cap = size < max_size ? size + 1 : size;
   char *buf = malloc(cap + 1);
   if (buf == NULL) {
     close(fd);
     return NL_ENOMEM;
   }
-  int rc = read_all(fd, max_size, &buf, &cap, &n);
+  int rc = read_all(fd, size, max_size, &buf, &cap, &n);
   close(fd);
   if (rc < 0) {
     free(buf);

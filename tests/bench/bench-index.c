@@ -21,6 +21,7 @@
 #include "lsp/index/workspace.h"
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
+#include "../note_dump.h"
 
 static int ready;
 
@@ -142,6 +143,29 @@ static void breakdown(nl_workspace *ws) {
          (double)mi.hblkhd / 1048576.0, (double)parsed / 1048576.0, sizeof(nl_task), n_tasks);
   for (int k = 0; k < N_PARTS; k++) printf(",\"%s_mib\":%.1f", names[k], (double)b[k] / 1048576.0);
   printf("}\n");
+}
+
+static int cmp_entry_abs(const void *a, const void *b) {
+  return strcmp((*(nl_entry *const *)a)->abs, (*(nl_entry *const *)b)->abs);
+}
+
+/* With BENCH_DUMP=FILE: every parsed note, every field and range (tests/note_dump.h), in path
+ * order, so that two builds' parses of a vault can be compared with cmp. */
+static int dump_all(nl_workspace *ws, const char *file) {
+  FILE *f = fopen(file, "w");
+  if (f == NULL) return -1;
+  size_t n = 0;
+  nl_entry **all = calloc(nl_ws_id_limit(ws) + 1, sizeof(*all));
+  for (uint32_t i = 0; all != NULL && i < nl_ws_id_limit(ws); i++)
+    if (nl_ws_get(ws, i) != NULL) all[n++] = nl_ws_get(ws, i);
+  qsort(all, n, sizeof(*all), cmp_entry_abs);
+  for (size_t i = 0; i < n; i++) {
+    char *d = note_dump(all[i]->note);
+    fprintf(f, "== %s kind=%d\n%s", all[i]->rel, (int)all[i]->kind, d != NULL ? d : "");
+    free(d);
+  }
+  free(all);
+  return fclose(f);
 }
 
 static void time_features(nl_workspace *ws, const char *root) {
@@ -321,6 +345,7 @@ int main(int argc, char **argv) {
            nl_ws_count(ws), (double)(t1 - t0) / 1e9, ready_cpu, (double)(t2 - t0) / 1e9,
            cpu_s(&ru1), (double)ru0.ru_maxrss / 1024.0);
     if (getenv("BENCH_BREAKDOWN") != NULL) breakdown(ws);
+    if (getenv("BENCH_DUMP") != NULL && dump_all(ws, getenv("BENCH_DUMP")) != 0) return 1;
     return 0;
   }
 
