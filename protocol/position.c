@@ -67,6 +67,12 @@ void nl_col_to_units_all(const char *line, size_t len, size_t byte_col, uint32_t
   uint64_t u8 = 0, u16 = 0, u32 = 0;
   size_t pos = 0;
   while (pos < byte_col) {
+    size_t ascii = nl_utf8_ascii_run(line + pos, byte_col - pos); /* a unit each */
+    pos += ascii;
+    u8 += ascii;
+    u16 += ascii;
+    u32 += ascii;
+    if (pos == byte_col) break;
     uint32_t w = 1;
     size_t n = step(line + pos, len - pos, NL_ENC_UTF16, &w);
     if (pos + n > byte_col) break; /* inside a character: count from its start */

@@ -1,6 +1,19 @@
 /* utf8.c: see utf8.h. */
 #include "protocol/utf8.h"
 
+#include <string.h>
+
+size_t nl_utf8_ascii_run(const char *s, size_t len) {
+  size_t i = 0;
+  for (; len - i >= 8; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    if (w & 0x8080808080808080ull) break;
+  }
+  while (i < len && (unsigned char)s[i] < 0x80) i++;
+  return i;
+}
+
 size_t nl_utf8_decode(const char *str, size_t len, uint32_t *cp) {
   const unsigned char *s = (const unsigned char *)str;
   if (len == 0) return 0;

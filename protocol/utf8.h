@@ -14,6 +14,9 @@ size_t nl_utf8_decode(const char *s, size_t len, uint32_t *cp);
 /* The same for scanning that must always advance: an invalid byte is one byte of U+FFFD.
  * Returns 0 (with U+FFFD) only when len is 0. */
 size_t nl_utf8_next(const char *s, size_t len, uint32_t *cp);
+/* The length of the run of ASCII bytes (below 0x80) that s[0, len) starts with: len when it is
+ * all ASCII. Eight bytes at a time: the parse asks it of every line and task of a note. */
+size_t nl_utf8_ascii_run(const char *s, size_t len);
 /* Writes cp as 1-4 bytes into out (room for 4) and returns the count; a surrogate or a value
  * above U+10FFFF is written as U+FFFD. */
 size_t nl_utf8_encode(uint32_t cp, char *out);

@@ -50,18 +50,7 @@ uint32_t nl_unicode_decode(const char *s, size_t len, size_t *adv) {
 
 /* ---- Character classes ---- */
 
-int nl_unicode_is_ascii(const char *s, size_t len) {
-  size_t i = 0;
-  /* Eight bytes at a time: the parse asks it of every line of every note. */
-  for (; len - i >= 8; i += 8) {
-    uint64_t w;
-    memcpy(&w, s + i, 8);
-    if (w & 0x8080808080808080ull) return 0;
-  }
-  for (; i < len; i++)
-    if ((unsigned char)s[i] >= 0x80) return 0;
-  return 1;
-}
+int nl_unicode_is_ascii(const char *s, size_t len) { return nl_utf8_ascii_run(s, len) == len; }
 
 int nl_unicode_is_word_cp(uint32_t cp) {
   if (cp < 0x80)

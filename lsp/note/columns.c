@@ -99,19 +99,20 @@ int nl_columns_build(nl_note *note, const nl_lines *l) {
   note->wide = NULL;
   note->cols = NULL;
   note->n_cols = 0;
-  uint8_t *wide = NULL;
-  if (nl_unicode_is_ascii(l->text, l->len)) return 0; /* many notes: no line is wide */
-  for (uint32_t i = 0; i < n_lines; i++) {
-    size_t start = nl_lines_line_start(l, i);
-    if (nl_unicode_is_ascii(l->text + start, nl_lines_line_end(l, i) - start)) continue;
-    if (wide == NULL) {
-      wide = nl_arena_alloc_of(&note->arena, (n_lines + 7) / 8, 1);
-      if (wide == NULL) return NL_ENOMEM;
-      memset(wide, 0, (n_lines + 7) / 8);
-    }
+  /* From one non-ASCII byte to the next, over runs of ASCII; a line that holds one is wide,
+   * and the search goes on from the next line's start. Many notes have none at all. */
+  size_t off = nl_utf8_ascii_run(l->text, l->len);
+  if (off == l->len) return 0;
+  uint8_t *wide = nl_arena_alloc_of(&note->arena, (n_lines + 7) / 8, 1);
+  if (wide == NULL) return NL_ENOMEM;
+  memset(wide, 0, (n_lines + 7) / 8);
+  for (uint32_t i = 0; off < l->len;) {
+    while (i + 1 < n_lines && nl_lines_line_start(l, i + 1) <= off) i++;
     wide[i >> 3] |= (uint8_t)(1u << (i & 7));
+    if (i + 1 >= n_lines) break;
+    off = nl_lines_line_start(l, i + 1);
+    off += nl_utf8_ascii_run(l->text + off, l->len - off);
   }
-  if (wide == NULL) return 0;
   note->wide = wide;
   gather g = {NULL, 0, 0, wide, n_lines, 0};
   gather_kept(&g, note);

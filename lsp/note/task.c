@@ -543,8 +543,10 @@ static int round_once(reader *r, nl_arena *arena, int *oom) {
  * Roman "‚" or Apple-logo lead, or Mac Roman "ü" for an emoji whose lead was lost. */
 static int may_hold_mojibake(const char *s, size_t a, size_t b) {
   for (size_t i = a; i + 1 < b; i++) {
+    i += nl_utf8_ascii_run(s + i, b - i); /* most bytes */
+    if (i + 1 >= b) break;
     unsigned char c = (unsigned char)s[i], d;
-    if (c != 0xC3 && c != 0xE2 && c != 0xEF) continue; /* most bytes */
+    if (c != 0xC3 && c != 0xE2 && c != 0xEF) continue;
     d = (unsigned char)s[i + 1];
     if (c == 0xC3 && (d == 0xB0 || d == 0xA2 || d == 0xBC)) return 1;
     if (i + 2 < b && ((c == 0xE2 && d == 0x80 && (unsigned char)s[i + 2] == 0x9A) ||
@@ -557,6 +559,8 @@ static int may_hold_mojibake(const char *s, size_t a, size_t b) {
 /* Sets r->has from the field emoji in the body and in its mojibake runs. */
 static void find_emoji(reader *r) {
   for (size_t i = r->b; i < r->e; i++) {
+    i += nl_utf8_ascii_run(r->s + i, r->e - i);
+    if (i >= r->e) break;
     unsigned char c = (unsigned char)r->s[i];
     nl_task_field_kind k;
     int w;

@@ -161,8 +161,13 @@ static int dump_all(nl_workspace *ws, const char *file) {
   qsort(all, n, sizeof(*all), cmp_entry_abs);
   for (size_t i = 0; i < n; i++) {
     char *d = note_dump(all[i]->note);
+    const nl_note *note = all[i]->note;
     fprintf(f, "== %s kind=%d\n%s", all[i]->rel, (int)all[i]->kind, d != NULL ? d : "");
     free(d);
+    for (uint32_t k = 0; note->wide != NULL && k < note->n_lines; k++)
+      if (note->wide[k >> 3] >> (k & 7) & 1) fprintf(f, "wide %u\n", k);
+    for (uint32_t k = 0; k < note->n_cols; k++)
+      fprintf(f, "col %u:%u %u %u\n", note->cols[k].line, note->cols[k].col, note->cols[k].d16, note->cols[k].d32);
   }
   free(all);
   return fclose(f);
