@@ -17,3 +17,8 @@ add_test(NAME server-midnight
          COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/server/test_midnight.py -v)
 set_tests_properties(server-midnight PROPERTIES LABELS "server" TIMEOUT 120
                      ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>")
+# Templates dated in the local time zone, through TZ and the NOTES_LSP_CLOCK hook.
+add_test(NAME server-template-clock
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/server/test_template_clock.py -v)
+set_tests_properties(server-template-clock PROPERTIES LABELS "server" TIMEOUT 120
+                     ENVIRONMENT "NOTES_LSP=$<TARGET_FILE:notes-lsp>")

@@ -1,12 +1,14 @@
 /* test-new-note.c: a note made from the vault's template: core Templates variables and the
- * common Templater commands filled in for a given day and minute (never the clock), moment.js
- * formats, unknown commands left as written. */
+ * common Templater commands filled in for a given moment (never the clock) in the local time
+ * zone (TZ, set here as POSIX rules: no time zone database needed), moment.js formats, unknown
+ * commands left as written. */
 #include "test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lsp/features/new_note.h"
@@ -14,6 +16,16 @@
 #include "lsp/note/note.h"
 
 static char root[256];
+
+/* The moment notes are made at: 2025-11-05 09:07:05 UTC, a Wednesday. */
+#define MADE_AT 1762333625
+static int64_t made_at = MADE_AT;
+
+/* Sets the local time zone, as the TZ environment variable does. */
+static void set_tz(const char *tz) {
+  setenv("TZ", tz, 1);
+  tzset();
+}
 
 /* Writes text to root/rel. */
 static void write_at(const char *rel, const char *text) {
@@ -25,8 +37,8 @@ static void write_at(const char *rel, const char *text) {
   fclose(f);
 }
 
-/* The text of a person note titled "Priya Natarajan" made on 2025-11-05 at 09:07:05 from a
- * template holding `tpl`, in *out (new, free()); NULL on failure. With `vault`, the vault's
+/* The text of a person note titled "Priya Natarajan" made at made_at from a template holding
+ * `tpl`, in *out (new, free()); NULL on failure. With `vault`, the vault's
  * .obsidian settings apply too, on a copy of the configuration as the server makes them. */
 static void made_with(const char *tpl, int vault, char **out) {
   write_at("Templates/Person.md", tpl);
@@ -39,9 +51,7 @@ static void made_with(const char *tpl, int vault, char **out) {
   nl_config *copy = nl_config_copy(c);
   nl_config_free(c);
   ASSERT(copy != NULL);
-  int32_t day;
-  ASSERT_EQ(nl_date_parse("2025-11-05", 10, &day), 0);
-  *out = nl_new_note_text(copy, root, NL_KIND_PERSON, "Priya Natarajan", day, 9 * 3600 + 7 * 60 + 5);
+  *out = nl_new_note_text(copy, root, NL_KIND_PERSON, "Priya Natarajan", made_at);
   nl_config_free(copy);
 }
 
@@ -116,9 +126,38 @@ static void test_templater(void) {
               "<% tp.system.prompt(\"Role\") %> <%* tR += 'x' %> <% tp.date.now(\"YYYY\", \"P1D\") %>");
 }
 
+/* Obsidian's Templates and Templater date a note by moment(): the local time zone, not UTC.
+ * 03:30 UTC on 2025-11-12 is still the 11th in New York (-05:00, EST), 09:00 in India
+ * (+05:30); in July New York keeps daylight time (-04:00). X and x are the moment itself. */
+static void test_time_zones(void) {
+  const char *tpl = "{{date}} {{time}} {{date:X x}} {{date:Z ZZ}} <% tp.date.tomorrow(\"D HH:mm Z\") %>";
+  static const struct {
+    const char *tz;
+    int64_t at;
+    const char *want;
+  } cases[] = {
+      {"EST5EDT,M3.2.0,M11.1.0", 1762918200,
+       "2025-11-11 22:30 1762918200 1762918200000 -05:00 -0500 12 22:30 -05:00"},
+      {"EST5EDT,M3.2.0,M11.1.0", 1751340600,
+       "2025-06-30 23:30 1751340600 1751340600000 -04:00 -0400 1 23:30 -04:00"},
+      {"IST-5:30", 1762918200, "2025-11-12 09:00 1762918200 1762918200000 +05:30 +0530 13 09:00 +05:30"},
+      {"UTC0", 1762918200, "2025-11-12 03:30 1762918200 1762918200000 +00:00 +0000 13 03:30 +00:00"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    set_tz(cases[i].tz);
+    made_at = cases[i].at;
+    char *got = NULL;
+    made_from(tpl, &got);
+    made_at = MADE_AT;
+    set_tz("UTC0");
+    ASSERT_STR_EQ(got, cases[i].want);
+    free(got);
+  }
+}
+
 static void test_no_template(void) {
   nl_config *c = nl_config_new();
-  char *text = nl_new_note_text(c, root, NL_KIND_NOTE, "Plain", 0, 0);
+  char *text = nl_new_note_text(c, root, NL_KIND_NOTE, "Plain", 0);
   ASSERT_STR_EQ(text, "# Plain\n");
   free(text);
   nl_config_free(c);
@@ -131,10 +170,12 @@ int main(void) {
   if (mkdtemp(root) == NULL) return 1;
   snprintf(tdir, sizeof tdir, "%s/Templates", root);
   if (mkdir(tdir, 0700) != 0) return 1;
+  set_tz("UTC0");
   RUN(test_core_templates);
   RUN(test_moment_tokens);
   RUN(test_core_formats_from_the_vault);
   RUN(test_templater);
+  RUN(test_time_zones);
   RUN(test_no_template);
   char path[400];
   snprintf(path, sizeof path, "%s/Person.md", tdir);

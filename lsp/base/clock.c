@@ -28,11 +28,15 @@ int64_t nl_clock_now_ms(void) {
   return real_ms() + shift_ms;
 }
 
-int nl_clock_local(struct tm *tm) {
-  time_t now = (time_t)(nl_clock_now_ms() / 1000);
-  if (localtime_r(&now, tm) != NULL) return 0;
+int nl_clock_local_at(int64_t secs, struct tm *tm) {
+  time_t t = (time_t)secs;
+  if (localtime_r(&t, tm) != NULL) return 0;
   memset(tm, 0, sizeof *tm);
   return -1;
+}
+
+int nl_clock_local(struct tm *tm) {
+  return nl_clock_local_at(nl_clock_now_ms() / 1000, tm);
 }
 
 uint64_t nl_clock_ms_to_midnight(unsigned after_ms) {

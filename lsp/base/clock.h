@@ -12,6 +12,9 @@
 int64_t nl_clock_now_ms(void);
 /* The local time now into *tm; 0, or -1 when it cannot be worked out (*tm is then zeroed). */
 int nl_clock_local(struct tm *tm);
+/* The local time (the TZ environment's zone, DST included) of `secs` since the epoch into
+ * *tm; 0, or -1 when it cannot be worked out (*tm is then zeroed). */
+int nl_clock_local_at(int64_t secs, struct tm *tm);
 /* Milliseconds from now until `after_ms` past the next local midnight (DST included); 60000
  * when the local calendar cannot be worked out. */
 uint64_t nl_clock_ms_to_midnight(unsigned after_ms);

@@ -335,8 +335,7 @@ static json_t *create_note_action(const note_view *v, const nl_diag *d) {
   char title[512];
   snprintf(title, sizeof title, "%.*s", (int)(strlen(base) - (has_md ? 3 : 0)), base);
   /* The kind's template when the vault has one (lsp/features/new_note.c). */
-  char *content = uri ? nl_new_note_text(cfg, root, d->missing_kind, title, v->ctx->today,
-                                           nl_config_second(cfg)) : NULL;
+  char *content = uri ? nl_new_note_text(cfg, root, d->missing_kind, title, nl_config_now(cfg)) : NULL;
   free(root);
   if (content == NULL) {
     free(uri);

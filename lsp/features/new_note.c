@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lsp/base/buf.h"
+#include "lsp/base/clock.h"
 #include "lsp/base/file.h"
 #include "lsp/index/glob.h"
 #include "lsp/note/note.h"
@@ -89,9 +90,12 @@ static char *default_text(const nl_config *cfg, nl_kind kind, const char *title)
 
 /* ---- filling a template ----------------------------------------------------------------- */
 
-/* The moment when the note is made: the day and the second of the day. */
+/* The moment when the note is made: the local day and second of the day, the moment itself
+ * and the local zone's offset from UTC then, in seconds. */
 typedef struct {
   int32_t days, second;
+  int64_t epoch;
+  int32_t offset;
 } when;
 
 static void put_num(nl_buf *b, long v, int width) {
@@ -113,7 +117,7 @@ static const char *const day_names[] = {"Sunday",   "Monday", "Tuesday", "Wednes
                                         "Thursday", "Friday", "Saturday"};
 
 static int32_t days_of(int32_t y, int32_t m, int32_t d) {
-  char t[16];
+  char t[40]; /* room for any int, though only YYYY-MM-DD parses */
   int32_t days = 0;
   snprintf(t, sizeof t, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
   nl_date_parse(t, 10, &days);
@@ -121,6 +125,30 @@ static int32_t days_of(int32_t y, int32_t m, int32_t d) {
 }
 
 static int weekday(int32_t days) { return (int)(((days % 7) + 11) % 7); } /* 1970-01-01: Thursday */
+
+/* `at` in the local time zone, as Obsidian's Templates and Templater take it from moment()
+ * (local time, not UTC); UTC when the zone cannot be worked out. */
+static when when_at(int64_t at) {
+  struct tm tm;
+  when w = {0};
+  w.epoch = at;
+  if (nl_clock_local_at(at, &tm) != 0) {
+    w.days = (int32_t)((at - (at % 86400 + 86400) % 86400) / 86400);
+    w.second = (int32_t)((at % 86400 + 86400) % 86400);
+    return w;
+  }
+  w.days = days_of(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  w.second = tm.tm_hour * 3600 + tm.tm_min * 60 + (tm.tm_sec < 60 ? tm.tm_sec : 59); /* no leap second */
+  w.offset = (int32_t)((int64_t)w.days * 86400 + w.second - at);
+  return w;
+}
+
+/* The offset from UTC as moment's Z ("+05:30") or ZZ ("+0530"). */
+static void put_offset(nl_buf *b, int32_t offset, int colon) {
+  int32_t a = offset < 0 ? -offset : offset;
+  nl_buf_addf(b, colon ? "%c%02d:%02d" : "%c%02d%02d", offset < 0 ? '-' : '+', (int)(a / 3600),
+              (int)(a / 60 % 60));
+}
 
 /* moment.js weekOfYear: weeks start on weekday `dow`, and the first week of a year holds its
  * January (7 + dow - doy): ISO weeks (dow 1, doy 4) and the English locale's (0, 6). The week
@@ -139,8 +167,8 @@ static void week_of(int32_t days, int32_t y, int dow, int doy, int *week, int32_
 
 /* Writes `w` in a moment.js format (the formats Obsidian's Templates and Templater take), in
  * the English locale: YYYY YY Q MMMM MMM MM Mo M DDDD DDD Do DD D dddd ddd dd d WW W ww w
- * GGGG gggg HH H hh h kk k mm m ss s A a X, [escaped text]; any other character stands for
- * itself. */
+ * GGGG gggg HH H hh h kk k mm m ss s A a X x ZZ Z, [escaped text]; any other character stands
+ * for itself. */
 static void put_moment(nl_buf *b, const char *f, size_t len, when w) {
   int32_t y, m, d;
   nl_date_civil(w.days, &y, &m, &d);
@@ -154,7 +182,7 @@ static void put_moment(nl_buf *b, const char *f, size_t len, when w) {
   static const char *const tokens[] = {
       "YYYY", "YY", "Q",  "MMMM", "MMM", "MM", "Mo", "M",  "DDDD", "DDD", "Do", "DD", "D",
       "dddd", "ddd", "dd", "d",   "WW",  "W",  "ww", "w",  "GGGG", "gggg", "HH", "H",  "hh",
-      "h",    "kk",  "k",  "mm",  "m",   "ss", "s",  "A",  "a",    "X",   NULL};
+      "h",    "kk",  "k",  "mm",  "m",   "ss", "s",  "A",  "a",    "X",   "x",  "ZZ", "Z", NULL};
   for (size_t i = 0; i < len;) {
     if (f[i] == '[') {
       const char *end = memchr(f + i, ']', len - i);
@@ -202,7 +230,9 @@ static void put_moment(nl_buf *b, const char *f, size_t len, when w) {
     case 's': put_num(b, sec, width); break;
     case 'A': nl_buf_adds(b, hour < 12 ? "AM" : "PM"); break;
     case 'a': nl_buf_adds(b, hour < 12 ? "am" : "pm"); break;
-    case 'X': put_num(b, (long)w.days * 86400 + w.second, 1); break; /* the local time as UTC */
+    case 'X': put_num(b, (long)w.epoch, 1); break;
+    case 'x': put_num(b, (long)w.epoch * 1000, 1); break;
+    case 'Z': put_offset(b, w.offset, strlen(tok) == 1); break;
     }
   }
 }
@@ -312,7 +342,9 @@ static int templater_cmd(nl_buf *b, const char *t, size_t a, size_t e, const cha
     if (call_args(t, a + n, e, &fmt, &flen, &offset) != 0) return 0;
     /* tomorrow and yesterday take no offset; now's second argument is one */
     if (calls[i].shift != 0 && offset != 0) return 0;
-    when at = {w.days + calls[i].shift + offset, w.second};
+    /* moment().add(n, "days"): the same local time n days on */
+    int32_t shift = calls[i].shift + offset;
+    when at = {w.days + shift, w.second, w.epoch + (int64_t)shift * 86400, w.offset};
     if (fmt == NULL) fmt = calls[i].dflt, flen = strlen(fmt);
     put_moment(b, fmt, flen, at);
     return 1;
@@ -348,7 +380,7 @@ static char *fill(const char *t, size_t len, const char *title, when w, const nl
 }
 
 char *nl_new_note_text(const nl_config *cfg, const char *root, nl_kind kind, const char *title,
-                       int32_t today, int32_t second) {
+                       int64_t at) {
   const char *tpl = kind >= 0 && kind < NL_KIND__COUNT ? cfg->kind_template[kind] : NULL;
   if (tpl == NULL || root == NULL) return default_text(cfg, kind, title);
   size_t cap = strlen(root) + strlen(tpl) + 2;
@@ -368,7 +400,7 @@ char *nl_new_note_text(const nl_config *cfg, const char *root, nl_kind kind, con
   }
   free(path);
   if (rc != 0) return default_text(cfg, kind, title);
-  when w = {today, second};
+  when w = when_at(at);
   size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
   char *out = fill(text + skip, len - skip, title, w, cfg);
   free(text);

@@ -21,14 +21,14 @@ void nl_new_note_yaml_scalar(const char *s, char *out, size_t cap);
  * ("People"). */
 char *nl_new_note_folder(const nl_workspace *ws, nl_kind kind);
 
-/* The text of a new note of `kind` titled `title`, for the vault at `root`, made on `today`
- * (days since 1970-01-01) at `second` of the day (0 to 86399): the kind's template with the core Templates
+/* The text of a new note of `kind` titled `title`, for the vault at `root`, made at `at`
+ * (seconds since the epoch, shown in the local time zone as Obsidian's moment() shows it): the kind's template with the core Templates
  * variables ({{title}}, {{date}} and {{time}} in the formats of the vault's templates.json
  * (cfg), {{date:YYYY-MM-DD}}) and the common Templater commands (tp.file.title, tp.date.now("YYYY-MM-DD"[, days]), tp.date.today / tomorrow /
  * yesterday, tp.file.creation_date) filled in, moment.js formats, every other command left as
  * written. New (free()), NULL when out of memory. A template that cannot be read gives the
  * default text. */
 char *nl_new_note_text(const nl_config *cfg, const char *root, nl_kind kind, const char *title,
-                       int32_t today, int32_t second);
+                       int64_t at);
 
 #endif

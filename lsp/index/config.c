@@ -541,11 +541,14 @@ int32_t nl_config_today(const nl_config *cfg) {
   return days;
 }
 
-int32_t nl_config_second(const nl_config *cfg) {
-  if (cfg->has_today) return 0; /* a fixed day starts at midnight: tests never see the clock */
-  struct tm tm;
-  if (nl_clock_local(&tm) < 0) return 0;
-  return tm.tm_hour * 3600 + tm.tm_min * 60 + (tm.tm_sec < 60 ? tm.tm_sec : 59); /* no leap second */
+int64_t nl_config_now(const nl_config *cfg) {
+  if (!cfg->has_today) return nl_clock_now_ms() / 1000;
+  /* A fixed day starts at its local midnight: tests never see the clock. */
+  int32_t y, m, d;
+  nl_date_civil(cfg->today, &y, &m, &d);
+  struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
+  time_t t = mktime(&tm);
+  return t != (time_t)-1 ? (int64_t)t : (int64_t)cfg->today * 86400;
 }
 
 /* Whether rel lies in folder: a path prefix, or for a glob (any folder named People: '**'

@@ -145,9 +145,9 @@ int nl_config_is_template(const nl_config *cfg, const char *rel_path);
 
 /* The date features use: the `today` override, else the local date now. */
 int32_t nl_config_today(const nl_config *cfg);
-/* The second of the day templates fill in ({{time}}, tp.date.now("HH:mm:ss")): 0 with the
- * `today` override, else the local time now. */
-int32_t nl_config_second(const nl_config *cfg);
+/* The moment templates fill in ({{date}}, {{time}}, tp.date.now(...)), in seconds since the
+ * epoch: the local midnight that starts the `today` override, else now. */
+int64_t nl_config_now(const nl_config *cfg);
 
 /* The kind of a note: frontmatter `type` first (when it names a configured type), else the
  * first configured folder that `rel_path` lies in, else NL_KIND_NOTE. type may be NULL. */
