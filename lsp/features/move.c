@@ -42,17 +42,11 @@ static int path_fits(const nl_move_plan *p, const nl_entry *e, const char *want,
   return nl_nav_same_name(rel + rl - wl, wl, want, wl);
 }
 
-/* Whether rel lies directly in the folder of from_rel. */
-static int same_folder(const char *from_rel, const char *rel) {
-  const char *a = strrchr(from_rel, '/'), *b = strrchr(rel, '/');
-  size_t la = a ? (size_t)(a - from_rel) : 0, lb = b ? (size_t)(b - rel) : 0;
-  return la == lb && strncmp(from_rel, rel, la) == 0;
-}
-
-/* The index's order: a note in the linking note's folder first, then the shortest path. */
+/* The index's order (resolve.c), after the move: a note under the linking note's folder first,
+ * then the shortest path, then byte order. */
 static int better(const nl_move_plan *p, const char *from_rel, const nl_entry *a, const nl_entry *b) {
   const char *ra = nl_move_rel_after(p, a), *rb = nl_move_rel_after(p, b);
-  int fa = same_folder(from_rel, ra), fb = same_folder(from_rel, rb);
+  int fa = nl_ws_under_folder_of(from_rel, ra), fb = nl_ws_under_folder_of(from_rel, rb);
   if (fa != fb) return fa;
   size_t la = strlen(ra), lb = strlen(rb);
   if (la != lb) return la < lb;
@@ -84,12 +78,13 @@ static int path_is_exactly(const nl_move_plan *p, const nl_entry *e, const char 
   return rl == len && memcmp(rel, path, len) == 0;
 }
 
-/* The note a link target resolves to after the move, by the index's rules (resolve.c): a
- * "./" or "../" path from the linking note's folder, then the path from the vault's root
- * exactly (a leading '/' stops there), then every note of that file name whose path ends with
- * the target, the best in the index's order; how many match goes to *n. */
-static const nl_entry *resolve_after(const nl_move_plan *p, const char *from_rel, const char *target,
-                                     size_t *n) {
+/* The note a link target in note `from` (at from_rel after the move) resolves to after the
+ * move, by the index's rules (resolve.c), among the notes of from's workspace folder: a "./"
+ * or "../" path from the linking note's folder, then the path from the vault's root exactly
+ * (a leading '/' stops there), then every note of that file name whose path ends with the
+ * target, the best in the index's order; how many match goes to *n. */
+static const nl_entry *resolve_after(const nl_move_plan *p, const nl_entry *from,
+                                     const char *from_rel, const char *target, size_t *n) {
   const nl_workspace *ws = p->ctx->ws;
   size_t tl = strlen(target);
   char joined[4096];
@@ -106,17 +101,17 @@ static const nl_entry *resolve_after(const nl_move_plan *p, const char *from_rel
   const nl_entry *cand[2 * CAP];
   size_t nc = 0;
   nl_entry *now[CAP];
-  size_t k = nl_ws_resolve_all(ws, NULL, base, bl, now, CAP);
-  for (size_t i = 0; i < k && i < CAP; i++) {
-    size_t nl;
-    const char *name = nl_move_name_after(p, now[i], &nl);
-    if (nl_move_of(p, now[i]) == NULL && nl_nav_same_name(name, nl, base, bl)) cand[nc++] = now[i];
-  }
+  size_t k = nl_ws_files_named(ws, from, base, bl, now, CAP);
+  for (size_t i = 0; i < k && i < CAP; i++)
+    if (nl_move_of(p, now[i]) == NULL) cand[nc++] = now[i];
   size_t kl, first;
   char *key = nl_ws_name_key(base, bl, &kl);
   size_t count = key ? nl_move_named(p, key, &first) : 0;
   free(key);
-  for (size_t i = 0; i < count && nc < 2 * CAP; i++) cand[nc++] = p->m[p->by_key[first + i]].e;
+  for (size_t i = 0; i < count && nc < 2 * CAP; i++) {
+    const nl_entry *e = p->m[p->by_key[first + i]].e;
+    if (e->root == from->root) cand[nc++] = e;
+  }
   for (size_t i = 0; i < nc; i++) {
     if (path_is_exactly(p, cand[i], target, tl)) {
       *n = 1;
@@ -135,18 +130,12 @@ static const nl_entry *resolve_after(const nl_move_plan *p, const char *from_rel
 
 /* ---- attachments after the move --------------------------------------------------------- */
 
-/* Whether rel lies under the folder of from_rel as Obsidian tests it (resolve.c): the folder's
- * path as a prefix, every file under a note at the root. */
-static int under_folder(const char *from_rel, const char *rel) {
-  const char *a = strrchr(from_rel, '/');
-  size_t la = a ? (size_t)(a - from_rel) : 0;
-  return la == 0 || strncasecmp(rel, from_rel, la) == 0;
-}
-
-/* The vault path (borrowed) of the attachment a target names after the move, by the rules of
- * nl_ws_resolve_attachment; how many match goes to *n. */
-static const char *att_resolve_after(const nl_move_plan *p, const char *from_rel, const char *target,
-                                     size_t tl, size_t *n) {
+/* The vault path (borrowed) of the attachment a target in note `from` (at from_rel after the
+ * move) names after the move, by the rules of nl_ws_resolve_attachment, among the files of
+ * from's workspace folder; how many match goes to *n. */
+static const char *att_resolve_after(const nl_move_plan *p, const nl_entry *from,
+                                     const char *from_rel, const char *target, size_t tl,
+                                     size_t *n) {
   char joined[4096];
   int rooted;
   *n = 0;
@@ -158,12 +147,12 @@ static const char *att_resolve_after(const nl_move_plan *p, const char *from_rel
   enum { CAP = 64 };
   const char *cand[2 * CAP], *abs[CAP], *rel[CAP];
   size_t nc = 0, kl;
-  size_t k = nl_ws_attachments_named(p->ctx->ws, target + b, tl - b, abs, rel, CAP);
+  size_t k = nl_ws_attachments_named(p->ctx->ws, from, target + b, tl - b, abs, rel, CAP);
   for (size_t i = 0; i < k && i < CAP; i++)
     if (nl_move_att_of(p, abs[i]) == NULL) cand[nc++] = rel[i];
   char *key = nl_ws_name_key(target + b, tl - b, &kl);
   for (size_t i = 0; key != NULL && i < p->an && nc < 2 * CAP; i++)
-    if (strcmp(p->am[i].key, key) == 0) cand[nc++] = p->am[i].rel;
+    if (p->am[i].root == (int)from->root && strcmp(p->am[i].key, key) == 0) cand[nc++] = p->am[i].rel;
   free(key);
   for (size_t i = 0; i < nc; i++) {
     if (nl_nav_same_name(cand[i], strlen(cand[i]), target, tl)) {
@@ -179,7 +168,8 @@ static const char *att_resolve_after(const nl_move_plan *p, const char *from_rel
         !nl_nav_same_name(cand[i] + rl - tl, tl, target, tl))
       continue;
     (*n)++;
-    int ua = under_folder(from_rel, cand[i]), ub = best ? under_folder(from_rel, best) : 0;
+    int ua = nl_ws_under_folder_of(from_rel, cand[i]);
+    int ub = best ? nl_ws_under_folder_of(from_rel, best) : 0;
     if (best == NULL || ua > ub ||
         (ua == ub && (rl < strlen(best) || (rl == strlen(best) && strcmp(cand[i], best) < 0))))
       best = cand[i];
@@ -190,13 +180,14 @@ static const char *att_resolve_after(const nl_move_plan *p, const char *from_rel
 /* The layout after the move as the judge of a written link to an attachment. */
 typedef struct {
   const nl_move_plan *p;
+  const nl_entry *from;
   const char *from_rel, *to_rel; /* after the move */
 } att_judge;
 
 static int att_reaches_after(void *ud, const char *target, size_t len) {
   const att_judge *j = ud;
   size_t n;
-  const char *hit = att_resolve_after(j->p, j->from_rel, target, len, &n);
+  const char *hit = att_resolve_after(j->p, j->from, j->from_rel, target, len, &n);
   if (hit == NULL || strcmp(hit, j->to_rel) != 0) return NL_LINK_ELSEWHERE;
   return n == 1 ? NL_LINK_ONLY : NL_LINK_FIRST;
 }
@@ -227,10 +218,10 @@ static int att_new_target(const nl_move_plan *p, const nl_entry *from, const nl_
   const char *to_rel = a ? a->rel : nl_ws_attachment_rel(ws, abs);
   const char *from_rel = nl_move_rel_after(p, from);
   size_t n;
-  const char *hit = att_resolve_after(p, from_rel, l->target, tl, &n);
+  const char *hit = att_resolve_after(p, from, from_rel, l->target, tl, &n);
   if (to_rel == NULL || (hit != NULL && strcmp(hit, to_rel) == 0)) return 0;
   if (text == NULL) return 1;
-  att_judge j = {p, from_rel, to_rel};
+  att_judge j = {p, from, from_rel, to_rel};
   nl_link_dest d = {.from_rel = from_rel, .to_rel = to_rel, .angle = angle, .ud = &j,
                     .format = nl_config_at(nl_ws_config(ws), from->abs)->link_format, .reaches = att_reaches_after,
                     .markdown = l->kind == NL_LINK_MARKDOWN};
@@ -243,6 +234,7 @@ static int att_new_target(const nl_move_plan *p, const nl_entry *from, const nl_
 /* The layout after the move as the judge of a written link (link_writer.h). */
 typedef struct {
   const nl_move_plan *p;
+  const nl_entry *from;
   const char *from_rel; /* the linking note after the move */
   const nl_entry *to;
 } after_judge;
@@ -251,7 +243,7 @@ static int reaches_after(void *ud, const char *target, size_t len) {
   const after_judge *j = ud;
   char *t = strndup(target, len);
   size_t n = 0;
-  const nl_entry *hit = t != NULL ? resolve_after(j->p, j->from_rel, t, &n) : NULL;
+  const nl_entry *hit = t != NULL ? resolve_after(j->p, j->from, j->from_rel, t, &n) : NULL;
   free(t);
   return hit != j->to ? NL_LINK_ELSEWHERE : n == 1 ? NL_LINK_ONLY : NL_LINK_FIRST;
 }
@@ -289,10 +281,10 @@ static int new_target(const nl_move_plan *p, const nl_entry *from, const nl_link
   size_t n;
   if (md) {
     if (path_is(from_rel, l->target, nl_move_rel_after(p, to))) return 0;
-    if (!path_is(from->rel, l->target, to->rel) && resolve_after(p, from_rel, l->target, &n) == to)
+    if (!path_is(from->rel, l->target, to->rel) && resolve_after(p, from, from_rel, l->target, &n) == to)
       return 0; /* a path the index resolved by name, and still does */
   } else {
-    const nl_entry *after = resolve_after(p, from_rel, l->target, &n);
+    const nl_entry *after = resolve_after(p, from, from_rel, l->target, &n);
     if (after == to) return 0;
     /* A link by title or alias does not depend on paths: it changes only when a note takes
      * that name as its file name. */
@@ -304,7 +296,7 @@ static int new_target(const nl_move_plan *p, const nl_entry *from, const nl_link
   }
   if (text == NULL) return 1;
   /* The new path in the vault's newLinkFormat, in the link's own kind and ".md" habit. */
-  after_judge j = {p, from_rel, to};
+  after_judge j = {p, from, from_rel, to};
   nl_link_dest d = {0};
   d.from_rel = from_rel;
   d.to_rel = nl_move_rel_after(p, to);
@@ -316,6 +308,39 @@ static int new_target(const nl_move_plan *p, const nl_entry *from, const nl_link
   d.ud = &j;
   *text = nl_link_path(&d);
   return *text != NULL ? 1 : -1;
+}
+
+/* Whether a link target is written with a path: only such a link to a note that keeps its
+ * name, which no other note of its vault has, can change with a move (keeps_bare_name). */
+static int has_path(const char *target) { return strchr(target, '/') != NULL; }
+
+/* Whether bare name t (no path) in note `from` reaches the same note after the move without
+ * being resolved: one note of from's vault has it as its file name, before and after the move
+ * (a move changes only how notes of the same name rank). */
+static int bare_name_stays(const nl_move_plan *p, const nl_entry *from, const char *t) {
+  size_t tl = strlen(t), kl, first;
+  if (ends_md(t, tl)) tl -= 3;
+  nl_entry *one[2];
+  if (nl_ws_files_named(p->ctx->ws, from, t, tl, one, 2) != 1) return 0;
+  const nl_move_note *m = nl_move_of(p, one[0]);
+  if (m != NULL && !nl_ws_same_name(m->name, m->name_len, t, tl)) return 0;
+  char *key = nl_ws_name_key(t, tl, &kl);
+  if (key == NULL) return 0;
+  size_t count = nl_move_named(p, key, &first);
+  free(key);
+  for (size_t i = 0; i < count; i++) {
+    const nl_entry *o = p->m[p->by_key[first + i]].e;
+    if (o != one[0] && o->root == from->root) return 0;
+  }
+  return 1;
+}
+
+/* Whether link target t of note e is to be checked: with a path, or a bare name that may
+ * reach another note after the move unless `paths_only`. */
+static int to_check(const nl_move_plan *p, const nl_entry *e, const char *t, int paths_only) {
+  if (*t == '\0') return 0;
+  if (has_path(t)) return 1;
+  return !paths_only && !bare_name_stays(p, e, t);
 }
 
 static void link_edit(const nl_move_plan *p, nl_edits *s, nl_edits_file *f, const nl_link *l) {
@@ -331,64 +356,95 @@ static void link_edit(const nl_move_plan *p, nl_edits *s, nl_edits_file *f, cons
   free(text);
 }
 
-/* Whether any link of e (its indexed parse) changes: only such notes are read again. */
-static int needs_edit(const nl_move_plan *p, const nl_entry *e) {
-  for (size_t i = 0; i < e->note->n_links; i++)
-    if (*e->note->links[i].target != '\0' && new_target(p, e, &e->note->links[i], 0, NULL) != 0)
+/* Whether any link of e (its indexed parse) changes, of those with a path only when
+ * `paths_only`: only such notes are read again. */
+static int needs_edit(const nl_move_plan *p, const nl_entry *e, int paths_only) {
+  for (size_t i = 0; i < e->note->n_links; i++) {
+    if (to_check(p, e, e->note->links[i].target, paths_only) &&
+        new_target(p, e, &e->note->links[i], 0, NULL) != 0)
       return 1;
+  }
   return 0;
 }
 
-static void mark(uint8_t *seen, uint32_t id) { seen[id / 8] |= (uint8_t)(1u << (id % 8)); }
+/* The notes whose links a move may change, a bit per entry id: in `all`, every link of the
+ * note is checked; in `paths`, only those written with a path. */
+typedef struct {
+  const nl_workspace *ws;
+  uint8_t *all, *paths;
+} marks;
 
-static void mark_backlinks(const nl_workspace *ws, const nl_entry *e, uint8_t *seen) {
-  nl_ref *refs;
-  ptrdiff_t n = nl_ws_backlinks(ws, e, &refs);
-  for (ptrdiff_t i = 0; i < n; i++) mark(seen, refs[i].from);
-  if (n > 0) free(refs);
-}
+static void mark(uint8_t *bits, uint32_t id) { bits[id / 8] |= (uint8_t)(1u << (id % 8)); }
+static int marked(const uint8_t *bits, uint32_t id) { return (bits[id / 8] >> (id % 8)) & 1; }
+static void mark_all(void *ud, uint32_t id) { mark(((marks *)ud)->all, id); }
+static void mark_paths(void *ud, uint32_t id) { mark(((marks *)ud)->paths, id); }
 
-/* The notes with a link that ends in the file name of vault path rel. */
-static void mark_named(const nl_workspace *ws, const char *rel, uint8_t *seen) {
+/* The notes of workspace folder `root` with a link that ends in the file name of vault path
+ * rel, with a path only unless `all` (the index's reference maps: no link is resolved to find
+ * them). */
+static void mark_named(marks *mk, int root, const char *rel, int all) {
   const char *name = strrchr(rel, '/');
   name = name ? name + 1 : rel;
-  uint32_t n;
-  const uint32_t *ids = nl_ws_linking_named(ws, name, strlen(name), &n);
-  for (uint32_t i = 0; i < n; i++) mark(seen, ids[i]);
+  nl_ws_linking_named(mk->ws, root, name, strlen(name), !all, all ? mark_all : mark_paths, mk);
 }
 
-/* The edit for the plan: every note that may hold a link the move breaks, read afresh. */
+/* Whether every link by bare name that reaches m's note reaches it after the move too: it
+ * keeps its file name, and no other note of its vault has that name before or after. Then
+ * only the links to it written with a path can change, and a folder of such notes moves
+ * without a link by name being resolved. */
+static int keeps_bare_name(const nl_move_plan *p, const nl_move_note *m) {
+  const nl_entry *e = m->e;
+  if (!nl_ws_same_name(m->name, m->name_len, e->name, strlen(e->name))) return 0;
+  nl_entry *same[2];
+  if (nl_ws_files_named(p->ctx->ws, e, e->name, strlen(e->name), same, 2) != 1) return 0;
+  size_t first, count = nl_move_named(p, m->key, &first);
+  for (size_t i = 0; i < count; i++) {
+    const nl_entry *o = p->m[p->by_key[first + i]].e;
+    if (o != e && o->root == e->root) return 0;
+  }
+  return 1;
+}
+
+/* The edit for the plan: the moved notes, and the notes that may link to a moved note or
+ * file or to a note of a moved note's new name, found by name in the index's reference map
+ * and read afresh only when a link of theirs changes. */
 static int plan_edits(const nl_move_plan *p, nl_edits *s) {
   const nl_workspace *ws = p->ctx->ws;
-  uint8_t *seen = calloc(nl_ws_id_limit(ws) / 8 + 1, 1);
-  if (seen == NULL) return -1;
+  size_t bytes = nl_ws_id_limit(ws) / 8 + 1;
+  marks mk = {ws, calloc(bytes, 1), calloc(bytes, 1)};
+  if (mk.all == NULL || mk.paths == NULL) {
+    free(mk.all);
+    free(mk.paths);
+    return -1;
+  }
   /* A link to an attachment names its file: the notes that may link to one that moves, or
    * to another file its new name makes ambiguous. */
   for (size_t i = 0; i < p->an; i++) {
-    mark_named(ws, p->am[i].old_rel, seen);
-    mark_named(ws, p->am[i].rel, seen);
+    mark_named(&mk, p->am[i].root, p->am[i].old_rel, 1);
+    mark_named(&mk, p->am[i].root, p->am[i].rel, 1);
   }
   for (size_t i = 0; i < p->n; i++) {
     const nl_move_note *m = &p->m[i];
-    mark(seen, m->e->id);
-    mark_backlinks(ws, m->e, seen);
+    int all = !keeps_bare_name(p, m);
+    mark(mk.all, m->e->id);
+    mark_named(&mk, (int)m->e->root, m->e->rel, all);
     /* Notes that share the moved note's new name: their links may become ambiguous. */
-    nl_entry *same[64];
-    size_t k = nl_ws_resolve_all(ws, NULL, m->name, m->name_len, same, 64);
-    for (size_t j = 0; j < k && j < 64; j++)
-      if (same[j] != m->e) mark_backlinks(ws, same[j], seen);
+    if (all) mark_named(&mk, (int)m->e->root, m->rel, 1);
   }
   for (uint32_t id = 0; id < nl_ws_id_limit(ws); id++) {
-    if (!((seen[id / 8] >> (id % 8)) & 1)) continue;
+    int paths_only = !marked(mk.all, id);
+    if (paths_only && !marked(mk.paths, id)) continue;
     const nl_entry *e = nl_ws_get(ws, id);
-    if (e == NULL || !needs_edit(p, e)) continue;
+    if (e == NULL || !needs_edit(p, e, paths_only)) continue;
     const nl_move_note *m = nl_move_of(p, e);
     nl_edits_file *f = p->after && m ? nl_edits_file_at(s, e, m->abs, m->uri)
                                      : nl_edits_file_of(s, e);
-    for (size_t i = 0; f != NULL && i < f->note->n_links; i++)
-      if (*f->note->links[i].target != '\0') link_edit(p, s, f, &f->note->links[i]);
+    for (size_t i = 0; f != NULL && i < f->note->n_links; i++) {
+      if (to_check(p, e, f->note->links[i].target, paths_only)) link_edit(p, s, f, &f->note->links[i]);
+    }
   }
-  free(seen);
+  free(mk.all);
+  free(mk.paths);
   return s->oom ? -1 : 0;
 }
 

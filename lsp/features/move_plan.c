@@ -128,6 +128,7 @@ static int add_att_move(nl_move_plan *p, const char *abs, const char *rel, const
   nl_move_att *a = &p->am[p->an];
   a->old_abs = abs;
   a->old_rel = rel;
+  a->root = nl_ws_root_of(p->ctx->ws, abs);
   a->rel = strdup(to);
   const char *slash = a->rel ? strrchr(a->rel, '/') : NULL;
   const char *name = slash ? slash + 1 : a->rel;

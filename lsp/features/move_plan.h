@@ -25,6 +25,7 @@ typedef struct {
   const char *old_abs, *old_rel; /* before the move (borrowed from the index) */
   char *rel;                     /* after the move (new) */
   char *key;                     /* the index's key of its file name, extension included (new) */
+  int root;                      /* its workspace folder (nl_ws_root_of) */
 } nl_move_att;
 
 /* What moves: the notes and attachments of workspace/willRenameFiles or didRenameFiles. */

@@ -47,7 +47,7 @@ static int indexable(const nl_workspace *ws, const char *abs, const char *rel) {
 }
 
 int nl_ws_attachment_add(nl_workspace *ws, const char *abs) {
-  int r = nl_wsi_root_of(ws, abs);
+  int r = nl_ws_root_of(ws, abs);
   if (r < 0) return 1;
   const char *rel = abs + strlen(ws->roots[r]) + 1;
   if (!indexable(ws, abs, rel)) return 1;
@@ -83,7 +83,7 @@ int nl_ws_attachment_add(nl_workspace *ws, const char *abs) {
   nl_strmap_add(&a->paths, ca, strlen(ca), id);
   const char *b = base_of(cr);
   nl_wsi_map_key(&a->names, b, strlen(b), id, 1, nl_wsi_key_make);
-  nl_wsi_file_touched(ws, b);
+  nl_wsi_file_touched(ws, r, b);
   ws->gen++;
   if (ws->ready) nl_wsi_changed(ws); /* links to it are no longer missing */
   return 0;
@@ -98,7 +98,7 @@ int nl_ws_attachment_remove(nl_workspace *ws, const char *abs) {
   nl_strmap_remove(&a->paths, abs, strlen(abs), id);
   const char *b = base_of(a->rel[id]);
   nl_wsi_map_key(&a->names, b, strlen(b), id, 0, nl_wsi_key_make);
-  nl_wsi_file_touched(ws, b);
+  nl_wsi_file_touched(ws, nl_ws_root_of(ws, abs), b);
   free(a->abs[id]);
   free(a->rel[id]);
   a->abs[id] = a->rel[id] = NULL;
@@ -142,7 +142,7 @@ const char *nl_ws_resolve_attachment(const nl_workspace *ws, const nl_entry *fro
   for (uint32_t i = 0; i < n; i++) {
     const char *rel = a->rel[ids[i]];
     if (rel == NULL) continue;
-    if (from != NULL && ws->n_roots > 1 && nl_wsi_root_of(ws, a->abs[ids[i]]) != (int)from->root)
+    if (from != NULL && ws->n_roots > 1 && nl_ws_root_of(ws, a->abs[ids[i]]) != (int)from->root)
       continue; /* another folder is another vault */
     nl_wsi_key k;
     nl_wsi_key_make(&k, rel, strlen(rel));
@@ -150,7 +150,7 @@ const char *nl_ws_resolve_attachment(const nl_workspace *ws, const nl_entry *fro
     int ok = k.len >= want.len && memcmp(k.s + k.len - want.len, want.s, want.len) == 0;
     nl_wsi_key_done(&k);
     if (!ok || (exact_only && !is_exact)) continue;
-    int under = from == NULL || nl_wsi_under_folder_of(from->rel, rel);
+    int under = from == NULL || nl_ws_under_folder_of(from->rel, rel);
     size_t rl = strlen(rel);
     int wins = best == NULL || is_exact > best_exact ||
                (is_exact == best_exact && (under > best_under ||
@@ -197,8 +197,8 @@ const char *nl_ws_attachment_rel(const nl_workspace *ws, const char *abs) {
   return ids != NULL && n > 0 ? ws->att->rel[ids[0]] : NULL;
 }
 
-size_t nl_ws_attachments_named(const nl_workspace *ws, const char *name, size_t len,
-                               const char **abs, const char **rel, size_t cap) {
+size_t nl_ws_attachments_named(const nl_workspace *ws, const nl_entry *from, const char *name,
+                               size_t len, const char **abs, const char **rel, size_t cap) {
   const struct nl_attachments *a = ws->att;
   if (a == NULL || len == 0) return 0;
   nl_wsi_key key;
@@ -209,6 +209,8 @@ size_t nl_ws_attachments_named(const nl_workspace *ws, const char *name, size_t 
   size_t k = 0;
   for (uint32_t i = 0; ids != NULL && i < n; i++) {
     if (a->rel[ids[i]] == NULL) continue;
+    if (from != NULL && ws->n_roots > 1 && nl_ws_root_of(ws, a->abs[ids[i]]) != (int)from->root)
+      continue;
     if (k < cap) {
       abs[k] = a->abs[ids[i]];
       rel[k] = a->rel[ids[i]];

@@ -31,7 +31,9 @@ static void index_refs(nl_workspace *ws, const nl_entry *e, int add) {
     const char *b;
     size_t len;
     nl_wsi_link_base(n->links[i].target, &b, &len);
-    if (len > 0) nl_wsi_map_key(&ws->refs, b, len, id, add, nl_wsi_key_make);
+    if (len == 0) continue;
+    nl_wsi_map_key(&ws->refs, b, len, id, add, nl_wsi_key_make);
+    if (b != n->links[i].target) nl_wsi_map_key(&ws->path_refs, b, len, id, add, nl_wsi_key_make);
   }
   for (size_t i = 0; i < n->n_mentions; i++) {
     const char *w = n->mentions[i].tail;
@@ -169,21 +171,27 @@ ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **ou
   return find_refs(ws, e, &rs, out);
 }
 
-const uint32_t *nl_ws_linking_named(const nl_workspace *ws, const char *name, size_t len,
-                                    uint32_t *n) {
+size_t nl_ws_linking_named(const nl_workspace *ws, int root, const char *name, size_t len,
+                           int with_path, void (*cb)(void *ud, uint32_t id), void *ud) {
   const char *b;
-  size_t bl;
+  size_t bl, calls = 0;
   char *s = strndup(name, len);
-  *n = 0;
-  if (s == NULL) return NULL;
+  if (s == NULL) return 0;
   refs_complete(ws);
   nl_wsi_link_base(s, &b, &bl); /* the key refs are filed under */
   nl_wsi_key key;
   nl_wsi_key_make(&key, b, bl);
-  const uint32_t *ids = nl_strmap_get(&ws->refs, key.s, key.len, n);
+  uint32_t n;
+  const uint32_t *ids = nl_strmap_get(with_path ? &ws->path_refs : &ws->refs, key.s, key.len, &n);
+  for (uint32_t i = 0; i < n; i++) {
+    const nl_entry *e = nl_ws_get(ws, ids[i]);
+    if (e == NULL || (root >= 0 && e->root != (uint32_t)root)) continue;
+    cb(ud, ids[i]);
+    calls++;
+  }
   nl_wsi_key_done(&key);
   free(s);
-  return ids;
+  return calls;
 }
 
 ptrdiff_t nl_ws_mentions_of(const nl_workspace *ws, const nl_entry *person, nl_ref **out) {

@@ -63,11 +63,11 @@ void nl_wsi_face_touched(nl_workspace *ws, const nl_entry *e, const nl_note *not
   for (size_t i = 0; i < note->n_aliases; i++) add_named(ws, note->aliases[i].text);
 }
 
-void nl_wsi_file_touched(nl_workspace *ws, const char *name) {
+static void add_linking(void *ud, uint32_t id) { add_id(ud, id); }
+
+void nl_wsi_file_touched(nl_workspace *ws, int root, const char *name) {
   if (!tracking(ws)) return;
-  uint32_t n;
-  const uint32_t *ids = nl_ws_linking_named(ws, name, strlen(name), &n);
-  for (uint32_t i = 0; i < n; i++) add_id(ws, ids[i]);
+  nl_ws_linking_named(ws, root, name, strlen(name), 0, add_linking, ws);
 }
 
 void nl_ws_track_dependents(nl_workspace *ws, int on) { ws->deps.on = on; }

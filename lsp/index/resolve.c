@@ -15,7 +15,7 @@
 /* Whether rel lies under from's folder as Obsidian tests it: the path starts with the folder's
  * path as a string, case-folded, with no '/' required after it ("Pro" holds "Projects/x" too)
  * and every note of the vault under a note at the root. */
-int nl_wsi_under_folder_of(const char *from_rel, const char *rel) {
+int nl_ws_under_folder_of(const char *from_rel, const char *rel) {
   const char *a = strrchr(from_rel, '/');
   size_t la = a ? (size_t)(a - from_rel) : 0;
   if (la == 0) return 1;
@@ -33,7 +33,7 @@ int nl_wsi_under_folder_of(const char *from_rel, const char *rel) {
  * note at the root before one in a folder), then byte order. */
 static int better(const nl_entry *from, const nl_entry *a, const nl_entry *b) {
   if (from != NULL) {
-    int fa = nl_wsi_under_folder_of(from->rel, a->rel), fb = nl_wsi_under_folder_of(from->rel, b->rel);
+    int fa = nl_ws_under_folder_of(from->rel, a->rel), fb = nl_ws_under_folder_of(from->rel, b->rel);
     if (fa != fb) return fa;
   }
   size_t la = strlen(a->rel), lb = strlen(b->rel);
@@ -165,6 +165,17 @@ size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from,
     ids = nl_strmap_get(&ws->names, k.s, k.len, &n);
     total = collect(ws, from, ids, n, NULL, NULL, out, cap);
   }
+  nl_wsi_key_done(&k);
+  return total;
+}
+
+size_t nl_ws_files_named(const nl_workspace *ws, const nl_entry *from, const char *name,
+                         size_t len, nl_entry **out, size_t cap) {
+  nl_wsi_key k;
+  nl_wsi_key_make(&k, name, len);
+  uint32_t n;
+  const uint32_t *ids = nl_strmap_get(&ws->files, k.s, k.len, &n);
+  size_t total = collect(ws, from, ids, n, NULL, NULL, out, cap);
   nl_wsi_key_done(&k);
   return total;
 }

@@ -14,7 +14,7 @@
 #include "lsp/base/path.h"
 
 char *nl_ws_real_inside(const nl_workspace *ws, const char *abs) {
-  int r = nl_wsi_root_of(ws, abs);
+  int r = nl_ws_root_of(ws, abs);
   if (r < 0) return NULL;
   /* Resolved on each call: a root may itself be a link, or appear after initialize. */
   char *root_real = realpath(ws->roots[r], NULL);
@@ -39,7 +39,7 @@ int nl_ws_entry_real(const nl_entry *e, char **real) {
 }
 
 int nl_ws_creatable(const nl_workspace *ws, const char *abs) {
-  int r = nl_wsi_root_of(ws, abs);
+  int r = nl_ws_root_of(ws, abs);
   if (r < 0) return NL_EOUTSIDE;
   char *root_real = realpath(ws->roots[r], NULL);
   if (root_real == NULL) return -errno;

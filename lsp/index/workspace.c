@@ -5,10 +5,11 @@
  *   slugs   account names without ' ', '-', '_'  -> account entry ids
  *   tags    tag as written                       -> how many times it is used (counter mode)
  *   refs    link target's last path segment      -> id of the linking note, once per link
+ *   path_refs  the same, for the links written with a path (a '/' in the target) only
  *   said    a mention's first word               -> id of the mentioning note, once each
  *   fm_refs frontmatter `account:` and `participants:` values -> id of the note, once each
  *   acct_tags  slug of an `account/<slug>` tag (nl_wsi_slug_make) -> id of the note, once each
- * (tags, refs, said, fm_refs and acct_tags, the reference maps, are kept by backlinks.c, which
+ * (tags, refs, path_refs, said, fm_refs and acct_tags, the reference maps, are kept by backlinks.c, which
  * may build a scan's share of them after the scan: nl_wsi_index_refs.)
  * Every map entry of a note is added by index_note(+1) and removed by index_note(-1) with the
  * same parse, so an update is proportional to the note. */
@@ -266,7 +267,7 @@ static void entry_free(nl_entry *e) {
 }
 
 /* The root that contains abs (the longest), or -1. */
-int nl_wsi_root_of(const nl_workspace *ws, const char *abs) {
+int nl_ws_root_of(const nl_workspace *ws, const char *abs) {
   int best = -1;
   size_t best_len = 0;
   for (size_t i = 0; i < ws->n_roots; i++) {
@@ -314,7 +315,7 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
     nl_note_free(old);
     return e;
   }
-  int r = nl_wsi_root_of(ws, abs);
+  int r = nl_ws_root_of(ws, abs);
   if (r < 0) {
     nl_note_free(note);
     return NULL;
@@ -422,6 +423,7 @@ nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg) {
   nl_strmap_init(&ws->said);
   nl_idmap_init(&ws->inodes);
   nl_strmap_init(&ws->fm_refs);
+  nl_strmap_init(&ws->path_refs);
   nl_strmap_init(&ws->acct_tags);
   ws->refs_upto = UINT32_MAX;
   return ws;
@@ -456,6 +458,7 @@ void nl_ws_free(nl_workspace *ws) {
   nl_wsi_attachments_free(ws->att);
   nl_idmap_free(&ws->inodes);
   nl_strmap_free(&ws->fm_refs);
+  nl_strmap_free(&ws->path_refs);
   nl_strmap_free(&ws->acct_tags);
   nl_wsi_deps_free(&ws->deps);
   free(ws->cache_dir);
@@ -512,7 +515,7 @@ void nl_ws_on_change(nl_workspace *ws, nl_ws_change_cb cb, void *ud) {
 
 nl_entry *nl_ws_update(nl_workspace *ws, const char *abs, const char *text, size_t len,
                        int open) {
-  int r = nl_wsi_root_of(ws, abs);
+  int r = nl_ws_root_of(ws, abs);
   if (r < 0) return NULL;
   nl_note *note = nl_note_parse(abs + strlen(ws->roots[r]) + 1, text, len);
   if (note == NULL) return NULL;
@@ -525,7 +528,7 @@ nl_entry *nl_ws_update(nl_workspace *ws, const char *abs, const char *text, size
 int nl_ws_reload(nl_workspace *ws, const char *abs) {
   nl_entry *e = nl_ws_by_path(ws, abs);
   if (e != NULL && e->open) return 0;
-  int r = nl_wsi_root_of(ws, abs);
+  int r = nl_ws_root_of(ws, abs);
   if (r < 0 || !nl_wsi_has_md_suffix(abs)) return 0;
   const char *rel = abs + strlen(ws->roots[r]) + 1;
   /* Same rules as the scan: hidden folders, node_modules and ignore globs stay out. */

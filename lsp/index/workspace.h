@@ -72,6 +72,8 @@ const nl_config *nl_ws_config(const nl_workspace *ws);
 int nl_ws_add_root(nl_workspace *ws, const char *abs_dir);
 size_t nl_ws_n_roots(const nl_workspace *ws);
 const char *nl_ws_root(const nl_workspace *ws, size_t i); /* borrowed */
+/* The workspace folder that holds abs (the innermost: each folder is its own vault), or -1. */
+int nl_ws_root_of(const nl_workspace *ws, const char *abs);
 
 void nl_ws_on_change(nl_workspace *ws, nl_ws_change_cb cb, void *ud);
 
@@ -171,6 +173,15 @@ nl_entry *nl_ws_resolve(const nl_workspace *ws, const nl_entry *from,
  * total number of matches. */
 size_t nl_ws_resolve_all(const nl_workspace *ws, const nl_entry *from,
                          const char *target, size_t len, nl_entry **out, size_t cap);
+/* The notes of from's workspace folder (every folder's when from is NULL) whose file name
+ * without ".md" is name[0, len), in nl_ws_resolve's order from `from`, into out (at most cap);
+ * returns how many there are. No path, title or alias rule: the candidates a bare name has. */
+size_t nl_ws_files_named(const nl_workspace *ws, const nl_entry *from, const char *name,
+                         size_t len, nl_entry **out, size_t cap);
+/* Whether the vault path rel lies under the folder of the note at from_rel as Obsidian ranks
+ * link targets (nl_ws_resolve): a case-folded string prefix, every path when from_rel is at
+ * the vault's root. */
+int nl_ws_under_folder_of(const char *from_rel, const char *rel);
 /* ---- attachments (any file that is not a note) ------------------------------------------- */
 
 /* Records the file at `abs` (inside a root, not hidden, not ignored, not .md): 0, 1 when it is
@@ -193,10 +204,11 @@ uint32_t nl_ws_attachment_limit(const nl_workspace *ws);
 const char *nl_ws_attachment_get(const nl_workspace *ws, uint32_t id, const char **rel);
 /* The vault path (borrowed) of the attachment at absolute path abs, or NULL. */
 const char *nl_ws_attachment_rel(const nl_workspace *ws, const char *abs);
-/* The attachments whose file name is name[0, len) (the index's key, extension included): their
- * absolute and vault paths (borrowed) into abs and rel, at most cap; returns how many have it. */
-size_t nl_ws_attachments_named(const nl_workspace *ws, const char *name, size_t len,
-                               const char **abs, const char **rel, size_t cap);
+/* The attachments of from's workspace folder (every folder's when from is NULL) whose file name
+ * is name[0, len) (the index's key, extension included): their absolute and vault paths
+ * (borrowed) into abs and rel, at most cap; returns how many have it. */
+size_t nl_ws_attachments_named(const nl_workspace *ws, const nl_entry *from, const char *name,
+                               size_t len, const char **abs, const char **rel, size_t cap);
 
 /* The index's key of a name (NFC, case-folded): new (free()), its length in *len; NULL when
  * out of memory. Equal keys are the same name. */
@@ -223,12 +235,13 @@ nl_entry *nl_ws_resolve_account_tag(const nl_workspace *ws, const nl_entry *from
 /* Links anywhere in the vault whose target resolves to `e` (computed on call); new array in
  * *out (free()), returns the count or a negative error. */
 ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **out);
-/* The ids of the notes with a link whose last path segment is the file name name[0, len) (as
- * the index compares names; ".md" dropped): every note that may link to a file of that name,
- * an attachment's backlinks among them, an id once per such link. Borrowed until the index
- * changes; the count in *n (NULL and 0 for none). */
-const uint32_t *nl_ws_linking_named(const nl_workspace *ws, const char *name, size_t len,
-                                    uint32_t *n);
+/* Calls cb(ud, id) for each note of workspace folder `root` (every folder's when root < 0) with
+ * a link whose last path segment is the file name name[0, len) (as the index compares names;
+ * ".md" dropped), of the links written with a path ('/' in the target) only when `with_path`:
+ * every note that may link to a file of that name, an attachment's backlinks among them, an
+ * id once per such link. Returns how many calls it made. */
+size_t nl_ws_linking_named(const nl_workspace *ws, int root, const char *name, size_t len,
+                           int with_path, void (*cb)(void *ud, uint32_t id), void *ud);
 
 /* Keeping the notes whose diagnostics may have changed because another note's face changed
  * (dependents.c): from on = 1, each change after the first scan collects the changed note and

@@ -47,7 +47,7 @@ struct nl_workspace {
   nl_idmap paths;   /* hash of the absolute path -> entry (the key is the entry's abs) */
   nl_idmap inodes;  /* hash of device and inode -> the entries read from that file (the key
                        is the entry's dev and ino) */
-  nl_strmap files, names, slugs, tags, refs, said, fm_refs, acct_tags;
+  nl_strmap files, names, slugs, tags, refs, path_refs, said, fm_refs, acct_tags;
   /* Entries with an id below this have their tags, links, mentions and frontmatter names in
    * the reference maps; UINT32_MAX: every entry, now and when added (backlinks.c). */
   uint32_t refs_upto;
@@ -97,8 +97,6 @@ void nl_wsi_link_base(const char *t, const char **s, size_t *len);
 /* The entry at absolute path abs, or NULL. */
 nl_entry *nl_wsi_by_path(const nl_workspace *ws, const char *abs, size_t len);
 
-/* The root that contains abs (the longest), or -1. */
-int nl_wsi_root_of(const nl_workspace *ws, const char *abs);
 /* Puts `note` (steals) in the index at `abs`: replaces the entry's parse or creates one.
  * Returns the entry (borrowed), NULL outside every root or on out of memory. */
 nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int open);
@@ -124,9 +122,9 @@ int nl_wsi_refs_step(nl_workspace *ws, uint64_t budget_ns);
  * Call with the old parse before a change and the new one after. Nothing before the first
  * scan ended, during a scan, or unless tracked. */
 void nl_wsi_face_touched(nl_workspace *ws, const nl_entry *e, const nl_note *note);
-/* Collects the notes with a link whose last segment is the file name of `name` (a path or a
- * name, borrowed): an attachment came or went. */
-void nl_wsi_file_touched(nl_workspace *ws, const char *name);
+/* Collects the notes of workspace folder `root` with a link whose last segment is the file
+ * name of `name` (a path or a name, borrowed): an attachment came or went. */
+void nl_wsi_file_touched(nl_workspace *ws, int root, const char *name);
 void nl_wsi_deps_free(nl_ws_deps *d);
 
 /* ---- attachments (attachments.c) ---------------------------------------------------------- */
@@ -155,9 +153,6 @@ void nl_wsi_clear_file(nl_workspace *ws, nl_entry *e);
 /* ---- reading (vault_scan.c) --------------------------------------------------------------- */
 
 int nl_wsi_has_md_suffix(const char *name);
-/* Whether rel lies under the folder of the note at from_rel as Obsidian ranks link targets:
- * a case-folded string prefix, every path when from_rel is at the root. */
-int nl_wsi_under_folder_of(const char *from_rel, const char *rel);
 /* Reads a note file into a new buffer (*text, NUL-terminated; free()). Returns 0; 1 when it
  * is skipped (too large, binary), with the reason logged; a negative errno when it cannot be
  * read. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import { LspSession, REPO_ROOT, TEST_SETTINGS, copyVault, removeVault, positionOf, uriPath, fileUri, locations, VSCODE_CAPS, withVaultServer } from './lib/lsp-session.mjs';
+import { LspSession, REPO_ROOT, TEST_SETTINGS, applyTextEdits, copyVault, removeVault, positionOf, uriPath, fileUri, locations, VSCODE_CAPS, withVaultServer } from './lib/lsp-session.mjs';
 
 const KICKOFF = 'Meetings/2025-11-06 - Storage pilot kickoff with Contoso.md';
 
@@ -454,5 +454,38 @@ test('several workspace folders: a link never leaves its own folder\'s vault, as
     await s.close(uri);
     const moved = edit.documentChanges.filter((c) => c.kind === 'rename').map((c) => path.relative(base, uriPath(c.newUri)));
     assert.deepEqual(moved, [path.join('A', 'Topics', 'Only B.md')]);
+  });
+});
+
+/** willRenameFiles for folder `from` -> `to` (paths under base): each edited file (relative to base) with its text once edited. */
+async function folderMoveEdits(s, base, from, to) {
+  const edit = await s.request('workspace/willRenameFiles', { files: [{ oldUri: fileUri(path.join(base, from)), newUri: fileUri(path.join(base, to)) }] });
+  return Object.fromEntries((edit?.documentChanges ?? []).filter((c) => c.edits).map((c) => {
+    const file = uriPath(c.textDocument.uri);
+    return [path.relative(base, file), applyTextEdits(fs.readFileSync(file, 'utf8'), c.edits)];
+  }));
+}
+
+test('several workspace folders: a folder move judges links by its own vault only', async () => {
+  // B has Ana at its root: looked up across folders it would be what [[Ana]] names after the
+  // move (the shortest path), so A's path link would have to stay a path.
+  const { base, write } = tempBase();
+  write('A/People/Ana.md', '# Ana\n');
+  write('A/Notes/L.md', 'See [[People/Ana]], [[Ana]] and [her](../People/Ana.md).\n');
+  write('B/Ana.md', '# Ana in B\n');
+  write('B/Notes/L.md', 'See [[Ana]].\n');
+  // Two notes Lee in A: [[Lee]] names the shorter path, which the move makes the longer.
+  write('A/Team/Lee.md', '# Lee\n');
+  write('A/Crew/X/Lee.md', '# Lee 2\n');
+  write('A/Notes/M.md', 'Ask [[Lee]].\n');
+  await withFolders(base, ['B', 'A'], async (s) => {
+    assert.deepEqual(await folderMoveEdits(s, base, 'A/People', 'A/Staff'), {
+      [path.join('A', 'Notes', 'L.md')]: 'See [[Ana]], [[Ana]] and [her](Ana.md).\n',
+    });
+    assert.deepEqual(await folderMoveEdits(s, base, 'A/Team', 'A/Old/Teams/Team'), {
+      [path.join('A', 'Notes', 'M.md')]: 'Ask [[Old/Teams/Team/Lee]].\n',
+    });
+    // B's own Ana moving does not touch A.
+    assert.deepEqual(await folderMoveEdits(s, base, 'B', 'B2'), {});
   });
 });
