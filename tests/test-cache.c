@@ -365,7 +365,7 @@ static void count_tag(void *ud, const char *tag, size_t count) {
 
 static size_t acme_tags(nl_workspace *ws) {
   size_t n = 0;
-  nl_ws_foreach_tag(ws, count_tag, &n);
+  nl_ws_foreach_tag(ws, -1, count_tag, &n);
   return n;
 }
 

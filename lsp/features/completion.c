@@ -501,7 +501,7 @@ static void tag_items(nl_completion_req *r, const char *typed, size_t typed_len,
   for (size_t i = 0; self != NULL && i < self->n_tags; i++)
     c.own += strlen(self->tags[i].name) == c.word_len &&
              memcmp(self->tags[i].name, c.word, c.word_len) == 0;
-  nl_ws_foreach_tag(r->ctx->ws, collect_tag, &c);
+  nl_ws_foreach_tag(r->ctx->ws, r->self != NULL ? (int)r->self->root : -1, collect_tag, &c);
   if (c.n > 0) qsort(c.hits, c.n, sizeof *c.hits, cmp_tag); /* qsort(NULL, 0) is undefined */
   r->incomplete = c.n > MAX_ITEMS;
   for (size_t i = 0; i < c.n; i++) {

@@ -204,7 +204,7 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
     target = nl_ws_resolve_account_tag(ctx->ws, self, tag, strlen(tag));
     if (target == NULL) {
       tag_count c = {tag, 0};
-      nl_ws_foreach_tag(ctx->ws, count_tag, &c);
+      nl_ws_foreach_tag(ctx->ws, (int)self->root, count_tag, &c);
       nl_buf_addf(&t, "**#%s**  \nused %zu time%s in the vault", tag, c.count, c.count == 1 ? "" : "s");
     }
     break;

@@ -58,12 +58,13 @@ static void add_mentions(query *q) {
   if (n > 0) free(refs);
 }
 
-/* Every use of tag `name` in the vault (case-insensitive, as Obsidian compares tags). */
-static void add_tag_uses(query *q, const char *name) {
+/* Every use of tag `name` in the vault of note `self` (case-insensitive, as Obsidian compares
+ * tags): its own workspace folder. */
+static void add_tag_uses(query *q, const nl_entry *self, const char *name) {
   const nl_workspace *ws = q->ctx->ws;
   for (uint32_t id = 0; id < nl_ws_id_limit(ws); id++) {
     const nl_entry *e = nl_ws_get(ws, id);
-    if (e == NULL) continue;
+    if (e == NULL || e->root != self->root) continue;
     for (size_t i = 0; i < e->note->n_tags; i++)
       if (strcasecmp(e->note->tags[i].name, name) == 0)
         json_array_append_new(q->out, nl_ctx_location_json(q->ctx, e, e->note->tags[i].range));
@@ -134,7 +135,7 @@ int nl_feature_references(const nl_ctx *ctx, const json_t *params, json_t **resu
     const char *tag = note->tags[loc.index].name;
     q.target = nl_ws_resolve_account_tag(ctx->ws, self, tag, strlen(tag));
     if (q.target == NULL) {
-      add_tag_uses(&q, tag);
+      add_tag_uses(&q, self, tag);
       return 0;
     }
     break;

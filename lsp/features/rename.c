@@ -523,8 +523,10 @@ static int tag_matches(const char *name, const char *old, size_t ol) {
   return strncasecmp(name, old, ol) == 0 && (name[ol] == '\0' || name[ol] == '/');
 }
 
-static int rename_tag(nl_edits *s, const char *old, const char *new_tag, char *err,
-                      size_t err_size) {
+/* Renames tag `old` in the vault of note `self` (its workspace folder; every folder's when
+ * NULL). */
+static int rename_tag(nl_edits *s, const nl_entry *self, const char *old, const char *new_tag,
+                      char *err, size_t err_size) {
   size_t len = trim(&new_tag);
   if (len > 0 && new_tag[0] == '#') new_tag++, len--;
   char tag[256];
@@ -545,6 +547,7 @@ static int rename_tag(nl_edits *s, const char *old, const char *new_tag, char *e
   for (uint32_t id = 0; id < nl_ws_id_limit(ws); id++) {
     const nl_entry *e = nl_ws_get(ws, id);
     int hit = 0;
+    if (e != NULL && self != NULL && e->root != self->root) continue;
     for (size_t i = 0; e != NULL && i < e->note->n_tags && !hit; i++)
       hit = tag_matches(e->note->tags[i].name, old, ol);
     if (!hit) continue;
@@ -649,7 +652,7 @@ int nl_feature_rename(const nl_ctx *ctx, const json_t *params, json_t **result, 
     rc = rename_block(&s, t.note, t.name, new_name, err, err_size);
     break;
   case NL_RENAME_TAG:
-    rc = rename_tag(&s, t.name, new_name, err, err_size);
+    rc = rename_tag(&s, self != NULL ? self->e : NULL, t.name, new_name, err, err_size);
     break;
   case NL_RENAME_NONE:
     break;

@@ -41,9 +41,12 @@ static nl_brange lines_range(const nl_text *t, uint32_t first, uint32_t last) {
   return r;
 }
 
-static void element(const nl_ctx *ctx, const nl_note *note, nl_bpos pos, chain *c) {
+/* The element at pos; a mention's extent is the person's name in the note's own vault (self,
+ * its entry, may be NULL: every folder's). */
+static void element(const nl_ctx *ctx, const nl_entry *self, const nl_note *note, nl_bpos pos,
+                    chain *c) {
   nl_loc loc;
-  if (nl_locate(ctx->ws, NULL, note, pos, &loc) == NL_LOC_NONE) return;
+  if (nl_locate(ctx->ws, self, note, pos, &loc) == NL_LOC_NONE) return;
   if (loc.kind == NL_LOC_LINK) {
     const nl_link *l = &note->links[loc.index];
     if (nl_brange_contains(l->target_range, pos, 1)) add(c, l->target_range);
@@ -87,6 +90,7 @@ int nl_feature_selection_range(const nl_ctx *ctx, const json_t *params, json_t *
     return NL_RPC_INTERNAL_ERROR;
   }
   *result = json_array();
+  const nl_entry *self = nl_ws_by_uri(ctx->ws, uri);
   uint32_t n_lines = nl_text_n_lines(&st.text);
   size_t i;
   const json_t *p;
@@ -101,7 +105,7 @@ int nl_feature_selection_range(const nl_ctx *ctx, const json_t *params, json_t *
     }
     nl_bpos pos = nl_text_bpos(&st.text, ctx->enc, (uint32_t)line, (uint32_t)character);
     chain c = {.n = 0};
-    element(ctx, st.note, pos, &c);
+    element(ctx, self, st.note, pos, &c);
     size_t ll;
     const char *s = nl_text_line(&st.text, pos.line, &ll);
     size_t a = 0, b = ll;

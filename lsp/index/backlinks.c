@@ -18,12 +18,24 @@
 
 /* ---- the reference maps ------------------------------------------------------------------ */
 
+/* The tags map counts a tag per workspace folder: its key is the folder's index in decimal,
+ * a '/', then the tag as written (each folder is its own vault). */
+static void count_tag(nl_workspace *ws, uint32_t root, const char *t, int add) {
+  char small[256];
+  size_t tl = strlen(t), cap = tl + 16;
+  char *key = cap <= sizeof small ? small : malloc(cap);
+  if (key == NULL) return;
+  int kl = snprintf(key, cap, "%u/%s", (unsigned)root, t);
+  nl_strmap_count(&ws->tags, key, (size_t)kl, add ? 1 : -1);
+  if (key != small) free(key);
+}
+
 static void index_refs(nl_workspace *ws, const nl_entry *e, int add) {
   const nl_note *n = e->note;
   uint32_t id = e->id;
   for (size_t i = 0; i < n->n_tags; i++) {
     const char *t = n->tags[i].name;
-    nl_strmap_count(&ws->tags, t, strlen(t), add ? 1 : -1);
+    count_tag(ws, e->root, t, add);
     if (strncmp(t, "account/", 8) == 0 && t[8] != '\0')
       nl_wsi_map_key(&ws->acct_tags, t + 8, strlen(t + 8), id, add, nl_wsi_slug_make);
   }
@@ -230,18 +242,22 @@ ptrdiff_t nl_ws_account_tags_of(const nl_workspace *ws, const nl_entry *account,
 }
 
 typedef struct {
+  long root; /* < 0: every folder */
   void (*cb)(void *ud, const char *tag, size_t count);
   void *ud;
 } tag_walk;
 
 static void tag_each(void *ud, const char *key, size_t len, const uint32_t *ids, uint32_t n) {
   tag_walk *w = ud;
-  w->cb(w->ud, key, ids[0]);
+  char *slash;
+  long root = strtol(key, &slash, 10); /* count_tag's "<root>/" */
+  if (*slash != '/' || (w->root >= 0 && root != w->root) || ids[0] == 0) return;
+  w->cb(w->ud, slash + 1, ids[0]);
 }
 
-void nl_ws_foreach_tag(const nl_workspace *ws,
+void nl_ws_foreach_tag(const nl_workspace *ws, int root,
                        void (*cb)(void *ud, const char *tag, size_t count), void *ud) {
-  tag_walk w = {cb, ud};
+  tag_walk w = {root, cb, ud};
   refs_complete(ws);
   nl_strmap_foreach(&ws->tags, tag_each, &w);
 }

@@ -3,7 +3,7 @@
  *   files   file name without .md                -> entry ids
  *   names   frontmatter title and aliases        -> entry ids (when not equal to the file name)
  *   slugs   account names without ' ', '-', '_'  -> account entry ids
- *   tags    tag as written                       -> how many times it is used (counter mode)
+ *   tags    "<root>/" and the tag as written     -> how many times it is used there (counter mode)
  *   refs    link target's last path segment      -> id of the linking note, once per link
  *   path_refs  the same, for the links written with a path (a '/' in the target) only
  *   said    a mention's first word               -> id of the mentioning note, once each

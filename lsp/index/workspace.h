@@ -319,8 +319,9 @@ ptrdiff_t nl_ws_fm_refs_of(const nl_workspace *ws, const nl_entry *e, nl_ref **o
  * note's tags). New array in *out (free()), returns the count or a negative error. */
 ptrdiff_t nl_ws_account_tags_of(const nl_workspace *ws, const nl_entry *account, nl_ref **out);
 
-/* Every distinct tag in the vault with how many times it is used; calls cb for each. */
-void nl_ws_foreach_tag(const nl_workspace *ws,
+/* Every distinct tag of workspace folder `root`'s vault with how many times it is used there;
+ * calls cb for each (root < 0: every folder, a tag once per folder that uses it). */
+void nl_ws_foreach_tag(const nl_workspace *ws, int root,
                        void (*cb)(void *ud, const char *tag, size_t count), void *ud);
 
 /* Verifies the index's invariants (names map to live entries, counts match); returns 0 or

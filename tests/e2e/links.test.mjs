@@ -489,3 +489,47 @@ test('several workspace folders: a folder move judges links by its own vault onl
     assert.deepEqual(await folderMoveEdits(s, base, 'B', 'B2'), {});
   });
 });
+
+test('several workspace folders: tags and mentions are each vault\'s own', async () => {
+  const { base, write } = tempBase();
+  write('A/Notes/One.md', '# One\n\n#shared and #only-a\n');
+  write('B/Notes/Two.md', '# Two\n\n#shared #shared/deep\n');
+  write('B/Notes/Three.md', '---\ntags: [shared]\n---\n# Three\n');
+  write('B/People/Bo Lee.md', '---\ntype: person\n---\n# Bo Lee\n');
+  await withFolders(base, ['A', 'B'], async (s) => {
+    const rel = (uri) => path.relative(base, uriPath(uri));
+    // References of #shared from A: A's use only.
+    const one = await s.open('A/Notes/One.md');
+    const refs = await s.request('textDocument/references', { textDocument: { uri: one }, position: { line: 2, character: 3 }, context: { includeDeclaration: true } });
+    assert.deepEqual(refs.map((l) => rel(l.uri)), [path.join('A', 'Notes', 'One.md')]);
+    // Hover counts the uses in A's vault.
+    const hover = await s.request('textDocument/hover', { textDocument: { uri: one }, position: { line: 2, character: 3 } });
+    assert.match(hover.contents.value, /used 1 time in the vault/);
+    // Renaming it in A edits A only; from B, B's three uses (the nested tag too) and not A's.
+    const renamed = async (uri, position) => {
+      const edit = await s.request('textDocument/rename', { textDocument: { uri }, position, newName: 'common' });
+      return edit.documentChanges.map((c) => [rel(c.textDocument.uri), c.edits.length]).sort();
+    };
+    assert.deepEqual(await renamed(one, { line: 2, character: 3 }), [[path.join('A', 'Notes', 'One.md'), 1]]);
+    const two = await s.open('B/Notes/Two.md');
+    assert.deepEqual(await renamed(two, { line: 2, character: 3 }), [[path.join('B', 'Notes', 'Three.md'), 1], [path.join('B', 'Notes', 'Two.md'), 2]]);
+    // Completion of tags: each vault's tags with its own counts.
+    const tags = async (rel, typed) => {
+      const uri = await s.open(rel, { text: typed });
+      const res = await s.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: typed.length } });
+      await s.close(uri);
+      return (Array.isArray(res) ? res : res.items).map((i) => `${i.label} ${i.detail}`).sort();
+    };
+    assert.deepEqual(await tags('A/Notes/New.md', '#sh'), ['shared tag, used 1 time']);
+    assert.deepEqual(await tags('B/Notes/New.md', '#sh'), ['shared tag, used 2 times', 'shared/deep tag, used 1 time']);
+    // Selection ranges: @Bo Lee is a person's name in B only; in A the mention is its first word.
+    const sel = async (rel) => {
+      const uri = await s.open(rel, { text: 'Ask @Bo Lee now\n' });
+      const [r] = await s.request('textDocument/selectionRange', { textDocument: { uri }, positions: [{ line: 0, character: 6 }] });
+      await s.close(uri);
+      return r.range.end.character;
+    };
+    assert.equal(await sel('A/Notes/Ask.md'), 7);
+    assert.equal(await sel('B/Notes/Ask.md'), 11);
+  });
+});
