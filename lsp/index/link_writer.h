@@ -27,15 +27,19 @@
  *              non-ASCII, '(' ')' '[' ']' '!' '^' '&' as they are. We do too, and also encode
  *              '#' (Obsidian writes "Sub/C%20#1.md", which its own reader cuts at the '#'),
  *              '%' (so "100%AB" is not read as an escape), parentheses when they are not
- *              balanced (CommonMark ends the destination at the unmatched one), and '<' '>'
- *              '?' '"' '`', which Obsidian's file names cannot hold and which could start an
- *              autolink, a query or a code span.
+ *              balanced (CommonMark ends the destination at the unmatched one), '<' '>' '?'
+ *              '"' (which Obsidian's file names cannot hold) and '`': they could start an
+ *              autolink, a query or a code span that takes the link apart.
  *   text       a markdown link without display text shows what Obsidian shows for the
  *              wikilink: the file name ("Ana Ruiz"), "Note > Heading" for a heading of
  *              another note (subheadings "Note > A > B"), "Note > ^id" for a block, the heading
- *              alone within the note ("[Heading](#Heading)", as Obsidian's suggester writes
- *              it: javalent/obsidian-leaflet#280). '[', ']' and '\' in the text are escaped,
- *              as obsidian-dev-utils escapes the default text.
+ *              alone within the note. generateMarkdownLink by itself shows the file name even
+ *              with a heading ("[SomeFile](SomeFile#head1)": mgmeyers/obsidian-copy-block-link
+ *              #20), but Obsidian's [[ suggester passes the link's display text: it writes
+ *              "[Heading](#Heading)" within the note (javalent/obsidian-leaflet#280); that it
+ *              writes "Note > Heading" for another note's heading is inferred from that, not
+ *              observed. '[', ']' and '\' in the text are escaped, as obsidian-dev-utils
+ *              escapes the default text.
  *
  * Whether a form reaches the note is asked of the caller (the index, or the layout after a
  * move). Lives beside the resolver, which it asks; no I/O. */
