@@ -41,7 +41,7 @@ static inline void put(dump *d, const char *fmt, ...) {
 #define R(r) (r).start.line, (r).start.col, (r).end.line, (r).end.col
 
 static inline void dump_note(dump *d, const nl_note *n) {
-  put(d, "path=%s lines=%u bom=%d crlf=%d\n", S(n->path), n->n_lines, n->has_bom, n->crlf);
+  put(d, "lines=%u bom=%d crlf=%d\n", n->n_lines, n->has_bom, n->crlf);
   const nl_frontmatter *fm = &n->fm;
   put(d, "fm %d %d %u %u err=%d %u:%u %s\n", fm->present, fm->is_mapping, fm->first_line,
       fm->last_line, fm->has_error, fm->error_pos.line, fm->error_pos.col, S(fm->error_message));
@@ -336,7 +336,7 @@ static inline json_t *body_json(const nl_note *n, json_t *o) {
   return o;
 }
 
-/* The whole parse of note n as JSON (new object): path, lines, bom, crlf, frontmatter (null
+/* The whole parse of note n as JSON (new object): lines, bom, crlf, frontmatter (null
  * when absent), properties (type, title, account, date when set), aliases, participants,
  * headings, blocks, links, tags, mentions, tasks (task_json plus line and ranges) and code.
  * `text` (len bytes, BOM included as given to the parser) is what n was parsed from. */
@@ -345,7 +345,7 @@ static inline json_t *note_json(const nl_note *n, const char *text, size_t len,
   size_t bom = n->has_bom ? 3 : 0;
   nl_lines lines;
   if (len < bom || nl_lines_init(&lines, text + bom, len - bom) != 0) return NULL;
-  json_t *o = json_pack("{s:o,s:i,s:b,s:b}", "path", jstr(n->path), "lines", n->n_lines, "bom",
+  json_t *o = json_pack("{s:i,s:b,s:b}", "lines", n->n_lines, "bom",
                         n->has_bom, "crlf", n->crlf);
   json_object_set_new(o, "frontmatter", frontmatter_json(&n->fm));
   json_t *props = json_object();

@@ -280,7 +280,7 @@ static int req_parse(kase *c, const json_t *req, json_t **result) {
     }
     if (owned != NULL) text = owned;
   }
-  nl_note *n = nl_note_parse(rel, text, len);
+  nl_note *n = nl_note_parse(text, len);
   json_t *all = n != NULL ? note_json(n, text, len, &c->cfg->tasks) : NULL;
   nl_note_free(n);
   free(owned);
@@ -317,7 +317,7 @@ static int req_task(kase *c, const json_t *req, json_t **result) {
     return -1;
   }
   size_t len = strlen(text);
-  nl_note *n = nl_note_parse("Tasks.md", text, len);
+  nl_note *n = nl_note_parse(text, len);
   nl_lines lines;
   if (n == NULL || nl_lines_init(&lines, text, len) != 0) {
     nl_note_free(n);

@@ -4,7 +4,7 @@
 #include "lsp/note/note.h"
 #include "tests/test.h"
 
-static nl_note *parse(const char *s) { return nl_note_parse("t.md", s, strlen(s)); }
+static nl_note *parse(const char *s) { return nl_note_parse(s, strlen(s)); }
 
 static nl_note *parse_file(const char *rel) {
   char path[1024];
@@ -14,7 +14,7 @@ static nl_note *parse_file(const char *rel) {
   static char buf[1 << 16];
   size_t n = fread(buf, 1, sizeof(buf), f);
   fclose(f);
-  return nl_note_parse(rel, buf, n);
+  return nl_note_parse(buf, n);
 }
 
 #define ASSERT_RANGE(r, l0, c0, l1, c1)   \
@@ -301,7 +301,7 @@ static void test_deep_nesting_is_refused(void) {
   s[k++] = 'x';
   for (size_t i = 0; i < depth; i++) s[k++] = ']';
   k += (size_t)sprintf(s + k, "\nb: 1\n---\n# Body\n");
-  nl_note *n = nl_note_parse("deep.md", s, k);
+  nl_note *n = nl_note_parse(s, k);
   free(s);
   ASSERT(n != NULL);
   ASSERT(n->fm.present);

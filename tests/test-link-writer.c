@@ -35,7 +35,7 @@ static char *cmark_url(const char *link) {
 /* Whether the note parser reads `link` as one markdown link whose decoded target is `to` and
  * whose heading is `heading` (NULL: none). */
 static int parsed_as(const char *link, const char *to, const char *heading) {
-  nl_note *n = nl_note_parse("x.md", link, strlen(link));
+  nl_note *n = nl_note_parse(link, strlen(link));
   int ok = n != NULL && n->n_links == 1 && n->links[0].kind == NL_LINK_MARKDOWN &&
            strcmp(n->links[0].target, to) == 0 &&
            (heading == NULL ? n->links[0].heading == NULL

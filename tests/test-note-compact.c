@@ -15,13 +15,13 @@
  * them. So the note is dumped right after its parse, then again after another parse has
  * overwritten the scratch, and after a second compaction: all three must be equal. */
 static int compare(const char *path, const char *text, size_t len) {
-  nl_note *n = nl_note_parse(path, text, len);
+  nl_note *n = nl_note_parse(text, len);
   if (n == NULL) return 0;
   char *a = note_dump(n);
   size_t flen = len * 2 + 4096;
   char *filler = malloc(flen);
   for (size_t i = 0; i < flen; i++) filler[i] = "[[x]] #y @z - [ ] \n"[i % 19];
-  nl_note_free(nl_note_parse("filler.md", filler, flen));
+  nl_note_free(nl_note_parse(filler, flen));
   free(filler);
   char *b = note_dump(n);
   int compacted = nl_note_compact(n) == 0;

@@ -9,14 +9,13 @@
 #include "tests/test.h"
 
 static void test_empty_and_null(void) {
-  nl_note *n = nl_note_parse(NULL, NULL, 0);
+  nl_note *n = nl_note_parse(NULL, 0);
   ASSERT(n != NULL);
   ASSERT_EQ(n->n_lines, 1);
-  ASSERT_STR_EQ(n->path, "");
   nl_note_free(n);
   nl_note_free(NULL);
   /* Not NUL-terminated: only len bytes are read. */
-  n = nl_note_parse("x.md", "[[a]] [[b]]", 5);
+  n = nl_note_parse("[[a]] [[b]]", 5);
   ASSERT(n != NULL);
   ASSERT_EQ(n->n_links, 1);
   nl_note_free(n);
@@ -33,7 +32,7 @@ static void test_megabyte_line(void) {
     size_t k = (size_t)sprintf(s, "x "), pl = strlen(pats[p]);
     while (k + pl < len) memcpy(s + k, pats[p], pl), k += pl;
     k += (size_t)sprintf(s + k, " [[end]]");
-    nl_note *n = nl_note_parse("big.md", s, k);
+    nl_note *n = nl_note_parse(s, k);
     ASSERT(n != NULL);
     ASSERT_EQ(n->n_lines, 1);
     /* Pairs of "$$" and of "```" are math and code spans: whether [[end]] is inside depends

@@ -5,7 +5,7 @@
 #include "lsp/note/task.h"
 #include "tests/test.h"
 
-static nl_note *parse(const char *s) { return nl_note_parse("t.md", s, strlen(s)); }
+static nl_note *parse(const char *s) { return nl_note_parse(s, strlen(s)); }
 
 static const nl_task *only_task(const nl_note *n) { return n != NULL && n->n_tasks == 1 ? &n->tasks[0] : NULL; }
 

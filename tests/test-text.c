@@ -173,7 +173,7 @@ static void test_file_reader(void) {
 /* Every position a parse keeps converts from the parse alone exactly as from the text, in
  * every encoding; ASCII lines need nothing kept. Notes built from pieces by a fixed LCG. */
 static void check_columns(const char *text) {
-  nl_note *n = nl_note_parse("x.md", text, strlen(text));
+  nl_note *n = nl_note_parse(text, strlen(text));
   ASSERT(n != NULL);
   nl_text t;
   ASSERT_EQ(nl_text_of_bytes(&t, text, strlen(text)), 0);
@@ -234,7 +234,7 @@ static void test_columns_from_the_parse(void) {
   char wide[1024] = "";
   for (int i = 0; i < 300; i++) strcat(wide, "\xC3\xA9");
   strcat(wide, " [[X]]\n");
-  nl_note *w = nl_note_parse("w.md", wide, strlen(wide));
+  nl_note *w = nl_note_parse(wide, strlen(wide));
   ASSERT(w != NULL && w->n_links == 1);
   uint32_t u = 0;
   ASSERT_EQ(nl_columns_units(w, NL_ENC_UTF16, w->links[0].range.start, &u), -1);
@@ -242,7 +242,7 @@ static void test_columns_from_the_parse(void) {
   ASSERT_EQ(u, 601);
   nl_note_free(w);
   /* an all-ASCII note keeps nothing */
-  nl_note *n = nl_note_parse("a.md", "[[A]] @b #c\n", 12);
+  nl_note *n = nl_note_parse("[[A]] @b #c\n", 12);
   ASSERT(n != NULL);
   ASSERT(n->wide == NULL);
   ASSERT_EQ(n->n_cols, 0);

@@ -54,7 +54,7 @@ static int view_init(note_view *v, const nl_ctx *ctx, const nl_entry *e) {
   if (v->t.open) return 0;
   size_t len;
   const char *body = nl_text_body(&v->t, &len);
-  v->owned_note = nl_note_parse(e->note->path, body, len);
+  v->owned_note = nl_note_parse(body, len);
   if (v->owned_note == NULL) return -1;
   v->note = v->owned_note;
   return 0;

@@ -153,14 +153,14 @@ static const nl_note *target_note(const nl_completion_req *r, const char *target
   *owned = NULL;
   *entry = r->self;
   if (len == 0) {
-    *owned = nl_note_parse(nl_nav_doc_rel(r->self, r->uri), r->doc->text, r->doc->len);
+    *owned = nl_note_parse(r->doc->text, r->doc->len);
     return *owned;
   }
   nl_entry *e = nl_ws_resolve(r->ctx->ws, r->self, target, len, NULL);
   if (e == NULL) return NULL;
   *entry = e;
   if (e == r->self) {
-    *owned = nl_note_parse(e->rel, r->doc->text, r->doc->len);
+    *owned = nl_note_parse(r->doc->text, r->doc->len);
     return *owned;
   }
   return e->note;

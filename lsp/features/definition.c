@@ -157,8 +157,7 @@ int nl_feature_definition(const nl_ctx *ctx, const json_t *params, json_t **resu
     return 0;
   }
   /* Outside every root the index holds no parse: make one of the document's text. */
-  nl_note *owned = self == NULL ? nl_note_parse(nl_nav_doc_rel(self, uri), doc->text, doc->len)
-                                : NULL;
+  nl_note *owned = self == NULL ? nl_note_parse(doc->text, doc->len) : NULL;
   const nl_note *note = self != NULL ? self->note : owned;
   if (note == NULL) {
     *result = json_null();

@@ -54,7 +54,7 @@ static nl_edits_file *load(nl_edits *s, const nl_entry *e, const char *abs, cons
   at.abs = (char *)abs;
   at.uri = (char *)uri;
   nl_text_load(&f->t, s->ctx->docs, &at);
-  f->note = nl_note_parse(e->rel, f->t.text, f->t.len);
+  f->note = nl_note_parse(f->t.text, f->t.len);
   if (f->note == NULL) {
     s->oom = 1;
     file_free(f);

@@ -424,7 +424,7 @@ static int heading_links(nl_edits *s, const nl_entry *t, const nl_note *target,
   /* The new slug as the parser makes it: one way to make a slug. */
   char src[520];
   snprintf(src, sizeof src, "# %s\n", text);
-  nl_note *probe = nl_note_parse("", src, strlen(src));
+  nl_note *probe = nl_note_parse(src, strlen(src));
   char *old_slug = nl_note_slug(h->text);
   char *new_slug = probe != NULL && probe->n_headings > 0 ? nl_note_slug(probe->headings[0].text)
                                                           : NULL;

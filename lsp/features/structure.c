@@ -107,7 +107,7 @@ int nl_structure_of_doc(nl_structure *s, const nl_doc *doc, const char *uri) {
   nl_text_of_doc(&s->text, doc);
   size_t len;
   const char *body = nl_text_body(&s->text, &len);
-  s->note = nl_note_parse(uri, body, len);
+  s->note = nl_note_parse(body, len);
   if (s->note == NULL) return NL_ENOMEM;
   return nl_structure_spans(s->note, &s->text, &s->spans);
 }

@@ -280,7 +280,7 @@ static nl_note *load_note(vault_scan *sc, size_t r, const vs_file *f) {
       sc->unreadable++;
     }
     if (rc != 0) return NULL;
-    note = nl_note_parse(rel, text, len); /* compacted by the parse */
+    note = nl_note_parse(text, len); /* compacted by the parse */
     if (sc->text_cb == NULL || !sc->text_cb(sc->text_ud, abs, text, len)) free(text);
     nl_cache_stamp_of(&st, &stamp);
   }

@@ -544,14 +544,12 @@ static int finish(parse_ctx *p) {
   return ok;
 }
 
-nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
+nl_note *nl_note_parse(const char *text, size_t len) {
   nl_note *note = calloc(1, sizeof(*note));
   if (note == NULL) return NULL;
   note->arena = note_scratch; /* lent: its blocks come back after compaction below */
   nl_arena_init(&note_scratch);
   if (text == NULL) text = "", len = 0;
-  if (path == NULL) path = "";
-  note->path = nl_arena_strndup(&note->arena, path, strlen(path));
   if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
     note->has_bom = 1;
     text += 3;
@@ -560,7 +558,7 @@ nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
   parse_ctx p;
   memset(&p, 0, sizeof(p));
   p.note = note;
-  int ok = note->path != NULL && nl_lines_init(&p.lines, text, len) == 0;
+  int ok = nl_lines_init(&p.lines, text, len) == 0;
   if (ok) {
     nl_lines *l = &p.lines;
     note->n_lines = (uint32_t)l->n_lines;
@@ -588,6 +586,9 @@ nl_note *nl_note_parse(const char *path, const char *text, size_t len) {
   }
   /* On failure the note keeps the lent blocks, which is only less compact. */
   nl_note_compact_ex(note, &note_scratch);
+  /* A note that stores nothing (an empty file) still gets its one block, of 0 bytes: the
+   * index cache stores a note as that block. */
+  if (note->arena.head == NULL) nl_arena_init_block(&note->arena, 0);
   return note;
 }
 

@@ -239,8 +239,8 @@ typedef struct {
 /* Every parsed note of the vault stays in memory, so counts are 32-bit and grouped after
  * the pointers they count (no padding between them). */
 typedef struct nl_note {
-  nl_arena arena;         /* owns every string and array below */
-  const char *path;       /* vault-relative path with '/' separators, as given to parse */
+  nl_arena arena;         /* owns every string and array below; the note's path is its
+                             index entry's (a parse does not depend on it) */
 
   nl_frontmatter fm;
   /* Frontmatter fields that matter, taken from fm (NULL / empty when absent): */
@@ -271,11 +271,11 @@ typedef struct nl_note {
   uint8_t crlf;           /* the first line ending is "\r\n" */
 } nl_note;
 
-/* Parses `text` (len bytes, need not be NUL-terminated, may hold invalid UTF-8) as the note at
- * vault-relative `path`. Returns a new note (free with nl_note_free), NULL only when out of
+/* Parses `text` (len bytes, need not be NUL-terminated, may hold invalid UTF-8) as a note: the
+ * parse does not depend on the note's path, which the index keeps (nl_entry). Returns a new note (free with nl_note_free), NULL only when out of
  * memory. Nothing inside code spans, fenced or indented code, HTML or math counts as a link,
  * tag, mention or task. */
-nl_note *nl_note_parse(const char *path, const char *text, size_t len);
+nl_note *nl_note_parse(const char *text, size_t len);
 
 /* Moves everything the note holds into one block of exactly the bytes used, so a parsed note
  * costs what it stores; pointers into the note change. Returns 0, or -1 when out of memory

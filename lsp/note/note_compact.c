@@ -7,7 +7,6 @@
 #define MOVE(field) ((field) = fn(ud, (field)))
 
 void nl_note_each_pointer(nl_note *n, nl_note_pointer_fn fn, void *ud) {
-  MOVE(n->path);
   MOVE(n->fm.entries);
   MOVE(n->fm.error_message);
   for (size_t i = 0; i < n->fm.n_entries; i++) {

@@ -91,17 +91,16 @@ static size_t str_bytes(const char *s) { return s != NULL ? strlen(s) + 1 : 0; }
  * fixed-size records by array; strings summed over the fields that point to them). */
 static void breakdown(nl_workspace *ws) {
   enum { TASKS, LINKS, TAGS, MENTIONS, HEADINGS, BLOCKS, CODE, COLS, FM, STR_TASK, STR_LINK,
-         STR_TAG, STR_MENTION, STR_HEADING, STR_FM, WIDE, PATH, NOTE, N_PARTS };
+         STR_TAG, STR_MENTION, STR_HEADING, STR_FM, WIDE, NOTE, N_PARTS };
   static const char *names[N_PARTS] = {"tasks", "links", "tags", "mentions", "headings",
     "blocks", "code", "cols", "fm", "str_task", "str_link", "str_tag", "str_mention",
-    "str_heading", "str_fm", "wide", "path", "note_struct"};
+    "str_heading", "str_fm", "wide", "note_struct"};
   size_t b[N_PARTS] = {0}, n_tasks = 0;
   for (uint32_t i = 0; i < nl_ws_id_limit(ws); i++) {
     nl_entry *e = nl_ws_get(ws, i);
     if (e == NULL) continue;
     const nl_note *n = e->note;
     b[NOTE] += sizeof(*n);
-    b[PATH] += str_bytes(n->path);
     b[WIDE] += n->wide != NULL ? (n->n_lines + 7) / 8 : 0;
     b[TASKS] += n->n_tasks * sizeof(nl_task);
     n_tasks += n->n_tasks;

@@ -92,7 +92,7 @@ static void check_note(void) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  nl_note *n = nl_note_parse("fuzz.md", (const char *)data, size);
+  nl_note *n = nl_note_parse((const char *)data, size);
   if (n == NULL) return 0;
   /* Line lengths as the parser defines them, computed independently. */
   const char *t = (const char *)data;
