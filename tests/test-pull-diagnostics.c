@@ -406,6 +406,98 @@ static void test_partial_results(void) {
   rmdir(path);
 }
 
+#define FILLERS 300 /* notes that read E's face, none of B's or C's */
+
+/* With dependents tracked (as the server does for a client that pulls), a changed face makes
+ * a pull diagnose the notes that may read it, not every note, with the same reports; and a
+ * held pull's look at what changed finds a report that changed only because of another
+ * note's face. */
+static void test_dependents_only(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/fill", dir);
+  ASSERT_EQ(mkdir(path, 0700), 0);
+  for (int i = 0; i < FILLERS; i++) {
+    char rel[64], text[64];
+    snprintf(rel, sizeof rel, "fill/f%03d.md", i);
+    snprintf(text, sizeof text, "# f%03d\n\nSee [[E#Plan]].\n", i);
+    save_note(rel, text);
+  }
+  nl_ws_track_dependents(ws, 1);
+  json_t *ids = json_object();
+  json_t *r = pull_all(ids);
+  remember(ids, r);
+  json_decref(r);
+  size_t count = nl_ws_count(ws);
+  ASSERT(count > FILLERS);
+
+  /* B's heading goes back to the one A links to: B and A are diagnosed, A alone reported. */
+  size_t before = nl_feature_diagnose_runs();
+  save_note("B.md", "# B\n\n## Intro\n\nanother body\n");
+  r = pull_all(ids);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, 2);
+  ASSERT_EQ(json_array_size(json_object_get(r, "items")), 1);
+  const json_t *ra = report_of(r, "A.md");
+  ASSERT_STR_EQ(kind_of(ra), "full");
+  ASSERT(!has_code(ra, "missing-heading"));
+  ASSERT(has_code(ra, "broken-link")); /* C is still gone */
+  remember(ids, r);
+  json_decref(r);
+
+  /* Held at this stamp, a face change elsewhere is news for A though A's seq did not move. */
+  json_t *held = params_of(ids, "tok");
+  nl_pull_stamp stamp = nl_feature_pull_stamp(&ctx);
+  save_note("B.md", "# B\n\n## Intro, renamed\n\nanother body\n");
+  ASSERT(nl_feature_pull_stamp(&ctx).seq > stamp.seq);
+  ASSERT_EQ(nl_feature_pull_stamp(&ctx).rest, stamp.rest);
+  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, stamp.seq), 1);
+  r = pull_all(ids);
+  ra = report_of(r, "A.md");
+  ASSERT(ra != NULL && has_code(ra, "missing-heading"));
+  remember(ids, r);
+  json_decref(r);
+
+  /* C comes back: A's broken link goes; the fillers are not looked at. */
+  before = nl_feature_diagnose_runs();
+  save_note("C.md", "# C\n");
+  r = pull_all(ids);
+  ASSERT(nl_feature_diagnose_runs() - before <= 3); /* C, A, and nothing of the fillers */
+  ra = report_of(r, "A.md");
+  ASSERT(ra != NULL && !has_code(ra, "broken-link"));
+  remember(ids, r);
+  json_decref(r);
+
+  /* E gets the heading the fillers link to: every filler, and only they and E, again. */
+  before = nl_feature_diagnose_runs();
+  save_note("E.md", "# E\n\n## Plan\n\nNothing wrong here.\n");
+  r = pull_all(ids);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, FILLERS + 1);
+  ASSERT_EQ(json_array_size(json_object_get(r, "items")), FILLERS);
+  remember(ids, r);
+  json_decref(r);
+  before = nl_feature_diagnose_runs();
+  r = pull_all(ids);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, 0);
+  ASSERT_EQ(json_array_size(json_object_get(r, "items")), 0);
+  json_decref(r);
+
+  /* Not tracked any more: what changes next is not collected, so every note is stale. */
+  nl_ws_track_dependents(ws, 0);
+  ASSERT(nl_feature_pull_stamp(&ctx).rest != stamp.rest);
+  before = nl_feature_diagnose_runs();
+  r = pull_all(ids);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, nl_ws_count(ws));
+  json_decref(r);
+  json_decref(held);
+  json_decref(ids);
+  for (int i = 0; i < FILLERS; i++) {
+    snprintf(path, sizeof path, "%s/fill/f%03d.md", dir, i);
+    nl_ws_remove(ws, path);
+    unlink(path);
+  }
+  snprintf(path, sizeof path, "%s/fill", dir);
+  rmdir(path);
+}
+
 static void teardown(void) {
   nl_ws_free(ws);
   nl_docs_free(docs);
@@ -428,6 +520,7 @@ int main(void) {
   RUN(test_unchanged_pull_runs_nothing);
   RUN(test_changes_elsewhere);
   RUN(test_partial_results);
+  RUN(test_dependents_only);
   teardown();
   return NL_TEST_DONE();
 }

@@ -94,11 +94,12 @@ void nl_feature_no_problems_id(char out[17]) {
 }
 
 /* Everything a note's diagnostics depend on besides its own parse and text, which its seq
- * covers: the rest of the vault (the index's generation), today, the encoding of their
+ * covers: the rest of the vault (the index's wide generation; a change whose dependents were
+ * collected forgot their diag_state instead, lsp/index/dependents.c), today, the encoding of their
  * positions and whether they carry related locations. Never 0, which means "never computed". */
 static uint64_t pull_state(const nl_ctx *ctx, const nl_entry *e) {
   uint64_t h = nl_hash_u64(NL_HASH_INIT, e->seq);
-  h = nl_hash_u64(h, nl_ws_generation(ctx->ws));
+  h = nl_hash_u64(h, nl_ws_wide_generation(ctx->ws));
   h = nl_hash_u64(h, (uint64_t)(uint32_t)ctx->today);
   h = nl_hash_u64(h, (uint64_t)ctx->enc);
   h = nl_hash_u64(h, (uint64_t)(ctx->caps != NULL && ctx->caps->related_info));
@@ -106,7 +107,7 @@ static uint64_t pull_state(const nl_ctx *ctx, const nl_entry *e) {
 }
 
 nl_pull_stamp nl_feature_pull_stamp(const nl_ctx *ctx) {
-  uint64_t h = nl_hash_u64(NL_HASH_INIT, nl_ws_generation(ctx->ws)); /* attachments move it */
+  uint64_t h = nl_hash_u64(NL_HASH_INIT, nl_ws_wide_generation(ctx->ws));
   h = nl_hash_u64(h, (uint64_t)(uint32_t)ctx->today);
   h = nl_hash_u64(h, (uint64_t)ctx->enc);
   h = nl_hash_u64(h, (uint64_t)(ctx->caps != NULL && ctx->caps->related_info));

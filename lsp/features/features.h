@@ -95,9 +95,10 @@ int nl_feature_ws_pull_step(nl_ws_pull *p, const nl_ctx *ctx, size_t slice, json
 int nl_feature_ws_pull_streams(const nl_ws_pull *p);
 void nl_feature_ws_pull_free(nl_ws_pull *p);
 /* What pulled diagnostics depend on across the vault: the index's update counter (seq) and a
- * hash of the rest (the index's generation, today, the encoding, related locations). While both
- * stay the same no note's resultId can change; while `rest` does, only the notes whose seq is
- * above the earlier stamp's seq can have changed. */
+ * hash of the rest (the index's wide generation, today, the encoding, related locations).
+ * While both stay the same no note's resultId can change; while `rest` does, only the notes
+ * whose seq is above the earlier stamp's seq, or whose memo a changed face made them forget,
+ * can have changed. */
 typedef struct {
   uint64_t seq, rest;
 } nl_pull_stamp;
@@ -110,8 +111,9 @@ int nl_feature_workspace_diagnostic_news(const nl_ctx *ctx, const json_t *params
 /* A pulled note's diagnostics: their resultId (the hash of their JSON, 16 hex digits) into
  * id, and the items (new) in *items unless the client's `previous` resultId (may be NULL) is
  * that id, when *items is NULL ("unchanged"). The engine runs only when e's state changed
- * since its diagnostics were last computed (its seq, nl_ws_generation, today, the encoding):
- * an unchanged note costs a hash, not a diagnosis. 0, or -1 when out of memory. */
+ * since its diagnostics were last computed (its seq, nl_ws_wide_generation, today, the
+ * encoding) or it read a face that changed since (lsp/index/dependents.c): an unchanged note
+ * costs a hash, not a diagnosis. 0, or -1 when out of memory. */
 int nl_feature_pull_diagnostics(const nl_ctx *ctx, nl_entry *e, const char *previous,
                                 char id[17], json_t **items);
 /* The resultId of no problems at all (into 17 bytes). */

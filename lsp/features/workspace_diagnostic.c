@@ -209,7 +209,8 @@ int nl_feature_workspace_diagnostic_news(const nl_ctx *ctx, const json_t *params
   uint32_t limit = nl_ws_id_limit(ctx->ws);
   for (uint32_t id = 0; id < limit; id++) {
     nl_entry *e = nl_ws_get(ctx->ws, id);
-    if (e == NULL || e->note == NULL || e->uri == NULL || e->seq <= seq) continue;
+    if (e == NULL || e->note == NULL || e->uri == NULL) continue;
+    if (e->seq <= seq && e->diag_state != 0) continue; /* 0: it read a face that changed */
     if (n == NEWS_MAX) return -1;
     changed[n++] = e;
   }

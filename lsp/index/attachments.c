@@ -84,7 +84,7 @@ int nl_ws_attachment_add(nl_workspace *ws, const char *abs) {
   const char *b = base_of(cr);
   nl_wsi_map_key(&a->names, b, strlen(b), id, 1, nl_wsi_key_make);
   nl_wsi_file_touched(ws, r, b);
-  ws->gen++;
+  nl_wsi_gen_step(ws, 1);
   if (ws->ready) nl_wsi_changed(ws); /* links to it are no longer missing */
   return 0;
 }
@@ -102,7 +102,7 @@ int nl_ws_attachment_remove(nl_workspace *ws, const char *abs) {
   free(a->abs[id]);
   free(a->rel[id]);
   a->abs[id] = a->rel[id] = NULL;
-  ws->gen++;
+  nl_wsi_gen_step(ws, 1);
   if (ws->ready) nl_wsi_changed(ws);
   return 0;
 }

@@ -4,7 +4,9 @@
  * the notes filed under each old and new name and alias (links), under its first word
  * (mentions), under it in frontmatter names and account tags; plus the changed note itself.
  * A few map lookups per change, so a server can re-diagnose just these notes of a vault of
- * 100,000 (diagnostics.scope: vault, lsp/server/vault_push.c) rather than all of them. */
+ * 100,000 rather than all of them: it pushes theirs again (diagnostics.scope: vault,
+ * lsp/server/vault_push.c), and a pull diagnoses them again because each forgets its pulled
+ * diagnostics' memo here, while the wide generation every memo depends on stays put. */
 #include "lsp/index/workspace_impl.h"
 
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 
 static void add_id(nl_workspace *ws, uint32_t id) {
   nl_ws_deps *d = &ws->deps;
+  if (id < ws->n_ids && ws->entries[id] != NULL) ws->entries[id]->diag_state = 0;
   if (id / 8 >= d->seen_len) {
     size_t len = (ws->n_ids + 7) / 8 + 64;
     if (id / 8 >= len) len = id / 8 + 64;
@@ -70,7 +73,18 @@ void nl_wsi_file_touched(nl_workspace *ws, int root, const char *name) {
   nl_ws_linking_named(ws, root, name, strlen(name), 0, add_linking, ws);
 }
 
-void nl_ws_track_dependents(nl_workspace *ws, int on) { ws->deps.on = on; }
+void nl_wsi_gen_step(nl_workspace *ws, int marked) {
+  ws->gen++;
+  if (marked && tracking(ws))
+    ws->seq++;
+  else
+    ws->gen_wide++;
+}
+
+void nl_ws_track_dependents(nl_workspace *ws, int on) {
+  if (on != ws->deps.on) ws->gen_wide++; /* what was not collected is not known */
+  ws->deps.on = on;
+}
 
 uint32_t *nl_ws_take_dependents(nl_workspace *ws, size_t *n) {
   nl_ws_deps *d = &ws->deps;

@@ -306,7 +306,7 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
     e->seq = ++ws->seq;
     index_note(ws, e, 1);
     if (before == 0 || face_hash(e) != before) {
-      ws->gen++;
+      nl_wsi_gen_step(ws, 1);
       nl_wsi_face_touched(ws, e, old);
       nl_wsi_face_touched(ws, e, note);
     } else if (!open) {
@@ -366,7 +366,7 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
   e->open = open;
   e->kind = entry_kind(ws, e);
   e->seq = ++ws->seq;
-  ws->gen++;
+  nl_wsi_gen_step(ws, 1); /* marked below */
   ws->n_rows_of[ws->n_ids] = 0;
   ws->entries[ws->n_ids++] = e;
   ws->live++;
@@ -396,7 +396,7 @@ static void drop_entry(nl_workspace *ws, nl_entry *e) {
   ws->name_mask[e->id] = ws->all_mask[e->id] = 0;
   ws->live--;
   ws->seq++;
-  ws->gen++;
+  nl_wsi_gen_step(ws, 1);
   entry_free(e);
 }
 
@@ -482,7 +482,7 @@ void nl_ws_set_config(nl_workspace *ws, const nl_config *cfg) {
     if (!e->open && nl_config_ignored(nl_config_at(cfg, e->abs), e->rel)) drop_entry(ws, e);
   }
   ws->seq++;
-  ws->gen++;
+  nl_wsi_gen_step(ws, 0); /* every note's diagnostics read the configuration */
   nl_wsi_changed(ws);
 }
 
@@ -607,6 +607,7 @@ nl_entry *nl_ws_get(const nl_workspace *ws, uint32_t id) {
 size_t nl_ws_count(const nl_workspace *ws) { return ws->live; }
 uint64_t nl_ws_seq(const nl_workspace *ws) { return ws->seq; }
 uint64_t nl_ws_generation(const nl_workspace *ws) { return ws->gen; }
+uint64_t nl_ws_wide_generation(const nl_workspace *ws) { return ws->gen_wide; }
 
 const uint64_t *nl_ws_name_masks(const nl_workspace *ws) { return ws->name_mask; }
 

@@ -28,8 +28,9 @@ typedef struct nl_entry {
   uint64_t seq;    /* the index's update counter when this entry last changed (recency) */
   uint64_t dev, ino; /* the file's device and inode once read from disk (0, 0 before) */
   /* Pull diagnostics' memo, kept by lsp/features/diagnostics.c: the state (a hash of seq,
-   * nl_ws_generation, today...) under which they were last computed (0: never) and the hash
-   * of their JSON then, their resultId. */
+   * nl_ws_wide_generation, today...) under which they were last computed (0: never, or
+   * forgotten because the entry read a face that changed, dependents.c) and the hash of their
+   * JSON then, their resultId. */
   uint64_t diag_state, diag_id;
 } nl_entry;
 
@@ -157,6 +158,12 @@ uint64_t nl_ws_seq(const nl_workspace *ws);       /* increases with every change
  * none of these leave it alone, so the diagnostics of the other notes stand (together with
  * each entry's seq, it says when a note's diagnostics need computing again). */
 uint64_t nl_ws_generation(const nl_workspace *ws);
+/* Increases with the changes of nl_ws_generation whose dependents were not collected, so that
+ * any note's diagnostics may read them: all of them while dependents are not tracked, during
+ * a scan, and when the configuration is replaced. While it holds, a note whose diagnostics
+ * were computed (diag_state) needs them again only when its seq moved or it was collected as
+ * a dependent of a change, which forgets its diag_state. */
+uint64_t nl_ws_wide_generation(const nl_workspace *ws);
 
 /* Resolves a link target as written (`Ana Ruiz`, `People/Ana Ruiz`, `Ana Ruiz.md`,
  * `../People/Ana%20Ruiz.md` already decoded) from note `from` (may be NULL) among the notes of
@@ -246,7 +253,9 @@ size_t nl_ws_linking_named(const nl_workspace *ws, int root, const char *name, s
 /* Keeping the notes whose diagnostics may have changed because another note's face changed
  * (dependents.c): from on = 1, each change after the first scan collects the changed note and
  * the notes that may name it by its old and new file name, title and aliases (links,
- * mentions, frontmatter names, account tags), or an attachment's file name (links). */
+ * mentions, frontmatter names, account tags), or an attachment's file name (links). Each
+ * note collected forgets its pulled diagnostics' memo (diag_state), so nl_ws_wide_generation
+ * need not move and a pull diagnoses these notes again rather than every note. */
 void nl_ws_track_dependents(nl_workspace *ws, int on);
 /* The ids collected since the last call, each once, and forgets them: new array (free()),
  * the count in *n; NULL and 0 for none. An id may since have been removed (nl_ws_get NULL). */

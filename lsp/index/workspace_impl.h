@@ -42,7 +42,8 @@ struct nl_workspace {
   uint32_t cap_ids;
   size_t live;
   uint64_t seq;
-  uint64_t gen; /* nl_ws_generation */
+  uint64_t gen;      /* nl_ws_generation */
+  uint64_t gen_wide; /* nl_ws_wide_generation */
 
   nl_idmap paths;   /* hash of the absolute path -> entry (the key is the entry's abs) */
   nl_idmap inodes;  /* hash of device and inode -> the entries read from that file (the key
@@ -125,6 +126,10 @@ void nl_wsi_face_touched(nl_workspace *ws, const nl_entry *e, const nl_note *not
 /* Collects the notes of workspace folder `root` with a link whose last segment is the file
  * name of `name` (a path or a name, borrowed): an attachment came or went. */
 void nl_wsi_file_touched(nl_workspace *ws, int root, const char *name);
+/* The generation moves (nl_ws_generation); the wide one too (nl_ws_wide_generation) unless
+ * `marked` says the change's dependents were collected (and it is tracked), which then moves
+ * the seq instead, so that a pull stamp sees the change. */
+void nl_wsi_gen_step(nl_workspace *ws, int marked);
 void nl_wsi_deps_free(nl_ws_deps *d);
 
 /* ---- attachments (attachments.c) ---------------------------------------------------------- */

@@ -59,9 +59,13 @@ void nl_srv_rebuild_config(nl_server *srv) {
   nl_config *old = srv->cfg;
   srv->cfg = cfg;
   nl_ws_set_config(srv->ws, cfg); /* a running scan has its own copy */
-  /* Only pushed vault diagnostics read the notes behind a changed face (vault_push.c): no
-   * lookups per face change (a heading typed) for a client that pulls or a scope of open. */
-  nl_ws_track_dependents(srv->ws, cfg->diagnostics_vault && !srv->caps.pull_diagnostics);
+  /* The notes behind a changed face are what pushed vault diagnostics send again
+   * (vault_push.c) and what a pull diagnoses again (rather than every note: 13 s of CPU at
+   * 100,000 notes per heading typed); pushing the open notes alone needs no lookups. */
+  nl_ws_track_dependents(srv->ws, cfg->diagnostics_vault || srv->caps.pull_diagnostics);
+  /* Any closed note's problems may read a setting (today, folders, task statuses): pushed
+   * vault diagnostics look at every note again (a pull sees the wide generation move). */
+  if (nl_ws_ready(srv->ws)) srv->vault_push = 1;
   /* What is scanned changed: scan again (notes already indexed are only re-parsed). */
   if (nl_ws_ready(srv->ws) && !nl_ws_scanning(srv->ws) && scan_rules_differ(old, cfg)) {
     int rc = nl_ws_scan(srv->ws, nl_srv_scan_progress, srv);

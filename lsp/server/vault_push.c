@@ -1,6 +1,7 @@
 /* vault_push.c: `diagnostics.scope: vault` for clients that do not pull diagnostics (Neovim
- * 0.7, Helix, eglot): the problems of closed notes, pushed. After a scan every closed note is
- * diagnosed (up to diagnostics.maxNotes notes with problems); after a later change only the
+ * 0.7, Helix, eglot): the problems of closed notes, pushed. After a scan or a change of the
+ * settings every closed note is diagnosed (up to diagnostics.maxNotes notes with problems,
+ * in slices); after a later change only the
  * notes already shown (another note's change may have fixed them) and the notes that read
  * the face of a note that changed, came or went (collected by the index, dependents.c), so a
  * deleted note's broken links show in the closed notes that link to it without a pass over
@@ -109,17 +110,14 @@ void nl_srv_publish_vault(nl_server *srv) {
     nl_srv_vault_push_free(srv);
     return;
   }
-  if (srv->vault_push) {
+  if (srv->vault_push) { /* every note is looked at again, in slices */
     srv->vault_push = 0;
     free(deps);
-    nl_srv_vault_push_free(srv); /* every note is looked at now */
-    size_t shown = 0, max = srv->cfg->diagnostics_max_notes;
-    uint32_t limit = nl_ws_id_limit(srv->ws);
-    for (uint32_t id = 0; id < limit && shown < max; id++) {
-      const nl_entry *e = nl_ws_get(srv->ws, id);
-      if (closed_note(srv, e)) shown += (size_t)publish_closed(srv, e);
-    }
-    return;
+    nl_srv_vault_push_free(srv);
+    n_deps = nl_ws_id_limit(srv->ws);
+    deps = malloc((n_deps + 1) * sizeof(*deps));
+    if (deps == NULL) n_deps = 0;
+    for (uint32_t id = 0; id < n_deps; id++) deps[id] = id;
   }
   republish(srv);
   /* A popular note's readers may be thousands: they go in slices between requests. */

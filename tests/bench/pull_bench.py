@@ -18,6 +18,9 @@ message, headers included) and the reports it sent (streamed as $/progress or in
                    until the RequestCancelled answer)
   edit             held again, then the probe note is edited (a broken link appended): wall
                    and CPU from the didChange to the held pull's answer, and what it sent
+  face             the same with an edit that also changes the probe note's face (a heading
+                   typed), which other notes' diagnostics may read: only the notes that link
+                   to or mention the probe note need diagnosing again
   shutdown         held again, then shutdown: until the held pull's (empty) answer and the
                    shutdown answer; then exit
 with the load average at the start and end. --previous-run-style prints the same for a server
@@ -199,6 +202,20 @@ def main():
     out["edit"] = dict(p.stop(arrived), reports=len(answered) + n_streamed,
                        uris=[os.path.basename(lsp_bench.uri_to_path(r["uri"]))
                              for r in answered[:3]])
+    for r in answered:
+        ids = [i for i in ids if i["uri"] != r["uri"]] + [{"uri": r["uri"], "value": r["resultId"]}]
+
+    # Held, then the probe note gains a heading (its face changes) and another broken link.
+    rid, tok = pull(c, ids)
+    c.request("workspace/symbol", {"query": "zzzz-no-such-name"}, 60)
+    line += 2
+    p = Probe(s).start()
+    c.notify("textDocument/didChange", {"textDocument": dict(s.doc, version=3), "contentChanges": [
+        {"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
+         "text": "\n## A heading typed\n\n[[another missing note]]\n"}]})
+    msg, arrived = c.wait(rid, 900)
+    answered, (_, n_streamed) = reports(c, msg, tok)
+    out["face"] = dict(p.stop(arrived), reports=len(answered) + n_streamed)
     for r in answered:
         ids = [i for i in ids if i["uri"] != r["uri"]] + [{"uri": r["uri"], "value": r["resultId"]}]
 

@@ -134,6 +134,21 @@ class RediagnoseTest(unittest.TestCase):
         self.assertEqual(self.codes(meeting, lambda cs: cs == []), [])
         self.assertEqual(c.close(), 0)
 
+    def test_a_setting_change_pushes_closed_notes_again(self):
+        # Every closed note's problems may read a setting: "today" makes a task overdue in a
+        # closed note that had no problems, and moving it back clears them.
+        self.write("Plan.md", "# Plan\n\n- [ ] Ship it \U0001F4C5 2025-11-10\n")
+        c = self.c
+        c.initialize(options={"today": "2025-11-01"})
+        plan = uri_of(os.path.join(self.vault, "Plan.md"))
+        self.codes(uri_of(os.path.join(self.vault, "A.md")), lambda cs: len(cs) == 2)
+        self.assertEqual(self.published_since(plan), [])
+        c.notify("workspace/didChangeConfiguration", {"settings": {"notesLsp": {"today": "2025-11-20"}}})
+        self.assertEqual(self.codes(plan, lambda cs: cs != []), ["overdue-task"])
+        c.notify("workspace/didChangeConfiguration", {"settings": {"notesLsp": {"today": "2025-11-02"}}})
+        self.assertEqual(self.codes(plan, lambda cs: cs == []), [])
+        self.assertEqual(c.close(), 0)
+
 
 if __name__ == "__main__":
     unittest.main()
