@@ -78,9 +78,14 @@ struct nl_server {
   nl_watch *watch;    /* fs events when the client does not watch files for us */
   int merge_pending;  /* the index has parsed notes to merge */
   int initialized;    /* `initialized` was handled: the scan and the watch started once */
-  int vault_push;     /* push the problems of closed notes at the next run (after a scan) */
+  int vault_push;     /* push the problems of closed notes at the next run (after a scan or
+                         a settings change) */
   uint32_t *push_ids; /* closed notes left to push, from push_pos to n_push (vault_push.c) */
   size_t n_push, push_pos;
+  /* The list's first push_full_end ids are a pass over every note, which stops once it
+   * showed maxNotes closed notes with problems (push_shown); the rest are readers of changed
+   * faces. */
+  size_t push_full_end, push_shown;
   /* What the next diagnostics run covers: the documents indexed from an edit since the last
    * run (uri -> true), and every note when others_stale (anything but an edit that kept its
    * note's face changed the index, the configuration or the date). */

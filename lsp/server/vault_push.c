@@ -55,14 +55,23 @@ static void republish(nl_server *srv) {
   }
 }
 
-/* Notes of the pending list, a slice, while the cap allows new ones; the notes shown are
- * counted as the published ones (open documents' among them, so never more than the cap). */
+/* Notes of the pending list, a slice, while the cap allows new ones. The pass over every note
+ * stops once it showed maxNotes closed notes with problems; for readers of changed faces the
+ * notes shown are counted as the published ones (open documents' among them). */
 static void push_slice(nl_server *srv) {
   size_t max = srv->cfg->diagnostics_max_notes, end = srv->push_pos + PUSH_SLICE;
   while (srv->push_pos < srv->n_push && srv->push_pos < end) {
+    int full = srv->push_pos < srv->push_full_end;
+    if (full && srv->push_shown >= max) { /* the pass is done: the readers next */
+      srv->push_pos = srv->push_full_end;
+      continue;
+    }
     const nl_entry *e = nl_ws_get(srv->ws, srv->push_ids[srv->push_pos++]);
     if (!closed_note(srv, e)) continue;
-    if (json_object_get(srv->published, e->uri) != NULL || json_object_size(srv->published) < max)
+    if (full)
+      srv->push_shown += (size_t)publish_closed(srv, e);
+    else if (json_object_get(srv->published, e->uri) != NULL ||
+             json_object_size(srv->published) < max)
       publish_closed(srv, e);
   }
   if (srv->push_pos < srv->n_push)
@@ -78,7 +87,7 @@ void nl_srv_vault_push_continue(nl_server *srv) {
 void nl_srv_vault_push_free(nl_server *srv) {
   free(srv->push_ids);
   srv->push_ids = NULL;
-  srv->n_push = srv->push_pos = 0;
+  srv->n_push = srv->push_pos = srv->push_full_end = srv->push_shown = 0;
 }
 
 /* Adds ids (steals) to the notes still to push. */
@@ -97,6 +106,7 @@ static void push_add(nl_server *srv, uint32_t *ids, size_t n) {
     free(srv->push_ids);
     srv->push_ids = all;
     srv->n_push = left + n;
+    srv->push_full_end -= srv->push_full_end > srv->push_pos ? srv->push_pos : srv->push_full_end;
     srv->push_pos = 0;
   }
   free(ids);
@@ -114,10 +124,15 @@ void nl_srv_publish_vault(nl_server *srv) {
     srv->vault_push = 0;
     free(deps);
     nl_srv_vault_push_free(srv);
-    n_deps = nl_ws_id_limit(srv->ws);
-    deps = malloc((n_deps + 1) * sizeof(*deps));
-    if (deps == NULL) n_deps = 0;
-    for (uint32_t id = 0; id < n_deps; id++) deps[id] = id;
+    republish(srv); /* the notes shown, whether or not the pass reaches them */
+    size_t n = nl_ws_id_limit(srv->ws);
+    uint32_t *all = malloc((n + 1) * sizeof(*all));
+    if (all == NULL) return;
+    for (uint32_t id = 0; id < n; id++) all[id] = id;
+    srv->push_ids = all;
+    srv->n_push = srv->push_full_end = n;
+    push_slice(srv);
+    return;
   }
   republish(srv);
   /* A popular note's readers may be thousands: they go in slices between requests. */
