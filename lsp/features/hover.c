@@ -24,7 +24,8 @@
 #include "protocol/lsp_types.h"
 #include "protocol/rpc.h"
 
-static void note_card(const nl_ctx *ctx, const nl_entry *e, const char *heading, nl_buf *t) {
+/* The card of note e; links: how many links name it (nl_ws_backlinks), < 0 when unknown. */
+static void note_card(const nl_entry *e, const char *heading, ptrdiff_t links, nl_buf *t) {
   const nl_note *n = e->note;
   char *detail = nl_nav_detail(e);
   nl_buf_addf(t, "**%s**  \n%s  \n`%s`", n->title != NULL ? n->title->text : e->name,
@@ -34,9 +35,6 @@ static void note_card(const nl_ctx *ctx, const nl_entry *e, const char *heading,
     nl_buf_addf(t, "  \nalso: ");
     for (size_t i = 0; i < n->n_aliases; i++) nl_buf_addf(t, "%s%s", i ? ", " : "", n->aliases[i].text);
   }
-  nl_ref *refs;
-  ptrdiff_t links = nl_ws_backlinks(ctx->ws, e, &refs);
-  if (links > 0) free(refs);
   if (links >= 0) nl_buf_addf(t, "  \n%td link%s to it", links, links == 1 ? "" : "s");
   if (heading != NULL) {
     const nl_heading *h = nl_nav_find_heading(n, heading);
@@ -146,12 +144,23 @@ static int on_own_title(const nl_entry *self, uint32_t line) {
          (n->title != NULL && n->title->range.start.line == line);
 }
 
-/* A person or account card adds their open tasks and latest meetings. */
-static void party_lines(const nl_ctx *ctx, const nl_entry *e, nl_buf *t) {
-  if (!nl_party_is(e)) return;
-  char *lines = nl_party_card(ctx->ws, e, ctx->today);
+/* The card of the note a link, mention or name leads to. A person or account card adds their
+ * open tasks and latest meetings; loading those counts the links to them, which the card
+ * shows, so the backlinks are searched once. */
+static void target_card(const nl_ctx *ctx, const nl_entry *e, const char *heading, nl_buf *t) {
+  nl_party p;
+  if (!nl_party_is(e) || nl_party_load(ctx->ws, e, ctx->today, &p) < 0) {
+    nl_ref *refs;
+    ptrdiff_t links = nl_ws_backlinks(ctx->ws, e, &refs);
+    if (links > 0) free(refs);
+    note_card(e, heading, links, t);
+    return;
+  }
+  note_card(e, heading, (ptrdiff_t)p.n_links, t);
+  char *lines = nl_party_card(ctx->ws, e, &p);
   if (lines != NULL) nl_buf_addf(t, "  \n%s", lines);
   free(lines);
+  nl_party_free(&p);
 }
 
 int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
@@ -222,10 +231,8 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
     break;
   }
   }
-  if (target != NULL) {
-    note_card(ctx, target, heading, &t);
-    party_lines(ctx, target, &t);
-  }
+  if (target != NULL)
+    target_card(ctx, target, heading, &t);
   else if (t.len == 0 && missing != NULL && loc.kind != NL_LOC_NONE && loc.kind != NL_LOC_TAG)
     nl_buf_addf(&t, "no note named \"%.*s\"", missing_len, missing);
   if (t.len == 0 && !t.oom) return 0;

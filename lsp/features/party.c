@@ -44,17 +44,19 @@ static void add_meeting(meeting_set *s, const nl_entry *m) {
   s->items[s->n++] = m;
 }
 
-static void add_refs(meeting_set *s, const nl_workspace *ws, const nl_entry *e,
-                     ptrdiff_t (*find)(const nl_workspace *, const nl_entry *, nl_ref **)) {
+/* Adds the meetings among the notes `find` gives; returns how many references it gave. */
+static size_t add_refs(meeting_set *s, const nl_workspace *ws, const nl_entry *e,
+                       ptrdiff_t (*find)(const nl_workspace *, const nl_entry *, nl_ref **)) {
   nl_ref *refs;
   ptrdiff_t k = find(ws, e, &refs);
   if (k < 0) {
     s->oom = 1;
-    return;
+    return 0;
   }
   for (ptrdiff_t i = 0; i < k; i++)
     if (i == 0 || refs[i].from != refs[i - 1].from) add_meeting(s, nl_ws_get(ws, refs[i].from));
   free(refs);
+  return (size_t)k;
 }
 
 static int by_id(const void *pa, const void *pb) {
@@ -62,11 +64,28 @@ static int by_id(const void *pa, const void *pb) {
   return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* A meeting with its day, read once before sorting rather than twice per comparison. */
+typedef struct {
+  int32_t day;
+  const nl_entry *e;
+} dated_meeting;
+
 static int newest_first(const void *pa, const void *pb) {
-  const nl_entry *a = *(const nl_entry *const *)pa, *b = *(const nl_entry *const *)pb;
-  int32_t x = nl_party_meeting_day(a), y = nl_party_meeting_day(b);
-  if (x != y) return x > y ? -1 : 1;
-  return strcmp(a->rel, b->rel);
+  const dated_meeting *a = pa, *b = pb;
+  if (a->day != b->day) return a->day > b->day ? -1 : 1;
+  return strcmp(a->e->rel, b->e->rel);
+}
+
+/* Sorts meetings newest first: 0, or -1 when out of memory. */
+static int sort_newest_first(const nl_entry **items, size_t n) {
+  if (n < 2) return 0;
+  dated_meeting *d = malloc(n * sizeof *d);
+  if (d == NULL) return -1;
+  for (size_t i = 0; i < n; i++) d[i] = (dated_meeting){nl_party_meeting_day(items[i]), items[i]};
+  qsort(d, n, sizeof *d, newest_first);
+  for (size_t i = 0; i < n; i++) items[i] = d[i].e;
+  free(d);
+  return 0;
 }
 
 int nl_party_load(const nl_workspace *ws, const nl_entry *e, int32_t today, nl_party *p) {
@@ -80,7 +99,7 @@ int nl_party_load(const nl_workspace *ws, const nl_entry *e, int32_t today, nl_p
     p->n_proposed += p->tasks.items[i].status == NL_TQ_PROPOSED;
   /* Meetings that name them: a link, a mention (people), `participants:` or `account:`. */
   meeting_set s = {0};
-  add_refs(&s, ws, e, nl_ws_backlinks);
+  p->n_links = add_refs(&s, ws, e, nl_ws_backlinks);
   add_refs(&s, ws, e, nl_ws_fm_refs_of);
   if (e->kind == NL_KIND_PERSON) add_refs(&s, ws, e, nl_ws_mentions_of);
   if (s.oom) {
@@ -93,7 +112,11 @@ int nl_party_load(const nl_workspace *ws, const nl_entry *e, int32_t today, nl_p
   for (size_t i = 0; i < s.n; i++)
     if (u == 0 || s.items[u - 1] != s.items[i]) s.items[u++] = s.items[i];
   s.n = u;
-  if (s.n > 1) qsort(s.items, s.n, sizeof *s.items, newest_first);
+  if (sort_newest_first(s.items, s.n) < 0) {
+    free(s.items);
+    nl_party_free(p);
+    return -1;
+  }
   p->meetings = s.items;
   p->n_meetings = s.n;
   return 0;
@@ -138,22 +161,20 @@ static void task_line(nl_buf *b, const nl_workspace *ws, const nl_entry *party,
   nl_buf_addf(b, " \xC2\xB7 %s", note_title(h->entry));
 }
 
-char *nl_party_card(const nl_workspace *ws, const nl_entry *e, int32_t today) {
-  nl_party p;
-  if (nl_party_load(ws, e, today, &p) < 0) return NULL;
+char *nl_party_card(const nl_workspace *ws, const nl_entry *e, const nl_party *p) {
   nl_buf b = NL_BUF_INIT;
   const nl_fm_entry *role = nl_note_fm_get(e->note, "role");
   if (e->kind == NL_KIND_PERSON && role != NULL && role->n_items == 1)
     nl_buf_addf(&b, "role: %s  \n", role->items[0].text);
-  nl_buf_addf(&b, "**%zu open task%s**", p.tasks.n, p.tasks.n == 1 ? "" : "s");
-  if (p.n_overdue > 0) nl_buf_addf(&b, ", %zu overdue", p.n_overdue);
-  if (p.n_proposed > 0) nl_buf_addf(&b, ", %zu proposed", p.n_proposed);
-  for (size_t i = 0; i < p.tasks.n && i < CARD_TASKS; i++)
-    task_line(&b, ws, e, &p.tasks.items[i], p.tasks.today);
-  if (p.tasks.n > CARD_TASKS) nl_buf_addf(&b, "  \n\xE2\x80\xA6 and %zu more", p.tasks.n - CARD_TASKS);
-  if (p.n_meetings > 0) nl_buf_addf(&b, "  \n**latest meeting%s**", p.n_meetings == 1 ? "" : "s");
-  for (size_t i = 0; i < p.n_meetings && i < CARD_MEETINGS; i++) {
-    const nl_entry *m = p.meetings[i];
+  nl_buf_addf(&b, "**%zu open task%s**", p->tasks.n, p->tasks.n == 1 ? "" : "s");
+  if (p->n_overdue > 0) nl_buf_addf(&b, ", %zu overdue", p->n_overdue);
+  if (p->n_proposed > 0) nl_buf_addf(&b, ", %zu proposed", p->n_proposed);
+  for (size_t i = 0; i < p->tasks.n && i < CARD_TASKS; i++)
+    task_line(&b, ws, e, &p->tasks.items[i], p->tasks.today);
+  if (p->tasks.n > CARD_TASKS) nl_buf_addf(&b, "  \n\xE2\x80\xA6 and %zu more", p->tasks.n - CARD_TASKS);
+  if (p->n_meetings > 0) nl_buf_addf(&b, "  \n**latest meeting%s**", p->n_meetings == 1 ? "" : "s");
+  for (size_t i = 0; i < p->n_meetings && i < CARD_MEETINGS; i++) {
+    const nl_entry *m = p->meetings[i];
     int32_t day = nl_party_meeting_day(m);
     char date[16] = "";
     if (day != INT32_MIN) nl_date_format(day, date);
@@ -162,6 +183,5 @@ char *nl_party_card(const nl_workspace *ws, const nl_entry *e, int32_t today) {
     int dated = date[0] != '\0' && strncmp(title, date, 10) != 0;
     nl_buf_addf(&b, "  \n\xE2\x80\xA2 %s%s%s", dated ? date : "", dated ? " " : "", title);
   }
-  nl_party_free(&p);
   return nl_buf_take(&b);
 }

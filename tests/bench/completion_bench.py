@@ -25,6 +25,7 @@ def main():
     ap.add_argument("--iterations", type=int, default=100)
     ap.add_argument("--letters", type=int, default=5)
     ap.add_argument("--perf", metavar="FILE", help="perf record the server over the requests")
+    ap.add_argument("--openers", default="[[,@", help="comma-separated: what is typed first")
     ap.add_argument("--init-options", default=None, help="initializationOptions (JSON)")
     ap.add_argument("server_cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
@@ -47,7 +48,7 @@ def main():
     out = dict(vault=sess.vault, notes=sess.meta.get("notes"), cmd=c.proc.args,
                iterations=a.iterations, loadavg_start=os.getloadavg())
     sess.perf_start(a.perf)
-    for opener in ("[[", "@"):
+    for opener in a.openers.split(","):
         col = 0
         insert(col, opener)
         col += len(opener)

@@ -6,8 +6,9 @@ workspace/symbol against a gen_vault.py vault, with the shared harness's client
     python3 tests/bench/nav_bench.py --vault /tmp/notes-lsp-bench-100000 -- build-rel/notes-lsp
 
 Opens the probe note, waits for the complete index (workspace/symbol finds the probe person),
-then sends each request --iterations times and prints one JSON line: p50/p95/max in ms, the
-same of the server's CPU per request (cpu_*: the growth of its threads' schedstat run time
+then sends each request --iterations times (workspace/symbol for the probe person's full
+name, for the first five letters of it and for the last name in lower case) and prints one
+JSON line: p50/p95/max in ms, the same of the server's CPU per request (cpu_*: the growth of its threads' schedstat run time
 from before the request to its answer; steadier than latency on a loaded machine, where the
 wall time is mostly waiting for a core), the number of locations answered,
 and the server's CPU and peak RSS (MiB) for the whole run. Not a test: nothing asserts a time.
@@ -41,6 +42,12 @@ def main():
         "hover_link": ("textDocument/hover", {"textDocument": doc, "position": on_link}),
         "definition_link": ("textDocument/definition", {"textDocument": doc, "position": on_link}),
         "workspace_symbol": ("workspace/symbol", {"query": probe["person"]}),
+        # What a user types before the list narrows: the first five letters of the first
+        # name ("Quent"), and the last name in lower case ("okafor").
+        "workspace_symbol_short": ("workspace/symbol",
+                                   {"query": probe["person"].split()[0][:5]}),
+        "workspace_symbol_word": ("workspace/symbol",
+                                  {"query": probe["person"].split()[-1].lower()}),
     }
     out = dict(vault=vault, notes=meta.get("notes"), cmd=cmd, iterations=a.iterations,
                loadavg=os.getloadavg())
