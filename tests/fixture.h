@@ -50,6 +50,16 @@ static void fixture_done(fixture *f) {
   nl_docs_free(f->docs);
 }
 
+/* Writes text to dir/rel (the folders must exist): 0, or -1 when it cannot. */
+static inline int write_file(const char *dir, const char *rel, const char *text) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, rel);
+  FILE *fp = fopen(path, "wb");
+  if (fp == NULL) return -1;
+  fputs(text, fp);
+  return fclose(fp);
+}
+
 static char *read_file(const char *path, size_t *len) {
   FILE *fp = fopen(path, "rb");
   if (fp == NULL) return NULL;

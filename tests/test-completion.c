@@ -90,15 +90,6 @@ static void test_bad_params_and_closed_documents(void) {
 
 /* ---- large vaults ------------------------------------------------------------------------- */
 
-static int write_file(const char *dir, const char *rel, const char *text) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, rel);
-  FILE *fp = fopen(path, "wb");
-  if (fp == NULL) return -1;
-  fputs(text, fp);
-  return fclose(fp);
-}
-
 static void remove_tree(const char *dir) {
   char cmd[4200];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

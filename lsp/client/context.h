@@ -49,6 +49,9 @@ struct nl_ctx {
   /* Sends $/progress {token (borrowed), value (steals)}: partial results of a request. */
   void (*progress)(const nl_ctx *ctx, const json_t *token, json_t *value);
   void *server;              /* for apply_edit and progress */
+  /* What features keep between requests (lsp/features/features.h: nl_memo_new); borrowed,
+   * NULL: nothing is kept and every request starts afresh. */
+  struct nl_memo *memo;
 };
 
 /* A feature handler: `params` is borrowed. On success it sets *result (new reference; json_null()

@@ -7,6 +7,16 @@
 #include "lsp/index/diagnose.h"
 #include "lsp/client/text.h"
 
+/* ---- what features keep between requests ------------------------------------------------ */
+
+/* One server's memory of its last requests over its one index, set as nl_ctx.memo: a
+ * workspace/symbol query typed on from the last one looks only at the notes that matched it
+ * (lsp/features/memo.h). Answers are the same with or without it. New (NULL when out of
+ * memory); nl_memo_free accepts NULL. */
+typedef struct nl_memo nl_memo;
+nl_memo *nl_memo_new(void);
+void nl_memo_free(nl_memo *m);
+
 /* textDocument/completion */
 int nl_feature_completion(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
                           size_t err_size);

@@ -1,6 +1,7 @@
 /* nav_match.c: see nav_match.h. This file includes lsp/base/unicode.h but never lsp/client/context.h. */
 #include "lsp/features/nav_match.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,7 +47,8 @@ void nl_nav_pattern_init(nl_nav_pattern *p, const char *text, size_t len) {
 /* 1 when every pattern byte occurs in order in an ASCII candidate (case-insensitively), 0 when
  * not, -1 when the candidate holds non-ASCII bytes and only the full scorer can tell: a pattern
  * "lea" matches "Léa" there, since marks are ignored. Spaces in the pattern are skipped,
- * because the scorer treats white space as a word break, not as a character to find. */
+ * because the scorer treats white space as a word break, not as a character to find. The
+ * candidate ends at clen bytes or at a NUL, whichever comes first (SIZE_MAX: at its NUL). */
 static int ascii_prefilter(const nl_nav_pattern *p, const char *c, size_t clen) {
   size_t j = 0;
   int found = 1;
@@ -54,7 +56,7 @@ static int ascii_prefilter(const nl_nav_pattern *p, const char *c, size_t clen) 
     unsigned char want = (unsigned char)p->lower[k];
     if (want == ' ') continue;
     for (;;) {
-      if (j >= clen) {
+      if (j >= clen || c[j] == '\0') {
         found = 0;
         break;
       }
@@ -66,7 +68,7 @@ static int ascii_prefilter(const nl_nav_pattern *p, const char *c, size_t clen) 
   }
   if (found) return 1;
   /* Not found among ASCII bytes: the rest may still hide a non-ASCII letter. */
-  for (; j < clen; j++)
+  for (; j < clen && c[j] != '\0'; j++)
     if ((unsigned char)c[j] >= 0x80) return -1;
   return 0;
 }
@@ -75,6 +77,12 @@ int nl_nav_score(const nl_nav_pattern *p, const char *candidate, size_t clen) {
   if (p->len == 0) return nl_fuzzy_score("", 0, candidate, clen);
   if (p->ascii && ascii_prefilter(p, candidate, clen) == 0) return -1;
   return nl_fuzzy_score(p->text, p->len, candidate, clen);
+}
+
+int nl_nav_score_str(const nl_nav_pattern *p, const char *candidate) {
+  /* The pre-filter walks the name once and most names fail it: no strlen for those. */
+  if (p->len > 0 && p->ascii && ascii_prefilter(p, candidate, SIZE_MAX) == 0) return -1;
+  return nl_fuzzy_score(p->text, p->len, candidate, strlen(candidate));
 }
 
 int nl_nav_prefix_tier(const nl_nav_pattern *p, const char *c) {

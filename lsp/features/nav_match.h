@@ -55,6 +55,9 @@ static inline int nl_nav_may_anchor(const nl_nav_pattern *p, uint64_t initials,
  * scorer, which keeps a pass over a large vault cheap; no allocation for candidates up to 64
  * bytes. An empty pattern scores every candidate by length. */
 int nl_nav_score(const nl_nav_pattern *p, const char *candidate, size_t clen);
+/* nl_nav_score of a NUL-terminated candidate, measured only when the pre-filter lets it
+ * through (a pass over many names then walks each rejected one once). */
+int nl_nav_score_str(const nl_nav_pattern *p, const char *candidate);
 
 /* The fuzzy tier of candidate (NUL-terminated) without the full scorer, when bytes tell:
  * NL_NAV_TIER_EXACT, NL_NAV_TIER_PREFIX, 0 when it is certainly neither (a lower tier or no

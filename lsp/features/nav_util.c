@@ -87,6 +87,10 @@ static void sift_down(nl_nav_hit *h, size_t n, size_t i) {
   }
 }
 
+int nl_nav_topk_would_take(const nl_nav_topk *t, const nl_nav_hit *hit) {
+  return t->cap > 0 && (t->n < t->cap || better(hit, &t->items[0]));
+}
+
 void nl_nav_topk_offer(nl_nav_topk *t, const nl_nav_hit *hit) {
   t->seen++;
   if (t->cap == 0) return;

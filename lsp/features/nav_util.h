@@ -54,6 +54,8 @@ typedef struct {
 
 void nl_nav_topk_init(nl_nav_topk *t, nl_nav_hit *buf, size_t cap);
 void nl_nav_topk_offer(nl_nav_topk *t, const nl_nav_hit *h);
+/* Whether offering h now would keep it (the list has room, or h beats its worst). */
+int nl_nav_topk_would_take(const nl_nav_topk *t, const nl_nav_hit *h);
 /* Sorts the kept hits best first (the heap is gone afterwards). */
 void nl_nav_topk_sort(nl_nav_topk *t);
 

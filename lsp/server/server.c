@@ -566,6 +566,7 @@ int nl_server_main(const nl_server_options *opts) {
   srv->indexed = json_object();
   srv->edited = json_object();
   srv->ws = srv->cfg != NULL ? nl_ws_new(srv->loop, srv->cfg) : NULL;
+  srv->ctx.memo = nl_memo_new(); /* NULL: every request starts afresh */
   srv->enc = NL_ENC_UTF16;
   srv->exit_code = 1;
   if (srv->docs == NULL || srv->ws == NULL || srv->published == NULL || srv->indexed == NULL ||
@@ -629,6 +630,7 @@ int nl_server_main(const nl_server_options *opts) {
   nl_srv_vault_push_free(srv);
   free(srv->cancelled);
   nl_ws_free(srv->ws);
+  nl_memo_free(srv->ctx.memo);
   nl_docs_free(srv->docs);
   nl_config_free(srv->cfg);
   nl_transport_free(srv->transport);

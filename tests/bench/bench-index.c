@@ -186,7 +186,7 @@ static void time_features(nl_workspace *ws, const char *root) {
   snprintf(path, sizeof(path), "%s/bench-probe.md", root);
   char *uri = nl_path_to_uri(path);
   nl_client_caps caps = {0};
-  nl_ctx ctx = {ws, docs, NL_ENC_UTF16, 0, &caps, NULL, NULL, NULL};
+  nl_ctx ctx = {ws, docs, NL_ENC_UTF16, 0, &caps, NULL, NULL, NULL, NULL};
   /* "[[" alone, one letter and three letters of the probe person. */
   printf("{");
   for (int typed = 0; typed <= 3; typed += typed == 0 ? 1 : 2) {
@@ -253,7 +253,7 @@ static void time_task_views(nl_workspace *ws, const char *root, const json_t *me
   char path[4096];
   nl_docs *docs = nl_docs_new();
   nl_client_caps caps = {0};
-  nl_ctx ctx = {ws, docs, NL_ENC_UTF16, 20407 /* 2025-11-15 */, &caps, NULL, NULL, NULL};
+  nl_ctx ctx = {ws, docs, NL_ENC_UTF16, 20407 /* 2025-11-15 */, &caps, NULL, NULL, NULL, NULL};
   char *uri[3] = {NULL, NULL, NULL};
   const char *keys[3] = {"person_path", "account_path", "note"};
   for (int i = 0; i < 3; i++) {

@@ -7,8 +7,8 @@ workspace/symbol against a gen_vault.py vault, with the shared harness's client
 
 Opens the probe note, waits for the complete index (workspace/symbol finds the probe person),
 then sends each request --iterations times (workspace/symbol for the probe person's full
-name, for the first five letters of it and for the last name in lower case) and prints one
-JSON line: p50/p95/max in ms, the same of the server's CPU per request (cpu_*: the growth of its threads' schedstat run time
+name, for the first five letters of it, for the last name in lower case, and those five letters
+typed one at a time: stats per prefix) and prints one JSON line: p50/p95/max in ms, the same of the server's CPU per request (cpu_*: the growth of its threads' schedstat run time
 from before the request to its answer; steadier than latency on a loaded machine, where the
 wall time is mostly waiting for a core), the number of locations answered,
 and the server's CPU and peak RSS (MiB) for the whole run. Not a test: nothing asserts a time.
@@ -48,6 +48,10 @@ def main():
                                    {"query": probe["person"].split()[0][:5]}),
         "workspace_symbol_word": ("workspace/symbol",
                                   {"query": probe["person"].split()[-1].lower()}),
+        # The same five letters typed one at a time, a request after each (as a symbol picker
+        # asks): each round starts again from the first letter; stats per prefix.
+        "workspace_symbol_typed": ("workspace/symbol", [
+            {"query": probe["person"][:k]} for k in range(1, 6)]),
     }
     out = dict(vault=vault, notes=meta.get("notes"), cmd=cmd, iterations=a.iterations,
                loadavg=os.getloadavg())
@@ -56,14 +60,18 @@ def main():
     for name, (method, params) in queries.items():
         if name not in only:
             continue
-        lat, cpu, n = [], [], 0
+        steps = params if isinstance(params, list) else [params]
+        lat, cpu, n = [[] for _ in steps], [[] for _ in steps], [0] * len(steps)
         for _ in range(a.iterations):
-            cpu0 = sess.cpu_ns()[0]
-            result, sent, arrived = c.request(method, params, 60)
-            cpu.append((sess.cpu_ns()[0] - cpu0) / 1e6)
-            lat.append((arrived - sent) * 1000)
-            n = len(result) if isinstance(result, list) else (1 if result else 0)
-        out[name] = dict(stats(lat), **stats(cpu, "cpu_"), results=n)
+            for k, step in enumerate(steps):
+                cpu0 = sess.cpu_ns()[0]
+                result, sent, arrived = c.request(method, step, 60)
+                cpu[k].append((sess.cpu_ns()[0] - cpu0) / 1e6)
+                lat[k].append((arrived - sent) * 1000)
+                n[k] = len(result) if isinstance(result, list) else (1 if result else 0)
+        res = [dict(stats(lat[k]), **stats(cpu[k], "cpu_"), results=n[k]) for k in range(len(steps))]
+        out[name] = res[0] if not isinstance(params, list) else {
+            step["query"]: r for step, r in zip(steps, res)}
     sess.perf_stop()
     out.update(sess.usage())
     sess.stop()
