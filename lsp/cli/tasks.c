@@ -12,7 +12,8 @@
 static const char usage[] =
     "usage: notes-lsp tasks [--owner NAME]... [--account NAME]... [--status STATUS]...\n"
     "                       [--overdue] [--due-before DATE] [--due-after DATE]\n"
-    "                       [--priority PRIORITY]... [--path GLOB] [--text WORDS]\n"
+    "                       [--priority PRIORITY]... [--path GLOB] [--folder DIR]\n"
+    "                       [--text WORDS]\n"
     "                       [--sort due|priority|path|owner] [--group-by owner|account]\n"
     "                       [--limit N] [--offset N] [--today YYYY-MM-DD]\n"
     "                       [--format text|json|markdown] [DIR]\n"
@@ -90,7 +91,7 @@ static void print_owners(FILE *out, const nl_workspace *ws, const nl_tq_hit *h, 
                          const char *prefix) {
   const nl_task *t = h->task;
   for (uint32_t i = 0; i < t->n_mentions; i++) {
-    char *name = nl_tq_owner_name(ws, &h->entry->note->mentions[t->first_mention + i]);
+    char *name = nl_tq_owner_name(ws, h->entry, &h->entry->note->mentions[t->first_mention + i]);
     fprintf(out, "%s%s%s", i ? sep : "", prefix, name ? name : "");
     free(name);
   }
@@ -99,7 +100,7 @@ static void print_owners(FILE *out, const nl_workspace *ws, const nl_tq_hit *h, 
 static void print_text_line(FILE *out, const nl_workspace *ws, const nl_tq_hit *h,
                             int32_t today) {
   const nl_task *t = h->task;
-  char *plain = nl_tq_plain_description(ws, h->entry->note, t);
+  char *plain = nl_tq_plain_description(ws, h->entry, t);
   fprintf(out, "%s:%u: [%s] %s", h->entry->rel, t->line + 1,
           nl_tq_status_name((nl_tq_status)h->status), plain ? plain : t->description);
   free(plain);

@@ -142,12 +142,12 @@ static const char *note_title(const nl_entry *e) {
 static void task_line(nl_buf *b, const nl_workspace *ws, const nl_entry *party,
                       const nl_tq_hit *h, int32_t today) {
   const nl_task *t = h->task;
-  char *plain = nl_tq_plain_description(ws, h->entry->note, t);
+  char *plain = nl_tq_plain_description(ws, h->entry, t);
   nl_buf_addf(b, "  \n\xE2\x80\xA2 %s%s", h->status == NL_TQ_PROPOSED ? "(proposed) " : "",
       plain ? plain : t->description);
   free(plain);
   if (party->kind == NL_KIND_ACCOUNT && t->n_mentions > 0) {
-    char *owner = nl_tq_owner_name(ws, &h->entry->note->mentions[t->first_mention]);
+    char *owner = nl_tq_owner_name(ws, h->entry, &h->entry->note->mentions[t->first_mention]);
     if (owner != NULL) nl_buf_addf(b, " \xE2\x80\x94 %s", owner);
     free(owner);
   }

@@ -26,6 +26,7 @@ void nl_tq_query_free(nl_tq_query *q) {
   free_list(q->owners, q->n_owners);
   free_list(q->accounts, q->n_accounts);
   free(q->path);
+  free(q->folder);
   free(q->text);
   nl_tq_query_init(q);
 }
@@ -126,18 +127,19 @@ void nl_tq_relative(int32_t days, int32_t today, int overdue, char *buf, size_t 
 
 /* ---- names ------------------------------------------------------------------------------- */
 
-const nl_entry *nl_tq_owner(const nl_workspace *ws, const nl_mention *m, char **name) {
+const nl_entry *nl_tq_owner(const nl_workspace *ws, const nl_entry *from, const nl_mention *m,
+                            char **name) {
   /* The index reads a mention through mojibake ("@LÃ©a Dubois" names Léa Dubois). */
-  const nl_entry *p = nl_ws_resolve_mention(ws, NULL, m, NULL);
+  const nl_entry *p = nl_ws_resolve_mention(ws, from, m, NULL);
   if (name != NULL)
     *name = p != NULL ? nl_nav_nfc(p->name, strlen(p->name))
                       : nl_nav_nfc(m->tail, nl_diag_mention_name_len(m));
   return p;
 }
 
-char *nl_tq_owner_name(const nl_workspace *ws, const nl_mention *m) {
+char *nl_tq_owner_name(const nl_workspace *ws, const nl_entry *from, const nl_mention *m) {
   char *name = NULL;
-  nl_tq_owner(ws, m, &name);
+  nl_tq_owner(ws, from, m, &name);
   return name;
 }
 
@@ -152,13 +154,14 @@ static void cut_word(char *s, const char *what, size_t len) {
   }
 }
 
-char *nl_tq_plain_description(const nl_workspace *ws, const nl_note *n, const nl_task *t) {
+char *nl_tq_plain_description(const nl_workspace *ws, const nl_entry *e, const nl_task *t) {
+  const nl_note *n = e->note;
   char *s = strdup(t->description);
   if (s == NULL) return NULL;
   for (uint32_t i = 0; i < t->n_mentions; i++) {
     const nl_mention *m = &n->mentions[t->first_mention + i];
     size_t len = 0;
-    if (nl_ws_resolve_mention(ws, NULL, m, &len) == NULL) len = nl_diag_mention_name_len(m);
+    if (nl_ws_resolve_mention(ws, e, m, &len) == NULL) len = nl_diag_mention_name_len(m);
     char *at = malloc(len + 2);
     if (at == NULL) break;
     at[0] = '@';

@@ -15,6 +15,8 @@
  *   priorities nl_priority bits (NL_PRIORITY_NONE is Obsidian Tasks' "normal")
  *   path       a vault-relative glob ('*' in a segment, '**' across folders; a folder matches
  *              every note below it), as the `ignore` setting reads it
+ *   folder     the note is in this workspace folder (its path or file URI; each folder is
+ *              its own vault, and a folder the index does not have holds no task)
  *   text       every word occurs in the description, ignoring case
  */
 #ifndef NL_TASK_QUERY_H
@@ -56,6 +58,7 @@ typedef struct {
   int32_t due_before, due_after; /* days since 1970-01-01 */
   unsigned priorities; /* bits 1 << nl_priority; 0 means any */
   char *path;          /* glob, or NULL */
+  char *folder;        /* a workspace folder's path or file URI, or NULL: every folder */
   char *text;          /* words, or NULL */
   nl_tq_sort sort;     /* default: due (then priority, path, line) */
   nl_tq_group group;
@@ -167,18 +170,20 @@ nl_tq_status nl_tq_status_of(nl_task_status type, unsigned proposed, const nl_ta
 /* Whether it has a valid due date before today and is proposed, to do or in progress. */
 int nl_tq_task_overdue(const nl_task *t, const nl_task_settings *ts, int32_t today);
 
-/* The person a task owner's @mention names, or NULL, and in *name (may be NULL) its display
- * name: the person note's name (NFC) when it names one, else the name as written (new,
- * free(); NULL when out of memory). A mention written through mojibake ("@LÃ©a Dubois")
- * names the person its repair names (nl_ws_resolve_mention). */
-const nl_entry *nl_tq_owner(const nl_workspace *ws, const nl_mention *m, char **name);
+/* The person a task owner's @mention in note `from` (its entry) names, among the people of
+ * from's workspace folder, or NULL, and in *name (may be NULL) its display name: the person
+ * note's name (NFC) when it names one, else the name as written (new, free(); NULL when out
+ * of memory). A mention written through mojibake ("@LÃ©a Dubois") names the person its
+ * repair names (nl_ws_resolve_mention). */
+const nl_entry *nl_tq_owner(const nl_workspace *ws, const nl_entry *from, const nl_mention *m,
+                            char **name);
 /* Just the display name (new, free()), NULL when out of memory. */
-char *nl_tq_owner_name(const nl_workspace *ws, const nl_mention *m);
+char *nl_tq_owner_name(const nl_workspace *ws, const nl_entry *from, const nl_mention *m);
 /* The task's description for reading in a list or a card: Tasks' description without the
  * owners' @mentions and the line's tags, spaces collapsed ("Draft the pilot success criteria"
  * of "Draft the pilot success criteria @Ana Ruiz #task"). New (free()), NULL when out of
  * memory. */
-char *nl_tq_plain_description(const nl_workspace *ws, const nl_note *n, const nl_task *t);
+char *nl_tq_plain_description(const nl_workspace *ws, const nl_entry *e, const nl_task *t);
 /* The display name of a hit's account (NFC), or NULL when it has none. New (free()). */
 char *nl_tq_account_name(const nl_tq_hit *h);
 

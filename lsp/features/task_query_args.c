@@ -11,7 +11,7 @@ static const nl_tq_filter_name filter_names[] = {
     {"priority", "--priority"}, {"dueBefore", "--due-before"}, {"dueAfter", "--due-after"},
     {"today", "--today"},       {"path", "--path"},           {"text", "--text"},
     {"sort", "--sort"},         {"groupBy", "--group-by"},    {"limit", "--limit"},
-    {"offset", "--offset"},
+    {"offset", "--offset"},     {"folder", "--folder"},
 };
 
 const nl_tq_filter_name *nl_tq_filter_names(size_t *n) {
@@ -97,6 +97,10 @@ int nl_tq_query_set(nl_tq_query *q, const char *key, const char *v, const char *
     return set_string(&q->path, v) < 0 ? oom(err, n) : 0;
   }
   if (strcmp(key, "text") == 0) return set_string(&q->text, v) < 0 ? oom(err, n) : 0;
+  if (strcmp(key, "folder") == 0) {
+    if (*v == '\0') return snprintf(err, n, "%s needs a workspace folder", shown), -1;
+    return set_string(&q->folder, v) < 0 ? oom(err, n) : 0;
+  }
   if (strcmp(key, "sort") == 0) {
     if ((choice = nl_tq_parse_sort(v)) < 0)
       return expected(err, n, shown, "due, priority, path or owner", v);
@@ -138,7 +142,7 @@ static int read_arg(nl_tq_query *q, const char *key, const json_t *v, char *err,
   if (!is_filter(key)) {
     snprintf(err, n,
              "unknown argument '%s' (expected owner, account, status, overdue, dueBefore, "
-             "dueAfter, priority, path, text, sort, groupBy, limit, offset or today)",
+             "dueAfter, priority, path, folder, text, sort, groupBy, limit, offset or today)",
              key);
     return -1;
   }

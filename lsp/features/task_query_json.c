@@ -61,7 +61,7 @@ static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t toda
   const nl_task *t = h->task;
   json_t *owners = json_array(), *tags = json_array();
   for (uint32_t i = 0; owners != NULL && i < t->n_mentions; i++)
-    json_array_append_new(owners, take_string(nl_tq_owner_name(ws, &n->mentions[t->first_mention + i])));
+    json_array_append_new(owners, take_string(nl_tq_owner_name(ws, e, &n->mentions[t->first_mention + i])));
   for (uint32_t i = 0; tags != NULL && i < t->n_tags; i++) {
     const char *tag = n->tags[t->first_tag + i].name;
     size_t len = strlen(tag);

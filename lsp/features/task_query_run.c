@@ -12,6 +12,7 @@
 
 #include "lsp/index/diagnose.h"
 #include "lsp/base/unicode.h"
+#include "protocol/lsp_types.h"
 
 static void free_list(char **items, size_t n) {
   for (size_t i = 0; i < n; i++) free(items[i]);
@@ -80,15 +81,22 @@ static void add_head(name_filter *f, const char *name) {
 
 static void add_note(name_filter *f, const nl_entry *e);
 
+/* A name names a note in each workspace folder that has one (each folder is its own vault,
+ * and a task's names resolve in its own); where a folder has none, the name as written is what
+ * its tasks must say, so the name also counts as unresolved. */
 static void add_name(name_filter *f, const nl_workspace *ws, nl_kind kind, const char *name) {
   add_key(f, &f->keys, &f->n_keys, name, strlen(name));
   add_head(f, name);
-  const nl_entry *e = nl_ws_resolve_kind(ws, NULL, kind, name, strlen(name));
-  if (e == NULL) {
-    f->unresolved++;
-    return;
+  size_t missing = 0;
+  for (size_t r = 0; r < nl_ws_n_roots(ws) || r == 0; r++) {
+    nl_entry in_root; /* nl_ws_resolve_kind reads only the root of its note */
+    memset(&in_root, 0, sizeof in_root);
+    in_root.root = (uint32_t)r;
+    const nl_entry *e = nl_ws_resolve_kind(ws, nl_ws_n_roots(ws) > 1 ? &in_root : NULL, kind, name, strlen(name));
+    if (e == NULL) missing++;
+    else add_note(f, e);
   }
-  add_note(f, e);
+  if (missing > 0) f->unresolved++;
 }
 
 static void add_note(name_filter *f, const nl_entry *e) {
@@ -131,7 +139,9 @@ static void owner_filter(name_filter *f, const nl_workspace *ws, const nl_tq_que
   }
 }
 
-static int mention_matches(const nl_workspace *ws, const name_filter *f, const nl_mention *m) {
+/* Whether mention m of note e names an owner the filter wants. */
+static int mention_matches(const nl_workspace *ws, const name_filter *f, const nl_entry *e,
+                           const nl_mention *m) {
   char buf[256], *owned;
   const char *wk = key_of(m->tail, m->word_len, buf, sizeof buf, &owned);
   int head = in_keys(f->heads, f->n_heads, wk);
@@ -140,7 +150,7 @@ static int mention_matches(const nl_workspace *ws, const name_filter *f, const n
   while (!head && *s != '\0' && *s < 0x80) s++;
   if (!head && *s == '\0') return 0; /* an ASCII word that starts no name: no mojibake either */
   char *name = NULL;
-  const nl_entry *p = nl_tq_owner(ws, m, &name);
+  const nl_entry *p = nl_tq_owner(ws, e, m, &name);
   int hit = p != NULL && has_note(f, p);
   if (p == NULL && name != NULL) {
     const char *nk = key_of(name, strlen(name), buf, sizeof buf, &owned);
@@ -151,10 +161,10 @@ static int mention_matches(const nl_workspace *ws, const name_filter *f, const n
   return hit;
 }
 
-static int owners_match(const nl_workspace *ws, const name_filter *f, const nl_note *n,
+static int owners_match(const nl_workspace *ws, const name_filter *f, const nl_entry *e,
                         const nl_task *t) {
   for (uint32_t i = 0; i < t->n_mentions; i++)
-    if (mention_matches(ws, f, &n->mentions[t->first_mention + i])) return 1;
+    if (mention_matches(ws, f, e, &e->note->mentions[t->first_mention + i])) return 1;
   return 0;
 }
 
@@ -309,12 +319,19 @@ typedef struct {
   int32_t today;
   unsigned statuses;
   name_filter owners, accounts;
+  long root; /* the query's workspace folder (nl_entry.root); -1: every folder, -2: none */
   int by_owner, by_account; /* the filters are on */
   words text;
   char *path;
   const nl_entry *acct_of;  /* the note whose account is acct (task_account's fallback) */
   account_ref acct;
 } run_state;
+
+/* Whether note e is in the query's folder and path. */
+static int in_scope(const run_state *st, const nl_entry *e) {
+  if (st->root != -1 && (long)e->root != st->root) return 0;
+  return st->path == NULL || nl_config_glob_match(st->path, e->rel);
+}
 
 /* Obsidian Tasks orders priorities highest, high, medium, none ("normal"), low, lowest. */
 static uint8_t priority_rank(uint8_t p) { return p == NL_PRIORITY_NONE ? 5 : (uint8_t)(p * 2); }
@@ -349,7 +366,7 @@ static int consider(run_state *st, uint32_t id, const nl_entry *e, uint32_t idx,
   if (e == NULL) e = hit.entry = nl_ws_get(st->ws, id);
   const nl_note *n = e->note;
   if (t == NULL) t = hit.task = &n->tasks[idx];
-  if (st->by_owner && !owners_match(st->ws, &st->owners, n, t)) return 0;
+  if (st->by_owner && !owners_match(st->ws, &st->owners, e, t)) return 0;
   if (q->text != NULL && !text_matches(&st->text, t->description)) return 0;
   if (st->by_account) {
     if (st->acct_of != e) {
@@ -392,11 +409,11 @@ static int scan_rows(run_state *st, const nl_ws_task *rows, size_t n, hits *out)
     const nl_ws_task *r = &rows[i];
     if (r->dead) continue;
     const nl_entry *e = NULL;
-    if (st->path != NULL) {
+    if (st->path != NULL || st->root != -1) {
       e = nl_ws_get(st->ws, r->id);
       if (r->id != last) {
         last = r->id;
-        last_in = nl_config_glob_match(st->path, e->rel);
+        last_in = in_scope(st, e);
       }
       if (!last_in) continue;
     }
@@ -501,6 +518,20 @@ static char *clean_glob(const char *g) {
   return strndup(g, n);
 }
 
+/* The index of the workspace folder q->folder names (a path or a file URI): -1 when there is
+ * no folder filter, -2 when the index has no such folder (no task is in it). */
+static long folder_root(const nl_workspace *ws, const char *folder) {
+  if (folder == NULL) return -1;
+  char *path = strncmp(folder, "file:", 5) == 0 ? nl_uri_to_path(folder) : strdup(folder);
+  long root = -2;
+  size_t len = path != NULL ? strlen(path) : 0;
+  while (len > 1 && path[len - 1] == '/') path[--len] = '\0';
+  for (size_t i = 0; path != NULL && i < nl_ws_n_roots(ws) && root == -2; i++)
+    if (strcmp(nl_ws_root(ws, i), path) == 0) root = (long)i;
+  free(path);
+  return root;
+}
+
 int nl_tq_run(const nl_workspace *ws, const nl_tq_query *q, int32_t today, nl_tq_result *r) {
   memset(r, 0, sizeof *r);
   run_state st;
@@ -510,6 +541,7 @@ int nl_tq_run(const nl_workspace *ws, const nl_tq_query *q, int32_t today, nl_tq
   st.ts = nl_ws_config(ws) != NULL ? &nl_ws_config(ws)->tasks : NULL;
   st.today = r->today = q->has_today ? q->today : today;
   st.statuses = q->statuses ? q->statuses : NL_TQ_OPEN_STATUSES;
+  st.root = folder_root(ws, q->folder);
   owner_filter(&st.owners, ws, q);
   for (size_t i = 0; i < q->n_accounts; i++)
     add_name(&st.accounts, ws, NL_KIND_ACCOUNT, q->accounts[i]);
@@ -533,7 +565,7 @@ int nl_tq_run(const nl_workspace *ws, const nl_tq_query *q, int32_t today, nl_tq
   for (uint32_t i = 0; rc == 0 && i < limit; i++) {
     const nl_entry *e = nl_ws_get(ws, n_ids >= 0 ? ids[i] : i);
     if (e == NULL || e->note == NULL || e->note->n_tasks == 0) continue;
-    if (st.path != NULL && !nl_config_glob_match(st.path, e->rel)) continue;
+    if (!in_scope(&st, e)) continue;
     rc = scan_note(&st, e, &h);
   }
   free(ids);

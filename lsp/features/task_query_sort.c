@@ -73,7 +73,7 @@ static int sort_by_owner(const nl_workspace *ws, nl_tq_hit *items, size_t n) {
     k[i].hit = items[i];
     const nl_task *t = items[i].task;
     if (t->n_mentions == 0) continue;
-    char *name = nl_tq_owner_name(ws, &items[i].entry->note->mentions[t->first_mention]);
+    char *name = nl_tq_owner_name(ws, items[i].entry, &items[i].entry->note->mentions[t->first_mention]);
     if (name == NULL || (k[i].key = nl_unicode_key(name, strlen(name), NULL)) == NULL) rc = -1;
     free(name);
   }
@@ -164,7 +164,7 @@ int nl_tq_group_hits(const nl_workspace *ws, const nl_tq_result *r, nl_tq_group 
       continue;
     }
     for (uint32_t k = 0; rc == 0 && k < t->n_mentions; k++) {
-      char *name = nl_tq_owner_name(ws, &h->entry->note->mentions[t->first_mention + k]);
+      char *name = nl_tq_owner_name(ws, h->entry, &h->entry->note->mentions[t->first_mention + k]);
       rc = name != NULL ? bucket_add(&bs, &nb, name, i) : -1;
     }
   }

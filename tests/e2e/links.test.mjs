@@ -533,3 +533,28 @@ test('several workspace folders: tags and mentions are each vault\'s own', async
     assert.equal(await sel('B/Notes/Ask.md'), 11);
   });
 });
+
+test('several workspace folders: the task query resolves owners in each task\'s vault and can keep to one folder', async () => {
+  // Both vaults have a person Bo Lee, each under another title: a name resolved across folders
+  // would find one of them only. Only B knows Tam, so A's @Tam is a name as written.
+  const { base, write } = tempBase();
+  write('A/People/Bo Lee.md', '---\ntype: person\naliases: [Bobby]\n---\n# Bo Lee\n');
+  write('B/People/Bo Lee.md', '---\ntype: person\naliases: [Robert]\n---\n# Bo Lee\n');
+  write('B/People/Tam.md', '---\ntype: person\n---\n# Tam\n');
+  write('A/Tasks.md', '# Tasks\n\n- [ ] a1 @Bobby\n- [ ] a2 @Tam\n');
+  write('B/Tasks.md', '# Tasks\n\n- [ ] b1 @Robert\n- [ ] b2 @Tam\n- [ ] b3 @Bobby\n');
+  await withFolders(base, ['A', 'B'], async (s) => {
+    const tasks = async (filters) => {
+      const got = await s.request('workspace/executeCommand', { command: 'notes-lsp.tasks', arguments: [{ sort: 'path', today: '2025-11-15', ...filters }] });
+      return got.map((t) => `${path.relative(base, uriPath(t.uri))} ${t.description.split(' ')[0]} ${t.owners.join(',')}`);
+    };
+    // @Bobby is Bo Lee in A only; in B it names no one.
+    assert.deepEqual(await tasks({ owner: 'Bo Lee' }), [`${path.join('A', 'Tasks.md')} a1 Bo Lee`, `${path.join('B', 'Tasks.md')} b1 Bo Lee`]);
+    // Tam is a person in B, a name as written in A: both match it.
+    assert.deepEqual(await tasks({ owner: 'Tam' }), [`${path.join('A', 'Tasks.md')} a2 Tam`, `${path.join('B', 'Tasks.md')} b2 Tam`]);
+    // One folder, by path or by URI; a folder the server does not serve holds no task.
+    assert.deepEqual(await tasks({ owner: 'Bo Lee', folder: path.join(base, 'B') }), [`${path.join('B', 'Tasks.md')} b1 Bo Lee`]);
+    assert.deepEqual(await tasks({ folder: fileUri(path.join(base, 'A')) }), [`${path.join('A', 'Tasks.md')} a1 Bo Lee`, `${path.join('A', 'Tasks.md')} a2 Tam`]);
+    assert.deepEqual(await tasks({ folder: path.join(base, 'C') }), []);
+  });
+});
