@@ -68,7 +68,7 @@ static inline void dump_note(dump *d, const nl_note *n) {
   for (size_t i = 0; i < n->n_links; i++) {
     const nl_link *l = &n->links[i];
     put(d, "link %d %s %s %s %s %u:%u-%u:%u %u:%u-%u:%u\n", l->kind, S(l->target), S(l->heading),
-        S(l->block), S(l->alias), R(l->range), R(l->target_range));
+        S(l->block), S(l->alias), R(l->range), R(nl_link_target_range(l)));
   }
   for (size_t i = 0; i < n->n_tags; i++)
     put(d, "tag %s %d %u:%u-%u:%u\n", S(n->tags[i].name), n->tags[i].in_frontmatter,
@@ -293,11 +293,11 @@ static inline json_t *links_json(const nl_note *n) {
     const nl_link *l = &n->links[i];
     json_t *o = json_pack("{s:s,s:o,s:o,s:o}", "kind", l->kind < 3 ? kinds[l->kind] : "?",
                           "target", jstr(l->target), "range", json_brange(l->range), "targetRange",
-                          json_brange(l->target_range));
+                          json_brange(nl_link_target_range(l)));
     set_str(o, "heading", l->heading);
     set_str(o, "block", l->block);
     set_str(o, "alias", l->alias);
-    set_range(o, "fragmentRange", l->fragment_range);
+    set_range(o, "fragmentRange", nl_link_fragment_range(l));
     json_array_append_new(a, o);
   }
   return a;

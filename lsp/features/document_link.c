@@ -43,7 +43,7 @@ int nl_feature_document_link(const nl_ctx *ctx, const json_t *params, json_t **r
   const nl_note *note = self->note; /* the server flushes edits before requests */
   for (size_t i = 0; i < note->n_links; i++) {
     const nl_link *l = &note->links[i];
-    if (*l->target == '\0' || l->target_range.end.col <= l->target_range.start.col) continue;
+    if (*l->target == '\0' || l->target_cols.b <= l->target_cols.a) continue;
     const nl_entry *to = nl_ws_resolve(ctx->ws, self, l->target,
                                        strlen(l->target), NULL);
     json_t *link = NULL;
@@ -53,12 +53,12 @@ int nl_feature_document_link(const nl_ctx *ctx, const json_t *params, json_t **r
       uint32_t line = landing_line(to, l);
       if (line > 0) sprintf(target, "%s#L%u", to->uri, line + 1);
       else strcpy(target, to->uri);
-      link = link_json(ctx, &t, l->target_range, target, to->rel);
+      link = link_json(ctx, &t, nl_link_target_range(l), target, to->rel);
       free(target);
     } else {
       const char *abs = nl_ws_resolve_attachment(ctx->ws, self, l->target, strlen(l->target));
       char *target = abs ? nl_path_to_uri(abs) : NULL;
-      if (target != NULL) link = link_json(ctx, &t, l->target_range, target, l->target);
+      if (target != NULL) link = link_json(ctx, &t, nl_link_target_range(l), target, l->target);
       free(target);
     }
     if (link != NULL) json_array_append_new(*result, link);

@@ -345,14 +345,14 @@ static int to_check(const nl_move_plan *p, const nl_entry *e, const char *t, int
 
 static void link_edit(const nl_move_plan *p, nl_edits *s, nl_edits_file *f, const nl_link *l) {
   size_t len;
-  const char *raw = nl_edits_slice(f, l->target_range, &len);
+  const char *raw = nl_edits_slice(f, nl_link_target_range(l), &len);
   if (raw == NULL) return;
-  int angle = l->kind == NL_LINK_MARKDOWN && l->target_range.start.col > 0 && raw[-1] == '<';
+  int angle = l->kind == NL_LINK_MARKDOWN && l->target_cols.a > 0 && raw[-1] == '<';
   char *text = NULL;
   int rc = new_target(p, f->e, l, angle, &text);
   if (rc < 0) s->oom = 1;
   if (rc <= 0) return;
-  nl_edits_replace(s, f, l->target_range, text, strlen(text));
+  nl_edits_replace(s, f, nl_link_target_range(l), text, strlen(text));
   free(text);
 }
 

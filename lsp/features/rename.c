@@ -131,7 +131,7 @@ typedef struct {
  * link by title or alias still resolves and stays as it is. */
 static void link_edit(const note_rename *nr, nl_edits_file *f, const nl_link *l) {
   size_t len;
-  const char *raw = nl_edits_slice(f, l->target_range, &len);
+  const char *raw = nl_edits_slice(f, nl_link_target_range(l), &len);
   if (raw == NULL) return;
   const char *t = l->target, *base = strrchr(t, '/');
   base = base ? base + 1 : t;
@@ -143,7 +143,7 @@ static void link_edit(const note_rename *nr, nl_edits_file *f, const nl_link *l)
   d.to_rel = nr->new_rel;
   d.format = nl_config_at(nl_ws_config(nr->s->ctx->ws), f->e->abs)->link_format;
   d.markdown = l->kind == NL_LINK_MARKDOWN;
-  d.angle = d.markdown && l->target_range.start.col > 0 && raw[-1] == '<';
+  d.angle = d.markdown && l->target_cols.a > 0 && raw[-1] == '<';
   d.md_ext = ends_md(t, strlen(t)) ? 1 : -1;
   /* d.reaches stays NULL: no other note has the new name (rename_note refuses that), so the
    * name alone, and every path, reaches the note. */
@@ -152,7 +152,7 @@ static void link_edit(const note_rename *nr, nl_edits_file *f, const nl_link *l)
     nr->s->oom = 1;
     return;
   }
-  nl_edits_replace(nr->s, f, l->target_range, path, strlen(path));
+  nl_edits_replace(nr->s, f, nl_link_target_range(l), path, strlen(path));
   free(path);
 }
 
@@ -397,7 +397,7 @@ typedef struct {
 static void heading_link_edit(nl_edits *s, nl_edits_file *f, const nl_link *l, void *ud) {
   const heading_rename *hr = ud;
   if (l->heading == NULL || nl_nav_find_heading(hr->target, l->heading) != hr->h) return;
-  nl_brange r = nl_rename_last_fragment(f, l->fragment_range);
+  nl_brange r = nl_rename_last_fragment(f, nl_link_fragment_range(l));
   size_t len;
   const char *raw = nl_edits_slice(f, r, &len);
   if (raw == NULL) return;
@@ -479,7 +479,7 @@ static int rename_heading(nl_edits *s, const nl_entry *t, const char *old, const
 static void block_link_edit(nl_edits *s, nl_edits_file *f, const nl_link *l, void *ud) {
   const char *const *ids = ud; /* old, new */
   if (l->block == NULL || strcmp(l->block, ids[0]) != 0) return;
-  nl_brange r = l->fragment_range;
+  nl_brange r = nl_link_fragment_range(l);
   size_t len;
   const char *raw = nl_edits_slice(f, r, &len);
   if (raw == NULL || len == 0 || raw[0] != '^') return;

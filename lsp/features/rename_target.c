@@ -36,7 +36,7 @@ static void fragment_target(nl_edits *s, const nl_edits_file *self, const nl_lin
   t->kind = block ? NL_RENAME_BLOCK : NL_RENAME_HEADING;
   t->note = to;
   t->name = block ? b->id : h->text;
-  t->range = block ? l->fragment_range : nl_rename_last_fragment(self, l->fragment_range);
+  t->range = block ? nl_link_fragment_range(l) : nl_rename_last_fragment(self, nl_link_fragment_range(l));
   if (block) t->range.start.col++; /* after '^' */
 }
 
@@ -52,7 +52,7 @@ static void link_target(nl_edits *s, nl_edits_file *self, const nl_link *l, nl_b
     t->why = "the link does not name a note in the vault";
     return;
   }
-  int on_fragment = in_range(l->fragment_range, pos) || *l->target == '\0';
+  int on_fragment = in_range(nl_link_fragment_range(l), pos) || *l->target == '\0';
   if (on_fragment && (l->block != NULL || l->heading != NULL)) {
     fragment_target(s, self, l, to, t);
     return;
@@ -60,7 +60,7 @@ static void link_target(nl_edits *s, nl_edits_file *self, const nl_link *l, nl_b
   if (*l->target == '\0') return;
   t->kind = NL_RENAME_NOTE;
   t->note = to;
-  t->range = l->target_range;
+  t->range = nl_link_target_range(l);
 }
 
 /* A heading or block id of the note itself under the cursor, or its title. */

@@ -49,8 +49,8 @@ static void element(const nl_ctx *ctx, const nl_entry *self, const nl_note *note
   if (nl_locate(ctx->ws, self, note, pos, &loc) == NL_LOC_NONE) return;
   if (loc.kind == NL_LOC_LINK) {
     const nl_link *l = &note->links[loc.index];
-    if (nl_brange_contains(l->target_range, pos, 1)) add(c, l->target_range);
-    if (nl_brange_contains(l->fragment_range, pos, 1)) add(c, l->fragment_range);
+    if (nl_brange_contains(nl_link_target_range(l), pos, 1)) add(c, nl_link_target_range(l));
+    if (nl_brange_contains(nl_link_fragment_range(l), pos, 1)) add(c, nl_link_fragment_range(l));
   }
   add(c, loc.range);
 }

@@ -300,7 +300,7 @@ static void check_proposed(nl_diag_run *r, const nl_task *t) {
   char *msg = dl ? nl_diag_fmt("proposed task: %s, due %.*s — accept or reject it", owners, (int)dl, dv)
                  : nl_diag_fmt("proposed task: %s, no due date — accept or reject it", owners);
   free(owners);
-  nl_brange range = nl_task_range(t, (nl_task_span){t->status_range.a, t->text_range.b});
+  nl_brange range = nl_task_range(t, (nl_col_span){t->status_range.a, t->text_range.b});
   emit(r, NL_SEV_INFORMATION, NL_DIAG_PROPOSED_TASK, range, msg);
 }
 
@@ -471,10 +471,10 @@ static void check_fragment(nl_diag_run *r, const nl_link *l, const nl_entry *tar
   const nl_note *tn = target == r->e ? r->note : target->note;
   if (tn == NULL) return;
   if (l->block != NULL && l->block[0] != '\0' && !has_block(tn, l->block))
-    emit(r, NL_SEV_WARNING, NL_DIAG_MISSING_HEADING, l->fragment_range,
+    emit(r, NL_SEV_WARNING, NL_DIAG_MISSING_HEADING, nl_link_fragment_range(l),
          nl_diag_fmt("no block '^%s' in '%s'", l->block, target->rel));
   else if (l->block == NULL && l->heading != NULL && !has_heading(tn, l->heading))
-    emit(r, NL_SEV_WARNING, NL_DIAG_MISSING_HEADING, l->fragment_range,
+    emit(r, NL_SEV_WARNING, NL_DIAG_MISSING_HEADING, nl_link_fragment_range(l),
          nl_diag_fmt("no heading '%s' in '%s'", l->heading, target->rel));
 }
 

@@ -22,6 +22,14 @@ typedef struct {
   nl_bpos end; /* exclusive */
 } nl_brange;
 
+/* Byte columns [a, b) on a line the record keeps once: every range of a task lies on its line
+ * (nl_task_range), a link's target and fragment on one line (nl_link_target_range), so each
+ * such range costs 8 bytes, not 16. */
+typedef struct {
+  uint32_t a;
+  uint32_t b;
+} nl_col_span;
+
 /* ---- frontmatter ------------------------------------------------------------------------- */
 
 typedef struct {
@@ -73,17 +81,32 @@ typedef enum {
                              one too (an embed, as Obsidian reads it), its range from the '!' */
 } nl_link_kind;
 
+/* A vault holds about seven links a note, so a link keeps its target and fragment as columns
+ * on their one line (a wikilink is one line; a markdown destination holds no line end): 72
+ * bytes. Read them with nl_link_target_range and nl_link_fragment_range. */
 typedef struct {
-  nl_link_kind kind;
   const char *target;     /* note part as written (decoded for markdown links): "Ana Ruiz",
                              "Meetings/x", "x.md", "../People/Ana Ruiz.md"; "" for [[#heading]] */
   const char *heading;    /* text after '#', or NULL */
   const char *block;      /* text after '#^' (without '^'), or NULL */
   const char *alias;      /* text after '|' (or the markdown link text), or NULL */
   nl_brange range;        /* the whole link, brackets (and '!') included */
-  nl_brange target_range; /* the target text inside the brackets (the href for markdown) */
-  nl_brange fragment_range; /* the heading/block text after '#' ('^' included), or empty */
+  uint32_t line;          /* the line of target_cols and fragment_cols */
+  nl_col_span target_cols;    /* the target text inside the brackets (the href for markdown) */
+  nl_col_span fragment_cols;  /* the heading/block text after '#' ('^' included), or empty at
+                             the target's end */
+  uint8_t kind;           /* nl_link_kind */
 } nl_link;
+
+static inline nl_brange nl_link_target_range(const nl_link *l) {
+  nl_brange r = {{l->line, l->target_cols.a}, {l->line, l->target_cols.b}};
+  return r;
+}
+
+static inline nl_brange nl_link_fragment_range(const nl_link *l) {
+  nl_brange r = {{l->line, l->fragment_cols.a}, {l->line, l->fragment_cols.b}};
+  return r;
+}
 
 typedef struct {
   const char *name;       /* without '#': "account/contoso" */
@@ -131,13 +154,6 @@ typedef enum {
   NL_DATE__COUNT
 } nl_date_field;
 
-/* Byte columns [a, b) on the task's line: every range of a task lies on its line, so a task
- * keeps 8 bytes per range; nl_task_range() gives the nl_brange. */
-typedef struct {
-  uint32_t a;
-  uint32_t b;
-} nl_task_span;
-
 /* A date field: its emoji (with any U+FE0F), spaces, then exactly \d{4}-\d{2}-\d{2}. A value of
  * another shape ("tomorrow", "<% tp.date.now() %>", "{{date}}") makes no field at all: the
  * emoji and the value stay description text, as in Tasks. A task keeps only the dates it has
@@ -148,7 +164,7 @@ typedef struct {
   uint8_t mojibake;       /* the emoji was read through mojibake ("üìÖ" for 📅) */
   uint8_t field;          /* nl_date_field */
   int32_t days;           /* days since 1970-01-01 when valid */
-  nl_task_span range;     /* emoji through the end of the value; the value is its last 10
+  nl_col_span range;          /* emoji through the end of the value; the value is its last 10
                              bytes (nl_task_date_value) */
 } nl_task_date;
 
@@ -192,8 +208,8 @@ typedef struct {
   uint8_t n_dates;        /* dates[0 .. n_dates), in the order of nl_date_field */
   char symbol[5];         /* the status symbol, one UTF-8 character, NUL-terminated ("?" in
                              "[ ?]") */
-  nl_task_span status_range; /* the brackets inclusive: "[ ?]" or "[?]" */
-  nl_task_span text_range;   /* from after "] " to the end of the line */
+  nl_col_span status_range; /* the brackets inclusive: "[ ?]" or "[?]" */
+  nl_col_span text_range;   /* from after "] " to the end of the line */
   const char *description; /* as Tasks has it: the text before the trailing fields, trimmed,
                               then the tags that were among the fields */
   const nl_task_date *dates; /* the dates present (read them with nl_task_date_of) */
@@ -210,7 +226,7 @@ typedef struct {
 } nl_task;
 
 /* The range of span s on t's line. */
-static inline nl_brange nl_task_range(const nl_task *t, nl_task_span s) {
+static inline nl_brange nl_task_range(const nl_task *t, nl_col_span s) {
   nl_brange r = {{t->line, s.a}, {t->line, s.b}};
   return r;
 }

@@ -327,7 +327,7 @@ static int splice_cmp(const void *x, const void *y) {
 }
 
 /* Drops a field and the blanks before it. */
-static void drop(splice *s, size_t *n, const char *line, nl_task_span r) {
+static void drop(splice *s, size_t *n, const char *line, nl_col_span r) {
   if (r.b <= r.a) return;
   size_t a = r.a;
   while (a > 0 && (line[a - 1] == ' ' || line[a - 1] == '\t')) a--;

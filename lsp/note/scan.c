@@ -441,14 +441,15 @@ static void split_fragment(unit *u, nl_link *l, size_t a, size_t b, int decoded)
   size_t ta = a, tb = te;
   if (!decoded) trim(t, &ta, &tb);
   l->target = decoded ? decode(u, ta, tb) : dup(u, ta, tb);
-  l->target_range = range_of(u, ta, tb);
-  if (hash == NULL) {
-    l->fragment_range = range_of(u, tb, tb);
-    return;
-  }
+  /* [a, b) holds no line end (see nl_link): every column below is on the line of ta. */
+  nl_bpos at = pos_of(u, ta);
+  l->line = at.line;
+  l->target_cols = (nl_col_span){at.col, at.col + (uint32_t)(tb - ta)};
+  l->fragment_cols = (nl_col_span){l->target_cols.b, l->target_cols.b};
+  if (hash == NULL) return;
   size_t fa = te + 1, fb = b;
   if (!decoded) trim(t, &fa, &fb);
-  l->fragment_range = range_of(u, fa, fb);
+  l->fragment_cols = (nl_col_span){at.col + (uint32_t)(fa - ta), at.col + (uint32_t)(fb - ta)};
   if (fa < fb && t[fa] == '^')
     l->block = decoded ? decode(u, fa + 1, fb) : dup(u, fa + 1, fb);
   else

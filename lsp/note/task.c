@@ -210,8 +210,8 @@ int nl_task_is_open(const nl_task *t, const nl_task_settings *s) {
 
 /* ---- the status marker ------------------------------------------------------------------- */
 
-static nl_task_span span(size_t a, size_t b) {
-  nl_task_span r = {(uint32_t)a, (uint32_t)b};
+static nl_col_span span(size_t a, size_t b) {
+  nl_col_span r = {(uint32_t)a, (uint32_t)b};
   return r;
 }
 

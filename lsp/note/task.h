@@ -110,15 +110,15 @@ int nl_task_marker(nl_task *t, const char *line, size_t len, size_t col, uint32_
 /* Where the fields of a task lie on its line, as columns [a, b) (empty, a == b, when the task
  * has no such field). Not kept with the task: nl_task_layout_of reads it from the line. */
 typedef struct {
-  nl_task_span description; /* the description before the trailing fields, trimmed */
-  nl_task_span fields;      /* from the first trailing field (or tag among them) to the end of
+  nl_col_span description; /* the description before the trailing fields, trimmed */
+  nl_col_span fields;      /* from the first trailing field (or tag among them) to the end of
                                the last, block id excluded; empty at description.b when none */
-  nl_task_span priority;
-  nl_task_span recurrence;  /* 🔁 through the end of the rule */
-  nl_task_span on_completion; /* 🏁 through its value; empty when on_completion is NONE */
-  nl_task_span id;          /* 🆔 through the end of the id */
-  nl_task_span depends;     /* ⛔ through the end of the list */
-  nl_task_span block;       /* of "^id" */
+  nl_col_span priority;
+  nl_col_span recurrence;  /* 🔁 through the end of the rule */
+  nl_col_span on_completion; /* 🏁 through its value; empty when on_completion is NONE */
+  nl_col_span id;          /* 🆔 through the end of the id */
+  nl_col_span depends;     /* ⛔ through the end of the list */
+  nl_col_span block;       /* of "^id" */
 } nl_task_layout;
 
 /* Reads the fields of the task line after t->text_range.start.col from the end backwards, as

@@ -49,8 +49,8 @@ static void check_note(void) {
     const nl_link *l = &note->links[i];
     if (l->target == NULL) abort();
     check_range(l->range);
-    check_range(l->target_range);
-    check_range(l->fragment_range);
+    check_range(nl_link_target_range(l));
+    check_range(nl_link_fragment_range(l));
   }
   for (size_t i = 0; i < note->n_tags; i++) check_range(note->tags[i].range);
   for (size_t i = 0; i < note->n_mentions; i++) {
@@ -66,7 +66,7 @@ static void check_note(void) {
     if (t->description == NULL) abort();
     nl_task_layout lay;
     if (nl_task_layout_of(t, text + line_start[t->line], line_len[t->line], &lay) == 0) {
-      const nl_task_span spans[] = {lay.description, lay.fields, lay.priority, lay.recurrence,
+      const nl_col_span spans[] = {lay.description, lay.fields, lay.priority, lay.recurrence,
                                     lay.on_completion, lay.id, lay.depends, lay.block};
       for (size_t k = 0; k < sizeof(spans) / sizeof(spans[0]); k++)
         check_range(nl_task_range(t, spans[k]));
