@@ -1,7 +1,8 @@
 /* note.c: the parse of one note. One pass builds the line table, libyaml reads the frontmatter,
  * one cmark parse of the body gives the block structure (what is code, HTML, a heading, a
  * paragraph, a list item), and the inline scanner reads the raw lines of each paragraph and
- * heading for exact byte ranges. Scratch arrays are malloc'd and copied into the arena once.
+ * heading for exact byte ranges. Scratch arrays are the thread's, reused from note to note, and
+ * copied into the arena once.
  *
  * Memory, per thread and reused from note to note: cmark allocates its nodes and buffers from
  * a bump arena emptied after each parse (no malloc or free per node, no tree walk to free),
@@ -502,6 +503,43 @@ static cmark_node *parse_blocks(const char *text, size_t len) {
   return cmark_parser_finish(parser); /* the parser is freed with the arena */
 }
 
+/* The parse's scratch arrays (line table, the scanner's vectors, headings, tasks), kept by the
+ * thread from note to note and emptied, not freed: no malloc, realloc and free of each per
+ * note. An array a large note grew past KEEP_MAX bytes is given back. */
+static _Thread_local parse_ctx kept;
+
+#define KEEP_MAX (256u << 10)
+
+static void take_scratch(parse_ctx *p) {
+  p->lines = kept.lines;
+  p->sc = kept.sc;
+  p->headings = kept.headings;
+  p->tasks = kept.tasks;
+  memset(&kept, 0, sizeof(kept));
+  p->headings.n = p->tasks.n = 0;
+}
+
+static void keep_vec(nl_vec *v, size_t size) {
+  if (v->cap * size > KEEP_MAX) nl_vec_free(v);
+}
+
+static void keep_scratch(parse_ctx *p) {
+  if (p->lines.cap * sizeof(size_t) > KEEP_MAX) nl_lines_free(&p->lines);
+  keep_vec(&p->sc.links, sizeof(nl_link));
+  keep_vec(&p->sc.tags, sizeof(nl_tag));
+  keep_vec(&p->sc.mentions, sizeof(nl_mention));
+  keep_vec(&p->sc.blocks, sizeof(nl_block_id));
+  keep_vec(&p->sc.code, sizeof(nl_brange));
+  keep_vec(&p->sc.excluded, 2 * sizeof(size_t));
+  keep_vec(&p->sc.brackets, sizeof(size_t));
+  keep_vec(&p->headings, sizeof(nl_heading));
+  keep_vec(&p->tasks, sizeof(nl_task));
+  kept.lines = p->lines;
+  kept.sc = p->sc;
+  kept.headings = p->headings;
+  kept.tasks = p->tasks;
+}
+
 /* ---- the note ---------------------------------------------------------------------------- */
 
 #define TAKE(field, count, vec, type)                                        \
@@ -557,8 +595,9 @@ nl_note *nl_note_parse(const char *text, size_t len) {
   }
   parse_ctx p;
   memset(&p, 0, sizeof(p));
+  take_scratch(&p);
   p.note = note;
-  int ok = nl_lines_init(&p.lines, text, len) == 0;
+  int ok = nl_lines_reset(&p.lines, text, len) == 0;
   if (ok) {
     nl_lines *l = &p.lines;
     note->n_lines = (uint32_t)l->n_lines;
@@ -574,10 +613,7 @@ nl_note *nl_note_parse(const char *text, size_t len) {
     ok = finish(&p);
     if (ok && nl_columns_build(note, l) < 0) ok = 0;
   }
-  nl_scan_free(&p.sc);
-  nl_vec_free(&p.headings);
-  nl_vec_free(&p.tasks);
-  nl_lines_free(&p.lines);
+  keep_scratch(&p);
   note_scratch.spare = note->arena.spare;
   note->arena.spare = NULL;
   if (!ok) {

@@ -38,9 +38,10 @@ typedef struct {
 } span;
 
 void nl_scan_init(nl_scan *s, const nl_lines *lines, nl_arena *arena) {
-  memset(s, 0, sizeof(*s));
+  s->links.n = s->tags.n = s->mentions.n = s->blocks.n = s->code.n = 0;
   s->lines = lines;
   s->arena = arena;
+  s->oom = 0;
 }
 
 void nl_scan_free(nl_scan *s) {

@@ -42,6 +42,8 @@ typedef struct {
   int oom;
 } nl_scan;
 
+/* Starts scanning a note: s is zeroed, or a scan already used, whose vectors are emptied and
+ * their memory kept (a thread reuses one from note to note). */
 void nl_scan_init(nl_scan *s, const nl_lines *lines, nl_arena *arena);
 /* Frees the scratch arrays and the collected vectors (after the caller copied them). */
 void nl_scan_free(nl_scan *s);
