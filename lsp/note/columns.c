@@ -47,6 +47,21 @@ static int by_position(const void *pa, const void *pb) {
   return a->col < b->col ? -1 : a->col > b->col;
 }
 
+/* Sorts by position: insertion for the few a note usually has on its wide lines (they come
+ * nearly in order), qsort beyond. */
+static void sort_positions(nl_bpos *ps, size_t n) {
+  if (n > 64) {
+    qsort(ps, n, sizeof *ps, by_position);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    nl_bpos p = ps[i];
+    size_t j = i;
+    for (; j > 0 && by_position(&ps[j - 1], &p) > 0; j--) ps[j] = ps[j - 1];
+    ps[j] = p;
+  }
+}
+
 /* The positions features hand out for a note they do not have open. */
 static void gather_kept(gather *g, const nl_note *n) {
   for (size_t i = 0; i < n->n_headings; i++) add_range(g, n->headings[i].range);
@@ -121,7 +136,7 @@ int nl_columns_build(nl_note *note, const nl_lines *l) {
     return NL_ENOMEM;
   }
   if (g.n > 0) {
-    qsort(g.items, g.n, sizeof *g.items, by_position);
+    sort_positions(g.items, g.n);
     nl_note_col *cols = nl_arena_alloc_of(&note->arena, g.n * sizeof *cols, sizeof *cols);
     if (cols == NULL) {
       free(g.items);

@@ -48,13 +48,19 @@ static size_t emoji_len(const nl_task_emoji_def *e) {
   return (unsigned char)e->emoji[0] == 0xF0 ? 4 : 3;
 }
 
+/* Whether s starts with the emoji's len bytes; inline, as the readers ask it of every table
+ * entry at every lead byte (memcmp's call costs more than three or four bytes' compare). */
+static int same_emoji(const char *s, const char *emoji, size_t len) {
+  return s[0] == emoji[0] && s[1] == emoji[1] && s[2] == emoji[2] && (len == 3 || s[3] == emoji[3]);
+}
+
 size_t nl_task_emoji(const char *s, size_t n, nl_task_field_kind *kind, int *which) {
   /* Every field emoji starts with 0xF0 or 0xE2; most bytes leave at once. */
   if (n < 3 || ((unsigned char)s[0] != 0xF0 && (unsigned char)s[0] != 0xE2)) return 0;
   for (size_t i = 0; i < N_EMOJI; i++) {
     const nl_task_emoji_def *e = &emoji_table[i];
     size_t len = emoji_len(e);
-    if (n < len || memcmp(s, e->emoji, len) != 0) continue;
+    if (n < len || !same_emoji(s, e->emoji, len)) continue;
     if (n - len >= 3 && memcmp(s + len, VS16, 3) == 0) len += 3;
     if (kind != NULL) *kind = e->kind;
     if (which != NULL) *which = e->which;
@@ -74,7 +80,7 @@ size_t nl_task_emoji_before(const char *s, size_t start, size_t end, nl_task_fie
   for (size_t i = 0; i < N_EMOJI; i++) {
     const nl_task_emoji_def *e = &emoji_table[i];
     size_t len = emoji_len(e);
-    if (!(len == 3 ? lead3 : lead4) || memcmp(s + q - len, e->emoji, len) != 0) continue;
+    if (!(len == 3 ? lead3 : lead4) || !same_emoji(s + q - len, e->emoji, len)) continue;
     if (kind != NULL) *kind = e->kind;
     if (which != NULL) *which = e->which;
     return q - len;
