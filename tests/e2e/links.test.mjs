@@ -558,3 +558,25 @@ test('several workspace folders: the task query resolves owners in each task\'s 
     assert.deepEqual(await tasks({ folder: path.join(base, 'C') }), []);
   });
 });
+
+test('nested workspace folders: the inner folder is its own vault, whichever comes first', async () => {
+  // Obsidian opens a folder with its own .obsidian as its own vault; the index keeps one note
+  // per file, in the innermost folder that holds it, so the outer vault does not reach it.
+  for (const order of [['A', 'A/Sub'], ['A/Sub', 'A']]) {
+    const { base, write } = tempBase();
+    write('A/Outer.md', '# Outer\n\nSee [[Inner]] and [[Deep]].\n');
+    write('A/Sub/.obsidian/app.json', '{}');
+    write('A/Sub/Inner.md', '# Inner\n\nSee [[Outer]] and [[Deep]].\n');
+    write('A/Sub/x/Deep.md', '# Deep\n');
+    await withFolders(base, order, async (s) => {
+      const broken = async (rel) => {
+        const uri = await s.open(rel);
+        const got = (await s.pullDiagnostics(uri)).filter((d) => d.code === 'broken-link').map((d) => d.message);
+        await s.close(uri);
+        return got;
+      };
+      assert.deepEqual(await broken('A/Outer.md'), ["broken link: no note named 'Inner'", "broken link: no note named 'Deep'"]);
+      assert.deepEqual(await broken('A/Sub/Inner.md'), ["broken link: no note named 'Outer'"]);
+    });
+  }
+});
