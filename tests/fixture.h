@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <uv.h>
 
 #include "lsp/client/context.h"
@@ -58,6 +59,34 @@ static inline int write_file(const char *dir, const char *rel, const char *text)
   if (fp == NULL) return -1;
   fputs(text, fp);
   return fclose(fp);
+}
+
+/* Names made of a few syllables in a fixed pseudo-random order (seed: the state), into
+ * out[size]: many share letters in and out of order, some non-ASCII, so that short patterns
+ * match hundreds of a few hundred names (the memo tests). */
+static inline void fixture_name(unsigned *seed, char *out, size_t size) {
+  static const char *const syllables[] = {"Qu", "en", "tin", "O", "ka", "for", "Quil", "lon",
+                                          "E", "me", "a", "Ré", "nt", "Qé", "Ök", "ar"};
+  size_t len = 0;
+  int words = 2 + (int)(*seed % 3);
+  out[0] = '\0';
+  for (int w = 0; w < words; w++) {
+    int parts = 1 + (int)((*seed >> 4) % 3);
+    for (int p = 0; p < parts; p++) {
+      *seed = *seed * 1103515245u + 12345u;
+      len += (size_t)snprintf(out + len, size - len, "%s", syllables[(*seed >> 16) % 16]);
+    }
+    if (w + 1 < words) len += (size_t)snprintf(out + len, size - len, " ");
+  }
+}
+
+/* Makes a fresh folder from the mkdtemp template dir ("/tmp/nl-x-XXXXXX", filled in place)
+ * with a People folder in it: 0, or -1 when it cannot be made. */
+static inline int fixture_vault_dir(char *dir) {
+  char sub[4200];
+  if (mkdtemp(dir) == NULL) return -1;
+  snprintf(sub, sizeof sub, "%s/People", dir);
+  return mkdir(sub, 0755);
 }
 
 static char *read_file(const char *path, size_t *len) {

@@ -44,33 +44,14 @@ static size_t same_answer(const nl_ctx *with, const nl_ctx *without, const char 
   return n;
 }
 
-/* Names from a few syllables, in a fixed pseudo-random order: many share letters in and out
- * of order, so short queries match hundreds of notes (more than the 200 a list holds). */
-static const char *const syllables[] = {"Qu", "en", "tin", "O", "ka", "for", "Quil", "lon",
-                                        "E", "me", "a", "Ré", "nt", "Qé", "Ök", "ar"};
-
-static void name_of(unsigned *seed, char *out, size_t size) {
-  size_t len = 0;
-  int words = 2 + (int)(*seed % 3);
-  out[0] = '\0';
-  for (int w = 0; w < words; w++) {
-    int parts = 1 + (int)((*seed >> 4) % 3);
-    for (int p = 0; p < parts; p++) {
-      *seed = *seed * 1103515245u + 12345u;
-      len += (size_t)snprintf(out + len, size - len, "%s", syllables[(*seed >> 16) % 16]);
-    }
-    if (w + 1 < words) len += (size_t)snprintf(out + len, size - len, " ");
-  }
-}
-
 static void test_memo_answers_as_a_full_pass(void) {
   char dir[] = "/tmp/nl-symbol-XXXXXX";
   ASSERT(mkdtemp(dir) != NULL);
   unsigned seed = 7;
   for (int i = 0; i < 600; i++) {
     char name[128], heading[128], rel[160], text[512];
-    name_of(&seed, name, sizeof name);
-    name_of(&seed, heading, sizeof heading);
+    fixture_name(&seed, name, sizeof name);
+    fixture_name(&seed, heading, sizeof heading);
     snprintf(rel, sizeof rel, "%s %d.md", name, i);
     snprintf(text, sizeof text, "# %s\n\n## %s\n\n## Notes %d\n", name, heading, i);
     ASSERT_EQ(write_file(dir, rel, text), 0);

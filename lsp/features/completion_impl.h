@@ -1,7 +1,7 @@
 /* completion_impl.h: what the files of textDocument/completion share: the request and the
  * items. completion.c has the handler, the items, people, tags and frontmatter;
- * completion_link.c has [[wikilinks]] and markdown link paths; completion_task.c has task
- * fields. Private to them. */
+ * completion_names.c the pass over the vault's names; completion_link.c has [[wikilinks]] and
+ * markdown link paths; completion_task.c has task fields. Private to them. */
 #ifndef NL_COMPLETION_IMPL_H
 #define NL_COMPLETION_IMPL_H
 
@@ -56,6 +56,8 @@ void nl_completion_add_item(nl_completion_req *r, const char *label, int kind, c
                             const char *filter, size_t a, size_t b, const char *new_text);
 /* a, b and c joined: new (free()), NULL when out of memory. */
 char *nl_completion_concat3(const char *a, const char *b, const char *c);
+/* ---- names (completion_names.c) ----------------------------------------------------------- */
+
 /* Ranks a match: the fuzzy tier first, then people and accounts, then quality, then recency. */
 uint64_t nl_completion_match_rank(int score, int party, uint64_t seq);
 /* Offers a candidate name to top (ptr is kept with the hit). */

@@ -10,8 +10,9 @@
 /* ---- what features keep between requests ------------------------------------------------ */
 
 /* One server's memory of its last requests over its one index, set as nl_ctx.memo: a
- * workspace/symbol query typed on from the last one looks only at the notes that matched it
- * (lsp/features/memo.h). Answers are the same with or without it. New (NULL when out of
+ * workspace/symbol query or a completion pattern typed on from the last one looks only at the
+ * notes or names that matched it (lsp/features/memo.h). Answers are the same with or without
+ * it. New (NULL when out of
  * memory); nl_memo_free accepts NULL. */
 typedef struct nl_memo nl_memo;
 nl_memo *nl_memo_new(void);

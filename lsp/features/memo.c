@@ -14,20 +14,92 @@ static void forget(nl_memo_matches *m) {
   memset(m, 0, sizeof *m);
 }
 
+void nl_memo_rows_forget(nl_memo_rows *m) {
+  free(m->pattern);
+  free(m->rows);
+  free(m->idx);
+  free(m->names);
+  memset(m, 0, sizeof *m);
+}
+
 void nl_memo_free(nl_memo *m) {
   if (m == NULL) return;
   forget(&m->symbol);
+  nl_memo_rows_forget(&m->names);
   free(m);
+}
+
+/* Whether query[0, len) extends kept[0, kept_len) (or is it) at a character boundary. */
+static int extends(const char *kept, size_t kept_len, const char *query, size_t len) {
+  if (kept == NULL || len < kept_len || memcmp(query, kept, kept_len) != 0) return 0;
+  /* A longer query must continue at a character boundary, not inside a UTF-8 sequence. */
+  return len == kept_len || ((unsigned char)query[kept_len] & 0xC0) != 0x80;
+}
+
+int nl_memo_rows_usable(const nl_memo_rows *m, const nl_workspace *ws, const char *pattern,
+                        size_t len, int kind) {
+  return m->ws != NULL && m->ws == ws && m->epoch == nl_ws_names_epoch(ws) && m->kind == kind &&
+         extends(m->pattern, m->len, pattern, len);
+}
+
+int nl_memo_rows_start(nl_memo_rows *m, const nl_workspace *ws, const char *pattern, size_t len,
+                       int kind, size_t n_table, int fresh) {
+  if (fresh) nl_memo_rows_forget(m);
+  free(m->pattern);
+  m->pattern = malloc(len + 1);
+  if (m->pattern == NULL) {
+    nl_memo_rows_forget(m);
+    return -1;
+  }
+  memcpy(m->pattern, pattern, len);
+  m->pattern[len] = '\0';
+  m->len = len;
+  m->ws = ws;
+  m->epoch = nl_ws_names_epoch(ws);
+  m->kind = kind;
+  m->n_table = n_table;
+  return 0;
+}
+
+int nl_memo_rows_add(nl_memo_rows *m, uint32_t idx, const nl_ws_name *row, const char *name) {
+  if (m->n == m->cap) {
+    size_t cap = m->cap ? m->cap * 2 : 1024;
+    nl_ws_name *rows = realloc(m->rows, cap * sizeof *rows);
+    if (rows != NULL) m->rows = rows;
+    uint32_t *ids = rows != NULL ? realloc(m->idx, cap * sizeof *ids) : NULL;
+    if (ids == NULL) {
+      nl_memo_rows_forget(m);
+      return -1;
+    }
+    m->idx = ids;
+    m->cap = cap;
+  }
+  size_t need = m->names_len + row->len + 1;
+  if (need > m->names_cap) {
+    size_t cap = m->names_cap ? m->names_cap * 2 : 65536;
+    while (cap < need) cap *= 2;
+    char *names = realloc(m->names, cap);
+    if (names == NULL) {
+      nl_memo_rows_forget(m);
+      return -1;
+    }
+    m->names = names;
+    m->names_cap = cap;
+  }
+  memcpy(m->names + m->names_len, name, row->len + 1);
+  m->rows[m->n] = *row;
+  m->rows[m->n].off = (uint32_t)m->names_len;
+  m->idx[m->n++] = idx;
+  m->names_len = need;
+  return 0;
 }
 
 const uint32_t *nl_memo_matches_get(const nl_memo_matches *m, const nl_workspace *ws,
                                     const char *query, size_t len, size_t *n) {
   *n = 0;
-  if (m->ws == NULL || m->ws != ws || m->seq != nl_ws_seq(ws) || len < m->len ||
-      memcmp(query, m->query, m->len) != 0)
+  if (m->ws == NULL || m->ws != ws || m->seq != nl_ws_seq(ws) ||
+      !extends(m->query, m->len, query, len))
     return NULL;
-  /* A longer query must continue at a character boundary, not inside a UTF-8 sequence. */
-  if (len > m->len && ((unsigned char)query[m->len] & 0xC0) == 0x80) return NULL;
   static const uint32_t none[1];
   *n = m->ids.n;
   return m->ids.n > 0 ? m->ids.items : none;

@@ -174,6 +174,13 @@ static int add_row(nl_workspace *ws, const nl_entry *e, uint32_t sub, const char
   return 0;
 }
 
+/* A new value for nl_ws_names_epoch, unique in the process: a workspace freed and another
+ * allocated at its address never share one. The index lives on the loop thread. */
+static uint64_t next_rows_epoch(void) {
+  static uint64_t epochs;
+  return ++epochs;
+}
+
 /* Drops dead rows and their names once they are half the table: amortised O(1) per row. */
 static void compact_rows(nl_workspace *ws) {
   if (ws->dead_rows < 4096 || ws->dead_rows * 2 < ws->n_rows) return;
@@ -201,6 +208,7 @@ static void compact_rows(nl_workspace *ws) {
   ws->pool_cap = live_bytes + 1;
   ws->n_rows = j;
   ws->dead_rows = 0;
+  ws->rows_epoch = next_rows_epoch(); /* the rows moved */
 }
 
 static void name_rows(nl_workspace *ws, const nl_entry *e, int add) {
@@ -411,6 +419,7 @@ void nl_ws_size_thread_pool(void) {
 
 nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg) {
   nl_workspace *ws = calloc(1, sizeof(*ws));
+  if (ws != NULL) ws->rows_epoch = next_rows_epoch();
   if (ws == NULL) return NULL;
   ws->loop = loop;
   ws->cfg = cfg;
@@ -620,6 +629,7 @@ const nl_ws_name *nl_ws_names(const nl_workspace *ws, size_t *n, const char **po
 }
 
 const uint8_t *nl_ws_name_kinds(const nl_workspace *ws) { return ws->row_kinds; }
+uint64_t nl_ws_names_epoch(const nl_workspace *ws) { return ws->rows_epoch; }
 const uint64_t *nl_ws_all_masks(const nl_workspace *ws) { return ws->all_mask; }
 
 /* ---- invariants -------------------------------------------------------------------------- */

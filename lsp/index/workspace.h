@@ -295,6 +295,10 @@ const nl_ws_name *nl_ws_names(const nl_workspace *ws, size_t *n, const char **po
 /* The rows' kinds as one dense byte array (NL_WS_DEAD for a dead row), like the masks. */
 #define NL_WS_DEAD 0xFF
 const uint8_t *nl_ws_name_kinds(const nl_workspace *ws);
+/* Changes whenever rows move (the table is compacted), and differs between workspaces: a row
+ * index kept from a pass is the same row while this stays the same (rows are only appended,
+ * and marked dead). */
+uint64_t nl_ws_names_epoch(const nl_workspace *ws);
 
 /* The task table: one row per task of every note, packed so that a pass over the vault's
  * tasks (the task query) filters by status, due date and priority reading 16 bytes a task

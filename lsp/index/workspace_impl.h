@@ -36,6 +36,7 @@ struct nl_workspace {
   uint64_t *row_masks; /* rows[i].mask, densely; 0 when dead */
   uint8_t *row_kinds;  /* rows[i].kind, densely; NL_WS_DEAD when dead */
   size_t n_rows, cap_rows, dead_rows;
+  uint64_t rows_epoch; /* nl_ws_names_epoch */
   char *pool;
   size_t pool_len, pool_cap;
   uint32_t n_ids;

@@ -7,10 +7,12 @@
 Opens the probe note and waits for the complete index (bench_session.py). Then, on a new line
 at the end of the note, the client types "[[" and the probe person's name one letter at a time
 (didChange, as an editor sends it), and after each of 0..--letters letters requests completion
---iterations times; the same for "@". Prints one JSON line: per prefix, p50/p95/max in ms of
-the latency, the same of the server's CPU per request (schedstat run time of its threads from
-the request to its answer), the items, isIncomplete, whether the probe person is among the
-items, and the response's bytes. Not a test: nothing asserts a time.
+--iterations times; the same for "@" (--openers). With --rounds R all of it is typed R times,
+each on a new line, --iterations / R requests per prefix each time. Prints one JSON line: per
+prefix, p50/p95/max in ms of the latency, the same of the server's CPU per request (schedstat
+run time of its threads from the request to its answer), the same of the CPU of the first
+request after each keystroke alone (first_cpu_*: what an editor asks once per key), the
+items, isIncomplete, whether the probe person is among the items, and the response's bytes. Not a test: nothing asserts a time.
 """
 import argparse
 import json
@@ -26,6 +28,9 @@ def main():
     ap.add_argument("--letters", type=int, default=5)
     ap.add_argument("--perf", metavar="FILE", help="perf record the server over the requests")
     ap.add_argument("--openers", default="[[,@", help="comma-separated: what is typed first")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="type everything this many times, each on a new line (--iterations "
+                         "requests per prefix in all)")
     ap.add_argument("--init-options", default=None, help="initializationOptions (JSON)")
     ap.add_argument("server_cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
@@ -48,32 +53,39 @@ def main():
     out = dict(vault=sess.vault, notes=sess.meta.get("notes"), cmd=c.proc.args,
                iterations=a.iterations, loadavg_start=os.getloadavg())
     sess.perf_start(a.perf)
-    for opener in a.openers.split(","):
-        col = 0
-        insert(col, opener)
-        col += len(opener)
-        typed = ""
-        for k in range(a.letters + 1):
-            if k > 0:
-                insert(col, person[k - 1])
-                col += 1
-                typed += person[k - 1]
-            params = {"textDocument": doc, "position": {"line": state["line"], "character": col},
-                      "context": {"triggerKind": 1}}
-            lat, cpu = [], []
-            for _ in range(a.iterations):
-                cpu0 = sess.cpu_ns()[0]
-                result, sent, arrived = c.request("textDocument/completion", params, 60)
-                cpu.append((sess.cpu_ns()[0] - cpu0) / 1e6)
-                lat.append((arrived - sent) * 1000)
-            items = result.get("items", []) if isinstance(result, dict) else result or []
-            out[opener + typed] = dict(stats(lat), **stats(cpu, "cpu_"), items=len(items),
-                                       incomplete=isinstance(result, dict) and
-                                       result.get("isIncomplete"),
-                                       hit=lsp_bench.completion_hit(result, person),
-                                       bytes=len(json.dumps(result, ensure_ascii=False).encode()))
-        insert(col, "\n")  # the next opener on a line of its own
-        state["line"] += 1
+    per_round = max(1, a.iterations // a.rounds)
+    acc = {}
+    for _ in range(a.rounds):
+        for opener in a.openers.split(","):
+            col = 0
+            insert(col, opener)
+            col += len(opener)
+            typed = ""
+            for k in range(a.letters + 1):
+                if k > 0:
+                    insert(col, person[k - 1])
+                    col += 1
+                    typed += person[k - 1]
+                params = {"textDocument": doc,
+                          "position": {"line": state["line"], "character": col},
+                          "context": {"triggerKind": 1}}
+                lat, cpu, first = acc.setdefault(opener + typed, ([], [], []))
+                for i in range(per_round):
+                    cpu0 = sess.cpu_ns()[0]
+                    result, sent, arrived = c.request("textDocument/completion", params, 60)
+                    cpu.append((sess.cpu_ns()[0] - cpu0) / 1e6)
+                    lat.append((arrived - sent) * 1000)
+                    if i == 0:
+                        first.append(cpu[-1])
+                items = result.get("items", []) if isinstance(result, dict) else result or []
+                out[opener + typed] = dict(
+                    stats(lat), **stats(cpu, "cpu_"), **stats(first, "first_cpu_"),
+                    items=len(items),
+                    incomplete=isinstance(result, dict) and result.get("isIncomplete"),
+                    hit=lsp_bench.completion_hit(result, person),
+                    bytes=len(json.dumps(result, ensure_ascii=False).encode()))
+            insert(col, "\n")  # the next opener on a line of its own
+            state["line"] += 1
     sess.perf_stop()
     out["loadavg_end"] = os.getloadavg()
     out.update(sess.usage())
