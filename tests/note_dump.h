@@ -60,7 +60,7 @@ static inline void dump_note(dump *d, const nl_note *n) {
   for (size_t i = 0; i < n->n_headings; i++) {
     char *slug = nl_note_slug(n->headings[i].text);
     put(d, "heading %d %s %s %u:%u-%u:%u\n", n->headings[i].level, S(n->headings[i].text),
-        S(slug), R(n->headings[i].range));
+        S(slug), R(nl_heading_range(&n->headings[i])));
     free(slug);
   }
   for (size_t i = 0; i < n->n_blocks; i++)
@@ -309,7 +309,7 @@ static inline json_t *body_json(const nl_note *n, json_t *o) {
     char *slug = nl_note_slug(n->headings[i].text);
     json_array_append_new(h, json_pack("{s:i,s:o,s:o,s:o}", "level", n->headings[i].level,
                                        "text", jstr(n->headings[i].text), "slug", jstr(slug),
-                                       "range", json_brange(n->headings[i].range)));
+                                       "range", json_brange(nl_heading_range(&n->headings[i]))));
     free(slug);
   }
   for (size_t i = 0; i < n->n_blocks; i++)

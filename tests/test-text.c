@@ -189,8 +189,8 @@ static void check_columns(const char *text) {
     ps[np++] = n->tags[i].range.end;
   }
   for (size_t i = 0; i < n->n_headings && np + 2 < 4096; i++) {
-    ps[np++] = n->headings[i].range.start;
-    ps[np++] = n->headings[i].range.end;
+    ps[np++] = nl_heading_range(&n->headings[i]).start;
+    ps[np++] = nl_heading_range(&n->headings[i]).end;
   }
   for (size_t i = 0; i < n->n_mentions && np + 1 < 4096; i++) ps[np++] = n->mentions[i].at;
   for (size_t i = 0; i < n->n_blocks && np + 1 < 4096; i++) ps[np++] = n->blocks[i].range.start;

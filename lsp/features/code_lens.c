@@ -21,7 +21,7 @@
 
 /* The line a note's card lens goes on: its first heading, else the line after frontmatter. */
 static uint32_t title_line(const nl_note *n) {
-  if (n->n_headings > 0) return n->headings[0].range.start.line;
+  if (n->n_headings > 0) return n->headings[0].line;
   return n->fm.present ? n->fm.last_line + 1 : 0;
 }
 

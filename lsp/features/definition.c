@@ -35,12 +35,13 @@ typedef struct {
 static json_t *link_location(const request *q, const nl_entry *target, const nl_link *link) {
   const nl_note *note = target == q->self ? q->note : target->note;
   const nl_brange *r = NULL;
+  nl_brange heading;
   if (link->block != NULL) {
     const nl_block_id *b = nl_nav_find_block(note, link->block);
     if (b != NULL) r = &b->range;
   } else if (link->heading != NULL) {
     const nl_heading *h = nl_nav_find_heading(note, link->heading);
-    if (h != NULL) r = &h->range;
+    if (h != NULL) heading = nl_heading_range(h), r = &heading;
   }
   return note_location(q->ctx, target, r);
 }
@@ -50,7 +51,7 @@ static json_t *self_location(const request *q, const nl_link *link) {
   if (q->self != NULL) return link_location(q, q->self, link);
   const nl_heading *h = link->heading ? nl_nav_find_heading(q->note, link->heading) : NULL;
   const nl_block_id *b = link->block ? nl_nav_find_block(q->note, link->block) : NULL;
-  nl_brange r = b ? b->range : h ? h->range : (nl_brange){{0, 0}, {0, 0}};
+  nl_brange r = b ? b->range : h ? nl_heading_range(h) : (nl_brange){{0, 0}, {0, 0}};
   json_t *loc = json_object();
   json_object_set_new(loc, "uri", json_string(q->uri));
   json_object_set_new(loc, "range", nl_nav_doc_range_json(q->ctx, q->doc, r.start.line,

@@ -18,7 +18,7 @@ static uint32_t landing_line(const nl_entry *to, const nl_link *l) {
     return b ? b->range.start.line : 0;
   }
   const nl_heading *h = l->heading ? nl_nav_find_heading(to->note, l->heading) : NULL;
-  return h ? h->range.start.line : 0;
+  return h ? h->line : 0;
 }
 
 static json_t *link_json(const nl_ctx *ctx, const nl_text *t, nl_brange r, const char *target,

@@ -231,17 +231,17 @@ static int is_blank(char c) { return c == ' ' || c == '\t'; }
 
 int nl_edits_heading_text(const nl_edits_file *f, const nl_heading *h, nl_brange *out) {
   size_t len;
-  const char *line = nl_edits_line(f, h->range.start.line, &len);
+  const char *line = nl_edits_line(f, h->line, &len);
   size_t tl = strlen(h->text);
   /* An ATX heading's text is the line's bytes as written; a setext heading's first line is its
    * text only when it has one line. */
-  if (h->range.end.line > h->range.start.line + 1) return -1;
+  if (h->end_line > h->line + 1) return -1;
   size_t i = 0;
   while (i < len && (is_blank(line[i]) || line[i] == '>')) i++;
   while (i < len && line[i] == '#') i++;
   while (i < len && is_blank(line[i])) i++;
   if (i + tl > len || memcmp(line + i, h->text, tl) != 0) return -1;
-  out->start = out->end = h->range.start;
+  out->start = out->end = (nl_bpos){h->line, 0};
   out->start.col = (uint32_t)i;
   out->end.col = (uint32_t)(i + tl);
   return 0;

@@ -39,7 +39,7 @@ static void note_card(const nl_entry *e, const char *heading, ptrdiff_t links, n
   if (heading != NULL) {
     const nl_heading *h = nl_nav_find_heading(n, heading);
     if (h != NULL)
-      nl_buf_addf(t, "  \nsection: %s (line %u)", h->text, h->range.start.line + 1);
+      nl_buf_addf(t, "  \nsection: %s (line %u)", h->text, h->line + 1);
     else
       nl_buf_addf(t, "  \nno heading \"%s\" in it", heading);
   }
@@ -140,7 +140,7 @@ static void count_tag(void *ud, const char *tag, size_t count) {
 static int on_own_title(const nl_entry *self, uint32_t line) {
   if (!nl_party_is(self)) return 0;
   const nl_note *n = self->note;
-  return (n->n_headings > 0 && n->headings[0].range.start.line == line) ||
+  return (n->n_headings > 0 && n->headings[0].line == line) ||
          (n->title != NULL && n->title->range.start.line == line);
 }
 

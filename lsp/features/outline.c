@@ -18,8 +18,8 @@ static nl_bpos section_end(const nl_note *n, const nl_text *t, size_t i) {
   uint32_t last = nl_text_n_lines(t) - 1;
   for (size_t j = i + 1; j < n->n_headings; j++) {
     if (n->headings[j].level <= n->headings[i].level) {
-      last = n->headings[j].range.start.line;
-      if (last > n->headings[i].range.end.line) last--;
+      last = n->headings[j].line;
+      if (last > n->headings[i].end_line) last--;
       break;
     }
   }
@@ -31,10 +31,10 @@ static nl_bpos section_end(const nl_note *n, const nl_text *t, size_t i) {
 
 static json_t *symbol(const nl_ctx *ctx, const nl_entry *e, const nl_text *t, size_t i) {
   const nl_heading *h = &e->note->headings[i];
-  nl_brange section = {h->range.start, section_end(e->note, t, i)};
+  nl_brange section = {{h->line, 0}, section_end(e->note, t, i)};
   return json_pack("{s:s,s:i,s:o,s:o}", "name", h->text[0] ? h->text : "(empty heading)",
                    "kind", SYMBOL_STRING, "range", nl_ctx_text_range_json(ctx, t, section),
-                   "selectionRange", nl_ctx_text_range_json(ctx, t, h->range));
+                   "selectionRange", nl_ctx_text_range_json(ctx, t, nl_heading_range(h)));
 }
 
 /* Heading i and its subsections as DocumentSymbols into `into`; returns the next index. */

@@ -75,7 +75,7 @@ static void add_declaration(query *q) {
   nl_brange r = {{0, 0}, {0, 0}};
   const nl_heading *h = q->heading ? nl_nav_find_heading(q->target->note, q->heading) : NULL;
   const nl_block_id *b = q->block ? nl_nav_find_block(q->target->note, q->block) : NULL;
-  if (h != NULL) r = h->range;
+  if (h != NULL) r = nl_heading_range(h);
   if (b != NULL) r = b->range;
   json_array_append_new(q->out, nl_ctx_location_json(q->ctx, q->target, r));
 }
@@ -85,7 +85,7 @@ static void add_declaration(query *q) {
 static const nl_heading *heading_at(const nl_note *note, nl_bpos pos) {
   for (size_t i = 0; i < note->n_headings; i++) {
     const nl_heading *h = &note->headings[i];
-    if (h->range.start.line <= pos.line && pos.line <= h->range.end.line)
+    if (h->line <= pos.line && pos.line <= h->end_line)
       return h->level > 1 ? h : NULL;
   }
   return NULL;

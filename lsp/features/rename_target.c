@@ -83,7 +83,7 @@ static void own_target(nl_edits_file *self, nl_bpos pos, nl_rename_target *t) {
   }
   for (size_t i = 0; i < n->n_headings; i++) {
     const nl_heading *h = &n->headings[i];
-    if (pos.line < h->range.start.line || pos.line > h->range.end.line) continue;
+    if (pos.line < h->line || pos.line > h->end_line) continue;
     nl_brange r;
     if (nl_edits_heading_text(self, h, &r) != 0) {
       t->why = "a heading over several lines cannot be renamed";

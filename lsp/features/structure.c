@@ -34,11 +34,11 @@ static int sections(const nl_note *note, const nl_text *t, uint32_t n_lines, nl_
     uint32_t last = n_lines - 1;
     for (size_t j = i + 1; j < note->n_headings; j++)
       if (note->headings[j].level <= h->level) {
-        last = note->headings[j].range.start.line - 1;
+        last = note->headings[j].line - 1;
         break;
       }
-    while (last > h->range.end.line && blank_line(t, last)) last--;
-    if (push(out, NL_SPAN_SECTION, h->range.start.line, last) != 0) return NL_ENOMEM;
+    while (last > h->end_line && blank_line(t, last)) last--;
+    if (push(out, NL_SPAN_SECTION, h->line, last) != 0) return NL_ENOMEM;
   }
   return 0;
 }

@@ -157,7 +157,7 @@ static json_t *symbol_json(const nl_ctx *ctx, const nl_nav_hit *hit) {
     const nl_heading *h = &e->note->headings[hit->sub - HEADING_SUB];
     json_object_set_new(sym, "name", json_string(h->text));
     json_object_set_new(sym, "kind", json_integer(SYMBOL_STRING));
-    json_object_set_new(sym, "location", nl_ctx_location_json(ctx, e, h->range));
+    json_object_set_new(sym, "location", nl_ctx_location_json(ctx, e, nl_heading_range(h)));
     if (name) json_object_set_new(sym, "containerName", json_string(name));
   } else {
     json_object_set_new(sym, "name", json_string(name ? name : e->name));

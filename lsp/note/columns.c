@@ -64,7 +64,7 @@ static void sort_positions(nl_bpos *ps, size_t n) {
 
 /* The positions features hand out for a note they do not have open. */
 static void gather_kept(gather *g, const nl_note *n) {
-  for (size_t i = 0; i < n->n_headings; i++) add_range(g, n->headings[i].range);
+  for (size_t i = 0; i < n->n_headings; i++) add_range(g, nl_heading_range(&n->headings[i]));
   for (size_t i = 0; i < n->n_blocks; i++) add_range(g, n->blocks[i].range);
   for (size_t i = 0; i < n->n_links; i++) add_range(g, n->links[i].range);
   for (size_t i = 0; i < n->n_tags; i++) add_range(g, n->tags[i].range);

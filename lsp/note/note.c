@@ -294,11 +294,11 @@ static void on_heading(parse_ctx *p, cmark_node *node) {
     p->oom = 1;
     return;
   }
-  h->level = cmark_node_get_heading_level(node);
+  h->level = (uint8_t)cmark_node_get_heading_level(node);
   h->text = text;
-  h->range.start.line = l0;
-  h->range.end.line = l1;
-  h->range.end.col = (uint32_t)(nl_lines_line_end(l, l1) - l->starts[l1]);
+  h->line = l0;
+  h->end_line = l1;
+  h->end_col = (uint32_t)(nl_lines_line_end(l, l1) - l->starts[l1]);
   scan(p, l0, last);
 }
 

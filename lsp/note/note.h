@@ -60,12 +60,22 @@ typedef struct {
 
 /* ---- body elements ----------------------------------------------------------------------- */
 
+/* 24 bytes: the range is its lines and the end column (it starts at column 0); read it with
+ * nl_heading_range. */
 typedef struct {
-  int level;              /* 1..6 */
   const char *text;       /* the heading's text, inline markup kept as written, trimmed; its
                              anchor is computed when asked (nl_note_slug) */
-  nl_brange range;        /* the whole heading line */
+  uint32_t line;          /* the heading's line (the text's first line for a setext heading) */
+  uint32_t end_line;      /* its last line: line, or a setext heading's underline */
+  uint32_t end_col;       /* the end of end_line */
+  uint8_t level;          /* 1..6 */
 } nl_heading;
+
+/* The whole heading: from column 0 of its line to the end of its last line. */
+static inline nl_brange nl_heading_range(const nl_heading *h) {
+  nl_brange r = {{h->line, 0}, {h->end_line, h->end_col}};
+  return r;
+}
 
 typedef struct {
   const char *id;         /* without the '^' */

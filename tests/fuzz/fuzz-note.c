@@ -42,7 +42,7 @@ static void check_note(void) {
   if (note->fm.has_error) check_pos(note->fm.error_pos);
   for (size_t i = 0; i < note->n_headings; i++) {
     if (note->headings[i].text == NULL) abort();
-    check_range(note->headings[i].range);
+    check_range(nl_heading_range(&note->headings[i]));
   }
   for (size_t i = 0; i < note->n_blocks; i++) check_range(note->blocks[i].range);
   for (size_t i = 0; i < note->n_links; i++) {
