@@ -20,6 +20,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 shared=${SHARED:-../shared}
 [ -d "$shared/bench" ] || shared=/work/shared
+shared=$(cd "$shared" && pwd) # absolute: the servers run in the vault
 out=${OUT:-tests/bench/results.jsonl}
 build=${BUILD:-build}
 server="$PWD/$build/notes-lsp"
