@@ -142,12 +142,6 @@ static int fz_score(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn, 
   return score;
 }
 
-static int is_ascii(const char *s, size_t len) {
-  for (size_t i = 0; i < len; i++)
-    if ((unsigned char)s[i] >= 0x80) return 0;
-  return 1;
-}
-
 static int ascii_space(unsigned char b) { return b == ' ' || (b >= '\t' && b <= '\r'); }
 
 static unsigned char fold_ascii(unsigned char b) { return b >= 'A' && b <= 'Z' ? b + 32 : b; }
@@ -272,7 +266,8 @@ int nl_fuzzy_score_scattered(const char *lower, size_t pn, const char *candidate
 }
 
 int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen) {
-  if (plen <= 16 && clen <= FZ_FAST_MAX && is_ascii(pattern, plen) && is_ascii(candidate, clen))
+  if (plen <= 16 && clen <= FZ_FAST_MAX && nl_unicode_is_ascii(pattern, plen) &&
+      nl_unicode_is_ascii(candidate, clen))
     return fz_score_ascii(pattern, plen, candidate, clen);
   return nl_fuzzy_score_reference(pattern, plen, candidate, clen);
 }
