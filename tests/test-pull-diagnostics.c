@@ -43,6 +43,19 @@ static void save_note(const char *rel, const char *text) {
   nl_ws_reload(ws, path);
 }
 
+/* Removes notes folder/<fmt % i> for i below n from the index and the disk, then the folder. */
+static void remove_notes(const char *folder, const char *fmt, int n) {
+  char path[512], name[64];
+  for (int i = 0; i < n; i++) {
+    snprintf(name, sizeof name, fmt, i);
+    snprintf(path, sizeof path, "%s/%s/%s", dir, folder, name);
+    nl_ws_remove(ws, path);
+    unlink(path);
+  }
+  snprintf(path, sizeof path, "%s/%s", dir, folder);
+  rmdir(path);
+}
+
 static const char *uri_of(const char *rel) {
   char path[512];
   snprintf(path, sizeof path, "%s/%s", dir, rel);
@@ -397,13 +410,7 @@ static void test_partial_results(void) {
   json_decref(streamed);
   json_decref(ids);
 
-  for (int i = 0; i < MANY; i++) {
-    snprintf(path, sizeof path, "%s/many/n%04d.md", dir, i);
-    nl_ws_remove(ws, path);
-    unlink(path);
-  }
-  snprintf(path, sizeof path, "%s/many", dir);
-  rmdir(path);
+  remove_notes("many", "n%04d.md", MANY);
 }
 
 #define FILLERS 300 /* notes that read E's face, none of B's or C's */
@@ -489,13 +496,7 @@ static void test_dependents_only(void) {
   json_decref(r);
   json_decref(held);
   json_decref(ids);
-  for (int i = 0; i < FILLERS; i++) {
-    snprintf(path, sizeof path, "%s/fill/f%03d.md", dir, i);
-    nl_ws_remove(ws, path);
-    unlink(path);
-  }
-  snprintf(path, sizeof path, "%s/fill", dir);
-  rmdir(path);
+  remove_notes("fill", "f%03d.md", FILLERS);
 }
 
 static void teardown(void) {

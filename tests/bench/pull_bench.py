@@ -189,35 +189,29 @@ def main():
         out["held"] = dict(held, answered=False, cancel_ms=q.stop(arrived)["ms"],
                            cancel_code=msg.get("error", {}).get("code"))
 
+    def held_edit(version, line, text):
+        """Holds a pull, then inserts text at line of the probe note: the Probe up to the held
+        pull's answer, and that answer's reports (whose resultIds the client now holds)."""
+        nonlocal ids
+        rid, tok = pull(c, ids)
+        c.request("workspace/symbol", {"query": "zzzz-no-such-name"}, 60)  # the pull was handled
+        p = Probe(s).start()
+        at = {"line": line, "character": 0}
+        c.notify("textDocument/didChange", {"textDocument": dict(s.doc, version=version),
+                                            "contentChanges": [{"range": {"start": at, "end": at}, "text": text}]})
+        msg, arrived = c.wait(rid, 900)
+        answered, (_, n_streamed) = reports(c, msg, tok)
+        for r in answered:
+            ids = [i for i in ids if i["uri"] != r["uri"]] + [{"uri": r["uri"], "value": r["resultId"]}]
+        return dict(p.stop(arrived), reports=len(answered) + n_streamed), answered
+
     # Held, then the probe note gains a broken link: the held pull answers that note.
-    rid, tok = pull(c, ids)
-    c.request("workspace/symbol", {"query": "zzzz-no-such-name"}, 60)  # the pull was handled
     line = s.text.count("\n")
-    p = Probe(s).start()
-    c.notify("textDocument/didChange", {"textDocument": dict(s.doc, version=2), "contentChanges": [
-        {"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
-         "text": "\n[[no such note at all]]\n"}]})
-    msg, arrived = c.wait(rid, 900)
-    answered, (_, n_streamed) = reports(c, msg, tok)
-    out["edit"] = dict(p.stop(arrived), reports=len(answered) + n_streamed,
-                       uris=[os.path.basename(lsp_bench.uri_to_path(r["uri"]))
-                             for r in answered[:3]])
-    for r in answered:
-        ids = [i for i in ids if i["uri"] != r["uri"]] + [{"uri": r["uri"], "value": r["resultId"]}]
+    out["edit"], answered = held_edit(2, line, "\n[[no such note at all]]\n")
+    out["edit"]["uris"] = [os.path.basename(lsp_bench.uri_to_path(r["uri"])) for r in answered[:3]]
 
     # Held, then the probe note gains a heading (its face changes) and another broken link.
-    rid, tok = pull(c, ids)
-    c.request("workspace/symbol", {"query": "zzzz-no-such-name"}, 60)
-    line += 2
-    p = Probe(s).start()
-    c.notify("textDocument/didChange", {"textDocument": dict(s.doc, version=3), "contentChanges": [
-        {"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
-         "text": "\n## A heading typed\n\n[[another missing note]]\n"}]})
-    msg, arrived = c.wait(rid, 900)
-    answered, (_, n_streamed) = reports(c, msg, tok)
-    out["face"] = dict(p.stop(arrived), reports=len(answered) + n_streamed)
-    for r in answered:
-        ids = [i for i in ids if i["uri"] != r["uri"]] + [{"uri": r["uri"], "value": r["resultId"]}]
+    out["face"], _ = held_edit(3, line + 2, "\n## A heading typed\n\n[[another missing note]]\n")
 
     # Held, then shutdown: both answered, then exit.
     rid, tok = pull(c, ids)
