@@ -280,19 +280,49 @@ json_t *nl_rpc_notification(const char *method, json_t *params) {
   return call(envelope(), method, params);
 }
 
+/* "Content-Length: N\r\n\r\n" then the n bytes of body[0, n) joined from the parts (new). */
+static char *frame(const char *const *parts, const size_t *lens, size_t n_parts, size_t *len) {
+  size_t body = 0;
+  for (size_t i = 0; i < n_parts; i++) body += lens[i];
+  char header[64];
+  int hlen = snprintf(header, sizeof(header), "Content-Length: %zu\r\n\r\n", body);
+  char *out = malloc((size_t)hlen + body + 1);
+  if (out == NULL) return NULL;
+  memcpy(out, header, (size_t)hlen);
+  size_t at = (size_t)hlen;
+  for (size_t i = 0; i < n_parts; i++) {
+    memcpy(out + at, parts[i], lens[i]);
+    at += lens[i];
+  }
+  out[at] = '\0';
+  if (len != NULL) *len = at;
+  return out;
+}
+
 char *nl_rpc_encode(const json_t *msg, size_t *len) {
   /* JSON_ENSURE_ASCII stays off: LSP bodies are UTF-8 and escaping would only cost bytes. */
   char *json = json_dumps(msg, JSON_COMPACT | JSON_ENCODE_ANY);
   if (json == NULL) return NULL;
-  size_t body = strlen(json);
-  char header[64];
-  int hlen = snprintf(header, sizeof(header), "Content-Length: %zu\r\n\r\n", body);
-  char *out = malloc((size_t)hlen + body + 1);
-  if (out != NULL) {
-    memcpy(out, header, (size_t)hlen);
-    memcpy(out + hlen, json, body + 1);
-    if (len != NULL) *len = (size_t)hlen + body;
-  }
+  const char *parts[] = {json};
+  size_t lens[] = {strlen(json)};
+  char *out = frame(parts, lens, 1, len);
+  free(json);
+  return out;
+}
+
+char *nl_rpc_encode_raw_result(json_t *id, const char *result, size_t n, size_t *len) {
+  /* The envelope without its result, encoded as any message is, then the result spliced in
+   * before its closing brace. */
+  json_t *msg = nl_rpc_result(id, NULL);
+  if (msg == NULL) return NULL;
+  json_object_del(msg, "result");
+  char *json = json_dumps(msg, JSON_COMPACT);
+  json_decref(msg);
+  if (json == NULL) return NULL;
+  static const char key[] = ",\"result\":";
+  const char *parts[] = {json, key, result, "}"};
+  size_t lens[] = {strlen(json) - 1, sizeof(key) - 1, n, 1};
+  char *out = frame(parts, lens, 4, len);
   free(json);
   return out;
 }

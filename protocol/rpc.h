@@ -81,5 +81,9 @@ json_t *nl_rpc_notification(const char *method, json_t *params);
  * (UTF-8 kept as is, not escaped), NUL-terminated, with the total length (header included) in
  * *len; NULL when out of memory or msg cannot be encoded. */
 char *nl_rpc_encode(const json_t *msg, size_t *len);
+/* The same for the reply {"jsonrpc":"2.0","id":id,"result":...} whose result is the JSON text
+ * result[0, n) (borrowed; not checked), written by a handler without a JSON tree (a long list
+ * of locations); id is borrowed (NULL means null). */
+char *nl_rpc_encode_raw_result(json_t *id, const char *result, size_t n, size_t *len);
 
 #endif

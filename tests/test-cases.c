@@ -452,7 +452,7 @@ static int lsp_request(kase *c, const nl_dispatch_entry *d, const json_t *req, j
   }
   uris_in(&c->f, params);
   char herr[512] = "";
-  int hrc = d->feature(&c->f.ctx, params, result, herr, sizeof herr);
+  int hrc = nl_ctx_result_tree(d->feature(&c->f.ctx, params, result, herr, sizeof herr), result);
   json_decref(params);
   if (hrc != 0) {
     json_decref(*result);

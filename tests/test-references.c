@@ -36,7 +36,8 @@ static json_t *references(fixture *f, const char *uri, uint32_t line, uint32_t c
                              "includeDeclaration", declaration);
   json_t *result = NULL;
   char err[256];
-  int rc = nl_feature_references(&f->ctx, params, &result, err, sizeof err);
+  int rc = nl_ctx_result_tree(nl_feature_references(&f->ctx, params, &result, err, sizeof err),
+                              &result);
   json_decref(params);
   if (rc != 0) fprintf(stderr, "references failed: %s\n", err);
   return result;
@@ -86,6 +87,32 @@ static int count(const json_t *locs, const char *rel, const char *text) {
     free(got);
   }
   return n;
+}
+
+/* A location written as text is the JSON nl_ctx_location_json gives, byte for byte, for
+ * every link of a note (open and not) and with a URI that JSON must escape. */
+static void test_location_text_is_location_json(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  const char *open = open_note(&f, KICKOFF, NULL, NULL);
+  ASSERT(open != NULL);
+  for (int pass = 0; pass < 3; pass++) {
+    nl_entry e = *nl_ws_by_uri(f.ctx.ws, open);
+    if (pass == 1) e = *nl_ws_by_path(f.ctx.ws, NL_TEST_VAULT "/People/Ana Ruiz.md");
+    if (pass == 2) e.uri = "file:///q\"uo\\te\x01\x1f\t\n\x0b\r\b\f/Zo\xC3\xAB.md";
+    ASSERT(e.note->n_links > 0);
+    for (size_t i = 0; i < e.note->n_links; i++) {
+      json_t *want = nl_ctx_location_json(&f.ctx, &e, e.note->links[i].range);
+      char *want_text = json_dumps(want, JSON_COMPACT);
+      nl_buf b = NL_BUF_INIT;
+      nl_ctx_location_text(&f.ctx, &b, &e, e.note->links[i].range);
+      ASSERT_STR_EQ(b.s, want_text);
+      nl_buf_free(&b);
+      free(want_text);
+      json_decref(want);
+    }
+  }
+  fixture_done(&f);
 }
 
 static void test_links_to_a_note(void) {
@@ -205,6 +232,7 @@ static void test_nothing_to_find(void) {
 int main(void) {
   uv_loop_init(&loop);
   cfg = nl_config_new();
+  RUN(test_location_text_is_location_json);
   RUN(test_links_to_a_note);
   RUN(test_mentions_and_links_to_a_person);
   RUN(test_links_to_a_heading);

@@ -264,6 +264,26 @@ static void test_encode_nul_in_string(void) {
   json_decref(msg);
 }
 
+/* A result given as JSON text: the same message, byte for byte, as the result encoded from a
+ * tree, for an integer, a string and a missing id. */
+static void test_encode_raw_result(void) {
+  const char *text = "[{\"uri\":\"file:///a%20b.md\",\"n\":[1,2]},\"Zo\xC3\xAB\"]";
+  json_t *ids[] = {json_integer(42), json_string("x\"y"), NULL};
+  for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+    json_t *msg = nl_rpc_result(ids[i], json_loads(text, 0, NULL));
+    size_t want_len = 0, len = 0;
+    char *want = nl_rpc_encode(msg, &want_len);
+    char *out = nl_rpc_encode_raw_result(ids[i], text, strlen(text), &len);
+    ASSERT(want != NULL && out != NULL);
+    ASSERT_EQ(len, want_len);
+    ASSERT_STR_EQ(out, want);
+    free(want);
+    free(out);
+    json_decref(msg);
+    json_decref(ids[i]);
+  }
+}
+
 int main(void) {
   RUN(test_codes_match_spec);
   RUN(test_code_names);
@@ -274,5 +294,6 @@ int main(void) {
   RUN(test_builders);
   RUN(test_encode);
   RUN(test_encode_nul_in_string);
+  RUN(test_encode_raw_result);
   return NL_TEST_DONE();
 }

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "lsp/base/buf.h"
 #include "lsp/client/document.h"
 #include "lsp/client/text.h"
 #include "lsp/index/workspace.h"
@@ -59,6 +60,17 @@ struct nl_ctx {
  * from protocol/rpc.h) with a message naming the field in err. */
 typedef int (*nl_handler_fn)(const nl_ctx *ctx, const json_t *params, json_t **result,
                              char *err, size_t err_size);
+/* What a handler returns instead of 0 when *result is a JSON string that holds the answer's
+ * JSON text (nl_ctx_raw_result): a long answer written as text, without a tree of JSON
+ * values to build, encode and free (references: a tree of ~20 allocations per location). */
+#define NL_CTX_RAW_RESULT 1
+/* Takes b's text, the JSON of an answer, as *result (new) for a handler to return
+ * NL_CTX_RAW_RESULT with; out of memory: 0 with *result = json_null(), the empty answer. */
+int nl_ctx_raw_result(nl_buf *b, json_t **result);
+/* For a caller that wants the answer as JSON values (tests): a handler's return code and
+ * *result as if it had built the tree; NL_CTX_RAW_RESULT becomes 0 with *result replaced by
+ * the value its text holds (an internal error if the text were not JSON). */
+int nl_ctx_result_tree(int rc, json_t **result);
 
 /* ---- positions of notes ------------------------------------------------------------------ */
 
@@ -71,11 +83,14 @@ json_t *nl_ctx_position_json(const nl_ctx *ctx, const nl_entry *e, nl_bpos p);
 json_t *nl_ctx_range_json(const nl_ctx *ctx, const nl_entry *e, nl_brange r);
 /* A Location {uri, range} for a range of `e` (new). */
 json_t *nl_ctx_location_json(const nl_ctx *ctx, const nl_entry *e, nl_brange r);
-/* A Location (new) for a span of `e` on one line that starts at `start` with `lead` ASCII
- * bytes followed by bytes[0, n) (the note's own bytes, from the parse): an @mention is '@'
- * and the name it resolved to. No text is read to measure it. */
-json_t *nl_ctx_span_location_json(const nl_ctx *ctx, const nl_entry *e, nl_bpos start,
-                                  uint32_t lead, const char *bytes, size_t n);
+/* Appends to b the JSON text of nl_ctx_location_json(ctx, e, r), for an answer written as
+ * text (NL_CTX_RAW_RESULT). */
+void nl_ctx_location_text(const nl_ctx *ctx, nl_buf *b, const nl_entry *e, nl_brange r);
+/* Appends to b the JSON text of a Location for a span of `e` on one line that starts at
+ * `start` with `lead` ASCII bytes followed by bytes[0, n) (the note's own bytes, from the
+ * parse): an @mention is '@' and the name it resolved to. No text is read to measure it. */
+void nl_ctx_span_location_text(const nl_ctx *ctx, nl_buf *b, const nl_entry *e, nl_bpos start,
+                               uint32_t lead, const char *bytes, size_t n);
 /* A Range (new) of the note whose text is t. */
 json_t *nl_ctx_text_range_json(const nl_ctx *ctx, const nl_text *t, nl_brange r);
 /* Converts an LSP position in open document `doc` to a byte position of its note. */

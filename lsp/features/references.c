@@ -17,7 +17,8 @@
 
 typedef struct {
   const nl_ctx *ctx;
-  json_t *out;
+  nl_buf out;     /* the answer's JSON text: '[' and the locations so far */
+  size_t n_out;   /* locations in out */
   const nl_entry *target;
   const char *heading; /* only links to this heading of target count (NULL: any) */
   const char *block;   /* likewise a block id */
@@ -31,6 +32,12 @@ static int same_fragment(const nl_note *target, const char *want, const char *ha
   return a != NULL && a == b;
 }
 
+/* The buffer to append one more location to, after a ',' when it is not the first. */
+static nl_buf *next(query *q) {
+  nl_buf_add(&q->out, q->n_out++ > 0 ? "," : "[", 1);
+  return &q->out;
+}
+
 static void add_links(query *q) {
   nl_ref *refs;
   ptrdiff_t n = nl_ws_backlinks(q->ctx->ws, q->target, &refs);
@@ -39,7 +46,7 @@ static void add_links(query *q) {
     const nl_link *l = &from->note->links[refs[i].link];
     if (q->heading != NULL && !same_fragment(q->target->note, q->heading, l->heading)) continue;
     if (q->block != NULL && (l->block == NULL || strcmp(q->block, l->block) != 0)) continue;
-    json_array_append_new(q->out, nl_ctx_location_json(q->ctx, from, l->range));
+    nl_ctx_location_text(q->ctx, next(q), from, l->range);
   }
   if (n > 0) free(refs);
 }
@@ -52,8 +59,7 @@ static void add_mentions(query *q) {
     const nl_mention *m = &from->note->mentions[refs[i].link];
     size_t len = 0;
     nl_ws_resolve_mention(q->ctx->ws, from, m, &len);
-    json_t *loc = nl_ctx_span_location_json(q->ctx, from, m->at, 1, m->tail, len); /* '@' name */
-    json_array_append_new(q->out, loc);
+    nl_ctx_span_location_text(q->ctx, next(q), from, m->at, 1, m->tail, len); /* '@' name */
   }
   if (n > 0) free(refs);
 }
@@ -67,7 +73,7 @@ static void add_tag_uses(query *q, const nl_entry *self, const char *name) {
     if (e == NULL || e->root != self->root) continue;
     for (size_t i = 0; i < e->note->n_tags; i++)
       if (strcasecmp(e->note->tags[i].name, name) == 0)
-        json_array_append_new(q->out, nl_ctx_location_json(q->ctx, e, e->note->tags[i].range));
+        nl_ctx_location_text(q->ctx, next(q), e, e->note->tags[i].range);
   }
 }
 
@@ -77,7 +83,7 @@ static void add_declaration(query *q) {
   const nl_block_id *b = q->block ? nl_nav_find_block(q->target->note, q->block) : NULL;
   if (h != NULL) r = nl_heading_range(h);
   if (b != NULL) r = b->range;
-  json_array_append_new(q->out, nl_ctx_location_json(q->ctx, q->target, r));
+  nl_ctx_location_text(q->ctx, next(q), q->target, r);
 }
 
 /* The heading whose line holds pos, or NULL. A level-1 heading is the note's title: on it,
@@ -91,6 +97,12 @@ static const nl_heading *heading_at(const nl_note *note, nl_bpos pos) {
   return NULL;
 }
 
+/* The answer: the locations' JSON text, handed to the server as it is (NL_CTX_RAW_RESULT). */
+static int finish(query *q, json_t **result) {
+  nl_buf_adds(&q->out, q->n_out > 0 ? "]" : "[]");
+  return nl_ctx_raw_result(&q->out, result);
+}
+
 int nl_feature_references(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
                           size_t err_size) {
   const char *uri = NULL;
@@ -101,14 +113,16 @@ int nl_feature_references(const nl_ctx *ctx, const json_t *params, json_t **resu
   int declaration = json_is_true(json_object_get(context, "includeDeclaration"));
   nl_doc *doc = nl_docs_get(ctx->docs, uri);
   nl_entry *self = nl_ws_by_uri(ctx->ws, uri);
-  *result = json_array();
   /* The index holds the open text already (the server flushes edits before requests). */
-  if (doc == NULL || self == NULL || *result == NULL) return 0;
+  if (doc == NULL || self == NULL) {
+    *result = json_array();
+    return 0;
+  }
   const nl_note *note = self->note;
   nl_bpos pos = nl_ctx_bpos(ctx, doc, line, character);
   nl_loc loc;
   nl_locate(ctx->ws, self, note, pos, &loc);
-  query q = {ctx, *result, NULL, NULL, NULL};
+  query q = {ctx, NL_BUF_INIT, 0, NULL, NULL, NULL};
   switch (loc.kind) {
   case NL_LOC_LINK: {
     const nl_link *l = &note->links[loc.index];
@@ -136,7 +150,7 @@ int nl_feature_references(const nl_ctx *ctx, const json_t *params, json_t **resu
     q.target = nl_ws_resolve_account_tag(ctx->ws, self, tag, strlen(tag));
     if (q.target == NULL) {
       add_tag_uses(&q, self, tag);
-      return 0;
+      return finish(&q, result);
     }
     break;
   }
@@ -148,9 +162,10 @@ int nl_feature_references(const nl_ctx *ctx, const json_t *params, json_t **resu
     break;
   }
   }
-  if (q.target == NULL) return 0;
-  if (declaration) add_declaration(&q);
-  add_links(&q);
-  if (q.target->kind == NL_KIND_PERSON && q.heading == NULL && q.block == NULL) add_mentions(&q);
-  return 0;
+  if (q.target != NULL) {
+    if (declaration) add_declaration(&q);
+    add_links(&q);
+    if (q.target->kind == NL_KIND_PERSON && q.heading == NULL && q.block == NULL) add_mentions(&q);
+  }
+  return finish(&q, result);
 }

@@ -209,6 +209,10 @@ static void write_done(uv_write_t *req, int status) {
 int nl_transport_send(nl_transport *t, const json_t *msg) {
   size_t len;
   char *buf = nl_rpc_encode(msg, &len);
+  return nl_transport_send_encoded(t, buf, len);
+}
+
+int nl_transport_send_encoded(nl_transport *t, char *buf, size_t len) {
   if (buf == NULL) {
     nl_log(NL_LOG_ERROR, "cannot encode a message: out of memory");
     return UV_ENOMEM;

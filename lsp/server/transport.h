@@ -29,6 +29,9 @@ nl_transport *nl_transport_start(uv_loop_t *loop, size_t max_message, nl_transpo
  * error (logged). While more than a few MiB wait for the client to read them, the transport
  * stops reading input (back-pressure) and resumes once the client has caught up. */
 int nl_transport_send(nl_transport *t, const json_t *msg);
+/* Queues buf[0, len), a message nl_rpc_encode* framed (steals buf; NULL: out of memory,
+ * logged), as nl_transport_send does. */
+int nl_transport_send_encoded(nl_transport *t, char *buf, size_t len);
 /* Writes queued and not yet finished. */
 size_t nl_transport_pending(const nl_transport *t);
 /* Stops reading (when the server exits); its handles close with the loop's others. */
