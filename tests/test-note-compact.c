@@ -83,8 +83,66 @@ static void test_big_note(void) {
   ASSERT(compare("empty.md", "", 0));
 }
 
+typedef struct {
+  const char *base;
+  size_t len;
+  int outside;
+} block_check;
+
+static void *inside_block(void *ud, const void *p) {
+  block_check *c = ud;
+  if ((const char *)p < c->base || (const char *)p > c->base + c->len) c->outside++;
+  return (void *)p;
+}
+
+/* Every pointer of a compacted note points into its one block, so the index cache can store
+ * it: a static error message too. */
+static int all_in_block(nl_note *n) {
+  block_check c = {NULL, 0, 0};
+  c.base = nl_arena_single(&n->arena, &c.len);
+  if (c.base == NULL) return 0;
+  nl_note_each_pointer(n, inside_block, &c);
+  return c.outside == 0;
+}
+
+/* Compaction keeps each distinct text once: a person named in the frontmatter, two links
+ * and a task's owner, a tag repeated on task lines. */
+static void test_equal_texts_share(void) {
+  const char *text = "---\nparticipants:\n- Ana Ruiz\naccount: Ana Ruiz\n---\n"
+                     "[[Ana Ruiz]] met [[Ana Ruiz|Ana]] and [[Bo]]\n"
+                     "- [ ] one @Ana Ruiz #task\n- [ ] two #task\n";
+  nl_note *n = nl_note_parse(text, strlen(text));
+  ASSERT(n != NULL);
+  ASSERT_EQ(n->n_links, 3);
+  ASSERT_STR_EQ(n->links[0].target, "Ana Ruiz");
+  ASSERT(n->links[0].target == n->links[1].target);
+  ASSERT(n->participants[0].text == n->links[0].target);
+  ASSERT(n->account->text == n->links[0].target);
+  ASSERT_STR_EQ(n->links[2].target, "Bo");
+  ASSERT_EQ(n->n_tasks, 2);
+  ASSERT_STR_EQ(n->tags[n->tasks[0].first_tag].name, "task");
+  ASSERT(n->tags[n->tasks[0].first_tag].name == n->tags[n->tasks[1].first_tag].name);
+  ASSERT(all_in_block(n));
+  ASSERT(compare("shared.md", text, strlen(text)));
+  nl_note_free(n);
+}
+
+static void test_static_error_in_block(void) {
+  char text[1024] = "---\nkey: "; /* deeper than the frontmatter parser's 256 levels */
+  for (int i = 0; i < 300; i++) strcat(text, "[");
+  strcat(text, "\n---\nbody\n");
+  nl_note *n = nl_note_parse(text, strlen(text));
+  ASSERT(n != NULL);
+  ASSERT(n->fm.has_error);
+  ASSERT_STR_EQ(n->fm.error_message, "frontmatter nests too deeply");
+  ASSERT(all_in_block(n));
+  nl_note_free(n);
+}
+
 int main(void) {
   RUN(test_vault_notes);
   RUN(test_big_note);
+  RUN(test_equal_texts_share);
+  RUN(test_static_error_in_block);
   return NL_TEST_DONE();
 }

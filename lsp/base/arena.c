@@ -150,63 +150,8 @@ void *nl_arena_init_block(nl_arena *a, size_t len) {
   return b->data;
 }
 
-/* ---- compaction ------------------------------------------------------------------------- */
-
-int nl_arena_compact(nl_arena *a, nl_arena_moves *moves) {
-  const size_t align = sizeof(max_align_t);
-  size_t total = 0, n = 0;
-  for (nl_arena_block *b = a->head; b != NULL; b = b->next, n++)
-    total += (b->len + align - 1) & ~(align - 1);
-  moves->moves = NULL;
-  moves->n = 0;
-  if (n <= 1 && (a->head == NULL || a->head->cap - a->head->len < 64)) return 0; /* tight already */
-  nl_arena_block *nb = malloc(sizeof(*nb) + (total ? total : 1));
-  nl_arena_move *m = malloc((n + 1) * sizeof(*m));
-  if (nb == NULL || m == NULL) {
-    free(nb);
-    free(m);
-    return NL_ENOMEM;
-  }
-  nb->next = NULL;
-  nb->cap = total;
-  nb->len = 0;
-  /* Each block keeps its offset modulo the alignment, so every object stays aligned. */
-  for (nl_arena_block *b = a->head; b != NULL; b = b->next) {
-    char *dst = (char *)nb->data + nb->len;
-    memcpy(dst, b->data, b->len);
-    m[moves->n++] = (nl_arena_move){(const char *)b->data, b->len, dst};
-    nb->len += (b->len + align - 1) & ~(align - 1);
-  }
-  moves->moves = m;
-  /* The old chain hangs off the table's spare slot until nl_arena_moves_free. */
-  m[moves->n].old_start = (const char *)a->head;
-  m[moves->n].len = 0;
-  m[moves->n].new_start = NULL;
-  a->head = nb;
-  return 0;
-}
-
-void *nl_arena_moved(const nl_arena_moves *moves, const void *p) {
-  const char *c = p;
-  for (size_t i = 0; i < moves->n; i++) {
-    const nl_arena_move *m = &moves->moves[i];
-    if (c >= m->old_start && c <= m->old_start + m->len) return m->new_start + (c - m->old_start);
-  }
-  return (void *)c;
-}
-
-void nl_arena_moves_free(nl_arena_moves *moves) {
-  if (moves->moves == NULL) return;
-  free_chain((nl_arena_block *)moves->moves[moves->n].old_start);
-  free(moves->moves);
-  moves->moves = NULL;
-  moves->n = 0;
-}
-
-void nl_arena_moves_recycle(nl_arena_moves *moves, nl_arena *spare) {
-  if (moves->moves == NULL) return;
-  keep_spare(spare, (nl_arena_block *)moves->moves[moves->n].old_start);
-  free(moves->moves);
-  moves->moves = NULL;
-  moves->n = 0;
+void nl_arena_recycle(nl_arena *a, nl_arena *spare) {
+  keep_spare(spare, a->head);
+  keep_spare(spare, a->spare);
+  nl_arena_init(a);
 }

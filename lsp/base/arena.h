@@ -39,31 +39,8 @@ const void *nl_arena_single(const nl_arena *a, size_t *len);
  * returns its data for the caller to fill (aligned for any type); NULL when out of memory. */
 void *nl_arena_init_block(nl_arena *a, size_t len);
 
-/* ---- compaction ------------------------------------------------------------------------- */
-
-/* Where compaction moved the old blocks: pointers into them are translated with
- * nl_arena_moved. */
-typedef struct {
-  const char *old_start;
-  size_t len;
-  char *new_start;
-} nl_arena_move;
-
-typedef struct {
-  nl_arena_move *moves; /* new; free with nl_arena_moves_free */
-  size_t n;
-} nl_arena_moves;
-
-/* Copies every block of `a` into one block of exactly the bytes used and records the moves;
- * the old blocks stay valid until nl_arena_moves_free, so the caller can translate pointers.
- * Returns 0, or NL_ENOMEM (the arena is unchanged). */
-int nl_arena_compact(nl_arena *a, nl_arena_moves *moves);
-/* The new address of p if it pointed into a moved block, else p. */
-void *nl_arena_moved(const nl_arena_moves *moves, const void *p);
-/* Frees the old blocks and the table. */
-void nl_arena_moves_free(nl_arena_moves *moves);
-/* Frees the table and hands the old blocks to `spare` (emptied, as nl_arena_reset does), so a
- * scratch arena can lend its blocks to a parse and get them back after compaction. */
-void nl_arena_moves_recycle(nl_arena_moves *moves, nl_arena *spare);
+/* Empties `a` into `spare`: a's blocks become spare's, emptied (as nl_arena_reset keeps them),
+ * so a scratch arena lent to a parse gets its blocks back; a is left empty. */
+void nl_arena_recycle(nl_arena *a, nl_arena *spare);
 
 #endif

@@ -526,9 +526,8 @@ nl_entry *nl_ws_update(nl_workspace *ws, const char *abs, const char *text, size
                        int open) {
   int r = nl_ws_root_of(ws, abs);
   if (r < 0) return NULL;
-  nl_note *note = nl_note_parse(text, len);
+  nl_note *note = nl_note_parse(text, len); /* compacted by the parse */
   if (note == NULL) return NULL;
-  nl_note_compact(note);
   nl_entry *e = nl_wsi_put_note(ws, abs, note, open);
   nl_wsi_changed(ws);
   return e;

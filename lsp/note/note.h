@@ -303,16 +303,18 @@ typedef struct nl_note {
  * tag, mention or task. */
 nl_note *nl_note_parse(const char *text, size_t len);
 
-/* Moves everything the note holds into one block of exactly the bytes used, so a parsed note
- * costs what it stores; pointers into the note change. Returns 0, or -1 when out of memory
+/* Moves everything the note holds into one block of exactly the bytes used, its records first
+ * and then its strings, each distinct text once (two fields with equal text may then share
+ * one string: a note's strings are never written after the parse), so a parsed note costs
+ * what it stores; pointers into the note change. Returns 0, or -1 when out of memory
  * (the note is unchanged). The index compacts every note it keeps. */
 int nl_note_compact(nl_note *note);
-/* The same; the old blocks go to `spare` for reuse (nl_arena_moves_recycle) instead of being
- * freed when spare is not NULL. */
+/* The same; the old blocks go to `spare` for reuse (nl_arena_recycle) instead of being freed
+ * when spare is not NULL. */
 int nl_note_compact_ex(nl_note *note, nl_arena *spare);
 
-/* Calls fn on every pointer the note holds (strings, arrays, the frontmatter shortcuts; NULL
- * ones too) and stores what fn returns in its place: how compaction moves a note, and how the
+/* Calls fn on every pointer the note holds that is not NULL (strings, arrays, the frontmatter
+ * shortcuts) and stores what fn returns in its place: how compaction moves a note, and how the
  * index cache re-bases a stored note. An array's elements are visited through the pointer fn
  * returned for the array, so fn must return readable memory for arrays. */
 typedef void *(*nl_note_pointer_fn)(void *ud, const void *p);

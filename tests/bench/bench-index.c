@@ -87,20 +87,55 @@ static void time_task_views(nl_workspace *ws, const char *root, const json_t *me
 
 static size_t str_bytes(const char *s) { return s != NULL ? strlen(s) + 1 : 0; }
 
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The bytes of a note's strings counted once per distinct text (and once per address). */
+static size_t unique_str_bytes(const nl_note *n) {
+  size_t cap = 64, k = 0, sum = 0;
+  const char **v = malloc(cap * sizeof(*v));
+#define PUT(s) do { if ((s) != NULL) { if (k == cap) v = realloc(v, (cap *= 2) * sizeof(*v)); v[k++] = (s); } } while (0)
+  for (size_t i = 0; i < n->fm.n_entries; i++) {
+    PUT(n->fm.entries[i].key);
+    for (size_t j = 0; j < n->fm.entries[i].n_items; j++) PUT(n->fm.entries[i].items[j].text);
+  }
+  PUT(n->fm.error_message);
+  for (size_t i = 0; i < n->n_headings; i++) PUT(n->headings[i].text);
+  for (size_t i = 0; i < n->n_blocks; i++) PUT(n->blocks[i].id);
+  for (size_t i = 0; i < n->n_links; i++) {
+    PUT(n->links[i].target); PUT(n->links[i].heading); PUT(n->links[i].block); PUT(n->links[i].alias);
+  }
+  for (size_t i = 0; i < n->n_tags; i++) PUT(n->tags[i].name);
+  for (size_t i = 0; i < n->n_mentions; i++) PUT(n->mentions[i].tail);
+  for (size_t i = 0; i < n->n_tasks; i++) {
+    const nl_task *t = &n->tasks[i];
+    PUT(t->description); PUT(t->recurrence); PUT(t->id); PUT(t->block_id);
+    for (uint32_t j = 0; j < t->n_depends_on; j++) PUT(t->depends_on[j]);
+  }
+#undef PUT
+  qsort(v, k, sizeof(*v), cmp_str);
+  for (size_t i = 0; i < k; i++)
+    if (i == 0 || strcmp(v[i], v[i - 1]) != 0) sum += strlen(v[i]) + 1;
+  free(v);
+  return sum;
+}
+
 /* With BENCH_BREAKDOWN set: where the parsed notes' bytes go, as one JSON line (MiB of
  * fixed-size records by array; strings summed over the fields that point to them). */
 static void breakdown(nl_workspace *ws) {
   enum { TASKS, LINKS, TAGS, MENTIONS, HEADINGS, BLOCKS, CODE, COLS, FM, STR_TASK, STR_LINK,
-         STR_TAG, STR_MENTION, STR_HEADING, STR_FM, WIDE, NOTE, N_PARTS };
+         STR_TAG, STR_MENTION, STR_HEADING, STR_FM, WIDE, NOTE, STR_UNIQUE, N_PARTS };
   static const char *names[N_PARTS] = {"tasks", "links", "tags", "mentions", "headings",
     "blocks", "code", "cols", "fm", "str_task", "str_link", "str_tag", "str_mention",
-    "str_heading", "str_fm", "wide", "note_struct"};
+    "str_heading", "str_fm", "wide", "note_struct", "str_unique"};
   size_t b[N_PARTS] = {0}, n_tasks = 0;
   for (uint32_t i = 0; i < nl_ws_id_limit(ws); i++) {
     nl_entry *e = nl_ws_get(ws, i);
     if (e == NULL) continue;
     const nl_note *n = e->note;
     b[NOTE] += sizeof(*n);
+    b[STR_UNIQUE] += unique_str_bytes(n);
     b[WIDE] += n->wide != NULL ? (n->n_lines + 7) / 8 : 0;
     b[TASKS] += n->n_tasks * sizeof(nl_task);
     n_tasks += n->n_tasks;
