@@ -115,6 +115,107 @@ static void test_location_text_is_location_json(void) {
   fixture_done(&f);
 }
 
+/* Whether nl_ws_backlinks (mentions: nl_ws_mentions_of and nl_ws_mention_resolved) of t
+ * gives exactly the links (mentions) of the whole vault that resolve to t, each once. */
+static int refs_agree(const nl_workspace *ws, const nl_entry *t, int mention) {
+  nl_ref *got = NULL;
+  ptrdiff_t n = mention ? nl_ws_mentions_of(ws, t, &got) : nl_ws_backlinks(ws, t, &got);
+  int ok = n >= 0;
+  size_t want = 0;
+  for (uint32_t id = 0; ok && id < nl_ws_id_limit(ws); id++) {
+    const nl_entry *e = nl_ws_get(ws, id);
+    if (e == NULL) continue;
+    size_t count = mention ? e->note->n_mentions : e->note->n_links;
+    for (size_t i = 0; ok && i < count; i++) {
+      size_t len = 0, memo_len = 0;
+      const nl_link *l = &e->note->links[i];
+      const nl_entry *to =
+          mention ? nl_ws_resolve_mention(ws, e, &e->note->mentions[i], &len)
+                  : nl_ws_resolve(ws, e, l->target, strlen(l->target), NULL);
+      if (mention && (nl_ws_mention_resolved(ws, e, i, &memo_len) != to || memo_len != len)) {
+        fprintf(stderr, "mention %zu of %s: memo differs\n", i, e->rel);
+        ok = 0;
+      }
+      if (to != t) continue;
+      want++;
+      int found = 0;
+      for (ptrdiff_t k = 0; k < n; k++) found += got[k].from == id && got[k].link == i;
+      if (found != 1) {
+        fprintf(stderr, "%s %zu of %s to %s: found %d times\n", mention ? "mention" : "link", i,
+                e->rel, t->rel, found);
+        ok = 0;
+      }
+    }
+  }
+  if (ok && (size_t)n != want) {
+    fprintf(stderr, "%s of %s: %td found, %zu resolve to it\n", mention ? "mentions" : "links",
+            t->rel, n, want);
+    ok = 0;
+  }
+  free(got);
+  return ok;
+}
+
+static int all_refs_agree(const nl_workspace *ws) {
+  int ok = 1;
+  for (uint32_t id = 0; id < nl_ws_id_limit(ws); id++) {
+    const nl_entry *t = nl_ws_get(ws, id);
+    if (t != NULL) ok &= refs_agree(ws, t, 0) & refs_agree(ws, t, 1);
+  }
+  return ok;
+}
+
+/* A note of the vault at rel (in memory, as an open document's text) with `text`, or gone
+ * (text NULL). */
+static void put(fixture *f, const char *rel, const char *text) {
+  char abs[4096];
+  snprintf(abs, sizeof abs, "%s/%s", nl_ws_root(f->ws, 0), rel);
+  if (text == NULL)
+    ASSERT_EQ(nl_ws_remove(f->ws, abs), 0);
+  else
+    ASSERT(nl_ws_update(f->ws, abs, text, strlen(text), 1) != NULL);
+}
+
+/* What the searches keep of resolutions (backlinks.c) never changes an answer: every target's
+ * links and mentions equal a search of the whole vault, asked again after each change that
+ * moves a resolution: a note renamed, given an alias or a title, a second note of a name, a
+ * link edited, a person with a shorter name, a note removed. */
+static void test_references_equal_a_full_search(void) {
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
+  ASSERT(all_refs_agree(f.ws));
+  ASSERT(all_refs_agree(f.ws)); /* from what the first pass kept */
+  size_t len = 0;
+  char *ana = read_file(NL_TEST_VAULT "/People/Ana Ruiz.md", &len);
+  char *kickoff = read_file(NL_TEST_VAULT "/" KICKOFF, &len);
+  ASSERT(ana != NULL && kickoff != NULL);
+  put(&f, "People/Ana Ruiz.md", NULL); /* renamed */
+  put(&f, "People/Ana R.md", ana);
+  ASSERT(all_refs_agree(f.ws));
+  put(&f, "People/Ana R.md", "---\naliases: [Ana Ruiz, Contoso]\n---\n# Ana\n");
+  ASSERT(all_refs_agree(f.ws));
+  put(&f, "Archive/Jonas Becker.md", "# Jonas, archived\n"); /* [[Jonas Becker]] now picks */
+  ASSERT(all_refs_agree(f.ws));
+  put(&f, "Jonas Becker.md", "# Jonas at the root\n");
+  ASSERT(all_refs_agree(f.ws));
+  char *edited = strdup(kickoff);
+  for (char *p = strstr(edited, "[[Contoso]]"); p != NULL; p = strstr(p, "[[Contoso]]"))
+    memcpy(p, "[[Apollo]] ", 11);
+  put(&f, KICKOFF, edited); /* links edited: the note's seq moves, nothing else */
+  ASSERT(all_refs_agree(f.ws));
+  put(&f, "People/Jonas.md", "# Jonas\n"); /* "@Jonas Becker" may stop at "Jonas" */
+  ASSERT(all_refs_agree(f.ws));
+  put(&f, "Projects/Apollo.md", NULL);
+  put(&f, "People/Jonas Becker.md", NULL);
+  ASSERT(all_refs_agree(f.ws));
+  put(&f, KICKOFF, kickoff);
+  ASSERT(all_refs_agree(f.ws));
+  free(edited);
+  free(ana);
+  free(kickoff);
+  fixture_done(&f);
+}
+
 static void test_links_to_a_note(void) {
   fixture f;
   ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
@@ -233,6 +334,7 @@ int main(void) {
   uv_loop_init(&loop);
   cfg = nl_config_new();
   RUN(test_location_text_is_location_json);
+  RUN(test_references_equal_a_full_search);
   RUN(test_links_to_a_note);
   RUN(test_mentions_and_links_to_a_person);
   RUN(test_links_to_a_heading);

@@ -58,7 +58,7 @@ static void add_mentions(query *q) {
     const nl_entry *from = nl_ws_get(q->ctx->ws, refs[i].from);
     const nl_mention *m = &from->note->mentions[refs[i].link];
     size_t len = 0;
-    nl_ws_resolve_mention(q->ctx->ws, from, m, &len);
+    nl_ws_mention_resolved(q->ctx->ws, from, refs[i].link, &len);
     nl_ctx_span_location_text(q->ctx, next(q), from, m->at, 1, m->tail, len); /* '@' name */
   }
   if (n > 0) free(refs);

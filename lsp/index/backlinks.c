@@ -94,6 +94,86 @@ static void refs_complete(const nl_workspace *ws) {
   if (ws->refs_upto != UINT32_MAX) nl_wsi_refs_step((nl_workspace *)ws, UINT64_MAX);
 }
 
+/* ---- what links and mentions resolve to ---------------------------------------------------- */
+
+/* A search looks at every link (mention) of each note filed under a name, and resolving one
+ * builds its path and looks it up, or tries each prefix of a mention as a person's name: most
+ * of a search's time. What they resolved to is kept (nl_ws_hits) until a change can alter it:
+ * a note came, went, or changed its names, kind or headings (nl_ws_generation), or the
+ * linking note was parsed again (its seq). */
+#define HITS_MIN 64
+#define HITS_MAX ((size_t)1 << 18) /* 6 MiB; then the table starts again */
+
+void nl_wsi_hits_free(nl_ws_hits *h) {
+  free(h->slots);
+  *h = (nl_ws_hits){0};
+}
+
+static size_t hit_home(uint64_t key, size_t cap) {
+  return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
+}
+
+/* The slot of key, or the empty one where it goes. */
+static nl_ws_hit *hit_find(nl_ws_hit *slots, size_t cap, uint64_t key) {
+  size_t i = hit_home(key, cap);
+  while (slots[i].key != 0 && slots[i].key != key) i = (i + 1) & (cap - 1);
+  return &slots[i];
+}
+
+/* Room for one more slot at a load of at most a half: 0, or -1 out of memory (the table is
+ * then left as it was, and nothing is kept). */
+static int hits_room(nl_ws_hits *h) {
+  if (h->slots != NULL && (h->n + 1) * 2 <= h->cap) return 0;
+  size_t cap = h->cap ? h->cap * 2 : HITS_MIN;
+  if (cap > HITS_MAX) { /* full: start again rather than grow without bound */
+    memset(h->slots, 0, h->cap * sizeof(*h->slots));
+    h->n = 0;
+    return 0;
+  }
+  nl_ws_hit *slots = calloc(cap, sizeof(*slots));
+  if (slots == NULL) return -1;
+  for (size_t i = 0; i < h->cap; i++)
+    if (h->slots[i].key != 0) *hit_find(slots, cap, h->slots[i].key) = h->slots[i];
+  free(h->slots);
+  h->slots = slots;
+  h->cap = cap;
+  return 0;
+}
+
+/* What from's link i (with `mention`, its mention i) resolves to, as nl_ws_resolve and
+ * nl_ws_resolve_mention say; *len: a mention's matched bytes. */
+static nl_entry *resolved(const nl_workspace *cws, const nl_entry *from, int mention,
+                         size_t i, size_t *len) {
+  nl_workspace *ws = (nl_workspace *)cws; /* the table is derived, as refs_complete's maps */
+  nl_ws_hits *h = &ws->hits;
+  if (h->gen != ws->gen) {
+    if (h->slots != NULL) memset(h->slots, 0, h->cap * sizeof(*h->slots));
+    h->n = 0;
+    h->gen = ws->gen;
+  }
+  uint64_t key = 1 + ((uint64_t)from->id << 32 | (uint64_t)(mention != 0) << 31 | (i & 0x7FFFFFFF));
+  nl_ws_hit *slot = h->slots != NULL ? hit_find(h->slots, h->cap, key) : NULL;
+  if (slot != NULL && slot->key == key && slot->seq == from->seq) {
+    *len = slot->len;
+    return slot->target != 0 ? nl_ws_get(ws, slot->target - 1) : NULL;
+  }
+  nl_entry *to;
+  *len = 0;
+  if (mention) {
+    to = nl_ws_resolve_mention(ws, from, &from->note->mentions[i], len);
+  } else {
+    const char *t = from->note->links[i].target;
+    to = nl_ws_resolve(ws, from, t, strlen(t), NULL);
+  }
+  if (slot == NULL || slot->key != key) {
+    if (hits_room(h) != 0) return to;
+    slot = hit_find(h->slots, h->cap, key); /* the table may have grown or started again */
+    h->n++;
+  }
+  *slot = (nl_ws_hit){key, from->seq, to != NULL ? to->id + 1 : 0, (uint32_t)*len};
+  return to;
+}
+
 /* ---- backlinks and tags ------------------------------------------------------------------ */
 
 /* What a reference search looks at in each candidate note: its links or its mentions. */
@@ -110,14 +190,14 @@ static size_t count_mentions(const nl_note *n) { return n->n_mentions; }
 
 static int link_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
                      const nl_entry *target) {
-  const nl_link *l = &from->note->links[i];
-  return nl_ws_resolve(ws, from, l->target, strlen(l->target),
-                       NULL) == target;
+  size_t len;
+  return resolved(ws, from, 0, i, &len) == target;
 }
 
 static int mention_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
                         const nl_entry *target) {
-  return nl_ws_resolve_mention(ws, from, &from->note->mentions[i], NULL) == target;
+  size_t len;
+  return resolved(ws, from, 1, i, &len) == target;
 }
 
 /* The first word of a name, as a mention's `word` holds it. */
@@ -209,6 +289,14 @@ size_t nl_ws_linking_named(const nl_workspace *ws, int root, const char *name, s
 ptrdiff_t nl_ws_mentions_of(const nl_workspace *ws, const nl_entry *person, nl_ref **out) {
   const ref_search rs = {&ws->said, 1, count_mentions, mention_hits, NULL};
   return find_refs(ws, person, &rs, out);
+}
+
+nl_entry *nl_ws_mention_resolved(const nl_workspace *ws, const nl_entry *from, size_t i,
+                                 size_t *matched_len) {
+  size_t len;
+  nl_entry *to = resolved(ws, from, 1, i, &len);
+  if (matched_len != NULL) *matched_len = len;
+  return to;
 }
 
 /* Frontmatter names: index 0 is `account:`, i + 1 is participants[i]. */

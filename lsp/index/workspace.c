@@ -470,6 +470,7 @@ void nl_ws_free(nl_workspace *ws) {
   nl_strmap_free(&ws->path_refs);
   nl_strmap_free(&ws->acct_tags);
   nl_wsi_deps_free(&ws->deps);
+  nl_wsi_hits_free(&ws->hits);
   free(ws->cache_dir);
   free(ws);
 }

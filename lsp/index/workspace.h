@@ -322,6 +322,10 @@ const nl_ws_task *nl_ws_tasks(const nl_workspace *ws, size_t *n);
  * mentions; computed on call from the notes whose mentions start with a word of the person's
  * names). New array in *out (free()), returns the count or a negative error. */
 ptrdiff_t nl_ws_mentions_of(const nl_workspace *ws, const nl_entry *person, nl_ref **out);
+/* nl_ws_resolve_mention of from's mention i, kept from the searches (a result of
+ * nl_ws_mentions_of costs no second resolution). */
+nl_entry *nl_ws_mention_resolved(const nl_workspace *ws, const nl_entry *from, size_t i,
+                                 size_t *matched_len);
 
 /* Notes whose frontmatter `account:` (nl_ref.link 0) or `participants:` entry i (link i + 1)
  * names `e`, an account or a person, as nl_ws_resolve_kind reads them. New array in *out

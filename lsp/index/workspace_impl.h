@@ -20,6 +20,23 @@ typedef struct {
   size_t seen_len;
 } nl_ws_deps;
 
+/* What a link or a mention resolved to, kept for the searches through the reference maps
+ * (backlinks.c): one open-addressing table, valid while nl_ws_generation stays where it was
+ * (every change that can make a name resolve elsewhere moves it), each slot for the parse of
+ * the linking note it was read from (its seq). */
+typedef struct {
+  uint64_t key;    /* 1 + (from id << 32 | mention << 31 | index); 0: an empty slot */
+  uint64_t seq;    /* the linking note's seq then */
+  uint32_t target; /* 1 + the id it resolved to; 0: nothing */
+  uint32_t len;    /* a mention's matched bytes */
+} nl_ws_hit;
+
+typedef struct {
+  nl_ws_hit *slots; /* owned; cap slots, a power of two */
+  size_t cap, n;
+  uint64_t gen;     /* the nl_ws_generation the slots hold for */
+} nl_ws_hits;
+
 struct nl_workspace {
   uv_loop_t *loop;
   const nl_config *cfg;
@@ -53,6 +70,7 @@ struct nl_workspace {
   /* Entries with an id below this have their tags, links, mentions and frontmatter names in
    * the reference maps; UINT32_MAX: every entry, now and when added (backlinks.c). */
   uint32_t refs_upto;
+  nl_ws_hits hits; /* what the searches through them resolved (backlinks.c) */
 
   nl_ws_change_cb change_cb;
   void *change_ud;
@@ -106,6 +124,8 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
 void nl_wsi_changed(nl_workspace *ws);
 
 /* ---- the reference maps (backlinks.c) ---------------------------------------------------- */
+
+void nl_wsi_hits_free(nl_ws_hits *h);
 
 /* Adds (add = 1) or removes e's tags, links, mentions, frontmatter names and account tags in
  * tags, refs, said, fm_refs and acct_tags; nothing while e is deferred (its id not below
