@@ -12,6 +12,7 @@
 #include "lsp/client/document.h"
 #include "lsp/features/features.h"
 #include "lsp/index/workspace.h"
+#include "lsp/base/fuzzy.h"
 #include "protocol/rpc.h"
 #include "test.h"
 
@@ -154,6 +155,48 @@ static void test_ties_in_path_order(void) {
   remove_tree(dir);
 }
 
+/* ---- the pass over the names against a brute force --------------------------------------- */
+
+typedef struct {
+  uint64_t rank;
+  uint32_t id, sub;
+  const char *name;
+} ref_hit;
+
+static int ref_better_first(const void *pa, const void *pb) {
+  const ref_hit *a = pa, *b = pb;
+  if (a->rank != b->rank) return a->rank > b->rank ? -1 : 1;
+  if (a->id != b->id) return a->id < b->id ? -1 : 1;
+  return a->sub < b->sub ? -1 : a->sub > b->sub;
+}
+
+/* The names "[[" + typed must list, best first, into out[0, 50): every live name of the index
+ * scored by the reference scorer (nl_fuzzy_score_reference) and ranked as the header of
+ * completion_names.c says (tier, then people and accounts, then quality below the prefix
+ * tiers, then recency; ties by entry and alias), independent of the pass, its order, its
+ * bounds and its memo. Returns how many names match. */
+static size_t brute_force_names(const nl_workspace *ws, const char *typed, const char **out) {
+  size_t n;
+  const char *pool;
+  const nl_ws_name *rows = nl_ws_names(ws, &n, &pool, NULL);
+  ref_hit *hits = malloc((n + 1) * sizeof *hits);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (rows[i].dead) continue;
+    int score = nl_fuzzy_score_reference(typed, strlen(typed), pool + rows[i].off, rows[i].len);
+    if (score < 0) continue;
+    uint64_t tier = (uint64_t)(score >> 24), party = rows[i].kind == NL_KIND_PERSON ||
+                                                     rows[i].kind == NL_KIND_ACCOUNT;
+    uint64_t quality = tier >= 3 ? 0 : (uint64_t)score & 0xFFFFFF;
+    hits[m++] = (ref_hit){tier << 60 | party << 59 | quality << 35 | rows[i].seq, rows[i].id,
+                          rows[i].sub, pool + rows[i].off};
+  }
+  qsort(hits, m, sizeof *hits, ref_better_first);
+  for (size_t i = 0; i < m && i < 50; i++) out[i] = hits[i].name;
+  free(hits);
+  return m;
+}
+
 /* With a memo (nl_memo: the next keystroke's pass looks only at the names the last pattern
  * may match, and at names added since), completion answers the items a full pass answers,
  * in the same order, as a name is typed, shrinks, changes case and the index changes between
@@ -166,7 +209,11 @@ static void test_memo_answers_as_a_full_pass(void) {
     char name[128], rel[160];
     fixture_name(&seed, name, sizeof name);
     snprintf(rel, sizeof rel, "%s%s %d.md", i % 7 == 0 ? "People/" : "", name, i);
-    ASSERT_EQ(write_file(dir, rel, i % 7 == 0 ? "---\ntype: person\n---\n" : "# note\n"), 0);
+    char text[300], alias[128];
+    fixture_name(&seed, alias, sizeof alias); /* every fifth note has an alias */
+    snprintf(text, sizeof text, "---\n%s%s%s%s---\n# note\n", i % 7 == 0 ? "type: person\n" : "",
+             i % 5 == 0 ? "aliases: [\"" : "", i % 5 == 0 ? alias : "", i % 5 == 0 ? "\"]\n" : "");
+    ASSERT_EQ(write_file(dir, rel, text), 0);
   }
   ASSERT_EQ(write_file(dir, "Quentin Here.md", "\n"), 0);
   fixture f;
@@ -177,7 +224,7 @@ static void test_memo_answers_as_a_full_pass(void) {
   const char *typed[] = {"[[Q", "[[Qu", "[[Que", "[[Quen", "[[Quent", "[[Quent", "[[Quen",
                          "[[Quenta", "[[Qé", "[[Qén", "[[q", "[[qu", "[[quil", "[[", "[[Ré",
                          "[[Rént", "@Q", "@Qu", "@Quen", "[[Quen", "@Quent", "[[ö", "[[ök"};
-  size_t full_lists = 0;
+  size_t full_lists = 0, brute_checked = 0;
   for (size_t i = 0; i < sizeof typed / sizeof *typed; i++) {
     /* Typing: the note changes, and is indexed again, between two requests. */
     const char *uri = open_note(&f, "Quentin Here.md", typed[i], NULL);
@@ -197,11 +244,22 @@ static void test_memo_answers_as_a_full_pass(void) {
       free(sb);
     }
     ASSERT(json_equal(a, b));
+    if (strncmp(typed[i], "[[", 2) == 0) { /* both, item for item, as a brute force lists */
+      const char *want[50];
+      size_t matched = brute_force_names(f.ws, typed[i] + 2, want);
+      ASSERT_EQ(n_items(b), matched < 50 ? matched : 50);
+      for (size_t k = 0; k < n_items(b); k++)
+        ASSERT_STR_EQ(str_at(json_array_get(json_object_get(b, "items"), k), "label"), want[k]);
+      if (matched > 50) ASSERT(json_is_true(json_object_get(b, "isIncomplete")));
+      if (matched < 50) ASSERT(!json_is_true(json_object_get(b, "isIncomplete")));
+      brute_checked++;
+    }
     full_lists += n_items(a) == 50;
     json_decref(a);
     json_decref(b);
   }
   ASSERT(full_lists >= 8); /* not vacuous: most patterns fill a list that is then cut */
+  ASSERT(brute_checked >= 15);
   nl_memo_free(with.memo);
   fixture_done(&f);
   remove_tree(dir);

@@ -336,6 +336,19 @@ static void random_text(uint32_t *seed, const char *alphabet, size_t k, char *ou
   }
 }
 
+/* nl_fuzzy_score of pat against cand, checked against the full alignment (a failure when
+ * they differ). */
+static int score_agrees(const char *pat, size_t pn, const char *cand, size_t cn) {
+  int fast = nl_fuzzy_score(pat, pn, cand, cn);
+  int ref = nl_fuzzy_score_reference(pat, pn, cand, cn);
+  if (fast != ref) {
+    fprintf(stderr, "%s:%d: pattern \"%.*s\" candidate \"%.*s\": fast %d, reference %d\n",
+            __FILE__, __LINE__, (int)pn, pat, (int)cn, cand, fast, ref);
+    nl_test_failures++;
+  }
+  return fast;
+}
+
 static void test_fuzzy_fast_path_agrees(void) {
   /* Random ASCII patterns and candidates over a small alphabet with word breaks, so that
    * every tier and alignment shape occurs: the fast path and the general one agree. */
@@ -348,15 +361,54 @@ static void test_fuzzy_fast_path_agrees(void) {
     size_t pn = (seed >> 16) % 5, cn = (seed >> 8) % 150; /* across the 128-character limit */
     random_text(&seed, alphabet, sizeof(alphabet) - 1, pat, pn);
     random_text(&seed, alphabet, sizeof(alphabet) - 1, cand, cn);
-    int fast = nl_fuzzy_score(pat, pn, cand, cn);
-    int ref = nl_fuzzy_score_reference(pat, pn, cand, cn);
-    if (fast != ref) {
-      NL_FAIL_("pattern \"%.*s\" candidate \"%.*s\": fast %d, reference %d", (int)pn, pat,
-               (int)cn, cand, fast, ref);
-    }
+    int fast = score_agrees(pat, pn, cand, cn);
     if (fast >= 0) tiers[fast >> 24]++;
   }
   for (int t = 1; t <= 4; t++) ASSERT(tiers[t] > 0);
+  /* Longer patterns (up to 16, the fast path's limit) over two letters and word breaks, so
+   * that anchored alignments of many pieces occur. */
+  static const char two[] = "abAB -";
+  int pieces = 0;
+  for (int n = 0; n < 100000; n++) {
+    seed = seed * 1103515245u + 12345u;
+    size_t pn = 2 + (seed >> 16) % 15, cn = (seed >> 8) % 140;
+    random_text(&seed, two, 4, pat, pn); /* letters only: alphanumeric patterns */
+    random_text(&seed, two, sizeof(two) - 1, cand, cn);
+    int fast = score_agrees(pat, pn, cand, cn);
+    pieces += fast >= 0 && fast >> 24 == 2 && pn > 4;
+  }
+  ASSERT(pieces > 100);
+}
+
+static void test_fuzzy_folded_agrees(void) {
+  /* Random patterns and candidates with accents (composed and combining), a sharp s, an
+   * emoji, a no-break space and word breaks: nl_fuzzy_score (bit sets over folded code points)
+   * and the full alignment agree. */
+  static const char *const pieces[] = {"a", "b", "E", "e", "\xC3\xA9", "E\xCC\x81", "\xC3\x9F",
+                                       "\xF0\x9F\x8C\x8A", " ", "-", "\xC2\xA0", "/", "A"};
+  const size_t k = sizeof pieces / sizeof *pieces;
+  uint32_t seed = 4242;
+  char pat[80], cand[600];
+  int tiers[5] = {0};
+  for (int n = 0; n < 100000; n++) {
+    seed = seed * 1103515245u + 12345u;
+    size_t pn = 1 + (seed >> 16) % 6, cn = (seed >> 8) % 90, pl = 0, cl = 0;
+    for (size_t i = 0; i < pn; i++) {
+      seed = seed * 1103515245u + 12345u;
+      const char *piece = pieces[(seed >> 16) % 7]; /* letters, accents, sharp s */
+      memcpy(pat + pl, piece, strlen(piece));
+      pl += strlen(piece);
+    }
+    for (size_t i = 0; i < cn; i++) {
+      seed = seed * 1103515245u + 12345u;
+      const char *piece = pieces[(seed >> 16) % k];
+      memcpy(cand + cl, piece, strlen(piece));
+      cl += strlen(piece);
+    }
+    int fast = score_agrees(pat, pl, cand, cl);
+    if (fast >= 0) tiers[fast >> 24]++;
+  }
+  for (int t = 1; t <= 3; t++) ASSERT(tiers[t] > 0);
 }
 
 /* Whether cand[j] starts a word, as the scorer sees it. */
@@ -457,6 +509,7 @@ int main(void) {
   RUN(test_fuzzy_runs_and_length);
   RUN(test_fuzzy_anchored_tier);
   RUN(test_fuzzy_fast_path_agrees);
+  RUN(test_fuzzy_folded_agrees);
   RUN(test_fuzzy_bound);
   RUN(test_fuzzy_scattered_agrees);
   RUN(test_fuzzy_long_and_invalid);

@@ -3,6 +3,7 @@
 #include "lsp/base/fuzzy.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,10 +162,51 @@ static fz_bits above(int last) {
   return last < 0 ? ~(fz_bits)0 : last >= FZ_FAST_MAX - 1 ? 0 : ~(((fz_bits)2 << last) - 1);
 }
 
-/* fz_score for an ASCII pattern of at most 16 and an ASCII candidate of at most 128 bytes, in
- * one pass over the candidate: per pattern character a bit set of where it occurs, then the
- * subsequence test, the anchored test and the greedy alignment on those bits. The same scores
- * as the general path (tests/test-unicode.c compares them on random strings). */
+/* align(anchored = 1) from the positions where each pattern character occurs (eq) and the
+ * word starts (ws), visiting only those positions: a pattern character can only match where
+ * it occurs, so row i of the alignment is its value at eq[i]'s positions, each from row i - 1
+ * by a run (the position before) or a word start after a gap (the best of row i - 1 before it,
+ * less a point per skipped character: a running maximum of value + position). The same value
+ * as align in a few dozen steps instead of pattern x candidate cells. FZ_NEG when no anchored
+ * alignment exists. */
+static int anchored_quality(const fz_bits *eq, size_t pn, fz_bits ws) {
+  uint8_t pos[2][FZ_FAST_MAX];
+  int val[2][FZ_FAST_MAX];
+  size_t n = 0;
+  for (fz_bits m = eq[0] & ws; m != 0; m &= m - 1) { /* the first match starts a word */
+    pos[0][n] = (uint8_t)lowest_bit(m);
+    val[0][n++] = 1 + FZ_WORD;
+  }
+  for (size_t i = 1; i < pn && n > 0; i++) {
+    const uint8_t *pp = pos[(i - 1) & 1];
+    const int *pv = val[(i - 1) & 1];
+    uint8_t *cp = pos[i & 1];
+    int *cv = val[i & 1];
+    size_t k = 0, out = 0;
+    int best = FZ_NEG, before = -2, before_val = FZ_NEG; /* best: max of value + position */
+    for (fz_bits m = eq[i] & above(pp[0]); m != 0; m &= m - 1) {
+      int j = lowest_bit(m);
+      for (; k < n && pp[k] < j; k++) {
+        if (pv[k] + pp[k] > best) best = pv[k] + pp[k];
+        before = pp[k];
+        before_val = pv[k];
+      }
+      int at_word = (int)(ws >> j) & 1, ms = 1 + (at_word ? FZ_WORD : 0), v = FZ_NEG;
+      if (before == j - 1) v = before_val + ms + FZ_RUN;
+      if (at_word && before >= 0 && best - (j - 1) + ms > v) v = best - (j - 1) + ms;
+      if (v > FZ_NEG) {
+        cp[out] = (uint8_t)j;
+        cv[out++] = v;
+      }
+    }
+    n = out;
+  }
+  int q = FZ_NEG;
+  for (size_t k = 0; k < n; k++)
+    if (val[(pn - 1) & 1][k] > q) q = val[(pn - 1) & 1][k];
+  return q;
+}
+
 /* One pattern character (the first keystroke, so the commonest query): the best alignment
  * is that character at a word start if it occurs at one (1 + FZ_WORD), else its first
  * occurrence (1). */
@@ -199,50 +241,88 @@ int nl_fuzzy_score_letter(int starts_a_word, size_t clen) {
   return starts_a_word ? fz_pack(2, 1 + FZ_WORD, clen) : fz_pack(1, 1, clen);
 }
 
-static int fz_score_ascii(const char *pattern, size_t pn, const char *candidate, size_t cn) {
-  uint32_t p[16], c[FZ_FAST_MAX];
-  fz_bits eq[16] = {0}, ws = 0;
-  if (pn == 0) return fz_pack(3, 0, cn);
-  if (pn > cn) return -1;
-  if (pn == 1) return fz_score_ascii_one(fold_ascii((unsigned char)pattern[0]), candidate, cn);
-  for (size_t i = 0; i < pn; i++) {
-    unsigned char b = (unsigned char)pattern[i];
-    p[i] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
-  }
-  unsigned char starts[FZ_FAST_MAX];
-  fz_bits bit = 1; /* shifted by one per position */
-  for (size_t j = 0; j < cn; j++, bit <<= 1) {
-    unsigned char b = (unsigned char)candidate[j];
-    c[j] = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
-    starts[j] = j == 0 || c[j - 1] == '/' || c[j - 1] == '-' || c[j - 1] == '_' ||
-                ascii_space((unsigned char)c[j - 1]);
-    if (starts[j]) ws |= bit;
-    for (size_t i = 0; i < pn; i++)
-      if (c[j] == p[i]) eq[i] |= bit;
-  }
+/* fz_score of a candidate of cn <= FZ_FAST_MAX characters that does not start with the
+ * pattern of pn <= 16, from where each pattern character occurs in it (eq) and its word
+ * starts (ws): -1 when the pattern is not a subsequence, tier 2 when an anchored alignment
+ * exists, else tier 1 by the greedy alignment. */
+static int score_below_prefix(const fz_bits *eq, size_t pn, fz_bits ws, size_t cn) {
   int last = -1;
   for (size_t i = 0; i < pn; i++) {
     fz_bits m = eq[i] & above(last);
     if (m == 0) return -1; /* not a subsequence */
     last = lowest_bit(m);
   }
-  int rows[4 * FZ_FAST_MAX];
-  if (memcmp(p, c, pn * sizeof *p) == 0)
-    return fz_pack(pn == cn ? 4 : 3, align(p, pn, c, cn, 0, rows, starts), cn);
-  fz_bits reach = eq[0] & ws;
-  for (size_t i = 1; i < pn && reach != 0; i++)
-    reach = eq[i] & ((reach << 1) | (ws & above(lowest_bit(reach))));
-  int q;
-  if (reach != 0 && (q = align(p, pn, c, cn, 1, rows, starts)) > FZ_NEG) return fz_pack(2, q, cn);
+  int q = anchored_quality(eq, pn, ws);
+  if (q > FZ_NEG) return fz_pack(2, q, cn);
   q = 0;
   last = -1;
   for (size_t i = 0; i < pn; i++) {
     int j = lowest_bit(eq[i] & above(last));
-    q += 1 + (starts[j] ? FZ_WORD : 0);
+    q += 1 + ((ws >> j) & 1 ? FZ_WORD : 0);
     if (i > 0) q += j == last + 1 ? FZ_RUN : -(j - last - 1) * FZ_GAP;
     last = j;
   }
   return fz_pack(1, q, cn);
+}
+
+/* fz_score of folded code points by bit sets, for a pattern of at most 16 and a candidate of
+ * at most FZ_FAST_MAX of them (names with accents, emoji, other scripts). */
+static int fz_score_folded(const uint32_t *p, size_t pn, const uint32_t *c, size_t cn,
+                           int *rows) {
+  if (pn == 0 || pn > cn || memcmp(p, c, pn * sizeof *p) == 0) return fz_score(p, pn, c, cn, rows);
+  fz_bits eq[16], ws = 0, bit = 1;
+  for (size_t i = 0; i < pn; i++) eq[i] = 0;
+  for (size_t j = 0; j < cn; j++, bit <<= 1) {
+    if (word_start(c, j)) ws |= bit;
+    for (size_t i = 0; i < pn; i++)
+      if (c[j] == p[i]) eq[i] |= bit;
+  }
+  return score_below_prefix(eq, pn, ws, cn);
+}
+
+/* fz_score for an ASCII pattern of at most 16 and an ASCII candidate of at most 128 bytes, in
+ * one pass over the candidate: per pattern character a bit set of where it occurs (a table
+ * from byte to pattern characters), then the subsequence test, the anchored alignment
+ * (anchored_quality) and the greedy alignment on those bits; only a prefix match takes the
+ * full alignment. The same scores as the general path (tests/test-unicode.c compares them on
+ * random strings). */
+static int fz_score_ascii(const char *pattern, size_t pn, const char *candidate, size_t cn) {
+  uint32_t p[16];
+  fz_bits eq[16], ws = 0, in_pattern = 0; /* in_pattern: the pattern's bytes, as a set */
+  if (pn == 0) return fz_pack(3, 0, cn);
+  if (pn > cn) return -1;
+  if (pn == 1) return fz_score_ascii_one(fold_ascii((unsigned char)pattern[0]), candidate, cn);
+  for (size_t i = 0; i < pn; i++) {
+    p[i] = fold_ascii((unsigned char)pattern[i]);
+    in_pattern |= (fz_bits)1 << (p[i] & 0x7F);
+    eq[i] = 0;
+  }
+  /* The bytes after which a word starts: '/', '-', '_' and white space. */
+  const fz_bits breaks = (fz_bits)1 << '/' | (fz_bits)1 << '-' | (fz_bits)1 << '_' |
+                         (fz_bits)1 << ' ' | (fz_bits)0x1F << '\t';
+  fz_bits bit = 1; /* shifted by one per position */
+  int after_break = 1;
+  for (size_t j = 0; j < cn; j++, bit <<= 1) {
+    unsigned char b = fold_ascii((unsigned char)candidate[j]) & 0x7F;
+    if (after_break) ws |= bit;
+    after_break = (int)(breaks >> b) & 1;
+    if ((in_pattern >> b) & 1)
+      for (size_t i = 0; i < pn; i++)
+        if (p[i] == b) eq[i] |= bit;
+  }
+  size_t same = 0;
+  while (same < pn && fold_ascii((unsigned char)candidate[same]) == p[same]) same++;
+  if (same == pn) { /* a prefix: its quality by the full alignment */
+    uint32_t c[FZ_FAST_MAX];
+    unsigned char starts[FZ_FAST_MAX];
+    int rows[4 * FZ_FAST_MAX];
+    for (size_t j = 0; j < cn; j++) {
+      c[j] = fold_ascii((unsigned char)candidate[j]);
+      starts[j] = (unsigned char)((ws >> j) & 1);
+    }
+    return fz_pack(pn == cn ? 4 : 3, align(p, pn, c, cn, 0, rows, starts), cn);
+  }
+  return score_below_prefix(eq, pn, ws, cn);
 }
 
 int nl_fuzzy_score_scattered(const char *lower, size_t pn, const char *candidate, size_t cn) {
@@ -265,15 +345,10 @@ int nl_fuzzy_score_scattered(const char *lower, size_t pn, const char *candidate
   return -1;
 }
 
-int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen) {
-  if (plen <= 16 && clen <= FZ_FAST_MAX && nl_unicode_is_ascii(pattern, plen) &&
-      nl_unicode_is_ascii(candidate, clen))
-    return fz_score_ascii(pattern, plen, candidate, clen);
-  return nl_fuzzy_score_reference(pattern, plen, candidate, clen);
-}
-
-int nl_fuzzy_score_reference(const char *pattern, size_t plen, const char *candidate,
-                             size_t clen) {
+/* Folds both strings to code points and scores them: by bit sets when `fast` and they are
+ * short enough, else by the full alignment alone (fz_score). */
+static int score_folded(const char *pattern, size_t plen, const char *candidate, size_t clen,
+                        int fast) {
   uint32_t pstack[64], cstack[FZ_STACK], *p = pstack, *c = cstack;
   int rstack[4 * FZ_STACK], *rows = rstack, score = -1;
   size_t pn, cn;
@@ -284,7 +359,8 @@ int nl_fuzzy_score_reference(const char *pattern, size_t plen, const char *candi
   if (p == NULL || c == NULL || rows == NULL) goto done;
   pn = nl_unicode_fold_cps(pattern, plen, 0, p);
   cn = nl_unicode_fold_cps(candidate, clen, !has_mark(p, pn), c);
-  score = fz_score(p, pn, c, cn, rows);
+  if (fast && pn <= 16 && cn <= FZ_FAST_MAX) score = fz_score_folded(p, pn, c, cn, rows);
+  else score = fz_score(p, pn, c, cn, rows);
 done:
   if (p != pstack) free(p);
   if (c != cstack) free(c);
@@ -292,3 +368,14 @@ done:
   return score;
 }
 
+int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen) {
+  if (plen <= 16 && clen <= FZ_FAST_MAX && nl_unicode_is_ascii(pattern, plen) &&
+      nl_unicode_is_ascii(candidate, clen))
+    return fz_score_ascii(pattern, plen, candidate, clen);
+  return score_folded(pattern, plen, candidate, clen, 1);
+}
+
+int nl_fuzzy_score_reference(const char *pattern, size_t plen, const char *candidate,
+                             size_t clen) {
+  return score_folded(pattern, plen, candidate, clen, 0);
+}

@@ -37,8 +37,8 @@ int nl_fuzzy_score_bound(int tier, size_t pn, size_t later_at_word, size_t clen_
  * alignment, in one pass and without the tests for the higher tiers. For a pass that knows
  * from a name's word-start sets (nl_nav_may_anchor) that no higher tier is possible. */
 int nl_fuzzy_score_scattered(const char *lower, size_t pn, const char *candidate, size_t cn);
-/* The same score by the general path only (nl_fuzzy_score takes a bit-parallel one for short
- * ASCII strings); for tests that check the two agree. */
+/* The same score by the full alignment only (nl_fuzzy_score takes bit sets for strings of up
+ * to 16 and 128 characters, ASCII or folded); for tests that check the two agree. */
 int nl_fuzzy_score_reference(const char *pattern, size_t plen, const char *candidate,
                              size_t clen);
 

@@ -3,10 +3,12 @@
  * first from the dense mask and kind arrays alone, then reading only the rows and names that
  * may match, with prefetches; a byte pre-filter rejects most names before the fuzzy scorer
  * runs, a bound from the row alone skips names that could not enter a full list, and a
- * bounded heap keeps the best MAX_ITEMS. Nothing is allocated per name. With a memo
- * (nl_ctx.memo), the rows a pattern may match are kept, copied with their names, so that
- * the next keystroke's pass (a pattern that extends it) reads only those, in order, and the
- * rows the table added since: the same items in the same order as a full pass. */
+ * bounded heap keeps the best MAX_ITEMS. Rows that may lead (start with the pattern) are
+ * offered first, then those that may match at word starts, then the scattered rest. Nothing is
+ * allocated per name. With a memo (nl_ctx.memo), the rows a pattern may match (all those the
+ * pass did not score as not matching) are kept, copied, so that the next keystroke's pass (a
+ * pattern that extends it) reads only those, in order, and the rows the table added since: the
+ * same items in the same order as a full pass. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,29 +28,32 @@ uint64_t nl_completion_match_rank(int score, int party, uint64_t seq) {
 /* Offers a candidate name whose prefix tier (nl_nav_prefix_tier) is known to top. Exact and
  * prefix matches are ranked from that; the fuzzy scorer runs only for a candidate that could
  * still enter the list, so once the list holds MAX_ITEMS prefix matches the rest of the vault
- * costs a byte compare per name. */
-static void offer_tiered(nl_nav_topk *top, const nl_nav_pattern *pat, int tier, const char *cand,
-                         size_t clen, int party, uint64_t seq, uint32_t id, uint32_t sub,
-                         const void *ptr) {
+ * costs a byte compare per name. -1 when it does not match, 0 when it was not scored (it
+ * could not enter), 1 when it was offered. */
+static int offer_tiered(nl_nav_topk *top, const nl_nav_pattern *pat, int tier, const char *cand,
+                        size_t clen, int party, uint64_t seq, uint32_t id, uint32_t sub,
+                        const void *ptr) {
   int score;
   if (tier >= NL_NAV_TIER_PREFIX) {
     score = tier << 24;
   } else {
     if (tier == 0 && top->n == top->cap && (top->items[0].rank >> 60) >= NL_NAV_TIER_PREFIX) {
       top->seen++; /* cannot enter; it may have matched, so the list counts as cut */
-      return;
+      return 0;
     }
     score = nl_nav_score(pat, cand, clen);
-    if (score < 0) return;
+    if (score < 0) return -1;
   }
   nl_nav_hit hit = {nl_completion_match_rank(score, party, seq), id, sub, ptr, score};
   nl_nav_topk_offer(top, &hit);
+  return 1;
 }
 
 void nl_completion_offer_match(nl_nav_topk *top, const nl_nav_pattern *pat, const char *cand,
                         size_t clen, int party,
                         uint64_t seq, uint32_t id, uint32_t sub, const void *ptr) {
-  offer_tiered(top, pat, nl_nav_prefix_tier(pat, cand), cand, clen, party, seq, id, sub, ptr);
+  (void)offer_tiered(top, pat, nl_nav_prefix_tier(pat, cand), cand, clen, party, seq, id, sub,
+                     ptr);
 }
 
 static unsigned char fold_byte(unsigned char b) { return b >= 'A' && b <= 'Z' ? b + 32 : b; }
@@ -88,21 +93,18 @@ static int cannot_enter(const nl_nav_topk *top, const nl_nav_pattern *pat, const
   return below_worst(top, pat, row, anchored, party);
 }
 
-/* How many candidates ahead a pass asks for the row and the name it will read: the rows that
- * pass the dense arrays are scattered over megabytes, and waiting for each in turn was most
- * of a request's time at 100,000 notes. */
-#define AHEAD 8
-
 /* Offers one row that may match (its mask passed); first: whether it may match at word starts
- * (or, with nothing typed, is a person or account). */
-static void offer_row(nl_nav_topk *top, const nl_nav_pattern *pat, const char *pool,
-                      const nl_ws_name *row, int party, int first, int letter) {
+ * (or, with nothing typed, is a person or account). -1 when its name was scored and does not
+ * match (a longer pattern cannot match it either), 1 when it was and matches, 0 when it was
+ * not scored. */
+static int offer_row(nl_nav_topk *top, const nl_nav_pattern *pat, const char *pool,
+                     const nl_ws_name *row, int party, int first, int letter) {
   if (pat->len == 0) {
     /* Nothing typed: every name is a prefix match, ranked by kind and recency only. */
     nl_nav_hit hit = {nl_completion_match_rank(NL_NAV_TIER_PREFIX << 24, party, row->seq),
                       row->id, row->sub, NULL, NL_NAV_TIER_PREFIX << 24};
     nl_nav_topk_offer(top, &hit);
-    return;
+    return 0;
   }
   if (letter && row->ascii && row->len > 1 && (row->first | 0x20) != letter) {
     /* One typed letter that is not the name's first: its score follows from the row (the mask
@@ -112,29 +114,29 @@ static void offer_row(nl_nav_topk *top, const nl_nav_pattern *pat, const char *p
     nl_nav_hit hit = {nl_completion_match_rank(score, party, row->seq), row->id, row->sub, NULL,
                       score};
     nl_nav_topk_offer(top, &hit);
-    return;
+    return 0;
   }
   if (cannot_enter(top, pat, row, first, party)) {
     top->seen++; /* it may match, so the list counts as cut */
-    return;
+    return 0;
   }
   if (!first && pat->n_pieces == pat->len && row->ascii && row->len <= 128) {
     /* Letters and digits that cannot match at word starts here: only a scattered match is
      * left, scored without the tests for the tiers above it. */
     int score = nl_fuzzy_score_scattered(pat->lower, pat->len, pool + row->off, row->len);
-    if (score < 0) return;
+    if (score < 0) return -1;
     nl_nav_hit hit = {nl_completion_match_rank(score, party, row->seq), row->id, row->sub, NULL,
                       score};
     nl_nav_topk_offer(top, &hit);
-    return;
+    return 1;
   }
   int tier = row_prefix_tier(pat, row, pool);
   if (tier == 0 && below_worst(top, pat, row, first, party)) {
     top->seen++; /* it may match, so the list counts as cut */
-    return;
+    return 0;
   }
-  offer_tiered(top, pat, tier, pool + row->off, row->len, party, row->seq, row->id, row->sub,
-               NULL);
+  return offer_tiered(top, pat, tier, pool + row->off, row->len, party, row->seq, row->id,
+                      row->sub, NULL);
 }
 
 static int is_party_kind(uint8_t kind) {
@@ -149,135 +151,188 @@ static size_t collect_rows(uint32_t *cand, const nl_nav_pattern *pat, const uint
                            const uint8_t *kinds, size_t from, size_t to, int kind, int party) {
   size_t n_cand = 0;
   for (size_t i = to; i-- > from;) {
-    if (!nl_nav_may_match(pat, masks[i]) || kinds[i] == NL_WS_DEAD) continue;
-    if (kind >= 0 && kinds[i] != kind) continue;
-    if (party >= 0 && is_party_kind(kinds[i]) != party) continue;
-    cand[n_cand++] = (uint32_t)i;
+    /* Without branches: most rows fail, in no order a predictor could learn. */
+    int take = nl_nav_may_match(pat, masks[i]) & (kinds[i] != NL_WS_DEAD) &
+               (kind < 0 || kinds[i] == kind) & (party < 0 || is_party_kind(kinds[i]) == party);
+    cand[n_cand] = (uint32_t)i;
+    n_cand += (size_t)take;
   }
   return n_cand;
 }
 
-/* Offers the rows cand[0, n_cand) of `rows` (names in `pool`: the index's table or the memo's
- * copies) of workspace folder `root` (any when -1) in order; rows that can only match
- * scattered (first 0) are kept at the front of cand instead when `defer` is set. Returns how
- * many were kept. */
-static size_t offer_rows(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_ws_name *rows,
-                         const char *pool, uint32_t *cand, size_t n_cand, int kind, int defer,
-                         int64_t root) {
-  /* A single typed letter or digit, in lower case; 0 otherwise. */
-  int letter = pat->n_pieces == 1 ? (unsigned char)pat->text[0] | 0x20 : 0;
-  size_t kept = 0;
-  for (size_t k = 0; k < n_cand; k++) {
-    if (k + AHEAD < n_cand) __builtin_prefetch(&rows[cand[k + AHEAD]]);
-    if (k + AHEAD / 2 < n_cand) __builtin_prefetch(pool + rows[cand[k + AHEAD / 2]].off);
-    const nl_ws_name *row = &rows[cand[k]];
-    if (root >= 0 && row->root != root) continue; /* another folder is another vault */
-    int party = kind >= 0 || is_party_kind(row->kind);
-    int first = pat->len == 0 || nl_nav_may_anchor(pat, row->initials, row->bigrams, row->trigrams);
-    if (defer && !first) {
-      cand[kept++] = cand[k];
-      continue;
-    }
-    offer_row(top, pat, pool, row, party, first, letter);
-  }
-  return kept;
+/* Whether row may be the pattern or start with it: the only rows that can rank in the top
+ * tiers, so a pass offers them first and the rest mostly lose to a full list from the row
+ * alone (row_prefix_tier's test from the first byte). */
+static int may_lead(const nl_nav_pattern *pat, const nl_ws_name *row) {
+  unsigned char want = (unsigned char)pat->lower[0], got = fold_byte((unsigned char)row->first);
+  /* A name whose first byte is ASCII starts with that character whatever follows. */
+  return !pat->ascii || pat->len == 0 || got >= 0x80 || got == want || want == ' ' ||
+         want == '\t' || got == ' ' || got == '\t';
 }
 
-/* Where a pass finds its rows: the index's name table, and (with a memo) the memo's copies. */
+/* A candidate row whose name was scored: marked in its cand entry, whether it matched. */
+#define NO_MATCH 0x80000000u
+#define MATCHED 0x40000000u
+#define ROW_OF(c) ((c) & 0x3FFFFFFFu)
+
+/* Where a pass finds its rows: the index's name table, or the memo's copies (with their
+ * names). cand: indices into rows, newest first; a pass marks those it scored. */
 typedef struct {
   const nl_ws_name *rows;
   const char *pool;
   uint32_t *cand; /* new */
-  size_t n_cand, deferred;
+  size_t n_cand;
 } row_set;
 
-/* Offers the rows of each set, newest first: first the names that can rank high, then the
- * rest only when the first pass left room in the list. With letters typed, the first pass
- * takes names that may match at word starts (the rest can only match scattered); with
- * nothing typed, where every name matches alike, people and accounts (the rest rank below
- * them): `by_party`, the rest then collected again from the index (set 0). In a large vault
- * that skips thousands of fuzzy scores, or a hundred thousand offers to the list. */
-static void offer_sets(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_workspace *ws,
-                       row_set *sets, size_t n_sets, int kind, int by_party, int64_t root) {
-  size_t deferred = 0;
-  for (size_t i = 0; i < n_sets; i++) {
-    row_set *s = &sets[i];
-    s->deferred = offer_rows(top, pat, s->rows, s->pool, s->cand, s->n_cand, kind, !by_party, root);
-    deferred += s->deferred;
+/* A candidate of a pass: its set and its position in the set's cand. */
+typedef struct {
+  uint32_t set : 1, first : 1, k : 30;
+} cand_ref;
+
+/* Whether row may match at word starts (with nothing typed: every row). */
+static unsigned first_of(const nl_nav_pattern *pat, const nl_ws_name *row) {
+  return pat->len == 0 || nl_nav_may_anchor(pat, row->initials, row->bigrams, row->trigrams);
+}
+
+static void offer_ref(nl_nav_topk *top, const nl_nav_pattern *pat, row_set *sets,
+                      cand_ref ref, int kind, int letter) {
+  row_set *s = &sets[ref.set];
+  const nl_ws_name *row = &s->rows[s->cand[ref.k]];
+  int party = kind >= 0 || is_party_kind(row->kind);
+  int scored = offer_row(top, pat, s->pool, row, party, ref.first, letter);
+  if (scored != 0) s->cand[ref.k] |= scored < 0 ? NO_MATCH : MATCHED;
+}
+
+/* How many candidates ahead a pass asks for the row (and half as many for the name) it will
+ * read: the rows that pass the dense arrays are scattered over megabytes, and waiting for
+ * each in turn was most of a request's time at 100,000 notes (8 ahead was measured slower). */
+#define AHEAD 24
+
+static void prefetch_ref(const row_set *sets, const cand_ref *refs, size_t n, size_t k) {
+  if (k + AHEAD < n) {
+    const row_set *s = &sets[refs[k + AHEAD].set];
+    __builtin_prefetch(&s->rows[ROW_OF(s->cand[refs[k + AHEAD].k])]);
   }
-  if (by_party) {
-    size_t n;
-    const uint64_t *masks;
-    const char *pool;
-    nl_ws_names(ws, &n, &pool, &masks);
-    deferred = sets[0].deferred =
-        collect_rows(sets[0].cand, pat, masks, nl_ws_name_kinds(ws), 0, n, kind, 0);
+  if (k + AHEAD / 2 < n) {
+    const row_set *s = &sets[refs[k + AHEAD / 2].set];
+    __builtin_prefetch(s->pool + s->rows[ROW_OF(s->cand[refs[k + AHEAD / 2].k])].off);
   }
-  const uint64_t min = top->n == top->cap ? top->items[0].rank : 0;
-  if (deferred > 0 && top->n == top->cap &&
-      (by_party ? (min >> 59) & 1 : (min >> 60) >= NL_NAV_TIER_WORDS)) {
-    top->seen += deferred; /* they may match, so the list counts as cut */
+}
+
+/* Offers the rows of each set, newest first within each step: first the rows that may lead
+ * (be the pattern or start with it: all of them with nothing typed), then those that may
+ * match at word starts, then, only while the list has room for them, those that can only
+ * match scattered. Once the list holds enough prefix matches, or word-start ones, most of
+ * the rest lose to its worst from their row alone: in a large vault that skips thousands of
+ * fuzzy scores. */
+static void offer_sets(nl_nav_topk *top, const nl_nav_pattern *pat, row_set *sets,
+                       size_t n_sets, int kind, int64_t root) {
+  size_t total = 0;
+  for (size_t i = 0; i < n_sets; i++) total += sets[i].n_cand;
+  /* With nothing typed every row leads: no later steps. */
+  cand_ref *later = pat->len > 0 ? malloc(2 * total * sizeof *later + 1) : NULL;
+  if (later == NULL) { /* in one step, in the sets' order (also when out of memory) */
+    for (size_t i = 0; i < n_sets; i++)
+      for (size_t k = 0; k < sets[i].n_cand; k++) {
+        if (k + AHEAD < sets[i].n_cand) __builtin_prefetch(&sets[i].rows[sets[i].cand[k + AHEAD]]);
+        const nl_ws_name *row = &sets[i].rows[sets[i].cand[k]];
+        cand_ref ref = {(uint32_t)i, first_of(pat, row), (uint32_t)k};
+        if (root < 0 || row->root == root) offer_ref(top, pat, sets, ref, kind, 0);
+      }
     return;
   }
-  for (size_t i = 0; i < n_sets; i++)
-    offer_rows(top, pat, sets[i].rows, sets[i].pool, sets[i].cand, sets[i].deferred, kind, 0,
-               root);
-}
-
-/* The memo's rows cand[0, n_cand) of the table (newest first, as collected) that the
- * pattern may match by their names: copied into the memo, so the next keystroke's pass reads
- * them from there. Out of memory: nothing is kept. */
-static void keep_rows(nl_memo_rows *m, const nl_nav_pattern *pat, const nl_workspace *ws,
-                      const uint32_t *cand, size_t n_cand, int kind) {
-  size_t n;
-  const char *pool;
-  const nl_ws_name *rows = nl_ws_names(ws, &n, &pool, NULL);
-  if (nl_memo_rows_start(m, ws, pat->text, pat->len, kind, n, 1) != 0) return;
-  for (size_t k = n_cand; k-- > 0;) {
-    if (k >= AHEAD) __builtin_prefetch(&rows[cand[k - AHEAD]]);
-    if (k >= AHEAD / 2) __builtin_prefetch(pool + rows[cand[k - AHEAD / 2]].off);
-    const nl_ws_name *row = &rows[cand[k]];
-    if (nl_nav_may_score(pat, pool + row->off, row->len) &&
-        nl_memo_rows_add(m, cand[k], row, pool + row->off) != 0)
-      return;
+  cand_ref *scattered = later + total;
+  /* A single typed letter or digit, in lower case; 0 otherwise. */
+  int letter = pat->n_pieces == 1 ? (unsigned char)pat->text[0] | 0x20 : 0;
+  size_t n_later = 0, n_scattered = 0;
+  for (size_t i = 0; i < n_sets; i++) {
+    row_set *s = &sets[i];
+    for (size_t k = 0; k < s->n_cand; k++) {
+      if (k + AHEAD < s->n_cand) __builtin_prefetch(&s->rows[s->cand[k + AHEAD]]);
+      const nl_ws_name *row = &s->rows[s->cand[k]];
+      if (root >= 0 && row->root != root) continue; /* another folder is another vault */
+      cand_ref ref = {(uint32_t)i, first_of(pat, row), (uint32_t)k};
+      if (!may_lead(pat, row)) {
+        if (ref.first)
+          later[n_later++] = ref;
+        else
+          scattered[n_scattered++] = ref;
+        continue;
+      }
+      if (k + AHEAD / 2 < s->n_cand)
+        __builtin_prefetch(s->pool + s->rows[s->cand[k + AHEAD / 2]].off);
+      offer_ref(top, pat, sets, ref, kind, letter);
+    }
   }
-}
-
-/* After a pass over the memo: keeps of its rows, and of the table's rows it had not seen
- * (fresh[0, n_fresh), newest first), those the longer pattern may still match. */
-static void narrow_rows(nl_memo_rows *m, const nl_nav_pattern *pat, const nl_workspace *ws,
-                        const uint32_t *fresh, size_t n_fresh, int kind) {
-  size_t n;
-  const char *pool;
-  const nl_ws_name *rows = nl_ws_names(ws, &n, &pool, NULL);
-  const uint8_t *kinds = nl_ws_name_kinds(ws);
-  size_t j = 0;
-  for (size_t k = 0; k < m->n; k++) {
-    const nl_ws_name *row = &m->rows[k];
-    if (kinds[m->idx[k]] == NL_WS_DEAD || !nl_nav_may_match(pat, row->mask) ||
-        !nl_nav_may_score(pat, m->names + row->off, row->len))
-      continue;
-    m->rows[j] = *row;
-    m->idx[j++] = m->idx[k];
+  for (size_t k = 0; k < n_later; k++) {
+    prefetch_ref(sets, later, n_later, k);
+    offer_ref(top, pat, sets, later[k], kind, letter);
   }
-  m->n = j;
-  if (nl_memo_rows_start(m, ws, pat->text, pat->len, kind, n, 0) != 0) return;
-  for (size_t k = n_fresh; k-- > 0;) {
-    const nl_ws_name *row = &rows[fresh[k]];
-    if (nl_nav_may_score(pat, pool + row->off, row->len) &&
-        nl_memo_rows_add(m, fresh[k], row, pool + row->off) != 0)
-      return;
+  const uint64_t min = top->n == top->cap ? top->items[0].rank : 0;
+  if (n_scattered > 0 && top->n == top->cap && (min >> 60) >= NL_NAV_TIER_WORDS) {
+    top->seen += n_scattered; /* they may match, so the list counts as cut */
+    n_scattered = 0;
   }
+  for (size_t k = 0; k < n_scattered; k++) {
+    prefetch_ref(sets, scattered, n_scattered, k);
+    offer_ref(top, pat, sets, scattered[k], kind, letter);
+  }
+  free(later);
 }
 
 /* A memo keeps the rows of patterns with at most this many candidates (about 120 bytes each). */
 #define MEMO_MAX_ROWS 32768
 
+/* Whether the memo keeps a row of set s (cand entry c, its name read in order of the
+ * sets): not when the pass scored it and it did not match, nor when its bytes say it cannot
+ * (nl_nav_may_score, needless when it matched or when its mask settles it: one letter or
+ * digit in an ASCII name). */
+static int worth_keeping(const nl_nav_pattern *pat, const row_set *s, uint32_t c) {
+  if (c & NO_MATCH) return 0;
+  const nl_ws_name *row = &s->rows[ROW_OF(c)];
+  if ((c & MATCHED) || (pat->n_pieces == 1 && row->ascii)) return 1;
+  return nl_nav_may_score(pat, s->pool + row->off, row->len);
+}
+
+/* After a pass: the memo keeps, of the rows it looked at (sets[0]: the table's rows it had
+ * not seen, or all of them; sets[1]: the memo's own, when it served the pass), those the
+ * pattern may match, in table order, copied with their names: a longer pattern matches no
+ * name this one does not. */
+static void keep_rows(nl_memo_rows *m, const nl_nav_pattern *pat, const nl_workspace *ws,
+                      const row_set *sets, int kept, int kind) {
+  size_t n;
+  const char *pool;
+  nl_ws_names(ws, &n, &pool, NULL);
+  if (!kept && sets[0].n_cand > MEMO_MAX_ROWS) {
+    nl_memo_rows_forget(m);
+    return;
+  }
+  if (kept) { /* the memo's rows, narrowed in place: cand is newest first, so read backwards */
+    size_t j = 0;
+    for (size_t k = sets[1].n_cand; k-- > 0;) {
+      if (!worth_keeping(pat, &sets[1], sets[1].cand[k])) continue;
+      uint32_t at = ROW_OF(sets[1].cand[k]);
+      m->rows[j] = m->rows[at];
+      m->idx[j++] = m->idx[at];
+    }
+    m->n = j;
+  }
+  if (nl_memo_rows_start(m, ws, pat->text, pat->len, kind, n, !kept) != 0) return;
+  const row_set *s = &sets[0];
+  for (size_t k = s->n_cand; k-- > 0;) {
+    if (k >= AHEAD) __builtin_prefetch(&s->rows[ROW_OF(s->cand[k - AHEAD])]);
+    if (k >= AHEAD / 2) __builtin_prefetch(pool + s->rows[ROW_OF(s->cand[k - AHEAD / 2])].off);
+    const nl_ws_name *row = &s->rows[ROW_OF(s->cand[k])];
+    if (worth_keeping(pat, s, s->cand[k]) &&
+        nl_memo_rows_add(m, ROW_OF(s->cand[k]), row, pool + row->off) != 0)
+      return;
+  }
+}
+
 /* Offers every file name and alias of the index's name table (of `kind`, or all when -1) in
  * workspace folder `root` (any when -1): the packed table, so the pass touches no entry; hits
  * get their entry afterwards. With a memo (m) whose rows serve this pattern (it extends the
- * last one), only those rows and the table's rows added since are looked at: a longer pattern
- * matches no name its prefix does not. */
+ * last one), only those rows and the table's rows added since are looked at. */
 static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_workspace *ws,
                         int kind, int64_t root, nl_memo_rows *m) {
   size_t n;
@@ -289,29 +344,30 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
   if (pat->len == 0) m = NULL; /* every name matches: nothing to narrow */
   int kept = m != NULL && nl_memo_rows_usable(m, ws, pat->text, pat->len, kind);
   size_t from = kept ? m->n_table : 0;
-  row_set sets[2] = {{rows, pool, malloc((n - from) * sizeof(uint32_t) + 1), 0, 0},
+  row_set sets[2] = {{rows, pool, malloc((n - from) * sizeof(uint32_t) + 1), 0},
                      {kept ? m->rows : NULL, kept ? m->names : NULL,
-                      kept ? malloc(m->n * sizeof(uint32_t) + 1) : NULL, 0, 0}};
+                      kept ? malloc(m->n * sizeof(uint32_t) + 1) : NULL, 0}};
   if (sets[0].cand == NULL || (kept && sets[1].cand == NULL)) goto done; /* out of memory */
-  sets[0].n_cand = collect_rows(sets[0].cand, pat, masks, kinds, from, n, kind,
-                                by_party ? 1 : -1);
-  if (kept) {
-    for (size_t k = m->n; k-- > 0;) /* newest first; rows that died since are gone */
-      if (nl_nav_may_match(pat, m->rows[k].mask) && kinds[m->idx[k]] != NL_WS_DEAD)
-        sets[1].cand[sets[1].n_cand++] = (uint32_t)k;
-  } else if (m != NULL) {
-    if (sets[0].n_cand <= MEMO_MAX_ROWS) keep_rows(m, pat, ws, sets[0].cand, sets[0].n_cand, kind);
-    else nl_memo_rows_forget(m);
+  if (by_party) {
+    /* Nothing typed: every name matches alike, and people and accounts rank above the rest:
+     * those first; the rest only when they leave the list room, else just counted. */
+    sets[0].n_cand = collect_rows(sets[0].cand, pat, masks, kinds, 0, n, kind, 1);
+    offer_sets(top, pat, sets, 1, kind, root);
+    sets[0].n_cand = collect_rows(sets[0].cand, pat, masks, kinds, 0, n, kind, 0);
+    if (top->n == top->cap) top->seen += sets[0].n_cand; /* the list's worst is a party */
+    else offer_sets(top, pat, sets, 1, kind, root);
+    goto done;
   }
-  /* offer_sets reuses cand: the rows the table added since the memo, for narrow_rows. */
-  uint32_t *fresh = NULL;
-  if (kept && sets[0].n_cand > 0 && (fresh = malloc(sets[0].n_cand * sizeof *fresh)) != NULL)
-    memcpy(fresh, sets[0].cand, sets[0].n_cand * sizeof *fresh);
-  size_t n_fresh = fresh != NULL ? sets[0].n_cand : 0;
-  if (kept && sets[0].n_cand > 0 && fresh == NULL) nl_memo_rows_forget(m);
-  offer_sets(top, pat, ws, sets, kept ? 2 : 1, kind, by_party, root);
-  if (kept && m->ws != NULL) narrow_rows(m, pat, ws, fresh, n_fresh, kind);
-  free(fresh);
+  sets[0].n_cand = collect_rows(sets[0].cand, pat, masks, kinds, from, n, kind, -1);
+  if (kept) {
+    for (size_t k = m->n; k-- > 0;) { /* newest first; rows that died since are gone */
+      int take = nl_nav_may_match(pat, m->rows[k].mask) & (kinds[m->idx[k]] != NL_WS_DEAD);
+      sets[1].cand[sets[1].n_cand] = (uint32_t)k;
+      sets[1].n_cand += (size_t)take;
+    }
+  }
+  offer_sets(top, pat, sets, kept ? 2 : 1, kind, root);
+  if (m != NULL) keep_rows(m, pat, ws, sets, kept, kind);
 done:
   free(sets[0].cand);
   free(sets[1].cand);
