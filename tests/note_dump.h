@@ -79,9 +79,10 @@ static inline void dump_note(dump *d, const nl_note *n) {
   for (size_t i = 0; i < n->n_tasks; i++) {
     const nl_task *t = &n->tasks[i];
     put(d, "task %u %d %s %d %s %s %s %s %d %d %d\n", t->line, t->status, t->symbol, t->proposed,
-        S(t->description), S(t->recurrence), S(t->id), S(t->block_id), t->priority,
-        t->on_completion, t->mojibake);
-    for (uint32_t k = 0; k < t->n_depends_on; k++) put(d, " depends %s\n", S(t->depends_on[k]));
+        S(t->description), S(nl_task_recurrence(t)), S(nl_task_id(t)), S(nl_task_block_id(t)),
+        t->priority, t->on_completion, t->mojibake);
+    for (uint32_t k = 0; k < nl_task_n_depends_on(t); k++)
+      put(d, " depends %s\n", S(nl_task_depends_on(t, k)));
     for (uint8_t k = 0; k < t->n_dates; k++) {
       const nl_task_date *td = &t->dates[k];
       put(d, " date %d %d %d %d %u-%u\n", td->field, td->present, td->valid, td->days,
@@ -199,15 +200,15 @@ static inline json_t *task_json(const nl_task *t, const nl_lines *lines, const n
   }
   if (t->priority != NL_PRIORITY_NONE && t->priority < 6)
     set_str(o, "priority", priorities[t->priority]);
-  set_str(o, "recurrence", t->recurrence);
-  set_str(o, "id", t->id);
-  if (t->n_depends_on > 0) {
+  set_str(o, "recurrence", nl_task_recurrence(t));
+  set_str(o, "id", nl_task_id(t));
+  if (nl_task_n_depends_on(t) > 0) {
     json_t *deps = json_array();
-    for (uint32_t k = 0; k < t->n_depends_on; k++)
-      json_array_append_new(deps, json_string(t->depends_on[k]));
+    for (uint32_t k = 0; k < nl_task_n_depends_on(t); k++)
+      json_array_append_new(deps, json_string(nl_task_depends_on(t, k)));
     json_object_set_new(o, "dependsOn", deps);
   }
-  set_str(o, "blockId", t->block_id);
+  set_str(o, "blockId", nl_task_block_id(t));
   if (t->on_completion < 3) set_str(o, "onCompletion", completions[t->on_completion]);
   if (nl_task_is_proposed(t, ts)) json_object_set_new(o, "proposed", json_true());
   if (t->mojibake) json_object_set_new(o, "mojibake", json_true());

@@ -333,8 +333,8 @@ static int req_task(kase *c, const json_t *req, json_t **result) {
       nl_occurrence cur, next;
       nl_occurrence_of(t, &cur);
       char *line = NULL;
-      if (t->recurrence != NULL &&
-          nl_recurrence_next(t->recurrence, &cur, c->f.ctx.today, &next) == 0) {
+      if (nl_task_recurrence(t) != NULL &&
+          nl_recurrence_next(nl_task_recurrence(t), &cur, c->f.ctx.today, &next) == 0) {
         size_t a = nl_lines_line_start(&lines, t->line), b = nl_lines_line_end(&lines, t->line);
         line = nl_recurrence_line(t, text + a, b - a, &next, " ");
       }

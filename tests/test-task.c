@@ -166,11 +166,35 @@ static void test_field_ranges(void) {
   ASSERT_EQ(lay.description.a, 6);
   ASSERT_EQ(lay.description.b, 11);
   ASSERT_EQ(lay.on_completion.b, 0); /* no 🏁 */
-  ASSERT_STR_EQ(t->block_id, "blk");
+  ASSERT_STR_EQ(nl_task_block_id(t), "blk");
   ASSERT_EQ(lay.block.a, strlen(s) - 4);
   ASSERT_STR_EQ(t->description, "Do it");
-  ASSERT_EQ(t->n_depends_on, 2);
-  ASSERT_STR_EQ(t->depends_on[1], "y2");
+  ASSERT_EQ(nl_task_n_depends_on(t), 2);
+  ASSERT_STR_EQ(nl_task_depends_on(t, 1), "y2");
+  nl_note_free(n);
+}
+
+/* A task keeps its seldom fields apart: none of them costs a task nothing (72 bytes, no
+ * nl_task_more), any one of them gets the others as NULL. */
+static void test_seldom_fields_apart(void) {
+  ASSERT_EQ(sizeof(nl_task), 72);
+  nl_note *n = parse("- [ ] plain \xf0\x9f\x93\x85 2025-01-02 #task\n"
+                     "- [ ] blocked ^b1\n"
+                     "- [ ] later \xf0\x9f\x94\x81 every day\n");
+  ASSERT_EQ(n->n_tasks, 3);
+  const nl_task *t = &n->tasks[0];
+  ASSERT(t->more == NULL);
+  ASSERT(nl_task_recurrence(t) == NULL && nl_task_id(t) == NULL && nl_task_block_id(t) == NULL);
+  ASSERT_EQ(nl_task_n_depends_on(t), 0);
+  ASSERT_STR_EQ(t->description, "plain #task");
+  t = &n->tasks[1];
+  ASSERT(t->more != NULL);
+  ASSERT_STR_EQ(nl_task_block_id(t), "b1");
+  ASSERT(nl_task_recurrence(t) == NULL && nl_task_id(t) == NULL);
+  ASSERT_EQ(nl_task_n_depends_on(t), 0);
+  t = &n->tasks[2];
+  ASSERT_STR_EQ(nl_task_recurrence(t), "every day");
+  ASSERT(nl_task_block_id(t) == NULL);
   nl_note_free(n);
 }
 
@@ -282,6 +306,7 @@ int main(void) {
   RUN(test_not_tasks);
   RUN(test_ordered_and_nested);
   RUN(test_field_ranges);
+  RUN(test_seldom_fields_apart);
   RUN(test_truncated_emoji_is_text);
   RUN(test_owners_tags_and_proposed);
   RUN(test_proposed_settings);

@@ -145,15 +145,16 @@ static void print_markdown_line(FILE *out, const nl_workspace *ws, const nl_tq_h
   size_t len = strlen(rel);
   if (len > 3 && strcmp(rel + len - 3, ".md") == 0) len -= 3;
   fprintf(out, " ([[%.*s|%s]])", (int)len, rel, h->entry->name);
-  if (t->id != NULL) fprintf(out, " %s %s", emoji_of(NL_FIELD_ID), t->id);
-  if (t->n_depends_on > 0) {
+  if (nl_task_id(t) != NULL) fprintf(out, " %s %s", emoji_of(NL_FIELD_ID), nl_task_id(t));
+  if (nl_task_n_depends_on(t) > 0) {
     fprintf(out, " %s ", emoji_of(NL_FIELD_DEPENDS));
-    for (uint32_t i = 0; i < t->n_depends_on; i++)
-      fprintf(out, "%s%s", i ? "," : "", t->depends_on[i]);
+    for (uint32_t i = 0; i < nl_task_n_depends_on(t); i++)
+      fprintf(out, "%s%s", i ? "," : "", nl_task_depends_on(t, i));
   }
   if (t->priority != NL_PRIORITY_NONE)
     fprintf(out, " %s", nl_task_priority_emoji((nl_priority)t->priority));
-  if (t->recurrence != NULL) fprintf(out, " %s %s", emoji_of(NL_FIELD_RECURRENCE), t->recurrence);
+  const char *rule = nl_task_recurrence(t);
+  if (rule != NULL) fprintf(out, " %s %s", emoji_of(NL_FIELD_RECURRENCE), rule);
   if (t->on_completion != NL_ON_COMPLETION_NONE)
     fprintf(out, " %s %s", emoji_of(NL_FIELD_ON_COMPLETION),
             t->on_completion == NL_ON_COMPLETION_KEEP ? "keep" : "delete");

@@ -216,7 +216,8 @@ static void complete_edits(const note_view *v, const nl_task *t, json_t *edits) 
   char *next_line = NULL;
   nl_occurrence cur, next;
   nl_occurrence_of(t, &cur);
-  if (t->recurrence != NULL && nl_recurrence_next(t->recurrence, &cur, v->ctx->today, &next) == 0)
+  const char *rule = nl_task_recurrence(t);
+  if (rule != NULL && nl_recurrence_next(rule, &cur, v->ctx->today, &next) == 0)
     next_line = nl_recurrence_line(t, line, ll, &next,
                                    nl_task_recurrence_symbol(v->ts, nl_task_done_symbol(v->ts)));
   char *ins = NULL;

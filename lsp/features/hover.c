@@ -93,11 +93,11 @@ static void task_card(const nl_ctx *ctx, const nl_entry *self, const nl_task *ta
   }
   if (task->priority != NL_PRIORITY_NONE && task->priority <= NL_PRIORITY_HIGHEST)
     nl_buf_addf(t, "%spriority: %s", br, priority_names[task->priority]);
-  if (task->recurrence != NULL) {
+  if (nl_task_recurrence(task) != NULL) {
     nl_occurrence cur, next;
     nl_occurrence_of(task, &cur);
-    nl_buf_addf(t, "%srecurs: %s", br, task->recurrence);
-    if (nl_recurrence_next(task->recurrence, &cur, ctx->today, &next) != 0) {
+    nl_buf_addf(t, "%srecurs: %s", br, nl_task_recurrence(task));
+    if (nl_recurrence_next(nl_task_recurrence(task), &cur, ctx->today, &next) != 0) {
       nl_buf_addf(t, " (no next occurrence computed for this rule)");
     } else if (next.has[2] || next.has[1] || next.has[0]) {
       char day[16];
@@ -109,11 +109,11 @@ static void task_card(const nl_ctx *ctx, const nl_entry *self, const nl_task *ta
   if (task->on_completion != NL_ON_COMPLETION_NONE)
     nl_buf_addf(t, "%son completion: %s", br,
         task->on_completion == NL_ON_COMPLETION_DELETE ? "delete the line" : "keep the line");
-  if (task->id != NULL) nl_buf_addf(t, "%sid: %s", br, task->id);
-  if (task->n_depends_on > 0) {
+  if (nl_task_id(task) != NULL) nl_buf_addf(t, "%sid: %s", br, nl_task_id(task));
+  if (nl_task_n_depends_on(task) > 0) {
     nl_buf_addf(t, "%sdepends on: ", br);
-    for (uint32_t i = 0; i < task->n_depends_on; i++)
-      nl_buf_addf(t, "%s%s", i ? ", " : "", task->depends_on[i]);
+    for (uint32_t i = 0; i < nl_task_n_depends_on(task); i++)
+      nl_buf_addf(t, "%s%s", i ? ", " : "", nl_task_depends_on(task, i));
   }
   if (task->mojibake) nl_buf_addf(t, "%sfields read through mangled emoji: repair the encoding", br);
 }

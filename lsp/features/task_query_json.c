@@ -34,8 +34,8 @@ static json_t *take_string(char *s) {
 
 static json_t *depends_json(const nl_task *t) {
   json_t *arr = json_array();
-  for (uint32_t i = 0; arr != NULL && i < t->n_depends_on; i++)
-    json_array_append_new(arr, str_or_null(t->depends_on[i]));
+  for (uint32_t i = 0; arr != NULL && i < nl_task_n_depends_on(t); i++)
+    json_array_append_new(arr, str_or_null(nl_task_depends_on(t, i)));
   return arr;
 }
 
@@ -111,10 +111,10 @@ static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t toda
   put(j, "onCompletion", on_completion_json(t));
   put(j, "overdue", json_boolean(h->overdue));
   put(j, "dueInDays", due_in);
-  put(j, "recurrence", str_or_null(t->recurrence));
-  put(j, "id", str_or_null(t->id));
+  put(j, "recurrence", str_or_null(nl_task_recurrence(t)));
+  put(j, "id", str_or_null(nl_task_id(t)));
   put(j, "dependsOn", depends_json(t));
-  put(j, "blockId", str_or_null(t->block_id));
+  put(j, "blockId", str_or_null(nl_task_block_id(t)));
   put(j, "tags", tags);
   put(j, "note", note);
   if (json_object_size(j) != 25) { /* a value ran out of memory */

@@ -204,10 +204,21 @@ enum {
 
 #define NL_NONE UINT32_MAX
 
+/* The fields a task seldom has, kept apart so that the others do not pay for them. */
+typedef struct {
+  const char *recurrence; /* the rule after 🔁, trimmed ("every week when done"), or NULL */
+  const char *id;         /* after 🆔 ([A-Za-z0-9_-]+), or NULL */
+  const char **depends_on; /* after ⛔: the ids of the comma-separated list, spaces removed */
+  const char *block_id;   /* a trailing " ^id" (without '^'), kept out of the description; the
+                             note's blocks index it too; NULL when absent */
+  uint32_t n_depends_on;
+} nl_task_more;
+
 /* Tasks are the bulk of a vault's index (a 100,000-note vault holds about 465,000), so the
  * small fields are bytes, ranges are columns on the task's line (nl_task_range), only the
- * dates present are kept, and where each other field lies on the line (nl_task_layout) is not
- * kept: a feature that rewrites the line has its text and reads it again (nl_task_layout_of). */
+ * dates present are kept, the fields few tasks have are apart (nl_task_more: 72 bytes a task,
+ * not 104), and where each other field lies on the line (nl_task_layout) is not kept: a
+ * feature that rewrites the line has its text and reads it again (nl_task_layout_of). */
 typedef struct {
   uint32_t line;
   uint8_t status;         /* nl_task_status under the default statuses (no configuration) */
@@ -223,17 +234,32 @@ typedef struct {
   const char *description; /* as Tasks has it: the text before the trailing fields, trimmed,
                               then the tags that were among the fields */
   const nl_task_date *dates; /* the dates present (read them with nl_task_date_of) */
-  const char *recurrence; /* the rule after 🔁, trimmed ("every week when done"), or NULL */
-  const char *id;         /* after 🆔 ([A-Za-z0-9_-]+), or NULL */
-  const char **depends_on; /* after ⛔: the ids of the comma-separated list, spaces removed */
-  const char *block_id;   /* a trailing " ^id" (without '^'), kept out of the description; the
-                             note's blocks index it too; NULL when absent */
-  uint32_t n_depends_on;
+  const nl_task_more *more; /* the fields few tasks have, NULL when it has none (read them
+                               with nl_task_recurrence, nl_task_id, nl_task_block_id and
+                               nl_task_depends_on) */
   uint32_t first_mention; /* owners: mentions[first_mention .. first_mention + n_mentions) */
   uint32_t n_mentions;
   uint32_t first_tag;     /* tags[first_tag .. first_tag + n_tags): the tags of the line */
   uint32_t n_tags;
 } nl_task;
+
+/* A task's seldom fields (nl_task_more), borrowed from the note; NULL or 0 when absent. */
+static inline const char *nl_task_recurrence(const nl_task *t) {
+  return t->more != NULL ? t->more->recurrence : NULL;
+}
+static inline const char *nl_task_id(const nl_task *t) {
+  return t->more != NULL ? t->more->id : NULL;
+}
+static inline const char *nl_task_block_id(const nl_task *t) {
+  return t->more != NULL ? t->more->block_id : NULL;
+}
+static inline uint32_t nl_task_n_depends_on(const nl_task *t) {
+  return t->more != NULL ? t->more->n_depends_on : 0;
+}
+/* The i-th id the task depends on, i < nl_task_n_depends_on(t). */
+static inline const char *nl_task_depends_on(const nl_task *t, uint32_t i) {
+  return t->more->depends_on[i];
+}
 
 /* The range of span s on t's line. */
 static inline nl_brange nl_task_range(const nl_task *t, nl_col_span s) {

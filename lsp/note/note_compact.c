@@ -65,11 +65,14 @@ static void each_object(nl_note *n, visit_fn fn, void *ud) {
     nl_task *t = &n->tasks[i];
     STR(t->description);
     ARR(t->dates, t->n_dates);
-    STR(t->recurrence);
-    STR(t->id);
-    STR(t->block_id);
-    ARR(t->depends_on, t->n_depends_on);
-    for (uint32_t j = 0; j < t->n_depends_on; j++) STR(t->depends_on[j]);
+    ARR(t->more, 1);
+    if (t->more == NULL) continue;
+    nl_task_more *m = (nl_task_more *)t->more; /* the copy fn returned */
+    STR(m->recurrence);
+    STR(m->id);
+    STR(m->block_id);
+    ARR(m->depends_on, m->n_depends_on);
+    for (uint32_t j = 0; j < m->n_depends_on; j++) STR(m->depends_on[j]);
   }
   ARR(n->code, n->n_code);
   ARR(n->wide, n->wide != NULL ? (n->n_lines + 7) / 8 : 0);
@@ -93,12 +96,15 @@ void nl_note_each_pointer(nl_note *n, nl_note_pointer_fn fn, void *ud) {
 
 /* ---- the plan: where each object goes ------------------------------------------------------ */
 
+/* A visit's place: its offset in the arrays' part, or with STR_BIT in the strings' part, and
+ * FIRST_BIT on a text's first visit (the one that copies it). */
 #define STR_BIT ((size_t)1 << (sizeof(size_t) * 8 - 1))
+#define FIRST_BIT ((size_t)1 << (sizeof(size_t) * 8 - 2))
 
 typedef struct {
   const char *text;
-  size_t len; /* with the NUL */
-  size_t off; /* in the strings' part */
+  uint32_t len; /* with the NUL */
+  uint32_t off; /* in the strings' part */
 } str_slot;
 
 typedef struct {
@@ -107,48 +113,66 @@ typedef struct {
   size_t off;
 } array_at;
 
-/* A growable array that starts in a caller's buffer, so most notes plan without a malloc. */
-typedef struct {
-  void *v;
-  size_t n, cap, elem;
-  void *stack;
-} grow_vec;
+#define STACK_OFFS 512
+#define STACK_ARRAYS 64
+#define STACK_SLOTS 256
 
-static int vec_push(grow_vec *g, const void *x) {
-  if (g->n == g->cap) {
-    size_t cap = g->cap * 2;
-    void *v = g->v == g->stack ? malloc(cap * g->elem) : realloc(g->v, cap * g->elem);
-    if (v == NULL) return -1;
-    if (g->v == g->stack) memcpy(v, g->stack, g->n * g->elem);
-    g->v = v;
-    g->cap = cap;
-  }
-  memcpy((char *)g->v + g->n++ * g->elem, x, g->elem);
+typedef struct {
+  size_t *offs; /* each visit's place, in visiting order */
+  size_t n_offs, cap_offs;
+  array_at *arrays; /* the arrays placed, for pointers inside them */
+  size_t n_arrays, cap_arrays;
+  str_slot *slots; /* open addressing, mask + 1 slots */
+  size_t mask, n_strs;
+  size_t arrays_len, strs_len;
+  int failed;
+  char *base;   /* copying: the new block */
+  size_t next;  /* the next visit's place */
+  size_t zeroed; /* the arrays' part is zeroed or copied up to here */
+  size_t stack_offs[STACK_OFFS];
+  array_at stack_arrays[STACK_ARRAYS];
+  str_slot stack_slots[STACK_SLOTS];
+} plan;
+
+/* Doubles *v (n records of `elem` bytes, *cap of room), which starts in the plan's own
+ * buffer `stack`, so most notes plan without a malloc. */
+static int grow(void **v, size_t *cap, size_t elem, void *stack) {
+  void *nv = *v == stack ? malloc(*cap * 2 * elem) : realloc(*v, *cap * 2 * elem);
+  if (nv == NULL) return -1;
+  if (*v == stack) memcpy(nv, stack, *cap * elem);
+  *v = nv;
+  *cap *= 2;
   return 0;
 }
 
-static void vec_done(grow_vec *g) {
-  if (g->v != g->stack) free(g->v);
+static void plan_init(plan *p) {
+  p->offs = p->stack_offs;
+  p->n_offs = 0;
+  p->cap_offs = STACK_OFFS;
+  p->arrays = p->stack_arrays;
+  p->n_arrays = 0;
+  p->cap_arrays = STACK_ARRAYS;
+  p->slots = p->stack_slots;
+  p->mask = STACK_SLOTS - 1;
+  memset(p->stack_slots, 0, sizeof(p->stack_slots));
+  p->n_strs = p->arrays_len = p->strs_len = p->next = p->zeroed = 0;
+  p->failed = 0;
+  p->base = NULL;
 }
 
-typedef struct {
-  grow_vec offs;   /* of size_t: each visit's offset, STR_BIT set for a string */
-  grow_vec arrays; /* of array_at: for pointers inside them */
-  str_slot *slots; /* open addressing, mask + 1 slots */
-  size_t mask, n_strs;
-  str_slot stack_slots[256];
-  size_t arrays_len, strs_len;
-  int failed;
-  /* copying */
-  char *base;
-  size_t next;
-} plan;
+static void plan_done(plan *p) {
+  if (p->offs != p->stack_offs) free(p->offs);
+  if (p->arrays != p->stack_arrays) free(p->arrays);
+  if (p->slots != p->stack_slots) free(p->slots);
+}
 
-/* A text's slot: its length and first and last bytes tell a note's strings apart well enough
- * (equal ones are compared whole), without hashing every byte of every description. */
+/* A text's slot from its length and first and last eight bytes, which tell a note's strings
+ * apart well enough (equal ones are compared whole), without hashing every byte. */
 static size_t hash_of(const char *s, size_t len) {
-  uint64_t h = nl_hash_bytes(nl_hash_u64(NL_HASH_INIT, len), s, len < 16 ? len : 16);
-  return (size_t)(len > 24 ? nl_hash_bytes(h, s + len - 8, 8) : h);
+  uint64_t a = 0, b = 0;
+  memcpy(&a, s, len < 8 ? len : 8);
+  if (len > 8) memcpy(&b, s + len - 8, 8);
+  return (size_t)nl_hash_u64(NL_HASH_INIT, a ^ (b << 29 | b >> 35) ^ len * 0x9E3779B97F4A7C15ull);
 }
 
 static int grow_slots(plan *p) {
@@ -167,44 +191,54 @@ static int grow_slots(plan *p) {
   return 0;
 }
 
-/* The offset of string s in the strings' part: its text's first copy. */
+/* The place of string s in the strings' part: its text's first copy. */
 static size_t place_str(plan *p, const char *s) {
   size_t len = strlen(s) + 1;
-  if (p->n_strs * 2 >= p->mask && grow_slots(p) != 0) {
-    p->failed = 1;
+  if (len > UINT32_MAX || p->strs_len > UINT32_MAX - len ||
+      (p->n_strs * 2 >= p->mask && grow_slots(p) != 0)) {
+    p->failed = 1; /* 4 GiB of text: left as it is */
     return 0;
   }
   size_t h = hash_of(s, len) & p->mask;
   for (; p->slots[h].text != NULL; h = (h + 1) & p->mask)
-    if (p->slots[h].len == len && memcmp(p->slots[h].text, s, len) == 0) return p->slots[h].off;
-  p->slots[h] = (str_slot){s, len, p->strs_len};
+    if (p->slots[h].len == len && memcmp(p->slots[h].text, s, len) == 0)
+      return p->slots[h].off | STR_BIT;
+  p->slots[h] = (str_slot){s, (uint32_t)len, (uint32_t)p->strs_len};
   p->n_strs++;
   p->strs_len += len;
-  return p->slots[h].off;
+  return p->slots[h].off | STR_BIT | FIRST_BIT;
 }
 
 static size_t place_inside(plan *p, const char *q) {
-  const array_at *a = p->arrays.v;
-  for (size_t i = 0; i < p->arrays.n; i++)
-    if (q >= a[i].old && q <= a[i].old + a[i].bytes) return a[i].off + (size_t)(q - a[i].old);
+  for (size_t i = 0; i < p->n_arrays; i++) {
+    const array_at *a = &p->arrays[i];
+    if (q >= a->old && q <= a->old + a->bytes) return a->off + (size_t)(q - a->old);
+  }
   p->failed = 1; /* a pointer into no array: the note is left as it is */
   return 0;
 }
 
+static size_t place_array(plan *p, const void *q, size_t bytes, size_t align) {
+  size_t off = (p->arrays_len + align - 1) & ~(align - 1);
+  p->arrays_len = off + bytes;
+  if (p->n_arrays == p->cap_arrays &&
+      grow((void **)&p->arrays, &p->cap_arrays, sizeof(array_at), p->stack_arrays) != 0)
+    p->failed = 1;
+  else
+    p->arrays[p->n_arrays++] = (array_at){q, bytes, off};
+  return off;
+}
+
 static void *plan_visit(void *ud, const void *q, obj_kind kind, size_t bytes, size_t align) {
   plan *p = ud;
-  size_t off = 0;
-  if (kind == OBJ_STR) {
-    off = place_str(p, q) | STR_BIT;
-  } else if (kind == OBJ_INSIDE) {
-    off = place_inside(p, q);
-  } else {
-    off = (p->arrays_len + align - 1) & ~(align - 1);
-    p->arrays_len = off + bytes;
-    array_at a = {q, bytes, off};
-    if (vec_push(&p->arrays, &a) != 0) p->failed = 1;
-  }
-  if (vec_push(&p->offs, &off) != 0) p->failed = 1;
+  size_t off = kind == OBJ_STR      ? place_str(p, q)
+               : kind == OBJ_INSIDE ? place_inside(p, q)
+                                    : place_array(p, q, bytes, align);
+  if (p->n_offs == p->cap_offs &&
+      grow((void **)&p->offs, &p->cap_offs, sizeof(size_t), p->stack_offs) != 0)
+    p->failed = 1;
+  else
+    p->offs[p->n_offs++] = off;
   return (void *)q; /* the plan reads the old arrays */
 }
 
@@ -215,22 +249,24 @@ static size_t strs_start(const plan *p) {
 
 static void *copy_visit(void *ud, const void *q, obj_kind kind, size_t bytes, size_t align) {
   plan *p = ud;
-  size_t off = ((const size_t *)p->offs.v)[p->next++];
-  char *to = p->base + (off & STR_BIT ? strs_start(p) + (off & ~STR_BIT) : off);
-  if (kind == OBJ_STR) memcpy(to, q, strlen(q) + 1); /* a repeated text is copied over itself */
-  else if (kind == OBJ_ARRAY) memcpy(to, q, bytes);
-  return to;
+  size_t off = p->offs[p->next++];
+  if (off & STR_BIT) {
+    char *to = p->base + strs_start(p) + (off & ~(STR_BIT | FIRST_BIT));
+    if (off & FIRST_BIT) memcpy(to, q, strlen(q) + 1);
+    return to;
+  }
+  if (kind == OBJ_ARRAY) {
+    /* The padding before it goes to the index cache as zeros. */
+    if (off > p->zeroed) memset(p->base + p->zeroed, 0, off - p->zeroed);
+    memcpy(p->base + off, q, bytes);
+    if (off + bytes > p->zeroed) p->zeroed = off + bytes;
+  }
+  return p->base + off;
 }
 
 int nl_note_compact_ex(nl_note *n, nl_arena *spare) {
-  size_t offs_stack[512];
-  array_at arrays_stack[64];
   plan p;
-  memset(&p, 0, sizeof(p));
-  p.offs = (grow_vec){offs_stack, 0, 512, sizeof(size_t), offs_stack};
-  p.arrays = (grow_vec){arrays_stack, 0, 64, sizeof(array_at), arrays_stack};
-  p.slots = p.stack_slots;
-  p.mask = sizeof(p.stack_slots) / sizeof(p.stack_slots[0]) - 1;
+  plan_init(&p);
   each_object(n, plan_visit, &p);
   size_t total = strs_start(&p) + p.strs_len;
   int rc = p.failed ? -1 : 0;
@@ -240,16 +276,14 @@ int nl_note_compact_ex(nl_note *n, nl_arena *spare) {
     if (p.base == NULL) {
       rc = -1;
     } else {
-      memset(p.base, 0, total); /* the padding between arrays goes to the cache as zeros */
       each_object(n, copy_visit, &p);
+      memset(p.base + p.zeroed, 0, strs_start(&p) - p.zeroed);
       if (spare != NULL) nl_arena_recycle(&n->arena, spare);
       else nl_arena_free(&n->arena);
       n->arena = fresh;
     }
   }
-  vec_done(&p.offs);
-  vec_done(&p.arrays);
-  if (p.slots != p.stack_slots) free(p.slots);
+  plan_done(&p);
   return rc;
 }
 

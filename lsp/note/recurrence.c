@@ -362,9 +362,9 @@ char *nl_recurrence_line(const nl_task *t, const char *line, size_t len,
   if (cancelled->present) drop(s, &n, line, cancelled->range);
   nl_task_layout lay;
   if (nl_task_layout_of(t, line, len, &lay) != 0) return NULL;
-  if (t->id != NULL) drop(s, &n, line, lay.id);
-  if (t->n_depends_on > 0) drop(s, &n, line, lay.depends);
-  if (t->block_id != NULL) drop(s, &n, line, lay.block);
+  if (nl_task_id(t) != NULL) drop(s, &n, line, lay.id);
+  if (nl_task_n_depends_on(t) > 0) drop(s, &n, line, lay.depends);
+  if (nl_task_block_id(t) != NULL) drop(s, &n, line, lay.block);
   qsort(s, n, sizeof(*s), splice_cmp);
   char *out = malloc(len + n * 16 + 1);
   if (out == NULL) return NULL;

@@ -273,6 +273,7 @@ typedef struct {
   size_t tags[MAX_TAGS][2]; /* the tags taken from the end, right to left */
   size_t n_tags;
   nl_task_layout lay;     /* where the fields were found */
+  nl_task_more more;      /* the seldom fields found, kept in the arena if any */
   unsigned has;           /* field_bit of every field emoji the body holds (mojibake too) */
 } reader;
 
@@ -415,8 +416,8 @@ static const char *dup_trim(nl_arena *arena, const char *s, size_t a, size_t b) 
 static int step_recurrence(reader *r, nl_arena *arena, size_t *from, int *oom) {
   size_t v, a = valued(r, NL_FIELD_RECURRENCE, is_rule, &v);
   if (a == SIZE_MAX) return 0;
-  r->t->recurrence = dup_trim(arena, r->s, v, r->e);
-  if (r->t->recurrence == NULL) *oom = 1;
+  r->more.recurrence = dup_trim(arena, r->s, v, r->e);
+  if (r->more.recurrence == NULL) *oom = 1;
   r->lay.recurrence = span(a, r->e);
   *from = a;
   return 1;
@@ -438,8 +439,8 @@ static int step_on_completion(reader *r, size_t *from) {
 static int step_id(reader *r, nl_arena *arena, size_t *from, int *oom) {
   size_t v, a = valued(r, NL_FIELD_ID, is_id, &v);
   if (a == SIZE_MAX) return 0;
-  r->t->id = nl_arena_strndup(arena, r->s + v, r->e - v);
-  if (r->t->id == NULL) *oom = 1;
+  r->more.id = nl_arena_strndup(arena, r->s + v, r->e - v);
+  if (r->more.id == NULL) *oom = 1;
   r->lay.id = span(a, r->e);
   *from = a;
   return 1;
@@ -478,8 +479,8 @@ static int step_depends(reader *r, nl_arena *arena, size_t *from, int *oom) {
     if ((ids[m] = nl_arena_strndup(arena, s + k, i - k)) == NULL) *oom = 1;
     m++;
   }
-  r->t->depends_on = ids;
-  r->t->n_depends_on = (uint32_t)n;
+  r->more.depends_on = ids;
+  r->more.n_depends_on = (uint32_t)n;
   r->lay.depends = span(a, r->e);
   r->t->mojibake |= (uint8_t)moji;
   *from = a;
@@ -612,8 +613,8 @@ static void block_link(reader *r, nl_arena *arena, int *oom) {
   size_t k = r->e;
   while (k > r->b && (is_letter(r->s[k - 1]) || is_digit(r->s[k - 1]) || r->s[k - 1] == '-')) k--;
   if (k == r->e || k < r->b + 2 || r->s[k - 1] != '^' || r->s[k - 2] != ' ') return;
-  r->t->block_id = nl_arena_strndup(arena, r->s + k, r->e - k);
-  if (r->t->block_id == NULL) *oom = 1;
+  r->more.block_id = nl_arena_strndup(arena, r->s + k, r->e - k);
+  if (r->more.block_id == NULL) *oom = 1;
   r->lay.block = span(k - 1, r->e);
   r->e = trim_end(r->s, r->b, k - 2);
 }
@@ -636,23 +637,21 @@ static int description(reader *r, nl_arena *arena) {
   return 0;
 }
 
-/* Copies the dates found into the arena, in field order. */
-static int keep_dates(reader *r, nl_arena *arena) {
+/* Copies the dates found (in field order) and the seldom fields, if any, into the arena. */
+static int keep(reader *r, nl_arena *arena) {
   uint8_t n = 0;
   for (int f = 0; f < NL_DATE__COUNT; f++) n += r->dates[f].present;
-  r->t->n_dates = n;
-  r->t->dates = NULL;
-  if (n == 0) return 0;
-  nl_task_date *out = nl_arena_alloc_of(arena, n * sizeof(*out), sizeof(*out));
-  if (out == NULL) {
-    r->t->n_dates = 0;
-    return -1;
-  }
-  n = 0;
-  for (int f = 0; f < NL_DATE__COUNT; f++)
-    if (r->dates[f].present) out[n++] = r->dates[f];
-  r->t->dates = out;
-  return 0;
+  nl_task_date *dates = n > 0 ? nl_arena_alloc_of(arena, n * sizeof(*dates), sizeof(*dates)) : NULL;
+  r->t->dates = dates;
+  r->t->n_dates = dates != NULL ? n : 0;
+  for (int f = 0, k = 0; dates != NULL && f < NL_DATE__COUNT; f++)
+    if (r->dates[f].present) dates[k++] = r->dates[f];
+  const nl_task_more *m = &r->more;
+  int any = m->recurrence != NULL || m->id != NULL || m->n_depends_on > 0 || m->block_id != NULL;
+  nl_task_more *more = any ? nl_arena_alloc_of(arena, sizeof(*more), sizeof(*more)) : NULL;
+  if (more != NULL) *more = *m;
+  r->t->more = more;
+  return (n > 0 && dates == NULL) || (any && more == NULL) ? -1 : 0;
 }
 
 int nl_task_fields(nl_task *t, nl_arena *arena, const char *line, size_t len,
@@ -678,7 +677,7 @@ int nl_task_fields(nl_task *t, nl_arena *arena, const char *line, size_t len,
   while (fs < fields_end && (line[fs] == ' ' || line[fs] == '\t')) fs++;
   r.lay.fields = span(fs < fields_end ? fs : r.e, fs < fields_end ? fields_end : r.e);
   if (layout != NULL) *layout = r.lay;
-  if (description(&r, arena) < 0 || keep_dates(&r, arena) < 0) oom = 1;
+  if (description(&r, arena) < 0 || keep(&r, arena) < 0) oom = 1;
   return oom ? -1 : 0;
 }
 

@@ -110,8 +110,8 @@ static size_t unique_str_bytes(const nl_note *n) {
   for (size_t i = 0; i < n->n_mentions; i++) PUT(n->mentions[i].tail);
   for (size_t i = 0; i < n->n_tasks; i++) {
     const nl_task *t = &n->tasks[i];
-    PUT(t->description); PUT(t->recurrence); PUT(t->id); PUT(t->block_id);
-    for (uint32_t j = 0; j < t->n_depends_on; j++) PUT(t->depends_on[j]);
+    PUT(t->description); PUT(nl_task_recurrence(t)); PUT(nl_task_id(t)); PUT(nl_task_block_id(t));
+    for (uint32_t j = 0; j < nl_task_n_depends_on(t); j++) PUT(nl_task_depends_on(t, j));
   }
 #undef PUT
   qsort(v, k, sizeof(*v), cmp_str);
@@ -141,9 +141,12 @@ static void breakdown(nl_workspace *ws) {
     n_tasks += n->n_tasks;
     for (size_t k = 0; k < n->n_tasks; k++) {
       const nl_task *t = &n->tasks[k];
-      b[STR_TASK] += str_bytes(t->description) + str_bytes(t->recurrence) + str_bytes(t->id) +
-                     str_bytes(t->block_id) + t->n_depends_on * sizeof(char *);
-      for (uint32_t j = 0; j < t->n_depends_on; j++) b[STR_TASK] += str_bytes(t->depends_on[j]);
+      if (t->more != NULL) b[TASKS] += sizeof(nl_task_more);
+      b[STR_TASK] += str_bytes(t->description) + str_bytes(nl_task_recurrence(t)) +
+                     str_bytes(nl_task_id(t)) +
+                     str_bytes(nl_task_block_id(t)) + nl_task_n_depends_on(t) * sizeof(char *);
+      for (uint32_t j = 0; j < nl_task_n_depends_on(t); j++)
+        b[STR_TASK] += str_bytes(nl_task_depends_on(t, j));
     }
     b[LINKS] += n->n_links * sizeof(nl_link);
     for (size_t k = 0; k < n->n_links; k++)

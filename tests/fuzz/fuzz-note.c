@@ -71,8 +71,8 @@ static void check_note(void) {
       for (size_t k = 0; k < sizeof(spans) / sizeof(spans[0]); k++)
         check_range(nl_task_range(t, spans[k]));
     }
-    for (uint32_t k = 0; k < t->n_depends_on; k++)
-      if (t->depends_on[k] == NULL || t->depends_on[k][0] == '\0') abort();
+    for (uint32_t k = 0; k < nl_task_n_depends_on(t); k++)
+      if (nl_task_depends_on(t, k) == NULL || nl_task_depends_on(t, k)[0] == '\0') abort();
     if (t->symbol[0] == '\0') abort();
     if ((size_t)t->first_mention + t->n_mentions > note->n_mentions) abort();
     if ((size_t)t->first_tag + t->n_tags > note->n_tags) abort();
