@@ -115,24 +115,58 @@ static void test_location_text_is_location_json(void) {
   fixture_done(&f);
 }
 
-/* Whether nl_ws_backlinks (mentions: nl_ws_mentions_of and nl_ws_mention_resolved) of t
- * gives exactly the links (mentions) of the whole vault that resolve to t, each once. */
-static int refs_agree(const nl_workspace *ws, const nl_entry *t, int mention) {
+/* What a search finds: links, mentions, frontmatter names, account tags. */
+enum { LINKS, MENTIONS, FM_NAMES, ACCOUNT_TAGS, N_SEARCHES };
+static const char *const search_names[] = {"links", "mentions", "frontmatter names",
+                                           "account tags"};
+
+static ptrdiff_t search(const nl_workspace *ws, const nl_entry *t, int what, nl_ref **out) {
+  switch (what) {
+  case LINKS: return nl_ws_backlinks(ws, t, out);
+  case MENTIONS: return nl_ws_mentions_of(ws, t, out);
+  case FM_NAMES: return nl_ws_fm_refs_of(ws, t, out);
+  default: return nl_ws_account_tags_of(ws, t, out);
+  }
+}
+
+/* Item i of e's links (mentions...) resolved afresh, as the index's resolvers say. */
+static const nl_entry *resolve_item(const nl_workspace *ws, const nl_entry *e, int what,
+                                    const nl_entry *t, size_t i, size_t *len) {
+  const nl_note *n = e->note;
+  const char *s;
+  switch (what) {
+  case LINKS:
+    return nl_ws_resolve(ws, e, n->links[i].target, strlen(n->links[i].target), NULL);
+  case MENTIONS:
+    return nl_ws_resolve_mention(ws, e, &n->mentions[i], len);
+  case FM_NAMES:
+    s = i == 0 ? (n->account ? n->account->text : "") : n->participants[i - 1].text;
+    return *s ? nl_ws_resolve_kind(ws, e, t->kind, s, strlen(s)) : NULL;
+  default:
+    return nl_ws_resolve_account_tag(ws, e, n->tags[i].name, strlen(n->tags[i].name));
+  }
+}
+
+static size_t n_items(const nl_note *n, int what) {
+  return what == LINKS ? n->n_links : what == MENTIONS ? n->n_mentions
+         : what == FM_NAMES ? 1 + n->n_participants : n->n_tags;
+}
+
+/* Whether the search `what` for t gives exactly the items of the whole vault that resolve to
+ * t, each once (and nl_ws_mention_resolved what nl_ws_resolve_mention says). */
+static int refs_agree(const nl_workspace *ws, const nl_entry *t, int what) {
   nl_ref *got = NULL;
-  ptrdiff_t n = mention ? nl_ws_mentions_of(ws, t, &got) : nl_ws_backlinks(ws, t, &got);
+  ptrdiff_t n = search(ws, t, what, &got);
   int ok = n >= 0;
   size_t want = 0;
   for (uint32_t id = 0; ok && id < nl_ws_id_limit(ws); id++) {
     const nl_entry *e = nl_ws_get(ws, id);
     if (e == NULL) continue;
-    size_t count = mention ? e->note->n_mentions : e->note->n_links;
-    for (size_t i = 0; ok && i < count; i++) {
+    for (size_t i = 0; ok && i < n_items(e->note, what); i++) {
       size_t len = 0, memo_len = 0;
-      const nl_link *l = &e->note->links[i];
-      const nl_entry *to =
-          mention ? nl_ws_resolve_mention(ws, e, &e->note->mentions[i], &len)
-                  : nl_ws_resolve(ws, e, l->target, strlen(l->target), NULL);
-      if (mention && (nl_ws_mention_resolved(ws, e, i, &memo_len) != to || memo_len != len)) {
+      const nl_entry *to = resolve_item(ws, e, what, t, i, &len);
+      if (what == MENTIONS &&
+          (nl_ws_mention_resolved(ws, e, i, &memo_len) != to || memo_len != len)) {
         fprintf(stderr, "mention %zu of %s: memo differs\n", i, e->rel);
         ok = 0;
       }
@@ -141,15 +175,15 @@ static int refs_agree(const nl_workspace *ws, const nl_entry *t, int mention) {
       int found = 0;
       for (ptrdiff_t k = 0; k < n; k++) found += got[k].from == id && got[k].link == i;
       if (found != 1) {
-        fprintf(stderr, "%s %zu of %s to %s: found %d times\n", mention ? "mention" : "link", i,
-                e->rel, t->rel, found);
+        fprintf(stderr, "%s %zu of %s to %s: found %d times\n", search_names[what], i, e->rel,
+                t->rel, found);
         ok = 0;
       }
     }
   }
   if (ok && (size_t)n != want) {
-    fprintf(stderr, "%s of %s: %td found, %zu resolve to it\n", mention ? "mentions" : "links",
-            t->rel, n, want);
+    fprintf(stderr, "%s of %s: %td found, %zu resolve to it\n", search_names[what], t->rel, n,
+            want);
     ok = 0;
   }
   free(got);
@@ -160,7 +194,7 @@ static int all_refs_agree(const nl_workspace *ws) {
   int ok = 1;
   for (uint32_t id = 0; id < nl_ws_id_limit(ws); id++) {
     const nl_entry *t = nl_ws_get(ws, id);
-    if (t != NULL) ok &= refs_agree(ws, t, 0) & refs_agree(ws, t, 1);
+    for (int what = 0; t != NULL && what < N_SEARCHES; what++) ok &= refs_agree(ws, t, what);
   }
   return ok;
 }
@@ -177,9 +211,10 @@ static void put(fixture *f, const char *rel, const char *text) {
 }
 
 /* What the searches keep of resolutions (backlinks.c) never changes an answer: every target's
- * links and mentions equal a search of the whole vault, asked again after each change that
- * moves a resolution: a note renamed, given an alias or a title, a second note of a name, a
- * link edited, a person with a shorter name, a note removed. */
+ * links, mentions, frontmatter names and account tags equal a search of the whole vault,
+ * asked again after each change that moves a resolution: a note renamed, given an alias or a
+ * title, a second note of a name, a link edited, a person with a shorter name, an account's
+ * alias, notes removed. */
 static void test_references_equal_a_full_search(void) {
   fixture f;
   ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
@@ -204,6 +239,10 @@ static void test_references_equal_a_full_search(void) {
   put(&f, KICKOFF, edited); /* links edited: the note's seq moves, nothing else */
   ASSERT(all_refs_agree(f.ws));
   put(&f, "People/Jonas.md", "# Jonas\n"); /* "@Jonas Becker" may stop at "Jonas" */
+  ASSERT(all_refs_agree(f.ws));
+  put(&f, "Accounts/Contoso Two.md", "---\naliases: [Contoso, Fabrikam Group]\n---\n");
+  ASSERT(all_refs_agree(f.ws));
+  put(&f, "Accounts/Contoso.md", NULL); /* `account: Contoso` and #account/contoso move */
   ASSERT(all_refs_agree(f.ws));
   put(&f, "Projects/Apollo.md", NULL);
   put(&f, "People/Jonas Becker.md", NULL);

@@ -94,9 +94,9 @@ static void refs_complete(const nl_workspace *ws) {
   if (ws->refs_upto != UINT32_MAX) nl_wsi_refs_step((nl_workspace *)ws, UINT64_MAX);
 }
 
-/* ---- what links and mentions resolve to ---------------------------------------------------- */
+/* ---- what links, mentions and frontmatter names resolve to --------------------------------- */
 
-/* A search looks at every link (mention) of each note filed under a name, and resolving one
+/* A search looks at every link (mention...) of each note filed under a name, and resolving one
  * builds its path and looks it up, or tries each prefix of a mention as a person's name: most
  * of a search's time. What they resolved to is kept (nl_ws_hits) until a change can alter it:
  * a note came, went, or changed its names, kind or headings (nl_ws_generation), or the
@@ -140,10 +140,35 @@ static int hits_room(nl_ws_hits *h) {
   return 0;
 }
 
-/* What from's link i (with `mention`, its mention i) resolves to, as nl_ws_resolve and
- * nl_ws_resolve_mention say; *len: a mention's matched bytes. */
-static nl_entry *resolved(const nl_workspace *cws, const nl_entry *from, int mention,
-                         size_t i, size_t *len) {
+/* What a search resolves in each candidate note, part of nl_ws_hit's key. */
+enum { HIT_LINK, HIT_MENTION, HIT_ACCOUNT_TAG, HIT_FM /* + the kind asked for */ };
+_Static_assert(HIT_FM + NL_KIND__COUNT <= 32, "a hit's kind of name fits in five bits");
+
+/* Item i of from's links, mentions (*len: its matched bytes), tags or frontmatter names (0:
+ * `account:`, i + 1: participants[i]), resolved as the index resolves it. */
+static nl_entry *resolve_now(const nl_workspace *ws, const nl_entry *from, unsigned what,
+                             size_t i, size_t *len) {
+  const nl_note *n = from->note;
+  const char *t;
+  switch (what) {
+  case HIT_LINK:
+    t = n->links[i].target;
+    return nl_ws_resolve(ws, from, t, strlen(t), NULL);
+  case HIT_MENTION:
+    return nl_ws_resolve_mention(ws, from, &n->mentions[i], len);
+  case HIT_ACCOUNT_TAG:
+    t = n->tags[i].name;
+    return nl_ws_resolve_account_tag(ws, from, t, strlen(t));
+  default:
+    t = i == 0 ? (n->account != NULL ? n->account->text : "") : n->participants[i - 1].text;
+    return *t != '\0' ? nl_ws_resolve_kind(ws, from, (nl_kind)(what - HIT_FM), t, strlen(t))
+                       : NULL;
+  }
+}
+
+/* resolve_now through the table. */
+static nl_entry *resolved(const nl_workspace *cws, const nl_entry *from, unsigned what,
+                          size_t i, size_t *len) {
   nl_workspace *ws = (nl_workspace *)cws; /* the table is derived, as refs_complete's maps */
   nl_ws_hits *h = &ws->hits;
   if (h->gen != ws->gen) {
@@ -151,20 +176,14 @@ static nl_entry *resolved(const nl_workspace *cws, const nl_entry *from, int men
     h->n = 0;
     h->gen = ws->gen;
   }
-  uint64_t key = 1 + ((uint64_t)from->id << 32 | (uint64_t)(mention != 0) << 31 | (i & 0x7FFFFFFF));
+  uint64_t key = 1 + ((uint64_t)from->id << 32 | (uint64_t)what << 27 | (i & 0x7FFFFFF));
   nl_ws_hit *slot = h->slots != NULL ? hit_find(h->slots, h->cap, key) : NULL;
   if (slot != NULL && slot->key == key && slot->seq == from->seq) {
     *len = slot->len;
     return slot->target != 0 ? nl_ws_get(ws, slot->target - 1) : NULL;
   }
-  nl_entry *to;
   *len = 0;
-  if (mention) {
-    to = nl_ws_resolve_mention(ws, from, &from->note->mentions[i], len);
-  } else {
-    const char *t = from->note->links[i].target;
-    to = nl_ws_resolve(ws, from, t, strlen(t), NULL);
-  }
+  nl_entry *to = resolve_now(ws, from, what, i, len);
   if (slot == NULL || slot->key != key) {
     if (hits_room(h) != 0) return to;
     slot = hit_find(h->slots, h->cap, key); /* the table may have grown or started again */
@@ -181,24 +200,12 @@ typedef struct {
   const nl_strmap *map;   /* name key -> ids of notes that may refer to it */
   int first_word;         /* key by the name's first word (mentions) rather than all of it */
   size_t (*count)(const nl_note *n);
-  int (*hits)(const nl_workspace *ws, const nl_entry *from, size_t i, const nl_entry *target);
+  unsigned what;          /* HIT_*: what resolve_now resolves (HIT_FM: as the target's kind) */
   void (*make)(nl_wsi_key *k, const char *s, size_t len); /* the map's key; NULL: plain key */
 } ref_search;
 
 static size_t count_links(const nl_note *n) { return n->n_links; }
 static size_t count_mentions(const nl_note *n) { return n->n_mentions; }
-
-static int link_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
-                     const nl_entry *target) {
-  size_t len;
-  return resolved(ws, from, 0, i, &len) == target;
-}
-
-static int mention_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
-                        const nl_entry *target) {
-  size_t len;
-  return resolved(ws, from, 1, i, &len) == target;
-}
 
 /* The first word of a name, as a mention's `word` holds it. */
 static size_t first_word(const char *name) {
@@ -220,6 +227,7 @@ static ptrdiff_t find_refs(const nl_workspace *ws, const nl_entry *e, const ref_
   if (e->note->title != NULL) names[n_names++] = e->note->title->text;
   for (size_t i = 0; i < e->note->n_aliases && n_names < 66; i++)
     names[n_names++] = e->note->aliases[i].text;
+  unsigned what = rs->what == HIT_FM ? HIT_FM + e->kind : rs->what;
   uint8_t *seen = calloc((ws->n_ids + 7) / 8 + 1, 1);
   if (seen == NULL) return -ENOMEM;
   for (size_t k = 0; k < n_names; k++) {
@@ -234,7 +242,8 @@ static ptrdiff_t find_refs(const nl_workspace *ws, const nl_entry *e, const ref_
       if (from == NULL || (seen[id / 8] >> (id % 8)) & 1) continue;
       seen[id / 8] |= (uint8_t)(1u << (id % 8));
       for (size_t el = 0; el < rs->count(from->note); el++) {
-        if (!rs->hits(ws, from, el, e)) continue;
+        size_t len;
+        if (resolved(ws, from, what, el, &len) != e) continue;
         if (n_out == cap) {
           size_t nc = cap ? cap * 2 : 16;
           nl_ref *r = realloc(*out, nc * sizeof(*r));
@@ -259,7 +268,7 @@ static ptrdiff_t find_refs(const nl_workspace *ws, const nl_entry *e, const ref_
 
 ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **out) {
   /* Links name a note by file name, title or alias; refs are keyed by the name written. */
-  const ref_search rs = {&ws->refs, 0, count_links, link_hits, NULL};
+  const ref_search rs = {&ws->refs, 0, count_links, HIT_LINK, NULL};
   return find_refs(ws, e, &rs, out);
 }
 
@@ -287,14 +296,14 @@ size_t nl_ws_linking_named(const nl_workspace *ws, int root, const char *name, s
 }
 
 ptrdiff_t nl_ws_mentions_of(const nl_workspace *ws, const nl_entry *person, nl_ref **out) {
-  const ref_search rs = {&ws->said, 1, count_mentions, mention_hits, NULL};
+  const ref_search rs = {&ws->said, 1, count_mentions, HIT_MENTION, NULL};
   return find_refs(ws, person, &rs, out);
 }
 
 nl_entry *nl_ws_mention_resolved(const nl_workspace *ws, const nl_entry *from, size_t i,
                                  size_t *matched_len) {
   size_t len;
-  nl_entry *to = resolved(ws, from, 1, i, &len);
+  nl_entry *to = resolved(ws, from, HIT_MENTION, i, &len);
   if (matched_len != NULL) *matched_len = len;
   return to;
 }
@@ -302,30 +311,16 @@ nl_entry *nl_ws_mention_resolved(const nl_workspace *ws, const nl_entry *from, s
 /* Frontmatter names: index 0 is `account:`, i + 1 is participants[i]. */
 static size_t count_fm(const nl_note *n) { return 1 + n->n_participants; }
 
-static int fm_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
-                   const nl_entry *target) {
-  const nl_note *n = from->note;
-  const nl_fm_scalar *v = i == 0 ? n->account : &n->participants[i - 1];
-  if (v == NULL || v->text[0] == '\0') return 0;
-  return nl_ws_resolve_kind(ws, from, target->kind, v->text, strlen(v->text)) == target;
-}
-
 ptrdiff_t nl_ws_fm_refs_of(const nl_workspace *ws, const nl_entry *e, nl_ref **out) {
-  const ref_search rs = {&ws->fm_refs, 0, count_fm, fm_hits, NULL};
+  const ref_search rs = {&ws->fm_refs, 0, count_fm, HIT_FM, NULL};
   return find_refs(ws, e, &rs, out);
 }
 
 /* An `account/<slug>` tag: index i of the note's tags. */
 static size_t count_tags(const nl_note *n) { return n->n_tags; }
 
-static int tag_hits(const nl_workspace *ws, const nl_entry *from, size_t i,
-                    const nl_entry *target) {
-  const char *t = from->note->tags[i].name;
-  return nl_ws_resolve_account_tag(ws, from, t, strlen(t)) == target;
-}
-
 ptrdiff_t nl_ws_account_tags_of(const nl_workspace *ws, const nl_entry *account, nl_ref **out) {
-  const ref_search rs = {&ws->acct_tags, 0, count_tags, tag_hits, nl_wsi_slug_make};
+  const ref_search rs = {&ws->acct_tags, 0, count_tags, HIT_ACCOUNT_TAG, nl_wsi_slug_make};
   return find_refs(ws, account, &rs, out);
 }
 

@@ -20,12 +20,13 @@ typedef struct {
   size_t seen_len;
 } nl_ws_deps;
 
-/* What a link or a mention resolved to, kept for the searches through the reference maps
- * (backlinks.c): one open-addressing table, valid while nl_ws_generation stays where it was
- * (every change that can make a name resolve elsewhere moves it), each slot for the parse of
- * the linking note it was read from (its seq). */
+/* What a link, mention, frontmatter name or account tag resolved to, kept for the searches
+ * through the reference maps (backlinks.c): one open-addressing table, valid while
+ * nl_ws_generation stays where it was (every change that can make a name resolve elsewhere
+ * moves it), each slot for the parse of the linking note it was read from (its seq). */
 typedef struct {
-  uint64_t key;    /* 1 + (from id << 32 | mention << 31 | index); 0: an empty slot */
+  uint64_t key;    /* 1 + (from id << 32 | what << 27 | index), what: backlinks.c's HIT_*;
+                      0: an empty slot */
   uint64_t seq;    /* the linking note's seq then */
   uint32_t target; /* 1 + the id it resolved to; 0: nothing */
   uint32_t len;    /* a mention's matched bytes */
