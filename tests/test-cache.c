@@ -61,25 +61,60 @@ static int write_cache(const char *root, int64_t since, int64_t mtime) {
   return nl_cache_commit(w);
 }
 
-static void test_roundtrip(void) {
+/* Every note reads back as its fresh parse: record by record, and (slab) from the records
+ * read at once, where a record loaded a second time is read on its own again (the slab's copy
+ * was re-based in place) and the notes outlive the reader. */
+static void roundtrip(int slab) {
   int64_t since = now_ns(), old = since - 3600LL * 1000000000LL;
   ASSERT_EQ(write_cache("/vault/a", since, old), 0);
   nl_cache_reader *r = nl_cache_open(cache_dir, "/vault/a");
   ASSERT(r != NULL);
+  nl_cache_slab *held = NULL;
+  if (slab) {
+    ASSERT_EQ(nl_cache_read_records(r), 0);
+    held = nl_cache_take_slab(r);
+    ASSERT(held != NULL);
+    ASSERT(nl_cache_take_slab(r) == NULL);
+  }
+  nl_note *cached[N_NOTES];
+  for (int pass = 0; pass < 1 + slab; pass++)
+    for (size_t i = 0; i < N_NOTES; i++) {
+      nl_cache_stamp s = stamp(strlen(notes[i][1]), old);
+      nl_note *n = nl_cache_load(r, notes[i][0], &s);
+      ASSERT(n != NULL);
+      if (pass == 0) cached[i] = n;
+      /* An empty note points at nothing: it holds no slab memory either. */
+      if (slab) ASSERT_EQ(nl_cache_slab_holds(held, n), (pass == 0 && *notes[i][1]));
+      if (pass == 0 && slab) continue; /* kept past the reader */
+      nl_note *fresh = nl_note_parse(notes[i][1], strlen(notes[i][1]));
+      char *a = note_dump(fresh), *b = note_dump(n);
+      ASSERT_STR_EQ(b, a);
+      free(a);
+      free(b);
+      nl_note_free(n);
+      nl_note_free(fresh);
+    }
+  ASSERT_EQ(nl_cache_hits(r), N_NOTES * (1 + (size_t)slab));
+  nl_cache_reader_free(r);
+  if (!slab) return;
+  nl_note *fresh = nl_note_parse(notes[0][1], strlen(notes[0][1]));
+  ASSERT(!nl_cache_slab_holds(held, fresh));
+  nl_note_free(fresh);
   for (size_t i = 0; i < N_NOTES; i++) {
-    nl_cache_stamp s = stamp(strlen(notes[i][1]), old);
-    nl_note *cached = nl_cache_load(r, notes[i][0], &s);
-    nl_note *fresh = nl_note_parse(notes[i][1], strlen(notes[i][1]));
-    ASSERT(cached != NULL);
-    char *a = note_dump(fresh), *b = note_dump(cached);
+    fresh = nl_note_parse(notes[i][1], strlen(notes[i][1]));
+    char *a = note_dump(fresh), *b = note_dump(cached[i]);
     ASSERT_STR_EQ(b, a);
     free(a);
     free(b);
-    nl_note_free(cached);
+    nl_note_free(cached[i]);
     nl_note_free(fresh);
   }
-  ASSERT_EQ(nl_cache_hits(r), N_NOTES);
-  nl_cache_reader_free(r);
+  nl_cache_slab_free(held);
+}
+
+static void test_roundtrip(void) {
+  roundtrip(0);
+  roundtrip(1);
 }
 
 static void test_stamp_must_match(void) {
@@ -162,19 +197,24 @@ static void test_damage_is_ignored(void) {
   ASSERT(size > 64);
   /* Another folder's name: not its cache. */
   ASSERT(nl_cache_open(cache_dir, "/vault/other") == NULL);
-  /* A damaged record: that note is re-read, the others still load. */
+  /* A damaged record: that note is re-read, the others still load, one by one or from the
+   * records read at once. */
   flip_byte(path, 64 + 200);
-  nl_cache_reader *r = nl_cache_open(cache_dir, "/vault/d");
-  ASSERT(r != NULL);
-  size_t loaded = 0;
-  for (size_t i = 0; i < N_NOTES; i++) {
-    nl_cache_stamp s = stamp(strlen(notes[i][1]), old);
-    nl_note *n = nl_cache_load(r, notes[i][0], &s);
-    loaded += n != NULL;
-    nl_note_free(n);
+  nl_cache_reader *r;
+  for (int slab = 0; slab < 2; slab++) {
+    r = nl_cache_open(cache_dir, "/vault/d");
+    ASSERT(r != NULL);
+    if (slab) ASSERT_EQ(nl_cache_read_records(r), 0);
+    size_t loaded = 0;
+    for (size_t i = 0; i < N_NOTES; i++) {
+      nl_cache_stamp s = stamp(strlen(notes[i][1]), old);
+      nl_note *n = nl_cache_load(r, notes[i][0], &s);
+      loaded += n != NULL;
+      nl_note_free(n);
+    }
+    ASSERT_EQ(loaded, N_NOTES - 1);
+    nl_cache_reader_free(r); /* frees the slab nobody took */
   }
-  ASSERT_EQ(loaded, N_NOTES - 1);
-  nl_cache_reader_free(r);
   /* A damaged table, a truncated file, a foreign file: no cache at all. */
   flip_byte(path, size - 3);
   ASSERT(nl_cache_open(cache_dir, "/vault/d") == NULL);
@@ -325,6 +365,35 @@ static void test_restart(void) {
     ASSERT_EQ(nl_ws_check(ws, err, sizeof(err)), 0);
     nl_ws_free(ws);
   }
+}
+
+/* A scan again in the same index (the configuration changed) replaces every note, those from
+ * the cache with the new slab's: the notes stay readable whether the old slab goes or not. */
+static void test_rescan_replaces_cached_notes(void) {
+  char root[4200];
+  fresh_vault(root, sizeof(root), "rescan");
+  put_file(root, "a.md", "---\ntitle: A one\n---\n[[b]]\n", 2);
+  put_file(root, "b.md", "---\ntitle: B one\n---\n", 2);
+  nl_ws_free(index_with_cache(root));
+  nl_workspace *ws = index_with_cache(root);
+  ASSERT_EQ(nl_ws_count(ws), 2);
+  put_file(root, "a.md", "---\ntitle: A two\n---\n[[b]]\n", 1);
+  for (int round = 0; round < 3; round++) {
+    int finished = 0;
+    ASSERT_EQ(nl_ws_scan(ws, scan_done, &finished), 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    ASSERT(finished);
+    ASSERT_STR_EQ(title_of(ws, root, "a.md"), "A two");
+    ASSERT_STR_EQ(title_of(ws, root, "b.md"), "B one");
+    nl_entry *b = nl_ws_resolve(ws, NULL, "b", 1, NULL);
+    ASSERT(b != NULL);
+    nl_ref *refs = NULL;
+    ASSERT_EQ(nl_ws_backlinks(ws, b, &refs), 1);
+    free(refs);
+    char err[256];
+    ASSERT_EQ(nl_ws_check(ws, err, sizeof(err)), 0);
+  }
+  nl_ws_free(ws);
 }
 
 /* ---- the reference maps after a scan merged in slices (backlinks.c) ----------------------- */
@@ -491,6 +560,7 @@ int main(void) {
   RUN(test_damage_is_ignored);
   RUN(test_restart);
   RUN(test_restart_stamps_from_the_walk);
+  RUN(test_rescan_replaces_cached_notes);
   RUN(test_deferred_refs);
   RUN(test_cache_off);
   nl_config_free(cfg);

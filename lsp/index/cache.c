@@ -10,7 +10,11 @@
  *     block's address when written, u64 hash of struct and block, the stamp (u64 size,
  *     i64 mtime_ns, u64 inode, u64 device), u32 path length, the vault-relative path
  * A stored note is re-based by nl_note_each_pointer: every pointer it holds pointed into its
- * block when written (the writer checks), so each moves by the block's new address. */
+ * block when written (the writer checks), so each moves by the block's new address. The block
+ * is either read on its own into a new arena, or, after nl_cache_read_records, re-based where
+ * it lies in the one allocation that holds every record's block (a slab), which the index
+ * keeps: a few hundred preadv calls for the whole cache instead of a read, an allocation and
+ * a heap that grows a page at a time per note. */
 #define _GNU_SOURCE /* copy_file_range */
 #include "lsp/index/cache.h"
 
@@ -33,6 +37,7 @@
 #define RECORD_FIXED 68 /* a table row without its path */
 /* A file modified this close to the scan's start may change again with the same mtime. */
 #define RACY_NS 2000000000LL
+#define RUN_RECORDS 512 /* records per preadv when reading them all (IOV_MAX is 1024) */
 
 /* ---- small helpers ----------------------------------------------------------------------- */
 
@@ -103,22 +108,11 @@ static int cache_path(char *buf, size_t size, const char *dir, const char *root)
   return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
-static int read_all(int fd, void *buf, size_t len, uint64_t off) {
-  char *p = buf;
-  while (len > 0) {
-    ssize_t r = pread(fd, p, len, (off_t)off);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return -1;
-    p += r;
-    len -= (size_t)r;
-    off += (uint64_t)r;
-  }
-  return 0;
-}
 
-static int write_all(int fd, struct iovec *iov, int n, uint64_t off) {
+/* Writes (or reads, `reading`) the n buffers of iov at off, all of them; 0 or -1. */
+static int io_all(int fd, struct iovec *iov, int n, uint64_t off, int reading) {
   while (n > 0) {
-    ssize_t w = pwritev(fd, iov, n, (off_t)off);
+    ssize_t w = reading ? preadv(fd, iov, n, (off_t)off) : pwritev(fd, iov, n, (off_t)off);
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) return -1;
     off += (uint64_t)w;
@@ -133,6 +127,12 @@ static int write_all(int fd, struct iovec *iov, int n, uint64_t off) {
     }
   }
   return 0;
+}
+
+static int write_all(int fd, struct iovec *iov, int n, uint64_t off) { return io_all(fd, iov, n, off, 0); }
+static int read_all(int fd, void *buf, size_t len, uint64_t off) {
+  struct iovec v = {buf, len};
+  return io_all(fd, &v, 1, off, 1);
 }
 
 static uint64_t get64(const unsigned char *p) {
@@ -154,12 +154,21 @@ typedef struct {
   const unsigned char *row; /* into the table */
   const char *rel;
   uint32_t rel_len;
+  nl_note *pre; /* read by nl_cache_read_records and not yet loaded (owned), or NULL */
+  char *block;  /* then its block, in the slab */
 } slot;
+
+struct nl_cache_slab {
+  char *base; /* every record's block, one after the other */
+  size_t len;
+};
 
 struct nl_cache_reader {
   int fd;
   int64_t since_ns;
   uint64_t n; /* records */
+  nl_cache_slab *slab;  /* the records read at once, or NULL */
+  int slab_taken;       /* nl_cache_take_slab: the caller frees the slab */
   unsigned char *table;
   slot *slots; /* open addressing by path hash; row NULL when empty */
   size_t mask;
@@ -222,6 +231,11 @@ static nl_cache_reader *load_table(nl_cache_reader *r, const char *path, const c
   return r;
 }
 
+int nl_cache_exists(const char *dir, const char *root) {
+  char path[PATH_MAX];
+  return dir != NULL && cache_path(path, sizeof(path), dir, root) == 0 && access(path, F_OK) == 0;
+}
+
 nl_cache_reader *nl_cache_open(const char *dir, const char *root) {
   char path[PATH_MAX];
   if (dir == NULL || cache_path(path, sizeof(path), dir, root) != 0) return NULL;
@@ -254,6 +268,127 @@ static void *rebase_ptr(void *ud, const void *p) {
   return rb->new_base + (c - rb->old_base);
 }
 
+/* A block's room in the slab: its bytes, up to the alignment an arena block has. */
+static size_t slab_room(uint64_t bytes) {
+  return ((size_t)bytes + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+}
+
+static int by_slot_offset(const void *a, const void *b) {
+  uint64_t x = get64((*(slot *const *)a)->row), y = get64((*(slot *const *)b)->row);
+  return x < y ? -1 : x > y;
+}
+
+/* Reads the records of run[0 .. n), one after the other in the file, with one preadv. */
+static int read_run(int fd, slot **run, size_t n, struct iovec *iov) {
+  for (size_t i = 0; i < n; i++) {
+    iov[2 * i] = (struct iovec){run[i]->pre, sizeof(nl_note)};
+    iov[2 * i + 1] = (struct iovec){run[i]->block, get64(run[i]->row + 8)};
+  }
+  return io_all(fd, iov, (int)(2 * n), get64(run[0]->row), 1);
+}
+
+static void drop_pre(nl_cache_reader *r) {
+  for (size_t i = 0; i <= r->mask; i++) {
+    free(r->slots[i].pre);
+    r->slots[i].pre = NULL;
+  }
+}
+
+int nl_cache_read_records(nl_cache_reader *r) {
+  if (r == NULL || r->slab != NULL) return NL_EINVAL;
+  size_t n = 0, bytes = 0;
+  slot **order = malloc((r->mask + 1) * sizeof(*order));
+  nl_cache_slab *s = calloc(1, sizeof(*s));
+  struct iovec *iov = malloc(2 * RUN_RECORDS * sizeof(*iov));
+  int rc = order != NULL && s != NULL && iov != NULL ? 0 : NL_ENOMEM;
+  for (size_t i = 0; i <= r->mask && rc == 0; i++)
+    if (r->slots[i].row != NULL) {
+      order[n++] = &r->slots[i];
+      bytes += slab_room(get64(r->slots[i].row + 8));
+    }
+  if (rc == 0) qsort(order, n, sizeof(*order), by_slot_offset);
+  if (rc == 0 && (s->base = malloc(bytes + 1)) == NULL) rc = NL_ENOMEM;
+  for (size_t i = 0, at = 0; i < n && rc == 0; i++) {
+    order[i]->block = s->base + at;
+    at += slab_room(get64(order[i]->row + 8));
+    if ((order[i]->pre = malloc(sizeof(nl_note))) == NULL) rc = NL_ENOMEM;
+  }
+  /* Runs of records that follow one another in the file (all of them, unless two rows share
+   * a path), RUN_RECORDS at a time. */
+  for (size_t i = 0; i < n && rc == 0;) {
+    size_t j = i + 1;
+    uint64_t end = get64(order[i]->row) + sizeof(nl_note) + get64(order[i]->row + 8);
+    for (; j < n && j - i < RUN_RECORDS && get64(order[j]->row) == end; j++)
+      end += sizeof(nl_note) + get64(order[j]->row + 8);
+    if (read_run(r->fd, order + i, j - i, iov) != 0) rc = NL_EIO;
+    i = j;
+  }
+  free(order);
+  free(iov);
+  if (rc != 0) {
+    nl_log(NL_LOG_INFO, "cannot read the index cache's notes at once, reading them one by one");
+    drop_pre(r);
+    nl_cache_slab_free(s);
+    return rc;
+  }
+  s->len = bytes;
+  r->slab = s;
+  return 0;
+}
+
+nl_cache_slab *nl_cache_take_slab(nl_cache_reader *r) {
+  if (r == NULL || r->slab == NULL || r->slab_taken) return NULL;
+  r->slab_taken = 1;
+  return r->slab;
+}
+
+typedef struct {
+  const char *base;
+  size_t len;
+  int inside;
+} in_range;
+
+static void *note_in_range(void *ud, const void *p) {
+  in_range *in = ud;
+  const char *c = p;
+  if (c != NULL && c >= in->base && c <= in->base + in->len) in->inside = 1;
+  return (void *)c;
+}
+
+int nl_cache_slab_holds(const nl_cache_slab *s, nl_note *note) {
+  in_range in = {s->base, s->len, 0};
+  if (note != NULL && note->arena.head == NULL) nl_note_each_pointer(note, note_in_range, &in);
+  return in.inside;
+}
+
+void nl_cache_slab_free(nl_cache_slab *s) {
+  if (s == NULL) return;
+  free(s->base);
+  free(s);
+}
+
+/* The note nl_cache_read_records read for slot s (taken from it), its block re-based where
+ * it lies in the slab. NULL when the record is damaged. */
+static nl_note *load_in_slab(slot *s, const char *rel, uint64_t base, uint64_t hash,
+                             uint64_t bytes) {
+  nl_note *note = s->pre;
+  s->pre = NULL;
+  if (hash_more(hash_of(note, sizeof(*note)), s->block, bytes) != hash) {
+    nl_log(NL_LOG_INFO, "ignored a damaged index cache record: %s", rel);
+    free(note);
+    return NULL;
+  }
+  nl_arena_init(&note->arena); /* the block is the slab's: nothing of it is freed */
+  note->arena.used = bytes;
+  rebase rb = {(const char *)(uintptr_t)base, bytes, s->block, 0};
+  nl_note_each_pointer(note, rebase_ptr, &rb);
+  if (rb.bad) {
+    free(note);
+    return NULL;
+  }
+  return note;
+}
+
 nl_note *nl_cache_load(nl_cache_reader *r, const char *rel, const nl_cache_stamp *st) {
   if (r == NULL) return NULL;
   slot *s = find_slot(r->slots, r->mask, rel, strlen(rel));
@@ -263,6 +398,11 @@ nl_note *nl_cache_load(nl_cache_reader *r, const char *rel, const nl_cache_stamp
                          get64(row + 56)};
   if (memcmp(&want, st, sizeof(want)) != 0 || st->mtime_ns >= r->since_ns - RACY_NS) return NULL;
   uint64_t at = get64(row), bytes = get64(row + 8), base = get64(row + 16), hash = get64(row + 24);
+  if (s->pre != NULL) { /* else read on its own: a second load of the record */
+    nl_note *note = load_in_slab(s, rel, base, hash, bytes);
+    if (note != NULL) atomic_fetch_add(&r->hits, 1);
+    return note;
+  }
   nl_note *note = malloc(sizeof(*note));
   if (note == NULL) return NULL;
   nl_arena arena;
@@ -292,6 +432,8 @@ size_t nl_cache_hits(const nl_cache_reader *r) { return r != NULL ? atomic_load(
 void nl_cache_reader_free(nl_cache_reader *r) {
   if (r == NULL) return;
   if (r->fd >= 0) close(r->fd);
+  if (r->slots != NULL) drop_pre(r);
+  if (!r->slab_taken) nl_cache_slab_free(r->slab);
   free(r->table);
   free(r->slots);
   free(r);

@@ -40,6 +40,23 @@ typedef struct nl_cache_reader nl_cache_reader;
  * with nl_cache_reader_free), or NULL when there is none or it cannot be used (logged at info
  * level when it exists but is foreign or corrupt). */
 nl_cache_reader *nl_cache_open(const char *dir, const char *root);
+/* Reads every record of r's file at once (run it while the walk stats the files): the notes'
+ * blocks into one allocation, the slab, with a few hundred preadv calls; nl_cache_load then
+ * takes a note from there, its block re-based where it lies, instead of a read and an
+ * allocation per note. 0, or a negative error (nl_cache_load reads each record on its own, as
+ * it does a record loaded a second time). Call before the first nl_cache_load, from one
+ * thread. */
+int nl_cache_read_records(nl_cache_reader *r);
+/* The block nl_cache_read_records read, or NULL; from now on the caller owns it (free with
+ * nl_cache_slab_free once no note nl_cache_load returned from it is alive: such a note's parse
+ * lives in it, and nl_note_free frees only the note itself). r keeps using it. */
+typedef struct nl_cache_slab nl_cache_slab;
+nl_cache_slab *nl_cache_take_slab(nl_cache_reader *r);
+/* Whether note's parse lives in slab s. */
+int nl_cache_slab_holds(const nl_cache_slab *s, nl_note *note);
+void nl_cache_slab_free(nl_cache_slab *s); /* accepts NULL */
+/* Whether a cache of workspace folder `root` exists in `dir` (it may still be unusable). */
+int nl_cache_exists(const char *dir, const char *root);
 /* The note stored for vault-relative path `rel` when its stamp equals *st and the record
  * reads back intact; a new note (nl_note_free), or NULL (then parse the file). */
 nl_note *nl_cache_load(nl_cache_reader *r, const char *rel, const nl_cache_stamp *st);

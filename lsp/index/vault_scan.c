@@ -77,6 +77,8 @@ typedef struct {
 typedef struct nl_vault_scan {
   nl_workspace *ws;
   uv_work_t walk_req;
+  uv_work_t cache_req; /* opens the index caches and reads their notes while the walk runs */
+  size_t prep_left;    /* of the walk and cache_req, those whose after-callback has not run */
   nl_ws_progress_cb cb;
   void *ud;
   /* Copies taken on the loop thread so the walk and the parses read nothing the loop may
@@ -231,13 +233,20 @@ static void walk_dir(vault_scan *sc, const nl_config *cfg, const char *root, con
   closedir(d);
 }
 
-static void walk_work(uv_work_t *req) {
+/* On a thread of its own, beside the walk: every root's cache, its notes read at once. */
+static void cache_work(uv_work_t *req) {
   vault_scan *sc = req->data;
-  for (size_t i = 0; i < sc->n_roots && sc->cache_dir != NULL; i++) {
+  for (size_t i = 0; i < sc->n_roots && !sc->stop; i++) {
     sc->readers[i] = nl_cache_open(sc->cache_dir, sc->roots[i]);
     sc->writers[i] = nl_cache_writer_new(sc->cache_dir, sc->roots[i], sc->since_ns);
-    sc->any_reader |= sc->readers[i] != NULL;
+    if (sc->readers[i] != NULL) nl_cache_read_records(sc->readers[i]);
   }
+}
+
+static void walk_work(uv_work_t *req) {
+  vault_scan *sc = req->data;
+  for (size_t i = 0; i < sc->n_roots && sc->cache_dir != NULL; i++)
+    sc->any_reader |= nl_cache_exists(sc->cache_dir, sc->roots[i]);
   char *path = malloc(4097);
   if (path == NULL) return;
   for (size_t i = 0; i < sc->n_roots; i++) {
@@ -304,11 +313,33 @@ static void chunk_work(uv_work_t *req) {
   }
 }
 
+/* Frees the slabs of notes read from a cache (nl_cache_read_records) that no entry's note
+ * lives in any more. */
+static void free_unused_slabs(nl_workspace *ws) {
+  size_t kept = 0;
+  for (size_t s = 0; s < ws->n_slabs; s++) {
+    int used = 0;
+    for (uint32_t id = 0; id < ws->n_ids && !used; id++)
+      used = ws->entries[id] != NULL && nl_cache_slab_holds(ws->slabs[s], ws->entries[id]->note);
+    if (used) ws->slabs[kept++] = ws->slabs[s];
+    else nl_cache_slab_free(ws->slabs[s]);
+  }
+  ws->n_slabs = kept;
+}
+
+void nl_wsi_slabs_free(nl_workspace *ws) {
+  for (size_t s = 0; s < ws->n_slabs; s++) nl_cache_slab_free(ws->slabs[s]);
+  free(ws->slabs);
+  ws->slabs = NULL;
+  ws->n_slabs = 0;
+}
+
 void nl_wsi_scan_free(vault_scan *sc) {
   for (size_t i = 0; i < sc->n_files; i++) {
     free(sc->files[i].abs);
     nl_note_free(sc->files[i].note);
   }
+  free_unused_slabs(sc->ws);
   for (vs_chunk *c = sc->parsed; c != NULL;) {
     vs_chunk *next = c->next;
     free(c);
@@ -500,13 +531,8 @@ void nl_ws_set_text_hook(nl_workspace *ws, nl_ws_text_cb cb, void *ud) {
   ws->text_ud = ud;
 }
 
-static void walk_after(uv_work_t *req, int status) {
-  vault_scan *sc = req->data;
-  if (sc->stop) {
-    stopped_one(sc);
-    return;
-  }
-  sc->running--;
+/* The walk and the caches are ready: the chunks start. */
+static void start_chunks(vault_scan *sc) {
   if (sc->capped)
     for (size_t i = 0; i < sc->n_roots; i++)
       nl_log(NL_LOG_WARN, "indexing only %zu notes (the maxNotes setting) in %s: it holds more",
@@ -542,6 +568,45 @@ static void walk_after(uv_work_t *req, int status) {
   }
 }
 
+static void prep_done(vault_scan *sc) {
+  if (--sc->prep_left == 0) start_chunks(sc);
+}
+
+static void walk_after(uv_work_t *req, int status) {
+  vault_scan *sc = req->data;
+  if (sc->stop) {
+    stopped_one(sc);
+    return;
+  }
+  sc->running--;
+  prep_done(sc);
+}
+
+/* The slabs the caches read belong to the index from now on: its entries' notes live there. */
+static void cache_after(uv_work_t *req, int status) {
+  vault_scan *sc = req->data;
+  nl_workspace *ws = sc->ws;
+  for (size_t i = 0; i < sc->n_roots; i++) {
+    nl_cache_slab *s = nl_cache_take_slab(sc->readers[i]);
+    if (s == NULL) continue;
+    nl_cache_slab **slabs = realloc(ws->slabs, (ws->n_slabs + 1) * sizeof(*slabs));
+    if (slabs == NULL) { /* its notes are read one by one after all */
+      nl_cache_reader_free(sc->readers[i]);
+      sc->readers[i] = NULL;
+      nl_cache_slab_free(s);
+      continue;
+    }
+    ws->slabs = slabs;
+    ws->slabs[ws->n_slabs++] = s;
+  }
+  if (sc->stop) {
+    stopped_one(sc);
+    return;
+  }
+  sc->running--;
+  prep_done(sc);
+}
+
 int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   if (ws->vscan != NULL) return NL_EBUSY;
   vault_scan *sc = calloc(1, sizeof(*sc));
@@ -573,7 +638,9 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   sc->since_ns = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec;
   for (size_t i = 0; i < ws->n_roots; i++) sc->roots[sc->n_roots++] = strdup(ws->roots[i]);
   sc->walk_req.data = sc;
+  sc->cache_req.data = sc;
   sc->running = 1;
+  sc->prep_left = 1;
   ws->vscan = sc;
   /* Merged in slices: the reference maps wait until the scan is over (backlinks.c). */
   if (ws->wake != NULL) nl_wsi_defer_refs(ws);
@@ -581,6 +648,11 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   if (rc != 0) {
     nl_wsi_scan_free(sc);
     return NL_ELOOP;
+  }
+  if (sc->cache_dir != NULL &&
+      uv_queue_work(ws->loop, &sc->cache_req, cache_work, cache_after) == 0) {
+    sc->running++;
+    sc->prep_left++;
   }
   return 0;
 }
@@ -592,6 +664,7 @@ void nl_ws_cancel_scan(nl_workspace *ws) {
   nl_log(NL_LOG_INFO, "indexing stopped after %zu of %zu notes", sc->done, sc->n_files);
   /* What has not started never will; what runs sees the flag between two files. */
   uv_cancel((uv_req_t *)&sc->walk_req);
+  uv_cancel((uv_req_t *)&sc->cache_req);
   for (size_t i = 0; i < sc->n_chunks; i++)
     if (sc->chunks[i] != NULL) uv_cancel((uv_req_t *)&sc->chunks[i]->req);
   /* Parsed chunks waiting to be merged hold no work request. */

@@ -445,6 +445,7 @@ void nl_ws_free(nl_workspace *ws) {
   /* A scan cut short (the server exits while indexing): its parsed notes were never merged. */
   if (ws->vscan != NULL) nl_wsi_scan_free(ws->vscan);
   for (uint32_t i = 0; i < ws->n_ids; i++) entry_free(ws->entries[i]);
+  nl_wsi_slabs_free(ws); /* after the entries: their notes' parses live in the slabs */
   free(ws->entries);
   free(ws->name_mask);
   free(ws->all_mask);

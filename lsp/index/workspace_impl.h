@@ -83,6 +83,8 @@ struct nl_workspace {
   struct nl_task_rows *tasks;  /* the task table (task_rows.c), NULL before the first task */
   int tasks_lost;              /* the task table ran out of memory: nl_ws_tasks is NULL */
   char *cache_dir;             /* the index cache's folder (owned), NULL: no cache */
+  struct nl_cache_slab **slabs; /* notes read from the cache live in these (owned) */
+  size_t n_slabs;
   nl_ws_text_cb text_cb;       /* each scan's read bytes, or NULL (nl_ws_set_text_hook) */
   void *text_ud;
   int ready;
@@ -187,7 +189,10 @@ int nl_wsi_read_note(const char *abs, size_t max_size, char **text, size_t *len)
 /* The same, and the file's status as read (st may be NULL). */
 int nl_wsi_read_note_st(const char *abs, size_t max_size, char **text, size_t *len,
                         struct stat *st);
-/* Frees a scan, merged or not, and detaches it from its index. */
+/* Frees a scan, merged or not, and detaches it from its index; and the slabs of cached notes
+ * (lsp/index/cache.h) no entry uses any more. */
 void nl_wsi_scan_free(struct nl_vault_scan *sc);
+/* Frees every slab, after every entry (nl_ws_free). */
+void nl_wsi_slabs_free(nl_workspace *ws);
 
 #endif
