@@ -71,7 +71,7 @@ static inline void dump_note(dump *d, const nl_note *n) {
         S(l->block), S(l->alias), R(l->range), R(nl_link_target_range(l)));
   }
   for (size_t i = 0; i < n->n_tags; i++)
-    put(d, "tag %s %d %u:%u-%u:%u\n", S(n->tags[i].name), n->tags[i].in_frontmatter,
+    put(d, "tag %s %d %u:%u-%u:%u\n", S(n->tags[i].name), i < n->n_fm_tags,
         R(n->tags[i].range));
   for (size_t i = 0; i < n->n_mentions; i++)
     put(d, "mention %s|%.*s %u:%u %u\n", S(n->mentions[i].tail), (int)n->mentions[i].word_len,
@@ -319,7 +319,7 @@ static inline json_t *body_json(const nl_note *n, json_t *o) {
   for (size_t i = 0; i < n->n_tags; i++) {
     json_t *j = json_pack("{s:o,s:o}", "name", jstr(n->tags[i].name), "range",
                           json_brange(n->tags[i].range));
-    if (n->tags[i].in_frontmatter) json_object_set_new(j, "frontmatter", json_true());
+    if (i < n->n_fm_tags) json_object_set_new(j, "frontmatter", json_true());
     json_array_append_new(t, j);
   }
   for (size_t i = 0; i < n->n_mentions; i++) {

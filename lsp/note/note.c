@@ -108,7 +108,6 @@ static void frontmatter_tags(parse_ctx *p) {
           return;
         }
         tag->name = name;
-        tag->in_frontmatter = 1;
         tag->range = sc->range;
         if (exact) {
           tag->range.start.col = sc->range.start.col + (uint32_t)a;
@@ -177,6 +176,7 @@ static uint32_t frontmatter(parse_ctx *p) {
   note->aliases = items_of(note, "aliases", "alias", &note->n_aliases);
   note->participants = items_of(note, "participants", NULL, &note->n_participants);
   frontmatter_tags(p);
+  note->n_fm_tags = (uint32_t)p->sc.tags.n; /* the body's come after them */
   frontmatter_links(p);
   return close + 1;
 }

@@ -118,10 +118,10 @@ static inline nl_brange nl_link_fragment_range(const nl_link *l) {
   return r;
 }
 
+/* 24 bytes: whether a tag is the frontmatter's is where it lies (nl_note.n_fm_tags). */
 typedef struct {
   const char *name;       /* without '#': "account/contoso" */
   nl_brange range;        /* of "#account/contoso", or of the frontmatter value */
-  int in_frontmatter;
 } nl_tag;
 
 /* An @mention. Which person it names is resolved by the index, which knows the people: the
@@ -306,7 +306,8 @@ typedef struct nl_note {
   nl_heading *headings;   /* n_headings */
   nl_block_id *blocks;    /* n_blocks */
   nl_link *links;         /* n_links */
-  nl_tag *tags;           /* n_tags: frontmatter `tags:` first, then inline */
+  nl_tag *tags;           /* n_tags: frontmatter `tags:` first (the first n_fm_tags), then
+                             inline */
   nl_mention *mentions;   /* n_mentions */
   nl_task *tasks;         /* n_tasks */
   nl_brange *code;        /* n_code: code blocks (whole lines) and code spans, in document
@@ -319,6 +320,7 @@ typedef struct nl_note {
   uint32_t n_lines;
   uint32_t n_aliases, n_participants;
   uint32_t n_headings, n_blocks, n_links, n_tags, n_mentions, n_tasks, n_code, n_cols;
+  uint32_t n_fm_tags;     /* tags[0 .. n_fm_tags) are the frontmatter's */
   uint8_t has_bom;
   uint8_t crlf;           /* the first line ending is "\r\n" */
 } nl_note;
