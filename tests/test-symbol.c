@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <uv.h>
 
+#include "lsp/base/fuzzy.h"
 #include "lsp/index/config.h"
 #include "lsp/client/context.h"
 #include "lsp/client/document.h"
@@ -88,10 +89,187 @@ static void test_memo_answers_as_a_full_pass(void) {
   ASSERT_EQ(system(cmd), 0);
 }
 
+
+/* ---- a reference: every note's strings scored in full, no table, no bound ---------------- */
+
+typedef struct {
+  uint64_t rank;
+  uint32_t id, sub;
+} ref_hit;
+
+static int ref_better(const void *a, const void *b) {
+  const ref_hit *x = a, *y = b;
+  if (x->rank != y->rank) return x->rank > y->rank ? -1 : 1;
+  if (x->id != y->id) return x->id < y->id ? -1 : 1;
+  return x->sub < y->sub ? -1 : x->sub > y->sub;
+}
+
+static uint64_t ref_rank(int score, const nl_entry *e, int is_note) {
+  uint64_t seq = e->seq < (1ull << 30) - 1 ? e->seq : (1ull << 30) - 1;
+  int party = e->kind == NL_KIND_PERSON || e->kind == NL_KIND_ACCOUNT;
+  return (uint64_t)score << 32 | (uint64_t)party << 31 | (uint64_t)is_note << 30 | seq;
+}
+
+static int ref_score(const char *query, const char *s) {
+  return nl_fuzzy_score(query, strlen(query), s, strlen(s));
+}
+
+/* What workspace/symbol answers, computed the slow way: each note once (the best of its file
+ * name, title and aliases), each heading but an H1 that names the note again; the best 200.
+ * Compared with the answer by name, kind and location. 1 when they agree. */
+static int matches_reference(const nl_ctx *ctx, const char *query, const json_t *answer) {
+  size_t cap = 1024, n = 0;
+  ref_hit *hits = malloc(cap * sizeof *hits);
+  for (uint32_t id = 0; id < nl_ws_id_limit(ctx->ws); id++) {
+    const nl_entry *e = nl_ws_get(ctx->ws, id);
+    if (e == NULL) continue;
+    const nl_note *note = e->note;
+    const char *title = note->title != NULL ? note->title->text : NULL;
+    int best = ref_score(query, e->name);
+    if (title != NULL && ref_score(query, title) > best) best = ref_score(query, title);
+    for (size_t i = 0; i < note->n_aliases; i++)
+      if (ref_score(query, note->aliases[i].text) > best) best = ref_score(query, note->aliases[i].text);
+    if (n + note->n_headings + 1 > cap) hits = realloc(hits, (cap = 2 * cap + note->n_headings) * sizeof *hits);
+    if (best >= 0) hits[n++] = (ref_hit){ref_rank(best, e, 1), id, 0};
+    for (size_t i = 0; i < note->n_headings; i++) {
+      const nl_heading *h = &note->headings[i];
+      int s = ref_score(query, h->text);
+      size_t hl = strlen(h->text);
+      if (s < 0 || (h->level == 1 && (nl_ws_same_name(h->text, hl, e->name, strlen(e->name)) ||
+                                       (title && nl_ws_same_name(h->text, hl, title, strlen(title))))))
+        continue;
+      hits[n++] = (ref_hit){ref_rank(s, e, 0), id, NL_WS_SYMBOL_HEADING + (uint32_t)i};
+    }
+  }
+  qsort(hits, n, sizeof *hits, ref_better);
+  if (n > 200) n = 200;
+  int ok = json_array_size(answer) == n;
+  for (size_t i = 0; ok && i < n; i++) {
+    const nl_entry *e = nl_ws_get(ctx->ws, hits[i].id);
+    const json_t *sym = json_array_get(answer, i);
+    const char *name = json_string_value(json_object_get(sym, "name"));
+    const json_t *loc = json_object_get(sym, "location");
+    const char *uri = json_string_value(json_object_get(loc, "uri"));
+    int line = (int)json_integer_value(json_object_get(
+        json_object_get(json_object_get(loc, "range"), "start"), "line"));
+    const char *want = hits[i].sub == 0 ? e->name
+                                        : e->note->headings[hits[i].sub - NL_WS_SYMBOL_HEADING].text;
+    int want_line = hits[i].sub == 0 ? 0 : (int)e->note->headings[hits[i].sub - NL_WS_SYMBOL_HEADING].line;
+    ok = name != NULL && uri != NULL && strcmp(uri, e->uri) == 0 && line == want_line &&
+         nl_ws_same_name(name, strlen(name), want, strlen(want));
+    if (!ok)
+      fprintf(stderr, "query \"%s\", symbol %zu: answered %s at %s:%d, reference %s at %s:%d\n",
+              query, i, name ? name : "?", uri ? uri : "?", line, want, e->uri, want_line);
+  }
+  if (json_array_size(answer) != n)
+    fprintf(stderr, "query \"%s\": %zu symbols, reference %zu\n", query, json_array_size(answer), n);
+  free(hits);
+  return ok;
+}
+
+/* Asks each query with the memo as typed, and checks it and a fresh pass without the memo
+ * against the reference. */
+static void check_typed(const nl_ctx *with, const nl_ctx *without, const char *const *typed,
+                        size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    json_t *a = symbols(with, typed[i]), *b = symbols(without, typed[i]);
+    ASSERT(matches_reference(without, typed[i], a));
+    ASSERT(json_equal(a, b));
+    json_decref(a);
+    json_decref(b);
+  }
+}
+
+static const char *const typed_queries[] = {
+    "", "q", "qu", "que", "quen", "quent", "Q", "Qu", "Que", "Quen", "Quent", "Quentin",
+    "Quentin ", "Quentin O", "okafor", "o", "ok", "oka", "e", "me", "Qé", "Qén", "ö", "ök",
+    "Ré", "lon", "lonE", "zzzz", "Notes", "n", "no", "not", "a b", "2", "12", "x-y", "Q_",
+    /* Mostly scattered matches, fewer than a list: */
+    "u", "ue", "uet", "uetn", "x", "xe", "xen", "xent", "nti", "ntio", "tka", "akaf"};
+
+/* The symbol table answers what the notes hold, as they are added, edited (titles, aliases,
+ * headings, H1s that name the note), renamed and removed, and after the table drops its dead
+ * rows: each answer, with the memo as a query is typed and without it, is the reference's. */
+static void test_table_answers_as_the_notes(void) {
+  char dir[] = "/tmp/nl-symbol-XXXXXX";
+  ASSERT_EQ(fixture_vault_dir(dir), 0);
+  unsigned seed = 11;
+  for (int i = 0; i < 400; i++) {
+    char name[128], heading[128], alias[128], rel[200], text[1400];
+    fixture_name(&seed, name, sizeof name);
+    fixture_name(&seed, heading, sizeof heading);
+    fixture_name(&seed, alias, sizeof alias);
+    snprintf(rel, sizeof rel, "%s%s %d.md", i % 7 == 0 ? "People/" : "", name, i);
+    if (i % 3 == 0)
+      snprintf(text, sizeof text,
+               "---\ntitle: %s title\naliases: [%s, Q%d]\n---\n# %s title\n\n## %s\n\n## Notes\n",
+               name, alias, i, name, heading);
+    else if (i % 3 == 1)
+      /* A long heading (over 128 bytes) with the letters far apart; an H1 in other case. */
+      snprintf(text, sizeof text,
+               "# %s %d\n\n## %s qxxxxxxxxxxxxxxxxxxxxxxxxxxxxxuxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+               "xxxxxxxxxxxxxxxxxxxxxxxxxxxxexxxxxxxxxxxxxxxxxxnxxxxxxxxxxxxxxxxxxxxxt end\n\n"
+               "## Notes %d\n# Again %s\n", name, i, heading, i, alias);
+    else
+      snprintf(text, sizeof text, "# %s\n\n## %s\n\n## Notes\n\n### x-y 12 Q_ %s\n", heading,
+               name, alias);
+    ASSERT_EQ(write_file(dir, rel, text), 0);
+  }
+  fixture f;
+  ASSERT_EQ(fixture_init(&f, dir, NL_ENC_UTF16), 0);
+  nl_ctx with = f.ctx, without = f.ctx;
+  with.memo = nl_memo_new();
+  without.memo = NULL;
+  size_t nq = sizeof typed_queries / sizeof *typed_queries;
+  check_typed(&with, &without, typed_queries, nq);
+  char abs[4096], text[512];
+  for (int round = 0; round < 30; round++) {
+    /* Adds, edits, renames and removes between queries. */
+    snprintf(abs, sizeof abs, "%s/Added %d Quentin.md", dir, round);
+    snprintf(text, sizeof text, "---\naliases: [Okafor %d]\n---\n# Quest %d\n## Quent %d\n", round,
+             round, round);
+    ASSERT(nl_ws_update(f.ws, abs, text, strlen(text), 0) != NULL);
+    for (uint32_t id = (uint32_t)round; id < nl_ws_id_limit(f.ws); id += 9) {
+      nl_entry *e = nl_ws_get(f.ws, id);
+      if (e == NULL) continue;
+      snprintf(abs, sizeof abs, "%s", e->abs);
+      snprintf(text, sizeof text, "---\ntitle: Edited %d %s\n---\n# %s\n## Quen %d t\n",
+               round, e->name, e->name, round);
+      ASSERT(nl_ws_update(f.ws, abs, text, strlen(text), 0) != NULL);
+    }
+    nl_entry *gone = nl_ws_get(f.ws, (uint32_t)(round * 7 + 3));
+    if (gone != NULL) {
+      /* Renamed: the old path goes, the new one comes with the same text. */
+      char old[4096], moved[4096];
+      snprintf(old, sizeof old, "%s", gone->abs);
+      snprintf(moved, sizeof moved, "%s/Renamed %d Que.md", dir, round);
+      snprintf(text, sizeof text, "# Renamed %d\n## Okafor\n", round);
+      ASSERT_EQ(nl_ws_remove(f.ws, old), 0);
+      ASSERT(nl_ws_update(f.ws, moved, text, strlen(text), 0) != NULL);
+    }
+    nl_entry *drop = nl_ws_get(f.ws, (uint32_t)(round * 11 + 5));
+    if (drop != NULL) {
+      snprintf(abs, sizeof abs, "%s", drop->abs);
+      ASSERT_EQ(nl_ws_remove(f.ws, abs), 0);
+    }
+    const char *some[] = {"Q", "Qu", "Que", "Quen", "Quent", "okafor", "e", "Edited", "n"};
+    if (round % 5 == 0) check_typed(&with, &without, some, sizeof some / sizeof *some);
+    char err[256];
+    ASSERT_EQ(nl_ws_check(f.ws, err, sizeof err), 0);
+  }
+  check_typed(&with, &without, typed_queries, nq);
+  nl_memo_free(with.memo);
+  fixture_done(&f);
+  char cmd[4200];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ASSERT_EQ(system(cmd), 0);
+}
+
 int main(void) {
   uv_loop_init(&loop);
   cfg = nl_config_new();
   RUN(test_memo_answers_as_a_full_pass);
+  RUN(test_table_answers_as_the_notes);
   nl_config_free(cfg);
   uv_loop_close(&loop);
   return NL_TEST_DONE();

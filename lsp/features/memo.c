@@ -95,9 +95,9 @@ int nl_memo_rows_add(nl_memo_rows *m, uint32_t idx, const nl_ws_name *row, const
 }
 
 const uint32_t *nl_memo_matches_get(const nl_memo_matches *m, const nl_workspace *ws,
-                                    const char *query, size_t len, size_t *n) {
+                                    uint64_t epoch, const char *query, size_t len, size_t *n) {
   *n = 0;
-  if (m->ws == NULL || m->ws != ws || m->seq != nl_ws_seq(ws) ||
+  if (m->ws == NULL || m->ws != ws || m->seq != nl_ws_seq(ws) || m->epoch != epoch ||
       !extends(m->query, m->len, query, len))
     return NULL;
   static const uint32_t none[1];
@@ -105,8 +105,8 @@ const uint32_t *nl_memo_matches_get(const nl_memo_matches *m, const nl_workspace
   return m->ids.n > 0 ? m->ids.items : none;
 }
 
-void nl_memo_matches_keep(nl_memo_matches *m, const nl_workspace *ws, const char *query,
-                          size_t len, nl_vec *ids, int complete) {
+void nl_memo_matches_keep(nl_memo_matches *m, const nl_workspace *ws, uint64_t epoch,
+                          const char *query, size_t len, nl_vec *ids, int complete) {
   forget(m);
   m->query = complete ? malloc(len + 1) : NULL;
   if (m->query == NULL) {
@@ -120,4 +120,5 @@ void nl_memo_matches_keep(nl_memo_matches *m, const nl_workspace *ws, const char
   memset(ids, 0, sizeof *ids);
   m->ws = ws;
   m->seq = nl_ws_seq(ws);
+  m->epoch = epoch;
 }

@@ -10,13 +10,14 @@
 #include "lsp/base/vec.h"
 #include "lsp/index/workspace.h"
 
-/* The ids a query matched in one state of the index. */
+/* The symbol-table rows (nl_ws_symbols) a query may match, in one state of the index. */
 typedef struct {
   const nl_workspace *ws; /* borrowed: the index they were taken from (NULL: none kept) */
   uint64_t seq;           /* its nl_ws_seq then */
+  uint64_t epoch;         /* the table's epoch then */
   char *query;            /* new */
   size_t len;
-  nl_vec ids;             /* uint32_t, ascending */
+  nl_vec ids;             /* uint32_t row indices, ascending */
 } nl_memo_matches;
 
 /* The name-table rows (nl_ws_names) a completion pattern may match, copied with their names:
@@ -37,21 +38,22 @@ typedef struct {
 } nl_memo_rows;
 
 struct nl_memo {
-  nl_memo_matches symbol; /* workspace/symbol: notes with a name, title, alias or heading that
-                           * matched */
+  nl_memo_matches symbol; /* workspace/symbol: the names, titles, aliases and headings that
+                           * may match */
   nl_memo_rows names;     /* completion: names a [[ or @ pattern may match */
 };
 
 /* The ids kept when query[0, len) extends the query they were kept for (or is it), cut at a
- * character boundary, in the same index unchanged: a matcher whose matches of a longer
- * pattern always match its prefixes (nl_nav_score) need look at no other. Borrowed until the
- * next nl_memo_matches_keep; NULL when nothing usable is kept. */
+ * character boundary, in the same index unchanged and the same table epoch: a matcher whose
+ * matches of a longer pattern always match its prefixes (nl_nav_score) need look at no
+ * other. Borrowed until the next nl_memo_matches_keep; NULL when nothing usable is kept. */
 const uint32_t *nl_memo_matches_get(const nl_memo_matches *m, const nl_workspace *ws,
-                                    const char *query, size_t len, size_t *n);
-/* Keeps ids (steals: emptied) as the matches of query[0, len) in ws as it is now. Nothing is
- * kept when `complete` is 0 (ids misses some: out of memory) or on out of memory. */
-void nl_memo_matches_keep(nl_memo_matches *m, const nl_workspace *ws, const char *query,
-                          size_t len, nl_vec *ids, int complete);
+                                    uint64_t epoch, const char *query, size_t len, size_t *n);
+/* Keeps ids (steals: emptied) as the matches of query[0, len) in ws as it is now, in table
+ * epoch `epoch`. Nothing is kept when `complete` is 0 (ids misses some: out of memory) or on
+ * out of memory. */
+void nl_memo_matches_keep(nl_memo_matches *m, const nl_workspace *ws, uint64_t epoch,
+                          const char *query, size_t len, nl_vec *ids, int complete);
 
 /* Whether the rows kept can serve pattern[0, len) for `kind`: it extends the pattern they
  * were kept for at a character boundary, and no row moved since. Rows of the table from

@@ -1,8 +1,12 @@
-/* symbol.c: workspace/symbol. One pass over the index scores the query against every note's
- * file name, title and aliases (one symbol per note, its best score) and every heading (one
- * symbol each); a bounded top-K keeps the best 200 without sorting the vault. With a memo
- * (nl_ctx.memo), a query that extends the last one (the user typed on) passes over only the
- * notes that matched the last one: a longer pattern matches nothing its prefix does not.
+/* symbol.c: workspace/symbol. One pass over the index's symbol table (nl_ws_symbols: a row
+ * per file name, title, alias and heading) scores the query against every note's file name,
+ * title and aliases (one symbol per note, its best score) and every heading (one symbol
+ * each); a bounded top-K keeps the best 200 without sorting the vault. The masks pick the
+ * rows that may match; strings that may rank in a word-start tier or above are offered first,
+ * the rest (scattered matches at best) only while the list is not full of those, and a row
+ * whose best possible rank cannot enter a full list is not read. With a memo (nl_ctx.memo),
+ * a query that extends the last one (the user typed on) passes over only the rows the last
+ * one may match: a longer pattern matches nothing its prefix does not.
  *
  * SymbolKind: File (1) for notes, Class (5) for people and accounts, String (15) for
  * headings. A note's H1 that repeats its name or title is not listed twice. Ties rank people
@@ -11,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsp/base/fuzzy.h"
 #include "lsp/features/features.h"
 #include "lsp/features/memo.h"
 #include "lsp/features/nav_match.h"
@@ -19,7 +24,8 @@
 #include "protocol/rpc.h"
 
 #define MAX_SYMBOLS 200
-#define HEADING_SUB 0x100000u /* sub values from here on are headings */
+#define HEADING_SUB NL_WS_SYMBOL_HEADING /* sub values from here on are headings */
+#define GONE UINT32_MAX                  /* a candidate found not to match */
 
 enum { SYMBOL_FILE = 1, SYMBOL_CLASS = 5, SYMBOL_STRING = 15 };
 
@@ -29,31 +35,8 @@ static uint64_t symbol_rank(int score, int party, int is_note, uint64_t seq) {
          (seq < seq_max ? seq : seq_max);
 }
 
-static int best_note_score(const nl_nav_pattern *pat, const nl_entry *e) {
-  int best = nl_nav_score_str(pat, e->name);
-  const nl_note *n = e->note;
-  if (n == NULL) return best;
-  /* A title that is the file name, byte for byte (most meetings'), scores the same. */
-  if (n->title != NULL && strcmp(n->title->text, e->name) != 0) {
-    int s = nl_nav_score_str(pat, n->title->text);
-    if (s > best) best = s;
-  }
-  for (size_t i = 0; i < n->n_aliases; i++) {
-    int s = nl_nav_score_str(pat, n->aliases[i].text);
-    if (s > best) best = s;
-  }
-  return best;
-}
-
-/* Whether an H1 is the note's file name or title byte for byte: it is never listed, so it
- * need not be scored (repeats_note says the same, at more cost, of names that differ only in
- * case or normalization). */
-static int copies_note(const nl_entry *e, const nl_heading *h) {
-  if (h->level != 1) return 0;
-  const nl_fm_scalar *t = e->note->title;
-  return strcmp(h->text, e->name) == 0 || (t != NULL && strcmp(h->text, t->text) == 0);
-}
-
+/* Whether an H1 names the note again (the same name as its file name or title once
+ * case-folded and normalized): the note is listed, not the heading. */
 static int repeats_note(const nl_entry *e, const nl_heading *h) {
   if (h->level != 1) return 0;
   size_t len = strlen(h->text);
@@ -62,81 +45,159 @@ static int repeats_note(const nl_entry *e, const nl_heading *h) {
   return t != NULL && nl_nav_same_name(h->text, len, t->text, strlen(t->text));
 }
 
-/* names: whether the pattern can match the note's name, title or aliases at all (the
- * index's name mask), so a note reached only through its headings reads no names. Returns
- * whether anything of the note matched. */
-static int scan_entry(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_entry *e,
-                      int names) {
-  int s = names ? best_note_score(pat, e) : -1, matched = s >= 0;
-  if (s >= 0) {
-    nl_nav_hit hit = {symbol_rank(s, nl_nav_is_party(e), 1, e->seq), e->id, 0, e, s};
-    nl_nav_topk_offer(top, &hit);
-  }
-  const nl_note *n = e->note;
-  if (n == NULL) return matched;
-  for (size_t i = 0; i < n->n_headings; i++) {
-    const nl_heading *h = &n->headings[i];
-    if (copies_note(e, h)) continue;
-    int hs = nl_nav_score_str(pat, h->text);
-    matched |= hs >= 0;
-    if (hs < 0) continue;
-    nl_nav_hit hit = {symbol_rank(hs, nl_nav_is_party(e), 0, e->seq), e->id,
-                      HEADING_SUB + (uint32_t)i, e, hs};
-    /* The list is full and this would not enter: no need to ask whether it is listed. */
-    if (!nl_nav_topk_would_take(top, &hit) || repeats_note(e, h)) continue;
-    nl_nav_topk_offer(top, &hit);
-  }
-  return matched;
+/* One pass of a query over the table's rows. */
+typedef struct {
+  nl_nav_topk *top;
+  const nl_nav_pattern *pat;
+  const nl_workspace *ws;
+  const nl_ws_symbol *rows;
+  int fast;   /* the pattern is ASCII letters and digits: rows tell its tiers and bounds */
+  int letter; /* a single typed letter or digit, lower case; 0 otherwise */
+  int narrow; /* a memo keeps what may match: a row that cannot enter is still read once, to
+               * drop it when it does not hold the pattern's letters in order */
+} pass;
+
+/* The best tier a row can reach, from the row alone (fast patterns only): 4 or 3 when the
+ * string may be the pattern or start with it, 2 when the pattern may split into pieces at its
+ * word starts, else 1 (nl_fuzzy_score's tiers). */
+static int row_tier(const pass *p, const nl_ws_symbol *r) {
+  if (!r->ascii) return 4;
+  if (r->first == (unsigned char)p->pat->lower[0]) return r->len == p->pat->len ? 4 : 3;
+  return nl_nav_may_anchor(p->pat, r->initials, r->heads, r->heads) ? 2 : 1;
 }
 
-/* How far ahead a pass asks for what it will read: an entry, then its name and parse, then
- * the parse's title and headings. The notes a query may match are scattered over hundreds
- * of megabytes; waiting for each in turn was most of a short query's time. */
-#define AHEAD 12
-
-static void prefetch_note(const nl_workspace *ws, const uint32_t *cand, size_t n, size_t k) {
-  if (k + AHEAD < n) __builtin_prefetch(nl_ws_get(ws, cand[k + AHEAD]));
-  if (k + AHEAD / 2 < n) {
-    const nl_entry *e = nl_ws_get(ws, cand[k + AHEAD / 2]);
-    __builtin_prefetch(e->name);
-    __builtin_prefetch(e->note);
-  }
-  if (k + AHEAD / 4 < n) {
-    const nl_note *note = nl_ws_get(ws, cand[k + AHEAD / 4])->note;
-    if (note != NULL) {
-      if (note->title != NULL) __builtin_prefetch(note->title->text);
-      if (note->n_headings > 0) __builtin_prefetch(note->headings[0].text);
-    }
-  }
+/* The highest rank a row's string can give (fast patterns only): nl_fuzzy_score_bound's
+ * quality holds for any alignment, so for tiers 3 and 4 too, and the rank's tier is its top
+ * bits. */
+static uint64_t row_bound(const pass *p, const nl_ws_symbol *r, int tier) {
+  const nl_nav_pattern *pat = p->pat;
+  size_t words = 0;
+  for (size_t i = 1; i < pat->n_pieces; i++) words += (pat->one[i] & ~r->initials) == 0;
+  int bound = nl_fuzzy_score_bound(tier < 2 ? tier : 2, pat->len, words, r->ascii ? r->len : 1);
+  if (tier > 2) bound += (tier - 2) << 24;
+  return symbol_rank(bound, 1, 1, UINT64_MAX);
 }
 
-/* Offers the notes of ids[0, n) (every id when ids is NULL: n is then the id limit) in that
- * order; with `matched` set, appends to it the ids of those that matched. 0, or -1 when out
- * of memory growing `matched` (the offers are all made). */
-static int scan_ids(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_workspace *ws,
-                    const uint32_t *ids, size_t n, nl_vec *matched) {
-  const uint64_t *masks = nl_ws_all_masks(ws), *name_masks = nl_ws_name_masks(ws);
-  uint32_t cand[512];
-  int rc = 0;
-  for (size_t next = 0; next < n;) {
-    /* A batch of the live notes the masks let through, from the dense arrays alone. */
-    size_t n_cand = 0;
-    for (; next < n && n_cand < sizeof cand / sizeof *cand; next++) {
-      uint32_t id = ids != NULL ? ids[next] : (uint32_t)next;
-      if (nl_nav_may_match(pat, masks[id]) && nl_ws_get(ws, id) != NULL) cand[n_cand++] = id;
+/* -1 when the row certainly does not match (narrowing only), else -2: it may. */
+static int may_match(const pass *p, const nl_ws_symbol *r) {
+  return p->narrow && !nl_nav_may_score(p->pat, r->text, r->len) ? -1 : -2;
+}
+
+/* The row's score, -1 when it does not match, -2 when it cannot enter the full list (it may
+ * match: the memo keeps it). */
+static int row_score(const pass *p, const nl_ws_symbol *r) {
+  const nl_nav_pattern *pat = p->pat;
+  if (!p->fast) return nl_nav_score(pat, r->text, r->len);
+  int tier = row_tier(p, r);
+  const nl_nav_topk *top = p->top;
+  if (top->n == top->cap && row_bound(p, r, tier) < top->items[0].rank) return may_match(p, r);
+  /* One letter that is not the string's first: its score follows from the row (the mask
+   * says it is there; the initials say whether it starts a word). */
+  if (p->letter && r->ascii && r->len > 1 && r->first != p->letter)
+    return nl_fuzzy_score_letter(tier == 2, r->len);
+  /* Letters and digits that cannot match at a word start: the leftmost greedy alignment. */
+  if (tier == 1 && r->len <= 128) return nl_fuzzy_score_scattered(pat->lower, pat->len, r->text, r->len);
+  return nl_nav_score(pat, r->text, r->len);
+}
+
+static void offer(const pass *p, const nl_entry *e, uint32_t sub, int score) {
+  nl_nav_hit hit = {symbol_rank(score, nl_nav_is_party(e), sub < HEADING_SUB, e->seq), e->id,
+                    sub, e, score};
+  if (!nl_nav_topk_would_take(p->top, &hit)) return;
+  /* The list would take it: only now ask whether an H1 repeats the note's name. */
+  if (sub >= HEADING_SUB && repeats_note(e, &e->note->headings[sub - HEADING_SUB])) return;
+  nl_nav_topk_offer(p->top, &hit);
+}
+
+/* How many candidates ahead a pass asks for the row, then its string: rows that pass the
+ * masks are scattered over the table, strings over every note's parse. */
+#define AHEAD 8
+
+/* Offers the unit cand[k, end) (a note's name rows, or one heading row); candidates found
+ * not to match become GONE. */
+static void offer_unit(const pass *p, uint32_t *cand, size_t n, size_t k, size_t end) {
+  const nl_ws_symbol *rows = p->rows;
+  uint32_t id = rows[cand[k]].id, sub = rows[cand[k]].sub >= HEADING_SUB ? rows[cand[k]].sub : 0;
+  int best = -1;
+  for (; k < end; k++) {
+    if (k + AHEAD < n && cand[k + AHEAD] != GONE) __builtin_prefetch(&rows[cand[k + AHEAD]]);
+    if (k + AHEAD / 2 < n && cand[k + AHEAD / 2] != GONE)
+      __builtin_prefetch(rows[cand[k + AHEAD / 2]].text);
+    int s = row_score(p, &rows[cand[k]]);
+    if (s == -1) cand[k] = GONE;
+    if (s > best) best = s;
+  }
+  if (best >= 0) offer(p, nl_ws_get(p->ws, id), sub, best);
+}
+
+/* Where the unit that starts at cand[k] ends: after a heading row, or after the note's name
+ * rows (a candidate found not to match belongs to a unit offered before). */
+static size_t unit_end(const pass *p, const uint32_t *cand, size_t n, size_t k) {
+  const nl_ws_symbol *rows = p->rows, *r = &rows[cand[k]];
+  size_t end = k + 1;
+  if (r->sub < HEADING_SUB)
+    while (end < n && cand[end] != GONE && rows[cand[end]].id == r->id &&
+           rows[cand[end]].sub < HEADING_SUB)
+      end++;
+  return end;
+}
+
+/* Whether any row of the unit cand[k, end) may rank in tier 2 or above. */
+static int unit_high(const pass *p, const uint32_t *cand, size_t k, size_t end) {
+  int high = !p->fast;
+  for (; k < end && !high; k++) high = row_tier(p, &p->rows[cand[k]]) >= 2;
+  return high;
+}
+
+/* Offers the candidate rows cand[0, n) (ascending): first the units that may rank in tier 2
+ * or above, then, only while the list is not full of those, the rest (scattered matches at
+ * best). In a large vault a short query matches thousands of strings, most only scattered. */
+static void offer_all(const pass *p, uint32_t *cand, size_t n) {
+  nl_vec low = {0};
+  for (size_t k = 0; k < n;) {
+    size_t end = unit_end(p, cand, n, k);
+    uint32_t *slot = unit_high(p, cand, k, end) ? NULL : nl_vec_push(&low, sizeof *slot);
+    if (slot != NULL) *slot = (uint32_t)k;
+    else offer_unit(p, cand, n, k, end); /* or no room to defer it: the same answer now */
+    k = end;
+  }
+  const nl_nav_topk *top = p->top;
+  int full_high = top->n == top->cap && (top->items[0].rank >> 32 >> 24) >= NL_NAV_TIER_WORDS;
+  const uint32_t *ks = low.items;
+  for (size_t i = 0; i < low.n && !full_high; i++)
+    offer_unit(p, cand, n, ks[i], unit_end(p, cand, n, ks[i]));
+  /* None of the rest can enter; for the memo, those that do not match go. */
+  for (size_t i = 0; i < low.n && full_high && p->narrow; i++)
+    for (size_t k = ks[i], end = unit_end(p, cand, n, k); k < end; k++)
+      if (may_match(p, &p->rows[cand[k]]) == -1) cand[k] = GONE;
+  nl_vec_free(&low);
+}
+
+/* Appends to cand the rows the pattern may match by their masks: of the rows in ids[0, n)
+ * when ids is set (the memo's), else of every entry whose mask may match. 0, or -1 when out
+ * of memory. */
+static int collect(nl_vec *cand, const nl_nav_pattern *pat, const nl_workspace *ws,
+                   const nl_ws_symbol_table *t, const uint32_t *ids, size_t n) {
+  if (ids != NULL) {
+    for (size_t i = 0; i < n; i++) {
+      if (!nl_nav_may_match(pat, t->masks[ids[i]])) continue;
+      uint32_t *slot = nl_vec_push(cand, sizeof *slot);
+      if (slot == NULL) return -1;
+      *slot = ids[i];
     }
-    for (size_t k = 0; k < n_cand; k++) {
-      prefetch_note(ws, cand, n_cand, k);
-      uint32_t id = cand[k];
-      if (!scan_entry(top, pat, nl_ws_get(ws, id), nl_nav_may_match(pat, name_masks[id])) ||
-          matched == NULL)
-        continue;
-      uint32_t *slot = nl_vec_push(matched, sizeof *slot);
-      if (slot != NULL) *slot = id;
-      else rc = -1;
+    return 0;
+  }
+  const uint64_t *all = nl_ws_all_masks(ws);
+  for (uint32_t id = 0; id < t->n_ids; id++) {
+    if (t->count[id] == 0 || !nl_nav_may_match(pat, all[id])) continue;
+    for (uint32_t r = t->first[id], end = r + t->count[id]; r < end; r++) {
+      if (!nl_nav_may_match(pat, t->masks[r])) continue;
+      uint32_t *slot = nl_vec_push(cand, sizeof *slot);
+      if (slot == NULL) return -1;
+      *slot = r;
     }
   }
-  return rc;
+  return 0;
 }
 
 static char *dirname_of(const char *rel) {
@@ -190,19 +251,39 @@ int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t 
   nl_nav_pattern pat;
   nl_nav_pattern_init(&pat, query, len);
 
+  nl_ws_symbol_table table;
+  if (nl_ws_symbols(ctx->ws, &table) != 0) {
+    snprintf(err, err_size, "out of memory");
+    return NL_RPC_INTERNAL_ERROR;
+  }
   nl_nav_hit buf[MAX_SYMBOLS];
   nl_nav_topk top;
   nl_nav_topk_init(&top, buf, MAX_SYMBOLS);
-  /* A query typed on from the last one can only match notes that matched that one: with a
-   * memo, only those are looked at (in the same order, so ties fall the same way), and the
-   * notes this query matches are kept for the next. */
+  /* A query typed on from the last one can only match what that one may match: with a memo,
+   * only those rows are looked at, and the rows this query may match are kept for the next. */
   nl_memo_matches *memo = ctx->memo != NULL ? &ctx->memo->symbol : NULL;
   size_t n = 0;
-  const uint32_t *ids = memo != NULL ? nl_memo_matches_get(memo, ctx->ws, query, len, &n) : NULL;
-  if (ids == NULL) n = nl_ws_id_limit(ctx->ws);
-  nl_vec matched = {0};
-  int rc = scan_ids(&top, &pat, ctx->ws, ids, n, memo != NULL ? &matched : NULL);
-  if (memo != NULL) nl_memo_matches_keep(memo, ctx->ws, query, len, &matched, rc == 0);
+  const uint32_t *ids =
+      memo != NULL ? nl_memo_matches_get(memo, ctx->ws, table.epoch, query, len, &n) : NULL;
+  nl_vec cand = {0};
+  if (collect(&cand, &pat, ctx->ws, &table, ids, n) != 0) {
+    nl_vec_free(&cand);
+    snprintf(err, err_size, "out of memory");
+    return NL_RPC_INTERNAL_ERROR;
+  }
+  pass p = {&top, &pat, ctx->ws, table.rows, pat.len > 0 && pat.n_pieces == pat.len,
+            pat.n_pieces == 1 && len == 1 ? (unsigned char)pat.lower[0] : 0, memo != NULL};
+  offer_all(&p, cand.items, cand.n);
+  if (memo != NULL) {
+    /* What may still match: every candidate not found to miss. */
+    uint32_t *c = cand.items;
+    size_t kept = 0;
+    for (size_t i = 0; i < cand.n; i++)
+      if (c[i] != GONE) c[kept++] = c[i];
+    cand.n = kept;
+    nl_memo_matches_keep(memo, ctx->ws, table.epoch, query, len, &cand, 1);
+  }
+  nl_vec_free(&cand);
   nl_nav_topk_sort(&top);
 
   json_t *out = json_array();

@@ -15,16 +15,13 @@
 struct nl_task_rows {
   nl_ws_task *rows;
   size_t n, cap, dead;
-  uint32_t *first; /* by entry id: the entry's first row */
-  uint32_t *count; /* by entry id: its number of rows (0 when dead or none) */
-  uint32_t ids;    /* capacity of first and count */
+  nl_wsi_spans at; /* each entry's rows */
 };
 
 void nl_wsi_task_rows_free(struct nl_task_rows *t) {
   if (t == NULL) return;
   free(t->rows);
-  free(t->first);
-  free(t->count);
+  nl_wsi_spans_free(&t->at);
   free(t);
 }
 
@@ -35,26 +32,32 @@ static void compact(struct nl_task_rows *t) {
     nl_ws_task r = t->rows[i];
     if (r.dead) continue;
     /* An entry's rows are contiguous, so its first row moves to the first copy. */
-    if (j == 0 || t->rows[j - 1].id != r.id) t->first[r.id] = (uint32_t)j;
+    if (j == 0 || t->rows[j - 1].id != r.id) t->at.first[r.id] = (uint32_t)j;
     t->rows[j++] = r;
   }
   t->n = j;
   t->dead = 0;
 }
 
-static int grow_ids(struct nl_task_rows *t, uint32_t id) {
-  if (id < t->ids) return 0;
-  uint32_t cap = t->ids ? t->ids : 1024;
+int nl_wsi_spans_grow(nl_wsi_spans *s, uint32_t id) {
+  if (id < s->ids) return 0;
+  uint32_t cap = s->ids ? s->ids : 1024;
   while (cap <= id) cap *= 2;
-  uint32_t *first = realloc(t->first, cap * sizeof *first);
+  uint32_t *first = realloc(s->first, cap * sizeof *first);
   if (first == NULL) return NL_ENOMEM;
-  t->first = first;
-  uint32_t *count = realloc(t->count, cap * sizeof *count);
+  s->first = first;
+  uint32_t *count = realloc(s->count, cap * sizeof *count);
   if (count == NULL) return NL_ENOMEM;
-  t->count = count;
-  memset(count + t->ids, 0, (cap - t->ids) * sizeof *count);
-  t->ids = cap;
+  s->count = count;
+  memset(count + s->ids, 0, (cap - s->ids) * sizeof *count);
+  s->ids = cap;
   return 0;
+}
+
+void nl_wsi_spans_free(nl_wsi_spans *s) {
+  free(s->first);
+  free(s->count);
+  memset(s, 0, sizeof *s);
 }
 
 static int grow_rows(struct nl_task_rows *t, size_t more) {
@@ -82,20 +85,20 @@ static nl_ws_task row_of(uint32_t id, uint32_t i, const nl_task *task) {
 void nl_wsi_task_rows(nl_workspace *ws, const nl_entry *e, int add) {
   struct nl_task_rows *t = ws->tasks;
   if (!add) {
-    if (t == NULL || e->id >= t->ids) return;
-    for (uint32_t i = 0; i < t->count[e->id]; i++) t->rows[t->first[e->id] + i].dead = 1;
-    t->dead += t->count[e->id];
-    t->count[e->id] = 0;
+    if (t == NULL || e->id >= t->at.ids) return;
+    for (uint32_t i = 0; i < t->at.count[e->id]; i++) t->rows[t->at.first[e->id] + i].dead = 1;
+    t->dead += t->at.count[e->id];
+    t->at.count[e->id] = 0;
     return;
   }
   size_t n = e->note->n_tasks;
   if (n == 0) return;
   if (t == NULL && (t = ws->tasks = calloc(1, sizeof *t)) == NULL) goto oom;
   compact(t);
-  if (grow_ids(t, e->id) != 0 || grow_rows(t, n) != 0) goto oom;
-  t->first[e->id] = (uint32_t)t->n;
+  if (nl_wsi_spans_grow(&t->at, e->id) != 0 || grow_rows(t, n) != 0) goto oom;
+  t->at.first[e->id] = (uint32_t)t->n;
   for (size_t i = 0; i < n; i++) t->rows[t->n++] = row_of(e->id, (uint32_t)i, &e->note->tasks[i]);
-  t->count[e->id] = (uint32_t)n;
+  t->at.count[e->id] = (uint32_t)n;
   return;
 oom:
   /* The table would miss the note's tasks: from now on nl_ws_tasks says it has none to

@@ -236,6 +236,7 @@ static void index_note(nl_workspace *ws, nl_entry *e, int add) {
   if (add) set_masks(ws, e);
   name_rows(ws, e, add);
   nl_wsi_task_rows(ws, e, add);
+  nl_wsi_symbol_rows(ws, e, add);
   const char *title = n->title != NULL ? n->title->text : NULL;
   if (title != NULL && *title != '\0' && !nl_wsi_same_key(title, e->name))
     nl_wsi_map_key(&ws->names, title, strlen(title), id, add, nl_wsi_key_make);
@@ -455,6 +456,7 @@ void nl_ws_free(nl_workspace *ws) {
   free(ws->row_masks);
   free(ws->row_kinds);
   nl_wsi_task_rows_free(ws->tasks);
+  nl_wsi_symbol_rows_free(ws->symbols);
   free(ws->pool);
   for (size_t i = 0; i < ws->n_roots; i++) free(ws->roots[i]);
   free(ws->roots);
@@ -690,5 +692,6 @@ int nl_ws_check(const nl_workspace *ws, char *err, size_t err_size) {
              ws->live, ws->paths.len);
     return NL_ECORRUPT;
   }
-  return nl_wsi_task_rows_check(ws, err, err_size);
+  int rc = nl_wsi_task_rows_check(ws, err, err_size);
+  return rc != 0 ? rc : nl_wsi_symbol_rows_check(ws, err, err_size);
 }

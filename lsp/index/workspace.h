@@ -318,6 +318,39 @@ typedef struct {
  * incomplete (it ran out of memory once), when a caller must walk the notes instead. */
 const nl_ws_task *nl_ws_tasks(const nl_workspace *ws, size_t *n);
 
+/* The symbol table (symbol_table.c): one row per string workspace/symbol matches, every
+ * note's file name (sub 0), title when it differs from the name byte for byte (sub 1),
+ * aliases (sub 2 + i) and headings (sub NL_WS_SYMBOL_HEADING + i) but an H1 that is the name
+ * or title byte for byte; an entry's rows are contiguous. Rows of changed or removed notes
+ * stay behind marked dead (mask 0) until the table is compacted. */
+#define NL_WS_SYMBOL_HEADING 0x100000u
+typedef struct {
+  uint64_t initials; /* nl_unicode_initials_mask of the string */
+  uint64_t heads;    /* nl_unicode_word_heads: its bigrams and trigrams in one set */
+  const char *text;  /* borrowed: the entry's name or its parse's string */
+  uint32_t id;       /* entry id */
+  uint32_t sub;
+  uint32_t len;      /* bytes */
+  uint8_t first;     /* the first byte, ASCII letters in lower case */
+  uint8_t ascii;     /* the string is all ASCII */
+  uint8_t dead;
+} nl_ws_symbol;
+
+typedef struct {
+  const nl_ws_symbol *rows; /* n rows */
+  const uint64_t *masks;    /* the rows' character masks, densely (0: dead) */
+  size_t n;
+  const uint32_t *first, *count; /* by entry id below n_ids: its rows */
+  uint32_t n_ids;
+  uint64_t epoch; /* changes whenever rows move or the table is built again, and differs
+                   * between workspaces: a row index kept is the same row while this and
+                   * nl_ws_seq stay the same */
+} nl_ws_symbol_table;
+
+/* Fills *out with the table (borrowed until the index changes), building it from the notes
+ * on the first call (the index keeps it in step from then on). 0, or NL_ENOMEM. */
+int nl_ws_symbols(nl_workspace *ws, nl_ws_symbol_table *out);
+
 /* Mentions anywhere in the vault that name `person` (nl_ref.link indexes the note's
  * mentions; computed on call from the notes whose mentions start with a word of the person's
  * names). New array in *out (free()), returns the count or a negative error. */

@@ -82,6 +82,7 @@ struct nl_workspace {
   struct nl_attachments *att;  /* the vault's other files (attachments.c), or NULL */
   struct nl_task_rows *tasks;  /* the task table (task_rows.c), NULL before the first task */
   int tasks_lost;              /* the task table ran out of memory: nl_ws_tasks is NULL */
+  struct nl_symbol_rows *symbols; /* the symbol table (symbol_table.c), NULL until used */
   char *cache_dir;             /* the index cache's folder (owned), NULL: no cache */
   struct nl_cache_slab **slabs; /* notes read from the cache live in these (owned) */
   size_t n_slabs;
@@ -162,11 +163,32 @@ void nl_wsi_attachments_free(struct nl_attachments *a);
 
 /* ---- the task table (task_rows.c) --------------------------------------------------------- */
 
+/* Where each entry's rows are in a table that keeps them contiguous (the task and symbol
+ * tables): by entry id, its first row and its number of rows (0: none, or dead). */
+typedef struct {
+  uint32_t *first; /* owned */
+  uint32_t *count; /* owned */
+  uint32_t ids;    /* capacity of both */
+} nl_wsi_spans;
+
+/* Makes room for entry `id` (new ones count 0): 0 or NL_ENOMEM. */
+int nl_wsi_spans_grow(nl_wsi_spans *s, uint32_t id);
+void nl_wsi_spans_free(nl_wsi_spans *s);
+
 /* Adds (add = 1) e's tasks to the table, or marks them dead, as index_note does its names. */
 void nl_wsi_task_rows(nl_workspace *ws, const nl_entry *e, int add);
 void nl_wsi_task_rows_free(struct nl_task_rows *t);
 /* Every live row matches its task and every task has a row; 0 or NL_ECORRUPT with err. */
 int nl_wsi_task_rows_check(const nl_workspace *ws, char *err, size_t err_size);
+
+/* ---- the symbol table (symbol_table.c) ---------------------------------------------------- */
+
+/* Adds (add = 1) e's rows to the table, or marks them dead, as index_note does its names;
+ * nothing before the table is built. */
+void nl_wsi_symbol_rows(nl_workspace *ws, const nl_entry *e, int add);
+void nl_wsi_symbol_rows_free(struct nl_symbol_rows *t);
+/* Every live row matches its string and every entry has its rows; 0 or NL_ECORRUPT. */
+int nl_wsi_symbol_rows_check(const nl_workspace *ws, char *err, size_t err_size);
 
 /* ---- where files are (vault_path.c) -------------------------------------------------------- */
 
