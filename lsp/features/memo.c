@@ -8,9 +8,11 @@
 
 nl_memo *nl_memo_new(void) { return calloc(1, sizeof(nl_memo)); }
 
-static void forget(nl_memo_matches *m) {
+static void forget(nl_memo_symbols *m) {
   free(m->query);
-  nl_vec_free(&m->ids);
+  free(m->rows);
+  free(m->masks);
+  free(m->texts);
   memset(m, 0, sizeof *m);
 }
 
@@ -94,31 +96,45 @@ int nl_memo_rows_add(nl_memo_rows *m, uint32_t idx, const nl_ws_name *row, const
   return 0;
 }
 
-const uint32_t *nl_memo_matches_get(const nl_memo_matches *m, const nl_workspace *ws,
-                                    uint64_t epoch, const char *query, size_t len, size_t *n) {
-  *n = 0;
-  if (m->ws == NULL || m->ws != ws || m->seq != nl_ws_seq(ws) || m->epoch != epoch ||
-      !extends(m->query, m->len, query, len))
-    return NULL;
-  static const uint32_t none[1];
-  *n = m->ids.n;
-  return m->ids.n > 0 ? m->ids.items : none;
+int nl_memo_symbols_usable(const nl_memo_symbols *m, const nl_workspace *ws, uint64_t epoch,
+                           const char *query, size_t len) {
+  return m->ws != NULL && m->ws == ws && m->seq == nl_ws_seq(ws) && m->epoch == epoch &&
+         extends(m->query, m->len, query, len);
 }
 
-void nl_memo_matches_keep(nl_memo_matches *m, const nl_workspace *ws, uint64_t epoch,
-                          const char *query, size_t len, nl_vec *ids, int complete) {
-  forget(m);
-  m->query = complete ? malloc(len + 1) : NULL;
-  if (m->query == NULL) {
-    nl_vec_free(ids);
-    return;
+int nl_memo_symbols_keep(nl_memo_symbols *m, const nl_workspace *ws, uint64_t epoch,
+                         const char *query, size_t len, const nl_ws_symbol *rows,
+                         const uint64_t *masks, const uint32_t *idx, size_t n, int copy_texts) {
+  /* The new copies first: the rows may be the memo's own. */
+  size_t bytes = 0;
+  for (size_t i = 0; i < n && copy_texts; i++) bytes += rows[idx[i]].len + 1;
+  nl_memo_symbols next = {ws, nl_ws_seq(ws), epoch, malloc(len + 1), len,
+                          malloc((n ? n : 1) * sizeof *next.rows),
+                          malloc((n ? n : 1) * sizeof *next.masks), n,
+                          copy_texts ? malloc(bytes ? bytes : 1) : NULL};
+  if (next.query == NULL || next.rows == NULL || next.masks == NULL ||
+      (copy_texts && next.texts == NULL)) {
+    forget(&next);
+    forget(m);
+    return -1;
   }
-  memcpy(m->query, query, len);
-  m->query[len] = '\0';
-  m->len = len;
-  m->ids = *ids;
-  memset(ids, 0, sizeof *ids);
-  m->ws = ws;
-  m->seq = nl_ws_seq(ws);
-  m->epoch = epoch;
+  memcpy(next.query, query, len);
+  next.query[len] = '\0';
+  size_t at = 0;
+  for (size_t i = 0; i < n; i++) {
+    next.rows[i] = rows[idx[i]];
+    next.masks[i] = masks[idx[i]];
+    if (!copy_texts) continue;
+    memcpy(next.texts + at, rows[idx[i]].text, rows[idx[i]].len + 1);
+    next.rows[i].text = next.texts + at;
+    at += rows[idx[i]].len + 1;
+  }
+  if (!copy_texts && rows == m->rows) {
+    /* The rows kept point into the strings the memo copied before: those stay. */
+    next.texts = m->texts;
+    m->texts = NULL;
+  }
+  forget(m);
+  *m = next;
+  return 0;
 }

@@ -1,6 +1,7 @@
-/* memo.h: what features keep between requests (nl_memo, declared in features.h): the notes a
- * workspace/symbol query matched and the name rows a completion pattern may match, so that
- * the next query or pattern, typed on from it, looks only at those. Private to lsp/features. */
+/* memo.h: what features keep between requests (nl_memo, declared in features.h): the symbol
+ * rows a workspace/symbol query may match and the name rows a completion pattern may match,
+ * so that the next query or pattern, typed on from it, looks only at those. Private to
+ * lsp/features. */
 #ifndef NL_MEMO_H
 #define NL_MEMO_H
 
@@ -10,15 +11,21 @@
 #include "lsp/base/vec.h"
 #include "lsp/index/workspace.h"
 
-/* The symbol-table rows (nl_ws_symbols) a query may match, in one state of the index. */
+/* The symbol-table rows (nl_ws_symbols) a query may match, in one state of the index, copied
+ * in table order with their masks (and their strings, when `texts`): the next keystroke's
+ * pass reads them in order from here instead of rows and strings scattered over the table
+ * and the notes. */
 typedef struct {
   const nl_workspace *ws; /* borrowed: the index they were taken from (NULL: none kept) */
   uint64_t seq;           /* its nl_ws_seq then */
   uint64_t epoch;         /* the table's epoch then */
   char *query;            /* new */
   size_t len;
-  nl_vec ids;             /* uint32_t row indices, ascending */
-} nl_memo_matches;
+  nl_ws_symbol *rows;     /* new; text points into `texts` or, when not copied, the notes */
+  uint64_t *masks;        /* new: the rows' masks */
+  size_t n;
+  char *texts;            /* new (NULL: the strings were not copied) */
+} nl_memo_symbols;
 
 /* The name-table rows (nl_ws_names) a completion pattern may match, copied with their names:
  * the next keystroke's pass reads them in order from here, a few hundred kilobytes, instead
@@ -38,22 +45,24 @@ typedef struct {
 } nl_memo_rows;
 
 struct nl_memo {
-  nl_memo_matches symbol; /* workspace/symbol: the names, titles, aliases and headings that
+  nl_memo_symbols symbol; /* workspace/symbol: the names, titles, aliases and headings that
                            * may match */
   nl_memo_rows names;     /* completion: names a [[ or @ pattern may match */
 };
 
-/* The ids kept when query[0, len) extends the query they were kept for (or is it), cut at a
- * character boundary, in the same index unchanged and the same table epoch: a matcher whose
- * matches of a longer pattern always match its prefixes (nl_nav_score) need look at no
- * other. Borrowed until the next nl_memo_matches_keep; NULL when nothing usable is kept. */
-const uint32_t *nl_memo_matches_get(const nl_memo_matches *m, const nl_workspace *ws,
-                                    uint64_t epoch, const char *query, size_t len, size_t *n);
-/* Keeps ids (steals: emptied) as the matches of query[0, len) in ws as it is now, in table
- * epoch `epoch`. Nothing is kept when `complete` is 0 (ids misses some: out of memory) or on
- * out of memory. */
-void nl_memo_matches_keep(nl_memo_matches *m, const nl_workspace *ws, uint64_t epoch,
-                          const char *query, size_t len, nl_vec *ids, int complete);
+/* Whether the rows kept can serve query[0, len): it extends the query they were kept for (or
+ * is it) at a character boundary, in the same index unchanged and the same table epoch; a
+ * matcher whose matches of a longer pattern always match its prefixes (nl_nav_score) need
+ * look at no other row. */
+int nl_memo_symbols_usable(const nl_memo_symbols *m, const nl_workspace *ws, uint64_t epoch,
+                           const char *query, size_t len);
+/* Keeps, as what query[0, len) may match in ws as it is now (table epoch `epoch`), copies of
+ * rows[idx[i]] with masks[idx[i]] for i < n (rows and masks may be the memo's own, whose
+ * strings then stay), and of their strings when copy_texts is set. 0, or -1 when out of
+ * memory (nothing is kept). */
+int nl_memo_symbols_keep(nl_memo_symbols *m, const nl_workspace *ws, uint64_t epoch,
+                         const char *query, size_t len, const nl_ws_symbol *rows,
+                         const uint64_t *masks, const uint32_t *idx, size_t n, int copy_texts);
 
 /* Whether the rows kept can serve pattern[0, len) for `kind`: it extends the pattern they
  * were kept for at a character boundary, and no row moved since. Rows of the table from

@@ -78,9 +78,11 @@ static uint64_t row_bound(const pass *p, const nl_ws_symbol *r, int tier) {
   return symbol_rank(bound, 1, 1, UINT64_MAX);
 }
 
-/* -1 when the row certainly does not match (narrowing only), else -2: it may. */
+/* -1 when the row certainly does not match (narrowing only), else -2: it may. A single
+ * letter's mask test already said so of an ASCII string: it is not read. */
 static int may_match(const pass *p, const nl_ws_symbol *r) {
-  return p->narrow && !nl_nav_may_score(p->pat, r->text, r->len) ? -1 : -2;
+  if (!p->narrow || (p->letter && r->ascii)) return -2;
+  return nl_nav_may_score(p->pat, r->text, r->len) ? -2 : -1;
 }
 
 /* The row's score, -1 when it does not match, -2 when it cannot enter the full list (it may
@@ -100,7 +102,14 @@ static int row_score(const pass *p, const nl_ws_symbol *r) {
   return nl_nav_score(pat, r->text, r->len);
 }
 
-static void offer(const pass *p, const nl_entry *e, uint32_t sub, int score) {
+static void offer(const pass *p, uint32_t id, uint32_t sub, int score) {
+  /* The best rank the entry could give it first: most offers of a full list lose without
+   * reading the entry (its kind and recency). */
+  const nl_nav_topk *top = p->top;
+  if (top->n == top->cap &&
+      symbol_rank(score, 1, sub < HEADING_SUB, UINT64_MAX) < top->items[0].rank)
+    return;
+  const nl_entry *e = nl_ws_get(p->ws, id);
   nl_nav_hit hit = {symbol_rank(score, nl_nav_is_party(e), sub < HEADING_SUB, e->seq), e->id,
                     sub, e, score};
   if (!nl_nav_topk_would_take(p->top, &hit)) return;
@@ -127,7 +136,7 @@ static void offer_unit(const pass *p, uint32_t *cand, size_t n, size_t k, size_t
     if (s == -1) cand[k] = GONE;
     if (s > best) best = s;
   }
-  if (best >= 0) offer(p, nl_ws_get(p->ws, id), sub, best);
+  if (best >= 0) offer(p, id, sub, best);
 }
 
 /* Where the unit that starts at cand[k] ends: after a heading row, or after the note's name
@@ -173,17 +182,17 @@ static void offer_all(const pass *p, uint32_t *cand, size_t n) {
   nl_vec_free(&low);
 }
 
-/* Appends to cand the rows the pattern may match by their masks: of the rows in ids[0, n)
- * when ids is set (the memo's), else of every entry whose mask may match. 0, or -1 when out
- * of memory. */
+/* Appends to cand the rows the pattern may match by their masks: of the memo's rows
+ * [0, n_memo) when masks is set (the memo's), else of every entry of the table whose mask may
+ * match. 0, or -1 when out of memory. */
 static int collect(nl_vec *cand, const nl_nav_pattern *pat, const nl_workspace *ws,
-                   const nl_ws_symbol_table *t, const uint32_t *ids, size_t n) {
-  if (ids != NULL) {
-    for (size_t i = 0; i < n; i++) {
-      if (!nl_nav_may_match(pat, t->masks[ids[i]])) continue;
+                   const nl_ws_symbol_table *t, const uint64_t *masks, size_t n_memo) {
+  if (masks != NULL) {
+    for (size_t i = 0; i < n_memo; i++) {
+      if (!nl_nav_may_match(pat, masks[i])) continue;
       uint32_t *slot = nl_vec_push(cand, sizeof *slot);
       if (slot == NULL) return -1;
-      *slot = ids[i];
+      *slot = (uint32_t)i;
     }
     return 0;
   }
@@ -260,28 +269,30 @@ int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t 
   nl_nav_topk top;
   nl_nav_topk_init(&top, buf, MAX_SYMBOLS);
   /* A query typed on from the last one can only match what that one may match: with a memo,
-   * only those rows are looked at, and the rows this query may match are kept for the next. */
-  nl_memo_matches *memo = ctx->memo != NULL ? &ctx->memo->symbol : NULL;
-  size_t n = 0;
-  const uint32_t *ids =
-      memo != NULL ? nl_memo_matches_get(memo, ctx->ws, table.epoch, query, len, &n) : NULL;
+   * only those rows are looked at, from the memo's copies, and the rows this query may match
+   * are copied for the next. */
+  nl_memo_symbols *memo = ctx->memo != NULL ? &ctx->memo->symbol : NULL;
+  int from_memo = memo != NULL && nl_memo_symbols_usable(memo, ctx->ws, table.epoch, query, len);
+  const nl_ws_symbol *rows = from_memo ? memo->rows : table.rows;
+  const uint64_t *masks = from_memo ? memo->masks : table.masks;
   nl_vec cand = {0};
-  if (collect(&cand, &pat, ctx->ws, &table, ids, n) != 0) {
+  if (collect(&cand, &pat, ctx->ws, &table, from_memo ? masks : NULL, from_memo ? memo->n : 0)) {
     nl_vec_free(&cand);
     snprintf(err, err_size, "out of memory");
     return NL_RPC_INTERNAL_ERROR;
   }
-  pass p = {&top, &pat, ctx->ws, table.rows, pat.len > 0 && pat.n_pieces == pat.len,
+  pass p = {&top, &pat, ctx->ws, rows, pat.len > 0 && pat.n_pieces == pat.len,
             pat.n_pieces == 1 && len == 1 ? (unsigned char)pat.lower[0] : 0, memo != NULL};
   offer_all(&p, cand.items, cand.n);
   if (memo != NULL) {
-    /* What may still match: every candidate not found to miss. */
+    /* What may still match: every candidate not found to miss. A single letter's pass reads
+     * no string, so its strings are not copied (that would read them all); the next
+     * keystroke's pass reads and copies them. */
     uint32_t *c = cand.items;
     size_t kept = 0;
     for (size_t i = 0; i < cand.n; i++)
       if (c[i] != GONE) c[kept++] = c[i];
-    cand.n = kept;
-    nl_memo_matches_keep(memo, ctx->ws, table.epoch, query, len, &cand, 1);
+    nl_memo_symbols_keep(memo, ctx->ws, table.epoch, query, len, rows, masks, c, kept, !p.letter);
   }
   nl_vec_free(&cand);
   nl_nav_topk_sort(&top);
