@@ -13,6 +13,7 @@
 #include "lsp/client/context.h"
 #include "lsp/client/document.h"
 #include "lsp/features/features.h"
+#include "protocol/lsp_types.h"
 #include "lsp/index/workspace.h"
 #include "test.h"
 
@@ -21,7 +22,8 @@
 static json_t *symbols(const nl_ctx *ctx, const char *query) {
   json_t *params = json_pack("{s:s}", "query", query), *result = NULL;
   char err[256] = "";
-  int rc = nl_feature_workspace_symbol(ctx, params, &result, err, sizeof err);
+  int rc = nl_ctx_result_tree(nl_feature_workspace_symbol(ctx, params, &result, err, sizeof err),
+                              &result);
   json_decref(params);
   if (rc != 0) fprintf(stderr, "workspace/symbol failed: %s\n", err);
   return result;
@@ -114,6 +116,27 @@ static int ref_score(const char *query, const char *s) {
   return nl_fuzzy_score(query, strlen(query), s, strlen(s));
 }
 
+/* Whether a symbol's kind, location and container are what the note says, as the tree of
+ * JSON values before the answer was written as text had them. */
+static int same_details(const nl_ctx *ctx, const nl_entry *e, uint32_t sub, const json_t *sym) {
+  int party = e->kind == NL_KIND_PERSON || e->kind == NL_KIND_ACCOUNT;
+  int kind = sub != 0 ? 15 : party ? 5 : 1;
+  json_t *loc = sub != 0 ? nl_ctx_location_json(ctx, e, nl_heading_range(
+                                                            &e->note->headings[sub - NL_WS_SYMBOL_HEADING]))
+                         : nl_lsp_location_json(e->uri, 0, 0, 0, 0);
+  const char *container = json_string_value(json_object_get(sym, "containerName"));
+  const char *slash = strrchr(e->rel, '/');
+  int ok = json_integer_value(json_object_get(sym, "kind")) == kind &&
+           json_equal(loc, json_object_get(sym, "location")) &&
+           (sub != 0 ? container != NULL &&
+                           nl_ws_same_name(container, strlen(container), e->name, strlen(e->name))
+            : slash == NULL ? container == NULL
+                            : container != NULL && strlen(container) == (size_t)(slash - e->rel) &&
+                                  strncmp(container, e->rel, strlen(container)) == 0);
+  json_decref(loc);
+  return ok;
+}
+
 /* What workspace/symbol answers, computed the slow way: each note once (the best of its file
  * name, title and aliases), each heading but an H1 that names the note again; the best 200.
  * Compared with the answer by name, kind and location. 1 when they agree. */
@@ -156,7 +179,8 @@ static int matches_reference(const nl_ctx *ctx, const char *query, const json_t 
                                         : e->note->headings[hits[i].sub - NL_WS_SYMBOL_HEADING].text;
     int want_line = hits[i].sub == 0 ? 0 : (int)e->note->headings[hits[i].sub - NL_WS_SYMBOL_HEADING].line;
     ok = name != NULL && uri != NULL && strcmp(uri, e->uri) == 0 && line == want_line &&
-         nl_ws_same_name(name, strlen(name), want, strlen(want));
+         nl_ws_same_name(name, strlen(name), want, strlen(want)) &&
+         same_details(ctx, e, hits[i].sub, sym);
     if (!ok)
       fprintf(stderr, "query \"%s\", symbol %zu: answered %s at %s:%d, reference %s at %s:%d\n",
               query, i, name ? name : "?", uri ? uri : "?", line, want, e->uri, want_line);
@@ -211,7 +235,8 @@ static void test_table_answers_as_the_notes(void) {
                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxexxxxxxxxxxxxxxxxxxnxxxxxxxxxxxxxxxxxxxxxt end\n\n"
                "## Notes %d\n# Again %s\n", name, i, heading, i, alias);
     else
-      snprintf(text, sizeof text, "# %s\n\n## %s\n\n## Notes\n\n### x-y 12 Q_ %s\n", heading,
+      /* Quotes, a backslash and a tab, which the answer's JSON text escapes. */
+      snprintf(text, sizeof text, "# %s\n\n## %s\n\n## Notes\n\n### x-y \"12\" Q_\\\t%s\n", heading,
                name, alias);
     ASSERT_EQ(write_file(dir, rel, text), 0);
   }

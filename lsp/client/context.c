@@ -130,6 +130,10 @@ void nl_ctx_span_location_text(const nl_ctx *ctx, nl_buf *b, const nl_entry *e, 
   add_location(b, e->uri, l, c, l, end > UINT32_MAX ? UINT32_MAX : (uint32_t)end);
 }
 
+void nl_ctx_string_text(nl_buf *b, const char *s) { add_json_string(b, s); }
+
+void nl_ctx_top_location_text(nl_buf *b, const char *uri) { add_location(b, uri, 0, 0, 0, 0); }
+
 int nl_ctx_raw_result(nl_buf *b, json_t **result) {
   size_t len = b->len;
   char *text = nl_buf_take(b);

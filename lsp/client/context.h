@@ -91,6 +91,12 @@ void nl_ctx_location_text(const nl_ctx *ctx, nl_buf *b, const nl_entry *e, nl_br
  * parse): an @mention is '@' and the name it resolved to. No text is read to measure it. */
 void nl_ctx_span_location_text(const nl_ctx *ctx, nl_buf *b, const nl_entry *e, nl_bpos start,
                                uint32_t lead, const char *bytes, size_t n);
+/* Appends s (NUL-terminated, valid UTF-8) as a JSON string, escaped as jansson's encoder
+ * does, for an answer written as text. */
+void nl_ctx_string_text(nl_buf *b, const char *s);
+/* Appends the JSON text of a Location at the top of `uri`: line 0, column 0, empty (column 0
+ * in every encoding, so no text is read). */
+void nl_ctx_top_location_text(nl_buf *b, const char *uri);
 /* A Range (new) of the note whose text is t. */
 json_t *nl_ctx_text_range_json(const nl_ctx *ctx, const nl_text *t, nl_brange r);
 /* Converts an LSP position in open document `doc` to a byte position of its note. */

@@ -20,8 +20,9 @@
 #include "lsp/features/memo.h"
 #include "lsp/features/nav_match.h"
 #include "lsp/features/nav_util.h"
-#include "protocol/lsp_types.h"
+#include "lsp/base/buf.h"
 #include "protocol/rpc.h"
+#include "protocol/utf8.h"
 
 #define MAX_SYMBOLS 200
 #define HEADING_SUB NL_WS_SYMBOL_HEADING /* sub values from here on are headings */
@@ -219,33 +220,57 @@ static char *dirname_of(const char *rel) {
   return out;
 }
 
-static json_t *symbol_json(const nl_ctx *ctx, const nl_nav_hit *hit) {
+/* Whether s is valid UTF-8, as a JSON string must be (json_string's test). */
+static int valid_utf8(const char *s) {
+  size_t len = strlen(s);
+  for (size_t i = 0; i < len;) {
+    i += nl_utf8_ascii_run(s + i, len - i);
+    if (i == len) return 1;
+    uint32_t cp;
+    size_t n = nl_utf8_decode(s + i, len - i, &cp);
+    if (n == 0) return 0;
+    i += n;
+  }
+  return 1;
+}
+
+/* Appends `,"key":` and s as a JSON string, when s is valid UTF-8 (else nothing: the key is
+ * left out, as json_object_set_new leaves out a NULL value). */
+static void add_key(nl_buf *b, const char *key, const char *s) {
+  if (s == NULL || !valid_utf8(s)) return;
+  nl_buf_adds(b, key);
+  nl_ctx_string_text(b, s);
+}
+
+/* Appends one SymbolInformation's JSON text (a comma first unless it is the first): name, kind,
+ * location, containerName. A symbol whose name is not valid UTF-8 is dropped (a JSON string of
+ * it cannot be made); 1 when one was written. */
+static int symbol_text(const nl_ctx *ctx, nl_buf *b, const nl_nav_hit *hit, int first) {
   const nl_entry *e = hit->ptr;
-  json_t *sym = json_object();
-  char *name = nl_nav_nfc(e->name, strlen(e->name));
-  if (hit->sub >= HEADING_SUB) {
-    const nl_heading *h = &e->note->headings[hit->sub - HEADING_SUB];
-    json_object_set_new(sym, "name", json_string(h->text));
-    json_object_set_new(sym, "kind", json_integer(SYMBOL_STRING));
-    json_object_set_new(sym, "location", nl_ctx_location_json(ctx, e, nl_heading_range(h)));
-    if (name) json_object_set_new(sym, "containerName", json_string(name));
+  const nl_heading *h = hit->sub >= HEADING_SUB ? &e->note->headings[hit->sub - HEADING_SUB] : NULL;
+  char *nfc = nl_nav_nfc(e->name, strlen(e->name));
+  const char *name = h != NULL ? h->text : nfc != NULL ? nfc : e->name;
+  if (!valid_utf8(name)) {
+    free(nfc);
+    return 0;
+  }
+  nl_buf_adds(b, first ? "{\"name\":" : ",{\"name\":");
+  nl_ctx_string_text(b, name);
+  if (h != NULL) {
+    nl_buf_addf(b, ",\"kind\":%d,\"location\":", SYMBOL_STRING);
+    nl_ctx_location_text(ctx, b, e, nl_heading_range(h));
+    add_key(b, ",\"containerName\":", nfc);
   } else {
-    json_object_set_new(sym, "name", json_string(name ? name : e->name));
-    json_object_set_new(sym, "kind",
-                        json_integer(nl_nav_is_party(e) ? SYMBOL_CLASS : SYMBOL_FILE));
+    nl_buf_addf(b, ",\"kind\":%d,\"location\":", nl_nav_is_party(e) ? SYMBOL_CLASS : SYMBOL_FILE);
     /* The top of the note: column 0 in every encoding, so no text needs reading. */
-    json_object_set_new(sym, "location", nl_lsp_location_json(e->uri, 0, 0, 0, 0));
+    nl_ctx_top_location_text(b, e->uri);
     char *dir = dirname_of(e->rel);
-    if (dir != NULL && dir[0] != '\0') json_object_set_new(sym, "containerName", json_string(dir));
+    if (dir != NULL && dir[0] != '\0') add_key(b, ",\"containerName\":", dir);
     free(dir);
   }
-  free(name);
-  /* A name that is not valid UTF-8 makes json_string fail: such a symbol is dropped. */
-  if (json_object_get(sym, "name") == NULL) {
-    json_decref(sym);
-    return NULL;
-  }
-  return sym;
+  nl_buf_adds(b, "}");
+  free(nfc);
+  return 1;
 }
 
 int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
@@ -297,11 +322,11 @@ int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t 
   nl_vec_free(&cand);
   nl_nav_topk_sort(&top);
 
-  json_t *out = json_array();
-  for (size_t i = 0; i < top.n; i++) {
-    json_t *sym = symbol_json(ctx, &top.items[i]);
-    if (sym != NULL) json_array_append_new(out, sym);
-  }
-  *result = out;
-  return 0;
+  /* The answer as JSON text (NL_CTX_RAW_RESULT): a tree of ~15 JSON values per symbol,
+   * built, encoded and freed again, was as long as a short query's pass. */
+  nl_buf b = {0};
+  nl_buf_adds(&b, "[");
+  for (size_t i = 0, n_out = 0; i < top.n; i++) n_out += symbol_text(ctx, &b, &top.items[i], n_out == 0);
+  nl_buf_adds(&b, "]");
+  return nl_ctx_raw_result(&b, result);
 }
