@@ -150,8 +150,17 @@ static int is_party_kind(uint8_t kind) {
 static size_t collect_rows(uint32_t *cand, const nl_nav_pattern *pat, const uint64_t *masks,
                            const uint8_t *kinds, size_t from, size_t to, int kind, int party) {
   size_t n_cand = 0;
+  /* Without branches: most rows fail, in no order a predictor could learn. With nothing to
+   * match (an empty pattern), the kinds alone decide: a tenth of the bytes. */
+  if (pat->mask == 0) {
+    for (size_t i = to; i-- > from;) {
+      cand[n_cand] = (uint32_t)i;
+      n_cand += (size_t)((kinds[i] != NL_WS_DEAD) & (kind < 0 || kinds[i] == kind) &
+                         (party < 0 || is_party_kind(kinds[i]) == party));
+    }
+    return n_cand;
+  }
   for (size_t i = to; i-- > from;) {
-    /* Without branches: most rows fail, in no order a predictor could learn. */
     int take = nl_nav_may_match(pat, masks[i]) & (kinds[i] != NL_WS_DEAD) &
                (kind < 0 || kinds[i] == kind) & (party < 0 || is_party_kind(kinds[i]) == party);
     cand[n_cand] = (uint32_t)i;
@@ -224,14 +233,14 @@ static void prefetch_ref(const row_set *sets, const cand_ref *refs, size_t n, si
  * match at word starts, then, only while the list has room for them, those that can only
  * match scattered. Once the list holds enough prefix matches, or word-start ones, most of
  * the rest lose to its worst from their row alone: in a large vault that skips thousands of
- * fuzzy scores. */
+ * fuzzy scores. later: room for twice as many refs as the sets hold candidates (NULL: all in
+ * one step). */
 static void offer_sets(nl_nav_topk *top, const nl_nav_pattern *pat, row_set *sets,
-                       size_t n_sets, int kind, int64_t root) {
+                       size_t n_sets, int kind, int64_t root, cand_ref *later) {
   size_t total = 0;
   for (size_t i = 0; i < n_sets; i++) total += sets[i].n_cand;
-  /* With nothing typed every row leads: no later steps. */
-  cand_ref *later = pat->len > 0 ? malloc(2 * total * sizeof *later + 1) : NULL;
-  if (later == NULL) { /* in one step, in the sets' order (also when out of memory) */
+  if (pat->len == 0) later = NULL; /* with nothing typed every row leads */
+  if (later == NULL) { /* in one step, in the sets' order */
     for (size_t i = 0; i < n_sets; i++)
       for (size_t k = 0; k < sets[i].n_cand; k++) {
         if (k + AHEAD < sets[i].n_cand) __builtin_prefetch(&sets[i].rows[sets[i].cand[k + AHEAD]]);
@@ -277,7 +286,6 @@ static void offer_sets(nl_nav_topk *top, const nl_nav_pattern *pat, row_set *set
     prefetch_ref(sets, scattered, n_scattered, k);
     offer_ref(top, pat, sets, scattered[k], kind, letter);
   }
-  free(later);
 }
 
 /* A memo keeps the rows of patterns with at most this many candidates (about 120 bytes each). */
@@ -331,31 +339,37 @@ static void keep_rows(nl_memo_rows *m, const nl_nav_pattern *pat, const nl_works
 
 /* Offers every file name and alias of the index's name table (of `kind`, or all when -1) in
  * workspace folder `root` (any when -1): the packed table, so the pass touches no entry; hits
- * get their entry afterwards. With a memo (m) whose rows serve this pattern (it extends the
- * last one), only those rows and the table's rows added since are looked at. */
+ * get their entry afterwards. With a memo (memo) whose rows serve this pattern (it extends
+ * the last one), only those rows and the table's rows added since are looked at; its scratch
+ * buffer holds the pass's arrays. */
 static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_workspace *ws,
-                        int kind, int64_t root, nl_memo_rows *m) {
+                        int kind, int64_t root, nl_memo_rows *memo) {
   size_t n;
   const char *pool;
   const uint64_t *masks;
   const nl_ws_name *rows = nl_ws_names(ws, &n, &pool, &masks);
   const uint8_t *kinds = nl_ws_name_kinds(ws);
   int by_party = pat->len == 0 && kind < 0;
-  if (pat->len == 0) m = NULL; /* every name matches: nothing to narrow */
+  nl_memo_rows *m = pat->len == 0 ? NULL : memo; /* every name matches: nothing to narrow */
   int kept = m != NULL && nl_memo_rows_usable(m, ws, pat->text, pat->len, kind);
-  size_t from = kept ? m->n_table : 0;
-  row_set sets[2] = {{rows, pool, malloc((n - from) * sizeof(uint32_t) + 1), 0},
-                     {kept ? m->rows : NULL, kept ? m->names : NULL,
-                      kept ? malloc(m->n * sizeof(uint32_t) + 1) : NULL, 0}};
-  if (sets[0].cand == NULL || (kept && sets[1].cand == NULL)) goto done; /* out of memory */
+  size_t from = kept ? m->n_table : 0, n0 = n - from + 1, n1 = kept ? m->n + 1 : 1;
+  /* Both sets' candidates, then room for twice as many refs (offer_sets). */
+  size_t bytes = (n0 + n1) * (sizeof(uint32_t) + 2 * sizeof(cand_ref));
+  void *work = memo != NULL ? nl_memo_rows_scratch(memo, bytes) : malloc(bytes);
+  if (work == NULL) goto done; /* out of memory */
+  cand_ref *later = work;
+  row_set sets[2] = {{rows, pool, (uint32_t *)(later + 2 * (n0 + n1)), 0},
+                     {kept ? m->rows : NULL, kept ? m->names : NULL, NULL, 0}};
+  sets[1].cand = sets[0].cand + n0;
   if (by_party) {
     /* Nothing typed: every name matches alike, and people and accounts rank above the rest:
      * those first; the rest only when they leave the list room, else just counted. */
     sets[0].n_cand = collect_rows(sets[0].cand, pat, masks, kinds, 0, n, kind, 1);
-    offer_sets(top, pat, sets, 1, kind, root);
+    offer_sets(top, pat, sets, 1, kind, root, NULL);
+    if (top->seen > top->n) goto done; /* the list is full of them, and was cut */
     sets[0].n_cand = collect_rows(sets[0].cand, pat, masks, kinds, 0, n, kind, 0);
     if (top->n == top->cap) top->seen += sets[0].n_cand; /* the list's worst is a party */
-    else offer_sets(top, pat, sets, 1, kind, root);
+    else offer_sets(top, pat, sets, 1, kind, root, NULL);
     goto done;
   }
   sets[0].n_cand = collect_rows(sets[0].cand, pat, masks, kinds, from, n, kind, -1);
@@ -366,11 +380,10 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
       sets[1].n_cand += (size_t)take;
     }
   }
-  offer_sets(top, pat, sets, kept ? 2 : 1, kind, root);
+  offer_sets(top, pat, sets, kept ? 2 : 1, kind, root, later);
   if (m != NULL) keep_rows(m, pat, ws, sets, kept, kind);
 done:
-  free(sets[0].cand);
-  free(sets[1].cand);
+  if (memo == NULL) free(work);
   for (size_t i = 0; i < top->n; i++) top->items[i].ptr = nl_ws_get(ws, top->items[i].id);
 }
 

@@ -21,13 +21,27 @@ void nl_memo_rows_forget(nl_memo_rows *m) {
   free(m->rows);
   free(m->idx);
   free(m->names);
+  void *scratch = m->scratch;
+  size_t scratch_len = m->scratch_len;
   memset(m, 0, sizeof *m);
+  m->scratch = scratch;
+  m->scratch_len = scratch_len;
+}
+
+void *nl_memo_rows_scratch(nl_memo_rows *m, size_t bytes) {
+  if (bytes <= m->scratch_len) return m->scratch;
+  size_t len = bytes + bytes / 4; /* a table that grows a little needs no new buffer */
+  free(m->scratch);
+  m->scratch = malloc(len);
+  m->scratch_len = m->scratch != NULL ? len : 0;
+  return m->scratch;
 }
 
 void nl_memo_free(nl_memo *m) {
   if (m == NULL) return;
   forget(&m->symbol);
   nl_memo_rows_forget(&m->names);
+  free(m->names.scratch);
   free(m);
 }
 
@@ -46,7 +60,10 @@ int nl_memo_rows_usable(const nl_memo_rows *m, const nl_workspace *ws, const cha
 
 int nl_memo_rows_start(nl_memo_rows *m, const nl_workspace *ws, const char *pattern, size_t len,
                        int kind, size_t n_table, int fresh) {
-  if (fresh) nl_memo_rows_forget(m);
+  if (fresh) { /* the arrays are kept for the new rows: no large free and malloc per pass */
+    m->n = 0;
+    m->names_len = 0;
+  }
   free(m->pattern);
   m->pattern = malloc(len + 1);
   if (m->pattern == NULL) {

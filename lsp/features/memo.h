@@ -42,6 +42,8 @@ typedef struct {
   size_t n, cap;
   char *names;            /* new */
   size_t names_len, names_cap;
+  void *scratch;          /* nl_memo_rows_scratch's buffer (new; kept when the rows are dropped) */
+  size_t scratch_len;
 } nl_memo_rows;
 
 struct nl_memo {
@@ -78,7 +80,12 @@ int nl_memo_rows_start(nl_memo_rows *m, const nl_workspace *ws, const char *patt
 /* Appends a copy of row `row` (table index idx, its name at name) to what is kept; on out of
  * memory everything kept is dropped and -1 returned. */
 int nl_memo_rows_add(nl_memo_rows *m, uint32_t idx, const nl_ws_name *row, const char *name);
-/* Drops what is kept. */
+/* Drops what is kept (not the scratch buffer). */
 void nl_memo_rows_forget(nl_memo_rows *m);
+/* A buffer of at least `bytes` for a pass's arrays, reused from request to request: a pass
+ * over the name table needs a few hundred kilobytes, and allocating and freeing them each
+ * time fragmented the heap (malloc was a fifth of a request's time). Borrowed until the next
+ * call or nl_memo_free; NULL when out of memory. */
+void *nl_memo_rows_scratch(nl_memo_rows *m, size_t bytes);
 
 #endif
