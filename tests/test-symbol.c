@@ -47,6 +47,23 @@ static size_t same_answer(const nl_ctx *with, const nl_ctx *without, const char 
   return n;
 }
 
+/* Indexes the vault in dir into f: `with` asks with a memo (new), `without` without one. */
+static void open_pair(fixture *f, const char *dir, nl_ctx *with, nl_ctx *without) {
+  ASSERT_EQ(fixture_init(f, dir, NL_ENC_UTF16), 0);
+  *with = *without = f->ctx;
+  with->memo = nl_memo_new();
+  without->memo = NULL;
+}
+
+/* Frees what open_pair made and removes the vault. */
+static void close_pair(fixture *f, nl_ctx *with, const char *dir) {
+  nl_memo_free(with->memo);
+  fixture_done(f);
+  char cmd[4200];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ASSERT_EQ(system(cmd), 0);
+}
+
 static void test_memo_answers_as_a_full_pass(void) {
   char dir[] = "/tmp/nl-symbol-XXXXXX";
   ASSERT(mkdtemp(dir) != NULL);
@@ -61,10 +78,8 @@ static void test_memo_answers_as_a_full_pass(void) {
   }
   ASSERT_EQ(write_file(dir, "Here.md", "# Here\n"), 0);
   fixture f;
-  ASSERT_EQ(fixture_init(&f, dir, NL_ENC_UTF16), 0);
-  nl_ctx with = f.ctx, without = f.ctx;
-  with.memo = nl_memo_new();
-  without.memo = NULL;
+  nl_ctx with, without;
+  open_pair(&f, dir, &with, &without);
   ASSERT(with.memo != NULL);
   const char *typed[] = {"", "q", "qu", "que", "quen", "quent", "quent", "quen", "Qu", "Quen",
                          "Quent", "Quentin", "Quentin ", "Quentin O", "Quentin Ok", "Q", "Qé",
@@ -83,12 +98,8 @@ static void test_memo_answers_as_a_full_pass(void) {
   ASSERT(open_note(&f, "Here.md", "# Here\n\n## Quentessential\n", NULL) != NULL);
   ASSERT(same_answer(&with, &without, "Quent") != (size_t)-1);
   ASSERT_EQ(same_answer(&with, &without, "Quentess"), 1);
-  nl_memo_free(with.memo);
   nl_memo_free(NULL);
-  fixture_done(&f);
-  char cmd[4200];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  ASSERT_EQ(system(cmd), 0);
+  close_pair(&f, &with, dir);
 }
 
 
@@ -241,10 +252,8 @@ static void test_table_answers_as_the_notes(void) {
     ASSERT_EQ(write_file(dir, rel, text), 0);
   }
   fixture f;
-  ASSERT_EQ(fixture_init(&f, dir, NL_ENC_UTF16), 0);
-  nl_ctx with = f.ctx, without = f.ctx;
-  with.memo = nl_memo_new();
-  without.memo = NULL;
+  nl_ctx with, without;
+  open_pair(&f, dir, &with, &without);
   size_t nq = sizeof typed_queries / sizeof *typed_queries;
   check_typed(&with, &without, typed_queries, nq);
   char abs[4096], text[512];
@@ -283,11 +292,33 @@ static void test_table_answers_as_the_notes(void) {
     ASSERT_EQ(nl_ws_check(f.ws, err, sizeof err), 0);
   }
   check_typed(&with, &without, typed_queries, nq);
-  nl_memo_free(with.memo);
-  fixture_done(&f);
-  char cmd[4200];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  ASSERT_EQ(system(cmd), 0);
+  close_pair(&f, &with, dir);
+}
+
+/* A query with a few matches at word starts and more only scattered, fewer than a list in all:
+ * the scattered ones are in the answer too (the pass offers them after the word-start ones
+ * unless the list is full of better ones). */
+static void test_scattered_after_word_starts(void) {
+  char dir[] = "/tmp/nl-symbol-XXXXXX";
+  ASSERT_EQ(fixture_vault_dir(dir), 0);
+  /* "qn": "Quarterly Notes" at word starts, "aqua lane" only scattered. */
+  ASSERT_EQ(write_file(dir, "Quarterly Notes.md", "# Quarterly Notes\n"), 0);
+  ASSERT_EQ(write_file(dir, "Quiet Night.md", "## Queue names\n"), 0);
+  for (int i = 0; i < 30; i++) {
+    char rel[64], text[128];
+    snprintf(rel, sizeof rel, "aqua lane %d.md", i);
+    snprintf(text, sizeof text, "## liquid %d many\n", i);
+    ASSERT_EQ(write_file(dir, rel, text), 0);
+  }
+  fixture f;
+  nl_ctx with, without;
+  open_pair(&f, dir, &with, &without);
+  const char *typed[] = {"q", "qn", "Q", "QN"};
+  check_typed(&with, &without, typed, sizeof typed / sizeof *typed);
+  json_t *a = symbols(&without, "qn");
+  ASSERT_EQ(json_array_size(a), 3 + 60); /* 3 at word starts, 30 names and 30 headings scattered */
+  json_decref(a);
+  close_pair(&f, &with, dir);
 }
 
 int main(void) {
@@ -295,6 +326,7 @@ int main(void) {
   cfg = nl_config_new();
   RUN(test_memo_answers_as_a_full_pass);
   RUN(test_table_answers_as_the_notes);
+  RUN(test_scattered_after_word_starts);
   nl_config_free(cfg);
   uv_loop_close(&loop);
   return NL_TEST_DONE();
