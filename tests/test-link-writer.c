@@ -38,11 +38,12 @@ static int parsed_as(const char *link, const char *to, const char *heading) {
   nl_note *n = nl_note_parse(link, strlen(link));
   int ok = n != NULL && n->n_links == 1 && n->links[0].kind == NL_LINK_MARKDOWN &&
            strcmp(n->links[0].target, to) == 0 &&
-           (heading == NULL ? n->links[0].heading == NULL
-                            : n->links[0].heading != NULL && strcmp(n->links[0].heading, heading) == 0);
+           (heading == NULL ? nl_link_heading(&n->links[0]) == NULL
+                            : nl_link_heading(&n->links[0]) != NULL &&
+                                  strcmp(nl_link_heading(&n->links[0]), heading) == 0);
   if (!ok && n != NULL && n->n_links > 0)
     fprintf(stderr, "  parsed %s: target \"%s\" heading \"%s\"\n", link, n->links[0].target,
-            n->links[0].heading ? n->links[0].heading : "(none)");
+            nl_link_heading(&n->links[0]) ? nl_link_heading(&n->links[0]) : "(none)");
   nl_note_free(n);
   return ok;
 }

@@ -80,8 +80,25 @@ static void test_arena_huge_request(void) {
   nl_arena_free(&a);
 }
 
+/* A link keeps one fragment: a heading or a block id, never both (64 bytes a link). */
+static void test_link_fragment(void) {
+  ASSERT_EQ(sizeof(nl_link), 64);
+  const char *text = "[[A#Head]] [[B#^blk]] [[C]] [d](D.md#^b2)\n";
+  nl_note *n = nl_note_parse(text, strlen(text));
+  ASSERT(n != NULL);
+  ASSERT_EQ(n->n_links, 4);
+  ASSERT_STR_EQ(nl_link_heading(&n->links[0]), "Head");
+  ASSERT(nl_link_block(&n->links[0]) == NULL);
+  ASSERT_STR_EQ(nl_link_block(&n->links[1]), "blk");
+  ASSERT(nl_link_heading(&n->links[1]) == NULL);
+  ASSERT(nl_link_heading(&n->links[2]) == NULL && nl_link_block(&n->links[2]) == NULL);
+  ASSERT_STR_EQ(nl_link_block(&n->links[3]), "b2");
+  nl_note_free(n);
+}
+
 int main(void) {
   RUN(test_empty_and_null);
+  RUN(test_link_fragment);
   RUN(test_arena_packing);
   RUN(test_megabyte_line);
   RUN(test_arena_huge_request);

@@ -36,11 +36,11 @@ static json_t *link_location(const request *q, const nl_entry *target, const nl_
   const nl_note *note = target == q->self ? q->note : target->note;
   const nl_brange *r = NULL;
   nl_brange heading;
-  if (link->block != NULL) {
-    const nl_block_id *b = nl_nav_find_block(note, link->block);
+  if (nl_link_block(link) != NULL) {
+    const nl_block_id *b = nl_nav_find_block(note, nl_link_block(link));
     if (b != NULL) r = &b->range;
-  } else if (link->heading != NULL) {
-    const nl_heading *h = nl_nav_find_heading(note, link->heading);
+  } else if (nl_link_heading(link) != NULL) {
+    const nl_heading *h = nl_nav_find_heading(note, nl_link_heading(link));
     if (h != NULL) heading = nl_heading_range(h), r = &heading;
   }
   return note_location(q->ctx, target, r);
@@ -49,8 +49,9 @@ static json_t *link_location(const request *q, const nl_entry *target, const nl_
 /* [[#heading]] in a document outside every root: no entry, so the range is made here. */
 static json_t *self_location(const request *q, const nl_link *link) {
   if (q->self != NULL) return link_location(q, q->self, link);
-  const nl_heading *h = link->heading ? nl_nav_find_heading(q->note, link->heading) : NULL;
-  const nl_block_id *b = link->block ? nl_nav_find_block(q->note, link->block) : NULL;
+  const char *heading = nl_link_heading(link), *block = nl_link_block(link);
+  const nl_heading *h = heading ? nl_nav_find_heading(q->note, heading) : NULL;
+  const nl_block_id *b = block ? nl_nav_find_block(q->note, block) : NULL;
   nl_brange r = b ? b->range : h ? nl_heading_range(h) : (nl_brange){{0, 0}, {0, 0}};
   json_t *loc = json_object();
   json_object_set_new(loc, "uri", json_string(q->uri));

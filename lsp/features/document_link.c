@@ -13,11 +13,12 @@
 
 /* The note's line the link lands on (0: the top). */
 static uint32_t landing_line(const nl_entry *to, const nl_link *l) {
-  if (l->block != NULL) {
-    const nl_block_id *b = nl_nav_find_block(to->note, l->block);
+  if (nl_link_block(l) != NULL) {
+    const nl_block_id *b = nl_nav_find_block(to->note, nl_link_block(l));
     return b ? b->range.start.line : 0;
   }
-  const nl_heading *h = l->heading ? nl_nav_find_heading(to->note, l->heading) : NULL;
+  const char *heading = nl_link_heading(l);
+  const nl_heading *h = heading ? nl_nav_find_heading(to->note, heading) : NULL;
   return h ? h->line : 0;
 }
 

@@ -188,7 +188,7 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
     target = *l->target == '\0' ? self
                                 : nl_ws_resolve(ctx->ws, self,
                                                 l->target, strlen(l->target), NULL);
-    heading = l->heading;
+    heading = nl_link_heading(l);
     missing = l->target;
     break;
   }

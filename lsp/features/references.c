@@ -44,8 +44,9 @@ static void add_links(query *q) {
   for (ptrdiff_t i = 0; i < n; i++) {
     const nl_entry *from = nl_ws_get(q->ctx->ws, refs[i].from);
     const nl_link *l = &from->note->links[refs[i].link];
-    if (q->heading != NULL && !same_fragment(q->target->note, q->heading, l->heading)) continue;
-    if (q->block != NULL && (l->block == NULL || strcmp(q->block, l->block) != 0)) continue;
+    const char *heading = nl_link_heading(l), *block = nl_link_block(l);
+    if (q->heading != NULL && !same_fragment(q->target->note, q->heading, heading)) continue;
+    if (q->block != NULL && (block == NULL || strcmp(q->block, block) != 0)) continue;
     nl_ctx_location_text(q->ctx, next(q), from, l->range);
   }
   if (n > 0) free(refs);
@@ -129,8 +130,8 @@ int nl_feature_references(const nl_ctx *ctx, const json_t *params, json_t **resu
     q.target = *l->target == '\0' ? self
                                   : nl_ws_resolve(ctx->ws, self,
                                                   l->target, strlen(l->target), NULL);
-    q.heading = l->heading;
-    q.block = l->block;
+    q.heading = nl_link_heading(l);
+    q.block = nl_link_block(l);
     break;
   }
   case NL_LOC_MENTION:

@@ -396,7 +396,8 @@ typedef struct {
 
 static void heading_link_edit(nl_edits *s, nl_edits_file *f, const nl_link *l, void *ud) {
   const heading_rename *hr = ud;
-  if (l->heading == NULL || nl_nav_find_heading(hr->target, l->heading) != hr->h) return;
+  const char *heading = nl_link_heading(l);
+  if (heading == NULL || nl_nav_find_heading(hr->target, heading) != hr->h) return;
   nl_brange r = nl_rename_last_fragment(f, nl_link_fragment_range(l));
   size_t len;
   const char *raw = nl_edits_slice(f, r, &len);
@@ -478,7 +479,7 @@ static int rename_heading(nl_edits *s, const nl_entry *t, const char *old, const
 
 static void block_link_edit(nl_edits *s, nl_edits_file *f, const nl_link *l, void *ud) {
   const char *const *ids = ud; /* old, new */
-  if (l->block == NULL || strcmp(l->block, ids[0]) != 0) return;
+  if (nl_link_block(l) == NULL || strcmp(nl_link_block(l), ids[0]) != 0) return;
   nl_brange r = nl_link_fragment_range(l);
   size_t len;
   const char *raw = nl_edits_slice(f, r, &len);

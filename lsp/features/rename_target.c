@@ -25,10 +25,11 @@ nl_brange nl_rename_last_fragment(const nl_edits_file *f, nl_brange r) {
 /* A link's `#heading` or `#^block` fragment: the heading or block id in the linked note. */
 static void fragment_target(nl_edits *s, const nl_edits_file *self, const nl_link *l,
                             nl_entry *to, nl_rename_target *t) {
-  int block = l->block != NULL;
+  int block = nl_link_block(l) != NULL;
   nl_edits_file *tf = nl_edits_file_of(s, to);
-  const nl_block_id *b = block && tf != NULL ? nl_nav_find_block(tf->note, l->block) : NULL;
-  const nl_heading *h = !block && tf != NULL ? nl_nav_find_heading(tf->note, l->heading) : NULL;
+  const nl_block_id *b = block && tf != NULL ? nl_nav_find_block(tf->note, nl_link_block(l)) : NULL;
+  const nl_heading *h =
+      !block && tf != NULL ? nl_nav_find_heading(tf->note, nl_link_heading(l)) : NULL;
   if (b == NULL && h == NULL) {
     t->why = block ? "the block id is not in the linked note" : "the heading is not in the linked note";
     return;
@@ -53,7 +54,7 @@ static void link_target(nl_edits *s, nl_edits_file *self, const nl_link *l, nl_b
     return;
   }
   int on_fragment = in_range(nl_link_fragment_range(l), pos) || *l->target == '\0';
-  if (on_fragment && (l->block != NULL || l->heading != NULL)) {
+  if (on_fragment && (nl_link_block(l) != NULL || nl_link_heading(l) != NULL)) {
     fragment_target(s, self, l, to, t);
     return;
   }

@@ -470,12 +470,12 @@ static int has_block(const nl_note *n, const char *block) {
 static void check_fragment(nl_diag_run *r, const nl_link *l, const nl_entry *target) {
   const nl_note *tn = target == r->e ? r->note : target->note;
   if (tn == NULL) return;
-  if (l->block != NULL && l->block[0] != '\0' && !has_block(tn, l->block))
+  if (nl_link_block(l) != NULL && nl_link_block(l)[0] != '\0' && !has_block(tn, nl_link_block(l)))
     emit(r, NL_SEV_WARNING, NL_DIAG_MISSING_HEADING, nl_link_fragment_range(l),
-         nl_diag_fmt("no block '^%s' in '%s'", l->block, target->rel));
-  else if (l->block == NULL && l->heading != NULL && !has_heading(tn, l->heading))
+         nl_diag_fmt("no block '^%s' in '%s'", nl_link_block(l), target->rel));
+  else if (nl_link_heading(l) != NULL && !has_heading(tn, nl_link_heading(l)))
     emit(r, NL_SEV_WARNING, NL_DIAG_MISSING_HEADING, nl_link_fragment_range(l),
-         nl_diag_fmt("no heading '%s' in '%s'", l->heading, target->rel));
+         nl_diag_fmt("no heading '%s' in '%s'", nl_link_heading(l), target->rel));
 }
 
 #define MAX_CANDIDATES 16
@@ -541,11 +541,12 @@ static void check_alias(nl_diag_run *r, const nl_link *l, const nl_entry *t) {
     r->oom = 1;
     return;
   }
-  char *block = l->block ? nl_diag_fmt("^%s", l->block) : NULL;
+  char *block = nl_link_block(l) ? nl_diag_fmt("^%s", nl_link_block(l)) : NULL;
   nl_link_index ix = {r->ws, r->e, t};
   nl_link_dest dest = nl_link_dest_index(&ix, r->e->rel);
-  if (l->block == NULL || block != NULL)
-    d->relinked = nl_link_write(&dest, l->heading ? l->heading : block, shown, l->kind == NL_LINK_EMBED);
+  if (nl_link_block(l) == NULL || block != NULL)
+    d->relinked = nl_link_write(&dest, nl_link_heading(l) ? nl_link_heading(l) : block, shown,
+                                l->kind == NL_LINK_EMBED);
   free(block);
   if (d->relinked == NULL) r->oom = 1;
 }

@@ -92,13 +92,14 @@ typedef enum {
 } nl_link_kind;
 
 /* A vault holds about seven links a note, so a link keeps its target and fragment as columns
- * on their one line (a wikilink is one line; a markdown destination holds no line end): 72
- * bytes. Read them with nl_link_target_range and nl_link_fragment_range. */
+ * on their one line (a wikilink is one line; a markdown destination holds no line end), read
+ * with nl_link_target_range and nl_link_fragment_range, and one string for a heading or a
+ * block: 64 bytes. */
 typedef struct {
   const char *target;     /* note part as written (decoded for markdown links): "Ana Ruiz",
                              "Meetings/x", "x.md", "../People/Ana Ruiz.md"; "" for [[#heading]] */
-  const char *heading;    /* text after '#', or NULL */
-  const char *block;      /* text after '#^' (without '^'), or NULL */
+  const char *fragment;   /* the text after '#' (after "#^" for a block), or NULL: read it with
+                             nl_link_heading and nl_link_block */
   const char *alias;      /* text after '|' (or the markdown link text), or NULL */
   nl_brange range;        /* the whole link, brackets (and '!') included */
   uint32_t line;          /* the line of target_cols and fragment_cols */
@@ -106,7 +107,17 @@ typedef struct {
   nl_col_span fragment_cols;  /* the heading/block text after '#' ('^' included), or empty at
                              the target's end */
   uint8_t kind;           /* nl_link_kind */
+  uint8_t is_block;       /* the fragment is a block id ("#^id") */
 } nl_link;
+
+/* The heading after '#' and the block id after "#^" (without '^'): at most one is not NULL;
+ * borrowed from the note. */
+static inline const char *nl_link_heading(const nl_link *l) {
+  return l->is_block ? NULL : l->fragment;
+}
+static inline const char *nl_link_block(const nl_link *l) {
+  return l->is_block ? l->fragment : NULL;
+}
 
 static inline nl_brange nl_link_target_range(const nl_link *l) {
   nl_brange r = {{l->line, l->target_cols.a}, {l->line, l->target_cols.b}};

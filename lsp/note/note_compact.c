@@ -52,8 +52,7 @@ static void each_object(nl_note *n, visit_fn fn, void *ud) {
   for (size_t i = 0; i < n->n_links; i++) {
     nl_link *l = &n->links[i];
     STR(l->target);
-    STR(l->heading);
-    STR(l->block);
+    STR(l->fragment);
     STR(l->alias);
   }
   ARR(n->tags, n->n_tags);

@@ -451,10 +451,8 @@ static void split_fragment(unit *u, nl_link *l, size_t a, size_t b, int decoded)
   size_t fa = te + 1, fb = b;
   if (!decoded) trim(t, &fa, &fb);
   l->fragment_cols = (nl_col_span){at.col + (uint32_t)(fa - ta), at.col + (uint32_t)(fb - ta)};
-  if (fa < fb && t[fa] == '^')
-    l->block = decoded ? decode(u, fa + 1, fb) : dup(u, fa + 1, fb);
-  else
-    l->heading = decoded ? decode(u, fa, fb) : dup(u, fa, fb);
+  l->is_block = fa < fb && t[fa] == '^';
+  l->fragment = decoded ? decode(u, fa + l->is_block, fb) : dup(u, fa + l->is_block, fb);
 }
 
 /* A markdown link's "(destination "title")" from the '(' at i; returns the offset after ')'

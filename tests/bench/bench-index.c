@@ -104,7 +104,7 @@ static size_t unique_str_bytes(const nl_note *n) {
   for (size_t i = 0; i < n->n_headings; i++) PUT(n->headings[i].text);
   for (size_t i = 0; i < n->n_blocks; i++) PUT(n->blocks[i].id);
   for (size_t i = 0; i < n->n_links; i++) {
-    PUT(n->links[i].target); PUT(n->links[i].heading); PUT(n->links[i].block); PUT(n->links[i].alias);
+    PUT(n->links[i].target); PUT(n->links[i].fragment); PUT(n->links[i].alias);
   }
   for (size_t i = 0; i < n->n_tags; i++) PUT(n->tags[i].name);
   for (size_t i = 0; i < n->n_mentions; i++) PUT(n->mentions[i].tail);
@@ -150,8 +150,8 @@ static void breakdown(nl_workspace *ws) {
     }
     b[LINKS] += n->n_links * sizeof(nl_link);
     for (size_t k = 0; k < n->n_links; k++)
-      b[STR_LINK] += str_bytes(n->links[k].target) + str_bytes(n->links[k].heading) +
-                     str_bytes(n->links[k].block) + str_bytes(n->links[k].alias);
+      b[STR_LINK] += str_bytes(n->links[k].target) + str_bytes(nl_link_heading(&n->links[k])) +
+                     str_bytes(nl_link_block(&n->links[k])) + str_bytes(n->links[k].alias);
     b[TAGS] += n->n_tags * sizeof(nl_tag);
     for (size_t k = 0; k < n->n_tags; k++) b[STR_TAG] += str_bytes(n->tags[k].name);
     b[MENTIONS] += n->n_mentions * sizeof(nl_mention);
