@@ -13,8 +13,11 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "lsp/base/buf.h"
+#include "lsp/base/log.h"
 #include "lsp/index/cache.h"
 #include "lsp/index/config.h"
+#include "lsp/index/diagnose.h"
 #include "lsp/index/workspace.h"
 #include "note_dump.h"
 #include "test.h"
@@ -58,7 +61,7 @@ static int write_cache(const char *root, int64_t since, int64_t mtime) {
       return -1;
     }
   }
-  return nl_cache_commit(w);
+  return nl_cache_commit(w, NULL, NULL);
 }
 
 /* Every note reads back as its fresh parse: record by record, and (slab) from the records
@@ -396,10 +399,222 @@ static void test_rescan_replaces_cached_notes(void) {
   nl_ws_free(ws);
 }
 
-/* ---- the reference maps after a scan merged in slices (backlinks.c) ----------------------- */
+/* ---- the index tables in the cache (cache_tables.c) -------------------------------------- */
 
 static int woken;
 static void wake(void *ud) { woken = 1; }
+
+static nl_workspace *index_in_slices(const char *root);
+
+static int tables_used; /* the log said the tables came from the cache */
+static void log_sink(void *ud, int level, const char *msg) {
+  if (strstr(msg, "index tables from the index cache") != NULL) tables_used++;
+}
+
+static nl_workspace *index_no_cache(const char *root) {
+  nl_workspace *ws = nl_ws_new(&loop, cfg);
+  int finished = 0;
+  nl_ws_add_root(ws, root);
+  if (nl_ws_scan(ws, scan_done, &finished) == 0) uv_run(&loop, UV_RUN_DEFAULT);
+  return ws;
+}
+
+static int by_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Everything the features ask of the tables, as text, in an order that does not depend on
+ * entry ids: each note's path, kind, seq and name rows, what its file name and title resolve
+ * to, its backlinks and its task rows. */
+static char *answers(nl_workspace *ws) {
+  nl_buf b = NL_BUF_INIT;
+  nl_entry **all = calloc(nl_ws_id_limit(ws) + 1, sizeof(*all));
+  size_t n = 0;
+  for (uint32_t id = 0; id < nl_ws_id_limit(ws); id++)
+    if (nl_ws_get(ws, id) != NULL) all[n++] = nl_ws_get(ws, id);
+  for (size_t i = 1; i < n; i++) /* by path */
+    for (size_t j = i; j > 0 && strcmp(all[j - 1]->rel, all[j]->rel) > 0; j--) {
+      nl_entry *t = all[j];
+      all[j] = all[j - 1];
+      all[j - 1] = t;
+    }
+  size_t n_rows, n_tasks;
+  const char *pool;
+  const nl_ws_name *rows = nl_ws_names(ws, &n_rows, &pool, NULL);
+  const nl_ws_task *tasks = nl_ws_tasks(ws, &n_tasks);
+  for (size_t i = 0; i < n; i++) {
+    nl_entry *e = all[i];
+    nl_buf_addf(&b, "%s kind=%d seq=%llu uri=%s\n", e->rel, (int)e->kind,
+                (unsigned long long)e->seq, e->uri);
+    for (size_t r = 0; r < n_rows; r++)
+      if (!rows[r].dead && rows[r].id == e->id)
+        nl_buf_addf(&b, "  row %u %s seq=%llu kind=%d\n", rows[r].sub, pool + rows[r].off,
+                    (unsigned long long)rows[r].seq, rows[r].kind);
+    const char *names[2] = {e->name, e->note->title != NULL ? e->note->title->text : NULL};
+    for (int k = 0; k < 2 && names[k] != NULL; k++) {
+      nl_entry *to = nl_ws_resolve(ws, NULL, names[k], strlen(names[k]), NULL);
+      nl_buf_addf(&b, "  %s -> %s\n", names[k], to != NULL ? to->rel : "(none)");
+    }
+    nl_ref *refs = NULL;
+    ptrdiff_t nb = nl_ws_backlinks(ws, e, &refs);
+    const char **from = calloc((size_t)(nb > 0 ? nb : 0) + 1, sizeof(*from));
+    for (ptrdiff_t k = 0; k < nb; k++) from[k] = nl_ws_get(ws, refs[k].from)->rel;
+    qsort(from, (size_t)(nb > 0 ? nb : 0), sizeof(*from), by_str); /* ids differ by merge order */
+    for (ptrdiff_t k = 0; k < nb; k++) nl_buf_addf(&b, "  from %s\n", from[k]);
+    free(from);
+    free(refs);
+    for (size_t t = 0; t < n_tasks; t++)
+      if (!tasks[t].dead && tasks[t].id == e->id)
+        nl_buf_addf(&b, "  task %u due=%d status=%d\n", tasks[t].task, tasks[t].due, tasks[t].status);
+    nl_diag_list diags;
+    nl_diag_list_init(&diags);
+    nl_diagnose(ws, e, NULL, 0, 20100, &diags);
+    for (size_t d = 0; d < diags.n; d++)
+      nl_buf_addf(&b, "  diag %s %u:%u %s (%zu related)\n", diags.items[d].code,
+                  diags.items[d].range.start.line, diags.items[d].range.start.col,
+                  diags.items[d].message, diags.items[d].n_related);
+    nl_diag_list_free(&diags);
+  }
+  free(all);
+  char err[256];
+  if (nl_ws_check(ws, err, sizeof(err)) != 0) nl_buf_addf(&b, "check: %s\n", err);
+  return nl_buf_take(&b);
+}
+
+static void put_table_vault(const char *root) {
+  put_file(root, "a.md", "---\ntitle: A one\naliases: [Alpha, \"Ä two\"]\n---\n[[b]] [[Acme Corp]] @Ana Ruiz\n"
+           "- [ ] call 📅 2025-01-02\n- [x] done [[missing note]] @Nobody Here\n", 2);
+  put_file(root, "b.md", "---\ntitle: B one\n---\n[[a]] [[Alpha]] #tag/x\n", 2);
+  put_file(root, "People/Ana Ruiz.md", "---\ntype: person\naliases: [Ana]\n---\n", 2);
+  put_file(root, "Accounts/Acme Corp.md", "---\ntype: account\naliases: [ACME-co]\n---\n[[b]]\n", 2);
+  put_file(root, "sub/c.md", "- [ ] open [[Acme Corp]] ⏫\n", 2);
+  /* Enough notes that the tables span several of the pieces they are written and hashed in. */
+  for (int i = 0; i < 600; i++) {
+    char rel[64], text[128];
+    snprintf(rel, sizeof(rel), "generated notes, a rather long folder name/note number %03d.md", i);
+    snprintf(text, sizeof(text), "---\naliases: [G%d]\n---\n[[note number %03d]] - [ ] t%d\n", i, (i * 7) % 600, i);
+    put_file(root, rel, text, 2);
+  }
+}
+
+/* A second start whose notes all come unchanged from the cache takes the tables from it: the
+ * same answers as a fresh scan, with or without a waker; damaged tables, a changed note or an
+ * added one fall back to merging the notes, with the same answers again. */
+static void test_tables_from_the_cache(void) {
+  char root[4200], path[4400];
+  fresh_vault(root, sizeof(root), "tables");
+  put_table_vault(root);
+  nl_workspace *ws = index_no_cache(root);
+  char *want = answers(ws);
+  if (getenv("SHOW_ANSWERS")) fputs(want, stderr);
+  nl_ws_free(ws);
+  nl_log_set_sink(log_sink, NULL);
+  tables_used = 0;
+  ws = index_with_cache(root); /* writes the cache with its tables */
+  ASSERT_EQ(tables_used, 0);
+  char *got = answers(ws);
+  ASSERT_STR_EQ(got, want);
+  free(got);
+  nl_ws_free(ws);
+  for (int slices = 0; slices < 2; slices++) {
+    ws = slices ? index_in_slices(root) : index_with_cache(root);
+    if (slices) while (nl_ws_merge(ws, UINT64_MAX)) {} /* the reference maps */
+    ASSERT_EQ(tables_used, slices + 1);
+    got = answers(ws);
+    ASSERT_STR_EQ(got, want);
+    free(got);
+    nl_ws_free(ws);
+  }
+  /* Damaged tables: the notes are merged, and the tables written again. */
+  ASSERT_EQ(cache_file(path, sizeof(path)), 0);
+  FILE *f = fopen(path, "rb");
+  unsigned char h[96];
+  ASSERT_EQ(fread(h, 1, sizeof(h), f), sizeof(h));
+  fclose(f);
+  uint64_t at;
+  memcpy(&at, h + 64, 8);
+  ASSERT(at > 96);
+  uint64_t tables_len;
+  memcpy(&tables_len, h + 72, 8);
+  ASSERT(tables_len > 2 * 65536); /* three pieces or more (cache_impl.h) */
+  flip_byte(path, (long)at + 5);
+  tables_used = 0;
+  ws = index_with_cache(root);
+  ASSERT_EQ(tables_used, 0);
+  got = answers(ws);
+  ASSERT_STR_EQ(got, want);
+  free(got);
+  nl_ws_free(ws);
+  ws = index_with_cache(root);
+  ASSERT_EQ(tables_used, 1);
+  nl_ws_free(ws);
+  /* Changed and added while down: merged, as a fresh scan does. */
+  put_file(root, "b.md", "---\ntitle: B two\n---\n[[a]]\n- [ ] new\n", 1);
+  put_file(root, "d.md", "[[b]]\n", 1);
+  ws = index_no_cache(root);
+  free(want);
+  want = answers(ws);
+  nl_ws_free(ws);
+  tables_used = 0;
+  ws = index_with_cache(root);
+  ASSERT_EQ(tables_used, 0);
+  got = answers(ws);
+  ASSERT_STR_EQ(got, want);
+  free(got);
+  nl_ws_free(ws);
+  ws = index_with_cache(root); /* the tables of the new cache */
+  ASSERT_EQ(tables_used, 1);
+  got = answers(ws);
+  ASSERT_STR_EQ(got, want);
+  free(got);
+  nl_ws_free(ws);
+  /* Removed: merged again. */
+  snprintf(path, sizeof(path), "%s/d.md", root);
+  unlink(path);
+  ws = index_no_cache(root);
+  free(want);
+  want = answers(ws);
+  nl_ws_free(ws);
+  ws = index_with_cache(root);
+  ASSERT_EQ(tables_used, 1);
+  got = answers(ws);
+  ASSERT_STR_EQ(got, want);
+  free(got);
+  nl_ws_free(ws);
+  /* A document open before the scan: the notes are merged as before (the open text wins),
+   * and the cache file, its tables included, is left as it is for the next start. */
+  struct stat before, after;
+  ASSERT_EQ(cache_file(path, sizeof(path)), 0);
+  ASSERT_EQ(stat(path, &before), 0);
+  size_t count = nl_ws_count(ws = index_no_cache(root));
+  nl_ws_free(ws);
+  tables_used = 0;
+  ws = nl_ws_new(&loop, cfg);
+  nl_ws_add_root(ws, root);
+  nl_ws_set_cache_dir(ws, cache_dir);
+  char abs[4400];
+  snprintf(abs, sizeof(abs), "%s/b.md", root);
+  const char *open_text = "---\ntitle: B open\n---\n";
+  ASSERT(nl_ws_update(ws, abs, open_text, strlen(open_text), 1) != NULL);
+  int finished = 0;
+  ASSERT_EQ(nl_ws_scan(ws, scan_done, &finished), 0);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ASSERT(finished);
+  ASSERT_EQ(tables_used, 0);
+  ASSERT_EQ(nl_ws_count(ws), count);
+  ASSERT_STR_EQ(title_of(ws, root, "b.md"), "B open");
+  char err[256];
+  ASSERT_EQ(nl_ws_check(ws, err, sizeof(err)), 0);
+  nl_ws_free(ws);
+  ASSERT_EQ(stat(path, &after), 0);
+  ASSERT_EQ(after.st_ino, before.st_ino);
+  nl_ws_free(index_with_cache(root));
+  ASSERT_EQ(tables_used, 1);
+  nl_log_set_sink(NULL, NULL);
+  free(want);
+}
+
+/* ---- the reference maps after a scan merged in slices (backlinks.c) ----------------------- */
 
 /* Scans root as the server does (a waker, merges in slices of budget 0: eight notes a turn)
  * until ready; the reference maps are then still deferred. */
@@ -561,6 +776,7 @@ int main(void) {
   RUN(test_restart);
   RUN(test_restart_stamps_from_the_walk);
   RUN(test_rescan_replaces_cached_notes);
+  RUN(test_tables_from_the_cache);
   RUN(test_deferred_refs);
   RUN(test_cache_off);
   nl_config_free(cfg);

@@ -52,6 +52,12 @@ int nl_cache_read_records(nl_cache_reader *r);
  * lives in it, and nl_note_free frees only the note itself). r keeps using it. */
 typedef struct nl_cache_slab nl_cache_slab;
 nl_cache_slab *nl_cache_take_slab(nl_cache_reader *r);
+/* The index tables stored with the notes (lsp/index/cache_tables.c), read and checked: a new
+ * buffer of *len bytes (free()), or NULL when there are none or they are damaged (logged). */
+void *nl_cache_tables(nl_cache_reader *r, size_t *len);
+/* The stored tables do not serve (damaged, or they do not describe the notes): the writer
+ * from r stores new ones even when no note changed. */
+void nl_cache_drop_tables(nl_cache_reader *r);
 /* Whether note's parse lives in slab s. */
 int nl_cache_slab_holds(const nl_cache_slab *s, nl_note *note);
 void nl_cache_slab_free(nl_cache_slab *s); /* accepts NULL */
@@ -78,10 +84,16 @@ int nl_cache_add(nl_cache_writer *w, const char *rel, const nl_cache_stamp *st,
  * it from) without writing it now: when every note is kept and none is added, the old file
  * stays as it is. `r` must outlive w. 0, or a negative error. */
 int nl_cache_keep(nl_cache_writer *w, nl_cache_reader *r, const char *rel);
-/* Writes the table and renames the file over the cache of the root; frees w (steals). When
- * nothing changed the old file is kept and nothing is written. 0, or a negative error (the
- * old cache, if any, stays). */
-int nl_cache_commit(nl_cache_writer *w);
+/* Where nl_cache_commit writes the index tables: nl_cache_sink_put appends len bytes of p. */
+typedef struct nl_cache_sink nl_cache_sink;
+void nl_cache_sink_put(nl_cache_sink *s, const void *p, size_t len);
+/* Writes the index tables to s, for nl_cache_commit; 0, or nonzero to store none. */
+typedef int (*nl_cache_tables_fn)(void *ud, nl_cache_sink *s);
+/* Writes the table, and the index tables `tables` appends (NULL: none), and renames the file
+ * over the cache of the root; frees w (steals). When no note changed and the old file holds
+ * tables (or none are given) the old file is kept and nothing is written. 0, or a negative
+ * error (the old cache, if any, stays). */
+int nl_cache_commit(nl_cache_writer *w, nl_cache_tables_fn tables, void *ud);
 /* Drops the temporary file and frees w; accepts NULL. */
 void nl_cache_abort(nl_cache_writer *w);
 

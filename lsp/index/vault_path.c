@@ -1,16 +1,19 @@
 /* vault_path.c: where the index's files really are. A path is inside a root only once every
  * link is followed (lsp/base/path.c), and a note is one file whatever path reaches it: entries
  * remember the device and inode they were read from, so a symlink, a hard link or a loop made
- * while the server runs never indexes a note twice. */
+ * while the server runs never indexes a note twice. Also the one reader of note files. */
 #include "lsp/index/workspace_impl.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "lsp/base/error.h"
+#include "lsp/base/file.h"
 #include "lsp/base/hash.h"
+#include "lsp/base/log.h"
 #include "lsp/base/path.h"
 
 char *nl_ws_real_inside(const nl_workspace *ws, const char *abs) {
@@ -92,4 +95,40 @@ void nl_wsi_set_file(nl_workspace *ws, nl_entry *e, uint64_t dev, uint64_t ino) 
     e->dev = dev;
     e->ino = ino;
   }
+}
+
+/* ---- reading files ----------------------------------------------------------------------- */
+
+int nl_wsi_has_md_suffix(const char *name) {
+  size_t n = strlen(name);
+  return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
+}
+
+/* Reads a note file (through the one reader) into a new buffer. Returns 0; 1 when it is
+ * skipped (too large, binary, not a regular file), with the reason logged; a negative nl_errno
+ * when it cannot be read. */
+int nl_wsi_read_note(const char *abs, size_t max_size, char **text, size_t *len) {
+  return nl_wsi_read_note_st(abs, max_size, text, len, NULL);
+}
+
+int nl_wsi_read_note_st(const char *abs, size_t max_size, char **text, size_t *len,
+                        struct stat *st) {
+  int rc = nl_file_read_ex(abs, max_size, text, len, st);
+  if (rc == NL_ETOOBIG) {
+    nl_log(NL_LOG_WARN, "skipped file over the size limit (%zu bytes): %s", max_size, abs);
+    return 1;
+  }
+  if (rc == NL_ENOTREG) {
+    nl_log(NL_LOG_WARN, "skipped a file that is not a regular file: %s", abs);
+    return 1;
+  }
+  if (rc < 0) return rc;
+  if (memchr(*text, '\0', *len) != NULL) {
+    free(*text);
+    *text = NULL;
+    *len = 0;
+    nl_log(NL_LOG_WARN, "skipped binary file (contains NUL bytes): %s", abs);
+    return 1;
+  }
+  return 0;
 }

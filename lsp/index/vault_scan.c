@@ -1,6 +1,7 @@
 /* vault_scan.c: the first scan of every root. The walk and the parses run on libuv's thread
  * pool; parsed notes are merged into the index on the loop thread, in slices between requests
- * when the server sets a waker. Also the one reader of note files. */
+ * when the server sets a waker. A second start whose notes all come from the index cache takes
+ * the index tables from it too (cache_tables.c). */
 #include "lsp/index/workspace_impl.h"
 
 #include "lsp/base/error.h"
@@ -21,42 +22,6 @@
 #include "lsp/base/path.h"
 #include "lsp/index/cache.h"
 
-/* ---- reading files ----------------------------------------------------------------------- */
-
-int nl_wsi_has_md_suffix(const char *name) {
-  size_t n = strlen(name);
-  return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
-}
-
-/* Reads a note file (through the one reader) into a new buffer. Returns 0; 1 when it is
- * skipped (too large, binary, not a regular file), with the reason logged; a negative nl_errno
- * when it cannot be read. */
-int nl_wsi_read_note(const char *abs, size_t max_size, char **text, size_t *len) {
-  return nl_wsi_read_note_st(abs, max_size, text, len, NULL);
-}
-
-int nl_wsi_read_note_st(const char *abs, size_t max_size, char **text, size_t *len,
-                        struct stat *st) {
-  int rc = nl_file_read_ex(abs, max_size, text, len, st);
-  if (rc == NL_ETOOBIG) {
-    nl_log(NL_LOG_WARN, "skipped file over the size limit (%zu bytes): %s", max_size, abs);
-    return 1;
-  }
-  if (rc == NL_ENOTREG) {
-    nl_log(NL_LOG_WARN, "skipped a file that is not a regular file: %s", abs);
-    return 1;
-  }
-  if (rc < 0) return rc;
-  if (memchr(*text, '\0', *len) != NULL) {
-    free(*text);
-    *text = NULL;
-    *len = 0;
-    nl_log(NL_LOG_WARN, "skipped binary file (contains NUL bytes): %s", abs);
-    return 1;
-  }
-  return 0;
-}
-
 /* ---- scanning ---------------------------------------------------------------------------- */
 
 typedef struct {
@@ -67,6 +32,7 @@ typedef struct {
    * folder (a stat by the whole path walks every component again); size UINT64_MAX when the
    * walk could not take it. */
   nl_cache_stamp stamp;
+  int cached; /* the note came from the index cache */
 } vs_file;
 
 typedef struct {
@@ -109,6 +75,11 @@ typedef struct nl_vault_scan {
   nl_cache_writer **writers;
   int any_reader; /* some root has a cache: the walk takes each note's stamp */
   struct vs_chunk *parsed, *parsed_tail; /* parsed chunks waiting to be merged, in order */
+  /* The index tables from the cache (cache_tables.c) while they may serve: parsed chunks
+   * then wait, unmerged, until all are parsed (n_waiting of chunks_left). */
+  nl_workspace *tables;
+  size_t n_waiting;
+  int want_tables; /* the index was empty when the scan began: the tables may serve */
   uint64_t seq_start; /* the index's seq when the scan started */
 } vault_scan;
 
@@ -157,7 +128,7 @@ static void add_file(vault_scan *sc, const char *abs, uint64_t dev, uint64_t ino
   }
   char *copy = strdup(abs);
   if (copy == NULL) return;
-  sc->files[sc->n_files++] = (vs_file){copy, NULL, dev, ino, *stamp};
+  sc->files[sc->n_files++] = (vs_file){copy, NULL, dev, ino, *stamp, 0};
 }
 
 /* Any other file: only its name is kept (lsp/index/attachments.c), added on the loop thread. */
@@ -239,8 +210,18 @@ static void cache_work(uv_work_t *req) {
   for (size_t i = 0; i < sc->n_roots && !sc->stop; i++) {
     sc->readers[i] = nl_cache_open(sc->cache_dir, sc->roots[i]);
     sc->writers[i] = nl_cache_writer_new(sc->cache_dir, sc->roots[i], sc->since_ns);
-    if (sc->readers[i] != NULL) nl_cache_read_records(sc->readers[i]);
   }
+  /* The tables first: their bytes are freed before the notes' slab is allocated. */
+  size_t len;
+  void *t = sc->n_roots == 1 && sc->want_tables && !sc->stop ? nl_cache_tables(sc->readers[0], &len)
+                                                              : NULL;
+  if (t != NULL && (sc->tables = nl_wsi_tables_load(t, len, sc->roots[0])) == NULL) {
+    nl_log(NL_LOG_INFO, "ignored the index cache's tables: they do not read back");
+    nl_cache_drop_tables(sc->readers[0]);
+  }
+  free(t);
+  for (size_t i = 0; i < sc->n_roots && !sc->stop; i++)
+    if (sc->readers[i] != NULL) nl_cache_read_records(sc->readers[i]);
 }
 
 static void walk_work(uv_work_t *req) {
@@ -269,13 +250,14 @@ static void walk_work(uv_work_t *req) {
 
 /* The note at f->abs (inside root r) from the cache when its file is unchanged since the walk
  * took its stamp, else read and parsed; either way handed to the new cache. */
-static nl_note *load_note(vault_scan *sc, size_t r, const vs_file *f) {
+static nl_note *load_note(vault_scan *sc, size_t r, vs_file *f) {
   const char *abs = f->abs, *rel = abs + strlen(sc->roots[r]) + 1;
   nl_cache_stamp stamp = f->stamp;
   struct stat st;
   nl_note *note = NULL;
   if (sc->readers[r] != NULL && stamp.size <= sc->cfg->max_file_size) {
     note = nl_cache_load(sc->readers[r], rel, &stamp);
+    f->cached = note != NULL;
     if (note != NULL && sc->writers[r] != NULL &&
         nl_cache_keep(sc->writers[r], sc->readers[r], rel) == 0)
       return note;
@@ -313,33 +295,12 @@ static void chunk_work(uv_work_t *req) {
   }
 }
 
-/* Frees the slabs of notes read from a cache (nl_cache_read_records) that no entry's note
- * lives in any more. */
-static void free_unused_slabs(nl_workspace *ws) {
-  size_t kept = 0;
-  for (size_t s = 0; s < ws->n_slabs; s++) {
-    int used = 0;
-    for (uint32_t id = 0; id < ws->n_ids && !used; id++)
-      used = ws->entries[id] != NULL && nl_cache_slab_holds(ws->slabs[s], ws->entries[id]->note);
-    if (used) ws->slabs[kept++] = ws->slabs[s];
-    else nl_cache_slab_free(ws->slabs[s]);
-  }
-  ws->n_slabs = kept;
-}
-
-void nl_wsi_slabs_free(nl_workspace *ws) {
-  for (size_t s = 0; s < ws->n_slabs; s++) nl_cache_slab_free(ws->slabs[s]);
-  free(ws->slabs);
-  ws->slabs = NULL;
-  ws->n_slabs = 0;
-}
-
 void nl_wsi_scan_free(vault_scan *sc) {
   for (size_t i = 0; i < sc->n_files; i++) {
     free(sc->files[i].abs);
     nl_note_free(sc->files[i].note);
   }
-  free_unused_slabs(sc->ws);
+  nl_wsi_free_unused_slabs(sc->ws);
   for (vs_chunk *c = sc->parsed; c != NULL;) {
     vs_chunk *next = c->next;
     free(c);
@@ -352,6 +313,7 @@ void nl_wsi_scan_free(vault_scan *sc) {
   }
   free(sc->readers);
   free(sc->writers);
+  nl_ws_free(sc->tables);
   free(sc->cache_dir);
   free(sc->roots);
   free(sc->files);
@@ -364,12 +326,15 @@ void nl_wsi_scan_free(vault_scan *sc) {
   free(sc);
 }
 
+
 /* The scan is complete: the new caches replace the old ones. */
 static void commit_caches(vault_scan *sc) {
   size_t hits = 0;
   for (size_t i = 0; i < sc->n_roots; i++) {
     hits += nl_cache_hits(sc->readers[i]);
-    if (sc->writers[i] != NULL) nl_cache_commit(sc->writers[i]);
+    if (sc->writers[i] != NULL)
+      nl_cache_commit(sc->writers[i], nl_wsi_tables_storable(sc->ws) ? nl_wsi_tables_dump : NULL,
+                      sc->ws);
     sc->writers[i] = NULL;
   }
   if (sc->cache_dir != NULL)
@@ -418,9 +383,9 @@ done:
   free(seqs);
 }
 
-static void scan_finish(vault_scan *sc) {
+static void scan_finish(vault_scan *sc, int installed) {
   nl_workspace *ws = sc->ws;
-  order_by_path(ws, sc->seq_start);
+  if (!installed) order_by_path(ws, sc->seq_start); /* the tables' seqs are in path order */
   for (size_t i = 0; i < sc->n_attachments; i++) nl_ws_attachment_add(ws, sc->attachments[i]);
   commit_caches(sc);
   ws->ready = 1;
@@ -464,7 +429,7 @@ static void chunk_merged(vs_chunk *c) {
   sc->done += c->count;
   free(c);
   if (--sc->chunks_left == 0) {
-    scan_finish(sc);
+    scan_finish(sc, 0);
     return;
   }
   if (sc->cb != NULL) sc->cb(ws, sc->ud, sc->done, sc->n_files, 0);
@@ -473,6 +438,43 @@ static void chunk_merged(vs_chunk *c) {
 /* After nl_ws_cancel_scan: every work request reports back, then the scan goes. */
 static void stopped_one(vault_scan *sc) {
   if (--sc->running == 0) nl_wsi_scan_free(sc);
+}
+
+/* The cache's tables serve when every note the walk found came from the cache and they hold
+ * exactly those notes: each entry takes its note, nothing is merged. 1 when installed. */
+static int install_tables(vault_scan *sc) {
+  nl_workspace *t = sc->tables;
+  size_t n = 0;
+  for (size_t i = 0; i < sc->n_files; i++) {
+    vs_file *f = &sc->files[i];
+    nl_entry *e = f->cached && f->note != NULL ? nl_wsi_by_path(t, f->abs, strlen(f->abs)) : NULL;
+    if (e == NULL || e->note != NULL) break;
+    e->note = f->note;
+    n++;
+  }
+  int ok = n == sc->n_files && n == t->live && nl_wsi_tables_install(sc->ws, t) == 0;
+  for (size_t i = 0; i < n; i++) {
+    nl_entry *e = ok ? NULL : nl_wsi_by_path(t, sc->files[i].abs, strlen(sc->files[i].abs));
+    if (e != NULL) e->note = NULL; /* still the file's: merged below */
+    else sc->files[i].note = NULL; /* the entry's now */
+  }
+  nl_ws_free(t);
+  sc->tables = NULL;
+  if (ok) nl_log(NL_LOG_INFO, "index tables from the index cache: %zu notes", n);
+  else if (sc->ws->n_ids == 0) nl_cache_drop_tables(sc->readers[0]); /* other notes: anew */
+  return ok;
+}
+
+/* Every chunk is parsed while the cache's tables wait: installs them (the waiting chunks go
+ * with the scan), or merges as usual; a waker then builds the reference maps or merges. */
+static void all_parsed(vault_scan *sc) {
+  nl_workspace *ws = sc->ws;
+  if (install_tables(sc)) {
+    sc->done = sc->n_files;
+    scan_finish(sc, 1);
+  }
+  if (ws->wake != NULL) ws->wake(ws->wake_ud);
+  else nl_ws_merge(ws, UINT64_MAX);
 }
 
 static void chunk_after(uv_work_t *req, int status) {
@@ -486,7 +488,7 @@ static void chunk_after(uv_work_t *req, int status) {
     return;
   }
   sc->running--;
-  if (ws->wake == NULL) {
+  if (ws->wake == NULL && sc->tables == NULL) {
     while (!merge_one(c)) {
     }
     chunk_merged(c);
@@ -499,13 +501,23 @@ static void chunk_after(uv_work_t *req, int status) {
   else
     sc->parsed = c;
   sc->parsed_tail = c;
-  ws->wake(ws->wake_ud);
+  if (sc->tables != NULL && ws->n_ids == 0) {
+    if (++sc->n_waiting == sc->chunks_left) all_parsed(sc);
+    return;
+  }
+  if (sc->tables != NULL) { /* a document opened: the tables cannot serve, merge as usual */
+    nl_ws_free(sc->tables);
+    sc->tables = NULL;
+  }
+  if (ws->wake != NULL) ws->wake(ws->wake_ud);
+  else nl_ws_merge(ws, UINT64_MAX);
 }
 
 int nl_ws_merge(nl_workspace *ws, uint64_t budget_ns) {
   uint64_t start = uv_hrtime();
   unsigned n = 0;
-  while (ws->vscan != NULL && ws->vscan->parsed != NULL && !ws->vscan->stop) {
+  while (ws->vscan != NULL && ws->vscan->parsed != NULL && !ws->vscan->stop &&
+         ws->vscan->tables == NULL) {
     vault_scan *sc = ws->vscan;
     vs_chunk *c = sc->parsed;
     if (merge_one(c)) {
@@ -515,7 +527,8 @@ int nl_ws_merge(nl_workspace *ws, uint64_t budget_ns) {
     }
     if (++n % 8 == 0 && uv_hrtime() - start >= budget_ns) break;
   }
-  if (ws->vscan != NULL) return ws->vscan->parsed != NULL && !ws->vscan->stop;
+  if (ws->vscan != NULL)
+    return ws->vscan->parsed != NULL && !ws->vscan->stop && ws->vscan->tables == NULL;
   /* The scan is over: the reference maps it deferred are built now, a slice at a time. */
   uint64_t spent = uv_hrtime() - start;
   return nl_wsi_refs_step(ws, spent < budget_ns ? budget_ns - spent : 0);
@@ -541,7 +554,7 @@ static void start_chunks(vault_scan *sc) {
   if (sc->cb != NULL) sc->cb(sc->ws, sc->ud, 0, sc->n_files, 0);
   size_t n_chunks = (sc->n_files + CHUNK_FILES - 1) / CHUNK_FILES;
   if (n_chunks == 0) {
-    scan_finish(sc);
+    scan_finish(sc, 0);
     return;
   }
   sc->chunks_left = n_chunks;
@@ -554,7 +567,8 @@ static void start_chunks(vault_scan *sc) {
     if (c == NULL) {
       /* Out of memory: count the chunk as done so the scan still finishes. */
       sc->done += count;
-      if (--sc->chunks_left == 0) scan_finish(sc);
+      if (--sc->chunks_left == 0) scan_finish(sc, 0);
+      else if (sc->tables != NULL && sc->n_waiting == sc->chunks_left) all_parsed(sc);
       continue;
     }
     c->sc = sc;
@@ -617,6 +631,7 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   sc->text_cb = ws->text_cb;
   sc->text_ud = ws->text_ud;
   sc->seq_start = ws->seq;
+  sc->want_tables = ws->n_ids == 0;
   sc->roots = calloc(ws->n_roots + 1, sizeof(char *));
   sc->readers = calloc(ws->n_roots + 1, sizeof(nl_cache_reader *));
   sc->writers = calloc(ws->n_roots + 1, sizeof(nl_cache_writer *));

@@ -201,7 +201,31 @@ void nl_wsi_set_file(nl_workspace *ws, nl_entry *e, uint64_t dev, uint64_t ino);
 /* Forgets e's file (before e goes). */
 void nl_wsi_clear_file(nl_workspace *ws, nl_entry *e);
 
-/* ---- reading (vault_scan.c) --------------------------------------------------------------- */
+/* ---- the tables in the index cache (cache_tables.c) --------------------------------------- */
+
+/* Whether ws's tables can be stored: one folder, no open document's parse in the index. */
+int nl_wsi_tables_storable(const nl_workspace *ws);
+/* Writes the tables of ws (the nl_workspace ud: its entries without their notes, masks, name
+ * table, path, inode, file-name, name and slug maps) to s, an nl_cache_tables_fn; 0, or
+ * NL_EINVAL before writing anything when they cannot be stored. */
+struct nl_cache_sink;
+int nl_wsi_tables_dump(void *ud, struct nl_cache_sink *s);
+/* A new index (nl_ws_free; no loop, no configuration) holding the tables dumped into
+ * data[0, len) for workspace folder `root`, its entries without notes; NULL when data does not
+ * read back whole. Safe on any thread. */
+nl_workspace *nl_wsi_tables_load(const void *data, size_t len, const char *root);
+/* Moves the tables of t (whose entries the caller gave their notes) into the empty index ws,
+ * then builds the task rows and (unless deferred) the reference maps from the notes. 0, or
+ * NL_EINVAL when ws is not empty or not of t's folder alone, or an entry has no note or
+ * another kind under ws's configuration: then nothing moved. */
+int nl_wsi_tables_install(nl_workspace *ws, nl_workspace *t);
+
+/* Frees the slabs of notes read from the index cache (lsp/index/cache.h) that no entry's
+ * note lives in any more (a scan ends), or every slab, after every entry (nl_ws_free). */
+void nl_wsi_free_unused_slabs(nl_workspace *ws);
+void nl_wsi_slabs_free(nl_workspace *ws);
+
+/* ---- reading (vault_path.c, vault_scan.c) -------------------------------------------------- */
 
 int nl_wsi_has_md_suffix(const char *name);
 /* Reads a note file into a new buffer (*text, NUL-terminated; free()). Returns 0; 1 when it
@@ -212,9 +236,8 @@ int nl_wsi_read_note(const char *abs, size_t max_size, char **text, size_t *len)
 int nl_wsi_read_note_st(const char *abs, size_t max_size, char **text, size_t *len,
                         struct stat *st);
 /* Frees a scan, merged or not, and detaches it from its index; and the slabs of cached notes
- * (lsp/index/cache.h) no entry uses any more. */
+ * no entry uses any more (nl_wsi_free_unused_slabs). */
 void nl_wsi_scan_free(struct nl_vault_scan *sc);
-/* Frees every slab, after every entry (nl_ws_free). */
-void nl_wsi_slabs_free(nl_workspace *ws);
+
 
 #endif

@@ -1,0 +1,320 @@
+/* cache_write.c: writing the index cache (cache.h; the layout is in cache.c). The pool's
+ * workers append notes in parallel, each into room reserved under the lock; the loop thread
+ * carries unchanged records over from the old file, writes the table and the index tables and
+ * renames the file into place. */
+#define _GNU_SOURCE /* copy_file_range */
+#include "lsp/index/cache_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "lsp/base/error.h"
+#include "lsp/base/log.h"
+
+struct nl_cache_writer {
+  int fd;
+  char *path;     /* the cache */
+  char *tmp;      /* the file being written */
+  char *root;
+  int64_t since_ns;
+  uv_mutex_t lock; /* guards the fields below */
+  uint64_t end;    /* next free offset */
+  unsigned char *table;
+  size_t table_len, table_cap;
+  uint64_t n;
+  int failed;
+  nl_cache_reader *from; /* the old cache whose records `kept` lists */
+  const unsigned char **kept;
+  size_t n_kept, cap_kept;
+};
+
+nl_cache_writer *nl_cache_writer_new(const char *dir, const char *root, int64_t since_ns) {
+  char path[PATH_MAX], tmp[PATH_MAX];
+  if (dir == NULL || nl_cachei_path(path, sizeof(path), dir, root) != 0 ||
+      snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
+    return NULL;
+  /* mkdir -p of the cache folder: its parents (~/.cache) may not exist yet. */
+  char d[PATH_MAX];
+  snprintf(d, sizeof(d), "%s", dir);
+  for (char *s = d + 1;; s++) {
+    if (*s == '/' || *s == '\0') {
+      char c = *s;
+      *s = '\0';
+      if (mkdir(d, 0700) != 0 && errno != EEXIST) {
+        nl_log(NL_LOG_WARN, "cannot create the index cache folder (%s): %s", strerror(errno), d);
+        return NULL;
+      }
+      *s = c;
+      if (c == '\0') break;
+    }
+  }
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    nl_log(NL_LOG_WARN, "cannot write the index cache (%s): %s", strerror(errno), tmp);
+    return NULL;
+  }
+  nl_cache_writer *w = calloc(1, sizeof(*w));
+  if (w == NULL || uv_mutex_init(&w->lock) != 0) {
+    free(w);
+    close(fd);
+    unlink(tmp);
+    return NULL;
+  }
+  w->fd = fd;
+  w->path = strdup(path);
+  w->tmp = strdup(tmp);
+  w->root = strdup(root);
+  w->since_ns = since_ns;
+  w->end = HEADER_BYTES;
+  if (w->path == NULL || w->tmp == NULL || w->root == NULL) {
+    nl_cache_abort(w);
+    return NULL;
+  }
+  return w;
+}
+
+typedef struct {
+  const char *base;
+  size_t len;
+  int bad;
+} check;
+
+static void *check_ptr(void *ud, const void *p) {
+  check *c = ud;
+  const char *s = p;
+  if (s != NULL && (s < c->base || s > c->base + c->len)) c->bad = 1;
+  return (void *)s;
+}
+
+/* Appends a table row for a record of `bytes` at `at`; under the lock. */
+static int add_row(nl_cache_writer *w, uint64_t at, uint64_t bytes, uint64_t base,
+                   uint64_t hash, const nl_cache_stamp *st, const char *rel, size_t rel_len) {
+  size_t row_len = RECORD_FIXED + rel_len;
+  if (rel_len > UINT32_MAX) return NL_EINVAL;
+  if (w->table_len + row_len > w->table_cap) {
+    size_t cap = w->table_cap ? w->table_cap * 2 : 65536;
+    while (cap < w->table_len + row_len) cap *= 2;
+    unsigned char *t = realloc(w->table, cap);
+    if (t == NULL) return NL_ENOMEM;
+    w->table = t;
+    w->table_cap = cap;
+  }
+  unsigned char *p = w->table + w->table_len;
+  p = put64(p, at);
+  p = put64(p, bytes);
+  p = put64(p, base);
+  p = put64(p, hash);
+  p = put64(p, st->size);
+  p = put64(p, (uint64_t)st->mtime_ns);
+  p = put64(p, st->ino);
+  p = put64(p, st->dev);
+  p = put32(p, (uint32_t)rel_len);
+  memcpy(p, rel, rel_len);
+  w->table_len += row_len;
+  w->n++;
+  return 0;
+}
+
+int nl_cache_add(nl_cache_writer *w, const char *rel, const nl_cache_stamp *st,
+                 nl_note *note) {
+  size_t bytes;
+  const void *block = nl_arena_single(&note->arena, &bytes);
+  if (block == NULL) return NL_EINVAL;
+  check c = {block, bytes, 0};
+  nl_note_each_pointer(note, check_ptr, &c);
+  if (c.bad) return NL_EINVAL;
+  uint64_t hash = nl_cachei_hash_more(nl_cachei_hash_of(note, sizeof(*note)), block, bytes);
+  uv_mutex_lock(&w->lock);
+  uint64_t at = w->end;
+  int rc = w->failed ? NL_EIO
+                     : add_row(w, at, bytes, (uint64_t)(uintptr_t)block, hash, st, rel, strlen(rel));
+  if (rc == 0) w->end += sizeof(*note) + bytes;
+  uv_mutex_unlock(&w->lock);
+  if (rc != 0) return rc;
+  /* The room is reserved: the bytes go in without the lock, in parallel with other notes. */
+  struct iovec iov[2] = {{note, sizeof(*note)}, {(void *)block, bytes}};
+  if (nl_cachei_write(w->fd, iov, 2, at) != 0) {
+    uv_mutex_lock(&w->lock);
+    w->failed = 1;
+    uv_mutex_unlock(&w->lock);
+    return NL_EIO;
+  }
+  return 0;
+}
+
+int nl_cache_keep(nl_cache_writer *w, nl_cache_reader *r, const char *rel) {
+  nl_cachei_slot *s = nl_cachei_find_slot(r->slots, r->mask, rel, strlen(rel));
+  if (s->row == NULL) return NL_ENOENT;
+  uv_mutex_lock(&w->lock);
+  int rc = 0;
+  if (w->from != NULL && w->from != r) {
+    rc = NL_EINVAL;
+  } else if (w->n_kept == w->cap_kept) {
+    size_t cap = w->cap_kept ? w->cap_kept * 2 : 1024;
+    const unsigned char **k = realloc(w->kept, cap * sizeof(*k));
+    if (k == NULL) rc = NL_ENOMEM;
+    else w->kept = k, w->cap_kept = cap;
+  }
+  if (rc == 0) {
+    w->from = r;
+    w->kept[w->n_kept++] = s->row;
+  }
+  uv_mutex_unlock(&w->lock);
+  return rc;
+}
+
+static int by_offset(const void *a, const void *b) {
+  uint64_t x = get64(*(const unsigned char *const *)a), y = get64(*(const unsigned char *const *)b);
+  return x < y ? -1 : x > y;
+}
+
+/* Copies bytes [from, from + len) of the old cache to `to` in the new one. */
+static int copy_range(int in, int out, uint64_t from, uint64_t to, uint64_t len) {
+  loff_t a = (loff_t)from, b = (loff_t)to;
+  while (len > 0) {
+    ssize_t n = copy_file_range(in, &a, out, &b, len, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    len -= (uint64_t)n;
+  }
+  if (len == 0) return 0;
+  /* Not supported between these files, or cut short: copy through a buffer. */
+  char buf[65536];
+  while (len > 0) {
+    size_t n = len < sizeof(buf) ? (size_t)len : sizeof(buf);
+    struct iovec iov = {buf, n};
+    if (nl_cachei_read(in, buf, n, (uint64_t)a) != 0 || nl_cachei_write(out, &iov, 1, (uint64_t)b) != 0)
+      return -1;
+    a += (loff_t)n;
+    b += (loff_t)n;
+    len -= n;
+  }
+  return 0;
+}
+
+/* Carries the kept records of the old cache over, in runs that were contiguous there. */
+static int copy_kept(nl_cache_writer *w) {
+  qsort(w->kept, w->n_kept, sizeof(*w->kept), by_offset);
+  for (size_t i = 0; i < w->n_kept;) {
+    uint64_t start = get64(w->kept[i]), end = start, at = w->end;
+    size_t j = i;
+    for (; j < w->n_kept && get64(w->kept[j]) == end; j++) {
+      const unsigned char *row = w->kept[j];
+      uint64_t bytes = get64(row + 8);
+      nl_cache_stamp st = {get64(row + 32), (int64_t)get64(row + 40), get64(row + 48),
+                           get64(row + 56)};
+      if (add_row(w, at + (end - start), bytes, get64(row + 16), get64(row + 24), &st,
+                  (const char *)row + RECORD_FIXED, get32(row + RECORD_FIXED - 4)) != 0)
+        return -1;
+      end += sizeof(nl_note) + bytes;
+    }
+    if (copy_range(w->from->fd, w->fd, start, at, end - start) != 0) return -1;
+    w->end += end - start;
+    i = j;
+  }
+  return 0;
+}
+
+/* Where the index tables go: written a piece at a time as they are dumped, so they never sit
+ * whole in memory beside the index. */
+struct nl_cache_sink {
+  int fd;
+  uint64_t off, len; /* where they start, bytes written */
+  uint64_t hash;     /* nl_cachei_hash_pieces of what is written */
+  unsigned char *buf; /* TABLES_PIECE bytes */
+  size_t fill;
+  int failed;
+};
+
+static void sink_flush(nl_cache_sink *s) {
+  if (s->fill == 0 || s->failed) return;
+  s->hash = nl_cachei_hash_more(s->hash, s->buf, s->fill);
+  struct iovec v = {s->buf, s->fill};
+  if (nl_cachei_write(s->fd, &v, 1, s->off + s->len) != 0) s->failed = 1;
+  s->len += s->fill;
+  s->fill = 0;
+}
+
+void nl_cache_sink_put(nl_cache_sink *s, const void *p, size_t len) {
+  const unsigned char *c = p;
+  while (len > 0 && !s->failed) {
+    size_t n = TABLES_PIECE - s->fill < len ? TABLES_PIECE - s->fill : len;
+    memcpy(s->buf + s->fill, c, n);
+    s->fill += n;
+    c += n;
+    len -= n;
+    if (s->fill == TABLES_PIECE) sink_flush(s);
+  }
+}
+
+int nl_cache_commit(nl_cache_writer *w, nl_cache_tables_fn tables, void *ud) {
+  if (w->n == 0 && w->from != NULL && w->n_kept == w->from->n && !w->failed &&
+      (tables == NULL || w->from->tables_len > 0)) {
+    nl_log(NL_LOG_INFO, "index cache unchanged: %s", w->path);
+    nl_cache_abort(w);
+    return 0;
+  }
+  if (!w->failed && w->n_kept > 0 && copy_kept(w) != 0) w->failed = 1;
+  size_t root_len = strlen(w->root);
+  uint64_t table_len = 4 + root_len + w->table_len;
+  unsigned char *table = malloc(table_len);
+  int rc = table == NULL || w->failed ? -1 : 0;
+  nl_cache_sink sink = {w->fd, w->end + table_len, 0, HASH_SEED, NULL, 0, 0};
+  if (rc == 0 && tables != NULL && (sink.buf = malloc(TABLES_PIECE)) != NULL) {
+    int dumped = tables(ud, &sink) == 0;
+    sink_flush(&sink);
+    if (!dumped || sink.failed) sink.len = 0; /* stored without them */
+  }
+  free(sink.buf);
+  if (rc == 0) {
+    put32(table, (uint32_t)root_len);
+    memcpy(table + 4, w->root, root_len);
+    if (w->table_len > 0) memcpy(table + 4 + root_len, w->table, w->table_len);
+    unsigned char h[HEADER_BYTES] = {0}, *p = h;
+    memcpy(p, MAGIC, 8);
+    p = put64(p + 8, nl_cachei_build_id());
+    p = put64(p, w->end);
+    p = put64(p, table_len);
+    p = put64(p, nl_cachei_hash_of(table, table_len));
+    p = put64(p, w->n);
+    p = put64(p, (uint64_t)w->since_ns);
+    p = put64(p, nl_cachei_hash_of(w->root, root_len));
+    p = put64(p, sink.len > 0 ? sink.off : 0);
+    p = put64(p, sink.len);
+    put64(p, sink.len > 0 ? sink.hash : 0);
+    /* No fsync: after a crash the hashes reject whatever half-written file is left. */
+    struct iovec t = {table, table_len}, hv = {h, sizeof(h)};
+    if (nl_cachei_write(w->fd, &t, 1, w->end) != 0 || nl_cachei_write(w->fd, &hv, 1, 0) != 0 ||
+        rename(w->tmp, w->path) != 0)
+      rc = -1;
+  }
+  if (rc != 0) nl_log(NL_LOG_WARN, "cannot write the index cache (%s): %s", strerror(errno), w->path);
+  else nl_log(NL_LOG_INFO, "index cache written: %llu notes, %s", (unsigned long long)w->n, w->path);
+  free(table);
+  if (rc == 0) {
+    free(w->tmp);
+    w->tmp = NULL; /* renamed: nothing to unlink */
+  }
+  nl_cache_abort(w);
+  return rc;
+}
+
+void nl_cache_abort(nl_cache_writer *w) {
+  if (w == NULL) return;
+  if (w->fd >= 0) close(w->fd);
+  if (w->tmp != NULL) unlink(w->tmp);
+  uv_mutex_destroy(&w->lock);
+  free(w->path);
+  free(w->tmp);
+  free(w->root);
+  free(w->table);
+  free(w->kept);
+  free(w);
+}
