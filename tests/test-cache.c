@@ -614,6 +614,116 @@ static void test_tables_from_the_cache(void) {
   free(want);
 }
 
+/* ---- a document opened while the tables wait (cache_tables.c) ------------------------------ */
+
+/* Scans root as an editor starts the server: the scan starts, then `rel` opens with `text`
+ * before any note is merged; with the index cache or without, in slices (a waker) or not. */
+static nl_workspace *index_opened(const char *root, int cache, int slices, const char *rel,
+                                  const char *text) {
+  nl_workspace *ws = nl_ws_new(&loop, cfg);
+  nl_ws_add_root(ws, root);
+  if (cache) nl_ws_set_cache_dir(ws, cache_dir);
+  if (slices) nl_ws_set_waker(ws, wake, NULL);
+  int finished = 0;
+  if (nl_ws_scan(ws, scan_done, &finished) != 0) return ws;
+  char abs[4400];
+  snprintf(abs, sizeof(abs), "%s/%s", root, rel);
+  if (nl_ws_update(ws, abs, text, strlen(text), 1) == NULL) return ws;
+  while (!finished) {
+    uv_run(&loop, UV_RUN_ONCE);
+    while (woken && !finished) woken = nl_ws_merge(ws, 0);
+  }
+  uv_run(&loop, UV_RUN_DEFAULT);
+  while (slices && nl_ws_merge(ws, UINT64_MAX)) {} /* the reference maps */
+  return ws;
+}
+
+/* The answers of a fresh scan without the cache, rel opened with text (new). */
+static char *fresh_answers(const char *root, const char *rel, const char *text) {
+  nl_workspace *ws = index_opened(root, 0, 0, rel, text);
+  char *a = answers(ws);
+  nl_ws_free(ws);
+  return a;
+}
+
+/* Opens rel with text in two more starts on the cache, without slices then in slices, each
+ * answering as a fresh scan with the same document open (want); the first takes the cache's
+ * tables when `used`, the second always (the first wrote them when it merged). */
+static void opened_answers(const char *root, const char *rel, const char *text,
+                           const char *want, int used) {
+  for (int slices = 0; slices < 2; slices++) {
+    int before = tables_used;
+    nl_workspace *ws = index_opened(root, 1, slices, rel, text);
+    ASSERT_EQ(tables_used, before + (slices || used));
+    char *got = answers(ws);
+    ASSERT_STR_EQ(got, want);
+    free(got);
+    nl_ws_free(ws);
+  }
+}
+
+/* An editor opens a note right after the server starts: the first start stores the tables as
+ * the files give them (the open note's file parse kept), and a second start installs them and
+ * puts the open document back over its note. Every answer is a fresh scan's with the same
+ * document open: its text differs from the file's (another title, aliases, kind, links, tasks),
+ * a new document is not on disk, and notes changed, added or removed while down merge. */
+static void test_tables_with_an_open_document(void) {
+  char root[4200], path[4400];
+  fresh_vault(root, sizeof(root), "opened");
+  put_table_vault(root);
+  const char *text = "---\ntitle: B open\naliases: [Bee, Alpha]\ntype: person\n---\n"
+                     "[[a]] [[Acme Corp]] #tag/y\n- [ ] from the buffer 📅 2025-03-04\n";
+  nl_workspace *ws = index_no_cache(root);
+  char *want_disk = answers(ws);
+  nl_ws_free(ws);
+  ws = index_opened(root, 0, 1, "b.md", text);
+  char *want = answers(ws);
+  if (getenv("SHOW_ANSWERS")) fputs(want, stderr);
+  nl_ws_free(ws);
+  ws = index_opened(root, 0, 0, "b.md", text);
+  char *got = answers(ws);
+  ASSERT_STR_EQ(got, want);
+  free(got);
+  nl_ws_free(ws);
+  nl_log_set_sink(log_sink, NULL);
+  tables_used = 0;
+  ws = index_opened(root, 1, 1, "b.md", text); /* the first start: writes the cache */
+  ASSERT_EQ(tables_used, 0);
+  got = answers(ws);
+  ASSERT_STR_EQ(got, want);
+  free(got);
+  nl_ws_free(ws);
+  ws = index_with_cache(root); /* nothing open: the tables are the files' */
+  ASSERT_EQ(tables_used, 1);
+  got = answers(ws);
+  ASSERT_STR_EQ(got, want_disk);
+  free(got);
+  nl_ws_free(ws);
+  opened_answers(root, "b.md", text, want, 1);
+  /* A document that is no file (yet) takes its place in the path order as in a fresh scan. */
+  const char *fresh = "---\ntitle: New one\n---\n[[b]] [[New one]]\n";
+  free(want);
+  want = fresh_answers(root, "m new.md", fresh);
+  opened_answers(root, "m new.md", fresh, want, 1);
+  /* Changed, added and removed while down: merged, as a fresh scan does; then the tables of
+   * the new cache serve again. */
+  put_file(root, "a.md", "---\ntitle: A two\n---\n[[b]] [[B open]]\n- [ ] new\n", 1);
+  put_file(root, "d.md", "[[b]] [[Bee]]\n", 1);
+  snprintf(path, sizeof(path), "%s/sub/c.md", root);
+  unlink(path);
+  free(want);
+  want = fresh_answers(root, "b.md", text);
+  opened_answers(root, "b.md", text, want, 0);
+  /* The open document's file changed while down: the same. */
+  put_file(root, "b.md", "---\ntitle: B three\n---\nnothing\n", 1);
+  free(want);
+  want = fresh_answers(root, "b.md", text);
+  opened_answers(root, "b.md", text, want, 0);
+  nl_log_set_sink(NULL, NULL);
+  free(want);
+  free(want_disk);
+}
+
 /* ---- the reference maps after a scan merged in slices (backlinks.c) ----------------------- */
 
 /* Scans root as the server does (a waker, merges in slices of budget 0: eight notes a turn)
@@ -777,6 +887,7 @@ int main(void) {
   RUN(test_restart_stamps_from_the_walk);
   RUN(test_rescan_replaces_cached_notes);
   RUN(test_tables_from_the_cache);
+  RUN(test_tables_with_an_open_document);
   RUN(test_deferred_refs);
   RUN(test_cache_off);
   nl_config_free(cfg);

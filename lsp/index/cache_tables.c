@@ -3,7 +3,10 @@
  * entries (paths, URIs, kinds, seqs, files), the character masks, the name table and its pool,
  * and the path, inode, file-name, name and slug maps. The task rows (and the symbol table,
  * once built) are rebuilt from the notes (no keys to compute); the reference maps are built
- * after the scan as always (backlinks.c).
+ * after the scan as always (backlinks.c). A note open in the editor is stored as its file
+ * gives it (the scan keeps the file's parse while the document is open: nl_wsi_keep_disk), and
+ * a second start installs the tables with documents already open, then puts them back over
+ * their notes (an editor opens one right after `initialized`).
  *
  * Layout (native integers; the section is hashed as a whole by cache.c):
  *   u32 ids, u32 live, u64 seq, u64 gen, u64 gen_wide
@@ -24,6 +27,51 @@
 
 #include "lsp/base/error.h"
 #include "lsp/index/cache.h"
+
+/* ---- the files' parses of open documents ------------------------------------------------- */
+
+struct nl_wsi_disk {
+  uint32_t id;
+  nl_note *note; /* owned */
+};
+
+static struct nl_wsi_disk *disk_of(const nl_workspace *ws, uint32_t id) {
+  for (size_t i = 0; i < ws->n_disk; i++)
+    if (ws->disk[i].id == id) return &ws->disk[i];
+  return NULL;
+}
+
+void nl_wsi_keep_disk(nl_workspace *ws, const nl_entry *e, nl_note *note) {
+  struct nl_wsi_disk *d = disk_of(ws, e->id);
+  if (d == NULL) {
+    d = realloc(ws->disk, (ws->n_disk + 1) * sizeof(*d));
+    if (d == NULL) { /* the tables will not be stored */
+      nl_note_free(note);
+      return;
+    }
+    ws->disk = d;
+    d = &ws->disk[ws->n_disk++];
+    *d = (struct nl_wsi_disk){e->id, NULL};
+  }
+  nl_note_free(d->note);
+  d->note = note;
+}
+
+void nl_wsi_disk_free(nl_workspace *ws) {
+  for (size_t i = 0; i < ws->n_disk; i++) nl_note_free(ws->disk[i].note);
+  free(ws->disk);
+  ws->disk = NULL;
+  ws->n_disk = 0;
+}
+
+/* Exchanges each open document's parse with its file's kept one: between two calls the
+ * tables hold the files' parses. */
+static void swap_disk(nl_workspace *ws) {
+  for (size_t i = 0; i < ws->n_disk; i++) {
+    nl_entry *e = ws->disk[i].id < ws->n_ids ? ws->entries[ws->disk[i].id] : NULL;
+    if (e != NULL && e->open) ws->disk[i].note = nl_wsi_swap_note(ws, e, ws->disk[i].note);
+  }
+}
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
@@ -53,13 +101,28 @@ static void put_strmap(nl_cache_sink *b, const nl_strmap *m) {
 int nl_wsi_tables_storable(const nl_workspace *ws) {
   if (ws->n_roots != 1 || ws->tasks_lost) return 0;
   for (uint32_t id = 0; id < ws->n_ids; id++)
-    if (ws->entries[id] != NULL && ws->entries[id]->open) return 0; /* not the disk's */
+    if (ws->entries[id] != NULL && ws->entries[id]->open && disk_of(ws, id) == NULL) return 0;
   return 1;
 }
 
+int nl_wsi_tables_may_serve(const nl_workspace *ws) {
+  for (uint32_t id = 0; id < ws->n_ids; id++)
+    if (ws->entries[id] != NULL && !ws->entries[id]->open) return 0;
+  return 1;
+}
+
+static void dump(const nl_workspace *ws, nl_cache_sink *b);
+
 int nl_wsi_tables_dump(void *ud, nl_cache_sink *b) {
-  const nl_workspace *ws = ud;
+  nl_workspace *ws = ud;
   if (!nl_wsi_tables_storable(ws)) return NL_EINVAL;
+  swap_disk(ws); /* the files' parses in */
+  dump(ws, b);
+  swap_disk(ws); /* the open documents' back */
+  return 0;
+}
+
+static void dump(const nl_workspace *ws, nl_cache_sink *b) {
   put32(b, ws->n_ids);
   put32(b, (uint32_t)ws->live);
   put64(b, ws->seq);
@@ -95,7 +158,6 @@ int nl_wsi_tables_dump(void *ud, nl_cache_sink *b) {
   put_strmap(b, &ws->files);
   put_strmap(b, &ws->names);
   put_strmap(b, &ws->slugs);
-  return 0;
 }
 
 /* ---- reading ----------------------------------------------------------------------------- */
@@ -293,11 +355,60 @@ static int notes_fit(const nl_workspace *t, const nl_config *cfg) {
   return 1;
 }
 
+typedef struct {
+  char *abs;     /* owned */
+  nl_note *note; /* owned */
+} open_doc;
+
+/* Takes the open documents (every entry ws has: nl_wsi_tables_may_serve) out of ws, their
+ * parses kept: a new array of *n, or NULL on out of memory (then ws is as it was). */
+static open_doc *take_open(nl_workspace *ws, size_t *n) {
+  open_doc *docs = calloc(ws->live + 1, sizeof(*docs));
+  size_t k = 0;
+  for (uint32_t id = 0; id < ws->n_ids && docs != NULL; id++) {
+    if (ws->entries[id] == NULL) continue;
+    if ((docs[k++].abs = strdup(ws->entries[id]->abs)) != NULL) continue;
+    while (k > 0) free(docs[--k].abs);
+    free(docs);
+    return NULL;
+  }
+  for (size_t i = 0; i < k; i++)
+    docs[i].note = nl_wsi_take_entry(ws, nl_wsi_by_path(ws, docs[i].abs, strlen(docs[i].abs)));
+  *n = k;
+  return docs;
+}
+
+/* Puts the open documents back over the installed tables: each keeps the seq the tables give
+ * its file's entry (a fresh scan deals seqs in path order, open documents included). 1 when
+ * one is no file of the tables (its seq the newest), else 0. */
+static int put_open(nl_workspace *ws, open_doc *docs, size_t n) {
+  int news = 0;
+  for (size_t i = 0; i < n; i++) {
+    nl_entry *at = nl_wsi_by_path(ws, docs[i].abs, strlen(docs[i].abs));
+    uint64_t seq = at != NULL ? at->seq : 0;
+    nl_entry *e = nl_wsi_put_note(ws, docs[i].abs, docs[i].note, 1);
+    if (e != NULL && at != NULL) nl_wsi_set_seq(ws, e, seq);
+    news |= at == NULL;
+    free(docs[i].abs);
+  }
+  free(docs);
+  return news;
+}
+
 #define MOVE(f) ws->f = t->f, t->f = 0
 int nl_wsi_tables_install(nl_workspace *ws, nl_workspace *t) {
-  if (ws->n_ids != 0 || ws->n_roots != 1 || strcmp(ws->roots[0], t->roots[0]) != 0 ||
-      !notes_fit(t, ws->cfg))
+  if (!nl_wsi_tables_may_serve(ws) || ws->n_roots != 1 ||
+      strcmp(ws->roots[0], t->roots[0]) != 0 || !notes_fit(t, ws->cfg))
     return NL_EINVAL;
+  size_t n_open = 0;
+  open_doc *docs = take_open(ws, &n_open);
+  if (docs == NULL) return NL_ENOMEM;
+  nl_wsi_disk_free(ws); /* by id, and the ids change */
+  /* Rebuilt from the notes below (the symbol table on its next use). */
+  nl_wsi_task_rows_free(ws->tasks);
+  ws->tasks = NULL;
+  nl_wsi_symbol_rows_free(ws->symbols);
+  ws->symbols = NULL;
   nl_idmap_free(&ws->paths);
   nl_idmap_free(&ws->inodes);
   nl_strmap_free(&ws->files);
@@ -350,7 +461,8 @@ int nl_wsi_tables_install(nl_workspace *ws, nl_workspace *t) {
     nl_wsi_symbol_rows(ws, e, 1); /* nothing while the table is not built */
     nl_wsi_index_refs(ws, e, 1);
   }
-  return 0;
+  nl_wsi_rows_moved(ws);
+  return put_open(ws, docs, n_open);
 }
 #undef MOVE
 
@@ -364,6 +476,8 @@ void nl_wsi_free_unused_slabs(nl_workspace *ws) {
     int used = 0;
     for (uint32_t id = 0; id < ws->n_ids && !used; id++)
       used = ws->entries[id] != NULL && nl_cache_slab_holds(ws->slabs[s], ws->entries[id]->note);
+    for (size_t i = 0; i < ws->n_disk && !used; i++)
+      used = nl_cache_slab_holds(ws->slabs[s], ws->disk[i].note);
     if (used) ws->slabs[kept++] = ws->slabs[s];
     else nl_cache_slab_free(ws->slabs[s]);
   }

@@ -300,6 +300,7 @@ void nl_wsi_scan_free(vault_scan *sc) {
     free(sc->files[i].abs);
     nl_note_free(sc->files[i].note);
   }
+  nl_wsi_disk_free(sc->ws);
   nl_wsi_free_unused_slabs(sc->ws);
   for (vs_chunk *c = sc->parsed; c != NULL;) {
     vs_chunk *next = c->next;
@@ -353,39 +354,31 @@ static int cmp_entry_path(const void *a, const void *b) {
 
 /* Chunks merge in the order the thread pool finishes them, so the seqs the scan gave its notes
  * (recency, which ranks completion and workspace/symbol ties) would differ from run to run.
- * Deals the same seqs out again in path order, the first path the newest, for the notes the
- * scan put and nothing changed since (an open document keeps its own). */
+ * Deals the same seqs out again in path order, the first path the newest, for the notes put
+ * since the scan began, a document opened meanwhile included (its seq among the merges' was
+ * a matter of timing; the tables in the index cache store the path order). */
 static void order_by_path(nl_workspace *ws, uint64_t seq_start) {
   size_t n = 0;
-  for (uint32_t id = 0; id < ws->n_ids; id++) {
-    const nl_entry *e = ws->entries[id];
-    n += e != NULL && !e->open && e->seq > seq_start;
-  }
-  nl_entry **by_path = malloc(n * sizeof(*by_path) + 1);
-  uint64_t *seqs = malloc(n * sizeof(*seqs) + 1);
+  nl_entry **by_path = malloc(ws->n_ids * sizeof(*by_path) + 1);
+  uint64_t *seqs = malloc(ws->n_ids * sizeof(*seqs) + 1);
   if (by_path == NULL || seqs == NULL) goto done; /* the ties keep the merge's order */
-  n = 0;
   for (uint32_t id = 0; id < ws->n_ids; id++) {
     nl_entry *e = ws->entries[id];
-    if (e == NULL || e->open || e->seq <= seq_start) continue;
+    if (e == NULL || e->seq <= seq_start) continue;
     by_path[n] = e;
     seqs[n++] = e->seq;
   }
   qsort(by_path, n, sizeof(*by_path), cmp_entry_path);
   qsort(seqs, n, sizeof(*seqs), cmp_u64);
-  for (size_t i = 0; i < n; i++) {
-    nl_entry *e = by_path[i];
-    e->seq = seqs[n - 1 - i];
-    for (uint32_t k = 0; k < ws->n_rows_of[e->id]; k++) ws->rows[ws->first_row[e->id] + k].seq = e->seq;
-  }
+  for (size_t i = 0; i < n; i++) nl_wsi_set_seq(ws, by_path[i], seqs[n - 1 - i]);
 done:
   free(by_path);
   free(seqs);
 }
 
-static void scan_finish(vault_scan *sc, int installed) {
+static void scan_finish(vault_scan *sc, int in_order) {
   nl_workspace *ws = sc->ws;
-  if (!installed) order_by_path(ws, sc->seq_start); /* the tables' seqs are in path order */
+  if (!in_order) order_by_path(ws, sc->seq_start); /* the tables' seqs are in path order */
   for (size_t i = 0; i < sc->n_attachments; i++) nl_ws_attachment_add(ws, sc->attachments[i]);
   commit_caches(sc);
   ws->ready = 1;
@@ -412,6 +405,9 @@ static int merge_one(vs_chunk *c) {
       e = nl_wsi_put_note(sc->ws, f->abs, f->note, 0);
       f->note = NULL;
       if (e != NULL) nl_wsi_set_file(sc->ws, e, f->dev, f->ino);
+    } else { /* kept for the cache's tables, which describe the files */
+      nl_wsi_keep_disk(sc->ws, e, f->note);
+      f->note = NULL;
     }
   }
   /* The entry has its own copy: the scan's goes now, not at the end (peak memory). */
@@ -441,10 +437,12 @@ static void stopped_one(vault_scan *sc) {
 }
 
 /* The cache's tables serve when every note the walk found came from the cache and they hold
- * exactly those notes: each entry takes its note, nothing is merged. 1 when installed. */
+ * exactly those notes: each entry takes its note, nothing is merged. 1 when installed, 2 when
+ * an open document is no file of the tables (its seq is then dealt in path order), 0 if not. */
 static int install_tables(vault_scan *sc) {
   nl_workspace *t = sc->tables;
   size_t n = 0;
+  int rc = -1;
   for (size_t i = 0; i < sc->n_files; i++) {
     vs_file *f = &sc->files[i];
     nl_entry *e = f->cached && f->note != NULL ? nl_wsi_by_path(t, f->abs, strlen(f->abs)) : NULL;
@@ -452,7 +450,7 @@ static int install_tables(vault_scan *sc) {
     e->note = f->note;
     n++;
   }
-  int ok = n == sc->n_files && n == t->live && nl_wsi_tables_install(sc->ws, t) == 0;
+  int ok = n == sc->n_files && n == t->live && (rc = nl_wsi_tables_install(sc->ws, t)) >= 0;
   for (size_t i = 0; i < n; i++) {
     nl_entry *e = ok ? NULL : nl_wsi_by_path(t, sc->files[i].abs, strlen(sc->files[i].abs));
     if (e != NULL) e->note = NULL; /* still the file's: merged below */
@@ -461,17 +459,18 @@ static int install_tables(vault_scan *sc) {
   nl_ws_free(t);
   sc->tables = NULL;
   if (ok) nl_log(NL_LOG_INFO, "index tables from the index cache: %zu notes", n);
-  else if (sc->ws->n_ids == 0) nl_cache_drop_tables(sc->readers[0]); /* other notes: anew */
-  return ok;
+  else nl_cache_drop_tables(sc->readers[0]); /* other notes: anew */
+  return ok ? 1 + rc : 0;
 }
 
 /* Every chunk is parsed while the cache's tables wait: installs them (the waiting chunks go
  * with the scan), or merges as usual; a waker then builds the reference maps or merges. */
 static void all_parsed(vault_scan *sc) {
   nl_workspace *ws = sc->ws;
-  if (install_tables(sc)) {
+  int installed = install_tables(sc);
+  if (installed) {
     sc->done = sc->n_files;
-    scan_finish(sc, 1);
+    scan_finish(sc, installed == 1);
   }
   if (ws->wake != NULL) ws->wake(ws->wake_ud);
   else nl_ws_merge(ws, UINT64_MAX);
@@ -501,11 +500,11 @@ static void chunk_after(uv_work_t *req, int status) {
   else
     sc->parsed = c;
   sc->parsed_tail = c;
-  if (sc->tables != NULL && ws->n_ids == 0) {
+  if (sc->tables != NULL && nl_wsi_tables_may_serve(ws)) {
     if (++sc->n_waiting == sc->chunks_left) all_parsed(sc);
     return;
   }
-  if (sc->tables != NULL) { /* a document opened: the tables cannot serve, merge as usual */
+  if (sc->tables != NULL) { /* a note changed meanwhile: the tables cannot serve, merge */
     nl_ws_free(sc->tables);
     sc->tables = NULL;
   }

@@ -31,69 +31,6 @@
 #include "lsp/base/unicode.h"
 #include "protocol/lsp_types.h"
 
-/* ---- keys -------------------------------------------------------------------------------- */
-
-
-void nl_wsi_key_make(nl_wsi_key *k, const char *s, size_t len) {
-  k->heap = NULL;
-  size_t n = nl_unicode_key_into(s, len, k->buf, sizeof(k->buf));
-  if (n < sizeof(k->buf)) {
-    k->s = k->buf;
-    k->len = n;
-    return;
-  }
-  k->heap = nl_unicode_key(s, len, &k->len);
-  k->s = k->heap != NULL ? k->heap : "";
-  if (k->heap == NULL) k->len = 0;
-}
-
-/* The slug key of an account name: its key without spaces, '-' and '_'. */
-void nl_wsi_slug_make(nl_wsi_key *k, const char *s, size_t len) {
-  nl_wsi_key_make(k, s, len);
-  char *w = k->heap != NULL ? k->heap : k->buf;
-  if (k->s != w) return; /* "" on OOM */
-  size_t j = 0;
-  for (size_t i = 0; i < k->len; i++)
-    if (w[i] != ' ' && w[i] != '-' && w[i] != '_') w[j++] = w[i];
-  w[j] = '\0';
-  k->len = j;
-}
-
-void nl_wsi_key_done(nl_wsi_key *k) { free(k->heap); }
-
-void nl_wsi_map_key(nl_strmap *m, const char *s, size_t len, uint32_t id, int add,
-                    void (*make)(nl_wsi_key *, const char *, size_t)) {
-  nl_wsi_key k;
-  make(&k, s, len);
-  if (k.len > 0) {
-    if (add)
-      nl_strmap_add(m, k.s, k.len, id);
-    else
-      nl_strmap_remove(m, k.s, k.len, id);
-  }
-  nl_wsi_key_done(&k);
-}
-
-int nl_wsi_same_key(const char *a, const char *b) {
-  nl_wsi_key ka, kb;
-  nl_wsi_key_make(&ka, a, strlen(a));
-  nl_wsi_key_make(&kb, b, strlen(b));
-  int same = ka.len == kb.len && memcmp(ka.s, kb.s, ka.len) == 0;
-  nl_wsi_key_done(&ka);
-  nl_wsi_key_done(&kb);
-  return same;
-}
-
-/* The last path segment of a link target without a ".md" suffix: what refs is keyed by. */
-void nl_wsi_link_base(const char *t, const char **s, size_t *len) {
-  const char *slash = strrchr(t, '/');
-  const char *b = slash != NULL ? slash + 1 : t;
-  size_t n = strlen(b);
-  if (n >= 3 && strcasecmp(b + n - 3, ".md") == 0) n -= 3;
-  *s = b;
-  *len = n;
-}
-
 /* ---- entries ----------------------------------------------------------------------------- */
 
 static uint32_t path_hash(const char *abs, size_t len) {
@@ -307,6 +244,7 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
   nl_entry *e = nl_wsi_by_path(ws, abs, strlen(abs));
   if (e != NULL) {
     uint64_t before = face_hash(e);
+    int was_open = e->open;
     index_note(ws, e, 0);
     nl_note *old = e->note; /* its names say who read the old face */
     e->note = note;
@@ -321,7 +259,10 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
     } else if (!open) {
       nl_wsi_face_touched(ws, e, NULL); /* its own problems may have changed on disk */
     }
-    nl_note_free(old);
+    /* A document opened over the file's parse during a scan: the parse is kept for the
+     * index cache's tables, which describe the files (cache_tables.c). */
+    if (open && !was_open && ws->vscan != NULL) nl_wsi_keep_disk(ws, e, old);
+    else nl_note_free(old);
     return e;
   }
   int r = nl_ws_root_of(ws, abs);
@@ -395,7 +336,25 @@ oom:
   return NULL;
 }
 
-static void drop_entry(nl_workspace *ws, nl_entry *e) {
+/* Replaces e's parse by `note` (steals) in every table, without the bookkeeping of an update
+ * (seq, generations, dependents); returns the old parse (new). */
+nl_note *nl_wsi_swap_note(nl_workspace *ws, nl_entry *e, nl_note *note) {
+  index_note(ws, e, 0);
+  nl_note *old = e->note;
+  e->note = note;
+  e->kind = entry_kind(ws, e);
+  index_note(ws, e, 1);
+  return old;
+}
+
+void nl_wsi_set_seq(nl_workspace *ws, nl_entry *e, uint64_t seq) {
+  e->seq = seq;
+  for (uint32_t k = 0; k < ws->n_rows_of[e->id]; k++) ws->rows[ws->first_row[e->id] + k].seq = seq;
+}
+
+void nl_wsi_rows_moved(nl_workspace *ws) { ws->rows_epoch = next_rows_epoch(); }
+
+nl_note *nl_wsi_take_entry(nl_workspace *ws, nl_entry *e) {
   nl_wsi_face_touched(ws, e, e->note);
   index_note(ws, e, 0);
   nl_wsi_clear_file(ws, e);
@@ -406,8 +365,13 @@ static void drop_entry(nl_workspace *ws, nl_entry *e) {
   ws->live--;
   ws->seq++;
   nl_wsi_gen_step(ws, 1);
+  nl_note *note = e->note;
+  e->note = NULL;
   entry_free(e);
+  return note;
 }
+
+static void drop_entry(nl_workspace *ws, nl_entry *e) { nl_note_free(nl_wsi_take_entry(ws, e)); }
 
 void nl_ws_size_thread_pool(void) {
   char n[16];

@@ -86,6 +86,10 @@ struct nl_workspace {
   char *cache_dir;             /* the index cache's folder (owned), NULL: no cache */
   struct nl_cache_slab **slabs; /* notes read from the cache live in these (owned) */
   size_t n_slabs;
+  /* During a scan, the files' parses of the notes open over them, for the tables stored in
+   * the index cache (cache_tables.c); by entry id, the notes owned. */
+  struct nl_wsi_disk *disk;
+  size_t n_disk;
   nl_ws_text_cb text_cb;       /* each scan's read bytes, or NULL (nl_ws_set_text_hook) */
   void *text_ud;
   int ready;
@@ -94,7 +98,7 @@ struct nl_workspace {
   int capped;        /* the last finished scan stopped at maxNotes */
 };
 
-/* ---- keys (workspace.c) ------------------------------------------------------------------- */
+/* ---- keys (name_keys.c) -------------------------------------------------------------------- */
 
 /* A name's key (nl_unicode_key: NFC, case-folded) in a stack buffer, or on the heap when
  * long; release with nl_wsi_key_done. */
@@ -126,6 +130,16 @@ nl_entry *nl_wsi_by_path(const nl_workspace *ws, const char *abs, size_t len);
 nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int open);
 /* After every change: checks invariants in debug builds and calls the change callback. */
 void nl_wsi_changed(nl_workspace *ws);
+/* Removes e from the index (as nl_ws_remove, without the change callback) and returns its
+ * parse (new: nl_note_free). */
+nl_note *nl_wsi_take_entry(nl_workspace *ws, nl_entry *e);
+/* Replaces e's parse by `note` (steals) in every table, its kind recomputed, without the
+ * bookkeeping of an update (seq, generations, dependents); returns the old parse (new). */
+nl_note *nl_wsi_swap_note(nl_workspace *ws, nl_entry *e, nl_note *note);
+/* Sets e's seq, and its rows' in the name table. */
+void nl_wsi_set_seq(nl_workspace *ws, nl_entry *e, uint64_t seq);
+/* The name table was replaced: memos of its rows no longer serve (nl_ws_names_epoch). */
+void nl_wsi_rows_moved(nl_workspace *ws);
 
 /* ---- the reference maps (backlinks.c) ---------------------------------------------------- */
 
@@ -203,21 +217,34 @@ void nl_wsi_clear_file(nl_workspace *ws, nl_entry *e);
 
 /* ---- the tables in the index cache (cache_tables.c) --------------------------------------- */
 
-/* Whether ws's tables can be stored: one folder, no open document's parse in the index. */
+/* Keeps `note` (steals), the parse of e's file, while e is open during a scan (replacing
+ * what was kept for e): the tables stored in the cache describe the files, not the open
+ * documents. */
+void nl_wsi_keep_disk(nl_workspace *ws, const nl_entry *e, nl_note *note);
+/* Frees what nl_wsi_keep_disk kept (the scan ends). */
+void nl_wsi_disk_free(nl_workspace *ws);
+/* Whether ws's tables can be stored: one folder, and the file's parse kept for every open
+ * document. */
 int nl_wsi_tables_storable(const nl_workspace *ws);
+/* Whether the cache's tables may still be installed in ws: it holds open documents only. */
+int nl_wsi_tables_may_serve(const nl_workspace *ws);
 /* Writes the tables of ws (the nl_workspace ud: its entries without their notes, masks, name
- * table, path, inode, file-name, name and slug maps) to s, an nl_cache_tables_fn; 0, or
- * NL_EINVAL before writing anything when they cannot be stored. */
+ * table, path, inode, file-name, name and slug maps, each open document's as its file's
+ * parse gives them) to s, an nl_cache_tables_fn; 0, or NL_EINVAL before writing anything
+ * when they cannot be stored. */
 struct nl_cache_sink;
 int nl_wsi_tables_dump(void *ud, struct nl_cache_sink *s);
 /* A new index (nl_ws_free; no loop, no configuration) holding the tables dumped into
  * data[0, len) for workspace folder `root`, its entries without notes; NULL when data does not
  * read back whole. Safe on any thread. */
 nl_workspace *nl_wsi_tables_load(const void *data, size_t len, const char *root);
-/* Moves the tables of t (whose entries the caller gave their notes) into the empty index ws,
- * then builds the task rows and (unless deferred) the reference maps from the notes. 0, or
- * NL_EINVAL when ws is not empty or not of t's folder alone, or an entry has no note or
- * another kind under ws's configuration: then nothing moved. */
+/* Moves the tables of t (whose entries the caller gave their notes) into ws, which holds
+ * open documents only (nl_wsi_tables_may_serve), then builds the task rows and (unless
+ * deferred) the reference maps from the notes, and puts each open document back over its
+ * file's entry (keeping the file's parse, nl_wsi_keep_disk, and the entry's seq). 0; 1 when
+ * an open document is no file of t (its seq is the newest: deal them in path order); or
+ * NL_EINVAL when ws holds other notes or not t's folder alone, or an entry of t has no note
+ * or another kind under ws's configuration, or NL_ENOMEM: then nothing moved. */
 int nl_wsi_tables_install(nl_workspace *ws, nl_workspace *t);
 
 /* Frees the slabs of notes read from the index cache (lsp/index/cache.h) that no entry's
