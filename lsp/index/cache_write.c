@@ -26,7 +26,7 @@ struct nl_cache_writer {
   int64_t since_ns;
   uv_mutex_t lock; /* guards the fields below */
   uint64_t end;    /* next free offset */
-  unsigned char *table;
+  unsigned char *table; /* the table as it is written: the root, then a row per record */
   size_t table_len, table_cap;
   uint64_t n;
   int failed;
@@ -73,10 +73,17 @@ nl_cache_writer *nl_cache_writer_new(const char *dir, const char *root, int64_t 
   w->root = strdup(root);
   w->since_ns = since_ns;
   w->end = HEADER_BYTES;
-  if (w->path == NULL || w->tmp == NULL || w->root == NULL) {
+  size_t root_len = w->root != NULL ? strlen(w->root) : 0;
+  w->table_cap = root_len + 4 > 65536 ? root_len + 4 : 65536;
+  w->table = malloc(w->table_cap);
+  if (w->path == NULL || w->tmp == NULL || w->root == NULL || w->table == NULL ||
+      root_len > UINT32_MAX) {
     nl_cache_abort(w);
     return NULL;
   }
+  put32(w->table, (uint32_t)root_len);
+  memcpy(w->table + 4, w->root, root_len);
+  w->table_len = 4 + root_len;
   return w;
 }
 
@@ -99,7 +106,7 @@ static int add_row(nl_cache_writer *w, uint64_t at, uint64_t bytes, uint64_t bas
   size_t row_len = RECORD_FIXED + rel_len;
   if (rel_len > UINT32_MAX) return NL_EINVAL;
   if (w->table_len + row_len > w->table_cap) {
-    size_t cap = w->table_cap ? w->table_cap * 2 : 65536;
+    size_t cap = w->table_cap * 2;
     while (cap < w->table_len + row_len) cap *= 2;
     unsigned char *t = realloc(w->table, cap);
     if (t == NULL) return NL_ENOMEM;
@@ -262,10 +269,13 @@ int nl_cache_commit(nl_cache_writer *w, nl_cache_tables_fn tables, void *ud) {
     return 0;
   }
   if (!w->failed && w->n_kept > 0 && copy_kept(w) != 0) w->failed = 1;
-  size_t root_len = strlen(w->root);
-  uint64_t table_len = 4 + root_len + w->table_len;
-  unsigned char *table = malloc(table_len);
-  int rc = table == NULL || w->failed ? -1 : 0;
+  /* The table goes to the file and is freed before the index tables are dumped after it: at
+   * 100,000 notes it is 10 MiB that would otherwise sit beside the dump's buffers. */
+  uint64_t table_len = w->table_len, table_hash = nl_cachei_hash_of(w->table, table_len);
+  struct iovec t = {w->table, table_len};
+  int rc = w->failed || nl_cachei_write(w->fd, &t, 1, w->end) != 0 ? -1 : 0;
+  free(w->table);
+  w->table = NULL;
   nl_cache_sink sink = {w->fd, w->end + table_len, 0, HASH_SEED, NULL, 0, 0};
   if (rc == 0 && tables != NULL && (sink.buf = malloc(TABLES_PIECE)) != NULL) {
     int dumped = tables(ud, &sink) == 0;
@@ -274,30 +284,24 @@ int nl_cache_commit(nl_cache_writer *w, nl_cache_tables_fn tables, void *ud) {
   }
   free(sink.buf);
   if (rc == 0) {
-    put32(table, (uint32_t)root_len);
-    memcpy(table + 4, w->root, root_len);
-    if (w->table_len > 0) memcpy(table + 4 + root_len, w->table, w->table_len);
     unsigned char h[HEADER_BYTES] = {0}, *p = h;
     memcpy(p, MAGIC, 8);
     p = put64(p + 8, nl_cachei_build_id());
     p = put64(p, w->end);
     p = put64(p, table_len);
-    p = put64(p, nl_cachei_hash_of(table, table_len));
+    p = put64(p, table_hash);
     p = put64(p, w->n);
     p = put64(p, (uint64_t)w->since_ns);
-    p = put64(p, nl_cachei_hash_of(w->root, root_len));
+    p = put64(p, nl_cachei_hash_of(w->root, strlen(w->root)));
     p = put64(p, sink.len > 0 ? sink.off : 0);
     p = put64(p, sink.len);
     put64(p, sink.len > 0 ? sink.hash : 0);
     /* No fsync: after a crash the hashes reject whatever half-written file is left. */
-    struct iovec t = {table, table_len}, hv = {h, sizeof(h)};
-    if (nl_cachei_write(w->fd, &t, 1, w->end) != 0 || nl_cachei_write(w->fd, &hv, 1, 0) != 0 ||
-        rename(w->tmp, w->path) != 0)
-      rc = -1;
+    struct iovec hv = {h, sizeof(h)};
+    if (nl_cachei_write(w->fd, &hv, 1, 0) != 0 || rename(w->tmp, w->path) != 0) rc = -1;
   }
   if (rc != 0) nl_log(NL_LOG_WARN, "cannot write the index cache (%s): %s", strerror(errno), w->path);
   else nl_log(NL_LOG_INFO, "index cache written: %llu notes, %s", (unsigned long long)w->n, w->path);
-  free(table);
   if (rc == 0) {
     free(w->tmp);
     w->tmp = NULL; /* renamed: nothing to unlink */
