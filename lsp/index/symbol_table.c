@@ -57,9 +57,12 @@ static void compact(struct nl_symbol_rows *t) {
   t->epoch = next_epoch(); /* the rows moved */
 }
 
-static int grow_rows(struct nl_symbol_rows *t, size_t more) {
+/* Room for `more` rows; `exact` allocates no more than that (the table built whole knows
+ * its size: 741,165 rows at 100,000 notes, which doubling left in a 1,048,576-row array and
+ * copies of the smaller ones freed on the heap, 45 MiB of peak RSS instead of 34). */
+static int grow_rows(struct nl_symbol_rows *t, size_t more, int exact) {
   if (t->n + more <= t->cap) return 0;
-  size_t cap = t->cap ? t->cap : 16384;
+  size_t cap = exact ? t->n + more : t->cap ? t->cap : 16384;
   while (cap < t->n + more) cap *= 2;
   nl_ws_symbol *rows = realloc(t->rows, cap * sizeof *rows);
   if (rows == NULL) return NL_ENOMEM;
@@ -100,7 +103,7 @@ static void add_rows(struct nl_symbol_rows *t, const nl_entry *e) {
   const nl_note *n = e->note;
   size_t most = 2 + (n != NULL ? n->n_aliases + n->n_headings : 0);
   /* Out of memory: no row, which the caller tells (every entry has its name's). */
-  if (nl_wsi_spans_grow(&t->at, e->id) != 0 || grow_rows(t, most) != 0) return;
+  if (nl_wsi_spans_grow(&t->at, e->id) != 0 || grow_rows(t, most, 0) != 0) return;
   t->at.first[e->id] = (uint32_t)t->n;
   size_t before = t->n;
   put_row(t, e->id, 0, e->name);
@@ -148,6 +151,16 @@ int nl_ws_symbols(nl_workspace *ws, nl_ws_symbol_table *out) {
     if (t == NULL) return NL_ENOMEM;
     t->epoch = next_epoch();
     ws->symbols = t;
+    size_t most = 0;
+    for (uint32_t id = 0; id < ws->n_ids; id++) {
+      const nl_entry *e = ws->entries[id];
+      if (e != NULL) most += 2 + (e->note != NULL ? e->note->n_aliases + e->note->n_headings : 0);
+    }
+    if (ws->n_ids > 0 && (nl_wsi_spans_grow(&t->at, ws->n_ids - 1) != 0 || grow_rows(t, most, 1) != 0)) {
+      nl_wsi_symbol_rows_free(t);
+      ws->symbols = NULL;
+      return NL_ENOMEM;
+    }
     for (uint32_t id = 0; id < ws->n_ids && ws->symbols != NULL; id++)
       if (ws->entries[id] != NULL) nl_wsi_symbol_rows(ws, ws->entries[id], 1);
     if (ws->symbols == NULL) return NL_ENOMEM;
