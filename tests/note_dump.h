@@ -47,8 +47,7 @@ static inline void dump_note(dump *d, const nl_note *n) {
       fm->last_line, fm->has_error, fm->error_pos.line, fm->error_pos.col, S(fm->error_message));
   for (size_t i = 0; i < fm->n_entries; i++) {
     const nl_fm_entry *e = &fm->entries[i];
-    put(d, " key %s %u:%u-%u:%u list=%d map=%d\n", S(e->key), R(e->key_range), e->is_list,
-        e->is_mapping);
+    put(d, " key %s list=%d map=%d\n", S(e->key), e->is_list, e->is_mapping);
     for (size_t j = 0; j < e->n_items; j++)
       put(d, "  item %s %u:%u-%u:%u\n", S(e->items[j].text), R(e->items[j].range));
   }
@@ -266,7 +265,7 @@ static inline json_t *frontmatter_json(const nl_frontmatter *fm) {
   json_t *entries = json_array();
   for (size_t i = 0; i < fm->n_entries; i++) {
     const nl_fm_entry *e = &fm->entries[i];
-    json_t *j = json_pack("{s:o,s:o}", "key", jstr(e->key), "range", json_brange(e->key_range));
+    json_t *j = json_pack("{s:o}", "key", jstr(e->key));
     if (e->is_list) json_object_set_new(j, "list", json_true());
     if (e->is_mapping) json_object_set_new(j, "mapping", json_true());
     json_t *items = json_array();

@@ -264,7 +264,6 @@ static int read_mapping(fm_ctx *c, nl_vec *entries) {
         return 1;
       }
       e.key = key.text;
-      e.key_range = key.range;
       ok = read_value(c, &e);
     } else {
       /* A complex key: skip it and its value. */

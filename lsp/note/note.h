@@ -37,10 +37,10 @@ typedef struct {
   nl_brange range;  /* of the value as written, without quotes where the value is quoted */
 } nl_fm_scalar;
 
+/* 24 bytes: where the key lies is not kept (no feature asked; a note holds about six keys). */
 typedef struct {
   const char *key;        /* borrowed from the arena */
   nl_fm_scalar *items;    /* a scalar value is one item; `key:` with no value has none */
-  nl_brange key_range;
   uint32_t n_items;
   uint8_t is_list;        /* the value is a sequence (items are its scalar members) */
   uint8_t is_mapping;     /* the value is a mapping; items is empty */

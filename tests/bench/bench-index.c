@@ -129,7 +129,8 @@ static void breakdown(nl_workspace *ws) {
   static const char *names[N_PARTS] = {"tasks", "links", "tags", "mentions", "headings",
     "blocks", "code", "cols", "fm", "str_task", "str_link", "str_tag", "str_mention",
     "str_heading", "str_fm", "wide", "note_struct", "str_unique"};
-  size_t b[N_PARTS] = {0}, n_tasks = 0;
+  size_t b[N_PARTS] = {0}, n_tasks = 0, n_dates = 0, n_more = 0;
+  size_t c[6] = {0}; /* fm entries, fm items, links, headings, tags, cols */
   for (uint32_t i = 0; i < nl_ws_id_limit(ws); i++) {
     nl_entry *e = nl_ws_get(ws, i);
     if (e == NULL) continue;
@@ -142,6 +143,8 @@ static void breakdown(nl_workspace *ws) {
     for (size_t k = 0; k < n->n_tasks; k++) {
       const nl_task *t = &n->tasks[k];
       if (t->more != NULL) b[TASKS] += sizeof(nl_task_more);
+      n_dates += t->n_dates;
+      n_more += t->more != NULL;
       b[STR_TASK] += str_bytes(t->description) + str_bytes(nl_task_recurrence(t)) +
                      str_bytes(nl_task_id(t)) +
                      str_bytes(nl_task_block_id(t)) + nl_task_n_depends_on(t) * sizeof(char *);
@@ -164,8 +167,14 @@ static void breakdown(nl_workspace *ws) {
     b[CODE] += n->n_code * sizeof(nl_brange);
     b[COLS] += n->n_cols * sizeof(nl_note_col);
     b[FM] += n->fm.n_entries * sizeof(nl_fm_entry);
+    c[0] += n->fm.n_entries;
+    c[2] += n->n_links;
+    c[3] += n->n_headings;
+    c[4] += n->n_tags;
+    c[5] += n->n_cols;
     for (size_t k = 0; k < n->fm.n_entries; k++) {
       b[FM] += n->fm.entries[k].n_items * sizeof(nl_fm_scalar);
+      c[1] += n->fm.entries[k].n_items;
       b[STR_FM] += str_bytes(n->fm.entries[k].key);
       for (size_t j = 0; j < n->fm.entries[k].n_items; j++)
         b[STR_FM] += str_bytes(n->fm.entries[k].items[j].text);
@@ -180,6 +189,9 @@ static void breakdown(nl_workspace *ws) {
          (double)mi.uordblks / 1048576.0, (double)mi.fordblks / 1048576.0,
          (double)mi.hblkhd / 1048576.0, (double)parsed / 1048576.0, sizeof(nl_task), n_tasks);
   for (int k = 0; k < N_PARTS; k++) printf(",\"%s_mib\":%.1f", names[k], (double)b[k] / 1048576.0);
+  printf(",\"dates_n\":%zu,\"task_more_n\":%zu,\"fm_entries_n\":%zu,\"fm_items_n\":%zu,"
+         "\"links_n\":%zu,\"headings_n\":%zu,\"tags_n\":%zu,\"cols_n\":%zu",
+         n_dates, n_more, c[0], c[1], c[2], c[3], c[4], c[5]);
   printf("}\n");
 }
 
@@ -389,6 +401,16 @@ int main(int argc, char **argv) {
            nl_ws_count(ws), (double)(t1 - t0) / 1e9, ready_cpu, cpu_s(&ru_loop),
            (double)(t2 - t0) / 1e9, cpu_s(&ru1), (double)ru0.ru_maxrss / 1024.0);
     if (getenv("BENCH_BREAKDOWN") != NULL) breakdown(ws);
+    /* BENCH_SYMBOLS: the symbol table too, as the server builds it on its first
+     * workspace/symbol (run.sh's first start asks one), and the peak RSS after it. */
+    if (getenv("BENCH_SYMBOLS") != NULL) {
+      nl_ws_symbol_table st;
+      struct rusage r2;
+      int rc = nl_ws_symbols(ws, &st);
+      getrusage(RUSAGE_SELF, &r2);
+      printf("{\"symbol_rows\":%zu,\"rss_peak_mib\":%.1f}\n", rc == 0 ? st.n : 0,
+             (double)r2.ru_maxrss / 1024.0);
+    }
     if (getenv("BENCH_DUMP") != NULL && dump_all(ws, getenv("BENCH_DUMP")) != 0) return 1;
     return 0;
   }

@@ -33,7 +33,6 @@ static void check_note(void) {
   for (size_t i = 0; i < note->fm.n_entries; i++) {
     const nl_fm_entry *e = &note->fm.entries[i];
     if (e->key == NULL) abort();
-    check_range(e->key_range);
     for (size_t j = 0; j < e->n_items; j++) {
       if (e->items[j].text == NULL) abort();
       check_range(e->items[j].range);
