@@ -815,6 +815,63 @@ static void test_deferred_refs(void) {
   nl_ws_free(ws);
 }
 
+/* ---- the cache written after the scan is ready (cache_later.c) --------------------------- */
+
+static size_t cache_hits = SIZE_MAX; /* the log's count of notes from the cache, last scan */
+static void hits_sink(void *ud, int level, const char *msg) {
+  size_t n, hits;
+  if (sscanf(msg, "indexed %zu notes, %zu of them unchanged", &n, &hits) == 2) cache_hits = hits;
+}
+
+/* A scan merged in slices is ready before its cache is written: the notes go a slice at a
+ * time after the reference maps, each only while its entry still holds the file's parse (or
+ * keeps it under an open document: an open document's text or a note replaced since is not
+ * stored under the file's stamp); and a cache still being written is finished when the index
+ * is freed. */
+static void test_cache_written_after_ready(void) {
+  char root[4200], path[4400];
+  fresh_vault(root, sizeof(root), "later");
+  for (int i = 0; i < 80; i++) {
+    char rel[64], text[64];
+    snprintf(rel, sizeof(rel), "n/n%02d.md", i);
+    snprintf(text, sizeof(text), "---\ntitle: N%02d disk\n---\n[[n00]]\n", i);
+    put_file(root, rel, text, 2);
+  }
+  nl_log_set_sink(hits_sink, NULL);
+  nl_workspace *ws = index_in_slices(root);
+  ASSERT_EQ(nl_ws_ready(ws), 1);
+  ASSERT_EQ(cache_file(path, sizeof(path)), -1); /* nothing written yet */
+  snprintf(path, sizeof(path), "%s/n/n01.md", root);
+  const char *text = "---\ntitle: N01 open\n---\n";
+  ASSERT(nl_ws_update(ws, path, text, strlen(text), 1) != NULL);
+  snprintf(path, sizeof(path), "%s/n/n02.md", root);
+  text = "---\ntitle: N02 memory\n---\n";
+  ASSERT(nl_ws_update(ws, path, text, strlen(text), 0) != NULL);
+  snprintf(path, sizeof(path), "%s/n/n03.md", root);
+  ASSERT_EQ(nl_ws_remove(ws, path), 0);
+  while (nl_ws_merge(ws, 1000)) { /* slices of a microsecond: 32 notes at least each */
+  }
+  ASSERT_EQ(cache_file(path, sizeof(path)), 0);
+  nl_ws_free(ws);
+  /* The next start: n01's file parse was kept while it was open (for the tables) and written,
+   * n02's replaced parse was not, n03 is read again: every note but n02 and n03 from the cache,
+   * those two from their files. */
+  ws = index_with_cache(root);
+  ASSERT_EQ(nl_ws_count(ws), 80);
+  ASSERT_EQ(cache_hits, 78);
+  ASSERT_STR_EQ(title_of(ws, root, "n/n01.md"), "N01 disk");
+  ASSERT_STR_EQ(title_of(ws, root, "n/n02.md"), "N02 disk");
+  ASSERT_STR_EQ(title_of(ws, root, "n/n03.md"), "N03 disk");
+  nl_ws_free(ws);
+  /* Freed before a slice ran: the cache is written then, whole. */
+  clear_cache_dir();
+  nl_ws_free(index_in_slices(root));
+  ASSERT_EQ(cache_file(path, sizeof(path)), 0);
+  nl_ws_free(index_with_cache(root));
+  ASSERT_EQ(cache_hits, 80);
+  nl_log_set_sink(NULL, NULL);
+}
+
 /* The `cache` setting off (as --no-cache sets it): the scan writes no cache, and leaves the
  * one there is as it was. */
 /* The walk takes each note's stamp itself (relative to its folder, or through the link for a
@@ -889,6 +946,7 @@ int main(void) {
   RUN(test_tables_from_the_cache);
   RUN(test_tables_with_an_open_document);
   RUN(test_deferred_refs);
+  RUN(test_cache_written_after_ready);
   RUN(test_cache_off);
   nl_config_free(cfg);
   uv_loop_close(&loop);

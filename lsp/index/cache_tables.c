@@ -57,6 +57,11 @@ void nl_wsi_keep_disk(nl_workspace *ws, const nl_entry *e, nl_note *note) {
   d->note = note;
 }
 
+nl_note *nl_wsi_disk_note(const nl_workspace *ws, uint32_t id) {
+  struct nl_wsi_disk *d = disk_of(ws, id);
+  return d != NULL ? d->note : NULL;
+}
+
 void nl_wsi_disk_free(nl_workspace *ws) {
   for (size_t i = 0; i < ws->n_disk; i++) nl_note_free(ws->disk[i].note);
   free(ws->disk);

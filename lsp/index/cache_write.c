@@ -1,7 +1,7 @@
-/* cache_write.c: writing the index cache (cache.h; the layout is in cache.c). The pool's
- * workers append notes in parallel, each into room reserved under the lock; the loop thread
- * carries unchanged records over from the old file, writes the table and the index tables and
- * renames the file into place. */
+/* cache_write.c: writing the index cache (cache.h; the layout is in cache.c). Notes are
+ * appended, each into room reserved under the lock (safe from any thread; the scan writes them
+ * from the loop thread once ready, cache_later.c); the commit carries unchanged records over
+ * from the old file, writes the table and the index tables and renames the file into place. */
 #define _GNU_SOURCE /* copy_file_range */
 #include "lsp/index/cache_impl.h"
 

@@ -32,7 +32,8 @@ typedef struct {
    * folder (a stat by the whole path walks every component again); size UINT64_MAX when the
    * walk could not take it. */
   nl_cache_stamp stamp;
-  int cached; /* the note came from the index cache */
+  unsigned char cached; /* the note came from the index cache */
+  unsigned char write;  /* the note goes to the new cache once the scan is ready */
 } vs_file;
 
 typedef struct {
@@ -73,6 +74,7 @@ typedef struct nl_vault_scan {
   void *text_ud;
   nl_cache_reader **readers;
   nl_cache_writer **writers;
+  nl_cache_later *later; /* the notes parsed, for the writers (cache_later.c) */
   int any_reader; /* some root has a cache: the walk takes each note's stamp */
   struct vs_chunk *parsed, *parsed_tail; /* parsed chunks waiting to be merged, in order */
   /* The index tables from the cache (cache_tables.c) while they may serve: parsed chunks
@@ -128,7 +130,7 @@ static void add_file(vault_scan *sc, const char *abs, uint64_t dev, uint64_t ino
   }
   char *copy = strdup(abs);
   if (copy == NULL) return;
-  sc->files[sc->n_files++] = (vs_file){copy, NULL, dev, ino, *stamp, 0};
+  sc->files[sc->n_files++] = (vs_file){copy, NULL, dev, ino, *stamp, 0, 0};
 }
 
 /* Any other file: only its name is kept (lsp/index/attachments.c), added on the loop thread. */
@@ -275,7 +277,8 @@ static nl_note *load_note(vault_scan *sc, size_t r, vs_file *f) {
     if (sc->text_cb == NULL || !sc->text_cb(sc->text_ud, abs, text, len)) free(text);
     nl_cache_stamp_of(&st, &stamp);
   }
-  if (note != NULL && sc->writers[r] != NULL) nl_cache_add(sc->writers[r], rel, &stamp, note);
+  f->stamp = stamp;
+  f->write = note != NULL && sc->writers[r] != NULL; /* once the scan is ready: cache_later.c */
   return note;
 }
 
@@ -300,8 +303,9 @@ void nl_wsi_scan_free(vault_scan *sc) {
     free(sc->files[i].abs);
     nl_note_free(sc->files[i].note);
   }
-  nl_wsi_disk_free(sc->ws);
+  if (sc->ws->later == NULL) nl_wsi_disk_free(sc->ws); /* else kept for its cache's tables */
   nl_wsi_free_unused_slabs(sc->ws);
+  nl_wsi_later_free(sc->later);
   for (vs_chunk *c = sc->parsed; c != NULL;) {
     vs_chunk *next = c->next;
     free(c);
@@ -325,22 +329,6 @@ void nl_wsi_scan_free(vault_scan *sc) {
   nl_config_free(sc->cfg);
   sc->ws->vscan = NULL;
   free(sc);
-}
-
-
-/* The scan is complete: the new caches replace the old ones. */
-static void commit_caches(vault_scan *sc) {
-  size_t hits = 0;
-  for (size_t i = 0; i < sc->n_roots; i++) {
-    hits += nl_cache_hits(sc->readers[i]);
-    if (sc->writers[i] != NULL)
-      nl_cache_commit(sc->writers[i], nl_wsi_tables_storable(sc->ws) ? nl_wsi_tables_dump : NULL,
-                      sc->ws);
-    sc->writers[i] = NULL;
-  }
-  if (sc->cache_dir != NULL)
-    nl_log(NL_LOG_INFO, "indexed %zu notes, %zu of them unchanged from the index cache",
-           sc->n_files, hits);
 }
 
 static int cmp_u64(const void *a, const void *b) {
@@ -380,7 +368,8 @@ static void scan_finish(vault_scan *sc, int in_order) {
   nl_workspace *ws = sc->ws;
   if (!in_order) order_by_path(ws, sc->seq_start); /* the tables' seqs are in path order */
   for (size_t i = 0; i < sc->n_attachments; i++) nl_ws_attachment_add(ws, sc->attachments[i]);
-  commit_caches(sc);
+  nl_wsi_later_start(ws, sc->later, sc->roots, sc->readers, sc->writers, sc->n_roots, sc->n_files);
+  sc->later = NULL;
   ws->ready = 1;
   ws->unreadable = sc->unreadable;
   ws->capped = sc->capped;
@@ -390,6 +379,8 @@ static void scan_finish(vault_scan *sc, int in_order) {
   nl_wsi_scan_free(sc);
   if (cb != NULL) cb(ws, ud, total, total, 1);
   nl_wsi_changed(ws);
+  if (ws->later != NULL && ws->wake != NULL) ws->wake(ws->wake_ud); /* then nl_ws_merge writes */
+  else nl_wsi_later_finish(ws);
 }
 
 /* Merges one parsed file of chunk c into the index; returns 1 when the chunk is done. */
@@ -405,10 +396,15 @@ static int merge_one(vs_chunk *c) {
       e = nl_wsi_put_note(sc->ws, f->abs, f->note, 0);
       f->note = NULL;
       if (e != NULL) nl_wsi_set_file(sc->ws, e, f->dev, f->ino);
+      if (e != NULL && f->write) nl_wsi_later_note(sc->later, e, e->note, &f->stamp);
     } else { /* kept for the cache's tables, which describe the files */
+      if (f->write) nl_wsi_later_note(sc->later, e, f->note, &f->stamp);
       nl_wsi_keep_disk(sc->ws, e, f->note);
       f->note = NULL;
     }
+    int r = f->note != NULL && f->write ? nl_ws_root_of(sc->ws, f->abs) : -1;
+    if (r >= 0 && sc->writers[r] != NULL) /* not the index's, but the file's parse */
+      nl_cache_add(sc->writers[r], f->abs + strlen(sc->roots[r]) + 1, &f->stamp, f->note);
   }
   /* The entry has its own copy: the scan's goes now, not at the end (peak memory). */
   nl_note_free(f->note);
@@ -528,9 +524,11 @@ int nl_ws_merge(nl_workspace *ws, uint64_t budget_ns) {
   }
   if (ws->vscan != NULL)
     return ws->vscan->parsed != NULL && !ws->vscan->stop && ws->vscan->tables == NULL;
-  /* The scan is over: the reference maps it deferred are built now, a slice at a time. */
+  /* The scan is over: the reference maps it deferred, then its cache, a slice at a time. */
   uint64_t spent = uv_hrtime() - start;
-  return nl_wsi_refs_step(ws, spent < budget_ns ? budget_ns - spent : 0);
+  if (nl_wsi_refs_step(ws, spent < budget_ns ? budget_ns - spent : 0)) return 1;
+  spent = uv_hrtime() - start;
+  return nl_wsi_later_step(ws, spent < budget_ns ? budget_ns - spent : 0);
 }
 
 void nl_ws_set_waker(nl_workspace *ws, void (*wake)(void *ud), void *ud) {
@@ -622,6 +620,7 @@ static void cache_after(uv_work_t *req, int status) {
 
 int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   if (ws->vscan != NULL) return NL_EBUSY;
+  nl_wsi_later_finish(ws); /* the last scan's cache, before this one reads it */
   vault_scan *sc = calloc(1, sizeof(*sc));
   if (sc == NULL) return NL_ENOMEM;
   sc->ws = ws;
@@ -637,8 +636,10 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   sc->cfg = nl_config_copy(ws->cfg);
   int use_cache = ws->cache_dir != NULL && ws->cfg->cache;
   sc->cache_dir = use_cache ? strdup(ws->cache_dir) : NULL;
+  sc->later = use_cache ? nl_wsi_later_new() : NULL;
   if (sc->roots == NULL || sc->readers == NULL || sc->writers == NULL || sc->cfg == NULL ||
-      (use_cache && sc->cache_dir == NULL)) {
+      (use_cache && (sc->cache_dir == NULL || sc->later == NULL))) {
+    nl_wsi_later_free(sc->later);
     free(sc->roots);
     free(sc->readers);
     free(sc->writers);

@@ -261,7 +261,7 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
     }
     /* A document opened over the file's parse during a scan: the parse is kept for the
      * index cache's tables, which describe the files (cache_tables.c). */
-    if (open && !was_open && ws->vscan != NULL) nl_wsi_keep_disk(ws, e, old);
+    if (open && !was_open && (ws->vscan != NULL || ws->later != NULL)) nl_wsi_keep_disk(ws, e, old);
     else nl_note_free(old);
     return e;
   }
@@ -407,6 +407,7 @@ void nl_wsi_scan_free(struct nl_vault_scan *sc);
 
 void nl_ws_free(nl_workspace *ws) {
   if (ws == NULL) return;
+  nl_wsi_later_finish(ws); /* the cache is written on exit too */
   /* A scan cut short (the server exits while indexing): its parsed notes were never merged. */
   if (ws->vscan != NULL) nl_wsi_scan_free(ws->vscan);
   for (uint32_t i = 0; i < ws->n_ids; i++) entry_free(ws->entries[i]);

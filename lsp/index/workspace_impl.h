@@ -10,6 +10,7 @@
 #include "lsp/base/idmap.h"
 #include "lsp/base/strmap.h"
 #include "lsp/base/vec.h"
+#include "lsp/index/cache.h"
 #include "lsp/index/workspace.h"
 
 /* The notes collected since the server last took them (dependents.c): ids once each. */
@@ -90,6 +91,7 @@ struct nl_workspace {
    * the index cache (cache_tables.c); by entry id, the notes owned. */
   struct nl_wsi_disk *disk;
   size_t n_disk;
+  struct nl_cache_later *later; /* the last scan's cache, still to write (cache_later.c) */
   nl_ws_text_cb text_cb;       /* each scan's read bytes, or NULL (nl_ws_set_text_hook) */
   void *text_ud;
   int ready;
@@ -221,7 +223,9 @@ void nl_wsi_clear_file(nl_workspace *ws, nl_entry *e);
  * what was kept for e): the tables stored in the cache describe the files, not the open
  * documents. */
 void nl_wsi_keep_disk(nl_workspace *ws, const nl_entry *e, nl_note *note);
-/* Frees what nl_wsi_keep_disk kept (the scan ends). */
+/* The file's parse kept for entry `id` (borrowed), or NULL. */
+nl_note *nl_wsi_disk_note(const nl_workspace *ws, uint32_t id);
+/* Frees what nl_wsi_keep_disk kept (the scan ends, or its cache is written: cache_later.c). */
 void nl_wsi_disk_free(nl_workspace *ws);
 /* Whether ws's tables can be stored: one folder, and the file's parse kept for every open
  * document. */
@@ -262,6 +266,30 @@ int nl_wsi_read_note(const char *abs, size_t max_size, char **text, size_t *len)
 /* The same, and the file's status as read (st may be NULL). */
 int nl_wsi_read_note_st(const char *abs, size_t max_size, char **text, size_t *len,
                         struct stat *st);
+/* ---- the index cache written after a scan (cache_later.c) ---------------------------------- */
+
+typedef struct nl_cache_later nl_cache_later;
+/* A new, empty list of the notes a scan parsed, for its cache (free with nl_wsi_later_free,
+ * which accepts NULL and aborts the writers it was given: the old cache stays). */
+nl_cache_later *nl_wsi_later_new(void);
+void nl_wsi_later_free(nl_cache_later *l);
+/* Lists `note` (borrowed, never read unless still entry e's, or e's file's parse kept while
+ * e is open: nl_wsi_keep_disk), parsed from a file of stamp st (copied), to be written to the
+ * cache; on the loop thread, as the note goes in. 0, or -1 out of memory (not cached). */
+int nl_wsi_later_note(nl_cache_later *l, const nl_entry *e, const nl_note *note,
+                      const nl_cache_stamp *st);
+/* The scan is ready: ws takes l (steals) and the scan's readers and writers (each moved out
+ * of the arrays, which stay the caller's; `roots` is copied). Finishes an earlier one first;
+ * nothing when l is NULL. */
+void nl_wsi_later_start(nl_workspace *ws, nl_cache_later *l, char **roots,
+                        nl_cache_reader **readers, nl_cache_writer **writers,
+                        size_t n_roots, size_t n_files);
+/* Writes listed notes whose entry still holds them for about budget_ns (32 at least), then
+ * commits the cache; 1 while some work is left, 0 when there is none (nl_ws_merge calls it). */
+int nl_wsi_later_step(nl_workspace *ws, uint64_t budget_ns);
+/* Writes and commits what is left now (a new scan, nl_ws_free); nothing when nothing is. */
+void nl_wsi_later_finish(nl_workspace *ws);
+
 /* Frees a scan, merged or not, and detaches it from its index; and the slabs of cached notes
  * no entry uses any more (nl_wsi_free_unused_slabs). */
 void nl_wsi_scan_free(struct nl_vault_scan *sc);
