@@ -14,6 +14,18 @@ size_t nl_utf8_ascii_run(const char *s, size_t len) {
   return i;
 }
 
+int nl_utf8_valid(const char *s, size_t len) {
+  for (size_t i = 0; i < len;) {
+    i += nl_utf8_ascii_run(s + i, len - i);
+    if (i == len) break;
+    uint32_t cp;
+    size_t n = nl_utf8_decode(s + i, len - i, &cp);
+    if (n == 0) return 0;
+    i += n;
+  }
+  return 1;
+}
+
 size_t nl_utf8_decode(const char *str, size_t len, uint32_t *cp) {
   const unsigned char *s = (const unsigned char *)str;
   if (len == 0) return 0;

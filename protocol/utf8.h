@@ -17,6 +17,8 @@ size_t nl_utf8_next(const char *s, size_t len, uint32_t *cp);
 /* The length of the run of ASCII bytes (below 0x80) that s[0, len) starts with: len when it is
  * all ASCII. Eight bytes at a time: the parse asks it of every line and task of a note. */
 size_t nl_utf8_ascii_run(const char *s, size_t len);
+/* 1 when s[0, len) is all valid UTF-8 (what a JSON string may hold), else 0. */
+int nl_utf8_valid(const char *s, size_t len);
 /* Writes cp as 1-4 bytes into out (room for 4) and returns the count; a surrogate or a value
  * above U+10FFFF is written as U+FFFD. */
 size_t nl_utf8_encode(uint32_t cp, char *out);

@@ -25,7 +25,7 @@ static json_t *complete_at(fixture *f, const char *uri, uint32_t line, uint32_t 
                              "triggerKind", 1);
   json_t *result = NULL;
   char err[256] = "";
-  int rc = nl_feature_completion(&f->ctx, params, &result, err, sizeof err);
+  int rc = nl_ctx_result_tree(nl_feature_completion(&f->ctx, params, &result, err, sizeof err), &result);
   json_decref(params);
   if (rc != 0) {
     fprintf(stderr, "completion failed: %s\n", err);
@@ -233,8 +233,8 @@ static void test_memo_answers_as_a_full_pass(void) {
                                "line", 0, "character", (int)strlen(typed[i]));
     json_t *a = NULL, *b = NULL;
     char err[256];
-    ASSERT_EQ(nl_feature_completion(&with, params, &a, err, sizeof err), 0);
-    ASSERT_EQ(nl_feature_completion(&f.ctx, params, &b, err, sizeof err), 0);
+    ASSERT_EQ(nl_ctx_result_tree(nl_feature_completion(&with, params, &a, err, sizeof err), &a), 0);
+    ASSERT_EQ(nl_ctx_result_tree(nl_feature_completion(&f.ctx, params, &b, err, sizeof err), &b), 0);
     json_decref(params);
     if (!json_equal(a, b)) {
       char *sa = json_dumps(a, JSON_COMPACT), *sb = json_dumps(b, JSON_COMPACT);

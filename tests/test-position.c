@@ -160,6 +160,18 @@ static void test_crlf_and_lone_cr(void) {
 
 /* Each invalid byte is one unit in every encoding: truncated, stray continuation, overlong,
  * an encoded surrogate, past U+10FFFF. */
+/* nl_utf8_valid: what a JSON string may hold (completion drops an item that is not). */
+static void test_utf8_valid(void) {
+  ASSERT_EQ(nl_utf8_valid("", 0), 1);
+  ASSERT_EQ(nl_utf8_valid("plain ascii, long enough for a word", 35), 1);
+  ASSERT_EQ(nl_utf8_valid("L\xC3\xA9" "a \xF0\x9F\x98\x80 \xE7\x8E\x8B", 13), 1);
+  ASSERT_EQ(nl_utf8_valid("abc\xC3", 4), 0); /* truncated */
+  ASSERT_EQ(nl_utf8_valid("abcdefghij\xC0\xAF", 12), 0); /* overlong "/" */
+  ASSERT_EQ(nl_utf8_valid("\xED\xA0\x80" " surrogate", 13), 0);
+  ASSERT_EQ(nl_utf8_valid("\xFF", 1), 0);
+  ASSERT_EQ(nl_utf8_valid("abc\x80", 4), 0); /* a lone continuation byte */
+}
+
 static void test_invalid_utf8(void) {
   static const struct {
     const char *s;
@@ -229,6 +241,7 @@ int main(void) {
   RUN(test_cjk_and_combining);
   RUN(test_crlf_and_lone_cr);
   RUN(test_invalid_utf8);
+  RUN(test_utf8_valid);
   RUN(test_round_trip);
   return NL_TEST_DONE();
 }

@@ -104,7 +104,13 @@ static void add_location(nl_buf *b, const char *uri, uint32_t l1, uint32_t c1, u
                          uint32_t c2) {
   nl_buf_adds(b, "{\"uri\":");
   add_json_string(b, uri);
-  nl_buf_adds(b, ",\"range\":{\"start\":{\"line\":");
+  nl_buf_adds(b, ",\"range\":");
+  nl_ctx_range_text(b, l1, c1, l2, c2);
+  nl_buf_adds(b, "}");
+}
+
+void nl_ctx_range_text(nl_buf *b, uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2) {
+  nl_buf_adds(b, "{\"start\":{\"line\":");
   add_u32(b, l1);
   nl_buf_adds(b, ",\"character\":");
   add_u32(b, c1);
@@ -112,8 +118,10 @@ static void add_location(nl_buf *b, const char *uri, uint32_t l1, uint32_t c1, u
   add_u32(b, l2);
   nl_buf_adds(b, ",\"character\":");
   add_u32(b, c2);
-  nl_buf_adds(b, "}}}");
+  nl_buf_adds(b, "}}");
 }
+
+void nl_ctx_u32_text(nl_buf *b, uint32_t v) { add_u32(b, v); }
 
 void nl_ctx_location_text(const nl_ctx *ctx, nl_buf *b, const nl_entry *e, nl_brange r) {
   nl_bpos p[2] = {r.start, r.end};

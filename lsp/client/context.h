@@ -94,6 +94,10 @@ void nl_ctx_span_location_text(const nl_ctx *ctx, nl_buf *b, const nl_entry *e, 
 /* Appends s (NUL-terminated, valid UTF-8) as a JSON string, escaped as jansson's encoder
  * does, for an answer written as text. */
 void nl_ctx_string_text(nl_buf *b, const char *s);
+/* Appends the JSON text of nl_lsp_range_json(l1, c1, l2, c2) (protocol/lsp_types.h). */
+void nl_ctx_range_text(nl_buf *b, uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2);
+/* Appends v in decimal, a JSON number. */
+void nl_ctx_u32_text(nl_buf *b, uint32_t v);
 /* Appends the JSON text of a Location at the top of `uri`: line 0, column 0, empty (column 0
  * in every encoding, so no text is read). */
 void nl_ctx_top_location_text(nl_buf *b, const char *uri);

@@ -36,6 +36,7 @@
 #include "lsp/features/completion_impl.h"
 #include "lsp/note/task.h"
 #include "protocol/lsp_types.h"
+#include "protocol/utf8.h"
 
 /* ---- items ------------------------------------------------------------------------------- */
 
@@ -45,56 +46,90 @@ int nl_completion_item_kind(const nl_entry *e) {
   return ITEM_FILE;
 }
 
-/* Appends one item replacing bytes [a, b) of the cursor's line with new_text. Strings are
- * borrowed; an item whose text is not valid UTF-8 is dropped. */
-void nl_completion_add_item(nl_completion_req *r, const char *label, int kind, const char *detail, const char *filter,
-                     size_t a, size_t b, const char *new_text) {
-  json_t *label_j = json_string(label), *text_j = json_string(new_text);
-  if (label_j == NULL || text_j == NULL) {
-    json_decref(label_j);
-    json_decref(text_j);
-    return;
-  }
-  char sort[16];
-  snprintf(sort, sizeof sort, "%05zu", json_array_size(r->items));
-  json_t *item = json_object();
-  json_object_set_new(item, "label", label_j);
-  json_object_set_new(item, "kind", json_integer(kind));
-  if (detail != NULL) json_object_set_new(item, "detail", json_string(detail));
-  json_object_set_new(item, "sortText", json_string(sort));
-  /* filterText defaults to the label: sent only when it differs (fewer bytes per item). */
-  if (filter != NULL && strcmp(filter, label) != 0)
-    json_object_set_new(item, "filterText", json_string(filter));
-  json_t *edit = json_object();
-  /* Items mostly replace the same range: build it once and share it (jansson counts refs). */
-  if (r->range == NULL || r->range_a != a || r->range_b != b) {
-    json_decref(r->range);
-    r->range = nl_nav_doc_range_json(r->ctx, r->doc, r->line, a, b);
+/* Copies s, NUL included, into r->strs: its offset there. */
+static uint32_t keep_str(nl_completion_req *r, const char *s, size_t len) {
+  uint32_t at = (uint32_t)r->strs.len;
+  nl_buf_add(&r->strs, s, len + 1);
+  return at;
+}
+
+void nl_completion_add_item(nl_completion_req *r, const char *label, int kind, const char *detail,
+                            const char *filter, size_t a, size_t b, const char *new_text) {
+  size_t label_len = strlen(label), text_len = strlen(new_text);
+  /* Only UTF-8 can be a JSON string: jansson's tree dropped the item, or a field, for it. */
+  if (!nl_utf8_valid(label, label_len) || !nl_utf8_valid(new_text, text_len)) return;
+  nl_completion_item *it = nl_vec_push(&r->items, sizeof *it);
+  if (it == NULL) return;
+  /* Items mostly replace the same range: a run of them shares it. */
+  if (r->range_gen == 0 || r->range_a != a || r->range_b != b) {
+    r->range_gen++;
     r->range_a = a;
     r->range_b = b;
   }
-  json_object_set(edit, "range", r->range);
-  json_object_set_new(edit, "newText", text_j);
-  json_object_set_new(item, "textEdit", edit);
-  json_array_append_new(r->items, item);
+  it->kind = kind;
+  it->a = (uint32_t)a;
+  it->b = (uint32_t)b;
+  it->range_gen = r->range_gen;
+  it->label = keep_str(r, label, label_len);
+  it->text = keep_str(r, new_text, text_len);
+  size_t n = detail != NULL ? strlen(detail) : 0;
+  it->detail = detail != NULL && nl_utf8_valid(detail, n) ? keep_str(r, detail, n) : NL_COMPLETION_NONE;
+  /* filterText defaults to the label: sent only when it differs (fewer bytes per item). */
+  n = filter != NULL ? strlen(filter) : 0;
+  it->filter = filter != NULL && strcmp(filter, label) != 0 && nl_utf8_valid(filter, n)
+                   ? keep_str(r, filter, n)
+                   : NL_COMPLETION_NONE;
 }
 
-/* For clients that take itemDefaults.editRange (LSP 3.17; VS Code does): the range all the
- * items share is sent once, each item keeping only its text. Items with another range keep
- * their textEdit. About 40% fewer bytes on the wire for a full list. */
-static void share_edit_range(nl_completion_req *r, json_t *list) {
-  size_t i;
-  json_t *item;
-  int shared = 0;
-  json_array_foreach(r->items, i, item) {
-    json_t *edit = json_object_get(item, "textEdit");
-    if (json_object_get(edit, "range") != r->range) continue;
-    json_object_set(item, "textEditText", json_object_get(edit, "newText"));
-    json_object_del(item, "textEdit");
-    shared++;
+/* Appends the Range of bytes [a, b) of the cursor's line. */
+static void range_text(const nl_completion_req *r, nl_buf *b, size_t a, size_t bb) {
+  uint32_t u[4];
+  nl_nav_doc_range_units(r->ctx, r->doc, r->line, a, bb, u);
+  nl_ctx_range_text(b, u[0], u[1], u[2], u[3]);
+}
+
+static void field_text(nl_buf *b, const char *key, const nl_completion_req *r, uint32_t at) {
+  nl_buf_adds(b, key);
+  nl_ctx_string_text(b, r->strs.s + at);
+}
+
+/* The CompletionList as JSON text (NL_CTX_RAW_RESULT), the key order jansson's tree had. For
+ * clients that take itemDefaults.editRange (LSP 3.17; VS Code does) the last run's range is
+ * sent once and its items keep only their text (textEditText); the others keep a textEdit.
+ * About 40% fewer bytes on the wire for a full list. */
+static int answer(const nl_completion_req *r, json_t **result) {
+  nl_buf b = NL_BUF_INIT;
+  int share = r->ctx->caps->completion_edit_range && r->items.n > 0;
+  nl_buf_adds(&b, r->incomplete ? "{\"isIncomplete\":true" : "{\"isIncomplete\":false");
+  if (share) {
+    nl_buf_adds(&b, ",\"itemDefaults\":{\"editRange\":");
+    range_text(r, &b, r->range_a, r->range_b);
+    nl_buf_adds(&b, "}");
   }
-  if (shared > 0)
-    json_object_set_new(list, "itemDefaults", json_pack("{s:O}", "editRange", r->range));
+  nl_buf_adds(&b, ",\"items\":[");
+  const nl_completion_item *items = r->items.items;
+  for (size_t i = 0; i < r->items.n; i++) {
+    const nl_completion_item *it = &items[i];
+    field_text(&b, i ? ",{\"label\":" : "{\"label\":", r, it->label);
+    nl_buf_adds(&b, ",\"kind\":");
+    nl_ctx_u32_text(&b, (uint32_t)it->kind);
+    if (it->detail != NL_COMPLETION_NONE) field_text(&b, ",\"detail\":", r, it->detail);
+    char sort[40];
+    snprintf(sort, sizeof sort, ",\"sortText\":\"%05zu\"", i);
+    nl_buf_adds(&b, sort);
+    if (it->filter != NL_COMPLETION_NONE) field_text(&b, ",\"filterText\":", r, it->filter);
+    if (share && it->range_gen == r->range_gen) {
+      field_text(&b, ",\"textEditText\":", r, it->text);
+    } else {
+      nl_buf_adds(&b, ",\"textEdit\":{\"range\":");
+      range_text(r, &b, it->a, it->b);
+      field_text(&b, ",\"newText\":", r, it->text);
+      nl_buf_adds(&b, "}");
+    }
+    nl_buf_adds(&b, "}");
+  }
+  nl_buf_adds(&b, "]}");
+  return nl_ctx_raw_result(&b, result);
 }
 
 char *nl_completion_concat3(const char *a, const char *b, const char *c) {
@@ -453,7 +488,6 @@ int nl_feature_completion(const nl_ctx *ctx, const json_t *params, json_t **resu
   memset(&r, 0, sizeof r);
   r.ctx = ctx;
   r.uri = uri;
-  r.items = json_array();
   r.doc = nl_docs_get(ctx->docs, uri);
   if (r.doc != NULL) {
     r.self = nl_ws_by_uri(ctx->ws, uri);
@@ -463,11 +497,9 @@ int nl_feature_completion(const nl_ctx *ctx, const json_t *params, json_t **resu
     r.cur = pos.col < r.len ? pos.col : r.len;
     if (r.text != NULL) complete(&r);
   }
-  json_t *list = json_object();
-  json_object_set_new(list, "isIncomplete", json_boolean(r.incomplete));
-  if (ctx->caps->completion_edit_range && r.range != NULL) share_edit_range(&r, list);
-  json_decref(r.range);
-  json_object_set_new(list, "items", r.items);
-  *result = list;
-  return 0;
+  if (r.strs.oom) r.items.n = 0; /* an item's string was lost: answer none, not a wrong one */
+  rc = answer(&r, result);
+  nl_vec_free(&r.items);
+  nl_buf_free(&r.strs);
+  return rc;
 }

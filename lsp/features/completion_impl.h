@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lsp/base/vec.h"
 #include "lsp/features/features.h"
 #include "lsp/features/nav_match.h"
 #include "lsp/features/nav_util.h"
@@ -23,6 +24,16 @@ enum {
   ITEM_ENUM_MEMBER = 20
 };
 
+#define NL_COMPLETION_NONE UINT32_MAX /* an item's optional string that is absent */
+
+/* One item; its strings are NUL-terminated at offsets into the request's `strs`. */
+typedef struct {
+  uint32_t label, detail, filter, text; /* detail, filter: NL_COMPLETION_NONE when absent */
+  uint32_t a, b;      /* the byte columns of the cursor's line the edit replaces */
+  uint32_t range_gen; /* the run of items with the same range this one belongs to */
+  int kind;
+} nl_completion_item;
+
 /* The request: the document, the cursor's line and the items built so far. */
 typedef struct {
   const nl_ctx *ctx;
@@ -33,9 +44,12 @@ typedef struct {
   const char *text; /* the cursor's line (borrowed from doc) */
   size_t len;
   size_t cur;       /* the cursor's byte column */
-  json_t *items;
   int incomplete;
-  json_t *range;          /* the last edit range built, shared by the items that use it */
+  /* The items, written as JSON text once all are in (owned). An item's range is the last
+   * item's when their run (range_gen) is the last: those share itemDefaults.editRange. */
+  nl_vec items; /* of nl_completion_item */
+  nl_buf strs;
+  uint32_t range_gen;
   size_t range_a, range_b;
 } nl_completion_req;
 
@@ -50,8 +64,9 @@ static inline int nl_completion_is_space(char c) { return c == ' ' || c == '\t';
 
 /* The CompletionItemKind of a note: Reference for people, Class for accounts, else File. */
 int nl_completion_item_kind(const nl_entry *e);
-/* Appends one item replacing bytes [a, b) of the cursor's line with new_text. Strings are
- * borrowed; an item whose text is not valid UTF-8 is dropped. */
+/* Appends one item replacing bytes [a, b) of the cursor's line with new_text. The strings
+ * are borrowed and copied; an item whose label or text is not valid UTF-8 is dropped, and so
+ * is a detail or filter that is not. */
 void nl_completion_add_item(nl_completion_req *r, const char *label, int kind, const char *detail,
                             const char *filter, size_t a, size_t b, const char *new_text);
 /* a, b and c joined: new (free()), NULL when out of memory. */

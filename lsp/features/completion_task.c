@@ -118,12 +118,12 @@ int nl_completion_task_field(nl_completion_req *r) {
   nl_task_field_kind kind;
   int which;
   size_t e = nl_task_emoji_before(r->text, text, p, &kind, &which);
-  size_t before = json_array_size(r->items);
+  size_t before = r->items.n;
   /* after "📅 " the typed value is replaced; right after "📅" a space comes first */
   size_t a = p < w ? w : p;
   if (e != SIZE_MAX && kind == NL_FIELD_DATE) date_items(r, a, r->cur, p == w);
   else if (e != SIZE_MAX && kind == NL_FIELD_RECURRENCE) rule_items(r, a, r->cur, p == w);
   else if (w < r->cur && (w == text || r->text[w - 1] == ' '))
     field_items(r, r->text + w, r->cur - w, w, r->cur);
-  return json_array_size(r->items) > before;
+  return r->items.n > before;
 }

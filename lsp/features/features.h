@@ -18,7 +18,7 @@ typedef struct nl_memo nl_memo;
 nl_memo *nl_memo_new(void);
 void nl_memo_free(nl_memo *m);
 
-/* textDocument/completion */
+/* textDocument/completion; the list as JSON text (NL_CTX_RAW_RESULT) */
 int nl_feature_completion(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
                           size_t err_size);
 /* textDocument/definition and textDocument/declaration */

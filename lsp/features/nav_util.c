@@ -32,16 +32,21 @@ const char *nl_nav_doc_line(const nl_doc *doc, uint32_t line, size_t *len) {
   return nl_text_line(&t, line, len); /* borrowed from doc->text */
 }
 
-json_t *nl_nav_doc_range_json(const nl_ctx *ctx, const nl_doc *doc, uint32_t line, size_t a,
-                              size_t b) {
+void nl_nav_doc_range_units(const nl_ctx *ctx, const nl_doc *doc, uint32_t line, size_t a,
+                            size_t b, uint32_t out[4]) {
   nl_text t;
   nl_text_of_doc(&t, doc);
   nl_bpos pa = {line, (uint32_t)a}, pb = {line, (uint32_t)b};
-  uint32_t l1, c1, l2, c2;
-  nl_text_units(&t, ctx->enc, pa, &l1, &c1);
-  nl_text_units(&t, ctx->enc, pb, &l2, &c2);
+  nl_text_units(&t, ctx->enc, pa, &out[0], &out[1]);
+  nl_text_units(&t, ctx->enc, pb, &out[2], &out[3]);
   nl_text_free(&t);
-  return nl_lsp_range_json(l1, c1, l2, c2);
+}
+
+json_t *nl_nav_doc_range_json(const nl_ctx *ctx, const nl_doc *doc, uint32_t line, size_t a,
+                              size_t b) {
+  uint32_t u[4];
+  nl_nav_doc_range_units(ctx, doc, line, a, b, u);
+  return nl_lsp_range_json(u[0], u[1], u[2], u[3]);
 }
 
 const char *nl_nav_doc_rel(const nl_entry *e, const char *uri) {

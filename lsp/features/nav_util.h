@@ -23,6 +23,10 @@ int nl_nav_text_position(const json_t *params, const char **uri, uint32_t *line,
  * not part of line 0); *len gets their count. NULL when the line does not exist. */
 const char *nl_nav_doc_line(const nl_doc *doc, uint32_t line, size_t *len);
 
+/* The LSP positions, in ctx->enc, of byte columns a and b of one line of doc: line and
+ * character of a, then of b, in out[0..3]. */
+void nl_nav_doc_range_units(const nl_ctx *ctx, const nl_doc *doc, uint32_t line, size_t a,
+                            size_t b, uint32_t out[4]);
 /* A new Range on one line of doc between byte columns a and b, in ctx->enc. */
 json_t *nl_nav_doc_range_json(const nl_ctx *ctx, const nl_doc *doc, uint32_t line, size_t a,
                               size_t b);

@@ -81,7 +81,7 @@ int nl_wsi_refs_step(nl_workspace *ws, uint64_t budget_ns) {
   while (ws->refs_upto < ws->n_ids && budget_ns > 0) {
     const nl_entry *e = ws->entries[ws->refs_upto++]; /* first: index_refs checks the id */
     if (e != NULL) nl_wsi_index_refs(ws, e, 1);
-    if (++n % 64 == 0 && uv_hrtime() - start >= budget_ns) break;
+    if (++n % 16 == 0 && uv_hrtime() - start >= budget_ns) break;
   }
   if (ws->refs_upto < ws->n_ids) return 1;
   ws->refs_upto = UINT32_MAX;

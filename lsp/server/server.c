@@ -476,8 +476,6 @@ int nl_server_did_change_watched_files(nl_server *srv, const json_t *params, jso
   return 0;
 }
 
-#define MERGE_SLICE_NS 2000000 /* index merging per loop turn while requests may wait */
-
 static void check_cb(uv_check_t *c) {
   nl_server *srv = c->data;
   uv_idle_stop(&srv->idle);
@@ -485,7 +483,7 @@ static void check_cb(uv_check_t *c) {
   nl_srv_pull_continue(srv);
   nl_srv_vault_push_continue(srv);
   if (srv->merge_pending && !srv->exiting) {
-    srv->merge_pending = nl_ws_merge(srv->ws, MERGE_SLICE_NS);
+    srv->merge_pending = nl_ws_merge(srv->ws, NL_SRV_SLICE_NS);
     /* Keep turning without blocking in poll until the parsed notes are all merged. */
     if (srv->merge_pending) uv_idle_start(&srv->idle, nl_srv_idle_cb);
   }

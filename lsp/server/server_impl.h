@@ -117,6 +117,11 @@ void nl_srv_scan_progress(nl_workspace *ws, void *ud, size_t done, size_t total,
 void nl_srv_add_root_uri(nl_server *srv, const char *uri);
 void nl_srv_parent_check(uv_timer_t *t);
 
+/* Background work (the scan's merge, the reference maps after it, closed notes' pushed
+ * diagnostics) done per loop turn, after the queued messages: a request that comes meanwhile
+ * waits at most about this long. */
+#define NL_SRV_SLICE_NS 1000000
+
 /* ---- diagnostics of closed notes (vault_push.c) ------------------------------------------ */
 
 /* `diagnostics.scope: vault` for clients that do not pull: after a scan, pushes the problems

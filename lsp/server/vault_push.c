@@ -13,8 +13,6 @@
 
 #include "lsp/features/features.h"
 
-#define PUSH_SLICE 128 /* notes diagnosed per loop turn: about 20 ms */
-
 /* Pushes the problems of closed note `e` when they changed; returns 1 when it has some. */
 static int publish_closed(nl_server *srv, const nl_entry *e) {
   json_t *items = nl_feature_diagnostics_json(nl_srv_ctx_now(srv), e);
@@ -55,12 +53,14 @@ static void republish(nl_server *srv) {
   }
 }
 
-/* Notes of the pending list, a slice, while the cap allows new ones. The pass over every note
+/* Notes of the pending list, a slice of time, while the cap allows new ones. The pass over every note
  * stops once it showed maxNotes closed notes with problems; for readers of changed faces the
  * notes shown are counted as the published ones (open documents' among them). */
 static void push_slice(nl_server *srv) {
-  size_t max = srv->cfg->diagnostics_max_notes, end = srv->push_pos + PUSH_SLICE;
-  while (srv->push_pos < srv->n_push && srv->push_pos < end) {
+  size_t max = srv->cfg->diagnostics_max_notes;
+  /* A slice is a time (NL_SRV_SLICE_NS), not a count: a note costs 0.01-1 ms to diagnose. */
+  uint64_t start = uv_hrtime();
+  while (srv->push_pos < srv->n_push && uv_hrtime() - start < NL_SRV_SLICE_NS) {
     int full = srv->push_pos < srv->push_full_end;
     if (full && srv->push_shown >= max) { /* the pass is done: the readers next */
       srv->push_pos = srv->push_full_end;
