@@ -81,6 +81,8 @@ static inline void dump_note(dump *d, const nl_note *n) {
     put(d, "task %u %d %s %d %s %s %s %s %d %d %d\n", t->line, t->status, t->symbol, t->proposed,
         S(t->description), S(nl_task_recurrence(t)), S(nl_task_id(t)), S(nl_task_block_id(t)),
         t->priority, t->on_completion, t->mojibake);
+    put(d, " marker %u-%u text %u-%u\n", nl_task_status_cols(t).a, nl_task_status_cols(t).b,
+        nl_task_text_cols(t).a, nl_task_text_cols(t).b);
     for (uint32_t k = 0; k < nl_task_n_depends_on(t); k++)
       put(d, " depends %s\n", S(nl_task_depends_on(t, k)));
     for (uint8_t k = 0; k < t->n_dates; k++) {
@@ -224,8 +226,8 @@ static inline json_t *task_ranges_json(const nl_note *n, const nl_task *t, const
   if (nl_task_layout_of(t, line, nl_lines_line_end(lines, t->line) - lines->starts[t->line],
                         &lay) != 0)
     return o;
-  set_range(o, "status", nl_task_range(t, t->status_range));
-  set_range(o, "text", nl_task_range(t, t->text_range));
+  set_range(o, "status", nl_task_range(t, nl_task_status_cols(t)));
+  set_range(o, "text", nl_task_range(t, nl_task_text_cols(t)));
   set_range(o, "description", nl_task_range(t, lay.description));
   set_range(o, "fields", nl_task_range(t, lay.fields));
   json_t *moji = json_array();

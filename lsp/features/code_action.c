@@ -128,7 +128,7 @@ static void task_edits(const note_view *v, const nl_task *t, task_act act, json_
   /* Accepting keeps a real status ("[/] ... #proposed" stays in progress); "[ ?]" and "[?]"
    * become "[ ]". */
   if (act != TASK_ACCEPT || (t->proposed & (NL_PROPOSED_WIDE | NL_PROPOSED_QUESTION)))
-    add_edit(edits, v, nl_task_range(t, t->status_range), status[act]);
+    add_edit(edits, v, nl_task_range(t, nl_task_status_cols(t)), status[act]);
 
   char stamp[48] = "";
   if (act == TASK_REJECT && !nl_task_date_of(t, NL_DATE_CANCELLED)->present)

@@ -29,7 +29,7 @@ static size_t task_text_start(const nl_completion_req *r) {
   nl_task t;
   memset(&t, 0, sizeof t);
   if (nl_task_marker(&t, r->text, r->len, i, 0) != 0) return 0;
-  return t.text_range.a;
+  return nl_task_text_cols(&t).a;
 }
 
 /* Dates Tasks' suggester offers after a date emoji: today, tomorrow, the next seven days by

@@ -223,7 +223,7 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
     const nl_task *task = task_on_line(n, pos.line);
     if (task != NULL) {
       task_card(ctx, self, task, ctx->caps->hover_markdown, &t);
-      loc.range = nl_task_range(task, (nl_col_span){task->status_range.a, task->text_range.b});
+      loc.range = nl_task_range(task, (nl_col_span){task->status_col, task->line_end});
       loc.kind = NL_LOC_TYPE; /* the range below is the task's */
     } else if (on_own_title(self, pos.line)) {
       target = self;

@@ -150,7 +150,7 @@ static uint32_t *line_stops(nl_docs *docs, nl_encoding enc, const nl_tq_result *
   size_t unknown = 0;
   for (size_t i = 0; i < r->n; i++) {
     const nl_task *t = r->items[i].task;
-    nl_bpos end = {t->line, t->text_range.b};
+    nl_bpos end = {t->line, t->line_end};
     if (nl_columns_units(r->items[i].entry->note, enc, end, &stops[i]) != 0)
       order[unknown++] = (by_entry){&r->items[i], i};
   }
@@ -160,13 +160,13 @@ static uint32_t *line_stops(nl_docs *docs, nl_encoding enc, const nl_tq_result *
   for (size_t i = 0; i < unknown; i++) {
     const nl_entry *e = order[i].hit->entry;
     const nl_task *t = order[i].hit->task;
-    uint32_t line = t->line, stop = t->text_range.b;
+    uint32_t line = t->line, stop = t->line_end;
     if (loaded != e) {
       if (loaded != NULL) nl_text_free(&text);
       nl_text_load(&text, docs, e); /* unreadable: columns stay bytes */
       loaded = e;
     }
-    nl_text_units(&text, enc, (nl_bpos){t->line, t->text_range.b}, &line, &stop);
+    nl_text_units(&text, enc, (nl_bpos){t->line, t->line_end}, &line, &stop);
     stops[order[i].at] = stop;
   }
   if (loaded != NULL) nl_text_free(&text);

@@ -300,7 +300,7 @@ static void check_proposed(nl_diag_run *r, const nl_task *t) {
   char *msg = dl ? nl_diag_fmt("proposed task: %s, due %.*s — accept or reject it", owners, (int)dl, dv)
                  : nl_diag_fmt("proposed task: %s, no due date — accept or reject it", owners);
   free(owners);
-  nl_brange range = nl_task_range(t, (nl_col_span){t->status_range.a, t->text_range.b});
+  nl_brange range = nl_task_range(t, (nl_col_span){t->status_col, t->line_end});
   emit(r, NL_SEV_INFORMATION, NL_DIAG_PROPOSED_TASK, range, msg);
 }
 

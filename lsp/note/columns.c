@@ -70,7 +70,7 @@ static void gather_kept(gather *g, const nl_note *n) {
   for (size_t i = 0; i < n->n_tags; i++) add_range(g, n->tags[i].range);
   for (size_t i = 0; i < n->n_mentions; i++) add(g, n->mentions[i].at);
   /* A task's line end: the range the task lists (notes-lsp tasks, notes-lsp.tasks) give. */
-  for (size_t i = 0; i < n->n_tasks; i++) add(g, nl_task_range(&n->tasks[i], n->tasks[i].text_range).end);
+  for (size_t i = 0; i < n->n_tasks; i++) add(g, nl_task_range(&n->tasks[i], nl_task_text_cols(&n->tasks[i])).end);
 }
 
 /* Walks each line once, forward, through its sorted positions. */

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lsp/base/arena.h"
 
@@ -227,9 +228,11 @@ typedef struct {
 
 /* Tasks are the bulk of a vault's index (a 100,000-note vault holds about 465,000), so the
  * small fields are bytes, ranges are columns on the task's line (nl_task_range), only the
- * dates present are kept, the fields few tasks have are apart (nl_task_more: 72 bytes a task,
- * not 104), and where each other field lies on the line (nl_task_layout) is not kept: a
- * feature that rewrites the line has its text and reads it again (nl_task_layout_of). */
+ * dates present are kept, the fields few tasks have are apart (nl_task_more), the marker's
+ * and the text's columns follow from where the marker starts and the line ends
+ * (nl_task_status_cols, nl_task_text_cols): 64 bytes a task, not 104. Where each other field
+ * lies on the line (nl_task_layout) is not kept: a feature that rewrites the line has its
+ * text and reads it again (nl_task_layout_of). */
 typedef struct {
   uint32_t line;
   uint8_t status;         /* nl_task_status under the default statuses (no configuration) */
@@ -240,8 +243,8 @@ typedef struct {
   uint8_t n_dates;        /* dates[0 .. n_dates), in the order of nl_date_field */
   char symbol[5];         /* the status symbol, one UTF-8 character, NUL-terminated ("?" in
                              "[ ?]") */
-  nl_col_span status_range; /* the brackets inclusive: "[ ?]" or "[?]" */
-  nl_col_span text_range;   /* from after "] " to the end of the line */
+  uint32_t status_col;    /* the marker's '[' (nl_task_status_cols) */
+  uint32_t line_end;      /* the end of the line (nl_task_text_cols) */
   const char *description; /* as Tasks has it: the text before the trailing fields, trimmed,
                               then the tags that were among the fields */
   const nl_task_date *dates; /* the dates present (read them with nl_task_date_of) */
@@ -276,6 +279,21 @@ static inline const char *nl_task_depends_on(const nl_task *t, uint32_t i) {
 static inline nl_brange nl_task_range(const nl_task *t, nl_col_span s) {
   nl_brange r = {{t->line, s.a}, {t->line, s.b}};
   return r;
+}
+
+/* The marker, brackets inclusive: "[ ?]" or "[?]". */
+static inline nl_col_span nl_task_status_cols(const nl_task *t) {
+  uint32_t b = t->status_col + 2 + (uint32_t)strlen(t->symbol) +
+               ((t->proposed & NL_PROPOSED_WIDE) != 0);
+  nl_col_span s = {t->status_col, b};
+  return s;
+}
+
+/* The text: from after "] " (the space or tab after the marker) to the end of the line. */
+static inline nl_col_span nl_task_text_cols(const nl_task *t) {
+  uint32_t after = nl_task_status_cols(t).b;
+  nl_col_span s = {after < t->line_end ? after + 1 : t->line_end, t->line_end};
+  return s;
 }
 
 /* The task's date `field`: borrowed from the task, or a date whose present is 0 (static). */

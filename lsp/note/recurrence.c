@@ -342,8 +342,8 @@ char *nl_recurrence_line(const nl_task *t, const char *line, size_t len,
   static const nl_date_field f[3] = {NL_DATE_START, NL_DATE_SCHEDULED, NL_DATE_DUE};
   splice s[12];
   size_t n = 0;
-  s[n].a = t->status_range.a;
-  s[n].b = t->status_range.b;
+  s[n].a = nl_task_status_cols(t).a;
+  s[n].b = nl_task_status_cols(t).b;
   snprintf(s[n].with, sizeof(s[n].with), "[%s]", symbol);
   n++;
   for (int i = 0; i < 3; i++) {

@@ -247,14 +247,13 @@ int nl_task_marker(nl_task *t, const char *line, size_t len, size_t col, uint32_
   }
   size_t after = close + 1;
   if (after < len && line[after] != ' ' && line[after] != '\t') return -1;
-  size_t text = after < len ? after + 1 : len;
   t->line = line_no;
   memcpy(t->symbol, line + sym, sym_len);
   t->symbol[sym_len] = '\0';
   t->status = (uint8_t)nl_task_symbol_type(NULL, t->symbol, NULL);
   t->proposed = wide ? NL_PROPOSED_WIDE : strcmp(t->symbol, "?") == 0 ? NL_PROPOSED_QUESTION : 0;
-  t->status_range = span(col, after);
-  t->text_range = span(text, len);
+  t->status_col = (uint32_t)col;
+  t->line_end = (uint32_t)len;
   return 0;
 }
 
@@ -660,7 +659,7 @@ int nl_task_fields(nl_task *t, nl_arena *arena, const char *line, size_t len,
   memset(&r, 0, sizeof(r));
   r.t = t;
   r.s = line;
-  r.b = t->text_range.a < len ? t->text_range.a : len;
+  r.b = nl_task_text_cols(t).a < len ? nl_task_text_cols(t).a : len;
   r.e = trim_end(line, r.b, len);
   r.b = trim_start(line, r.b, r.e);
   int oom = 0;

@@ -103,7 +103,7 @@ int nl_task_status_parse(const char *name);
 
 /* Recognizes a task's status marker at line[col ..]: "[c]" with one character c, or "[ ?]",
  * then a space, a tab or the end of the line. On success fills t's line, status, symbol,
- * proposed (the marker's bits), status_range and text_range and returns 0; -1 when there is
+ * proposed (the marker's bits), status_col and line_end and returns 0; -1 when there is
  * no marker. */
 int nl_task_marker(nl_task *t, const char *line, size_t len, size_t col, uint32_t line_no);
 
@@ -121,7 +121,7 @@ typedef struct {
   nl_col_span block;       /* of "^id" */
 } nl_task_layout;
 
-/* Reads the fields of the task line after t->text_range.start.col from the end backwards, as
+/* Reads the fields of the task line after nl_task_text_cols(t).a from the end backwards, as
  * Obsidian Tasks' DefaultTaskSerializer does (a trailing block id first, then up to 21 rounds
  * of priority, done, cancelled, due, scheduled, start, created, recurrence, on-completion,
  * tags, id, depends-on, each anchored at the end), including emoji that arrived as mojibake

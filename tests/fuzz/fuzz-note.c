@@ -60,8 +60,8 @@ static void check_note(void) {
   }
   for (size_t i = 0; i < note->n_tasks; i++) {
     const nl_task *t = &note->tasks[i];
-    check_range(nl_task_range(t, t->status_range));
-    check_range(nl_task_range(t, t->text_range));
+    check_range(nl_task_range(t, nl_task_status_cols(t)));
+    check_range(nl_task_range(t, nl_task_text_cols(t)));
     if (t->description == NULL) abort();
     nl_task_layout lay;
     if (nl_task_layout_of(t, text + line_start[t->line], line_len[t->line], &lay) == 0) {
