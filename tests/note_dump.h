@@ -72,7 +72,7 @@ static inline void dump_note(dump *d, const nl_note *n) {
   }
   for (size_t i = 0; i < n->n_tags; i++)
     put(d, "tag %s %d %u:%u-%u:%u\n", S(n->tags[i].name), i < n->n_fm_tags,
-        R(n->tags[i].range));
+        R(nl_note_tag_range(n, i)));
   for (size_t i = 0; i < n->n_mentions; i++)
     put(d, "mention %s|%.*s %u:%u %u\n", S(n->mentions[i].tail), (int)n->mentions[i].word_len,
         S(n->mentions[i].tail), n->mentions[i].at.line, n->mentions[i].at.col, n->mentions[i].task);
@@ -250,7 +250,7 @@ static inline json_t *task_ranges_json(const nl_note *n, const nl_task *t, const
   set_range(o, "blockId", nl_task_range(t, lay.block));
   for (uint32_t k = 0; k < t->n_tags; k++)
     if (strcmp(n->tags[t->first_tag + k].name, "proposed") == 0) {
-      set_range(o, "proposedTag", n->tags[t->first_tag + k].range);
+      set_range(o, "proposedTag", nl_note_tag_range(n, t->first_tag + k));
       break;
     }
   return o;
@@ -320,7 +320,7 @@ static inline json_t *body_json(const nl_note *n, json_t *o) {
                                        json_brange(n->blocks[i].range)));
   for (size_t i = 0; i < n->n_tags; i++) {
     json_t *j = json_pack("{s:o,s:o}", "name", jstr(n->tags[i].name), "range",
-                          json_brange(n->tags[i].range));
+                          json_brange(nl_note_tag_range(n, i)));
     if (i < n->n_fm_tags) json_object_set_new(j, "frontmatter", json_true());
     json_array_append_new(t, j);
   }

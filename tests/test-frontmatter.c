@@ -53,7 +53,7 @@ static void test_vault_kickoff(void) {
   ASSERT(n->n_tags >= 2);
   ASSERT_STR_EQ(n->tags[0].name, "type/customer");
   ASSERT(n->n_fm_tags >= 1);
-  ASSERT_RANGE(n->tags[1].range, 12, 2, 12, 17);
+  ASSERT_RANGE(nl_note_tag_range(n, 1), 12, 2, 12, 17);
   nl_note_free(n);
 }
 
@@ -196,23 +196,39 @@ static void test_links_in_values(void) {
   nl_note_free(n);
 }
 
+/* Tag i of n is `want` over (l0, c0)-(l1, c1). */
+#define ASSERT_TAG(n, i, want, l0, c0, l1, c1)          \
+  do {                                                  \
+    ASSERT_STR_EQ((n)->tags[i].name, want);             \
+    ASSERT_RANGE(nl_note_tag_range(n, i), l0, c0, l1, c1); \
+  } while (0)
+
 static void test_tags_string_and_list(void) {
   nl_note *n = parse("---\ntags: \"a, b #c\"\n---\n#inline");
   ASSERT(n != NULL);
   ASSERT_EQ(n->n_tags, 4);
-  ASSERT_STR_EQ(n->tags[0].name, "a");
-  ASSERT_RANGE(n->tags[0].range, 1, 7, 1, 8);
-  ASSERT_STR_EQ(n->tags[2].name, "c");
-  ASSERT_RANGE(n->tags[2].range, 1, 12, 1, 14);
+  ASSERT_TAG(n, 0, "a", 1, 7, 1, 8);
+  ASSERT_TAG(n, 2, "c", 1, 12, 1, 14);
   ASSERT_EQ(n->n_fm_tags, 3); /* a, b and c; not #inline */
   ASSERT_STR_EQ(n->tags[3].name, "inline");
-  ASSERT_EQ(sizeof(nl_tag), 24);
+  ASSERT_EQ(sizeof(nl_tag), 16);
   nl_note_free(n);
   n = parse("---\ntag: [x/y, 'z']\n---\n"); /* the singular spelling too */
   ASSERT(n != NULL);
   ASSERT_EQ(n->n_tags, 2);
   ASSERT_STR_EQ(n->tags[0].name, "x/y");
-  ASSERT_RANGE(n->tags[1].range, 1, 12, 1, 13);
+  ASSERT_RANGE(nl_note_tag_range(n, 1), 1, 12, 1, 13);
+  nl_note_free(n);
+  /* A value not written as is (an escaped quote, a folded line) gives its tags its range; a
+   * '#' before a tag is in its range. */
+  n = parse("---\ntags: ['it''s #a', '#b', \"c\n  d\"]\n---\n#e");
+  ASSERT(n != NULL);
+  ASSERT_EQ(n->n_fm_tags, 5);
+  ASSERT_TAG(n, 0, "it's", 1, 8, 1, 16);
+  ASSERT_TAG(n, 1, "a", 1, 8, 1, 16);
+  ASSERT_TAG(n, 2, "b", 1, 20, 1, 22);
+  ASSERT_TAG(n, 4, "d", 1, 26, 2, 3);
+  ASSERT_TAG(n, 5, "e", 4, 0, 4, 2);
   nl_note_free(n);
 }
 

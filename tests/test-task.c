@@ -227,9 +227,9 @@ static void test_owners_tags_and_proposed(void) {
   ASSERT_STR_EQ(n->tags[t->first_tag].name, "task");
   ASSERT_EQ(t->proposed, NL_PROPOSED_WIDE | NL_PROPOSED_TAG);
   const nl_tag *proposed = &n->tags[t->first_tag + 1];
+  nl_brange pr = nl_note_tag_range(n, t->first_tag + 1);
   ASSERT_STR_EQ(proposed->name, "proposed");
-  ASSERT_MEM_EQ(s + proposed->range.start.col, proposed->range.end.col - proposed->range.start.col,
-                "#proposed", 9);
+  ASSERT_MEM_EQ(s + pr.start.col, pr.end.col - pr.start.col, "#proposed", 9);
   /* "@Bob" ends the line, so nothing after it is a field: the date is description. */
   ASSERT(!nl_task_date_of(t, NL_DATE_DUE)->present);
   nl_note_free(n);

@@ -185,8 +185,8 @@ static void check_columns(const char *text) {
     ps[np++] = n->links[i].range.end;
   }
   for (size_t i = 0; i < n->n_tags && np + 2 < 4096; i++) {
-    ps[np++] = n->tags[i].range.start;
-    ps[np++] = n->tags[i].range.end;
+    ps[np++] = nl_note_tag_range(n, i).start;
+    ps[np++] = nl_note_tag_range(n, i).end;
   }
   for (size_t i = 0; i < n->n_headings && np + 2 < 4096; i++) {
     ps[np++] = nl_heading_range(&n->headings[i]).start;

@@ -144,10 +144,9 @@ static void task_edits(const note_view *v, const nl_task *t, task_act act, json_
   int stamped = 0;
   for (uint32_t k = 0; act != TASK_COMPLETE && k < t->n_tags; k++) {
     const nl_tag *tg = &v->note->tags[t->first_tag + k];
-    if (strcmp(tg->name, "proposed") != 0 || tg->range.start.line != t->line ||
-        tg->range.end.col > ll)
+    nl_brange tag = nl_note_tag_range(v->note, t->first_tag + k);
+    if (strcmp(tg->name, "proposed") != 0 || tag.start.line != t->line || tag.end.col > ll)
       continue;
-    nl_brange tag = tg->range;
     if (tag.start.col > 0 && line[tag.start.col - 1] == ' ') tag.start.col--;
     if (tag.end.col >= end) { /* the tag ends the text: the stamp takes its place */
       add_edit(edits, v, tag, stamp);

@@ -64,7 +64,7 @@ nl_loc_kind nl_locate(const nl_workspace *ws, const nl_entry *from, const nl_not
     if (!had_strict && f.strict.kind != NL_LOC_NONE) people[0] = person;
     if (!had_touch && f.touch.kind != NL_LOC_NONE) people[1] = person;
   }
-  for (size_t i = 0; i < note->n_tags; i++) consider(&f, NL_LOC_TAG, i, note->tags[i].range);
+  for (size_t i = 0; i < note->n_tags; i++) consider(&f, NL_LOC_TAG, i, nl_note_tag_range(note, i));
   if (note->account != NULL) consider(&f, NL_LOC_ACCOUNT, 0, note->account->range);
   for (size_t i = 0; i < note->n_participants; i++)
     consider(&f, NL_LOC_PARTICIPANT, i, note->participants[i].range);

@@ -74,7 +74,7 @@ static void add_tag_uses(query *q, const nl_entry *self, const char *name) {
     if (e == NULL || e->root != self->root) continue;
     for (size_t i = 0; i < e->note->n_tags; i++)
       if (strcasecmp(e->note->tags[i].name, name) == 0)
-        nl_ctx_location_text(q->ctx, next(q), e, e->note->tags[i].range);
+        nl_ctx_location_text(q->ctx, next(q), e, nl_note_tag_range(e->note, i));
   }
 }
 

@@ -156,18 +156,19 @@ static void link_edit(const note_rename *nr, nl_edits_file *f, const nl_link *l)
   free(path);
 }
 
-static void tag_edit(const note_rename *nr, nl_edits_file *f, const nl_tag *tag) {
+/* Tag `which` of f's note. */
+static void tag_edit(const note_rename *nr, nl_edits_file *f, size_t which) {
   static const char prefix[] = "account/";
   const size_t pl = sizeof prefix - 1;
-  const char *name = tag->name;
+  const char *name = f->note->tags[which].name;
   if (strncasecmp(name, prefix, pl) != 0) return;
   if (nl_ws_resolve_account_tag(nr->s->ctx->ws, f->e, name, strlen(name)) != nr->e) return;
   const char *slug = name + pl;
   size_t sl = strlen(slug);
   if (!same_slug(slug, sl, nr->old_name, strlen(nr->old_name))) return;
   size_t ll;
-  const char *line = nl_edits_line(f, tag->range.start.line, &ll);
-  nl_brange r = tag->range;
+  nl_brange r = nl_note_tag_range(f->note, which);
+  const char *line = nl_edits_line(f, r.start.line, &ll);
   if (r.start.col < ll && line[r.start.col] == '#') r.start.col++;
   r.start.col += (uint32_t)pl;
   r.end.col = r.start.col + (uint32_t)sl;
@@ -212,7 +213,7 @@ static void note_edits(const note_rename *nr, nl_edits_file *f) {
         nl_ws_resolve_kind(ws, f->e, e->kind, v, strlen(v)) == e)
       fm_value_edit(nr->s, f, &values[i], nr->new_name);
   }
-  for (size_t i = 0; e->kind == NL_KIND_ACCOUNT && i < n->n_tags; i++) tag_edit(nr, f, &n->tags[i]);
+  for (size_t i = 0; e->kind == NL_KIND_ACCOUNT && i < n->n_tags; i++) tag_edit(nr, f, i);
   if (f->e != e) return;
   /* The note's own title and title heading follow the name when they were the name. */
   if (n->title != NULL && nl_nav_same_name(n->title->text, strlen(n->title->text), nr->old_name, on))
@@ -556,7 +557,7 @@ static int rename_tag(nl_edits *s, const nl_entry *self, const char *old, const 
     for (size_t i = 0; f != NULL && i < f->note->n_tags; i++) {
       const nl_tag *t = &f->note->tags[i];
       if (!tag_matches(t->name, old, ol)) continue;
-      nl_brange r = t->range;
+      nl_brange r = nl_note_tag_range(f->note, i);
       size_t ll;
       const char *line = nl_edits_line(f, r.start.line, &ll);
       if (r.start.line != r.end.line || r.start.col >= ll) continue;

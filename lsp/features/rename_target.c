@@ -136,12 +136,13 @@ void nl_rename_target_find(nl_edits *s, nl_edits_file *self, nl_bpos pos, nl_ren
   }
   case NL_LOC_TAG: {
     const nl_tag *tag = &n->tags[loc.index];
+    nl_brange r = nl_note_tag_range(n, loc.index);
     size_t len;
-    const char *line = nl_edits_line(self, tag->range.start.line, &len);
+    const char *line = nl_edits_line(self, r.start.line, &len);
     t->kind = NL_RENAME_TAG;
     t->name = tag->name;
-    t->range = tag->range;
-    if (tag->range.start.col < len && line[tag->range.start.col] == '#') t->range.start.col++;
+    t->range = r;
+    if (r.start.col < len && line[r.start.col] == '#') t->range.start.col++;
     t->range.end.col = t->range.start.col + (uint32_t)strlen(tag->name);
     return;
   }

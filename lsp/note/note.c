@@ -73,6 +73,22 @@ static const nl_fm_scalar *items_of(const nl_note *note, const char *key, const 
   return *n > 0 ? e->items : NULL;
 }
 
+nl_brange nl_note_tag_range(const nl_note *note, size_t i) {
+  const nl_tag *tg = &note->tags[i];
+  uint32_t len = (uint32_t)strlen(tg->name);
+  if (i >= note->n_fm_tags) {
+    nl_brange r = {{tg->line, tg->col}, {tg->line, tg->col + 1 + len}};
+    return r;
+  }
+  uint32_t n;
+  const nl_fm_scalar *sc = &items_of(note, "tags", "tag", &n)[tg->line];
+  if (tg->col == NL_TAG_WHOLE_VALUE) return sc->range;
+  nl_brange r = sc->range;
+  r.start.col += tg->col;
+  r.end.col = r.start.col + (sc->text[tg->col] == '#') + len;
+  return r;
+}
+
 static const nl_fm_scalar *first_of(const nl_note *note, const char *key) {
   uint32_t n;
   return items_of(note, key, NULL, &n);
@@ -108,11 +124,8 @@ static void frontmatter_tags(parse_ctx *p) {
           return;
         }
         tag->name = name;
-        tag->range = sc->range;
-        if (exact) {
-          tag->range.start.col = sc->range.start.col + (uint32_t)a;
-          tag->range.end.col = sc->range.start.col + (uint32_t)b;
-        }
+        tag->line = (uint32_t)i; /* nl_note_tag_range finds the value again */
+        tag->col = exact ? (uint32_t)a : NL_TAG_WHOLE_VALUE;
       }
       a = b;
     }
@@ -326,7 +339,7 @@ static void finish_task(parse_ctx *p, size_t idx, size_t m0, size_t t0) {
   nl_tag *tags = p->sc.tags.items;
   size_t m1 = m0, t1 = t0;
   while (m1 < p->sc.mentions.n && ms[m1].at.line == t->line) ms[m1++].task = (uint32_t)idx;
-  while (t1 < p->sc.tags.n && tags[t1].range.start.line == t->line) t1++;
+  while (t1 < p->sc.tags.n && tags[t1].line == t->line) t1++; /* the body's: "#name" at line */
   t->first_mention = (uint32_t)m0;
   t->n_mentions = (uint32_t)(m1 - m0);
   t->first_tag = (uint32_t)t0;

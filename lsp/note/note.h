@@ -130,11 +130,17 @@ static inline nl_brange nl_link_fragment_range(const nl_link *l) {
   return r;
 }
 
-/* 24 bytes: whether a tag is the frontmatter's is where it lies (nl_note.n_fm_tags). */
+/* 16 bytes: whether a tag is the frontmatter's is where it lies (nl_note.n_fm_tags), and its
+ * range follows from where it starts (read it with nl_note_tag_range). A tag in the body is
+ * "#name" at (line, col). A frontmatter tag's line is the index of its value among the `tags:`
+ * (or `tag:`) entry's items, and col where in the value it starts when the value is written as
+ * is in the source, else NL_TAG_WHOLE_VALUE (its range is the value's). */
 typedef struct {
   const char *name;       /* without '#': "account/contoso" */
-  nl_brange range;        /* of "#account/contoso", or of the frontmatter value */
+  uint32_t line;
+  uint32_t col;
 } nl_tag;
+#define NL_TAG_WHOLE_VALUE UINT32_MAX
 
 /* An @mention. Which person it names is resolved by the index, which knows the people: the
  * longest known name or alias that `tail` starts with at a word boundary, else `word`. */
@@ -389,6 +395,10 @@ int nl_note_is_fence(const char *line, size_t len, const char *fence);
  * more than n); nl_note_slug returns it new (free()), NULL when out of memory. */
 size_t nl_note_slug_into(const char *text, size_t n, char *out);
 char *nl_note_slug(const char *text);
+
+/* The range of tag i of the note (i < n_tags): of "#name" in the body; of the tag in the
+ * frontmatter value where the value is written as is, else of the value. */
+nl_brange nl_note_tag_range(const nl_note *note, size_t i);
 
 /* Finds the frontmatter entry with `key` (ASCII case-insensitive); borrowed, or NULL. */
 const nl_fm_entry *nl_note_fm_get(const nl_note *note, const char *key);

@@ -545,7 +545,9 @@ static void emit_tag(unit *u, size_t i, size_t *next) {
         memcmp(tags[k].name, u->t + i + 1, e - i - 1) == 0)
       tag->name = tags[k].name;
   if (tag->name == NULL) tag->name = dup(u, i + 1, e);
-  tag->range = range_of(u, i, e);
+  nl_bpos at = pos_of(u, i); /* "#name" ends on its line, at col + e - i */
+  tag->line = at.line;
+  tag->col = at.col;
   *next = e;
 }
 

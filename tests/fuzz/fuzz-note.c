@@ -51,7 +51,7 @@ static void check_note(void) {
     check_range(nl_link_target_range(l));
     check_range(nl_link_fragment_range(l));
   }
-  for (size_t i = 0; i < note->n_tags; i++) check_range(note->tags[i].range);
+  for (size_t i = 0; i < note->n_tags; i++) check_range(nl_note_tag_range(note, i));
   for (size_t i = 0; i < note->n_mentions; i++) {
     const nl_mention *m = &note->mentions[i];
     check_pos(m->at);
