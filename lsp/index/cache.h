@@ -80,6 +80,12 @@ nl_cache_writer *nl_cache_writer_new(const char *dir, const char *root, int64_t 
  * *st. 0, or a negative error; a note that cannot be stored is simply left out. */
 int nl_cache_add(nl_cache_writer *w, const char *rel, const nl_cache_stamp *st,
                  nl_note *note);
+/* The same for n notes (at most NL_CACHE_ADD_MAX) written in one go, note i for rels[i] with
+ * stamp st[i]; a note that cannot be stored is left out. 0, or a negative error (then the
+ * cache is not committed). */
+#define NL_CACHE_ADD_MAX 32
+int nl_cache_add_many(nl_cache_writer *w, size_t n, const char *const *rels,
+                      const nl_cache_stamp *st, nl_note *const *notes);
 /* Carries the record of `rel` over from the old cache `r` (which nl_cache_load just returned
  * it from) without writing it now: when every note is kept and none is added, the old file
  * stays as it is. `r` must outlive w. 0, or a negative error. */

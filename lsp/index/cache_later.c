@@ -82,17 +82,38 @@ void nl_wsi_later_start(nl_workspace *ws, nl_cache_later *l, char **roots,
   ws->later = l;
 }
 
-/* Writes one listed note when its entry still holds the scan's parse of the file (not
- * replaced since by an edit or a reload), or keeps it while a document is open over it
- * (nl_wsi_keep_disk), under the same root. */
-static void write_one(nl_workspace *ws, nl_cache_later *l, const later_note *p) {
+/* The listed note when its entry still holds the scan's parse of the file (not replaced
+ * since by an edit or a reload), or keeps it while a document is open over it
+ * (nl_wsi_keep_disk), under the same root; else NULL. */
+static nl_note *still(nl_workspace *ws, nl_cache_later *l, const later_note *p) {
   const nl_entry *e = p->id < ws->n_ids ? ws->entries[p->id] : NULL;
   nl_note *note = e == NULL ? NULL : e->open ? nl_wsi_disk_note(ws, e->id) : e->note;
   if (note == NULL || note != p->note || e->root != p->root || p->root >= l->n_roots ||
       l->writers[p->root] == NULL || e->root >= ws->n_roots ||
       strcmp(ws->roots[e->root], l->roots[p->root]) != 0)
-    return;
-  nl_cache_add(l->writers[p->root], e->rel, &p->stamp, note);
+    return NULL;
+  return note;
+}
+
+/* Writes the next run of listed notes of one root, up to NL_CACHE_ADD_MAX, in one go. */
+static void write_run(nl_workspace *ws, nl_cache_later *l) {
+  const char *rels[NL_CACHE_ADD_MAX];
+  nl_cache_stamp st[NL_CACHE_ADD_MAX];
+  nl_note *notes[NL_CACHE_ADD_MAX];
+  size_t n = 0;
+  uint32_t root = 0;
+  while (l->next < l->n && n < NL_CACHE_ADD_MAX) {
+    const later_note *p = &l->notes[l->next];
+    nl_note *note = still(ws, l, p);
+    if (note != NULL && n > 0 && p->root != root) break; /* the next run's */
+    l->next++;
+    if (note == NULL) continue;
+    root = p->root;
+    rels[n] = ws->entries[p->id]->rel;
+    st[n] = p->stamp;
+    notes[n++] = note;
+  }
+  if (n > 0) nl_cache_add_many(l->writers[root], n, rels, st, notes);
 }
 
 static void commit(nl_workspace *ws, nl_cache_later *l) {
@@ -113,10 +134,9 @@ int nl_wsi_later_step(nl_workspace *ws, uint64_t budget_ns) {
   nl_cache_later *l = ws->later;
   if (l == NULL) return 0;
   uint64_t start = uv_hrtime();
-  unsigned n = 0;
-  while (l->next < l->n) { /* 32 notes at least, so that a spent budget still moves on */
-    write_one(ws, l, &l->notes[l->next++]);
-    if (++n % 32 == 0 && uv_hrtime() - start >= budget_ns) return 1;
+  while (l->next < l->n) { /* one run at least, so that a spent budget still moves on */
+    write_run(ws, l);
+    if (uv_hrtime() - start >= budget_ns) return 1;
   }
   commit(ws, l);
   ws->later = NULL;

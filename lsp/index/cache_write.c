@@ -131,29 +131,42 @@ static int add_row(nl_cache_writer *w, uint64_t at, uint64_t bytes, uint64_t bas
 
 int nl_cache_add(nl_cache_writer *w, const char *rel, const nl_cache_stamp *st,
                  nl_note *note) {
-  size_t bytes;
-  const void *block = nl_arena_single(&note->arena, &bytes);
-  if (block == NULL) return NL_EINVAL;
-  check c = {block, bytes, 0};
-  nl_note_each_pointer(note, check_ptr, &c);
-  if (c.bad) return NL_EINVAL;
-  uint64_t hash = nl_cachei_hash_more(nl_cachei_hash_of(note, sizeof(*note)), block, bytes);
+  return nl_cache_add_many(w, 1, &rel, st, &note);
+}
+
+int nl_cache_add_many(nl_cache_writer *w, size_t n, const char *const *rels,
+                      const nl_cache_stamp *st, nl_note *const *notes) {
+  struct iovec iov[2 * NL_CACHE_ADD_MAX];
+  int n_iov = 0;
+  if (n > NL_CACHE_ADD_MAX) return NL_EINVAL;
   uv_mutex_lock(&w->lock);
   uint64_t at = w->end;
-  int rc = w->failed ? NL_EIO
-                     : add_row(w, at, bytes, (uint64_t)(uintptr_t)block, hash, st, rel, strlen(rel));
-  if (rc == 0) w->end += sizeof(*note) + bytes;
+  int rc = w->failed ? NL_EIO : 0;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    size_t bytes;
+    const void *block = nl_arena_single(&notes[i]->arena, &bytes);
+    check c = {block, bytes, 0};
+    if (block != NULL) nl_note_each_pointer(notes[i], check_ptr, &c);
+    if (block == NULL || c.bad) continue; /* left out */
+    uint64_t hash =
+        nl_cachei_hash_more(nl_cachei_hash_of(notes[i], sizeof(*notes[i])), block, bytes);
+    rc = add_row(w, w->end, bytes, (uint64_t)(uintptr_t)block, hash, &st[i], rels[i],
+                 strlen(rels[i]));
+    if (rc != 0) break;
+    w->end += sizeof(*notes[i]) + bytes;
+    iov[n_iov++] = (struct iovec){notes[i], sizeof(*notes[i])};
+    iov[n_iov++] = (struct iovec){(void *)block, bytes};
+  }
   uv_mutex_unlock(&w->lock);
-  if (rc != 0) return rc;
-  /* The room is reserved: the bytes go in without the lock, in parallel with other notes. */
-  struct iovec iov[2] = {{note, sizeof(*note)}, {(void *)block, bytes}};
-  if (nl_cachei_write(w->fd, iov, 2, at) != 0) {
+  /* The room is reserved: the bytes go in without the lock, in one write for the run (a
+   * record per write left ext4 zeroing the rest of each block it began). */
+  if (rc == 0 && n_iov > 0 && nl_cachei_write(w->fd, iov, n_iov, at) != 0) rc = NL_EIO;
+  if (rc != 0) {
     uv_mutex_lock(&w->lock);
     w->failed = 1;
     uv_mutex_unlock(&w->lock);
-    return NL_EIO;
   }
-  return 0;
+  return rc;
 }
 
 int nl_cache_keep(nl_cache_writer *w, nl_cache_reader *r, const char *rel) {

@@ -284,8 +284,9 @@ int nl_wsi_later_note(nl_cache_later *l, const nl_entry *e, const nl_note *note,
 void nl_wsi_later_start(nl_workspace *ws, nl_cache_later *l, char **roots,
                         nl_cache_reader **readers, nl_cache_writer **writers,
                         size_t n_roots, size_t n_files);
-/* Writes listed notes whose entry still holds them for about budget_ns (32 at least), then
- * commits the cache; 1 while some work is left, 0 when there is none (nl_ws_merge calls it). */
+/* Writes listed notes whose entry still holds them for about budget_ns (a run of up to
+ * NL_CACHE_ADD_MAX at least, in one write), then commits the cache; 1 while some work is
+ * left, 0 when there is none (nl_ws_merge calls it). */
 int nl_wsi_later_step(nl_workspace *ws, uint64_t budget_ns);
 /* Writes and commits what is left now (a new scan, nl_ws_free); nothing when nothing is. */
 void nl_wsi_later_finish(nl_workspace *ws);
