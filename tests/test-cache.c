@@ -407,6 +407,15 @@ static void test_rescan_replaces_cached_notes(void) {
 
 /* ---- the index tables in the cache (cache_tables.c) -------------------------------------- */
 
+/* Saves the cache file aside (save = 1) or puts the saved copy back (save = 0). */
+static void keep_cache_file(int save) {
+  char path[4400], cmd[9000];
+  ASSERT_EQ(cache_file(path, sizeof(path)), 0);
+  if (save) snprintf(cmd, sizeof(cmd), "cp '%s' '%s/saved.bak'", path, tmp);
+  else snprintf(cmd, sizeof(cmd), "cp '%s/saved.bak' '%s'", tmp, path);
+  ASSERT_EQ(system(cmd), 0);
+}
+
 static int woken;
 static void wake(void *ud) { woken = 1; }
 
@@ -503,9 +512,24 @@ static void put_table_vault(const char *root) {
   }
 }
 
+static char *fresh_answers(const char *root, const char *rel, const char *text);
+
+/* A start on the cache (in slices or not) takes its tables and answers `want`. */
+static void cached_answers(const char *root, const char *want, int slices) {
+  tables_used = 0;
+  nl_workspace *ws = slices ? index_in_slices(root) : index_with_cache(root);
+  while (slices && nl_ws_merge(ws, UINT64_MAX)) {} /* the reference maps */
+  ASSERT_EQ(tables_used, 1);
+  char *got = answers(ws);
+  ASSERT_STR_EQ(got, want);
+  free(got);
+  nl_ws_free(ws);
+}
+
 /* A second start whose notes all come unchanged from the cache takes the tables from it: the
- * same answers as a fresh scan, with or without a waker; damaged tables, a changed note or an
- * added one fall back to merging the notes, with the same answers again. */
+ * same answers as a fresh scan, with or without a waker; damaged tables fall back to merging
+ * the notes, and notes changed, added, removed or renamed are fixed up over the tables, with
+ * the same answers again. */
 static void test_tables_from_the_cache(void) {
   char root[4200], path[4400];
   fresh_vault(root, sizeof(root), "tables");
@@ -554,39 +578,32 @@ static void test_tables_from_the_cache(void) {
   ws = index_with_cache(root);
   ASSERT_EQ(tables_used, 1);
   nl_ws_free(ws);
-  /* Changed and added while down: merged, as a fresh scan does. */
+  /* Changed and added while down: the tables, their notes fixed up (the stored parse replaced
+   * by the file's, the new note merged), answer as a fresh scan does; then the new cache's. */
   put_file(root, "b.md", "---\ntitle: B two\n---\n[[a]]\n- [ ] new\n", 1);
   put_file(root, "d.md", "[[b]]\n", 1);
-  ws = index_no_cache(root);
   free(want);
-  want = answers(ws);
-  nl_ws_free(ws);
-  tables_used = 0;
-  ws = index_with_cache(root);
-  ASSERT_EQ(tables_used, 0);
-  got = answers(ws);
-  ASSERT_STR_EQ(got, want);
-  free(got);
-  nl_ws_free(ws);
-  ws = index_with_cache(root); /* the tables of the new cache */
-  ASSERT_EQ(tables_used, 1);
-  got = answers(ws);
-  ASSERT_STR_EQ(got, want);
-  free(got);
-  nl_ws_free(ws);
-  /* Removed: merged again. */
+  want = fresh_answers(root, NULL, NULL);
+  keep_cache_file(1);
+  cached_answers(root, want, 0);
+  keep_cache_file(0); /* the fix-up once more, in slices */
+  cached_answers(root, want, 1);
+  cached_answers(root, want, 0);
+  /* Removed, and renamed (the same file at another path): the same. */
   snprintf(path, sizeof(path), "%s/d.md", root);
   unlink(path);
-  ws = index_no_cache(root);
+  char to[4400];
+  snprintf(path, sizeof(path), "%s/a.md", root);
+  snprintf(to, sizeof(to), "%s/sub/a moved.md", root);
+  ASSERT_EQ(rename(path, to), 0);
   free(want);
-  want = answers(ws);
-  nl_ws_free(ws);
-  ws = index_with_cache(root);
-  ASSERT_EQ(tables_used, 1);
-  got = answers(ws);
-  ASSERT_STR_EQ(got, want);
-  free(got);
-  nl_ws_free(ws);
+  want = fresh_answers(root, NULL, NULL);
+  cached_answers(root, want, 0);
+  cached_answers(root, want, 0);
+  ASSERT_EQ(rename(to, path), 0);
+  free(want);
+  want = fresh_answers(root, NULL, NULL);
+  cached_answers(root, want, 1);
   /* A document open before the scan: the notes are merged as before (the open text wins),
    * and the cache file, its tables included, is left as it is for the next start. */
   struct stat before, after;
@@ -633,8 +650,8 @@ static nl_workspace *index_opened(const char *root, int cache, int slices, const
   int finished = 0;
   if (nl_ws_scan(ws, scan_done, &finished) != 0) return ws;
   char abs[4400];
-  snprintf(abs, sizeof(abs), "%s/%s", root, rel);
-  if (nl_ws_update(ws, abs, text, strlen(text), 1) == NULL) return ws;
+  snprintf(abs, sizeof(abs), "%s/%s", root, rel != NULL ? rel : "");
+  if (rel != NULL && nl_ws_update(ws, abs, text, strlen(text), 1) == NULL) return ws;
   while (!finished) {
     uv_run(&loop, UV_RUN_ONCE);
     while (woken && !finished) woken = nl_ws_merge(ws, 0);
@@ -644,7 +661,7 @@ static nl_workspace *index_opened(const char *root, int cache, int slices, const
   return ws;
 }
 
-/* The answers of a fresh scan without the cache, rel opened with text (new). */
+/* The answers of a fresh scan without the cache, rel opened with text unless NULL (new). */
 static char *fresh_answers(const char *root, const char *rel, const char *text) {
   nl_workspace *ws = index_opened(root, 0, 0, rel, text);
   char *a = answers(ws);
@@ -653,14 +670,13 @@ static char *fresh_answers(const char *root, const char *rel, const char *text) 
 }
 
 /* Opens rel with text in two more starts on the cache, without slices then in slices, each
- * answering as a fresh scan with the same document open (want); the first takes the cache's
- * tables when `used`, the second always (the first wrote them when it merged). */
+ * taking the cache's tables and answering as a fresh scan with the same document open. */
 static void opened_answers(const char *root, const char *rel, const char *text,
-                           const char *want, int used) {
+                           const char *want) {
   for (int slices = 0; slices < 2; slices++) {
     int before = tables_used;
     nl_workspace *ws = index_opened(root, 1, slices, rel, text);
-    ASSERT_EQ(tables_used, before + (slices || used));
+    ASSERT_EQ(tables_used, before + 1);
     char *got = answers(ws);
     ASSERT_STR_EQ(got, want);
     free(got);
@@ -705,29 +721,70 @@ static void test_tables_with_an_open_document(void) {
   ASSERT_STR_EQ(got, want_disk);
   free(got);
   nl_ws_free(ws);
-  opened_answers(root, "b.md", text, want, 1);
+  opened_answers(root, "b.md", text, want);
   /* A document that is no file (yet) takes its place in the path order as in a fresh scan. */
   const char *fresh = "---\ntitle: New one\n---\n[[b]] [[New one]]\n";
   free(want);
   want = fresh_answers(root, "m new.md", fresh);
-  opened_answers(root, "m new.md", fresh, want, 1);
-  /* Changed, added and removed while down: merged, as a fresh scan does; then the tables of
-   * the new cache serve again. */
+  opened_answers(root, "m new.md", fresh, want);
+  /* Changed, added and removed while down: the tables, fixed up, answer as a fresh scan does;
+   * then the new cache's. */
   put_file(root, "a.md", "---\ntitle: A two\n---\n[[b]] [[B open]]\n- [ ] new\n", 1);
   put_file(root, "d.md", "[[b]] [[Bee]]\n", 1);
   snprintf(path, sizeof(path), "%s/sub/c.md", root);
   unlink(path);
   free(want);
   want = fresh_answers(root, "b.md", text);
-  opened_answers(root, "b.md", text, want, 0);
+  opened_answers(root, "b.md", text, want);
   /* The open document's file changed while down: the same. */
   put_file(root, "b.md", "---\ntitle: B three\n---\nnothing\n", 1);
   free(want);
   want = fresh_answers(root, "b.md", text);
-  opened_answers(root, "b.md", text, want, 0);
+  opened_answers(root, "b.md", text, want);
   nl_log_set_sink(NULL, NULL);
   free(want);
   free(want_disk);
+}
+
+/* A note read again during the scan, after the scan merged it (as the watcher does when its
+ * file changes): the index no longer holds the parse the scan stored, so the cache gets no
+ * tables, and the next start answers as a fresh scan of the files. */
+static void test_no_tables_after_a_reload(void) {
+  char root[4200], abs[4400];
+  fresh_vault(root, sizeof(root), "reload");
+  put_table_vault(root);
+  nl_workspace *ws = index_no_cache(root);
+  char *want = answers(ws);
+  nl_ws_free(ws);
+  snprintf(abs, sizeof(abs), "%s/b.md", root);
+  ws = nl_ws_new(&loop, cfg);
+  nl_ws_add_root(ws, root);
+  nl_ws_set_cache_dir(ws, cache_dir);
+  nl_ws_set_waker(ws, wake, NULL);
+  int finished = 0, reloaded = 0;
+  ASSERT_EQ(nl_ws_scan(ws, scan_done, &finished), 0);
+  const char *text = "---\ntitle: B elsewhere\naliases: [Bee]\n---\n";
+  while (!finished) {
+    uv_run(&loop, UV_RUN_ONCE);
+    while (woken && !finished) {
+      woken = nl_ws_merge(ws, 0);
+      if (!reloaded && !finished && nl_ws_by_path(ws, abs) != NULL)
+        reloaded = nl_ws_update(ws, abs, text, strlen(text), 0) != NULL;
+    }
+  }
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ASSERT(reloaded);
+  nl_ws_free(ws);
+  nl_log_set_sink(log_sink, NULL);
+  tables_used = 0;
+  ws = index_with_cache(root);
+  ASSERT_EQ(tables_used, 0);
+  char *got = answers(ws);
+  ASSERT_STR_EQ(got, want);
+  free(got);
+  nl_ws_free(ws);
+  nl_log_set_sink(NULL, NULL);
+  free(want);
 }
 
 /* ---- the reference maps after a scan merged in slices (backlinks.c) ----------------------- */
@@ -951,6 +1008,7 @@ int main(void) {
   RUN(test_rescan_replaces_cached_notes);
   RUN(test_tables_from_the_cache);
   RUN(test_tables_with_an_open_document);
+  RUN(test_no_tables_after_a_reload);
   RUN(test_deferred_refs);
   RUN(test_cache_written_after_ready);
   RUN(test_cache_off);

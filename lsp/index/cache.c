@@ -413,20 +413,12 @@ static nl_note *load_in_slab(nl_cachei_slot *s, const char *rel, uint64_t base, 
   return note;
 }
 
-nl_note *nl_cache_load(nl_cache_reader *r, const char *rel, const nl_cache_stamp *st) {
-  if (r == NULL) return NULL;
-  nl_cachei_slot *s = nl_cachei_find_slot(r->slots, r->mask, rel, strlen(rel));
-  if (s->row == NULL) return NULL;
+/* The note of slot s (a record, of path rel), checked and re-based; new, or NULL. */
+static nl_note *load_slot(nl_cache_reader *r, nl_cachei_slot *s, const char *rel) {
   const unsigned char *row = s->row;
-  nl_cache_stamp want = {get64(row + 32), (int64_t)get64(row + 40), get64(row + 48),
-                         get64(row + 56)};
-  if (memcmp(&want, st, sizeof(want)) != 0 || st->mtime_ns >= r->since_ns - RACY_NS) return NULL;
   uint64_t at = get64(row), bytes = get64(row + 8), base = get64(row + 16), hash = get64(row + 24);
-  if (s->pre != NULL) { /* else read on its own: a second load of the record */
-    nl_note *note = load_in_slab(s, rel, base, hash, bytes);
-    if (note != NULL) atomic_fetch_add(&r->hits, 1);
-    return note;
-  }
+  if (s->pre != NULL) /* else read on its own: a second load of the record */
+    return load_in_slab(s, rel, base, hash, bytes);
   nl_note *note = malloc(sizeof(*note));
   if (note == NULL) return NULL;
   nl_arena arena;
@@ -447,8 +439,26 @@ nl_note *nl_cache_load(nl_cache_reader *r, const char *rel, const nl_cache_stamp
     nl_note_free(note);
     return NULL;
   }
-  atomic_fetch_add(&r->hits, 1);
   return note;
+}
+
+nl_note *nl_cache_load(nl_cache_reader *r, const char *rel, const nl_cache_stamp *st) {
+  if (r == NULL) return NULL;
+  nl_cachei_slot *s = nl_cachei_find_slot(r->slots, r->mask, rel, strlen(rel));
+  if (s->row == NULL) return NULL;
+  const unsigned char *row = s->row;
+  nl_cache_stamp want = {get64(row + 32), (int64_t)get64(row + 40), get64(row + 48),
+                         get64(row + 56)};
+  if (memcmp(&want, st, sizeof(want)) != 0 || st->mtime_ns >= r->since_ns - RACY_NS) return NULL;
+  nl_note *note = load_slot(r, s, rel);
+  if (note != NULL) atomic_fetch_add(&r->hits, 1);
+  return note;
+}
+
+nl_note *nl_cache_load_stored(nl_cache_reader *r, const char *rel) {
+  if (r == NULL) return NULL;
+  nl_cachei_slot *s = nl_cachei_find_slot(r->slots, r->mask, rel, strlen(rel));
+  return s->row != NULL ? load_slot(r, s, rel) : NULL;
 }
 
 size_t nl_cache_hits(const nl_cache_reader *r) { return r != NULL ? atomic_load(&r->hits) : 0; }

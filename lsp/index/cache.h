@@ -66,6 +66,9 @@ int nl_cache_exists(const char *dir, const char *root);
 /* The note stored for vault-relative path `rel` when its stamp equals *st and the record
  * reads back intact; a new note (nl_note_free), or NULL (then parse the file). */
 nl_note *nl_cache_load(nl_cache_reader *r, const char *rel, const nl_cache_stamp *st);
+/* The note stored for `rel` whatever the file's stamp now (what the tables were built from,
+ * for a note changed or removed since): a new note (nl_note_free), or NULL. Not a hit. */
+nl_note *nl_cache_load_stored(nl_cache_reader *r, const char *rel);
 size_t nl_cache_hits(const nl_cache_reader *r); /* notes nl_cache_load returned so far */
 void nl_cache_reader_free(nl_cache_reader *r);  /* accepts NULL */
 

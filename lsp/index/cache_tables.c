@@ -6,7 +6,9 @@
  * after the scan as always (backlinks.c). A note open in the editor is stored as its file
  * gives it (the scan keeps the file's parse while the document is open: nl_wsi_keep_disk), and
  * a second start installs the tables with documents already open, then puts them back over
- * their notes (an editor opens one right after `initialized`).
+ * their notes (an editor opens one right after `initialized`). Notes changed or removed
+ * while the server was down take their stored parse (the one the tables were built from) into
+ * the tables, and the scan then replaces or drops them as it merges what it read anew.
  *
  * Layout (native integers; the section is hashed as a whole by cache.c):
  *   u32 ids, u32 live, u64 seq, u64 gen, u64 gen_wide
@@ -104,7 +106,7 @@ static void put_strmap(nl_cache_sink *b, const nl_strmap *m) {
 }
 
 int nl_wsi_tables_storable(const nl_workspace *ws) {
-  if (ws->n_roots != 1 || ws->tasks_lost) return 0;
+  if (ws->n_roots != 1 || ws->tasks_lost || ws->scan_stale) return 0;
   for (uint32_t id = 0; id < ws->n_ids; id++)
     if (ws->entries[id] != NULL && ws->entries[id]->open && disk_of(ws, id) == NULL) return 0;
   return 1;
@@ -272,11 +274,12 @@ static nl_entry *get_entry(rd *r, uint32_t id, const char *root) {
   return e;
 }
 
-/* Every row names a live entry and a name in the pool; every entry's rows are in the table. */
+/* Every row names an entry (a live row a live one: an entry dropped leaves dead rows) and a
+ * name in the pool; every entry's rows are in the table. */
 static int rows_fit(const nl_workspace *t) {
   for (size_t i = 0; i < t->n_rows; i++) {
     const nl_ws_name *row = &t->rows[i];
-    if (row->id >= t->n_ids || t->entries[row->id] == NULL || row->off > t->pool_len ||
+    if (row->id >= t->n_ids || (!row->dead && t->entries[row->id] == NULL) || row->off > t->pool_len ||
         row->len >= t->pool_len - row->off || t->pool[row->off + row->len] != '\0')
       return 0;
   }
@@ -401,7 +404,8 @@ static int put_open(nl_workspace *ws, open_doc *docs, size_t n) {
 }
 
 #define MOVE(f) ws->f = t->f, t->f = 0
-int nl_wsi_tables_install(nl_workspace *ws, nl_workspace *t) {
+int nl_wsi_tables_install(nl_workspace *ws, nl_workspace *t, const uint32_t *gone,
+                          size_t n_gone) {
   if (!nl_wsi_tables_may_serve(ws) || ws->n_roots != 1 ||
       strcmp(ws->roots[0], t->roots[0]) != 0 || !notes_fit(t, ws->cfg))
     return NL_EINVAL;
@@ -467,6 +471,7 @@ int nl_wsi_tables_install(nl_workspace *ws, nl_workspace *t) {
     nl_wsi_index_refs(ws, e, 1);
   }
   nl_wsi_rows_moved(ws);
+  for (size_t i = 0; i < n_gone; i++) nl_note_free(nl_wsi_take_entry(ws, ws->entries[gone[i]]));
   return put_open(ws, docs, n_open);
 }
 #undef MOVE

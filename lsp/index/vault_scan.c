@@ -331,42 +331,9 @@ void nl_wsi_scan_free(vault_scan *sc) {
   free(sc);
 }
 
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-static int cmp_entry_path(const void *a, const void *b) {
-  return strcmp((*(nl_entry *const *)a)->abs, (*(nl_entry *const *)b)->abs);
-}
-
-/* Chunks merge in the order the thread pool finishes them, so the seqs the scan gave its notes
- * (recency, which ranks completion and workspace/symbol ties) would differ from run to run.
- * Deals the same seqs out again in path order, the first path the newest, for the notes put
- * since the scan began, a document opened meanwhile included (its seq among the merges' was
- * a matter of timing; the tables in the index cache store the path order). */
-static void order_by_path(nl_workspace *ws, uint64_t seq_start) {
-  size_t n = 0;
-  nl_entry **by_path = malloc(ws->n_ids * sizeof(*by_path) + 1);
-  uint64_t *seqs = malloc(ws->n_ids * sizeof(*seqs) + 1);
-  if (by_path == NULL || seqs == NULL) goto done; /* the ties keep the merge's order */
-  for (uint32_t id = 0; id < ws->n_ids; id++) {
-    nl_entry *e = ws->entries[id];
-    if (e == NULL || e->seq <= seq_start) continue;
-    by_path[n] = e;
-    seqs[n++] = e->seq;
-  }
-  qsort(by_path, n, sizeof(*by_path), cmp_entry_path);
-  qsort(seqs, n, sizeof(*seqs), cmp_u64);
-  for (size_t i = 0; i < n; i++) nl_wsi_set_seq(ws, by_path[i], seqs[n - 1 - i]);
-done:
-  free(by_path);
-  free(seqs);
-}
-
 static void scan_finish(vault_scan *sc, int in_order) {
   nl_workspace *ws = sc->ws;
-  if (!in_order) order_by_path(ws, sc->seq_start); /* the tables' seqs are in path order */
+  if (!in_order) nl_wsi_order_by_path(ws, sc->seq_start); /* the tables' seqs are in path order */
   for (size_t i = 0; i < sc->n_attachments; i++) nl_ws_attachment_add(ws, sc->attachments[i]);
   nl_wsi_later_start(ws, sc->later, sc->roots, sc->readers, sc->writers, sc->n_roots, sc->n_files);
   sc->later = NULL;
@@ -432,31 +399,61 @@ static void stopped_one(vault_scan *sc) {
   if (--sc->running == 0) nl_wsi_scan_free(sc);
 }
 
-/* The cache's tables serve when every note the walk found came from the cache and they hold
- * exactly those notes: each entry takes its note, nothing is merged. 1 when installed, 2 when
- * an open document is no file of the tables (its seq is then dealt in path order), 0 if not. */
+/* The stored parse of every note of the tables that no file gave unchanged (changed or removed
+ * while the server was down), so that it can be replaced or dropped; the ids without a file
+ * in gone[*n_gone]. 0, or -1 when a record does not read back. */
+static int stored_notes(vault_scan *sc, const uint8_t *seen, uint32_t *gone, size_t *n_gone) {
+  nl_workspace *t = sc->tables;
+  for (uint32_t id = 0; id < t->n_ids; id++) {
+    nl_entry *e = t->entries[id];
+    if (e == NULL || e->note != NULL) continue;
+    if ((e->note = nl_cache_load_stored(sc->readers[0], e->rel)) == NULL) return -1;
+    if (!seen[id]) gone[(*n_gone)++] = id;
+  }
+  return 0;
+}
+
+/* Installs the cache's tables: each entry takes its note when the walk found its file
+ * unchanged, else its stored parse (nl_cache_load_stored), which the merge of the notes read
+ * anew then replaces; an entry whose file is gone is dropped. Returns 0 when not installed; 1
+ * when every note came unchanged and the seqs are in path order; 2 when an open document is
+ * no file of the tables (the seqs need dealing); 3 when notes read anew wait to be merged. */
 static int install_tables(vault_scan *sc) {
   nl_workspace *t = sc->tables;
-  size_t n = 0;
+  size_t n = 0, n_gone = 0, anew = 0;
   int rc = -1;
-  for (size_t i = 0; i < sc->n_files; i++) {
+  uint8_t *seen = calloc(t->n_ids + 1, 1);
+  uint32_t *gone = malloc((t->n_ids + 1) * sizeof(*gone));
+  int ok = seen != NULL && gone != NULL;
+  for (size_t i = 0; i < sc->n_files && ok; i++) {
     vs_file *f = &sc->files[i];
-    nl_entry *e = f->cached && f->note != NULL ? nl_wsi_by_path(t, f->abs, strlen(f->abs)) : NULL;
-    if (e == NULL || e->note != NULL) break;
+    nl_entry *e = f->note != NULL ? nl_wsi_by_path(t, f->abs, strlen(f->abs)) : NULL;
+    anew += f->note != NULL && (e == NULL || !f->cached);
+    if (e == NULL) continue;
+    seen[e->id] = 1;
+    if (!f->cached) continue;
     e->note = f->note;
+    f->cached = 2; /* its note is the entry's */
     n++;
   }
-  int ok = n == sc->n_files && n == t->live && (rc = nl_wsi_tables_install(sc->ws, t)) >= 0;
-  for (size_t i = 0; i < n; i++) {
-    nl_entry *e = ok ? NULL : nl_wsi_by_path(t, sc->files[i].abs, strlen(sc->files[i].abs));
-    if (e != NULL) e->note = NULL; /* still the file's: merged below */
-    else sc->files[i].note = NULL; /* the entry's now */
+  ok = ok && stored_notes(sc, seen, gone, &n_gone) == 0 &&
+       (rc = nl_wsi_tables_install(sc->ws, t, gone, n_gone)) >= 0;
+  for (size_t i = 0; i < sc->n_files; i++) {
+    vs_file *f = &sc->files[i];
+    if (f->cached != 2) continue;
+    f->cached = 1;
+    if (ok) f->note = NULL;
+    else nl_wsi_by_path(t, f->abs, strlen(f->abs))->note = NULL; /* still the file's */
   }
+  free(seen);
+  free(gone);
   nl_ws_free(t);
   sc->tables = NULL;
-  if (ok) nl_log(NL_LOG_INFO, "index tables from the index cache: %zu notes", n);
+  if (ok)
+    nl_log(NL_LOG_INFO, "index tables from the index cache: %zu notes, %zu read anew, %zu gone", n,
+           anew, n_gone);
   else nl_cache_drop_tables(sc->readers[0]); /* other notes: anew */
-  return ok ? 1 + rc : 0;
+  return !ok ? 0 : anew > 0 ? 3 : 1 + rc;
 }
 
 /* Every chunk is parsed while the cache's tables wait: installs them (the waiting chunks go
@@ -464,7 +461,7 @@ static int install_tables(vault_scan *sc) {
 static void all_parsed(vault_scan *sc) {
   nl_workspace *ws = sc->ws;
   int installed = install_tables(sc);
-  if (installed) {
+  if (installed == 1 || installed == 2) {
     sc->done = sc->n_files;
     scan_finish(sc, installed == 1);
   }
@@ -630,6 +627,7 @@ int nl_ws_scan(nl_workspace *ws, nl_ws_progress_cb cb, void *ud) {
   sc->text_ud = ws->text_ud;
   sc->seq_start = ws->seq;
   sc->want_tables = ws->n_ids == 0;
+  ws->scan_stale = 0;
   sc->roots = calloc(ws->n_roots + 1, sizeof(char *));
   sc->readers = calloc(ws->n_roots + 1, sizeof(nl_cache_reader *));
   sc->writers = calloc(ws->n_roots + 1, sizeof(nl_cache_writer *));

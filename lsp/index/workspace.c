@@ -352,6 +352,27 @@ void nl_wsi_set_seq(nl_workspace *ws, nl_entry *e, uint64_t seq) {
   for (uint32_t k = 0; k < ws->n_rows_of[e->id]; k++) ws->rows[ws->first_row[e->id] + k].seq = seq;
 }
 
+static int cmp_entry_path(const void *a, const void *b) {
+  return strcmp((*(nl_entry *const *)a)->abs, (*(nl_entry *const *)b)->abs);
+}
+
+/* A document opened during a scan is dealt a seq too: its seq among the merges' was a matter
+ * of timing, and the tables in the index cache store the path order. */
+void nl_wsi_order_by_path(nl_workspace *ws, uint64_t seq_start) {
+  size_t n = 0;
+  nl_entry **by_path = malloc(ws->n_ids * sizeof(*by_path) + 1);
+  if (by_path == NULL) return; /* the ties keep the merge's order */
+  for (uint32_t id = 0; id < ws->n_ids; id++) {
+    nl_entry *e = ws->entries[id];
+    if (e == NULL || e->seq <= seq_start) continue;
+    by_path[n++] = e;
+  }
+  qsort(by_path, n, sizeof(*by_path), cmp_entry_path);
+  /* seq_start + 1 upwards, as a fresh scan deals them, whatever was put and dropped since */
+  for (size_t i = 0; i < n; i++) nl_wsi_set_seq(ws, by_path[i], seq_start + n - i);
+  free(by_path);
+}
+
 void nl_wsi_rows_moved(nl_workspace *ws) { ws->rows_epoch = next_rows_epoch(); }
 
 nl_note *nl_wsi_take_entry(nl_workspace *ws, nl_entry *e) {
@@ -497,6 +518,7 @@ nl_entry *nl_ws_update(nl_workspace *ws, const char *abs, const char *text, size
   if (r < 0) return NULL;
   nl_note *note = nl_note_parse(text, len); /* compacted by the parse */
   if (note == NULL) return NULL;
+  ws->scan_stale |= !open && ws->vscan != NULL;
   nl_entry *e = nl_wsi_put_note(ws, abs, note, open);
   nl_wsi_changed(ws);
   return e;
@@ -558,6 +580,7 @@ int nl_ws_close(nl_workspace *ws, const char *abs) {
 int nl_ws_remove(nl_workspace *ws, const char *abs) {
   nl_entry *e = nl_ws_by_path(ws, abs);
   if (e == NULL) return 1;
+  ws->scan_stale |= ws->vscan != NULL;
   drop_entry(ws, e);
   nl_wsi_changed(ws);
   return 0;

@@ -92,6 +92,9 @@ struct nl_workspace {
   struct nl_wsi_disk *disk;
   size_t n_disk;
   struct nl_cache_later *later; /* the last scan's cache, still to write (cache_later.c) */
+  /* A note was read again or removed during the scan, not by it: its entry may no longer be
+   * the parse the scan stored in the cache, so the tables are not stored with it. */
+  int scan_stale;
   nl_ws_text_cb text_cb;       /* each scan's read bytes, or NULL (nl_ws_set_text_hook) */
   void *text_ud;
   int ready;
@@ -140,6 +143,11 @@ nl_note *nl_wsi_take_entry(nl_workspace *ws, nl_entry *e);
 nl_note *nl_wsi_swap_note(nl_workspace *ws, nl_entry *e, nl_note *note);
 /* Sets e's seq, and its rows' in the name table. */
 void nl_wsi_set_seq(nl_workspace *ws, nl_entry *e, uint64_t seq);
+/* Chunks of a scan merge in the order the thread pool finishes them, so the seqs the scan gave
+ * its notes (recency, which ranks completion and workspace/symbol ties) would differ from run
+ * to run: deals the same seqs out again in path order, the first path the newest, to the
+ * entries put since the index's seq was seq_start. */
+void nl_wsi_order_by_path(nl_workspace *ws, uint64_t seq_start);
 /* The name table was replaced: memos of its rows no longer serve (nl_ws_names_epoch). */
 void nl_wsi_rows_moved(nl_workspace *ws);
 
@@ -244,12 +252,14 @@ int nl_wsi_tables_dump(void *ud, struct nl_cache_sink *s);
 nl_workspace *nl_wsi_tables_load(const void *data, size_t len, const char *root);
 /* Moves the tables of t (whose entries the caller gave their notes) into ws, which holds
  * open documents only (nl_wsi_tables_may_serve), then builds the task rows and (unless
- * deferred) the reference maps from the notes, and puts each open document back over its
+ * deferred) the reference maps from the notes, drops the entries whose ids are gone[n_gone]
+ * (their files are gone; t's ids), and puts each open document back over its
  * file's entry (keeping the file's parse, nl_wsi_keep_disk, and the entry's seq). 0; 1 when
  * an open document is no file of t (its seq is the newest: deal them in path order); or
  * NL_EINVAL when ws holds other notes or not t's folder alone, or an entry of t has no note
  * or another kind under ws's configuration, or NL_ENOMEM: then nothing moved. */
-int nl_wsi_tables_install(nl_workspace *ws, nl_workspace *t);
+int nl_wsi_tables_install(nl_workspace *ws, nl_workspace *t, const uint32_t *gone,
+                          size_t n_gone);
 
 /* Frees the slabs of notes read from the index cache (lsp/index/cache.h) that no entry's
  * note lives in any more (a scan ends), or every slab, after every entry (nl_ws_free). */
