@@ -221,18 +221,7 @@ static char *dirname_of(const char *rel) {
 }
 
 /* Whether s is valid UTF-8, as a JSON string must be (json_string's test). */
-static int valid_utf8(const char *s) {
-  size_t len = strlen(s);
-  for (size_t i = 0; i < len;) {
-    i += nl_utf8_ascii_run(s + i, len - i);
-    if (i == len) return 1;
-    uint32_t cp;
-    size_t n = nl_utf8_decode(s + i, len - i, &cp);
-    if (n == 0) return 0;
-    i += n;
-  }
-  return 1;
-}
+static int valid_utf8(const char *s) { return nl_utf8_valid(s, strlen(s)); }
 
 /* Appends `,"key":` and s as a JSON string, when s is valid UTF-8 (else nothing: the key is
  * left out, as json_object_set_new leaves out a NULL value). */
