@@ -79,6 +79,10 @@ typedef struct nl_cache_writer nl_cache_writer;
 /* Starts a new cache of `root` in `dir` (created if missing) as a temporary file; `since_ns`
  * is when the scan began (CLOCK_REALTIME ns). Returns a new writer or NULL (logged). */
 nl_cache_writer *nl_cache_writer_new(const char *dir, const char *root, int64_t since_ns);
+/* Makes room in the writer's table for `n` more records whose paths total `rel_bytes`, so that
+ * it is allocated once, not doubled (its old copies would stay on the heap: 8 MiB of peak RSS
+ * at 100,000 notes). A hint: without it, or when it fails, the table grows as needed. */
+void nl_cache_reserve(nl_cache_writer *w, size_t n, size_t rel_bytes);
 /* Appends `note` (borrowed; it must be compacted into one block) for `rel` read with stamp
  * *st. 0, or a negative error; a note that cannot be stored is simply left out. */
 int nl_cache_add(nl_cache_writer *w, const char *rel, const nl_cache_stamp *st,

@@ -79,6 +79,17 @@ void nl_wsi_later_start(nl_workspace *ws, nl_cache_later *l, char **roots,
     readers[i] = NULL;
     writers[i] = NULL;
   }
+  /* Each root's table is allocated once, from the paths of the notes it will list. */
+  for (size_t i = 0; i < n_roots; i++) {
+    size_t n = 0, bytes = 0;
+    for (size_t k = 0; l->writers[i] != NULL && k < l->n; k++) {
+      const nl_entry *e = l->notes[k].id < ws->n_ids ? ws->entries[l->notes[k].id] : NULL;
+      if (l->notes[k].root != i || e == NULL) continue;
+      n++;
+      bytes += strlen(e->rel);
+    }
+    if (n > 0) nl_cache_reserve(l->writers[i], n, bytes);
+  }
   ws->later = l;
 }
 

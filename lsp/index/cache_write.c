@@ -129,6 +129,20 @@ static int add_row(nl_cache_writer *w, uint64_t at, uint64_t bytes, uint64_t bas
   return 0;
 }
 
+void nl_cache_reserve(nl_cache_writer *w, size_t n, size_t rel_bytes) {
+  if (w == NULL || n > (SIZE_MAX - rel_bytes) / RECORD_FIXED) return;
+  uv_mutex_lock(&w->lock);
+  size_t want = n * RECORD_FIXED + rel_bytes;
+  if (w->table_len + want > w->table_cap && want <= SIZE_MAX - w->table_len) {
+    unsigned char *t = realloc(w->table, w->table_len + want);
+    if (t != NULL) {
+      w->table = t;
+      w->table_cap = w->table_len + want;
+    }
+  }
+  uv_mutex_unlock(&w->lock);
+}
+
 int nl_cache_add(nl_cache_writer *w, const char *rel, const nl_cache_stamp *st,
                  nl_note *note) {
   return nl_cache_add_many(w, 1, &rel, st, &note);
