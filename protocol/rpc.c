@@ -310,19 +310,29 @@ char *nl_rpc_encode(const json_t *msg, size_t *len) {
   return out;
 }
 
-char *nl_rpc_encode_raw_result(json_t *id, const char *result, size_t n, size_t *len) {
-  /* The envelope without its result, encoded as any message is, then the result spliced in
-   * before its closing brace. */
-  json_t *msg = nl_rpc_result(id, NULL);
+/* msg (stolen) encoded as any message is, with `"key":` and the JSON text value[0, n) spliced in
+ * before its closing brace. */
+static char *encode_spliced(json_t *msg, const char *key, const char *value, size_t n,
+                            size_t *len) {
   if (msg == NULL) return NULL;
-  json_object_del(msg, "result");
   char *json = json_dumps(msg, JSON_COMPACT);
   json_decref(msg);
   if (json == NULL) return NULL;
-  static const char key[] = ",\"result\":";
-  const char *parts[] = {json, key, result, "}"};
-  size_t lens[] = {strlen(json) - 1, sizeof(key) - 1, n, 1};
-  char *out = frame(parts, lens, 4, len);
+  const char *parts[] = {json, ",\"", key, "\":", value, "}"};
+  size_t lens[] = {strlen(json) - 1, 2, strlen(key), 2, n, 1};
+  char *out = frame(parts, lens, 6, len);
   free(json);
   return out;
+}
+
+char *nl_rpc_encode_raw_result(json_t *id, const char *result, size_t n, size_t *len) {
+  /* The envelope without its result, then the result spliced in. */
+  json_t *msg = nl_rpc_result(id, NULL);
+  if (msg != NULL) json_object_del(msg, "result");
+  return encode_spliced(msg, "result", result, n, len);
+}
+
+char *nl_rpc_encode_raw_notification(const char *method, const char *params, size_t n,
+                                     size_t *len) {
+  return encode_spliced(nl_rpc_notification(method, NULL), "params", params, n, len);
 }

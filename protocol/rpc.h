@@ -85,5 +85,9 @@ char *nl_rpc_encode(const json_t *msg, size_t *len);
  * result[0, n) (borrowed; not checked), written by a handler without a JSON tree (a long list
  * of locations); id is borrowed (NULL means null). */
 char *nl_rpc_encode_raw_result(json_t *id, const char *result, size_t n, size_t *len);
+/* The same for the notification {"jsonrpc":"2.0","method":method,"params":...} whose params
+ * are the JSON text params[0, n) (borrowed; not checked): pushed diagnostics. */
+char *nl_rpc_encode_raw_notification(const char *method, const char *params, size_t n,
+                                     size_t *len);
 
 #endif

@@ -68,16 +68,16 @@ static void add_u32(nl_buf *b, uint32_t v) {
   nl_buf_add(b, d + sizeof d - n, n);
 }
 
-/* Appends s as a JSON string, escaped as jansson's encoder does ('"', '\\' and control
- * characters; UTF-8 kept as is). */
-static void add_json_string(nl_buf *b, const char *s) {
+/* Appends s[0, n) as a JSON string, escaped as jansson's encoder does ('"', '\\' and control
+ * characters, NUL among them; UTF-8 kept as is). */
+static void add_json_string(nl_buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789ABCDEF";
   nl_buf_add(b, "\"", 1);
-  for (const char *run = s;; s++) {
+  const char *run = s, *end = s + n;
+  for (; s < end; s++) {
     unsigned char c = (unsigned char)*s;
-    if (c != '\0' && c != '"' && c != '\\' && c >= 0x20) continue;
+    if (c != '"' && c != '\\' && c >= 0x20) continue;
     nl_buf_add(b, run, (size_t)(s - run));
-    if (c == '\0') break;
     char esc[6] = {'\\', (char)c, 0, 0, 0, 0};
     size_t el = 2;
     if (c < 0x20) {
@@ -95,6 +95,7 @@ static void add_json_string(nl_buf *b, const char *s) {
     nl_buf_add(b, esc, el);
     run = s + 1;
   }
+  nl_buf_add(b, run, (size_t)(end - run));
   nl_buf_add(b, "\"", 1);
 }
 
@@ -103,7 +104,7 @@ static void add_json_string(nl_buf *b, const char *s) {
 static void add_location(nl_buf *b, const char *uri, uint32_t l1, uint32_t c1, uint32_t l2,
                          uint32_t c2) {
   nl_buf_adds(b, "{\"uri\":");
-  add_json_string(b, uri);
+  add_json_string(b, uri, strlen(uri));
   nl_buf_adds(b, ",\"range\":");
   nl_ctx_range_text(b, l1, c1, l2, c2);
   nl_buf_adds(b, "}");
@@ -138,7 +139,16 @@ void nl_ctx_span_location_text(const nl_ctx *ctx, nl_buf *b, const nl_entry *e, 
   add_location(b, e->uri, l, c, l, end > UINT32_MAX ? UINT32_MAX : (uint32_t)end);
 }
 
-void nl_ctx_string_text(nl_buf *b, const char *s) { add_json_string(b, s); }
+void nl_ctx_string_text(nl_buf *b, const char *s) { add_json_string(b, s, strlen(s)); }
+
+void nl_ctx_string_text_len(nl_buf *b, const char *s, size_t n) { add_json_string(b, s, n); }
+
+void nl_ctx_text_range_text(const nl_ctx *ctx, nl_buf *b, const nl_text *t, nl_brange r) {
+  uint32_t l1, c1, l2, c2;
+  nl_text_units(t, ctx->enc, r.start, &l1, &c1);
+  nl_text_units(t, ctx->enc, r.end, &l2, &c2);
+  nl_ctx_range_text(b, l1, c1, l2, c2);
+}
 
 void nl_ctx_top_location_text(nl_buf *b, const char *uri) { add_location(b, uri, 0, 0, 0, 0); }
 

@@ -98,6 +98,10 @@ void nl_ctx_string_text(nl_buf *b, const char *s);
 void nl_ctx_range_text(nl_buf *b, uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2);
 /* Appends v in decimal, a JSON number. */
 void nl_ctx_u32_text(nl_buf *b, uint32_t v);
+/* The same for s[0, n), which may hold NUL (escaped as \u0000, as jansson does). */
+void nl_ctx_string_text_len(nl_buf *b, const char *s, size_t n);
+/* Appends the JSON text of nl_ctx_text_range_json(ctx, t, r). */
+void nl_ctx_text_range_text(const nl_ctx *ctx, nl_buf *b, const nl_text *t, nl_brange r);
 /* Appends the JSON text of a Location at the top of `uri`: line 0, column 0, empty (column 0
  * in every encoding, so no text is read). */
 void nl_ctx_top_location_text(nl_buf *b, const char *uri);

@@ -85,6 +85,7 @@ static int set_text(nl_doc *doc, const char *text, size_t len) {
   doc->len = len;
   doc->cap = len + 1;
   doc->lines = lines;
+  doc->same_lines = 0; /* a new text: nothing is known of it */
   return 0;
 }
 
@@ -238,6 +239,10 @@ static int reserve(nl_doc *doc, size_t text_cap, size_t lines_cap) {
 }
 
 static void apply_one(nl_doc *doc, const change *c, nl_encoding enc) {
+  /* The bytes before the start of line l1 stay; a change at l1's column 0 may only turn the
+   * line end before it from "\r" into "\r\n". */
+  uint32_t kept = c->full ? 0 : c->l1;
+  if (kept < doc->same_lines) doc->same_lines = kept;
   if (c->full) {
     if (c->len > 0) memcpy(doc->text, c->text, c->len);
     doc->text[c->len] = '\0';
@@ -283,6 +288,17 @@ int nl_doc_apply(nl_doc *doc, const json_t *content_changes, nl_encoding enc, in
   }
   free(changes);
   return rc;
+}
+
+nl_entry *nl_doc_index(nl_doc *doc, nl_workspace *ws, const char *abs) {
+  /* The lines the changes since the last parse left alone are not parsed again, while that
+   * parse is still the entry's (its seq unchanged). */
+  const nl_entry *was = nl_ws_by_path(ws, abs);
+  uint32_t same = was != NULL && doc->mark != 0 && was->seq == doc->mark ? doc->same_lines : 0;
+  nl_entry *e = nl_ws_update_ex(ws, abs, doc->text, doc->len, 1, same);
+  doc->mark = e != NULL ? e->seq : 0;
+  doc->same_lines = UINT32_MAX;
+  return e;
 }
 
 int nl_doc_check(const nl_doc *doc) {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lsp/index/workspace.h"
 #include "protocol/position.h"
 
 typedef struct {
@@ -17,6 +18,10 @@ typedef struct {
   size_t len;      /* bytes of text, NUL excluded */
   size_t cap;      /* allocated bytes of text */
   nl_lines lines;  /* the line table of text, kept up to date */
+  /* Since the last nl_doc_index: the text's bytes before the start of line same_lines are
+   * those the text had then (UINT32_MAX: no change came; 0 after an open or a full change). */
+  uint32_t same_lines;
+  uint64_t mark;   /* the index's seq of that parse (nl_doc_index); 0: none */
 } nl_doc;
 
 typedef struct nl_docs nl_docs;
@@ -47,6 +52,11 @@ int nl_docs_foreach(nl_docs *docs, int (*cb)(nl_doc *doc, void *arg), void *arg)
  * document unchanged: the batch applies entirely or not at all. */
 int nl_doc_apply(nl_doc *doc, const json_t *content_changes, nl_encoding enc, int64_t version,
                  char *err, size_t err_size);
+
+/* Parses doc's text into the index as the open note at abs (nl_ws_update_ex): the lines that
+ * the changes since the last nl_doc_index left alone are not parsed again. The entry
+ * (borrowed), or NULL as nl_ws_update gives it. */
+nl_entry *nl_doc_index(nl_doc *doc, nl_workspace *ws, const char *abs);
 
 /* Checks a document's invariants (text NUL-terminated within cap, line table equal to a fresh
  * scan of the text); 0, NL_EINVAL when broken, NL_ENOMEM. O(document): for tests and debug builds. */

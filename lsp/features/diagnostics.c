@@ -11,71 +11,119 @@
 #include "lsp/features/features.h"
 #include "lsp/client/text.h"
 #include "protocol/lsp_types.h"
+#include "protocol/utf8.h"
 #include "protocol/rpc.h"
 
 #define NL_DIAG_SOURCE "notes-lsp"
 
-/* A related location in another note. Candidates point at the start of a note, which needs no
- * conversion; anything else goes through the context (which may read that note). */
-static json_t *related_json(const nl_ctx *ctx, const nl_diag_related *rel) {
-  const nl_entry *o = nl_ws_get(ctx->ws, rel->entry);
-  if (o == NULL || o->uri == NULL) return NULL;
-  json_t *loc;
-  nl_bpos s = rel->range.start, e = rel->range.end;
-  if (s.line == 0 && s.col == 0 && e.line == 0 && e.col == 0)
-    loc = nl_lsp_location_json(o->uri, 0, 0, 0, 0);
-  else
-    loc = nl_ctx_location_json(ctx, o, rel->range);
-  if (loc == NULL) return NULL;
-  return json_pack("{s:o, s:s}", "location", loc, "message", rel->message ? rel->message : "");
+/* Whether s[0, n) is valid UTF-8, as jansson requires of a string: a diagnostic whose message
+ * is not (text of the note quoted as is) is left out, as it always was. */
+static int utf8_valid(const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    i += nl_utf8_ascii_run(s + i, n - i);
+    if (i == n) break;
+    uint32_t cp;
+    size_t k = nl_utf8_decode(s + i, n - i, &cp);
+    if (k == 0) return 0;
+    i += k;
+  }
+  return 1;
 }
 
-json_t *nl_diag_json(const nl_ctx *ctx, const nl_text *t, const nl_diag *d) {
-  uint32_t l1, c1, l2, c2;
-  nl_text_units(t, ctx->enc, d->range.start, &l1, &c1);
-  nl_text_units(t, ctx->enc, d->range.end, &l2, &c2);
-  json_t *j = nl_lsp_diagnostic_json(l1, c1, l2, c2, (nl_lsp_severity)d->severity, d->code,
-                                     NL_DIAG_SOURCE, d->message);
-  if (j == NULL) return NULL;
+/* Appends a related location in another note, {"location":...,"message":...}, after a comma
+ * unless *first; nothing when the note is gone or the message is not UTF-8. Candidates point
+ * at the start of a note, which needs no conversion; anything else goes through the context
+ * (which may read that note). */
+static void related_text(const nl_ctx *ctx, nl_buf *b, const nl_diag_related *rel, int *first) {
+  const nl_entry *o = nl_ws_get(ctx->ws, rel->entry);
+  const char *msg = rel->message != NULL ? rel->message : "";
+  if (o == NULL || o->uri == NULL || !utf8_valid(msg, strlen(msg))) return;
+  nl_buf_adds(b, *first ? "{\"location\":" : ",{\"location\":");
+  *first = 0;
+  nl_bpos s = rel->range.start, e = rel->range.end;
+  if (s.line == 0 && s.col == 0 && e.line == 0 && e.col == 0)
+    nl_ctx_top_location_text(b, o->uri);
+  else
+    nl_ctx_location_text(ctx, b, o, rel->range);
+  nl_buf_adds(b, ",\"message\":");
+  nl_ctx_string_text(b, msg);
+  nl_buf_adds(b, "}");
+}
+
+/* Appends d as an LSP Diagnostic's JSON text (the key order: range, severity, code, source,
+ * message, relatedInformation, data), after a comma unless *first; nothing when its message is
+ * not UTF-8. */
+static void diag_text(const nl_ctx *ctx, const nl_text *t, const nl_diag *d, nl_buf *b,
+                      int *first) {
+  if (d->message == NULL || !utf8_valid(d->message, strlen(d->message))) return;
+  nl_buf_adds(b, *first ? "{\"range\":" : ",{\"range\":");
+  *first = 0;
+  nl_ctx_text_range_text(ctx, b, t, d->range);
+  nl_buf_adds(b, ",\"severity\":");
+  nl_ctx_u32_text(b, (uint32_t)d->severity);
+  if (d->code != NULL) {
+    nl_buf_adds(b, ",\"code\":");
+    nl_ctx_string_text(b, d->code);
+  }
+  nl_buf_adds(b, ",\"source\":\"" NL_DIAG_SOURCE "\",\"message\":");
+  nl_ctx_string_text(b, d->message);
   /* Ambiguous links and the like always name their candidates in the message; the related
    * locations are only for clients that show them. */
   if (d->n_related > 0 && ctx->caps != NULL && ctx->caps->related_info) {
-    json_t *arr = json_array();
-    for (size_t i = 0; arr != NULL && i < d->n_related; i++) {
-      json_t *r = related_json(ctx, &d->related[i]);
-      if (r != NULL) json_array_append_new(arr, r);
-    }
-    if (arr != NULL) json_object_set_new(j, "relatedInformation", arr);
+    nl_buf_adds(b, ",\"relatedInformation\":[");
+    int none = 1;
+    for (size_t i = 0; i < d->n_related; i++) related_text(ctx, b, &d->related[i], &none);
+    nl_buf_adds(b, "]");
   }
-  if (d->repaired != NULL) {
-    json_t *s = json_stringn(d->repaired, d->repaired_len);
-    if (s != NULL) json_object_set_new(j, "data", json_pack("{s:o}", "repaired", s));
+  if (d->repaired != NULL && utf8_valid(d->repaired, d->repaired_len)) {
+    nl_buf_adds(b, ",\"data\":{\"repaired\":");
+    nl_ctx_string_text_len(b, d->repaired, d->repaired_len);
+    nl_buf_adds(b, "}");
   }
-  return j;
+  nl_buf_adds(b, "}");
+}
+
+/* The JSON value b holds (b is emptied); NULL when it is empty or out of memory. */
+static json_t *tree_of(nl_buf *b) {
+  json_t *v = b->oom || b->len == 0 ? NULL : json_loadb(b->s, b->len, 0, NULL);
+  nl_buf_free(b);
+  return v;
+}
+
+json_t *nl_diag_json(const nl_ctx *ctx, const nl_text *t, const nl_diag *d) {
+  nl_buf b = NL_BUF_INIT;
+  int first = 1;
+  diag_text(ctx, t, d, &b, &first);
+  return tree_of(&b);
 }
 
 static size_t diagnose_runs; /* nl_feature_diagnose_runs */
 
 size_t nl_feature_diagnose_runs(void) { return diagnose_runs; }
 
-json_t *nl_feature_diagnostics_json(const nl_ctx *ctx, const nl_entry *e) {
-  json_t *arr = json_array();
-  if (arr == NULL || ctx == NULL || e == NULL || e->note == NULL) return arr;
-  diagnose_runs++;
-  nl_text t;
-  nl_text_load(&t, ctx->docs, e); /* unreadable: diagnostics without mojibake */
-  size_t len;
-  const char *body = nl_text_body(&t, &len);
-  nl_diag_list list;
-  nl_diag_list_init(&list);
-  nl_diagnose(ctx->ws, e, body, len, ctx->today, &list);
-  for (size_t i = 0; i < list.n; i++) {
-    json_t *j = nl_diag_json(ctx, &t, &list.items[i]);
-    if (j != NULL) json_array_append_new(arr, j);
+void nl_feature_diagnostics_text(const nl_ctx *ctx, const nl_entry *e, nl_buf *b) {
+  nl_buf_adds(b, "[");
+  if (ctx != NULL && e != NULL && e->note != NULL) {
+    diagnose_runs++;
+    nl_text t;
+    nl_text_load(&t, ctx->docs, e); /* unreadable: diagnostics without mojibake */
+    size_t len;
+    const char *body = nl_text_body(&t, &len);
+    nl_diag_list list;
+    nl_diag_list_init(&list);
+    nl_diagnose(ctx->ws, e, body, len, ctx->today, &list);
+    int first = 1;
+    for (size_t i = 0; i < list.n; i++) diag_text(ctx, &t, &list.items[i], b, &first);
+    nl_diag_list_free(&list);
+    nl_text_free(&t);
   }
-  nl_diag_list_free(&list);
-  nl_text_free(&t);
-  return arr;
+  nl_buf_adds(b, "]");
+}
+
+json_t *nl_feature_diagnostics_json(const nl_ctx *ctx, const nl_entry *e) {
+  nl_buf b = NL_BUF_INIT;
+  nl_feature_diagnostics_text(ctx, e, &b);
+  return tree_of(&b);
 }
 
 /* ---- pulled diagnostics ------------------------------------------------------------------ */

@@ -136,7 +136,10 @@ size_t nl_feature_diagnose_runs(void);
 int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
                                 char *err, size_t err_size);
 
-/* The diagnostics of entry `e` as an LSP Diagnostic array (new), for publishDiagnostics. */
+/* Appends to b the diagnostics of entry `e` as the JSON text of an LSP Diagnostic array, for
+ * publishDiagnostics: "[]" when e (or ctx) is NULL or not parsed. */
+void nl_feature_diagnostics_text(const nl_ctx *ctx, const nl_entry *e, nl_buf *b);
+/* The same as JSON values (new), parsed from that text; NULL when out of memory. */
 json_t *nl_feature_diagnostics_json(const nl_ctx *ctx, const nl_entry *e);
 
 /* One LSP Diagnostic (new) for `d` of the note whose text is `t`, positions in ctx->enc, with

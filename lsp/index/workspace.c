@@ -242,6 +242,7 @@ void nl_wsi_changed(nl_workspace *ws) {
 /* Puts `note` (steals) in the index at `abs`: replaces the entry's parse or creates one. */
 nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int open) {
   nl_entry *e = nl_wsi_by_path(ws, abs, strlen(abs));
+  if (e != NULL && nl_wsi_put_same_keys(ws, e, note, open)) return e;
   if (e != NULL) {
     uint64_t before = face_hash(e);
     int was_open = e->open;
@@ -511,18 +512,6 @@ void nl_ws_on_change(nl_workspace *ws, nl_ws_change_cb cb, void *ud) {
 }
 
 /* ---- live updates ------------------------------------------------------------------------ */
-
-nl_entry *nl_ws_update(nl_workspace *ws, const char *abs, const char *text, size_t len,
-                       int open) {
-  int r = nl_ws_root_of(ws, abs);
-  if (r < 0) return NULL;
-  nl_note *note = nl_note_parse(text, len); /* compacted by the parse */
-  if (note == NULL) return NULL;
-  ws->scan_stale |= !open && ws->vscan != NULL;
-  nl_entry *e = nl_wsi_put_note(ws, abs, note, open);
-  nl_wsi_changed(ws);
-  return e;
-}
 
 int nl_ws_reload(nl_workspace *ws, const char *abs) {
   nl_entry *e = nl_ws_by_path(ws, abs);

@@ -133,6 +133,10 @@ nl_entry *nl_wsi_by_path(const nl_workspace *ws, const char *abs, size_t len);
 /* Puts `note` (steals) in the index at `abs`: replaces the entry's parse or creates one.
  * Returns the entry (borrowed), NULL outside every root or on out of memory. */
 nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int open);
+/* Puts `note` (steals on success) in e's place when it gives the index's maps the same keys
+ * and e the same face as e's parse: only e's task and symbol rows are renewed. 1 when it did,
+ * 0 (nothing done, note not taken) otherwise. (reparse.c) */
+int nl_wsi_put_same_keys(nl_workspace *ws, nl_entry *e, nl_note *note, int open);
 /* After every change: checks invariants in debug builds and calls the change callback. */
 void nl_wsi_changed(nl_workspace *ws);
 /* Removes e from the index (as nl_ws_remove, without the change callback) and returns its

@@ -393,3 +393,35 @@ int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_lines *li
   yaml_parser_delete(&c.parser);
   return c.oom ? -1 : 0;
 }
+
+/* A copy of a string into the arena, NULL staying NULL; *oom set on failure. */
+static const char *copy_str(nl_arena *arena, const char *s, int *oom) {
+  if (s == NULL) return NULL;
+  const char *c = nl_arena_strndup(arena, s, strlen(s));
+  if (c == NULL) *oom = 1;
+  return c;
+}
+
+int nl_frontmatter_copy(nl_frontmatter *fm, nl_arena *arena, const nl_frontmatter *src) {
+  int oom = 0;
+  *fm = *src;
+  fm->entries = NULL;
+  fm->error_message = copy_str(arena, src->error_message, &oom);
+  if (src->n_entries == 0) return oom ? -1 : 0;
+  nl_fm_entry *en = nl_arena_alloc_of(arena, src->n_entries * sizeof(*en), sizeof(*en));
+  if (en == NULL) return -1;
+  fm->entries = en;
+  for (uint32_t i = 0; i < src->n_entries; i++) {
+    en[i] = src->entries[i];
+    en[i].key = copy_str(arena, src->entries[i].key, &oom);
+    if (en[i].n_items == 0 || en[i].items == NULL) continue;
+    nl_fm_scalar *it = nl_arena_alloc_of(arena, en[i].n_items * sizeof(*it), sizeof(*it));
+    if (it == NULL) return -1;
+    for (uint32_t j = 0; j < en[i].n_items; j++) {
+      it[j] = src->entries[i].items[j];
+      it[j].text = copy_str(arena, it[j].text, &oom);
+    }
+    en[i].items = it;
+  }
+  return oom ? -1 : 0;
+}

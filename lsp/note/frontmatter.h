@@ -17,4 +17,9 @@
 int nl_frontmatter_parse(nl_frontmatter *fm, nl_arena *arena, const nl_lines *lines, size_t base,
                          size_t len);
 
+/* Copies src, a parse kept by an earlier note, into fm with its strings and arrays in the
+ * arena: the frontmatter of an edited note whose lines up to the closing fence did not change
+ * is not parsed again (nl_note_parse_ex). 0, or -1 when out of memory. */
+int nl_frontmatter_copy(nl_frontmatter *fm, nl_arena *arena, const nl_frontmatter *src);
+
 #endif

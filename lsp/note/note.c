@@ -28,6 +28,8 @@ typedef struct {
   nl_vec headings; /* nl_heading */
   nl_vec tasks;    /* nl_task */
   uint32_t body_line; /* the note line of cmark's line 1 */
+  const nl_note *prev; /* an earlier parse whose text had the same first same_lines lines */
+  uint32_t same_lines;
   int oom;
 } parse_ctx;
 
@@ -181,7 +183,13 @@ static uint32_t frontmatter(parse_ctx *p) {
   note->fm.first_line = 0;
   note->fm.last_line = close;
   size_t base = l->starts[1], end = l->starts[close];
-  if (nl_frontmatter_parse(&note->fm, &note->arena, l, base, end - base) < 0) p->oom = 1;
+  /* Lines up to the closing fence as they were: the earlier parse's YAML is this one's. */
+  const nl_note *prev = p->prev;
+  if (prev != NULL && close < p->same_lines && prev->fm.present && prev->fm.last_line == close) {
+    if (nl_frontmatter_copy(&note->fm, &note->arena, &prev->fm) < 0) p->oom = 1;
+  } else if (nl_frontmatter_parse(&note->fm, &note->arena, l, base, end - base) < 0) {
+    p->oom = 1;
+  }
   note->type = first_of(note, "type");
   note->title = first_of(note, "title");
   note->account = first_of(note, "account");
@@ -596,6 +604,11 @@ static int finish(parse_ctx *p) {
 }
 
 nl_note *nl_note_parse(const char *text, size_t len) {
+  return nl_note_parse_ex(text, len, NULL, 0);
+}
+
+nl_note *nl_note_parse_ex(const char *text, size_t len, const nl_note *prev,
+                          uint32_t same_lines) {
   nl_note *note = calloc(1, sizeof(*note));
   if (note == NULL) return NULL;
   note->arena = note_scratch; /* lent: its blocks come back after compaction below */
@@ -610,6 +623,8 @@ nl_note *nl_note_parse(const char *text, size_t len) {
   memset(&p, 0, sizeof(p));
   take_scratch(&p);
   p.note = note;
+  p.prev = prev;
+  p.same_lines = same_lines;
   int ok = nl_lines_reset(&p.lines, text, len) == 0;
   if (ok) {
     nl_lines *l = &p.lines;

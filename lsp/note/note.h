@@ -365,6 +365,12 @@ typedef struct nl_note {
  * memory. Nothing inside code spans, fenced or indented code, HTML or math counts as a link,
  * tag, mention or task. */
 nl_note *nl_note_parse(const char *text, size_t len);
+/* The same after an edit: `prev` (borrowed, may be NULL) is a parse of an earlier text whose
+ * bytes before the start of its line `same_lines` are text's too (the lines an edit left
+ * alone), and what lies wholly in those lines (the frontmatter) is taken from it instead of
+ * parsed again. The note is the one nl_note_parse gives. */
+nl_note *nl_note_parse_ex(const char *text, size_t len, const nl_note *prev,
+                          uint32_t same_lines);
 
 /* Moves everything the note holds into one block of exactly the bytes used, its records first
  * and then its strings, each distinct text once (two fields with equal text may then share

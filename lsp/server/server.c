@@ -89,20 +89,49 @@ const nl_ctx *nl_srv_ctx_now(nl_server *srv) {
 
 /* ---- diagnostics ------------------------------------------------------------------------- */
 
-static int publish_one(nl_doc *doc, void *arg) {
-  nl_server *srv = arg;
-  nl_entry *e = nl_ws_by_uri(srv->ws, doc->uri);
-  json_t *items = e != NULL ? nl_feature_diagnostics_json(nl_srv_ctx_now(srv), e) : json_array();
-  if (items == NULL) return 0;
-  json_t *last = json_object_get(srv->published, doc->uri);
-  if (last != NULL && json_equal(last, items)) {
-    json_decref(items);
+int nl_srv_publish_items(nl_server *srv, const char *uri, int64_t version, nl_buf *items,
+                         int keep_empty, int force) {
+  if (items->oom || items->s == NULL) {
+    nl_buf_free(items);
     return 0;
   }
-  json_object_set(srv->published, doc->uri, items);
-  nl_srv_notify(srv, "textDocument/publishDiagnostics",
-         json_pack("{s:s,s:I,s:o}", "uri", doc->uri, "version", (json_int_t)doc->version,
-                   "diagnostics", items));
+  int some = items->len > 2; /* not "[]" */
+  const json_t *last = json_object_get(srv->published, uri);
+  const char *was = last != NULL ? json_string_value(last) : keep_empty ? NULL : "[]";
+  size_t was_len = last != NULL ? json_string_length(last) : was != NULL ? 2 : 0;
+  if (!force && was != NULL && was_len == items->len && memcmp(was, items->s, was_len) == 0) {
+    nl_buf_free(items);
+    return some;
+  }
+  if (some || keep_empty)
+    json_object_set_new(srv->published, uri, json_stringn_nocheck(items->s, items->len));
+  else
+    json_object_del(srv->published, uri);
+  /* {"uri":...[,"version":N],"diagnostics":[...]}: the items written as text are sent as
+   * they are, never built as a tree of JSON values. */
+  nl_buf params = NL_BUF_INIT;
+  nl_buf_adds(&params, "{\"uri\":");
+  nl_ctx_string_text(&params, uri);
+  if (version >= 0) nl_buf_addf(&params, ",\"version\":%lld", (long long)version);
+  nl_buf_adds(&params, ",\"diagnostics\":");
+  nl_buf_add(&params, items->s, items->len);
+  nl_buf_adds(&params, "}");
+  nl_buf_free(items);
+  if (!params.oom) {
+    size_t len;
+    char *buf = nl_rpc_encode_raw_notification("textDocument/publishDiagnostics", params.s,
+                                               params.len, &len);
+    nl_transport_send_encoded(srv->transport, buf, len);
+  }
+  nl_buf_free(&params);
+  return some;
+}
+
+static int publish_one(nl_doc *doc, void *arg) {
+  nl_server *srv = arg;
+  nl_buf items = NL_BUF_INIT;
+  nl_feature_diagnostics_text(nl_srv_ctx_now(srv), nl_ws_by_uri(srv->ws, doc->uri), &items);
+  nl_srv_publish_items(srv, doc->uri, doc->version, &items, 1, 0);
   return 0;
 }
 
@@ -340,13 +369,13 @@ int nl_server_set_trace(nl_server *srv, const json_t *params, json_t **result, c
 
 /* Parses doc into the index. Its diagnostics are due at the next run; other notes' only when
  * its face (what their diagnostics read of it) changed. */
-static void index_doc(nl_server *srv, const nl_doc *doc) {
+static void index_doc(nl_server *srv, nl_doc *doc) {
   char *path = nl_uri_to_path(doc->uri);
   if (path == NULL) return;
   /* The index moves its generation when the note's face changes (or the note is new). */
   uint64_t gen = nl_ws_generation(srv->ws);
   srv->in_flush = 1;
-  nl_ws_update(srv->ws, path, doc->text, doc->len, 1);
+  nl_doc_index(doc, srv->ws, path);
   srv->in_flush = 0;
   if (nl_ws_generation(srv->ws) != gen)
     nl_srv_schedule_diagnostics(srv);
@@ -432,14 +461,13 @@ int nl_server_did_close(nl_server *srv, const json_t *params, json_t **result, c
   /* A closed document's diagnostics are cleared: they belong to the editor's view; with
    * diagnostics.scope vault the note's own problems stay listed, as a closed note's. */
   if (json_object_get(srv->published, uri) != NULL) {
-    json_object_del(srv->published, uri);
     const nl_entry *e = nl_ws_by_uri(srv->ws, uri); /* as saved, now that it is closed */
-    json_t *items = srv->cfg->diagnostics_vault && e != NULL && e->note != NULL
-                        ? nl_feature_diagnostics_json(nl_srv_ctx_now(srv), e)
-                        : json_array();
-    if (json_array_size(items) > 0) json_object_set(srv->published, uri, items);
-    nl_srv_notify(srv, "textDocument/publishDiagnostics",
-                  json_pack("{s:s,s:o}", "uri", uri, "diagnostics", items));
+    nl_buf items = NL_BUF_INIT;
+    if (srv->cfg->diagnostics_vault && e != NULL && e->note != NULL)
+      nl_feature_diagnostics_text(nl_srv_ctx_now(srv), e, &items);
+    else
+      nl_buf_adds(&items, "[]");
+    nl_srv_publish_items(srv, uri, -1, &items, 0, 1);
   }
   return 0;
 }

@@ -73,7 +73,7 @@ struct nl_server {
   nl_server_pending *pending;
   int progress_token; /* the work-done progress token was created */
   int progress_pct;
-  json_t *published;  /* uri -> last diagnostics sent */
+  json_t *published;  /* uri -> the JSON text (a string) of the last diagnostics sent */
   json_t *indexed;    /* uri -> version of the open document last parsed into the index */
   nl_watch *watch;    /* fs events when the client does not watch files for us */
   int merge_pending;  /* the index has parsed notes to merge */
@@ -106,6 +106,13 @@ void nl_srv_notify(nl_server *srv, const char *method, json_t *params);
 void nl_srv_request(nl_server *srv, const char *method, json_t *params,
                     void (*cb)(nl_server *, const json_t *, const json_t *, void *), void *ud);
 void nl_srv_show_message(nl_server *srv, int type, const char *msg);
+/* Sends textDocument/publishDiagnostics for uri with the diagnostics whose JSON text items
+ * holds (taken: items is emptied), with the document's version unless version < 0, unless
+ * they are the ones last sent (srv->published) and !force; "[]" is kept there only when
+ * keep_empty (an open document's), else it is what a uri not there was last sent. Returns 1
+ * when items held any diagnostic. */
+int nl_srv_publish_items(nl_server *srv, const char *uri, int64_t version, nl_buf *items,
+                         int keep_empty, int force);
 /* The feature context for this moment (borrowed from srv). */
 const nl_ctx *nl_srv_ctx_now(nl_server *srv);
 /* Parses pending edits of open documents into the index. */

@@ -15,21 +15,9 @@
 
 /* Pushes the problems of closed note `e` when they changed; returns 1 when it has some. */
 static int publish_closed(nl_server *srv, const nl_entry *e) {
-  json_t *items = nl_feature_diagnostics_json(nl_srv_ctx_now(srv), e);
-  if (items == NULL) return 0;
-  int some = json_array_size(items) > 0;
-  json_t *last = json_object_get(srv->published, e->uri);
-  if ((last == NULL && !some) || (last != NULL && json_equal(last, items))) {
-    json_decref(items);
-    return some;
-  }
-  if (some)
-    json_object_set(srv->published, e->uri, items);
-  else
-    json_object_del(srv->published, e->uri);
-  nl_srv_notify(srv, "textDocument/publishDiagnostics",
-                json_pack("{s:s,s:o}", "uri", e->uri, "diagnostics", items));
-  return some;
+  nl_buf items = NL_BUF_INIT;
+  nl_feature_diagnostics_text(nl_srv_ctx_now(srv), e, &items);
+  return nl_srv_publish_items(srv, e->uri, -1, &items, 0, 0);
 }
 
 static int closed_note(nl_server *srv, const nl_entry *e) {

@@ -1,0 +1,90 @@
+/* reparse.c: a note parsed again from new text (an edit, a file changed on disk) goes into the
+ * index. Most edits (typing inside a task, a paragraph) change nothing the index's maps are
+ * keyed by nor the note's face (what other notes' diagnostics read of it): the new parse then
+ * takes the old one's place with only its task and symbol rows renewed (they hold the parse's
+ * tasks and strings), and no key is computed, removed or added again. */
+#include "lsp/index/workspace_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsp/index/diagnose.h"
+
+static int same_str(const char *a, const char *b) {
+  return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int same_scalar(const nl_fm_scalar *a, const nl_fm_scalar *b) {
+  return (a == NULL) == (b == NULL) && (a == NULL || strcmp(a->text, b->text) == 0);
+}
+
+/* Whether notes a and b give the reference maps (backlinks.c: index_refs) the same keys, in
+ * the same order: tags, link targets, the first word of each mention, the frontmatter's
+ * account and participants; and the same type (so the same kind). */
+static int same_ref_keys(const nl_note *a, const nl_note *b) {
+  if (a->n_tags != b->n_tags || a->n_links != b->n_links || a->n_mentions != b->n_mentions ||
+      a->n_participants != b->n_participants || !same_scalar(a->account, b->account) ||
+      !same_scalar(a->type, b->type))
+    return 0;
+  for (uint32_t i = 0; i < a->n_tags; i++)
+    if (strcmp(a->tags[i].name, b->tags[i].name) != 0) return 0;
+  for (uint32_t i = 0; i < a->n_links; i++)
+    if (!same_str(a->links[i].target, b->links[i].target)) return 0;
+  for (uint32_t i = 0; i < a->n_mentions; i++) {
+    const nl_mention *x = &a->mentions[i], *y = &b->mentions[i];
+    if (x->word_len != y->word_len || (x->tail == NULL) != (y->tail == NULL) ||
+        (x->tail != NULL && memcmp(x->tail, y->tail, x->word_len) != 0))
+      return 0;
+  }
+  for (uint32_t i = 0; i < a->n_participants; i++)
+    if (strcmp(a->participants[i].text, b->participants[i].text) != 0) return 0;
+  return 1;
+}
+
+/* Whether e's face (nl_diag_face: its names, headings and block ids, which the name maps, the
+ * name rows and the masks are made of too) is the same with `note` as with its parse. */
+static int same_face(nl_entry *e, const nl_note *note) {
+  size_t la, lb;
+  char *a = nl_diag_face(e, &la);
+  nl_note *old = e->note;
+  e->note = (nl_note *)note;
+  char *b = nl_diag_face(e, &lb);
+  e->note = old;
+  int same = a != NULL && b != NULL && la == lb && memcmp(a, b, la) == 0;
+  free(a);
+  free(b);
+  return same;
+}
+
+int nl_wsi_put_same_keys(nl_workspace *ws, nl_entry *e, nl_note *note, int open) {
+  if (e->note == NULL || !same_ref_keys(e->note, note) || !same_face(e, note)) return 0;
+  nl_wsi_task_rows(ws, e, 0);
+  nl_wsi_symbol_rows(ws, e, 0);
+  nl_note *old = e->note;
+  e->note = note;
+  e->open = open;
+  nl_wsi_set_seq(ws, e, ++ws->seq); /* the name rows stay, with the recency they rank by */
+  nl_wsi_task_rows(ws, e, 1);
+  nl_wsi_symbol_rows(ws, e, 1);
+  if (!open) nl_wsi_face_touched(ws, e, NULL); /* its own problems may have changed on disk */
+  nl_note_free(old);
+  return 1;
+}
+
+nl_entry *nl_ws_update_ex(nl_workspace *ws, const char *abs, const char *text, size_t len,
+                          int open, uint32_t same_lines) {
+  if (nl_ws_root_of(ws, abs) < 0) return NULL;
+  const nl_entry *was = same_lines > 0 ? nl_wsi_by_path(ws, abs, strlen(abs)) : NULL;
+  /* compacted by the parse */
+  nl_note *note = nl_note_parse_ex(text, len, was != NULL ? was->note : NULL, same_lines);
+  if (note == NULL) return NULL;
+  ws->scan_stale |= !open && ws->vscan != NULL;
+  nl_entry *e = nl_wsi_put_note(ws, abs, note, open);
+  nl_wsi_changed(ws);
+  return e;
+}
+
+nl_entry *nl_ws_update(nl_workspace *ws, const char *abs, const char *text, size_t len,
+                       int open) {
+  return nl_ws_update_ex(ws, abs, text, len, open, 0);
+}

@@ -1,0 +1,332 @@
+/* An open note re-parsed after edits (nl_doc_index): the lines the edits left alone are not
+ * parsed again (the frontmatter is taken from the last parse), a parse that keeps the index's
+ * keys and the note's face only swaps in (no name row written again), and diagnostics are
+ * written as JSON text. Checked against a full recomputation over random sequences of edits:
+ * after every pause the parse equals a fresh parse of the text, and the diagnostics of the
+ * edited note and of every other note equal those of a fresh index holding the same text; the
+ * diagnostics' text equals the tree the LSP builders make of the engine's list. */
+#include "test.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "lsp/features/features.h"
+#include "note_dump.h"
+#include "protocol/lsp_types.h"
+
+static char dir[] = "/tmp/nl-reparse-XXXXXX";
+
+static const char *const meeting =
+    "---\n"
+    "type: customer\n"
+    "title: Pilot review with Contoso\n"
+    "date: '2025-11-02'\n"
+    "account: Contoso\n"
+    "participants:\n"
+    "- Ana Ruiz\n"
+    "- Nobody Known\n"
+    "tags:\n"
+    "- account/contoso\n"
+    "---\n"
+    "# Pilot review with Contoso\n"
+    "**Account**: [[Contoso]] and [[Contoso#Contacts]], [[Contoso#Nowhere]]\n"
+    "See [profile](../People/Ana%20Ruiz.md) and [[Missing note]] and [[Ana]].\n"
+    "## Action items\n"
+    "- [ ?] Confirm the pilot date with @Ana Ruiz 📅 2025-11-10 ⏫ #task #proposed\n"
+    "- [ ] Send the deck to @Léa Dubois 📅 2025-13-40 #task\n"
+    "- [x] Book the room @Zed Unknown ✅ 2025-11-01\n"
+    "```\n"
+    "- [ ] not a task @Ana Ruiz [[Missing in code]]\n"
+    "```\n"
+    "Text with mojibake: cafÃ© and a block ^blk1\n"
+    "## Decisions\n"
+    "- Use [[#Action items]] and [[#No such heading]]\n";
+
+static const char *const snippets[] = {
+    "a", "é", "😀", " ", "x y", "\n", "\r\n", "📅 2025-11-01", "[[Ana Ruiz]]", "[[Nobody]]",
+    "[[Contoso#Contacts]]", "[[#Decisions]]", "@Ana Ruiz ", "@Zed ", "#tag ", "#proposed",
+    "- [ ] task @Léa Dubois 📅 2024-01-01\n", "## New heading\n", "# ", "---\n", "```\n",
+    "^blk2", "title: Renamed\n", "aliases: [Pilot]\n", "account: Fabrikam\n", "cafÃ©",
+    "[x](../People/Ana%20Ruiz.md)", "- [ ?] ", "<!-- ", "-->", "> ", "    ", "===\n", "|",
+    "@Z\xff\xfe ", "\xc3", /* not UTF-8: a message quoting it is left out */
+};
+
+static unsigned seed;
+
+static unsigned rnd(unsigned n) {
+  seed = seed * 1103515245u + 12345u;
+  return n ? (seed >> 8) % n : 0;
+}
+
+static void write_vault(void) {
+  ASSERT(fixture_vault_dir(dir) == 0);
+  char sub[4200];
+  snprintf(sub, sizeof sub, "%s/Accounts", dir);
+  mkdir(sub, 0755);
+  snprintf(sub, sizeof sub, "%s/Meetings", dir);
+  mkdir(sub, 0755);
+  write_file(dir, "People/Ana Ruiz.md", "---\ntype: person\naliases: [Ana]\n---\n# Ana Ruiz\n");
+  write_file(dir, "People/Léa Dubois.md", "---\ntype: person\n---\n# Léa Dubois\n");
+  write_file(dir, "Accounts/Contoso.md",
+             "---\ntype: account\n---\n# Contoso\n## Contacts\n- [[Ana Ruiz]]\n"
+             "- [[Pilot review with Contoso#Decisions]]\n"
+             "- [[2025-11-02 Pilot#Action items]] [[2025-11-02 Pilot#^blk1]]\n");
+  write_file(dir, "Meetings/2025-11-02 Pilot.md", meeting);
+}
+
+/* The diagnostics of e as the LSP builders make them of the engine's list, the way they
+ * were written before the text writer (the reference for it). */
+static json_t *reference_json(const nl_ctx *ctx, const nl_entry *e) {
+  nl_text t;
+  nl_text_load(&t, ctx->docs, e);
+  size_t len;
+  const char *body = nl_text_body(&t, &len);
+  nl_diag_list list;
+  nl_diag_list_init(&list);
+  nl_diagnose(ctx->ws, e, body, len, ctx->today, &list);
+  json_t *arr = json_array();
+  for (size_t i = 0; i < list.n; i++) {
+    const nl_diag *d = &list.items[i];
+    json_t *r = nl_ctx_text_range_json(ctx, &t, d->range);
+    json_t *j = json_pack("{s:o,s:i,s:s*,s:s,s:s}", "range", r, "severity", d->severity, "code",
+                          d->code, "source", "notes-lsp", "message", d->message);
+    if (j == NULL) continue;
+    if (d->n_related > 0 && ctx->caps->related_info) {
+      json_t *rel = json_array();
+      for (size_t k = 0; k < d->n_related; k++) {
+        const nl_entry *o = nl_ws_get(ctx->ws, d->related[k].entry);
+        nl_bpos s = d->related[k].range.start, en = d->related[k].range.end;
+        json_t *loc = s.line == 0 && s.col == 0 && en.line == 0 && en.col == 0
+                          ? nl_lsp_location_json(o->uri, 0, 0, 0, 0)
+                          : nl_ctx_location_json(ctx, o, d->related[k].range);
+        json_array_append_new(rel, json_pack("{s:o,s:s}", "location", loc, "message",
+                                             d->related[k].message));
+      }
+      json_object_set_new(j, "relatedInformation", rel);
+    }
+    if (d->repaired != NULL)
+      json_object_set_new(j, "data", json_pack("{s:s%}", "repaired", d->repaired, d->repaired_len));
+    json_array_append_new(arr, j);
+  }
+  nl_diag_list_free(&list);
+  nl_text_free(&t);
+  return arr;
+}
+
+static void add_tag(void *ud, const char *tag, size_t count) {
+  char one[256];
+  snprintf(one, sizeof one, "%s=%zu", tag, count);
+  json_array_append_new(ud, json_string(one));
+}
+
+static int by_text(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Who links to, mentions, names in frontmatter or tags e, and the vault's tag counts: what the
+ * reference maps answer, as text (ids are the same in two indexes of the same files). */
+static char *references_text(const nl_workspace *ws, const nl_entry *e) {
+  nl_buf b = NL_BUF_INIT;
+  ptrdiff_t (*const search[])(const nl_workspace *, const nl_entry *, nl_ref **) = {
+      nl_ws_backlinks, nl_ws_mentions_of, nl_ws_fm_refs_of, nl_ws_account_tags_of};
+  for (size_t k = 0; k < sizeof search / sizeof *search; k++) {
+    nl_ref *refs = NULL;
+    ptrdiff_t n = search[k](ws, e, &refs);
+    nl_buf_addf(&b, "[%td:", n);
+    for (ptrdiff_t i = 0; i < n; i++)
+      nl_buf_addf(&b, " %s#%u", nl_ws_get(ws, refs[i].from)->rel, refs[i].link);
+    nl_buf_adds(&b, "]");
+    free(refs);
+  }
+  json_t *tags = json_array(); /* in the order of the map's history: sorted */
+  nl_ws_foreach_tag(ws, -1, add_tag, tags);
+  size_t n = json_array_size(tags);
+  const char **sorted = calloc(n + 1, sizeof *sorted);
+  for (size_t i = 0; i < n; i++) sorted[i] = json_string_value(json_array_get(tags, i));
+  qsort(sorted, n, sizeof *sorted, by_text);
+  for (size_t i = 0; i < n; i++) nl_buf_addf(&b, " %s", sorted[i]);
+  free(sorted);
+  json_decref(tags);
+  return nl_buf_take(&b);
+}
+
+static char *diagnostics_text(const nl_ctx *ctx, const nl_entry *e) {
+  nl_buf b = NL_BUF_INIT;
+  nl_feature_diagnostics_text(ctx, e, &b);
+  return nl_buf_take(&b);
+}
+
+/* The edited note's parse and every note's diagnostics in f equal a fresh index's of the same
+ * vault with the document's text, parsed whole. */
+static void same_as_full(fixture *f, nl_doc *doc, const char *abs, const char *what) {
+  const nl_entry *e = nl_ws_by_path(f->ws, abs);
+  nl_note *fresh = nl_note_parse(doc->text, doc->len);
+  char *a = note_dump(e->note), *b = note_dump(fresh);
+  if (strcmp(a, b) != 0) fprintf(stderr, "%s: parse differs\n%s\n---\n%s\n", what, a, b);
+  ASSERT_STR_EQ(a, b);
+  free(a);
+  free(b);
+  nl_note_free(fresh);
+  fixture g;
+  ASSERT(fixture_init(&g, dir, f->ctx.enc) == 0);
+  nl_doc *gd = nl_docs_open(g.docs, doc->uri, doc->version, doc->text, doc->len);
+  ASSERT(gd != NULL && nl_ws_update(g.ws, abs, gd->text, gd->len, 1) != NULL);
+  char err[256];
+  ASSERT(nl_ws_check(f->ws, err, sizeof err) == 0);
+  for (uint32_t id = 0; id < nl_ws_count(g.ws) + 8; id++) {
+    const nl_entry *ge = nl_ws_get(g.ws, id);
+    if (ge == NULL) continue;
+    const nl_entry *fe = nl_ws_by_path(f->ws, ge->abs);
+    ASSERT(fe != NULL);
+    char *x = diagnostics_text(&f->ctx, fe), *y = diagnostics_text(&g.ctx, ge);
+    if (strcmp(x, y) != 0) fprintf(stderr, "%s: %s\n%s\n---\n%s\n", what, ge->rel, x, y);
+    ASSERT_STR_EQ(x, y);
+    char *rx = references_text(f->ws, fe), *ry = references_text(g.ws, ge);
+    ASSERT_STR_EQ(rx, ry);
+    free(rx);
+    free(ry);
+    json_t *tree = json_loads(x, 0, NULL), *ref = reference_json(&f->ctx, fe);
+    ASSERT(tree != NULL && json_equal(tree, ref));
+    json_decref(tree);
+    json_decref(ref);
+    free(x);
+    free(y);
+  }
+  fixture_done(&g);
+}
+
+/* One random change of doc as a didChange would bring it: an insertion, a deletion (within a
+ * line or across a few), or now and then the whole text replaced. */
+static void random_change(nl_doc *doc, int crlf) {
+  json_t *change;
+  uint32_t lines = (uint32_t)doc->lines.n_lines;
+  uint32_t l1 = rnd(lines + 1), c1 = rnd(12) == 0 ? 1000 : rnd(40), l2 = l1, c2 = c1;
+  unsigned kind = rnd(20);
+  if (kind == 0) {
+    change = json_pack("{s:s}", "text", meeting);
+  } else {
+    const char *ins = "";
+    if (kind < 12) {
+      ins = snippets[rnd(sizeof snippets / sizeof *snippets)];
+      if (crlf && strcmp(ins, "\n") == 0) ins = "\r\n";
+    } else {
+      l2 = l1 + (rnd(4) == 0 ? 1 + rnd(2) : 0);
+      c2 = l2 == l1 ? c1 + 1 + rnd(6) : rnd(20);
+    }
+    change = json_pack("{s:{s:{s:i,s:i},s:{s:i,s:i}},s:o}", "range", "start", "line", l1,
+                       "character", c1, "end", "line", l2, "character", c2, "text",
+                       json_stringn_nocheck(ins, strlen(ins)));
+  }
+  json_t *changes = json_pack("[o]", change);
+  char err[128];
+  ASSERT(nl_doc_apply(doc, changes, NL_ENC_UTF16, doc->version + 1, err, sizeof err) == 0);
+  json_decref(changes);
+}
+
+static void random_edits(unsigned s, int crlf, int rounds) {
+  fixture f;
+  ASSERT(fixture_init(&f, dir, NL_ENC_UTF16) == 0);
+  char abs[4200];
+  snprintf(abs, sizeof abs, "%s/Meetings/2025-11-02 Pilot.md", nl_ws_root(f.ws, 0));
+  const nl_entry *e = nl_ws_by_path(f.ws, abs);
+  ASSERT(e != NULL);
+  /* CRLF: every line end of the text as opened is "\r\n". */
+  nl_buf text = NL_BUF_INIT;
+  for (const char *p = meeting; *p; p++) {
+    int end = crlf && *p == '\n';
+    nl_buf_add(&text, end ? "\r\n" : p, end ? 2 : 1);
+  }
+  nl_doc *doc = nl_docs_open(f.docs, e->uri, 1, text.s, text.len);
+  nl_buf_free(&text);
+  ASSERT(doc != NULL && nl_doc_index(doc, f.ws, abs) != NULL);
+  nl_ws_symbol_table symbols; /* built now, so that every update keeps it in step */
+  ASSERT(nl_ws_symbols(f.ws, &symbols) == 0);
+  seed = s;
+  for (int i = 0; i < rounds; i++) {
+    unsigned keys = 1 + rnd(3); /* a pause after a few keys */
+    for (unsigned k = 0; k < keys; k++) random_change(doc, crlf);
+    ASSERT(nl_doc_index(doc, f.ws, abs) != NULL);
+    char what[64];
+    snprintf(what, sizeof what, "seed %u round %d", s, i);
+    int failures = nl_test_failures;
+    same_as_full(&f, doc, abs, what);
+    if (nl_test_failures != failures) break;
+  }
+  fixture_done(&f);
+}
+
+static void test_random_edits_lf(void) {
+  for (unsigned s = 1; s <= 4; s++) random_edits(s, 0, 60);
+}
+
+static void test_random_edits_crlf(void) {
+  for (unsigned s = 11; s <= 13; s++) random_edits(s, 1, 60);
+}
+
+/* Typing inside a task's text keeps every key and the face: the new parse swaps in, no name
+ * row is written again (the table keeps its length) and the generation stays; a new link
+ * target is a new key, and the rows are written again. */
+static void test_typing_swaps_in(void) {
+  fixture f;
+  ASSERT(fixture_init(&f, dir, NL_ENC_UTF16) == 0);
+  char abs[4200];
+  snprintf(abs, sizeof abs, "%s/Meetings/2025-11-02 Pilot.md", nl_ws_root(f.ws, 0));
+  nl_doc *doc = nl_docs_get(f.docs, open_note(&f, "Meetings/2025-11-02 Pilot.md", meeting, NULL));
+  ASSERT(doc != NULL && nl_doc_index(doc, f.ws, abs) != NULL);
+  size_t rows0, rows1, rows2;
+  const char *pool;
+  nl_ws_names(f.ws, &rows0, &pool, NULL);
+  uint64_t gen = nl_ws_generation(f.ws);
+  json_t *typed = json_loads("[{\"range\":{\"start\":{\"line\":15,\"character\":20},"
+                             "\"end\":{\"line\":15,\"character\":20}},\"text\":\"soon \"}]", 0, NULL);
+  char err[128];
+  ASSERT(nl_doc_apply(doc, typed, NL_ENC_UTF16, 2, err, sizeof err) == 0);
+  ASSERT_EQ(doc->same_lines, 15);
+  ASSERT(nl_doc_index(doc, f.ws, abs) != NULL);
+  nl_ws_names(f.ws, &rows1, &pool, NULL);
+  ASSERT_EQ(rows1, rows0);
+  ASSERT_EQ(nl_ws_generation(f.ws), gen);
+  json_decref(typed);
+  json_t *linked = json_loads("[{\"range\":{\"start\":{\"line\":15,\"character\":20},"
+                              "\"end\":{\"line\":15,\"character\":20}},\"text\":\"[[Léa Dubois]] \"}]",
+                              0, NULL);
+  ASSERT(nl_doc_apply(doc, linked, NL_ENC_UTF16, 3, err, sizeof err) == 0);
+  ASSERT(nl_doc_index(doc, f.ws, abs) != NULL);
+  nl_ws_names(f.ws, &rows2, &pool, NULL);
+  ASSERT(rows2 > rows1);
+  json_decref(linked);
+  same_as_full(&f, doc, abs, "typing");
+  fixture_done(&f);
+}
+
+/* The frontmatter of lines an edit left alone is the earlier parse's: given a parse whose
+ * frontmatter differs (which an honest caller never gives), that is the one kept. */
+static void test_frontmatter_taken_from_prev(void) {
+  const char *a = "---\ntitle: Before\n---\nbody\n", *b = "---\ntitle: After!\n---\nbody 2\n";
+  nl_note *prev = nl_note_parse(a, strlen(a));
+  nl_note *kept = nl_note_parse_ex(b, strlen(b), prev, 3);
+  nl_note *fresh = nl_note_parse_ex(b, strlen(b), prev, 2); /* the fence line changed */
+  ASSERT(prev != NULL && kept != NULL && fresh != NULL);
+  ASSERT_STR_EQ(kept->title->text, "Before");
+  ASSERT_STR_EQ(fresh->title->text, "After!");
+  nl_note_free(prev);
+  nl_note_free(kept);
+  nl_note_free(fresh);
+}
+
+int main(void) {
+  uv_loop_init(&loop);
+  cfg = nl_config_new();
+  caps.related_info = 1;
+  write_vault();
+  RUN(test_frontmatter_taken_from_prev);
+  RUN(test_typing_swaps_in);
+  RUN(test_random_edits_lf);
+  RUN(test_random_edits_crlf);
+  nl_config_free(cfg);
+  uv_loop_close(&loop);
+  return NL_TEST_DONE();
+}
