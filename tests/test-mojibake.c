@@ -357,7 +357,23 @@ static void test_random_bytes_terminate(void) {
   ASSERT_EQ(bad, 0);
 }
 
+/* Text whose characters no codec reads as a UTF-8 lead byte (ASCII, emoji, task fields) is
+ * passed over without decoding it whole; one such character anywhere and it is read. */
+static void test_task_fields_only(void) {
+  const char *plain = "- [ ] Send the deck @Ana \xF0\x9F\x93\x85 2025-11-10 \xE2\x8F\xAB "
+                      "\xE2\x9C\x85 2025-11-11 \xF0\x9F\x94\x81 every week\n";
+  nl_mojibake_span *sp = NULL;
+  ASSERT_EQ(nl_mojibake_find(plain, strlen(plain), &sp), 0);
+  char mixed[512];
+  snprintf(mixed, sizeof mixed, "%scaf\xC3\x83\xC2\xA9 au lait\n", plain);
+  ptrdiff_t n = nl_mojibake_find(mixed, strlen(mixed), &sp);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(sp[0].start, strlen(plain) + 3);
+  nl_mojibake_spans_free(sp, (size_t)n);
+}
+
 int main(void) {
+  RUN(test_task_fields_only);
   RUN(test_crm_export_spans);
   RUN(test_crm_export_repair);
   RUN(test_genuine_text_untouched);

@@ -16,20 +16,6 @@
 
 #define NL_DIAG_SOURCE "notes-lsp"
 
-/* Whether s[0, n) is valid UTF-8, as jansson requires of a string: a diagnostic whose message
- * is not (text of the note quoted as is) is left out, as it always was. */
-static int utf8_valid(const char *s, size_t n) {
-  for (size_t i = 0; i < n;) {
-    i += nl_utf8_ascii_run(s + i, n - i);
-    if (i == n) break;
-    uint32_t cp;
-    size_t k = nl_utf8_decode(s + i, n - i, &cp);
-    if (k == 0) return 0;
-    i += k;
-  }
-  return 1;
-}
-
 /* Appends a related location in another note, {"location":...,"message":...}, after a comma
  * unless *first; nothing when the note is gone or the message is not UTF-8. Candidates point
  * at the start of a note, which needs no conversion; anything else goes through the context
@@ -37,7 +23,7 @@ static int utf8_valid(const char *s, size_t n) {
 static void related_text(const nl_ctx *ctx, nl_buf *b, const nl_diag_related *rel, int *first) {
   const nl_entry *o = nl_ws_get(ctx->ws, rel->entry);
   const char *msg = rel->message != NULL ? rel->message : "";
-  if (o == NULL || o->uri == NULL || !utf8_valid(msg, strlen(msg))) return;
+  if (o == NULL || o->uri == NULL || !nl_utf8_valid(msg, strlen(msg))) return;
   nl_buf_adds(b, *first ? "{\"location\":" : ",{\"location\":");
   *first = 0;
   nl_bpos s = rel->range.start, e = rel->range.end;
@@ -55,7 +41,8 @@ static void related_text(const nl_ctx *ctx, nl_buf *b, const nl_diag_related *re
  * not UTF-8. */
 static void diag_text(const nl_ctx *ctx, const nl_text *t, const nl_diag *d, nl_buf *b,
                       int *first) {
-  if (d->message == NULL || !utf8_valid(d->message, strlen(d->message))) return;
+  /* jansson takes only UTF-8: a diagnostic quoting text that is not was always left out */
+  if (d->message == NULL || !nl_utf8_valid(d->message, strlen(d->message))) return;
   nl_buf_adds(b, *first ? "{\"range\":" : ",{\"range\":");
   *first = 0;
   nl_ctx_text_range_text(ctx, b, t, d->range);
@@ -75,7 +62,7 @@ static void diag_text(const nl_ctx *ctx, const nl_text *t, const nl_diag *d, nl_
     for (size_t i = 0; i < d->n_related; i++) related_text(ctx, b, &d->related[i], &none);
     nl_buf_adds(b, "]");
   }
-  if (d->repaired != NULL && utf8_valid(d->repaired, d->repaired_len)) {
+  if (d->repaired != NULL && nl_utf8_valid(d->repaired, d->repaired_len)) {
     nl_buf_adds(b, ",\"data\":{\"repaired\":");
     nl_ctx_string_text_len(b, d->repaired, d->repaired_len);
     nl_buf_adds(b, "}");

@@ -418,10 +418,19 @@ static size_t settle(cand *v, size_t m) {
   return kept;
 }
 
-static int has_high_byte(const char *s, size_t len) {
-  size_t i;
-  for (i = 0; i < len; i++)
-    if ((unsigned char)s[i] >= 0x80) return 1;
+/* Whether some character of s can start a run: one that a codec reads as a UTF-8 lead byte
+ * (0xC2..0xF4; Mac Roman's 0x9F too, a lost lead), as parse_seq asks of a run's first. Text
+ * without one (ASCII, emoji, the task fields' symbols) holds no mojibake and is not decoded
+ * whole. */
+static int may_start_run(const char *s, size_t len) {
+  for (size_t i = 0; i < len;) {
+    i += nl_utf8_ascii_run(s + i, len - i);
+    if (i == len) break;
+    uint32_t cp;
+    i += nl_utf8_next(s + i, len - i, &cp);
+    int a = to_byte(cp, NL_MOJIBAKE_CP1252), b = to_byte(cp, NL_MOJIBAKE_MACROMAN);
+    if ((a >= 0xC2 && a <= 0xF4) || (b >= 0xC2 && b <= 0xF4) || b == 0x9F) return 1;
+  }
   return 0;
 }
 
@@ -432,7 +441,7 @@ ptrdiff_t nl_mojibake_find(const char *text, size_t len, nl_mojibake_span **span
   size_t k, kept;
   cpos *c;
   *spans = NULL;
-  if (!has_high_byte(text, len)) return 0;
+  if (!may_start_run(text, len)) return 0;
   c = decode_all(text, len, &k);
   if (c == NULL) return -1;
   m = scan(c, k, &v);
