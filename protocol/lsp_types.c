@@ -32,15 +32,6 @@ json_t *nl_lsp_text_edit_json(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2
   return json_pack("{s:o,s:s}", "range", nl_lsp_range_json(l1, c1, l2, c2), "newText", new_text);
 }
 
-json_t *nl_lsp_diagnostic_json(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2,
-                               nl_lsp_severity severity, const char *code, const char *source,
-                               const char *message) {
-  /* "s*" omits the key when the string is NULL. */
-  return json_pack("{s:o,s:i,s:s*,s:s*,s:s}", "range", nl_lsp_range_json(l1, c1, l2, c2),
-                   "severity", (int)severity, "code", code, "source", source, "message",
-                   message);
-}
-
 /* ---- Param readers ---- */
 
 static int fail_at(char *err, size_t err_size, const char *root, const char *path, size_t n,

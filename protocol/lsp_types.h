@@ -24,19 +24,6 @@ json_t *nl_lsp_text_edit_json(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2
  * from a note with broken bytes still makes a valid message. NULL only when out of memory. */
 json_t *nl_lsp_string_lossy(const char *s, size_t len);
 
-typedef enum {
-  NL_LSP_SEVERITY_ERROR = 1,
-  NL_LSP_SEVERITY_WARNING = 2,
-  NL_LSP_SEVERITY_INFORMATION = 3,
-  NL_LSP_SEVERITY_HINT = 4
-} nl_lsp_severity;
-
-/* {"range":...,"severity":severity,"code":code,"source":source,"message":message}; code and
- * source (borrowed) are omitted when NULL. */
-json_t *nl_lsp_diagnostic_json(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2,
-                               nl_lsp_severity severity, const char *code, const char *source,
-                               const char *message);
-
 /* ---- Param readers ----
  * Each reads a value at a dotted path ("textDocument.uri") below obj and returns 0, or
  * NL_RPC_INVALID_PARAMS (-32602) with a lowercase message naming the field in full in err, e.g.

@@ -32,18 +32,6 @@ static void test_builders(void) {
               "\"character\":3}},\"newText\":\"[[B]]\"}",
               &ok);
   ASSERT(ok);
-  expect_json(nl_lsp_diagnostic_json(0, 1, 0, 2, NL_LSP_SEVERITY_WARNING, "broken-link", "notes",
-                                     "no note named 'X'"),
-              "{\"range\":{\"start\":{\"line\":0,\"character\":1},\"end\":{\"line\":0,"
-              "\"character\":2}},\"severity\":2,\"code\":\"broken-link\",\"source\":\"notes\","
-              "\"message\":\"no note named 'X'\"}",
-              &ok);
-  ASSERT(ok);
-  expect_json(nl_lsp_diagnostic_json(0, 0, 0, 0, NL_LSP_SEVERITY_ERROR, NULL, NULL, "m"),
-              "{\"range\":{\"start\":{\"line\":0,\"character\":0},\"end\":{\"line\":0,"
-              "\"character\":0}},\"severity\":1,\"message\":\"m\"}",
-              &ok);
-  ASSERT(ok);
   ASSERT(nl_lsp_location_json("bad \xff", 0, 0, 0, 0) == NULL);
   ASSERT(nl_lsp_location_json(NULL, 0, 0, 0, 0) == NULL);
 }
