@@ -425,6 +425,23 @@ nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg) {
   return ws;
 }
 
+void nl_wsi_tables_free(nl_workspace *ws) {
+  nl_idmap_free(&ws->paths);
+  nl_idmap_free(&ws->inodes);
+  nl_strmap_free(&ws->files);
+  nl_strmap_free(&ws->names);
+  nl_strmap_free(&ws->slugs);
+  free(ws->entries);
+  free(ws->name_mask);
+  free(ws->all_mask);
+  free(ws->first_row);
+  free(ws->n_rows_of);
+  free(ws->rows);
+  free(ws->row_masks);
+  free(ws->row_kinds);
+  free(ws->pool);
+}
+
 void nl_wsi_scan_free(struct nl_vault_scan *sc);
 
 void nl_ws_free(nl_workspace *ws) {
@@ -434,28 +451,15 @@ void nl_ws_free(nl_workspace *ws) {
   if (ws->vscan != NULL) nl_wsi_scan_free(ws->vscan);
   for (uint32_t i = 0; i < ws->n_ids; i++) entry_free(ws->entries[i]);
   nl_wsi_slabs_free(ws); /* after the entries: their notes' parses live in the slabs */
-  free(ws->entries);
-  free(ws->name_mask);
-  free(ws->all_mask);
-  free(ws->first_row);
-  free(ws->n_rows_of);
-  free(ws->rows);
-  free(ws->row_masks);
-  free(ws->row_kinds);
+  nl_wsi_tables_free(ws);
   nl_wsi_task_rows_free(ws->tasks);
   nl_wsi_symbol_rows_free(ws->symbols);
-  free(ws->pool);
   for (size_t i = 0; i < ws->n_roots; i++) free(ws->roots[i]);
   free(ws->roots);
-  nl_idmap_free(&ws->paths);
-  nl_strmap_free(&ws->files);
-  nl_strmap_free(&ws->names);
-  nl_strmap_free(&ws->slugs);
   nl_strmap_free(&ws->tags);
   nl_strmap_free(&ws->refs);
   nl_strmap_free(&ws->said);
   nl_wsi_attachments_free(ws->att);
-  nl_idmap_free(&ws->inodes);
   nl_strmap_free(&ws->fm_refs);
   nl_strmap_free(&ws->path_refs);
   nl_strmap_free(&ws->acct_tags);

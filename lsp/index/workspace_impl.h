@@ -239,6 +239,10 @@ void nl_wsi_keep_disk(nl_workspace *ws, const nl_entry *e, nl_note *note);
 nl_note *nl_wsi_disk_note(const nl_workspace *ws, uint32_t id);
 /* Frees what nl_wsi_keep_disk kept (the scan ends, or its cache is written: cache_later.c). */
 void nl_wsi_disk_free(nl_workspace *ws);
+/* Frees the index tables cache_tables.c stores and installs (the entries array, not the entries;
+ * the name rows and masks, the pool; the path, inode, file-name, name and slug maps), leaving
+ * their fields dangling: the caller frees ws or moves other tables in. */
+void nl_wsi_tables_free(nl_workspace *ws);
 /* Whether ws's tables can be stored: one folder, and the file's parse kept for every open
  * document. */
 int nl_wsi_tables_storable(const nl_workspace *ws);
