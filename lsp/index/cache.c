@@ -366,23 +366,23 @@ nl_cache_slab *nl_cache_take_slab(nl_cache_reader *r) {
   return r->slab;
 }
 
-typedef struct {
-  const char *base;
-  size_t len;
-  int inside;
-} in_range;
-
-static void *note_in_range(void *ud, const void *p) {
-  in_range *in = ud;
+void *nl_cachei_span_ptr(void *ud, const void *p) {
+  nl_cachei_span *sp = ud;
   const char *c = p;
-  if (c != NULL && c >= in->base && c <= in->base + in->len) in->inside = 1;
+  if (c != NULL) {
+    if (c >= sp->base && c <= sp->base + sp->len)
+      sp->inside++;
+    else
+      sp->outside++;
+  }
   return (void *)c;
 }
 
 int nl_cache_slab_holds(const nl_cache_slab *s, nl_note *note) {
-  in_range in = {s->base, s->len, 0};
-  if (note != NULL && note->arena.head == NULL) nl_note_each_pointer(note, note_in_range, &in);
-  return in.inside;
+  nl_cachei_span sp = {s->base, s->len, 0, 0};
+  if (note != NULL && note->arena.head == NULL)
+    nl_note_each_pointer(note, nl_cachei_span_ptr, &sp);
+  return sp.inside > 0;
 }
 
 void nl_cache_slab_free(nl_cache_slab *s) {

@@ -32,6 +32,16 @@ static inline uint32_t get32(const unsigned char *p) {
 static inline unsigned char *put64(unsigned char *p, uint64_t v) { return memcpy(p, &v, 8), p + 8; }
 static inline unsigned char *put32(unsigned char *p, uint32_t v) { return memcpy(p, &v, 4), p + 4; }
 
+/* Where a note's pointers lead relative to the bytes [base, base + len] (the end included: an
+ * empty string may sit there): nl_cachei_span_ptr, an nl_note_each_pointer callback, counts
+ * them into `inside` and `outside`. */
+typedef struct {
+  const char *base;
+  size_t len;
+  size_t inside, outside;
+} nl_cachei_span;
+void *nl_cachei_span_ptr(void *ud, const void *p);
+
 /* A 64-bit hash, eight bytes at a time (not cryptographic: it finds truncation and damage);
  * hash_more goes on from h. */
 uint64_t nl_cachei_hash_more(uint64_t h, const void *data, size_t len);

@@ -87,19 +87,6 @@ nl_cache_writer *nl_cache_writer_new(const char *dir, const char *root, int64_t 
   return w;
 }
 
-typedef struct {
-  const char *base;
-  size_t len;
-  int bad;
-} check;
-
-static void *check_ptr(void *ud, const void *p) {
-  check *c = ud;
-  const char *s = p;
-  if (s != NULL && (s < c->base || s > c->base + c->len)) c->bad = 1;
-  return (void *)s;
-}
-
 /* Appends a table row for a record of `bytes` at `at`; under the lock. */
 static int add_row(nl_cache_writer *w, uint64_t at, uint64_t bytes, uint64_t base,
                    uint64_t hash, const nl_cache_stamp *st, const char *rel, size_t rel_len) {
@@ -159,9 +146,9 @@ int nl_cache_add_many(nl_cache_writer *w, size_t n, const char *const *rels,
   for (size_t i = 0; i < n && rc == 0; i++) {
     size_t bytes;
     const void *block = nl_arena_single(&notes[i]->arena, &bytes);
-    check c = {block, bytes, 0};
-    if (block != NULL) nl_note_each_pointer(notes[i], check_ptr, &c);
-    if (block == NULL || c.bad) continue; /* left out */
+    nl_cachei_span sp = {block, bytes, 0, 0};
+    if (block != NULL) nl_note_each_pointer(notes[i], nl_cachei_span_ptr, &sp);
+    if (block == NULL || sp.outside > 0) continue; /* left out */
     uint64_t hash =
         nl_cachei_hash_more(nl_cachei_hash_of(notes[i], sizeof(*notes[i])), block, bytes);
     rc = add_row(w, w->end, bytes, (uint64_t)(uintptr_t)block, hash, &st[i], rels[i],
