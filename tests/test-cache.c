@@ -19,6 +19,7 @@
 #include "lsp/index/config.h"
 #include "lsp/index/diagnose.h"
 #include "lsp/index/workspace.h"
+#include "lsp/index/workspace_impl.h" /* nl_wsi_set_seq: a parse replaced at the same address */
 #include "note_dump.h"
 #include "test.h"
 
@@ -912,16 +913,22 @@ static void test_cache_written_after_ready(void) {
   ASSERT(nl_ws_update(ws, path, text, strlen(text), 0) != NULL);
   snprintf(path, sizeof(path), "%s/n/n03.md", root);
   ASSERT_EQ(nl_ws_remove(ws, path), 0);
+  /* n04's parse freed and another allocated at its address (an edit, then a reload from the
+   * file): the pointer is the listed one, the seq a new one. */
+  snprintf(path, sizeof(path), "%s/n/n04.md", root);
+  nl_entry *n04 = nl_wsi_by_path(ws, path, strlen(path));
+  ASSERT(n04 != NULL);
+  nl_wsi_set_seq(ws, n04, ++ws->seq);
   while (nl_ws_merge(ws, 1000)) { /* slices of a microsecond: 32 notes at least each */
   }
   ASSERT_EQ(cache_file(path, sizeof(path)), 0);
   nl_ws_free(ws);
   /* The next start: n01's file parse was kept while it was open (for the tables) and written,
-   * n02's replaced parse was not, n03 is read again: every note but n02 and n03 from the cache,
-   * those two from their files. */
+   * n02's replaced parse was not, nor n04's, n03 is read again: every other note from the
+   * cache, those three from their files. */
   ws = index_with_cache(root);
   ASSERT_EQ(nl_ws_count(ws), 80);
-  ASSERT_EQ(cache_hits, 78);
+  ASSERT_EQ(cache_hits, 77);
   ASSERT_STR_EQ(title_of(ws, root, "n/n01.md"), "N01 disk");
   ASSERT_STR_EQ(title_of(ws, root, "n/n02.md"), "N02 disk");
   ASSERT_STR_EQ(title_of(ws, root, "n/n03.md"), "N03 disk");

@@ -15,6 +15,8 @@
 typedef struct {
   uint32_t id, root;    /* the entry the note went to, and its root then */
   const nl_note *note;  /* the entry's note then (compared, never read unless still it) */
+  uint64_t seq;         /* and that parse's seq: a pointer alone may be a new parse where a
+                           freed one was */
   nl_cache_stamp stamp; /* its file's stamp when the scan read it */
 } later_note;
 
@@ -44,7 +46,7 @@ void nl_wsi_later_free(nl_cache_later *l) {
   free(l);
 }
 
-int nl_wsi_later_note(nl_cache_later *l, const nl_entry *e, const nl_note *note,
+int nl_wsi_later_note(nl_cache_later *l, const nl_entry *e, const nl_note *note, uint64_t seq,
                       const nl_cache_stamp *st) {
   if (l->n == l->cap) {
     size_t cap = l->cap ? l->cap * 2 : 1024;
@@ -53,8 +55,18 @@ int nl_wsi_later_note(nl_cache_later *l, const nl_entry *e, const nl_note *note,
     l->notes = p;
     l->cap = cap;
   }
-  l->notes[l->n++] = (later_note){e->id, e->root, note, *st};
+  l->notes[l->n++] = (later_note){e->id, e->root, note, seq, *st};
   return 0;
+}
+
+/* The parse of its file entry `id` holds (its note, or the file's parse kept while a
+ * document is open over it: nl_wsi_keep_disk) and that parse's seq in *seq; or NULL. */
+static nl_note *held(nl_workspace *ws, uint32_t id, uint64_t *seq) {
+  const nl_entry *e = id < ws->n_ids ? ws->entries[id] : NULL;
+  if (e == NULL) return NULL;
+  if (e->open) return nl_wsi_disk_note(ws, id, seq);
+  *seq = e->seq;
+  return e->note;
 }
 
 void nl_wsi_later_start(nl_workspace *ws, nl_cache_later *l, char **roots,
@@ -79,6 +91,12 @@ void nl_wsi_later_start(nl_workspace *ws, nl_cache_later *l, char **roots,
     readers[i] = NULL;
     writers[i] = NULL;
   }
+  /* The seqs a scan merged out of order were dealt again in path order since
+   * nl_wsi_later_settle, which dropped every listed note replaced until then. */
+  for (size_t k = 0; k < l->n; k++) {
+    uint64_t seq = 0;
+    if (held(ws, l->notes[k].id, &seq) == l->notes[k].note) l->notes[k].seq = seq;
+  }
   /* Each root's table is allocated once, from the paths of the notes it will list. */
   for (size_t i = 0; i < n_roots; i++) {
     size_t n = 0, bytes = 0;
@@ -93,17 +111,26 @@ void nl_wsi_later_start(nl_workspace *ws, nl_cache_later *l, char **roots,
   ws->later = l;
 }
 
-/* The listed note when its entry still holds the scan's parse of the file (not replaced
- * since by an edit or a reload), or keeps it while a document is open over it
- * (nl_wsi_keep_disk), under the same root; else NULL. */
+/* The listed note when its entry still holds the scan's parse of the file (the same parse by
+ * pointer and seq: not replaced since by an edit or a reload), under the same root; else NULL. */
 static nl_note *still(nl_workspace *ws, nl_cache_later *l, const later_note *p) {
-  const nl_entry *e = p->id < ws->n_ids ? ws->entries[p->id] : NULL;
-  nl_note *note = e == NULL ? NULL : e->open ? nl_wsi_disk_note(ws, e->id) : e->note;
-  if (note == NULL || note != p->note || e->root != p->root || p->root >= l->n_roots ||
-      l->writers[p->root] == NULL || e->root >= ws->n_roots ||
-      strcmp(ws->roots[e->root], l->roots[p->root]) != 0)
+  uint64_t seq = 0;
+  nl_note *note = held(ws, p->id, &seq);
+  if (note == NULL || note != p->note || seq != p->seq) return NULL;
+  const nl_entry *e = ws->entries[p->id];
+  if (e->root != p->root || p->root >= l->n_roots || l->writers[p->root] == NULL ||
+      e->root >= ws->n_roots || strcmp(ws->roots[e->root], l->roots[p->root]) != 0)
     return NULL;
   return note;
+}
+
+void nl_wsi_later_settle(nl_workspace *ws, nl_cache_later *l) {
+  for (size_t k = 0; l != NULL && k < l->n; k++) {
+    uint64_t seq = 0;
+    nl_note *note = held(ws, l->notes[k].id, &seq);
+    if (note == NULL || note != l->notes[k].note || seq != l->notes[k].seq)
+      l->notes[k].id = UINT32_MAX;
+  }
 }
 
 /* Writes the next run of listed notes of one root, up to NL_CACHE_ADD_MAX, in one go. */

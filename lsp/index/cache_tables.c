@@ -35,6 +35,7 @@
 struct nl_wsi_disk {
   uint32_t id;
   nl_note *note; /* owned */
+  uint64_t seq;  /* the note's: the entry's when the file's parse was its note */
 };
 
 static struct nl_wsi_disk *disk_of(const nl_workspace *ws, uint32_t id) {
@@ -43,7 +44,7 @@ static struct nl_wsi_disk *disk_of(const nl_workspace *ws, uint32_t id) {
   return NULL;
 }
 
-void nl_wsi_keep_disk(nl_workspace *ws, const nl_entry *e, nl_note *note) {
+void nl_wsi_keep_disk(nl_workspace *ws, const nl_entry *e, nl_note *note, uint64_t seq) {
   struct nl_wsi_disk *d = disk_of(ws, e->id);
   if (d == NULL) {
     d = realloc(ws->disk, (ws->n_disk + 1) * sizeof(*d));
@@ -53,15 +54,18 @@ void nl_wsi_keep_disk(nl_workspace *ws, const nl_entry *e, nl_note *note) {
     }
     ws->disk = d;
     d = &ws->disk[ws->n_disk++];
-    *d = (struct nl_wsi_disk){e->id, NULL};
+    *d = (struct nl_wsi_disk){e->id, NULL, 0};
   }
   nl_note_free(d->note);
   d->note = note;
+  d->seq = seq;
 }
 
-nl_note *nl_wsi_disk_note(const nl_workspace *ws, uint32_t id) {
+nl_note *nl_wsi_disk_note(const nl_workspace *ws, uint32_t id, uint64_t *seq) {
   struct nl_wsi_disk *d = disk_of(ws, id);
-  return d != NULL ? d->note : NULL;
+  if (d == NULL) return NULL;
+  *seq = d->seq;
+  return d->note;
 }
 
 void nl_wsi_disk_free(nl_workspace *ws) {

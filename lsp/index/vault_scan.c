@@ -333,6 +333,7 @@ void nl_wsi_scan_free(vault_scan *sc) {
 
 static void scan_finish(vault_scan *sc, int in_order) {
   nl_workspace *ws = sc->ws;
+  nl_wsi_later_settle(ws, sc->later);
   if (!in_order) nl_wsi_order_by_path(ws, sc->seq_start); /* the tables' seqs are in path order */
   for (size_t i = 0; i < sc->n_attachments; i++) nl_ws_attachment_add(ws, sc->attachments[i]);
   nl_wsi_later_start(ws, sc->later, sc->roots, sc->readers, sc->writers, sc->n_roots, sc->n_files);
@@ -363,10 +364,10 @@ static int merge_one(vs_chunk *c) {
       e = nl_wsi_put_note(sc->ws, f->abs, f->note, 0);
       f->note = NULL;
       if (e != NULL) nl_wsi_set_file(sc->ws, e, f->dev, f->ino);
-      if (e != NULL && f->write) nl_wsi_later_note(sc->later, e, e->note, &f->stamp);
+      if (e != NULL && f->write) nl_wsi_later_note(sc->later, e, e->note, e->seq, &f->stamp);
     } else { /* kept for the cache's tables, which describe the files */
-      if (f->write) nl_wsi_later_note(sc->later, e, f->note, &f->stamp);
-      nl_wsi_keep_disk(sc->ws, e, f->note);
+      if (f->write) nl_wsi_later_note(sc->later, e, f->note, e->seq, &f->stamp);
+      nl_wsi_keep_disk(sc->ws, e, f->note, e->seq);
       f->note = NULL;
     }
     int r = f->note != NULL && f->write ? nl_ws_root_of(sc->ws, f->abs) : -1;

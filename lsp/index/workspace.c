@@ -246,6 +246,7 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
   if (e != NULL) {
     uint64_t before = face_hash(e);
     int was_open = e->open;
+    uint64_t old_seq = e->seq;
     index_note(ws, e, 0);
     nl_note *old = e->note; /* its names say who read the old face */
     e->note = note;
@@ -262,7 +263,8 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
     }
     /* A document opened over the file's parse during a scan: the parse is kept for the
      * index cache's tables, which describe the files (cache_tables.c). */
-    if (open && !was_open && (ws->vscan != NULL || ws->later != NULL)) nl_wsi_keep_disk(ws, e, old);
+    if (open && !was_open && (ws->vscan != NULL || ws->later != NULL))
+      nl_wsi_keep_disk(ws, e, old, old_seq);
     else nl_note_free(old);
     return e;
   }

@@ -231,12 +231,12 @@ void nl_wsi_clear_file(nl_workspace *ws, nl_entry *e);
 
 /* ---- the tables in the index cache (cache_tables.c) --------------------------------------- */
 
-/* Keeps `note` (steals), the parse of e's file, while e is open during a scan (replacing
- * what was kept for e): the tables stored in the cache describe the files, not the open
- * documents. */
-void nl_wsi_keep_disk(nl_workspace *ws, const nl_entry *e, nl_note *note);
-/* The file's parse kept for entry `id` (borrowed), or NULL. */
-nl_note *nl_wsi_disk_note(const nl_workspace *ws, uint32_t id);
+/* Keeps `note` (steals), the parse of e's file, with its seq (e's when it was e's parse),
+ * while e is open during a scan (replacing what was kept for e): the tables stored in the
+ * cache describe the files, not the open documents. */
+void nl_wsi_keep_disk(nl_workspace *ws, const nl_entry *e, nl_note *note, uint64_t seq);
+/* The file's parse kept for entry `id` (borrowed) and its seq in *seq, or NULL. */
+nl_note *nl_wsi_disk_note(const nl_workspace *ws, uint32_t id, uint64_t *seq);
 /* Frees what nl_wsi_keep_disk kept (the scan ends, or its cache is written: cache_later.c). */
 void nl_wsi_disk_free(nl_workspace *ws);
 /* Frees the index tables cache_tables.c stores and installs (the entries array, not the entries;
@@ -292,10 +292,15 @@ typedef struct nl_cache_later nl_cache_later;
 nl_cache_later *nl_wsi_later_new(void);
 void nl_wsi_later_free(nl_cache_later *l);
 /* Lists `note` (borrowed, never read unless still entry e's, or e's file's parse kept while
- * e is open: nl_wsi_keep_disk), parsed from a file of stamp st (copied), to be written to the
- * cache; on the loop thread, as the note goes in. 0, or -1 out of memory (not cached). */
-int nl_wsi_later_note(nl_cache_later *l, const nl_entry *e, const nl_note *note,
+ * e is open: nl_wsi_keep_disk, by pointer and by `seq`, that parse's), parsed from a file of
+ * stamp st (copied), to be written to the cache; on the loop thread, as the note goes in. 0,
+ * or -1 out of memory (not cached). */
+int nl_wsi_later_note(nl_cache_later *l, const nl_entry *e, const nl_note *note, uint64_t seq,
                       const nl_cache_stamp *st);
+/* Drops the listed notes whose entry holds another parse now (l may be NULL); call before a
+ * scan's seqs are dealt again in path order (nl_wsi_order_by_path), which nl_wsi_later_start
+ * then takes over. */
+void nl_wsi_later_settle(nl_workspace *ws, nl_cache_later *l);
 /* The scan is ready: ws takes l (steals) and the scan's readers and writers (each moved out
  * of the arrays, which stay the caller's; `roots` is copied). Finishes an earlier one first;
  * nothing when l is NULL. */
