@@ -2,7 +2,6 @@
  * exit statuses, usage errors, the JSON shape and .notes-lsp.yaml. */
 #include <jansson.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,46 +10,10 @@
 #include "lsp/base/file.h"
 #include "protocol/lsp_types.h"
 #include "test.h"
-
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} result;
-
-static char *slurp(FILE *f) {
-  fflush(f);
-  long n = ftell(f);
-  rewind(f);
-  char *s = calloc((size_t)(n > 0 ? n : 0) + 1, 1);
-  if (s != NULL && n > 0 && fread(s, 1, (size_t)n, f) != (size_t)n) s[0] = '\0';
-  fclose(f);
-  return s;
-}
+#include "cli_run.h"
 
 /* Runs `check` with a NULL-terminated argument list (argv[0] "check" is added). */
-static result run_check(const char *first, ...) {
-  char *argv[32];
-  int argc = 0;
-  argv[argc++] = "check";
-  va_list ap;
-  va_start(ap, first);
-  for (const char *a = first; a != NULL && argc < 31; a = va_arg(ap, const char *))
-    argv[argc++] = (char *)a;
-  va_end(ap);
-  argv[argc] = NULL;
-  FILE *out = tmpfile(), *err = tmpfile();
-  result r;
-  r.status = nl_check_run(argc, argv, out, err);
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-static void result_free(result *r) {
-  free(r->out);
-  free(r->err);
-}
+#define run_check(...) nl_cli_run_args(nl_check_run, "check", __VA_ARGS__)
 
 /* ---- temp vaults ------------------------------------------------------------------------- */
 
@@ -86,7 +49,7 @@ static void remove_vault(void) {
 /* ---- cases ------------------------------------------------------------------------------- */
 
 static void test_golden_example(void) {
-  result r = run_check("--today", "2025-11-15", NL_TEST_VAULT, NULL);
+  nl_cli_result r = run_check("--today", "2025-11-15", NL_TEST_VAULT, NULL);
   size_t len = 0;
   char *want = NULL;
   nl_file_read(NL_TEST_DATA "/check-example.txt", NL_FILE_NO_LIMIT, &want, &len);
@@ -95,33 +58,33 @@ static void test_golden_example(void) {
   ASSERT_STR_EQ(r.err, "");
   ASSERT_EQ(r.status, 1); /* warnings, and warning is the default --fail-on */
   free(want);
-  result_free(&r);
+  nl_cli_result_free(&r);
 }
 
 static void test_fail_on_levels(void) {
   /* the example vault has errors: every level fails */
   static const char *const levels[] = {"error", "warning", "information", "hint"};
   for (size_t i = 0; i < 4; i++) {
-    result r = run_check("--today", "2025-11-15", "--fail-on", levels[i], NL_TEST_VAULT, NULL);
+    nl_cli_result r = run_check("--today", "2025-11-15", "--fail-on", levels[i], NL_TEST_VAULT, NULL);
     ASSERT_EQ(r.status, 1);
-    result_free(&r);
+    nl_cli_result_free(&r);
   }
   /* a vault with one proposed task (information) and nothing else */
   make_vault();
   write_file("People/Ana.md", "---\ntype: person\n---\n# Ana\n");
   write_file("Tasks.md", "# Tasks\n\n- [?] Call @Ana #proposed\n");
-  result r = run_check("--today", "2025-11-15", tmp_root, NULL);
+  nl_cli_result r = run_check("--today", "2025-11-15", tmp_root, NULL);
   ASSERT_EQ(r.status, 0);
   ASSERT(strstr(r.out, "Tasks.md:3:3: information: proposed task: owner Ana, no due date") ==
          r.out);
   ASSERT(strstr(r.out, "\n0 errors, 0 warnings, 1 information in 2 notes\n") != NULL);
-  result_free(&r);
+  nl_cli_result_free(&r);
   r = run_check("--fail-on=information", "--today=2025-11-15", tmp_root, NULL);
   ASSERT_EQ(r.status, 1);
-  result_free(&r);
+  nl_cli_result_free(&r);
   r = run_check("--fail-on", "error", tmp_root, NULL);
   ASSERT_EQ(r.status, 0);
-  result_free(&r);
+  nl_cli_result_free(&r);
   remove_vault();
 }
 
@@ -133,12 +96,12 @@ static void test_clean_vault_and_cwd(void) {
   char cwd[PATH_MAX];
   ASSERT(getcwd(cwd, sizeof cwd) != NULL);
   ASSERT_EQ(chdir(tmp_root), 0);
-  result r = run_check("--fail-on", "hint", NULL); /* the current directory */
+  nl_cli_result r = run_check("--fail-on", "hint", NULL); /* the current directory */
   int ok = chdir(cwd);
   ASSERT_EQ(ok, 0);
   ASSERT_EQ(r.status, 0);
   ASSERT_STR_EQ(r.out, "0 errors, 0 warnings, 0 information in 1 note\n");
-  result_free(&r);
+  nl_cli_result_free(&r);
   remove_vault();
 }
 
@@ -147,21 +110,21 @@ static void test_config_file(void) {
   write_file("Plan.md", "- [ ] Ship it 📅 2025-11-10\n");
   write_file("Drafts/Scratch.md", "[[Nowhere]]\n");
   write_file(".notes-lsp.yaml", "today: 2025-11-01\nignore: [Drafts]\n");
-  result r = run_check(tmp_root, NULL); /* today from the file: not overdue; Drafts ignored */
+  nl_cli_result r = run_check(tmp_root, NULL); /* today from the file: not overdue; Drafts ignored */
   ASSERT_STR_EQ(r.out, "0 errors, 0 warnings, 0 information in 1 note\n");
   ASSERT_EQ(r.status, 0);
-  result_free(&r);
+  nl_cli_result_free(&r);
   r = run_check("--today", "2025-11-15", tmp_root, NULL); /* the flag wins */
   ASSERT_STR_EQ(r.out, "Plan.md:1:15: warning: overdue since 2025-11-10 (5 days) [overdue-task]\n"
                        "0 errors, 1 warning, 0 information in 1 note\n");
   ASSERT_EQ(r.status, 1);
-  result_free(&r);
+  nl_cli_result_free(&r);
   write_file(".notes-lsp.yaml", "todya: 2025-11-01\n"); /* typos matter */
   r = run_check(tmp_root, NULL);
   ASSERT_EQ(r.status, 2);
   ASSERT(strstr(r.err, "notes-lsp check: ") == r.err);
   ASSERT_STR_EQ(r.out, "");
-  result_free(&r);
+  nl_cli_result_free(&r);
   remove_vault();
 }
 
@@ -180,30 +143,30 @@ static void test_usage_errors(void) {
       {NL_TEST_VAULT, NL_TEST_VAULT, NULL},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    result r = run_check(bad[i][0], bad[i][1], bad[i][2], NULL);
+    nl_cli_result r = run_check(bad[i][0], bad[i][1], bad[i][2], NULL);
     if (r.status != 2) fprintf(stderr, "case %zu: %s\n", i, bad[i][0]);
     ASSERT_EQ(r.status, 2);
     ASSERT(strstr(r.err, "usage: notes-lsp check") != NULL);
     ASSERT_STR_EQ(r.out, "");
-    result_free(&r);
+    nl_cli_result_free(&r);
   }
-  result r = run_check("/nonexistent/vault", NULL);
+  nl_cli_result r = run_check("/nonexistent/vault", NULL);
   ASSERT_EQ(r.status, 2);
   ASSERT(strstr(r.err, "cannot open '/nonexistent/vault'") != NULL);
-  result_free(&r);
+  nl_cli_result_free(&r);
   r = run_check(NL_TEST_DATA "/check-example.txt", NULL);
   ASSERT_EQ(r.status, 2);
   ASSERT(strstr(r.err, "is not a folder") != NULL);
-  result_free(&r);
+  nl_cli_result_free(&r);
   r = run_check("--help", NULL);
   ASSERT_EQ(r.status, 0);
   ASSERT(strstr(r.out, "usage: notes-lsp check") == r.out);
-  result_free(&r);
+  nl_cli_result_free(&r);
 }
 
 static void test_json_format(void) {
-  result t = run_check("--today", "2025-11-15", NL_TEST_VAULT, NULL);
-  result r = run_check("--today", "2025-11-15", "--format", "json", NL_TEST_VAULT, NULL);
+  nl_cli_result t = run_check("--today", "2025-11-15", NL_TEST_VAULT, NULL);
+  nl_cli_result r = run_check("--today", "2025-11-15", "--format", "json", NL_TEST_VAULT, NULL);
   ASSERT_EQ(r.status, 1);
   json_error_t jerr;
   json_t *doc = json_loads(r.out, 0, &jerr);
@@ -248,55 +211,38 @@ static void test_json_format(void) {
     line = strchr(line, '\n') + 1;
   }
   json_decref(doc);
-  result_free(&r);
-  result_free(&t);
+  nl_cli_result_free(&r);
+  nl_cli_result_free(&t);
 }
 
 static void test_bad_bytes_in_json(void) {
   make_vault();
   write_file("Bad.md", "See [[\xff\xfe broken]] and @Nob\xc3 ody\n");
-  result r = run_check("--format", "json", tmp_root, NULL);
+  nl_cli_result r = run_check("--format", "json", tmp_root, NULL);
   json_t *doc = json_loads(r.out, 0, NULL);
   ASSERT(doc != NULL); /* invalid UTF-8 is replaced, the document stays valid */
   ASSERT(json_array_size(json_object_get(doc, "diagnostics")) >= 1);
   json_decref(doc);
   ASSERT_EQ(r.status, 1);
-  result_free(&r);
+  nl_cli_result_free(&r);
   remove_vault();
 }
 
 /* ---- SARIF ------------------------------------------------------------------------------- */
 
 /* s with every `from` replaced by `to` (new). */
-static char *replace_all(const char *s, const char *from, const char *to) {
-  size_t nf = strlen(from), nt = strlen(to), n = 0;
-  for (const char *p = s; (p = strstr(p, from)) != NULL; p += nf) n++;
-  char *out = malloc(strlen(s) + n * nt + 1), *o = out;
-  for (const char *p = s, *q; out != NULL; p = q + nf) {
-    if ((q = strstr(p, from)) == NULL) {
-      strcpy(o, p);
-      break;
-    }
-    memcpy(o, p, (size_t)(q - p));
-    o += q - p;
-    memcpy(o, to, nt);
-    o += nt;
-  }
-  return out;
-}
-
 /* The SARIF log of the example vault, with the vault's absolute URI and the version made
  * stable, is tests/data/check-example.sarif. */
 static void test_sarif_golden(void) {
-  result r = run_check("--today", "2025-11-15", "--format", "sarif", NL_TEST_VAULT, NULL);
+  nl_cli_result r = run_check("--today", "2025-11-15", "--format", "sarif", NL_TEST_VAULT, NULL);
   ASSERT_EQ(r.status, 1);
   ASSERT_STR_EQ(r.err, "");
   char root[PATH_MAX + 2];
   ASSERT(realpath(NL_TEST_VAULT, root) != NULL);
   strcat(root, "/");
   char *uri = nl_path_to_uri(root);
-  char *a = replace_all(r.out, uri, "file:///VAULT/");
-  char *b = replace_all(a, "\"version\": \"" NOTES_LSP_VERSION "\"", "\"version\": \"VERSION\"");
+  char *a = nl_cli_replace_all(r.out, uri, "file:///VAULT/");
+  char *b = nl_cli_replace_all(a, "\"version\": \"" NOTES_LSP_VERSION "\"", "\"version\": \"VERSION\"");
   size_t len = 0;
   char *want = NULL;
   nl_file_read(NL_TEST_DATA "/check-example.sarif", NL_FILE_NO_LIMIT, &want, &len);
@@ -306,7 +252,7 @@ static void test_sarif_golden(void) {
   free(a);
   free(b);
   free(uri);
-  result_free(&r);
+  nl_cli_result_free(&r);
 }
 
 static const char *str_at(const json_t *j, const char *path) {
@@ -328,8 +274,8 @@ static json_int_t int_at(const json_t *j, const char *key) {
 /* What the SARIF 2.1.0 schema requires, and what code-review tools read, is there in every
  * result; the results say what the text report says. */
 static void test_sarif_shape(void) {
-  result t = run_check("--today", "2025-11-15", "--format", "json", NL_TEST_VAULT, NULL);
-  result r = run_check("--today", "2025-11-15", "--format=sarif", NL_TEST_VAULT, NULL);
+  nl_cli_result t = run_check("--today", "2025-11-15", "--format", "json", NL_TEST_VAULT, NULL);
+  nl_cli_result r = run_check("--today", "2025-11-15", "--format=sarif", NL_TEST_VAULT, NULL);
   json_t *doc = json_loads(r.out, 0, NULL), *plain = json_loads(t.out, 0, NULL);
   ASSERT(doc != NULL && plain != NULL);
   ASSERT_STR_EQ(str_at(doc, "version"), "2.1.0");
@@ -370,17 +316,17 @@ static void test_sarif_shape(void) {
   }
   json_decref(doc);
   json_decref(plain);
-  result_free(&r);
-  result_free(&t);
+  nl_cli_result_free(&r);
+  nl_cli_result_free(&t);
 }
 
 /* Columns count UTF-16 code units: an emoji before the due date counts 2, not 4 bytes. */
 static void test_sarif_columns(void) {
   make_vault();
   write_file("Plan.md", "- [ ] Ship \xF0\x9F\x9A\x80 it \xF0\x9F\x93\x85 2025-11-10\n");
-  result t = run_check("--today", "2025-11-15", tmp_root, NULL);
+  nl_cli_result t = run_check("--today", "2025-11-15", tmp_root, NULL);
   ASSERT(strstr(t.out, "Plan.md:1:20: warning: overdue since") == t.out);
-  result r = run_check("--today", "2025-11-15", "--format", "sarif", tmp_root, NULL);
+  nl_cli_result r = run_check("--today", "2025-11-15", "--format", "sarif", tmp_root, NULL);
   json_t *doc = json_loads(r.out, 0, NULL);
   json_t *run = json_array_get(json_object_get(doc, "runs"), 0);
   json_t *res = json_array_get(json_object_get(run, "results"), 0);
@@ -391,8 +337,8 @@ static void test_sarif_columns(void) {
   ASSERT_EQ(int_at(region, "endColumn"), 18 + 2 + 11); /* 📅 is 2 units, " 2025-11-10" 11 */
   ASSERT_STR_EQ(str_at(loc, "artifactLocation.uri"), "Plan.md");
   json_decref(doc);
-  result_free(&r);
-  result_free(&t);
+  nl_cli_result_free(&r);
+  nl_cli_result_free(&t);
   remove_vault();
 }
 
@@ -412,16 +358,16 @@ static void test_changed(void) {
   snprintf(tpl, sizeof tpl, "%s/Templates/T.md", tmp_root);
   snprintf(txt, sizeof txt, "%s/notes.txt", tmp_root);
   /* a changed note is checked against the whole index: [[Ana]] resolves */
-  result r = run_check(tmp_root, "--changed", good, NULL);
+  nl_cli_result r = run_check(tmp_root, "--changed", good, NULL);
   ASSERT_STR_EQ(r.out, "0 errors, 0 warnings, 0 information in 1 note\n");
   ASSERT_STR_EQ(r.err, "");
   ASSERT_EQ(r.status, 0);
-  result_free(&r);
+  nl_cli_result_free(&r);
   r = run_check(tmp_root, "--changed", good, bad, good, NULL); /* each note once */
   ASSERT_STR_EQ(r.out, "Bad one.md:1:5: warning: broken link: no note named 'Nowhere' "
                        "[broken-link]\n0 errors, 1 warning, 0 information in 2 notes\n");
   ASSERT_EQ(r.status, 1);
-  result_free(&r);
+  nl_cli_result_free(&r);
   /* paths relative to the current directory, as pre-commit passes them */
   char cwd[PATH_MAX];
   ASSERT(getcwd(cwd, sizeof cwd) != NULL);
@@ -433,7 +379,7 @@ static void test_changed(void) {
   ASSERT_EQ(json_integer_value(json_object_get(json_object_get(doc, "summary"), "notes")), 2);
   ASSERT_EQ(json_array_size(json_object_get(doc, "diagnostics")), 1);
   json_decref(doc);
-  result_free(&r);
+  nl_cli_result_free(&r);
   /* what is not a note of the vault is skipped, saying why */
   r = run_check(tmp_root, "--changed", tpl, txt, NL_TEST_DATA "/check-example.txt", NULL);
   ASSERT_EQ(r.status, 0);
@@ -441,17 +387,17 @@ static void test_changed(void) {
   ASSERT(strstr(r.err, "T.md': not a note of the vault") != NULL);
   ASSERT(strstr(r.err, "notes.txt': not a note of the vault") != NULL);
   ASSERT(strstr(r.err, "check-example.txt': outside the vault") != NULL);
-  result_free(&r);
+  nl_cli_result_free(&r);
   /* a file that does not exist is an error, before any report */
   r = run_check(tmp_root, "--changed", good, "/nonexistent/Note.md", NULL);
   ASSERT_EQ(r.status, 2);
   ASSERT_STR_EQ(r.out, "");
   ASSERT(strstr(r.err, "cannot open '/nonexistent/Note.md'") != NULL);
-  result_free(&r);
+  nl_cli_result_free(&r);
   r = run_check(tmp_root, "--changed", NULL); /* nothing changed: nothing to say */
   ASSERT_EQ(r.status, 0);
   ASSERT_STR_EQ(r.out, "0 errors, 0 warnings, 0 information in 0 notes\n");
-  result_free(&r);
+  nl_cli_result_free(&r);
   remove_vault();
 }
 
@@ -460,7 +406,7 @@ static void test_changed(void) {
 /* check reads each note once: the scan's read, whose bytes the diagnostics and SARIF's columns
  * reuse. nl_file_reads counts every open of the one reader; a bare vault (no .obsidian, no
  * .gitignore) has no other file it reads. */
-static size_t reads_of(result *r, const char *format, const char *changed) {
+static size_t reads_of(nl_cli_result *r, const char *format, const char *changed) {
   size_t before = nl_file_reads();
   if (changed != NULL)
     *r = run_check("--today", "2025-11-15", "--format", format, tmp_root, "--changed", changed,
@@ -478,22 +424,22 @@ static void test_reads_each_note_once(void) {
   write_file("Plan.md", "- [ ] Ship it \xF0\x9F\x93\x85 2025-13-40\n");
   static const char *const formats[] = {"text", "json", "sarif"};
   for (size_t i = 0; i < 3; i++) {
-    result r;
+    nl_cli_result r;
     ASSERT_EQ(reads_of(&r, formats[i], NULL), 4);
     ASSERT_EQ(r.status, 1);
     /* the kept bytes are the ones diagnosed: mojibake and the bad date's text need them */
     ASSERT(strstr(r.out, "mojibake") != NULL);
     ASSERT(strstr(r.out, "2025-13-40") != NULL);
     ASSERT(strstr(r.out, "ambiguous") != NULL);
-    result_free(&r);
+    nl_cli_result_free(&r);
   }
   char links[600];
   snprintf(links, sizeof links, "%s/Links.md", tmp_root);
-  result r;
+  nl_cli_result r;
   ASSERT_EQ(reads_of(&r, "sarif", links), 4); /* the whole vault indexed, Links.md reported */
   ASSERT(strstr(r.out, "mojibake") != NULL);
   ASSERT(strstr(r.out, "Plan.md") == NULL);
-  result_free(&r);
+  nl_cli_result_free(&r);
   /* twice the notes, twice the reads: no read per diagnostic or per related note */
   write_file("C/Same.md", "# Same\n");
   write_file("More.md", "[[Same]] and [[Nowhere]]\n");
@@ -501,7 +447,7 @@ static void test_reads_each_note_once(void) {
   write_file("Last.md", "caf\xc3\x83\xc2\xa9\n");
   ASSERT_EQ(reads_of(&r, "sarif", NULL), 8);
   ASSERT_EQ(r.status, 1);
-  result_free(&r);
+  nl_cli_result_free(&r);
   remove_vault();
 }
 
@@ -509,13 +455,13 @@ static void test_reads_each_note_once(void) {
 
 static void test_color(void) {
   /* the report goes to a file here, as into a pipe: no escape sequences, no progress line */
-  result r = run_check("--today", "2025-11-15", NL_TEST_VAULT, NULL);
+  nl_cli_result r = run_check("--today", "2025-11-15", NL_TEST_VAULT, NULL);
   ASSERT(strchr(r.out, '\033') == NULL);
   ASSERT_STR_EQ(r.err, "");
-  result_free(&r);
+  nl_cli_result_free(&r);
   r = run_check("--color", "never", "--today", "2025-11-15", NL_TEST_VAULT, NULL);
   ASSERT(strchr(r.out, '\033') == NULL);
-  result_free(&r);
+  nl_cli_result_free(&r);
   setenv("NO_COLOR", "1", 1); /* an explicit --color always still wins */
   r = run_check("--color=always", "--today", "2025-11-15", NL_TEST_VAULT, NULL);
   unsetenv("NO_COLOR");
@@ -526,11 +472,11 @@ static void test_color(void) {
   ASSERT(strstr(r.out, "\033[1;36minformation:\033[0m proposed task") != NULL);
   ASSERT(strstr(r.out, "\033[2m[frontmatter-error]\033[0m\n") != NULL);
   ASSERT_STR_EQ(r.err, "");
-  result_free(&r);
+  nl_cli_result_free(&r);
   r = run_check("--color", "sometimes", NL_TEST_VAULT, NULL);
   ASSERT_EQ(r.status, 2);
   ASSERT(strstr(r.err, "--color: expected auto, always or never, got 'sometimes'") != NULL);
-  result_free(&r);
+  nl_cli_result_free(&r);
 }
 
 int main(void) {

@@ -5,96 +5,34 @@
  * NL_UPDATE_GOLDEN=1 rewrites every `expected` from the current output: review the diff before
  * committing. Then usage errors, and a vault whose names need escaping. (tests/cli/graph-render
  * feeds the same outputs to Mermaid's parser and to Graphviz.) */
-#include <dirent.h>
 #include <jansson.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "lsp/cli/graph.h"
 #include "test.h"
+#include "cli_run.h"
 
 #define CASES NL_TEST_DATA "/graph"
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} result;
-
-static char *slurp(FILE *f) {
-  fflush(f);
-  long n = ftell(f);
-  rewind(f);
-  char *s = calloc((size_t)(n > 0 ? n : 0) + 1, 1);
-  if (s != NULL && n > 0 && fread(s, 1, (size_t)n, f) != (size_t)n) s[0] = '\0';
-  fclose(f);
-  return s;
-}
-
-static result run_argv(int argc, char **argv) {
-  FILE *out = tmpfile(), *err = tmpfile();
-  result r;
-  r.status = nl_graph_run(argc, argv, out, err);
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-/* Runs `graph` with a NULL-terminated argument list. */
-static result run_graph(const char *first, ...) {
-  char *argv[32];
-  int argc = 0;
-  argv[argc++] = "graph";
-  va_list ap;
-  va_start(ap, first);
-  for (const char *a = first; a != NULL && argc < 31; a = va_arg(ap, const char *))
-    argv[argc++] = (char *)a;
-  va_end(ap);
-  argv[argc] = NULL;
-  return run_argv(argc, argv);
-}
-
-static void result_free(result *r) {
-  free(r->out);
-  free(r->err);
-}
-
-static char *read_text(const char *dir, const char *name) {
-  char path[PATH_MAX + 16];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return NULL;
-  fseek(f, 0, SEEK_END);
-  return slurp(f);
-}
+/* Runs `graph` with a NULL-terminated argument list (argv[0] "graph" is added). */
+#define run_graph(...) nl_cli_run_args(nl_graph_run, "graph", __VA_ARGS__)
 
 /* ---- golden cases ------------------------------------------------------------------------ */
 
 static void run_case(const char *name) {
   char dir[PATH_MAX];
   snprintf(dir, sizeof dir, "%s/%s", CASES, name);
-  char *args = read_text(dir, "args");
+  char *args = nl_cli_case_file(dir, "args");
   ASSERT(args != NULL);
   char *argv[64];
-  int argc = 0;
-  argv[argc++] = "graph";
-  for (char *save = NULL, *line = strtok_r(args, "\n", &save); line != NULL && argc < 62;
-       line = strtok_r(NULL, "\n", &save))
-    argv[argc++] = line;
-  argv[argc++] = NL_TEST_VAULT;
-  argv[argc] = NULL;
-  result r = run_argv(argc, argv);
+  int argc = nl_cli_case_argv(args, "graph", argv);
+  nl_cli_result r = nl_cli_run(nl_graph_run, argc, argv);
   const char *update = getenv("NL_UPDATE_GOLDEN");
-  if (update != NULL && strcmp(update, "1") == 0) {
-    char path[PATH_MAX + 16];
-    snprintf(path, sizeof path, "%s/expected", dir);
-    FILE *f = fopen(path, "wb");
-    if (f != NULL) fputs(r.out, f), fclose(f);
-  }
-  char *want = read_text(dir, "expected");
+  if (update != NULL && strcmp(update, "1") == 0) nl_cli_case_write(dir, "expected", r.out);
+  char *want = nl_cli_case_file(dir, "expected");
   if (want == NULL || strcmp(r.out, want) != 0) fprintf(stderr, "case %s:\n%s", name, r.out);
   ASSERT(want != NULL);
   ASSERT_STR_EQ(r.out, want);
@@ -102,23 +40,12 @@ static void run_case(const char *name) {
   ASSERT_EQ(r.status, 0);
   free(want);
   free(args);
-  result_free(&r);
-}
-
-static int by_name(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+  nl_cli_result_free(&r);
 }
 
 static void test_golden_cases(void) {
-  DIR *d = opendir(CASES);
-  ASSERT(d != NULL);
   char *names[128];
-  size_t n = 0;
-  struct dirent *de;
-  while ((de = readdir(d)) != NULL && n < 128)
-    if (de->d_name[0] != '.') names[n++] = strdup(de->d_name);
-  closedir(d);
-  qsort(names, n, sizeof *names, by_name);
+  size_t n = nl_cli_case_names(CASES, names, 128);
   ASSERT(n >= 6);
   for (size_t i = 0; i < n; i++) {
     int before = nl_test_failures;
@@ -158,7 +85,7 @@ static json_int_t edge_weight(const json_t *doc, const char *kind, const char *a
 }
 
 static void test_example_relations(void) {
-  result r = run_graph("--format", "json", NL_TEST_VAULT, NULL);
+  nl_cli_result r = run_graph("--format", "json", NL_TEST_VAULT, NULL);
   ASSERT_EQ(r.status, 0);
   json_t *doc = json_loads(r.out, 0, NULL);
   ASSERT(doc != NULL);
@@ -183,7 +110,7 @@ static void test_example_relations(void) {
   ASSERT(node_named(doc, "2025-11-06") == NULL);
   /* the link inside the fenced code block of the kickoff meeting does not count */
   json_decref(doc);
-  result_free(&r);
+  nl_cli_result_free(&r);
 }
 
 /* ---- usage ------------------------------------------------------------------------------- */
@@ -201,31 +128,31 @@ static void test_usage_errors(void) {
       {NL_TEST_VAULT, NL_TEST_VAULT, NULL},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    result r = run_graph(bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL);
+    nl_cli_result r = run_graph(bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL);
     if (r.status != 2) fprintf(stderr, "case %zu: %s\n", i, bad[i][0]);
     ASSERT_EQ(r.status, 2);
     ASSERT(strstr(r.err, "notes-lsp graph: ") == r.err);
     ASSERT(strstr(r.err, "usage: notes-lsp graph") != NULL);
     ASSERT_STR_EQ(r.out, "");
-    result_free(&r);
+    nl_cli_result_free(&r);
   }
-  result r = run_graph("--around", "Northwind Traders", NL_TEST_VAULT, NULL);
+  nl_cli_result r = run_graph("--around", "Northwind Traders", NL_TEST_VAULT, NULL);
   ASSERT_EQ(r.status, 2);
   ASSERT_STR_EQ(r.out, "");
   ASSERT(strstr(r.err, "notes-lsp graph: --around: no person, account, project or meeting "
                        "named 'Northwind Traders'\n") == r.err);
-  result_free(&r);
+  nl_cli_result_free(&r);
   r = run_graph("--around", "Inbox", NL_TEST_VAULT, NULL); /* a note, but no node */
   ASSERT_EQ(r.status, 2);
-  result_free(&r);
+  nl_cli_result_free(&r);
   r = run_graph("/nonexistent/vault", NULL);
   ASSERT_EQ(r.status, 2);
   ASSERT(strstr(r.err, "cannot open '/nonexistent/vault'") != NULL);
-  result_free(&r);
+  nl_cli_result_free(&r);
   r = run_graph("--help", NULL);
   ASSERT_EQ(r.status, 0);
   ASSERT(strstr(r.out, "usage: notes-lsp graph") == r.out);
-  result_free(&r);
+  nl_cli_result_free(&r);
 }
 
 /* ---- names that need escaping ------------------------------------------------------------ */
@@ -259,7 +186,7 @@ static void test_escaping(void) {
   write_file("Accounts/A b 2.md", "");
   write_file("Accounts/A-b.md", "");
   write_file("Accounts/A_b.md", "");
-  result r = run_graph(tmp_root, NULL);
+  nl_cli_result r = run_graph(tmp_root, NULL);
   ASSERT_EQ(r.status, 0);
   /* one slug for four names: suffixes in name order, and a suffix never repeats a name's id */
   ASSERT(strstr(r.out, "  account_a_b[[\"A b\"]]\n  account_a_b_2[[\"A b 2\"]]\n"
@@ -271,11 +198,11 @@ static void test_escaping(void) {
   ASSERT(strstr(r.out, "  meeting_sync_x{{\"Sync #96;x#96;\"}}\n") != NULL);
   ASSERT(strstr(r.out, "  person_dr_bob_ceo_1 -->|member of| account_a_b_co\n") != NULL);
   ASSERT(strstr(r.out, "  person_dr_bob_ceo_1 ===|met 1 time| person_end\n") != NULL);
-  result_free(&r);
+  nl_cli_result_free(&r);
   r = run_graph("--format", "dot", tmp_root, NULL);
   ASSERT(strstr(r.out, "  account_a_b_co [label=\"A&B \\\\ Co\", ") != NULL);
   ASSERT(strstr(r.out, "[label=\"Dr \\\"Bob\\\" <CEO> & #1\", ") != NULL);
-  result_free(&r);
+  nl_cli_result_free(&r);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
   ASSERT_EQ(system(cmd), 0);
