@@ -423,8 +423,10 @@ static void wake(void *ud) { woken = 1; }
 static nl_workspace *index_in_slices(const char *root);
 
 static int tables_used; /* the log said the tables came from the cache */
+static int appended;    /* and that the cache was written in place */
 static void log_sink(void *ud, int level, const char *msg) {
   if (strstr(msg, "index tables from the index cache") != NULL) tables_used++;
+  if (strstr(msg, "(appended)") != NULL) appended++;
 }
 
 static nl_workspace *index_no_cache(const char *root) {
@@ -788,6 +790,50 @@ static void test_no_tables_after_a_reload(void) {
   free(want);
 }
 
+/* A few notes changed while down: the cache file is appended to in place (its records stay
+ * where they are, with gaps where replaced ones were), start after start, until its dead bytes
+ * pass half the live ones and it is written anew; every start answers as a fresh scan. */
+static void test_cache_appended_in_place(void) {
+  char root[4200], path[4400];
+  fresh_vault(root, sizeof(root), "append");
+  put_table_vault(root);
+  for (int i = 0; i < 3000; i++) { /* records heavier than the tables, as a vault's are */
+    char rel[64], text[2000];
+    int n = snprintf(text, sizeof(text), "[[n%04d]]\n", (i * 13) % 3000);
+    for (int h = 0; h < 30; h++) n += snprintf(text + n, sizeof(text) - (size_t)n, "## part %d of %d\n", h, i);
+    snprintf(rel, sizeof(rel), "long/n%04d.md", i);
+    put_file(root, rel, text, 2);
+  }
+  nl_log_set_sink(log_sink, NULL);
+  nl_ws_free(index_with_cache(root)); /* writes the cache */
+  struct stat first, now;
+  ASSERT_EQ(cache_file(path, sizeof(path)), 0);
+  ASSERT_EQ(stat(path, &first), 0);
+  appended = 0;
+  int rewritten = 0;
+  for (int round = 0; round < 12 && !rewritten; round++) {
+    char rel[64], text[128];
+    snprintf(rel, sizeof(rel), "long/n%04d.md", round * 7);
+    snprintf(text, sizeof(text), "---\ntitle: Round %d\n---\n[[n0001]]\n", round);
+    put_file(root, rel, text, 1);
+    snprintf(rel, sizeof(rel), "long/added %d.md", round);
+    put_file(root, rel, "[[a]]\n", 1);
+    snprintf(path, sizeof(path), "%s/long/n%04d.md", root, 2999 - round);
+    unlink(path);
+    char *want = fresh_answers(root, NULL, NULL);
+    cached_answers(root, want, round % 2); /* the fix-up, appending */
+    cached_answers(root, want, 0);         /* the appended cache, installed whole */
+    free(want);
+    ASSERT_EQ(cache_file(path, sizeof(path)), 0);
+    ASSERT_EQ(stat(path, &now), 0);
+    rewritten = now.st_ino != first.st_ino;
+    ASSERT_EQ(appended, round + !rewritten);
+  }
+  ASSERT(appended >= 1);
+  ASSERT(rewritten);
+  nl_log_set_sink(NULL, NULL);
+}
+
 /* ---- the reference maps after a scan merged in slices (backlinks.c) ----------------------- */
 
 /* Scans root as the server does (a waker, merges in slices of budget 0: eight notes a turn)
@@ -1016,6 +1062,7 @@ int main(void) {
   RUN(test_tables_from_the_cache);
   RUN(test_tables_with_an_open_document);
   RUN(test_no_tables_after_a_reload);
+  RUN(test_cache_appended_in_place);
   RUN(test_deferred_refs);
   RUN(test_cache_written_after_ready);
   RUN(test_cache_off);

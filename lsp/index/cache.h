@@ -6,10 +6,10 @@
  * keep the same mtime): the file always wins. A cache written by another build, for another
  * folder, truncated or corrupt is ignored with a log line and rewritten by the scan.
  *
- * The file is written by the scan itself: the thread-pool workers append each note as they
- * parse it, and the loop thread writes the table and renames the file into place when the
- * scan ends, so a reader never sees half a cache. Readers and the writer are safe to use from
- * several threads at once. */
+ * The scan writes the notes it parsed once it is ready (cache_later.c), then the table, into a
+ * new file that it renames into place; or, when most notes came unchanged from the old file,
+ * appends them to it and writes its header last: either way a reader sees the old cache or the
+ * new one whole. Readers and the writer are safe to use from several threads at once. */
 #ifndef NL_CACHE_H
 #define NL_CACHE_H
 
@@ -104,8 +104,10 @@ void nl_cache_sink_put(nl_cache_sink *s, const void *p, size_t len);
 typedef int (*nl_cache_tables_fn)(void *ud, nl_cache_sink *s);
 /* Writes the table, and the index tables `tables` appends (NULL: none), and renames the file
  * over the cache of the root; frees w (steals). When no note changed and the old file holds
- * tables (or none are given) the old file is kept and nothing is written. 0, or a negative
- * error (the old cache, if any, stays). */
+ * tables (or none are given) the old file is kept and nothing is written. When most of the old
+ * file's records are kept (its dead bytes stay under half the live ones), the new records, the
+ * table and the tables are appended to it instead and its header is written last, so that the
+ * kept records are not copied. 0, or a negative error (the old cache, if any, stays). */
 int nl_cache_commit(nl_cache_writer *w, nl_cache_tables_fn tables, void *ud);
 /* Drops the temporary file and frees w; accepts NULL. */
 void nl_cache_abort(nl_cache_writer *w);

@@ -1,7 +1,9 @@
 /* cache_write.c: writing the index cache (cache.h; the layout is in cache.c). Notes are
  * appended, each into room reserved under the lock (safe from any thread; the scan writes them
  * from the loop thread once ready, cache_later.c); the commit carries unchanged records over
- * from the old file, writes the table and the index tables and renames the file into place. */
+ * from the old file, writes the table and the index tables and renames the file into place;
+ * or, when most records are unchanged, appends the new ones with the table and the index
+ * tables to the old file and writes its header last. */
 #define _GNU_SOURCE /* copy_file_range */
 #include "lsp/index/cache_impl.h"
 
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
@@ -220,6 +223,16 @@ static int copy_range(int in, int out, uint64_t from, uint64_t to, uint64_t len)
   return 0;
 }
 
+static size_t row_bytes(const unsigned char *row) { return RECORD_FIXED + get32(row + RECORD_FIXED - 4); }
+
+/* Appends a copy of table row `row` for its record at `at`; under the lock or alone. */
+static int add_row_as(nl_cache_writer *w, const unsigned char *row, uint64_t at) {
+  nl_cache_stamp st = {get64(row + 32), (int64_t)get64(row + 40), get64(row + 48),
+                       get64(row + 56)};
+  return add_row(w, at, get64(row + 8), get64(row + 16), get64(row + 24), &st,
+                 (const char *)row + RECORD_FIXED, get32(row + RECORD_FIXED - 4));
+}
+
 /* Carries the kept records of the old cache over, in runs that were contiguous there. */
 static int copy_kept(nl_cache_writer *w) {
   qsort(w->kept, w->n_kept, sizeof(*w->kept), by_offset);
@@ -227,20 +240,62 @@ static int copy_kept(nl_cache_writer *w) {
     uint64_t start = get64(w->kept[i]), end = start, at = w->end;
     size_t j = i;
     for (; j < w->n_kept && get64(w->kept[j]) == end; j++) {
-      const unsigned char *row = w->kept[j];
-      uint64_t bytes = get64(row + 8);
-      nl_cache_stamp st = {get64(row + 32), (int64_t)get64(row + 40), get64(row + 48),
-                           get64(row + 56)};
-      if (add_row(w, at + (end - start), bytes, get64(row + 16), get64(row + 24), &st,
-                  (const char *)row + RECORD_FIXED, get32(row + RECORD_FIXED - 4)) != 0)
-        return -1;
-      end += sizeof(nl_note) + bytes;
+      if (add_row_as(w, w->kept[j], at + (end - start)) != 0) return -1;
+      end += sizeof(nl_note) + get64(w->kept[j] + 8);
     }
     if (copy_range(w->from->fd, w->fd, start, at, end - start) != 0) return -1;
     w->end += end - start;
     i = j;
   }
   return 0;
+}
+
+/* Rebuilds the table of w for records appended to the old file at `at`: the kept rows first,
+ * where they are, then the new ones moved there from the temporary file. 0, or -1. */
+static int table_in_place(nl_cache_writer *w, uint64_t at) {
+  unsigned char *fresh = w->table;
+  size_t fresh_len = w->table_len, prefix = 4 + strlen(w->root);
+  if ((w->table = malloc(w->table_cap)) == NULL) {
+    w->table = fresh;
+    return -1;
+  }
+  memcpy(w->table, fresh, prefix);
+  w->table_len = prefix;
+  w->n = 0;
+  int rc = 0;
+  qsort(w->kept, w->n_kept, sizeof(*w->kept), by_offset);
+  for (size_t i = 0; i < w->n_kept && rc == 0; i++) rc = add_row_as(w, w->kept[i], get64(w->kept[i]));
+  for (size_t off = prefix; off < fresh_len && rc == 0; off += row_bytes(fresh + off))
+    rc = add_row_as(w, fresh + off, get64(fresh + off) - HEADER_BYTES + at);
+  free(fresh);
+  return rc != 0 ? -1 : 0;
+}
+
+/* When most records are kept, they stay where they are: the new records, the table and the
+ * index tables are appended to the old file and its header is written last, so that a reader
+ * finds the old cache or the new one whole (the file only grows before that; a crash leaves the
+ * old one). Once the dead bytes (records replaced, old tables) would pass half the live ones,
+ * the cache is written anew. The old file's descriptor with w's table and end set for it, or
+ * -1 (then write a new file). */
+static int append_in_place(nl_cache_writer *w) {
+  if (w->failed || w->from == NULL || w->n_kept == 0) return -1;
+  uint64_t kept = 0, added = w->end - HEADER_BYTES;
+  for (size_t i = 0; i < w->n_kept; i++) kept += sizeof(nl_note) + get64(w->kept[i] + 8);
+  int fd = open(w->path, O_RDWR | O_CLOEXEC);
+  if (fd < 0) return -1;
+  struct stat a, b;
+  /* The file the old cache was read from, not one renamed over it since, and one writer. */
+  if (fstat(fd, &a) != 0 || fstat(w->from->fd, &b) != 0 || a.st_ino != b.st_ino ||
+      a.st_dev != b.st_dev || (uint64_t)a.st_size < HEADER_BYTES + kept ||
+      (uint64_t)a.st_size - HEADER_BYTES - kept > (kept + added) / 2 ||
+      flock(fd, LOCK_EX | LOCK_NB) != 0 ||
+      (added > 0 && copy_range(w->fd, fd, HEADER_BYTES, (uint64_t)a.st_size, added) != 0) ||
+      table_in_place(w, (uint64_t)a.st_size) != 0) {
+    close(fd);
+    return -1;
+  }
+  w->end = (uint64_t)a.st_size + added;
+  return fd;
 }
 
 /* Where the index tables go: written a piece at a time as they are dumped, so they never sit
@@ -282,15 +337,17 @@ int nl_cache_commit(nl_cache_writer *w, nl_cache_tables_fn tables, void *ud) {
     nl_cache_abort(w);
     return 0;
   }
-  if (!w->failed && w->n_kept > 0 && copy_kept(w) != 0) w->failed = 1;
+  int fd = append_in_place(w), in_place = fd >= 0;
+  if (!in_place) fd = w->fd;
+  if (!in_place && !w->failed && w->n_kept > 0 && copy_kept(w) != 0) w->failed = 1;
   /* The table goes to the file and is freed before the index tables are dumped after it: at
    * 100,000 notes it is 10 MiB that would otherwise sit beside the dump's buffers. */
   uint64_t table_len = w->table_len, table_hash = nl_cachei_hash_of(w->table, table_len);
   struct iovec t = {w->table, table_len};
-  int rc = w->failed || nl_cachei_write(w->fd, &t, 1, w->end) != 0 ? -1 : 0;
+  int rc = w->failed || nl_cachei_write(fd, &t, 1, w->end) != 0 ? -1 : 0;
   free(w->table);
   w->table = NULL;
-  nl_cache_sink sink = {w->fd, w->end + table_len, 0, HASH_SEED, NULL, 0, 0};
+  nl_cache_sink sink = {fd, w->end + table_len, 0, HASH_SEED, NULL, 0, 0};
   if (rc == 0 && tables != NULL && (sink.buf = malloc(TABLES_PIECE)) != NULL) {
     int dumped = tables(ud, &sink) == 0;
     sink_flush(&sink);
@@ -312,11 +369,14 @@ int nl_cache_commit(nl_cache_writer *w, nl_cache_tables_fn tables, void *ud) {
     put64(p, sink.len > 0 ? sink.hash : 0);
     /* No fsync: after a crash the hashes reject whatever half-written file is left. */
     struct iovec hv = {h, sizeof(h)};
-    if (nl_cachei_write(w->fd, &hv, 1, 0) != 0 || rename(w->tmp, w->path) != 0) rc = -1;
+    if (nl_cachei_write(fd, &hv, 1, 0) != 0 || (!in_place && rename(w->tmp, w->path) != 0))
+      rc = -1;
   }
   if (rc != 0) nl_log(NL_LOG_WARN, "cannot write the index cache (%s): %s", strerror(errno), w->path);
-  else nl_log(NL_LOG_INFO, "index cache written: %llu notes, %s", (unsigned long long)w->n, w->path);
-  if (rc == 0) {
+  else nl_log(NL_LOG_INFO, "index cache written: %llu notes%s, %s", (unsigned long long)w->n,
+              in_place ? " (appended)" : "", w->path);
+  if (in_place) close(fd); /* the temporary file goes in nl_cache_abort */
+  if (rc == 0 && !in_place) {
     free(w->tmp);
     w->tmp = NULL; /* renamed: nothing to unlink */
   }
