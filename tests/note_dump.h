@@ -83,6 +83,8 @@ static inline void dump_note(dump *d, const nl_note *n) {
         t->priority, t->on_completion, t->mojibake);
     put(d, " marker %u-%u text %u-%u\n", nl_task_status_cols(t).a, nl_task_status_cols(t).b,
         nl_task_text_cols(t).a, nl_task_text_cols(t).b);
+    uint32_t m0, n_owners = nl_task_owners(n, t, &m0), t0, n_tags = nl_task_tags(n, t, &t0);
+    put(d, " owners %u+%u tags %u+%u\n", n_owners ? m0 : 0, n_owners, n_tags ? t0 : 0, n_tags);
     for (uint32_t k = 0; k < nl_task_n_depends_on(t); k++)
       put(d, " depends %s\n", S(nl_task_depends_on(t, k)));
     for (uint8_t k = 0; k < t->n_dates; k++) {
@@ -248,9 +250,10 @@ static inline json_t *task_ranges_json(const nl_note *n, const nl_task *t, const
   set_range(o, "dependsOn", nl_task_range(t, lay.depends));
   set_range(o, "onCompletion", nl_task_range(t, lay.on_completion));
   set_range(o, "blockId", nl_task_range(t, lay.block));
-  for (uint32_t k = 0; k < t->n_tags; k++)
-    if (strcmp(n->tags[t->first_tag + k].name, "proposed") == 0) {
-      set_range(o, "proposedTag", nl_note_tag_range(n, t->first_tag + k));
+  uint32_t t0, n_tags = nl_task_tags(n, t, &t0);
+  for (uint32_t k = 0; k < n_tags; k++)
+    if (strcmp(n->tags[t0 + k].name, "proposed") == 0) {
+      set_range(o, "proposedTag", nl_note_tag_range(n, t0 + k));
       break;
     }
   return o;

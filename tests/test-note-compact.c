@@ -120,8 +120,11 @@ static void test_equal_texts_share(void) {
   ASSERT(n->account->text == n->links[0].target);
   ASSERT_STR_EQ(n->links[2].target, "Bo");
   ASSERT_EQ(n->n_tasks, 2);
-  ASSERT_STR_EQ(n->tags[n->tasks[0].first_tag].name, "task");
-  ASSERT(n->tags[n->tasks[0].first_tag].name == n->tags[n->tasks[1].first_tag].name);
+  uint32_t t0, t1;
+  ASSERT_EQ(nl_task_tags(n, &n->tasks[0], &t0), 1);
+  ASSERT_EQ(nl_task_tags(n, &n->tasks[1], &t1), 1);
+  ASSERT_STR_EQ(n->tags[t0].name, "task");
+  ASSERT(n->tags[t0].name == n->tags[t1].name);
   ASSERT(all_in_block(n));
   ASSERT(compare("shared.md", text, strlen(text)));
   nl_note_free(n);

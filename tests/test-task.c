@@ -174,10 +174,10 @@ static void test_field_ranges(void) {
   nl_note_free(n);
 }
 
-/* A task keeps its seldom fields apart: none of them costs a task nothing (64 bytes, no
+/* A task keeps its seldom fields apart: none of them costs a task nothing (48 bytes, no
  * nl_task_more), any one of them gets the others as NULL. */
 static void test_seldom_fields_apart(void) {
-  ASSERT_EQ(sizeof(nl_task), 64);
+  ASSERT_EQ(sizeof(nl_task), 48);
   nl_note *n = parse("- [ ] plain \xf0\x9f\x93\x85 2025-01-02 #task\n"
                      "- [ ] blocked ^b1\n"
                      "- [ ] later \xf0\x9f\x94\x81 every day\n");
@@ -219,19 +219,51 @@ static void test_owners_tags_and_proposed(void) {
   nl_note *n = parse(s);
   const nl_task *t = only_task(n);
   ASSERT(t != NULL);
-  ASSERT_EQ(t->n_mentions, 2);
-  ASSERT_STR_EQ(n->mentions[t->first_mention].tail, "Ana Ruiz");
-  ASSERT_STR_EQ(n->mentions[t->first_mention + 1].tail, "Bob");
-  ASSERT_EQ(n->mentions[t->first_mention].task, 0);
-  ASSERT_EQ(t->n_tags, 2);
-  ASSERT_STR_EQ(n->tags[t->first_tag].name, "task");
+  uint32_t m0, t0;
+  ASSERT_EQ(nl_task_owners(n, t, &m0), 2);
+  ASSERT_STR_EQ(n->mentions[m0].tail, "Ana Ruiz");
+  ASSERT_STR_EQ(n->mentions[m0 + 1].tail, "Bob");
+  ASSERT_EQ(n->mentions[m0].task, 0);
+  ASSERT_EQ(nl_task_tags(n, t, &t0), 2);
+  ASSERT_STR_EQ(n->tags[t0].name, "task");
   ASSERT_EQ(t->proposed, NL_PROPOSED_WIDE | NL_PROPOSED_TAG);
-  const nl_tag *proposed = &n->tags[t->first_tag + 1];
-  nl_brange pr = nl_note_tag_range(n, t->first_tag + 1);
+  const nl_tag *proposed = &n->tags[t0 + 1];
+  nl_brange pr = nl_note_tag_range(n, t0 + 1);
   ASSERT_STR_EQ(proposed->name, "proposed");
   ASSERT_MEM_EQ(s + pr.start.col, pr.end.col - pr.start.col, "#proposed", 9);
   /* "@Bob" ends the line, so nothing after it is a field: the date is description. */
   ASSERT(!nl_task_date_of(t, NL_DATE_DUE)->present);
+  nl_note_free(n);
+}
+
+/* A task's owners and tags are found on its line (nl_task_owners, nl_task_tags), not kept:
+ * frontmatter tags (whose `line` is a value's index) and mentions and tags on other lines
+ * around the task are not its own. */
+static void test_owners_and_tags_by_line(void) {
+  const char *s = "---\ntags: [a, b, c, d, e, f, g]\n---\n"  /* lines 0-2 */
+                  "@Zed and #z before\n"                        /* 3 */
+                  "- [ ] one @Ana #x\n"                         /* 4: tags[1] is line 1 */
+                  "- [ ] two\n"                                 /* 5 */
+                  "  @Cy on the next line #y\n"                 /* 6: same paragraph */
+                  "- [ ] three #p #q @Bo @Di\n";                /* 7 */
+  nl_note *n = parse(s);
+  ASSERT(n != NULL);
+  ASSERT_EQ(n->n_tasks, 3);
+  ASSERT_EQ(n->n_fm_tags, 7);
+  uint32_t m0, t0;
+  ASSERT_EQ(nl_task_owners(n, &n->tasks[0], &m0), 1);
+  ASSERT_STR_EQ(n->mentions[m0].tail, "Ana");
+  ASSERT_EQ(nl_task_tags(n, &n->tasks[0], &t0), 1);
+  ASSERT_STR_EQ(n->tags[t0].name, "x");
+  ASSERT_EQ(nl_task_owners(n, &n->tasks[1], &m0), 0);
+  ASSERT_EQ(nl_task_tags(n, &n->tasks[1], &t0), 0);
+  ASSERT_EQ(nl_task_owners(n, &n->tasks[2], &m0), 2);
+  ASSERT_STR_EQ(n->mentions[m0].tail, "Bo");
+  ASSERT_STR_EQ(n->mentions[m0 + 1].tail, "Di");
+  ASSERT_EQ(n->mentions[m0 + 1].task, 2);
+  ASSERT_EQ(nl_task_tags(n, &n->tasks[2], &t0), 2);
+  ASSERT_STR_EQ(n->tags[t0].name, "p");
+  ASSERT_STR_EQ(n->tags[t0 + 1].name, "q");
   nl_note_free(n);
 }
 
@@ -309,6 +341,7 @@ int main(void) {
   RUN(test_seldom_fields_apart);
   RUN(test_truncated_emoji_is_text);
   RUN(test_owners_tags_and_proposed);
+  RUN(test_owners_and_tags_by_line);
   RUN(test_proposed_settings);
   RUN(test_custom_statuses);
   RUN(test_done_and_recurrence_symbols);

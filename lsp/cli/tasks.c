@@ -89,9 +89,10 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err) {
 
 static void print_owners(FILE *out, const nl_workspace *ws, const nl_tq_hit *h, const char *sep,
                          const char *prefix) {
-  const nl_task *t = h->task;
-  for (uint32_t i = 0; i < t->n_mentions; i++) {
-    char *name = nl_tq_owner_name(ws, h->entry, &h->entry->note->mentions[t->first_mention + i]);
+  const nl_note *note = h->entry->note;
+  uint32_t m0, n = nl_task_owners(note, h->task, &m0);
+  for (uint32_t i = 0; i < n; i++) {
+    char *name = nl_tq_owner_name(ws, h->entry, &note->mentions[m0 + i]);
     fprintf(out, "%s%s%s", i ? sep : "", prefix, name ? name : "");
     free(name);
   }
@@ -107,12 +108,13 @@ static void print_text_line(FILE *out, const nl_workspace *ws, const nl_tq_hit *
   const nl_task_date *due = nl_task_date_of(t, NL_DATE_DUE);
   int dated = due->present && due->valid;
   const char *prio = nl_tq_priority_name(t->priority);
-  if (t->n_mentions == 0 && !dated && prio == NULL) {
+  uint32_t m0;
+  int any = nl_task_owners(h->entry->note, t, &m0) > 0;
+  if (!any && !dated && prio == NULL) {
     fputc('\n', out);
     return;
   }
   fputs(" \xE2\x80\x94 ", out); /* em dash */
-  int any = t->n_mentions > 0;
   print_owners(out, ws, h, " & ", "");
   if (dated) {
     char day[16], rel[48];

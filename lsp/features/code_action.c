@@ -142,9 +142,10 @@ static void task_edits(const note_view *v, const nl_task *t, task_act act, json_
 
   /* Every `#proposed` on the line goes (a line may carry it twice), each with one space. */
   int stamped = 0;
-  for (uint32_t k = 0; act != TASK_COMPLETE && k < t->n_tags; k++) {
-    const nl_tag *tg = &v->note->tags[t->first_tag + k];
-    nl_brange tag = nl_note_tag_range(v->note, t->first_tag + k);
+  uint32_t t0, n_tags = nl_task_tags(v->note, t, &t0);
+  for (uint32_t k = 0; act != TASK_COMPLETE && k < n_tags; k++) {
+    const nl_tag *tg = &v->note->tags[t0 + k];
+    nl_brange tag = nl_note_tag_range(v->note, t0 + k);
     if (strcmp(tg->name, "proposed") != 0 || tag.start.line != t->line || tag.end.col > ll)
       continue;
     if (tag.start.col > 0 && line[tag.start.col - 1] == ' ') tag.start.col--;

@@ -62,10 +62,11 @@ static void task_card(const nl_ctx *ctx, const nl_entry *self, const nl_task *ta
     nl_buf_addf(t, "%sproposed task%s — accept or reject it", b, b);
   else
     nl_buf_addf(t, "%s%s task%s (%s)", b, name, b, nl_task_status_type_name(type));
-  if (task->n_mentions > 0) {
+  uint32_t m0, n_owners = nl_task_owners(n, task, &m0);
+  if (n_owners > 0) {
     nl_buf_addf(t, "%sowner: ", br);
-    for (uint32_t i = 0; i < task->n_mentions; i++) {
-      const nl_mention *m = &n->mentions[task->first_mention + i];
+    for (uint32_t i = 0; i < n_owners; i++) {
+      const nl_mention *m = &n->mentions[m0 + i];
       size_t len = 0;
       nl_entry *p = nl_ws_resolve_mention(ctx->ws, self, m, &len);
       if (p != NULL) nl_buf_addf(t, "%s%s", i ? ", " : "", p->name);

@@ -146,8 +146,9 @@ static void task_line(nl_buf *b, const nl_workspace *ws, const nl_entry *party,
   nl_buf_addf(b, "  \n\xE2\x80\xA2 %s%s", h->status == NL_TQ_PROPOSED ? "(proposed) " : "",
       plain ? plain : t->description);
   free(plain);
-  if (party->kind == NL_KIND_ACCOUNT && t->n_mentions > 0) {
-    char *owner = nl_tq_owner_name(ws, h->entry, &h->entry->note->mentions[t->first_mention]);
+  uint32_t m0;
+  if (party->kind == NL_KIND_ACCOUNT && nl_task_owners(h->entry->note, t, &m0) > 0) {
+    char *owner = nl_tq_owner_name(ws, h->entry, &h->entry->note->mentions[m0]);
     if (owner != NULL) nl_buf_addf(b, " \xE2\x80\x94 %s", owner);
     free(owner);
   }

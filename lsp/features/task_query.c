@@ -158,8 +158,9 @@ char *nl_tq_plain_description(const nl_workspace *ws, const nl_entry *e, const n
   const nl_note *n = e->note;
   char *s = strdup(t->description);
   if (s == NULL) return NULL;
-  for (uint32_t i = 0; i < t->n_mentions; i++) {
-    const nl_mention *m = &n->mentions[t->first_mention + i];
+  uint32_t m0, n_owners = nl_task_owners(n, t, &m0), t0, n_tags = nl_task_tags(n, t, &t0);
+  for (uint32_t i = 0; i < n_owners; i++) {
+    const nl_mention *m = &n->mentions[m0 + i];
     size_t len = 0;
     if (nl_ws_resolve_mention(ws, e, m, &len) == NULL) len = nl_diag_mention_name_len(m);
     char *at = malloc(len + 2);
@@ -170,8 +171,8 @@ char *nl_tq_plain_description(const nl_workspace *ws, const nl_entry *e, const n
     cut_word(s, at, len + 1);
     free(at);
   }
-  for (uint32_t i = 0; i < t->n_tags; i++) {
-    const char *tag = n->tags[t->first_tag + i].name;
+  for (uint32_t i = 0; i < n_tags; i++) {
+    const char *tag = n->tags[t0 + i].name;
     size_t len = strlen(tag);
     char *hash = malloc(len + 2);
     if (hash == NULL) break;

@@ -60,10 +60,11 @@ static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t toda
   const nl_note *n = e->note;
   const nl_task *t = h->task;
   json_t *owners = json_array(), *tags = json_array();
-  for (uint32_t i = 0; owners != NULL && i < t->n_mentions; i++)
-    json_array_append_new(owners, take_string(nl_tq_owner_name(ws, e, &n->mentions[t->first_mention + i])));
-  for (uint32_t i = 0; tags != NULL && i < t->n_tags; i++) {
-    const char *tag = n->tags[t->first_tag + i].name;
+  uint32_t m0, n_owners = nl_task_owners(n, t, &m0), t0, n_tags = nl_task_tags(n, t, &t0);
+  for (uint32_t i = 0; owners != NULL && i < n_owners; i++)
+    json_array_append_new(owners, take_string(nl_tq_owner_name(ws, e, &n->mentions[m0 + i])));
+  for (uint32_t i = 0; tags != NULL && i < n_tags; i++) {
+    const char *tag = n->tags[t0 + i].name;
     size_t len = strlen(tag);
     char *with_hash = malloc(len + 2);
     if (with_hash == NULL) continue;

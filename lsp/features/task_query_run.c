@@ -163,8 +163,9 @@ static int mention_matches(const nl_workspace *ws, const name_filter *f, const n
 
 static int owners_match(const nl_workspace *ws, const name_filter *f, const nl_entry *e,
                         const nl_task *t) {
-  for (uint32_t i = 0; i < t->n_mentions; i++)
-    if (mention_matches(ws, f, e, &e->note->mentions[t->first_mention + i])) return 1;
+  uint32_t m0, n = nl_task_owners(e->note, t, &m0);
+  for (uint32_t i = 0; i < n; i++)
+    if (mention_matches(ws, f, e, &e->note->mentions[m0 + i])) return 1;
   return 0;
 }
 
@@ -197,8 +198,9 @@ static account_ref task_account(const nl_workspace *ws, const nl_entry *e, const
                                  strlen(l->target), NULL);
     if (to != NULL && to->kind == NL_KIND_ACCOUNT) return (account_ref){to, NULL};
   }
-  for (uint32_t i = 0; i < t->n_tags; i++) {
-    const char *tag = n->tags[t->first_tag + i].name;
+  uint32_t t0, n_tags = nl_task_tags(n, t, &t0);
+  for (uint32_t i = 0; i < n_tags; i++) {
+    const char *tag = n->tags[t0 + i].name;
     nl_entry *to = nl_ws_resolve_account_tag(ws, e, tag, strlen(tag));
     if (to != NULL) return (account_ref){to, NULL};
   }

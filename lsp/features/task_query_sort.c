@@ -71,9 +71,10 @@ static int sort_by_owner(const nl_workspace *ws, nl_tq_hit *items, size_t n) {
   int rc = 0;
   for (size_t i = 0; i < n; i++) {
     k[i].hit = items[i];
-    const nl_task *t = items[i].task;
-    if (t->n_mentions == 0) continue;
-    char *name = nl_tq_owner_name(ws, items[i].entry, &items[i].entry->note->mentions[t->first_mention]);
+    const nl_note *note = items[i].entry->note;
+    uint32_t m0;
+    if (nl_task_owners(note, items[i].task, &m0) == 0) continue;
+    char *name = nl_tq_owner_name(ws, items[i].entry, &note->mentions[m0]);
     if (name == NULL || (k[i].key = nl_unicode_key(name, strlen(name), NULL)) == NULL) rc = -1;
     free(name);
   }
@@ -157,14 +158,15 @@ int nl_tq_group_hits(const nl_workspace *ws, const nl_tq_result *r, nl_tq_group 
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < r->n; i++) {
     const nl_tq_hit *h = &r->items[i];
-    const nl_task *t = h->task;
-    if (g == NL_TQ_GROUP_ACCOUNT || t->n_mentions == 0) {
+    const nl_note *note = h->entry->note;
+    uint32_t m0, n_owners = nl_task_owners(note, h->task, &m0);
+    if (g == NL_TQ_GROUP_ACCOUNT || n_owners == 0) {
       char *name = g == NL_TQ_GROUP_ACCOUNT ? nl_tq_account_name(h) : NULL;
       rc = bucket_add(&bs, &nb, name, i);
       continue;
     }
-    for (uint32_t k = 0; rc == 0 && k < t->n_mentions; k++) {
-      char *name = nl_tq_owner_name(ws, h->entry, &h->entry->note->mentions[t->first_mention + k]);
+    for (uint32_t k = 0; rc == 0 && k < n_owners; k++) {
+      char *name = nl_tq_owner_name(ws, h->entry, &note->mentions[m0 + k]);
       rc = name != NULL ? bucket_add(&bs, &nb, name, i) : -1;
     }
   }

@@ -272,15 +272,16 @@ int nl_diag_ranges_overlap(nl_brange a, nl_brange b) {
 }
 
 static char *owners_text(const nl_diag_run *r, const nl_task *t) {
-  if (t->n_mentions == 0) return nl_diag_fmt("owner none");
+  uint32_t m0, n_owners = nl_task_owners(r->note, t, &m0);
+  if (n_owners == 0) return nl_diag_fmt("owner none");
   size_t cap = 16;
-  for (uint32_t i = 0; i < t->n_mentions; i++)
-    cap += strlen(r->note->mentions[t->first_mention + i].tail) + 2;
+  for (uint32_t i = 0; i < n_owners; i++)
+    cap += strlen(r->note->mentions[m0 + i].tail) + 2;
   char *s = malloc(cap);
   if (s == NULL) return NULL;
-  size_t n = (size_t)snprintf(s, cap, "%s", t->n_mentions == 1 ? "owner " : "owners ");
-  for (uint32_t i = 0; i < t->n_mentions; i++) {
-    const nl_mention *m = &r->note->mentions[t->first_mention + i];
+  size_t n = (size_t)snprintf(s, cap, "%s", n_owners == 1 ? "owner " : "owners ");
+  for (uint32_t i = 0; i < n_owners; i++) {
+    const nl_mention *m = &r->note->mentions[m0 + i];
     size_t len;
     mention_known(r, m, &len);
     n += (size_t)snprintf(s + n, cap - n, "%s%.*s", i ? ", " : "", (int)len, m->tail);

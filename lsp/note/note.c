@@ -91,6 +91,35 @@ nl_brange nl_note_tag_range(const nl_note *note, size_t i) {
   return r;
 }
 
+/* The run of n records of `size` bytes from base whose uint32 at offset `off` (the line) is
+ * `line`, records sorted by it: returns its length, *first where it starts (at the end of the
+ * lines before it when empty). */
+static uint32_t run_on_line(const void *base, uint32_t lo, uint32_t n, size_t size, size_t off,
+                            uint32_t line, uint32_t *first) {
+  const unsigned char *b = base;
+  uint32_t hi = n, l;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    memcpy(&l, b + mid * size + off, 4);
+    if (l < line) lo = mid + 1;
+    else hi = mid;
+  }
+  *first = lo;
+  for (hi = lo; hi < n && (memcpy(&l, b + hi * size + off, 4), l == line); hi++) {}
+  return hi - lo;
+}
+
+uint32_t nl_task_owners(const nl_note *note, const nl_task *t, uint32_t *first) {
+  return run_on_line(note->mentions, 0, note->n_mentions, sizeof(nl_mention),
+                     offsetof(nl_mention, at.line), t->line, first);
+}
+
+uint32_t nl_task_tags(const nl_note *note, const nl_task *t, uint32_t *first) {
+  /* The frontmatter's tags come first, and their `line` is a value's index: the body's only. */
+  return run_on_line(note->tags, note->n_fm_tags, note->n_tags, sizeof(nl_tag),
+                     offsetof(nl_tag, line), t->line, first);
+}
+
 static const nl_fm_scalar *first_of(const nl_note *note, const char *key) {
   uint32_t n;
   return items_of(note, key, NULL, &n);
@@ -348,10 +377,6 @@ static void finish_task(parse_ctx *p, size_t idx, size_t m0, size_t t0) {
   size_t m1 = m0, t1 = t0;
   while (m1 < p->sc.mentions.n && ms[m1].at.line == t->line) ms[m1++].task = (uint32_t)idx;
   while (t1 < p->sc.tags.n && tags[t1].line == t->line) t1++; /* the body's: "#name" at line */
-  t->first_mention = (uint32_t)m0;
-  t->n_mentions = (uint32_t)(m1 - m0);
-  t->first_tag = (uint32_t)t0;
-  t->n_tags = (uint32_t)(t1 - t0);
   for (size_t j = t0; j < t1; j++)
     if (strcmp(tags[j].name, "proposed") == 0) {
       t->proposed |= NL_PROPOSED_TAG;

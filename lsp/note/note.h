@@ -236,7 +236,8 @@ typedef struct {
  * small fields are bytes, ranges are columns on the task's line (nl_task_range), only the
  * dates present are kept, the fields few tasks have are apart (nl_task_more), the marker's
  * and the text's columns follow from where the marker starts and the line ends
- * (nl_task_status_cols, nl_task_text_cols): 64 bytes a task, not 104. Where each other field
+ * (nl_task_status_cols, nl_task_text_cols), its owners and tags are the note's on its line
+ * (nl_task_owners, nl_task_tags): 48 bytes a task, not 104. Where each other field
  * lies on the line (nl_task_layout) is not kept: a feature that rewrites the line has its
  * text and reads it again (nl_task_layout_of). */
 typedef struct {
@@ -257,10 +258,6 @@ typedef struct {
   const nl_task_more *more; /* the fields few tasks have, NULL when it has none (read them
                                with nl_task_recurrence, nl_task_id, nl_task_block_id and
                                nl_task_depends_on) */
-  uint32_t first_mention; /* owners: mentions[first_mention .. first_mention + n_mentions) */
-  uint32_t n_mentions;
-  uint32_t first_tag;     /* tags[first_tag .. first_tag + n_tags): the tags of the line */
-  uint32_t n_tags;
 } nl_task;
 
 /* A task's seldom fields (nl_task_more), borrowed from the note; NULL or 0 when absent. */
@@ -405,6 +402,12 @@ char *nl_note_slug(const char *text);
 /* The range of tag i of the note (i < n_tags): of "#name" in the body; of the tag in the
  * frontmatter value where the value is written as is, else of the value. */
 nl_brange nl_note_tag_range(const nl_note *note, size_t i);
+
+/* The task's owners, the mentions on its line: note->mentions[*first .. *first + n), where n
+ * is what it returns (t is one of note's tasks; mentions lie in the order of the text). */
+uint32_t nl_task_owners(const nl_note *note, const nl_task *t, uint32_t *first);
+/* The tags on the task's line: note->tags[*first .. *first + n), n returned. */
+uint32_t nl_task_tags(const nl_note *note, const nl_task *t, uint32_t *first);
 
 /* Finds the frontmatter entry with `key` (ASCII case-insensitive); borrowed, or NULL. */
 const nl_fm_entry *nl_note_fm_get(const nl_note *note, const char *key);

@@ -51,10 +51,14 @@ static void check_note(void) {
     check_range(nl_link_target_range(l));
     check_range(nl_link_fragment_range(l));
   }
-  for (size_t i = 0; i < note->n_tags; i++) check_range(nl_note_tag_range(note, i));
+  for (size_t i = 0; i < note->n_tags; i++) {
+    check_range(nl_note_tag_range(note, i));
+    if (i > note->n_fm_tags && note->tags[i].line < note->tags[i - 1].line) abort(); /* nl_task_tags */
+  }
   for (size_t i = 0; i < note->n_mentions; i++) {
     const nl_mention *m = &note->mentions[i];
     check_pos(m->at);
+    if (i > 0 && m->at.line < note->mentions[i - 1].at.line) abort(); /* nl_task_owners */
     if (m->tail == NULL || m->word_len > strlen(m->tail)) abort();
     if (m->task != UINT32_MAX && m->task >= note->n_tasks) abort();
   }
@@ -73,8 +77,12 @@ static void check_note(void) {
     for (uint32_t k = 0; k < nl_task_n_depends_on(t); k++)
       if (nl_task_depends_on(t, k) == NULL || nl_task_depends_on(t, k)[0] == '\0') abort();
     if (t->symbol[0] == '\0') abort();
-    if ((size_t)t->first_mention + t->n_mentions > note->n_mentions) abort();
-    if ((size_t)t->first_tag + t->n_tags > note->n_tags) abort();
+    /* Its owners are the mentions the parse gave it, its tags the body's on its line. */
+    uint32_t m0, n_owners = nl_task_owners(note, t, &m0), t0, n_tags = nl_task_tags(note, t, &t0);
+    for (size_t k = 0; k < note->n_mentions; k++)
+      if ((note->mentions[k].task == i) != (k >= m0 && k < (size_t)m0 + n_owners)) abort();
+    for (size_t k = note->n_fm_tags; k < note->n_tags; k++)
+      if ((note->tags[k].line == t->line) != (k >= t0 && k < (size_t)t0 + n_tags)) abort();
     for (uint8_t d = 0; d < t->n_dates; d++) {
       if (!t->dates[d].present || (d > 0 && t->dates[d].field <= t->dates[d - 1].field)) abort();
       check_range(nl_task_range(t, t->dates[d].range));
