@@ -179,10 +179,9 @@ static int may_lead(const nl_nav_pattern *pat, const nl_ws_name *row) {
          want == '\t' || got == ' ' || got == '\t';
 }
 
-/* A candidate row whose name was scored: marked in its cand entry, whether it matched. */
+/* A candidate row whose name was scored and did not match: marked in its cand entry. */
 #define NO_MATCH 0x80000000u
-#define MATCHED 0x40000000u
-#define ROW_OF(c) ((c) & 0x3FFFFFFFu)
+#define ROW_OF(c) ((c) & 0x7FFFFFFFu)
 
 /* Where a pass finds its rows: the index's name table, or the memo's copies (with their
  * names). cand: indices into rows, newest first; a pass marks those it scored. */
@@ -209,7 +208,7 @@ static void offer_ref(nl_nav_topk *top, const nl_nav_pattern *pat, row_set *sets
   const nl_ws_name *row = &s->rows[s->cand[ref.k]];
   int party = kind >= 0 || is_party_kind(row->kind);
   int scored = offer_row(top, pat, s->pool, row, party, ref.first, letter);
-  if (scored != 0) s->cand[ref.k] |= scored < 0 ? NO_MATCH : MATCHED;
+  if (scored < 0) s->cand[ref.k] |= NO_MATCH;
 }
 
 /* How many candidates ahead a pass asks for the row (and half as many for the name) it will
@@ -291,16 +290,11 @@ static void offer_sets(nl_nav_topk *top, const nl_nav_pattern *pat, row_set *set
 /* A memo keeps the rows of patterns with at most this many candidates (about 120 bytes each). */
 #define MEMO_MAX_ROWS 32768
 
-/* Whether the memo keeps a row of set s (cand entry c, its name read in order of the
- * sets): not when the pass scored it and it did not match, nor when its bytes say it cannot
- * (nl_nav_may_score, needless when it matched or when its mask settles it: one letter or
- * digit in an ASCII name). */
-static int worth_keeping(const nl_nav_pattern *pat, const row_set *s, uint32_t c) {
-  if (c & NO_MATCH) return 0;
-  const nl_ws_name *row = &s->rows[ROW_OF(c)];
-  if ((c & MATCHED) || (pat->n_pieces == 1 && row->ascii)) return 1;
-  return nl_nav_may_score(pat, s->pool + row->off, row->len);
-}
+/* Whether the memo keeps a row (cand entry c): unless the pass scored it and it did not
+ * match. A row the pass turned away unread stays unread: testing its name's bytes in order
+ * (nl_nav_may_score) dropped a tenth of them, and cost more than the next passes saved (the
+ * masks drop most that fail; the pass that must score them drops the rest). */
+static int worth_keeping(uint32_t c) { return (c & NO_MATCH) == 0; }
 
 /* After a pass: the memo keeps, of the rows it looked at (sets[0]: the table's rows it had
  * not seen, or all of them; sets[1]: the memo's own, when it served the pass), those the
@@ -318,7 +312,7 @@ static void keep_rows(nl_memo_rows *m, const nl_nav_pattern *pat, const nl_works
   if (kept) { /* the memo's rows, narrowed in place: cand is newest first, so read backwards */
     size_t j = 0;
     for (size_t k = sets[1].n_cand; k-- > 0;) {
-      if (!worth_keeping(pat, &sets[1], sets[1].cand[k])) continue;
+      if (!worth_keeping(sets[1].cand[k])) continue;
       uint32_t at = ROW_OF(sets[1].cand[k]);
       m->rows[j] = m->rows[at];
       m->idx[j++] = m->idx[at];
@@ -331,7 +325,7 @@ static void keep_rows(nl_memo_rows *m, const nl_nav_pattern *pat, const nl_works
     if (k >= AHEAD) __builtin_prefetch(&s->rows[ROW_OF(s->cand[k - AHEAD])]);
     if (k >= AHEAD / 2) __builtin_prefetch(pool + s->rows[ROW_OF(s->cand[k - AHEAD / 2])].off);
     const nl_ws_name *row = &s->rows[ROW_OF(s->cand[k])];
-    if (worth_keeping(pat, s, s->cand[k]) &&
+    if (worth_keeping(s->cand[k]) &&
         nl_memo_rows_add(m, ROW_OF(s->cand[k]), row, pool + row->off) != 0)
       return;
   }
