@@ -255,6 +255,120 @@ static void test_references_equal_a_full_search(void) {
   fixture_done(&f);
 }
 
+/* ---- the reference maps built on a thread (refs_maps.c) ---------------------------------- */
+
+static int woken;
+static void on_wake(void *ud) { woken = 1; }
+
+/* A vault of n notes linking to, mentioning and naming each other, with tags: more than a
+ * scan's reference maps are built on the loop thread for. */
+static void write_linked_vault(char *dir, int n) {
+  ASSERT_EQ(fixture_vault_dir(dir), 0);
+  char rel[256], text[2048];
+  for (int i = 0; i < n; i++) {
+    int a = (i * 7 + 3) % n, b = (i * 13 + 5) % n, p = (i * 11) % 40;
+    size_t len = (size_t)snprintf(text, sizeof text,
+                                  "---\naccount: Note %d\nparticipants: [Person %d]\n---\n"
+                                  "# Note %d\n[[Note %d]] and [[sub/Note %d]], @Person %d said #t%d "
+                                  "#account/note-%d\n- [ ] ask @Person %d\n",
+                                  a, p, i, a, b, p, i % 9, b, (p + 1) % 40);
+    ASSERT(len < sizeof text);
+    snprintf(rel, sizeof rel, "Note %d.md", i);
+    ASSERT_EQ(write_file(dir, rel, text), 0);
+  }
+  for (int p = 0; p < 40; p++) {
+    snprintf(rel, sizeof rel, "People/Person %d.md", p);
+    snprintf(text, sizeof text, "# Person %d\n[[Note %d]]\n", p, p);
+    ASSERT_EQ(write_file(dir, rel, text), 0);
+  }
+}
+
+/* Scans dir as the server does (a waker, merged in slices) until nothing is left for the loop
+ * thread: the reference maps are then being built on their thread. */
+static void scan_in_slices(const char *dir, const char *open_first, nl_workspace **out) {
+  nl_workspace *ws = *out = nl_ws_new(&loop, cfg);
+  int finished = 0;
+  ASSERT(ws != NULL && nl_ws_add_root(ws, dir) == 0);
+  char abs[4200];
+  snprintf(abs, sizeof abs, "%s/Open.md", dir); /* in the maps before the scan defers them */
+  ASSERT(open_first == NULL || nl_ws_update(ws, abs, open_first, strlen(open_first), 1) != NULL);
+  nl_ws_set_waker(ws, on_wake, NULL);
+  ASSERT_EQ(nl_ws_scan(ws, scan_done, &finished), 0);
+  while (!finished) {
+    uv_run(&loop, UV_RUN_ONCE);
+    while (woken && !finished) woken = nl_ws_merge(ws, 1000000);
+  }
+  while (nl_ws_merge(ws, 1000000)) {
+  }
+}
+
+typedef struct {
+  const nl_workspace *ws;
+  int ok;
+} tag_check;
+
+/* Each tag's count equals its uses in every note. */
+static void tag_counted(void *ud, const char *tag, size_t count) {
+  tag_check *c = ud;
+  size_t uses = 0;
+  for (uint32_t id = 0; id < nl_ws_id_limit(c->ws); id++) {
+    const nl_entry *e = nl_ws_get(c->ws, id);
+    for (size_t i = 0; e != NULL && i < e->note->n_tags; i++) uses += strcmp(e->note->tags[i].name, tag) == 0;
+  }
+  if (uses != count) {
+    fprintf(stderr, "tag %s: counted %zu, used %zu times\n", tag, count, uses);
+    c->ok = 0;
+  }
+}
+
+static int tags_agree(const nl_workspace *ws) {
+  tag_check c = {ws, 1};
+  nl_ws_foreach_tag(ws, -1, tag_counted, &c);
+  return c.ok;
+}
+
+/* The maps a thread builds after the scan answer as a search of the whole vault, whether a
+ * search joins the thread, or notes change (in and out of the notes it reads) while it runs
+ * and the rest is put in on the loop thread. */
+static void test_references_from_maps_built_on_a_thread(void) {
+  char dir[] = "/tmp/nl-refs-XXXXXX";
+  write_linked_vault(dir, 600);
+  nl_workspace *ws;
+  const char *edit = "[[Person 3]] #t1 @Person 5\n";
+  scan_in_slices(dir, NULL, &ws);
+  ASSERT_EQ(nl_ws_count(ws), 640);
+  ASSERT(tags_agree(ws)); /* joins the thread */
+  ASSERT(all_refs_agree(ws));
+  nl_ws_free(ws);
+
+  scan_in_slices(dir, edit, &ws); /* the thread's maps go after the open document's */
+  ASSERT(tags_agree(ws));
+  ASSERT(all_refs_agree(ws));
+  nl_ws_free(ws);
+
+  scan_in_slices(dir, NULL, &ws);
+  char abs[4200];
+  for (int i = 599; i >= 0; i -= 150) { /* the thread may be anywhere: any point must do */
+    snprintf(abs, sizeof abs, "%s/Note %d.md", dir, i);
+    ASSERT(nl_ws_update(ws, abs, edit, strlen(edit), 1) != NULL);
+  }
+  snprintf(abs, sizeof abs, "%s/Note 7.md", dir);
+  ASSERT_EQ(nl_ws_remove(ws, abs), 0);
+  snprintf(abs, sizeof abs, "%s/New.md", dir);
+  ASSERT(nl_ws_update(ws, abs, edit, strlen(edit), 1) != NULL);
+  while (nl_ws_merge(ws, 1000000)) {
+  }
+  ASSERT(all_refs_agree(ws));
+  ASSERT(tags_agree(ws));
+  nl_ws_free(ws);
+
+  scan_in_slices(dir, NULL, &ws); /* freed while the thread may still run */
+  nl_ws_free(ws);
+  char cmd[4300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ASSERT_EQ(system(cmd), 0);
+}
+
 static void test_links_to_a_note(void) {
   fixture f;
   ASSERT_EQ(fixture_init(&f, NL_TEST_VAULT, NL_ENC_UTF16), 0);
@@ -374,6 +488,7 @@ int main(void) {
   cfg = nl_config_new();
   RUN(test_location_text_is_location_json);
   RUN(test_references_equal_a_full_search);
+  RUN(test_references_from_maps_built_on_a_thread);
   RUN(test_links_to_a_note);
   RUN(test_mentions_and_links_to_a_person);
   RUN(test_links_to_a_heading);

@@ -1,12 +1,6 @@
-/* backlinks.c: the reference maps (refs, said, fm_refs, acct_tags: which notes may name a
- * note; tags: how often each tag is used) and the searches through them for the notes that
- * link to, mention or name a note, and for the vault's tags.
- *
- * A scan leaves its notes out of the reference maps (nl_wsi_defer_refs) and they are put in
- * after it, in slices between requests (nl_wsi_refs_step, from nl_ws_merge): name completion,
- * definition and symbols do not wait for them (they were a fifth of a restart's CPU from the
- * index cache at 100,000 notes). A search or a walk over the tags completes the maps first, so
- * it never sees them partial. */
+/* backlinks.c: the searches through the reference maps (refs_maps.c) for the notes that link
+ * to, mention or name a note, and for the vault's tags. A search or a walk over the tags
+ * completes the maps first (nl_wsi_refs_complete), so it never sees them partial. */
 #include "lsp/index/workspace_impl.h"
 
 #include <errno.h>
@@ -16,82 +10,11 @@
 #include "lsp/base/unicode.h"
 #include "lsp/note/mojibake.h"
 
-/* ---- the reference maps ------------------------------------------------------------------ */
-
-/* The tags map counts a tag per workspace folder: its key is the folder's index in decimal,
- * a '/', then the tag as written (each folder is its own vault). */
-static void count_tag(nl_workspace *ws, uint32_t root, const char *t, int add) {
-  char small[256];
-  size_t tl = strlen(t), cap = tl + 16;
-  char *key = cap <= sizeof small ? small : malloc(cap);
-  if (key == NULL) return;
-  int kl = snprintf(key, cap, "%u/%s", (unsigned)root, t);
-  nl_strmap_count(&ws->tags, key, (size_t)kl, add ? 1 : -1);
-  if (key != small) free(key);
-}
-
-static void index_refs(nl_workspace *ws, const nl_entry *e, int add) {
-  const nl_note *n = e->note;
-  uint32_t id = e->id;
-  for (size_t i = 0; i < n->n_tags; i++) {
-    const char *t = n->tags[i].name;
-    count_tag(ws, e->root, t, add);
-    if (strncmp(t, "account/", 8) == 0 && t[8] != '\0')
-      nl_wsi_map_key(&ws->acct_tags, t + 8, strlen(t + 8), id, add, nl_wsi_slug_make);
-  }
-  for (size_t i = 0; i < n->n_links; i++) {
-    const char *b;
-    size_t len;
-    nl_wsi_link_base(n->links[i].target, &b, &len);
-    if (len == 0) continue;
-    nl_wsi_map_key(&ws->refs, b, len, id, add, nl_wsi_key_make);
-    if (b != n->links[i].target) nl_wsi_map_key(&ws->path_refs, b, len, id, add, nl_wsi_key_make);
-  }
-  for (size_t i = 0; i < n->n_mentions; i++) {
-    const char *w = n->mentions[i].tail;
-    size_t wl = n->mentions[i].word_len, fl = wl;
-    if (w == NULL || wl == 0) continue;
-    nl_wsi_map_key(&ws->said, w, wl, id, add, nl_wsi_key_make);
-    /* "@LÃ©a" may name Léa (nl_ws_resolve_mention): filed under the repaired word too */
-    char *fixed = nl_unicode_is_ascii(w, wl) ? NULL : nl_mojibake_repair(w, wl, &fl);
-    if (fixed != NULL && (fl != wl || memcmp(fixed, w, wl) != 0))
-      nl_wsi_map_key(&ws->said, fixed, fl, id, add, nl_wsi_key_make);
-    free(fixed);
-  }
-  if (n->account != NULL && n->account->text[0] != '\0')
-    nl_wsi_map_key(&ws->fm_refs, n->account->text, strlen(n->account->text), id, add,
-                   nl_wsi_key_make);
-  for (size_t i = 0; i < n->n_participants; i++) {
-    const char *v = n->participants[i].text;
-    if (*v != '\0') nl_wsi_map_key(&ws->fm_refs, v, strlen(v), id, add, nl_wsi_key_make);
-  }
-}
-
-void nl_wsi_index_refs(nl_workspace *ws, const nl_entry *e, int add) {
-  if (e->id < ws->refs_upto) index_refs(ws, e, add);
-}
-
-void nl_wsi_defer_refs(nl_workspace *ws) {
-  if (ws->refs_upto == UINT32_MAX) ws->refs_upto = ws->n_ids;
-}
-
-int nl_wsi_refs_step(nl_workspace *ws, uint64_t budget_ns) {
-  uint64_t start = uv_hrtime();
-  unsigned n = 0;
-  while (ws->refs_upto < ws->n_ids && budget_ns > 0) {
-    const nl_entry *e = ws->entries[ws->refs_upto++]; /* first: index_refs checks the id */
-    if (e != NULL) nl_wsi_index_refs(ws, e, 1);
-    if (++n % 16 == 0 && uv_hrtime() - start >= budget_ns) break;
-  }
-  if (ws->refs_upto < ws->n_ids) return 1;
-  ws->refs_upto = UINT32_MAX;
-  return 0;
-}
-
 /* Before a search: the deferred entries go in now. The maps are derived from the entries, so
  * completing them changes no answer, which is why a const index may. */
 static void refs_complete(const nl_workspace *ws) {
-  if (ws->refs_upto != UINT32_MAX) nl_wsi_refs_step((nl_workspace *)ws, UINT64_MAX);
+  if (ws->refs_upto != UINT32_MAX || ws->refs_build != NULL)
+    nl_wsi_refs_complete((nl_workspace *)ws);
 }
 
 /* ---- what links, mentions and frontmatter names resolve to --------------------------------- */
@@ -268,7 +191,7 @@ static ptrdiff_t find_refs(const nl_workspace *ws, const nl_entry *e, const ref_
 
 ptrdiff_t nl_ws_backlinks(const nl_workspace *ws, const nl_entry *e, nl_ref **out) {
   /* Links name a note by file name, title or alias; refs are keyed by the name written. */
-  const ref_search rs = {&ws->refs, 0, count_links, HIT_LINK, NULL};
+  const ref_search rs = {&ws->rm.refs, 0, count_links, HIT_LINK, NULL};
   return find_refs(ws, e, &rs, out);
 }
 
@@ -283,7 +206,7 @@ size_t nl_ws_linking_named(const nl_workspace *ws, int root, const char *name, s
   nl_wsi_key key;
   nl_wsi_key_make(&key, b, bl);
   uint32_t n;
-  const uint32_t *ids = nl_strmap_get(with_path ? &ws->path_refs : &ws->refs, key.s, key.len, &n);
+  const uint32_t *ids = nl_strmap_get(with_path ? &ws->rm.path_refs : &ws->rm.refs, key.s, key.len, &n);
   for (uint32_t i = 0; i < n; i++) {
     const nl_entry *e = nl_ws_get(ws, ids[i]);
     if (e == NULL || (root >= 0 && e->root != (uint32_t)root)) continue;
@@ -296,7 +219,7 @@ size_t nl_ws_linking_named(const nl_workspace *ws, int root, const char *name, s
 }
 
 ptrdiff_t nl_ws_mentions_of(const nl_workspace *ws, const nl_entry *person, nl_ref **out) {
-  const ref_search rs = {&ws->said, 1, count_mentions, HIT_MENTION, NULL};
+  const ref_search rs = {&ws->rm.said, 1, count_mentions, HIT_MENTION, NULL};
   return find_refs(ws, person, &rs, out);
 }
 
@@ -312,7 +235,7 @@ nl_entry *nl_ws_mention_resolved(const nl_workspace *ws, const nl_entry *from, s
 static size_t count_fm(const nl_note *n) { return 1 + n->n_participants; }
 
 ptrdiff_t nl_ws_fm_refs_of(const nl_workspace *ws, const nl_entry *e, nl_ref **out) {
-  const ref_search rs = {&ws->fm_refs, 0, count_fm, HIT_FM, NULL};
+  const ref_search rs = {&ws->rm.fm_refs, 0, count_fm, HIT_FM, NULL};
   return find_refs(ws, e, &rs, out);
 }
 
@@ -320,7 +243,7 @@ ptrdiff_t nl_ws_fm_refs_of(const nl_workspace *ws, const nl_entry *e, nl_ref **o
 static size_t count_tags(const nl_note *n) { return n->n_tags; }
 
 ptrdiff_t nl_ws_account_tags_of(const nl_workspace *ws, const nl_entry *account, nl_ref **out) {
-  const ref_search rs = {&ws->acct_tags, 0, count_tags, HIT_ACCOUNT_TAG, nl_wsi_slug_make};
+  const ref_search rs = {&ws->rm.acct_tags, 0, count_tags, HIT_ACCOUNT_TAG, nl_wsi_slug_make};
   return find_refs(ws, account, &rs, out);
 }
 
@@ -342,5 +265,5 @@ void nl_ws_foreach_tag(const nl_workspace *ws, int root,
                        void (*cb)(void *ud, const char *tag, size_t count), void *ud) {
   tag_walk w = {root, cb, ud};
   refs_complete(ws);
-  nl_strmap_foreach(&ws->tags, tag_each, &w);
+  nl_strmap_foreach(&ws->rm.tags, tag_each, &w);
 }

@@ -50,15 +50,15 @@ static int tracking(const nl_workspace *ws) {
 static void add_named(nl_workspace *ws, const char *name) {
   size_t len = strlen(name), word = 0;
   while (word < len && name[word] != ' ') word++;
-  add_filed(ws, &ws->refs, name, len, nl_wsi_key_make);
-  add_filed(ws, &ws->said, name, word, nl_wsi_key_make);
-  add_filed(ws, &ws->fm_refs, name, len, nl_wsi_key_make);
-  add_filed(ws, &ws->acct_tags, name, len, nl_wsi_slug_make);
+  add_filed(ws, &ws->rm.refs, name, len, nl_wsi_key_make);
+  add_filed(ws, &ws->rm.said, name, word, nl_wsi_key_make);
+  add_filed(ws, &ws->rm.fm_refs, name, len, nl_wsi_key_make);
+  add_filed(ws, &ws->rm.acct_tags, name, len, nl_wsi_slug_make);
 }
 
 void nl_wsi_face_touched(nl_workspace *ws, const nl_entry *e, const nl_note *note) {
   if (!tracking(ws)) return;
-  if (ws->refs_upto != UINT32_MAX) nl_wsi_refs_step(ws, UINT64_MAX); /* the maps whole */
+  nl_wsi_refs_complete(ws); /* the maps whole */
   add_id(ws, e->id);
   add_named(ws, e->name);
   if (note == NULL) return;

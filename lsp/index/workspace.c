@@ -9,8 +9,8 @@
  *   said    a mention's first word               -> id of the mentioning note, once each
  *   fm_refs frontmatter `account:` and `participants:` values -> id of the note, once each
  *   acct_tags  slug of an `account/<slug>` tag (nl_wsi_slug_make) -> id of the note, once each
- * (tags, refs, path_refs, said, fm_refs and acct_tags, the reference maps, are kept by backlinks.c, which
- * may build a scan's share of them after the scan: nl_wsi_index_refs.)
+ * (tags, refs, path_refs, said, fm_refs and acct_tags, the reference maps, are kept by refs_maps.c,
+ * which builds a scan's share of them after the scan, on a thread: nl_wsi_index_refs.)
  * Every map entry of a note is added by index_note(+1) and removed by index_note(-1) with the
  * same parse, so an update is proportional to the note. */
 #include "lsp/index/workspace_impl.h"
@@ -242,6 +242,7 @@ void nl_wsi_changed(nl_workspace *ws) {
 /* Puts `note` (steals) in the index at `abs`: replaces the entry's parse or creates one. */
 nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int open) {
   nl_entry *e = nl_wsi_by_path(ws, abs, strlen(abs));
+  if (e != NULL) nl_wsi_refs_touch(ws, e); /* its parse goes, also when it keeps its keys */
   if (e != NULL && nl_wsi_put_same_keys(ws, e, note, open)) return e;
   if (e != NULL) {
     uint64_t before = face_hash(e);
@@ -416,13 +417,8 @@ nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg) {
   nl_strmap_init(&ws->files);
   nl_strmap_init(&ws->names);
   nl_strmap_init(&ws->slugs);
-  nl_strmap_init(&ws->tags);
-  nl_strmap_init(&ws->refs);
-  nl_strmap_init(&ws->said);
   nl_idmap_init(&ws->inodes);
-  nl_strmap_init(&ws->fm_refs);
-  nl_strmap_init(&ws->path_refs);
-  nl_strmap_init(&ws->acct_tags);
+  nl_wsi_refmaps_init(&ws->rm);
   ws->refs_upto = UINT32_MAX;
   return ws;
 }
@@ -448,6 +444,7 @@ void nl_wsi_scan_free(struct nl_vault_scan *sc);
 
 void nl_ws_free(nl_workspace *ws) {
   if (ws == NULL) return;
+  nl_wsi_refs_drop(ws); /* before the notes it reads go */
   nl_wsi_later_finish(ws); /* the cache is written on exit too */
   /* A scan cut short (the server exits while indexing): its parsed notes were never merged. */
   if (ws->vscan != NULL) nl_wsi_scan_free(ws->vscan);
@@ -458,13 +455,8 @@ void nl_ws_free(nl_workspace *ws) {
   nl_wsi_symbol_rows_free(ws->symbols);
   for (size_t i = 0; i < ws->n_roots; i++) free(ws->roots[i]);
   free(ws->roots);
-  nl_strmap_free(&ws->tags);
-  nl_strmap_free(&ws->refs);
-  nl_strmap_free(&ws->said);
+  nl_wsi_refmaps_free(&ws->rm);
   nl_wsi_attachments_free(ws->att);
-  nl_strmap_free(&ws->fm_refs);
-  nl_strmap_free(&ws->path_refs);
-  nl_strmap_free(&ws->acct_tags);
   nl_wsi_deps_free(&ws->deps);
   nl_wsi_hits_free(&ws->hits);
   free(ws->cache_dir);

@@ -33,6 +33,13 @@ typedef struct {
   uint32_t len;    /* a mention's matched bytes */
 } nl_ws_hit;
 
+/* The reference maps (refs_maps.c; keys as workspace.c's header says). */
+typedef struct {
+  nl_strmap tags, refs, path_refs, said, fm_refs, acct_tags;
+} nl_ws_refmaps;
+
+typedef struct nl_refs_build nl_refs_build;
+
 typedef struct {
   nl_ws_hit *slots; /* owned; cap slots, a power of two */
   size_t cap, n;
@@ -68,10 +75,12 @@ struct nl_workspace {
   nl_idmap paths;   /* hash of the absolute path -> entry (the key is the entry's abs) */
   nl_idmap inodes;  /* hash of device and inode -> the entries read from that file (the key
                        is the entry's dev and ino) */
-  nl_strmap files, names, slugs, tags, refs, path_refs, said, fm_refs, acct_tags;
+  nl_strmap files, names, slugs;
+  nl_ws_refmaps rm;
   /* Entries with an id below this have their tags, links, mentions and frontmatter names in
-   * the reference maps; UINT32_MAX: every entry, now and when added (backlinks.c). */
+   * the reference maps; UINT32_MAX: every entry, now and when added (refs_maps.c). */
   uint32_t refs_upto;
+  nl_refs_build *refs_build; /* the thread building the deferred entries' maps, or NULL */
   nl_ws_hits hits; /* what the searches through them resolved (backlinks.c) */
 
   nl_ws_change_cb change_cb;
@@ -155,19 +164,29 @@ void nl_wsi_order_by_path(nl_workspace *ws, uint64_t seq_start);
 /* The name table was replaced: memos of its rows no longer serve (nl_ws_names_epoch). */
 void nl_wsi_rows_moved(nl_workspace *ws);
 
-/* ---- the reference maps (backlinks.c) ---------------------------------------------------- */
+/* ---- the reference maps (refs_maps.c) and their searches (backlinks.c) ------------------- */
 
 void nl_wsi_hits_free(nl_ws_hits *h);
+void nl_wsi_refmaps_init(nl_ws_refmaps *m);
+void nl_wsi_refmaps_free(nl_ws_refmaps *m);
 
 /* Adds (add = 1) or removes e's tags, links, mentions, frontmatter names and account tags in
- * tags, refs, said, fm_refs and acct_tags; nothing while e is deferred (its id not below
- * refs_upto). */
+ * the reference maps; nothing while e is deferred (its id not below refs_upto). */
 void nl_wsi_index_refs(nl_workspace *ws, const nl_entry *e, int add);
 /* From now on, entries added are left out of the reference maps until nl_wsi_refs_step or
- * nl_wsi_refs_finish puts them in (a scan defers them: they are not needed to be ready). */
+ * nl_wsi_refs_complete puts them in (a scan defers them: they are not needed to be ready). */
 void nl_wsi_defer_refs(nl_workspace *ws);
-/* Puts deferred entries in the reference maps for about budget_ns; 1 while some are left. */
+/* Puts deferred entries in the reference maps for about budget_ns, or starts a thread that
+ * builds them (0 while it runs: nothing for the loop thread); 1 while some are left. */
 int nl_wsi_refs_step(nl_workspace *ws, uint64_t budget_ns);
+/* Every deferred entry in the reference maps now (before they are read): the thread's share
+ * waited for and installed, the rest put in here. */
+void nl_wsi_refs_complete(nl_workspace *ws);
+/* e's parse is about to change or go: a thread building the maps from it stops first, and
+ * what it built is installed (the rest goes in later). Any entry. */
+void nl_wsi_refs_touch(nl_workspace *ws, const nl_entry *e);
+/* Stops a thread building the maps and drops what it built (the index is freed). */
+void nl_wsi_refs_drop(nl_workspace *ws);
 
 /* ---- the notes that read a changed face (dependents.c) ------------------------------------ */
 

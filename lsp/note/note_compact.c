@@ -22,8 +22,14 @@ static size_t align_of(size_t elem) {
   return a == 0 || a > sizeof(max_align_t) ? sizeof(max_align_t) : a;
 }
 
-#define VISIT(field, kind, bytes, align) \
-  ((field) = (field) != NULL ? fn(ud, (field), (kind), (bytes), (align)) : NULL)
+/* A field is written only when fn moves it: a walk that only looks (the index cache's checks
+ * of where a note lives) writes nothing, so it may run while another thread reads the note
+ * (the reference maps' build, lsp/index/refs_maps.c). */
+#define VISIT(field, kind, bytes, align)                          \
+  do {                                                             \
+    void *to_ = (field) != NULL ? fn(ud, (field), (kind), (bytes), (align)) : NULL; \
+    if (to_ != (const void *)(field)) (field) = to_;               \
+  } while (0)
 #define STR(field) VISIT(field, OBJ_STR, 0, 1)
 #define ARR(field, count) \
   VISIT(field, OBJ_ARRAY, (size_t)(count) * sizeof(*(field)), align_of(sizeof(*(field))))

@@ -33,6 +33,8 @@ static void on_progress(nl_workspace *ws, void *ud, size_t done, size_t total, i
   if (finished) ready = 1;
 }
 
+static void no_tag(void *ud, const char *tag, size_t count) {}
+
 static double cpu_s(const struct rusage *ru) {
   return (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
          (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
@@ -200,16 +202,22 @@ static int cmp_entry_abs(const void *a, const void *b) {
   return strcmp((*(nl_entry *const *)a)->abs, (*(nl_entry *const *)b)->abs);
 }
 
+/* The index's entries in path order (new: free(); NULL when out of memory), *n of them. */
+static nl_entry **by_path(nl_workspace *ws, size_t *n) {
+  nl_entry **all = calloc(nl_ws_id_limit(ws) + 1, sizeof(*all));
+  for (uint32_t i = 0; all != NULL && i < nl_ws_id_limit(ws); i++)
+    if (nl_ws_get(ws, i) != NULL) all[(*n)++] = nl_ws_get(ws, i);
+  if (all != NULL) qsort(all, *n, sizeof(*all), cmp_entry_abs);
+  return all;
+}
+
 /* With BENCH_DUMP=FILE: every parsed note, every field and range (tests/note_dump.h), in path
  * order, so that two builds' parses of a vault can be compared with cmp. */
 static int dump_all(nl_workspace *ws, const char *file) {
   FILE *f = fopen(file, "w");
   if (f == NULL) return -1;
   size_t n = 0;
-  nl_entry **all = calloc(nl_ws_id_limit(ws) + 1, sizeof(*all));
-  for (uint32_t i = 0; all != NULL && i < nl_ws_id_limit(ws); i++)
-    if (nl_ws_get(ws, i) != NULL) all[n++] = nl_ws_get(ws, i);
-  qsort(all, n, sizeof(*all), cmp_entry_abs);
+  nl_entry **all = by_path(ws, &n);
   for (size_t i = 0; i < n; i++) {
     char *d = note_dump(all[i]->note);
     const nl_note *note = all[i]->note;
@@ -220,6 +228,64 @@ static int dump_all(nl_workspace *ws, const char *file) {
     for (uint32_t k = 0; k < note->n_cols; k++)
       fprintf(f, "col %u:%u %u %u\n", note->cols[k].line, note->cols[k].col, note->cols[k].d16, note->cols[k].d32);
   }
+  free(all);
+  return fclose(f);
+}
+
+static int cmp_ref_line(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+typedef struct {
+  char **lines;
+  size_t n, cap;
+} line_list;
+
+static void list_tag(void *ud, const char *tag, size_t count) {
+  line_list *l = ud;
+  if (l->n == l->cap) {
+    l->cap = l->cap ? l->cap * 2 : 64;
+    l->lines = realloc(l->lines, l->cap * sizeof(*l->lines));
+  }
+  if (asprintf(&l->lines[l->n], "tag %s %zu", tag, count) >= 0) l->n++;
+}
+
+/* BENCH_REFS_DUMP: every note's references (links, mentions, frontmatter names, account tags:
+ * "from-path item"), sorted, then the tags' counts, sorted, to compare how the maps were
+ * built (whatever order the notes merged in). */
+static int dump_refs(nl_workspace *ws, const char *file) {
+  FILE *f = fopen(file, "w");
+  if (f == NULL) return -1;
+  size_t n = 0;
+  nl_entry **all = by_path(ws, &n);
+  ptrdiff_t (*const search[4])(const nl_workspace *, const nl_entry *, nl_ref **) = {
+      nl_ws_backlinks, nl_ws_mentions_of, nl_ws_fm_refs_of, nl_ws_account_tags_of};
+  for (size_t i = 0; i < n; i++) {
+    for (int s = 0; s < 4; s++) {
+      nl_ref *refs = NULL;
+      ptrdiff_t k = search[s](ws, all[i], &refs);
+      char **lines = k > 0 ? calloc((size_t)k, sizeof(*lines)) : NULL;
+      for (ptrdiff_t j = 0; lines != NULL && j < k; j++)
+        if (asprintf(&lines[j], "%s %u", nl_ws_get(ws, refs[j].from)->rel, refs[j].link) < 0)
+          lines[j] = NULL;
+      if (lines != NULL) qsort(lines, (size_t)k, sizeof(*lines), cmp_ref_line);
+      fprintf(f, "== %s %d %td\n", all[i]->rel, s, k);
+      for (ptrdiff_t j = 0; lines != NULL && j < k; j++) {
+        fprintf(f, "%s\n", lines[j] != NULL ? lines[j] : "?");
+        free(lines[j]);
+      }
+      free(lines);
+      free(refs);
+    }
+  }
+  line_list tags = {0};
+  nl_ws_foreach_tag(ws, -1, list_tag, &tags);
+  qsort(tags.lines, tags.n, sizeof(*tags.lines), cmp_ref_line);
+  for (size_t i = 0; i < tags.n; i++) {
+    fprintf(f, "%s\n", tags.lines[i]);
+    free(tags.lines[i]);
+  }
+  free(tags.lines);
   free(all);
   return fclose(f);
 }
@@ -393,14 +459,19 @@ int main(int argc, char **argv) {
   double ready_cpu = cpu_s(&ru0);
   while (slices && nl_ws_merge(ws, 2000000)) {
   }
+  /* The reference maps may still be built on a thread of their own: a walk over the tags
+   * joins it and installs them, as the first reference search does. */
+  nl_ws_foreach_tag(ws, -1, no_tag, NULL);
   uint64_t t2 = uv_hrtime();
-  struct rusage ru1;
+  struct rusage ru1, ru1_loop;
   getrusage(RUSAGE_SELF, &ru1);
+  getrusage(RUSAGE_THREAD, &ru1_loop);
   if (getenv("BENCH_SCAN_ONLY") != NULL) {
     printf("{\"notes\":%zu,\"ready_s\":%.3f,\"ready_cpu_s\":%.3f,\"ready_loop_cpu_s\":%.3f,"
-           "\"complete_s\":%.3f,\"complete_cpu_s\":%.3f,\"rss_peak_mib\":%.1f}\n",
+           "\"complete_s\":%.3f,\"complete_cpu_s\":%.3f,\"complete_loop_cpu_s\":%.3f,"
+           "\"rss_peak_mib\":%.1f}\n",
            nl_ws_count(ws), (double)(t1 - t0) / 1e9, ready_cpu, cpu_s(&ru_loop),
-           (double)(t2 - t0) / 1e9, cpu_s(&ru1), (double)ru0.ru_maxrss / 1024.0);
+           (double)(t2 - t0) / 1e9, cpu_s(&ru1), cpu_s(&ru1_loop), (double)ru0.ru_maxrss / 1024.0);
     if (getenv("BENCH_BREAKDOWN") != NULL) breakdown(ws);
     /* BENCH_SYMBOLS: the symbol table too, as the server builds it on its first
      * workspace/symbol (run.sh's first start asks one), and the peak RSS after it. */
@@ -413,6 +484,8 @@ int main(int argc, char **argv) {
              (double)r2.ru_maxrss / 1024.0);
     }
     if (getenv("BENCH_DUMP") != NULL && dump_all(ws, getenv("BENCH_DUMP")) != 0) return 1;
+    if (getenv("BENCH_REFS_DUMP") != NULL && dump_refs(ws, getenv("BENCH_REFS_DUMP")) != 0)
+      return 1;
     return 0;
   }
 
