@@ -15,8 +15,8 @@
  * block when written (the writer checks), so each moves by the block's new address. The block
  * is either read on its own into a new arena, or, after nl_cache_read_records, re-based where
  * it lies in the one allocation that holds every record's block (a slab), which the index
- * keeps: a few hundred preadv calls for the whole cache instead of a read, an allocation and
- * a heap that grows a page at a time per note. */
+ * keeps: a preadv per RUN_RECORDS records instead of a read, an allocation and a heap that
+ * grows a page at a time per note, each record checked and re-based as it arrives. */
 #include "lsp/index/cache_impl.h"
 
 #include <errno.h>
@@ -34,7 +34,9 @@
 #include "lsp/base/error.h"
 #include "lsp/base/log.h"
 
-#define RUN_RECORDS 512 /* records per preadv when reading them all (IOV_MAX is 1024) */
+/* Records per preadv when reading them all (IOV_MAX is 1024): about 180 KB at 100,000 notes,
+ * so that they are still in the CPU's caches when checked and re-based right after. */
+#define RUN_RECORDS 64
 
 /* ---- small helpers ----------------------------------------------------------------------- */
 
@@ -277,6 +279,26 @@ static int read_run(int fd, nl_cachei_slot **run, size_t n, struct iovec *iov) {
   return nl_cachei_io(fd, iov, (int)(2 * n), get64(run[0]->row), 1);
 }
 
+/* Checks and re-bases a record just read into the slab, while its bytes are still in the
+ * CPU's caches (later, from the pool, they came from memory again: the hash was twice as
+ * dear). A damaged one is dropped: nl_cache_load reads it on its own and rejects it, logged. */
+static void settle_in_slab(nl_cachei_slot *s) {
+  uint64_t bytes = get64(s->row + 8), base = get64(s->row + 16), hash = get64(s->row + 24);
+  nl_note *note = s->pre;
+  int ok = nl_cachei_hash_more(nl_cachei_hash_of(note, sizeof(*note)), s->block, bytes) == hash;
+  if (ok) {
+    nl_arena_init(&note->arena); /* the block is the slab's: nothing of it is freed */
+    note->arena.used = bytes;
+    rebase rb = {(const char *)(uintptr_t)base, bytes, s->block, 0};
+    nl_note_each_pointer(note, rebase_ptr, &rb);
+    ok = !rb.bad;
+  }
+  if (!ok) {
+    free(note);
+    s->pre = NULL;
+  }
+}
+
 static void drop_pre(nl_cache_reader *r) {
   for (size_t i = 0; i <= r->mask; i++) {
     free(r->slots[i].pre);
@@ -328,6 +350,7 @@ int nl_cache_read_records(nl_cache_reader *r) {
     for (; j < n && j - i < RUN_RECORDS && get64(order[j]->row) == end; j++)
       end += sizeof(nl_note) + get64(order[j]->row + 8);
     if (read_run(r->fd, order + i, j - i, iov) != 0) rc = NL_EIO;
+    for (; i < j && rc == 0; i++) settle_in_slab(order[i]);
     i = j;
   }
   free(order);
@@ -391,34 +414,16 @@ void nl_cache_slab_free(nl_cache_slab *s) {
   free(s);
 }
 
-/* The note nl_cache_read_records read for nl_cachei_slot s (taken from it), its block re-based where
- * it lies in the slab. NULL when the record is damaged. */
-static nl_note *load_in_slab(nl_cachei_slot *s, const char *rel, uint64_t base, uint64_t hash,
-                             uint64_t bytes) {
-  nl_note *note = s->pre;
-  s->pre = NULL;
-  if (nl_cachei_hash_more(nl_cachei_hash_of(note, sizeof(*note)), s->block, bytes) != hash) {
-    nl_log(NL_LOG_INFO, "ignored a damaged index cache record: %s", rel);
-    free(note);
-    return NULL;
-  }
-  nl_arena_init(&note->arena); /* the block is the slab's: nothing of it is freed */
-  note->arena.used = bytes;
-  rebase rb = {(const char *)(uintptr_t)base, bytes, s->block, 0};
-  nl_note_each_pointer(note, rebase_ptr, &rb);
-  if (rb.bad) {
-    free(note);
-    return NULL;
-  }
-  return note;
-}
-
 /* The note of slot s (a record, of path rel), checked and re-based; new, or NULL. */
 static nl_note *load_slot(nl_cache_reader *r, nl_cachei_slot *s, const char *rel) {
   const unsigned char *row = s->row;
   uint64_t at = get64(row), bytes = get64(row + 8), base = get64(row + 16), hash = get64(row + 24);
-  if (s->pre != NULL) /* else read on its own: a second load of the record */
-    return load_in_slab(s, rel, base, hash, bytes);
+  if (s->pre != NULL) { /* checked and re-based in the slab; else read on its own: a second
+                          load of the record, or a damaged one */
+    nl_note *note = s->pre;
+    s->pre = NULL;
+    return note;
+  }
   nl_note *note = malloc(sizeof(*note));
   if (note == NULL) return NULL;
   nl_arena arena;

@@ -41,9 +41,9 @@ typedef struct nl_cache_reader nl_cache_reader;
  * level when it exists but is foreign or corrupt). */
 nl_cache_reader *nl_cache_open(const char *dir, const char *root);
 /* Reads every record of r's file at once (run it while the walk stats the files): the notes'
- * blocks into one allocation, the slab, with a few hundred preadv calls; nl_cache_load then
- * takes a note from there, its block re-based where it lies, instead of a read and an
- * allocation per note. 0, or a negative error (nl_cache_load reads each record on its own, as
+ * blocks into one allocation, the slab, a preadv per 64 records, each record checked and
+ * re-based where it lies as it arrives; nl_cache_load then takes a note from there instead of
+ * a read and an allocation per note. 0, or a negative error (nl_cache_load reads each record on its own, as
  * it does a record loaded a second time). Call before the first nl_cache_load, from one
  * thread. */
 int nl_cache_read_records(nl_cache_reader *r);

@@ -61,7 +61,8 @@ typedef struct {
   const unsigned char *row; /* into the table */
   const char *rel;
   uint32_t rel_len;
-  nl_note *pre; /* read by nl_cache_read_records and not yet loaded (owned), or NULL */
+  nl_note *pre; /* read, checked and re-based by nl_cache_read_records and not yet loaded
+                   (owned), or NULL */
   char *block;  /* then its block, in the slab */
 } nl_cachei_slot;
 
