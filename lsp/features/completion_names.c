@@ -292,8 +292,8 @@ static void offer_sets(nl_nav_topk *top, const nl_nav_pattern *pat, row_set *set
 
 /* Whether the memo keeps a row (cand entry c): unless the pass scored it and it did not
  * match. A row the pass turned away unread stays unread: testing its name's bytes in order
- * (nl_nav_may_score) dropped a tenth of them, and cost more than the next passes saved (the
- * masks drop most that fail; the pass that must score them drops the rest). */
+ * dropped a tenth of them, and cost more than the next passes saved (the masks drop most
+ * that fail; the pass that must score them drops the rest). */
 static int worth_keeping(uint32_t c) { return (c & NO_MATCH) == 0; }
 
 /* After a pass: the memo keeps, of the rows it looked at (sets[0]: the table's rows it had

@@ -79,10 +79,6 @@ int nl_nav_score(const nl_nav_pattern *p, const char *candidate, size_t clen) {
   return nl_fuzzy_score(p->text, p->len, candidate, clen);
 }
 
-int nl_nav_may_score(const nl_nav_pattern *p, const char *candidate, size_t clen) {
-  return p->len == 0 || !p->ascii || ascii_prefilter(p, candidate, clen) != 0;
-}
-
 int nl_nav_score_str(const nl_nav_pattern *p, const char *candidate) {
   /* The pre-filter walks the name once and most names fail it: no strlen for those. */
   if (p->len > 0 && p->ascii && ascii_prefilter(p, candidate, SIZE_MAX) == 0) return -1;

@@ -55,9 +55,6 @@ static inline int nl_nav_may_anchor(const nl_nav_pattern *p, uint64_t initials,
  * scorer, which keeps a pass over a large vault cheap; no allocation for candidates up to 64
  * bytes. An empty pattern scores every candidate by length. */
 int nl_nav_score(const nl_nav_pattern *p, const char *candidate, size_t clen);
-/* 0 when nl_nav_score certainly gives candidate[0, clen) -1 (an ASCII pattern's bytes are
- * not all in it in order), from one walk of its bytes without the scorer; 1 otherwise. */
-int nl_nav_may_score(const nl_nav_pattern *p, const char *candidate, size_t clen);
 /* nl_nav_score of a NUL-terminated candidate, measured only when the pre-filter lets it
  * through (a pass over many names then walks each rejected one once). */
 int nl_nav_score_str(const nl_nav_pattern *p, const char *candidate);

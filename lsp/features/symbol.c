@@ -54,8 +54,6 @@ typedef struct {
   const nl_ws_symbol *rows;
   int fast;   /* the pattern is ASCII letters and digits: rows tell its tiers and bounds */
   int letter; /* a single typed letter or digit, lower case; 0 otherwise */
-  int narrow; /* a memo keeps what may match: a row that cannot enter is still read once, to
-               * drop it when it does not hold the pattern's letters in order */
 } pass;
 
 /* The best tier a row can reach, from the row alone (fast patterns only): 4 or 3 when the
@@ -79,21 +77,14 @@ static uint64_t row_bound(const pass *p, const nl_ws_symbol *r, int tier) {
   return symbol_rank(bound, 1, 1, UINT64_MAX);
 }
 
-/* -1 when the row certainly does not match (narrowing only), else -2: it may. A single
- * letter's mask test already said so of an ASCII string: it is not read. */
-static int may_match(const pass *p, const nl_ws_symbol *r) {
-  if (!p->narrow || (p->letter && r->ascii)) return -2;
-  return nl_nav_may_score(p->pat, r->text, r->len) ? -2 : -1;
-}
-
 /* The row's score, -1 when it does not match, -2 when it cannot enter the full list (it may
- * match: the memo keeps it). */
+ * match: the memo keeps it, unread). */
 static int row_score(const pass *p, const nl_ws_symbol *r) {
   const nl_nav_pattern *pat = p->pat;
   if (!p->fast) return nl_nav_score(pat, r->text, r->len);
   int tier = row_tier(p, r);
   const nl_nav_topk *top = p->top;
-  if (top->n == top->cap && row_bound(p, r, tier) < top->items[0].rank) return may_match(p, r);
+  if (top->n == top->cap && row_bound(p, r, tier) < top->items[0].rank) return -2;
   /* One letter that is not the string's first: its score follows from the row (the mask
    * says it is there; the initials say whether it starts a word). */
   if (p->letter && r->ascii && r->len > 1 && r->first != p->letter)
@@ -174,12 +165,9 @@ static void offer_all(const pass *p, uint32_t *cand, size_t n) {
   const nl_nav_topk *top = p->top;
   int full_high = top->n == top->cap && (top->items[0].rank >> 32 >> 24) >= NL_NAV_TIER_WORDS;
   const uint32_t *ks = low.items;
+  /* Else none of the rest can enter: the memo keeps them unread. */
   for (size_t i = 0; i < low.n && !full_high; i++)
     offer_unit(p, cand, n, ks[i], unit_end(p, cand, n, ks[i]));
-  /* None of the rest can enter; for the memo, those that do not match go. */
-  for (size_t i = 0; i < low.n && full_high && p->narrow; i++)
-    for (size_t k = ks[i], end = unit_end(p, cand, n, k); k < end; k++)
-      if (may_match(p, &p->rows[cand[k]]) == -1) cand[k] = GONE;
   nl_vec_free(&low);
 }
 
@@ -296,12 +284,13 @@ int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t 
     return NL_RPC_INTERNAL_ERROR;
   }
   pass p = {&top, &pat, ctx->ws, rows, pat.len > 0 && pat.n_pieces == pat.len,
-            pat.n_pieces == 1 && len == 1 ? (unsigned char)pat.lower[0] : 0, memo != NULL};
+            pat.n_pieces == 1 && len == 1 ? (unsigned char)pat.lower[0] : 0};
   offer_all(&p, cand.items, cand.n);
   if (memo != NULL) {
-    /* What may still match: every candidate not found to miss. A single letter's pass reads
-     * no string, so its strings are not copied (that would read them all); the next
-     * keystroke's pass reads and copies them. */
+    /* What may still match: every candidate not scored as a miss (one that could not enter
+     * stays unread: testing its bytes in order dropped a few percent and cost a read of
+     * each). A single letter's pass reads no string, so its strings are not copied (that
+     * would read them all); the next keystroke's pass copies them. */
     uint32_t *c = cand.items;
     size_t kept = 0;
     for (size_t i = 0; i < cand.n; i++)
