@@ -174,6 +174,25 @@ static void test_field_ranges(void) {
   nl_note_free(n);
 }
 
+/* A date is 12 bytes: its day shares 32 bits with its flags, and the first and the last day a
+ * four-digit year can name keep their value. */
+static void test_date_extremes(void) {
+  ASSERT_EQ(sizeof(nl_task_date), 12);
+  nl_note *n = parse("- [ ] far \xe2\x8f\xb3 0000-01-01 \xf0\x9f\x93\x85 9999-12-31");
+  const nl_task *t = only_task(n);
+  ASSERT(t != NULL);
+  int32_t last;
+  ASSERT_EQ(nl_date_parse("9999-12-31", 10, &last), 0);
+  const nl_task_date *due = nl_task_date_of(t, NL_DATE_DUE);
+  const nl_task_date *sched = nl_task_date_of(t, NL_DATE_SCHEDULED);
+  ASSERT(due->present && due->valid && sched->present && sched->valid);
+  ASSERT_EQ(due->field, NL_DATE_DUE);
+  ASSERT_EQ(due->days, last);
+  ASSERT_EQ(sched->days, -719528);
+  ASSERT(!nl_task_date_of(t, NL_DATE_START)->present);
+  nl_note_free(n);
+}
+
 /* A task keeps its seldom fields apart: none of them costs a task nothing (48 bytes, no
  * nl_task_more), any one of them gets the others as NULL. */
 static void test_seldom_fields_apart(void) {
@@ -342,6 +361,7 @@ int main(void) {
   RUN(test_truncated_emoji_is_text);
   RUN(test_owners_tags_and_proposed);
   RUN(test_owners_and_tags_by_line);
+  RUN(test_date_extremes);
   RUN(test_proposed_settings);
   RUN(test_custom_statuses);
   RUN(test_done_and_recurrence_symbols);

@@ -185,14 +185,15 @@ typedef enum {
 /* A date field: its emoji (with any U+FE0F), spaces, then exactly \d{4}-\d{2}-\d{2}. A value of
  * another shape ("tomorrow", "<% tp.date.now() %>", "{{date}}") makes no field at all: the
  * emoji and the value stay description text, as in Tasks. A task keeps only the dates it has
- * (nl_task_date_of). */
+ * (nl_task_date_of). 12 bytes: the flags and the day share 32 bits (a four-digit year's day
+ * is within +-2^22 of 1970). */
 typedef struct {
-  uint8_t present;
-  uint8_t valid;          /* the value is a real calendar date ("2025-11-31" is not) */
-  uint8_t mojibake;       /* the emoji was read through mojibake ("üìÖ" for 📅) */
-  uint8_t field;          /* nl_date_field */
-  int32_t days;           /* days since 1970-01-01 when valid */
-  nl_col_span range;          /* emoji through the end of the value; the value is its last 10
+  unsigned present : 1;
+  unsigned valid : 1;     /* the value is a real calendar date ("2025-11-31" is not) */
+  unsigned mojibake : 1;  /* the emoji was read through mojibake ("üìÖ" for 📅) */
+  unsigned field : 3;     /* nl_date_field */
+  signed days : 26;       /* days since 1970-01-01 when valid, else 0 */
+  nl_col_span range;      /* emoji through the end of the value; the value is its last 10
                              bytes (nl_task_date_value) */
 } nl_task_date;
 

@@ -385,10 +385,10 @@ static int step_date(reader *r, nl_date_field f, size_t *from) {
   nl_task_date *d = &r->dates[f];
   int32_t days = 0;
   d->present = 1;
-  d->valid = nl_date_parse(s + v, 10, &days) == 0;
+  d->valid = nl_date_parse(s + v, 10, &days) == 0; /* a four-digit year: days fits */
   d->days = d->valid ? days : 0;
-  d->mojibake = (uint8_t)moji;
-  d->field = (uint8_t)f;
+  d->mojibake = (unsigned)moji;
+  d->field = (unsigned)f;
   d->range = span(a, r->e);
   r->t->mojibake |= (uint8_t)moji;
   *from = a;
