@@ -66,9 +66,9 @@ static inline void dump_note(dump *d, const nl_note *n) {
     put(d, "block %s %u:%u-%u:%u\n", S(n->blocks[i].id), R(n->blocks[i].range));
   for (size_t i = 0; i < n->n_links; i++) {
     const nl_link *l = &n->links[i];
-    put(d, "link %d %s %s %s %s %u:%u-%u:%u %u:%u-%u:%u\n", l->kind, S(l->target),
-        S(nl_link_heading(l)),
-        S(nl_link_block(l)), S(l->alias), R(l->range), R(nl_link_target_range(l)));
+    put(d, "link %d %s %s %s %s %u:%u-%u:%u %u:%u-%u:%u %u:%u-%u:%u\n", l->kind, S(l->target),
+        S(nl_link_heading(l)), S(nl_link_block(l)), S(nl_link_alias(l)), R(l->range),
+        R(nl_link_target_range(l)), R(nl_link_fragment_range(l)));
   }
   for (size_t i = 0; i < n->n_tags; i++)
     put(d, "tag %s %d %u:%u-%u:%u\n", S(n->tags[i].name), i < n->n_fm_tags,
@@ -302,7 +302,7 @@ static inline json_t *links_json(const nl_note *n) {
                           json_brange(nl_link_target_range(l)));
     set_str(o, "heading", nl_link_heading(l));
     set_str(o, "block", nl_link_block(l));
-    set_str(o, "alias", l->alias);
+    set_str(o, "alias", nl_link_alias(l));
     set_range(o, "fragmentRange", nl_link_fragment_range(l));
     json_array_append_new(a, o);
   }

@@ -80,19 +80,38 @@ static void test_arena_huge_request(void) {
   nl_arena_free(&a);
 }
 
-/* A link keeps one fragment: a heading or a block id, never both (64 bytes a link). */
+/* A link keeps one fragment: a heading or a block id, never both; it and the alias lie
+ * apart (nl_link_more), so a plain link is 48 bytes and has none, and its fragment range is
+ * empty at its target's end. */
 static void test_link_fragment(void) {
-  ASSERT_EQ(sizeof(nl_link), 64);
-  const char *text = "[[A#Head]] [[B#^blk]] [[C]] [d](D.md#^b2)\n";
+  ASSERT_EQ(sizeof(nl_link), 48);
+  const char *text = "[[A#Head]] [[B#^blk]] [[C]] [d](D.md#^b2) [[E|e]] [[ F # G | g ]]\n";
   nl_note *n = nl_note_parse(text, strlen(text));
   ASSERT(n != NULL);
-  ASSERT_EQ(n->n_links, 4);
+  ASSERT_EQ(n->n_links, 6);
   ASSERT_STR_EQ(nl_link_heading(&n->links[0]), "Head");
   ASSERT(nl_link_block(&n->links[0]) == NULL);
+  ASSERT(nl_link_alias(&n->links[0]) == NULL);
   ASSERT_STR_EQ(nl_link_block(&n->links[1]), "blk");
   ASSERT(nl_link_heading(&n->links[1]) == NULL);
+  nl_brange f = nl_link_fragment_range(&n->links[1]);
+  ASSERT_MEM_EQ(text + f.start.col, f.end.col - f.start.col, "^blk", 4);
+  ASSERT(n->links[2].more == NULL);
   ASSERT(nl_link_heading(&n->links[2]) == NULL && nl_link_block(&n->links[2]) == NULL);
+  f = nl_link_fragment_range(&n->links[2]);
+  ASSERT_EQ(f.start.col, nl_link_target_range(&n->links[2]).end.col);
+  ASSERT_EQ(f.end.col, f.start.col);
   ASSERT_STR_EQ(nl_link_block(&n->links[3]), "b2");
+  ASSERT_STR_EQ(nl_link_alias(&n->links[3]), "d");
+  ASSERT_STR_EQ(nl_link_alias(&n->links[4]), "e");
+  ASSERT(nl_link_heading(&n->links[4]) == NULL);
+  f = nl_link_fragment_range(&n->links[4]);
+  ASSERT_EQ(f.start.col, nl_link_target_range(&n->links[4]).end.col);
+  ASSERT_STR_EQ(n->links[5].target, "F");
+  ASSERT_STR_EQ(nl_link_heading(&n->links[5]), "G");
+  ASSERT_STR_EQ(nl_link_alias(&n->links[5]), "g");
+  f = nl_link_fragment_range(&n->links[5]);
+  ASSERT_MEM_EQ(text + f.start.col, f.end.col - f.start.col, "G", 1);
   nl_note_free(n);
 }
 

@@ -534,7 +534,7 @@ static void check_alias(nl_diag_run *r, const nl_link *l, const nl_entry *t) {
   size_t bl;
   target_base(l->target, &base, &bl);
   if (nl_ws_same_name(base, bl, t->name, strlen(t->name))) return;
-  const char *shown = l->alias ? l->alias : l->target;
+  const char *shown = nl_link_alias(l) ? nl_link_alias(l) : l->target;
   nl_diag *d = nl_diag_push(r->out, NL_SEV_HINT, NL_DIAG_ALIAS_LINK, l->range,
                     nl_diag_fmt("'%s' is a title or alias of '%s': Obsidian links by file name", l->target,
                         t->rel));

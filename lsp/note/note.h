@@ -92,21 +92,25 @@ typedef enum {
                              one too (an embed, as Obsidian reads it), its range from the '!' */
 } nl_link_kind;
 
-/* A vault holds about seven links a note, so a link keeps its target and fragment as columns
- * on their one line (a wikilink is one line; a markdown destination holds no line end), read
- * with nl_link_target_range and nl_link_fragment_range, and one string for a heading or a
- * block: 64 bytes. */
+/* What few links have (about one in six in a generated vault): a fragment or an alias. */
 typedef struct {
-  const char *target;     /* note part as written (decoded for markdown links): "Ana Ruiz",
-                             "Meetings/x", "x.md", "../People/Ana Ruiz.md"; "" for [[#heading]] */
   const char *fragment;   /* the text after '#' (after "#^" for a block), or NULL: read it with
                              nl_link_heading and nl_link_block */
   const char *alias;      /* text after '|' (or the markdown link text), or NULL */
+  nl_col_span fragment_cols; /* the heading/block text after '#' ('^' included) */
+} nl_link_more;
+
+/* A vault holds about seven links a note, so a link keeps its target as columns on its one
+ * line (a wikilink is one line; a markdown destination holds no line end), read with
+ * nl_link_target_range and nl_link_fragment_range, and its fragment and alias apart
+ * (nl_link_more, read with nl_link_heading, nl_link_block and nl_link_alias): 48 bytes. */
+typedef struct {
+  const char *target;     /* note part as written (decoded for markdown links): "Ana Ruiz",
+                             "Meetings/x", "x.md", "../People/Ana Ruiz.md"; "" for [[#heading]] */
+  const nl_link_more *more; /* NULL when the link has neither a fragment nor an alias */
   nl_brange range;        /* the whole link, brackets (and '!') included */
-  uint32_t line;          /* the line of target_cols and fragment_cols */
+  uint32_t line;          /* the line of target_cols and of the fragment */
   nl_col_span target_cols;    /* the target text inside the brackets (the href for markdown) */
-  nl_col_span fragment_cols;  /* the heading/block text after '#' ('^' included), or empty at
-                             the target's end */
   uint8_t kind;           /* nl_link_kind */
   uint8_t is_block;       /* the fragment is a block id ("#^id") */
 } nl_link;
@@ -114,10 +118,14 @@ typedef struct {
 /* The heading after '#' and the block id after "#^" (without '^'): at most one is not NULL;
  * borrowed from the note. */
 static inline const char *nl_link_heading(const nl_link *l) {
-  return l->is_block ? NULL : l->fragment;
+  return l->more == NULL || l->is_block ? NULL : l->more->fragment;
 }
 static inline const char *nl_link_block(const nl_link *l) {
-  return l->is_block ? l->fragment : NULL;
+  return l->more != NULL && l->is_block ? l->more->fragment : NULL;
+}
+/* The text after '|' (the markdown link's text), or NULL; borrowed from the note. */
+static inline const char *nl_link_alias(const nl_link *l) {
+  return l->more != NULL ? l->more->alias : NULL;
 }
 
 static inline nl_brange nl_link_target_range(const nl_link *l) {
@@ -125,8 +133,12 @@ static inline nl_brange nl_link_target_range(const nl_link *l) {
   return r;
 }
 
+/* The heading/block text after '#' ('^' included), or empty at the target's end. */
 static inline nl_brange nl_link_fragment_range(const nl_link *l) {
-  nl_brange r = {{l->line, l->fragment_cols.a}, {l->line, l->fragment_cols.b}};
+  nl_col_span c = l->more != NULL && l->more->fragment != NULL
+                      ? l->more->fragment_cols
+                      : (nl_col_span){l->target_cols.b, l->target_cols.b};
+  nl_brange r = {{l->line, c.a}, {l->line, c.b}};
   return r;
 }
 

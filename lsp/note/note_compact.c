@@ -58,8 +58,11 @@ static void each_object(nl_note *n, visit_fn fn, void *ud) {
   for (size_t i = 0; i < n->n_links; i++) {
     nl_link *l = &n->links[i];
     STR(l->target);
-    STR(l->fragment);
-    STR(l->alias);
+    ARR(l->more, 1);
+    if (l->more == NULL) continue;
+    nl_link_more *m = (nl_link_more *)l->more; /* the copy fn returned */
+    STR(m->fragment);
+    STR(m->alias);
   }
   ARR(n->tags, n->n_tags);
   for (size_t i = 0; i < n->n_tags; i++) STR(n->tags[i].name);

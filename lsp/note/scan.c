@@ -91,6 +91,13 @@ static const char *dup(unit *u, size_t a, size_t b) {
   return p;
 }
 
+/* A new record at the end of v, or NULL (the parse is then out of memory). */
+static void *push(unit *u, nl_vec *v, size_t size) {
+  void *p = nl_vec_push(v, size);
+  if (p == NULL) u->s->oom = 1;
+  return p;
+}
+
 /* Whether a wikilink opens at i ("[[" checked by the caller); returns the offset after "]]",
  * or 0. The content is one line, not blank, and holds no other "[["; where a line has no
  * closer left, later openers on it fail at once. */
@@ -252,11 +259,8 @@ static size_t angle_end(unit *u, size_t i) {
 }
 
 static int exclude(unit *u, size_t a, size_t b) {
-  span *sp = nl_vec_push(&u->s->excluded, sizeof(span));
-  if (sp == NULL) {
-    u->s->oom = 1;
-    return -1;
-  }
+  span *sp = push(u, &u->s->excluded, sizeof(span));
+  if (sp == NULL) return -1;
   sp->a = a;
   sp->b = b;
   return 0;
@@ -300,9 +304,8 @@ static void mark_excluded(unit *u) {
           i = r;
           continue;
         }
-        nl_brange *c = nl_vec_push(&u->s->code, sizeof(nl_brange));
-        if (c == NULL) u->s->oom = 1;
-        else *c = range_of(u, i, k);
+        nl_brange *c = push(u, &u->s->code, sizeof(nl_brange));
+        if (c != NULL) *c = range_of(u, i, k);
         break;
       }
       case '$':
@@ -367,10 +370,7 @@ static void trim(const char *t, size_t *a, size_t *b) {
  * after the wikilinks inside its text. */
 static nl_link *push_link(unit *u, nl_bpos start) {
   nl_vec *v = &u->s->links;
-  if (nl_vec_push(v, sizeof(nl_link)) == NULL) {
-    u->s->oom = 1;
-    return NULL;
-  }
+  if (push(u, v, sizeof(nl_link)) == NULL) return NULL;
   nl_link *links = v->items;
   size_t at = v->n - 1;
   while (at > 0 && (links[at - 1].range.start.line > start.line ||
@@ -384,6 +384,16 @@ static nl_link *push_link(unit *u, nl_bpos start) {
 
 /* Splits target#fragment of [a, b) into the link; the fragment may be a ^block. */
 static void split_fragment(unit *u, nl_link *l, size_t a, size_t b, int decode);
+
+/* The link's record of what few links have, made (empty) on first use; NULL when out of
+ * memory. */
+static nl_link_more *more_of(unit *u, nl_link *l) {
+  nl_link_more *m = (nl_link_more *)l->more; /* the parse's own until the note is handed out */
+  if (m == NULL && (m = nl_arena_alloc_of(u->s->arena, sizeof(*m), sizeof(*m))) != NULL)
+    l->more = memset(m, 0, sizeof(*m));
+  if (m == NULL) u->s->oom = 1;
+  return m;
+}
 
 static void emit_wikilink(unit *u, size_t i, size_t end, int embed) {
   const char *t = u->t;
@@ -408,7 +418,8 @@ static void emit_wikilink(unit *u, size_t i, size_t end, int embed) {
   if (as < ce) {
     size_t a = as, b = ce;
     trim(t, &a, &b);
-    l->alias = dup(u, a, b);
+    nl_link_more *m = more_of(u, l);
+    if (m != NULL) m->alias = dup(u, a, b);
   }
 }
 
@@ -446,13 +457,13 @@ static void split_fragment(unit *u, nl_link *l, size_t a, size_t b, int decoded)
   nl_bpos at = pos_of(u, ta);
   l->line = at.line;
   l->target_cols = (nl_col_span){at.col, at.col + (uint32_t)(tb - ta)};
-  l->fragment_cols = (nl_col_span){l->target_cols.b, l->target_cols.b};
-  if (hash == NULL) return;
+  nl_link_more *m = hash != NULL ? more_of(u, l) : NULL;
+  if (m == NULL) return;
   size_t fa = te + 1, fb = b;
   if (!decoded) trim(t, &fa, &fb);
-  l->fragment_cols = (nl_col_span){at.col + (uint32_t)(fa - ta), at.col + (uint32_t)(fb - ta)};
+  m->fragment_cols = (nl_col_span){at.col + (uint32_t)(fa - ta), at.col + (uint32_t)(fb - ta)};
   l->is_block = fa < fb && t[fa] == '^';
-  l->fragment = decoded ? decode(u, fa + l->is_block, fb) : dup(u, fa + l->is_block, fb);
+  m->fragment = decoded ? decode(u, fa + l->is_block, fb) : dup(u, fa + l->is_block, fb);
 }
 
 /* A markdown link's "(destination "title")" from the '(' at i; returns the offset after ')'
@@ -522,7 +533,8 @@ static size_t markdown_link(unit *u, size_t o, int image, size_t i) {
   if (l == NULL) return end;
   l->kind = NL_LINK_MARKDOWN;
   l->range = range_of(u, image ? o - 1 : o, end);
-  l->alias = dup(u, o + 1, i);
+  nl_link_more *m = more_of(u, l);
+  if (m != NULL) m->alias = dup(u, o + 1, i);
   split_fragment(u, l, da, db, 1);
   return end;
 }
@@ -532,11 +544,8 @@ static void emit_tag(unit *u, size_t i, size_t *next) {
   int named = 0;
   for (size_t k = i + 1; k < e && !named; k++) named = !is_digit(u->t[k]) && u->t[k] != '-' && u->t[k] != '/';
   if (!named) return;
-  nl_tag *tag = nl_vec_push(&u->s->tags, sizeof(nl_tag));
-  if (tag == NULL) {
-    u->s->oom = 1;
-    return;
-  }
+  nl_tag *tag = push(u, &u->s->tags, sizeof(nl_tag));
+  if (tag == NULL) return;
   /* A note repeats its tags (#task on every task line): the same name is stored once. */
   const nl_tag *tags = u->s->tags.items;
   tag->name = NULL;
@@ -578,11 +587,8 @@ static void emit_mention(unit *u, size_t i, size_t limit) {
   if (we > te) we = te;
   we = i + 1 + nl_mojibake_word_end(t + i + 1, te - i - 1, we - i - 1, mention_word_cp);
   while (we > i + 1 && (t[we - 1] == '.' || t[we - 1] == '\'' || t[we - 1] == '-')) we--;
-  nl_mention *m = nl_vec_push(&u->s->mentions, sizeof(nl_mention));
-  if (m == NULL) {
-    u->s->oom = 1;
-    return;
-  }
+  nl_mention *m = push(u, &u->s->mentions, sizeof(nl_mention));
+  if (m == NULL) return;
   m->tail = dup(u, i + 1, te);
   m->word_len = (uint32_t)(we - i - 1);
   m->at = pos_of(u, i);
@@ -597,22 +603,16 @@ static void emit_block_id(unit *u, size_t i, size_t *next) {
   size_t k = e;
   while (k < u->end && is_blank(t[k])) k++;
   if (k < u->end && !is_eol(t[k])) return;
-  nl_block_id *b = nl_vec_push(&u->s->blocks, sizeof(nl_block_id));
-  if (b == NULL) {
-    u->s->oom = 1;
-    return;
-  }
+  nl_block_id *b = push(u, &u->s->blocks, sizeof(nl_block_id));
+  if (b == NULL) return;
   b->id = dup(u, i + 1, e);
   b->range = range_of(u, i, e);
   *next = e;
 }
 
 static void push_bracket(unit *u, size_t i, int image) {
-  size_t *b = nl_vec_push(&u->s->brackets, sizeof(size_t));
-  if (b == NULL) {
-    u->s->oom = 1;
-    return;
-  }
+  size_t *b = push(u, &u->s->brackets, sizeof(size_t));
+  if (b == NULL) return;
   *b = i << 1 | (size_t)image;
 }
 

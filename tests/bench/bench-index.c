@@ -107,7 +107,8 @@ static size_t unique_str_bytes(const nl_note *n) {
   for (size_t i = 0; i < n->n_headings; i++) PUT(n->headings[i].text);
   for (size_t i = 0; i < n->n_blocks; i++) PUT(n->blocks[i].id);
   for (size_t i = 0; i < n->n_links; i++) {
-    PUT(n->links[i].target); PUT(n->links[i].fragment); PUT(n->links[i].alias);
+    PUT(n->links[i].target); PUT(nl_link_heading(&n->links[i])); PUT(nl_link_block(&n->links[i]));
+    PUT(nl_link_alias(&n->links[i]));
   }
   for (size_t i = 0; i < n->n_tags; i++) PUT(n->tags[i].name);
   for (size_t i = 0; i < n->n_mentions; i++) PUT(n->mentions[i].tail);
@@ -155,9 +156,11 @@ static void breakdown(nl_workspace *ws) {
         b[STR_TASK] += str_bytes(nl_task_depends_on(t, j));
     }
     b[LINKS] += n->n_links * sizeof(nl_link);
-    for (size_t k = 0; k < n->n_links; k++)
+    for (size_t k = 0; k < n->n_links; k++) {
+      b[LINKS] += n->links[k].more != NULL ? sizeof(nl_link_more) : 0;
       b[STR_LINK] += str_bytes(n->links[k].target) + str_bytes(nl_link_heading(&n->links[k])) +
-                     str_bytes(nl_link_block(&n->links[k])) + str_bytes(n->links[k].alias);
+                     str_bytes(nl_link_block(&n->links[k])) + str_bytes(nl_link_alias(&n->links[k]));
+    }
     b[TAGS] += n->n_tags * sizeof(nl_tag);
     for (size_t k = 0; k < n->n_tags; k++) b[STR_TAG] += str_bytes(n->tags[k].name);
     b[MENTIONS] += n->n_mentions * sizeof(nl_mention);
