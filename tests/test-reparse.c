@@ -1,5 +1,7 @@
 /* An open note re-parsed after edits (nl_doc_index): the lines the edits left alone are not
- * parsed again (the frontmatter is taken from the last parse), a parse that keeps the index's
+ * parsed again (the frontmatter is taken from the last parse; the block structure too, when the
+ * edit cannot change it: every key typed at every column of a note of every block kind is
+ * checked against a fresh parse), a parse that keeps the index's
  * keys and the note's face only swaps in (no name row written again), and diagnostics are
  * written as JSON text. Checked against a full recomputation over random sequences of edits:
  * after every pause the parse equals a fresh parse of the text, and the diagnostics of the
@@ -226,22 +228,28 @@ static void random_change(nl_doc *doc, int crlf) {
   json_decref(changes);
 }
 
+/* The pilot meeting of a fresh index over the vault, opened with `text` and indexed; its
+ * path into abs (4200 bytes). NULL when that failed. */
+static nl_doc *open_pilot(fixture *f, nl_encoding enc, const char *text, size_t len, char *abs) {
+  if (fixture_init(f, dir, enc) != 0) return NULL;
+  snprintf(abs, 4200, "%s/Meetings/2025-11-02 Pilot.md", nl_ws_root(f->ws, 0));
+  const nl_entry *e = nl_ws_by_path(f->ws, abs);
+  nl_doc *doc = e != NULL ? nl_docs_open(f->docs, e->uri, 1, text, len) : NULL;
+  return doc != NULL && nl_doc_index(doc, f->ws, abs) != NULL ? doc : NULL;
+}
+
 static void random_edits(unsigned s, int crlf, int rounds) {
   fixture f;
-  ASSERT(fixture_init(&f, dir, NL_ENC_UTF16) == 0);
   char abs[4200];
-  snprintf(abs, sizeof abs, "%s/Meetings/2025-11-02 Pilot.md", nl_ws_root(f.ws, 0));
-  const nl_entry *e = nl_ws_by_path(f.ws, abs);
-  ASSERT(e != NULL);
   /* CRLF: every line end of the text as opened is "\r\n". */
   nl_buf text = NL_BUF_INIT;
   for (const char *p = meeting; *p; p++) {
     int end = crlf && *p == '\n';
     nl_buf_add(&text, end ? "\r\n" : p, end ? 2 : 1);
   }
-  nl_doc *doc = nl_docs_open(f.docs, e->uri, 1, text.s, text.len);
+  nl_doc *doc = open_pilot(&f, NL_ENC_UTF16, text.s, text.len, abs);
   nl_buf_free(&text);
-  ASSERT(doc != NULL && nl_doc_index(doc, f.ws, abs) != NULL);
+  ASSERT(doc != NULL);
   nl_ws_symbol_table symbols; /* built now, so that every update keeps it in step */
   ASSERT(nl_ws_symbols(f.ws, &symbols) == 0);
   seed = s;
@@ -266,6 +274,151 @@ static void test_random_edits_crlf(void) {
   for (unsigned s = 11; s <= 13; s++) random_edits(s, 1, 60);
 }
 
+/* Blocks of every kind, for typing inside lines (nl_note_blocks_hold decides whether the last
+ * parse's blocks hold). */
+static const char *const blocky =
+    "---\n"
+    "title: Blocks\n"
+    "---\n"
+    "Setext title\n"
+    "============\n"
+    "A paragraph over\n"
+    "two lines with [[Ana Ruiz]]\n"
+    "[foo]: /url\n"
+    "[x] not a task [[Contoso]]\n"
+    "\n"
+    "[y] /url\n"
+    "===\n"
+    "\n"
+    "[z]: /url\n"
+    "\"t\" x\n"
+    "> quoted @Ana Ruiz\n"
+    "> lazy line\n"
+    "1. first [[Missing note]]\n"
+    "2. [ ] numbered task @Zed 📅 2025-11-31\n"
+    "   continued #tag\n"
+    "- [ ?] proposed @Léa Dubois\n"
+    "\n"
+    "  - [x] nested done ✅ 2025-11-01\n"
+    "<!-- a comment\n"
+    "still [[Missing in html]]\n"
+    "-->\n"
+    "    indented code [[Missing in code]]\n"
+    "\n"
+    "#tag line and **bold**\n"
+    "**Bold**: text\n"
+    "2024-05-01 dated\n"
+    "## Heading two ##\n"
+    "Under\n"
+    "---\n"
+    "~~~\n"
+    "fenced [[Nowhere]]\n"
+    "~~~\n"
+    "last line ^blk9";
+
+static const char *const keys_in_line[] = {
+    "a", "é", " ", "#", "# ", "-", "- ", "*", "**", "_", "=", "===", "`", "```", "~~~", "<",
+    "<div>", ">", "> ", "[", "]", "]:", "[ ] ", "[ ?] ", ":", "1", "1. ", ".", ")", "+", "+ ",
+    "    ", "\t", "|", "\\", "[[Ana Ruiz]]", "@Ana Ruiz", "@Zed ", "#task", "📅 2025-11-01",
+    "^blk2", "-->", "...", "---", "`code`", "[[#Heading two]]",
+};
+
+/* Keys typed inside one line between pauses: insertions of keys_in_line and deletions, never
+ * of a line end; now and then the whole text again. After each pause the parse (which walks
+ * the last parse's blocks when they hold) equals a fresh one. */
+static void random_typing(unsigned s, int rounds) {
+  fixture f;
+  char abs[4200];
+  nl_doc *doc = open_pilot(&f, NL_ENC_UTF8, blocky, strlen(blocky), abs);
+  ASSERT(doc != NULL);
+  seed = s;
+  unsigned reused = 0;
+  for (int i = 0; i < rounds; i++) {
+    uint32_t line = rnd((uint32_t)doc->lines.n_lines);
+    unsigned keys = 1 + rnd(4);
+    for (unsigned k = 0; k < keys; k++) {
+      size_t len = nl_lines_line_end(&doc->lines, line) - nl_lines_line_start(&doc->lines, line);
+      uint32_t c1 = rnd((uint32_t)len + 1), c2 = c1;
+      const char *ins = "";
+      if (rnd(3) == 0) c2 = c1 + rnd(4) > len ? (uint32_t)len : c1 + rnd(4);
+      else ins = keys_in_line[rnd(sizeof keys_in_line / sizeof *keys_in_line)];
+      json_t *changes = rnd(40) == 0
+          ? json_pack("[{s:s}]", "text", blocky)
+          : json_pack("[{s:{s:{s:i,s:i},s:{s:i,s:i}},s:s}]", "range", "start", "line", line,
+                      "character", c1, "end", "line", line, "character", c2, "text", ins);
+      char err[128];
+      ASSERT(nl_doc_apply(doc, changes, NL_ENC_UTF8, doc->version + 1, err, sizeof err) == 0);
+      json_decref(changes);
+    }
+    unsigned before = doc->blocks.reused;
+    ASSERT(nl_doc_index(doc, f.ws, abs) != NULL);
+    reused += doc->blocks.reused > before;
+    char what[64];
+    snprintf(what, sizeof what, "typing seed %u round %d", s, i);
+    int failures = nl_test_failures;
+    same_as_full(&f, doc, abs, what);
+    if (nl_test_failures != failures) break;
+  }
+  /* The path under test is taken often. */
+  ASSERT((int)reused * 8 > rounds);
+  fixture_done(&f);
+}
+
+/* The parse of text after one edit of base (the edit replaced base[a, b)): given base's
+ * parse and blocks, equal to a fresh parse; *held counts the edits for which they held. */
+static void edited_as_fresh(const char *base, const nl_note *prev, const nl_note_blocks *bl,
+                            size_t a, size_t b, const char *ins, size_t *held) {
+  size_t n = strlen(base), k = strlen(ins);
+  char *t = malloc(n - (b - a) + k + 1);
+  memcpy(t, base, a);
+  memcpy(t + a, ins, k);
+  memcpy(t + a + k, base + b, n - b + 1);
+  nl_note_blocks copy = *bl;
+  copy.items = malloc(bl->cap * sizeof(*bl->items));
+  memcpy(copy.items, bl->items, bl->n * sizeof(*bl->items));
+  nl_note_edit edit = {a, n - b, &copy};
+  nl_note *inc = nl_note_parse_ex(t, strlen(t), prev, &edit), *fresh = nl_note_parse(t, strlen(t));
+  char *x = note_dump(inc), *y = note_dump(fresh);
+  if (strcmp(x, y) != 0) fprintf(stderr, "after \"%s\" at %zu..%zu:\n%s\n", ins, a, b, t);
+  ASSERT_STR_EQ(x, y);
+  *held += copy.reused > 0;
+  free(x);
+  free(y);
+  nl_note_free(inc);
+  nl_note_free(fresh);
+  nl_note_blocks_free(&copy);
+  free(t);
+}
+
+/* Every key of keys_in_line typed at every column of every line of `blocky`, and one to three
+ * bytes deleted there: each parse equals a fresh one, and blocks hold for some. */
+static void test_every_key_in_every_line(void) {
+  nl_note_blocks bl = {0};
+  nl_note_edit whole = {0, 0, &bl};
+  nl_note *prev = nl_note_parse_ex(blocky, strlen(blocky), NULL, &whole);
+  ASSERT(prev != NULL && bl.valid);
+  nl_lines l;
+  ASSERT(nl_lines_init(&l, blocky, strlen(blocky)) == 0);
+  size_t held = 0, tried = 0;
+  for (size_t line = 0; line < l.n_lines; line++) {
+    size_t start = l.starts[line], end = nl_lines_line_end(&l, line);
+    for (size_t a = start; a <= end; a++) {
+      for (size_t i = 0; i < sizeof keys_in_line / sizeof *keys_in_line; i++, tried++)
+        edited_as_fresh(blocky, prev, &bl, a, a, keys_in_line[i], &held);
+      for (size_t d = 1; d <= 3 && a + d <= end; d++, tried++)
+        edited_as_fresh(blocky, prev, &bl, a, a + d, "", &held);
+    }
+  }
+  ASSERT(held > tried / 4);
+  nl_lines_free(&l);
+  nl_note_free(prev);
+  nl_note_blocks_free(&bl);
+}
+
+static void test_random_typing(void) {
+  for (unsigned s = 21; s <= 28; s++) random_typing(s, 80);
+}
+
 /* Typing inside a task's text keeps every key and the face: the new parse swaps in, no name
  * row is written again (the table keeps its length) and the generation stays; a new link
  * target is a new key, and the rows are written again. */
@@ -284,7 +437,8 @@ static void test_typing_swaps_in(void) {
                              "\"end\":{\"line\":15,\"character\":20}},\"text\":\"soon \"}]", 0, NULL);
   char err[128];
   ASSERT(nl_doc_apply(doc, typed, NL_ENC_UTF16, 2, err, sizeof err) == 0);
-  ASSERT_EQ(doc->same_lines, 15);
+  ASSERT_EQ(doc->head, nl_lines_line_start(&doc->lines, 15) + 20);
+  ASSERT_EQ(doc->tail, doc->len - doc->head - 5);
   ASSERT(nl_doc_index(doc, f.ws, abs) != NULL);
   nl_ws_names(f.ws, &rows1, &pool, NULL);
   ASSERT_EQ(rows1, rows0);
@@ -307,8 +461,10 @@ static void test_typing_swaps_in(void) {
 static void test_frontmatter_taken_from_prev(void) {
   const char *a = "---\ntitle: Before\n---\nbody\n", *b = "---\ntitle: After!\n---\nbody 2\n";
   nl_note *prev = nl_note_parse(a, strlen(a));
-  nl_note *kept = nl_note_parse_ex(b, strlen(b), prev, 3);
-  nl_note *fresh = nl_note_parse_ex(b, strlen(b), prev, 2); /* the fence line changed */
+  nl_note_edit body = {strlen("---\ntitle: After!\n---\nbody"), 2, NULL};
+  nl_note_edit fence = {strlen("---\ntitle: After!\n--"), 2, NULL}; /* the fence line changed */
+  nl_note *kept = nl_note_parse_ex(b, strlen(b), prev, &body);
+  nl_note *fresh = nl_note_parse_ex(b, strlen(b), prev, &fence);
   ASSERT(prev != NULL && kept != NULL && fresh != NULL);
   ASSERT_STR_EQ(kept->title->text, "Before");
   ASSERT_STR_EQ(fresh->title->text, "After!");
@@ -326,6 +482,8 @@ int main(void) {
   RUN(test_typing_swaps_in);
   RUN(test_random_edits_lf);
   RUN(test_random_edits_crlf);
+  RUN(test_random_typing);
+  RUN(test_every_key_in_every_line);
   nl_config_free(cfg);
   uv_loop_close(&loop);
   return NL_TEST_DONE();

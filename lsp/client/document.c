@@ -30,6 +30,7 @@ static void doc_free(nl_doc *doc) {
   free(doc->uri);
   free(doc->text);
   nl_lines_free(&doc->lines);
+  nl_note_blocks_free(&doc->blocks);
   free(doc);
 }
 
@@ -85,7 +86,7 @@ static int set_text(nl_doc *doc, const char *text, size_t len) {
   doc->len = len;
   doc->cap = len + 1;
   doc->lines = lines;
-  doc->same_lines = 0; /* a new text: nothing is known of it */
+  doc->head = doc->tail = 0; /* a new text: nothing is known of it */
   return 0;
 }
 
@@ -239,11 +240,8 @@ static int reserve(nl_doc *doc, size_t text_cap, size_t lines_cap) {
 }
 
 static void apply_one(nl_doc *doc, const change *c, nl_encoding enc) {
-  /* The bytes before the start of line l1 stay; a change at l1's column 0 may only turn the
-   * line end before it from "\r" into "\r\n". */
-  uint32_t kept = c->full ? 0 : c->l1;
-  if (kept < doc->same_lines) doc->same_lines = kept;
   if (c->full) {
+    doc->head = doc->tail = 0;
     if (c->len > 0) memcpy(doc->text, c->text, c->len);
     doc->text[c->len] = '\0';
     doc->len = c->len;
@@ -253,6 +251,9 @@ static void apply_one(nl_doc *doc, const change *c, nl_encoding enc) {
   size_t a = nl_lines_offset(&doc->lines, enc, c->l1, c->c1);
   size_t b = nl_lines_offset(&doc->lines, enc, c->l2, c->c2);
   if (b < a) b = a; /* cannot happen for ordered positions; keeps splice safe regardless */
+  /* The bytes before a and those after b are what they were before this change. */
+  if (a < doc->head) doc->head = a;
+  if (doc->len - b < doc->tail) doc->tail = doc->len - b;
   splice(doc, a, b, c->text, c->len);
 }
 
@@ -293,11 +294,15 @@ int nl_doc_apply(nl_doc *doc, const json_t *content_changes, nl_encoding enc, in
 nl_entry *nl_doc_index(nl_doc *doc, nl_workspace *ws, const char *abs) {
   /* The lines the changes since the last parse left alone are not parsed again, while that
    * parse is still the entry's (its seq unchanged). */
-  const nl_entry *was = nl_ws_by_path(ws, abs);
-  uint32_t same = was != NULL && doc->mark != 0 && was->seq == doc->mark ? doc->same_lines : 0;
-  nl_entry *e = nl_ws_update_ex(ws, abs, doc->text, doc->len, 1, same);
+  nl_entry *was = nl_ws_by_path(ws, abs);
+  if (was == NULL || doc->mark == 0 || was->seq != doc->mark) { /* not the last parse's */
+    doc->head = doc->tail = 0;
+    doc->blocks.valid = 0;
+  }
+  nl_note_edit edit = {doc->head, doc->tail, &doc->blocks};
+  nl_entry *e = nl_ws_update_ex(ws, abs, doc->text, doc->len, 1, was, &edit);
   doc->mark = e != NULL ? e->seq : 0;
-  doc->same_lines = UINT32_MAX;
+  doc->head = doc->tail = SIZE_MAX;
   return e;
 }
 

@@ -18,9 +18,10 @@ typedef struct {
   size_t len;      /* bytes of text, NUL excluded */
   size_t cap;      /* allocated bytes of text */
   nl_lines lines;  /* the line table of text, kept up to date */
-  /* Since the last nl_doc_index: the text's bytes before the start of line same_lines are
-   * those the text had then (UINT32_MAX: no change came; 0 after an open or a full change). */
-  uint32_t same_lines;
+  /* Since the last nl_doc_index: the text's first `head` bytes and its last `tail` bytes are
+   * those the text had then (SIZE_MAX each: no change came; 0 after an open or a full change). */
+  size_t head, tail;
+  nl_note_blocks blocks; /* the leaf blocks of that parse (nl_note_parse_ex), owned */
   uint64_t mark;   /* the index's seq of that parse (nl_doc_index); 0: none */
 } nl_doc;
 
@@ -53,9 +54,10 @@ int nl_docs_foreach(nl_docs *docs, int (*cb)(nl_doc *doc, void *arg), void *arg)
 int nl_doc_apply(nl_doc *doc, const json_t *content_changes, nl_encoding enc, int64_t version,
                  char *err, size_t err_size);
 
-/* Parses doc's text into the index as the open note at abs (nl_ws_update_ex): the lines that
- * the changes since the last nl_doc_index left alone are not parsed again. The entry
- * (borrowed), or NULL as nl_ws_update gives it. */
+/* Parses doc's text into the index as the open note at abs (nl_ws_update_ex): what the
+ * changes since the last nl_doc_index left alone is not parsed again (the frontmatter before
+ * them; the block structure, when they cannot change it). The entry (borrowed), or NULL as
+ * nl_ws_update gives it. */
 nl_entry *nl_doc_index(nl_doc *doc, nl_workspace *ws, const char *abs);
 
 /* Checks a document's invariants (text NUL-terminated within cap, line table equal to a fresh

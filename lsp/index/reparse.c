@@ -72,11 +72,10 @@ int nl_wsi_put_same_keys(nl_workspace *ws, nl_entry *e, nl_note *note, int open)
 }
 
 nl_entry *nl_ws_update_ex(nl_workspace *ws, const char *abs, const char *text, size_t len,
-                          int open, uint32_t same_lines) {
+                          int open, const nl_entry *was, const nl_note_edit *edit) {
   if (nl_ws_root_of(ws, abs) < 0) return NULL;
-  const nl_entry *was = same_lines > 0 ? nl_wsi_by_path(ws, abs, strlen(abs)) : NULL;
   /* compacted by the parse */
-  nl_note *note = nl_note_parse_ex(text, len, was != NULL ? was->note : NULL, same_lines);
+  nl_note *note = nl_note_parse_ex(text, len, was != NULL ? was->note : NULL, edit);
   if (note == NULL) return NULL;
   ws->scan_stale |= !open && ws->vscan != NULL;
   nl_entry *e = nl_wsi_put_note(ws, abs, note, open);
@@ -86,5 +85,5 @@ nl_entry *nl_ws_update_ex(nl_workspace *ws, const char *abs, const char *text, s
 
 nl_entry *nl_ws_update(nl_workspace *ws, const char *abs, const char *text, size_t len,
                        int open) {
-  return nl_ws_update_ex(ws, abs, text, len, open, 0);
+  return nl_ws_update_ex(ws, abs, text, len, open, NULL, NULL);
 }

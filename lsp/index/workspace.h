@@ -135,11 +135,11 @@ int nl_ws_creatable(const nl_workspace *ws, const char *abs);
  * path is outside every root or on out of memory. */
 nl_entry *nl_ws_update(nl_workspace *ws, const char *abs, const char *text, size_t len,
                        int open);
-/* The same after an edit of the text the entry at abs was last parsed from, which left its
- * first `same_lines` lines as they were (nl_note_parse_ex): what lies in them is not parsed
- * again. 0 means nothing is known. */
+/* The same for an open document's text after an edit: `was` is the entry at abs (borrowed,
+ * NULL when there is none) and `edit` says what changed since the text its note was parsed
+ * from, so that what the edit left alone is not parsed again (nl_note_parse_ex). */
 nl_entry *nl_ws_update_ex(nl_workspace *ws, const char *abs, const char *text, size_t len,
-                          int open, uint32_t same_lines);
+                          int open, const nl_entry *was, const nl_note_edit *edit);
 /* Re-reads a file from disk (created or changed on disk). Does nothing for an open document.
  * Returns 0, or a negative error (the entry is removed when the file is gone). */
 int nl_ws_reload(nl_workspace *ws, const char *abs);

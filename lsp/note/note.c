@@ -238,8 +238,8 @@ static uint32_t note_line(const parse_ctx *p, int cmark_line) {
   return line < p->lines.n_lines ? (uint32_t)line : (uint32_t)(p->lines.n_lines - 1);
 }
 
-static size_t start_col(const parse_ctx *p, cmark_node *node, uint32_t line) {
-  int c = cmark_node_get_start_column(node);
+static size_t start_col(const parse_ctx *p, const nl_note_block *b, uint32_t line) {
+  int c = b->start_col;
   size_t col = c > 0 ? (size_t)c - 1 : 0, len = nl_lines_line_end(&p->lines, line) - p->lines.starts[line];
   return col < len ? col : len;
 }
@@ -304,10 +304,10 @@ static int is_underline(const nl_lines *l, uint32_t line) {
   return i == len;
 }
 
-static void on_heading(parse_ctx *p, cmark_node *node) {
+static void on_heading(parse_ctx *p, const nl_note_block *node) {
   const nl_lines *l = &p->lines;
-  uint32_t l0 = note_line(p, cmark_node_get_start_line(node));
-  uint32_t l1 = note_line(p, cmark_node_get_end_line(node));
+  uint32_t l0 = note_line(p, node->start_line);
+  uint32_t l1 = note_line(p, node->end_line);
   if (l1 < l0) l1 = l0;
   /* An ATX heading is one line. cmark 0.30 ends a setext heading on the line after its
    * underline, so the underline is found here: the first underline-like line after the text. */
@@ -344,7 +344,7 @@ static void on_heading(parse_ctx *p, cmark_node *node) {
     p->oom = 1;
     return;
   }
-  h->level = (uint8_t)cmark_node_get_heading_level(node);
+  h->level = node->level;
   h->text = text;
   h->line = l0;
   h->end_line = l1;
@@ -353,7 +353,7 @@ static void on_heading(parse_ctx *p, cmark_node *node) {
 }
 
 /* A list item's first paragraph that opens with "[c] " is a task; returns its index or -1. */
-static long try_task(parse_ctx *p, cmark_node *para, uint32_t line) {
+static long try_task(parse_ctx *p, const nl_note_block *para, uint32_t line) {
   const char *s = p->lines.text + p->lines.starts[line];
   size_t len = nl_lines_line_end(&p->lines, line) - p->lines.starts[line], col = start_col(p, para, line);
   while (col < len && is_blank(s[col])) col++;
@@ -387,24 +387,20 @@ static void finish_task(parse_ctx *p, size_t idx, size_t m0, size_t t0) {
   if (nl_task_fields(t, &p->note->arena, line, len, NULL) < 0) p->oom = 1;
 }
 
-static void on_paragraph(parse_ctx *p, cmark_node *node) {
-  uint32_t l0 = note_line(p, cmark_node_get_start_line(node));
-  uint32_t l1 = note_line(p, cmark_node_get_end_line(node));
+static void on_paragraph(parse_ctx *p, const nl_note_block *node) {
+  uint32_t l0 = note_line(p, node->start_line);
+  uint32_t l1 = note_line(p, node->end_line);
   if (l1 < l0) l1 = l0;
-  cmark_node *parent = cmark_node_parent(node);
-  long task = -1;
-  if (parent != NULL && cmark_node_get_type(parent) == CMARK_NODE_ITEM &&
-      cmark_node_first_child(parent) == node)
-    task = try_task(p, node, l0);
+  long task = node->first_in_item ? try_task(p, node, l0) : -1;
   size_t m0 = p->sc.mentions.n, t0 = p->sc.tags.n;
   scan(p, l0, l1);
   if (task >= 0 && !p->oom) finish_task(p, (size_t)task, m0, t0);
 }
 
 /* A fenced or indented code block: its lines are code, for whoever must not touch code. */
-static void on_code_block(parse_ctx *p, cmark_node *node) {
-  uint32_t l0 = note_line(p, cmark_node_get_start_line(node));
-  uint32_t l1 = note_line(p, cmark_node_get_end_line(node));
+static void on_code_block(parse_ctx *p, const nl_note_block *node) {
+  uint32_t l0 = note_line(p, node->start_line);
+  uint32_t l1 = note_line(p, node->end_line);
   if (l1 < l0) l1 = l0;
   if (l1 >= p->lines.n_lines) return;
   nl_brange *c = nl_vec_push(&p->sc.code, sizeof(nl_brange));
@@ -418,37 +414,11 @@ static void on_code_block(parse_ctx *p, cmark_node *node) {
   c->end.col = (uint32_t)(nl_lines_line_end(&p->lines, l1) - p->lines.starts[l1]);
 }
 
-/* Visits the leaf blocks in document order without recursion. Code blocks, HTML blocks and
- * thematic breaks are passed over: nothing in them counts. */
-static void walk(parse_ctx *p, cmark_node *doc) {
-  cmark_node *node = cmark_node_first_child(doc);
-  while (node != NULL && !p->oom) {
-    switch (cmark_node_get_type(node)) {
-      case CMARK_NODE_PARAGRAPH:
-        on_paragraph(p, node);
-        break;
-      case CMARK_NODE_HEADING:
-        on_heading(p, node);
-        break;
-      case CMARK_NODE_CODE_BLOCK:
-        on_code_block(p, node);
-        break;
-      case CMARK_NODE_BLOCK_QUOTE:
-      case CMARK_NODE_LIST:
-      case CMARK_NODE_ITEM:
-        if (cmark_node_first_child(node) != NULL) {
-          node = cmark_node_first_child(node);
-          continue;
-        }
-        break;
-      default:
-        break;
-    }
-    while (node != NULL && cmark_node_next(node) == NULL) {
-      node = cmark_node_parent(node);
-      if (node == doc) node = NULL;
-    }
-    if (node != NULL) node = cmark_node_next(node);
+static void on_block(parse_ctx *p, const nl_note_block *b) {
+  switch (b->type) {
+    case NL_NOTE_BLOCK_PARAGRAPH: on_paragraph(p, b); break;
+    case NL_NOTE_BLOCK_HEADING: on_heading(p, b); break;
+    default: on_code_block(p, b); break;
   }
 }
 
@@ -461,6 +431,7 @@ static void walk(parse_ctx *p, cmark_node *doc) {
 static _Thread_local nl_arena cm_arena;
 static _Thread_local nl_arena note_scratch;
 static _Thread_local char *cm_next, *cm_end, *cm_last; /* cm_last: the latest piece's head */
+static _Thread_local nl_note_blocks blocks; /* a parse's leaf blocks, when no caller keeps them */
 
 #define CM_CHUNK 16384
 
@@ -629,11 +600,28 @@ static int finish(parse_ctx *p) {
 }
 
 nl_note *nl_note_parse(const char *text, size_t len) {
-  return nl_note_parse_ex(text, len, NULL, 0);
+  return nl_note_parse_ex(text, len, NULL, NULL);
+}
+
+/* The body's leaf blocks, parsed by cmark unless the caller kept the last parse's and the
+ * edit cannot change them, then visited in document order. */
+static void body(parse_ctx *p, const nl_note_edit *edit, const char *text, size_t len) {
+  nl_note_blocks *bl = edit != NULL && edit->blocks != NULL ? edit->blocks : &blocks;
+  if (bl != &blocks && p->prev != NULL &&
+      nl_note_blocks_hold(bl, &p->lines, p->body_line, edit, p->prev->n_lines)) {
+    bl->reused++;
+  } else {
+    size_t start = p->body_line < p->lines.n_lines ? p->lines.starts[p->body_line] : len;
+    cmark_node *doc = parse_blocks(text + start, len - start);
+    if (doc == NULL || nl_note_blocks_read(bl, doc, p->body_line) < 0) p->oom = 1;
+    cm_reset();
+  }
+  for (size_t i = 0; i < bl->n && !p->oom; i++) on_block(p, &bl->items[i]);
+  if (bl == &blocks && blocks.cap * sizeof(nl_note_block) > KEEP_MAX) nl_note_blocks_free(&blocks);
 }
 
 nl_note *nl_note_parse_ex(const char *text, size_t len, const nl_note *prev,
-                          uint32_t same_lines) {
+                          const nl_note_edit *edit) {
   nl_note *note = calloc(1, sizeof(*note));
   if (note == NULL) return NULL;
   note->arena = note_scratch; /* lent: its blocks come back after compaction below */
@@ -648,8 +636,7 @@ nl_note *nl_note_parse_ex(const char *text, size_t len, const nl_note *prev,
   memset(&p, 0, sizeof(p));
   take_scratch(&p);
   p.note = note;
-  p.prev = prev;
-  p.same_lines = same_lines;
+  p.prev = edit != NULL ? prev : NULL;
   int ok = nl_lines_reset(&p.lines, text, len) == 0;
   if (ok) {
     nl_lines *l = &p.lines;
@@ -657,12 +644,17 @@ nl_note *nl_note_parse_ex(const char *text, size_t len, const nl_note *prev,
     note->crlf = l->n_lines > 1 && text[nl_lines_line_end(l, 0)] == '\r' && nl_lines_line_end(l, 0) + 1 < len &&
                  text[nl_lines_line_end(l, 0) + 1] == '\n';
     nl_scan_init(&p.sc, l, &note->arena);
+    /* The edit in the body's bytes (the BOM left out); the lines wholly before its first
+     * changed byte are the earlier text's. */
+    nl_note_edit be;
+    if (edit != NULL) {
+      be = *edit;
+      if (be.head != SIZE_MAX && note->has_bom) be.head = be.head >= 3 ? be.head - 3 : 0;
+      if (be.head == SIZE_MAX) p.same_lines = UINT32_MAX;
+      else if (be.head > 0) p.same_lines = (uint32_t)nl_lines_line_of(l, be.head);
+    }
     p.body_line = frontmatter(&p);
-    size_t body = p.body_line < l->n_lines ? l->starts[p.body_line] : len;
-    cmark_node *doc = parse_blocks(text + body, len - body);
-    if (doc == NULL) p.oom = 1;
-    else walk(&p, doc);
-    cm_reset();
+    body(&p, edit != NULL ? &be : NULL, text, len);
     ok = finish(&p);
     if (ok && nl_columns_build(note, l) < 0) ok = 0;
   }

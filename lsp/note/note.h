@@ -375,12 +375,47 @@ typedef struct nl_note {
  * memory. Nothing inside code spans, fenced or indented code, HTML or math counts as a link,
  * tag, mention or task. */
 nl_note *nl_note_parse(const char *text, size_t len);
-/* The same after an edit: `prev` (borrowed, may be NULL) is a parse of an earlier text whose
- * bytes before the start of its line `same_lines` are text's too (the lines an edit left
- * alone), and what lies wholly in those lines (the frontmatter) is taken from it instead of
- * parsed again. The note is the one nl_note_parse gives. */
+/* ---- after an edit ---------------------------------------------------------------------- */
+
+/* One leaf block of the body as the markdown parser gave it (paragraph, heading, code block):
+ * what the parse reads of its node, in the parser's units (1-based lines of the body). */
+typedef struct {
+  int32_t start_line, end_line, start_col;
+  uint8_t type;           /* NL_NOTE_BLOCK_* */
+  uint8_t level;          /* a heading's 1..6 */
+  uint8_t first_in_item;  /* a paragraph that is the first block of a list item */
+} nl_note_block;
+enum { NL_NOTE_BLOCK_PARAGRAPH = 1, NL_NOTE_BLOCK_HEADING, NL_NOTE_BLOCK_CODE };
+
+/* The leaf blocks of a parse in document order, kept by an open document so that the next
+ * parse, when its edit cannot change them, walks them instead of parsing the markdown again
+ * (blocks.c says when). Zero-initialise; free with nl_note_blocks_free. */
+typedef struct {
+  nl_note_block *items;   /* owned */
+  size_t n, cap;
+  uint32_t body_line;     /* the note line of the parser's line 1 */
+  uint8_t valid;          /* items are those of the last parse given these blocks */
+  uint32_t reused;        /* parses that walked these blocks instead of parsing (for tests) */
+} nl_note_blocks;
+
+/* Frees the records and empties b; accepts NULL. */
+void nl_note_blocks_free(nl_note_blocks *b);
+
+/* What an edit left of the text an earlier parse (`prev` below) read: its first `head` bytes
+ * and its last `tail` bytes are those of the new text too (SIZE_MAX each: nothing changed). */
+typedef struct {
+  size_t head, tail;
+  nl_note_blocks *blocks; /* may be NULL; in: prev's leaf blocks (when valid), out: the new
+                             parse's (borrowed) */
+} nl_note_edit;
+
+/* The same after an edit: `prev` (borrowed, may be NULL) is a parse of the text `edit`
+ * describes the change from. What lies wholly before the edit (the frontmatter) is taken from
+ * prev, and the body's block structure from edit->blocks when the edit cannot change it,
+ * instead of being parsed again. The note is the one nl_note_parse gives. edit may be NULL
+ * (a whole parse; with edit->blocks, the blocks are still recorded). */
 nl_note *nl_note_parse_ex(const char *text, size_t len, const nl_note *prev,
-                          uint32_t same_lines);
+                          const nl_note_edit *edit);
 
 /* Moves everything the note holds into one block of exactly the bytes used, its records first
  * and then its strings, each distinct text once (two fields with equal text may then share

@@ -52,4 +52,20 @@ void nl_scan_free(nl_scan *s);
  * memory. */
 int nl_scan_unit(nl_scan *s, size_t start, size_t end);
 
+/* ---- block structure after an edit (blocks.c) ------------------------------------------ */
+
+struct cmark_node;
+
+/* Reads the leaf blocks of cmark's tree of the body (which starts at note line body_line)
+ * into b, in document order: paragraphs, headings and code blocks; HTML blocks and thematic
+ * breaks hold nothing that counts. 0, or -1 when out of memory (b then not valid). */
+int nl_note_blocks_read(nl_note_blocks *b, struct cmark_node *doc, uint32_t body_line);
+
+/* Whether `blocks` (valid, of an earlier text) are the leaf blocks of the new text l too, when
+ * the two differ only as edit says (blocks.c): only inside one line of a paragraph or heading,
+ * past what decides that line's block (containers, list and task markers, its first
+ * character), and with the same number of lines and the same body start. */
+int nl_note_blocks_hold(const nl_note_blocks *blocks, const nl_lines *l, uint32_t body_line,
+                        const nl_note_edit *edit, uint32_t prev_lines);
+
 #endif
