@@ -16,6 +16,7 @@
 
 #include "fixture.h"
 #include "lsp/features/features.h"
+#include "lsp/index/diagnose.h"
 #include "note_dump.h"
 #include "protocol/lsp_types.h"
 
@@ -382,6 +383,17 @@ static void edited_as_fresh(const char *base, const nl_note *prev, const nl_note
   if (strcmp(x, y) != 0) fprintf(stderr, "after \"%s\" at %zu..%zu:\n%s\n", ins, a, b, t);
   ASSERT_STR_EQ(x, y);
   *held += copy.reused > 0;
+  /* Comparing faces without writing them gives what comparing the written faces gives. */
+  nl_entry ea = {0}, eb = {0};
+  ea.rel = eb.rel = "Meetings/x.md";
+  ea.name = eb.name = "x";
+  ea.note = (nl_note *)prev;
+  eb.note = fresh;
+  size_t la, lb;
+  char *fa = nl_diag_face(&ea, &la), *fb = nl_diag_face(&eb, &lb);
+  ASSERT_EQ(nl_diag_same_face(prev, fresh), la == lb && memcmp(fa, fb, la) == 0);
+  free(fa);
+  free(fb);
   free(x);
   free(y);
   nl_note_free(inc);

@@ -144,6 +144,9 @@ void nl_diag_fm_name(const char *s, size_t *start, size_t *len);
  * aliases, headings and block ids), as *len bytes: new (free()), NULL when out of memory or e is
  * NULL. An edit that leaves it the same leaves every other note's diagnostics the same. */
 char *nl_diag_face(const nl_entry *e, size_t *len);
+/* Whether an entry's face is the same with parse a as with parse b (both borrowed), its kind
+ * and path aside: without writing either. */
+int nl_diag_same_face(const nl_note *a, const nl_note *b);
 
 /* The name of a severity: "error", "warning", "information", "hint" (static). */
 const char *nl_diag_severity_name(int severity);

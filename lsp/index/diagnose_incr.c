@@ -15,6 +15,18 @@ static void put(char *out, size_t *at, const char *s) {
   *at += n;
 }
 
+/* The note's part of a face: its title, aliases, headings and block ids, item i < n_items. */
+static size_t n_items(const nl_note *n) {
+  return n != NULL ? 1 + (size_t)n->n_aliases + n->n_headings + n->n_blocks : 0;
+}
+
+static const char *item(const nl_note *n, size_t i) {
+  if (i == 0) return n->title != NULL ? n->title->text : NULL;
+  if (--i < n->n_aliases) return n->aliases[i].text;
+  if ((i -= n->n_aliases) < n->n_headings) return n->headings[i].text;
+  return n->blocks[i - n->n_headings].id;
+}
+
 /* The face of e into out (NULL: only its length); returns its length. Each list is preceded by
  * its count, so moving a name from one list to the next changes the face. */
 static size_t face_write(const nl_entry *e, char *out) {
@@ -26,12 +38,19 @@ static size_t face_write(const nl_entry *e, char *out) {
   put(out, &at, counts);
   put(out, &at, e->rel);
   put(out, &at, e->name);
-  if (n == NULL) return at;
-  put(out, &at, n->title != NULL ? n->title->text : NULL);
-  for (size_t i = 0; i < n->n_aliases; i++) put(out, &at, n->aliases[i].text);
-  for (size_t i = 0; i < n->n_headings; i++) put(out, &at, n->headings[i].text);
-  for (size_t i = 0; i < n->n_blocks; i++) put(out, &at, n->blocks[i].id);
+  for (size_t i = 0; i < n_items(n); i++) put(out, &at, item(n, i));
   return at;
+}
+
+int nl_diag_same_face(const nl_note *a, const nl_note *b) {
+  if (a == NULL || b == NULL) return a == b;
+  if (a->n_aliases != b->n_aliases || a->n_headings != b->n_headings || a->n_blocks != b->n_blocks)
+    return 0;
+  for (size_t i = 0; i < n_items(a); i++) {
+    const char *x = item(a, i), *y = item(b, i);
+    if (strcmp(x != NULL ? x : "", y != NULL ? y : "") != 0) return 0;
+  }
+  return 1;
 }
 
 char *nl_diag_face(const nl_entry *e, size_t *len) {

@@ -41,23 +41,11 @@ static int same_ref_keys(const nl_note *a, const nl_note *b) {
   return 1;
 }
 
-/* Whether e's face (nl_diag_face: its names, headings and block ids, which the name maps, the
- * name rows and the masks are made of too) is the same with `note` as with its parse. */
-static int same_face(nl_entry *e, const nl_note *note) {
-  size_t la, lb;
-  char *a = nl_diag_face(e, &la);
-  nl_note *old = e->note;
-  e->note = (nl_note *)note;
-  char *b = nl_diag_face(e, &lb);
-  e->note = old;
-  int same = a != NULL && b != NULL && la == lb && memcmp(a, b, la) == 0;
-  free(a);
-  free(b);
-  return same;
-}
-
 int nl_wsi_put_same_keys(nl_workspace *ws, nl_entry *e, nl_note *note, int open) {
-  if (e->note == NULL || !same_ref_keys(e->note, note) || !same_face(e, note)) return 0;
+  /* The same type (same_ref_keys) is the same kind: then the same face is the same names,
+   * headings and block ids (nl_diag_same_face). */
+  if (e->note == NULL || !same_ref_keys(e->note, note) || !nl_diag_same_face(e->note, note))
+    return 0;
   nl_wsi_task_rows(ws, e, 0);
   nl_wsi_symbol_rows(ws, e, 0);
   nl_note *old = e->note;
