@@ -362,6 +362,20 @@ static void test_references_from_maps_built_on_a_thread(void) {
   ASSERT(tags_agree(ws));
   nl_ws_free(ws);
 
+  /* New settings keep the reference maps as they are, but for the notes they leave out. */
+  scan_in_slices(dir, NULL, &ws);
+  nl_config *ignoring = nl_config_copy(cfg);
+  json_t *set = json_pack("{s:[s]}", "ignore", "Note 1*.md");
+  char err[256];
+  ASSERT(ignoring != NULL && nl_config_apply_json(ignoring, set, err, sizeof err) == 0);
+  nl_ws_set_config(ws, ignoring);
+  ASSERT_EQ(nl_ws_count(ws), 640 - 111); /* Note 1, 10-19, 100-199 */
+  ASSERT(all_refs_agree(ws));
+  ASSERT(tags_agree(ws));
+  nl_ws_free(ws);
+  nl_config_free(ignoring);
+  json_decref(set);
+
   scan_in_slices(dir, NULL, &ws); /* freed while the thread may still run */
   nl_ws_free(ws);
   char cmd[4300];
