@@ -321,12 +321,45 @@ static void test_scattered_after_word_starts(void) {
   close_pair(&f, &with, dir);
 }
 
+/* Strings longer than a row's 16-bit length (a heading and a title of 70,000 bytes) are
+ * scored, ranked and copied into the memo by their whole length, as the reference scores
+ * them, as a query is typed on. */
+static void test_strings_past_a_rows_length(void) {
+  char dir[] = "/tmp/nl-symbol-XXXXXX";
+  ASSERT_EQ(fixture_vault_dir(dir), 0);
+  size_t long_len = 70000;
+  char *text = malloc(2 * long_len + 200);
+  ASSERT(text != NULL);
+  size_t at = (size_t)sprintf(text, "---\ntitle: Qu ");
+  memset(text + at, 'e', long_len);
+  at += long_len;
+  at += (size_t)sprintf(text + at, " nt\n---\n## Quentin ");
+  memset(text + at, 'o', long_len);
+  at += long_len;
+  sprintf(text + at, " kafor\n\n## Quentin Okafor\n");
+  ASSERT_EQ(write_file(dir, "Long.md", text), 0);
+  free(text);
+  ASSERT_EQ(write_file(dir, "Quentin Okafor.md", "## Quiet\n"), 0);
+  ASSERT_EQ(write_file(dir, "Quarterly.md", "## Queue entries\n"), 0);
+  fixture f;
+  nl_ctx with, without;
+  open_pair(&f, dir, &with, &without);
+  const char *typed[] = {"q", "qu", "que", "quen", "quent", "quentin", "quentino", "quentinok",
+                         "Q", "Qe", "Qent", "okafor", "z"};
+  check_typed(&with, &without, typed, sizeof typed / sizeof *typed);
+  json_t *a = symbols(&without, "quentinok");
+  ASSERT_EQ(json_array_size(a), 3); /* the long heading, the short one, the note */
+  json_decref(a);
+  close_pair(&f, &with, dir);
+}
+
 int main(void) {
   uv_loop_init(&loop);
   cfg = nl_config_new();
   RUN(test_memo_answers_as_a_full_pass);
   RUN(test_table_answers_as_the_notes);
   RUN(test_scattered_after_word_starts);
+  RUN(test_strings_past_a_rows_length);
   nl_config_free(cfg);
   uv_loop_close(&loop);
   return NL_TEST_DONE();

@@ -124,7 +124,7 @@ int nl_memo_symbols_keep(nl_memo_symbols *m, const nl_workspace *ws, uint64_t ep
                          const uint64_t *masks, const uint32_t *idx, size_t n, int copy_texts) {
   /* The new copies first: the rows may be the memo's own. */
   size_t bytes = 0;
-  for (size_t i = 0; i < n && copy_texts; i++) bytes += rows[idx[i]].len + 1;
+  for (size_t i = 0; i < n && copy_texts; i++) bytes += nl_ws_symbol_len(&rows[idx[i]]) + 1;
   nl_memo_symbols next = {ws, nl_ws_seq(ws), epoch, malloc(len + 1), len,
                           malloc((n ? n : 1) * sizeof *next.rows),
                           malloc((n ? n : 1) * sizeof *next.masks), n,
@@ -142,9 +142,10 @@ int nl_memo_symbols_keep(nl_memo_symbols *m, const nl_workspace *ws, uint64_t ep
     next.rows[i] = rows[idx[i]];
     next.masks[i] = masks[idx[i]];
     if (!copy_texts) continue;
-    memcpy(next.texts + at, rows[idx[i]].text, rows[idx[i]].len + 1);
+    size_t text_len = nl_ws_symbol_len(&rows[idx[i]]);
+    memcpy(next.texts + at, rows[idx[i]].text, text_len + 1);
     next.rows[i].text = next.texts + at;
-    at += rows[idx[i]].len + 1;
+    at += text_len + 1;
   }
   if (!copy_texts && rows == m->rows) {
     /* The rows kept point into the strings the memo copied before: those stay. */

@@ -61,7 +61,8 @@ typedef struct {
  * word starts, else 1 (nl_fuzzy_score's tiers). */
 static int row_tier(const pass *p, const nl_ws_symbol *r) {
   if (!r->ascii) return 4;
-  if (r->first == (unsigned char)p->pat->lower[0]) return r->len == p->pat->len ? 4 : 3;
+  if (r->first == (unsigned char)p->pat->lower[0])
+    return nl_ws_symbol_len(r) == p->pat->len ? 4 : 3;
   return nl_nav_may_anchor(p->pat, r->initials, r->heads, r->heads) ? 2 : 1;
 }
 
@@ -72,7 +73,8 @@ static uint64_t row_bound(const pass *p, const nl_ws_symbol *r, int tier) {
   const nl_nav_pattern *pat = p->pat;
   size_t words = 0;
   for (size_t i = 1; i < pat->n_pieces; i++) words += (pat->one[i] & ~r->initials) == 0;
-  int bound = nl_fuzzy_score_bound(tier < 2 ? tier : 2, pat->len, words, r->ascii ? r->len : 1);
+  int bound = nl_fuzzy_score_bound(tier < 2 ? tier : 2, pat->len, words,
+                                   r->ascii ? nl_ws_symbol_len(r) : 1);
   if (tier > 2) bound += (tier - 2) << 24;
   return symbol_rank(bound, 1, 1, UINT64_MAX);
 }
@@ -81,17 +83,18 @@ static uint64_t row_bound(const pass *p, const nl_ws_symbol *r, int tier) {
  * match: the memo keeps it, unread). */
 static int row_score(const pass *p, const nl_ws_symbol *r) {
   const nl_nav_pattern *pat = p->pat;
-  if (!p->fast) return nl_nav_score(pat, r->text, r->len);
+  size_t len = nl_ws_symbol_len(r);
+  if (!p->fast) return nl_nav_score(pat, r->text, len);
   int tier = row_tier(p, r);
   const nl_nav_topk *top = p->top;
   if (top->n == top->cap && row_bound(p, r, tier) < top->items[0].rank) return -2;
   /* One letter that is not the string's first: its score follows from the row (the mask
    * says it is there; the initials say whether it starts a word). */
-  if (p->letter && r->ascii && r->len > 1 && r->first != p->letter)
-    return nl_fuzzy_score_letter(tier == 2, r->len);
+  if (p->letter && r->ascii && len > 1 && r->first != p->letter)
+    return nl_fuzzy_score_letter(tier == 2, len);
   /* Letters and digits that cannot match at a word start: the leftmost greedy alignment. */
-  if (tier == 1 && r->len <= 128) return nl_fuzzy_score_scattered(pat->lower, pat->len, r->text, r->len);
-  return nl_nav_score(pat, r->text, r->len);
+  if (tier == 1 && len <= 128) return nl_fuzzy_score_scattered(pat->lower, pat->len, r->text, len);
+  return nl_nav_score(pat, r->text, len);
 }
 
 static void offer(const pass *p, uint32_t id, uint32_t sub, int score) {

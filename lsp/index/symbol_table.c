@@ -18,6 +18,8 @@
 #include "lsp/base/error.h"
 #include "lsp/base/unicode.h"
 
+_Static_assert(sizeof(nl_ws_symbol) == 32, "a symbol row is half a cache line");
+
 struct nl_symbol_rows {
   nl_ws_symbol *rows;
   uint64_t *masks; /* rows[i]'s character mask, densely; 0 when dead */
@@ -64,8 +66,11 @@ static int grow_rows(struct nl_symbol_rows *t, size_t more, int exact) {
   if (t->n + more <= t->cap) return 0;
   size_t cap = exact ? t->n + more : t->cap ? t->cap : 16384;
   while (cap < t->n + more) cap *= 2;
-  nl_ws_symbol *rows = realloc(t->rows, cap * sizeof *rows);
+  /* Rows start at a multiple of their 32 bytes, so that none straddles two cache lines. */
+  nl_ws_symbol *rows = aligned_alloc(sizeof *rows, cap * sizeof *rows);
   if (rows == NULL) return NL_ENOMEM;
+  if (t->n > 0) memcpy(rows, t->rows, t->n * sizeof *rows);
+  free(t->rows);
   t->rows = rows;
   uint64_t *masks = realloc(t->masks, cap * sizeof *masks);
   if (masks == NULL) return NL_ENOMEM;
@@ -80,12 +85,12 @@ static void put_row(struct nl_symbol_rows *t, uint32_t id, uint32_t sub, const c
   uint64_t bigrams, trigrams;
   nl_unicode_word_heads(text, len, &bigrams, &trigrams);
   unsigned char first = (unsigned char)text[0];
-  *r = (nl_ws_symbol){.initials = nl_unicode_initials_mask(text, len),
+  *r = (nl_ws_symbol){.initials = nl_unicode_initials_mask(text, len) & NL_WS_SYMBOL_ALNUM,
                       .heads = bigrams | trigrams,
                       .text = text,
                       .id = id,
                       .sub = sub,
-                      .len = len < UINT32_MAX ? (uint32_t)len : UINT32_MAX,
+                      .len = len < 0xFFFF ? len : 0xFFFF,
                       .first = first >= 'A' && first <= 'Z' ? (uint8_t)(first + 32) : first,
                       .ascii = (uint8_t)nl_unicode_is_ascii(text, len)};
   t->masks[t->n++] = nl_unicode_char_mask(text, len);
