@@ -3,9 +3,9 @@
  * dependents of a change read (backlinks.c, dependents.c).
  *
  * A scan leaves its notes out of them (nl_wsi_defer_refs): name completion, definition and
- * symbols do not wait for them. Once the scan is over, a thread of their own builds the
- * deferred entries' maps from their notes (nl_wsi_refs_step starts it), so that the loop
- * thread, which answers requests and writes the index cache then, only installs them; a few
+ * symbols do not wait for them. Once the scan is over and its index cache written, a thread of
+ * their own builds the deferred entries' maps from their notes (nl_wsi_refs_step starts it),
+ * so that the loop thread, which answers requests, only installs them; a few
  * entries are done on the loop thread in slices instead. The thread reads only the notes it
  * was given, which stay while their entries keep them: before an entry among them changes or
  * goes (nl_wsi_refs_touch), the thread is stopped and what it built is installed, the rest then
