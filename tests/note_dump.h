@@ -38,6 +38,13 @@ static inline void put(dump *d, const char *fmt, ...) {
 }
 
 #define S(x) ((x) != NULL ? (x) : "(null)")
+
+/* The index of the task on the mention's line (whose owner it is), or UINT32_MAX. */
+static inline uint32_t mention_task(const nl_note *n, const nl_mention *m) {
+  for (uint32_t k = 0; k < n->n_tasks; k++)
+    if (n->tasks[k].line == m->at.line) return k;
+  return UINT32_MAX;
+}
 #define R(r) (r).start.line, (r).start.col, (r).end.line, (r).end.col
 
 static inline void dump_note(dump *d, const nl_note *n) {
@@ -74,8 +81,9 @@ static inline void dump_note(dump *d, const nl_note *n) {
     put(d, "tag %s %d %u:%u-%u:%u\n", S(n->tags[i].name), i < n->n_fm_tags,
         R(nl_note_tag_range(n, i)));
   for (size_t i = 0; i < n->n_mentions; i++)
-    put(d, "mention %s|%.*s %u:%u %u\n", S(n->mentions[i].tail), (int)n->mentions[i].word_len,
-        S(n->mentions[i].tail), n->mentions[i].at.line, n->mentions[i].at.col, n->mentions[i].task);
+    put(d, "mention %s|%.*s %u:%u %u\n", S(n->mentions[i].tail),
+        (int)nl_mention_word_len(&n->mentions[i]), S(n->mentions[i].tail),
+        n->mentions[i].at.line, n->mentions[i].at.col, mention_task(n, &n->mentions[i]));
   for (size_t i = 0; i < n->n_tasks; i++) {
     const nl_task *t = &n->tasks[i];
     put(d, "task %u %d %s %d %s %s %s %s %d %d %d\n", t->line, t->status, t->symbol, t->proposed,
@@ -329,9 +337,10 @@ static inline json_t *body_json(const nl_note *n, json_t *o) {
   }
   for (size_t i = 0; i < n->n_mentions; i++) {
     const nl_mention *x = &n->mentions[i];
-    json_t *j = json_pack("{s:o,s:o,s:o}", "tail", jstr(x->tail), "word", jstrn(x->tail, x->word_len), "at",
-                          json_bpos(x->at));
-    if (x->task != UINT32_MAX) json_object_set_new(j, "task", json_integer(x->task));
+    json_t *j = json_pack("{s:o,s:o,s:o}", "tail", jstr(x->tail), "word",
+                          jstrn(x->tail, nl_mention_word_len(x)), "at", json_bpos(x->at));
+    if (mention_task(n, x) != UINT32_MAX)
+      json_object_set_new(j, "task", json_integer(mention_task(n, x)));
     json_array_append_new(m, j);
   }
   json_object_set_new(o, "headings", h);

@@ -242,7 +242,6 @@ static void test_owners_tags_and_proposed(void) {
   ASSERT_EQ(nl_task_owners(n, t, &m0), 2);
   ASSERT_STR_EQ(n->mentions[m0].tail, "Ana Ruiz");
   ASSERT_STR_EQ(n->mentions[m0 + 1].tail, "Bob");
-  ASSERT_EQ(n->mentions[m0].task, 0);
   ASSERT_EQ(nl_task_tags(n, t, &t0), 2);
   ASSERT_STR_EQ(n->tags[t0].name, "task");
   ASSERT_EQ(t->proposed, NL_PROPOSED_WIDE | NL_PROPOSED_TAG);
@@ -279,7 +278,6 @@ static void test_owners_and_tags_by_line(void) {
   ASSERT_EQ(nl_task_owners(n, &n->tasks[2], &m0), 2);
   ASSERT_STR_EQ(n->mentions[m0].tail, "Bo");
   ASSERT_STR_EQ(n->mentions[m0 + 1].tail, "Di");
-  ASSERT_EQ(n->mentions[m0 + 1].task, 2);
   ASSERT_EQ(nl_task_tags(n, &n->tasks[2], &t0), 2);
   ASSERT_STR_EQ(n->tags[t0].name, "p");
   ASSERT_STR_EQ(n->tags[t0 + 1].name, "q");

@@ -120,18 +120,18 @@ static void test_kinds(void) {
 static void test_mentions_and_tags(void) {
   nl_workspace *ws = index_dir(vault);
   size_t len = 0;
-  nl_mention m = {.tail = "Jonas Becker", .word_len = 5};
+  nl_mention m = {.tail = "Jonas Becker"};
   ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, NULL, &m, &len)), "People/Jonas Becker.md");
   ASSERT_EQ(len, 12);
-  m = (nl_mention){.tail = "Wang Fang", .word_len = 4};
+  m = (nl_mention){.tail = "Wang Fang"};
   ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, NULL, &m, &len)), "People/\xe7\x8e\x8b\xe8\x8a\xb3.md");
-  m = (nl_mention){.tail = "Ana Ruiz will do it", .word_len = 3};
+  m = (nl_mention){.tail = "Ana Ruiz will do it"};
   ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, NULL, &m, &len)), "People/Ana Ruiz.md");
   ASSERT_EQ(len, 8);
-  m = (nl_mention){.tail = "Ana said so", .word_len = 3};
+  m = (nl_mention){.tail = "Ana said so"};
   ASSERT_STR_EQ(rel_of(nl_ws_resolve_mention(ws, NULL, &m, &len)), "People/Ana Ruiz.md");
   ASSERT_EQ(len, 3);
-  m = (nl_mention){.tail = "Nobody Here", .word_len = 6};
+  m = (nl_mention){.tail = "Nobody Here"};
   ASSERT(nl_ws_resolve_mention(ws, NULL, &m, &len) == NULL);
   ASSERT_EQ(len, 6);
   ASSERT_STR_EQ(rel_of(nl_ws_resolve_account_tag(ws, NULL, "account/contoso", 15)),

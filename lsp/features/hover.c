@@ -70,7 +70,7 @@ static void task_card(const nl_ctx *ctx, const nl_entry *self, const nl_task *ta
       size_t len = 0;
       nl_entry *p = nl_ws_resolve_mention(ctx->ws, self, m, &len);
       if (p != NULL) nl_buf_addf(t, "%s%s", i ? ", " : "", p->name);
-      else nl_buf_addf(t, "%s%.*s (no note)", i ? ", " : "", (int)m->word_len, m->tail);
+      else nl_buf_addf(t, "%s%.*s (no note)", i ? ", " : "", (int)nl_mention_word_len(m), m->tail);
     }
   }
   for (int d = 0; d < NL_DATE__COUNT; d++) {
@@ -196,7 +196,7 @@ int nl_feature_hover(const nl_ctx *ctx, const json_t *params, json_t **result, c
   case NL_LOC_MENTION:
     target = loc.person;
     missing = n->mentions[loc.index].tail;
-    missing_len = (int)n->mentions[loc.index].word_len;
+    missing_len = (int)nl_mention_word_len(&n->mentions[loc.index]);
     break;
   case NL_LOC_ACCOUNT:
     target = nl_ws_resolve_kind(ctx->ws, self, NL_KIND_ACCOUNT, n->account->text,

@@ -33,7 +33,7 @@ static void consider(finder *f, nl_loc_kind kind, size_t index, nl_brange r) {
 
 static nl_brange mention_range(const nl_workspace *ws, const nl_entry *from, const nl_mention *m,
                                nl_entry **person) {
-  size_t len = m->word_len;
+  size_t len = nl_mention_word_len(m);
   *person = NULL;
   if (ws != NULL) {
     size_t matched = 0;

@@ -143,7 +143,7 @@ static void owner_filter(name_filter *f, const nl_workspace *ws, const nl_tq_que
 static int mention_matches(const nl_workspace *ws, const name_filter *f, const nl_entry *e,
                            const nl_mention *m) {
   char buf[256], *owned;
-  const char *wk = key_of(m->tail, m->word_len, buf, sizeof buf, &owned);
+  const char *wk = key_of(m->tail, nl_mention_word_len(m), buf, sizeof buf, &owned);
   int head = in_keys(f->heads, f->n_heads, wk);
   free(owned);
   const unsigned char *s = (const unsigned char *)m->tail;

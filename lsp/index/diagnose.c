@@ -244,7 +244,7 @@ static size_t mention_name_len(const nl_mention *m) {
     if (e < i) break;
     while (i < tl && nl_diag_is_space(t[i])) i++;
   }
-  return best ? best : m->word_len;
+  return best ? best : nl_mention_word_len(m);
 }
 
 size_t nl_diag_mention_name_len(const nl_mention *m) { return mention_name_len(m); }
@@ -260,7 +260,7 @@ static int mention_known(const nl_diag_run *r, const nl_mention *m, size_t *name
   }
   *name_len = mention_name_len(m);
   return nl_config_is_owner(r->cfg, m->tail, *name_len) ||
-         nl_config_is_owner(r->cfg, m->tail, m->word_len);
+         nl_config_is_owner(r->cfg, m->tail, nl_mention_word_len(m));
 }
 
 int nl_diag_ranges_overlap(nl_brange a, nl_brange b) {
@@ -334,7 +334,7 @@ static void check_task(nl_diag_run *r, const nl_task *t) {
 /* ---- people and accounts ----------------------------------------------------------------- */
 
 static void check_mention(nl_diag_run *r, const nl_mention *m) {
-  if (m->tail == NULL || m->word_len == 0) return;
+  if (m->tail == NULL || nl_mention_word_len(m) == 0) return;
   size_t len;
   if (mention_known(r, m, &len)) return;
   nl_brange range = {m->at, {m->at.line, m->at.col + 1 + (uint32_t)len}};

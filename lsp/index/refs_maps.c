@@ -75,7 +75,7 @@ static void index_refs(nl_ws_refmaps *m, uint32_t root, uint32_t id, const nl_no
   }
   for (size_t i = 0; i < n->n_mentions; i++) {
     const char *w = n->mentions[i].tail;
-    size_t wl = n->mentions[i].word_len, fl = wl;
+    size_t wl = nl_mention_word_len(&n->mentions[i]), fl = wl;
     if (w == NULL || wl == 0) continue;
     nl_wsi_map_key(&m->said, w, wl, id, add, nl_wsi_key_make);
     /* "@LÃ©a" may name Léa (nl_ws_resolve_mention): filed under the repaired word too */

@@ -32,8 +32,9 @@ static int same_ref_keys(const nl_note *a, const nl_note *b) {
     if (!same_str(a->links[i].target, b->links[i].target)) return 0;
   for (uint32_t i = 0; i < a->n_mentions; i++) {
     const nl_mention *x = &a->mentions[i], *y = &b->mentions[i];
-    if (x->word_len != y->word_len || (x->tail == NULL) != (y->tail == NULL) ||
-        (x->tail != NULL && memcmp(x->tail, y->tail, x->word_len) != 0))
+    size_t wl = nl_mention_word_len(x);
+    if (wl != nl_mention_word_len(y) || (x->tail == NULL) != (y->tail == NULL) ||
+        (x->tail != NULL && memcmp(x->tail, y->tail, wl) != 0))
       return 0;
   }
   for (uint32_t i = 0; i < a->n_participants; i++)

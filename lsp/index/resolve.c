@@ -278,7 +278,7 @@ nl_entry *nl_ws_resolve_mention(const nl_workspace *ws, const nl_entry *from,
    * stay the mention's, only the name is read repaired. */
   if (e == NULL && has_mojibake(tail, len)) e = person_prefix(ws, from, tail, len, 1, &matched);
   if (e == NULL) {
-    matched = m->tail != NULL ? m->word_len : 0;
+    matched = m->tail != NULL ? nl_mention_word_len(m) : 0;
     e = nl_ws_resolve_kind(ws, from, NL_KIND_PERSON, tail, matched);
   }
   if (matched_len != NULL) *matched_len = matched;

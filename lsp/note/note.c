@@ -370,12 +370,10 @@ static long try_task(parse_ctx *p, const nl_note_block *para, uint32_t line) {
 }
 
 /* After the task's paragraph was scanned: its owners and tags are those on its first line. */
-static void finish_task(parse_ctx *p, size_t idx, size_t m0, size_t t0) {
+static void finish_task(parse_ctx *p, size_t idx, size_t t0) {
   nl_task *t = &((nl_task *)p->tasks.items)[idx];
-  nl_mention *ms = p->sc.mentions.items;
   nl_tag *tags = p->sc.tags.items;
-  size_t m1 = m0, t1 = t0;
-  while (m1 < p->sc.mentions.n && ms[m1].at.line == t->line) ms[m1++].task = (uint32_t)idx;
+  size_t t1 = t0;
   while (t1 < p->sc.tags.n && tags[t1].line == t->line) t1++; /* the body's: "#name" at line */
   for (size_t j = t0; j < t1; j++)
     if (strcmp(tags[j].name, "proposed") == 0) {
@@ -392,9 +390,9 @@ static void on_paragraph(parse_ctx *p, const nl_note_block *node) {
   uint32_t l1 = note_line(p, node->end_line);
   if (l1 < l0) l1 = l0;
   long task = node->first_in_item ? try_task(p, node, l0) : -1;
-  size_t m0 = p->sc.mentions.n, t0 = p->sc.tags.n;
+  size_t t0 = p->sc.tags.n;
   scan(p, l0, l1);
-  if (task >= 0 && !p->oom) finish_task(p, (size_t)task, m0, t0);
+  if (task >= 0 && !p->oom) finish_task(p, (size_t)task, t0);
 }
 
 /* A fenced or indented code block: its lines are code, for whoever must not touch code. */

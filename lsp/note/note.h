@@ -155,15 +155,18 @@ typedef struct {
 #define NL_TAG_WHOLE_VALUE UINT32_MAX
 
 /* An @mention. Which person it names is resolved by the index, which knows the people: the
- * longest known name or alias that `tail` starts with at a word boundary, else `word`. */
+ * longest known name or alias that `tail` starts with at a word boundary, else its first word
+ * (nl_mention_word_len). 16 bytes: the first word is read from the tail when asked, and the
+ * task a mention belongs to is the one on its line (nl_task_owners). */
 typedef struct {
   const char *tail;       /* text after '@' up to the end of the clause: stops at end of line,
                              another '@', " #", "[[", a task field emoji, or one of ",;()[]" */
   nl_bpos at;             /* position of the '@' */
-  uint32_t task;          /* index of the task on this line, or UINT32_MAX */
-  uint32_t word_len;      /* the first word of tail, tail[0 .. word_len) (letters, digits,
-                             '-', '_', '.', '\'') */
 } nl_mention;
+
+/* The length of the mention's first word, tail[0 .. n) (letters, digits, '-', '_', '.', '\'',
+ * a word read through mojibake as its repair reads; no '.', '\'' or '-' at its end). */
+size_t nl_mention_word_len(const nl_mention *m);
 
 /* ---- tasks ------------------------------------------------------------------------------- */
 

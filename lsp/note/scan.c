@@ -572,10 +572,6 @@ static size_t tail_end(const unit *u, size_t i, size_t limit) {
   return i;
 }
 
-static int mention_word_cp(uint32_t cp) {
-  return cp == '-' || cp == '_' || cp == '.' || cp == '\'' || nl_unicode_is_word_cp(cp);
-}
-
 static void emit_mention(unit *u, size_t i, size_t limit) {
   const char *t = u->t;
   uint32_t cp;
@@ -583,16 +579,10 @@ static void emit_mention(unit *u, size_t i, size_t limit) {
   if (n == 0 || !(nl_unicode_is_word_cp(cp) || cp == '_')) return;
   size_t te = tail_end(u, i + 1, limit), ta = i + 1;
   trim(t, &ta, &te);
-  size_t we = word_end(u, i + 1, "-_.'");
-  if (we > te) we = te;
-  we = i + 1 + nl_mojibake_word_end(t + i + 1, te - i - 1, we - i - 1, mention_word_cp);
-  while (we > i + 1 && (t[we - 1] == '.' || t[we - 1] == '\'' || t[we - 1] == '-')) we--;
   nl_mention *m = push(u, &u->s->mentions, sizeof(nl_mention));
   if (m == NULL) return;
   m->tail = dup(u, i + 1, te);
-  m->word_len = (uint32_t)(we - i - 1);
   m->at = pos_of(u, i);
-  m->task = UINT32_MAX;
 }
 
 static void emit_block_id(unit *u, size_t i, size_t *next) {

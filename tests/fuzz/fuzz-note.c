@@ -59,8 +59,7 @@ static void check_note(void) {
     const nl_mention *m = &note->mentions[i];
     check_pos(m->at);
     if (i > 0 && m->at.line < note->mentions[i - 1].at.line) abort(); /* nl_task_owners */
-    if (m->tail == NULL || m->word_len > strlen(m->tail)) abort();
-    if (m->task != UINT32_MAX && m->task >= note->n_tasks) abort();
+    if (m->tail == NULL || nl_mention_word_len(m) > strlen(m->tail)) abort();
   }
   for (size_t i = 0; i < note->n_tasks; i++) {
     const nl_task *t = &note->tasks[i];
@@ -77,10 +76,10 @@ static void check_note(void) {
     for (uint32_t k = 0; k < nl_task_n_depends_on(t); k++)
       if (nl_task_depends_on(t, k) == NULL || nl_task_depends_on(t, k)[0] == '\0') abort();
     if (t->symbol[0] == '\0') abort();
-    /* Its owners are the mentions the parse gave it, its tags the body's on its line. */
+    /* Its owners are the mentions on its line, its tags the body's on its line. */
     uint32_t m0, n_owners = nl_task_owners(note, t, &m0), t0, n_tags = nl_task_tags(note, t, &t0);
     for (size_t k = 0; k < note->n_mentions; k++)
-      if ((note->mentions[k].task == i) != (k >= m0 && k < (size_t)m0 + n_owners)) abort();
+      if ((note->mentions[k].at.line == t->line) != (k >= m0 && k < (size_t)m0 + n_owners)) abort();
     for (size_t k = note->n_fm_tags; k < note->n_tags; k++)
       if ((note->tags[k].line == t->line) != (k >= t0 && k < (size_t)t0 + n_tags)) abort();
     for (uint8_t d = 0; d < t->n_dates; d++) {
