@@ -580,6 +580,14 @@ static void test_tables_from_the_cache(void) {
   nl_ws_free(ws);
   ws = index_with_cache(root);
   ASSERT_EQ(tables_used, 1);
+  /* The installed tables have room: a name an edit adds goes in without moving the rows. */
+  const nl_ws_name *rows = ws->rows;
+  size_t n_rows = ws->n_rows;
+  snprintf(path, sizeof(path), "%s/a.md", root);
+  const char *named = "---\ntitle: A renamed\naliases: [Ay, Aye]\n---\n## A new heading\n";
+  ASSERT(nl_ws_update(ws, path, named, strlen(named), 1) != NULL);
+  ASSERT(ws->n_rows > n_rows);
+  ASSERT(ws->rows == rows);
   nl_ws_free(ws);
   /* Changed and added while down: the tables, their notes fixed up (the stored parse replaced
    * by the file's, the new note merged), answer as a fresh scan does; then the new cache's. */
