@@ -211,13 +211,10 @@ static char *dirname_of(const char *rel) {
   return out;
 }
 
-/* Whether s is valid UTF-8, as a JSON string must be (json_string's test). */
-static int valid_utf8(const char *s) { return nl_utf8_valid(s, strlen(s)); }
-
 /* Appends `,"key":` and s as a JSON string, when s is valid UTF-8 (else nothing: the key is
  * left out, as json_object_set_new leaves out a NULL value). */
 static void add_key(nl_buf *b, const char *key, const char *s) {
-  if (s == NULL || !valid_utf8(s)) return;
+  if (s == NULL || !nl_utf8_valid(s, strlen(s))) return;
   nl_buf_adds(b, key);
   nl_ctx_string_text(b, s);
 }
@@ -230,7 +227,7 @@ static int symbol_text(const nl_ctx *ctx, nl_buf *b, const nl_nav_hit *hit, int 
   const nl_heading *h = hit->sub >= HEADING_SUB ? &e->note->headings[hit->sub - HEADING_SUB] : NULL;
   char *nfc = nl_nav_nfc(e->name, strlen(e->name));
   const char *name = h != NULL ? h->text : nfc != NULL ? nfc : e->name;
-  if (!valid_utf8(name)) {
+  if (!nl_utf8_valid(name, strlen(name))) {
     free(nfc);
     return 0;
   }

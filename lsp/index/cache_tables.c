@@ -214,8 +214,8 @@ static void *take_copy(rd *r, size_t n, size_t size) { return take_room(r, n, si
 
 /* Room for the arrays by id, the rows and the name pool to grow into after an install, as a
  * scan's doubling leaves: otherwise the first keystroke that adds a name copies the whole
- * table (~15 MB at 100,000 notes, 5-25 ms on the loop thread), the first new note every array
- * by id. Pages not written are not resident: the room costs address space, not memory. */
+ * table (73 bytes a row with its mask and kind; 4-26 ms on the loop thread at 100,000 notes),
+ * the first new note every array by id. Pages not written are not resident: the room costs address space, not memory. */
 static size_t room_for(size_t n) { return n + n / 4 + 1024; }
 
 static int get_idmap(rd *r, nl_idmap *m, uint32_t ids) {
