@@ -137,6 +137,15 @@ const nl_entry *nl_tq_owner(const nl_workspace *ws, const nl_entry *from, const 
   return p;
 }
 
+char *nl_tq_marked(char mark, const char *s, size_t n) {
+  char *out = malloc(n + 2);
+  if (out == NULL) return NULL;
+  out[0] = mark;
+  memcpy(out + 1, s, n);
+  out[n + 1] = '\0';
+  return out;
+}
+
 char *nl_tq_owner_name(const nl_workspace *ws, const nl_entry *from, const nl_mention *m) {
   char *name = NULL;
   nl_tq_owner(ws, from, m, &name);
@@ -163,21 +172,16 @@ char *nl_tq_plain_description(const nl_workspace *ws, const nl_entry *e, const n
     const nl_mention *m = &n->mentions[m0 + i];
     size_t len = 0;
     if (nl_ws_resolve_mention(ws, e, m, &len) == NULL) len = nl_diag_mention_name_len(m);
-    char *at = malloc(len + 2);
+    char *at = nl_tq_marked('@', m->tail, len);
     if (at == NULL) break;
-    at[0] = '@';
-    memcpy(at + 1, m->tail, len);
-    at[len + 1] = '\0';
     cut_word(s, at, len + 1);
     free(at);
   }
   for (uint32_t i = 0; i < n_tags; i++) {
     const char *tag = n->tags[t0 + i].name;
     size_t len = strlen(tag);
-    char *hash = malloc(len + 2);
+    char *hash = nl_tq_marked('#', tag, len);
     if (hash == NULL) break;
-    hash[0] = '#';
-    memcpy(hash + 1, tag, len + 1);
     cut_word(s, hash, len + 1);
     free(hash);
   }

@@ -186,6 +186,9 @@ char *nl_tq_owner_name(const nl_workspace *ws, const nl_entry *from, const nl_me
 char *nl_tq_plain_description(const nl_workspace *ws, const nl_entry *e, const nl_task *t);
 /* The display name of a hit's account (NFC), or NULL when it has none. New (free()). */
 char *nl_tq_account_name(const nl_tq_hit *h);
+/* mark followed by s[0, n) ("#" and "proposed" give "#proposed"): new (free()), NULL when out
+ * of memory. */
+char *nl_tq_marked(char mark, const char *s, size_t n);
 
 /* "today", "tomorrow", "in 3 days", "yesterday", "4 days ago"; for an `overdue` date in the
  * past "2 days overdue". Writes into buf (size at least 32). */

@@ -65,11 +65,8 @@ static json_t *hit_json(const nl_workspace *ws, const nl_tq_hit *h, int32_t toda
     json_array_append_new(owners, take_string(nl_tq_owner_name(ws, e, &n->mentions[m0 + i])));
   for (uint32_t i = 0; tags != NULL && i < n_tags; i++) {
     const char *tag = n->tags[t0 + i].name;
-    size_t len = strlen(tag);
-    char *with_hash = malloc(len + 2);
+    char *with_hash = nl_tq_marked('#', tag, strlen(tag));
     if (with_hash == NULL) continue;
-    with_hash[0] = '#';
-    memcpy(with_hash + 1, tag, len + 1);
     json_array_append_new(tags, take_string(with_hash));
   }
   /* "[ ?]" is the two-character proposed marker; everything else holds one character. */
