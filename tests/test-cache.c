@@ -424,8 +424,10 @@ static nl_workspace *index_in_slices(const char *root);
 
 static int tables_used; /* the log said the tables came from the cache */
 static int appended;    /* and that the cache was written in place */
+static int symbols_used; /* and that the symbol table came with the tables */
 static void log_sink(void *ud, int level, const char *msg) {
   if (strstr(msg, "index tables from the index cache") != NULL) tables_used++;
+  if (strstr(msg, "the symbol table with them") != NULL) symbols_used++;
   if (strstr(msg, "(appended)") != NULL) appended++;
 }
 
@@ -444,18 +446,25 @@ static int by_str(const void *a, const void *b) {
 /* Everything the features ask of the tables, as text, in an order that does not depend on
  * entry ids: each note's path, kind, seq and name rows, what its file name and title resolve
  * to, its backlinks and its task rows. */
-static char *answers(nl_workspace *ws) {
-  nl_buf b = NL_BUF_INIT;
+/* Every entry of ws by path (ids differ by merge order): a new array of *n (free()). */
+static nl_entry **by_path(nl_workspace *ws, size_t *n) {
   nl_entry **all = calloc(nl_ws_id_limit(ws) + 1, sizeof(*all));
-  size_t n = 0;
+  *n = 0;
   for (uint32_t id = 0; id < nl_ws_id_limit(ws); id++)
-    if (nl_ws_get(ws, id) != NULL) all[n++] = nl_ws_get(ws, id);
-  for (size_t i = 1; i < n; i++) /* by path */
+    if (nl_ws_get(ws, id) != NULL) all[(*n)++] = nl_ws_get(ws, id);
+  for (size_t i = 1; i < *n; i++)
     for (size_t j = i; j > 0 && strcmp(all[j - 1]->rel, all[j]->rel) > 0; j--) {
       nl_entry *t = all[j];
       all[j] = all[j - 1];
       all[j - 1] = t;
     }
+  return all;
+}
+
+static char *answers(nl_workspace *ws) {
+  nl_buf b = NL_BUF_INIT;
+  size_t n;
+  nl_entry **all = by_path(ws, &n);
   size_t n_rows, n_tasks;
   const char *pool;
   const nl_ws_name *rows = nl_ws_names(ws, &n_rows, &pool, NULL);
@@ -652,6 +661,7 @@ static void test_tables_from_the_cache(void) {
 
 /* Scans root as an editor starts the server: the scan starts, then `rel` opens with `text`
  * before any note is merged; with the index cache or without, in slices (a waker) or not. */
+static int symbols_at_ready; /* index_opened builds the symbol table once the scan is ready */
 static nl_workspace *index_opened(const char *root, int cache, int slices, const char *rel,
                                   const char *text) {
   nl_workspace *ws = nl_ws_new(&loop, cfg);
@@ -667,6 +677,8 @@ static nl_workspace *index_opened(const char *root, int cache, int slices, const
     uv_run(&loop, UV_RUN_ONCE);
     while (woken && !finished) woken = nl_ws_merge(ws, 0);
   }
+  nl_ws_symbol_table table; /* a workspace/symbol request at ready, before the cache's write */
+  if (symbols_at_ready && nl_ws_symbols(ws, &table) != 0) return ws;
   uv_run(&loop, UV_RUN_DEFAULT);
   while (slices && nl_ws_merge(ws, UINT64_MAX)) {} /* the reference maps */
   return ws;
@@ -681,18 +693,24 @@ static char *fresh_answers(const char *root, const char *rel, const char *text) 
 }
 
 /* Opens rel with text in two more starts on the cache, without slices then in slices, each
- * taking the cache's tables and answering as a fresh scan with the same document open. */
-static void opened_answers(const char *root, const char *rel, const char *text,
-                           const char *want) {
+ * taking the cache's tables (the log line counted in *logged) and giving answer's text `want`,
+ * a fresh scan's with the same document open. */
+static void opened_answers_ex(const char *root, const char *rel, const char *text,
+                              const char *want, char *(*answer)(nl_workspace *), int *logged) {
   for (int slices = 0; slices < 2; slices++) {
-    int before = tables_used;
+    int before = *logged;
     nl_workspace *ws = index_opened(root, 1, slices, rel, text);
-    ASSERT_EQ(tables_used, before + 1);
-    char *got = answers(ws);
+    ASSERT_EQ(*logged, before + 1);
+    char *got = answer(ws);
     ASSERT_STR_EQ(got, want);
     free(got);
     nl_ws_free(ws);
   }
+}
+
+static void opened_answers(const char *root, const char *rel, const char *text,
+                           const char *want) {
+  opened_answers_ex(root, rel, text, want, answers, &tables_used);
 }
 
 /* An editor opens a note right after the server starts: the first start stores the tables as
@@ -755,6 +773,72 @@ static void test_tables_with_an_open_document(void) {
   nl_log_set_sink(NULL, NULL);
   free(want);
   free(want_disk);
+}
+
+/* The symbol table's rows of every note by path, as text, and the index's check (which
+ * compares each row with one made again from its string); nl_ws_symbols builds the table when
+ * the index has none. */
+static char *symbol_answers(nl_workspace *ws) {
+  nl_ws_symbol_table t;
+  nl_buf b = NL_BUF_INIT;
+  if (nl_ws_symbols(ws, &t) != 0) return nl_buf_addf(&b, "no symbol table\n"), nl_buf_take(&b);
+  size_t n;
+  nl_entry **all = by_path(ws, &n);
+  for (size_t i = 0; i < n; i++)
+    for (uint32_t k = 0; all[i]->id < t.n_ids && k < t.count[all[i]->id]; k++) {
+      const nl_ws_symbol *r = &t.rows[t.first[all[i]->id] + k];
+      nl_buf_addf(&b, "%s %u %s %llx %llx %zu %u %u %d %llx\n", all[i]->rel, r->sub, r->text,
+                  (unsigned long long)r->initials, (unsigned long long)r->heads,
+                  nl_ws_symbol_len(r), (unsigned)r->first, (unsigned)r->ascii, (int)r->dead,
+                  (unsigned long long)t.masks[t.first[all[i]->id] + k]);
+    }
+  free(all);
+  char err[256];
+  if (nl_ws_check(ws, err, sizeof(err)) != 0) nl_buf_addf(&b, "check: %s\n", err);
+  return nl_buf_take(&b);
+}
+
+/* A symbol table built before the first start's cache is written (a workspace/symbol request
+ * right after ready) is stored with the tables, and a start that installs them has it back
+ * with the rows a table built from a fresh scan has: a document open (its rows its buffer's,
+ * the stored ones its file's), and notes changed, added and removed while down. */
+static void test_symbols_from_the_cache(void) {
+  char root[4200], path[4400];
+  fresh_vault(root, sizeof(root), "symbols");
+  put_table_vault(root);
+  const char *text =
+      "---\ntitle: B open\naliases: [Bee, Alpha]\n---\n# B open\n## Second\n# Third\n";
+  nl_workspace *ws = index_opened(root, 0, 0, "b.md", text);
+  char *want = symbol_answers(ws);
+  nl_ws_free(ws);
+  nl_log_set_sink(log_sink, NULL);
+  symbols_used = 0;
+  symbols_at_ready = 1;
+  ws = index_opened(root, 1, 1, "b.md", text); /* the first start: writes the cache */
+  symbols_at_ready = 0;
+  ASSERT_EQ(symbols_used, 0);
+  char *got = symbol_answers(ws);
+  ASSERT_STR_EQ(got, want);
+  free(got);
+  nl_ws_free(ws);
+  opened_answers_ex(root, "b.md", text, want, symbol_answers, &symbols_used);
+  put_file(root, "a.md", "---\ntitle: A two\naliases: [Alef]\n---\n# New heading\n", 1);
+  put_file(root, "d.md", "# D heading\n## Deeper\n", 1);
+  snprintf(path, sizeof(path), "%s/sub/c.md", root);
+  unlink(path);
+  ws = index_opened(root, 0, 0, "b.md", text);
+  free(want);
+  want = symbol_answers(ws);
+  nl_ws_free(ws);
+  opened_answers_ex(root, "b.md", text, want, symbol_answers, &symbols_used);
+  /* Nothing open: the stored rows are the files'. */
+  ws = index_opened(root, 0, 0, NULL, NULL);
+  free(want);
+  want = symbol_answers(ws);
+  nl_ws_free(ws);
+  opened_answers_ex(root, NULL, NULL, want, symbol_answers, &symbols_used);
+  nl_log_set_sink(NULL, NULL);
+  free(want);
 }
 
 /* A note read again during the scan, after the scan merged it (as the watcher does when its
@@ -1069,6 +1153,7 @@ int main(void) {
   RUN(test_rescan_replaces_cached_notes);
   RUN(test_tables_from_the_cache);
   RUN(test_tables_with_an_open_document);
+  RUN(test_symbols_from_the_cache);
   RUN(test_no_tables_after_a_reload);
   RUN(test_cache_appended_in_place);
   RUN(test_deferred_refs);

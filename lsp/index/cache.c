@@ -1,7 +1,7 @@
 /* cache.c: the index cache file (cache.h).
  *
  * Layout, all integers little-endian as the machine writes them (a cache never leaves it):
- *   header (96 bytes): magic "NLSPIDX2", u64 build (the identity of the program and of the
+ *   header (96 bytes): magic "NLSPIDX3", u64 build (the identity of the program and of the
  *     note layout), u64 table offset, u64 table bytes, u64 table hash, u64 records,
  *     i64 since_ns (when the scan began), u64 hash of the root path, then the index tables'
  *     u64 offset, u64 bytes and u64 hash (0, 0, 0: none)

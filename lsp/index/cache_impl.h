@@ -10,7 +10,7 @@
 
 #include "lsp/index/cache.h"
 
-#define MAGIC "NLSPIDX2"
+#define MAGIC "NLSPIDX3"
 #define HEADER_BYTES 96
 #define RECORD_FIXED 68 /* a table row without its path */
 /* A file modified this close to the scan's start may change again with the same mtime. */

@@ -1,14 +1,15 @@
 /* cache_tables.c: the index's tables in the index cache (cache.h), so that a second start
  * whose notes all come unchanged from the cache does not rebuild them note by note: the
  * entries (paths, URIs, kinds, seqs, files), the character masks, the name table and its pool,
- * and the path, inode, file-name, name and slug maps. The task rows (and the symbol table,
- * once built) are rebuilt from the notes (no keys to compute); the reference maps are built
- * after the scan as always (backlinks.c). A note open in the editor is stored as its file
- * gives it (the scan keeps the file's parse while the document is open: nl_wsi_keep_disk), and
- * a second start installs the tables with documents already open, then puts them back over
- * their notes (an editor opens one right after `initialized`). Notes changed or removed
- * while the server was down take their stored parse (the one the tables were built from) into
- * the tables, and the scan then replaces or drops them as it merges what it read anew.
+ * the path, inode, file-name, name and slug maps, and the symbol table when it was built
+ * (symbol_table.c). The task rows are rebuilt from the notes (no keys to compute); the
+ * reference maps are built after the scan as always (backlinks.c). A note open in the editor
+ * is stored as its file gives it (the scan keeps the file's parse while the document is open:
+ * nl_wsi_keep_disk), and a second start installs the tables with documents already open, then
+ * puts them back over their notes (an editor opens one right after `initialized`). Notes
+ * changed or removed while the server was down take their stored parse (the one the tables
+ * were built from) into the tables, and the scan then replaces or drops them as it merges what
+ * it read anew.
  *
  * Layout (native integers; the section is hashed as a whole by cache.c):
  *   u32 ids, u32 live, u64 seq, u64 gen, u64 gen_wide
@@ -18,6 +19,7 @@
  *   u64 rows, u64 dead rows, the rows, their masks and kinds, u64 pool bytes, the pool
  *   the maps paths and inodes: u64 slots, then (u32 hash, u32 id) each
  *   the maps files, names and slugs: u64 keys, then per key u32 + the key, u32 n, n ids
+ *   the symbol table: u8 present, then u64 rows, u32 rows per id, the rows, their masks
  * A load checks every id and offset against the sizes it read; a dump that does not read back
  * whole is no dump (NULL). */
 #define _GNU_SOURCE /* memrchr */
@@ -169,6 +171,7 @@ static void dump(const nl_workspace *ws, nl_cache_sink *b) {
   put_strmap(b, &ws->files);
   put_strmap(b, &ws->names);
   put_strmap(b, &ws->slugs);
+  nl_wsi_symbol_rows_dump(ws, b);
 }
 
 /* ---- reading ----------------------------------------------------------------------------- */
@@ -243,6 +246,21 @@ static int get_strmap(rd *r, nl_strmap *m, uint32_t ids) {
     }
   }
   return r->bad ? -1 : 0;
+}
+
+/* The symbol table, when the tables hold one, into t->symbols (its strings set at install). */
+static int get_symbols(rd *r, nl_workspace *t) {
+  if (get(r, 1) == 0) return r->bad ? -1 : 0;
+  uint64_t n = get(r, 8);
+  const uint32_t *count = take(r, (size_t)t->n_ids * 4);
+  if (r->bad || n > (size_t)(r->end - r->p) / (sizeof(nl_ws_symbol) + 8)) return -1;
+  const void *rows = take(r, n * sizeof(nl_ws_symbol)), *masks = take(r, n * 8);
+  uint32_t *counts = malloc((size_t)t->n_ids * 4 + 1); /* the bytes may be unaligned */
+  if (counts != NULL) memcpy(counts, count, (size_t)t->n_ids * 4);
+  if (counts != NULL && !r->bad)
+    t->symbols = nl_wsi_symbol_rows_load(t->n_ids, counts, rows, masks, n, room_for(n));
+  free(counts);
+  return t->symbols != NULL ? 0 : -1;
 }
 
 static nl_entry *get_entry(rd *r, uint32_t id, const char *root) {
@@ -352,7 +370,8 @@ nl_workspace *nl_wsi_tables_load(const void *data, size_t len, const char *root)
   t->pool = take_room(&r, t->pool_len, 1, t->pool_cap);
   if (r.bad || !rows_fit(t) || get_idmap(&r, &t->paths, ids) != 0 ||
       get_idmap(&r, &t->inodes, ids) != 0 || get_strmap(&r, &t->files, ids) != 0 ||
-      get_strmap(&r, &t->names, ids) != 0 || get_strmap(&r, &t->slugs, ids) != 0 || r.p != r.end)
+      get_strmap(&r, &t->names, ids) != 0 || get_strmap(&r, &t->slugs, ids) != 0 ||
+      get_symbols(&r, t) != 0 || r.p != r.end)
     goto bad;
   return t;
 bad:
@@ -469,6 +488,11 @@ int nl_wsi_tables_install(nl_workspace *ws, nl_workspace *t, const uint32_t *gon
     nl_wsi_index_refs(ws, e, 1);
   }
   nl_wsi_rows_moved(ws);
+  /* The stored symbol table, over the notes it was written from (the changed ones' stored
+   * parses included), before the gone entries drop their rows and the open documents put
+   * theirs back. */
+  if (t->symbols != NULL) nl_wsi_symbol_rows_attach(ws, t->symbols);
+  t->symbols = NULL;
   for (size_t i = 0; i < n_gone; i++) nl_note_free(nl_wsi_take_entry(ws, ws->entries[gone[i]]));
   return put_open(ws, docs, n_open);
 }

@@ -7,8 +7,9 @@
  * points into its entry's name or parse and is marked dead before either changes or goes.
  * The table is built on its first use (an index that answers no workspace/symbol never holds
  * it) and kept in step with every update after, as the task table is; it drops its dead rows
- * once they are half of it. It is rebuilt from the notes alone, so nothing of it is kept in
- * the index cache. */
+ * once they are half of it. A table built before the index cache's tables are written goes
+ * into them (cache_tables.c), and a start that installs those tables has it back without a
+ * string read: each row's string is found again from its entry and sub. */
 #include "lsp/index/workspace_impl.h"
 
 #include <stdio.h>
@@ -17,6 +18,7 @@
 
 #include "lsp/base/error.h"
 #include "lsp/base/unicode.h"
+#include "lsp/index/cache.h"
 
 _Static_assert(sizeof(nl_ws_symbol) == 32, "a symbol row is half a cache line");
 
@@ -178,6 +180,105 @@ int nl_ws_symbols(nl_workspace *ws, nl_ws_symbol_table *out) {
   out->count = t->at.count;
   out->n_ids = t->at.ids < ws->n_ids ? t->at.ids : ws->n_ids;
   out->epoch = t->epoch;
+  return 0;
+}
+
+/* ---- in the index cache's tables ---------------------------------------------------------- */
+
+void nl_wsi_symbol_rows_dump(const nl_workspace *ws, nl_cache_sink *s) {
+  const struct nl_symbol_rows *t = ws->symbols;
+  uint8_t present = t != NULL;
+  /* An open document's rows are its buffer's; the tables hold its file's parse (swapped in by
+   * the caller), whose rows are written again here. */
+  struct nl_symbol_rows files = {0};
+  uint32_t *count = present ? calloc((size_t)ws->n_ids + 1, sizeof(*count)) : NULL;
+  uint64_t n = 0;
+  for (uint32_t id = 0; id < ws->n_ids && count != NULL; id++) {
+    const nl_entry *e = ws->entries[id];
+    if (e == NULL) continue;
+    size_t before = files.n;
+    if (e->open) add_rows(&files, e);
+    count[id] = e->open ? (uint32_t)(files.n - before) : id < t->at.ids ? t->at.count[id] : 0;
+    if (count[id] == 0) present = 0; /* out of memory: every entry has its name's row */
+    n += count[id];
+  }
+  present &= count != NULL;
+  nl_cache_sink_put(s, &present, 1);
+  if (present) {
+    nl_cache_sink_put(s, &n, 8);
+    nl_cache_sink_put(s, count, (size_t)ws->n_ids * 4);
+    for (int masks = 0; masks < 2; masks++)
+      for (uint32_t id = 0; id < ws->n_ids; id++) {
+        const nl_entry *e = ws->entries[id];
+        const struct nl_symbol_rows *from = e != NULL && e->open ? &files : t;
+        for (uint32_t i = 0; i < count[id]; i++) {
+          size_t at = from->at.first[id] + i;
+          nl_ws_symbol row = from->rows[at];
+          row.text = NULL; /* found again from the entry and sub */
+          if (masks) nl_cache_sink_put(s, &from->masks[at], 8);
+          else nl_cache_sink_put(s, &row, sizeof(row));
+        }
+      }
+  }
+  free(count);
+  free(files.rows);
+  free(files.masks);
+  nl_wsi_spans_free(&files.at);
+}
+
+struct nl_symbol_rows *nl_wsi_symbol_rows_load(uint32_t ids, const uint32_t *count,
+                                               const void *rows, const void *masks, size_t n,
+                                               size_t room) {
+  struct nl_symbol_rows *t = calloc(1, sizeof(*t));
+  if (t == NULL || (ids > 0 && nl_wsi_spans_grow(&t->at, ids - 1) != 0) ||
+      grow_rows(t, room > n ? room : n, 1) != 0)
+    goto bad;
+  memcpy(t->rows, rows, n * sizeof(*t->rows));
+  memcpy(t->masks, masks, n * sizeof(*t->masks));
+  size_t at = 0;
+  for (uint32_t id = 0; id < ids; id++) {
+    if (count[id] > n - at) goto bad;
+    t->at.first[id] = (uint32_t)at;
+    t->at.count[id] = count[id];
+    for (size_t end = at + count[id]; at < end; at++)
+      if (t->rows[at].id != id || t->rows[at].dead) goto bad;
+  }
+  t->n = at;
+  if (at != n) goto bad;
+  return t;
+bad:
+  nl_wsi_symbol_rows_free(t);
+  return NULL;
+}
+
+/* Row r's string in entry e's name or parse, or NULL when e has no such string. */
+static const char *string_of(const nl_entry *e, uint32_t sub) {
+  const nl_note *n = e->note;
+  if (sub == 0) return e->name;
+  if (n == NULL) return NULL;
+  if (sub == 1) return n->title != NULL ? n->title->text : NULL;
+  if (sub < NL_WS_SYMBOL_HEADING) return sub - 2 < n->n_aliases ? n->aliases[sub - 2].text : NULL;
+  return sub - NL_WS_SYMBOL_HEADING < n->n_headings ? n->headings[sub - NL_WS_SYMBOL_HEADING].text
+                                                     : NULL;
+}
+
+int nl_wsi_symbol_rows_attach(nl_workspace *ws, struct nl_symbol_rows *t) {
+  int ok = t->at.ids >= ws->n_ids || ws->n_ids == 0;
+  for (uint32_t id = 0; id < ws->n_ids && ok; id++) {
+    const nl_entry *e = ws->entries[id];
+    ok = e != NULL ? t->at.count[id] > 0 : t->at.count[id] == 0;
+    for (uint32_t i = 0; i < t->at.count[id] && ok; i++) {
+      nl_ws_symbol *r = &t->rows[t->at.first[id] + i];
+      ok = (r->text = string_of(e, r->sub)) != NULL;
+    }
+  }
+  if (!ok) {
+    nl_wsi_symbol_rows_free(t);
+    return NL_ECORRUPT;
+  }
+  nl_wsi_symbol_rows_free(ws->symbols);
+  t->epoch = next_epoch();
+  ws->symbols = t;
   return 0;
 }
 

@@ -451,8 +451,8 @@ static int install_tables(vault_scan *sc) {
   nl_ws_free(t);
   sc->tables = NULL;
   if (ok)
-    nl_log(NL_LOG_INFO, "index tables from the index cache: %zu notes, %zu read anew, %zu gone", n,
-           anew, n_gone);
+    nl_log(NL_LOG_INFO, "index tables from the index cache: %zu notes, %zu read anew, %zu gone%s",
+           n, anew, n_gone, sc->ws->symbols != NULL ? ", the symbol table with them" : "");
   else nl_cache_drop_tables(sc->readers[0]); /* other notes: anew */
   return !ok ? 0 : anew > 0 ? 3 : 1 + rc;
 }

@@ -234,6 +234,21 @@ int nl_wsi_task_rows_check(const nl_workspace *ws, char *err, size_t err_size);
  * nothing before the table is built. */
 void nl_wsi_symbol_rows(nl_workspace *ws, const nl_entry *e, int add);
 void nl_wsi_symbol_rows_free(struct nl_symbol_rows *t);
+/* Writes the table (or that there is none) into the index cache's tables (cache_tables.c):
+ * u8 present; then u64 rows, a u32 count of rows per entry id below ws->n_ids, the rows in id
+ * order (their strings' pointers 0), then their masks. */
+struct nl_cache_sink;
+void nl_wsi_symbol_rows_dump(const nl_workspace *ws, struct nl_cache_sink *s);
+/* A new table of the n rows and masks (unaligned bytes) so written, count[ids] rows by id,
+ * with room for `room` rows; NULL when they do not fit together or on out of memory. Their
+ * strings are not set: nl_wsi_symbol_rows_attach sets them. */
+struct nl_symbol_rows *nl_wsi_symbol_rows_load(uint32_t ids, const uint32_t *count,
+                                               const void *rows, const void *masks, size_t n,
+                                               size_t room);
+/* Makes t (steals) ws's symbol table, each row's string found from its entry (whose note must
+ * be the parse the rows were written from) and sub: 0, or NL_ECORRUPT when a row names no
+ * string or an entry has no rows (t freed, ws's table as it was). */
+int nl_wsi_symbol_rows_attach(nl_workspace *ws, struct nl_symbol_rows *t);
 /* Every live row matches its string and every entry has its rows; 0 or NL_ECORRUPT. */
 int nl_wsi_symbol_rows_check(const nl_workspace *ws, char *err, size_t err_size);
 
@@ -268,10 +283,9 @@ int nl_wsi_tables_storable(const nl_workspace *ws);
 /* Whether the cache's tables may still be installed in ws: it holds open documents only. */
 int nl_wsi_tables_may_serve(const nl_workspace *ws);
 /* Writes the tables of ws (the nl_workspace ud: its entries without their notes, masks, name
- * table, path, inode, file-name, name and slug maps, each open document's as its file's
- * parse gives them) to s, an nl_cache_tables_fn; 0, or NL_EINVAL before writing anything
- * when they cannot be stored. */
-struct nl_cache_sink;
+ * table, path, inode, file-name, name and slug maps, symbol table when built, each open
+ * document's as its file's parse gives them) to s, an nl_cache_tables_fn; 0, or NL_EINVAL
+ * before writing anything when they cannot be stored. */
 int nl_wsi_tables_dump(void *ud, struct nl_cache_sink *s);
 /* A new index (nl_ws_free; no loop, no configuration) holding the tables dumped into
  * data[0, len) for workspace folder `root`, its entries without notes; NULL when data does not
