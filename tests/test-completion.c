@@ -260,6 +260,31 @@ static void test_memo_answers_as_a_full_pass(void) {
   }
   ASSERT(full_lists >= 8); /* not vacuous: most patterns fill a list that is then cut */
   ASSERT(brute_checked >= 15);
+  /* The same request again with nothing changed between (the memo's last answer), then after
+   * another note that the pattern matches exactly is added, then after it is removed: each
+   * time a full pass's answer, not the one kept. */
+  const char *uri = open_note(&f, "Quentin Here.md", "[[Que", NULL);
+  ASSERT(uri != NULL);
+  char que[4200];
+  snprintf(que, sizeof que, "%s/Que.md", nl_ws_root(f.ws, 0));
+  for (int step = 0; step < 4; step++) {
+    if (step == 2) ASSERT(nl_ws_update(f.ws, que, "# que\n", 6, 0) != NULL);
+    if (step == 3) ASSERT_EQ(nl_ws_remove(f.ws, que), 0);
+    json_t *params = json_pack("{s:{s:s},s:{s:i,s:i}}", "textDocument", "uri", uri, "position",
+                               "line", 0, "character", 5);
+    json_t *a = NULL, *b = NULL;
+    char err[256];
+    ASSERT_EQ(nl_ctx_result_tree(nl_feature_completion(&with, params, &a, err, sizeof err), &a), 0);
+    ASSERT_EQ(nl_ctx_result_tree(nl_feature_completion(&f.ctx, params, &b, err, sizeof err), &b), 0);
+    json_decref(params);
+    ASSERT(json_equal(a, b));
+    ASSERT_EQ(n_items(a), 50);
+    const char *top = str_at(json_array_get(json_object_get(a, "items"), 0), "label");
+    if (step == 2) ASSERT_STR_EQ(top, "Que");
+    else ASSERT(strcmp(top, "Que") != 0);
+    json_decref(a);
+    json_decref(b);
+  }
   nl_memo_free(with.memo);
   fixture_done(&f);
   remove_tree(dir);

@@ -98,6 +98,23 @@ static void test_memo_answers_as_a_full_pass(void) {
   ASSERT(open_note(&f, "Here.md", "# Here\n\n## Quentessential\n", NULL) != NULL);
   ASSERT(same_answer(&with, &without, "Quent") != (size_t)-1);
   ASSERT_EQ(same_answer(&with, &without, "Quentess"), 1);
+  /* The same query again with nothing changed (the memo's last answer), then after a note
+   * gains a heading that the query matches exactly, then after that note is removed: each
+   * time the full pass's answer, not the one kept. */
+  ASSERT_EQ(same_answer(&with, &without, "que"), 200);
+  ASSERT_EQ(same_answer(&with, &without, "que"), 200);
+  ASSERT(open_note(&f, "Here.md", "# Here\n\n## Que\n", NULL) != NULL);
+  json_t *first = symbols(&with, "que");
+  ASSERT_STR_EQ(json_string_value(json_object_get(json_array_get(first, 0), "name")), "Que");
+  json_decref(first);
+  ASSERT_EQ(same_answer(&with, &without, "que"), 200);
+  char here[4200];
+  snprintf(here, sizeof here, "%s/Here.md", nl_ws_root(f.ws, 0));
+  ASSERT_EQ(nl_ws_remove(f.ws, here), 0);
+  first = symbols(&with, "que");
+  ASSERT(strcmp(json_string_value(json_object_get(json_array_get(first, 0), "name")), "Que") != 0);
+  json_decref(first);
+  ASSERT_EQ(same_answer(&with, &without, "que"), 200);
   nl_memo_free(NULL);
   close_pair(&f, &with, dir);
 }

@@ -8,7 +8,8 @@
  * allocated per name. With a memo (nl_ctx.memo), the rows a pattern may match (all those the
  * pass did not score as not matching) are kept, copied, so that the next keystroke's pass (a
  * pattern that extends it) reads only those, in order, and the rows the table added since: the
- * same items in the same order as a full pass. */
+ * same items in the same order as a full pass; the same pattern asked again of an index that
+ * did not change takes the last pass's names (nl_memo_answer). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -391,7 +392,17 @@ void nl_completion_best_names(nl_completion_req *r, const char *typed, size_t ty
   /* Names of the note's own folder only: each workspace folder is its own vault. */
   const nl_workspace *ws = r->ctx->ws;
   int64_t root = nl_ws_n_roots(ws) > 1 && r->self != NULL ? (int64_t)r->self->root : -1;
-  offer_names(top, &pat, ws, kind, root, r->ctx->memo != NULL ? &r->ctx->memo->names : NULL);
-  nl_nav_topk_sort(top);
+  nl_memo *memo = r->ctx->memo;
+  uint64_t epoch = nl_ws_names_epoch(ws);
+  /* Asked again, nothing typed or changed between: the last pass's hits. */
+  if (memo != NULL &&
+      nl_memo_answer_get(&memo->names_answer, ws, epoch, typed, typed_len, kind, root, top)) {
+    for (size_t i = 0; i < top->n; i++) top->items[i].ptr = nl_ws_get(ws, top->items[i].id);
+  } else {
+    offer_names(top, &pat, ws, kind, root, memo != NULL ? &memo->names : NULL);
+    nl_nav_topk_sort(top);
+    if (memo != NULL)
+      nl_memo_answer_keep(&memo->names_answer, ws, epoch, typed, typed_len, kind, root, top);
+  }
   r->incomplete = top->seen > top->n;
 }

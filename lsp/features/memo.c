@@ -37,11 +37,19 @@ void *nl_memo_rows_scratch(nl_memo_rows *m, size_t bytes) {
   return m->scratch;
 }
 
+static void answer_forget(nl_memo_answer *m) {
+  free(m->text);
+  free(m->hits);
+  memset(m, 0, sizeof *m);
+}
+
 void nl_memo_free(nl_memo *m) {
   if (m == NULL) return;
   forget(&m->symbol);
+  answer_forget(&m->symbol_answer);
   nl_memo_rows_forget(&m->names);
   free(m->names.scratch);
+  answer_forget(&m->names_answer);
   free(m);
 }
 
@@ -155,4 +163,43 @@ int nl_memo_symbols_keep(nl_memo_symbols *m, const nl_workspace *ws, uint64_t ep
   forget(m);
   *m = next;
   return 0;
+}
+
+int nl_memo_answer_get(const nl_memo_answer *m, const nl_workspace *ws, uint64_t epoch,
+                       const char *text, size_t len, int64_t kind, int64_t root,
+                       nl_nav_topk *top) {
+  if (m->ws == NULL || m->ws != ws || m->seq != nl_ws_seq(ws) || m->epoch != epoch ||
+      m->kind != kind || m->root != root || m->cap != top->cap || m->len != len ||
+      memcmp(m->text, text, len) != 0)
+    return 0;
+  for (size_t i = 0; i < m->n; i++) {
+    top->items[i] = m->hits[i];
+    top->items[i].ptr = NULL;
+  }
+  top->n = m->n;
+  top->seen = m->seen;
+  return 1;
+}
+
+void nl_memo_answer_keep(nl_memo_answer *m, const nl_workspace *ws, uint64_t epoch,
+                         const char *text, size_t len, int64_t kind, int64_t root,
+                         const nl_nav_topk *top) {
+  nl_nav_hit *hits = m->hits; /* reused while the lists are no longer */
+  if (hits == NULL || m->cap < top->cap) {
+    free(hits);
+    hits = malloc((top->cap ? top->cap : 1) * sizeof *hits);
+  }
+  m->hits = NULL;
+  answer_forget(m);
+  char *copy = malloc(len + 1);
+  if (hits == NULL || copy == NULL) {
+    free(hits);
+    free(copy);
+    return;
+  }
+  memcpy(copy, text, len);
+  copy[len] = '\0';
+  memcpy(hits, top->items, top->n * sizeof *hits);
+  *m = (nl_memo_answer){ws, nl_ws_seq(ws), epoch, kind, root, copy, len, hits, top->n,
+                        top->cap, top->seen};
 }

@@ -1,6 +1,7 @@
 /* memo.h: what features keep between requests (nl_memo, declared in features.h): the symbol
  * rows a workspace/symbol query may match and the name rows a completion pattern may match,
- * so that the next query or pattern, typed on from it, looks only at those. Private to
+ * so that the next query or pattern, typed on from it, looks only at those; and the last
+ * answer of each pass, for the same request asked again of an unchanged index. Private to
  * lsp/features. */
 #ifndef NL_MEMO_H
 #define NL_MEMO_H
@@ -9,6 +10,7 @@
 #include <stdint.h>
 
 #include "lsp/base/vec.h"
+#include "lsp/features/nav_util.h"
 #include "lsp/index/workspace.h"
 
 /* The symbol-table rows (nl_ws_symbols) a query may match, in one state of the index, copied
@@ -46,10 +48,27 @@ typedef struct {
   size_t scratch_len;
 } nl_memo_rows;
 
+/* The last answer of a pass (its best hits, ranked, and how many were offered), for the
+ * same request asked again of an index that did not change since: an editor asks again
+ * without a keystroke between (a picker reopened, a trigger typed twice), and a pass over
+ * thousands of rows would give the same hits. */
+typedef struct {
+  const nl_workspace *ws; /* borrowed (NULL: none kept) */
+  uint64_t seq;           /* nl_ws_seq then: any change to the index moves it */
+  uint64_t epoch;         /* the table's epoch then */
+  int64_t kind, root;     /* the pass's options then */
+  char *text;             /* the pattern or query (new) */
+  size_t len;
+  nl_nav_hit *hits;       /* new; ptr is not kept (the caller sets it again) */
+  size_t n, cap, seen;
+} nl_memo_answer;
+
 struct nl_memo {
   nl_memo_symbols symbol; /* workspace/symbol: the names, titles, aliases and headings that
                            * may match */
+  nl_memo_answer symbol_answer; /* workspace/symbol's last answer */
   nl_memo_rows names;     /* completion: names a [[ or @ pattern may match */
+  nl_memo_answer names_answer;  /* the last best names of completion's pass */
 };
 
 /* Whether the rows kept can serve query[0, len): it extends the query they were kept for (or
@@ -87,5 +106,17 @@ void nl_memo_rows_forget(nl_memo_rows *m);
  * time fragmented the heap (malloc was a fifth of a request's time). Borrowed until the next
  * call or nl_memo_free; NULL when out of memory. */
 void *nl_memo_rows_scratch(nl_memo_rows *m, size_t bytes);
+
+/* Whether m holds the answer to text[0, len) with options kind and root in ws as it is now
+ * (table epoch `epoch`) for a list of top->cap: then top (initialized, empty) gets its hits,
+ * each ptr NULL, and `seen`, and 1 is returned; else 0 and top is left alone. */
+int nl_memo_answer_get(const nl_memo_answer *m, const nl_workspace *ws, uint64_t epoch,
+                       const char *text, size_t len, int64_t kind, int64_t root,
+                       nl_nav_topk *top);
+/* Keeps top's hits and seen as the answer to text[0, len) with options kind and root in ws as
+ * it is now (table epoch `epoch`). On out of memory nothing is kept. */
+void nl_memo_answer_keep(nl_memo_answer *m, const nl_workspace *ws, uint64_t epoch,
+                         const char *text, size_t len, int64_t kind, int64_t root,
+                         const nl_nav_topk *top);
 
 #endif

@@ -6,7 +6,8 @@
  * the rest (scattered matches at best) only while the list is not full of those, and a row
  * whose best possible rank cannot enter a full list is not read. With a memo (nl_ctx.memo),
  * a query that extends the last one (the user typed on) passes over only the rows the last
- * one may match: a longer pattern matches nothing its prefix does not.
+ * one may match: a longer pattern matches nothing its prefix does not; the same query asked
+ * again of an index that did not change takes the last pass's symbols (nl_memo_answer).
  *
  * SymbolKind: File (1) for notes, Class (5) for people and accounts, String (15) for
  * headings. A note's H1 that repeats its name or title is not listed twice. Ties rank people
@@ -250,6 +251,42 @@ static int symbol_text(const nl_ctx *ctx, nl_buf *b, const nl_nav_hit *hit, int 
   return 1;
 }
 
+/* The best symbols for query[0, len) (pattern pat) into top, sorted; with a memo, only the
+ * rows the last query may match when this one extends it, and the rows this one may match
+ * kept for the next. 0, or -1 when out of memory. */
+static int best_symbols(const nl_ctx *ctx, const nl_nav_pattern *pat, const nl_ws_symbol_table *table,
+                        const char *query, size_t len, nl_nav_topk *top) {
+  /* A query typed on from the last one can only match what that one may match: with a memo,
+   * only those rows are looked at, from the memo's copies, and the rows this query may match
+   * are copied for the next. */
+  nl_memo_symbols *memo = ctx->memo != NULL ? &ctx->memo->symbol : NULL;
+  int from_memo = memo != NULL && nl_memo_symbols_usable(memo, ctx->ws, table->epoch, query, len);
+  const nl_ws_symbol *rows = from_memo ? memo->rows : table->rows;
+  const uint64_t *masks = from_memo ? memo->masks : table->masks;
+  nl_vec cand = {0};
+  if (collect(&cand, pat, ctx->ws, table, from_memo ? masks : NULL, from_memo ? memo->n : 0)) {
+    nl_vec_free(&cand);
+    return -1;
+  }
+  pass p = {top, pat, ctx->ws, rows, pat->len > 0 && pat->n_pieces == pat->len,
+            pat->n_pieces == 1 && len == 1 ? (unsigned char)pat->lower[0] : 0};
+  offer_all(&p, cand.items, cand.n);
+  if (memo != NULL) {
+    /* What may still match: every candidate not scored as a miss (one that could not enter
+     * stays unread: testing its bytes in order dropped a few percent and cost a read of
+     * each). A single letter's pass reads no string, so its strings are not copied (that
+     * would read them all); the next keystroke's pass copies them. */
+    uint32_t *c = cand.items;
+    size_t kept = 0;
+    for (size_t i = 0; i < cand.n; i++)
+      if (c[i] != GONE) c[kept++] = c[i];
+    nl_memo_symbols_keep(memo, ctx->ws, table->epoch, query, len, rows, masks, c, kept, !p.letter);
+  }
+  nl_vec_free(&cand);
+  nl_nav_topk_sort(top);
+  return 0;
+}
+
 int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
                                 char *err, size_t err_size) {
   const json_t *q = json_is_object(params) ? json_object_get(params, "query") : NULL;
@@ -270,35 +307,17 @@ int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t 
   nl_nav_hit buf[MAX_SYMBOLS];
   nl_nav_topk top;
   nl_nav_topk_init(&top, buf, MAX_SYMBOLS);
-  /* A query typed on from the last one can only match what that one may match: with a memo,
-   * only those rows are looked at, from the memo's copies, and the rows this query may match
-   * are copied for the next. */
-  nl_memo_symbols *memo = ctx->memo != NULL ? &ctx->memo->symbol : NULL;
-  int from_memo = memo != NULL && nl_memo_symbols_usable(memo, ctx->ws, table.epoch, query, len);
-  const nl_ws_symbol *rows = from_memo ? memo->rows : table.rows;
-  const uint64_t *masks = from_memo ? memo->masks : table.masks;
-  nl_vec cand = {0};
-  if (collect(&cand, &pat, ctx->ws, &table, from_memo ? masks : NULL, from_memo ? memo->n : 0)) {
-    nl_vec_free(&cand);
+  nl_memo *memo_all = ctx->memo;
+  if (memo_all != NULL && nl_memo_answer_get(&memo_all->symbol_answer, ctx->ws, table.epoch,
+                                             query, len, 0, 0, &top)) {
+    /* Asked again, the index unchanged: the last pass's symbols. */
+    for (size_t i = 0; i < top.n; i++) top.items[i].ptr = nl_ws_get(ctx->ws, top.items[i].id);
+  } else if (best_symbols(ctx, &pat, &table, query, len, &top) != 0) {
     snprintf(err, err_size, "out of memory");
     return NL_RPC_INTERNAL_ERROR;
+  } else if (memo_all != NULL) {
+    nl_memo_answer_keep(&memo_all->symbol_answer, ctx->ws, table.epoch, query, len, 0, 0, &top);
   }
-  pass p = {&top, &pat, ctx->ws, rows, pat.len > 0 && pat.n_pieces == pat.len,
-            pat.n_pieces == 1 && len == 1 ? (unsigned char)pat.lower[0] : 0};
-  offer_all(&p, cand.items, cand.n);
-  if (memo != NULL) {
-    /* What may still match: every candidate not scored as a miss (one that could not enter
-     * stays unread: testing its bytes in order dropped a few percent and cost a read of
-     * each). A single letter's pass reads no string, so its strings are not copied (that
-     * would read them all); the next keystroke's pass copies them. */
-    uint32_t *c = cand.items;
-    size_t kept = 0;
-    for (size_t i = 0; i < cand.n; i++)
-      if (c[i] != GONE) c[kept++] = c[i];
-    nl_memo_symbols_keep(memo, ctx->ws, table.epoch, query, len, rows, masks, c, kept, !p.letter);
-  }
-  nl_vec_free(&cand);
-  nl_nav_topk_sort(&top);
 
   /* The answer as JSON text (NL_CTX_RAW_RESULT): a tree of ~15 JSON values per symbol,
    * built, encoded and freed again, was as long as a short query's pass. */

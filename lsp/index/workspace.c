@@ -380,6 +380,9 @@ void nl_wsi_order_by_path(nl_workspace *ws, uint64_t seq_start) {
   /* seq_start + 1 upwards, as a fresh scan deals them, whatever was put and dropped since */
   for (size_t i = 0; i < n; i++) nl_wsi_set_seq(ws, by_path[i], seq_start + n - i);
   free(by_path);
+  /* Recency changed: what a feature kept of the rows or their ranks is out of date. */
+  ws->seq++;
+  nl_wsi_rows_moved(ws);
 }
 
 void nl_wsi_rows_moved(nl_workspace *ws) { ws->rows_epoch = next_rows_epoch(); }
