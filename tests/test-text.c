@@ -241,6 +241,29 @@ static void test_columns_from_the_parse(void) {
   ASSERT_EQ(nl_columns_units(w, NL_ENC_UTF8, w->links[0].range.start, &u), 0);
   ASSERT_EQ(u, 601);
   nl_note_free(w);
+  /* past line 65,535 (an entry keeps its line in 16 bits): unknown too, and the text gives
+   * the column; the last line an entry holds is still kept */
+  const char *tail = "\xC3\xA9 [[Y]]\n\xC3\xA9 [[Z]]\nx [[W]] \xC3\xA9\n";
+  size_t big_len = 65535 * 2 + strlen(tail);
+  char *big = malloc(big_len + 1);
+  ASSERT(big != NULL);
+  for (size_t i = 0; i < 65535; i++) memcpy(big + 2 * i, "x\n", 2);
+  memcpy(big + 65535 * 2, tail, strlen(tail) + 1);
+  nl_note *b = nl_note_parse(big, big_len);
+  ASSERT(b != NULL && b->n_links == 3);
+  ASSERT_EQ(b->links[0].range.start.line, 65535);
+  ASSERT_EQ(nl_columns_units(b, NL_ENC_UTF16, b->links[0].range.start, &u), 0);
+  ASSERT_EQ(u, 2);
+  ASSERT_EQ(nl_columns_units(b, NL_ENC_UTF16, b->links[1].range.start, &u), -1);
+  ASSERT_EQ(nl_columns_units(b, NL_ENC_UTF16, b->links[2].range.end, &u), -1);
+  nl_text bt;
+  uint32_t bl;
+  ASSERT_EQ(nl_text_of_bytes(&bt, big, big_len), 0);
+  nl_text_units(&bt, NL_ENC_UTF16, b->links[1].range.start, &bl, &u);
+  ASSERT_EQ(u, 2);
+  nl_text_free(&bt);
+  nl_note_free(b);
+  free(big);
   /* an all-ASCII note keeps nothing */
   nl_note *n = nl_note_parse("[[A]] @b #c\n", 12);
   ASSERT(n != NULL);

@@ -98,9 +98,9 @@ static size_t measure(nl_note_col *out, const nl_bpos *ps, size_t n, const nl_li
       u32 = c32;
     }
     uint64_t d16 = ps[i].col - c16, d32 = ps[i].col - c32;
-    if (ps[i].col > UINT16_MAX || d16 > UINT8_MAX || d32 > UINT8_MAX)
+    if (ps[i].line > UINT16_MAX || ps[i].col > UINT16_MAX || d16 > UINT8_MAX || d32 > UINT8_MAX)
       continue; /* unknown: the text is read */
-    out[kept].line = ps[i].line;
+    out[kept].line = (uint16_t)ps[i].line;
     out[kept].col = (uint16_t)ps[i].col;
     out[kept].d16 = (uint8_t)d16;
     out[kept].d32 = (uint8_t)d32;

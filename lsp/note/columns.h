@@ -5,8 +5,8 @@
  * non-ASCII byte (on other lines a byte column is the column in every encoding), and, for the
  * positions the features hand out on such lines (headings, block ids, links, tags, the '@' of
  * mentions and the end of task lines), the column's difference to the UTF-16 and UTF-32
- * column: 8 bytes each (nl_note_col). Any other position on a non-ASCII line is "unknown" and
- * the caller reads the text. */
+ * column: 6 bytes each (nl_note_col), on the first 65,536 lines. Any other position on a
+ * non-ASCII line is "unknown" and the caller reads the text. */
 #ifndef NL_COLUMNS_H
 #define NL_COLUMNS_H
 

@@ -327,10 +327,11 @@ static inline nl_brange nl_task_date_value(const nl_task *t, const nl_task_date 
 /* ---- the note ---------------------------------------------------------------------------- */
 
 /* A kept position's column in the client's units (columns.h): the byte column minus d16 in
- * UTF-16, minus d32 in UTF-32. 8 bytes: positions past byte column 65,535 or with more than
- * 255 bytes of difference are not kept (they convert from the text). */
+ * UTF-16, minus d32 in UTF-32. 6 bytes (a note holds about 18): positions past line or byte
+ * column 65,535 or with more than 255 bytes of difference are not kept (they convert from
+ * the text). */
 typedef struct {
-  uint32_t line;
+  uint16_t line;
   uint16_t col;
   uint8_t d16;
   uint8_t d32;
