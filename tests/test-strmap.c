@@ -113,9 +113,61 @@ static void test_many_keys(void) {
   nl_strmap_free(&m);
 }
 
+/* Every key and its ids, in the order nl_strmap_foreach gives them, as one string. */
+typedef struct {
+  char *s;
+  size_t len;
+} listing;
+
+static void listed(void *ud, const char *key, size_t len, const uint32_t *ids, uint32_t n) {
+  listing *l = ud;
+  size_t room = l->len + len + 16 * ((size_t)n + 2);
+  char *s = realloc(l->s, room);
+  if (s == NULL) return;
+  size_t k = l->len + (size_t)snprintf(s + l->len, room - l->len, "%.*s:", (int)len, key);
+  for (uint32_t i = 0; i < n; i++) k += (size_t)snprintf(s + k, room - k, "%u,", ids[i]);
+  k += (size_t)snprintf(s + k, room - k, "\n");
+  l->s = s;
+  l->len = k;
+}
+
+/* Adds with the hash given and prefetch hints between them (as the reference maps' thread
+ * does, lsp/index/refs_maps.c) leave the map as plain adds do, record order included. */
+static void test_hashed_adds_and_prefetch(void) {
+  nl_strmap a, b;
+  nl_strmap_init(&a);
+  nl_strmap_init(&b);
+  char key[400];
+  uint64_t x = 42;
+  for (uint32_t i = 0; i < 60000; i++) {
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    unsigned pick = (unsigned)(x >> 40) % 5000;
+    size_t len = (size_t)snprintf(key, sizeof key, "key %u", pick);
+    if (pick % 97 == 0) { /* some long keys */
+      memset(key + len, 'x', 300);
+      len += 300;
+    }
+    ASSERT_EQ(nl_strmap_add(&a, key, len, i / 3), 0);
+    uint32_t h = nl_strmap_hash(key, len);
+    for (int step = 0; step < 3; step++) nl_strmap_prefetch(&b, h ^ (uint32_t)step, step);
+    for (int step = 0; step < 3; step++) nl_strmap_prefetch(&b, h, step);
+    ASSERT_EQ(nl_strmap_add_hashed(&b, key, len, h, i / 3), 0);
+  }
+  listing la = {0}, lb = {0};
+  nl_strmap_foreach(&a, listed, &la);
+  nl_strmap_foreach(&b, listed, &lb);
+  ASSERT(la.s != NULL && lb.s != NULL);
+  ASSERT(la.len == lb.len && strcmp(la.s, lb.s) == 0);
+  free(la.s);
+  free(lb.s);
+  nl_strmap_free(&a);
+  nl_strmap_free(&b);
+}
+
 int main(void) {
   RUN(test_sets);
   RUN(test_counter);
   RUN(test_many_keys);
+  RUN(test_hashed_adds_and_prefetch);
   return NL_TEST_DONE();
 }

@@ -183,8 +183,42 @@ static int add_new(nl_strmap *m, const char *key, size_t len, uint32_t h, uint32
   return 0;
 }
 
+uint32_t nl_strmap_hash(const char *key, size_t len) { return hash_bytes(key, len); }
+
+/* The record the first slot under h names (its key may differ), or NL_IDMAP_NONE. Reads only
+ * the table. */
+static uint32_t first_rec(const nl_strmap *m, uint32_t h) {
+  const nl_idmap *t = &m->table;
+  if (t->cap == 0) return NL_IDMAP_NONE;
+  size_t mask = t->cap - 1;
+  for (size_t i = h & mask; t->slots[i].id != NL_IDMAP_NONE; i = (i + 1) & mask)
+    if (t->slots[i].hash == h && t->slots[i].id != NL_IDMAP_NONE - 1) return t->slots[i].id;
+  return NL_IDMAP_NONE;
+}
+
+void nl_strmap_prefetch(const nl_strmap *m, uint32_t h, int step) {
+  if (m->table.cap == 0) return;
+  if (step == 0) {
+    __builtin_prefetch(&m->table.slots[h & (m->table.cap - 1)]);
+    return;
+  }
+  uint32_t rec = first_rec(m, h);
+  if (rec == NL_IDMAP_NONE || rec >= m->n_recs) return;
+  const nl_strmap_rec *r = &m->recs[rec];
+  if (step == 1) {
+    __builtin_prefetch(r);
+    return;
+  }
+  if (r->key == 0) return;
+  __builtin_prefetch(key_of(m, r->key));
+  if (has_array(r)) __builtin_prefetch(r->ids.many + 1 + r->n, 1);
+}
+
 int nl_strmap_add(nl_strmap *m, const char *key, size_t len, uint32_t id) {
-  uint32_t h = hash_bytes(key, len);
+  return nl_strmap_add_hashed(m, key, len, hash_bytes(key, len), id);
+}
+
+int nl_strmap_add_hashed(nl_strmap *m, const char *key, size_t len, uint32_t h, uint32_t id) {
   nl_strmap_rec *r = find(m, key, len, h);
   if (r == NULL) return add_new(m, key, len, h, id);
   if (!has_array(r)) { /* n is 1: an empty set is deleted */

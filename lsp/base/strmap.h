@@ -42,6 +42,14 @@ void nl_strmap_free(nl_strmap *m);
 const uint32_t *nl_strmap_get(const nl_strmap *m, const char *key, size_t len, uint32_t *n);
 /* Adds id to key's set (duplicates are kept: the set counts uses). 0 or NL_ENOMEM. */
 int nl_strmap_add(nl_strmap *m, const char *key, size_t len, uint32_t id);
+/* nl_strmap_add with the key's hash h from nl_strmap_hash. */
+int nl_strmap_add_hashed(nl_strmap *m, const char *key, size_t len, uint32_t h, uint32_t id);
+uint32_t nl_strmap_hash(const char *key, size_t len);
+/* A hint, no change to the map: asks the CPU to fetch what an add or get of key (hash h) will
+ * read, one step of the chain per call, step 0 first and each once the last had time to
+ * arrive: 0 the table slot, 1 the record it names, 2 the key's bytes and ids. So that many
+ * adds' cache misses overlap instead of stalling one after another. */
+void nl_strmap_prefetch(const nl_strmap *m, uint32_t h, int step);
 /* Removes one occurrence of id from key's set; 0, or 1 when it was not there. */
 int nl_strmap_remove(nl_strmap *m, const char *key, size_t len, uint32_t id);
 /* Counter mode, for a map used only through these two: adds delta to key's count (kept in

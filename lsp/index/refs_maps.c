@@ -56,40 +56,106 @@ static void count_tag(nl_ws_refmaps *m, uint32_t root, const char *t, int add) {
   if (key != small) free(key);
 }
 
-/* Adds (add = 1) or removes note n of entry `id` in workspace folder `root` in the maps. Safe
- * on any thread for maps no other thread touches (it reads only n). */
-static void index_refs(nl_ws_refmaps *m, uint32_t root, uint32_t id, const nl_note *n, int add) {
+/* ---- adds through a queue ------------------------------------------------------------------ */
+
+/* On the build's thread adds wait in a short queue, and while one is made the table memory the
+ * later ones will read is fetched (nl_strmap_prefetch), so that in maps of 100,000s of keys
+ * their cache misses overlap instead of stalling one after another. Each map's adds keep their
+ * order, so the maps come out as without the queue. */
+#define QUEUE 16
+
+typedef struct {
+  nl_strmap *map;
+  nl_wsi_key k;
+  uint32_t h, id;
+} queued_add;
+
+typedef struct {
+  queued_add items[QUEUE];
+  unsigned head, n;
+} add_queue;
+
+static queued_add *queued(add_queue *q, unsigned i) { return &q->items[(q->head + i) % QUEUE]; }
+
+static void queue_pop(add_queue *q) {
+  queued_add *a = queued(q, 0);
+  nl_strmap_add_hashed(a->map, a->k.s, a->k.len, a->h, a->id);
+  nl_wsi_key_done(&a->k);
+  q->head = (q->head + 1) % QUEUE;
+  q->n--;
+}
+
+static void queue_flush(add_queue *q) {
+  while (q->n > 0) queue_pop(q);
+}
+
+static void queue_add(add_queue *q, nl_strmap *map, const char *s, size_t len, uint32_t id,
+                      void (*make)(nl_wsi_key *, const char *, size_t)) {
+  if (q->n == QUEUE) queue_pop(q);
+  queued_add *a = queued(q, q->n);
+  make(&a->k, s, len);
+  if (a->k.len == 0) {
+    nl_wsi_key_done(&a->k);
+    return;
+  }
+  a->map = map;
+  a->id = id;
+  a->h = nl_strmap_hash(a->k.s, a->k.len);
+  q->n++;
+  nl_strmap_prefetch(map, a->h, 0);
+  if (q->n > QUEUE / 2) {
+    const queued_add *b = queued(q, q->n - 1 - QUEUE / 2);
+    nl_strmap_prefetch(b->map, b->h, 1);
+  }
+  if (q->n > 3 * QUEUE / 4) {
+    const queued_add *c = queued(q, q->n - 1 - 3 * QUEUE / 4);
+    nl_strmap_prefetch(c->map, c->h, 2);
+  }
+}
+
+/* Adds or removes id under s's key in map: through q when there is one (adds only). */
+static void map_key(add_queue *q, nl_strmap *map, const char *s, size_t len, uint32_t id,
+                    int add, void (*make)(nl_wsi_key *, const char *, size_t)) {
+  if (q != NULL) queue_add(q, map, s, len, id, make);
+  else nl_wsi_map_key(map, s, len, id, add, make);
+}
+
+/* Adds (add = 1) or removes note n of entry `id` in workspace folder `root` in the maps, the
+ * adds through q when it is not NULL (flushed by the caller). Safe on any thread for maps no
+ * other thread touches (it reads only n). */
+static void index_refs(nl_ws_refmaps *m, uint32_t root, uint32_t id, const nl_note *n, int add,
+                       add_queue *q) {
   for (size_t i = 0; i < n->n_tags; i++) {
     const char *t = n->tags[i].name;
     count_tag(m, root, t, add);
     if (strncmp(t, "account/", 8) == 0 && t[8] != '\0')
-      nl_wsi_map_key(&m->acct_tags, t + 8, strlen(t + 8), id, add, nl_wsi_slug_make);
+      map_key(q, &m->acct_tags, t + 8, strlen(t + 8), id, add, nl_wsi_slug_make);
   }
   for (size_t i = 0; i < n->n_links; i++) {
     const char *b;
     size_t len;
     nl_wsi_link_base(n->links[i].target, &b, &len);
     if (len == 0) continue;
-    nl_wsi_map_key(&m->refs, b, len, id, add, nl_wsi_key_make);
-    if (b != n->links[i].target) nl_wsi_map_key(&m->path_refs, b, len, id, add, nl_wsi_key_make);
+    map_key(q, &m->refs, b, len, id, add, nl_wsi_key_make);
+    if (b != n->links[i].target) map_key(q, &m->path_refs, b, len, id, add, nl_wsi_key_make);
   }
   for (size_t i = 0; i < n->n_mentions; i++) {
     const char *w = n->mentions[i].tail;
     size_t wl = nl_mention_word_len(&n->mentions[i]), fl = wl;
     if (w == NULL || wl == 0) continue;
-    nl_wsi_map_key(&m->said, w, wl, id, add, nl_wsi_key_make);
+    map_key(q, &m->said, w, wl, id, add, nl_wsi_key_make);
     /* "@LÃ©a" may name Léa (nl_ws_resolve_mention): filed under the repaired word too */
     char *fixed = nl_unicode_is_ascii(w, wl) ? NULL : nl_mojibake_repair(w, wl, &fl);
     if (fixed != NULL && (fl != wl || memcmp(fixed, w, wl) != 0))
-      nl_wsi_map_key(&m->said, fixed, fl, id, add, nl_wsi_key_make);
+      map_key(q, &m->said, fixed, fl, id, add, nl_wsi_key_make);
     free(fixed);
   }
   if (n->account != NULL && n->account->text[0] != '\0')
-    nl_wsi_map_key(&m->fm_refs, n->account->text, strlen(n->account->text), id, add,
-                   nl_wsi_key_make);
+    map_key(q, &m->fm_refs, n->account->text, strlen(n->account->text), id, add,
+            nl_wsi_key_make);
   for (size_t i = 0; i < n->n_participants; i++) {
     const char *v = n->participants[i].text;
-    if (*v != '\0') nl_wsi_map_key(&m->fm_refs, v, strlen(v), id, add, nl_wsi_key_make);
+    if (*v != '\0') map_key(q, &m->fm_refs, v, strlen(v), id, add, nl_wsi_key_make);
   }
 }
 
@@ -108,9 +174,12 @@ struct nl_refs_build {
 
 static void build_run(void *arg) {
   nl_refs_build *b = arg;
+  add_queue *q = calloc(1, sizeof(*q)); /* NULL: adds one at a time */
   uint32_t i = 0;
   for (; i < b->n && !atomic_load_explicit(&b->stop, memory_order_relaxed); i++)
-    if (b->notes[i] != NULL) index_refs(&b->maps, b->roots[i], b->from + i, b->notes[i], 1);
+    if (b->notes[i] != NULL) index_refs(&b->maps, b->roots[i], b->from + i, b->notes[i], 1, q);
+  if (q != NULL) queue_flush(q);
+  free(q);
   b->done = i;
 }
 
@@ -207,7 +276,7 @@ void nl_wsi_refs_touch(nl_workspace *ws, const nl_entry *e) {
 
 void nl_wsi_index_refs(nl_workspace *ws, const nl_entry *e, int add) {
   nl_wsi_refs_touch(ws, e);
-  if (e->id < ws->refs_upto) index_refs(&ws->rm, e->root, e->id, e->note, add);
+  if (e->id < ws->refs_upto) index_refs(&ws->rm, e->root, e->id, e->note, add, NULL);
 }
 
 void nl_wsi_defer_refs(nl_workspace *ws) {
