@@ -1,7 +1,7 @@
 /* cache.c: the index cache file (cache.h).
  *
  * Layout, all integers little-endian as the machine writes them (a cache never leaves it):
- *   header (96 bytes): magic "NLSPIDX3", u64 build (the identity of the program and of the
+ *   header (96 bytes): magic "NLSPIDX4", u64 build (the identity of the program and of the
  *     note layout), u64 table offset, u64 table bytes, u64 table hash, u64 records,
  *     i64 since_ns (when the scan began), u64 hash of the root path, then the index tables'
  *     u64 offset, u64 bytes and u64 hash (0, 0, 0: none)
@@ -34,6 +34,11 @@
 #include "lsp/base/error.h"
 #include "lsp/base/log.h"
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <nmmintrin.h>
+#define HAVE_CRC32C 1
+#endif
+
 /* Records per preadv when reading them all (IOV_MAX is 1024): about 180 KB at 100,000 notes,
  * so that they are still in the CPU's caches when checked and re-based right after. */
 #define RUN_RECORDS 64
@@ -42,8 +47,39 @@
 
 #define HASH_MUL 0x100000001B3ULL
 
+#ifdef HAVE_CRC32C
+/* CRC-32C in four lanes over 32-byte blocks (the instruction's latency is three cycles, its
+ * throughput one), folded into 64 bits: a change within one lane always changes the result.
+ * About twice as fast as the multiplying hash below over runs of records as a second start
+ * reads them (180 KB). */
+__attribute__((target("sse4.2"))) static uint64_t hash_crc(uint64_t h, const unsigned char *p,
+                                                           size_t len) {
+  uint64_t c[4] = {(uint32_t)h, h >> 32, (uint32_t)h ^ 0x9E3779B9u, (h >> 32) ^ 0x7F4A7C15u};
+  for (; len >= 32; p += 32, len -= 32)
+    for (int k = 0; k < 4; k++) {
+      uint64_t w;
+      memcpy(&w, p + 8 * k, 8);
+      c[k] = _mm_crc32_u64(c[k], w);
+    }
+  for (; len >= 8; p += 8, len -= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    c[0] = _mm_crc32_u64(c[0], w);
+  }
+  for (; len > 0; len--) c[1] = _mm_crc32_u8((uint32_t)c[1], *p++);
+  uint64_t x = (c[0] | c[1] << 32) ^ ((c[2] | c[3] << 32) * 0x9E3779B97F4A7C15ULL);
+  x ^= x >> 29;
+  x *= HASH_MUL;
+  return x ^ (x >> 32);
+}
+#endif
+
 uint64_t nl_cachei_hash_more(uint64_t h, const void *data, size_t len) {
   const unsigned char *p = data;
+#ifdef HAVE_CRC32C
+  /* The same machine writes and reads a cache, so it always takes the same branch. */
+  if (__builtin_cpu_supports("sse4.2")) return hash_crc(h, p, len);
+#endif
   /* Four independent lanes over 32-byte blocks, so the multiplies overlap: the records of a
    * 100,000-note cache are a third of a gigabyte. */
   if (len >= 32) {

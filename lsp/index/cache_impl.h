@@ -10,7 +10,7 @@
 
 #include "lsp/index/cache.h"
 
-#define MAGIC "NLSPIDX3"
+#define MAGIC "NLSPIDX4"
 #define HEADER_BYTES 96
 #define RECORD_FIXED 68 /* a table row without its path */
 /* A file modified this close to the scan's start may change again with the same mtime. */
@@ -42,8 +42,8 @@ typedef struct {
 } nl_cachei_span;
 void *nl_cachei_span_ptr(void *ud, const void *p);
 
-/* A 64-bit hash, eight bytes at a time (not cryptographic: it finds truncation and damage);
- * hash_more goes on from h. */
+/* A 64-bit hash, eight bytes at a time, with CRC-32C where the CPU has it (not cryptographic:
+ * it finds truncation and damage); hash_more goes on from h. */
 uint64_t nl_cachei_hash_more(uint64_t h, const void *data, size_t len);
 uint64_t nl_cachei_hash_of(const void *data, size_t len);
 /* The hash of the index tables: hash_more chained over TABLES_PIECE pieces from HASH_SEED. */
