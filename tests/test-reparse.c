@@ -427,6 +427,57 @@ static void test_every_key_in_every_line(void) {
   nl_note_blocks_free(&bl);
 }
 
+/* Lines for short random notes: containers, markers with and without the blank after them,
+ * fences inside containers (an unclosed one ends on the next line, which its container's end
+ * also gives to a paragraph), task markers and link reference definitions. */
+static const char *const line_pool[] = {
+    "a para", "- item", "-x y", "1. one", "1.x two", "# head", "#tag", "> q", ">x", "[ ] t",
+    "[x]y", "- [ ] task @Zed", "    code", "", "===", "---", "***", "* star", "*x", "+ plus",
+    "2) two", "  - nested", "> - q item", "## h2 ##", "```", "~~~", "<div>", "[l]: /u", "x",
+    "- ", "1. ", "> ", "#", "##x", "-", "2024)x", "12.5 x", "\tTab", "> ```", "- ```", "  b",
+    "-\tx", "#\th", "[ ]\tx", "[ ?] p",
+};
+
+/* Notes tried first: "[l]:" is no task marker (no blank after its ']'), so typing after the
+ * ':' may end the definition and make "---" a setext underline. */
+static const char *const fixed_notes[] = {"[l]: /u\n---", "> ```\nx\n- ```\ny"};
+
+/* Every key typed at every column of every line of fixed_notes and of short notes made of
+ * random lines of line_pool, and one to three bytes deleted there: each parse equals a fresh
+ * one. */
+static void test_every_key_in_random_notes(void) {
+  seed = 5;
+  size_t held = 0, tried = 0, n_fixed = sizeof fixed_notes / sizeof *fixed_notes;
+  for (size_t it = 0; it < n_fixed + 120 && nl_test_failures == 0; it++) {
+    char base[512];
+    size_t at = 0;
+    unsigned n_lines = it < n_fixed ? 0 : 2 + rnd(4);
+    if (it < n_fixed) at = (size_t)snprintf(base, sizeof base, "%s", fixed_notes[it]);
+    for (unsigned j = 0; j < n_lines; j++)
+      at += (size_t)snprintf(base + at, sizeof base - at, "%s%s",
+                             line_pool[rnd(sizeof line_pool / sizeof *line_pool)],
+                             j + 1 < n_lines ? "\n" : "");
+    nl_note_blocks bl = {0};
+    nl_note_edit whole = {0, 0, &bl};
+    nl_note *prev = nl_note_parse_ex(base, at, NULL, &whole);
+    nl_lines l;
+    ASSERT(prev != NULL && nl_lines_init(&l, base, at) == 0);
+    for (size_t line = 0; line < l.n_lines && nl_test_failures == 0; line++) {
+      size_t end = nl_lines_line_end(&l, line);
+      for (size_t a = l.starts[line]; a <= end; a++) {
+        for (size_t i = 0; i < sizeof keys_in_line / sizeof *keys_in_line; i++, tried++)
+          edited_as_fresh(base, prev, &bl, a, a, keys_in_line[i], &held);
+        for (size_t d = 1; d <= 3 && a + d <= end; d++, tried++)
+          edited_as_fresh(base, prev, &bl, a, a + d, "", &held);
+      }
+    }
+    nl_lines_free(&l);
+    nl_note_free(prev);
+    nl_note_blocks_free(&bl);
+  }
+  ASSERT(held > tried / 8);
+}
+
 static void test_random_typing(void) {
   for (unsigned s = 21; s <= 28; s++) random_typing(s, 80);
 }
@@ -496,6 +547,7 @@ int main(void) {
   RUN(test_random_edits_crlf);
   RUN(test_random_typing);
   RUN(test_every_key_in_every_line);
+  RUN(test_every_key_in_random_notes);
   nl_config_free(cfg);
   uv_loop_close(&loop);
   return NL_TEST_DONE();
