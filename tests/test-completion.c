@@ -221,7 +221,7 @@ static void test_memo_answers_as_a_full_pass(void) {
   nl_ctx with = f.ctx;
   with.memo = nl_memo_new();
   ASSERT(with.memo != NULL);
-  const char *typed[] = {"[[Q", "[[Qu", "[[Que", "[[Quen", "[[Quent", "[[Quent", "[[Quen",
+  const char *typed[] = {"[[Q", "[[Q", "[[Qu", "[[Que", "[[Quen", "[[Quent", "[[Quent", "[[Quen",
                          "[[Quenta", "[[Qé", "[[Qén", "[[q", "[[qu", "[[quil", "[[", "[[Ré",
                          "[[Rént", "@Q", "@Qu", "@Quen", "[[Quen", "@Quent", "[[ö", "[[ök"};
   size_t full_lists = 0, brute_checked = 0;

@@ -310,6 +310,10 @@ static void keep_rows(nl_memo_rows *m, const nl_nav_pattern *pat, const nl_works
     nl_memo_rows_forget(m);
     return;
   }
+  /* A single letter's pass reads almost no name (offer_row scores such rows from the row):
+   * its rows are kept with their names left in the table's pool, which the next pass copies,
+   * so that the first keystroke does not read thousands of names scattered over the pool. */
+  int copy = pat->n_pieces != 1;
   if (kept) { /* the memo's rows, narrowed in place: cand is newest first, so read backwards */
     size_t j = 0;
     for (size_t k = sets[1].n_cand; k-- > 0;) {
@@ -319,12 +323,15 @@ static void keep_rows(nl_memo_rows *m, const nl_nav_pattern *pat, const nl_works
       m->idx[j++] = m->idx[at];
     }
     m->n = j;
+    if (copy && nl_memo_rows_own_names(m, pool) != 0) return;
   }
   if (nl_memo_rows_start(m, ws, pat->text, pat->len, kind, n, !kept) != 0) return;
+  if (!kept) m->pooled = !copy;
   const row_set *s = &sets[0];
   for (size_t k = s->n_cand; k-- > 0;) {
     if (k >= AHEAD) __builtin_prefetch(&s->rows[ROW_OF(s->cand[k - AHEAD])]);
-    if (k >= AHEAD / 2) __builtin_prefetch(pool + s->rows[ROW_OF(s->cand[k - AHEAD / 2])].off);
+    if (k >= AHEAD / 2 && !m->pooled)
+      __builtin_prefetch(pool + s->rows[ROW_OF(s->cand[k - AHEAD / 2])].off);
     const nl_ws_name *row = &s->rows[ROW_OF(s->cand[k])];
     if (worth_keeping(s->cand[k]) &&
         nl_memo_rows_add(m, ROW_OF(s->cand[k]), row, pool + row->off) != 0)
@@ -354,7 +361,7 @@ static void offer_names(nl_nav_topk *top, const nl_nav_pattern *pat, const nl_wo
   if (work == NULL) goto done; /* out of memory */
   cand_ref *later = work;
   row_set sets[2] = {{rows, pool, (uint32_t *)(later + 2 * (n0 + n1)), 0},
-                     {kept ? m->rows : NULL, kept ? m->names : NULL, NULL, 0}};
+                     {kept ? m->rows : NULL, !kept ? NULL : m->pooled ? pool : m->names, NULL, 0}};
   sets[1].cand = sets[0].cand + n0;
   if (by_party) {
     /* Nothing typed: every name matches alike, and people and accounts rank above the rest:

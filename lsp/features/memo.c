@@ -71,6 +71,7 @@ int nl_memo_rows_start(nl_memo_rows *m, const nl_workspace *ws, const char *patt
   if (fresh) { /* the arrays are kept for the new rows: no large free and malloc per pass */
     m->n = 0;
     m->names_len = 0;
+    m->pooled = 0;
   }
   free(m->pattern);
   m->pattern = malloc(len + 1);
@@ -88,6 +89,21 @@ int nl_memo_rows_start(nl_memo_rows *m, const nl_workspace *ws, const char *patt
   return 0;
 }
 
+/* Makes room for `need` bytes of names: 0, or -1 (everything kept dropped). */
+static int names_room(nl_memo_rows *m, size_t need) {
+  if (need <= m->names_cap) return 0;
+  size_t cap = m->names_cap ? m->names_cap * 2 : 65536;
+  while (cap < need) cap *= 2;
+  char *names = realloc(m->names, cap);
+  if (names == NULL) {
+    nl_memo_rows_forget(m);
+    return -1;
+  }
+  m->names = names;
+  m->names_cap = cap;
+  return 0;
+}
+
 int nl_memo_rows_add(nl_memo_rows *m, uint32_t idx, const nl_ws_name *row, const char *name) {
   if (m->n == m->cap) {
     size_t cap = m->cap ? m->cap * 2 : 1024;
@@ -101,23 +117,32 @@ int nl_memo_rows_add(nl_memo_rows *m, uint32_t idx, const nl_ws_name *row, const
     m->idx = ids;
     m->cap = cap;
   }
-  size_t need = m->names_len + row->len + 1;
-  if (need > m->names_cap) {
-    size_t cap = m->names_cap ? m->names_cap * 2 : 65536;
-    while (cap < need) cap *= 2;
-    char *names = realloc(m->names, cap);
-    if (names == NULL) {
-      nl_memo_rows_forget(m);
-      return -1;
-    }
-    m->names = names;
-    m->names_cap = cap;
-  }
-  memcpy(m->names + m->names_len, name, row->len + 1);
   m->rows[m->n] = *row;
-  m->rows[m->n].off = (uint32_t)m->names_len;
   m->idx[m->n++] = idx;
+  if (m->pooled) return 0;
+  size_t need = m->names_len + row->len + 1;
+  if (names_room(m, need) != 0) return -1;
+  memcpy(m->names + m->names_len, name, row->len + 1);
+  m->rows[m->n - 1].off = (uint32_t)m->names_len;
   m->names_len = need;
+  return 0;
+}
+
+int nl_memo_rows_own_names(nl_memo_rows *m, const char *pool) {
+  if (!m->pooled) return 0;
+  size_t need = 0;
+  for (size_t i = 0; i < m->n; i++) need += m->rows[i].len + 1;
+  m->names_len = 0;
+  if (names_room(m, need) != 0) return -1;
+  for (size_t i = 0; i < m->n; i++) {
+    /* The names are scattered over the pool: ask for them ahead. */
+    if (i + 16 < m->n) __builtin_prefetch(pool + m->rows[i + 16].off);
+    nl_ws_name *row = &m->rows[i];
+    memcpy(m->names + m->names_len, pool + row->off, row->len + 1);
+    row->off = (uint32_t)m->names_len;
+    m->names_len += row->len + 1;
+  }
+  m->pooled = 0;
   return 0;
 }
 

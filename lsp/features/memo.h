@@ -31,7 +31,8 @@ typedef struct {
 
 /* The name-table rows (nl_ws_names) a completion pattern may match, copied with their names:
  * the next keystroke's pass reads them in order from here, a few hundred kilobytes, instead
- * of rows and names scattered over the whole table. */
+ * of rows and names scattered over the whole table. After a single letter, whose pass reads
+ * almost no name, the names are not copied (`pooled`): the next pass copies them. */
 typedef struct {
   const nl_workspace *ws; /* borrowed (NULL: none kept) */
   uint64_t epoch;         /* nl_ws_names_epoch then */
@@ -44,6 +45,7 @@ typedef struct {
   size_t n, cap;
   char *names;            /* new */
   size_t names_len, names_cap;
+  int pooled;             /* the rows' `off` are into the table's pool, not into names */
   void *scratch;          /* nl_memo_rows_scratch's buffer (new; kept when the rows are dropped) */
   size_t scratch_len;
 } nl_memo_rows;
@@ -96,9 +98,13 @@ int nl_memo_rows_usable(const nl_memo_rows *m, const nl_workspace *ws, const cha
  * (nothing is kept then). */
 int nl_memo_rows_start(nl_memo_rows *m, const nl_workspace *ws, const char *pattern, size_t len,
                        int kind, size_t n_table, int fresh);
-/* Appends a copy of row `row` (table index idx, its name at name) to what is kept; on out of
- * memory everything kept is dropped and -1 returned. */
+/* Appends a copy of row `row` (table index idx, its name at name) to what is kept, the name
+ * copied unless m->pooled (then name is not read); on out of memory everything kept is
+ * dropped and -1 returned. */
 int nl_memo_rows_add(nl_memo_rows *m, uint32_t idx, const nl_ws_name *row, const char *name);
+/* Copies the names of the rows kept from pool (the table's, where their `off` point while
+ * m->pooled) and clears m->pooled. 0, or -1 when out of memory (everything kept is dropped). */
+int nl_memo_rows_own_names(nl_memo_rows *m, const char *pool);
 /* Drops what is kept (not the scratch buffer). */
 void nl_memo_rows_forget(nl_memo_rows *m);
 /* A buffer of at least `bytes` for a pass's arrays, reused from request to request: a pass
