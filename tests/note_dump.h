@@ -74,7 +74,7 @@ static inline void dump_note(dump *d, const nl_note *n) {
   for (size_t i = 0; i < n->n_links; i++) {
     const nl_link *l = &n->links[i];
     put(d, "link %d %s %s %s %s %u:%u-%u:%u %u:%u-%u:%u %u:%u-%u:%u\n", l->kind, S(l->target),
-        S(nl_link_heading(l)), S(nl_link_block(l)), S(nl_link_alias(l)), R(l->range),
+        S(nl_link_heading(l)), S(nl_link_block(l)), S(nl_link_alias(l)), R(nl_link_range(l)),
         R(nl_link_target_range(l)), R(nl_link_fragment_range(l)));
   }
   for (size_t i = 0; i < n->n_tags; i++)
@@ -306,7 +306,7 @@ static inline json_t *links_json(const nl_note *n) {
   for (size_t i = 0; i < n->n_links; i++) {
     const nl_link *l = &n->links[i];
     json_t *o = json_pack("{s:s,s:o,s:o,s:o}", "kind", l->kind < 3 ? kinds[l->kind] : "?",
-                          "target", jstr(l->target), "range", json_brange(l->range), "targetRange",
+                          "target", jstr(l->target), "range", json_brange(nl_link_range(l)), "targetRange",
                           json_brange(nl_link_target_range(l)));
     set_str(o, "heading", nl_link_heading(l));
     set_str(o, "block", nl_link_block(l));

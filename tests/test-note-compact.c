@@ -69,6 +69,8 @@ static void test_vault_notes(void) {
   ASSERT_EQ(count, 17);
 }
 
+static int all_in_block(nl_note *n);
+
 static void test_big_note(void) {
   /* Many tasks and links: the note spans several arena blocks before compaction. */
   size_t cap = 400000, len = 0;
@@ -79,6 +81,14 @@ static void test_big_note(void) {
                             "- [ ?] task %d [[Note %d#Head|alias]] @Person %d \xf0\x9f\x93\x85 2025-11-%02d #t%d\n",
                             i, i, i, i % 28 + 1, i);
   ASSERT(compare("Big.md", text, len));
+  /* Markdown links spread over lines: their ranges lie apart (nl_link_spread) and move too. */
+  len = 0;
+  for (int i = 0; i < 2000 && len + 200 < cap; i++)
+    len += (size_t)snprintf(text + len, cap - len, "[text %d\nmore](Note%%20%d.md#H \"t\") [[W]]\n", i, i);
+  ASSERT(compare("Spread.md", text, len));
+  nl_note *n = nl_note_parse(text, len);
+  ASSERT(n != NULL && n->n_links == 4000 && n->links[0].spread && all_in_block(n));
+  nl_note_free(n);
   free(text);
   ASSERT(compare("empty.md", "", 0));
 }

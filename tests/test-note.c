@@ -81,10 +81,10 @@ static void test_arena_huge_request(void) {
 }
 
 /* A link keeps one fragment: a heading or a block id, never both; it and the alias lie
- * apart (nl_link_more), so a plain link is 48 bytes and has none, and its fragment range is
+ * apart (nl_link_more), so a plain link is 40 bytes and has none, and its fragment range is
  * empty at its target's end. */
 static void test_link_fragment(void) {
-  ASSERT_EQ(sizeof(nl_link), 48);
+  ASSERT_EQ(sizeof(nl_link), 40);
   const char *text = "[[A#Head]] [[B#^blk]] [[C]] [d](D.md#^b2) [[E|e]] [[ F # G | g ]]\n";
   nl_note *n = nl_note_parse(text, strlen(text));
   ASSERT(n != NULL);
@@ -115,9 +115,35 @@ static void test_link_fragment(void) {
   nl_note_free(n);
 }
 
+/* A markdown link whose text or title spreads over lines keeps its whole range apart
+ * (nl_link_spread), with its alias and fragment, through compaction; a link on its target's
+ * line keeps columns there. */
+static void test_link_spread(void) {
+  const char *text = "x [one\ntwo](A.md#H) [[B]]\n![i\nj](c.png \"t\nu\") [k](D.md\n\"title\")\n";
+  nl_note *n = nl_note_parse(text, strlen(text));
+  ASSERT(n != NULL);
+  ASSERT_EQ(n->n_links, 4);
+  nl_brange r = nl_link_range(&n->links[0]);
+  ASSERT(n->links[0].spread);
+  ASSERT_BRANGE(r, 0, 2, 1, 12);
+  ASSERT_STR_EQ(nl_link_alias(&n->links[0]), "one\ntwo");
+  ASSERT_STR_EQ(nl_link_heading(&n->links[0]), "H");
+  ASSERT_EQ(n->links[0].line, 1);
+  ASSERT(!n->links[1].spread && n->links[1].more == NULL);
+  ASSERT_BRANGE(nl_link_range(&n->links[1]), 1, 13, 1, 18);
+  ASSERT(n->links[2].spread);
+  ASSERT_BRANGE(nl_link_range(&n->links[2]), 2, 0, 4, 3);
+  ASSERT_STR_EQ(n->links[2].target, "c.png");
+  ASSERT(n->links[3].spread);
+  ASSERT_BRANGE(nl_link_range(&n->links[3]), 4, 4, 5, 8);
+  ASSERT_STR_EQ(nl_link_alias(&n->links[3]), "k");
+  nl_note_free(n);
+}
+
 int main(void) {
   RUN(test_empty_and_null);
   RUN(test_link_fragment);
+  RUN(test_link_spread);
   RUN(test_arena_packing);
   RUN(test_megabyte_line);
   RUN(test_arena_huge_request);

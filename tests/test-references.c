@@ -102,10 +102,10 @@ static void test_location_text_is_location_json(void) {
     if (pass == 2) e.uri = "file:///q\"uo\\te\x01\x1f\t\n\x0b\r\b\f/Zo\xC3\xAB.md";
     ASSERT(e.note->n_links > 0);
     for (size_t i = 0; i < e.note->n_links; i++) {
-      json_t *want = nl_ctx_location_json(&f.ctx, &e, e.note->links[i].range);
+      json_t *want = nl_ctx_location_json(&f.ctx, &e, nl_link_range(&e.note->links[i]));
       char *want_text = json_dumps(want, JSON_COMPACT);
       nl_buf b = NL_BUF_INIT;
-      nl_ctx_location_text(&f.ctx, &b, &e, e.note->links[i].range);
+      nl_ctx_location_text(&f.ctx, &b, &e, nl_link_range(&e.note->links[i]));
       ASSERT_STR_EQ(b.s, want_text);
       nl_buf_free(&b);
       free(want_text);

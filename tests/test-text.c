@@ -181,8 +181,8 @@ static void check_columns(const char *text) {
   nl_bpos ps[4096];
   size_t np = 0;
   for (size_t i = 0; i < n->n_links && np + 2 < 4096; i++) {
-    ps[np++] = n->links[i].range.start;
-    ps[np++] = n->links[i].range.end;
+    ps[np++] = nl_link_range(&n->links[i]).start;
+    ps[np++] = nl_link_range(&n->links[i]).end;
   }
   for (size_t i = 0; i < n->n_tags && np + 2 < 4096; i++) {
     ps[np++] = nl_note_tag_range(n, i).start;
@@ -237,8 +237,8 @@ static void test_columns_from_the_parse(void) {
   nl_note *w = nl_note_parse(wide, strlen(wide));
   ASSERT(w != NULL && w->n_links == 1);
   uint32_t u = 0;
-  ASSERT_EQ(nl_columns_units(w, NL_ENC_UTF16, w->links[0].range.start, &u), -1);
-  ASSERT_EQ(nl_columns_units(w, NL_ENC_UTF8, w->links[0].range.start, &u), 0);
+  ASSERT_EQ(nl_columns_units(w, NL_ENC_UTF16, nl_link_range(&w->links[0]).start, &u), -1);
+  ASSERT_EQ(nl_columns_units(w, NL_ENC_UTF8, nl_link_range(&w->links[0]).start, &u), 0);
   ASSERT_EQ(u, 601);
   nl_note_free(w);
   /* past line 65,535 (an entry keeps its line in 16 bits): unknown too, and the text gives
@@ -251,15 +251,15 @@ static void test_columns_from_the_parse(void) {
   memcpy(big + 65535 * 2, tail, strlen(tail) + 1);
   nl_note *b = nl_note_parse(big, big_len);
   ASSERT(b != NULL && b->n_links == 3);
-  ASSERT_EQ(b->links[0].range.start.line, 65535);
-  ASSERT_EQ(nl_columns_units(b, NL_ENC_UTF16, b->links[0].range.start, &u), 0);
+  ASSERT_EQ(nl_link_range(&b->links[0]).start.line, 65535);
+  ASSERT_EQ(nl_columns_units(b, NL_ENC_UTF16, nl_link_range(&b->links[0]).start, &u), 0);
   ASSERT_EQ(u, 2);
-  ASSERT_EQ(nl_columns_units(b, NL_ENC_UTF16, b->links[1].range.start, &u), -1);
-  ASSERT_EQ(nl_columns_units(b, NL_ENC_UTF16, b->links[2].range.end, &u), -1);
+  ASSERT_EQ(nl_columns_units(b, NL_ENC_UTF16, nl_link_range(&b->links[1]).start, &u), -1);
+  ASSERT_EQ(nl_columns_units(b, NL_ENC_UTF16, nl_link_range(&b->links[2]).end, &u), -1);
   nl_text bt;
   uint32_t bl;
   ASSERT_EQ(nl_text_of_bytes(&bt, big, big_len), 0);
-  nl_text_units(&bt, NL_ENC_UTF16, b->links[1].range.start, &bl, &u);
+  nl_text_units(&bt, NL_ENC_UTF16, nl_link_range(&b->links[1]).start, &bl, &u);
   ASSERT_EQ(u, 2);
   nl_text_free(&bt);
   nl_note_free(b);

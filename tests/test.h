@@ -35,6 +35,15 @@ static int nl_test_count;
     if (a_ == b_) NL_FAIL_("%s != %s (both %" PRId64 ")", #a, #b, a_);              \
   } while (0)
 
+/* A byte range (nl_brange) from (l0, c0) to (l1, c1). */
+#define ASSERT_BRANGE(r, l0, c0, l1, c1) \
+  do {                                   \
+    ASSERT_EQ((r).start.line, l0);       \
+    ASSERT_EQ((r).start.col, c0);        \
+    ASSERT_EQ((r).end.line, l1);         \
+    ASSERT_EQ((r).end.col, c1);          \
+  } while (0)
+
 #define ASSERT_STR_EQ(a, b)                                                         \
   do {                                                                              \
     const char *a_ = (a), *b_ = (b);                                                \

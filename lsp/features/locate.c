@@ -52,7 +52,7 @@ nl_loc_kind nl_locate(const nl_workspace *ws, const nl_entry *from, const nl_not
   memset(out, 0, sizeof *out);
   if (note == NULL) return NL_LOC_NONE;
 
-  for (size_t i = 0; i < note->n_links; i++) consider(&f, NL_LOC_LINK, i, note->links[i].range);
+  for (size_t i = 0; i < note->n_links; i++) consider(&f, NL_LOC_LINK, i, nl_link_range(&note->links[i]));
   nl_entry *people[2] = {NULL, NULL}; /* the person of the strict and of the touching mention */
   for (size_t i = 0; i < note->n_mentions; i++) {
     nl_entry *person = NULL;

@@ -47,7 +47,7 @@ static void add_links(query *q) {
     const char *heading = nl_link_heading(l), *block = nl_link_block(l);
     if (q->heading != NULL && !same_fragment(q->target->note, q->heading, heading)) continue;
     if (q->block != NULL && (block == NULL || strcmp(q->block, block) != 0)) continue;
-    nl_ctx_location_text(q->ctx, next(q), from, l->range);
+    nl_ctx_location_text(q->ctx, next(q), from, nl_link_range(l));
   }
   if (n > 0) free(refs);
 }

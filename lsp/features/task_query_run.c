@@ -193,7 +193,7 @@ static account_ref task_account(const nl_workspace *ws, const nl_entry *e, const
   const nl_note *n = e->note;
   for (size_t i = 0; i < n->n_links; i++) {
     const nl_link *l = &n->links[i];
-    if (l->range.start.line != t->line || *l->target == '\0') continue;
+    if (nl_link_range(l).start.line != t->line || *l->target == '\0') continue;
     nl_entry *to = nl_ws_resolve(ws, e, l->target,
                                  strlen(l->target), NULL);
     if (to != NULL && to->kind == NL_KIND_ACCOUNT) return (account_ref){to, NULL};

@@ -143,7 +143,8 @@ uint64_t nl_cachei_build_id(void) {
       sizeof(nl_note),      sizeof(nl_frontmatter), sizeof(nl_fm_entry), sizeof(nl_fm_scalar),
       sizeof(nl_heading),   sizeof(nl_block_id),    sizeof(nl_link),     sizeof(nl_tag),
       sizeof(nl_mention),   sizeof(nl_task),        sizeof(nl_task_date), sizeof(nl_task_more),
-      sizeof(nl_link_more), sizeof(nl_note_col), sizeof(void *)};
+      sizeof(nl_link_more), sizeof(nl_link_spread), sizeof(nl_note_col),
+      sizeof(void *)};
   uint64_t h = nl_cachei_hash_of(layout, sizeof(layout));
   h = nl_cachei_hash_more(h, NOTES_LSP_VERSION, strlen(NOTES_LSP_VERSION));
   char exe[PATH_MAX];

@@ -498,7 +498,7 @@ static void report_ambiguous(nl_diag_run *r, const nl_link *l) {
   for (size_t i = 0; i < shown; i++)
     n += (size_t)snprintf(msg + n, cap - n, "%s%s", i ? ", " : "", cands[i]->rel);
   snprintf(msg + n, cap - n, "%s; using %s", shown < total ? ", ..." : "", cands[0]->rel);
-  nl_diag *d = nl_diag_push(r->out, NL_SEV_WARNING, NL_DIAG_AMBIGUOUS_LINK, l->range, msg);
+  nl_diag *d = nl_diag_push(r->out, NL_SEV_WARNING, NL_DIAG_AMBIGUOUS_LINK, nl_link_range(l), msg);
   if (d == NULL) {
     r->oom = 1;
     return;
@@ -535,7 +535,7 @@ static void check_alias(nl_diag_run *r, const nl_link *l, const nl_entry *t) {
   target_base(l->target, &base, &bl);
   if (nl_ws_same_name(base, bl, t->name, strlen(t->name))) return;
   const char *shown = nl_link_alias(l) ? nl_link_alias(l) : l->target;
-  nl_diag *d = nl_diag_push(r->out, NL_SEV_HINT, NL_DIAG_ALIAS_LINK, l->range,
+  nl_diag *d = nl_diag_push(r->out, NL_SEV_HINT, NL_DIAG_ALIAS_LINK, nl_link_range(l),
                     nl_diag_fmt("'%s' is a title or alias of '%s': Obsidian links by file name", l->target,
                         t->rel));
   if (d == NULL) {
@@ -566,13 +566,13 @@ static void check_link(nl_diag_run *r, const nl_link *l) {
   if (t == NULL && nl_ws_resolve_attachment(r->ws, r->e, l->target, strlen(l->target)) != NULL)
     return;
   if (t == NULL && nl_ws_attachment_ext(l->target)) {
-    emit(r, NL_SEV_WARNING, NL_DIAG_BROKEN_LINK, l->range,
+    emit(r, NL_SEV_WARNING, NL_DIAG_BROKEN_LINK, nl_link_range(l),
          nl_diag_fmt("broken link: no file '%s' in the vault", l->target));
     return;
   }
   if (t == NULL && l->kind == NL_LINK_MARKDOWN && is_attachment(l->target)) return;
   if (t == NULL) {
-    nl_diag *d = nl_diag_push(r->out, NL_SEV_WARNING, NL_DIAG_BROKEN_LINK, l->range,
+    nl_diag *d = nl_diag_push(r->out, NL_SEV_WARNING, NL_DIAG_BROKEN_LINK, nl_link_range(l),
                       nl_diag_fmt("broken link: no note named '%s'", l->target));
     if (d == NULL) {
       r->oom = 1;

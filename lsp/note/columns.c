@@ -66,7 +66,7 @@ static void sort_positions(nl_bpos *ps, size_t n) {
 static void gather_kept(gather *g, const nl_note *n) {
   for (size_t i = 0; i < n->n_headings; i++) add_range(g, nl_heading_range(&n->headings[i]));
   for (size_t i = 0; i < n->n_blocks; i++) add_range(g, n->blocks[i].range);
-  for (size_t i = 0; i < n->n_links; i++) add_range(g, n->links[i].range);
+  for (size_t i = 0; i < n->n_links; i++) add_range(g, nl_link_range(&n->links[i]));
   for (size_t i = 0; i < n->n_tags; i++) add_range(g, nl_note_tag_range(n, i));
   for (size_t i = 0; i < n->n_mentions; i++) add(g, n->mentions[i].at);
   /* A task's line end: the range the task lists (notes-lsp tasks, notes-lsp.tasks) give. */

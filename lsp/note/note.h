@@ -100,20 +100,40 @@ typedef struct {
   nl_col_span fragment_cols; /* the heading/block text after '#' ('^' included) */
 } nl_link_more;
 
-/* A vault holds about seven links a note, so a link keeps its target as columns on its one
- * line (a wikilink is one line; a markdown destination holds no line end), read with
- * nl_link_target_range and nl_link_fragment_range, and its fragment and alias apart
- * (nl_link_more, read with nl_link_heading, nl_link_block and nl_link_alias): 48 bytes. */
+/* The record of a link that does not lie on its target's line (a markdown link whose text
+ * or title spreads over lines): what nl_link_more holds, and the whole link's range. */
+typedef struct {
+  nl_link_more more;
+  nl_brange range;
+} nl_link_spread;
+
+/* A vault holds about seven links a note, so a link keeps its target, and the whole link when
+ * it lies on the same line, as columns on that one line (a wikilink is one line; a markdown
+ * destination holds no line end), read with nl_link_range, nl_link_target_range and
+ * nl_link_fragment_range, and its fragment and alias apart (nl_link_more, read with
+ * nl_link_heading, nl_link_block and nl_link_alias): 40 bytes. */
 typedef struct {
   const char *target;     /* note part as written (decoded for markdown links): "Ana Ruiz",
                              "Meetings/x", "x.md", "../People/Ana Ruiz.md"; "" for [[#heading]] */
-  const nl_link_more *more; /* NULL when the link has neither a fragment nor an alias */
-  nl_brange range;        /* the whole link, brackets (and '!') included */
-  uint32_t line;          /* the line of target_cols and of the fragment */
+  const nl_link_more *more; /* NULL when the link has neither a fragment nor an alias; the
+                               first field of an nl_link_spread when spread is set */
+  uint32_t line;          /* the line of target_cols, of the fragment and (unless spread) of
+                             the whole link */
   nl_col_span target_cols;    /* the target text inside the brackets (the href for markdown) */
+  nl_col_span cols;       /* the whole link on `line`, brackets (and '!') included, unless
+                             spread: read it with nl_link_range */
   uint8_t kind;           /* nl_link_kind */
   uint8_t is_block;       /* the fragment is a block id ("#^id") */
+  uint8_t spread;         /* the link starts or ends on another line: its range is in its
+                             nl_link_spread */
 } nl_link;
+
+/* The whole link, brackets (and '!') included. */
+static inline nl_brange nl_link_range(const nl_link *l) {
+  if (l->spread) return ((const nl_link_spread *)(const void *)l->more)->range;
+  nl_brange r = {{l->line, l->cols.a}, {l->line, l->cols.b}};
+  return r;
+}
 
 /* The heading after '#' and the block id after "#^" (without '^'): at most one is not NULL;
  * borrowed from the note. */

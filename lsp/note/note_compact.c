@@ -58,7 +58,9 @@ static void each_object(nl_note *n, visit_fn fn, void *ud) {
   for (size_t i = 0; i < n->n_links; i++) {
     nl_link *l = &n->links[i];
     STR(l->target);
-    ARR(l->more, 1);
+    /* A spread link's more is the head of an nl_link_spread, which moves whole. */
+    VISIT(l->more, OBJ_ARRAY, l->spread ? sizeof(nl_link_spread) : sizeof(nl_link_more),
+          align_of(l->spread ? sizeof(nl_link_spread) : sizeof(nl_link_more)));
     if (l->more == NULL) continue;
     nl_link_more *m = (nl_link_more *)l->more; /* the copy fn returned */
     STR(m->fragment);

@@ -373,9 +373,9 @@ static nl_link *push_link(unit *u, nl_bpos start) {
   if (push(u, v, sizeof(nl_link)) == NULL) return NULL;
   nl_link *links = v->items;
   size_t at = v->n - 1;
-  while (at > 0 && (links[at - 1].range.start.line > start.line ||
-                    (links[at - 1].range.start.line == start.line &&
-                     links[at - 1].range.start.col > start.col)))
+  while (at > 0 && (nl_link_range(&links[at - 1]).start.line > start.line ||
+                    (nl_link_range(&links[at - 1]).start.line == start.line &&
+                     nl_link_range(&links[at - 1]).start.col > start.col)))
     at--;
   memmove(&links[at + 1], &links[at], (v->n - 1 - at) * sizeof(nl_link));
   memset(&links[at], 0, sizeof(nl_link));
@@ -385,14 +385,29 @@ static nl_link *push_link(unit *u, nl_bpos start) {
 /* Splits target#fragment of [a, b) into the link; the fragment may be a ^block. */
 static void split_fragment(unit *u, nl_link *l, size_t a, size_t b, int decode);
 
-/* The link's record of what few links have, made (empty) on first use; NULL when out of
- * memory. */
-static nl_link_more *more_of(unit *u, nl_link *l) {
+/* The link's record of what few links have, made on first use (an nl_link_spread, its fields
+ * kept, with `spread`: for a link not on its target's line); NULL when out of memory. */
+static nl_link_more *more_of(unit *u, nl_link *l, int spread) {
   nl_link_more *m = (nl_link_more *)l->more; /* the parse's own until the note is handed out */
-  if (m == NULL && (m = nl_arena_alloc_of(u->s->arena, sizeof(*m), sizeof(*m))) != NULL)
-    l->more = memset(m, 0, sizeof(*m));
-  if (m == NULL) u->s->oom = 1;
-  return m;
+  if (m != NULL && l->spread >= spread) return m;
+  size_t size = spread ? sizeof(nl_link_spread) : sizeof(nl_link_more);
+  nl_link_more *to = nl_arena_alloc_of(u->s->arena, size, size);
+  if (to == NULL) {
+    u->s->oom = 1;
+    return NULL;
+  }
+  *to = m != NULL ? *m : (nl_link_more){0}; /* a spread's range is set by set_range */
+  l->more = to;
+  l->spread = (uint8_t)spread;
+  return to;
+}
+
+/* The whole link, [a, b), once split_fragment has set its line. */
+static void set_range(unit *u, nl_link *l, size_t a, size_t b) {
+  nl_brange r = range_of(u, a, b);
+  l->cols = (nl_col_span){r.start.col, r.end.col};
+  if ((r.start.line != l->line || r.end.line != l->line) && more_of(u, l, 1) != NULL)
+    ((nl_link_spread *)(void *)l->more)->range = r;
 }
 
 static void emit_wikilink(unit *u, size_t i, size_t end, int embed) {
@@ -413,14 +428,14 @@ static void emit_wikilink(unit *u, size_t i, size_t end, int embed) {
   nl_link *l = push_link(u, pos_of(u, open));
   if (l == NULL) return;
   l->kind = embed ? NL_LINK_EMBED : NL_LINK_WIKI;
-  l->range = range_of(u, open, end);
   split_fragment(u, l, ts, te, 0);
   if (as < ce) {
     size_t a = as, b = ce;
     trim(t, &a, &b);
-    nl_link_more *m = more_of(u, l);
+    nl_link_more *m = more_of(u, l, 0);
     if (m != NULL) m->alias = dup(u, a, b);
   }
+  set_range(u, l, open, end);
 }
 
 /* Percent-decodes and unescapes a markdown destination into the arena. */
@@ -457,7 +472,7 @@ static void split_fragment(unit *u, nl_link *l, size_t a, size_t b, int decoded)
   nl_bpos at = pos_of(u, ta);
   l->line = at.line;
   l->target_cols = (nl_col_span){at.col, at.col + (uint32_t)(tb - ta)};
-  nl_link_more *m = hash != NULL ? more_of(u, l) : NULL;
+  nl_link_more *m = hash != NULL ? more_of(u, l, 0) : NULL;
   if (m == NULL) return;
   size_t fa = te + 1, fb = b;
   if (!decoded) trim(t, &fa, &fb);
@@ -532,10 +547,10 @@ static size_t markdown_link(unit *u, size_t o, int image, size_t i) {
   nl_link *l = push_link(u, pos_of(u, o));
   if (l == NULL) return end;
   l->kind = NL_LINK_MARKDOWN;
-  l->range = range_of(u, image ? o - 1 : o, end);
-  nl_link_more *m = more_of(u, l);
+  nl_link_more *m = more_of(u, l, 0);
   if (m != NULL) m->alias = dup(u, o + 1, i);
   split_fragment(u, l, da, db, 1);
+  set_range(u, l, image ? o - 1 : o, end);
   return end;
 }
 
@@ -672,12 +687,7 @@ static void find_elements(unit *u) {
 }
 
 int nl_scan_unit(nl_scan *s, size_t start, size_t end) {
-  unit u;
-  memset(&u, 0, sizeof(u));
-  u.s = s;
-  u.t = s->lines->text;
-  u.start = start;
-  u.end = end;
+  unit u = {.s = s, .t = s->lines->text, .start = start, .end = end};
   s->excluded.n = 0;
   if (++s->generation == 0) { /* wrapped: forget every remembered failure */
     if (s->fail != NULL) memset(s->fail, 0, s->fail_cap * sizeof(*s->fail));

@@ -157,7 +157,8 @@ static void breakdown(nl_workspace *ws) {
     }
     b[LINKS] += n->n_links * sizeof(nl_link);
     for (size_t k = 0; k < n->n_links; k++) {
-      b[LINKS] += n->links[k].more != NULL ? sizeof(nl_link_more) : 0;
+      b[LINKS] += n->links[k].spread ? sizeof(nl_link_spread)
+               : n->links[k].more != NULL ? sizeof(nl_link_more) : 0;
       b[STR_LINK] += str_bytes(n->links[k].target) + str_bytes(nl_link_heading(&n->links[k])) +
                      str_bytes(nl_link_block(&n->links[k])) + str_bytes(nl_link_alias(&n->links[k]));
     }

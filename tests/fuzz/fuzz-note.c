@@ -47,7 +47,7 @@ static void check_note(void) {
   for (size_t i = 0; i < note->n_links; i++) {
     const nl_link *l = &note->links[i];
     if (l->target == NULL) abort();
-    check_range(l->range);
+    check_range(nl_link_range(l));
     check_range(nl_link_target_range(l));
     check_range(nl_link_fragment_range(l));
   }
