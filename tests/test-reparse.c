@@ -6,13 +6,16 @@
  * written as JSON text. Checked against a full recomputation over random sequences of edits:
  * after every pause the parse equals a fresh parse of the text, and the diagnostics of the
  * edited note and of every other note equal those of a fresh index holding the same text; the
- * diagnostics' text equals the tree the LSP builders make of the engine's list. */
+ * diagnostics' text equals the tree the LSP builders make of the engine's list. The typed
+ * note's diagnostics, kept between pauses but the edited line's (nl_diagnose_line), are
+ * checked the same way, also after a person note came or went. */
 #include "test.h"
 
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fixture.h"
 #include "lsp/features/features.h"
@@ -187,6 +190,9 @@ static void same_as_full(fixture *f, nl_doc *doc, const char *abs, const char *w
     char *x = diagnostics_text(&f->ctx, fe), *y = diagnostics_text(&g.ctx, ge);
     if (strcmp(x, y) != 0) fprintf(stderr, "%s: %s\n%s\n---\n%s\n", what, ge->rel, x, y);
     ASSERT_STR_EQ(x, y);
+    char *again = diagnostics_text(&f->ctx, fe); /* kept, when f has a memo */
+    ASSERT_STR_EQ(again, y);
+    free(again);
     char *rx = references_text(f->ws, fe), *ry = references_text(g.ws, ge);
     ASSERT_STR_EQ(rx, ry);
     free(rx);
@@ -251,6 +257,7 @@ static void random_edits(unsigned s, int crlf, int rounds) {
   nl_doc *doc = open_pilot(&f, NL_ENC_UTF16, text.s, text.len, abs);
   nl_buf_free(&text);
   ASSERT(doc != NULL);
+  f.ctx.memo = nl_memo_new(); /* the edited note's diagnostics are kept between pauses */
   nl_ws_symbol_table symbols; /* built now, so that every update keeps it in step */
   ASSERT(nl_ws_symbols(f.ws, &symbols) == 0);
   seed = s;
@@ -264,6 +271,7 @@ static void random_edits(unsigned s, int crlf, int rounds) {
     same_as_full(&f, doc, abs, what);
     if (nl_test_failures != failures) break;
   }
+  nl_memo_free(f.ctx.memo);
   fixture_done(&f);
 }
 
@@ -285,6 +293,8 @@ static const char *const blocky =
     "============\n"
     "A paragraph over\n"
     "two lines with [[Ana Ruiz]]\n"
+    "cafÃ© and `code` by @Zed, [a\n"
+    "b](Nowhere.md) after\n"
     "[foo]: /url\n"
     "[x] not a task [[Contoso]]\n"
     "\n"
@@ -324,17 +334,42 @@ static const char *const keys_in_line[] = {
     "^blk2", "-->", "...", "---", "`code`", "[[#Heading two]]",
 };
 
+/* Adds People/Zed.md to the vault and to f's index, or takes it away again: a note that
+ * changes what the typed note's mentions of @Zed on other lines resolve to. */
+static void toggle_zed(fixture *f, int *on) {
+  char abs[4200];
+  snprintf(abs, sizeof abs, "%s/People/Zed.md", nl_ws_root(f->ws, 0));
+  const char *text = "---\ntype: person\n---\n# Zed\n";
+  *on = !*on;
+  if (*on) {
+    write_file(dir, "People/Zed.md", text);
+    ASSERT(nl_ws_update(f->ws, abs, text, strlen(text), 0) != NULL);
+  } else {
+    ASSERT(unlink(abs) == 0);
+    nl_ws_remove(f->ws, abs);
+  }
+}
+
 /* Keys typed inside one line between pauses: insertions of keys_in_line and deletions, never
- * of a line end; now and then the whole text again. After each pause the parse (which walks
- * the last parse's blocks when they hold) equals a fresh one. */
+ * of a line end; now and then the whole text again, and now and then a person added to the
+ * vault or taken away. After each pause the parse (which walks the last parse's blocks when
+ * they hold) equals a fresh one, and so do the diagnostics (kept but the edited line's when
+ * they can be). */
 static void random_typing(unsigned s, int rounds) {
   fixture f;
   char abs[4200];
   nl_doc *doc = open_pilot(&f, NL_ENC_UTF8, blocky, strlen(blocky), abs);
   ASSERT(doc != NULL);
+  f.ctx.memo = nl_memo_new(); /* the edited note's diagnostics are kept between pauses */
   seed = s;
   unsigned reused = 0;
+  size_t line_runs = nl_feature_diagnose_line_runs();
+  int zed = 0;
   for (int i = 0; i < rounds; i++) {
+    if (rnd(10) == 0) { /* no edit: what was kept of the typed note must not serve */
+      toggle_zed(&f, &zed);
+      same_as_full(&f, doc, abs, "after a person came or went");
+    }
     uint32_t line = rnd((uint32_t)doc->lines.n_lines);
     unsigned keys = 1 + rnd(4);
     for (unsigned k = 0; k < keys; k++) {
@@ -360,8 +395,11 @@ static void random_typing(unsigned s, int rounds) {
     same_as_full(&f, doc, abs, what);
     if (nl_test_failures != failures) break;
   }
-  /* The path under test is taken often. */
+  /* The paths under test are taken often: blocks kept, and diagnostics kept but one line's. */
   ASSERT((int)reused * 8 > rounds);
+  ASSERT((int)(nl_feature_diagnose_line_runs() - line_runs) * 4 > rounds);
+  if (zed) toggle_zed(&f, &zed);
+  nl_memo_free(f.ctx.memo);
   fixture_done(&f);
 }
 
@@ -377,7 +415,7 @@ static void edited_as_fresh(const char *base, const nl_note *prev, const nl_note
   nl_note_blocks copy = *bl;
   copy.items = malloc((bl->cap + 1) * sizeof(*bl->items));
   if (bl->n > 0) memcpy(copy.items, bl->items, bl->n * sizeof(*bl->items));
-  nl_note_edit edit = {a, n - b, &copy};
+  nl_note_edit edit = {a, n - b, &copy, 0, 0};
   nl_note *inc = nl_note_parse_ex(t, strlen(t), prev, &edit), *fresh = nl_note_parse(t, strlen(t));
   char *x = note_dump(inc), *y = note_dump(fresh);
   if (strcmp(x, y) != 0) fprintf(stderr, "after \"%s\" at %zu..%zu:\n%s\n", ins, a, b, t);
@@ -406,7 +444,7 @@ static void edited_as_fresh(const char *base, const nl_note *prev, const nl_note
  * bytes deleted there: each parse equals a fresh one, and blocks hold for some. */
 static void test_every_key_in_every_line(void) {
   nl_note_blocks bl = {0};
-  nl_note_edit whole = {0, 0, &bl};
+  nl_note_edit whole = {0, 0, &bl, 0, 0};
   nl_note *prev = nl_note_parse_ex(blocky, strlen(blocky), NULL, &whole);
   ASSERT(prev != NULL && bl.valid);
   nl_lines l;
@@ -458,7 +496,7 @@ static void test_every_key_in_random_notes(void) {
                              line_pool[rnd(sizeof line_pool / sizeof *line_pool)],
                              j + 1 < n_lines ? "\n" : "");
     nl_note_blocks bl = {0};
-    nl_note_edit whole = {0, 0, &bl};
+    nl_note_edit whole = {0, 0, &bl, 0, 0};
     nl_note *prev = nl_note_parse_ex(base, at, NULL, &whole);
     nl_lines l;
     ASSERT(prev != NULL && nl_lines_init(&l, base, at) == 0);
@@ -524,8 +562,8 @@ static void test_typing_swaps_in(void) {
 static void test_frontmatter_taken_from_prev(void) {
   const char *a = "---\ntitle: Before\n---\nbody\n", *b = "---\ntitle: After!\n---\nbody 2\n";
   nl_note *prev = nl_note_parse(a, strlen(a));
-  nl_note_edit body = {strlen("---\ntitle: After!\n---\nbody"), 2, NULL};
-  nl_note_edit fence = {strlen("---\ntitle: After!\n--"), 2, NULL}; /* the fence line changed */
+  nl_note_edit body = {strlen("---\ntitle: After!\n---\nbody"), 2, NULL, 0, 0};
+  nl_note_edit fence = {strlen("---\ntitle: After!\n--"), 2, NULL, 0, 0}; /* the fence line changed */
   nl_note *kept = nl_note_parse_ex(b, strlen(b), prev, &body);
   nl_note *fresh = nl_note_parse_ex(b, strlen(b), prev, &fence);
   ASSERT(prev != NULL && kept != NULL && fresh != NULL);

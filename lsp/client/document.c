@@ -299,9 +299,12 @@ nl_entry *nl_doc_index(nl_doc *doc, nl_workspace *ws, const char *abs) {
     doc->head = doc->tail = 0;
     doc->blocks.valid = 0;
   }
-  nl_note_edit edit = {doc->head, doc->tail, &doc->blocks};
+  nl_note_edit edit = {doc->head, doc->tail, &doc->blocks, 0, 0};
+  uint64_t before = was != NULL ? was->seq : 0;
   nl_entry *e = nl_ws_update_ex(ws, abs, doc->text, doc->len, 1, was, &edit);
   doc->mark = e != NULL ? e->seq : 0;
+  doc->follows = e != NULL && edit.same_but_line ? before : 0;
+  doc->follows_line = edit.line;
   doc->head = doc->tail = SIZE_MAX;
   return e;
 }

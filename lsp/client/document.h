@@ -23,6 +23,11 @@ typedef struct {
   size_t head, tail;
   nl_note_blocks blocks; /* the leaf blocks of that parse (nl_note_parse_ex), owned */
   uint64_t mark;   /* the index's seq of that parse (nl_doc_index); 0: none */
+  /* That parse differs from the entry's parse before it (whose seq was `follows`; 0: not
+   * known) only in the diagnostics of line follows_line (UINT32_MAX: of none), so that those
+   * of the other lines can be kept (edit->same_but_line). */
+  uint64_t follows;
+  uint32_t follows_line;
 } nl_doc;
 
 typedef struct nl_docs nl_docs;

@@ -1,7 +1,10 @@
 /* diagnostics.c: the engine's diagnostics as LSP Diagnostic objects, for publishDiagnostics
  * and the pull requests (textDocument/diagnostic, workspace/diagnostic). A pulled note's
  * resultId is the hash of its diagnostics' JSON; the entry remembers it with the state it was
- * computed under, so a note whose state did not change answers without running the engine. */
+ * computed under, so a note whose state did not change answers without running the engine.
+ * The memo keeps the last open note's diagnostics as text, one per diagnostic with its lines:
+ * in the same state they serve again, and after an edit inside one line that left every other
+ * line's items as they were (nl_doc.follows) only that line's items are diagnosed again. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +12,7 @@
 #include "lsp/base/hash.h"
 #include "lsp/index/diagnose.h"
 #include "lsp/features/features.h"
+#include "lsp/features/memo.h"
 #include "lsp/client/text.h"
 #include "protocol/lsp_types.h"
 #include "protocol/utf8.h"
@@ -85,23 +89,140 @@ json_t *nl_diag_json(const nl_ctx *ctx, const nl_text *t, const nl_diag *d) {
 }
 
 static size_t diagnose_runs; /* nl_feature_diagnose_runs */
+static size_t line_runs;     /* nl_feature_diagnose_line_runs */
 
 size_t nl_feature_diagnose_runs(void) { return diagnose_runs; }
+size_t nl_feature_diagnose_line_runs(void) { return line_runs; }
+
+/* ---- kept after an edit ------------------------------------------------------------------ */
+
+/* Appends the text s[0, n) of a diagnostic on lines [first, last] to m. */
+static void keep(nl_memo_diags *m, const char *s, size_t n, uint32_t first, uint32_t last) {
+  if (m->n == m->cap) {
+    size_t cap = m->cap ? m->cap * 2 : 16;
+    nl_memo_diag *items = realloc(m->items, cap * sizeof(*items));
+    if (items == NULL) {
+      m->text.oom = 1;
+      return;
+    }
+    m->items = items;
+    m->cap = cap;
+  }
+  m->items[m->n++] = (nl_memo_diag){m->text.len, n, first, last};
+  nl_buf_add(&m->text, s, n);
+}
+
+/* Appends the text of each diagnostic of list to m. */
+static void keep_list(const nl_ctx *ctx, const nl_text *t, const nl_diag_list *list,
+                      nl_memo_diags *m) {
+  nl_buf one = NL_BUF_INIT;
+  for (size_t i = 0; i < list->n; i++) {
+    const nl_diag *d = &list->items[i];
+    int first = 1;
+    nl_buf_clear(&one);
+    diag_text(ctx, t, d, &one, &first);
+    if (one.len > 0) keep(m, one.s, one.len, d->range.start.line, d->range.end.line);
+  }
+  m->text.oom |= one.oom;
+  nl_buf_free(&one);
+}
+
+/* The kept diagnostics of e's open document, which the index's note parsed as it is now; NULL
+ * when none can be kept. */
+static nl_memo_diags *memo_of(const nl_ctx *ctx, const nl_entry *e, const nl_doc **doc) {
+  *doc = ctx->memo != NULL && ctx->docs != NULL && e->uri != NULL ? nl_docs_get(ctx->docs, e->uri)
+                                                                   : NULL;
+  if (*doc == NULL || (*doc)->mark != e->seq || (*doc)->head != SIZE_MAX) return NULL;
+  return &ctx->memo->diags;
+}
+
+static void stamp(nl_memo_diags *m, const nl_ctx *ctx, const nl_entry *e) {
+  m->seq = e->seq;
+  m->id = e->id;
+  m->gen = nl_ws_generation(ctx->ws);
+  m->gen_wide = nl_ws_wide_generation(ctx->ws);
+  m->today = ctx->today;
+  m->enc = (int)ctx->enc;
+  m->related = ctx->caps != NULL && ctx->caps->related_info;
+}
+
+/* Whether m was written in the state the index, the day and the client are in now, for e. */
+static int same_state(const nl_memo_diags *m, const nl_ctx *ctx, const nl_entry *e) {
+  nl_memo_diags now;
+  stamp(&now, ctx, e);
+  return m->seq != 0 && m->id == now.id && m->gen == now.gen && m->gen_wide == now.gen_wide &&
+         m->today == now.today && m->enc == now.enc && m->related == now.related;
+}
+
+/* Into out: the kept diagnostics off doc's edited line, with those the line's items give now
+ * (nl_diagnose_line), in the engine's order. 0, or -1 when that cannot be (a kept diagnostic
+ * or an item across the line) or out of memory. */
+static int kept_and_line(const nl_ctx *ctx, const nl_entry *e, const nl_doc *doc,
+                         const nl_text *t, const char *body, size_t len,
+                         const nl_memo_diags *m, nl_memo_diags *out) {
+  uint32_t line = doc->follows_line;
+  size_t before = 0; /* kept diagnostics [0, before) end above the line, the rest start below */
+  for (size_t i = 0; i < m->n; i++) {
+    const nl_memo_diag *k = &m->items[i];
+    if (k->first <= line && k->last >= line && k->first != k->last) return -1;
+    if (k->last < line) before = i + 1;
+  }
+  nl_diag_list list;
+  nl_diag_list_init(&list);
+  int rc = line == UINT32_MAX ? 0 : nl_diagnose_line(ctx->ws, e, body, len, ctx->today, line, &list);
+  for (size_t i = 0; i < before && rc == 0; i++)
+    keep(out, m->text.s + m->items[i].off, m->items[i].len, m->items[i].first, m->items[i].last);
+  if (rc == 0) keep_list(ctx, t, &list, out);
+  for (size_t i = before; i < m->n && rc == 0; i++)
+    if (m->items[i].first > line)
+      keep(out, m->text.s + m->items[i].off, m->items[i].len, m->items[i].first, m->items[i].last);
+  nl_diag_list_free(&list);
+  if (rc != 0 || out->text.oom) return -1;
+  line_runs++;
+  return 0;
+}
+
+/* Appends m's diagnostics to b as the items of a JSON array. */
+static void put_kept(const nl_memo_diags *m, nl_buf *b) {
+  for (size_t i = 0; i < m->n; i++) {
+    if (i > 0) nl_buf_adds(b, ",");
+    nl_buf_add(b, m->text.s + m->items[i].off, m->items[i].len);
+  }
+  b->oom |= m->text.oom;
+}
 
 void nl_feature_diagnostics_text(const nl_ctx *ctx, const nl_entry *e, nl_buf *b) {
   nl_buf_adds(b, "[");
-  if (ctx != NULL && e != NULL && e->note != NULL) {
+  const nl_doc *doc = NULL;
+  nl_memo_diags *m = ctx != NULL && e != NULL && e->note != NULL ? memo_of(ctx, e, &doc) : NULL;
+  int same = m != NULL && same_state(m, ctx, e);
+  if (same && m->seq == e->seq) { /* nothing changed since they were written (a pull after a
+                                   * publish) */
+    put_kept(m, b);
+  } else if (ctx != NULL && e != NULL && e->note != NULL) {
     diagnose_runs++;
     nl_text t;
     nl_text_load(&t, ctx->docs, e); /* unreadable: diagnostics without mojibake */
     size_t len;
     const char *body = nl_text_body(&t, &len);
-    nl_diag_list list;
-    nl_diag_list_init(&list);
-    nl_diagnose(ctx->ws, e, body, len, ctx->today, &list);
-    int first = 1;
-    for (size_t i = 0; i < list.n; i++) diag_text(ctx, &t, &list.items[i], b, &first);
-    nl_diag_list_free(&list);
+    nl_memo_diags fresh = {0};
+    if (!same || doc->follows != m->seq ||
+        kept_and_line(ctx, e, doc, &t, body, len, m, &fresh) < 0) {
+      nl_memo_diags_forget(&fresh);
+      nl_diag_list list;
+      nl_diag_list_init(&list);
+      nl_diagnose(ctx->ws, e, body, len, ctx->today, &list);
+      keep_list(ctx, &t, &list, &fresh);
+      nl_diag_list_free(&list);
+    }
+    put_kept(&fresh, b);
+    if (m != NULL && !fresh.text.oom) {
+      stamp(&fresh, ctx, e);
+      nl_memo_diags_forget(m);
+      *m = fresh;
+    } else {
+      nl_memo_diags_forget(&fresh);
+    }
     nl_text_free(&t);
   }
   nl_buf_adds(b, "]");

@@ -132,6 +132,9 @@ void nl_feature_no_problems_id(char out[17]);
 /* How many times the diagnostics engine ran for the server's features since the process
  * started (tests prove with it that an unchanged pull computes nothing). */
 size_t nl_feature_diagnose_runs(void);
+/* How many of those kept the diagnostics of every line but the one an edit changed, whose
+ * items alone were diagnosed again (for tests). */
+size_t nl_feature_diagnose_line_runs(void);
 /* workspace/symbol */
 int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t **result,
                                 char *err, size_t err_size);

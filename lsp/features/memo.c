@@ -50,7 +50,14 @@ void nl_memo_free(nl_memo *m) {
   nl_memo_rows_forget(&m->names);
   free(m->names.scratch);
   answer_forget(&m->names_answer);
+  nl_memo_diags_forget(&m->diags);
   free(m);
+}
+
+void nl_memo_diags_forget(nl_memo_diags *m) {
+  nl_buf_free(&m->text);
+  free(m->items);
+  memset(m, 0, sizeof(*m));
 }
 
 /* Whether query[0, len) extends kept[0, kept_len) (or is it) at a character boundary. */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lsp/base/buf.h"
 #include "lsp/base/vec.h"
 #include "lsp/features/nav_util.h"
 #include "lsp/index/workspace.h"
@@ -65,12 +66,36 @@ typedef struct {
   size_t n, cap, seen;
 } nl_memo_answer;
 
+/* One diagnostic's JSON text in nl_memo_diags.text, and its range's first and last line. */
+typedef struct {
+  size_t off, len;
+  uint32_t first, last;
+} nl_memo_diag;
+
+/* The diagnostics last written of an open note (lsp/features/diagnostics.c), one JSON text
+ * each, with what they were written in: unchanged, they serve again (a pull after a publish);
+ * after an edit inside one line (nl_doc.follows), those of its other lines are kept. */
+typedef struct {
+  uint64_t seq;           /* the entry's seq then; 0: nothing kept */
+  uint32_t id;            /* the entry's id */
+  uint64_t gen, gen_wide; /* nl_ws_generation and nl_ws_wide_generation then */
+  int32_t today;
+  int enc, related;       /* the position encoding; whether related locations were written */
+  nl_buf text;            /* the texts, one after the other */
+  nl_memo_diag *items;    /* new, n: in the order written */
+  size_t n, cap;
+} nl_memo_diags;
+
+/* Frees what m keeps and leaves it empty. */
+void nl_memo_diags_forget(nl_memo_diags *m);
+
 struct nl_memo {
   nl_memo_symbols symbol; /* workspace/symbol: the names, titles, aliases and headings that
                            * may match */
   nl_memo_answer symbol_answer; /* workspace/symbol's last answer */
   nl_memo_rows names;     /* completion: names a [[ or @ pattern may match */
   nl_memo_answer names_answer;  /* the last best names of completion's pass */
+  nl_memo_diags diags;    /* diagnostics: the last open note's written */
 };
 
 /* Whether the rows kept can serve query[0, len): it extends the query they were kept for (or

@@ -607,14 +607,8 @@ static int diag_cmp(const void *pa, const void *pb) {
   return strcmp(a->message, b->message);
 }
 
-int nl_diagnose(const nl_workspace *ws, const nl_entry *e, const char *text, size_t len,
-                int32_t today, nl_diag_list *out) {
-  if (e == NULL) return 0;
-  return nl_diagnose_note(ws, e, e->note, text, len, today, out);
-}
-
-int nl_diagnose_note(const nl_workspace *ws, const nl_entry *e, const nl_note *note,
-                     const char *text, size_t len, int32_t today, nl_diag_list *out) {
+static int run(const nl_workspace *ws, const nl_entry *e, const nl_note *note, const char *text,
+               size_t len, int32_t today, int64_t only_line, nl_diag_list *out) {
   if (ws == NULL || e == NULL || note == NULL || out == NULL) return 0;
   nl_diag_run r = {0};
   r.ws = ws;
@@ -623,18 +617,44 @@ int nl_diagnose_note(const nl_workspace *ws, const nl_entry *e, const nl_note *n
   r.note = note;
   r.today = today;
   r.out = out;
+  r.only_line = only_line;
   if (lines_init(&r.ls, text, len) < 0) r.oom = 1;
 
   nl_diag_check_mojibake(&r); /* first: mentions inside its runs are left to it */
-  check_frontmatter(&r);
+  if (only_line < 0) check_frontmatter(&r);
   /* A template's tasks and links are placeholders until the template is used. */
   int tmpl = e->rel != NULL && nl_config_is_template(nl_config_at(r.cfg, e->abs), e->rel);
-  for (size_t i = 0; i < r.note->n_tasks && !tmpl; i++) check_task(&r, &r.note->tasks[i]);
-  for (size_t i = 0; i < r.note->n_mentions && !tmpl; i++) check_mention(&r, &r.note->mentions[i]);
-  for (size_t i = 0; i < r.note->n_links && !tmpl; i++) check_link(&r, &r.note->links[i]);
+  for (size_t i = 0; i < r.note->n_tasks && !tmpl; i++)
+    if (nl_diag_in_run(&r, nl_task_range(&r.note->tasks[i], (nl_col_span){0, 0})))
+      check_task(&r, &r.note->tasks[i]);
+  for (size_t i = 0; i < r.note->n_mentions && !tmpl; i++)
+    if (nl_diag_in_run(&r, (nl_brange){r.note->mentions[i].at, r.note->mentions[i].at}))
+      check_mention(&r, &r.note->mentions[i]);
+  int across = 0;
+  for (size_t i = 0; i < r.note->n_links && !tmpl; i++) {
+    nl_brange lr = nl_link_range(&r.note->links[i]);
+    if (nl_diag_in_run(&r, lr)) check_link(&r, &r.note->links[i]);
+    else across |= lr.start.line <= only_line && lr.end.line >= only_line;
+  }
+  for (size_t i = 0; i < out->n; i++) across |= !nl_diag_in_run(&r, out->items[i].range);
 
   if (out->n > 1) qsort(out->items, out->n, sizeof *out->items, diag_cmp);
   nl_lines_free(&r.ls);
   free(r.moji);
-  return r.oom ? -1 : 0;
+  return r.oom ? -1 : across ? 1 : 0;
+}
+
+int nl_diagnose(const nl_workspace *ws, const nl_entry *e, const char *text, size_t len,
+                int32_t today, nl_diag_list *out) {
+  return nl_diagnose_note(ws, e, e != NULL ? e->note : NULL, text, len, today, out);
+}
+
+int nl_diagnose_note(const nl_workspace *ws, const nl_entry *e, const nl_note *note,
+                     const char *text, size_t len, int32_t today, nl_diag_list *out) {
+  return run(ws, e, note, text, len, today, -1, out);
+}
+
+int nl_diagnose_line(const nl_workspace *ws, const nl_entry *e, const char *text, size_t len,
+                     int32_t today, uint32_t line, nl_diag_list *out) {
+  return run(ws, e, e != NULL ? e->note : NULL, text, len, today, line, out);
 }

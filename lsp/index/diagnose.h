@@ -148,6 +148,19 @@ char *nl_diag_face(const nl_entry *e, size_t *len);
  * and path aside: without writing either. */
 int nl_diag_same_face(const nl_note *a, const nl_note *b);
 
+/* Whether parses a and b (borrowed) of a note whose text differs only inside line `line` give
+ * the diagnostics of every other line the same: the same line count and frontmatter (which
+ * ends above the line), and the same links, mentions, tasks and code ranges off the line,
+ * none of them across it. Then, with the index and the note's face as they were, its
+ * diagnostics are the earlier ones off the line and nl_diagnose_line's on it. */
+int nl_diag_same_but_line(const nl_note *a, const nl_note *b, uint32_t line);
+
+/* The diagnostics of entry e (as nl_diagnose) that its items on line `line` alone give (its
+ * tasks, mentions and links there, and mojibake words there): into out, sorted. 0; 1 when an
+ * item lies across the line (out is then not those); -1 when out of memory. */
+int nl_diagnose_line(const nl_workspace *ws, const nl_entry *e, const char *text, size_t len,
+                     int32_t today, uint32_t line, nl_diag_list *out);
+
 /* The name of a severity: "error", "warning", "information", "hint" (static). */
 const char *nl_diag_severity_name(int severity);
 

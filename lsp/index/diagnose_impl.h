@@ -18,11 +18,17 @@ typedef struct {
   nl_lines ls;            /* the note's text; ls.text NULL when there is none */
   int32_t today;
   nl_diag_list *out;
+  int64_t only_line;      /* nl_diagnose_line's line; -1: every line */
   /* mojibake runs as byte ranges of the note, to keep their mentions from being reported twice */
   nl_brange *moji;
   size_t n_moji;
   int oom;
 } nl_diag_run;
+
+/* Whether run r reports the problems of `range`: it has only_line, it lies on that line. */
+static inline int nl_diag_in_run(const nl_diag_run *r, nl_brange range) {
+  return r->only_line < 0 || (range.start.line == r->only_line && range.end.line == r->only_line);
+}
 
 static inline int nl_diag_is_space(char c) { return c == ' ' || c == '\t'; }
 

@@ -30,6 +30,9 @@ static void word_around(const char *t, size_t len, size_t *a, size_t *b) {
 static void report_word(nl_diag_run *r, const nl_mojibake_span *spans, ptrdiff_t i, ptrdiff_t j,
                         size_t ws, size_t we) {
   const char *t = r->ls.text;
+  nl_brange range = {nl_diag_bpos(&r->ls, ws), nl_diag_bpos(&r->ls, we)};
+  r->moji[r->n_moji++] = range;
+  if (!nl_diag_in_run(r, range)) return; /* kept from the last run (nl_diagnose_line) */
   size_t cap = we - ws + 1;
   for (ptrdiff_t k = i; k < j; k++) cap += spans[k].repaired_len;
   char *fixed = malloc(cap);
@@ -38,8 +41,6 @@ static void report_word(nl_diag_run *r, const nl_mojibake_span *spans, ptrdiff_t
     return;
   }
   size_t n = nl_mojibake_splice(t, ws, we, spans + i, (size_t)(j - i), fixed);
-  nl_brange range = {nl_diag_bpos(&r->ls, ws), nl_diag_bpos(&r->ls, we)};
-  r->moji[r->n_moji++] = range;
   const char *codec = spans[i].codec == NL_MOJIBAKE_MACROMAN ? "Mac Roman" : "Windows-1252";
   nl_diag *d = nl_diag_push(r->out, NL_SEV_WARNING, NL_DIAG_MOJIBAKE, range,
                     nl_diag_fmt("text looks like UTF-8 decoded as %s: '%.*s' should be '%s'", codec,

@@ -138,9 +138,10 @@ nl_entry *nl_ws_update(nl_workspace *ws, const char *abs, const char *text, size
                        int open);
 /* The same for an open document's text after an edit: `was` is the entry at abs (borrowed,
  * NULL when there is none) and `edit` says what changed since the text its note was parsed
- * from, so that what the edit left alone is not parsed again (nl_note_parse_ex). */
+ * from, so that what the edit left alone is not parsed again (nl_note_parse_ex); it says too
+ * whether the edit changed one line's diagnostics alone (edit->same_but_line). */
 nl_entry *nl_ws_update_ex(nl_workspace *ws, const char *abs, const char *text, size_t len,
-                          int open, const nl_entry *was, const nl_note_edit *edit);
+                          int open, const nl_entry *was, nl_note_edit *edit);
 /* Re-reads a file from disk (created or changed on disk). Does nothing for an open document.
  * Returns 0, or a negative error (the entry is removed when the file is gone). */
 int nl_ws_reload(nl_workspace *ws, const char *abs);

@@ -431,6 +431,11 @@ typedef struct {
   size_t head, tail;
   nl_note_blocks *blocks; /* may be NULL; in: prev's leaf blocks (when valid), out: the new
                              parse's (borrowed) */
+  /* Out, set by nl_ws_update_ex: the edit lies inside line `line` (UINT32_MAX: the text is
+   * the same) and the new parse gives every other line the diagnostics prev gave it
+   * (nl_diag_same_but_line). */
+  uint8_t same_but_line;
+  uint32_t line;
 } nl_note_edit;
 
 /* The same after an edit: `prev` (borrowed, may be NULL) is a parse of the text `edit`
