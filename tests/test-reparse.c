@@ -413,8 +413,8 @@ static void edited_as_fresh(const char *base, const nl_note *prev, const nl_note
   memcpy(t + a, ins, k);
   memcpy(t + a + k, base + b, n - b + 1);
   nl_note_blocks copy = *bl;
-  copy.items = malloc((bl->cap + 1) * sizeof(*bl->items));
-  if (bl->n > 0) memcpy(copy.items, bl->items, bl->n * sizeof(*bl->items));
+  copy.list.items = malloc((bl->list.cap + 1) * sizeof(nl_note_block));
+  if (bl->list.n > 0) memcpy(copy.list.items, bl->list.items, bl->list.n * sizeof(nl_note_block));
   nl_note_edit edit = {a, n - b, &copy, 0, 0};
   nl_note *inc = nl_note_parse_ex(t, strlen(t), prev, &edit), *fresh = nl_note_parse(t, strlen(t));
   char *x = note_dump(inc), *y = note_dump(fresh);

@@ -98,17 +98,12 @@ size_t nl_feature_diagnose_line_runs(void) { return line_runs; }
 
 /* Appends the text s[0, n) of a diagnostic on lines [first, last] to m. */
 static void keep(nl_memo_diags *m, const char *s, size_t n, uint32_t first, uint32_t last) {
-  if (m->n == m->cap) {
-    size_t cap = m->cap ? m->cap * 2 : 16;
-    nl_memo_diag *items = realloc(m->items, cap * sizeof(*items));
-    if (items == NULL) {
-      m->text.oom = 1;
-      return;
-    }
-    m->items = items;
-    m->cap = cap;
+  nl_memo_diag *k = nl_vec_push(&m->items, sizeof *k);
+  if (k == NULL) {
+    m->text.oom = 1;
+    return;
   }
-  m->items[m->n++] = (nl_memo_diag){m->text.len, n, first, last};
+  *k = (nl_memo_diag){m->text.len, n, first, last};
   nl_buf_add(&m->text, s, n);
 }
 
@@ -161,9 +156,10 @@ static int kept_and_line(const nl_ctx *ctx, const nl_entry *e, const nl_doc *doc
                          const nl_text *t, const char *body, size_t len,
                          const nl_memo_diags *m, nl_memo_diags *out) {
   uint32_t line = doc->follows_line;
+  const nl_memo_diag *kept = m->items.items;
   size_t before = 0; /* kept diagnostics [0, before) end above the line, the rest start below */
-  for (size_t i = 0; i < m->n; i++) {
-    const nl_memo_diag *k = &m->items[i];
+  for (size_t i = 0; i < m->items.n; i++) {
+    const nl_memo_diag *k = &kept[i];
     if (k->first <= line && k->last >= line && k->first != k->last) return -1;
     if (k->last < line) before = i + 1;
   }
@@ -171,11 +167,11 @@ static int kept_and_line(const nl_ctx *ctx, const nl_entry *e, const nl_doc *doc
   nl_diag_list_init(&list);
   int rc = line == UINT32_MAX ? 0 : nl_diagnose_line(ctx->ws, e, body, len, ctx->today, line, &list);
   for (size_t i = 0; i < before && rc == 0; i++)
-    keep(out, m->text.s + m->items[i].off, m->items[i].len, m->items[i].first, m->items[i].last);
+    keep(out, m->text.s + kept[i].off, kept[i].len, kept[i].first, kept[i].last);
   if (rc == 0) keep_list(ctx, t, &list, out);
-  for (size_t i = before; i < m->n && rc == 0; i++)
-    if (m->items[i].first > line)
-      keep(out, m->text.s + m->items[i].off, m->items[i].len, m->items[i].first, m->items[i].last);
+  for (size_t i = before; i < m->items.n && rc == 0; i++)
+    if (kept[i].first > line)
+      keep(out, m->text.s + kept[i].off, kept[i].len, kept[i].first, kept[i].last);
   nl_diag_list_free(&list);
   if (rc != 0 || out->text.oom) return -1;
   line_runs++;
@@ -184,9 +180,10 @@ static int kept_and_line(const nl_ctx *ctx, const nl_entry *e, const nl_doc *doc
 
 /* Appends m's diagnostics to b as the items of a JSON array. */
 static void put_kept(const nl_memo_diags *m, nl_buf *b) {
-  for (size_t i = 0; i < m->n; i++) {
+  const nl_memo_diag *kept = m->items.items;
+  for (size_t i = 0; i < m->items.n; i++) {
     if (i > 0) nl_buf_adds(b, ",");
-    nl_buf_add(b, m->text.s + m->items[i].off, m->items[i].len);
+    nl_buf_add(b, m->text.s + kept[i].off, kept[i].len);
   }
   b->oom |= m->text.oom;
 }

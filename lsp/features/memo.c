@@ -56,7 +56,7 @@ void nl_memo_free(nl_memo *m) {
 
 void nl_memo_diags_forget(nl_memo_diags *m) {
   nl_buf_free(&m->text);
-  free(m->items);
+  nl_vec_free(&m->items);
   memset(m, 0, sizeof(*m));
 }
 

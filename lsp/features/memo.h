@@ -82,8 +82,7 @@ typedef struct {
   int32_t today;
   int enc, related;       /* the position encoding; whether related locations were written */
   nl_buf text;            /* the texts, one after the other */
-  nl_memo_diag *items;    /* new, n: in the order written */
-  size_t n, cap;
+  nl_vec items;           /* of nl_memo_diag, in the order written */
 } nl_memo_diags;
 
 /* Frees what m keeps and leaves it empty. */

@@ -17,20 +17,14 @@
 
 void nl_note_blocks_free(nl_note_blocks *b) {
   if (b == NULL) return;
-  free(b->items);
+  nl_vec_free(&b->list);
   memset(b, 0, sizeof(*b));
 }
 
 static int push(nl_note_blocks *b, cmark_node *node, uint8_t type) {
-  if (b->n == b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 32;
-    nl_note_block *items = realloc(b->items, cap * sizeof(*items));
-    if (items == NULL) return -1;
-    b->items = items;
-    b->cap = cap;
-  }
+  nl_note_block *x = nl_vec_push(&b->list, sizeof *x);
+  if (x == NULL) return -1;
   cmark_node *parent = cmark_node_parent(node);
-  nl_note_block *x = &b->items[b->n++];
   x->start_line = cmark_node_get_start_line(node);
   x->end_line = cmark_node_get_end_line(node);
   x->start_col = cmark_node_get_start_column(node);
@@ -44,7 +38,7 @@ static int push(nl_note_blocks *b, cmark_node *node, uint8_t type) {
 
 /* Visits the tree's leaf blocks in document order without recursion. */
 int nl_note_blocks_read(nl_note_blocks *b, cmark_node *doc, uint32_t body_line) {
-  b->n = 0;
+  b->list.n = 0;
   b->valid = 0;
   b->reused = 0;
   b->body_line = body_line;
@@ -170,8 +164,9 @@ int nl_note_blocks_hold(const nl_note_blocks *blocks, const nl_lines *l, uint32_
   size_t line = nl_lines_line_of(l, head);
   if (line < body_line || end > nl_lines_line_end(l, line)) return 0;
   const nl_note_block *u = NULL;
-  for (size_t i = 0; i < blocks->n; i++) {
-    const nl_note_block *b = &blocks->items[i];
+  const nl_note_block *all = blocks->list.items;
+  for (size_t i = 0; i < blocks->list.n; i++) {
+    const nl_note_block *b = &all[i];
     if (note_line(l, body_line, b->start_line) > line || note_line(l, body_line, b->end_line) < line)
       continue;
     if (u != NULL) return 0; /* two blocks claim the line */

@@ -614,8 +614,9 @@ static void body(parse_ctx *p, const nl_note_edit *edit, const char *text, size_
     if (doc == NULL || nl_note_blocks_read(bl, doc, p->body_line) < 0) p->oom = 1;
     cm_reset();
   }
-  for (size_t i = 0; i < bl->n && !p->oom; i++) on_block(p, &bl->items[i]);
-  if (bl == &blocks && blocks.cap * sizeof(nl_note_block) > KEEP_MAX) nl_note_blocks_free(&blocks);
+  const nl_note_block *leaves = bl->list.items;
+  for (size_t i = 0; i < bl->list.n && !p->oom; i++) on_block(p, &leaves[i]);
+  if (bl == &blocks && blocks.list.cap * sizeof(nl_note_block) > KEEP_MAX) nl_note_blocks_free(&blocks);
 }
 
 nl_note *nl_note_parse_ex(const char *text, size_t len, const nl_note *prev,

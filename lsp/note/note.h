@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lsp/base/arena.h"
+#include "lsp/base/vec.h"
 
 /* A position inside the note's text: 0-based line, byte column inside that line. The text is
  * the note as the editor sees it: a leading UTF-8 BOM is not part of line 0, and "\r\n", "\r"
@@ -415,8 +416,7 @@ enum { NL_NOTE_BLOCK_PARAGRAPH = 1, NL_NOTE_BLOCK_HEADING, NL_NOTE_BLOCK_CODE };
  * parse, when its edit cannot change them, walks them instead of parsing the markdown again
  * (blocks.c says when). Zero-initialise; free with nl_note_blocks_free. */
 typedef struct {
-  nl_note_block *items;   /* owned */
-  size_t n, cap;
+  nl_vec list;            /* of nl_note_block, in document order */
   uint32_t body_line;     /* the note line of the parser's line 1 */
   uint8_t valid;          /* items are those of the last parse given these blocks */
   uint32_t reused;        /* parses that walked these blocks instead of parsing (for tests) */
