@@ -415,7 +415,7 @@ static void edited_as_fresh(const char *base, const nl_note *prev, const nl_note
   nl_note_blocks copy = *bl;
   copy.list.items = malloc((bl->list.cap + 1) * sizeof(nl_note_block));
   if (bl->list.n > 0) memcpy(copy.list.items, bl->list.items, bl->list.n * sizeof(nl_note_block));
-  nl_note_edit edit = {a, n - b, &copy, 0, 0};
+  nl_note_edit edit = {a, n - b, &copy, NULL, 0, 0};
   nl_note *inc = nl_note_parse_ex(t, strlen(t), prev, &edit), *fresh = nl_note_parse(t, strlen(t));
   char *x = note_dump(inc), *y = note_dump(fresh);
   if (strcmp(x, y) != 0) fprintf(stderr, "after \"%s\" at %zu..%zu:\n%s\n", ins, a, b, t);
@@ -444,7 +444,7 @@ static void edited_as_fresh(const char *base, const nl_note *prev, const nl_note
  * bytes deleted there: each parse equals a fresh one, and blocks hold for some. */
 static void test_every_key_in_every_line(void) {
   nl_note_blocks bl = {0};
-  nl_note_edit whole = {0, 0, &bl, 0, 0};
+  nl_note_edit whole = {0, 0, &bl, NULL, 0, 0};
   nl_note *prev = nl_note_parse_ex(blocky, strlen(blocky), NULL, &whole);
   ASSERT(prev != NULL && bl.valid);
   nl_lines l;
@@ -496,7 +496,7 @@ static void test_every_key_in_random_notes(void) {
                              line_pool[rnd(sizeof line_pool / sizeof *line_pool)],
                              j + 1 < n_lines ? "\n" : "");
     nl_note_blocks bl = {0};
-    nl_note_edit whole = {0, 0, &bl, 0, 0};
+    nl_note_edit whole = {0, 0, &bl, NULL, 0, 0};
     nl_note *prev = nl_note_parse_ex(base, at, NULL, &whole);
     nl_lines l;
     ASSERT(prev != NULL && nl_lines_init(&l, base, at) == 0);
@@ -562,8 +562,8 @@ static void test_typing_swaps_in(void) {
 static void test_frontmatter_taken_from_prev(void) {
   const char *a = "---\ntitle: Before\n---\nbody\n", *b = "---\ntitle: After!\n---\nbody 2\n";
   nl_note *prev = nl_note_parse(a, strlen(a));
-  nl_note_edit body = {strlen("---\ntitle: After!\n---\nbody"), 2, NULL, 0, 0};
-  nl_note_edit fence = {strlen("---\ntitle: After!\n--"), 2, NULL, 0, 0}; /* the fence line changed */
+  nl_note_edit body = {strlen("---\ntitle: After!\n---\nbody"), 2, NULL, NULL, 0, 0};
+  nl_note_edit fence = {strlen("---\ntitle: After!\n--"), 2, NULL, NULL, 0, 0}; /* the fence line changed */
   nl_note *kept = nl_note_parse_ex(b, strlen(b), prev, &body);
   nl_note *fresh = nl_note_parse_ex(b, strlen(b), prev, &fence);
   ASSERT(prev != NULL && kept != NULL && fresh != NULL);

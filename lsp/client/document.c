@@ -299,7 +299,7 @@ nl_entry *nl_doc_index(nl_doc *doc, nl_workspace *ws, const char *abs) {
     doc->head = doc->tail = 0;
     doc->blocks.valid = 0;
   }
-  nl_note_edit edit = {doc->head, doc->tail, &doc->blocks, 0, 0};
+  nl_note_edit edit = {doc->head, doc->tail, &doc->blocks, &doc->lines, 0, 0};
   uint64_t before = was != NULL ? was->seq : 0;
   nl_entry *e = nl_ws_update_ex(ws, abs, doc->text, doc->len, 1, was, &edit);
   doc->mark = e != NULL ? e->seq : 0;

@@ -61,20 +61,16 @@ int nl_wsi_put_same_keys(nl_workspace *ws, nl_entry *e, nl_note *note, int open)
   return 1;
 }
 
-/* The line of text[0, len) that holds the edit's bytes, or -1 when they reach over a line
- * end (or follow a CR, which the edit may join to a LF); INT64_MAX for the same text. */
-static int64_t edited_line(const char *text, size_t len, const nl_note_edit *edit) {
+/* The line of the new text (line table l) that holds the edit's bytes, or -1 when they reach
+ * over a line end (or follow a CR, which the edit may join to a LF) or l is NULL; INT64_MAX
+ * for the same text. */
+static int64_t edited_line(const nl_lines *l, const nl_note_edit *edit) {
   if (edit->head == SIZE_MAX) return INT64_MAX;
-  if (edit->head > len) return -1;
-  size_t tail = edit->tail < len - edit->head ? edit->tail : len - edit->head;
-  size_t end = len - tail;
-  if (edit->head > 0 && text[edit->head - 1] == '\r') return -1;
-  for (size_t i = edit->head; i < end; i++)
-    if (text[i] == '\n' || text[i] == '\r') return -1;
-  int64_t line = 0;
-  for (size_t i = 0; i < edit->head; i++) /* the terminators of protocol/position.c */
-    line += text[i] == '\n' || (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n'));
-  return line;
+  if (l == NULL || edit->head > l->len) return -1;
+  size_t tail = edit->tail < l->len - edit->head ? edit->tail : l->len - edit->head;
+  if (edit->head > 0 && l->text[edit->head - 1] == '\r') return -1;
+  size_t line = nl_lines_line_of(l, edit->head);
+  return l->len - tail > nl_lines_line_end(l, line) ? -1 : (int64_t)line;
 }
 
 nl_entry *nl_ws_update_ex(nl_workspace *ws, const char *abs, const char *text, size_t len,
@@ -84,7 +80,9 @@ nl_entry *nl_ws_update_ex(nl_workspace *ws, const char *abs, const char *text, s
   nl_note *note = nl_note_parse_ex(text, len, was != NULL ? was->note : NULL, edit);
   if (note == NULL) return NULL;
   if (edit != NULL) {
-    int64_t line = was != NULL && was->note != NULL ? edited_line(text, len, edit) : -1;
+    const nl_lines *table = edit->lines;
+    if (table != NULL && (table->text != text || table->len != len)) table = NULL; /* not this text's */
+    int64_t line = was != NULL && was->note != NULL ? edited_line(table, edit) : -1;
     uint32_t l = line == INT64_MAX ? UINT32_MAX : (uint32_t)line;
     edit->same_but_line = line >= 0 && nl_diag_same_but_line(was->note, note, l);
     edit->line = l;

@@ -10,6 +10,7 @@
 
 #include "lsp/base/arena.h"
 #include "lsp/base/vec.h"
+#include "protocol/position.h"
 
 /* A position inside the note's text: 0-based line, byte column inside that line. The text is
  * the note as the editor sees it: a leading UTF-8 BOM is not part of line 0, and "\r\n", "\r"
@@ -431,6 +432,8 @@ typedef struct {
   size_t head, tail;
   nl_note_blocks *blocks; /* may be NULL; in: prev's leaf blocks (when valid), out: the new
                              parse's (borrowed) */
+  const nl_lines *lines;  /* may be NULL: the new text's line table (borrowed), which tells
+                           * nl_ws_update_ex the edit's line; without it none is kept */
   /* Out, set by nl_ws_update_ex: the edit lies inside line `line` (UINT32_MAX: the text is
    * the same) and the new parse gives every other line the diagnostics prev gave it
    * (nl_diag_same_but_line). */
