@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lsp/base/unicode.h"
+#include "lsp/base/vec.h"
 
 /* ---- sorting ----------------------------------------------------------------------------- */
 
@@ -106,55 +107,65 @@ int nl_tq_sort_hits(const nl_workspace *ws, nl_tq_hit *items, size_t n, nl_tq_so
 
 /* ---- groups ------------------------------------------------------------------------------ */
 
+/* One (group, hit) pair: the grouping collects them, sorts them by key and then by the order
+ * they were found in (hits in order, a task's owners in order), and cuts the runs of one key
+ * into groups: O(n log n) where a search of the groups for each hit was O(hits x groups). */
 typedef struct {
-  char *key; /* folded; NULL for the group of none */
-  nl_tq_bucket b;
-} keyed_bucket;
+  char *key;  /* folded; NULL for the group of none */
+  char *name; /* as the group shows it: the first found of its key */
+  size_t hit;
+  size_t seq;
+} group_pair;
 
-static int bucket_add(keyed_bucket **bs, size_t *n, char *name, size_t hit) {
+static int add_pair(nl_vec *pairs, char *name, size_t hit) {
   char *key = NULL;
   if (name != NULL && (key = nl_unicode_key(name, strlen(name), NULL)) == NULL) {
     free(name);
     return -1;
   }
-  size_t i = 0;
-  while (i < *n && !((*bs)[i].key == NULL ? key == NULL : key != NULL && strcmp((*bs)[i].key, key) == 0))
-    i++;
-  if (i == *n) {
-    keyed_bucket *grown = realloc(*bs, (*n + 1) * sizeof *grown);
-    if (grown == NULL) {
-      free(name);
-      free(key);
-      return -1;
-    }
-    *bs = grown;
-    memset(&grown[i], 0, sizeof grown[i]);
-    grown[i].key = key;
-    grown[i].b.name = name;
-    (*n)++;
-  } else {
-    free(key);
+  group_pair *p = nl_vec_push(pairs, sizeof *p);
+  if (p == NULL) {
     free(name);
+    free(key);
+    return -1;
   }
-  nl_tq_bucket *b = &(*bs)[i].b;
-  if (b->n > 0 && b->idx[b->n - 1] == hit) return 0; /* the same owner named twice */
-  size_t *grown = realloc(b->idx, (b->n + 1) * sizeof *grown);
-  if (grown == NULL) return -1;
-  b->idx = grown;
-  b->idx[b->n++] = hit;
+  *p = (group_pair){key, name, hit, pairs->n - 1};
   return 0;
 }
 
-static int cmp_bucket(const void *pa, const void *pb) {
-  const keyed_bucket *a = pa, *b = pb;
-  if ((a->key == NULL) != (b->key == NULL)) return a->key == NULL ? 1 : -1;
-  return a->key != NULL ? strcmp(a->key, b->key) : 0;
+static int key_cmp(const char *a, const char *b) {
+  if ((a == NULL) != (b == NULL)) return a == NULL ? 1 : -1;
+  return a != NULL ? strcmp(a, b) : 0;
+}
+
+static int cmp_pair(const void *pa, const void *pb) {
+  const group_pair *a = pa, *b = pb;
+  int c = key_cmp(a->key, b->key);
+  return c != 0 ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Cuts the sorted pairs into groups in res (room for one per key); takes each group's name
+ * from its first pair. Returns the number of groups, or -1 when out of memory. */
+static ptrdiff_t cut_groups(group_pair *ps, size_t n, nl_tq_bucket *res) {
+  size_t nb = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && key_cmp(ps[i].key, ps[j].key) == 0) j++;
+    nl_tq_bucket *b = &res[nb++];
+    b->name = ps[i].name;
+    ps[i].name = NULL;
+    b->n = 0;
+    if ((b->idx = malloc((j - i) * sizeof *b->idx)) == NULL) return -1;
+    for (size_t k = i; k < j; k++) /* the same owner named twice on a task counts once */
+      if (b->n == 0 || b->idx[b->n - 1] != ps[k].hit) b->idx[b->n++] = ps[k].hit;
+    i = j;
+  }
+  return (ptrdiff_t)nb;
 }
 
 int nl_tq_group_hits(const nl_workspace *ws, const nl_tq_result *r, nl_tq_group g,
                      nl_tq_bucket **out, size_t *n) {
-  keyed_bucket *bs = NULL;
-  size_t nb = 0;
+  nl_vec pairs = {0}; /* of group_pair */
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < r->n; i++) {
     const nl_tq_hit *h = &r->items[i];
@@ -162,28 +173,31 @@ int nl_tq_group_hits(const nl_workspace *ws, const nl_tq_result *r, nl_tq_group 
     uint32_t m0, n_owners = nl_task_owners(note, h->task, &m0);
     if (g == NL_TQ_GROUP_ACCOUNT || n_owners == 0) {
       char *name = g == NL_TQ_GROUP_ACCOUNT ? nl_tq_account_name(h) : NULL;
-      rc = bucket_add(&bs, &nb, name, i);
+      rc = add_pair(&pairs, name, i);
       continue;
     }
     for (uint32_t k = 0; rc == 0 && k < n_owners; k++) {
       char *name = nl_tq_owner_name(ws, h->entry, &note->mentions[m0 + k]);
-      rc = name != NULL ? bucket_add(&bs, &nb, name, i) : -1;
+      rc = name != NULL ? add_pair(&pairs, name, i) : -1;
     }
   }
-  if (nb > 1) qsort(bs, nb, sizeof *bs, cmp_bucket);
-  nl_tq_bucket *res = malloc((nb ? nb : 1) * sizeof *res);
-  if (res == NULL) rc = -1;
-  for (size_t i = 0; i < nb; i++) {
-    free(bs[i].key);
-    if (res != NULL) res[i] = bs[i].b;
+  group_pair *ps = pairs.items;
+  if (pairs.n > 1) qsort(ps, pairs.n, sizeof *ps, cmp_pair);
+  size_t groups = 0;
+  for (size_t i = 0; i < pairs.n; i++) groups += i == 0 || key_cmp(ps[i - 1].key, ps[i].key) != 0;
+  nl_tq_bucket *res = rc == 0 ? calloc(groups ? groups : 1, sizeof *res) : NULL;
+  ptrdiff_t nb = res != NULL ? cut_groups(ps, pairs.n, res) : -1;
+  for (size_t i = 0; i < pairs.n; i++) {
+    free(ps[i].key);
+    free(ps[i].name);
   }
-  free(bs);
-  if (rc != 0) {
-    if (res != NULL) nl_tq_buckets_free(res, nb);
+  nl_vec_free(&pairs);
+  if (nb < 0) {
+    nl_tq_buckets_free(res, groups);
     return -1;
   }
   *out = res;
-  *n = nb;
+  *n = (size_t)nb;
   return 0;
 }
 
