@@ -1,12 +1,14 @@
 /* vec.c: see vec.h. */
 #include "lsp/base/vec.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 void *nl_vec_push(nl_vec *v, size_t size) {
   if (v->n == v->cap) {
     size_t ncap = v->cap ? v->cap * 2 : 16;
+    if (size == 0 || ncap > SIZE_MAX / size) return NULL;
     void *items = realloc(v->items, ncap * size);
     if (items == NULL) return NULL;
     v->items = items;

@@ -14,8 +14,8 @@ typedef struct {
   size_t cap;
 } nl_vec;
 
-/* Appends one zeroed element of `size` bytes; returns it (borrowed until the next push), or
- * NULL when out of memory. */
+/* Appends one zeroed element of `size` bytes (> 0); returns it (borrowed until the next push),
+ * or NULL when out of memory (v is then unchanged). */
 void *nl_vec_push(nl_vec *v, size_t size);
 /* Copies the elements into the arena (NULL when there are none); sets *ok to 0 when out of
  * memory. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lsp/base/unicode.h"
+#include "lsp/base/vec.h"
 #include "lsp/cli/vault.h"
 #include "lsp/index/diagnose.h"
 
@@ -105,10 +106,11 @@ typedef struct {
   node *nodes;
   size_t n_nodes;
   uint32_t *node_of;  /* entry id -> node index + 1, 0 for notes that are not nodes */
-  edge *edges;
-  size_t n_edges, cap;
+  nl_vec edges;        /* of edge; read through edge_list */
   int oom;
 } graph;
+
+static edge *edge_list(const graph *g) { return g->edges.items; }
 
 static int is_node_kind(nl_kind k) {
   return k == NL_KIND_PERSON || k == NL_KIND_ACCOUNT || k == NL_KIND_PROJECT ||
@@ -148,17 +150,11 @@ static const rule rules[NL_KIND__COUNT][NL_KIND__COUNT] = {
 
 static void push_edge(graph *g, uint32_t from, uint32_t to, int kind) {
   if (from == to) return;
-  if (g->n_edges == g->cap) {
-    size_t cap = g->cap ? g->cap * 2 : 64;
-    edge *grown = realloc(g->edges, cap * sizeof *grown);
-    if (grown == NULL) {
-      g->oom = 1;
-      return;
-    }
-    g->edges = grown;
-    g->cap = cap;
-  }
-  g->edges[g->n_edges++] = (edge){from, to, (uint8_t)kind, 1};
+  edge *x = nl_vec_push(&g->edges, sizeof *x);
+  if (x == NULL)
+    g->oom = 1;
+  else
+    *x = (edge){from, to, (uint8_t)kind, 1};
 }
 
 /* Note `from` names `to` (may be NULL) through `via`. */
@@ -211,31 +207,31 @@ static int by_edge(const void *pa, const void *pb) {
 
 /* Sorts the edges and merges equal ones, summing their weights. */
 static void merge_edges(graph *g) {
-  qsort(g->edges, g->n_edges, sizeof *g->edges, by_edge);
+  if (g->edges.n > 1) qsort(g->edges.items, g->edges.n, sizeof(edge), by_edge);
   size_t o = 0;
-  for (size_t i = 0; i < g->n_edges; i++) {
-    if (o > 0 && by_edge(&g->edges[o - 1], &g->edges[i]) == 0)
-      g->edges[o - 1].weight += g->edges[i].weight;
+  for (size_t i = 0; i < g->edges.n; i++) {
+    if (o > 0 && by_edge(&edge_list(g)[o - 1], &edge_list(g)[i]) == 0)
+      edge_list(g)[o - 1].weight += edge_list(g)[i].weight;
     else
-      g->edges[o++] = g->edges[i];
+      edge_list(g)[o++] = edge_list(g)[i];
   }
-  g->n_edges = o;
+  g->edges.n = o;
 }
 
 /* People who attend one meeting meet each other. Call with the edges merged: the attends
  * edges are then grouped by meeting. Node indexes follow the names' order, so `from` is the
  * first of the two by name. */
 static void derive_meets(graph *g) {
-  size_t n = g->n_edges;
+  size_t n = g->edges.n;
   for (size_t i = 0; i < n; i++) {
-    if (g->edges[i].kind != EDGE_ATTENDS) continue;
-    for (size_t j = i + 1; j < n && g->edges[j].kind == EDGE_ATTENDS &&
-                           g->edges[j].to == g->edges[i].to;
+    if (edge_list(g)[i].kind != EDGE_ATTENDS) continue;
+    for (size_t j = i + 1; j < n && edge_list(g)[j].kind == EDGE_ATTENDS &&
+                           edge_list(g)[j].to == edge_list(g)[i].to;
          j++)
-      push_edge(g, g->edges[i].from, g->edges[j].from, EDGE_MEETS);
+      push_edge(g, edge_list(g)[i].from, edge_list(g)[j].from, EDGE_MEETS);
   }
-  for (size_t i = 0; i < g->n_edges; i++) /* attends, member... count once; meets counts */
-    if (g->edges[i].kind != EDGE_MEETS) g->edges[i].weight = 1;
+  for (size_t i = 0; i < g->edges.n; i++) /* attends, member... count once; meets counts */
+    if (edge_list(g)[i].kind != EDGE_MEETS) edge_list(g)[i].weight = 1;
   merge_edges(g);
 }
 
@@ -378,7 +374,7 @@ static void graph_free(graph *g) {
   }
   free(g->nodes);
   free(g->node_of);
-  free(g->edges);
+  nl_vec_free(&g->edges);
 }
 
 static int build(graph *g, const nl_workspace *ws) {
@@ -412,8 +408,8 @@ static int keep_around(graph *g, size_t start, int depth) {
   /* One sweep over the edges per step: the vault's edges are few next to its notes. */
   for (int step = 0; step < depth; step++) {
     int grew = 0;
-    for (size_t i = 0; i < g->n_edges; i++) {
-      const edge *x = &g->edges[i];
+    for (size_t i = 0; i < g->edges.n; i++) {
+      const edge *x = &edge_list(g)[i];
       if (dist[x->from] == step && dist[x->to] < 0) dist[x->to] = step + 1, grew = 1;
       if (dist[x->to] == step && dist[x->from] < 0) dist[x->from] = step + 1, grew = 1;
     }
@@ -473,8 +469,8 @@ static void write_mermaid(FILE *out, const graph *g) {
     mermaid_text(out, nd->name);
     fprintf(out, "%s\n", close[nd->e->kind]);
   }
-  for (size_t i = 0; i < g->n_edges; i++) {
-    const edge *x = &g->edges[i];
+  for (size_t i = 0; i < g->edges.n; i++) {
+    const edge *x = &edge_list(g)[i];
     if (!edge_kept(g, x)) continue;
     fprintf(out, "  %s %s", g->nodes[x->from].id, arrow[x->kind]);
     if (x->kind == EDGE_MEETS)
@@ -533,8 +529,8 @@ static void write_dot(FILE *out, const graph *g) {
     dot_text(out, nd->name);
     fprintf(out, ", %s];\n", shape[nd->e->kind]);
   }
-  for (size_t i = 0; i < g->n_edges; i++) {
-    const edge *x = &g->edges[i];
+  for (size_t i = 0; i < g->edges.n; i++) {
+    const edge *x = &edge_list(g)[i];
     if (!edge_kept(g, x)) continue;
     fprintf(out, "  %s -> %s [%s", g->nodes[x->from].id, g->nodes[x->to].id, style[x->kind]);
     if (x->kind == EDGE_MEETS)
@@ -555,8 +551,8 @@ static int write_json(FILE *out, const graph *g) {
                           nl_kind_name(nd->e->kind), "name", nd->name, "path", nd->e->rel);
     if (j == NULL || json_array_append_new(nodes, j) < 0) goto oom;
   }
-  for (size_t i = 0; i < g->n_edges; i++) {
-    const edge *x = &g->edges[i];
+  for (size_t i = 0; i < g->edges.n; i++) {
+    const edge *x = &edge_list(g)[i];
     if (!edge_kept(g, x)) continue;
     json_t *j = json_pack("{s:s, s:s, s:s, s:I}", "from", g->nodes[x->from].id, "to",
                           g->nodes[x->to].id, "kind", edge_names[x->kind], "weight",
@@ -578,7 +574,7 @@ static int run_job(const options *o, const nl_workspace *ws, FILE *out, FILE *er
   graph g;
   int status = 2;
   if (build(&g, ws) < 0) goto oom;
-  qsort(g.edges, g.n_edges, sizeof *g.edges, by_printed_edge);
+  if (g.edges.n > 1) qsort(g.edges.items, g.edges.n, sizeof(edge), by_printed_edge);
   if (o->around != NULL) {
     ptrdiff_t start = find_node(&g, o->around);
     if (start < 0) {

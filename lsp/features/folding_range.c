@@ -16,11 +16,11 @@ int nl_feature_folding_range(const nl_ctx *ctx, const json_t *params, json_t **r
   if (doc == NULL || *result == NULL) return 0;
   nl_structure st;
   if (nl_structure_of_doc(&st, doc, uri) == 0) {
-    const nl_spans spans = st.spans;
-    for (size_t i = 0; i < spans.n; i++) {
-      const nl_span *s = &spans.items[i];
+    const nl_span *spans = st.spans.list.items;
+    for (size_t i = 0; i < st.spans.list.n; i++) {
+      const nl_span *s = &spans[i];
       if (s->last <= s->first) continue;
-      if (i > 0 && s->first == spans.items[i - 1].first && s->last == spans.items[i - 1].last)
+      if (i > 0 && s->first == spans[i - 1].first && s->last == spans[i - 1].last)
         continue; /* a section that is one list, say: one fold */
       json_array_append_new(*result, json_pack("{s:i,s:i,s:s}", "startLine", (int)s->first,
                                                "endLine", (int)s->last, "kind", "region"));

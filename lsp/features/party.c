@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lsp/base/buf.h"
+#include "lsp/base/vec.h"
 #include "lsp/features/nav_match.h"
 
 int nl_party_is(const nl_entry *e) {
@@ -24,24 +25,17 @@ int32_t nl_party_meeting_day(const nl_entry *m) {
 }
 
 typedef struct {
-  const nl_entry **items;
-  size_t n, cap;
+  nl_vec list; /* of const nl_entry * */
   int oom;
 } meeting_set;
 
 static void add_meeting(meeting_set *s, const nl_entry *m) {
   if (m == NULL || m->kind != NL_KIND_MEETING) return;
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 16;
-    const nl_entry **grown = realloc(s->items, cap * sizeof *grown);
-    if (grown == NULL) {
-      s->oom = 1;
-      return;
-    }
-    s->items = grown;
-    s->cap = cap;
-  }
-  s->items[s->n++] = m;
+  const nl_entry **slot = nl_vec_push(&s->list, sizeof *slot);
+  if (slot == NULL)
+    s->oom = 1;
+  else
+    *slot = m;
 }
 
 /* Adds the meetings among the notes `find` gives; returns how many references it gave. */
@@ -102,23 +96,23 @@ int nl_party_load(const nl_workspace *ws, const nl_entry *e, int32_t today, nl_p
   p->n_links = add_refs(&s, ws, e, nl_ws_backlinks);
   add_refs(&s, ws, e, nl_ws_fm_refs_of);
   if (e->kind == NL_KIND_PERSON) add_refs(&s, ws, e, nl_ws_mentions_of);
+  const nl_entry **found = s.list.items;
   if (s.oom) {
-    free(s.items);
+    nl_vec_free(&s.list);
     nl_party_free(p);
     return -1;
   }
-  if (s.n > 1) qsort(s.items, s.n, sizeof *s.items, by_id);
+  if (s.list.n > 1) qsort(found, s.list.n, sizeof *found, by_id);
   size_t u = 0; /* a meeting that links and mentions them counts once */
-  for (size_t i = 0; i < s.n; i++)
-    if (u == 0 || s.items[u - 1] != s.items[i]) s.items[u++] = s.items[i];
-  s.n = u;
-  if (sort_newest_first(s.items, s.n) < 0) {
-    free(s.items);
+  for (size_t i = 0; i < s.list.n; i++)
+    if (u == 0 || found[u - 1] != found[i]) found[u++] = found[i];
+  if (sort_newest_first(found, u) < 0) {
+    nl_vec_free(&s.list);
     nl_party_free(p);
     return -1;
   }
-  p->meetings = s.items;
-  p->n_meetings = s.n;
+  p->meetings = found; /* the vector's array, now p's */
+  p->n_meetings = u;
   return 0;
 }
 

@@ -115,8 +115,9 @@ int nl_feature_selection_range(const nl_ctx *ctx, const json_t *params, json_t *
     add(&c, lines_range(&st.text, pos.line, pos.line));
     /* Spans are sorted outermost first among those starting together: walk them innermost
      * first by taking the enclosing spans from the last to the first. */
-    for (size_t k = st.spans.n; k-- > 0;) {
-      const nl_span *sp = &st.spans.items[k];
+    const nl_span *spans = st.spans.list.items;
+    for (size_t k = st.spans.list.n; k-- > 0;) {
+      const nl_span *sp = &spans[k];
       if (sp->first <= pos.line && pos.line <= sp->last) add(&c, lines_range(&st.text, sp->first, sp->last));
     }
     add(&c, lines_range(&st.text, 0, n_lines - 1));

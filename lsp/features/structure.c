@@ -9,14 +9,9 @@
 
 static int push(nl_spans *s, nl_span_kind kind, uint32_t first, uint32_t last) {
   if (last < first) return 0;
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 32;
-    nl_span *items = realloc(s->items, cap * sizeof *items);
-    if (items == NULL) return NL_ENOMEM;
-    s->items = items;
-    s->cap = cap;
-  }
-  s->items[s->n++] = (nl_span){kind, first, last};
+  nl_span *x = nl_vec_push(&s->list, sizeof *x);
+  if (x == NULL) return NL_ENOMEM;
+  *x = (nl_span){kind, first, last};
   return 0;
 }
 
@@ -92,14 +87,13 @@ int nl_structure_spans(const nl_note *note, const nl_text *t, nl_spans *out) {
   if (note->fm.present) rc = push(out, NL_SPAN_FRONTMATTER, note->fm.first_line, note->fm.last_line);
   if (rc == 0) rc = sections(note, t, n_lines, out);
   if (rc == 0) rc = blocks(note, t, n_lines, out);
-  if (out->n > 1) qsort(out->items, out->n, sizeof *out->items, by_first);
+  if (out->list.n > 1) qsort(out->list.items, out->list.n, sizeof(nl_span), by_first);
   return rc;
 }
 
 void nl_spans_free(nl_spans *s) {
   if (s == NULL) return;
-  free(s->items);
-  memset(s, 0, sizeof *s);
+  nl_vec_free(&s->list);
 }
 
 int nl_structure_of_doc(nl_structure *s, const nl_doc *doc, const char *uri) {

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lsp/base/vec.h"
 #include "lsp/note/note.h"
 #include "lsp/client/text.h"
 
@@ -26,8 +27,7 @@ typedef struct {
 } nl_span;
 
 typedef struct {
-  nl_span *items;       /* new; sorted by first line, then outermost first */
-  size_t n, cap;
+  nl_vec list;          /* of nl_span, sorted by first line, then outermost first */
 } nl_spans;
 
 /* The spans of `note` (the parse of `t`'s text) into out (initialised here). Returns 0, or

@@ -12,6 +12,7 @@
 
 #include "lsp/index/diagnose.h"
 #include "lsp/base/unicode.h"
+#include "lsp/base/vec.h"
 #include "protocol/lsp_types.h"
 
 static void free_list(char **items, size_t n) {
@@ -446,23 +447,16 @@ static int cmp_u32(const void *a, const void *b) {
 }
 
 typedef struct {
-  uint32_t *ids;
-  size_t n, cap;
+  nl_vec ids; /* of uint32_t */
   int oom;
 } id_set;
 
 static void ids_add(id_set *set, uint32_t id) {
-  if (set->n == set->cap) {
-    size_t cap = set->cap ? set->cap * 2 : 64;
-    uint32_t *grown = realloc(set->ids, cap * sizeof *grown);
-    if (grown == NULL) {
-      set->oom = 1;
-      return;
-    }
-    set->ids = grown;
-    set->cap = cap;
-  }
-  set->ids[set->n++] = id;
+  uint32_t *slot = nl_vec_push(&set->ids, sizeof *slot);
+  if (slot == NULL)
+    set->oom = 1;
+  else
+    *slot = id;
 }
 
 static void ids_add_refs(id_set *set, ptrdiff_t (*find)(const nl_workspace *, const nl_entry *,
@@ -500,15 +494,16 @@ static ptrdiff_t candidate_notes(const run_state *st, uint32_t **out) {
   } else {
     return -1;
   }
+  uint32_t *ids = set.ids.items;
   if (set.oom) {
-    free(set.ids);
+    nl_vec_free(&set.ids);
     return -1;
   }
-  if (set.ids != NULL) qsort(set.ids, set.n, sizeof *set.ids, cmp_u32);
+  if (ids != NULL) qsort(ids, set.ids.n, sizeof *ids, cmp_u32);
   size_t u = 0;
-  for (size_t i = 0; i < set.n; i++)
-    if (u == 0 || set.ids[u - 1] != set.ids[i]) set.ids[u++] = set.ids[i];
-  *out = set.ids;
+  for (size_t i = 0; i < set.ids.n; i++)
+    if (u == 0 || ids[u - 1] != ids[i]) ids[u++] = ids[i];
+  *out = ids; /* the vector's array, now the caller's */
   return (ptrdiff_t)u;
 }
 

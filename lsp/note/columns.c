@@ -8,14 +8,14 @@
 
 #include "lsp/base/error.h"
 #include "lsp/base/unicode.h"
+#include "lsp/base/vec.h"
 
 static int bit(const uint8_t *wide, uint32_t line) {
   return wide != NULL && (wide[line >> 3] >> (line & 7)) & 1;
 }
 
 typedef struct {
-  nl_bpos *items;
-  size_t n, cap;
+  nl_vec list; /* of nl_bpos */
   const uint8_t *wide;
   uint32_t n_lines;
   int oom;
@@ -23,17 +23,11 @@ typedef struct {
 
 static void add(gather *g, nl_bpos p) {
   if (p.line >= g->n_lines || !bit(g->wide, p.line)) return;
-  if (g->n == g->cap) {
-    size_t cap = g->cap ? g->cap * 2 : 64;
-    nl_bpos *items = realloc(g->items, cap * sizeof *items);
-    if (items == NULL) {
-      g->oom = 1;
-      return;
-    }
-    g->items = items;
-    g->cap = cap;
-  }
-  g->items[g->n++] = p;
+  nl_bpos *slot = nl_vec_push(&g->list, sizeof *slot);
+  if (slot == NULL)
+    g->oom = 1;
+  else
+    *slot = p;
 }
 
 static void add_range(gather *g, nl_brange r) {
@@ -129,24 +123,22 @@ int nl_columns_build(nl_note *note, const nl_lines *l) {
     off += nl_utf8_ascii_run(l->text + off, l->len - off);
   }
   note->wide = wide;
-  gather g = {NULL, 0, 0, wide, n_lines, 0};
+  gather g = {{0}, wide, n_lines, 0};
   gather_kept(&g, note);
-  if (g.oom) {
-    free(g.items);
-    return NL_ENOMEM;
-  }
-  if (g.n > 0) {
-    sort_positions(g.items, g.n);
-    nl_note_col *cols = nl_arena_alloc_of(&note->arena, g.n * sizeof *cols, sizeof *cols);
+  nl_bpos *found = g.list.items;
+  int rc = g.oom ? NL_ENOMEM : 0;
+  if (rc == 0 && g.list.n > 0) {
+    sort_positions(found, g.list.n);
+    nl_note_col *cols = nl_arena_alloc_of(&note->arena, g.list.n * sizeof *cols, sizeof *cols);
     if (cols == NULL) {
-      free(g.items);
-      return NL_ENOMEM;
+      rc = NL_ENOMEM;
+    } else {
+      note->cols = cols;
+      note->n_cols = measure(cols, found, g.list.n, l);
     }
-    note->cols = cols;
-    note->n_cols = measure(cols, g.items, g.n, l);
   }
-  free(g.items);
-  return 0;
+  nl_vec_free(&g.list);
+  return rc;
 }
 
 int nl_columns_units(const nl_note *note, nl_encoding enc, nl_bpos p, uint32_t *units) {
