@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "lsp/base/buf.h"
+#include "lsp/base/unicode.h"
 #include "lsp/features/task_query.h"
 #include "lsp/index/config.h"
 #include "lsp/index/workspace.h"
@@ -38,11 +39,17 @@ static void write_note(int i, int variant) {
   static const char *const due[] = {"", " \xF0\x9F\x93\x85 2025-11-10", " \xF0\x9F\x93\x85 2025-11-12",
                                     " \xF0\x9F\x93\x85 2025-11-15", " \xF0\x9F\x93\x85 2025-11-10"};
   static const char *const prio[] = {"", " \xE2\x8F\xAB", " \xF0\x9F\x94\xBC", "", " \xF0\x9F\x94\xBD"};
+  if (i % 4 == 1) fputs("---\naccount: Acme\n---\n", f);
+  if (i % 4 == 2) fputs("---\naccount: \"[[acme]]\"\n---\n", f);
   fprintf(f, "# Note %d\n\n", i);
   for (int k = 0; k < TASKS; k++) {
     int v = i * 7 + k * 3 + variant;
-    fprintf(f, "- [%s] Task %d of %d @Person%d%s%s\n", status[v % 7], k, i, v % 4, due[(v / 7) % 5],
-            prio[(v / 3) % 5]);
+    /* Some tasks name their owner twice (once in lower case), some two owners. */
+    char more[32] = "";
+    if (k % 5 == 0) snprintf(more, sizeof more, " @person%d", v % 4);
+    if (k % 5 == 1) snprintf(more, sizeof more, " @Person%d", (v + 1) % 4);
+    fprintf(f, "- [%s] Task %d of %d @Person%d%s%s%s\n", status[v % 7], k, i, v % 4, more,
+            due[(v / 7) % 5], prio[(v / 3) % 5]);
   }
   fclose(f);
 }
@@ -242,6 +249,67 @@ static void test_dump_is_the_tree(void) {
   ASSERT_EQ(nl_ws_remove(ws, path), 0);
 }
 
+/* Each group against the pairs found one by one: group g holds hit i exactly when one of i's
+ * owners (or its account) folds to g's key, each hit once and in order, groups in key order
+ * (no owner last), named as the first pair of their key is. */
+static void check_groups(nl_tq_group g) {
+  nl_tq_query q;
+  nl_tq_query_init(&q);
+  q.group = g;
+  nl_tq_result r;
+  ASSERT_EQ(nl_tq_run(ws, &q, 20407, &r), 0);
+  nl_tq_bucket *bs = NULL;
+  size_t nb = 0;
+  ASSERT_EQ(nl_tq_group_hits(ws, &r, g, &bs, &nb), 0);
+  ASSERT(nb > 1); /* the vault's tasks have owners and accounts, and some have neither */
+  size_t pairs = 0, in_groups = 0;
+  for (size_t b = 0; b < nb; b++) {
+    in_groups += bs[b].n;
+    char *key = bs[b].name ? nl_unicode_key(bs[b].name, strlen(bs[b].name), NULL) : NULL;
+    if (b + 1 < nb && bs[b + 1].name != NULL) {
+      char *next = nl_unicode_key(bs[b + 1].name, strlen(bs[b + 1].name), NULL);
+      ASSERT(key != NULL && strcmp(key, next) < 0);
+      free(next);
+    }
+    for (size_t k = 1; k < bs[b].n; k++) ASSERT(bs[b].idx[k - 1] < bs[b].idx[k]);
+    int named = 0; /* the first pair of this key, in hit and owner order, gives the name */
+    for (size_t i = 0; i < r.n; i++) {
+      const nl_tq_hit *h = &r.items[i];
+      const nl_note *note = h->entry->note;
+      uint32_t m0, n_owners = nl_task_owners(note, h->task, &m0);
+      int has = 0;
+      for (uint32_t k = 0; k < (g == NL_TQ_GROUP_OWNER && n_owners ? n_owners : 1); k++) {
+        char *name = g == NL_TQ_GROUP_ACCOUNT ? nl_tq_account_name(h)
+                     : n_owners ? nl_tq_owner_name(ws, h->entry, &note->mentions[m0 + k])
+                                : NULL;
+        char *nk = name ? nl_unicode_key(name, strlen(name), NULL) : NULL;
+        if ((nk == NULL && key == NULL) || (nk && key && strcmp(nk, key) == 0)) {
+          if (!named) ASSERT((name == NULL) == (bs[b].name == NULL) &&
+                             (name == NULL || strcmp(name, bs[b].name) == 0));
+          named = 1;
+          has = 1;
+        }
+        free(nk);
+        free(name);
+      }
+      int listed = 0;
+      for (size_t k = 0; k < bs[b].n; k++) listed |= bs[b].idx[k] == i;
+      ASSERT_EQ(listed, has);
+      pairs += has;
+    }
+    free(key);
+  }
+  ASSERT_EQ(in_groups, pairs);
+  nl_tq_buckets_free(bs, nb);
+  nl_tq_result_free(&r);
+  nl_tq_query_free(&q);
+}
+
+static void test_groups(void) {
+  check_groups(NL_TQ_GROUP_OWNER);
+  check_groups(NL_TQ_GROUP_ACCOUNT);
+}
+
 static void teardown(void) {
   nl_ws_free(ws);
   nl_config_free(cfg);
@@ -264,6 +332,7 @@ int main(void) {
   RUN(test_pages_are_slices);
   RUN(test_filters_with_pages);
   RUN(test_dump_is_the_tree);
+  RUN(test_groups);
   RUN(test_table_follows_edits);
   teardown();
   return NL_TEST_DONE();
