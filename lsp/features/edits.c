@@ -14,8 +14,9 @@ void nl_edits_init(nl_edits *s, const nl_ctx *ctx) {
 
 static void file_free(nl_edits_file *f) {
   if (f == NULL) return;
-  for (size_t i = 0; i < f->n; i++) free(f->edits[i].text);
-  free(f->edits);
+  nl_edits_edit *edits = f->edits.items;
+  for (size_t i = 0; i < f->edits.n; i++) free(edits[i].text);
+  nl_vec_free(&f->edits);
   nl_note_free(f->note);
   nl_text_free(&f->t);
   free(f);
@@ -23,25 +24,17 @@ static void file_free(nl_edits_file *f) {
 
 void nl_edits_free(nl_edits *s) {
   if (s == NULL) return;
-  for (size_t i = 0; i < s->n; i++) file_free(s->files[i]);
-  free(s->files);
+  nl_edits_file **files = s->files.items;
+  for (size_t i = 0; i < s->files.n; i++) file_free(files[i]);
+  nl_vec_free(&s->files);
   json_decref(s->ops);
   memset(s, 0, sizeof *s);
 }
 
 static nl_edits_file *load(nl_edits *s, const nl_entry *e, const char *abs, const char *uri) {
-  for (size_t i = 0; i < s->n; i++)
-    if (s->files[i]->e == e) return s->files[i];
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 16;
-    nl_edits_file **files = realloc(s->files, cap * sizeof *files);
-    if (files == NULL) {
-      s->oom = 1;
-      return NULL;
-    }
-    s->files = files;
-    s->cap = cap;
-  }
+  nl_edits_file **files = s->files.items;
+  for (size_t i = 0; i < s->files.n; i++)
+    if (files[i]->e == e) return files[i];
   nl_edits_file *f = calloc(1, sizeof *f);
   if (f == NULL) {
     s->oom = 1;
@@ -55,12 +48,13 @@ static nl_edits_file *load(nl_edits *s, const nl_entry *e, const char *abs, cons
   at.uri = (char *)uri;
   nl_text_load(&f->t, s->ctx->docs, &at);
   f->note = nl_note_parse(f->t.text, f->t.len);
-  if (f->note == NULL) {
+  nl_edits_file **slot = f->note != NULL ? nl_vec_push(&s->files, sizeof *slot) : NULL;
+  if (slot == NULL) {
     s->oom = 1;
     file_free(f);
     return NULL;
   }
-  s->files[s->n++] = f;
+  *slot = f;
   return f;
 }
 
@@ -79,26 +73,22 @@ static int same_range(nl_brange a, nl_brange b) {
 }
 
 int nl_edits_add(nl_edits *s, nl_edits_file *f, nl_brange r, const char *text, size_t len) {
-  for (size_t i = 0; i < f->n; i++)
-    if (same_range(f->edits[i].range, r) && strlen(f->edits[i].text) == len &&
-        memcmp(f->edits[i].text, text, len) == 0)
+  const nl_edits_edit *edits = f->edits.items;
+  for (size_t i = 0; i < f->edits.n; i++)
+    if (same_range(edits[i].range, r) && strlen(edits[i].text) == len &&
+        memcmp(edits[i].text, text, len) == 0)
       return 0;
-  if (f->n == f->cap) {
-    size_t cap = f->cap ? f->cap * 2 : 8;
-    nl_edits_edit *edits = realloc(f->edits, cap * sizeof *edits);
-    if (edits == NULL) goto oom;
-    f->edits = edits;
-    f->cap = cap;
-  }
   char *copy = malloc(len + 1);
-  if (copy == NULL) goto oom;
+  nl_edits_edit *x = copy != NULL ? nl_vec_push(&f->edits, sizeof *x) : NULL;
+  if (x == NULL) {
+    free(copy);
+    s->oom = 1;
+    return -1;
+  }
   memcpy(copy, text, len);
   copy[len] = '\0';
-  f->edits[f->n++] = (nl_edits_edit){r, copy};
+  *x = (nl_edits_edit){r, copy};
   return 0;
-oom:
-  s->oom = 1;
-  return -1;
 }
 
 /* Whether position i of s (len bytes) starts a path segment. */
@@ -137,8 +127,9 @@ int nl_edits_rename_file(nl_edits *s, const char *old_uri, const char *new_uri) 
 
 int nl_edits_empty(const nl_edits *s) {
   if (s->ops != NULL && json_array_size(s->ops) > 0) return 0;
-  for (size_t i = 0; i < s->n; i++)
-    if (s->files[i]->n > 0) return 0;
+  nl_edits_file *const *files = s->files.items;
+  for (size_t i = 0; i < s->files.n; i++)
+    if (files[i]->edits.n > 0) return 0;
   return 1;
 }
 
@@ -153,11 +144,12 @@ static int cmp_edit(const void *a, const void *b) {
 
 static json_t *text_edits(const nl_edits_file *f, nl_encoding enc) {
   json_t *out = json_array();
-  for (size_t i = 0; out != NULL && i < f->n; i++) {
+  const nl_edits_edit *edits = f->edits.items;
+  for (size_t i = 0; out != NULL && i < f->edits.n; i++) {
     uint32_t l1, c1, l2, c2;
-    nl_text_units(&f->t, enc, f->edits[i].range.start, &l1, &c1);
-    nl_text_units(&f->t, enc, f->edits[i].range.end, &l2, &c2);
-    if (json_array_append_new(out, nl_lsp_text_edit_json(l1, c1, l2, c2, f->edits[i].text)) < 0) {
+    nl_text_units(&f->t, enc, edits[i].range.start, &l1, &c1);
+    nl_text_units(&f->t, enc, edits[i].range.end, &l2, &c2);
+    if (json_array_append_new(out, nl_lsp_text_edit_json(l1, c1, l2, c2, edits[i].text)) < 0) {
       json_decref(out);
       return NULL;
     }
@@ -170,10 +162,11 @@ json_t *nl_edits_json(nl_edits *s) {
   int versioned = s->ctx->caps != NULL && s->ctx->caps->document_changes;
   json_t *changes = versioned ? json_array() : json_object();
   if (changes == NULL) return NULL;
-  for (size_t i = 0; i < s->n; i++) {
-    nl_edits_file *f = s->files[i];
-    if (f->n == 0) continue;
-    qsort(f->edits, f->n, sizeof *f->edits, cmp_edit);
+  nl_edits_file **files = s->files.items;
+  for (size_t i = 0; i < s->files.n; i++) {
+    nl_edits_file *f = files[i];
+    if (f->edits.n == 0) continue;
+    qsort(f->edits.items, f->edits.n, sizeof(nl_edits_edit), cmp_edit);
     json_t *edits = text_edits(f, s->ctx->enc);
     if (edits == NULL) goto oom;
     int rc;

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "lsp/base/vec.h"
 #include "lsp/client/context.h"
 #include "lsp/index/diagnose.h"
 
@@ -24,14 +25,12 @@ typedef struct {
   const char *uri;      /* where the edits go (e->uri unless redirected); borrowed */
   nl_text t;            /* its text now */
   nl_note *note;        /* a parse of t (new) */
-  nl_edits_edit *edits;
-  size_t n, cap;
+  nl_vec edits;         /* of nl_edits_edit */
 } nl_edits_file;
 
 typedef struct {
   const nl_ctx *ctx;    /* borrowed */
-  nl_edits_file **files;
-  size_t n, cap;
+  nl_vec files;         /* of nl_edits_file * (each new) */
   json_t *ops;          /* resource operations appended after the text edits (new) */
   int oom;
 } nl_edits;
