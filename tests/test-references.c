@@ -273,6 +273,14 @@ static void write_linked_vault(char *dir, int n) {
                                   "#account/note-%d\n- [ ] ask @Person %d\n",
                                   a, p, i, a, b, p, i % 9, b, (p + 1) % 40);
     ASSERT(len < sizeof text);
+    /* Tags used again (counted once a name with their uses), in some notes more names than
+     * that count takes at a time (32), among them those the tests below edit. */
+    len += (size_t)snprintf(text + len, sizeof text - len, "- [ ] again #t%d #task\n- [ ] #task\n", i % 9);
+    for (int line = 0; i % 50 == 49 && line < 2; line++) {
+      for (int t = 0; t < 40; t++) len += (size_t)snprintf(text + len, sizeof text - len, "#m%d ", (t * 7 + line) % 40);
+      len += (size_t)snprintf(text + len, sizeof text - len, "\n");
+    }
+    ASSERT(len < sizeof text);
     snprintf(rel, sizeof rel, "Note %d.md", i);
     ASSERT_EQ(write_file(dir, rel, text), 0);
   }

@@ -45,15 +45,47 @@ void nl_wsi_refmaps_free(nl_ws_refmaps *m) {
 /* ---- one note's keys ----------------------------------------------------------------------- */
 
 /* The tags map counts a tag per workspace folder: its key is the folder's index in decimal,
- * a '/', then the tag as written (each folder is its own vault). */
-static void count_tag(nl_ws_refmaps *m, uint32_t root, const char *t, int add) {
+ * a '/', then the tag as written (each folder is its own vault). prefix is "<root>/". */
+static void count_tag(nl_ws_refmaps *m, const char *prefix, size_t pl, const char *t,
+                      int32_t delta) {
   char small[256];
-  size_t tl = strlen(t), cap = tl + 16;
-  char *key = cap <= sizeof small ? small : malloc(cap);
+  size_t tl = strlen(t), kl = pl + tl;
+  char *key = kl <= sizeof small ? small : malloc(kl);
   if (key == NULL) return;
-  int kl = snprintf(key, cap, "%u/%s", (unsigned)root, t);
-  nl_strmap_count(&m->tags, key, (size_t)kl, add ? 1 : -1);
+  memcpy(key, prefix, pl);
+  memcpy(key + pl, t, tl);
+  nl_strmap_count(&m->tags, key, kl, delta);
   if (key != small) free(key);
+}
+
+/* Counts (add) or uncounts n's tags: a name once with the number of its uses, first uses first
+ * (as one count per use would create the keys). A note repeats its tags (`#task` on every task
+ * line) and a repeated name is the same string (emit_tag in scan.c), so names are told apart by
+ * their address; the same text at two addresses is simply counted twice. */
+static void count_tags(nl_ws_refmaps *m, uint32_t root, const nl_note *n, int add) {
+  enum { DISTINCT = 32 };
+  const char *names[DISTINCT];
+  int32_t uses[DISTINCT];
+  size_t n_names = 0;
+  char prefix[16];
+  int pl = snprintf(prefix, sizeof prefix, "%u/", (unsigned)root);
+  if (pl <= 0 || (size_t)pl >= sizeof prefix) return;
+  for (size_t i = 0; i <= n->n_tags; i++) {
+    const char *t = i < n->n_tags ? n->tags[i].name : NULL;
+    size_t k = 0;
+    while (t != NULL && k < n_names && names[k] != t) k++;
+    if (t != NULL && k < n_names) {
+      uses[k]++;
+      continue;
+    }
+    if (t == NULL || n_names == DISTINCT) { /* the end, or the list is full: count it out */
+      for (k = 0; k < n_names; k++) count_tag(m, prefix, (size_t)pl, names[k], add ? uses[k] : -uses[k]);
+      n_names = 0;
+    }
+    if (t == NULL) break;
+    names[n_names] = t;
+    uses[n_names++] = 1;
+  }
 }
 
 /* ---- adds through a queue ------------------------------------------------------------------ */
@@ -125,9 +157,9 @@ static void map_key(add_queue *q, nl_strmap *map, const char *s, size_t len, uin
  * other thread touches (it reads only n). */
 static void index_refs(nl_ws_refmaps *m, uint32_t root, uint32_t id, const nl_note *n, int add,
                        add_queue *q) {
+  count_tags(m, root, n, add);
   for (size_t i = 0; i < n->n_tags; i++) {
     const char *t = n->tags[i].name;
-    count_tag(m, root, t, add);
     if (strncmp(t, "account/", 8) == 0 && t[8] != '\0')
       map_key(q, &m->acct_tags, t + 8, strlen(t + 8), id, add, nl_wsi_slug_make);
   }
@@ -172,12 +204,25 @@ struct nl_refs_build {
   uint32_t done;         /* entries [from, from + done) are in maps: read after the join */
 };
 
+/* Notes lie wherever their parse was allocated, so each one's first reads miss the cache: two
+ * notes ahead its struct is fetched, one ahead the starts of the arrays index_refs reads. */
+static void prefetch_ahead(const nl_refs_build *b, uint32_t i) {
+  if (i + 2 < b->n && b->notes[i + 2] != NULL) __builtin_prefetch(b->notes[i + 2]);
+  const nl_note *n = i + 1 < b->n ? b->notes[i + 1] : NULL;
+  if (n == NULL) return;
+  if (n->n_tags > 0) __builtin_prefetch(n->tags);
+  if (n->n_links > 0) __builtin_prefetch(n->links);
+  if (n->n_mentions > 0) __builtin_prefetch(n->mentions);
+}
+
 static void build_run(void *arg) {
   nl_refs_build *b = arg;
   add_queue *q = calloc(1, sizeof(*q)); /* NULL: adds one at a time */
   uint32_t i = 0;
-  for (; i < b->n && !atomic_load_explicit(&b->stop, memory_order_relaxed); i++)
+  for (; i < b->n && !atomic_load_explicit(&b->stop, memory_order_relaxed); i++) {
+    prefetch_ahead(b, i);
     if (b->notes[i] != NULL) index_refs(&b->maps, b->roots[i], b->from + i, b->notes[i], 1, q);
+  }
   if (q != NULL) queue_flush(q);
   free(q);
   b->done = i;
