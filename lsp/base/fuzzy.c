@@ -228,8 +228,8 @@ static int fz_score_ascii_one(unsigned char want, const char *candidate, size_t 
   }
   if (!found) return -1;
   if (fold_ascii((unsigned char)candidate[0]) == want)
-    return fz_pack(cn == 1 ? 4 : 3, 1 + FZ_WORD, cn);
-  return nl_fuzzy_score_letter(at_start, cn);
+    return nl_fuzzy_score_letter(NL_FUZZY_LETTER_FIRST, cn);
+  return nl_fuzzy_score_letter(at_start ? NL_FUZZY_LETTER_WORD : NL_FUZZY_LETTER_INSIDE, cn);
 }
 
 int nl_fuzzy_score_bound(int tier, size_t pn, size_t later_at_word, size_t clen_min) {
@@ -242,8 +242,9 @@ int nl_fuzzy_score_bound(int tier, size_t pn, size_t later_at_word, size_t clen_
   return fz_pack(tier, q, clen_min);
 }
 
-int nl_fuzzy_score_letter(int starts_a_word, size_t clen) {
-  return starts_a_word ? fz_pack(2, 1 + FZ_WORD, clen) : fz_pack(1, 1, clen);
+int nl_fuzzy_score_letter(int where, size_t clen) {
+  if (where == NL_FUZZY_LETTER_FIRST) return fz_pack(clen == 1 ? 4 : 3, 1 + FZ_WORD, clen);
+  return where == NL_FUZZY_LETTER_WORD ? fz_pack(2, 1 + FZ_WORD, clen) : fz_pack(1, 1, clen);
 }
 
 /* fz_score of a candidate of cn <= FZ_FAST_MAX characters that does not start with the

@@ -22,10 +22,12 @@
  * An empty pattern scores every candidate in tier 3 by length alone. */
 int nl_fuzzy_score(const char *pattern, size_t plen, const char *candidate, size_t clen);
 /* What nl_fuzzy_score gives a one-character ASCII pattern that occurs in an ASCII candidate
- * of clen bytes but not as its first character: tier 2 when it starts a word of the
- * candidate, else tier 1. Lets a pass rank such names from what it knows of them (their word
- * initials and length) without reading them. */
-int nl_fuzzy_score_letter(int starts_a_word, size_t clen);
+ * of clen bytes: where is NL_FUZZY_LETTER_FIRST when it is the candidate's first character
+ * (tier 4 or 3), NL_FUZZY_LETTER_WORD when it is not but starts a word (tier 2), else
+ * NL_FUZZY_LETTER_INSIDE (tier 1). Lets a pass rank such names from what it knows of them
+ * (their first byte, word initials and length) without reading them. */
+enum { NL_FUZZY_LETTER_INSIDE, NL_FUZZY_LETTER_WORD, NL_FUZZY_LETTER_FIRST };
+int nl_fuzzy_score_letter(int where, size_t clen);
 /* The highest score nl_fuzzy_score can give an alphanumeric pattern of pn characters in a
  * tier up to `tier` (at most 2: not exact, not a prefix) against a candidate of at least
  * clen_min code points in which at most later_at_word of the pattern's characters after the

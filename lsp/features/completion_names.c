@@ -107,11 +107,16 @@ static int offer_row(nl_nav_topk *top, const nl_nav_pattern *pat, const char *po
     nl_nav_topk_offer(top, &hit);
     return 0;
   }
-  if (letter && row->ascii && row->len > 1 && (row->first | 0x20) != letter) {
-    /* One typed letter that is not the name's first: its score follows from the row (the mask
-     * says the letter is there; for one letter the initials say exactly whether it starts a
-     * word), so the name itself is not read. */
-    int score = nl_fuzzy_score_letter(first, row->len);
+  if (letter && row->ascii) {
+    /* One typed letter: its score follows from the row (the mask says the letter is there;
+     * its first byte says whether it starts the name, and for one letter the initials say
+     * exactly whether it starts a word), so the name itself is not read. */
+    unsigned char b = (unsigned char)row->first;
+    int starts = (b >= 'A' && b <= 'Z' ? b + 32 : b) == letter;
+    int score = nl_fuzzy_score_letter(starts                       ? NL_FUZZY_LETTER_FIRST
+                                      : first                      ? NL_FUZZY_LETTER_WORD
+                                                                   : NL_FUZZY_LETTER_INSIDE,
+                                      row->len);
     nl_nav_hit hit = {nl_completion_match_rank(score, party, row->seq), row->id, row->sub, NULL,
                       score};
     nl_nav_topk_offer(top, &hit);

@@ -55,15 +55,19 @@ typedef struct {
   const nl_ws_symbol *rows;
   int fast;   /* the pattern is ASCII letters and digits: rows tell its tiers and bounds */
   int letter; /* a single typed letter or digit, lower case; 0 otherwise */
+  int scattered; /* the strings are the notes' (not the memo's copies, in order) */
 } pass;
 
 /* The best tier a row can reach, from the row alone (fast patterns only): 4 or 3 when the
  * string may be the pattern or start with it, 2 when the pattern may split into pieces at its
  * word starts, else 1 (nl_fuzzy_score's tiers). */
 static int row_tier(const pass *p, const nl_ws_symbol *r) {
-  if (!r->ascii) return 4;
   if (r->first == (unsigned char)p->pat->lower[0])
-    return nl_ws_symbol_len(r) == p->pat->len ? 4 : 3;
+    return !r->ascii || nl_ws_symbol_len(r) == p->pat->len ? 4 : 3;
+  /* A string with other characters that starts with an ASCII byte: that byte is its first
+   * folded code point, so it cannot start with the pattern (its word starts are not told
+   * from the row). */
+  if (!r->ascii) return r->first < 0x80 ? 2 : 4;
   return nl_nav_may_anchor(p->pat, r->initials, r->heads, r->heads) ? 2 : 1;
 }
 
@@ -80,6 +84,12 @@ static uint64_t row_bound(const pass *p, const nl_ws_symbol *r, int tier) {
   return symbol_rank(bound, 1, 1, UINT64_MAX);
 }
 
+/* Whether the row's string may enter the list (always, but for fast patterns). */
+static int may_enter(const pass *p, const nl_ws_symbol *r) {
+  const nl_nav_topk *top = p->top;
+  return !p->fast || top->n < top->cap || row_bound(p, r, row_tier(p, r)) >= top->items[0].rank;
+}
+
 /* The row's score, -1 when it does not match, -2 when it cannot enter the full list (it may
  * match: the memo keeps it, unread). */
 static int row_score(const pass *p, const nl_ws_symbol *r) {
@@ -87,12 +97,14 @@ static int row_score(const pass *p, const nl_ws_symbol *r) {
   size_t len = nl_ws_symbol_len(r);
   if (!p->fast) return nl_nav_score(pat, r->text, len);
   int tier = row_tier(p, r);
-  const nl_nav_topk *top = p->top;
-  if (top->n == top->cap && row_bound(p, r, tier) < top->items[0].rank) return -2;
-  /* One letter that is not the string's first: its score follows from the row (the mask
-   * says it is there; the initials say whether it starts a word). */
-  if (p->letter && r->ascii && len > 1 && r->first != p->letter)
-    return nl_fuzzy_score_letter(tier == 2, len);
+  if (!may_enter(p, r)) return -2;
+  /* One letter or digit: its score follows from the row (the mask says it is there; the
+   * first byte and the initials say where), so the string is not read. */
+  if (p->letter && r->ascii)
+    return nl_fuzzy_score_letter(r->first == p->letter ? NL_FUZZY_LETTER_FIRST
+                                 : tier == 2           ? NL_FUZZY_LETTER_WORD
+                                                       : NL_FUZZY_LETTER_INSIDE,
+                                 len);
   /* Letters and digits that cannot match at a word start: the leftmost greedy alignment. */
   if (tier == 1 && len <= 128) return nl_fuzzy_score_scattered(pat->lower, pat->len, r->text, len);
   return nl_nav_score(pat, r->text, len);
@@ -117,6 +129,8 @@ static void offer(const pass *p, uint32_t id, uint32_t sub, int score) {
 /* How many candidates ahead a pass asks for the row, then its string: rows that pass the
  * masks are scattered over the table, strings over every note's parse. */
 #define AHEAD 8
+#define ROWS_AHEAD 32
+#define MASKS_AHEAD 16
 
 /* Offers the unit cand[k, end) (a note's name rows, or one heading row); candidates found
  * not to match become GONE. */
@@ -125,9 +139,20 @@ static void offer_unit(const pass *p, uint32_t *cand, size_t n, size_t k, size_t
   uint32_t id = rows[cand[k]].id, sub = rows[cand[k]].sub >= HEADING_SUB ? rows[cand[k]].sub : 0;
   int best = -1;
   for (; k < end; k++) {
-    if (k + AHEAD < n && cand[k + AHEAD] != GONE) __builtin_prefetch(&rows[cand[k + AHEAD]]);
-    if (k + AHEAD / 2 < n && cand[k + AHEAD / 2] != GONE)
-      __builtin_prefetch(rows[cand[k + AHEAD / 2]].text);
+    /* A single letter's pass reads rows only, far ahead; a longer query's reads each row's
+     * string too, which can only be asked for once the row is in. */
+    if (p->letter) {
+      if (k + ROWS_AHEAD < n && cand[k + ROWS_AHEAD] != GONE)
+        __builtin_prefetch(&rows[cand[k + ROWS_AHEAD]]);
+    } else {
+      if (k + AHEAD < n && cand[k + AHEAD] != GONE) __builtin_prefetch(&rows[cand[k + AHEAD]]);
+      /* Strings scattered over the notes: only those that will be read (asking for every
+       * candidate's filled the memory queue with strings a full list then turned away from
+       * their rows). */
+      if (k + AHEAD / 2 < n && cand[k + AHEAD / 2] != GONE &&
+          (!p->scattered || may_enter(p, &rows[cand[k + AHEAD / 2]])))
+        __builtin_prefetch(rows[cand[k + AHEAD / 2]].text);
+    }
     int s = row_score(p, &rows[cand[k]]);
     if (s == -1) cand[k] = GONE;
     if (s > best) best = s;
@@ -189,16 +214,34 @@ static int collect(nl_vec *cand, const nl_nav_pattern *pat, const nl_workspace *
     }
     return 0;
   }
+  /* The entries that may match first (dense arrays, in order), then their rows' masks, asked
+   * for a few entries ahead: an entry's masks are a cache line or two somewhere in the table,
+   * and a short query's entries are thousands. */
   const uint64_t *all = nl_ws_all_masks(ws);
+  nl_vec ids = {0};
   for (uint32_t id = 0; id < t->n_ids; id++) {
     if (t->count[id] == 0 || !nl_nav_may_match(pat, all[id])) continue;
-    for (uint32_t r = t->first[id], end = r + t->count[id]; r < end; r++) {
+    uint32_t *slot = nl_vec_push(&ids, sizeof *slot);
+    if (slot == NULL) {
+      nl_vec_free(&ids);
+      return -1;
+    }
+    *slot = id;
+  }
+  const uint32_t *id = ids.items;
+  for (size_t k = 0; k < ids.n; k++) {
+    if (k + MASKS_AHEAD < ids.n) __builtin_prefetch(&t->masks[t->first[id[k + MASKS_AHEAD]]]);
+    for (uint32_t r = t->first[id[k]], end = r + t->count[id[k]]; r < end; r++) {
       if (!nl_nav_may_match(pat, t->masks[r])) continue;
       uint32_t *slot = nl_vec_push(cand, sizeof *slot);
-      if (slot == NULL) return -1;
+      if (slot == NULL) {
+        nl_vec_free(&ids);
+        return -1;
+      }
       *slot = r;
     }
   }
+  nl_vec_free(&ids);
   return 0;
 }
 
@@ -269,7 +312,8 @@ static int best_symbols(const nl_ctx *ctx, const nl_nav_pattern *pat, const nl_w
     return -1;
   }
   pass p = {top, pat, ctx->ws, rows, pat->len > 0 && pat->n_pieces == pat->len,
-            pat->n_pieces == 1 && len == 1 ? (unsigned char)pat->lower[0] : 0};
+            pat->n_pieces == 1 && len == 1 ? (unsigned char)pat->lower[0] : 0,
+            !from_memo || memo->texts == NULL};
   offer_all(&p, cand.items, cand.n);
   if (memo != NULL) {
     /* What may still match: every candidate not scored as a miss (one that could not enter
