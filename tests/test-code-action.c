@@ -748,7 +748,7 @@ static void test_diagnostics_json(void) {
   json_t *params = json_pack("{s:{s:s}}", "textDocument", "uri", d.uri);
   json_t *result = NULL;
   char err[256];
-  ASSERT_EQ(nl_feature_diagnostic(&ctx, params, &result, err, sizeof err), 0);
+  ASSERT_EQ(nl_ctx_result_tree(nl_feature_diagnostic(&ctx, params, &result, err, sizeof err), &result), 0);
   ASSERT_STR_EQ(json_string_value(json_object_get(result, "kind")), "full");
   json_t *items = json_object_get(result, "items");
   ASSERT_EQ(json_array_size(items), 9);
@@ -803,7 +803,7 @@ static void test_diagnostics_json(void) {
 
   /* a document outside the vault has no diagnostics */
   params = json_pack("{s:{s:s}}", "textDocument", "uri", "file:///elsewhere/x.md");
-  ASSERT_EQ(nl_feature_diagnostic(&ctx, params, &result, err, sizeof err), 0);
+  ASSERT_EQ(nl_ctx_result_tree(nl_feature_diagnostic(&ctx, params, &result, err, sizeof err), &result), 0);
   ASSERT_EQ(json_array_size(json_object_get(result, "items")), 0);
   json_decref(result);
   json_decref(params);

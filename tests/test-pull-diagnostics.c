@@ -98,8 +98,33 @@ static int setup(void) {
 static json_t *streamed;
 static size_t n_batches, biggest_batch;
 
-static void on_partial(const nl_ctx *c, const json_t *token, json_t *value) {
+/* The JSON value of text[0, n) (new), checked to be what jansson writes of that value: the
+ * answer written as text is byte for byte the one a tree of its values gave. */
+static json_t *tree_of_text(const char *text, size_t n) {
+  json_t *v = json_loadb(text, n, JSON_DECODE_ANY, NULL);
+  char *again = v != NULL ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+  if (again == NULL || strlen(again) != n || memcmp(again, text, n) != 0) {
+    fprintf(stderr, "%s:%d: written %.*s\n  jansson %s\n", __FILE__, __LINE__, (int)n, text,
+            again != NULL ? again : "(not JSON)");
+    nl_test_failures++;
+  }
+  free(again);
+  return v;
+}
+
+/* A handler's answer written as text (NL_CTX_RAW_RESULT, *result a JSON string) as a tree,
+ * checked by tree_of_text; 0 then, else rc as it was. */
+static int as_tree(int rc, json_t **result) {
+  if (rc != NL_CTX_RAW_RESULT) return rc;
+  json_t *v = tree_of_text(json_string_value(*result), json_string_length(*result));
+  json_decref(*result);
+  *result = v;
+  return 0;
+}
+
+static void on_partial(const nl_ctx *c, const json_t *token, const char *text, size_t n) {
   (void)c;
+  json_t *value = tree_of_text(text, n);
   if (strcmp(json_string_value(token), "tok") == 0) {
     json_t *items = json_object_get(value, "items");
     n_batches++;
@@ -127,7 +152,7 @@ static int pull(const json_t *previous, const char *token, json_t **result) {
   json_t *params = params_of(previous, token);
   *result = NULL;
   char err[256] = "";
-  int rc = nl_feature_workspace_diagnostic(&ctx, params, result, err, sizeof err);
+  int rc = as_tree(nl_feature_workspace_diagnostic(&ctx, params, result, err, sizeof err), result);
   json_decref(params);
   return rc;
 }
@@ -195,12 +220,12 @@ static void test_unchanged_pull_runs_nothing(void) {
   json_t *result = NULL;
   char err[256] = "";
   before = nl_feature_diagnose_runs();
-  ASSERT_EQ(nl_feature_diagnostic(&ctx, params, &result, err, sizeof err), 0);
+  ASSERT_EQ(as_tree(nl_feature_diagnostic(&ctx, params, &result, err, sizeof err), &result), 0);
   json_decref(params);
   ASSERT_STR_EQ(kind_of(result), "unchanged");
   json_decref(result);
   params = json_pack("{s:{s:s}}", "textDocument", "uri", uri_of("E.md"));
-  ASSERT_EQ(nl_feature_diagnostic(&ctx, params, &result, err, sizeof err), 0);
+  ASSERT_EQ(as_tree(nl_feature_diagnostic(&ctx, params, &result, err, sizeof err), &result), 0);
   json_decref(params);
   ASSERT_STR_EQ(kind_of(result), "full");
   ASSERT_EQ(json_array_size(json_object_get(result, "items")), 0);
@@ -349,6 +374,7 @@ static void test_partial_results(void) {
     while ((rc = nl_feature_ws_pull_step(job, &ctx, slice, &last, err, sizeof err)) ==
            NL_FEATURE_MORE)
       steps++;
+    rc = as_tree(rc, &last);
     ASSERT_EQ(rc, 0);
     ASSERT(steps >= (int)(total / slice) - 1); /* each report is one diagnosis */
     ASSERT_EQ(json_array_size(json_object_get(last, "items")), 0);
@@ -411,6 +437,67 @@ static void test_partial_results(void) {
   json_decref(ids);
 
   remove_notes("many", "n%04d.md", MANY);
+}
+
+/* The items of the report of `rel` in result, as a fresh diagnosis without the memo writes
+ * them (new). */
+static json_t *fresh_items(const char *rel) {
+  nl_memo *memo = ctx.memo;
+  ctx.memo = NULL;
+  json_t *v = nl_feature_diagnostics_json(&ctx, nl_ws_by_uri(ws, uri_of(rel)));
+  ctx.memo = memo;
+  return v;
+}
+
+/* A closed note changed on disk with a pull held: the look at what changed diagnoses it, and
+ * the pull that answers then writes what that diagnosis kept (the memo's closed note) rather
+ * than run the engine again; a change after the look is diagnosed afresh. */
+static void test_news_diagnosed_once(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/news", dir);
+  ASSERT_EQ(mkdir(path, 0700), 0);
+  save_note("news/n0000.md", "# n0000\n\nSee [[gone 1]].\n");
+  ctx.memo = nl_memo_new();
+  ASSERT(ctx.memo != NULL);
+  json_t *ids = json_object();
+  json_t *r = pull_all(ids);
+  remember(ids, r);
+  json_decref(r);
+
+  json_t *held = params_of(ids, "tok");
+  nl_pull_stamp stamp = nl_feature_pull_stamp(&ctx);
+  save_note("news/n0000.md", "# n0000\n\nSee [[gone 1]] and [[gone 2]].\n");
+  size_t before = nl_feature_diagnose_runs();
+  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, stamp.seq), 1);
+  r = pull_all(ids);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, 1);
+  const json_t *rn = report_of(r, "news/n0000.md");
+  ASSERT_EQ(json_array_size(json_object_get(rn, "items")), 2);
+  json_t *fresh = fresh_items("news/n0000.md");
+  ASSERT(json_equal(fresh, json_object_get(rn, "items")));
+  json_decref(fresh);
+  remember(ids, r);
+  json_decref(r);
+
+  /* Changed again after the look: what the memo kept is not the note's any more. */
+  stamp = nl_feature_pull_stamp(&ctx);
+  save_note("news/n0000.md", "# n0000\n\nSee [[gone 1]], [[gone 2]], [[gone 3]].\n");
+  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, stamp.seq), 1);
+  save_note("news/n0000.md", "# n0000\n\nSee [[A]].\n\n[[gone 4]]\n");
+  before = nl_feature_diagnose_runs();
+  r = pull_all(ids);
+  ASSERT_EQ(nl_feature_diagnose_runs() - before, 1);
+  rn = report_of(r, "news/n0000.md");
+  fresh = fresh_items("news/n0000.md");
+  ASSERT_EQ(json_array_size(fresh), 1);
+  ASSERT(json_equal(fresh, json_object_get(rn, "items")));
+  json_decref(fresh);
+  json_decref(r);
+  json_decref(held);
+  json_decref(ids);
+  nl_memo_free(ctx.memo);
+  ctx.memo = NULL;
+  remove_notes("news", "n%04d.md", 1);
 }
 
 #define FILLERS 300 /* notes that read E's face, none of B's or C's */
@@ -521,6 +608,7 @@ int main(void) {
   RUN(test_unchanged_pull_runs_nothing);
   RUN(test_changes_elsewhere);
   RUN(test_partial_results);
+  RUN(test_news_diagnosed_once);
   RUN(test_dependents_only);
   teardown();
   return NL_TEST_DONE();

@@ -47,8 +47,9 @@ struct nl_ctx {
   const nl_client_caps *caps;
   /* Sends workspace/applyEdit with `edit` (steals) as a server request. */
   void (*apply_edit)(const nl_ctx *ctx, const char *label, json_t *edit);
-  /* Sends $/progress {token (borrowed), value (steals)}: partial results of a request. */
-  void (*progress)(const nl_ctx *ctx, const json_t *token, json_t *value);
+  /* Sends $/progress {token (borrowed), value} whose value is the JSON text value[0, n)
+   * (borrowed; not checked): partial results of a request, written as text. */
+  void (*progress)(const nl_ctx *ctx, const json_t *token, const char *value, size_t n);
   void *server;              /* for apply_edit and progress */
   /* What features keep between requests (lsp/features/features.h: nl_memo_new); borrowed,
    * NULL: nothing is kept and every request starts afresh. */

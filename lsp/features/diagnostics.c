@@ -4,7 +4,10 @@
  * computed under, so a note whose state did not change answers without running the engine.
  * The memo keeps the last open note's diagnostics as text, one per diagnostic with its lines:
  * in the same state they serve again, and after an edit inside one line that left every other
- * line's items as they were (nl_doc.follows) only that line's items are diagnosed again. */
+ * line's items as they were (nl_doc.follows) only that line's items are diagnosed again. It
+ * keeps the last closed note's too, so a held pull's look at a note changed on disk
+ * (nl_feature_workspace_diagnostic_news) and the pull that answers it diagnose it once. Pulled
+ * reports are written as text too, never as a tree of JSON values. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,12 +125,13 @@ static void keep_list(const nl_ctx *ctx, const nl_text *t, const nl_diag_list *l
   nl_buf_free(&one);
 }
 
-/* The kept diagnostics of e's open document, which the index's note parsed as it is now; NULL
- * when none can be kept. */
+/* The kept diagnostics of e: its open document's, when the index's note parsed it as it is
+ * now, or the last closed note's when no document holds e; NULL when none can be kept. */
 static nl_memo_diags *memo_of(const nl_ctx *ctx, const nl_entry *e, const nl_doc **doc) {
-  *doc = ctx->memo != NULL && ctx->docs != NULL && e->uri != NULL ? nl_docs_get(ctx->docs, e->uri)
-                                                                   : NULL;
-  if (*doc == NULL || (*doc)->mark != e->seq || (*doc)->head != SIZE_MAX) return NULL;
+  if (ctx->memo == NULL) return NULL;
+  *doc = ctx->docs != NULL && e->uri != NULL ? nl_docs_get(ctx->docs, e->uri) : NULL;
+  if (*doc == NULL) return &ctx->memo->closed;
+  if ((*doc)->mark != e->seq || (*doc)->head != SIZE_MAX) return NULL;
   return &ctx->memo->diags;
 }
 
@@ -203,7 +207,7 @@ void nl_feature_diagnostics_text(const nl_ctx *ctx, const nl_entry *e, nl_buf *b
     size_t len;
     const char *body = nl_text_body(&t, &len);
     nl_memo_diags fresh = {0};
-    if (!same || doc->follows != m->seq ||
+    if (!same || doc == NULL || doc->follows != m->seq ||
         kept_and_line(ctx, e, doc, &t, body, len, m, &fresh) < 0) {
       nl_memo_diags_forget(&fresh);
       nl_diag_list list;
@@ -233,18 +237,12 @@ json_t *nl_feature_diagnostics_json(const nl_ctx *ctx, const nl_entry *e) {
 
 /* ---- pulled diagnostics ------------------------------------------------------------------ */
 
-static void id_of_items(const json_t *items, char out[17]) {
-  char *s = json_dumps(items, JSON_COMPACT | JSON_SORT_KEYS);
-  uint64_t h = nl_hash_bytes(NL_HASH_INIT, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
-  free(s);
-  snprintf(out, 17, "%016llx", (unsigned long long)h);
+/* The resultId of the diagnostics' JSON text s[0, n). */
+static void id_of_text(const char *s, size_t n, char out[17]) {
+  snprintf(out, 17, "%016llx", (unsigned long long)nl_hash_bytes(NL_HASH_INIT, s, n));
 }
 
-void nl_feature_no_problems_id(char out[17]) {
-  json_t *none = json_array();
-  id_of_items(none, out);
-  json_decref(none);
-}
+void nl_feature_no_problems_id(char out[17]) { id_of_text("[]", 2, out); }
 
 /* Everything a note's diagnostics depend on besides its own parse and text, which its seq
  * covers: the rest of the vault (the index's wide generation; a change whose dependents were
@@ -268,25 +266,25 @@ nl_pull_stamp nl_feature_pull_stamp(const nl_ctx *ctx) {
 }
 
 int nl_feature_pull_diagnostics(const nl_ctx *ctx, nl_entry *e, const char *previous,
-                                char id[17], json_t **items) {
-  *items = NULL;
+                                char id[17], nl_buf *items) {
+  nl_buf_clear(items);
   uint64_t state = pull_state(ctx, e);
   if (e->diag_state == state) {
     snprintf(id, 17, "%016llx", (unsigned long long)e->diag_id);
     if (previous != NULL && strcmp(previous, id) == 0) return 0;
     char none[17];
     nl_feature_no_problems_id(none);
-    if (strcmp(id, none) == 0) return (*items = json_array()) != NULL ? 0 : -1;
+    if (strcmp(id, none) == 0) {
+      nl_buf_adds(items, "[]");
+      return items->oom ? -1 : 1;
+    }
   }
-  if ((*items = nl_feature_diagnostics_json(ctx, e)) == NULL) return -1;
-  id_of_items(*items, id);
+  nl_feature_diagnostics_text(ctx, e, items);
+  if (items->oom) return -1;
+  id_of_text(items->s, items->len, id);
   e->diag_state = state;
   e->diag_id = strtoull(id, NULL, 16);
-  if (previous != NULL && strcmp(previous, id) == 0) {
-    json_decref(*items);
-    *items = NULL;
-  }
-  return 0;
+  return previous != NULL && strcmp(previous, id) == 0 ? 0 : 1;
 }
 
 int nl_feature_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **result, char *err,
@@ -296,19 +294,31 @@ int nl_feature_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **resu
   nl_entry *e = nl_ws_by_uri(ctx->ws, uri);
   const char *before = json_string_value(json_object_get(params, "previousResultId"));
   char id[17];
-  json_t *items = NULL;
+  nl_buf items = NL_BUF_INIT;
+  int full;
   /* A document outside the vault (or not indexed yet) simply has no diagnostics. */
   if (e == NULL || e->note == NULL) {
     nl_feature_no_problems_id(id);
-    if (before == NULL || strcmp(before, id) != 0) items = json_array();
-  } else if (nl_feature_pull_diagnostics(ctx, e, before, id, &items) < 0) {
+    full = before == NULL || strcmp(before, id) != 0;
+    nl_buf_adds(&items, "[]");
+  } else if ((full = nl_feature_pull_diagnostics(ctx, e, before, id, &items)) < 0) {
+    nl_buf_free(&items);
     snprintf(err, err_size, "out of memory");
     return NL_RPC_INTERNAL_ERROR;
   }
-  /* The same resultIds as workspace/diagnostic: an unchanged note answers `unchanged`. */
-  if (items == NULL)
-    *result = json_pack("{s:s, s:s}", "kind", "unchanged", "resultId", id);
-  else
-    *result = json_pack("{s:s, s:s, s:o}", "kind", "full", "resultId", id, "items", items);
-  return 0;
+  /* The same resultIds as workspace/diagnostic: an unchanged note answers `unchanged`. The
+   * key order is json_pack's of {kind, resultId[, items]}. */
+  nl_buf b = NL_BUF_INIT;
+  nl_buf_adds(&b, full ? "{\"kind\":\"full\",\"resultId\":\"" : "{\"kind\":\"unchanged\",\"resultId\":\"");
+  nl_buf_adds(&b, id);
+  if (full) {
+    nl_buf_adds(&b, "\",\"items\":");
+    nl_buf_add(&b, items.s, items.len);
+    nl_buf_adds(&b, "}");
+  } else {
+    nl_buf_adds(&b, "\"}");
+  }
+  b.oom |= items.oom;
+  nl_buf_free(&items);
+  return nl_ctx_raw_result(&b, result);
 }

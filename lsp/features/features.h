@@ -86,10 +86,11 @@ int nl_feature_inlay_hint(const nl_ctx *ctx, const json_t *params, json_t **resu
 /* workspace/diagnostic (pull): the reports that changed for the client, which are the notes
  * with problems it has no report of and the notes whose resultId is not the one it sent in
  * previousResultIds (an empty report clears a note whose problems are gone); partial results
- * through $/progress when the client sends a partialResultToken. With a token and nothing to
- * report, returns NL_FEATURE_NOTHING_NEW and leaves *result unset: the caller may hold the
- * request and ask again once nl_feature_pull_stamp moves. */
-#define NL_FEATURE_NOTHING_NEW 1
+ * through $/progress when the client sends a partialResultToken. The answer is JSON text
+ * (NL_CTX_RAW_RESULT). With a token and nothing to report, returns NL_FEATURE_NOTHING_NEW and
+ * leaves *result unset: the caller may hold the request and ask again once
+ * nl_feature_pull_stamp moves. */
+#define NL_FEATURE_NOTHING_NEW 4 /* not NL_CTX_RAW_RESULT, which a pull's answer is */
 int nl_feature_workspace_diagnostic(const nl_ctx *ctx, const json_t *params, json_t **result,
                                     char *err, size_t err_size);
 /* The same pull run in slices, so that the first pull of a large vault holds neither the loop
@@ -119,14 +120,15 @@ nl_pull_stamp nl_feature_pull_stamp(const nl_ctx *ctx);
  * when none has (looking at those notes alone), -1 when too many changed to look one by one
  * or out of memory (then ask the request again). */
 int nl_feature_workspace_diagnostic_news(const nl_ctx *ctx, const json_t *params, uint64_t seq);
-/* A pulled note's diagnostics: their resultId (the hash of their JSON, 16 hex digits) into
- * id, and the items (new) in *items unless the client's `previous` resultId (may be NULL) is
- * that id, when *items is NULL ("unchanged"). The engine runs only when e's state changed
+/* A pulled note's diagnostics: their resultId (the hash of their JSON text, 16 hex digits)
+ * into id, and 1 with the items' JSON text (an array) in `items` (emptied first), unless the
+ * client's `previous` resultId (may be NULL) is that id: 0 ("unchanged"), items holding
+ * nothing to send. The engine runs only when e's state changed
  * since its diagnostics were last computed (its seq, nl_ws_wide_generation, today, the
  * encoding) or it read a face that changed since (lsp/index/dependents.c): an unchanged note
- * costs a hash, not a diagnosis. 0, or -1 when out of memory. */
+ * costs a hash, not a diagnosis. -1 when out of memory. */
 int nl_feature_pull_diagnostics(const nl_ctx *ctx, nl_entry *e, const char *previous,
-                                char id[17], json_t **items);
+                                char id[17], nl_buf *items);
 /* The resultId of no problems at all (into 17 bytes). */
 void nl_feature_no_problems_id(char out[17]);
 /* How many times the diagnostics engine ran for the server's features since the process
@@ -142,7 +144,8 @@ int nl_feature_workspace_symbol(const nl_ctx *ctx, const json_t *params, json_t 
 /* Appends to b the diagnostics of entry `e` as the JSON text of an LSP Diagnostic array, for
  * publishDiagnostics: "[]" when e (or ctx) is NULL or not parsed. */
 void nl_feature_diagnostics_text(const nl_ctx *ctx, const nl_entry *e, nl_buf *b);
-/* The same as JSON values (new), parsed from that text; NULL when out of memory. */
+/* The same as JSON values (new), parsed from that text, for callers that want a tree
+ * (tests); NULL when out of memory. */
 json_t *nl_feature_diagnostics_json(const nl_ctx *ctx, const nl_entry *e);
 
 /* One LSP Diagnostic (new) for `d` of the note whose text is `t`, positions in ctx->enc, with

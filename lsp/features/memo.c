@@ -51,6 +51,7 @@ void nl_memo_free(nl_memo *m) {
   free(m->names.scratch);
   answer_forget(&m->names_answer);
   nl_memo_diags_forget(&m->diags);
+  nl_memo_diags_forget(&m->closed);
   free(m);
 }
 

@@ -72,9 +72,10 @@ typedef struct {
   uint32_t first, last;
 } nl_memo_diag;
 
-/* The diagnostics last written of an open note (lsp/features/diagnostics.c), one JSON text
- * each, with what they were written in: unchanged, they serve again (a pull after a publish);
- * after an edit inside one line (nl_doc.follows), those of its other lines are kept. */
+/* The diagnostics last written of a note (lsp/features/diagnostics.c), one JSON text each,
+ * with what they were written in: unchanged, they serve again (a pull after a publish or
+ * after its look at what changed); after an edit inside one line of an open note
+ * (nl_doc.follows), those of its other lines are kept. */
 typedef struct {
   uint64_t seq;           /* the entry's seq then; 0: nothing kept */
   uint32_t id;            /* the entry's id */
@@ -95,6 +96,7 @@ struct nl_memo {
   nl_memo_rows names;     /* completion: names a [[ or @ pattern may match */
   nl_memo_answer names_answer;  /* the last best names of completion's pass */
   nl_memo_diags diags;    /* diagnostics: the last open note's written */
+  nl_memo_diags closed;   /* the last note's that no document holds open */
 };
 
 /* Whether the rows kept can serve query[0, len): it extends the query they were kept for (or

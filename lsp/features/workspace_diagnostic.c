@@ -65,7 +65,9 @@ static json_t *previous_ids(const json_t *params, char *err, size_t err_size) {
 struct nl_ws_pull {
   json_t *previous; /* uri -> the resultId the client holds; a note's goes once looked at */
   json_t *token;    /* partialResultToken (a reference), or NULL */
-  json_t *items;    /* the batch being filled */
+  nl_buf batch;     /* the reports of the batch being filled, JSON text after "{\"items\":[" */
+  size_t n;         /* how many */
+  nl_buf items;     /* one note's items, written for its report */
   int streamed;     /* a batch went out as $/progress */
   uint32_t next;    /* the id of the next entry to look at */
 };
@@ -76,9 +78,8 @@ nl_ws_pull *nl_feature_ws_pull_new(const json_t *params, char *err, size_t err_s
     return NULL;
   }
   nl_ws_pull *p = calloc(1, sizeof(*p));
-  if (p == NULL || (p->items = json_array()) == NULL) {
+  if (p == NULL) {
     snprintf(err, err_size, "out of memory");
-    nl_feature_ws_pull_free(p);
     return NULL;
   }
   if ((p->previous = previous_ids(params, err, err_size)) == NULL) {
@@ -94,7 +95,8 @@ void nl_feature_ws_pull_free(nl_ws_pull *p) {
   if (p == NULL) return;
   json_decref(p->previous);
   json_decref(p->token);
-  json_decref(p->items);
+  nl_buf_free(&p->batch);
+  nl_buf_free(&p->items);
   free(p);
 }
 
@@ -105,38 +107,66 @@ static const json_t *token_of(const nl_ws_pull *p, const nl_ctx *ctx) {
   return ctx->progress != NULL ? p->token : NULL;
 }
 
-static void flush(nl_ws_pull *p, const nl_ctx *ctx, size_t at_least) {
+/* Takes the batch's reports as the JSON text {"items":[...]} into b (which is emptied first);
+ * the batch starts again empty. */
+static void take_batch(nl_ws_pull *p, nl_buf *b) {
+  nl_buf_clear(b);
+  nl_buf_adds(b, "{\"items\":[");
+  nl_buf_add(b, p->batch.s, p->batch.len);
+  nl_buf_adds(b, "]}");
+  b->oom |= p->batch.oom;
+  nl_buf_clear(&p->batch);
+  p->batch.oom = 0;
+  p->n = 0;
+}
+
+/* Sends the batch as a partial result once it holds at_least reports. -1 when out of memory. */
+static int flush(nl_ws_pull *p, const nl_ctx *ctx, size_t at_least) {
   const json_t *token = token_of(p, ctx);
-  if (token == NULL || json_array_size(p->items) < at_least) return;
-  ctx->progress(ctx, token, json_pack("{s:o}", "items", p->items));
-  p->items = json_array();
+  if (token == NULL || p->n < at_least) return 0;
+  nl_buf value = NL_BUF_INIT;
+  take_batch(p, &value);
+  int oom = value.oom;
+  if (!oom) ctx->progress(ctx, token, value.s, value.len);
+  nl_buf_free(&value);
   p->streamed = 1;
+  return oom ? -1 : 0;
 }
 
-static int add(nl_ws_pull *p, const nl_ctx *ctx, json_t *rep) {
-  if (rep == NULL || p->items == NULL || json_array_append_new(p->items, rep) != 0) return -1;
-  flush(p, ctx, BATCH);
-  return 0;
+/* Appends a report {"kind":"full","uri":...,"version":...,"resultId":...,"items":...} (the key
+ * order of json_pack's) whose items are the JSON text items[0, n) and whose version is the
+ * open document's, or null (doc NULL). */
+static int add(nl_ws_pull *p, const nl_ctx *ctx, const char *uri, const nl_doc *doc,
+               const char *id, const char *items, size_t n) {
+  nl_buf *b = &p->batch;
+  nl_buf_adds(b, p->n > 0 ? ",{\"kind\":\"full\",\"uri\":" : "{\"kind\":\"full\",\"uri\":");
+  nl_ctx_string_text(b, uri);
+  if (doc != NULL)
+    nl_buf_addf(b, ",\"version\":%lld", (long long)doc->version);
+  else
+    nl_buf_adds(b, ",\"version\":null");
+  nl_buf_adds(b, ",\"resultId\":");
+  nl_ctx_string_text(b, id);
+  nl_buf_adds(b, ",\"items\":");
+  nl_buf_add(b, items, n);
+  nl_buf_adds(b, "}");
+  p->n++;
+  if (b->oom) return -1;
+  return flush(p, ctx, BATCH);
 }
 
-static json_t *version_of(const nl_ctx *ctx, const nl_entry *e) {
-  const nl_doc *doc = ctx->docs != NULL ? nl_docs_get(ctx->docs, e->uri) : NULL;
-  return doc != NULL ? json_integer((json_int_t)doc->version) : json_null();
-}
 
 static int report(nl_ws_pull *p, const nl_ctx *ctx, nl_entry *e, const char *none) {
   const char *before = json_string_value(json_object_get(p->previous, e->uri));
   /* A note the client has no report of is as good as one it holds with no problems: a note
    * with none is left out, without running the engine when that is known already. */
   char id[17];
-  json_t *items;
-  int rc = nl_feature_pull_diagnostics(ctx, e, before != NULL ? before : none, id, &items);
+  int rc = nl_feature_pull_diagnostics(ctx, e, before != NULL ? before : none, id, &p->items);
   /* What is left in previous once every note was looked at has left the vault. */
   if (before != NULL) json_object_del(p->previous, e->uri);
-  if (rc < 0) return -1;
-  if (items == NULL) return 0; /* the client has this very report */
-  return add(p, ctx, json_pack("{s:s, s:s, s:o, s:s, s:o}", "kind", "full", "uri", e->uri,
-                               "version", version_of(ctx, e), "resultId", id, "items", items));
+  if (rc <= 0) return rc; /* out of memory, or the client has this very report */
+  const nl_doc *doc = ctx->docs != NULL ? nl_docs_get(ctx->docs, e->uri) : NULL;
+  return add(p, ctx, e->uri, doc, id, p->items.s, p->items.len);
 }
 
 /* A note the client knows that left the vault: its problems are gone. Said once: the
@@ -146,9 +176,7 @@ static int gone(nl_ws_pull *p, const nl_ctx *ctx, const char *none) {
   json_t *v;
   json_object_foreach(p->previous, uri, v) {
     if (strcmp(json_string_value(v), none) == 0 || nl_ws_by_uri(ctx->ws, uri) != NULL) continue;
-    if (add(p, ctx, json_pack("{s:s, s:s, s:n, s:s, s:[]}", "kind", "full", "uri", uri,
-                              "version", "resultId", none, "items")) < 0)
-      return -1;
+    if (add(p, ctx, uri, NULL, none, "[]", 2) < 0) return -1;
   }
   return 0;
 }
@@ -169,12 +197,12 @@ int nl_feature_ws_pull_step(nl_ws_pull *p, const nl_ctx *ctx, size_t slice, json
   }
   if (gone(p, ctx, none) < 0) goto oom;
   json_object_clear(p->previous);
-  if (p->streamed) flush(p, ctx, 1);
-  if (p->items == NULL) goto oom;
-  if (token_of(p, ctx) != NULL && !p->streamed && json_array_size(p->items) == 0)
-    return NL_FEATURE_NOTHING_NEW;
-  *result = json_pack("{s:O}", "items", p->items);
-  return *result != NULL ? 0 : NL_RPC_INTERNAL_ERROR;
+  if (p->streamed && flush(p, ctx, 1) < 0) goto oom;
+  if (token_of(p, ctx) != NULL && !p->streamed && p->n == 0) return NL_FEATURE_NOTHING_NEW;
+  nl_buf answer = NL_BUF_INIT;
+  take_batch(p, &answer);
+  return nl_ctx_raw_result(&answer, result) == NL_CTX_RAW_RESULT ? NL_CTX_RAW_RESULT
+                                                                  : NL_RPC_INTERNAL_ERROR;
 oom:
   snprintf(err, err_size, "out of memory");
   return NL_RPC_INTERNAL_ERROR;
@@ -216,16 +244,13 @@ int nl_feature_workspace_diagnostic_news(const nl_ctx *ctx, const json_t *params
   }
   char none[17];
   nl_feature_no_problems_id(none);
-  for (size_t i = 0; i < n; i++) {
+  nl_buf items = NL_BUF_INIT;
+  int rc = 0;
+  for (size_t i = 0; i < n && rc == 0; i++) {
     const char *before = previous_of(params, changed[i]->uri);
     char id[17];
-    json_t *items;
-    if (nl_feature_pull_diagnostics(ctx, changed[i], before != NULL ? before : none, id, &items) < 0)
-      return -1;
-    if (items != NULL) {
-      json_decref(items);
-      return 1;
-    }
+    rc = nl_feature_pull_diagnostics(ctx, changed[i], before != NULL ? before : none, id, &items);
   }
-  return 0;
+  nl_buf_free(&items);
+  return rc;
 }

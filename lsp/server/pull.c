@@ -104,7 +104,9 @@ void nl_srv_pull_continue(nl_server *srv) {
   int rc = step(srv, &result, err, sizeof(err));
   nl_server_queued *q = srv->pull_done;
   if (rc == NL_FEATURE_MORE || rc == NL_FEATURE_NOTHING_NEW || q == NULL) return;
-  if (rc == 0)
+  if (rc == NL_CTX_RAW_RESULT)
+    nl_srv_send_raw_result(srv, q->msg.id, result);
+  else if (rc == 0)
     nl_srv_send_msg(srv, nl_rpc_result(q->msg.id, result));
   else
     nl_srv_send_msg(srv, nl_rpc_error(q->msg.id, NL_RPC_INTERNAL_ERROR, "%s", err));

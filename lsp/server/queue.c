@@ -77,13 +77,8 @@ static int handle_request(nl_server *srv, nl_rpc_msg *m) {
     nl_log(NL_LOG_DEBUG, "%s took %.3f ms", method, (double)(uv_hrtime() - started) / 1e6);
   if (rc == NL_SRV_KEPT && is_request) return rc;
   if (rc == NL_CTX_RAW_RESULT) {
-    if (is_request) {
-      size_t len;
-      char *buf = nl_rpc_encode_raw_result(m->id, json_string_value(result),
-                                           json_string_length(result), &len);
-      nl_transport_send_encoded(srv->transport, buf, len);
-    }
-    json_decref(result);
+    if (is_request) nl_srv_send_raw_result(srv, m->id, result);
+    else json_decref(result);
     return 0;
   }
   if (rc != 0) {

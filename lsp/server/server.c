@@ -32,6 +32,14 @@ void nl_srv_notify(nl_server *srv, const char *method, json_t *params) {
   nl_srv_send_msg(srv, nl_rpc_notification(method, params));
 }
 
+void nl_srv_send_raw_result(nl_server *srv, json_t *id, json_t *result) {
+  size_t len;
+  char *buf = nl_rpc_encode_raw_result(id, json_string_value(result), json_string_length(result),
+                                       &len);
+  nl_transport_send_encoded(srv->transport, buf, len);
+  json_decref(result);
+}
+
 void nl_srv_request(nl_server *srv, const char *method, json_t *params,
                     void (*cb)(nl_server *, const json_t *, const json_t *, void *), void *ud) {
   nl_server_pending *p = calloc(1, sizeof(*p));
@@ -70,9 +78,23 @@ static void ctx_apply_edit(const nl_ctx *ctx, const char *label, json_t *edit) {
           NULL);
 }
 
-static void ctx_progress(const nl_ctx *ctx, const json_t *token, json_t *value) {
-  nl_srv_notify(ctx->server, "$/progress",
-                json_pack("{s:O,s:o}", "token", (json_t *)token, "value", value));
+static void ctx_progress(const nl_ctx *ctx, const json_t *token, const char *value, size_t n) {
+  /* {"token":...,"value":...}, the value spliced in as it was written */
+  nl_server *srv = ctx->server;
+  char *tok = json_dumps(token, JSON_COMPACT | JSON_ENCODE_ANY);
+  nl_buf params = NL_BUF_INIT;
+  nl_buf_adds(&params, "{\"token\":");
+  nl_buf_adds(&params, tok != NULL ? tok : "null");
+  nl_buf_adds(&params, ",\"value\":");
+  nl_buf_add(&params, value, n);
+  nl_buf_adds(&params, "}");
+  free(tok);
+  if (!params.oom) {
+    size_t len;
+    char *buf = nl_rpc_encode_raw_notification("$/progress", params.s, params.len, &len);
+    nl_transport_send_encoded(srv->transport, buf, len);
+  }
+  nl_buf_free(&params);
 }
 
 const nl_ctx *nl_srv_ctx_now(nl_server *srv) {

@@ -100,6 +100,9 @@ struct nl_server {
 
 /* Sends msg (steals). */
 void nl_srv_send_msg(nl_server *srv, json_t *msg);
+/* Sends the answer to request `id` (borrowed) whose result (steals) is a JSON string holding
+ * the result's JSON text (NL_CTX_RAW_RESULT). */
+void nl_srv_send_raw_result(nl_server *srv, json_t *id, json_t *result);
 /* Sends a notification; params are stolen. */
 void nl_srv_notify(nl_server *srv, const char *method, json_t *params);
 /* Sends a request (params stolen); cb (may be NULL) gets the client's answer. */
