@@ -20,6 +20,7 @@
 #include "fixture.h"
 #include "lsp/features/features.h"
 #include "lsp/index/diagnose.h"
+#include "lsp/note/scan.h"
 #include "note_dump.h"
 #include "protocol/lsp_types.h"
 
@@ -574,6 +575,159 @@ static void test_frontmatter_taken_from_prev(void) {
   nl_note_free(fresh);
 }
 
+/* ---- each rule alone ----------------------------------------------------------------------
+ * The random tests above check that the parse and the diagnostics stay right; some rules are
+ * backed there by others (or only ever make the answer more careful), so disabling one alone
+ * would fail none of them. Each case below is decided by one rule: disabling that rule changes
+ * its answer. */
+
+/* Whether the leaf blocks of the parse of `blocks_of` hold (nl_note_blocks_hold) for `text`,
+ * which an edit after its first `head` bytes (SIZE_MAX: as many as the two texts share) and
+ * before the last bytes the two share made. A case whose bytes before `head` differ gives the
+ * function blocks that are not those of the text's line, which it must not trust. */
+static int blocks_hold(const char *blocks_of, const char *text, size_t head) {
+  size_t m = strlen(blocks_of), n = strlen(text), tail = 0, shared = 0;
+  if (head == SIZE_MAX)
+    for (head = 0; head < m && head < n && blocks_of[head] == text[head]; head++) shared++;
+  while (tail < m - shared && tail < n - head && blocks_of[m - 1 - tail] == text[n - 1 - tail])
+    tail++;
+  nl_note_blocks bl = {0};
+  nl_note_edit whole = {0, 0, &bl, NULL, 0, 0};
+  nl_note *prev = nl_note_parse_ex(blocks_of, m, NULL, &whole);
+  nl_lines l;
+  if (prev == NULL || !bl.valid || nl_lines_init(&l, text, n) != 0) return -1;
+  nl_note_edit edit = {head, tail, NULL, NULL, 0, 0};
+  int held = nl_note_blocks_hold(&bl, &l, bl.body_line, &edit, prev->n_lines);
+  nl_lines_free(&l);
+  nl_note_free(prev);
+  nl_note_blocks_free(&bl);
+  return held;
+}
+
+static const struct {
+  const char *rule, *blocks_of, *text;
+  size_t head;
+  int holds;
+} hold_cases[] = {
+    {"an edit inside a paragraph's line", "foo bar\nbaz\n", "foo bar!\nbaz\n", SIZE_MAX, 1},
+    {"the same line count", "a\nb\n", "ab\n", SIZE_MAX, 0},
+    {"an edit inside one line", "foo\nbar\n", "fo\n# r\n", SIZE_MAX, 0},
+    {"one block claims the line", "> ```\nfoo\n", "> ```\nfoox\n", SIZE_MAX, 0},
+    {"a block claims the line", "foo\n\nbar\n", "foo\nx\nbar\n", SIZE_MAX, 0},
+    {"no code block", "```\nfoo\n```\n", "```\nfoox\n```\n", SIZE_MAX, 0},
+    /* headings */
+    {"a heading's '#'s before the edit", "## a\n", "# a\n", SIZE_MAX, 0},
+    {"a blank after a heading's '#'s", "# a\n", "#a bx\n", 4, 0},
+    {"at most six '#'s", "# a\n", "####### ax\n", 9, 0},
+    {"a heading's text typed", "## a\n", "## ab\n", SIZE_MAX, 1},
+    /* the first character */
+    {"the first character before the edit", "foo\n===\n", "foo\na===\n", SIZE_MAX, 0},
+    {"a letter first", "foo\n", "foox\n", SIZE_MAX, 1},
+    {"a byte of UTF-8 first", "\xc3\xa9" "a\n", "\xc3\xa9" "ax\n", SIZE_MAX, 1},
+    {"punctuation first", "(a)\n", "(a)x\n", SIZE_MAX, 1},
+    {"'<' first", "<b> a\n", "<b> ab\n", SIZE_MAX, 0},
+    {"'[' on a later line", "a\n[b\n", "a\n[bx\n", SIZE_MAX, 1},
+    {"'[' opening a paragraph", "[b c\n", "[b cx\n", SIZE_MAX, 0},
+    {"']' closing a task marker", "[ab c\n", "[ab cx\n", SIZE_MAX, 0},
+    {"no '[' inside a task marker", "[[] c\n", "[[] cx\n", SIZE_MAX, 0},
+    {"a proposed task's marker", "[ ?] a\n", "[ ?] ax\n", SIZE_MAX, 1},
+    {"a task marker before the edit", "[y] a\n", "[x] a\n", SIZE_MAX, 0},
+    {"a tag's '#'s before the edit", "#a\n", "#b\n", SIZE_MAX, 0},
+    {"a tag, not '#'s and a blank", "####### a\n", "####### ab\n", SIZE_MAX, 0},
+    {"digits before the edit", "12\n", "123\n", SIZE_MAX, 0},
+    {"a number, not a list marker", "12.5 x\n", "12.5 xy\n", SIZE_MAX, 1},
+    {"the character after '1.' before the edit", "1.a\n", "1.b\n", SIZE_MAX, 0},
+    {"')' after digits", "a\n1)\n", "a\n1)x\n", SIZE_MAX, 0},
+    {"'_' and a blank", "_ a\n", "_ ab\n", SIZE_MAX, 0},
+    {"'**' and a word", "**b** c\n", "**b** cd\n", SIZE_MAX, 1},
+    {"a blank between '='s", "foo\n== =\n", "foo\n== =x\n", SIZE_MAX, 0},
+    {"a setext underline", "foo\n---\n", "foo\n---x\n", SIZE_MAX, 0},
+    /* a later line */
+    {"a first line opened by '['", "[a b\nc\n", "[a b\ncd\n", SIZE_MAX, 0},
+    {"a first line opened by a task marker", "[x] a\nc\n", "[x] a\ncd\n", SIZE_MAX, 1},
+    /* containers */
+    {"blanks", "  foo\n", "  foox\n", SIZE_MAX, 1},
+    {"a block quote", "> foo\n", "> foox\n", SIZE_MAX, 1},
+    {"a bullet", "- foo\n", "- foox\n", SIZE_MAX, 1},
+    {"'-' without a blank is no bullet", "-#\n", "-#x\n", SIZE_MAX, 1},
+    {"an ordered marker", "1. foo\n", "1. foox\n", SIZE_MAX, 1},
+    {"'1.' without a blank is no marker", "1.#\n", "1.#x\n", SIZE_MAX, 1},
+    {"at most nine digits in a marker", "1234567890. a\n", "1234567890. ab\n", SIZE_MAX, 0},
+    {"a digit in a marker", ". #\n", ". #x\n", SIZE_MAX, 1},
+};
+
+static void test_each_block_rule(void) {
+  for (size_t i = 0; i < sizeof hold_cases / sizeof *hold_cases; i++) {
+    int held = blocks_hold(hold_cases[i].blocks_of, hold_cases[i].text, hold_cases[i].head);
+    if (held != hold_cases[i].holds)
+      fprintf(stderr, "rule \"%s\": %s -> %s\n", hold_cases[i].rule, hold_cases[i].blocks_of,
+              hold_cases[i].text);
+    ASSERT_EQ(held, hold_cases[i].holds);
+  }
+  /* What the caller says of the blocks and the edit (an edit past the text's end). */
+  const char *t = "foo";
+  nl_note_blocks bl = {0};
+  nl_note_edit whole = {0, 0, &bl, NULL, 0, 0};
+  nl_note *prev = nl_note_parse_ex(t, strlen(t), NULL, &whole);
+  nl_lines l;
+  ASSERT(prev != NULL && bl.valid && nl_lines_init(&l, t, strlen(t)) == 0);
+  nl_note_edit same = {SIZE_MAX, SIZE_MAX, NULL, NULL, 0, 0}, past = {5, 0, NULL, NULL, 0, 0};
+  ASSERT_EQ(nl_note_blocks_hold(&bl, &l, 0, &same, prev->n_lines), 1);
+  ASSERT_EQ(nl_note_blocks_hold(&bl, &l, 0, &past, prev->n_lines), 0);
+  ASSERT_EQ(nl_note_blocks_hold(&bl, &l, 1, &same, prev->n_lines), 0); /* another body start */
+  bl.valid = 0;
+  ASSERT_EQ(nl_note_blocks_hold(&bl, &l, 0, &same, prev->n_lines), 0);
+  nl_lines_free(&l);
+  nl_note_free(prev);
+  nl_note_blocks_free(&bl);
+}
+
+/* nl_diag_same_but_line of the parses of a and b for `line`. */
+static int same_but_line(const char *a, const char *b, uint32_t line) {
+  nl_note *x = nl_note_parse(a, strlen(a)), *y = nl_note_parse(b, strlen(b));
+  int same = x != NULL && y != NULL ? nl_diag_same_but_line(x, y, line) : -1;
+  nl_note_free(x);
+  nl_note_free(y);
+  return same;
+}
+
+static const struct {
+  const char *rule, *a, *b;
+  uint32_t line;
+  int same;
+} same_cases[] = {
+    {"only the line differs", "[[A]] @Ana `c`\n- [ ] t\n", "[[A]] @Ana `c`\n- [ ] t [[B]]\n", 1, 1},
+    {"the same line count", "x\n", "x\ny\n", 0, 0},
+    {"frontmatter in both or neither", "---\nt: 1\n--\nx\n", "---\nt: 1\n---\nx\n", 3, 0},
+    {"the frontmatter's last line", "---\nt: 1\n---\nx\ny\n", "---\nt: 1\nu: 2\n---\ny\n", 4, 0},
+    {"the line below the frontmatter", "---\nt: 1\n---\nx\n", "---\nt: 2\n---\nx\n", 1, 0},
+    {"a link's target", "[[A]]\nx\n", "[[B]]\nx\n", 1, 0},
+    {"a link's heading", "[[A#h]]\nx\n", "[[A#g]]\nx\n", 1, 0},
+    {"a link's text", "[[A|h]]\nx\n", "[[A|g]]\nx\n", 1, 0},
+    {"a link's place", "[[A]] \nx\n", " [[A]]\nx\n", 1, 0},
+    {"a link's end", "[[A]]\nx\n", "[[A ]]\nx\n", 1, 0},
+    {"as many links", "[[A]]\nx\n", "[[A]] [[B]]\nx\n", 1, 0},
+    {"no link across the line", "[x\ny](A.md)\n", "[x\ny](A.md)\n", 1, 0},
+    {"a mention's name", "@Ana\nx\n", "@Bob\nx\n", 1, 0},
+    {"a mention's place", "@Ana \nx\n", " @Ana\nx\n", 1, 0},
+    {"a task's status", "- [ ] a\nx\n", "- [x] a\nx\n", 1, 0},
+    {"a task's date", "- [ ] a \xf0\x9f\x93\x85 2025-01-01\nx\n",
+     "- [ ] a \xf0\x9f\x93\x85 2025-01-02\nx\n", 1, 0},
+    {"a code span's place", "`a`\nx\n", "`ab`\nx\n", 1, 0},
+    {"as many code spans", "`a`\nx\n", "`a` `b`\nx\n", 1, 0},
+    {"code spans on the line", "x\n`c`\n", "x\n`c` `d`\n", 1, 1},
+};
+
+static void test_each_same_but_line_rule(void) {
+  for (size_t i = 0; i < sizeof same_cases / sizeof *same_cases; i++) {
+    int same = same_but_line(same_cases[i].a, same_cases[i].b, same_cases[i].line);
+    if (same != same_cases[i].same)
+      fprintf(stderr, "rule \"%s\": %s | %s\n", same_cases[i].rule, same_cases[i].a,
+              same_cases[i].b);
+    ASSERT_EQ(same, same_cases[i].same);
+  }
+}
+
 int main(void) {
   uv_loop_init(&loop);
   cfg = nl_config_new();
@@ -586,6 +740,8 @@ int main(void) {
   RUN(test_random_typing);
   RUN(test_every_key_in_every_line);
   RUN(test_every_key_in_random_notes);
+  RUN(test_each_block_rule);
+  RUN(test_each_same_but_line_rule);
   nl_config_free(cfg);
   uv_loop_close(&loop);
   return NL_TEST_DONE();

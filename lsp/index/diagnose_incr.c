@@ -88,7 +88,8 @@ static int same_link(const nl_link *a, const nl_link *b) {
 }
 
 static int same_task(const nl_task *a, const nl_task *b) {
-  if (a->line != b->line || a->status != b->status || a->proposed != b->proposed ||
+  /* The status is the symbol's (under the default statuses): the symbol says it. */
+  if (a->line != b->line || a->proposed != b->proposed ||
       a->status_col != b->status_col || a->line_end != b->line_end ||
       a->n_dates != b->n_dates || strcmp(a->symbol, b->symbol) != 0)
     return 0;

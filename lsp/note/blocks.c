@@ -108,7 +108,7 @@ static int task_form(const char *s, size_t c, size_t h) {
   if (close + 1 >= h || s[close] != ']' || !is_blank(s[close + 1])) return 0;
   for (size_t i = c + 1; i < close; i++)
     if (s[i] == '[' || s[i] == ']' || s[i] == '\\' || (unsigned char)s[i] < 0x20) return 0;
-  return close - c == 2 || s[c + 1] == ' ';
+  return 1; /* "[x]", or "[ ?]" (close is c + 3 only after a blank at c + 1) */
 }
 
 /* Whether the first content character at c, with the bytes before h unchanged, keeps the line
@@ -130,18 +130,20 @@ static int first_char_holds(const char *s, size_t c, size_t h, int first) {
     return (s[i] != '.' && s[i] != ')') || (i + 1 < h && !is_blank(s[i + 1]));
   }
   if (ch == '\0' || strchr("*-_+=", ch) == NULL) return 0;
-  /* "**bold**", "-x": no list marker, and another character, so no break or underline */
+  /* "**bold**", "-x": no list marker, and another character, so no break or underline (what
+   * lies at or after h is not read: c + 1 < h is the bound of that read, not a rule) */
   if (c + 1 >= h || is_blank(s[c + 1])) return 0;
   for (i = c + 1; i < h; i++)
     if (s[i] != ch && !is_blank(s[i])) return 1;
   return 0;
 }
 
-/* An ATX heading line whose "#"s and the blank after them lie before h. */
+/* An ATX heading line whose "#"s and the blank after them lie before h (c, where
+ * content_start stopped, is never a blank: no "#"s, no blank after them). */
 static int atx_holds(const char *s, size_t c, size_t h) {
   size_t i = c;
   while (i < h && s[i] == '#') i++;
-  return i > c && i - c <= 6 && i < h && is_blank(s[i]);
+  return i - c <= 6 && i < h && is_blank(s[i]);
 }
 
 static uint32_t note_line(const nl_lines *l, uint32_t body_line, int32_t line) {
@@ -162,7 +164,8 @@ int nl_note_blocks_hold(const nl_note_blocks *blocks, const nl_lines *l, uint32_
   size_t tail = edit->tail < l->len - edit->head ? edit->tail : l->len - edit->head;
   size_t head = edit->head, end = l->len - tail;
   size_t line = nl_lines_line_of(l, head);
-  if (line < body_line || end > nl_lines_line_end(l, line)) return 0;
+  if (end > nl_lines_line_end(l, line)) return 0;
+  /* No block claims a line above the body: an edit in the frontmatter finds none below. */
   const nl_note_block *u = NULL;
   const nl_note_block *all = blocks->list.items;
   for (size_t i = 0; i < blocks->list.n; i++) {
