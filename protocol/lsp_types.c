@@ -101,15 +101,16 @@ int nl_lsp_get_int(const json_t *obj, const char *path, int64_t *out, char *err,
 /* Reads a uinteger member of a Position named key_name for the message. */
 static int get_uint(const json_t *pos, const char *member, const char *root, const char *key,
                     uint32_t *out, char *err, size_t err_size) {
-  char name[256];
-  snprintf(name, sizeof(name), "%s.%s", key, member);
   const json_t *v = json_object_get(pos, member);
-  if (v == NULL) return fail_at(err, err_size, root, name, strlen(name), "is missing");
-  if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-      (uint64_t)json_integer_value(v) > UINT32_MAX)
-    return fail_at(err, err_size, root, name, strlen(name), "must be a non-negative integer");
-  *out = (uint32_t)json_integer_value(v);
-  return 0;
+  if (v != NULL && json_is_integer(v) && json_integer_value(v) >= 0 &&
+      (uint64_t)json_integer_value(v) <= UINT32_MAX) {
+    *out = (uint32_t)json_integer_value(v);
+    return 0;
+  }
+  char name[256]; /* for the message only: every keystroke reads four of these */
+  snprintf(name, sizeof(name), "%s.%s", key, member);
+  return fail_at(err, err_size, root, name, strlen(name),
+                 v == NULL ? "is missing" : "must be a non-negative integer");
 }
 
 int nl_lsp_get_position_ex(const json_t *obj, const char *root, const char *key, uint32_t *line,

@@ -178,9 +178,12 @@ static int read_change(const json_t *item, size_t i, change *c, char *err, size_
   const json_t *range = json_object_get(item, "range");
   c->full = range == NULL || json_is_null(range);
   if (c->full) return 0;
-  snprintf(root, sizeof(root), "contentChanges[%zu]", i);
-  if (nl_lsp_get_range_ex(item, root, "range", &c->l1, &c->c1, &c->l2, &c->c2, err, err_size) < 0)
+  /* The message names the change: its root is written only for it, not on every keystroke. */
+  if (nl_lsp_get_range_ex(item, "", "range", &c->l1, &c->c1, &c->l2, &c->c2, NULL, 0) < 0) {
+    snprintf(root, sizeof(root), "contentChanges[%zu]", i);
+    nl_lsp_get_range_ex(item, root, "range", &c->l1, &c->c1, &c->l2, &c->c2, err, err_size);
     return NL_EINVAL;
+  }
   if (c->l2 < c->l1 || (c->l2 == c->l1 && c->c2 < c->c1))
     return bad(err, err_size, i, ".range.end is before range.start");
   return 0;
