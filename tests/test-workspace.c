@@ -9,6 +9,7 @@
 
 #include "lsp/index/config.h"
 #include "lsp/index/workspace.h"
+#include "protocol/lsp_types.h"
 #include "test.h"
 
 static uv_loop_t loop;
@@ -52,6 +53,12 @@ static void test_scan_example(void) {
     ASSERT(e != NULL);
     ASSERT(strncmp(e->rel, ".obsidian", 9) != 0);
     ASSERT(strncmp(e->uri, "file:///", 8) == 0);
+    /* Its path, name and URI in the entry's own allocation, the URI the path's. */
+    ASSERT(e->one_block);
+    ASSERT(e->abs == (char *)(e + 1) && e->uri == e->name + strlen(e->name) + 1);
+    char *uri = nl_path_to_uri(e->abs);
+    ASSERT_STR_EQ(e->uri, uri);
+    free(uri);
   }
   nl_ws_free(ws);
 }

@@ -211,8 +211,10 @@ static nl_kind entry_kind(const nl_workspace *ws, const nl_entry *e) {
 
 static void entry_free(nl_entry *e) {
   if (e == NULL) return;
-  free(e->abs); /* rel and name live in the same block */
-  free(e->uri);
+  if (!e->one_block) {
+    free(e->abs); /* rel and name live in the same block */
+    free(e->uri);
+  }
   nl_note_free(e->note);
   free(e);
 }
@@ -298,30 +300,32 @@ nl_entry *nl_wsi_put_note(nl_workspace *ws, const char *abs, nl_note *note, int 
     ws->n_rows_of = nr;
     ws->cap_ids = cap;
   }
-  e = calloc(1, sizeof(*e));
-  if (e == NULL) goto oom;
-  e->id = ws->n_ids;
-  e->root = (uint32_t)r;
-  /* abs, then the file name without ".md", in one block; rel is abs's tail. */
+  /* The entry, then abs, the file name without ".md" and the URI, in one allocation (one a
+   * note, not three); rel is abs's tail. */
   size_t alen = strlen(abs);
   const char *slash = strrchr(abs, '/');
   const char *base = slash != NULL ? slash + 1 : abs;
   size_t blen = strlen(base);
   if (blen >= 3 && strcasecmp(base + blen - 3, ".md") == 0) blen -= 3;
-  e->abs = malloc(alen + 1 + blen + 1);
-  if (e->abs != NULL) {
-    memcpy(e->abs, abs, alen + 1);
-    e->rel = e->abs + strlen(ws->roots[r]) + 1;
-    e->name = e->abs + alen + 1;
-    memcpy(e->name, base, blen);
-    e->name[blen] = '\0';
+  char *uri = nl_path_to_uri(abs);
+  size_t ulen = uri != NULL ? strlen(uri) : 0;
+  e = uri != NULL ? calloc(1, sizeof(*e) + alen + 1 + blen + 1 + ulen + 1) : NULL;
+  if (e == NULL) {
+    free(uri);
+    goto oom;
   }
-  e->uri = nl_path_to_uri(abs);
+  e->one_block = 1;
+  e->abs = (char *)(e + 1);
+  memcpy(e->abs, abs, alen + 1);
+  e->rel = e->abs + strlen(ws->roots[r]) + 1;
+  e->name = e->abs + alen + 1;
+  memcpy(e->name, base, blen); /* NUL-terminated by calloc */
+  e->uri = e->name + blen + 1;
+  memcpy(e->uri, uri, ulen + 1);
+  free(uri);
+  e->id = ws->n_ids;
+  e->root = (uint32_t)r;
   e->note = note;
-  if (e->abs == NULL || e->uri == NULL) {
-    entry_free(e);
-    return NULL;
-  }
   e->open = open;
   e->kind = entry_kind(ws, e);
   e->seq = ++ws->seq;
@@ -638,6 +642,14 @@ int nl_ws_check(const nl_workspace *ws, char *err, size_t err_size) {
     }
     if (e->note == NULL) {
       snprintf(err, err_size, "entry without a parse: %s", e->abs);
+      return NL_ECORRUPT;
+    }
+    char *uri = nl_path_to_uri(e->abs);
+    int uri_ok = uri == NULL || strcmp(uri, e->uri) == 0;
+    free(uri);
+    if (!uri_ok || (e->one_block && (e->abs != (const char *)(e + 1) ||
+                                     e->uri != e->name + strlen(e->name) + 1))) {
+      snprintf(err, err_size, "the URI of %s is not its path's, or not in its block", e->abs);
       return NL_ECORRUPT;
     }
     nl_wsi_key k;

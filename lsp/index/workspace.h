@@ -16,13 +16,16 @@
  * removed (nl_ws_remove or a rename), and ids are never reused. */
 typedef struct nl_entry {
   uint32_t id;
-  char *abs;       /* absolute path (owned) */
+  char *abs;       /* absolute path (owned, or in the entry's block: one_block) */
   char *rel;       /* path relative to its workspace folder, '/' separated (borrowed: the
                       tail of abs) */
-  char *uri;       /* file URI (owned) */
+  char *uri;       /* file URI (owned, or in the entry's block: one_block) */
   char *name;      /* file name without ".md" (borrowed: in abs's block) */
   uint32_t root;   /* index of its workspace folder (nl_ws_root; the innermost that holds it):
                       each folder is its own vault, and a link never leaves it */
+  uint8_t one_block; /* abs (its block with name) and uri lie after the entry in its own
+                        allocation (an entry the index makes); 0: each allocated apart (an
+                        entry read from the index cache, cache_tables.c) */
   nl_note *note;   /* the current parse (owned), from the open document when open */
   nl_kind kind;
   int open;        /* the text comes from an open document, which overrides disk */
