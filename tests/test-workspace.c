@@ -9,6 +9,7 @@
 
 #include "lsp/index/config.h"
 #include "lsp/index/workspace.h"
+#include "lsp/index/workspace_impl.h" /* ws->tasks: whether the task table is built yet */
 #include "protocol/lsp_types.h"
 #include "test.h"
 
@@ -379,6 +380,89 @@ static void test_generated_vault(void) {
   nl_ws_free(ws);
 }
 
+static int woken;
+static void on_wake(void *ud) {
+  (void)ud;
+  woken = 1;
+}
+
+/* Each live task row as "rel:task due status priority proposed", sorted, in one string. */
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+static char *task_rows_text(nl_workspace *ws) {
+  size_t n = 0;
+  const nl_ws_task *rows = nl_ws_tasks(ws, &n);
+  char **lines = calloc(n + 1, sizeof(*lines));
+  size_t k = 0, len = 1;
+  for (size_t i = 0; rows != NULL && i < n; i++) {
+    if (rows[i].dead) continue;
+    char buf[4200];
+    snprintf(buf, sizeof buf, "%s:%u %d %u %u %u\n", nl_ws_get(ws, rows[i].id)->rel, rows[i].task,
+             rows[i].due, rows[i].status, rows[i].priority, rows[i].proposed);
+    lines[k++] = strdup(buf);
+    len += strlen(buf);
+  }
+  qsort(lines, k, sizeof(*lines), cmp_str);
+  char *out = calloc(len, 1);
+  for (size_t i = 0; i < k; i++) {
+    strcat(out, lines[i]);
+    free(lines[i]);
+  }
+  free(lines);
+  return out;
+}
+
+/* Merged in slices (the server's way), the scan leaves the task table to be built after it
+ * (its index cache first, when there is one); built then, or by nl_ws_tasks when asked
+ * before, it holds the rows an index built note by note holds. */
+static void test_tasks_deferred(void) {
+  char dir[] = "/tmp/nl-ws-XXXXXX";
+  ASSERT(mkdtemp(dir) != NULL);
+  char path[4096];
+  for (int i = 0; i < 40; i++) {
+    snprintf(path, sizeof(path), "%s/n%02d.md", dir, i);
+    char text[512];
+    snprintf(text, sizeof text, "# N%d\n\n- [ ] a %d \xF0\x9F\x93\x85 2025-01-%02d\n- [x] b\n%s",
+             i, i, 1 + i % 28, i % 3 == 0 ? "- [ ] c \xE2\x8F\xAB\n" : "");
+    write_file(path, text);
+  }
+  nl_workspace *full = index_dir(dir);
+  char *want = task_rows_text(full);
+  ASSERT(strlen(want) > 0);
+  for (int ask_early = 0; ask_early < 2; ask_early++) {
+    nl_workspace *ws = nl_ws_new(&loop, cfg);
+    int finished = 0;
+    ASSERT(nl_ws_add_root(ws, dir) == 0);
+    nl_ws_set_waker(ws, on_wake, NULL);
+    ASSERT_EQ(nl_ws_scan(ws, scan_done, &finished), 0);
+    while (!finished) {
+      uv_run(&loop, UV_RUN_ONCE);
+      while (woken && !finished) woken = nl_ws_merge(ws, 1000000);
+    }
+    ASSERT(ws->tasks == NULL); /* ready, the table not built yet */
+    ASSERT_INDEX_OK(ws);
+    if (!ask_early)
+      while (nl_ws_merge(ws, 1000000)) {
+      }
+    char *got = task_rows_text(ws);
+    ASSERT_STR_EQ(got, want);
+    ASSERT_INDEX_OK(ws);
+    /* Built: a changed note's rows follow at once. */
+    snprintf(path, sizeof(path), "%s/n00.md", dir);
+    ASSERT(nl_ws_update(ws, path, "- [ ] only\n", 11, 1) != NULL);
+    size_t n = 0, live = 0;
+    const nl_ws_task *rows = nl_ws_tasks(ws, &n);
+    for (size_t i = 0; i < n; i++) live += !rows[i].dead;
+    ASSERT_EQ(live, (size_t)(40 * 2 + 14 - 3 + 1));
+    ASSERT_INDEX_OK(ws);
+    free(got);
+    nl_ws_free(ws);
+  }
+  free(want);
+  nl_ws_free(full);
+}
+
 int main(void) {
   uv_loop_init(&loop);
   cfg = nl_config_new();
@@ -394,6 +478,7 @@ int main(void) {
   RUN(test_skips);
   RUN(test_name_table_compaction);
   RUN(test_generated_vault);
+  RUN(test_tasks_deferred);
   nl_config_free(cfg);
   uv_loop_close(&loop);
   return NL_TEST_DONE();

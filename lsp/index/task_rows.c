@@ -84,6 +84,7 @@ static nl_ws_task row_of(uint32_t id, uint32_t i, const nl_task *task) {
 
 void nl_wsi_task_rows(nl_workspace *ws, const nl_entry *e, int add) {
   struct nl_task_rows *t = ws->tasks;
+  if (e->id >= ws->tasks_upto) return; /* deferred: put in by nl_wsi_tasks_step */
   if (!add) {
     if (t == NULL || e->id >= t->at.ids) return;
     for (uint32_t i = 0; i < t->at.count[e->id]; i++) t->rows[t->at.first[e->id] + i].dead = 1;
@@ -106,7 +107,27 @@ oom:
   ws->tasks_lost = 1;
 }
 
-const nl_ws_task *nl_ws_tasks(const nl_workspace *ws, size_t *n) {
+void nl_wsi_defer_tasks(nl_workspace *ws) {
+  if (ws->tasks_upto == UINT32_MAX) ws->tasks_upto = ws->n_ids;
+}
+
+int nl_wsi_tasks_step(nl_workspace *ws, uint64_t budget_ns) {
+  uint64_t start = uv_hrtime();
+  unsigned n = 0;
+  while (ws->tasks_upto < ws->n_ids && budget_ns > 0) {
+    const nl_entry *e = ws->entries[ws->tasks_upto++]; /* first: task_rows checks the id */
+    if (e != NULL) nl_wsi_task_rows(ws, e, 1);
+    if (++n % 64 == 0 && uv_hrtime() - start >= budget_ns) break;
+  }
+  if (ws->tasks_upto < ws->n_ids) return 1;
+  ws->tasks_upto = UINT32_MAX;
+  return 0;
+}
+
+const nl_ws_task *nl_ws_tasks(const nl_workspace *cws, size_t *n) {
+  nl_workspace *ws = (nl_workspace *)cws; /* the table is derived, as backlinks.c's maps */
+  while (ws->tasks_upto != UINT32_MAX && nl_wsi_tasks_step(ws, UINT64_MAX)) {
+  }
   *n = 0;
   if (ws->tasks_lost) return NULL;
   static const nl_ws_task none;
@@ -135,7 +156,7 @@ int nl_wsi_task_rows_check(const nl_workspace *ws, char *err, size_t err_size) {
       return NL_ECORRUPT;
     }
   }
-  for (uint32_t i = 0; i < nl_ws_id_limit(ws); i++)
+  for (uint32_t i = 0; i < nl_ws_id_limit(ws) && i < ws->tasks_upto; i++)
     if (nl_ws_get(ws, i) != NULL) want += nl_ws_get(ws, i)->note->n_tasks;
   if (!ws->tasks_lost && live != want) {
     snprintf(err, err_size, "%zu live task rows, want %zu", live, want);

@@ -432,6 +432,7 @@ nl_workspace *nl_ws_new(uv_loop_t *loop, const nl_config *cfg) {
   nl_idmap_init(&ws->inodes);
   nl_wsi_refmaps_init(&ws->rm);
   ws->refs_upto = UINT32_MAX;
+  ws->tasks_upto = UINT32_MAX;
   return ws;
 }
 

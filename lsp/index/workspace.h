@@ -325,7 +325,9 @@ typedef struct {
 } nl_ws_task;
 
 /* The rows (borrowed until the index changes) and their count in *n; NULL when the table is
- * incomplete (it ran out of memory once), when a caller must walk the notes instead. */
+ * incomplete (it ran out of memory once), when a caller must walk the notes instead. A scan
+ * merged in slices builds the table after its index cache is written; asked before, it is
+ * built here first. */
 const nl_ws_task *nl_ws_tasks(const nl_workspace *ws, size_t *n);
 
 /* The symbol table (symbol_table.c): one row per string workspace/symbol matches, every

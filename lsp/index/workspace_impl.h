@@ -92,6 +92,9 @@ struct nl_workspace {
   struct nl_attachments *att;  /* the vault's other files (attachments.c), or NULL */
   struct nl_task_rows *tasks;  /* the task table (task_rows.c), NULL before the first task */
   int tasks_lost;              /* the task table ran out of memory: nl_ws_tasks is NULL */
+  /* Entries with an id below this have their tasks in the task table; UINT32_MAX: every
+   * entry, now and when added (task_rows.c, as refs_upto for the reference maps). */
+  uint32_t tasks_upto;
   struct nl_symbol_rows *symbols; /* the symbol table (symbol_table.c), NULL until used */
   char *cache_dir;             /* the index cache's folder (owned), NULL: no cache */
   struct nl_cache_slab **slabs; /* notes read from the cache live in these (owned) */
@@ -222,8 +225,16 @@ typedef struct {
 int nl_wsi_spans_grow(nl_wsi_spans *s, uint32_t id);
 void nl_wsi_spans_free(nl_wsi_spans *s);
 
-/* Adds (add = 1) e's tasks to the table, or marks them dead, as index_note does its names. */
+/* Adds (add = 1) e's tasks to the table, or marks them dead, as index_note does its names;
+ * nothing while e is deferred (its id not below tasks_upto). */
 void nl_wsi_task_rows(nl_workspace *ws, const nl_entry *e, int add);
+/* From now on, entries added are left out of the task table until nl_wsi_tasks_step or
+ * nl_ws_tasks puts them in: a scan defers them until its index cache is written, so that the
+ * table is not built while the scan's and the cache's transient memory is still held (on a
+ * second start the cache's install would otherwise build it at the peak). */
+void nl_wsi_defer_tasks(nl_workspace *ws);
+/* Puts deferred entries' tasks in the table for about budget_ns; 1 while some are left. */
+int nl_wsi_tasks_step(nl_workspace *ws, uint64_t budget_ns);
 void nl_wsi_task_rows_free(struct nl_task_rows *t);
 /* Every live row matches its task and every task has a row; 0 or NL_ECORRUPT with err. */
 int nl_wsi_task_rows_check(const nl_workspace *ws, char *err, size_t err_size);
