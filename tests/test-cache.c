@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,6 +72,16 @@ static int write_cache(const char *root, int64_t since, int64_t mtime) {
   return nl_cache_commit(w, NULL, NULL);
 }
 
+/* Asserts that note n reads as the fresh parse of `text`. */
+static void expect_parse_of(const nl_note *n, const char *text) {
+  nl_note *fresh = nl_note_parse(text, strlen(text));
+  char *a = note_dump(fresh), *b = note_dump(n);
+  ASSERT_STR_EQ(b, a);
+  free(a);
+  free(b);
+  nl_note_free(fresh);
+}
+
 /* Every note reads back as its fresh parse: record by record, and (slab) from the records
  * read at once, where a record loaded a second time is read on its own again (the slab's copy
  * was re-based in place) and the notes outlive the reader. */
@@ -96,13 +107,8 @@ static void roundtrip(int slab) {
       /* An empty note points at nothing: it holds no slab memory either. */
       if (slab) ASSERT_EQ(nl_cache_slab_holds(held, n), (pass == 0 && *notes[i][1]));
       if (pass == 0 && slab) continue; /* kept past the reader */
-      nl_note *fresh = nl_note_parse(notes[i][1], strlen(notes[i][1]));
-      char *a = note_dump(fresh), *b = note_dump(n);
-      ASSERT_STR_EQ(b, a);
-      free(a);
-      free(b);
+      expect_parse_of(n, notes[i][1]);
       nl_note_free(n);
-      nl_note_free(fresh);
     }
   ASSERT_EQ(nl_cache_hits(r), N_NOTES * (1 + (size_t)slab));
   nl_cache_reader_free(r);
@@ -111,13 +117,8 @@ static void roundtrip(int slab) {
   ASSERT(!nl_cache_slab_holds(held, fresh));
   nl_note_free(fresh);
   for (size_t i = 0; i < N_NOTES; i++) {
-    fresh = nl_note_parse(notes[i][1], strlen(notes[i][1]));
-    char *a = note_dump(fresh), *b = note_dump(cached[i]);
-    ASSERT_STR_EQ(b, a);
-    free(a);
-    free(b);
+    expect_parse_of(cached[i], notes[i][1]);
     nl_note_free(cached[i]);
-    nl_note_free(fresh);
   }
   nl_cache_slab_free(held);
 }
@@ -197,6 +198,84 @@ static void clear_cache_dir(void) {
   if (system(cmd) != 0) perror(cmd);
 }
 
+#define HEADER_BYTES_ 96L /* the cache file's header: its first record follows */
+
+/* Takes the address the cache of `root` is mapped at, so that a reader must read its records
+ * into memory; give_map_address gives it back. */
+static void *take_map_address(const char *root) {
+  void *at = (void *)(uintptr_t)nl_cache_map_at(root);
+  void *m = mmap(at, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  if (m != at) fprintf(stderr, "cannot take the address %p\n", at);
+  return m != MAP_FAILED ? m : NULL;
+}
+static void give_map_address(void *m) {
+  if (m != NULL) munmap(m, 4096);
+}
+
+/* Whether the parse of note n (its frontmatter entries) lies in the mapping of root's cache
+ * of `size` bytes. */
+static int in_mapping(const nl_note *n, const char *root, long size) {
+  uintptr_t at = (uintptr_t)nl_cache_map_at(root), p = (uintptr_t)n->fm.entries;
+  return p >= at && p < at + (uintptr_t)size;
+}
+
+/* A second start maps the cache file and uses each record where it lies there: the notes
+ * read back as their fresh parses, live past the reader, and keep what they showed when the
+ * file is replaced by a new cache while they are alive; with the address taken, the records
+ * are read into memory instead, just as right. */
+static void test_records_mapped(void) {
+  clear_cache_dir();
+  int64_t since = now_ns(), old = since - 3600LL * 1000000000LL;
+  const char *root = "/vault/m";
+  char path[4400];
+  ASSERT_EQ(write_cache(root, since, old), 0);
+  ASSERT_EQ(cache_file(path, sizeof(path)), 0);
+  long size = file_size(path);
+  for (int taken_address = 0; taken_address < 2; taken_address++) {
+    void *taken = taken_address ? take_map_address(root) : NULL;
+    nl_cache_reader *r = nl_cache_open(cache_dir, root);
+    ASSERT(r != NULL);
+    ASSERT_EQ(nl_cache_read_records(r), 0);
+    nl_cache_slab *held = nl_cache_take_slab(r);
+    ASSERT(held != NULL);
+    nl_note *cached[N_NOTES];
+    for (size_t i = 0; i < N_NOTES; i++) {
+      nl_cache_stamp s = stamp(strlen(notes[i][1]), old);
+      cached[i] = nl_cache_load(r, notes[i][0], &s);
+      ASSERT(cached[i] != NULL);
+    }
+    ASSERT(cached[0]->fm.entries != NULL);
+    ASSERT_EQ(in_mapping(cached[0], root, size), !taken_address);
+    ASSERT(nl_cache_slab_holds(held, cached[0]));
+    nl_cache_reader_free(r);
+    /* Another cache of the folder renamed over the file: one note, another text. */
+    nl_cache_writer *w = nl_cache_writer_new(cache_dir, root, since);
+    ASSERT(w != NULL);
+    const char *other = "---\ntitle: Other\n---\n# Other\n";
+    nl_note *o = nl_note_parse(other, strlen(other));
+    nl_cache_stamp so = stamp(strlen(other), old);
+    ASSERT_EQ(nl_cache_add(w, notes[0][0], &so, o), 0);
+    ASSERT_EQ(nl_cache_commit(w, NULL, NULL), 0);
+    for (size_t i = 0; i < N_NOTES; i++) {
+      expect_parse_of(cached[i], notes[i][1]);
+      nl_note_free(cached[i]);
+    }
+    nl_cache_slab_free(held);
+    give_map_address(taken);
+    /* The new file serves the next reader. */
+    r = nl_cache_open(cache_dir, root);
+    ASSERT(r != NULL);
+    ASSERT_EQ(nl_cache_read_records(r), 0);
+    nl_note *n = nl_cache_load(r, notes[0][0], &so);
+    ASSERT(n != NULL);
+    expect_parse_of(n, other);
+    nl_note_free(n);
+    nl_note_free(o);
+    nl_cache_reader_free(r);
+    ASSERT_EQ(write_cache(root, since, old), 0);
+  }
+}
+
 static void test_damage_is_ignored(void) {
   clear_cache_dir();
   int64_t since = now_ns(), old = since - 3600LL * 1000000000LL;
@@ -207,24 +286,36 @@ static void test_damage_is_ignored(void) {
   ASSERT(size > 64);
   /* Another folder's name: not its cache. */
   ASSERT(nl_cache_open(cache_dir, "/vault/other") == NULL);
-  /* A damaged record: that note is re-read, the others still load, one by one or from the
-   * records read at once. */
-  flip_byte(path, 64 + 200);
+  /* A damaged record (a byte of its struct, then one of its block): that note is re-read,
+   * the others still load, one by one, from the mapped file or from the records read into
+   * memory at once (the mapping's address taken). */
   nl_cache_reader *r;
-  for (int slab = 0; slab < 2; slab++) {
-    r = nl_cache_open(cache_dir, "/vault/d");
-    ASSERT(r != NULL);
-    if (slab) ASSERT_EQ(nl_cache_read_records(r), 0);
-    size_t loaded = 0;
-    for (size_t i = 0; i < N_NOTES; i++) {
-      nl_cache_stamp s = stamp(strlen(notes[i][1]), old);
-      nl_note *n = nl_cache_load(r, notes[i][0], &s);
-      loaded += n != NULL;
-      nl_note_free(n);
+  for (int flip = 0; flip < 2; flip++) {
+    flip_byte(path, flip == 0 ? 64 + 200 : HEADER_BYTES_ + (long)sizeof(nl_note) + 9);
+    for (int mode = 0; mode < 3; mode++) {
+      void *taken = mode == 2 ? take_map_address("/vault/d") : NULL;
+      r = nl_cache_open(cache_dir, "/vault/d");
+      ASSERT(r != NULL);
+      if (mode > 0) ASSERT_EQ(nl_cache_read_records(r), 0);
+      size_t loaded = 0;
+      for (size_t i = 0; i < N_NOTES; i++) {
+        nl_cache_stamp s = stamp(strlen(notes[i][1]), old);
+        nl_note *n = nl_cache_load(r, notes[i][0], &s);
+        loaded += n != NULL;
+        if (i == 0) ASSERT(n == NULL); /* the first record is the damaged one */
+        if (n != NULL) expect_parse_of(n, notes[i][1]);
+        nl_note_free(n);
+      }
+      ASSERT_EQ(loaded, N_NOTES - 1);
+      nl_cache_reader_free(r); /* frees the slab nobody took */
+      give_map_address(taken);
     }
-    ASSERT_EQ(loaded, N_NOTES - 1);
-    nl_cache_reader_free(r); /* frees the slab nobody took */
+    flip_byte(path, flip == 0 ? 64 + 200 : HEADER_BYTES_ + (long)sizeof(nl_note) + 9);
   }
+  /* Cut inside the records: the table is gone, so is the cache. */
+  ASSERT_EQ(truncate(path, HEADER_BYTES_ + 300), 0);
+  ASSERT(nl_cache_open(cache_dir, "/vault/d") == NULL);
+  ASSERT_EQ(write_cache("/vault/d", since, old), 0);
   /* A damaged table, a truncated file, a foreign file: no cache at all. */
   flip_byte(path, size - 3);
   ASSERT(nl_cache_open(cache_dir, "/vault/d") == NULL);
@@ -1148,6 +1239,7 @@ int main(void) {
   RUN(test_stamp_must_match);
   RUN(test_racy_file);
   RUN(test_damage_is_ignored);
+  RUN(test_records_mapped);
   RUN(test_restart);
   RUN(test_restart_stamps_from_the_walk);
   RUN(test_rescan_replaces_cached_notes);

@@ -1,22 +1,29 @@
 /* cache.c: the index cache file (cache.h).
  *
  * Layout, all integers little-endian as the machine writes them (a cache never leaves it):
- *   header (96 bytes): magic "NLSPIDX4", u64 build (the identity of the program and of the
+ *   header (96 bytes): magic "NLSPIDX5", u64 build (the identity of the program and of the
  *     note layout), u64 table offset, u64 table bytes, u64 table hash, u64 records,
  *     i64 since_ns (when the scan began), u64 hash of the root path, then the index tables'
  *     u64 offset, u64 bytes and u64 hash (0, 0, 0: none)
- *   records: each one note as it lies in memory: the nl_note struct, then its arena's one
- *     block, written where the writer reserved room for it
+ *   records: each one note: the nl_note struct, then its arena's one block, written where the
+ *     writer reserved room for it, every pointer leading where the block lies when the file is
+ *     mapped at nl_cache_map_at(root) (cache_impl.h)
  *   table: u32 root length, the root; then per record: u64 offset, u64 block bytes, u64 the
- *     block's address when written, u64 hash of struct and block, the stamp (u64 size,
- *     i64 mtime_ns, u64 inode, u64 device), u32 path length, the vault-relative path
+ *     address the block's pointers lead to (its base), u64 hash of struct and block, the stamp
+ *     (u64 size, i64 mtime_ns, u64 inode, u64 device), u32 path length, the vault-relative path
  *   the index tables, right after the table (cache_tables.c), when the writer gave them
- * A stored note is re-based by nl_note_each_pointer: every pointer it holds pointed into its
- * block when written (the writer checks), so each moves by the block's new address. The block
- * is either read on its own into a new arena, or, after nl_cache_read_records, re-based where
- * it lies in the one allocation that holds every record's block (a slab), which the index
- * keeps: a preadv per RUN_RECORDS records instead of a read, an allocation and a heap that
- * grows a page at a time per note, each record checked and re-based as it arrives. */
+ * A second start maps the file read-only at that address (nl_cache_read_records): a record
+ * whose base is where its block now lies and whose hash holds serves where it lies; only its
+ * struct is copied (the note is freed with free()). Any other record (moved by a commit that
+ * could not re-point it, or the mapping not possible) is re-based by nl_note_each_pointer
+ * into memory of its own: every pointer it holds led into its block when written (the writer
+ * checks), so each moves by the block's new address; read on its own into a new arena, or,
+ * when the file cannot be mapped, into one allocation that holds every record's block (a
+ * slab), a preadv per RUN_RECORDS records, each checked and re-based as it arrives. Whichever
+ * holds the notes, the index keeps it until no note lives in it (nl_cache_take_slab). Writers
+ * never change a byte of a record in a file a reader may have mapped: a new cache is a new
+ * file renamed over the old one, and an append in place only grows the file and rewrites its
+ * header (cache_write.c). */
 #include "lsp/index/cache_impl.h"
 
 #include <errno.h>
@@ -158,6 +165,43 @@ uint64_t nl_cachei_build_id(void) {
   return h;
 }
 
+uint64_t nl_cache_map_at(const char *root) {
+  if (UINTPTR_MAX <= 0xFFFFFFFFu) return 0; /* no room: every record is re-based */
+  return MAP_REGION + ((nl_cachei_hash_of(root, strlen(root)) & (MAP_SLOTS - 1)) << MAP_SLOT_SHIFT);
+}
+
+typedef struct {
+  uintptr_t note, block;
+  size_t bytes;
+  unsigned char *out;
+  uintptr_t to;
+  int bad;
+} relocation;
+
+static void relocate_field(void *ud, const void *slot, const void *p) {
+  relocation *r = ud;
+  uintptr_t s = (uintptr_t)slot, q = (uintptr_t)p;
+  unsigned char *dst = NULL;
+  if (q < r->block || q > r->block + r->bytes) r->bad = 1; /* the end: an empty array */
+  else if (s >= r->note && s + sizeof(void *) <= r->note + sizeof(nl_note))
+    dst = r->out + (s - r->note);
+  else if (s >= r->block && s + sizeof(void *) <= r->block + r->bytes)
+    dst = r->out + sizeof(nl_note) + (s - r->block);
+  else r->bad = 1;
+  if (r->bad) return;
+  uintptr_t v = r->to + (q - r->block);
+  memcpy(dst, &v, sizeof(v));
+}
+
+int nl_cachei_relocate(const nl_note *note, const void *block, size_t bytes,
+                       unsigned char *out, uint64_t to) {
+  memcpy(out, note, sizeof(*note));
+  if (bytes > 0) memcpy(out + sizeof(*note), block, bytes);
+  relocation r = {(uintptr_t)note, (uintptr_t)block, bytes, out, (uintptr_t)to, 0};
+  nl_note_each_field(note, relocate_field, &r);
+  return r.bad ? -1 : 0;
+}
+
 /* dir/<hash of root>.idx, or -1 when it does not fit. */
 int nl_cachei_path(char *buf, size_t size, const char *dir, const char *root) {
   int n = snprintf(buf, size, "%s/%016llx.idx", dir,
@@ -221,6 +265,8 @@ static nl_cache_reader *load_table(nl_cache_reader *r, const char *path, const c
   r->since_ns = (int64_t)get64(h + 48);
   r->n = n;
   if (get64(h + 56) != nl_cachei_hash_of(root, strlen(root))) return reject(r, path, "another folder");
+  r->map_at = nl_cache_map_at(root);
+  r->file_len = (uint64_t)st.st_size;
   r->tables_off = get64(h + 64);
   r->tables_len = get64(h + 72);
   r->tables_hash = get64(h + 80);
@@ -296,6 +342,12 @@ static void *rebase_ptr(void *ud, const void *p) {
   return rb->new_base + (c - rb->old_base);
 }
 
+int nl_cachei_rebase(nl_note *note, uint64_t base, uint64_t bytes, char *block) {
+  rebase rb = {(const char *)(uintptr_t)base, (size_t)bytes, block, 0};
+  nl_note_each_pointer(note, rebase_ptr, &rb);
+  return rb.bad ? -1 : 0;
+}
+
 /* A block's room in the slab: its bytes, up to the alignment an arena block has. */
 static size_t slab_room(uint64_t bytes) {
   const size_t align = _Alignof(max_align_t);
@@ -309,11 +361,17 @@ static int by_slot_offset(const void *a, const void *b) {
 
 /* Reads the records of run[0 .. n), one after the other in the file, with one preadv. */
 static int read_run(int fd, nl_cachei_slot **run, size_t n, struct iovec *iov) {
+  char pad[_Alignof(max_align_t)]; /* the bytes that align the next record's block */
+  int k = 0;
   for (size_t i = 0; i < n; i++) {
-    iov[2 * i] = (struct iovec){run[i]->pre, sizeof(nl_note)};
-    iov[2 * i + 1] = (struct iovec){run[i]->block, get64(run[i]->row + 8)};
+    if (i > 0) {
+      uint64_t end = get64(run[i - 1]->row) + sizeof(nl_note) + get64(run[i - 1]->row + 8);
+      if (get64(run[i]->row) > end) iov[k++] = (struct iovec){pad, get64(run[i]->row) - end};
+    }
+    iov[k++] = (struct iovec){run[i]->pre, sizeof(nl_note)};
+    iov[k++] = (struct iovec){run[i]->block, get64(run[i]->row + 8)};
   }
-  return nl_cachei_io(fd, iov, (int)(2 * n), get64(run[0]->row), 1);
+  return nl_cachei_io(fd, iov, k, get64(run[0]->row), 1);
 }
 
 /* Checks and re-bases a record just read into the slab, while its bytes are still in the
@@ -326,9 +384,7 @@ static void settle_in_slab(nl_cachei_slot *s) {
   if (ok) {
     nl_arena_init(&note->arena); /* the block is the slab's: nothing of it is freed */
     note->arena.used = bytes;
-    rebase rb = {(const char *)(uintptr_t)base, bytes, s->block, 0};
-    nl_note_each_pointer(note, rebase_ptr, &rb);
-    ok = !rb.bad;
+    ok = nl_cachei_rebase(note, base, bytes, s->block) == 0;
   }
   if (!ok) {
     free(note);
@@ -343,12 +399,61 @@ static void drop_pre(nl_cache_reader *r) {
   }
 }
 
+/* Maps r's file read-only at its address, not populated (a read fault maps 16 pages of the
+ * page cache at once, and the tables' pages, read on their own, are never touched, so they
+ * do not count in the process's memory), and takes each record whose pointers lead there and whose
+ * hash holds: only its struct is copied. 0, or -1 when the address is taken (another root's
+ * cache, a sanitizer's memory) or the file does not fit its slot: then read them into a slab. */
+static int map_records(nl_cache_reader *r) {
+  if (r->map_at == 0 || r->file_len == 0 || r->file_len >= (1ULL << MAP_SLOT_SHIFT)) return -1;
+  void *want = (void *)(uintptr_t)r->map_at;
+  int flags = MAP_PRIVATE;
+#ifdef MAP_FIXED_NOREPLACE
+  flags |= MAP_FIXED_NOREPLACE; /* never over a mapping already there */
+#endif
+  char *m = mmap(want, (size_t)r->file_len, PROT_READ, flags, r->fd, 0);
+  if (m == MAP_FAILED) return -1;
+  if (m != want) { /* an older kernel took the address as a hint only */
+    munmap(m, (size_t)r->file_len);
+    return -1;
+  }
+  nl_cache_slab *s = calloc(1, sizeof(*s));
+  if (s == NULL) {
+    munmap(m, (size_t)r->file_len);
+    return -1;
+  }
+  *s = (nl_cache_slab){m, (size_t)r->file_len, (size_t)r->file_len};
+  for (uint64_t i = 0; i < r->n; i++) {
+    nl_cachei_slot *slot = r->order[i];
+    uint64_t at = get64(slot->row), bytes = get64(slot->row + 8), base = get64(slot->row + 16),
+             hash = get64(slot->row + 24);
+    /* load_table checked that the record lies before the table, inside the file. */
+    if (base != nl_cachei_block_at(r->map_at, at) || at != nl_cachei_record_at(at))
+      continue; /* re-based when loaded */
+    const char *rec = m + at;
+    if (nl_cachei_hash_more(nl_cachei_hash_of(rec, sizeof(nl_note)), rec + sizeof(nl_note),
+                            bytes) != hash)
+      continue; /* damaged: nl_cache_load reads it on its own and rejects it, logged */
+    nl_note *note = malloc(sizeof(*note));
+    if (note == NULL) break; /* the rest are read one by one */
+    memcpy(note, rec, sizeof(*note));
+    nl_arena_init(&note->arena); /* the block is the mapping's: nothing of it is freed */
+    note->arena.used = bytes;
+    slot->pre = note;
+    slot->block = (char *)rec + sizeof(nl_note);
+  }
+  r->slab = s;
+  return 0;
+}
+
 int nl_cache_read_records(nl_cache_reader *r) {
   if (r == NULL || r->slab != NULL) return NL_EINVAL;
+  if (map_records(r) == 0) return 0;
+  nl_log(NL_LOG_INFO, "index cache not mapped at its address, reading its notes into memory");
   size_t n = 0, bytes = 0;
   nl_cachei_slot **order = malloc((r->mask + 1) * sizeof(*order));
   nl_cache_slab *s = calloc(1, sizeof(*s));
-  struct iovec *iov = malloc(2 * RUN_RECORDS * sizeof(*iov));
+  struct iovec *iov = malloc(3 * RUN_RECORDS * sizeof(*iov));
   int rc = order != NULL && s != NULL && iov != NULL ? 0 : NL_ENOMEM;
   /* The table lists the records in file order (the writer appends both in step); when it does
    * not (two rows of one path), the slots are sorted by offset. */
@@ -372,7 +477,7 @@ int nl_cache_read_records(nl_cache_reader *r) {
     s->base = mmap(NULL, bytes + 1, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     if (s->base == MAP_FAILED) s->base = NULL, rc = NL_ENOMEM;
-    else s->len = bytes;
+    else s->len = bytes, s->map_len = bytes + 1;
   }
   for (size_t i = 0, at = 0; i < n && rc == 0; i++) {
     order[i]->block = s->base + at;
@@ -384,8 +489,8 @@ int nl_cache_read_records(nl_cache_reader *r) {
   for (size_t i = 0; i < n && rc == 0;) {
     size_t j = i + 1;
     uint64_t end = get64(order[i]->row) + sizeof(nl_note) + get64(order[i]->row + 8);
-    for (; j < n && j - i < RUN_RECORDS && get64(order[j]->row) == end; j++)
-      end += sizeof(nl_note) + get64(order[j]->row + 8);
+    for (; j < n && j - i < RUN_RECORDS && get64(order[j]->row) == nl_cachei_record_at(end); j++)
+      end = get64(order[j]->row) + sizeof(nl_note) + get64(order[j]->row + 8);
     if (read_run(r->fd, order + i, j - i, iov) != 0) rc = NL_EIO;
     for (; i < j && rc == 0; i++) settle_in_slab(order[i]);
     i = j;
@@ -447,7 +552,7 @@ int nl_cache_slab_holds(const nl_cache_slab *s, nl_note *note) {
 
 void nl_cache_slab_free(nl_cache_slab *s) {
   if (s == NULL) return;
-  if (s->base != NULL) munmap(s->base, s->len + 1);
+  if (s->base != NULL) munmap(s->base, s->map_len);
   free(s);
 }
 
@@ -475,9 +580,7 @@ static nl_note *load_slot(nl_cache_reader *r, nl_cachei_slot *s, const char *rel
     return NULL;
   }
   note->arena = arena;
-  rebase rb = {(const char *)(uintptr_t)base, bytes, block, 0};
-  nl_note_each_pointer(note, rebase_ptr, &rb);
-  if (rb.bad) { /* the writer checks every pointer: only a damaged file gets here */
+  if (nl_cachei_rebase(note, base, bytes, block) != 0) { /* the writer checks every pointer: only a damaged file gets here */
     nl_note_free(note);
     return NULL;
   }

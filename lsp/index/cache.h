@@ -40,16 +40,19 @@ typedef struct nl_cache_reader nl_cache_reader;
  * with nl_cache_reader_free), or NULL when there is none or it cannot be used (logged at info
  * level when it exists but is foreign or corrupt). */
 nl_cache_reader *nl_cache_open(const char *dir, const char *root);
-/* Reads every record of r's file at once (run it while the walk stats the files): the notes'
- * blocks into one allocation, the slab, a preadv per 64 records, each record checked and
- * re-based where it lies as it arrives; nl_cache_load then takes a note from there instead of
- * a read and an allocation per note. 0, or a negative error (nl_cache_load reads each record on its own, as
+/* Reads every record of r's file at once (run it while the walk stats the files): maps the file
+ * read-only at nl_cache_map_at(root) and checks each record there, where it then serves as it
+ * lies; or, when that address is taken, reads the notes' blocks into one allocation, a preadv
+ * per 64 records, each record checked and re-based where it lies as it arrives. Either is the
+ * slab; nl_cache_load then takes a note from there instead of a read and an allocation per
+ * note. 0, or a negative error (nl_cache_load reads each record on its own, as
  * it does a record loaded a second time). Call before the first nl_cache_load, from one
  * thread. */
 int nl_cache_read_records(nl_cache_reader *r);
-/* The block nl_cache_read_records read, or NULL; from now on the caller owns it (free with
- * nl_cache_slab_free once no note nl_cache_load returned from it is alive: such a note's parse
- * lives in it, and nl_note_free frees only the note itself). r keeps using it. */
+/* What nl_cache_read_records read the notes into (the mapped file, or the block they were
+ * read into), or NULL; from now on the caller owns it (free with nl_cache_slab_free once no
+ * note nl_cache_load returned from it is alive: such a note's parse lives in it, and
+ * nl_note_free frees only the note itself). r keeps using it. */
 typedef struct nl_cache_slab nl_cache_slab;
 nl_cache_slab *nl_cache_take_slab(nl_cache_reader *r);
 /* The index tables stored with the notes (lsp/index/cache_tables.c), read and checked: a new
@@ -61,6 +64,9 @@ void nl_cache_drop_tables(nl_cache_reader *r);
 /* Whether note's parse lives in slab s. */
 int nl_cache_slab_holds(const nl_cache_slab *s, nl_note *note);
 void nl_cache_slab_free(nl_cache_slab *s); /* accepts NULL */
+/* The address a second start maps the cache of `root` at (cache.c): its notes are used where
+ * they lie there. When it is taken, they are read into memory and re-based. */
+uint64_t nl_cache_map_at(const char *root);
 /* Whether a cache of workspace folder `root` exists in `dir` (it may still be unusable). */
 int nl_cache_exists(const char *dir, const char *root);
 /* The note stored for vault-relative path `rel` when its stamp equals *st and the record

@@ -4,13 +4,14 @@
 #define NL_CACHE_IMPL_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/uio.h>
 
 #include "lsp/index/cache.h"
 
-#define MAGIC "NLSPIDX4"
+#define MAGIC "NLSPIDX5"
 #define HEADER_BYTES 96
 #define RECORD_FIXED 68 /* a table row without its path */
 /* A file modified this close to the scan's start may change again with the same mtime. */
@@ -52,6 +53,34 @@ uint64_t nl_cachei_hash_pieces(const void *data, size_t len);
 uint64_t nl_cachei_build_id(void);
 /* dir/<hash of root>.idx into buf, or -1 when it does not fit. */
 int nl_cachei_path(char *buf, size_t size, const char *dir, const char *root);
+/* Where a second start maps the cache of `root` (nl_cache_map_at): a 16 GiB slot of the
+ * address range [32 TiB, 64 TiB), clear of the program, its heap, the shared libraries and
+ * ASan's shadow. Every record's pointers are written to lead where its block lies once the
+ * file is mapped there (its row's base is nl_cachei_block_at), so a mapped record serves as it
+ * lies: nothing copied, re-based or zeroed. */
+#define MAP_REGION 0x200000000000ULL
+#define MAP_SLOT_SHIFT 34
+#define MAP_SLOTS 2048u
+static inline uint64_t nl_cachei_block_at(uint64_t map_at, uint64_t at) {
+  return map_at + at + sizeof(nl_note);
+}
+/* Copies `note` (its struct and its one block [block, block + bytes)) into out (room for
+ * sizeof(nl_note) + bytes) with every pointer leading where out's block will lie at address
+ * `to`; the arena's fields are copied as they are (a reader resets them). 0, or -1 when a
+ * pointer leads outside the block (the note cannot be stored). */
+int nl_cachei_relocate(const nl_note *note, const void *block, size_t bytes,
+                       unsigned char *out, uint64_t to);
+
+/* Where a record starts when the previous one ends at `end`: its block aligned as an arena
+ * block is, so that a mapped record's arrays are read where they lie. */
+static inline uint64_t nl_cachei_record_at(uint64_t end) {
+  const uint64_t align = _Alignof(max_align_t);
+  return ((end + sizeof(nl_note) + align - 1) & ~(align - 1)) - sizeof(nl_note);
+}
+/* Moves every pointer of `note`, which led into [base, base + bytes] when written, into
+ * `block` (its bytes): 0, or -1 when one leads elsewhere (a damaged record). */
+int nl_cachei_rebase(nl_note *note, uint64_t base, uint64_t bytes, char *block);
+
 /* Writes (or reads, `reading`) all n buffers of iov at off; 0 or -1. */
 int nl_cachei_io(int fd, struct iovec *iov, int n, uint64_t off, int reading);
 int nl_cachei_write(int fd, struct iovec *iov, int n, uint64_t off);
@@ -67,8 +96,10 @@ typedef struct {
 } nl_cachei_slot;
 
 struct nl_cache_slab {
-  char *base; /* every record's block, one after the other (mapped, len + 1 bytes) */
-  size_t len;
+  char *base;     /* every record's block: the cache file mapped at its address, or an
+                     anonymous block they were read into one after the other */
+  size_t len;     /* the notes' pointers lead into [base, base + len] */
+  size_t map_len; /* what to unmap */
 };
 
 struct nl_cache_reader {
@@ -77,6 +108,8 @@ struct nl_cache_reader {
   uint64_t n; /* records */
   uint64_t tables_off, tables_len, tables_hash; /* the index tables, or 0 */
   nl_cache_slab *slab;  /* the records read at once, or NULL */
+  uint64_t map_at;      /* where the records' pointers lead once the file is mapped */
+  uint64_t file_len;    /* when opened */
   int slab_taken;       /* nl_cache_take_slab: the caller frees the slab */
   unsigned char *table;
   nl_cachei_slot *slots; /* open addressing by path hash; row NULL when empty */

@@ -4,7 +4,6 @@
  * from the old file, writes the table and the index tables and renames the file into place;
  * or, when most records are unchanged, appends the new ones with the table and the index
  * tables to the old file and writes its header last. */
-#define _GNU_SOURCE /* copy_file_range */
 #include "lsp/index/cache_impl.h"
 
 #include <errno.h>
@@ -27,6 +26,7 @@ struct nl_cache_writer {
   char *tmp;      /* the file being written */
   char *root;
   int64_t since_ns;
+  uint64_t map_at; /* where a reader maps the cache: the records' pointers lead there */
   uv_mutex_t lock; /* guards the fields below */
   uint64_t end;    /* next free offset */
   unsigned char *table; /* the table as it is written: the root, then a row per record */
@@ -75,6 +75,7 @@ nl_cache_writer *nl_cache_writer_new(const char *dir, const char *root, int64_t 
   w->tmp = strdup(tmp);
   w->root = strdup(root);
   w->since_ns = since_ns;
+  w->map_at = nl_cache_map_at(root);
   w->end = HEADER_BYTES;
   size_t root_len = w->root != NULL ? strlen(w->root) : 0;
   w->table_cap = root_len + 4 > 65536 ? root_len + 4 : 65536;
@@ -140,31 +141,40 @@ int nl_cache_add(nl_cache_writer *w, const char *rel, const nl_cache_stamp *st,
 
 int nl_cache_add_many(nl_cache_writer *w, size_t n, const char *const *rels,
                       const nl_cache_stamp *st, nl_note *const *notes) {
-  struct iovec iov[2 * NL_CACHE_ADD_MAX];
-  int n_iov = 0;
+  struct iovec iov;
   if (n > NL_CACHE_ADD_MAX) return NL_EINVAL;
+  /* Each note goes out as a copy whose pointers lead where a reader maps it (cache.c). */
+  const void *blocks[NL_CACHE_ADD_MAX];
+  size_t bytes[NL_CACHE_ADD_MAX], total = 0;
+  for (size_t i = 0; i < n; i++) {
+    blocks[i] = nl_arena_single(&notes[i]->arena, &bytes[i]);
+    if (blocks[i] != NULL) total += _Alignof(max_align_t) + sizeof(nl_note) + bytes[i];
+  }
+  unsigned char *out = malloc(total > 0 ? total : 1);
+  if (out == NULL) return NL_ENOMEM;
   uv_mutex_lock(&w->lock);
   uint64_t at = w->end;
+  size_t fill = 0;
   int rc = w->failed ? NL_EIO : 0;
   for (size_t i = 0; i < n && rc == 0; i++) {
-    size_t bytes;
-    const void *block = nl_arena_single(&notes[i]->arena, &bytes);
-    nl_cachei_span sp = {block, bytes, 0, 0};
-    if (block != NULL) nl_note_each_pointer(notes[i], nl_cachei_span_ptr, &sp);
-    if (block == NULL || sp.outside > 0) continue; /* left out */
-    uint64_t hash =
-        nl_cachei_hash_more(nl_cachei_hash_of(notes[i], sizeof(*notes[i])), block, bytes);
-    rc = add_row(w, w->end, bytes, (uint64_t)(uintptr_t)block, hash, &st[i], rels[i],
-                 strlen(rels[i]));
+    uint64_t rec = nl_cachei_record_at(w->end), to = nl_cachei_block_at(w->map_at, rec);
+    unsigned char *o = out + fill + (rec - w->end);
+    if (blocks[i] == NULL || nl_cachei_relocate(notes[i], blocks[i], bytes[i], o, to) != 0)
+      continue; /* left out */
+    uint64_t hash = nl_cachei_hash_more(nl_cachei_hash_of(o, sizeof(nl_note)),
+                                        o + sizeof(nl_note), bytes[i]);
+    rc = add_row(w, rec, bytes[i], to, hash, &st[i], rels[i], strlen(rels[i]));
     if (rc != 0) break;
-    w->end += sizeof(*notes[i]) + bytes;
-    iov[n_iov++] = (struct iovec){notes[i], sizeof(*notes[i])};
-    iov[n_iov++] = (struct iovec){(void *)block, bytes};
+    memset(out + fill, 0, rec - w->end); /* the padding */
+    fill += rec - w->end + sizeof(nl_note) + bytes[i];
+    w->end = rec + sizeof(nl_note) + bytes[i];
   }
   uv_mutex_unlock(&w->lock);
   /* The room is reserved: the bytes go in without the lock, in one write for the run (a
    * record per write left ext4 zeroing the rest of each block it began). */
-  if (rc == 0 && n_iov > 0 && nl_cachei_write(w->fd, iov, n_iov, at) != 0) rc = NL_EIO;
+  iov = (struct iovec){out, fill};
+  if (rc == 0 && fill > 0 && nl_cachei_write(w->fd, &iov, 1, at) != 0) rc = NL_EIO;
+  free(out);
   if (rc != 0) {
     uv_mutex_lock(&w->lock);
     w->failed = 1;
@@ -199,27 +209,49 @@ static int by_offset(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* Copies bytes [from, from + len) of the old cache to `to` in the new one. */
-static int copy_range(int in, int out, uint64_t from, uint64_t to, uint64_t len) {
-  loff_t a = (loff_t)from, b = (loff_t)to;
-  while (len > 0) {
-    ssize_t n = copy_file_range(in, &a, out, &b, len, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    len -= (uint64_t)n;
+/* A buffer that grows, for moving records. */
+typedef struct {
+  unsigned char *p;
+  size_t cap;
+} scratch;
+
+static unsigned char *scratch_at_least(scratch *b, size_t len) {
+  if (len > b->cap) {
+    unsigned char *p = realloc(b->p, len);
+    if (p == NULL) return NULL;
+    b->p = p;
+    b->cap = len;
   }
-  if (len == 0) return 0;
-  /* Not supported between these files, or cut short: copy through a buffer. */
-  char buf[65536];
-  while (len > 0) {
-    size_t n = len < sizeof(buf) ? (size_t)len : sizeof(buf);
-    struct iovec iov = {buf, n};
-    if (nl_cachei_read(in, buf, n, (uint64_t)a) != 0 || nl_cachei_write(out, &iov, 1, (uint64_t)b) != 0)
-      return -1;
-    a += (loff_t)n;
-    b += (loff_t)n;
-    len -= n;
-  }
+  return b->p;
+}
+
+/* Moves the record of table row `row` from file `in` to the next free place of file `out`
+ * (w->end, which grows), its pointers re-pointed to where it lies there once mapped, and
+ * appends its row; a copy of the bytes would keep pointers that lead where the record was, and
+ * a reader would re-base every such record. 0, or -1 (I/O, or a damaged record). */
+static int move_record(nl_cache_writer *w, int in, const unsigned char *row, int out,
+                       scratch *buf) {
+  uint64_t bytes = get64(row + 8), len = sizeof(nl_note) + bytes;
+  if (len > SIZE_MAX / 2 || scratch_at_least(buf, 2 * (size_t)len) == NULL) return -1;
+  unsigned char *raw = buf->p, *moved = buf->p + len;
+  nl_note *note = (nl_note *)(void *)raw;
+  char *block = (char *)raw + sizeof(nl_note);
+  uint64_t rec = nl_cachei_record_at(w->end), to = nl_cachei_block_at(w->map_at, rec);
+  if (nl_cachei_read(in, raw, (size_t)len, get64(row)) != 0 ||
+      nl_cachei_hash_more(nl_cachei_hash_of(raw, sizeof(nl_note)), block, bytes) != get64(row + 24) ||
+      nl_cachei_rebase(note, get64(row + 16), bytes, block) != 0 ||
+      nl_cachei_relocate(note, block, (size_t)bytes, moved, to) != 0)
+    return -1;
+  struct iovec v = {moved, (size_t)len};
+  nl_cache_stamp st = {get64(row + 32), (int64_t)get64(row + 40), get64(row + 48),
+                       get64(row + 56)};
+  uint64_t hash = nl_cachei_hash_more(nl_cachei_hash_of(moved, sizeof(nl_note)),
+                                      moved + sizeof(nl_note), bytes);
+  if (nl_cachei_write(out, &v, 1, rec) != 0 ||
+      add_row(w, rec, bytes, to, hash, &st, (const char *)row + RECORD_FIXED,
+              get32(row + RECORD_FIXED - 4)) != 0)
+    return -1;
+  w->end = rec + len;
   return 0;
 }
 
@@ -233,26 +265,21 @@ static int add_row_as(nl_cache_writer *w, const unsigned char *row, uint64_t at)
                  (const char *)row + RECORD_FIXED, get32(row + RECORD_FIXED - 4));
 }
 
-/* Carries the kept records of the old cache over, in runs that were contiguous there. */
+/* Carries the kept records of the old cache over, in the old file's order. */
 static int copy_kept(nl_cache_writer *w) {
   qsort(w->kept, w->n_kept, sizeof(*w->kept), by_offset);
-  for (size_t i = 0; i < w->n_kept;) {
-    uint64_t start = get64(w->kept[i]), end = start, at = w->end;
-    size_t j = i;
-    for (; j < w->n_kept && get64(w->kept[j]) == end; j++) {
-      if (add_row_as(w, w->kept[j], at + (end - start)) != 0) return -1;
-      end += sizeof(nl_note) + get64(w->kept[j] + 8);
-    }
-    if (copy_range(w->from->fd, w->fd, start, at, end - start) != 0) return -1;
-    w->end += end - start;
-    i = j;
-  }
-  return 0;
+  scratch buf = {NULL, 0};
+  int rc = 0;
+  for (size_t i = 0; i < w->n_kept && rc == 0; i++)
+    rc = move_record(w, w->from->fd, w->kept[i], w->fd, &buf);
+  free(buf.p);
+  return rc;
 }
 
-/* Rebuilds the table of w for records appended to the old file at `at`: the kept rows first,
- * where they are, then the new ones moved there from the temporary file. 0, or -1. */
-static int table_in_place(nl_cache_writer *w, uint64_t at) {
+/* Rebuilds the table of w for records appended to the old file `fd` from its end `at`: the
+ * kept rows first, where they are, then the new ones moved there from the temporary file.
+ * 0, or -1. */
+static int table_in_place(nl_cache_writer *w, int fd, uint64_t at) {
   unsigned char *fresh = w->table;
   size_t fresh_len = w->table_len, prefix = 4 + strlen(w->root);
   if ((w->table = malloc(w->table_cap)) == NULL) {
@@ -265,18 +292,22 @@ static int table_in_place(nl_cache_writer *w, uint64_t at) {
   int rc = 0;
   qsort(w->kept, w->n_kept, sizeof(*w->kept), by_offset);
   for (size_t i = 0; i < w->n_kept && rc == 0; i++) rc = add_row_as(w, w->kept[i], get64(w->kept[i]));
+  w->end = at;
+  scratch buf = {NULL, 0};
   for (size_t off = prefix; off < fresh_len && rc == 0; off += row_bytes(fresh + off))
-    rc = add_row_as(w, fresh + off, get64(fresh + off) - HEADER_BYTES + at);
+    rc = move_record(w, w->fd, fresh + off, fd, &buf);
+  free(buf.p);
   free(fresh);
   return rc != 0 ? -1 : 0;
 }
 
 /* When most records are kept, they stay where they are: the new records, the table and the
  * index tables are appended to the old file and its header is written last, so that a reader
- * finds the old cache or the new one whole (the file only grows before that; a crash leaves the
- * old one). Once the dead bytes (records replaced, old tables) would pass half the live ones,
- * the cache is written anew. The old file's descriptor with w's table and end set for it, or
- * -1 (then write a new file). */
+ * finds the old cache or the new one whole (the file only grows before that, and no byte a
+ * reader's mapping of it holds changes but the header's; a crash leaves the old one). Once the
+ * dead bytes (records replaced, old tables) would pass half the live ones, the cache is
+ * written anew. The old file's descriptor with w's table and end set for it, or -1 (then write
+ * a new file). */
 static int append_in_place(nl_cache_writer *w) {
   if (w->failed || w->from == NULL || w->n_kept == 0) return -1;
   uint64_t kept = 0, added = w->end - HEADER_BYTES;
@@ -288,13 +319,15 @@ static int append_in_place(nl_cache_writer *w) {
   if (fstat(fd, &a) != 0 || fstat(w->from->fd, &b) != 0 || a.st_ino != b.st_ino ||
       a.st_dev != b.st_dev || (uint64_t)a.st_size < HEADER_BYTES + kept ||
       (uint64_t)a.st_size - HEADER_BYTES - kept > (kept + added) / 2 ||
-      flock(fd, LOCK_EX | LOCK_NB) != 0 ||
-      (added > 0 && copy_range(w->fd, fd, HEADER_BYTES, (uint64_t)a.st_size, added) != 0) ||
-      table_in_place(w, (uint64_t)a.st_size) != 0) {
+      flock(fd, LOCK_EX | LOCK_NB) != 0) {
     close(fd);
     return -1;
   }
-  w->end = (uint64_t)a.st_size + added;
+  if (table_in_place(w, fd, (uint64_t)a.st_size) != 0) {
+    w->failed = 1; /* the table is half rebuilt: write nothing, the old cache stays */
+    close(fd);
+    return -1;
+  }
   return fd;
 }
 

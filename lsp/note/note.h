@@ -465,6 +465,12 @@ int nl_note_compact_ex(nl_note *note, nl_arena *spare);
  * returned for the array, so fn must return readable memory for arrays. */
 typedef void *(*nl_note_pointer_fn)(void *ud, const void *p);
 void nl_note_each_pointer(nl_note *note, nl_note_pointer_fn fn, void *ud);
+/* The same, reading only: calls fn with where each pointer that is not NULL lies (`slot`, in
+ * the struct or in one of its arrays) and what it holds; nothing is written, so it may run
+ * while other threads read the note. How the index cache writes a copy of a note whose
+ * pointers lead to where the copy will be mapped. */
+typedef void (*nl_note_field_fn)(void *ud, const void *slot, const void *p);
+void nl_note_each_field(const nl_note *note, nl_note_field_fn fn, void *ud);
 
 /* Frees the note and its arena; accepts NULL. */
 void nl_note_free(nl_note *note);

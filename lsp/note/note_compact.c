@@ -11,10 +11,12 @@
 
 typedef enum { OBJ_STR, OBJ_ARRAY, OBJ_INSIDE } obj_kind;
 
-/* Visits one pointer of the note: a NUL-terminated string, an array of `bytes` bytes whose
- * records need `align`, or a pointer inside an array visited before; returns what goes in
- * its place. NULL pointers are not visited. */
-typedef void *(*visit_fn)(void *ud, const void *p, obj_kind kind, size_t bytes, size_t align);
+/* Visits one pointer of the note, which lies at `slot` (in the struct or in one of its
+ * arrays): a NUL-terminated string, an array of `bytes` bytes whose records need `align`, or
+ * a pointer inside an array visited before; returns what goes in its place. NULL pointers are
+ * not visited. */
+typedef void *(*visit_fn)(void *ud, const void *slot, const void *p, obj_kind kind,
+                          size_t bytes, size_t align);
 
 /* The alignment a record of `elem` bytes needs: as nl_arena_alloc_of gives it. */
 static size_t align_of(size_t elem) {
@@ -27,7 +29,7 @@ static size_t align_of(size_t elem) {
  * (the reference maps' build, lsp/index/refs_maps.c). */
 #define VISIT(field, kind, bytes, align)                          \
   do {                                                             \
-    void *to_ = (field) != NULL ? fn(ud, (field), (kind), (bytes), (align)) : NULL; \
+    void *to_ = (field) != NULL ? fn(ud, &(field), (field), (kind), (bytes), (align)) : NULL; \
     if (to_ != (const void *)(field)) (field) = to_;               \
   } while (0)
 #define STR(field) VISIT(field, OBJ_STR, 0, 1)
@@ -94,7 +96,8 @@ typedef struct {
   void *ud;
 } adapter;
 
-static void *adapt(void *ud, const void *p, obj_kind kind, size_t bytes, size_t align) {
+static void *adapt(void *ud, const void *slot, const void *p, obj_kind kind, size_t bytes,
+                   size_t align) {
   adapter *a = ud;
   return a->fn(a->ud, p);
 }
@@ -102,6 +105,23 @@ static void *adapt(void *ud, const void *p, obj_kind kind, size_t bytes, size_t 
 void nl_note_each_pointer(nl_note *n, nl_note_pointer_fn fn, void *ud) {
   adapter a = {fn, ud};
   each_object(n, adapt, &a);
+}
+
+typedef struct {
+  nl_note_field_fn fn;
+  void *ud;
+} field_adapter;
+
+static void *adapt_field(void *ud, const void *slot, const void *p, obj_kind kind,
+                         size_t bytes, size_t align) {
+  field_adapter *a = ud;
+  a->fn(a->ud, slot, p);
+  return (void *)p; /* unmoved: nothing is written */
+}
+
+void nl_note_each_field(const nl_note *n, nl_note_field_fn fn, void *ud) {
+  field_adapter a = {fn, ud};
+  each_object((nl_note *)n, adapt_field, &a); /* writes nothing: every visit returns p */
 }
 
 /* ---- the plan: where each object goes ------------------------------------------------------ */
@@ -239,7 +259,8 @@ static size_t place_array(plan *p, const void *q, size_t bytes, size_t align) {
   return off;
 }
 
-static void *plan_visit(void *ud, const void *q, obj_kind kind, size_t bytes, size_t align) {
+static void *plan_visit(void *ud, const void *slot, const void *q, obj_kind kind, size_t bytes,
+                        size_t align) {
   plan *p = ud;
   size_t off = kind == OBJ_STR      ? place_str(p, q)
                : kind == OBJ_INSIDE ? place_inside(p, q)
@@ -257,7 +278,8 @@ static size_t strs_start(const plan *p) {
   return (p->arrays_len + align - 1) & ~(align - 1);
 }
 
-static void *copy_visit(void *ud, const void *q, obj_kind kind, size_t bytes, size_t align) {
+static void *copy_visit(void *ud, const void *slot, const void *q, obj_kind kind, size_t bytes,
+                        size_t align) {
   plan *p = ud;
   size_t off = p->offs[p->next++];
   if (off & STR_BIT) {
