@@ -195,7 +195,11 @@ static void relocate_field(void *ud, const void *slot, const void *p) {
 
 int nl_cachei_relocate(const nl_note *note, const void *block, size_t bytes,
                        unsigned char *out, uint64_t to) {
-  memcpy(out, note, sizeof(*note));
+  nl_note head = *note; /* as a reader uses it where it lies: owning nothing */
+  nl_arena_init(&head.arena);
+  head.arena.used = bytes;
+  head.borrowed = 1;
+  memcpy(out, &head, sizeof(head));
   if (bytes > 0) memcpy(out + sizeof(*note), block, bytes);
   relocation r = {(uintptr_t)note, (uintptr_t)block, bytes, out, (uintptr_t)to, 0};
   nl_note_each_field(note, relocate_field, &r);
@@ -384,6 +388,7 @@ static void settle_in_slab(nl_cachei_slot *s) {
   if (ok) {
     nl_arena_init(&note->arena); /* the block is the slab's: nothing of it is freed */
     note->arena.used = bytes;
+    note->borrowed = 0; /* the struct is this copy */
     ok = nl_cachei_rebase(note, base, bytes, s->block) == 0;
   }
   if (!ok) {
@@ -394,18 +399,20 @@ static void settle_in_slab(nl_cachei_slot *s) {
 
 static void drop_pre(nl_cache_reader *r) {
   for (size_t i = 0; i <= r->mask; i++) {
-    free(r->slots[i].pre);
+    if (!r->mapped) free(r->slots[i].pre); /* else it lies in the mapping */
     r->slots[i].pre = NULL;
   }
 }
 
-/* Maps r's file read-only at its address, not populated (a read fault maps 16 pages of the
- * page cache at once, and the tables' pages, read on their own, are never touched, so they
- * do not count in the process's memory), and takes each record whose pointers lead there and whose
- * hash holds: only its struct is copied. 0, or -1 when the address is taken (another root's
- * cache, a sanitizer's memory) or the file does not fit its slot: then read them into a slab. */
-static int map_records(nl_cache_reader *r) {
-  if (r->map_at == 0 || r->file_len == 0 || r->file_len >= (1ULL << MAP_SLOT_SHIFT)) return -1;
+/* Maps r's file read-only at its address, once: r->slab. Not populated: a read fault maps 16
+ * pages of the page cache at once, and pages never read (the table's, read on its own) do not
+ * count in the process's memory. 0, or -1 when the address is taken (another root's cache, a
+ * sanitizer's memory) or the file does not fit its slot. */
+static int map_file(nl_cache_reader *r) {
+  if (r->mapped) return 0;
+  if (r->slab != NULL || r->map_at == 0 || r->file_len == 0 ||
+      r->file_len >= (1ULL << MAP_SLOT_SHIFT))
+    return -1;
   void *want = (void *)(uintptr_t)r->map_at;
   int flags = MAP_PRIVATE;
 #ifdef MAP_FIXED_NOREPLACE
@@ -423,6 +430,15 @@ static int map_records(nl_cache_reader *r) {
     return -1;
   }
   *s = (nl_cache_slab){m, (size_t)r->file_len, (size_t)r->file_len};
+  r->slab = s;
+  r->mapped = 1;
+  return 0;
+}
+
+/* Takes each record of the mapped file whose pointers lead where it lies and whose hash holds:
+ * it serves there as it is, struct and all (a borrowed note). */
+static void check_mapped(nl_cache_reader *r) {
+  const char *m = r->slab->base;
   for (uint64_t i = 0; i < r->n; i++) {
     nl_cachei_slot *slot = r->order[i];
     uint64_t at = get64(slot->row), bytes = get64(slot->row + 8), base = get64(slot->row + 16),
@@ -434,21 +450,20 @@ static int map_records(nl_cache_reader *r) {
     if (nl_cachei_hash_more(nl_cachei_hash_of(rec, sizeof(nl_note)), rec + sizeof(nl_note),
                             bytes) != hash)
       continue; /* damaged: nl_cache_load reads it on its own and rejects it, logged */
-    nl_note *note = malloc(sizeof(*note));
-    if (note == NULL) break; /* the rest are read one by one */
-    memcpy(note, rec, sizeof(*note));
-    nl_arena_init(&note->arena); /* the block is the mapping's: nothing of it is freed */
-    note->arena.used = bytes;
+    nl_note *note = (nl_note *)(void *)rec;
+    if (!note->borrowed || note->arena.head != NULL) continue; /* not as a writer writes it */
     slot->pre = note;
     slot->block = (char *)rec + sizeof(nl_note);
   }
-  r->slab = s;
-  return 0;
 }
 
 int nl_cache_read_records(nl_cache_reader *r) {
-  if (r == NULL || r->slab != NULL) return NL_EINVAL;
-  if (map_records(r) == 0) return 0;
+  if (r == NULL || r->records_read) return NL_EINVAL;
+  r->records_read = 1;
+  if (map_file(r) == 0) {
+    check_mapped(r);
+    return 0;
+  }
   nl_log(NL_LOG_INFO, "index cache not mapped at its address, reading its notes into memory");
   size_t n = 0, bytes = 0;
   nl_cachei_slot **order = malloc((r->mask + 1) * sizeof(*order));
@@ -507,18 +522,37 @@ int nl_cache_read_records(nl_cache_reader *r) {
   return 0;
 }
 
-void *nl_cache_tables(nl_cache_reader *r, size_t *len) {
-  if (r == NULL || r->tables_len == 0) return NULL;
-  void *t = malloc(r->tables_len);
-  if (t == NULL || nl_cachei_read(r->fd, t, r->tables_len, r->tables_off) != 0 ||
-      nl_cachei_hash_pieces(t, r->tables_len) != r->tables_hash) {
-    if (t != NULL) nl_log(NL_LOG_INFO, "ignored the index cache's damaged tables");
-    free(t);
+const void *nl_cache_tables(nl_cache_reader *r, size_t *len) {
+  if (r == NULL || r->tables_len == 0 || r->tables != NULL) return NULL;
+  /* From the mapping when there is one: no copy into fresh pages the kernel must zero. */
+  if (map_file(r) == 0) {
+    r->tables = r->slab->base + r->tables_off;
+  } else if ((r->tables_buf = malloc(r->tables_len)) != NULL &&
+             nl_cachei_read(r->fd, r->tables_buf, r->tables_len, r->tables_off) == 0) {
+    r->tables = r->tables_buf;
+  }
+  if (r->tables == NULL || nl_cachei_hash_pieces(r->tables, r->tables_len) != r->tables_hash) {
+    if (r->tables != NULL) nl_log(NL_LOG_INFO, "ignored the index cache's damaged tables");
+    nl_cache_tables_done(r);
     nl_cache_drop_tables(r);
     return NULL;
   }
   *len = r->tables_len;
-  return t;
+  return r->tables;
+}
+
+void nl_cache_tables_done(nl_cache_reader *r) {
+  if (r == NULL || r->tables == NULL) return;
+  if (r->tables == r->tables_buf) {
+    free(r->tables_buf);
+  } else { /* their pages leave the process's memory (the page cache keeps them) */
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)r->tables + page - 1) & ~(page - 1),
+              b = ((uintptr_t)r->tables + r->tables_len) & ~(page - 1);
+    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+  }
+  r->tables = NULL;
+  r->tables_buf = NULL;
 }
 
 void nl_cache_drop_tables(nl_cache_reader *r) {
@@ -545,6 +579,7 @@ void *nl_cachei_span_ptr(void *ud, const void *p) {
 
 int nl_cache_slab_holds(const nl_cache_slab *s, nl_note *note) {
   nl_cachei_span sp = {s->base, s->len, 0, 0};
+  if (note != NULL && note->borrowed) return 1; /* the struct itself lies in a mapping */
   if (note != NULL && note->arena.head == NULL)
     nl_note_each_pointer(note, nl_cachei_span_ptr, &sp);
   return sp.inside > 0;
@@ -580,6 +615,7 @@ static nl_note *load_slot(nl_cache_reader *r, nl_cachei_slot *s, const char *rel
     return NULL;
   }
   note->arena = arena;
+  note->borrowed = 0;
   if (nl_cachei_rebase(note, base, bytes, block) != 0) { /* the writer checks every pointer: only a damaged file gets here */
     nl_note_free(note);
     return NULL;
@@ -611,6 +647,7 @@ size_t nl_cache_hits(const nl_cache_reader *r) { return r != NULL ? atomic_load(
 void nl_cache_reader_free(nl_cache_reader *r) {
   if (r == NULL) return;
   if (r->fd >= 0) close(r->fd);
+  nl_cache_tables_done(r);
   if (r->slots != NULL) drop_pre(r);
   if (!r->slab_taken) nl_cache_slab_free(r->slab);
   free(r->table);

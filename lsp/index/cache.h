@@ -55,9 +55,13 @@ int nl_cache_read_records(nl_cache_reader *r);
  * nl_note_free frees only the note itself). r keeps using it. */
 typedef struct nl_cache_slab nl_cache_slab;
 nl_cache_slab *nl_cache_take_slab(nl_cache_reader *r);
-/* The index tables stored with the notes (lsp/index/cache_tables.c), read and checked: a new
- * buffer of *len bytes (free()), or NULL when there are none or they are damaged (logged). */
-void *nl_cache_tables(nl_cache_reader *r, size_t *len);
+/* The index tables stored with the notes (lsp/index/cache_tables.c), read and checked: *len
+ * bytes where the file is mapped (nl_cache_read_records maps it too), or read into memory when
+ * it cannot be; borrowed until nl_cache_tables_done (or the reader is freed). NULL when there
+ * are none or they are damaged (logged). Once per reader. */
+const void *nl_cache_tables(nl_cache_reader *r, size_t *len);
+/* Done with the tables: their bytes leave the process's memory. Accepts NULL. */
+void nl_cache_tables_done(nl_cache_reader *r);
 /* The stored tables do not serve (damaged, or they do not describe the notes): the writer
  * from r stores new ones even when no note changed. */
 void nl_cache_drop_tables(nl_cache_reader *r);

@@ -109,6 +109,10 @@ struct nl_cache_reader {
   uint64_t tables_off, tables_len, tables_hash; /* the index tables, or 0 */
   nl_cache_slab *slab;  /* the records read at once, or NULL */
   uint64_t map_at;      /* where the records' pointers lead once the file is mapped */
+  int mapped;           /* the slab is the file mapped there */
+  int records_read;     /* nl_cache_read_records ran */
+  const char *tables;   /* nl_cache_tables gave them: in the mapping, or tables_buf */
+  char *tables_buf;     /* owned */
   uint64_t file_len;    /* when opened */
   int slab_taken;       /* nl_cache_take_slab: the caller frees the slab */
   unsigned char *table;

@@ -30,6 +30,7 @@
 #include <strings.h>
 
 #include "lsp/base/error.h"
+#include "lsp/base/log.h"
 #include "lsp/index/cache.h"
 
 /* ---- the files' parses of open documents ------------------------------------------------- */
@@ -491,7 +492,9 @@ int nl_wsi_tables_install(nl_workspace *ws, nl_workspace *t, const uint32_t *gon
   /* The stored symbol table, over the notes it was written from (the changed ones' stored
    * parses included), before the gone entries drop their rows and the open documents put
    * theirs back. */
-  if (t->symbols != NULL) nl_wsi_symbol_rows_attach(ws, t->symbols);
+  if (t->symbols != NULL && nl_wsi_symbol_rows_attach(ws, t->symbols) != 0)
+    nl_log(NL_LOG_INFO, "ignored the index cache's symbol table: it does not fit the notes, "
+                        "built again when asked");
   t->symbols = NULL;
   for (size_t i = 0; i < n_gone; i++) nl_note_free(nl_wsi_take_entry(ws, ws->entries[gone[i]]));
   return put_open(ws, docs, n_open);

@@ -213,15 +213,15 @@ static void cache_work(uv_work_t *req) {
     sc->readers[i] = nl_cache_open(sc->cache_dir, sc->roots[i]);
     sc->writers[i] = nl_cache_writer_new(sc->cache_dir, sc->roots[i], sc->since_ns);
   }
-  /* The tables first: their bytes are freed before the notes' slab is allocated. */
+  /* The tables first: their bytes leave memory before the notes are read. */
   size_t len;
-  void *t = sc->n_roots == 1 && sc->want_tables && !sc->stop ? nl_cache_tables(sc->readers[0], &len)
+  const void *t = sc->n_roots == 1 && sc->want_tables && !sc->stop ? nl_cache_tables(sc->readers[0], &len)
                                                               : NULL;
   if (t != NULL && (sc->tables = nl_wsi_tables_load(t, len, sc->roots[0])) == NULL) {
     nl_log(NL_LOG_INFO, "ignored the index cache's tables: they do not read back");
     nl_cache_drop_tables(sc->readers[0]);
   }
-  free(t);
+  nl_cache_tables_done(sc->readers[0]);
   for (size_t i = 0; i < sc->n_roots && !sc->stop; i++)
     if (sc->readers[i] != NULL) nl_cache_read_records(sc->readers[i]);
 }

@@ -673,7 +673,7 @@ nl_note *nl_note_parse_ex(const char *text, size_t len, const nl_note *prev,
 }
 
 void nl_note_free(nl_note *note) {
-  if (note == NULL) return;
+  if (note == NULL || note->borrowed) return;
   nl_arena_free(&note->arena);
   free(note);
 }

@@ -394,6 +394,9 @@ typedef struct nl_note {
   uint32_t n_fm_tags;     /* tags[0 .. n_fm_tags) are the frontmatter's */
   uint8_t has_bom;
   uint8_t crlf;           /* the first line ending is "\r\n" */
+  uint8_t borrowed;       /* the struct and its parse lie in memory the note does not own (a
+                             mapped index cache, lsp/index/cache.h): nl_note_free frees
+                             nothing; 0 for every parse */
 } nl_note;
 
 /* Parses `text` (len bytes, need not be NUL-terminated, may hold invalid UTF-8) as a note: the
@@ -472,7 +475,7 @@ void nl_note_each_pointer(nl_note *note, nl_note_pointer_fn fn, void *ud);
 typedef void (*nl_note_field_fn)(void *ud, const void *slot, const void *p);
 void nl_note_each_field(const nl_note *note, nl_note_field_fn fn, void *ud);
 
-/* Frees the note and its arena; accepts NULL. */
+/* Frees the note and its arena; accepts NULL, and frees nothing of a borrowed note. */
 void nl_note_free(nl_note *note);
 
 /* Whether line[0 .. len) is a frontmatter fence: `fence` ("---" or "...") and nothing after it
