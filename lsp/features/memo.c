@@ -163,7 +163,32 @@ int nl_memo_symbols_usable(const nl_memo_symbols *m, const nl_workspace *ws, uin
 int nl_memo_symbols_keep(nl_memo_symbols *m, const nl_workspace *ws, uint64_t epoch,
                          const char *query, size_t len, const nl_ws_symbol *rows,
                          const uint64_t *masks, const uint32_t *idx, size_t n, int copy_texts) {
-  /* The new copies first: the rows may be the memo's own. */
+  if (rows == m->rows && (m->texts != NULL || !copy_texts)) {
+    /* The memo's own rows, narrowed in place (idx ascends, so no row is written before it is
+     * read); their strings stay where they are. Copying them again, rows and strings, was
+     * most of what a keystroke moved. */
+    char *q = malloc(len + 1);
+    if (q == NULL) {
+      forget(m);
+      return -1;
+    }
+    memcpy(q, query, len);
+    q[len] = '\0';
+    free(m->query);
+    m->query = q;
+    m->len = len;
+    for (size_t i = 0; i < n; i++) {
+      m->rows[i] = m->rows[idx[i]];
+      m->masks[i] = m->masks[idx[i]];
+    }
+    m->n = n;
+    m->ws = ws;
+    m->seq = nl_ws_seq(ws);
+    m->epoch = epoch;
+    return 0;
+  }
+  /* New copies, taken before the old ones go: the rows may be the memo's own (their strings
+   * copied now for the first time). */
   size_t bytes = 0;
   for (size_t i = 0; i < n && copy_texts; i++) bytes += nl_ws_symbol_len(&rows[idx[i]]) + 1;
   nl_memo_symbols next = {ws, nl_ws_seq(ws), epoch, malloc(len + 1), len,
@@ -187,11 +212,6 @@ int nl_memo_symbols_keep(nl_memo_symbols *m, const nl_workspace *ws, uint64_t ep
     memcpy(next.texts + at, rows[idx[i]].text, text_len + 1);
     next.rows[i].text = next.texts + at;
     at += text_len + 1;
-  }
-  if (!copy_texts && rows == m->rows) {
-    /* The rows kept point into the strings the memo copied before: those stay. */
-    next.texts = m->texts;
-    m->texts = NULL;
   }
   forget(m);
   *m = next;

@@ -106,9 +106,10 @@ struct nl_memo {
 int nl_memo_symbols_usable(const nl_memo_symbols *m, const nl_workspace *ws, uint64_t epoch,
                            const char *query, size_t len);
 /* Keeps, as what query[0, len) may match in ws as it is now (table epoch `epoch`), copies of
- * rows[idx[i]] with masks[idx[i]] for i < n (rows and masks may be the memo's own, whose
- * strings then stay), and of their strings when copy_texts is set. 0, or -1 when out of
- * memory (nothing is kept). */
+ * rows[idx[i]] with masks[idx[i]] for i < n (idx ascending), and of their strings when
+ * copy_texts is set. Rows and masks may be the memo's own: they are then narrowed in place and
+ * their strings stay, unless copy_texts asks for strings the memo does not hold yet. 0, or -1
+ * when out of memory (nothing is kept). */
 int nl_memo_symbols_keep(nl_memo_symbols *m, const nl_workspace *ws, uint64_t epoch,
                          const char *query, size_t len, const nl_ws_symbol *rows,
                          const uint64_t *masks, const uint32_t *idx, size_t n, int copy_texts);

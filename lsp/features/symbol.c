@@ -56,6 +56,7 @@ typedef struct {
   int fast;   /* the pattern is ASCII letters and digits: rows tell its tiers and bounds */
   int letter; /* a single typed letter or digit, lower case; 0 otherwise */
   int scattered; /* the strings are the notes' (not the memo's copies, in order) */
+  const uint8_t *tiers; /* fast patterns: row_tier of each candidate, by its position */
 } pass;
 
 /* The best tier a row can reach, from the row alone (fast patterns only): 4 or 3 when the
@@ -84,20 +85,20 @@ static uint64_t row_bound(const pass *p, const nl_ws_symbol *r, int tier) {
   return symbol_rank(bound, 1, 1, UINT64_MAX);
 }
 
-/* Whether the row's string may enter the list (always, but for fast patterns). */
-static int may_enter(const pass *p, const nl_ws_symbol *r) {
+/* Whether the row's string (of tier `tier`, row_tier) may enter the list (always, but for
+ * fast patterns). */
+static int may_enter(const pass *p, const nl_ws_symbol *r, int tier) {
   const nl_nav_topk *top = p->top;
-  return !p->fast || top->n < top->cap || row_bound(p, r, row_tier(p, r)) >= top->items[0].rank;
+  return !p->fast || top->n < top->cap || row_bound(p, r, tier) >= top->items[0].rank;
 }
 
 /* The row's score, -1 when it does not match, -2 when it cannot enter the full list (it may
  * match: the memo keeps it, unread). */
-static int row_score(const pass *p, const nl_ws_symbol *r) {
+static int row_score(const pass *p, const nl_ws_symbol *r, int tier) {
   const nl_nav_pattern *pat = p->pat;
   size_t len = nl_ws_symbol_len(r);
   if (!p->fast) return nl_nav_score(pat, r->text, len);
-  int tier = row_tier(p, r);
-  if (!may_enter(p, r)) return -2;
+  if (!may_enter(p, r, tier)) return -2;
   /* One letter or digit: its score follows from the row (the mask says it is there; the
    * first byte and the initials say where), so the string is not read. */
   if (p->letter && r->ascii)
@@ -150,10 +151,11 @@ static void offer_unit(const pass *p, uint32_t *cand, size_t n, size_t k, size_t
        * candidate's filled the memory queue with strings a full list then turned away from
        * their rows). */
       if (k + AHEAD / 2 < n && cand[k + AHEAD / 2] != GONE &&
-          (!p->scattered || may_enter(p, &rows[cand[k + AHEAD / 2]])))
+          (!p->scattered || !p->fast ||
+           may_enter(p, &rows[cand[k + AHEAD / 2]], p->tiers[k + AHEAD / 2])))
         __builtin_prefetch(rows[cand[k + AHEAD / 2]].text);
     }
-    int s = row_score(p, &rows[cand[k]]);
+    int s = row_score(p, &rows[cand[k]], p->fast ? p->tiers[k] : 4);
     if (s == -1) cand[k] = GONE;
     if (s > best) best = s;
   }
@@ -173,20 +175,29 @@ static size_t unit_end(const pass *p, const uint32_t *cand, size_t n, size_t k) 
 }
 
 /* Whether any row of the unit cand[k, end) may rank in tier 2 or above. */
-static int unit_high(const pass *p, const uint32_t *cand, size_t k, size_t end) {
+static int unit_high(const pass *p, size_t k, size_t end) {
   int high = !p->fast;
-  for (; k < end && !high; k++) high = row_tier(p, &p->rows[cand[k]]) >= 2;
+  for (; k < end && !high; k++) high = p->tiers[k] >= 2;
   return high;
 }
 
 /* Offers the candidate rows cand[0, n) (ascending): first the units that may rank in tier 2
  * or above, then, only while the list is not full of those, the rest (scattered matches at
- * best). In a large vault a short query matches thousands of strings, most only scattered. */
-static void offer_all(const pass *p, uint32_t *cand, size_t n) {
+ * best). In a large vault a short query matches thousands of strings, most only scattered.
+ * Each row's tier is found once, first (the row is read again when offered, from the cache).
+ * 0, or -1 when out of memory. */
+static int offer_all(pass *p, uint32_t *cand, size_t n) {
+  uint8_t *tiers = p->fast ? malloc(n ? n : 1) : NULL;
+  if (p->fast && tiers == NULL) return -1;
+  for (size_t k = 0; k < n && p->fast; k++) {
+    if (k + ROWS_AHEAD < n) __builtin_prefetch(&p->rows[cand[k + ROWS_AHEAD]]);
+    tiers[k] = (uint8_t)row_tier(p, &p->rows[cand[k]]);
+  }
+  p->tiers = tiers;
   nl_vec low = {0};
   for (size_t k = 0; k < n;) {
     size_t end = unit_end(p, cand, n, k);
-    uint32_t *slot = unit_high(p, cand, k, end) ? NULL : nl_vec_push(&low, sizeof *slot);
+    uint32_t *slot = unit_high(p, k, end) ? NULL : nl_vec_push(&low, sizeof *slot);
     if (slot != NULL) *slot = (uint32_t)k;
     else offer_unit(p, cand, n, k, end); /* or no room to defer it: the same answer now */
     k = end;
@@ -198,6 +209,9 @@ static void offer_all(const pass *p, uint32_t *cand, size_t n) {
   for (size_t i = 0; i < low.n && !full_high; i++)
     offer_unit(p, cand, n, ks[i], unit_end(p, cand, n, ks[i]));
   nl_vec_free(&low);
+  free(tiers);
+  p->tiers = NULL;
+  return 0;
 }
 
 /* Appends to cand the rows the pattern may match by their masks: of the memo's rows
@@ -313,8 +327,11 @@ static int best_symbols(const nl_ctx *ctx, const nl_nav_pattern *pat, const nl_w
   }
   pass p = {top, pat, ctx->ws, rows, pat->len > 0 && pat->n_pieces == pat->len,
             pat->n_pieces == 1 && len == 1 ? (unsigned char)pat->lower[0] : 0,
-            !from_memo || memo->texts == NULL};
-  offer_all(&p, cand.items, cand.n);
+            !from_memo || memo->texts == NULL, NULL};
+  if (offer_all(&p, cand.items, cand.n) != 0) {
+    nl_vec_free(&cand);
+    return -1;
+  }
   if (memo != NULL) {
     /* What may still match: every candidate not scored as a miss (one that could not enter
      * stays unread: testing its bytes in order dropped a few percent and cost a read of
