@@ -4,6 +4,8 @@
  * mentions, tasks, and what must not count) is data: tests/cases/parse/<case>/, an input.md or a
  * note of the example vault and the expected parse as JSON, run by test-cases.c. */
 #include <stdint.h>
+#include <string.h>
+#include <uv.h>
 
 #include "lsp/note/note.h"
 #include "tests/test.h"
@@ -80,6 +82,55 @@ static void test_arena_huge_request(void) {
   nl_arena_free(&a);
 }
 
+/* Blocks made by nl_arena_init_block (a note's one block) are cut from the thread's slab,
+ * next to each other whatever the thread mallocs and frees in between, and freed in any order and on any thread: each keeps its bytes while
+ * the others come and go (ASan sees a slab freed twice or never). */
+#define KEPT 2000
+
+static nl_arena kept_blocks[KEPT];
+
+static void free_odd_blocks(void *arg) {
+  (void)arg;
+  for (size_t i = 1; i < KEPT; i += 2) nl_arena_free(&kept_blocks[i]);
+}
+
+static size_t kept_size(size_t i) { return i % 97 == 0 ? 20000 + i : 1 + (i * 131) % 3000; }
+
+static void test_arena_kept_blocks(void) {
+  int adjacent = 0;
+  char *prev_end = NULL;
+  for (size_t i = 0; i < KEPT; i++) {
+    size_t len = kept_size(i);
+    char *text = malloc(8192 + (i % 7) * 512); /* as a parse's file, freed after its block */
+    ASSERT(text != NULL);
+    text[0] = 0;
+    unsigned char *p = nl_arena_init_block(&kept_blocks[i], len);
+    free(text);
+    ASSERT(p != NULL);
+    memset(p, (int)(i & 0xFF), len);
+    /* the next small block's header starts at most 47 bytes after this one's data */
+    if (prev_end != NULL && (char *)p > prev_end && (char *)p - prev_end <= 48) adjacent++;
+    prev_end = (char *)p + len;
+  }
+  ASSERT(adjacent > KEPT / 2);
+  uv_thread_t t;
+  ASSERT_EQ(uv_thread_create(&t, free_odd_blocks, NULL), 0);
+  for (size_t i = 0; i < KEPT; i += 4) nl_arena_free(&kept_blocks[i]);
+  uv_thread_join(&t);
+  nl_arena spare;
+  nl_arena_init(&spare);
+  for (size_t i = 2; i < KEPT; i += 4) {
+    size_t len;
+    const unsigned char *p = nl_arena_single(&kept_blocks[i], &len);
+    ASSERT(p != NULL && len == kept_size(i));
+    for (size_t k = 0; k < len; k++) ASSERT_EQ(p[k], i & 0xFF);
+    if (i % 8 == 2) nl_arena_recycle(&kept_blocks[i], &spare); /* a spare block, freed with spare */
+    else nl_arena_free(&kept_blocks[i]);
+  }
+  ASSERT(nl_arena_alloc(&spare, 100) != NULL);
+  nl_arena_free(&spare);
+}
+
 /* A link keeps one fragment: a heading or a block id, never both; it and the alias lie
  * apart (nl_link_more), so a plain link is 40 bytes and has none, and its fragment range is
  * empty at its target's end. */
@@ -147,5 +198,6 @@ int main(void) {
   RUN(test_arena_packing);
   RUN(test_megabyte_line);
   RUN(test_arena_huge_request);
+  RUN(test_arena_kept_blocks);
   return NL_TEST_DONE();
 }

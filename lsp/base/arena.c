@@ -2,16 +2,65 @@
 
 #include "lsp/base/error.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Room that nl_arena_init_block cuts blocks from, a thread's at a time. The blocks a parse
+ * keeps (a note's one block, made last) would otherwise come from the same heap as the parse's
+ * transient buffers (the file, libyaml's buffers and strings) and settle in the holes those
+ * leave: a scan's worker heaps then fragment further with every note, and glibc's malloc, which
+ * libyaml calls for every token, gets slower as the vault grows (tests/bench/README.md, "scan
+ * (2026-12-03, 18:40 UTC)"). Cut from slabs, kept blocks lie together, apart from the heap.
+ * A slab stays while any block cut from it does: a note that outlives the others of its slab
+ * (a worker's stretch of a scan, or the loop thread's parses) keeps the 256 KiB. */
+typedef struct nl_arena_slab {
+  atomic_size_t refs; /* blocks cut from it and not freed, + 1 while its thread cuts from it */
+  max_align_t data[];
+} nl_arena_slab;
 
 struct nl_arena_block {
   nl_arena_block *next;
   size_t cap;
   size_t len;
-  max_align_t data[]; /* aligned storage */
+  nl_arena_slab *slab; /* the slab the block was cut from, or NULL: malloc'd */
+  max_align_t data[];  /* aligned storage */
 };
+
+#define SLAB_BYTES (256u << 10)
+#define SLAB_BLOCK_MAX (SLAB_BYTES / 16) /* a larger block is malloc'd on its own */
+
+static _Thread_local nl_arena_slab *slab;   /* the thread's, which it cuts from */
+static _Thread_local size_t slab_used;      /* bytes of slab->data cut */
+
+static void slab_release(nl_arena_slab *s) {
+  if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1) free(s);
+}
+
+/* A block of `bytes` (header included) cut from the thread's slab, a new one when it is full;
+ * NULL when out of memory. */
+static nl_arena_block *slab_cut(size_t bytes) {
+  bytes = (bytes + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+  if (slab == NULL || SLAB_BYTES - slab_used < bytes) {
+    nl_arena_slab *s = malloc(sizeof(*s) + SLAB_BYTES);
+    if (s == NULL) return NULL;
+    atomic_init(&s->refs, 1);
+    if (slab != NULL) slab_release(slab);
+    slab = s;
+    slab_used = 0;
+  }
+  nl_arena_block *b = (nl_arena_block *)((char *)slab->data + slab_used);
+  slab_used += bytes;
+  atomic_fetch_add_explicit(&slab->refs, 1, memory_order_relaxed);
+  b->slab = slab;
+  return b;
+}
+
+static void block_free(nl_arena_block *b) {
+  if (b->slab != NULL) slab_release(b->slab);
+  else free(b);
+}
 
 /* Blocks start small and double: a typical note needs a few KiB, and a 100,000-note index
  * must not pay a large first block per note. */
@@ -27,7 +76,7 @@ void nl_arena_init(nl_arena *a) {
 static void free_chain(nl_arena_block *b) {
   while (b != NULL) {
     nl_arena_block *next = b->next;
-    free(b);
+    block_free(b);
     b = next;
   }
 }
@@ -46,7 +95,7 @@ static void keep_spare(nl_arena *a, nl_arena_block *b) {
   while (b != NULL) {
     nl_arena_block *next = b->next;
     if (b->cap > ARENA_MAX) {
-      free(b);
+      block_free(b);
     } else {
       b->len = 0;
       b->next = a->spare;
@@ -72,7 +121,10 @@ static nl_arena_block *new_block(nl_arena *a, size_t cap, size_t size) {
     }
   }
   nl_arena_block *b = malloc(sizeof(*b) + cap);
-  if (b != NULL) b->cap = cap;
+  if (b != NULL) {
+    b->cap = cap;
+    b->slab = NULL;
+  }
   return b;
 }
 
@@ -141,8 +193,13 @@ const void *nl_arena_single(const nl_arena *a, size_t *len) {
 void *nl_arena_init_block(nl_arena *a, size_t len) {
   nl_arena_init(a);
   if (len > SIZE_MAX / 4) return NULL;
-  nl_arena_block *b = malloc(sizeof(*b) + (len ? len : 1));
-  if (b == NULL) return NULL;
+  size_t bytes = sizeof(nl_arena_block) + (len ? len : 1);
+  nl_arena_block *b = bytes <= SLAB_BLOCK_MAX ? slab_cut(bytes) : NULL;
+  if (b == NULL) {
+    b = malloc(bytes);
+    if (b == NULL) return NULL;
+    b->slab = NULL;
+  }
   b->next = NULL;
   b->cap = b->len = len;
   a->head = b;

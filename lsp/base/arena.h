@@ -36,7 +36,10 @@ char *nl_arena_strndup(nl_arena *a, const char *s, size_t len);
  * arena has no block or several. */
 const void *nl_arena_single(const nl_arena *a, size_t *len);
 /* Makes the empty arena `a` own one new block of exactly len bytes, all counted as used, and
- * returns its data for the caller to fill (aligned for any type); NULL when out of memory. */
+ * returns its data for the caller to fill (aligned for any type); NULL when out of memory.
+ * A block of up to 16 KiB is cut from a 256 KiB slab of the calling thread's, next to the
+ * blocks made before it (a note's kept block: see arena.c); the slab is given back when every
+ * block cut from it is freed, on whichever thread, and the thread has moved to another. */
 void *nl_arena_init_block(nl_arena *a, size_t len);
 
 /* Empties `a` into `spare`: a's blocks become spare's, emptied (as nl_arena_reset keeps them),
