@@ -162,6 +162,18 @@ static json_t *pull_all(const json_t *previous) {
   return pull(previous, NULL, &result) == 0 ? result : NULL;
 }
 
+/* nl_feature_workspace_diagnostic_news for a held pull's params, with its answer as a tree
+ * (new) in *answer, NULL unless it returns 1. */
+static int news(const json_t *params, uint64_t seq, json_t **answer) {
+  int rc = nl_feature_workspace_diagnostic_news(&ctx, params, seq, answer);
+  if (rc == 1) as_tree(NL_CTX_RAW_RESULT, answer);
+  if (rc != 1 && *answer != NULL) {
+    fprintf(stderr, "%s:%d: an answer without news\n", __FILE__, __LINE__);
+    nl_test_failures++;
+  }
+  return rc;
+}
+
 /* The report of `rel` in a workspace/diagnostic result (borrowed), or NULL. */
 static const json_t *report_of(const json_t *result, const char *rel) {
   size_t i;
@@ -404,17 +416,20 @@ static void test_partial_results(void) {
   ASSERT(now.seq > stamp.seq);
   ASSERT_EQ(now.rest, stamp.rest);
   before = nl_feature_diagnose_runs();
-  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, stamp.seq), 0);
+  json_t *answer = NULL;
+  ASSERT_EQ(news(held, stamp.seq, &answer), 0);
   ASSERT_EQ(nl_feature_diagnose_runs() - before, 1);
-  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, now.seq), 0); /* none since */
+  ASSERT_EQ(news(held, now.seq, &answer), 0); /* none since */
   stamp = now;
 
   /* One note fixed: news, and the answer is that note alone, in the answer itself; the note
-   * is diagnosed once for both. */
+   * is diagnosed once for both. The news's own answer is the whole pull's. */
   save_note("many/n0042.md", "# n0042\n\nSee [[A]].\n");
   before = nl_feature_diagnose_runs();
-  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, stamp.seq), 1);
+  ASSERT_EQ(news(held, stamp.seq, &answer), 1);
   ASSERT_EQ(pull(ids, "tok", &r), 0);
+  ASSERT(json_equal(answer, r));
+  json_decref(answer);
   ASSERT_EQ(n_batches, batches);
   ASSERT_EQ(nl_feature_diagnose_runs() - before, 1);
   ASSERT_EQ(json_array_size(json_object_get(r, "items")), 1);
@@ -430,7 +445,7 @@ static void test_partial_results(void) {
     snprintf(text, sizeof text, "# n%04d\n\nSee [[gone %d]].\n\nMore.\n", i, i);
     save_note(rel, text);
   }
-  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, stamp.seq), -1);
+  ASSERT_EQ(news(held, stamp.seq, &answer), -1);
   json_decref(held);
   ctx.progress = NULL;
   json_decref(streamed);
@@ -468,9 +483,12 @@ static void test_news_diagnosed_once(void) {
   nl_pull_stamp stamp = nl_feature_pull_stamp(&ctx);
   save_note("news/n0000.md", "# n0000\n\nSee [[gone 1]] and [[gone 2]].\n");
   size_t before = nl_feature_diagnose_runs();
-  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, stamp.seq), 1);
+  json_t *answer = NULL;
+  ASSERT_EQ(news(held, stamp.seq, &answer), 1);
   r = pull_all(ids);
   ASSERT_EQ(nl_feature_diagnose_runs() - before, 1);
+  ASSERT(json_equal(answer, r));
+  json_decref(answer);
   const json_t *rn = report_of(r, "news/n0000.md");
   ASSERT_EQ(json_array_size(json_object_get(rn, "items")), 2);
   json_t *fresh = fresh_items("news/n0000.md");
@@ -482,7 +500,8 @@ static void test_news_diagnosed_once(void) {
   /* Changed again after the look: what the memo kept is not the note's any more. */
   stamp = nl_feature_pull_stamp(&ctx);
   save_note("news/n0000.md", "# n0000\n\nSee [[gone 1]], [[gone 2]], [[gone 3]].\n");
-  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, stamp.seq), 1);
+  ASSERT_EQ(news(held, stamp.seq, &answer), 1);
+  json_decref(answer);
   save_note("news/n0000.md", "# n0000\n\nSee [[A]].\n\n[[gone 4]]\n");
   before = nl_feature_diagnose_runs();
   r = pull_all(ids);
@@ -543,8 +562,11 @@ static void test_dependents_only(void) {
   save_note("B.md", "# B\n\n## Intro, renamed\n\nanother body\n");
   ASSERT(nl_feature_pull_stamp(&ctx).seq > stamp.seq);
   ASSERT_EQ(nl_feature_pull_stamp(&ctx).rest, stamp.rest);
-  ASSERT_EQ(nl_feature_workspace_diagnostic_news(&ctx, held, stamp.seq), 1);
+  json_t *answer = NULL;
+  ASSERT_EQ(news(held, stamp.seq, &answer), 1);
   r = pull_all(ids);
+  ASSERT(json_equal(answer, r));
+  json_decref(answer);
   ra = report_of(r, "A.md");
   ASSERT(ra != NULL && has_code(ra, "missing-heading"));
   remember(ids, r);

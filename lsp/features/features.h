@@ -116,10 +116,12 @@ typedef struct {
 } nl_pull_stamp;
 nl_pull_stamp nl_feature_pull_stamp(const nl_ctx *ctx);
 /* For a workspace/diagnostic request (params borrowed) that had nothing new at a stamp whose
- * `rest` is still the same: 1 when a note changed since `seq` has a report for the client, 0
- * when none has (looking at those notes alone), -1 when too many changed to look one by one
- * or out of memory (then ask the request again). */
-int nl_feature_workspace_diagnostic_news(const nl_ctx *ctx, const json_t *params, uint64_t seq);
+ * `rest` is still the same: 1 when a note changed since `seq` has a report for the client,
+ * with *result (new) the request's answer (NL_CTX_RAW_RESULT's JSON string), which is the one
+ * the whole request would give now; 0 when none has (looking at those notes alone); -1 when
+ * too many changed to look one by one or out of memory (then ask the request again). */
+int nl_feature_workspace_diagnostic_news(const nl_ctx *ctx, const json_t *params, uint64_t seq,
+                                         json_t **result);
 /* A pulled note's diagnostics: their resultId (the hash of their JSON text, 16 hex digits)
  * into id, and 1 with the items' JSON text (an array) in `items` (emptied first), unless the
  * client's `previous` resultId (may be NULL) is that id: 0 ("unchanged"), items holding

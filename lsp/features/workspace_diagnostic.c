@@ -231,7 +231,9 @@ static const char *previous_of(const json_t *params, const char *uri) {
   return NULL;
 }
 
-int nl_feature_workspace_diagnostic_news(const nl_ctx *ctx, const json_t *params, uint64_t seq) {
+int nl_feature_workspace_diagnostic_news(const nl_ctx *ctx, const json_t *params, uint64_t seq,
+                                         json_t **result) {
+  *result = NULL;
   nl_entry *changed[NEWS_MAX];
   size_t n = 0;
   uint32_t limit = nl_ws_id_limit(ctx->ws);
@@ -242,15 +244,29 @@ int nl_feature_workspace_diagnostic_news(const nl_ctx *ctx, const json_t *params
     if (n == NEWS_MAX) return -1;
     changed[n++] = e;
   }
+  /* Every other note gives the client the report it holds (the pull found nothing new for
+   * it), so these notes' reports, in the order of their ids, are what the whole pull would
+   * answer: fewer than a batch, so in the answer itself. */
   char none[17];
   nl_feature_no_problems_id(none);
-  nl_buf items = NL_BUF_INIT;
+  nl_ws_pull p = {0};
   int rc = 0;
   for (size_t i = 0; i < n && rc == 0; i++) {
     const char *before = previous_of(params, changed[i]->uri);
     char id[17];
-    rc = nl_feature_pull_diagnostics(ctx, changed[i], before != NULL ? before : none, id, &items);
+    rc = nl_feature_pull_diagnostics(ctx, changed[i], before != NULL ? before : none, id,
+                                     &p.items);
+    if (rc == 1) {
+      const nl_doc *doc = ctx->docs != NULL ? nl_docs_get(ctx->docs, changed[i]->uri) : NULL;
+      rc = add(&p, ctx, changed[i]->uri, doc, id, p.items.s, p.items.len) < 0 ? -1 : 0;
+    }
   }
-  nl_buf_free(&items);
+  if (rc == 0 && p.n > 0) {
+    nl_buf answer = NL_BUF_INIT;
+    take_batch(&p, &answer);
+    rc = nl_ctx_raw_result(&answer, result) == NL_CTX_RAW_RESULT ? 1 : -1;
+  }
+  nl_buf_free(&p.batch);
+  nl_buf_free(&p.items);
   return rc;
 }

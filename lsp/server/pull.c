@@ -1,8 +1,9 @@
 /* pull.c: workspace/diagnostic's life in the server (lsp/features/workspace_diagnostic.c says
  * what a pull answers and why). Without a partialResultToken it is answered at once. With one
  * it runs in slices, one per loop turn after the queued messages, so other requests and its
- * own partial results go on meanwhile; when it has nothing new it is held, and queued again to
- * be handled afresh once the pull stamp moved. A running or held pull is answered
+ * own partial results go on meanwhile; when it has nothing new it is held, and once the pull
+ * stamp moved either answered with the few notes that changed or queued again to be handled
+ * afresh. A running or held pull is answered
  * RequestCancelled on $/cancelRequest, and with an empty report when another pull comes or at
  * shutdown, so neither a cancel nor leaving waits on it. One pull at most runs or is held: a
  * client keeps one open. */
@@ -122,11 +123,21 @@ void nl_srv_pull_wake(nl_server *srv) {
   nl_pull_stamp now = nl_feature_pull_stamp(ctx), *at = &srv->parked_at;
   if (now.seq == at->seq && now.rest == at->rest) return;
   /* An edit that kept its note's face (the common case while typing) can change that note's
-   * report alone: looking at it costs little, where asking the whole request again costs a
-   * pass over every note the client holds (a third of a second at 100,000). */
-  if (now.rest == at->rest &&
-      nl_feature_workspace_diagnostic_news(ctx, srv->parked->msg.params, at->seq) == 0) {
+   * report alone: looking at it costs little, and so does answering with it, where asking
+   * the whole request again costs a pass over every resultId the client sent and every note
+   * (a fifth of a second at 100,000). */
+  json_t *answer = NULL;
+  int news = now.rest == at->rest
+                 ? nl_feature_workspace_diagnostic_news(ctx, srv->parked->msg.params, at->seq,
+                                                        &answer)
+                 : -1;
+  if (news == 0) {
     *at = now;
+    return;
+  }
+  if (news == 1) {
+    nl_srv_send_raw_result(srv, srv->parked->msg.id, answer);
+    drop(srv);
     return;
   }
   nl_server_queued *q = srv->parked;
