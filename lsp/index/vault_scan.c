@@ -27,10 +27,9 @@
 typedef struct {
   char *abs;
   nl_note *note; /* set by the chunk's work */
-  uint64_t dev, ino; /* the file's identity, from the walk */
-  /* With an index cache to consult: the file's stamp, taken by the walk relative to its
-   * folder (a stat by the whole path walks every component again); size UINT64_MAX when the
-   * walk could not take it. */
+  /* The file's stamp: with an index cache to consult, taken by the walk relative to its folder
+   * (a stat by the whole path walks every component again), else its identity (dev, ino) from
+   * the walk and size UINT64_MAX; once the file is read, the read's. */
   nl_cache_stamp stamp;
   unsigned char cached; /* the note came from the index cache */
   unsigned char write;  /* the note goes to the new cache once the scan is ready */
@@ -115,8 +114,7 @@ static int visited(vault_scan *sc, dev_t dev, ino_t ino) {
   return 0;
 }
 
-static void add_file(vault_scan *sc, const char *abs, uint64_t dev, uint64_t ino,
-                     const nl_cache_stamp *stamp) {
+static void add_file(vault_scan *sc, const char *abs, const nl_cache_stamp *stamp) {
   if (sc->n_files >= sc->cfg->max_notes) {
     sc->capped = 1;
     return;
@@ -130,7 +128,7 @@ static void add_file(vault_scan *sc, const char *abs, uint64_t dev, uint64_t ino
   }
   char *copy = strdup(abs);
   if (copy == NULL) return;
-  sc->files[sc->n_files++] = (vs_file){copy, NULL, dev, ino, *stamp, 0, 0};
+  sc->files[sc->n_files++] = (vs_file){copy, NULL, *stamp, 0, 0};
 }
 
 /* Any other file: only its name is kept (lsp/index/attachments.c), added on the loop thread. */
@@ -193,11 +191,11 @@ static void walk_dir(vault_scan *sc, const nl_config *cfg, const char *root, con
     if (type == DT_DIR) {
       if (!skip_dir_name(name)) walk_dir(sc, cfg, root, root_real, path, plen, depth + 1);
     } else if (type == DT_REG && nl_wsi_has_md_suffix(name)) {
-      nl_cache_stamp stamp = {.size = UINT64_MAX};
+      nl_cache_stamp stamp = {.size = UINT64_MAX, .ino = ino, .dev = dev};
       /* A link or an entry of unknown type was stat'ed above. */
       if (sc->any_reader && (de->d_type != DT_REG || fstatat(dirfd(d), name, &st, 0) == 0))
         nl_cache_stamp_of(&st, &stamp);
-      add_file(sc, path, dev, ino, &stamp);
+      add_file(sc, path, &stamp);
     } else if (type == DT_REG && name[0] != '.') {
       add_attachment(sc, path);
     }
@@ -357,13 +355,13 @@ static int merge_one(vs_chunk *c) {
   vs_file *f = &sc->files[c->first + c->merged++];
   if (f->note != NULL) {
     nl_entry *e = nl_ws_by_path(sc->ws, f->abs);
-    nl_entry *same = e == NULL ? nl_wsi_same_file(sc->ws, f->abs, f->dev, f->ino) : NULL;
+    nl_entry *same = e == NULL ? nl_wsi_same_file(sc->ws, f->abs, f->stamp.dev, f->stamp.ino) : NULL;
     if (same != NULL) {
       nl_log(NL_LOG_DEBUG, "skipped %s: the same file as %s", f->abs, same->abs);
     } else if (e == NULL || !e->open) { /* the open document wins over disk */
       e = nl_wsi_put_note(sc->ws, f->abs, f->note, 0);
       f->note = NULL;
-      if (e != NULL) nl_wsi_set_file(sc->ws, e, f->dev, f->ino);
+      if (e != NULL) nl_wsi_set_file(sc->ws, e, f->stamp.dev, f->stamp.ino);
       if (e != NULL && f->write) nl_wsi_later_note(sc->later, e, e->note, e->seq, &f->stamp);
     } else { /* kept for the cache's tables, which describe the files */
       if (f->write) nl_wsi_later_note(sc->later, e, f->note, e->seq, &f->stamp);
