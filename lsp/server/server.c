@@ -531,9 +531,15 @@ static void check_cb(uv_check_t *c) {
   uv_idle_stop(&srv->idle);
   nl_srv_drain(srv);
   nl_srv_pull_continue(srv);
+  /* One slice of background work a loop turn, so that a request waits for one at most: the
+   * diagnostics pushed after a scan (which runs only once the scan is merged) take the turn's
+   * slice while they last, and what the index does after its scan (its cache, task table and
+   * reference maps) waits for the turns after them. */
+  uint64_t start = uv_hrtime();
   nl_srv_vault_push_continue(srv);
+  uint64_t spent = uv_hrtime() - start;
   if (srv->merge_pending && !srv->exiting) {
-    srv->merge_pending = nl_ws_merge(srv->ws, NL_SRV_SLICE_NS);
+    if (spent < NL_SRV_SLICE_NS) srv->merge_pending = nl_ws_merge(srv->ws, NL_SRV_SLICE_NS - spent);
     /* Keep turning without blocking in poll until the parsed notes are all merged. */
     if (srv->merge_pending) uv_idle_start(&srv->idle, nl_srv_idle_cb);
   }
